@@ -1,0 +1,34 @@
+/*
+ * frontend.h - from an einsum spec and sizes to the graph IR: the numpy
+ * grammar (explicit and implicit output, "...", repeated labels, scalars,
+ * any Unicode letter as a label), then sizes bound per label or per operand.
+ */
+#ifndef EINC_FRONTEND_H
+#define EINC_FRONTEND_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "einc.h"
+#include "graph.h"
+
+/* Where sizes come from: numeric shapes (the C API), text (the CLI), or
+ * both text forms. Unused members are 0 / NULL. */
+typedef struct {
+	int nops;                      /* numeric: number of shapes, or 0 */
+	const int *ranks;              /* numeric: nops ranks */
+	const int64_t *const *shapes;  /* numeric: nops arrays of dims */
+	const char *dims;              /* text: "b=8,i=512" or NULL */
+	const char *shape_text;        /* text: "8x512,512x64" or NULL */
+} fe_sizes;
+
+/*
+ * Parses "spec", binds "sizes" and builds the graph (dtype "dtype") in "a",
+ * stored in "*out". Errors name the stage ("parse", "bind") and point with
+ * a caret into the spec or the size text.
+ */
+einc_status fe_spec_to_graph(einc_ctx *ctx, arena *a, const char *spec,
+                             const fe_sizes *sizes, einc_dtype dtype,
+                             ir_graph **out);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * einc.h - the public C API of einc, an einsum compiler.
+ *
+ * One spec in ("bij,bjk->bik" plus sizes and a dtype), one program out. A
+ * program can be printed at every stage (einc_program_dump) and evaluated by
+ * the reference evaluator (einc_program_run_reference).
+ *
+ * Conventions (ISL's words for ownership):
+ *   give  - the caller owns the returned object and frees it with the named _free
+ *   take  - the callee consumes the argument, also on error
+ *   keep  - borrowed: the callee neither frees nor keeps it past the call
+ * Every call that can fail returns an einc_status and leaves a message in the
+ * context (einc_ctx_message). No function prints, exits or aborts. No struct
+ * is passed by value, so FFI bindings stay thin.
+ */
+#ifndef EINC_H
+#define EINC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EINC_VERSION_MAJOR 0
+#define EINC_VERSION_MINOR 1
+#define EINC_VERSION_PATCH 0
+#define EINC_VERSION_NUMBER \
+	(EINC_VERSION_MAJOR * 10000 + EINC_VERSION_MINOR * 100 + EINC_VERSION_PATCH)
+#define EINC_VERSION_STRING "0.1.0"
+
+/* The status of every call: one table gives the enum and the names. */
+#define EINC_STATUS_MAP(X) \
+	X(OK, "ok") \
+	X(EINVAL, "invalid argument") \
+	X(ESYNTAX, "syntax error") \
+	X(ESHAPE, "shape error") \
+	X(EOVERFLOW, "size overflow") \
+	X(EUNSUPPORTED, "unsupported") \
+	X(EBUDGET, "memory budget too small") \
+	X(ENOMEM, "out of memory") \
+	X(EBACKEND, "backend error") \
+	X(EINTERNAL, "internal error")
+
+typedef enum {
+#define EINC_STATUS_ENUM(name, text) EINC_##name,
+	EINC_STATUS_MAP(EINC_STATUS_ENUM)
+#undef EINC_STATUS_ENUM
+} einc_status;
+
+/* Element types. Others are rejected with EINC_EUNSUPPORTED. */
+typedef enum { EINC_F32, EINC_F64 } einc_dtype;
+
+/* The stages a program can be printed at (einc_program_dump). */
+typedef enum { EINC_STAGE_GRAPH } einc_stage;
+
+/* Compilation options. Fill with einc_options_init, then change fields. */
+typedef struct {
+	uint32_t size;      /* sizeof(einc_options), set by einc_options_init */
+	einc_dtype dtype;   /* element type, default EINC_F32 */
+	int opt_level;      /* 0..3, default 3 */
+	const char *cpu;    /* keep: "native" (default), or an LLVM CPU name */
+} einc_options;
+
+typedef struct einc_ctx einc_ctx;
+typedef struct einc_program einc_program;
+
+/* The library version as EINC_VERSION_NUMBER computes it. */
+unsigned einc_version_number(void);
+
+/* The short name of "status" ("ok", "syntax error", ...); never NULL. */
+const char *einc_status_name(einc_status status);
+
+/* A new context, or NULL when memory runs out. give. */
+einc_ctx *einc_ctx_new(void);
+
+/* Frees "ctx" (NULL allowed). take. */
+void einc_ctx_free(einc_ctx *ctx);
+
+/* The status of the last call made with "ctx". */
+einc_status einc_ctx_status(const einc_ctx *ctx);
+
+/*
+ * The message of the last failed call made with "ctx", "" after a success.
+ * It names the stage and, for input errors, the position: for example
+ *   spec:1:7: error: parse: expected a label after ','
+ *     ij,jk,->ik
+ *           ^
+ * keep: valid until the next call with "ctx".
+ */
+const char *einc_ctx_message(const einc_ctx *ctx);
+
+/* The stage that failed in the last call ("parse", "bind", ...), "" after a
+ * success. keep. */
+const char *einc_ctx_stage(const einc_ctx *ctx);
+
+/* Fills "options" with the defaults. */
+void einc_options_init(einc_options *options);
+
+/*
+ * Compiles "spec" with numeric shapes: operand k has rank "ranks[k]" and
+ * dimensions "shapes[k][0 .. ranks[k]-1]" (numpy order). "nops" must equal the
+ * number of operands in the spec. "options" may be NULL (defaults).
+ * On success stores a new program in "*program" (give, einc_program_free).
+ */
+einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
+                         const int *ranks, const int64_t *const shapes[],
+                         const einc_options *options, einc_program **program);
+
+/*
+ * Compiles "spec" with sizes given as text, the CLI's way: "dims" sizes
+ * labels ("b=8,i=512"), "shapes" sizes operands ("8x512,512x64"; needed for
+ * "..."). Either may be NULL, not both; when both are given they must agree.
+ * On success stores a new program in "*program" (give, einc_program_free).
+ */
+einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
+                              const char *shapes, const einc_options *options,
+                              einc_program **program);
+
+/* Frees "program" (NULL allowed). take. */
+void einc_program_free(einc_program *program);
+
+/*
+ * Prints "program" at "stage" in its text form into "*text" (give, einc_free).
+ */
+einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
+                              einc_stage stage, char **text);
+
+/* The number of operands of "program" and the shape of operand "k" (0 .. n-1)
+ * or of the output (k == -1): its rank, and its dims in "*dims" (keep). */
+int einc_program_num_inputs(const einc_program *program);
+int einc_program_shape(const einc_program *program, int k, const int64_t **dims);
+
+/* The element type of "program". */
+einc_dtype einc_program_dtype(const einc_program *program);
+
+/*
+ * Evaluates "program" with the reference evaluator: plain loops over every
+ * index, accumulating in double. "out" and "in[k]" are dense row-major
+ * arrays of the program's dtype and shapes (keep). Slow and obviously
+ * correct: the oracle the compiled code is tested against.
+ */
+einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
+                                       void *out, const void *const in[]);
+
+/* Frees memory that einc returned as "give" without a _free of its own. */
+void einc_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EINC_H */

@@ -1,0 +1,69 @@
+/*
+ * graph.h - the graph IR: tensors (the inputs and the output) over indices
+ * (hyperedges with sizes). An operand's axes name indices; an index named
+ * twice in one operand is a diagonal; an axis of extent 1 under an index of
+ * size N broadcasts (numpy rules). Everything lives in the compilation arena.
+ */
+#ifndef EINC_GRAPH_H
+#define EINC_GRAPH_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "einc.h"
+
+/* Indices produced by "..." are named ".0", ".1", ... (left to right in the
+ * broadcast shape); user labels are letters, so the two never clash. */
+#define IR_ELLIPSIS_PREFIX '.'
+
+typedef struct {
+	const char *name; /* UTF-8 label ("i", "α") or ".0", ".1", ... */
+	int64_t size;     /* >= 1 */
+} ir_index;
+
+typedef struct {
+	int rank;
+	int *index;     /* rank entries: the index id of each axis */
+	int64_t *dims;  /* rank entries: each axis' extent, its index size or 1 */
+} ir_tensor;
+
+typedef struct {
+	einc_dtype dtype;
+	const char *spec;  /* the spec it came from, for provenance; may be "" */
+	int nindices;
+	ir_index *indices; /* in order of first appearance */
+	int ninputs;
+	ir_tensor *inputs;
+	ir_tensor output;  /* no repeated index, no broadcast axis */
+} ir_graph;
+
+/* The number of elements of "t" (product of its dims; checked at bind time
+ * not to overflow int64). */
+int64_t ir_tensor_elems(const ir_tensor *t);
+
+/*
+ * The element stride of "t" for each index of "g", row-major over t's dims,
+ * into "strides[0 .. g->nindices-1]": 0 for indices t does not have or
+ * broadcasts (extent 1), summed over the axes of a repeated index.
+ */
+void ir_tensor_strides(const ir_graph *g, const ir_tensor *t, int64_t *strides);
+
+/*
+ * Checks the invariants above (index ids in range, sizes >= 1, extents equal
+ * to the size or 1, output without repeats or broadcasts, element counts
+ * within int64). Returns EINC_OK or records what is wrong in "ctx" under
+ * "stage".
+ */
+einc_status ir_graph_check(einc_ctx *ctx, const ir_graph *g, const char *stage);
+
+/* The text form of "g" (docs/ir.md): give, free(); NULL when out of memory. */
+char *ir_graph_print(const ir_graph *g);
+
+/*
+ * Parses the text form "text" (named "where" in messages) into a new graph
+ * in "a", stored in "*out". Errors carry the line, column and a caret.
+ */
+einc_status ir_graph_parse(einc_ctx *ctx, arena *a, const char *text,
+                           const char *where, ir_graph **out);
+
+#endif

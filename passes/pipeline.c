@@ -1,0 +1,102 @@
+/* pipeline.c - einc_compile: every stage in order, from spec to program. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "frontend.h"
+#include "program.h"
+
+void einc_options_init(einc_options *options)
+{
+	memset(options, 0, sizeof(*options));
+	options->size = sizeof(*options);
+	options->dtype = EINC_F32;
+	options->opt_level = 3;
+	options->cpu = "native";
+}
+
+/* Checks "options" (NULL means the defaults) into "*out". */
+static einc_status options_check(einc_ctx *ctx, const einc_options *options,
+                                 einc_options *out)
+{
+	einc_options_init(out);
+	if (!options)
+		return EINC_OK;
+	if (options->size != sizeof(*options))
+		return ctx_fail(ctx, EINC_EINVAL, "options",
+		                "options.size is %u, expected %zu: call einc_options_init first",
+		                options->size, sizeof(*options));
+	*out = *options;
+	if (out->dtype != EINC_F32 && out->dtype != EINC_F64)
+		return ctx_fail(ctx, EINC_EUNSUPPORTED, "options",
+		                "dtype %d is not supported (expected f32 or f64)", (int)out->dtype);
+	if (out->opt_level < 0 || out->opt_level > 3)
+		return ctx_fail(ctx, EINC_EINVAL, "options",
+		                "opt_level %d is out of range (expected 0..3)", out->opt_level);
+	if (!out->cpu)
+		out->cpu = "native";
+	return EINC_OK;
+}
+
+/* Runs the stages on "spec" with "sizes" into a new program. */
+static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *sizes,
+                           const einc_options *options, einc_program **program)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!program)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "program is NULL");
+	*program = NULL;
+	if (!spec)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "spec is NULL");
+	einc_program *p = calloc(1, sizeof(*p));
+	if (!p || !(p->arena = arena_new())) {
+		free(p);
+		return ctx_fail(ctx, EINC_ENOMEM, "api", "out of memory");
+	}
+	einc_status st = options_check(ctx, options, &p->options);
+	if (!st)
+		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
+	if (st) {
+		einc_program_free(p);
+		return st;
+	}
+	*program = p;
+	return EINC_OK;
+}
+
+einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
+                         const int *ranks, const int64_t *const shapes[],
+                         const einc_options *options, einc_program **program)
+{
+	if (ctx && (nops < 0 || (nops > 0 && (!ranks || !shapes)))) {
+		if (program)
+			*program = NULL;
+		return ctx_fail(ctx, EINC_EINVAL, "api",
+		                "shapes need nops >= 0 and non-NULL ranks and shapes");
+	}
+	fe_sizes sizes = {.nops = nops, .ranks = ranks, .shapes = shapes};
+	return compile(ctx, spec, &sizes, options, program);
+}
+
+einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
+                              const char *shapes, const einc_options *options,
+                              einc_program **program)
+{
+	fe_sizes sizes = {.dims = dims, .shape_text = shapes};
+	return compile(ctx, spec, &sizes, options, program);
+}
+
+void einc_program_free(einc_program *program)
+{
+	if (!program)
+		return;
+	arena_free(program->arena);
+	free(program);
+}
+
+void einc_free(void *p)
+{
+	free(p);
+}

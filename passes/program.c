@@ -1,0 +1,93 @@
+/* program.c - what a compiled program tells: shapes, dumps, reference runs. */
+#include <stdlib.h>
+
+#include "ctx.h"
+#include "einc_rt.h"
+#include "program.h"
+
+int einc_program_num_inputs(const einc_program *program)
+{
+	return program ? program->graph->ninputs : 0;
+}
+
+/* The rank and dims of input "k", or of the output when k == -1; -1 when
+ * "k" is out of range. */
+int einc_program_shape(const einc_program *program, int k, const int64_t **dims)
+{
+	if (!program || k < -1 || k >= program->graph->ninputs)
+		return -1;
+	const ir_tensor *t = k < 0 ? &program->graph->output : &program->graph->inputs[k];
+	if (dims)
+		*dims = t->dims;
+	return t->rank;
+}
+
+einc_dtype einc_program_dtype(const einc_program *program)
+{
+	return program ? program->graph->dtype : EINC_F32;
+}
+
+/* Prints the IR of "stage". */
+einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
+                              einc_stage stage, char **text)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!program || !text)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "program and text must not be NULL");
+	*text = NULL;
+	switch (stage) {
+	case EINC_STAGE_GRAPH:
+		*text = ir_graph_print(program->graph);
+		break;
+	default:
+		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
+	}
+	if (!*text)
+		return ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
+	return EINC_OK;
+}
+
+/* Hands the graph to the runtime's reference evaluator as strides. */
+einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
+                                       void *out, const void *const in[])
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!program || !out || !in)
+		return ctx_fail(ctx, EINC_EINVAL, "run", "program, out and in must not be NULL");
+	const ir_graph *g = program->graph;
+	for (int k = 0; k < g->ninputs; k++)
+		if (!in[k])
+			return ctx_fail(ctx, EINC_EINVAL, "run", "input %d is NULL", k);
+	size_t n = (size_t)g->nindices ? (size_t)g->nindices : 1;
+	int64_t *sizes = calloc(n * ((size_t)g->ninputs + 2), sizeof(int64_t));
+	const int64_t **in_strides = calloc((size_t)g->ninputs, sizeof(*in_strides));
+	einc_status st = EINC_OK;
+	if (!sizes || !in_strides) {
+		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < g->nindices; i++)
+		sizes[i] = g->indices[i].size;
+	int64_t *out_strides = sizes + n;
+	ir_tensor_strides(g, &g->output, out_strides);
+	for (int k = 0; k < g->ninputs; k++) {
+		int64_t *s = sizes + n * ((size_t)k + 2);
+		ir_tensor_strides(g, &g->inputs[k], s);
+		in_strides[k] = s;
+	}
+	rt_ref_problem p = {
+		.nindices = g->nindices, .sizes = sizes,
+		.ninputs = g->ninputs, .in_strides = in_strides,
+		.out_strides = out_strides, .out_elems = ir_tensor_elems(&g->output),
+	};
+	if (rt_ref_eval(&p, g->dtype == EINC_F64, out, in) < 0)
+		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
+done:
+	free(sizes);
+	free(in_strides);
+	return st;
+}

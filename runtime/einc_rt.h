@@ -1,0 +1,33 @@
+/*
+ * einc_rt.h - the small runtime linked into einc's library and into every
+ * generated object (libeinc_rt.a). It depends on libc only.
+ */
+#ifndef EINC_RT_H
+#define EINC_RT_H
+
+#include <stdint.h>
+
+/*
+ * One einsum as the reference evaluator sees it: loops over "nindices"
+ * indices of extents "sizes"; input k is read at sum_i in_strides[k][i]*x_i,
+ * the output accumulated at sum_i out_strides[i]*x_i (element strides; 0
+ * where a tensor lacks or broadcasts the index, summed for a diagonal).
+ */
+typedef struct {
+	int nindices;
+	const int64_t *sizes;
+	int ninputs;
+	const int64_t *const *in_strides;
+	const int64_t *out_strides;
+	int64_t out_elems;
+} rt_ref_problem;
+
+/*
+ * Evaluates "p" by plain loops over every index, accumulating in double, and
+ * writes the "out_elems" results (float, or double when "is_f64") to "out".
+ * Returns 0, or -1 when its scratch memory cannot be allocated.
+ */
+int rt_ref_eval(const rt_ref_problem *p, int is_f64, void *out,
+                const void *const in[]);
+
+#endif

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# CLI contract: exit statuses and exact messages for usage errors, --help,
+# --version, and the output of --run. Usage: test_cli.sh PATH/TO/einc
+set -u
+einc=$1
+fails=0 passes=0
+
+# expect STATUS EXPECTED_STDERR_FIRST_LINE ARGS...: runs einc ARGS and checks
+# its exit status and the first line of its stderr ("" = no stderr at all).
+expect() {
+  local want_rc=$1 want_err=$2; shift 2
+  local err rc
+  err=$("$einc" "$@" 2>&1 >/dev/null); rc=$?
+  if [ "$rc" != "$want_rc" ] || [ "$(printf '%s\n' "$err" | head -n1)" != "$want_err" ]; then
+    printf 'FAIL: einc %s\n  want status %s, stderr: %s\n  got  status %s, stderr: %s\n' \
+      "$*" "$want_rc" "$want_err" "$rc" "$err"
+    fails=$((fails + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+# expect_out PATTERN ARGS...: einc ARGS exits 0 and its stdout matches the
+# extended regex PATTERN.
+expect_out() {
+  local pat=$1; shift
+  local out
+  if out=$("$einc" "$@" 2>&1) && printf '%s\n' "$out" | grep -Eq "$pat"; then
+    passes=$((passes + 1))
+  else
+    printf 'FAIL: einc %s\n  want stdout matching: %s\n  got: %s\n' "$*" "$pat" "$out"
+    fails=$((fails + 1))
+  fi
+}
+
+expect 2 "einc: error: no SPEC given"
+expect 2 "einc: error: no SPEC given" -d i=2
+expect 2 "einc: error: no sizes given: use -d i=64,... or -s 64x128,..." 'ij->i'
+expect 2 "einc: error: unknown option '-x'" -x 'ij' -d i=1
+expect 2 "einc: error: unknown option '--runs'" --runs 'ij' -d i=1
+expect 2 "einc: error: option '-d' needs a value" 'ij' -d
+expect 2 "einc: error: option '--shapes' needs a value" 'ij' --shapes
+expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d i=1
+expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
+expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph)" --dump=nope 'i' -d i=1
+expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
+expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
+expect 0 "" --help
+expect 0 "" --version
+expect_out '^usage: einc \[options\] SPEC' --help
+expect_out '^einc [0-9]+\.[0-9]+\.[0-9]+$' --version
+expect_out '^  einc --dump=graph' -h
+
+# --run: a deterministic checksum; 'i,i->' of two length-1 vectors is x*y.
+expect_out '^checksum: sum=[-0-9.e]+ abs=[-0-9.e]+ elements=1$' --run 'i,i->' -d i=1
+expect_out '^time: [0-9.]+ ms' --run 'ij->j' -d i=3,j=2
+a=$("$einc" --run 'ij,jk->ik' -d i=5,j=6,k=7 --seed 3 | head -n1)
+b=$("$einc" --run 'ij,jk->ik' -d i=5,j=6,k=7 --seed=3 | head -n1)
+c=$("$einc" --run 'ij,jk->ik' -d i=5,j=6,k=7 --seed 4 | head -n1)
+if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
+  echo "FAIL: --run checksum must depend on the seed only ($a / $b / $c)"; fails=$((fails + 1)); fi
+# f32 and f64 runs of the same seed agree to f32 precision.
+s32=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')
+s64=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 -t f64 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')
+if awk -v a="$s32" -v b="$s64" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4 && a != "") }'; then
+  passes=$((passes + 1)); else echo "FAIL: f32 sum $s32 vs f64 sum $s64"; fails=$((fails + 1)); fi
+
+echo "cli: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]

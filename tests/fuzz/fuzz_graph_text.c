@@ -1,0 +1,55 @@
+/*
+ * fuzz_graph_text.c - libFuzzer target: arbitrary bytes as graph text. A
+ * failed parse must leave a message; a graph that parses must print as text
+ * that parses back to the same print.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "graph.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Stops the run with "what" and the context's message. */
+static void die(const char *what, const einc_ctx *ctx)
+{
+	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
+	abort();
+}
+
+/* Parses "data", then checks print(parse(print(g))) == print(g). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	if (!text || !ctx || !a)
+		abort();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	ir_graph *g = NULL, *h = NULL;
+	if (ir_graph_parse(ctx, a, text, "fuzz", &g) != EINC_OK) {
+		if (g || !*einc_ctx_message(ctx))
+			die("a failed parse must give no graph and a message", ctx);
+	} else {
+		char *first = ir_graph_print(g);
+		if (!first)
+			abort();
+		if (ir_graph_parse(ctx, a, first, "reprint", &h) != EINC_OK)
+			die("the printed graph does not parse", ctx);
+		char *second = ir_graph_print(h);
+		if (!second || strcmp(first, second)) {
+			fprintf(stderr, "print differs after a round trip:\n%s---\n%s", first, second);
+			abort();
+		}
+		free(first);
+		free(second);
+	}
+	arena_free(a);
+	einc_ctx_free(ctx);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * fuzz_spec.c - libFuzzer target: einc_compile_text on arbitrary bytes,
+ * split at NUL bytes or newlines into spec, dims and shapes (a missing
+ * field is NULL). A failure must leave a message; a success must dump a
+ * graph whose text survives a parse and print round trip.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "einc.h"
+#include "graph.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Stops the run with "what" and the context's message. */
+static void die(const char *what, const einc_ctx *ctx)
+{
+	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
+	abort();
+}
+
+/* Checks that the graph text "text" parses and prints back unchanged. */
+static void check_dump(einc_ctx *ctx, const char *text)
+{
+	arena *a = arena_new();
+	ir_graph *g = NULL;
+	if (!a)
+		abort();
+	if (ir_graph_parse(ctx, a, text, "dump", &g) != EINC_OK)
+		die("the graph dump does not parse", ctx);
+	char *again = ir_graph_print(g);
+	if (!again || strcmp(again, text)) {
+		fprintf(stderr, "dump differs after a round trip:\n%s---\n%s", text, again);
+		abort();
+	}
+	free(again);
+	arena_free(a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + 1);
+	einc_ctx *ctx = einc_ctx_new();
+	if (!buf || !ctx)
+		abort();
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	char *field[3] = {buf, NULL, NULL};
+	for (size_t i = 0, f = 1; i < size && f < 3; i++)
+		if (buf[i] == '\0' || buf[i] == '\n') {
+			buf[i] = '\0';
+			field[f++] = buf + i + 1;
+		}
+	einc_options opt;
+	einc_options_init(&opt);
+	opt.dtype = size % 2 ? EINC_F64 : EINC_F32;
+	einc_program *p = NULL;
+	if (einc_compile_text(ctx, field[0], field[1], field[2], &opt, &p) != EINC_OK) {
+		if (p || !*einc_ctx_message(ctx))
+			die("a failed compile must give no program and a message", ctx);
+	} else {
+		char *text = NULL;
+		if (einc_program_dump(ctx, p, EINC_STAGE_GRAPH, &text) != EINC_OK)
+			die("dump failed", ctx);
+		check_dump(ctx, text);
+		einc_free(text);
+	}
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+	free(buf);
+	return 0;
+}

@@ -52,8 +52,16 @@ typedef enum {
 /* Element types. Others are rejected with EINC_EUNSUPPORTED. */
 typedef enum { EINC_F32, EINC_F64 } einc_dtype;
 
-/* The stages a program can be printed at (einc_program_dump). */
-typedef enum { EINC_STAGE_GRAPH } einc_stage;
+/* The stages a program can be printed at (einc_program_dump): the graph IR,
+ * the loop nests (ISL ASTs, as C), the LLVM IR before optimization. */
+typedef enum { EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM } einc_stage;
+
+/* What einc_program_emit writes. */
+typedef enum {
+	EINC_EMIT_OBJECT,   /* a relocatable object file (.o) */
+	EINC_EMIT_ASSEMBLY, /* assembly text (.s) */
+	EINC_EMIT_LLVM      /* optimized LLVM IR text (.ll) */
+} einc_emit_kind;
 
 /* Compilation options. Fill with einc_options_init, then change fields. */
 typedef struct {
@@ -65,6 +73,7 @@ typedef struct {
 
 typedef struct einc_ctx einc_ctx;
 typedef struct einc_program einc_program;
+typedef struct einc_kernel einc_kernel;
 
 /* The library version as EINC_VERSION_NUMBER computes it. */
 unsigned einc_version_number(void);
@@ -143,6 +152,60 @@ einc_dtype einc_program_dtype(const einc_program *program);
  */
 einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
                                        void *out, const void *const in[]);
+
+/* The bytes of workspace the compiled code of "program" needs (0 if none). */
+size_t einc_program_workspace_size(const einc_program *program);
+
+/*
+ * Writes the compiled code of "program" to the file "path" as "kind". It
+ * defines one function, "name" (a C identifier):
+ *   int name(T *out, const T *in0, ..., void *workspace);
+ * output first, then the inputs in spec order, all dense row-major in the
+ * spec's label order; T is float or double. It returns 0, or nonzero when
+ * "workspace" is NULL and the buffer it then allocates once cannot be.
+ * "workspace" is NULL or einc_program_workspace_size bytes aligned to 64.
+ * Same program and options give the same bytes. The object links with
+ * libeinc_rt.a and nothing else.
+ */
+einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
+                              einc_emit_kind kind, const char *path,
+                              const char *name);
+
+/*
+ * Writes the C header of function "name" to "path": provenance (einc
+ * version, spec, sizes, dtype, CPU), NAME_WORKSPACE_BYTES, shape macros and
+ * the prototype (NAME is "name" in upper case).
+ */
+einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
+                                     const char *path, const char *name);
+
+/*
+ * Compiles "program" in process (LLVM ORC JIT) into "*kernel" (give,
+ * einc_kernel_free). Kernels are independent: many may live at once.
+ */
+einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
+                             einc_kernel **kernel);
+
+/* The bytes of workspace "kernel" needs (0 if none). */
+size_t einc_kernel_workspace_size(const einc_kernel *kernel);
+
+/* The number of inputs "kernel" reads. */
+int einc_kernel_num_inputs(const einc_kernel *kernel);
+
+/*
+ * Runs "kernel": "out" and "in[0 .. n-1]" as for einc_program_run_reference
+ * (keep). "workspace" is NULL or einc_kernel_workspace_size bytes aligned to
+ * 64; with NULL the kernel uses a buffer of its own, allocated on the first
+ * such call and freed with the kernel (so concurrent calls must each pass
+ * their own). Returns EINC_EINVAL for a NULL kernel, output or input, and
+ * EINC_ENOMEM when its own buffer cannot be allocated; there is no context,
+ * so no message.
+ */
+einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
+                            void *workspace);
+
+/* Frees "kernel" and its code (NULL allowed). take. */
+void einc_kernel_free(einc_kernel *kernel);
 
 /* Frees memory that einc returned as "give" without a _free of its own. */
 void einc_free(void *p);

@@ -38,6 +38,17 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 	return EINC_OK;
 }
 
+/* Runs the passes after the front end, in order, on "p->graph". */
+einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
+{
+	einc_status st = pass_path_ltr(ctx, p->arena, p->graph, &p->tree);
+	if (!st)
+		st = pass_plan_simple(ctx, p->arena, p->graph, p->tree, &p->plan);
+	if (!st)
+		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, &p->loops);
+	return st;
+}
+
 /* Runs the stages on "spec" with "sizes" into a new program. */
 static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *sizes,
                            const einc_options *options, einc_program **program)
@@ -58,6 +69,8 @@ static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *size
 	einc_status st = options_check(ctx, options, &p->options);
 	if (!st)
 		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
+	if (!st)
+		st = pipeline_from_graph(ctx, p);
 	if (st) {
 		einc_program_free(p);
 		return st;
@@ -92,6 +105,7 @@ void einc_program_free(einc_program *program)
 {
 	if (!program)
 		return;
+	ir_loops_free(program->loops);
 	arena_free(program->arena);
 	free(program);
 }

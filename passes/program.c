@@ -1,6 +1,7 @@
 /* program.c - what a compiled program tells: shapes, dumps, reference runs. */
 #include <stdlib.h>
 
+#include "codegen.h"
 #include "ctx.h"
 #include "einc_rt.h"
 #include "program.h"
@@ -27,6 +28,11 @@ einc_dtype einc_program_dtype(const einc_program *program)
 	return program ? program->graph->dtype : EINC_F32;
 }
 
+size_t einc_program_workspace_size(const einc_program *program)
+{
+	return program ? (size_t)program->plan->workspace_bytes : 0;
+}
+
 /* Prints the IR of "stage". */
 einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
                               einc_stage stage, char **text)
@@ -41,6 +47,11 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 	case EINC_STAGE_GRAPH:
 		*text = ir_graph_print(program->graph);
 		break;
+	case EINC_STAGE_LOOPS:
+		*text = ir_loops_print(program->graph, program->loops);
+		break;
+	case EINC_STAGE_LLVM:
+		return cg_dump_llvm(ctx, program, text);
 	default:
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
 	}

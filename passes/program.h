@@ -1,6 +1,6 @@
 /*
  * program.h - what einc_compile produces: the arena of the compilation and
- * the IR of every stage computed so far.
+ * the IR of every stage computed so far, and the passes that compute them.
  */
 #ifndef EINC_PROGRAM_H
 #define EINC_PROGRAM_H
@@ -8,11 +8,31 @@
 #include "arena.h"
 #include "einc.h"
 #include "graph.h"
+#include "loops.h"
+#include "plan.h"
+#include "tree.h"
 
 struct einc_program {
 	arena *arena;    /* owns everything below */
 	einc_options options;
 	ir_graph *graph;
+	ir_tree *tree;
+	ir_plan *plan;
+	ir_loops *loops; /* its ISL objects are freed with the program */
 };
+
+/* path_ltr.c: the left-to-right contraction tree of "g". */
+einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
+
+/* plan_simple.c: steps in tree order, intermediates bumped in one workspace. */
+einc_status pass_plan_simple(einc_ctx *ctx, arena *a, const ir_graph *g,
+                             const ir_tree *t, ir_plan **out);
+
+/* lower.c: one ISL loop nest per plan step; "*out" is set even on failure. */
+einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                       const ir_plan *p, ir_loops **out);
+
+/* pipeline.c: runs the passes after the front end on "p->graph". */
+einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p);
 
 #endif

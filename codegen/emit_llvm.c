@@ -1,0 +1,540 @@
+/*
+ * emit_llvm.c - loop nests to LLVM IR through the C API: one function per
+ * kernel that finds its workspace, then runs each step (zero the result,
+ * walk the isl_ast: for, if, block, mark, user statements).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isl/id.h>
+#include <isl/val.h>
+#include <llvm-c/Analysis.h>
+
+#include "cg.h"
+#include "ctx.h"
+
+/* The state of one function under construction. */
+typedef struct {
+	einc_ctx *ctx;
+	LLVMContextRef c;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTypeRef i8, i32, i64, ptr, elem;
+	LLVMValueRef fn;
+	const loop_step *st;
+	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
+	int nvars, capvars;    /* the iterators in scope, innermost last */
+	isl_id **ids;
+	LLVMValueRef *vals;
+	einc_status status;
+} emitter;
+
+/* Records an internal failure in "e" once; returns NULL for chaining. */
+static LLVMValueRef fail(emitter *e, const char *what)
+{
+	if (!e->status)
+		e->status = ctx_fail(e->ctx, EINC_EINTERNAL, "codegen", "%s", what);
+	return NULL;
+}
+
+/* Binds iterator "id" (take) to "v"; returns 0, or -1 when out of memory. */
+static int push_var(emitter *e, isl_id *id, LLVMValueRef v)
+{
+	if (e->nvars == e->capvars) {
+		int cap = e->capvars ? 2 * e->capvars : 16;
+		isl_id **ids = realloc(e->ids, (size_t)cap * sizeof(*ids));
+		if (ids)
+			e->ids = ids;
+		LLVMValueRef *vals = ids ? realloc(e->vals, (size_t)cap * sizeof(*vals)) : NULL;
+		if (!vals) {
+			isl_id_free(id);
+			e->status = ctx_fail(e->ctx, EINC_ENOMEM, "codegen", "out of memory");
+			return -1;
+		}
+		e->vals = vals;
+		e->capvars = cap;
+	}
+	e->ids[e->nvars] = id;
+	e->vals[e->nvars++] = v;
+	return 0;
+}
+
+/* Unbinds the innermost iterator. */
+static void pop_var(emitter *e)
+{
+	isl_id_free(e->ids[--e->nvars]);
+}
+
+/* The value bound to "id" (keep), innermost first. */
+static LLVMValueRef lookup_var(emitter *e, isl_id *id)
+{
+	for (int v = e->nvars - 1; v >= 0; v--)
+		if (e->ids[v] == id)
+			return e->vals[v];
+	return fail(e, "an AST expression names an unknown iterator");
+}
+
+static LLVMValueRef emit_expr(emitter *e, isl_ast_expr *expr);
+
+/* Argument "i" of operation "expr", emitted. */
+static LLVMValueRef emit_arg(emitter *e, isl_ast_expr *expr, int i)
+{
+	isl_ast_expr *arg = isl_ast_expr_op_get_arg(expr, i);
+	LLVMValueRef v = emit_expr(e, arg);
+	isl_ast_expr_free(arg);
+	return v;
+}
+
+/* Floor division a / b for signed "a" and "b". */
+static LLVMValueRef floor_div(emitter *e, LLVMValueRef a, LLVMValueRef b)
+{
+	LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+	LLVMValueRef q = LLVMBuildSDiv(e->b, a, b, "q");
+	LLVMValueRef r = LLVMBuildSRem(e->b, a, b, "r");
+	LLVMValueRef inexact = LLVMBuildICmp(e->b, LLVMIntNE, r, zero, "");
+	LLVMValueRef signs = LLVMBuildICmp(e->b, LLVMIntNE,
+	                                   LLVMBuildICmp(e->b, LLVMIntSLT, a, zero, ""),
+	                                   LLVMBuildICmp(e->b, LLVMIntSLT, b, zero, ""), "");
+	LLVMValueRef adjust = LLVMBuildAnd(e->b, inexact, signs, "");
+	return LLVMBuildSub(e->b, q, LLVMBuildZExt(e->b, adjust, e->i64, ""), "fdiv");
+}
+
+/* An operation of the AST: integer arithmetic (i64) or a condition (i1). */
+static LLVMValueRef emit_op(emitter *e, isl_ast_expr *expr)
+{
+	enum isl_ast_expr_op_type op = isl_ast_expr_op_get_type(expr);
+	isl_size n = isl_ast_expr_op_get_n_arg(expr);
+	if (n < 1 || n > 3)
+		return fail(e, "an AST operation has an unexpected arity");
+	LLVMValueRef a[3] = {NULL, NULL, NULL};
+	for (int i = 0; i < n; i++)
+		if (!(a[i] = emit_arg(e, expr, i)))
+			return NULL;
+	LLVMBuilderRef b = e->b;
+	switch (op) {
+	case isl_ast_expr_op_and:
+	case isl_ast_expr_op_and_then:
+		return n == 2 ? LLVMBuildAnd(b, a[0], a[1], "") : fail(e, "bad and");
+	case isl_ast_expr_op_or:
+	case isl_ast_expr_op_or_else:
+		return n == 2 ? LLVMBuildOr(b, a[0], a[1], "") : fail(e, "bad or");
+	case isl_ast_expr_op_max:
+	case isl_ast_expr_op_min: {
+		LLVMValueRef v = a[0];
+		for (int i = 1; i < n; i++) {
+			LLVMIntPredicate p = op == isl_ast_expr_op_max ? LLVMIntSGT : LLVMIntSLT;
+			v = LLVMBuildSelect(b, LLVMBuildICmp(b, p, v, a[i], ""), v, a[i], "");
+		}
+		return v;
+	}
+	case isl_ast_expr_op_minus:
+		return LLVMBuildNSWNeg(b, a[0], "");
+	case isl_ast_expr_op_add:
+		return LLVMBuildNSWAdd(b, a[0], a[1], "");
+	case isl_ast_expr_op_sub:
+		return LLVMBuildNSWSub(b, a[0], a[1], "");
+	case isl_ast_expr_op_mul:
+		return LLVMBuildNSWMul(b, a[0], a[1], "");
+	case isl_ast_expr_op_div:
+	case isl_ast_expr_op_pdiv_q:
+		return LLVMBuildSDiv(b, a[0], a[1], "");
+	case isl_ast_expr_op_fdiv_q:
+		return floor_div(e, a[0], a[1]);
+	case isl_ast_expr_op_pdiv_r:
+	case isl_ast_expr_op_zdiv_r:
+		return LLVMBuildSRem(b, a[0], a[1], "");
+	case isl_ast_expr_op_cond:
+	case isl_ast_expr_op_select:
+		return n == 3 ? LLVMBuildSelect(b, a[0], a[1], a[2], "") : fail(e, "bad select");
+	case isl_ast_expr_op_eq:
+		return LLVMBuildICmp(b, LLVMIntEQ, a[0], a[1], "");
+	case isl_ast_expr_op_le:
+		return LLVMBuildICmp(b, LLVMIntSLE, a[0], a[1], "");
+	case isl_ast_expr_op_lt:
+		return LLVMBuildICmp(b, LLVMIntSLT, a[0], a[1], "");
+	case isl_ast_expr_op_ge:
+		return LLVMBuildICmp(b, LLVMIntSGE, a[0], a[1], "");
+	case isl_ast_expr_op_gt:
+		return LLVMBuildICmp(b, LLVMIntSGT, a[0], a[1], "");
+	default:
+		return fail(e, "an AST expression uses an unsupported operation");
+	}
+}
+
+/* An AST expression: an integer, an iterator or an operation. */
+static LLVMValueRef emit_expr(emitter *e, isl_ast_expr *expr)
+{
+	switch (isl_ast_expr_get_type(expr)) {
+	case isl_ast_expr_int: {
+		isl_val *v = isl_ast_expr_get_val(expr);
+		long n = isl_val_get_num_si(v);
+		isl_val_free(v);
+		return LLVMConstInt(e->i64, (unsigned long long)n, 1);
+	}
+	case isl_ast_expr_id: {
+		isl_id *id = isl_ast_expr_get_id(expr);
+		LLVMValueRef v = lookup_var(e, id);
+		isl_id_free(id);
+		return v;
+	}
+	case isl_ast_expr_op:
+		return emit_op(e, expr);
+	default:
+		return fail(e, "an AST expression is malformed");
+	}
+}
+
+/* The element pointer base[sum_d strides[d] * x[d]]. */
+static LLVMValueRef element(emitter *e, LLVMValueRef base, const loop_access *acc,
+                            LLVMValueRef *x)
+{
+	LLVMValueRef off = NULL;
+	for (int d = 0; d < e->st->ndims; d++) {
+		int64_t s = acc->strides[d];
+		if (!s)
+			continue;
+		LLVMValueRef term = s == 1 ? x[d]
+		                  : LLVMBuildNSWMul(e->b, x[d], LLVMConstInt(e->i64, (unsigned long long)s, 0), "");
+		off = off ? LLVMBuildNSWAdd(e->b, off, term, "") : term;
+	}
+	if (!off)
+		return base;
+	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &off, 1, "");
+}
+
+/* A user statement S(x): result[x] += arg0[x] (* arg1[x]). */
+static int emit_user(emitter *e, isl_ast_node *node)
+{
+	isl_ast_expr *call = isl_ast_node_user_get_expr(node);
+	const loop_step *st = e->st;
+	if (isl_ast_expr_op_get_n_arg(call) != st->ndims + 1) {
+		isl_ast_expr_free(call);
+		fail(e, "a statement has the wrong number of arguments");
+		return -1;
+	}
+	LLVMValueRef x[st->ndims + 1];
+	for (int d = 0; d < st->ndims; d++)
+		if (!(x[d] = emit_arg(e, call, d + 1))) {
+			isl_ast_expr_free(call);
+			return -1;
+		}
+	isl_ast_expr_free(call);
+	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	LLVMValueRef p = element(e, e->base[0], &st->result, x);
+	LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[1], &st->args[0], x), "a");
+	LLVMSetAlignment(v, align);
+	if (st->nargs == 2) {
+		LLVMValueRef w = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[2], &st->args[1], x), "b");
+		LLVMSetAlignment(w, align);
+		v = LLVMBuildFMul(e->b, v, w, "ab");
+	}
+	LLVMValueRef acc = LLVMBuildLoad2(e->b, e->elem, p, "c");
+	LLVMSetAlignment(acc, align);
+	LLVMSetAlignment(LLVMBuildStore(e->b, LLVMBuildFAdd(e->b, acc, v, "sum"), p), align);
+	return 0;
+}
+
+static int emit_node(emitter *e, isl_ast_node *node);
+
+/* Emits "node" (take). */
+static int emit_owned(emitter *e, isl_ast_node *node)
+{
+	int r = node ? emit_node(e, node) : (fail(e, "an AST node is missing"), -1);
+	isl_ast_node_free(node);
+	return r;
+}
+
+/* A block that ends the current function's list. */
+static LLVMBasicBlockRef block(emitter *e, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(e->c, e->fn, name);
+}
+
+/* A for loop: header with the iterator's phi, body, latch, exit. */
+static int emit_for(emitter *e, isl_ast_node *node)
+{
+	isl_ast_expr *it = isl_ast_node_for_get_iterator(node);
+	isl_id *id = isl_ast_expr_get_id(it);
+	isl_ast_expr_free(it);
+	isl_ast_expr *init = isl_ast_node_for_get_init(node);
+	LLVMValueRef start = emit_expr(e, init);
+	isl_ast_expr_free(init);
+	const char *name = isl_id_get_name(id);
+	if (!start) {
+		isl_id_free(id);
+		return -1;
+	}
+	if (isl_ast_node_for_is_degenerate(node) == isl_bool_true) {
+		if (push_var(e, id, start))
+			return -1;
+		int r = emit_owned(e, isl_ast_node_for_get_body(node));
+		pop_var(e);
+		return r;
+	}
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+	LLVMBasicBlockRef head = block(e, "for"), body = block(e, "body"), done = block(e, "done");
+	LLVMBuildBr(e->b, head);
+	LLVMPositionBuilderAtEnd(e->b, head);
+	LLVMValueRef iv = LLVMBuildPhi(e->b, e->i64, name);
+	if (push_var(e, id, iv))
+		return -1;
+	isl_ast_expr *cond = isl_ast_node_for_get_cond(node);
+	LLVMValueRef c = emit_expr(e, cond);
+	isl_ast_expr_free(cond);
+	isl_ast_expr *inc = isl_ast_node_for_get_inc(node);
+	LLVMValueRef step = c ? emit_expr(e, inc) : NULL;
+	isl_ast_expr_free(inc);
+	if (!step) {
+		pop_var(e);
+		return -1;
+	}
+	LLVMBuildCondBr(e->b, c, body, done);
+	LLVMPositionBuilderAtEnd(e->b, body);
+	int r = emit_owned(e, isl_ast_node_for_get_body(node));
+	pop_var(e);
+	if (r)
+		return r;
+	LLVMValueRef next = LLVMBuildNSWAdd(e->b, iv, step, "next");
+	LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
+	LLVMBuildBr(e->b, head);
+	LLVMValueRef in_vals[2] = {start, next};
+	LLVMBasicBlockRef in_blocks[2] = {pre, latch};
+	LLVMAddIncoming(iv, in_vals, in_blocks, 2);
+	LLVMPositionBuilderAtEnd(e->b, done);
+	return 0;
+}
+
+/* An if, with or without else. */
+static int emit_if(emitter *e, isl_ast_node *node)
+{
+	isl_ast_expr *cond = isl_ast_node_if_get_cond(node);
+	LLVMValueRef c = emit_expr(e, cond);
+	isl_ast_expr_free(cond);
+	if (!c)
+		return -1;
+	int has_else = isl_ast_node_if_has_else_node(node) == isl_bool_true;
+	LLVMBasicBlockRef then = block(e, "then"), other = has_else ? block(e, "else") : NULL;
+	LLVMBasicBlockRef done = block(e, "endif");
+	LLVMBuildCondBr(e->b, c, then, has_else ? other : done);
+	LLVMPositionBuilderAtEnd(e->b, then);
+	if (emit_owned(e, isl_ast_node_if_get_then_node(node)))
+		return -1;
+	LLVMBuildBr(e->b, done);
+	if (has_else) {
+		LLVMPositionBuilderAtEnd(e->b, other);
+		if (emit_owned(e, isl_ast_node_if_get_else_node(node)))
+			return -1;
+		LLVMBuildBr(e->b, done);
+	}
+	LLVMPositionBuilderAtEnd(e->b, done);
+	return 0;
+}
+
+/* A block: its children in order. */
+static int emit_block(emitter *e, isl_ast_node *node)
+{
+	isl_ast_node_list *list = isl_ast_node_block_get_children(node);
+	isl_size n = isl_ast_node_list_size(list);
+	int r = n < 0 ? -1 : 0;
+	for (int i = 0; i < n && !r; i++)
+		r = emit_owned(e, isl_ast_node_list_get_at(list, i));
+	isl_ast_node_list_free(list);
+	return r;
+}
+
+/* Emits "node" (keep) at the builder's position. */
+static int emit_node(emitter *e, isl_ast_node *node)
+{
+	switch (isl_ast_node_get_type(node)) {
+	case isl_ast_node_for:
+		return emit_for(e, node);
+	case isl_ast_node_if:
+		return emit_if(e, node);
+	case isl_ast_node_block:
+		return emit_block(e, node);
+	case isl_ast_node_mark:
+		return emit_owned(e, isl_ast_node_mark_get_node(node));
+	case isl_ast_node_user:
+		return emit_user(e, node);
+	default:
+		fail(e, "an AST node is malformed");
+		return -1;
+	}
+}
+
+/* The base pointer of "acc": a parameter, or the workspace plus an offset. */
+static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
+{
+	if (acc->buffer == LOOP_OUT)
+		return LLVMGetParam(e->fn, 0);
+	if (acc->buffer == LOOP_INPUT)
+		return LLVMGetParam(e->fn, (unsigned)acc->input + 1);
+	LLVMValueRef off = LLVMConstInt(e->i64, (unsigned long long)acc->offset, 0);
+	return LLVMBuildInBoundsGEP2(e->b, e->i8, ws, &off, 1, "ws.at");
+}
+
+/* Step "st": zero its result, then its nest. */
+static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
+{
+	e->st = st;
+	e->base[0] = buffer(e, &st->result, ws);
+	for (int x = 0; x < st->nargs; x++)
+		e->base[x + 1] = buffer(e, &st->args[x], ws);
+	int64_t bytes = st->result_elems * (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), 1);
+	return emit_node(e, st->ast);
+}
+
+/* Adds the enum attribute "name" at "index" of "fn". */
+static void add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name)
+{
+	unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
+}
+
+/* Declares int NAME(T *out, const T *in0, ..., void *workspace). */
+static LLVMValueRef declare_entry(emitter *e, const einc_program *p, const char *name,
+                                  LLVMTargetMachineRef tm)
+{
+	int n = p->graph->ninputs;
+	LLVMTypeRef params[n + 2];
+	for (int k = 0; k < n + 2; k++)
+		params[k] = e->ptr;
+	LLVMValueRef fn = LLVMAddFunction(e->m, name, LLVMFunctionType(e->i32, params, (unsigned)n + 2, 0));
+	add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
+	for (int k = 0; k < n + 2; k++) {
+		add_attr(e, fn, (LLVMAttributeIndex)k + 1, "nocapture");
+		if (k <= n)
+			add_attr(e, fn, (LLVMAttributeIndex)k + 1, "noalias");
+		if (k >= 1 && k <= n)
+			add_attr(e, fn, (LLVMAttributeIndex)k + 1, "readonly");
+	}
+	LLVMSetValueName2(LLVMGetParam(fn, 0), "out", 3);
+	char pname[32];
+	for (int k = 0; k < n; k++) {
+		int len = snprintf(pname, sizeof pname, "in%d", k);
+		LLVMSetValueName2(LLVMGetParam(fn, (unsigned)k + 1), pname, (size_t)len);
+	}
+	LLVMSetValueName2(LLVMGetParam(fn, (unsigned)n + 1), "workspace", 9);
+	if (tm) {
+		char *cpu = LLVMGetTargetMachineCPU(tm), *feat = LLVMGetTargetMachineFeatureString(tm);
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+		                        LLVMCreateStringAttribute(e->c, "target-cpu", 10, cpu, (unsigned)strlen(cpu)));
+		if (*feat)
+			LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+			                        LLVMCreateStringAttribute(e->c, "target-features", 15, feat,
+			                                                  (unsigned)strlen(feat)));
+		LLVMDisposeMessage(cpu);
+		LLVMDisposeMessage(feat);
+	}
+	return fn;
+}
+
+/* The workspace to use: the argument, or when it is NULL the buffer that
+ * rt_workspace_once allocates on the first call; a failed allocation
+ * returns 1 from the kernel. */
+static LLVMValueRef find_workspace(emitter *e, const char *name, int64_t bytes)
+{
+	LLVMValueRef arg = LLVMGetParam(e->fn, LLVMCountParams(e->fn) - 1);
+	if (!bytes)
+		return arg;
+	char gname[strlen(name) + sizeof(".workspace")];
+	strcpy(gname, name);
+	strcat(gname, ".workspace");
+	LLVMValueRef slot = LLVMAddGlobal(e->m, e->ptr, gname);
+	LLVMSetLinkage(slot, LLVMInternalLinkage);
+	LLVMSetInitializer(slot, LLVMConstNull(e->ptr));
+	LLVMTypeRef once_params[2] = {e->ptr, e->i64};
+	LLVMTypeRef once_type = LLVMFunctionType(e->ptr, once_params, 2, 0);
+	LLVMValueRef once = LLVMAddFunction(e->m, "rt_workspace_once", once_type);
+	LLVMBasicBlockRef entry = LLVMGetInsertBlock(e->b);
+	LLVMBasicBlockRef alloc = block(e, "ws.alloc"), failed = block(e, "ws.failed");
+	LLVMBasicBlockRef ready = block(e, "ws.ready");
+	LLVMValueRef none = LLVMBuildICmp(e->b, LLVMIntEQ, arg, LLVMConstNull(e->ptr), "ws.none");
+	LLVMBuildCondBr(e->b, none, alloc, ready);
+	LLVMPositionBuilderAtEnd(e->b, alloc);
+	LLVMValueRef args[2] = {slot, LLVMConstInt(e->i64, (unsigned long long)bytes, 0)};
+	LLVMValueRef own = LLVMBuildCall2(e->b, once_type, once, args, 2, "ws.own");
+	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, own, LLVMConstNull(e->ptr), ""),
+	                failed, ready);
+	LLVMPositionBuilderAtEnd(e->b, failed);
+	LLVMBuildRet(e->b, LLVMConstInt(e->i32, 1, 0));
+	LLVMPositionBuilderAtEnd(e->b, ready);
+	LLVMValueRef ws = LLVMBuildPhi(e->b, e->ptr, "ws");
+	LLVMValueRef vals[2] = {arg, own};
+	LLVMBasicBlockRef from[2] = {entry, alloc};
+	LLVMAddIncoming(ws, vals, from, 2);
+	return ws;
+}
+
+/* int NAME.argv(T *out, const T *const *in, void *ws): the JIT's entry,
+ * which unpacks "in" and calls NAME. */
+static void emit_argv_entry(emitter *e, const char *name, int n, LLVMValueRef entry)
+{
+	char aname[strlen(name) + sizeof(".argv")];
+	strcpy(aname, name);
+	strcat(aname, ".argv");
+	LLVMTypeRef params[3] = {e->ptr, e->ptr, e->ptr};
+	LLVMValueRef fn = LLVMAddFunction(e->m, aname, LLVMFunctionType(e->i32, params, 3, 0));
+	LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->c, fn, "entry"));
+	LLVMValueRef args[n + 2];
+	args[0] = LLVMGetParam(fn, 0);
+	for (int k = 0; k < n; k++) {
+		LLVMValueRef idx = LLVMConstInt(e->i64, (unsigned long long)k, 0);
+		LLVMValueRef slot = LLVMBuildInBoundsGEP2(e->b, e->ptr, LLVMGetParam(fn, 1), &idx, 1, "");
+		args[k + 1] = LLVMBuildLoad2(e->b, e->ptr, slot, "in");
+	}
+	args[n + 1] = LLVMGetParam(fn, 2);
+	LLVMValueRef r = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(entry), entry, args,
+	                                (unsigned)n + 2, "r");
+	LLVMBuildRet(e->b, r);
+}
+
+/* Builds the whole module, then verifies it. */
+einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
+                           LLVMTargetMachineRef tm, const char *name,
+                           int argv_entry, LLVMModuleRef *out)
+{
+	emitter e = {.ctx = ctx, .c = c};
+	e.m = LLVMModuleCreateWithNameInContext(name, c);
+	LLVMSetSourceFileName(e.m, name, strlen(name));
+	if (tm) {
+		char *triple = LLVMGetTargetMachineTriple(tm);
+		LLVMSetTarget(e.m, triple);
+		LLVMDisposeMessage(triple);
+		LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+		LLVMSetModuleDataLayout(e.m, dl);
+		LLVMDisposeTargetData(dl);
+	}
+	e.b = LLVMCreateBuilderInContext(c);
+	e.i8 = LLVMInt8TypeInContext(c);
+	e.i32 = LLVMInt32TypeInContext(c);
+	e.i64 = LLVMInt64TypeInContext(c);
+	e.ptr = LLVMPointerTypeInContext(c, 0);
+	e.elem = p->graph->dtype == EINC_F64 ? LLVMDoubleTypeInContext(c) : LLVMFloatTypeInContext(c);
+	e.fn = declare_entry(&e, p, name, tm);
+	LLVMPositionBuilderAtEnd(e.b, block(&e, "entry"));
+	LLVMValueRef ws = find_workspace(&e, name, p->loops->workspace_bytes);
+	for (int s = 0; s < p->loops->nsteps && !e.status; s++)
+		emit_step(&e, &p->loops->steps[s], ws);
+	if (!e.status) {
+		LLVMBuildRet(e.b, LLVMConstInt(e.i32, 0, 0));
+		if (argv_entry)
+			emit_argv_entry(&e, name, p->graph->ninputs, e.fn);
+	}
+	LLVMDisposeBuilder(e.b);
+	free(e.ids);
+	free(e.vals);
+	char *msg = NULL;
+	if (!e.status && LLVMVerifyModule(e.m, LLVMReturnStatusAction, &msg))
+		ctx_fail(ctx, EINC_EINTERNAL, "codegen", "invalid LLVM IR: %s", msg);
+	LLVMDisposeMessage(msg);
+	if (e.status || einc_ctx_status(ctx)) {
+		LLVMDisposeModule(e.m);
+		return einc_ctx_status(ctx);
+	}
+	*out = e.m;
+	return EINC_OK;
+}

@@ -1,0 +1,190 @@
+/*
+ * jit.c - in-process compilation with ORC LLJIT: one LLJIT per kernel, the
+ * runtime's symbols defined in it as absolute addresses (so hosts need no
+ * -rdynamic); freeing the kernel frees its code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+
+#include "cg.h"
+#include "ctx.h"
+#include "workspace.h"
+
+/* The JIT's entry: NAME.argv(out, in, workspace). */
+typedef int (*entry_fn)(void *out, const void *const *in, void *workspace);
+
+struct einc_kernel {
+	LLVMOrcLLJITRef jit;
+	entry_fn entry;
+	int ninputs;
+	size_t workspace_bytes;
+	void *workspace; /* the kernel's own, for runs without one; NULL until needed */
+};
+
+static const char kernel_name[] = "einc_kernel";
+
+/* Moves the message of "e" (take) into "ctx" after "what"; returns EBACKEND. */
+static einc_status jit_fail(einc_ctx *ctx, LLVMErrorRef e, const char *what)
+{
+	char *msg = LLVMGetErrorMessage(e);
+	ctx_fail(ctx, EINC_EBACKEND, "jit", "%s: %s", what, msg);
+	LLVMDisposeErrorMessage(msg);
+	return EINC_EBACKEND;
+}
+
+/* Defines the symbols generated code may call: the runtime's, and the libc
+ * calls LLVM itself emits for memset and copies. */
+static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
+{
+	static const struct {
+		const char *name;
+		void (*addr)(void);
+	} syms[] = {
+		{"rt_workspace_once", (void (*)(void))rt_workspace_once},
+		{"memset", (void (*)(void))memset},
+		{"memcpy", (void (*)(void))memcpy},
+		{"memmove", (void (*)(void))memmove},
+	};
+	enum { N = sizeof syms / sizeof syms[0] };
+	LLVMOrcCSymbolMapPair pairs[N];
+	for (int i = 0; i < N; i++) {
+		pairs[i].Name = LLVMOrcLLJITMangleAndIntern(jit, syms[i].name);
+		pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)syms[i].addr;
+		pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+		                                  LLVMJITSymbolGenericFlagsCallable;
+		pairs[i].Sym.Flags.TargetFlags = 0;
+	}
+	LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, N);
+	return LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
+}
+
+/* An LLJIT that generates code for the program's target machine. */
+static einc_status make_jit(einc_ctx *ctx, const einc_program *program, LLVMOrcLLJITRef *jit)
+{
+	LLVMTargetMachineRef tm;
+	einc_status st = cg_target_machine(ctx, &program->options, &tm);
+	if (st)
+		return st;
+	LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
+	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
+		builder, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm));
+	LLVMErrorRef e = LLVMOrcCreateLLJIT(jit, builder);
+	if (e) {
+		*jit = NULL;
+		return jit_fail(ctx, e, "cannot create the JIT");
+	}
+	if ((e = define_runtime(*jit))) {
+		LLVMConsumeError(LLVMOrcDisposeLLJIT(*jit));
+		*jit = NULL;
+		return jit_fail(ctx, e, "cannot define the runtime symbols");
+	}
+	return EINC_OK;
+}
+
+/* Builds and optimizes the module in a thread-safe context of its own. */
+static einc_status make_module(einc_ctx *ctx, const einc_program *program,
+                               LLVMOrcThreadSafeModuleRef *out)
+{
+	LLVMTargetMachineRef tm;
+	einc_status st = cg_target_machine(ctx, &program->options, &tm);
+	if (st)
+		return st;
+	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+	LLVMModuleRef m = NULL;
+	st = cg_emit_module(ctx, program, LLVMOrcThreadSafeContextGetContext(tsc), tm,
+	                    kernel_name, 1, &m);
+	if (!st)
+		st = cg_optimize(ctx, m, tm, program->options.opt_level);
+	if (!st)
+		*out = LLVMOrcCreateNewThreadSafeModule(m, tsc);
+	else if (m)
+		LLVMDisposeModule(m);
+	LLVMOrcDisposeThreadSafeContext(tsc);
+	LLVMDisposeTargetMachine(tm);
+	return st;
+}
+
+/* JIT-compiles "program" and looks up its entry. */
+einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
+                             einc_kernel **kernel)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!program || !kernel)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "program and kernel must not be NULL");
+	*kernel = NULL;
+	einc_kernel *k = calloc(1, sizeof(*k));
+	if (!k)
+		return ctx_fail(ctx, EINC_ENOMEM, "jit", "out of memory");
+	k->ninputs = program->graph->ninputs;
+	k->workspace_bytes = (size_t)program->plan->workspace_bytes;
+	LLVMOrcThreadSafeModuleRef tsm;
+	einc_status st = make_jit(ctx, program, &k->jit);
+	if (!st)
+		st = make_module(ctx, program, &tsm);
+	if (!st) {
+		LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(k->jit,
+		                                             LLVMOrcLLJITGetMainJITDylib(k->jit), tsm);
+		if (e) {
+			LLVMOrcDisposeThreadSafeModule(tsm);
+			st = jit_fail(ctx, e, "cannot add the module");
+		}
+	}
+	LLVMOrcExecutorAddress addr = 0;
+	if (!st) {
+		LLVMErrorRef e = LLVMOrcLLJITLookup(k->jit, &addr, "einc_kernel.argv");
+		if (e)
+			st = jit_fail(ctx, e, "cannot find the kernel");
+	}
+	if (st) {
+		einc_kernel_free(k);
+		return st;
+	}
+	k->entry = (entry_fn)(uintptr_t)addr;
+	*kernel = k;
+	return EINC_OK;
+}
+
+size_t einc_kernel_workspace_size(const einc_kernel *kernel)
+{
+	return kernel ? kernel->workspace_bytes : 0;
+}
+
+int einc_kernel_num_inputs(const einc_kernel *kernel)
+{
+	return kernel ? kernel->ninputs : 0;
+}
+
+/* Checks the pointers, finds a workspace, calls the entry. */
+einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
+                            void *workspace)
+{
+	if (!kernel || !out || (kernel->ninputs > 0 && !in))
+		return EINC_EINVAL;
+	for (int k = 0; k < kernel->ninputs; k++)
+		if (!in[k])
+			return EINC_EINVAL;
+	if (!workspace && kernel->workspace_bytes) {
+		if (!kernel->workspace)
+			kernel->workspace = aligned_alloc(RT_WORKSPACE_ALIGN, kernel->workspace_bytes);
+		if (!kernel->workspace)
+			return EINC_ENOMEM;
+		workspace = kernel->workspace;
+	}
+	return kernel->entry(out, in, workspace) ? EINC_ENOMEM : EINC_OK;
+}
+
+void einc_kernel_free(einc_kernel *kernel)
+{
+	if (!kernel)
+		return;
+	if (kernel->jit)
+		LLVMConsumeError(LLVMOrcDisposeLLJIT(kernel->jit));
+	free(kernel->workspace);
+	free(kernel);
+}

@@ -1,0 +1,89 @@
+/* loops.c - freeing and printing loop nests. */
+#include "loops.h"
+
+#include <stdlib.h>
+
+#include "strbuf.h"
+
+void ir_loops_free(ir_loops *l)
+{
+	if (!l || !l->isl)
+		return;
+	for (int s = 0; s < l->nsteps; s++)
+		l->steps[s].ast = isl_ast_node_free(l->steps[s].ast);
+	isl_ctx_free(l->isl);
+	l->isl = NULL;
+}
+
+/* Prints access "acc" of step "st" as buf[affine offset]. */
+static void print_access(strbuf *b, const loop_step *st, const loop_access *acc)
+{
+	if (acc->buffer == LOOP_OUT)
+		strbuf_printf(b, "out[");
+	else if (acc->buffer == LOOP_INPUT)
+		strbuf_printf(b, "in%d[", acc->input);
+	else
+		strbuf_printf(b, "ws@%lld[", (long long)acc->offset);
+	int terms = 0;
+	for (int d = 0; d < st->ndims; d++) {
+		int64_t s = acc->strides[d];
+		if (!s)
+			continue;
+		strbuf_printf(b, "%s", terms++ ? " + " : "");
+		if (s != 1)
+			strbuf_printf(b, "%lld*", (long long)s);
+		strbuf_printf(b, "%s", st->names[d]);
+	}
+	strbuf_printf(b, "%s]", terms ? "" : "0");
+}
+
+/* Appends "text" with every line indented by two spaces. */
+static void print_indented(strbuf *b, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *e = p;
+		while (*e && *e != '\n')
+			e++;
+		strbuf_printf(b, "  ");
+		strbuf_append(b, p, (size_t)(e - p));
+		strbuf_printf(b, "\n");
+		p = *e ? e + 1 : e;
+	}
+}
+
+/* Prints one step: its statement, the zeroing, then the AST as C. */
+static void print_step(strbuf *b, const loop_step *st, int s)
+{
+	strbuf_printf(b, "step %d: S%d(", s, s);
+	for (int d = 0; d < st->ndims; d++)
+		strbuf_printf(b, "%s%s", d ? ", " : "", st->names[d]);
+	strbuf_printf(b, ") : ");
+	print_access(b, st, &st->result);
+	strbuf_printf(b, " += ");
+	for (int x = 0; x < st->nargs; x++) {
+		strbuf_printf(b, "%s", x ? " * " : "");
+		print_access(b, st, &st->args[x]);
+	}
+	strbuf_printf(b, "\n  zero %s", st->result.buffer == LOOP_OUT ? "out" : "ws");
+	if (st->result.buffer == LOOP_WORKSPACE)
+		strbuf_printf(b, "@%lld", (long long)st->result.offset);
+	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
+	char *c = isl_ast_node_to_C_str(st->ast);
+	if (!c) {
+		b->broken = 1;
+		return;
+	}
+	print_indented(b, c);
+	free(c);
+}
+
+char *ir_loops_print(const ir_graph *g, const ir_loops *l)
+{
+	strbuf b = {0};
+	strbuf_printf(&b, "; einc loops v1 spec=\"%s\" dtype=%s workspace=%lld\n",
+	              g->spec ? g->spec : "", g->dtype == EINC_F64 ? "f64" : "f32",
+	              (long long)l->workspace_bytes);
+	for (int s = 0; s < l->nsteps; s++)
+		print_step(&b, &l->steps[s], s);
+	return strbuf_take(&b);
+}

@@ -1,0 +1,61 @@
+/*
+ * loops.h - the loop nests: one per plan step, each an isl_ast over the
+ * step's indices whose only statement is
+ *
+ *     S<step>(x): result[x] += arg0[x] * arg1[x]     (arg0[x] alone when unary)
+ *
+ * with every access an affine offset sum_d strides[d] * x_d (elements). The
+ * result is zeroed before its nest. The struct lives in the arena; the ISL
+ * objects it holds are freed by ir_loops_free.
+ */
+#ifndef EINC_LOOPS_H
+#define EINC_LOOPS_H
+
+#include <stdint.h>
+
+#include <isl/ast.h>
+#include <isl/ctx.h>
+
+#include "graph.h"
+
+/* Where an access points. */
+typedef enum {
+	LOOP_OUT,       /* the kernel's output */
+	LOOP_INPUT,     /* graph input "input" */
+	LOOP_WORKSPACE  /* the workspace, at byte "offset" */
+} loop_buffer;
+
+typedef struct {
+	loop_buffer buffer;
+	int input;        /* LOOP_INPUT: the input number */
+	int64_t offset;   /* LOOP_WORKSPACE: byte offset */
+	int64_t *strides; /* element stride for each dim of the step */
+} loop_access;
+
+typedef struct {
+	int ndims;
+	int *index;          /* the graph index of each dim, ascending */
+	int64_t *sizes;      /* the extent of each dim */
+	const char **names;  /* each dim's iterator name in the AST */
+	loop_access result;
+	int64_t result_elems; /* elements zeroed before the nest */
+	int nargs;            /* 1 (unary step) or 2 */
+	loop_access args[2];
+	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order */
+} loop_step;
+
+typedef struct {
+	isl_ctx *isl;
+	int nsteps;
+	loop_step *steps;
+	int64_t workspace_bytes;
+} ir_loops;
+
+/* Frees the ISL objects of "l" (NULL allowed); the struct stays in its arena. */
+void ir_loops_free(ir_loops *l);
+
+/* The text form of "l" for "g" (--dump=loops): give, free(); NULL when out
+ * of memory. */
+char *ir_loops_print(const ir_graph *g, const ir_loops *l);
+
+#endif

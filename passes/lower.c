@@ -1,0 +1,204 @@
+/*
+ * lower.c - plan steps to loop nests: each step's iteration domain (a box
+ * over its indices) and schedule (a permutation: large strides outside,
+ * unit strides inside) become an isl_ast through isl_ast_build.
+ */
+#include <stdlib.h>
+
+#include <isl/ast_build.h>
+#include <isl/id.h>
+#include <isl/options.h>
+#include <isl/union_map.h>
+#include <isl/union_set.h>
+
+#include "ctx.h"
+#include "program.h"
+#include "strbuf.h"
+
+/* Row-major strides of tree node "n"'s dense result, per graph index. */
+static void dense_strides(const ir_graph *g, const ir_tree_node *n, int64_t *strides)
+{
+	for (int i = 0; i < g->nindices; i++)
+		strides[i] = 0;
+	int64_t s = 1;
+	for (int a = n->rank - 1; a >= 0; a--) {
+		strides[n->index[a]] = s;
+		s *= g->indices[n->index[a]].size;
+	}
+}
+
+/* Fills "acc" for tree node "node" as step "st" sees it: an input, the
+ * output (root) or a workspace intermediate. "tmp" holds nindices. */
+static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
+                               const ir_plan *p, int node, const loop_step *st,
+                               int64_t *tmp, loop_access *acc)
+{
+	const ir_tree_node *n = &t->nodes[node];
+	if (n->input >= 0) {
+		acc->buffer = LOOP_INPUT;
+		acc->input = n->input;
+		ir_tensor_strides(g, &g->inputs[n->input], tmp);
+	} else if (node == t->root) {
+		acc->buffer = LOOP_OUT;
+		ir_tensor_strides(g, &g->output, tmp);
+	} else {
+		acc->buffer = LOOP_WORKSPACE;
+		acc->offset = ir_plan_step_of(p, node)->offset;
+		dense_strides(g, n, tmp);
+	}
+	acc->strides = arena_array(a, (size_t)st->ndims + 1, sizeof(int64_t));
+	if (!acc->strides)
+		return EINC_ENOMEM;
+	for (int d = 0; d < st->ndims; d++)
+		acc->strides[d] = tmp[st->index[d]];
+	return EINC_OK;
+}
+
+/* The iterator name of index "i": its label, with "..." axes as _0, _1. */
+static const char *iterator_name(arena *a, const ir_graph *g, int i)
+{
+	const char *name = g->indices[i].name;
+	if (name[0] != IR_ELLIPSIS_PREFIX)
+		return name;
+	char *s = arena_strdup(a, name);
+	if (s)
+		s[0] = '_';
+	return s;
+}
+
+/* Sets the dims of step "st" (the union of its children's indices, in
+ * index order), their sizes, names and the result size. */
+static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
+                             int node, loop_step *st)
+{
+	const ir_tree_node *n = &t->nodes[node];
+	size_t cap = (size_t)g->nindices + 1;
+	st->index = arena_array(a, cap, sizeof(int));
+	st->sizes = arena_array(a, cap, sizeof(int64_t));
+	st->names = arena_array(a, cap, sizeof(char *));
+	if (!st->index || !st->sizes || !st->names)
+		return EINC_ENOMEM;
+	for (int i = 0; i < g->nindices; i++) {
+		int in = ir_tree_node_has(&t->nodes[n->left], i) ||
+		         (n->right >= 0 && ir_tree_node_has(&t->nodes[n->right], i));
+		if (!in)
+			continue;
+		st->index[st->ndims] = i;
+		st->sizes[st->ndims] = g->indices[i].size;
+		if (!(st->names[st->ndims] = iterator_name(a, g, i)))
+			return EINC_ENOMEM;
+		st->ndims++;
+	}
+	st->result_elems = 1;
+	for (int x = 0; x < n->rank; x++)
+		st->result_elems *= g->indices[n->index[x]].size;
+	return EINC_OK;
+}
+
+/* The loop order of "st": dims sorted by the sum of their strides over all
+ * accesses, largest outside; a dim no access moves along goes outermost.
+ * Ties keep index order. */
+static void loop_order(const loop_step *st, int *order)
+{
+	int64_t key[st->ndims + 1];
+	for (int d = 0; d < st->ndims; d++) {
+		int64_t k = st->result.strides[d];
+		for (int x = 0; x < st->nargs; x++)
+			k += st->args[x].strides[d];
+		key[d] = k ? k : INT64_MAX;
+		order[d] = d;
+	}
+	for (int x = 1; x < st->ndims; x++)
+		for (int y = x; y > 0 && key[order[y]] > key[order[y - 1]]; y--) {
+			int tmp = order[y];
+			order[y] = order[y - 1];
+			order[y - 1] = tmp;
+		}
+}
+
+/* Generates the AST of step "s" of "l" from its box domain and loop order. */
+static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
+{
+	loop_step *st = &l->steps[s];
+	int order[st->ndims + 1];
+	loop_order(st, order);
+	strbuf dom = {0}, sched = {0};
+	strbuf_printf(&dom, "{ S%d[", s);
+	strbuf_printf(&sched, "{ S%d[", s);
+	for (int d = 0; d < st->ndims; d++) {
+		strbuf_printf(&dom, "%sd%d", d ? ", " : "", d);
+		strbuf_printf(&sched, "%sd%d", d ? ", " : "", d);
+	}
+	strbuf_printf(&dom, "]%s", st->ndims ? " : " : "");
+	strbuf_printf(&sched, "] -> [");
+	for (int d = 0; d < st->ndims; d++) {
+		strbuf_printf(&dom, "%s0 <= d%d < %lld", d ? " and " : "", d,
+		              (long long)st->sizes[d]);
+		strbuf_printf(&sched, "%sd%d", d ? ", " : "", order[d]);
+	}
+	strbuf_printf(&dom, " }");
+	strbuf_printf(&sched, "] }");
+	char *dom_s = strbuf_take(&dom), *sched_s = strbuf_take(&sched);
+	if (!dom_s || !sched_s) {
+		free(dom_s);
+		free(sched_s);
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	}
+	isl_ctx *isl = l->isl;
+	isl_union_map *map = isl_union_map_read_from_str(isl, sched_s);
+	map = isl_union_map_intersect_domain(map, isl_union_set_read_from_str(isl, dom_s));
+	free(dom_s);
+	free(sched_s);
+	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims);
+	for (int d = 0; d < st->ndims; d++)
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[order[d]], NULL));
+	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
+	st->ast = isl_ast_build_node_from_schedule_map(build, map);
+	isl_ast_build_free(build);
+	if (!st->ast) {
+		const char *msg = isl_ctx_last_error_msg(isl);
+		return ctx_fail(ctx, EINC_EINTERNAL, "lower", "isl: %s", msg ? msg : "failed");
+	}
+	return EINC_OK;
+}
+
+/* Lowers one plan step into "l->steps[s]". "tmp" holds nindices. */
+static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
+                              const ir_tree *t, const ir_plan *p, ir_loops *l,
+                              int s, int64_t *tmp)
+{
+	int node = p->steps[s].node;
+	const ir_tree_node *n = &t->nodes[node];
+	loop_step *st = &l->steps[s];
+	st->nargs = n->right >= 0 ? 2 : 1;
+	if (make_dims(a, g, t, node, st) ||
+	    make_access(a, g, t, p, node, st, tmp, &st->result) ||
+	    make_access(a, g, t, p, n->left, st, tmp, &st->args[0]) ||
+	    (n->right >= 0 && make_access(a, g, t, p, n->right, st, tmp, &st->args[1])))
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	return build_ast(ctx, l, s);
+}
+
+/* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
+ * that the program frees what was built. */
+einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                       const ir_plan *p, ir_loops **out)
+{
+	*out = NULL;
+	ir_loops *l = arena_alloc(a, sizeof(*l));
+	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
+	if (l)
+		l->steps = arena_array(a, (size_t)p->nsteps, sizeof(loop_step));
+	if (!l || !tmp || !l->steps || !(l->isl = isl_ctx_alloc()))
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	isl_options_set_on_error(l->isl, ISL_ON_ERROR_CONTINUE);
+	l->workspace_bytes = p->workspace_bytes;
+	*out = l;
+	for (int s = 0; s < p->nsteps; s++) {
+		l->nsteps = s + 1;
+		einc_status st = lower_step(ctx, a, g, t, p, l, s, tmp);
+		if (st)
+			return st;
+	}
+	return EINC_OK;
+}

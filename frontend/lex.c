@@ -1,0 +1,153 @@
+/*
+ * lex.c - the einsum spec lexer: UTF-8 letters as labels, ',', '->', '...'.
+ *
+ * Which code points are labels (kept simple and predictable, a superset of
+ * numpy's a-z A-Z):
+ *   - ASCII letters a-z and A-Z;
+ *   - the Latin-1 letters U+00C0..U+00FF except U+00D7 '×' and U+00F7 '÷';
+ *   - every code point from U+0100 up, except the combining marks
+ *     U+0300..U+036F, the punctuation and symbol blocks U+2000..U+2BFF and
+ *     U+3000..U+303F, the variation selectors U+FE00..U+FE0F, U+FEFF (BOM),
+ *     surrogates and the noncharacters (U+FDD0..U+FDEF and U+xxFFFE/F).
+ * Digits, ASCII punctuation, controls and U+0080..U+00BF are not labels.
+ */
+#include "lex.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ctx.h"
+
+/* Fails the lexer at byte "off" with a parse error. */
+#define LEX_FAIL(lx, off, ...) \
+	ctx_fail_at((lx)->ctx, EINC_ESYNTAX, "parse", "spec", (lx)->text, (off), __VA_ARGS__)
+
+/* A lexer reading "text" from its first byte. */
+void fe_lex_init(fe_lexer *lx, einc_ctx *ctx, const char *text)
+{
+	lx->ctx = ctx;
+	lx->text = text;
+	lx->pos = 0;
+}
+
+/* The code point and length of the UTF-8 sequence at "s"; 0 if invalid. */
+int fe_utf8_decode(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int n;
+	uint32_t c, min;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	} else if ((u[0] & 0xE0) == 0xC0) {
+		n = 2, c = u[0] & 0x1F, min = 0x80;
+	} else if ((u[0] & 0xF0) == 0xE0) {
+		n = 3, c = u[0] & 0x0F, min = 0x800;
+	} else if ((u[0] & 0xF8) == 0xF0) {
+		n = 4, c = u[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0; /* also stops at the NUL terminator */
+		c = c << 6 | (u[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Whether "cp" is a label: the set in the comment at the top. */
+int fe_is_label(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	if (cp < 0x100)
+		return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7;
+	if (cp >= 0x300 && cp <= 0x36F)
+		return 0;
+	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F))
+		return 0;
+	if ((cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF)
+		return 0;
+	if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xFDD0 && cp <= 0xFDEF))
+		return 0;
+	if ((cp & 0xFFFE) == 0xFFFE)
+		return 0;
+	return cp <= 0x10FFFF;
+}
+
+/* Reports the character at "off" (code point "cp", "n" bytes) as no label. */
+static einc_status lex_not_label(fe_lexer *lx, size_t off, uint32_t cp, int n)
+{
+	if (cp > 0x20 && cp < 0x7F)
+		return LEX_FAIL(lx, off, "'%c' is not a label: labels are letters "
+		                "(a-z, A-Z or a Unicode letter)", (int)cp);
+	if (cp >= 0xA0)
+		return LEX_FAIL(lx, off, "'%.*s' (U+%04X) is not a label: labels are letters "
+		                "(a-z, A-Z or a Unicode letter)", n, lx->text + off, (unsigned)cp);
+	return LEX_FAIL(lx, off, "character U+%04X is not a label: labels are letters "
+	                "(a-z, A-Z or a Unicode letter)", (unsigned)cp);
+}
+
+/* Reports the '.' at "off" that does not start a '...'. */
+static einc_status lex_bad_dot(fe_lexer *lx, size_t off)
+{
+	const char *t = lx->text;
+	if (off >= 3 && memcmp(t + off - 3, "...", 3) == 0)
+		return LEX_FAIL(lx, off, "too many dots: an ellipsis is exactly '...'");
+	if (t[off + 1] == '.')
+		return LEX_FAIL(lx, off, "expected '...' (three dots), found '..'");
+	return LEX_FAIL(lx, off, "expected '...' (three dots), found a lone '.'");
+}
+
+/* The next token: skips spaces and tabs, then reads one token. */
+einc_status fe_lex_next(fe_lexer *lx, fe_token *tok)
+{
+	const char *t = lx->text;
+	while (t[lx->pos] == ' ' || t[lx->pos] == '\t')
+		lx->pos++;
+	size_t off = lx->pos;
+	memset(tok, 0, sizeof(*tok));
+	tok->off = off;
+	switch (t[off]) {
+	case '\0':
+		tok->kind = FE_TOK_END;
+		return EINC_OK;
+	case ',':
+		tok->kind = FE_TOK_COMMA;
+		tok->len = 1;
+		break;
+	case '-':
+		if (t[off + 1] != '>')
+			return LEX_FAIL(lx, off, "expected '->', found a '-' without '>'");
+		tok->kind = FE_TOK_ARROW;
+		tok->len = 2;
+		break;
+	case '>':
+		return LEX_FAIL(lx, off, "expected '->', found a '>' without '-'");
+	case '.':
+		if (t[off + 1] != '.' || t[off + 2] != '.')
+			return lex_bad_dot(lx, off);
+		tok->kind = FE_TOK_ELLIPSIS;
+		tok->len = 3;
+		break;
+	default: {
+		uint32_t cp;
+		int n = fe_utf8_decode(t + off, &cp);
+		if (n == 0)
+			return LEX_FAIL(lx, off, "invalid UTF-8 (byte 0x%02X): labels are letters "
+			                "written in UTF-8", (unsigned)(unsigned char)t[off]);
+		if (!fe_is_label(cp))
+			return lex_not_label(lx, off, cp, n);
+		tok->kind = FE_TOK_LABEL;
+		tok->len = (size_t)n;
+		tok->cp = cp;
+		break;
+	}
+	}
+	lx->pos = off + tok->len;
+	return EINC_OK;
+}

@@ -13,7 +13,10 @@
 #include "graph.h"
 
 /* Where sizes come from: numeric shapes (the C API), text (the CLI), or
- * both text forms. Unused members are 0 / NULL. */
+ * both text forms. Unused members are 0 / NULL. The texts (sizes.h):
+ * dims "b=8,i=512" (one letter per label), shapes "8x512,512x64" with an
+ * empty shape for a scalar operand (",3" sizes ",i"). Numeric shapes and a
+ * shapes text exclude each other; dims given with shapes must agree. */
 typedef struct {
 	int nops;                      /* numeric: number of shapes, or 0 */
 	const int *ranks;              /* numeric: nops ranks */

@@ -17,10 +17,11 @@ int fe_labelmap_init(fe_labelmap *m, arena *a, size_t n)
 	return 0;
 }
 
-/* The slot where "cp" is or would go (a multiplicative hash, then probing). */
+/* The slot where "cp" is or would go: the high half of a 64-bit
+ * multiplicative hash (Fibonacci hashing), then linear probing. */
 static size_t labelmap_find(const fe_labelmap *m, uint32_t cp)
 {
-	size_t i = (size_t)(cp * 2654435761u) & m->mask;
+	size_t i = (size_t)((cp * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & m->mask;
 	while (m->key[i] != FE_NO_LABEL && m->key[i] != cp)
 		i = (i + 1) & m->mask;
 	return i;

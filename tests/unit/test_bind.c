@@ -145,6 +145,9 @@ static void test_valid(void **state)
 		{",", NULL, NULL, 0, " | [],[]->[]"},
 		{"ij,,k", "i=1,j=2,k=3", NULL, 0, "i=1 j=2 k=3 | ij[1x2],[],k[3]->ijk[1x2x3]"},
 		{"αβ,βγ", "α=2,β=3,γ=4", NULL, 0, "α=2 β=3 γ=4 | αβ[2x3],βγ[3x4]->αγ[2x4]"},
+		/* dims checked against broadcast shapes: the size is the largest extent */
+		{"ij,ij->ij", "j=4", "3x1,3x4", 0, "i=3 j=4 | ij[3x1],ij[3x4]->ij[3x4]"},
+		{"ij,jk", NULL, "\t2\tx 3 ,3x4 ", 0, "i=2 j=3 k=4 | ij[2x3],jk[3x4]->ik[2x4]"},
 		{"ij", NULL, "3037000499x3037000499", 0,   /* just below 2^63 */
 		 "i=3037000499 j=3037000499 | ij[3037000499x3037000499]->ij[3037000499x3037000499]"},
 		{"i", "i=9223372036854775807", NULL, 0,
@@ -210,6 +213,15 @@ static void test_errors(void **state)
 		{"ij", NULL, "2x3, 3x4", EINC_ESHAPE,
 		 "shapes:1:6: error: bind: the spec has 1 operand but 2 shapes are given\n"
 		 "  2x3, 3x4\n       ^"},
+		{"ij,ij->ij", "j=4", "3x1,3x1", EINC_ESHAPE,
+		 "dims:1:3: error: bind: label 'j' is 4 in the dims but 1 in the shapes (operand 0)\n"
+		 "  j=4\n    ^"},
+		{"αβ", "α=2,β=3,γ=4", NULL, EINC_ESHAPE,
+		 "dims:1:9: error: bind: label 'γ' appears in no operand of the spec\n"
+		 "  α=2,β=3,γ=4\n          ^"},
+		{"i", NULL, "", EINC_ESHAPE,
+		 "spec:1:1: error: bind: operand 0 has 1 label but its shape has 0 dimensions\n"
+		 "  i\n  ^"},
 		{"ij,jk", NULL, "2x3,3x4x5", EINC_ESHAPE,
 		 "spec:1:4: error: bind: operand 1 has 2 labels but its shape has 3 dimensions\n"
 		 "  ij,jk\n     ^"},

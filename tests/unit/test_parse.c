@@ -207,6 +207,13 @@ static void test_operand_limit(void **state)
 	memset(want + len, ' ', (size_t)col - 1);
 	strcpy(want + len + col - 1, "^");
 	assert_string_equal(einc_ctx_message(ctx), want);
+	free(spec);
+	spec = malloc(FE_MAX_TEXT + 2);     /* a spec beyond FE_MAX_TEXT bytes */
+	memset(spec, 'i', FE_MAX_TEXT + 1);
+	spec[FE_MAX_TEXT + 1] = '\0';
+	assert_int_equal(fe_parse_spec(ctx, a, spec, &s), EINC_EINVAL);
+	assert_string_equal(einc_ctx_message(ctx),
+	                    "error: parse: the spec is longer than 1048576 bytes");
 	arena_free(a);
 	einc_ctx_free(ctx);
 	free(spec);

@@ -1,0 +1,369 @@
+/*
+ * path_bench.c - contraction-order benchmark: plans every problem of the
+ * corpus with einc's greedy, exact and auto searches and compares their
+ * costs with the reference figures of opt_einsum and cotengra.
+ *
+ *   path_bench [--corpus FILE] [--ref FILE] [--markdown]
+ *
+ * The corpus holds "# <id> <family> <name>" lines, each followed by
+ * "<spec> ; <label>=<size>,..."; labels are single UTF-8 characters. The
+ * reference TSV gives opt_cost per (problem, algorithm).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "path.h"
+
+#define MAXP 512
+#define MAXL 4096
+
+typedef struct {
+	char id[32], family[32], name[96];
+	path_problem *prob;
+	path_cost best, exact_ref, rg32; /* 0 when absent */
+} problem;
+
+typedef struct {
+	double ratio, us;
+	int ok;
+} cell;
+
+static problem probs[MAXP];
+static int nprobs;
+
+/* Seconds on a monotonic clock. */
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The byte length of the UTF-8 character at "s". */
+static int utf8_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* The id of the label at "s" (length "len") in "labels", added if new. */
+static int label_id(char labels[][5], int *nl, const char *s, int len)
+{
+	for (int k = 0; k < *nl; k++)
+		if ((int)strlen(labels[k]) == len && !memcmp(labels[k], s, (size_t)len))
+			return k;
+	memcpy(labels[*nl], s, (size_t)len);
+	labels[*nl][len] = 0;
+	return (*nl)++;
+}
+
+/* Parses "spec ; a=2,b=3" into a problem; -1 on a malformed line. */
+static int parse_line(einc_ctx *ctx, arena *a, char *line, path_problem **out)
+{
+	static char labels[MAXL][5];
+	static int idx[MAXL * 4], ranks[MAXL], outidx[MAXL];
+	static const int *ptrs[MAXL];
+	static int64_t size[MAXL];
+	int nl = 0, nt = 0, nidx = 0, nout = 0, in_out = 0;
+	char *semi = strchr(line, ';');
+	if (!semi)
+		return -1;
+	*semi = 0;
+	ranks[0] = 0;
+	ptrs[0] = idx;
+	for (char *s = line; *s;) {
+		if (*s == ' ' || *s == '\n') {
+			s++;
+		} else if (*s == ',') {
+			ptrs[++nt] = idx + nidx;
+			ranks[nt] = 0;
+			s++;
+		} else if (s[0] == '-' && s[1] == '>') {
+			in_out = 1;
+			s += 2;
+		} else {
+			int len = utf8_len(s), id = label_id(labels, &nl, s, len);
+			if (in_out)
+				outidx[nout++] = id;
+			else {
+				idx[nidx++] = id;
+				ranks[nt]++;
+			}
+			s += len;
+		}
+	}
+	nt++;
+	for (char *s = semi + 1; *s;) {
+		while (*s == ' ' || *s == ',')
+			s++;
+		if (!*s || *s == '\n')
+			break;
+		int len = utf8_len(s), id = label_id(labels, &nl, s, len);
+		s += len;
+		if (*s != '=')
+			return -1;
+		size[id] = strtoll(s + 1, &s, 10);
+	}
+	return path_problem_new(ctx, a, nt, ranks, ptrs, nl, size, nout, outidx, out) ? -1 : 0;
+}
+
+/* Reads the corpus file; -1 when it cannot be read. */
+static int read_corpus(einc_ctx *ctx, arena *a, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return -1;
+	static char line[1 << 16];
+	while (fgets(line, sizeof line, f) && nprobs < MAXP) {
+		problem *p = &probs[nprobs];
+		if (line[0] == '#') {
+			sscanf(line, "# %31s %31s %95s", p->id, p->family, p->name);
+			continue;
+		}
+		if (!strchr(line, ';') || !p->id[0])
+			continue;
+		if (parse_line(ctx, a, line, &p->prob) == 0)
+			nprobs++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The decimal text "s" as a cost. */
+static path_cost parse_cost(const char *s)
+{
+	path_cost c = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		c = path_cost_add(path_cost_mul(c, 10), (path_cost)(*s - '0'));
+	return c;
+}
+
+/* Reads the reference TSV: best known, best exact-ish (dp, optimal,
+ * branch-2) and random-greedy(32) cost per problem. */
+static int read_ref(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return -1;
+	static char line[1 << 16];
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || !strncmp(line, "id\t", 3))
+			continue;
+		char *col[12];
+		int nc = 0;
+		for (char *s = line; nc < 12 && s; nc++) {
+			col[nc] = s;
+			s = strchr(s, '\t');
+			if (s)
+				*s++ = 0;
+		}
+		if (nc < 8 || strcmp(col[6], "ok"))
+			continue;
+		path_cost c = parse_cost(col[7]);
+		for (int k = 0; k < nprobs; k++) {
+			problem *p = &probs[k];
+			if (strcmp(p->id, col[0]))
+				continue;
+			if (!p->best || c < p->best)
+				p->best = c;
+			if ((!strcmp(col[5], "dp") || !strcmp(col[5], "optimal") ||
+			     !strcmp(col[5], "branch-2")) && (!p->exact_ref || c < p->exact_ref))
+				p->exact_ref = c;
+			if (!strcmp(col[5], "random-greedy"))
+				p->rg32 = c;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Plans "p" with "o": the cost ratio to the best known and the median plan
+ * time in microseconds over repeats filling about 20 ms (at most 201). */
+static cell run(einc_ctx *ctx, problem *p, const path_options *o, path_cost *cost)
+{
+	double t[201];
+	int reps = 0;
+	cell c = {0, 0, 0};
+	double start = now();
+	do {
+		arena *a = arena_new();
+		path *res = NULL;
+		double t0 = now();
+		einc_status st = pass_path_search(ctx, a, p->prob, o, &res);
+		t[reps++] = now() - t0;
+		if (st == EINC_OK) {
+			c.ok = 1;
+			*cost = res->flops;
+			c.ratio = path_cost_double(res->flops) / path_cost_double(p->best);
+		}
+		arena_free(a);
+		if (st != EINC_OK)
+			return c;
+	} while (reps < 201 && now() - start < 0.02);
+	for (int i = 1; i < reps; i++)
+		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			double x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	c.us = 1e6 * t[reps / 2];
+	return c;
+}
+
+/* Orders doubles ascending (qsort). */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of "v" ("n" > 0), sorting it. */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Formats a time in microseconds as "12us", "3.4ms" or "1.2s". */
+static const char *fmt_time(double us, char *buf)
+{
+	if (us < 1000)
+		sprintf(buf, "%.0fus", us);
+	else if (us < 1e6)
+		sprintf(buf, "%.1fms", us / 1e3);
+	else
+		sprintf(buf, "%.2fs", us / 1e6);
+	return buf;
+}
+
+enum { GREEDY, EXACT, AUTO, NTIER };
+static const char *tier_name[NTIER] = {"greedy", "exact", "auto"};
+
+int main(int argc, char **argv)
+{
+	const char *corpus = EINC_SOURCE_DIR "/../shared/bench/corpus_public.txt";
+	const char *ref = EINC_SOURCE_DIR "/../shared/bench/reference_public.tsv";
+	int markdown = 0;
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--corpus") && k + 1 < argc)
+			corpus = argv[++k];
+		else if (!strcmp(argv[k], "--ref") && k + 1 < argc)
+			ref = argv[++k];
+		else if (!strcmp(argv[k], "--markdown"))
+			markdown = 1;
+		else {
+			fprintf(stderr, "usage: path_bench [--corpus FILE] [--ref FILE] [--markdown]\n");
+			return 2;
+		}
+	}
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	if (!ctx || !a || read_corpus(ctx, a, corpus) || read_ref(ref)) {
+		fprintf(stderr, "path_bench: cannot read %s or %s\n", corpus, ref);
+		return 1;
+	}
+	static cell cells[MAXP][NTIER];
+	path_options opt[NTIER];
+	for (int t = 0; t < NTIER; t++)
+		path_options_init(&opt[t]);
+	opt[GREEDY].method = PATH_GREEDY;
+	opt[GREEDY].trials = 1;
+	opt[EXACT].method = PATH_EXACT;
+	opt[EXACT].dp_work = 2000000000;
+	const char *sep = markdown ? " | " : "  ";
+	printf("%s%-8s%s%-8s%s%4s%s%-16s%s%-16s%s%-16s%s%s%s\n", markdown ? "| " : "", "id", sep,
+	       "family", sep, "n", sep, "greedy", sep, "exact", sep, "auto", sep,
+	       "auto vs dp/opt/b2, rg32", markdown ? " |" : "");
+	if (markdown)
+		printf("|---|---|---|---|---|---|---|\n");
+	int exact_ok = 0, exact_n = 0, rest_ok = 0, rest_n = 0, rg_ok = 0, rg_n = 0;
+	double total_auto = 0;
+	for (int k = 0; k < nprobs; k++) {
+		problem *p = &probs[k];
+		path_cost cost[NTIER] = {0};
+		char line[3][64], tb[32];
+		for (int t = 0; t < NTIER; t++) {
+			if (t == EXACT && p->prob->n > 64) {
+				cells[k][t].ok = 0;
+				sprintf(line[t], "-");
+				continue;
+			}
+			cells[k][t] = run(ctx, p, &opt[t], &cost[t]);
+			if (cells[k][t].ok)
+				sprintf(line[t], "%.3f %s", cells[k][t].ratio, fmt_time(cells[k][t].us, tb));
+			else
+				sprintf(line[t], "- (%s)", einc_status_name(einc_ctx_status(ctx)));
+		}
+		total_auto += cells[k][AUTO].us;
+		char verdict[64] = "";
+		if (p->exact_ref) {
+			int ok = cells[k][AUTO].ok && cost[AUTO] <= p->exact_ref;
+			exact_n++;
+			exact_ok += ok;
+			sprintf(verdict, "%s", ok ? "<= exact" : "WORSE than exact");
+		} else {
+			int ok = cells[k][AUTO].ok && cells[k][AUTO].ratio <= 1.05;
+			rest_n++;
+			rest_ok += ok;
+			sprintf(verdict, "%s", ok ? "<= 1.05 best" : "> 1.05 best");
+		}
+		if (p->rg32) {
+			int ok = cells[k][AUTO].ok && cost[AUTO] <= p->rg32;
+			rg_n++;
+			rg_ok += ok;
+			strcat(verdict, ok ? ", <= rg32" : ", WORSE than rg32");
+		}
+		printf("%s%-8s%s%-8s%s%4d%s%-16s%s%-16s%s%-16s%s%s%s\n", markdown ? "| " : "", p->id,
+		       sep, p->family, sep, p->prob->n, sep, line[0], sep, line[1], sep, line[2], sep,
+		       verdict, markdown ? " |" : "");
+	}
+	printf("\n%sfamily%stier%sdone%smedian ratio%sworst ratio%smedian time%s\n",
+	       markdown ? "| " : "", sep, sep, sep, sep, sep, markdown ? " |" : "");
+	if (markdown)
+		printf("|---|---|---|---|---|---|\n");
+	static char fams[64][32];
+	int nf = 0;
+	for (int k = 0; k < nprobs; k++) {
+		int seen = 0;
+		for (int f = 0; f < nf; f++)
+			seen |= !strcmp(fams[f], probs[k].family);
+		if (!seen)
+			strcpy(fams[nf++], probs[k].family);
+	}
+	strcpy(fams[nf++], "ALL");
+	for (int f = 0; f < nf; f++)
+		for (int t = 0; t < NTIER; t++) {
+			static double r[MAXP], us[MAXP];
+			int m = 0, tried = 0;
+			double worst = 0;
+			for (int k = 0; k < nprobs; k++) {
+				if (strcmp(fams[f], "ALL") && strcmp(fams[f], probs[k].family))
+					continue;
+				tried++;
+				if (!cells[k][t].ok)
+					continue;
+				r[m] = cells[k][t].ratio;
+				us[m] = cells[k][t].us;
+				if (r[m] > worst)
+					worst = r[m];
+				m++;
+			}
+			char tb[32];
+			if (m == 0)
+				printf("%s%s%s%s%s0/%d%s-%s-%s-%s\n", markdown ? "| " : "", fams[f], sep,
+				       tier_name[t], sep, tried, sep, sep, sep, markdown ? " |" : "");
+			else
+				printf("%s%s%s%s%s%d/%d%s%.3f%s%.3f%s%s%s\n", markdown ? "| " : "", fams[f],
+				       sep, tier_name[t], sep, m, tried, sep, median(r, m), sep, worst, sep,
+				       fmt_time(median(us, m), tb), markdown ? " |" : "");
+		}
+	printf("\nauto <= best of dp/optimal/branch-2: %d/%d; within 1.05x of best known on "
+	       "the rest: %d/%d; <= random-greedy(32): %d/%d; auto total plan time %.2f s\n",
+	       exact_ok, exact_n, rest_ok, rest_n, rg_ok, rg_n, total_auto / 1e6);
+	arena_free(a);
+	einc_ctx_free(ctx);
+	return 0;
+}

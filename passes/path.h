@@ -1,0 +1,172 @@
+/*
+ * path.h - contraction-order search (passes/path_*.c, passes/cost.c).
+ *
+ * A search problem is n tensors, each a set of indices with sizes, and an
+ * output index set. A path is a binary contraction tree in SSA form: leaves
+ * are 0 .. n-1, step k contracts two live ids and creates id n + k.
+ *
+ * Cost model: exactly opt_einsum's opt_cost. A pairwise step costs the
+ * product of the sizes of the union of both operands' indices, times 2 if it
+ * sums out an index, else 1; the path's flops are the sum over its steps. A
+ * single-tensor problem costs prod(sizes) * (1 + [it sums an index]). The
+ * largest intermediate is the largest step result (the output included, the
+ * inputs excluded). Costs are unsigned 128-bit, saturating.
+ *
+ * The objective every search minimises is flops + combo * (result size),
+ * summed over steps; with combo = 0 (the default) it is the flops.
+ */
+#ifndef EINC_PATH_H
+#define EINC_PATH_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "ctx.h"
+#include "graph.h"
+
+typedef unsigned __int128 path_cost;
+
+#define PATH_COST_MAX (~(path_cost)0)
+
+/* The search problem. Index lists are sorted and distinct. */
+typedef struct {
+	int n;              /* tensors */
+	int nindices;
+	int64_t *size;      /* nindices sizes, >= 1 */
+	double *log2size;   /* nindices log2(size) */
+	int *start;         /* n + 1 offsets: tensor t is index[start[t] .. start[t+1]-1] */
+	int *index;
+	unsigned char *out; /* nindices flags: index is in the output */
+} path_problem;
+
+/* A contraction path in SSA form with its cost. */
+typedef struct {
+	int n;             /* leaves */
+	int nsteps;        /* n - 1 (0 for n == 1) */
+	int (*step)[2];    /* nsteps pairs of ids, first < second */
+	path_cost flops;   /* opt_einsum opt_cost */
+	path_cost largest; /* largest intermediate, elements */
+	path_cost score;   /* the objective: flops + combo * sizes */
+} path;
+
+typedef enum { PATH_AUTO, PATH_EXACT, PATH_GREEDY, PATH_REFINE } path_method;
+
+typedef struct {
+	path_method method;
+	uint64_t seed;        /* restarts: trial r uses seed + r; 0 is a seed */
+	int trials;           /* greedy trials (trial 0 = plain greedy); default 32 */
+	double combo;         /* objective weight of result sizes; default 0 */
+	path_cost max_intermediate; /* 0 = no limit */
+	int64_t dp_work;      /* exact DP: pair evaluations before it gives up; 0 = no limit */
+} path_options;
+
+/* Fills "o" with the defaults (auto, seed 0, 32 trials, flops, no limit). */
+void path_options_init(path_options *o);
+
+/* cost.c */
+
+/* Saturating a + b and a * b. */
+path_cost path_cost_add(path_cost a, path_cost b);
+path_cost path_cost_mul(path_cost a, path_cost b);
+
+/* The decimal text of "c" into "buf" (at least 40 bytes); returns "buf". */
+char *path_cost_str(path_cost c, char *buf);
+
+/* The cost as a double (for ratios and logs). */
+double path_cost_double(path_cost c);
+
+/*
+ * A problem in "a" from "n" index lists ("ranks[t]" ids at "idx[t]", any
+ * order, repeats allowed), "nindices" sizes and the output's "out_rank" ids.
+ * Stores it in "*out". Fails on ids out of range or sizes < 1.
+ */
+einc_status path_problem_new(einc_ctx *ctx, arena *a, int n, const int *ranks,
+                             const int *const idx[], int nindices, const int64_t *size,
+                             int out_rank, const int *out_idx, path_problem **out);
+
+/* The problem of graph "g": its inputs and output, diagonals collapsed. */
+einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
+                                    path_problem **out);
+
+/*
+ * Recomputes flops, largest and score of "p" (its n and steps) on "prob"
+ * with objective weight "combo". Returns EINC_EINVAL (in "ctx") when the
+ * steps are not a valid SSA contraction of all n leaves into one.
+ */
+einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo, path *p);
+
+/*
+ * The opt_einsum linear form of "p": for each step the positions i < j of its
+ * operands in the current operand list (results appended at the end) into
+ * "lin" (nsteps pairs). O(n log n). Returns 0, or -1 when out of memory.
+ */
+int path_to_linear(const path *p, int (*lin)[2]);
+
+/* The linear form as text, "[(0, 1), (0, 1)]" ("[(0,)]" for one tensor):
+ * give, free(); NULL when out of memory. */
+char *path_linear_str(const path *p);
+
+/* A new path of "n" leaves in "a" with room for its steps, or NULL. */
+path *path_new(arena *a, int n);
+
+/*
+ * One pairwise step of sorted index lists "x" ("nx") and "y" ("ny"), where
+ * "count[i]" is the number of live tensors holding index i: writes the kept
+ * indices (sorted) to "res" and returns how many; "*flops" gets the step's
+ * flops and "*size" the result's element count.
+ */
+int path_step(const path_problem *prob, const int *count, const int *x, int nx,
+              const int *y, int ny, int *res, path_cost *flops, path_cost *size);
+
+/* The objective of a step: "flops" + "combo" * "size", saturating. */
+path_cost path_step_score(path_cost flops, path_cost size, double combo);
+
+/* path_greedy.c */
+
+/*
+ * Greedy search (opt_einsum's rules, stable tie-breaks), best of
+ * "o->trials" seeded Boltzmann trials; trial 0 is the plain greedy. Result
+ * in "*out" (arena "a"). Fails when "o->max_intermediate" blocks every path
+ * the greedy can find.
+ */
+einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **out);
+
+/* path_dp.c */
+
+/*
+ * Exact search: dynamic programming over connected subsets with an
+ * iteratively raised cost cap (outer products included for small problems),
+ * optimal for the objective. "upper" (may be NULL) is a known path whose
+ * score bounds the search. EINC_EBUDGET when "o->dp_work" runs out (the
+ * caller falls back), EINC_EUNSUPPORTED above 64 tensors.
+ */
+einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
+                         const path_options *o, const path *upper, path **out);
+
+/*
+ * The DP behind pass_path_dp for callers with their own buffer: writes the
+ * n - 1 SSA steps to "steps", bounded by the score "upper" (PATH_COST_MAX
+ * for none). Returns 0, 1 when max_intermediate blocks every path, 2 when
+ * the work budget ran out, 3 above 64 tensors, -1 when out of memory.
+ */
+int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
+                  int (*steps)[2]);
+
+/* path_refine.c */
+
+/*
+ * Local refinement of "*p" in place: re-optimises subtrees of up to 10
+ * leaves with the exact DP until a sweep finds nothing better.
+ */
+einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **p);
+
+/* path.c */
+
+/* The path that "o->method" selects (auto: exact when small enough, else
+ * greedy + restarts + refinement), deterministic. */
+einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **out);
+
+#endif

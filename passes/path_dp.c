@@ -1,0 +1,506 @@
+/*
+ * path_dp.c - exact contraction order by dynamic programming over subsets of
+ * tensors (netcon; opt_einsum's dp), minimising the objective it reports.
+ *
+ * The best way to contract a subset S of tensors into one depends on S only:
+ * its result keeps the indices of S that the output or a tensor outside S
+ * holds. Subsets are built by size, pairing two disjoint stored subsets; a
+ * subset is stored only while its cost stays under a cap. A round that does
+ * not reach the whole set raises the cap (x16, up to the score of a known
+ * path, then beyond) and starts again; the first cap is 1 without a known
+ * path, else its score / 4096, or its score itself for at most DP_OUTER_MAX
+ * tensors; the first round that reaches the
+ * whole set is optimal, since every subtree of an optimal tree costs no more
+ * than the tree.
+ *
+ * Problems of at most DP_OUTER_MAX tensors pair every two disjoint subsets,
+ * outer products included: exact over all trees. Larger ones run one DP per
+ * connected component, pairing only subsets that share an index, and join
+ * the components' results smallest first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+
+#define DP_OUTER_MAX 10
+
+typedef struct {
+	uint64_t mask, nbr;  /* the subset; the tensors sharing an index with it */
+	path_cost score, size;
+	int left, right;     /* entries it was built from; -1 for a leaf */
+	int tensor;          /* leaf: the problem's tensor */
+} entry;
+
+typedef struct {
+	const path_problem *prob;
+	const path_options *o;
+	int m, w;            /* tensors in this DP; 64-bit words per index set */
+	uint64_t full;
+	const int *tensor;   /* m problem tensors */
+	uint64_t *tmask;     /* per index: local tensors holding it */
+	uint64_t *tnbr;      /* per local tensor: its neighbours */
+	uint64_t *outbits;   /* w words */
+	entry *e;
+	uint64_t *bits;      /* w words per entry: its result's indices */
+	int ne, cape;
+	int *hash;           /* open addressing over entries by mask */
+	int hcap;
+	int **list, *nlist, *caplist; /* per size: entries */
+	int64_t work;
+	int oom, outer;
+} dp;
+
+/* The hash slot of "mask". */
+static size_t slot_of(uint64_t mask, int hcap)
+{
+	mask ^= mask >> 33;
+	mask *= 0xff51afd7ed558ccdull;
+	mask ^= mask >> 33;
+	return (size_t)mask & (size_t)(hcap - 1);
+}
+
+/* The entry of "mask", or -1. */
+static int find(const dp *d, uint64_t mask)
+{
+	for (size_t h = slot_of(mask, d->hcap);; h = (h + 1) & (size_t)(d->hcap - 1)) {
+		int k = d->hash[h];
+		if (k < 0 || d->e[k].mask == mask)
+			return k;
+	}
+}
+
+/* Grows the hash table when it is half full. */
+static void rehash(dp *d)
+{
+	if (2 * (d->ne + 1) < d->hcap)
+		return;
+	int nc = d->hcap * 2;
+	int *h = malloc(sizeof(int) * (size_t)nc);
+	if (!h) {
+		d->oom = 1;
+		return;
+	}
+	memset(h, 0xff, sizeof(int) * (size_t)nc);
+	for (int k = 0; k < d->ne; k++) {
+		size_t s = slot_of(d->e[k].mask, nc);
+		while (h[s] >= 0)
+			s = (s + 1) & (size_t)(nc - 1);
+		h[s] = k;
+	}
+	free(d->hash);
+	d->hash = h;
+	d->hcap = nc;
+}
+
+/* A new entry (its index bits uninitialised) listed under its size; -1 OOM. */
+static int add_entry(dp *d, uint64_t mask)
+{
+	rehash(d);
+	if (d->oom)
+		return -1;
+	if (d->ne == d->cape) {
+		int nc = d->cape * 2;
+		entry *e = realloc(d->e, sizeof(entry) * (size_t)nc);
+		if (e)
+			d->e = e;
+		uint64_t *b = e ? realloc(d->bits, sizeof(uint64_t) * (size_t)d->w * (size_t)nc) : NULL;
+		if (!b) {
+			d->oom = 1;
+			return -1;
+		}
+		d->bits = b;
+		d->cape = nc;
+	}
+	int k = d->ne++, c = __builtin_popcountll(mask);
+	if (d->nlist[c] == d->caplist[c]) {
+		int nc = d->caplist[c] ? 2 * d->caplist[c] : 16;
+		int *l = realloc(d->list[c], sizeof(int) * (size_t)nc);
+		if (!l) {
+			d->oom = 1;
+			return -1;
+		}
+		d->list[c] = l;
+		d->caplist[c] = nc;
+	}
+	d->list[c][d->nlist[c]++] = k;
+	size_t s = slot_of(mask, d->hcap);
+	while (d->hash[s] >= 0)
+		s = (s + 1) & (size_t)(d->hcap - 1);
+	d->hash[s] = k;
+	d->e[k].mask = mask;
+	return k;
+}
+
+/* Clears the tables and stores the single tensors. */
+static void reset(dp *d)
+{
+	d->ne = 0;
+	memset(d->hash, 0xff, sizeof(int) * (size_t)d->hcap);
+	memset(d->nlist, 0, sizeof(int) * (size_t)(d->m + 1));
+	const path_problem *p = d->prob;
+	for (int j = 0; j < d->m; j++) {
+		int k = add_entry(d, 1ull << j);
+		if (k < 0)
+			return;
+		entry *x = &d->e[k];
+		int t = d->tensor[j];
+		uint64_t *b = d->bits + (size_t)k * (size_t)d->w;
+		memset(b, 0, sizeof(uint64_t) * (size_t)d->w);
+		x->size = 1;
+		for (int q = p->start[t]; q < p->start[t + 1]; q++) {
+			int i = p->index[q];
+			b[i >> 6] |= 1ull << (i & 63);
+			x->size = path_cost_mul(x->size, (path_cost)p->size[i]);
+		}
+		x->nbr = d->tnbr[j];
+		x->score = 0;
+		x->left = x->right = -1;
+		x->tensor = t;
+	}
+}
+
+/* Pairs entries "a" and "b" (disjoint): stores or improves their union when
+ * its score stays within "cap" and its size within the limit. */
+static void pair(dp *d, int a, int b, path_cost cap)
+{
+	const entry *x = &d->e[a], *y = &d->e[b];
+	path_cost base = path_cost_add(x->score, y->score);
+	if (base > cap)
+		return;
+	uint64_t s = x->mask | y->mask, rest = d->full & ~s;
+	const uint64_t *bx = d->bits + (size_t)a * (size_t)d->w;
+	const uint64_t *by = d->bits + (size_t)b * (size_t)d->w;
+	const path_problem *p = d->prob;
+	path_cost shared = 1, gone = 1;
+	int summed = 0;
+	for (int q = 0; q < d->w; q++)
+		for (uint64_t both = bx[q] & by[q]; both; both &= both - 1) {
+			int i = q * 64 + __builtin_ctzll(both);
+			shared = path_cost_mul(shared, (path_cost)p->size[i]);
+			if (!(d->outbits[q] >> (i & 63) & 1) && !(d->tmask[i] & rest)) {
+				gone = path_cost_mul(gone, (path_cost)p->size[i]);
+				summed = 1;
+			}
+		}
+	path_cost all, size;
+	if (x->size == PATH_COST_MAX || y->size == PATH_COST_MAX) {
+		all = size = PATH_COST_MAX;
+	} else {
+		all = path_cost_mul(x->size, y->size / shared);
+		size = all == PATH_COST_MAX ? all : all / gone;
+	}
+	if (d->o->max_intermediate && size > d->o->max_intermediate)
+		return;
+	path_cost flops = summed ? path_cost_mul(all, 2) : all;
+	path_cost score = path_cost_add(base, path_step_score(flops, size, d->o->combo));
+	if (score > cap)
+		return;
+	int k = find(d, s);
+	if (k >= 0 && d->e[k].score <= score)
+		return;
+	if (k < 0) {
+		k = add_entry(d, s);
+		if (k < 0)
+			return;
+		x = &d->e[a];
+		y = &d->e[b];
+		bx = d->bits + (size_t)a * (size_t)d->w;
+		by = d->bits + (size_t)b * (size_t)d->w;
+		uint64_t *bs = d->bits + (size_t)k * (size_t)d->w;
+		for (int q = 0; q < d->w; q++) {
+			bs[q] = bx[q] | by[q];
+			for (uint64_t both = bx[q] & by[q]; both; both &= both - 1) {
+				int i = q * 64 + __builtin_ctzll(both);
+				if (!(d->outbits[q] >> (i & 63) & 1) && !(d->tmask[i] & rest))
+					bs[q] &= ~(1ull << (i & 63));
+			}
+		}
+		d->e[k].nbr = (x->nbr | y->nbr) & ~s;
+		d->e[k].tensor = -1;
+	}
+	entry *z = &d->e[k];
+	z->score = score;
+	z->size = size;
+	z->left = a;
+	z->right = b;
+}
+
+/* One round under "cap": the entry of the whole set, -1 when the cap (or
+ * the limit) blocks it, -2 when the work budget or memory ran out. */
+static int round_under(dp *d, path_cost cap)
+{
+	reset(d);
+	for (int m = 2; m <= d->m && !d->oom; m++)
+		for (int k = 1; 2 * k <= m; k++) {
+			int na = d->nlist[k], nb = d->nlist[m - k];
+			for (int ia = 0; ia < na; ia++) {
+				int a = d->list[k][ia];
+				uint64_t am = d->e[a].mask, an = d->e[a].nbr;
+				d->work += nb;
+				if (d->o->dp_work && d->work > d->o->dp_work)
+					return -2;
+				for (int ib = k == m - k ? ia + 1 : 0; ib < nb; ib++) {
+					int b = d->list[m - k][ib];
+					uint64_t bm = d->e[b].mask;
+					if ((am & bm) || (!d->outer && !(an & bm)))
+						continue;
+					pair(d, a, b, cap);
+					if (d->oom)
+						return -2;
+				}
+			}
+		}
+	if (d->oom)
+		return -2;
+	return find(d, d->full);
+}
+
+/* Writes the steps that build entry "k" into "steps" (from "*ns" on, SSA
+ * ids from "base"); returns the id of its result. */
+static int emit(const dp *d, int k, int base, int (*steps)[2], int *ns)
+{
+	const entry *x = &d->e[k];
+	if (x->left < 0)
+		return x->tensor;
+	int l = emit(d, x->left, base, steps, ns);
+	int r = emit(d, x->right, base, steps, ns);
+	steps[*ns][0] = l < r ? l : r;
+	steps[*ns][1] = l < r ? r : l;
+	return base + (*ns)++;
+}
+
+/* Solves the DP over the "m" tensors "tensor" (one component, or all);
+ * appends its steps. 0 ok, 1 blocked by the limit, 2 out of work, -1 OOM. */
+static int solve_part(dp *d, const int *tensor, int m, path_cost upper,
+                      int (*steps)[2], int *ns, int *root, path_cost *size)
+{
+	const path_problem *p = d->prob;
+	d->m = m;
+	d->tensor = tensor;
+	d->full = m == 64 ? ~0ull : (1ull << m) - 1;
+	memset(d->tmask, 0, sizeof(uint64_t) * (size_t)(p->nindices + 1));
+	for (int j = 0; j < m; j++)
+		for (int q = p->start[tensor[j]]; q < p->start[tensor[j] + 1]; q++)
+			d->tmask[p->index[q]] |= 1ull << j;
+	for (int j = 0; j < m; j++) {
+		d->tnbr[j] = 0;
+		for (int q = p->start[tensor[j]]; q < p->start[tensor[j] + 1]; q++)
+			d->tnbr[j] |= d->tmask[p->index[q]];
+		d->tnbr[j] &= ~(1ull << j);
+	}
+	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= DP_OUTER_MAX ? upper : upper / 4096;
+	if (cap < 1)
+		cap = 1;
+	for (;;) {
+		int k = round_under(d, cap);
+		if (k == -2)
+			return d->oom ? -1 : 2;
+		if (k >= 0) {
+			*root = emit(d, k, p->n, steps, ns);
+			*size = d->e[k].size;
+			return 0;
+		}
+		if (cap == PATH_COST_MAX)
+			return 1;
+		path_cost next = path_cost_mul(cap, 16);
+		cap = cap < upper && next > upper ? upper : next;
+	}
+}
+
+/* Labels the connected components of the problem's tensors in "comp";
+ * returns their number. Components are numbered by their first tensor. */
+static int components(const path_problem *p, int *comp, int *stack)
+{
+	int nc = 0;
+	for (int t = 0; t < p->n; t++)
+		comp[t] = -1;
+	for (int t0 = 0; t0 < p->n; t0++) {
+		if (comp[t0] >= 0)
+			continue;
+		int top = 0;
+		stack[top++] = t0;
+		comp[t0] = nc;
+		while (top) {
+			int t = stack[--top];
+			for (int u = 0; u < p->n; u++) {
+				if (comp[u] >= 0)
+					continue;
+				int shared = 0;
+				for (int a = p->start[t], b = p->start[u];
+				     a < p->start[t + 1] && b < p->start[u + 1] && !shared;) {
+					if (p->index[a] == p->index[b])
+						shared = 1;
+					else if (p->index[a] < p->index[b])
+						a++;
+					else
+						b++;
+				}
+				if (shared) {
+					comp[u] = nc;
+					stack[top++] = u;
+				}
+			}
+		}
+		nc++;
+	}
+	return nc;
+}
+
+/* Allocates the DP tables of "d"; -1 when out of memory. */
+static int dp_init(dp *d, const path_problem *p, const path_options *o)
+{
+	memset(d, 0, sizeof(*d));
+	d->prob = p;
+	d->o = o;
+	d->w = (p->nindices + 63) / 64 + 1;
+	d->cape = 1024;
+	d->hcap = 2048;
+	d->tmask = malloc(sizeof(uint64_t) * (size_t)(p->nindices + 1));
+	d->tnbr = malloc(sizeof(uint64_t) * 64);
+	d->outbits = calloc((size_t)d->w, sizeof(uint64_t));
+	d->e = malloc(sizeof(entry) * (size_t)d->cape);
+	d->bits = malloc(sizeof(uint64_t) * (size_t)d->w * (size_t)d->cape);
+	d->hash = malloc(sizeof(int) * (size_t)d->hcap);
+	d->list = calloc(66, sizeof(int *));
+	d->nlist = calloc(66, sizeof(int));
+	d->caplist = calloc(66, sizeof(int));
+	if (!d->tmask || !d->tnbr || !d->outbits || !d->e || !d->bits || !d->hash ||
+	    !d->list || !d->nlist || !d->caplist)
+		return -1;
+	for (int i = 0; i < p->nindices; i++)
+		if (p->out[i])
+			d->outbits[i >> 6] |= 1ull << (i & 63);
+	return 0;
+}
+
+/* Frees the DP tables of "d". */
+static void dp_fini(dp *d)
+{
+	for (int c = 0; d->list && c < 66; c++)
+		free(d->list[c]);
+	free(d->list);
+	free(d->nlist);
+	free(d->caplist);
+	free(d->tmask);
+	free(d->tnbr);
+	free(d->outbits);
+	free(d->e);
+	free(d->bits);
+	free(d->hash);
+}
+
+/* A component's result while joining: its output indices' element count
+ * and its SSA id. */
+typedef struct {
+	path_cost size;
+	int id;
+} part;
+
+/* Orders parts by size, then id. */
+static int cmp_part(const void *pa, const void *pb)
+{
+	const part *a = pa, *b = pb;
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Solves each component (or the whole problem with outer products when
+ * small), then joins the components. */
+int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
+                  int (*steps)[2])
+{
+	int n = prob->n, ns = 0, r = 0;
+	if (n > 64)
+		return 3;
+	dp d;
+	int *comp = malloc(sizeof(int) * (size_t)n), *stack = malloc(sizeof(int) * (size_t)n);
+	int *members = malloc(sizeof(int) * (size_t)n);
+	part *parts = malloc(sizeof(part) * (size_t)n);
+	if (dp_init(&d, prob, o) || !comp || !stack || !members || !parts) {
+		r = -1;
+		goto done;
+	}
+	int nc = n <= DP_OUTER_MAX ? 1 : components(prob, comp, stack);
+	d.outer = n <= DP_OUTER_MAX;
+	for (int c = 0; c < nc && r == 0; c++) {
+		int m = 0;
+		for (int t = 0; t < n; t++)
+			if (nc == 1 || comp[t] == c)
+				members[m++] = t;
+		parts[c].id = members[0];
+		parts[c].size = 1;
+		if (m > 1)
+			r = solve_part(&d, members, m, upper, steps, &ns, &parts[c].id, &parts[c].size);
+	}
+	/* Join the components' results smallest first: a sorted queue where each
+	 * join is inserted back in order. */
+	for (int c = 0; c < nc && r == 0; c++) {
+		path_cost s = 1;
+		int id = parts[c].id;
+		if (id < n) {
+			for (int q = prob->start[id]; q < prob->start[id + 1]; q++)
+				if (prob->out[prob->index[q]])
+					s = path_cost_mul(s, (path_cost)prob->size[prob->index[q]]);
+		} else {
+			s = parts[c].size;
+		}
+		parts[c].size = s;
+	}
+	if (r == 0)
+		qsort(parts, (size_t)nc, sizeof(part), cmp_part);
+	for (int lo = 0; r == 0 && lo + 1 < nc; lo++) {
+		part a = parts[lo], b = parts[lo + 1];
+		path_cost s = path_cost_mul(a.size, b.size);
+		if (o->max_intermediate && s > o->max_intermediate) {
+			r = 1;
+			break;
+		}
+		steps[ns][0] = a.id < b.id ? a.id : b.id;
+		steps[ns][1] = a.id < b.id ? b.id : a.id;
+		part z = {s, n + ns++};
+		int k = lo + 1;
+		while (k + 1 < nc && cmp_part(&parts[k + 1], &z) < 0) {
+			parts[k] = parts[k + 1];
+			k++;
+		}
+		parts[k] = z;
+	}
+done:
+	dp_fini(&d);
+	free(comp);
+	free(stack);
+	free(members);
+	free(parts);
+	return r;
+}
+
+/* Runs the DP, bounded by the score of "upper" when given. */
+einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
+                         const path_options *o, const path *upper, path **out)
+{
+	if (prob->n > 64)
+		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search takes at most "
+		                "64 tensors, this problem has %d", prob->n);
+	path *p = path_new(a, prob->n);
+	if (!p)
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, p->step);
+	if (r < 0)
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	if (r == 1)
+		return ctx_fail(ctx, EINC_EBUDGET, "path", "no contraction path keeps every "
+		                "intermediate within max_intermediate");
+	if (r == 2)
+		return ctx_fail(ctx, EINC_EBUDGET, "path", "the exact search ran out of its work "
+		                "budget");
+	einc_status st = path_evaluate(ctx, prob, o->combo, p);
+	if (st)
+		return st;
+	if (o->max_intermediate && p->largest > o->max_intermediate)
+		return ctx_fail(ctx, EINC_EBUDGET, "path", "no contraction path keeps every "
+		                "intermediate within max_intermediate");
+	*out = p;
+	return ctx_ok(ctx);
+}

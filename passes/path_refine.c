@@ -1,0 +1,309 @@
+/*
+ * path_refine.c - local refinement of a contraction tree (cotengra's
+ * subtree reconfiguration): for each inner node v, most expensive first,
+ * cut v's subtree at up to REFINE_LEAVES frontier nodes (expanding the most
+ * expensive inner node each time), re-solve the top part exactly with the DP
+ * (the frontier's index sets as tensors, v's indices as the output) and
+ * splice in the result when it is cheaper. Sweeps repeat until one finds
+ * nothing better (at most REFINE_SWEEPS).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+
+#define REFINE_LEAVES 10
+#define REFINE_SWEEPS 32
+
+/* An inner node and its step score, for the sweep order. */
+struct ranked {
+	path_cost score;
+	int v;
+};
+
+typedef struct {
+	const path_problem *prob;
+	const path_options *o;
+	int n, nids;
+	int *left, *right;   /* per node id: children, -1 for leaves */
+	int root;
+	int *ofs, *len;      /* per node: its index list in pool */
+	int *pool;
+	size_t cap;
+	path_cost *score;    /* per inner node: its step's objective */
+	struct ranked *order;
+	int *stack, *count, *gmap;
+	int (*steps)[2];
+	/* the sub-problem */
+	path_problem sub;
+	int sub_start[REFINE_LEAVES + 1], *sub_index, sub_steps[REFINE_LEAVES][2];
+	int64_t *sub_size;
+	double *sub_log2;
+	unsigned char *sub_out;
+} refine;
+
+/* Writes the tree's steps in post-order into r->steps and each node's SSA
+ * id into "ssa". */
+static void post_order(refine *r, int *ssa)
+{
+	int top = 0, ns = 0;
+	r->stack[top++] = r->root;
+	/* Each node is pushed once; a negative entry marks "children done". */
+	while (top) {
+		int v = r->stack[--top];
+		if (v < 0) {
+			v = -v - 1;
+			int a = ssa[r->left[v]], b = ssa[r->right[v]];
+			r->steps[ns][0] = a < b ? a : b;
+			r->steps[ns][1] = a < b ? b : a;
+			ssa[v] = r->n + ns++;
+			continue;
+		}
+		if (r->left[v] < 0) {
+			ssa[v] = v;
+			continue;
+		}
+		r->stack[top++] = -v - 1;
+		r->stack[top++] = r->right[v];
+		r->stack[top++] = r->left[v];
+	}
+}
+
+/* Recomputes every node's index list and step score by replaying the tree
+ * in post-order; -1 when out of memory. */
+static int annotate(refine *r)
+{
+	const path_problem *p = r->prob;
+	int *ssa = r->gmap + p->nindices, *node_of = ssa + r->nids;
+	post_order(r, ssa);
+	for (int v = 0; v < r->nids; v++)
+		node_of[ssa[v]] = v;
+	memset(r->count, 0, sizeof(int) * (size_t)p->nindices);
+	size_t used = (size_t)p->start[r->n];
+	for (int t = 0; t < r->n; t++) {
+		r->ofs[t] = p->start[t];
+		r->len[t] = p->start[t + 1] - p->start[t];
+		for (int q = p->start[t]; q < p->start[t + 1]; q++)
+			r->count[p->index[q]]++;
+	}
+	for (int s = 0; s < r->n - 1; s++) {
+		int v = node_of[r->n + s], x = r->left[v], y = r->right[v];
+		if (used + (size_t)r->len[x] + (size_t)r->len[y] > r->cap) {
+			r->cap = 2 * (used + (size_t)r->len[x] + (size_t)r->len[y]);
+			int *g = realloc(r->pool, sizeof(int) * r->cap);
+			if (!g)
+				return -1;
+			r->pool = g;
+		}
+		path_cost f, sz;
+		int m = path_step(p, r->count, r->pool + r->ofs[x], r->len[x], r->pool + r->ofs[y],
+		                  r->len[y], r->pool + used, &f, &sz);
+		for (int k = 0; k < r->len[x]; k++)
+			r->count[r->pool[r->ofs[x] + k]]--;
+		for (int k = 0; k < r->len[y]; k++)
+			r->count[r->pool[r->ofs[y] + k]]--;
+		for (int k = 0; k < m; k++)
+			r->count[r->pool[used + k]]++;
+		r->ofs[v] = (int)used;
+		r->len[v] = m;
+		used += (size_t)m;
+		r->score[v] = path_step_score(f, sz, r->o->combo);
+	}
+	return 0;
+}
+
+/* Tries to improve the subtree at inner node "v"; 1 improved, 0 not, -1
+ * out of memory. */
+static int improve_at(refine *r, einc_ctx *ctx, int v)
+{
+	int front[REFINE_LEAVES], inner[REFINE_LEAVES];
+	int nf = 2, ni = 1;
+	front[0] = r->left[v];
+	front[1] = r->right[v];
+	inner[0] = v;
+	path_cost old = r->score[v];
+	while (nf < REFINE_LEAVES) {
+		int best = -1;
+		for (int k = 0; k < nf; k++)
+			if (r->left[front[k]] >= 0 &&
+			    (best < 0 || r->score[front[k]] > r->score[front[best]]))
+				best = k;
+		if (best < 0)
+			break;
+		int u = front[best];
+		inner[ni++] = u;
+		old = path_cost_add(old, r->score[u]);
+		front[best] = r->left[u];
+		front[nf++] = r->right[u];
+	}
+	if (nf < 3)
+		return 0;
+	/* The sub-problem over local index ids. */
+	const path_problem *p = r->prob;
+	int nl = 0, m = 0;
+	for (int k = 0; k < nf; k++) {
+		r->sub_start[k] = m;
+		for (int q = 0; q < r->len[front[k]]; q++) {
+			int i = r->pool[r->ofs[front[k]] + q];
+			if (r->gmap[i] < 0) {
+				r->gmap[i] = nl;
+				r->sub_size[nl] = p->size[i];
+				r->sub_log2[nl] = p->log2size[i];
+				r->sub_out[nl] = 0;
+				r->stack[nl++] = i;
+			}
+			r->sub_index[m++] = r->gmap[i];
+		}
+	}
+	r->sub_start[nf] = m;
+	for (int q = 0; q < r->len[v]; q++)
+		r->sub_out[r->gmap[r->pool[r->ofs[v] + q]]] = 1;
+	for (int k = 0; k < nl; k++)
+		r->gmap[r->stack[k]] = -1;
+	/* Local ids follow first appearance: sort each list again. */
+	for (int k = 0; k < nf; k++) {
+		int *l = r->sub_index + r->sub_start[k], len = r->sub_start[k + 1] - r->sub_start[k];
+		for (int a = 1; a < len; a++)
+			for (int b = a; b > 0 && l[b] < l[b - 1]; b--) {
+				int t = l[b];
+				l[b] = l[b - 1];
+				l[b - 1] = t;
+			}
+	}
+	r->sub.n = nf;
+	r->sub.nindices = nl;
+	path_options so = *r->o;
+	so.dp_work = 0;
+	int st = path_dp_solve(&r->sub, &so, old, r->sub_steps);
+	if (st < 0)
+		return -1;
+	if (st)
+		return 0;
+	path sp = {nf, nf - 1, r->sub_steps, 0, 0, 0};
+	if (path_evaluate(ctx, &r->sub, r->o->combo, &sp))
+		return -1;
+	if (sp.score >= old)
+		return 0;
+	/* Splice: step k of the sub-path reuses inner[], the last one v. */
+	int slot[2 * REFINE_LEAVES];
+	for (int k = 0; k < nf; k++)
+		slot[k] = front[k];
+	for (int k = 0; k < nf - 1; k++) {
+		int u = k == nf - 2 ? v : inner[k + 1];
+		slot[nf + k] = u;
+		r->left[u] = slot[r->sub_steps[k][0]];
+		r->right[u] = slot[r->sub_steps[k][1]];
+	}
+	return annotate(r) ? -1 : 1;
+}
+
+/* Orders inner nodes by step score, highest first, then by id. */
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+/* Allocates the workspace of "r"; -1 when out of memory. */
+static int refine_init(refine *r, const path_problem *p, const path_options *o, const path *t)
+{
+	memset(r, 0, sizeof(*r));
+	r->prob = p;
+	r->o = o;
+	r->n = p->n;
+	r->nids = 2 * p->n - 1;
+	size_t nids = (size_t)r->nids, ni = (size_t)p->nindices + 1;
+	r->cap = 2 * (size_t)p->start[p->n] + 16;
+	r->left = malloc(sizeof(int) * nids);
+	r->right = malloc(sizeof(int) * nids);
+	r->ofs = malloc(sizeof(int) * nids);
+	r->len = malloc(sizeof(int) * nids);
+	r->pool = malloc(sizeof(int) * r->cap);
+	r->score = calloc(nids, sizeof(path_cost));
+	r->order = malloc(sizeof(*r->order) * nids);
+	r->stack = malloc(sizeof(int) * (nids + ni));
+	r->count = malloc(sizeof(int) * ni);
+	r->gmap = malloc(sizeof(int) * (ni + 2 * nids));
+	r->steps = malloc(sizeof(*r->steps) * nids);
+	r->sub_index = malloc(sizeof(int) * ni * REFINE_LEAVES);
+	r->sub_size = malloc(sizeof(int64_t) * ni);
+	r->sub_log2 = malloc(sizeof(double) * ni);
+	r->sub_out = malloc(ni);
+	if (!r->left || !r->right || !r->ofs || !r->len || !r->pool || !r->score || !r->order ||
+	    !r->stack || !r->count || !r->gmap || !r->steps || !r->sub_index || !r->sub_size ||
+	    !r->sub_log2 || !r->sub_out)
+		return -1;
+	memcpy(r->pool, p->index, sizeof(int) * (size_t)p->start[p->n]);
+	for (size_t i = 0; i < ni; i++)
+		r->gmap[i] = -1;
+	for (int v = 0; v < r->nids; v++)
+		r->left[v] = r->right[v] = -1;
+	for (int s = 0; s < t->nsteps; s++) {
+		r->left[p->n + s] = t->step[s][0];
+		r->right[p->n + s] = t->step[s][1];
+	}
+	r->root = r->nids - 1;
+	r->sub.size = r->sub_size;
+	r->sub.log2size = r->sub_log2;
+	r->sub.start = r->sub_start;
+	r->sub.index = r->sub_index;
+	r->sub.out = r->sub_out;
+	return 0;
+}
+
+/* Frees the workspace of "r". */
+static void refine_fini(refine *r)
+{
+	free(r->left);
+	free(r->right);
+	free(r->ofs);
+	free(r->len);
+	free(r->pool);
+	free(r->score);
+	free(r->order);
+	free(r->stack);
+	free(r->count);
+	free(r->gmap);
+	free(r->steps);
+	free(r->sub_index);
+	free(r->sub_size);
+	free(r->sub_log2);
+	free(r->sub_out);
+}
+
+/* Sweeps over the inner nodes, most expensive first, until no change. */
+einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **p)
+{
+	if (prob->n < 4)
+		return ctx_ok(ctx);
+	refine r;
+	int oom = refine_init(&r, prob, o, *p) || annotate(&r);
+	for (int sweep = 0, changed = 1; !oom && changed && sweep < REFINE_SWEEPS; sweep++) {
+		changed = 0;
+		int ninner = r.n - 1;
+		for (int k = 0; k < ninner; k++)
+			r.order[k] = (struct ranked){r.score[r.n + k], r.n + k};
+		qsort(r.order, (size_t)ninner, sizeof(*r.order), cmp_ranked);
+		for (int k = 0; k < ninner && !oom; k++) {
+			int st = improve_at(&r, ctx, r.order[k].v);
+			oom = st < 0;
+			changed |= st > 0;
+		}
+	}
+	path *out = oom ? NULL : path_new(a, prob->n);
+	if (out)
+		post_order(&r, r.gmap + prob->nindices);
+	if (out)
+		memcpy(out->step, r.steps, sizeof(*out->step) * (size_t)out->nsteps);
+	refine_fini(&r);
+	if (!out)
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	einc_status st = path_evaluate(ctx, prob, o->combo, out);
+	if (st)
+		return st;
+	*p = out;
+	return ctx_ok(ctx);
+}

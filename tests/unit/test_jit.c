@@ -1,0 +1,440 @@
+/*
+ * test_jit.c - the compiled path against the reference evaluator: random
+ * einsums (fixed seed) JIT-compiled and run, plus the API's error paths,
+ * many kernels at once, workspaces, and byte-identical output files.
+ *
+ * Tolerance: each output element must be within rel * S of the reference,
+ * where S is the reference result on |inputs| (the sum of the absolute
+ * values of the products that make the element); rel is 1e-4 for f32 and
+ * 1e-10 for f64. The compiled code accumulates in the dtype, the reference
+ * in double, so only rounding separates them.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "einc.h"
+
+enum { NCASES = 320, MAXOPS = 6, MAXAXES = 8 };
+
+/* xorshift64*: the test's only source of randomness. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+/* A number in 0 .. n-1. */
+static int below(uint64_t *s, int n)
+{
+	return (int)(rnd(s) % (uint64_t)n);
+}
+
+/* One random einsum: its spec, per-operand shapes, dtype and opt level. */
+typedef struct {
+	char spec[160];
+	int nops;
+	int ranks[MAXOPS];
+	int64_t dims[MAXOPS][MAXAXES];
+	const int64_t *shapes[MAXOPS];
+	einc_options options;
+} rcase;
+
+/* Appends the axes of one operand to "spec" and its shape to "c": labels
+ * from the pool (repeats make diagonals, extent 1 sometimes broadcasts) and,
+ * when "ell" > 0, a "..." of up to "ell" dims (right-aligned, some 1). */
+static void gen_operand(uint64_t *s, rcase *c, int k, const int64_t *size, int npool,
+                        int ell, const int64_t *ell_size, char *used)
+{
+	int rank = below(s, c->nops >= 5 ? 3 : 4);
+	if (c->nops == 1 && rank == 0)
+		rank = 1; /* the front end rejects a lone "->" */
+	int ell_at = ell && below(s, 3) ? below(s, rank + 1) : -1;
+	char labels[MAXAXES];
+	for (int a = 0; a < rank; a++) {
+		labels[a] = (char)('a' + below(s, npool));
+		used[labels[a] - 'a'] = 1;
+	}
+	int nd = 0;
+	char *spec = c->spec + strlen(c->spec);
+	for (int a = 0; a <= rank; a++) {
+		if (a == ell_at) {
+			strcpy(spec, "...");
+			spec += 3;
+			int er = ell - below(s, ell + 1);
+			for (int e = ell - er; e < ell; e++)
+				c->dims[k][nd++] = below(s, 4) ? ell_size[e] : 1;
+		}
+		if (a == rank)
+			break;
+		*spec++ = labels[a];
+		*spec = '\0';
+		int once = memchr(labels, labels[a], (size_t)rank) == &labels[a] &&
+		           !memchr(labels + a + 1, labels[a], (size_t)(rank - a - 1));
+		c->dims[k][nd++] = once && below(s, 8) == 0 ? 1 : size[labels[a] - 'a'];
+	}
+	c->ranks[k] = nd;
+	c->shapes[k] = c->dims[k];
+}
+
+/* Generates case "c" from the stream "s". */
+static void gen_case(uint64_t *s, rcase *c)
+{
+	static const int op_counts[] = {1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 5, 6};
+	memset(c, 0, sizeof(*c));
+	einc_options_init(&c->options);
+	c->options.dtype = below(s, 2) ? EINC_F64 : EINC_F32;
+	c->options.opt_level = below(s, 4);
+	c->nops = op_counts[below(s, (int)(sizeof op_counts / sizeof op_counts[0]))];
+	int npool = 2 + below(s, 5);
+	int64_t size[8], ell_size[2] = {1 + below(s, 3), 1 + below(s, 3)};
+	for (int l = 0; l < npool; l++)
+		size[l] = 1 + below(s, 4);
+	int ell = below(s, 4) == 0 ? 1 + below(s, 2) : 0;
+	char used[8] = {0};
+	for (int k = 0; k < c->nops; k++) {
+		if (k)
+			strcat(c->spec, ",");
+		gen_operand(s, c, k, size, npool, ell, ell_size, used);
+	}
+	if (below(s, 4) == 0)
+		return; /* implicit output */
+	char *out = c->spec + strlen(c->spec);
+	strcpy(out, "->");
+	out += 2;
+	int has_ell = strstr(c->spec, "...") != NULL; /* numpy never sums "..." */
+	char labels[9] = {0};
+	int n = 0;
+	for (int l = 0; l < npool; l++)
+		if (used[l] && below(s, 2))
+			labels[n++] = (char)('a' + l);
+	for (int x = n - 1; x > 0; x--) {
+		int y = below(s, x + 1);
+		char t = labels[x];
+		labels[x] = labels[y];
+		labels[y] = t;
+	}
+	int ell_at = has_ell ? below(s, n + 1) : -1;
+	for (int x = 0; x <= n; x++) {
+		if (x == ell_at) {
+			strcpy(out, "...");
+			out += 3;
+		}
+		if (x < n)
+			*out++ = labels[x];
+	}
+	*out = '\0';
+}
+
+/* The element count of operand "k" (-1: the output) of "p". */
+static size_t elems(const einc_program *p, int k)
+{
+	const int64_t *dims;
+	int rank = einc_program_shape(p, k, &dims);
+	size_t n = 1;
+	for (int a = 0; a < rank; a++)
+		n *= (size_t)dims[a];
+	return n;
+}
+
+/* Element "i" of "buf" as double. */
+static double get(const void *buf, int f64, size_t i)
+{
+	return f64 ? ((const double *)buf)[i] : ((const float *)buf)[i];
+}
+
+/* Sets element "i" of "buf". */
+static void set(void *buf, int f64, size_t i, double v)
+{
+	if (f64)
+		((double *)buf)[i] = v;
+	else
+		((float *)buf)[i] = (float)v;
+}
+
+/* Random inputs for "p" in [-1, 1] and their absolute values. */
+static void make_inputs(uint64_t *s, const einc_program *p, void **in, void **abs_in)
+{
+	int f64 = einc_program_dtype(p) == EINC_F64;
+	for (int k = 0; k < einc_program_num_inputs(p); k++) {
+		size_t n = elems(p, k);
+		in[k] = malloc(n * 8 + 8);
+		abs_in[k] = malloc(n * 8 + 8);
+		for (size_t i = 0; i < n; i++) {
+			double v = (double)below(s, 2001) / 1000.0 - 1.0;
+			set(in[k], f64, i, v);
+			set(abs_in[k], f64, i, fabs(v));
+		}
+	}
+}
+
+/*
+ * Runs "p" through the JIT (with the kernel's own workspace or a given one)
+ * and the reference; returns the worst error as a multiple of the allowed
+ * tolerance (<= 1 passes), or -1 when a call fails.
+ */
+static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, int own_ws)
+{
+	int n = einc_program_num_inputs(p), f64 = einc_program_dtype(p) == EINC_F64;
+	void *in[MAXOPS + 1], *abs_in[MAXOPS + 1];
+	make_inputs(s, p, in, abs_in);
+	size_t no = elems(p, -1);
+	void *got = malloc(no * 8), *want = malloc(no * 8), *bound = malloc(no * 8);
+	memset(got, 0x7f, no * 8); /* the kernel must overwrite, not accumulate */
+	double worst = -1;
+	einc_kernel *k = NULL;
+	if (einc_program_jit(ctx, p, &k))
+		goto done;
+	void *ws = NULL;
+	if (!own_ws && einc_kernel_workspace_size(k))
+		ws = aligned_alloc(64, einc_kernel_workspace_size(k));
+	if (einc_kernel_run(k, got, (const void *const *)in, ws) ||
+	    einc_program_run_reference(ctx, p, want, (const void *const *)in) ||
+	    einc_program_run_reference(ctx, p, bound, (const void *const *)abs_in)) {
+		free(ws);
+		goto done;
+	}
+	free(ws);
+	double rel = f64 ? 1e-10 : 1e-4;
+	worst = 0;
+	for (size_t i = 0; i < no; i++) {
+		double err = fabs(get(got, f64, i) - get(want, f64, i));
+		double tol = rel * get(bound, f64, i) + 1e-300;
+		if (!(err <= tol * 1e30))
+			err = INFINITY; /* NaN or garbage */
+		if (err / tol > worst)
+			worst = err / tol;
+	}
+done:
+	einc_kernel_free(k);
+	for (int x = 0; x < n; x++) {
+		free(in[x]);
+		free(abs_in[x]);
+	}
+	free(got);
+	free(want);
+	free(bound);
+	return worst;
+}
+
+/* NCASES random einsums: every one compiles, JITs and matches. */
+static void test_random_einsums(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t s = 0x5eed5eed12345ull;
+	int ok = 0, with_ell = 0, with_ws = 0;
+	for (int t = 0; t < NCASES; t++) {
+		rcase c;
+		gen_case(&s, &c);
+		einc_program *p = NULL;
+		if (einc_compile(ctx, c.spec, c.nops, c.ranks, c.shapes, &c.options, &p)) {
+			print_message("case %d '%s': %s\n", t, c.spec, einc_ctx_message(ctx));
+			fail();
+		}
+		with_ell += strstr(c.spec, "...") != NULL;
+		with_ws += einc_program_workspace_size(p) > 0;
+		double worst = check_program(ctx, p, &s, t % 2);
+		if (worst < 0 || worst > 1) {
+			print_message("case %d '%s' %s -O%d: error %g x tolerance (%s)\n", t, c.spec,
+			              c.options.dtype == EINC_F64 ? "f64" : "f32",
+			              c.options.opt_level, worst, einc_ctx_message(ctx));
+			fail();
+		}
+		ok++;
+		einc_program_free(p);
+	}
+	assert_int_equal(ok, NCASES);
+	assert_true(with_ell > NCASES / 10 && with_ws > NCASES / 10);
+	einc_ctx_free(ctx);
+}
+
+/* Compiles "spec" with label sizes "dims" (asserting success). */
+static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims, einc_dtype t)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = t;
+	einc_program *p = NULL;
+	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p)) {
+		print_message("%s: %s\n", spec, einc_ctx_message(ctx));
+		fail();
+	}
+	return p;
+}
+
+/* Hand-picked shapes of the grammar, f32 and f64. */
+static void test_named_einsums(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"ii->", "i=7"}, {"ii->i", "i=5"}, {"iij->ji", "i=3,j=4"},
+		{"i,j->ij", "i=3,j=4"}, {",->", ""}, {"i,i->", "i=9"},
+		{"ij->ji", "i=3,j=5"}, {"bij,bjk->bik", "b=2,i=3,j=4,k=5"},
+		{"ij,jk,kl->il", "i=3,j=4,k=5,l=2"}, {"ijk->", "i=2,j=3,k=4"},
+		{"ab,bc,cd,de,ef,fa->", "a=2,b=3,c=2,d=3,e=2,f=3"},
+		{"ij,ij->ij", "i=4,j=4"}, {"i,i,i->i", "i=6"}, {"iii->i", "i=3"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t s = 7;
+	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
+		for (int t = 0; t < 2; t++) {
+			einc_program *p = compile(ctx, cases[x][0], *cases[x][1] ? cases[x][1] : NULL,
+			                          t ? EINC_F64 : EINC_F32);
+			double worst = check_program(ctx, p, &s, x % 2);
+			if (worst < 0 || worst > 1) {
+				print_message("%s: error %g x tolerance\n", cases[x][0], worst);
+				fail();
+			}
+			einc_program_free(p);
+		}
+	einc_ctx_free(ctx);
+}
+
+/* Ten kernels alive at once, run interleaved, freed out of order. */
+static void test_many_kernels(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p[10];
+	einc_kernel *k[10];
+	for (int x = 0; x < 10; x++) {
+		char dims[64];
+		snprintf(dims, sizeof dims, "i=%d,j=%d,k=%d", x + 1, 2 * x + 1, 3);
+		p[x] = compile(ctx, "ij,jk->ik", dims, EINC_F64);
+		assert_int_equal(einc_program_jit(ctx, p[x], &k[x]), EINC_OK);
+	}
+	for (int x = 9; x >= 0; x--) {
+		/* all-ones inputs: every output element is j = 2x + 1 */
+		double a[10 * 19], b[19 * 3], c[10 * 3];
+		for (int e = 0; e < 10 * 19; e++)
+			a[e] = 1;
+		for (int e = 0; e < 19 * 3; e++)
+			b[e] = 1;
+		const void *const in[] = {a, b};
+		assert_int_equal(einc_kernel_run(k[x], c, in, NULL), EINC_OK);
+		for (int e = 0; e < (x + 1) * 3; e++)
+			assert_true(c[e] == 2 * x + 1);
+	}
+	for (int x = 0; x < 10; x += 2)
+		einc_kernel_free(k[x]);
+	for (int x = 1; x < 10; x += 2)
+		einc_kernel_free(k[x]);
+	for (int x = 0; x < 10; x++)
+		einc_program_free(p[x]);
+	einc_ctx_free(ctx);
+}
+
+/* NULL pointers and bad arguments: clear statuses, no crash. */
+static void test_bad_input(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = NULL;
+	assert_int_not_equal(einc_compile_text(ctx, "ij,jk->ix", "i=2,j=3,k=4", NULL, NULL, &p),
+	                     EINC_OK);
+	assert_null(p);
+	assert_true(strlen(einc_ctx_message(ctx)) > 0);
+	p = compile(ctx, "ij,jk,kl->il", "i=2,j=3,k=4,l=5", EINC_F32);
+	einc_kernel *k = (einc_kernel *)1;
+	assert_int_equal(einc_program_jit(NULL, p, &k), EINC_EINVAL);
+	assert_int_equal(einc_program_jit(ctx, NULL, &k), EINC_EINVAL);
+	assert_string_equal(einc_ctx_stage(ctx), "api");
+	assert_int_equal(einc_program_jit(ctx, p, NULL), EINC_EINVAL);
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_num_inputs(k), 3);
+	assert_true(einc_kernel_workspace_size(k) >= 2 * 4 * 4);
+	float a[6] = {0}, b[12] = {0}, c[20] = {0}, out[10];
+	const void *const in[] = {a, b, c}, *const holes[] = {a, NULL, c};
+	assert_int_equal(einc_kernel_run(NULL, out, in, NULL), EINC_EINVAL);
+	assert_int_equal(einc_kernel_run(k, NULL, in, NULL), EINC_EINVAL);
+	assert_int_equal(einc_kernel_run(k, out, NULL, NULL), EINC_EINVAL);
+	assert_int_equal(einc_kernel_run(k, out, holes, NULL), EINC_EINVAL);
+	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
+	assert_int_equal(einc_kernel_workspace_size(NULL), 0);
+	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, "x.o", "1bad"), EINC_EINVAL);
+	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, NULL, "ok"), EINC_EINVAL);
+	assert_int_equal(einc_program_emit(ctx, p, (einc_emit_kind)9, "x.o", "ok"), EINC_EINVAL);
+	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, "/nonexistent/dir/x.o", "ok"),
+	                 EINC_EBACKEND);
+	assert_int_equal(einc_program_emit_header(ctx, p, "/nonexistent/dir/x.h", "ok"),
+	                 EINC_EBACKEND);
+	assert_int_equal(einc_program_emit_header(ctx, NULL, "x.h", "ok"), EINC_EINVAL);
+	einc_kernel_free(k);
+	einc_kernel_free(NULL);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* Reads the file "path" into a new string. */
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	rewind(f);
+	char *s = malloc(*n + 1);
+	assert_int_equal(fread(s, 1, *n, f), *n);
+	fclose(f);
+	return s;
+}
+
+/* Two compilations write the same bytes, for every kind of file. */
+static void test_deterministic_files(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	static const einc_emit_kind kinds[] = {EINC_EMIT_OBJECT, EINC_EMIT_ASSEMBLY, EINC_EMIT_LLVM};
+	for (int x = 0; x < 3; x++) {
+		char *text[2];
+		size_t n[2];
+		for (int r = 0; r < 2; r++) {
+			einc_program *p = compile(ctx, "bij,bjk,bk->bi", "b=2,i=3,j=4,k=5", EINC_F32);
+			assert_int_equal(einc_program_emit(ctx, p, kinds[x], "test_jit.out", "bmm2"), EINC_OK);
+			text[r] = slurp("test_jit.out", &n[r]);
+			einc_program_free(p);
+		}
+		assert_true(n[0] == n[1] && n[0] > 0 && memcmp(text[0], text[1], n[0]) == 0);
+		free(text[0]);
+		free(text[1]);
+	}
+	einc_program *p = compile(ctx, "ij,jk->ik", "i=2,j=3,k=4", EINC_F64);
+	assert_int_equal(einc_program_emit_header(ctx, p, "test_jit.out", "mm"), EINC_OK);
+	size_t n;
+	char *h = slurp("test_jit.out", &n);
+	h[n] = '\0';
+	assert_non_null(strstr(h, "#define MM_WORKSPACE_BYTES 0\n"));
+	assert_non_null(strstr(h, "int mm(double *out, const double *in0, const double *in1, void *workspace);"));
+	free(h);
+	char *text = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LOOPS, &text), EINC_OK);
+	assert_non_null(strstr(text, "S0(i, j, k)"));
+	einc_free(text);
+	assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &text), EINC_OK);
+	assert_non_null(strstr(text, "define i32 @einc_kernel("));
+	einc_free(text);
+	einc_program_free(p);
+	remove("test_jit.out");
+	einc_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_einsums),
+		cmocka_unit_test(test_named_einsums),
+		cmocka_unit_test(test_many_kernels),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_deterministic_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

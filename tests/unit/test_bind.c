@@ -387,6 +387,91 @@ static void test_large(void **state)
 	free(shapes);
 }
 
+/* Random specs and shapes against numpy: whether np.einsum(spec, *[np.ones(s)
+ * for s in shapes]) succeeds under numpy 1.24, and its result's shape ("-" for
+ * a 0-d result, NULL where numpy raises ValueError). Generated once by a
+ * script that called numpy; each row is that call. */
+static void test_numpy_table(void **state)
+{
+	(void)state;
+	static const struct { const char *spec, *shapes, *numpy_shape; } cases[] = {
+		{"A,ba->bAa", "3,2x3", "2x3x3"},
+		{"cdA->cA", "1x1x3", "1x3"},
+		{",a...aB", ",1x1x1x2", "1x2"},
+		{"B,...->B...", "3,", "3"},
+		{"ca...A,cA,b...Bb->...bAB", "1x3x1x1x1,1x1,3x3x3x1x3", "3x3x3x1x1"},
+		{"dA->...", "3x3", "-"},
+		{"db...a,cBB->...", "1x1x1x1,3x2x3", NULL},
+		{",dAa->ad...", ",2x1x2", "2x2"},
+		{"abB...", "3x3x1x3x1", "3x1x1x3x3"},
+		{"bB,b...b", "2x2,2x1x2x2", "1x2x2"},
+		{"BcB", "2x2x2", "2"},
+		{",b...ac,a...B", ",2x3x3x1x3,3x3x3", "3x3x3x2x3"},
+		{"d", "3", "3"},
+		{"...,a,acA", "2,2,2x2x1", "2x1x2"},
+		{"...->", "1", NULL},
+		{"d...AB", "3x3x1x3x3", "3x1x3x3x3"},
+		{"bA,,", "2x3,,", "3x2"},
+		{"a,cbd", "3,1x3x2", "3x3x1x2"},
+		{"...->...", "", "-"},
+		{"...A,b,bb", "3x3x3,2,1x1", "3x3x3"},
+		{"b,ca", "1,2x2", "2x1x2"},
+		{"b...bb->b", "2x3x2", NULL},
+		{"...A,d...cB", "2,3x1x2x2", "1x2x2x2x3"},
+		{"cc,bcA,->", "3x3,2x3x1,", "-"},
+		{"bB,BbB...,dd->bd", "1x2,1x1x2,2x2", NULL},
+		{"...,d,dc...A", "2,3,3x2x2x3x1", NULL},
+		{"d,Bd...->d", "3,1x3", "3"},
+		{"A->", "2", "-"},
+		{"dAc,c", "2x2x1,1", "2x2"},
+		{"...B,...B->...", "3,2x3", "2"},
+		{"d...d", "3x3", "-"},
+		{"bcb,d->...", "1x2x1,2", "-"},
+		{",cb...,Bd", ",1x2,2x1", "2x2x1x1"},
+		{"...,Bd->", ",1x3", "-"},
+		{"...A,...aAA,->aA", "2,1x1x2x2,", NULL},
+		{"Bb,", "2x2,", "2x2"},
+		{"Ba,...B", "1x1,2x3", "2x1"},
+		{"b,ac...a->ba", "2,1x2x3x1x1", NULL},
+		{"cBA,d->A", "3x2x2,2", "2"},
+		{"b...cb,A", "1x2x1,3", "3x2"},
+		{"Adb,B...Ba", "1x2x3,1x1x1", "1x1x3x2"},
+		{"cd,...,...dd->c", "1x2,2x3,3x1x2x2", NULL},
+		{",...dA,d...A", ",2x1x1,1x1", "2"},
+		{"B...d,c,AA", "2x1x2,2,1x3", NULL},
+		{"...,ca,b->...ca", "2x3,1x2,3", "2x3x1x2"},
+		{"A,bBb...->AbB...", "2,2x1x2", "2x2x1"},
+		{"aB", "2x3", "3x2"},
+		{"cdd,AA,Bd...A", "2x2x2,3x3,1x2x3", "1x2"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		einc_ctx *ctx = einc_ctx_new();
+		arena *a = arena_new();
+		ir_graph *g;
+		fe_sizes sz = {.shape_text = cases[i].shapes};
+		einc_status st = fe_spec_to_graph(ctx, a, cases[i].spec, &sz, EINC_F32, &g);
+		char got[64] = "";
+		if (!st) {
+			for (int x = 0; x < g->output.rank; x++)
+				snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", x ? "x" : "",
+				         (long long)g->output.dims[x]);
+			if (!g->output.rank)
+				strcpy(got, "-");
+		}
+		const char *want = cases[i].numpy_shape;
+		if (want ? st || strcmp(got, want) != 0 : !st)
+			print_error("'%s' shapes '%s': numpy %s, einc %s (%s)\n", cases[i].spec,
+			            cases[i].shapes, want ? want : "raises", st ? "fails" : got,
+			            einc_ctx_message(ctx));
+		if (want)
+			assert_string_equal(got, want);
+		else
+			assert_int_equal(st, EINC_ESHAPE);
+		arena_free(a);
+		einc_ctx_free(ctx);
+	}
+}
+
 /* The public entry points reach the front end and report its errors. */
 static void test_api(void **state)
 {
@@ -424,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_numeric),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_numpy_table),
 		cmocka_unit_test(test_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

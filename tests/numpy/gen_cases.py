@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""gen_cases.py OUT - writes the einsum cases of the numpy cross-check to OUT.
+"""gen_cases.py OUT [SEED [COUNT]] - writes the einsum cases of the numpy
+cross-check to OUT (COUNT random ones from SEED; a wider sweep by hand).
 
 Every case is a spec, the shapes of its operands and a dtype, and either
 "raises" (numpy.einsum refused it, so einc must refuse it too), "diverges"
@@ -117,6 +118,8 @@ CURATED = [
 DIVERGES = [
     ("", [()], "empty spec on a scalar: the parser asks for operands"),
     ("->", [()], "'->' on a scalar: the parser asks for an operand before '->'"),
+    (" -> ", [()], "the same with spaces"),
+    ("->...", [()], "the same with an empty '...' in the output"),
 ]
 
 
@@ -196,12 +199,14 @@ def write_case(f, cid, spec, shapes, dtype, arrays, comment, diverges):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen_cases.py OUT")
-    rng = np.random.default_rng(SEED)
+    if not 2 <= len(sys.argv) <= 4:
+        sys.exit("usage: gen_cases.py OUT [SEED [COUNT]]")
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else SEED
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else RANDOM_CASES
+    rng = np.random.default_rng(seed)
     cases = [(s, sh, "curated: " + why, False) for s, sh, why in CURATED]
     cases += [(s, sh, "einc diverges: " + why, True) for s, sh, why in DIVERGES]
-    cases += [random_case(rng) + ("random", False) for _ in range(RANDOM_CASES)]
+    cases += [random_case(rng) + ("random", False) for _ in range(count)]
     mix = dict.fromkeys(["numpy ok", "numpy raises", "f32", "f64", "ellipsis", "implicit",
                          "diagonal", "scalar operand", "4+ operands"], 0)
     with open(sys.argv[1], "w") as f:
@@ -219,7 +224,7 @@ def main():
                              ("4+ operands", len(shapes) >= 4)]:
                 mix[key] += bool(hit)
     print("numpy %s: %d cases (%d curated, %d diverging, %d random); %s" % (
-        np.__version__, len(cases), len(CURATED), len(DIVERGES), RANDOM_CASES,
+        np.__version__, len(cases), len(CURATED), len(DIVERGES), count,
         ", ".join("%s %d" % kv for kv in mix.items())))
 
 

@@ -20,6 +20,48 @@ static void target_init(void)
 	target_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
 }
 
+/*
+ * The x86-64 CPU names LLVM 19 accepts for 64-bit code (llc -mcpu=help,
+ * minus the 32-bit-only ones), sorted as strcmp does. LLVM's C API cannot
+ * check a name, and LLVM aborts on code generation for an unknown one.
+ */
+static const char *const x86_64_cpus[] = {
+	"alderlake", "amdfam10", "arrowlake", "arrowlake-s", "arrowlake_s",
+	"athlon-fx", "athlon64", "athlon64-sse3", "atom", "atom_sse4_2",
+	"atom_sse4_2_movbe", "barcelona", "bdver1", "bdver2", "bdver3", "bdver4",
+	"bonnell", "broadwell", "btver1", "btver2", "cannonlake", "cascadelake",
+	"clearwaterforest", "cooperlake", "core-avx-i", "core-avx2", "core2",
+	"core_2_duo_sse4_1", "core_2_duo_ssse3", "core_2nd_gen_avx",
+	"core_3rd_gen_avx", "core_4th_gen_avx", "core_4th_gen_avx_tsx",
+	"core_5th_gen_avx", "core_5th_gen_avx_tsx", "core_aes_pclmulqdq",
+	"core_i7_sse4_2", "corei7", "corei7-avx", "emeraldrapids", "generic",
+	"goldmont", "goldmont-plus", "goldmont_plus", "gracemont", "grandridge",
+	"graniterapids", "graniterapids-d", "graniterapids_d", "haswell",
+	"icelake-client", "icelake-server", "icelake_client", "icelake_server",
+	"ivybridge", "k8", "k8-sse3", "knl", "knm", "lunarlake", "meteorlake",
+	"mic_avx512", "nehalem", "nocona", "opteron", "opteron-sse3", "pantherlake",
+	"penryn", "raptorlake", "rocketlake", "sandybridge", "sapphirerapids",
+	"sierraforest", "silvermont", "skx", "skylake", "skylake-avx512",
+	"skylake_avx512", "slm", "tigerlake", "tremont", "westmere", "x86-64",
+	"x86-64-v2", "x86-64-v3", "x86-64-v4", "znver1", "znver2", "znver3", "znver4",
+	"znver5",
+};
+
+/* Orders two entries of x86_64_cpus for bsearch. */
+static int cpu_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether LLVM can generate code for "cpu" on "triple". */
+static int cpu_known(const char *triple, const char *cpu)
+{
+	if (strncmp(triple, "x86_64", 6) != 0)
+		return 1; /* no table for other targets: LLVM decides */
+	return bsearch(&cpu, x86_64_cpus, sizeof x86_64_cpus / sizeof x86_64_cpus[0],
+	               sizeof x86_64_cpus[0], cpu_cmp) != NULL;
+}
+
 /* Whether "o" asks for the host CPU. */
 static int cpu_is_native(const einc_options *o)
 {
@@ -47,6 +89,13 @@ einc_status cg_target_machine(einc_ctx *ctx, const einc_options *o,
 		LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive,
 	};
 	int native = cpu_is_native(o);
+	if (!native && !cpu_known(triple, o->cpu)) {
+		ctx_fail(ctx, EINC_EINVAL, "codegen",
+		         "unknown CPU '%s' for %s (expected native or an LLVM CPU name such as "
+		         "x86-64-v3, znver4 or skylake-avx512)", o->cpu, triple);
+		LLVMDisposeMessage(triple);
+		return EINC_EINVAL;
+	}
 	char *cpu = native ? LLVMGetHostCPUName() : NULL;
 	char *features = native ? LLVMGetHostCPUFeatures() : NULL;
 	*tm = LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu,

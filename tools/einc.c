@@ -3,6 +3,7 @@
  * No compiler logic lives here; every decision is the library's.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +27,32 @@ static const char usage_text[] =
 	"      evaluate on random inputs; print a checksum and the time\n"
 	"  einc --run '...ij,...jk' -s 8x1x3x4,5x4x2 -t f64\n"
 	"      ellipsis with numpy broadcasting, sizes per operand, double precision\n"
-	"  einc --dump=graph 'ii->' -d i=4\n"
-	"      a trace: the repeated label reads the diagonal\n"
+	"  einc 'bij,bjk->bik' -d b=8,i=64,j=64,k=64 -o bmm.o --header bmm.h\n"
+	"      compile to an object file and a header declaring int bmm(...)\n"
 	"\n"
 	"options:\n"
 	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels may be any letter)\n"
 	"  -s, --shapes LIST   sizes per operand, numpy order: 64x128,128x32\n"
 	"                      (needed for '...'; both -d and -s must then agree)\n"
 	"  -t, --dtype TYPE    element type: f32 (default) or f64\n"
-	"  --dump=STAGE        print the IR of STAGE on stdout: graph\n"
-	"  --run               evaluate on random inputs (fixed seed) with the\n"
-	"                      reference evaluator; print a checksum and the time\n"
+	"  -o FILE             write the compiled function to FILE ('-': stdout):\n"
+	"                      an object file, or assembly with -S, or LLVM IR\n"
+	"                      with --emit-llvm\n"
+	"  -S                  write assembly\n"
+	"  --emit-llvm         write optimized LLVM IR\n"
+	"  --header FILE       write the C header of the function (default with\n"
+	"                      an object file: FILE of -o with .h)\n"
+	"  --name SYM          the function's name (default: the base name of -o)\n"
+	"  -O0 .. -O3          optimization level (default -O3)\n"
+	"  -march=CPU, -mcpu=CPU\n"
+	"                      target CPU: native (default), x86-64-v3, znver4, ...\n"
+	"  --dump=STAGE        print the IR of STAGE on stdout: graph, loops (the\n"
+	"                      loop nests as C) or llvm (before optimization)\n"
+	"  --run               compile in process (JIT), run on random inputs\n"
+	"                      (fixed seed); print a checksum and the time\n"
+	"  --check             with --run: compare with the reference evaluator;\n"
+	"                      exit 1 when an element is off by more than 1e-4\n"
+	"                      (f32) or 1e-10 (f64) of its sum of |products|\n"
 	"  --seed N            seed of the random inputs (default 1)\n"
 	"  -v, --verbose       report each stage on stderr\n"
 	"  --version           print the version\n"
@@ -47,7 +63,9 @@ static const char usage_text[] =
 typedef struct {
 	const char *spec, *dims, *shapes;
 	einc_options options;
-	int dump_graph, run, verbose;
+	int dump_graph, dump_loops, dump_llvm, run, check, verbose;
+	const char *output, *header, *name;
+	einc_emit_kind emit;
 	uint64_t seed;
 } cli;
 
@@ -70,11 +88,11 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
                      const char *lng, const char **val)
 {
 	const char *a = argv[*i];
-	size_t sl = shrt ? strlen(shrt) : 0, ll = strlen(lng);
+	size_t sl = shrt ? strlen(shrt) : 0, ll = lng ? strlen(lng) : 0;
 	const char *rest = NULL;
 	if (shrt && strncmp(a, shrt, sl) == 0)
 		rest = a + sl;
-	else if (strncmp(a, lng, ll) == 0 && (a[ll] == '\0' || a[ll] == '='))
+	else if (lng && strncmp(a, lng, ll) == 0 && (a[ll] == '\0' || a[ll] == '='))
 		rest = a[ll] == '=' ? a + ll + 1 : a + ll;
 	else
 		return 0;
@@ -93,7 +111,8 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
 /* Command-line options: flags take no value; the others take one as
  * "-dX", "-d X", "--dims=X" or "--dims X". */
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
-               OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
+               OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
+               OPT_OPT, OPT_CPU, OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
 	const char *shrt, *lng;
@@ -106,6 +125,15 @@ static const struct {
 	{NULL, "--dump", 1, OPT_DUMP},
 	{NULL, "--seed", 1, OPT_SEED},
 	{NULL, "--run", 0, OPT_RUN},
+	{NULL, "--check", 0, OPT_CHECK},
+	{"-o", NULL, 1, OPT_OUTPUT},
+	{"-S", NULL, 0, OPT_ASM},
+	{NULL, "--emit-llvm", 0, OPT_EMIT_LLVM},
+	{NULL, "--header", 1, OPT_HEADER},
+	{NULL, "--name", 1, OPT_NAME},
+	{"-O", NULL, 1, OPT_OPT},
+	{"-march=", NULL, 1, OPT_CPU},
+	{"-mcpu=", NULL, 1, OPT_CPU},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
 	{"-h", "--help", 0, OPT_HELP},
 	{NULL, "--version", 0, OPT_VERSION},
@@ -132,9 +160,15 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 			return usage_error("unknown dtype '%s' (expected f32 or f64)", val);
 		break;
 	case OPT_DUMP:
-		if (strcmp(val, "graph") != 0)
-			return usage_error("unknown stage '%s' for --dump (expected graph)", val);
-		c->dump_graph = 1;
+		if (strcmp(val, "graph") == 0)
+			c->dump_graph = 1;
+		else if (strcmp(val, "loops") == 0)
+			c->dump_loops = 1;
+		else if (strcmp(val, "llvm") == 0)
+			c->dump_llvm = 1;
+		else
+			return usage_error("unknown stage '%s' for --dump (expected graph, loops or llvm)",
+			                   val);
 		break;
 	case OPT_SEED:
 		c->seed = strtoull(val, &end, 10);
@@ -143,6 +177,32 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		break;
 	case OPT_RUN:
 		c->run = 1;
+		break;
+	case OPT_CHECK:
+		c->check = 1;
+		break;
+	case OPT_OUTPUT:
+		c->output = val;
+		break;
+	case OPT_ASM:
+		c->emit = EINC_EMIT_ASSEMBLY;
+		break;
+	case OPT_EMIT_LLVM:
+		c->emit = EINC_EMIT_LLVM;
+		break;
+	case OPT_HEADER:
+		c->header = val;
+		break;
+	case OPT_NAME:
+		c->name = val;
+		break;
+	case OPT_OPT:
+		if (val[0] < '0' || val[0] > '3' || val[1])
+			return usage_error("unknown optimization level '-O%s' (expected -O0 .. -O3)", val);
+		c->options.opt_level = val[0] - '0';
+		break;
+	case OPT_CPU:
+		c->options.cpu = val;
 		break;
 	case OPT_VERBOSE:
 		c->verbose = 1;
@@ -205,6 +265,10 @@ static int parse_args(cli *c, int argc, char **argv)
 		return usage_error("%s", "no SPEC given");
 	if (!c->dims && !c->shapes)
 		return usage_error("%s", "no sizes given: use -d i=64,... or -s 64x128,...");
+	if (c->check && !c->run)
+		return usage_error("%s", "--check needs --run");
+	if (c->emit != EINC_EMIT_OBJECT && !c->output)
+		return usage_error("%s", "-S and --emit-llvm need -o FILE");
 	return 0;
 }
 
@@ -258,14 +322,88 @@ static double next_uniform(uint64_t *s)
 	return (double)((*s * 0x2545F4914F6CDD1DULL) >> 11) * 0x1.0p-52 - 1.0;
 }
 
-/* Evaluates "p" on seeded random inputs and prints a checksum and the time. */
-static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed)
+/* Element "e" of "buf" of "esize"-byte floats, as double. */
+static double element(const void *buf, size_t esize, size_t e)
+{
+	return esize == sizeof(double) ? ((const double *)buf)[e] : ((const float *)buf)[e];
+}
+
+/* Sets element "e" of "buf" to "v". */
+static void set_element(void *buf, size_t esize, size_t e, double v)
+{
+	if (esize == sizeof(double))
+		((double *)buf)[e] = v;
+	else
+		((float *)buf)[e] = (float)v;
+}
+
+/*
+ * Compares "got" with the reference evaluator on the same inputs "in";
+ * each element may be off by rel * (its sum of |products|, the reference on
+ * |inputs|). Prints the largest errors; returns EXIT_INPUT on a mismatch.
+ */
+static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const void *got)
+{
+	int n = einc_program_num_inputs(p);
+	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
+	size_t nout = elems(p, -1);
+	void **abs_in = calloc((size_t)n + 1, sizeof(void *));
+	void *want = malloc(nout * esize), *bound = malloc(nout * esize);
+	int status = EXIT_OK;
+	for (int k = 0; abs_in && k < n; k++) {
+		size_t m = elems(p, k);
+		if (!(abs_in[k] = malloc(m * esize)))
+			break;
+		for (size_t e = 0; e < m; e++)
+			set_element(abs_in[k], esize, e, fabs(element(in[k], esize, e)));
+	}
+	if (!abs_in || !want || !bound || (n > 0 && !abs_in[n - 1])) {
+		fprintf(stderr, "einc: error: check: out of memory\n");
+		status = EXIT_INTERNAL;
+		goto done;
+	}
+	einc_status st = einc_program_run_reference(ctx, p, want, (const void *const *)in);
+	if (!st)
+		st = einc_program_run_reference(ctx, p, bound, (const void *const *)abs_in);
+	if (st) {
+		status = report(ctx, st);
+		goto done;
+	}
+	double rel = esize == sizeof(double) ? 1e-10 : 1e-4, max_abs = 0, max_rel = 0;
+	for (size_t e = 0; e < nout; e++) {
+		double err = fabs(element(got, esize, e) - element(want, esize, e));
+		double scale = element(bound, esize, e);
+		if (err != err)
+			err = INFINITY;
+		max_abs = fmax(max_abs, err);
+		max_rel = fmax(max_rel, err == 0 ? 0 : scale > 0 ? err / scale : INFINITY);
+	}
+	int ok = max_rel <= rel;
+	printf("check: max abs error %.3g, max error / sum|products| %.3g (tolerance %g): %s\n",
+	       max_abs, max_rel, rel, ok ? "ok" : "MISMATCH");
+	if (!ok) {
+		fprintf(stderr, "einc: error: check: the compiled result differs from the reference\n");
+		status = EXIT_INPUT;
+	}
+done:
+	for (int k = 0; abs_in && k < n; k++)
+		free(abs_in[k]);
+	free(abs_in);
+	free(want);
+	free(bound);
+	return status;
+}
+
+/* JIT-compiles "p", runs it on seeded random inputs, prints a checksum and
+ * the time of the second run, and with "check" compares with the reference. */
+static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed, int check)
 {
 	int n = einc_program_num_inputs(p);
 	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
 	void **in = calloc((size_t)n, sizeof(void *));
 	size_t nout = elems(p, -1);
 	void *out = malloc(nout * esize);
+	einc_kernel *kernel = NULL;
 	int status = EXIT_OK;
 	uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
 	if (!in || !out)
@@ -274,38 +412,111 @@ static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed)
 		size_t m = elems(p, k);
 		if (!(in[k] = malloc(m * esize)))
 			goto oom;
-		for (size_t e = 0; e < m; e++) {
-			double v = next_uniform(&s);
-			if (esize == sizeof(double))
-				((double *)in[k])[e] = v;
-			else
-				((float *)in[k])[e] = (float)v;
-		}
+		for (size_t e = 0; e < m; e++)
+			set_element(in[k], esize, e, next_uniform(&s));
 	}
-	double t0 = now();
-	einc_status st = einc_program_run_reference(ctx, p, out, (const void *const *)in);
-	double ms = (now() - t0) * 1e3;
+	einc_status st = einc_program_jit(ctx, p, &kernel);
 	if (st) {
 		status = report(ctx, st);
 		goto done;
 	}
+	st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
+	double t0 = now();
+	if (!st)
+		st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
+	double ms = (now() - t0) * 1e3;
+	if (st) {
+		fprintf(stderr, "einc: error: run: %s\n", einc_status_name(st));
+		status = exit_status(st);
+		goto done;
+	}
 	double sum = 0, asum = 0;
 	for (size_t e = 0; e < nout; e++) {
-		double v = esize == sizeof(double) ? ((double *)out)[e] : ((float *)out)[e];
+		double v = element(out, esize, e);
 		sum += v;
-		asum += v < 0 ? -v : v;
+		asum += fabs(v);
 	}
 	printf("checksum: sum=%.9g abs=%.9g elements=%zu\n", sum, asum, nout);
-	printf("time: %.3f ms (reference evaluator)\n", ms);
+	printf("time: %.3f ms (compiled)\n", ms);
+	if (check)
+		status = check_output(ctx, p, in, out);
 	goto done;
 oom:
 	fprintf(stderr, "einc: error: run: out of memory for the operands\n");
 	status = EXIT_INTERNAL;
 done:
+	einc_kernel_free(kernel);
 	for (int k = 0; in && k < n; k++)
 		free(in[k]);
 	free(in);
 	free(out);
+	return status;
+}
+
+/* The function name for -o "path" without --name: its base name up to the
+ * first '.', other characters than letters, digits and '_' as '_'. */
+static char *name_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strcspn(base, ".");
+	if (strcmp(path, "-") == 0 || n == 0)
+		return strdup("einc_kernel");
+	char *name = malloc(n + 2);
+	if (!name)
+		return NULL;
+	char *d = name;
+	if (base[0] >= '0' && base[0] <= '9')
+		*d++ = '_';
+	for (size_t i = 0; i < n; i++) {
+		char ch = base[i];
+		int ok = ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		         (ch >= '0' && ch <= '9');
+		*d++ = ok ? ch : '_';
+	}
+	*d = '\0';
+	return name;
+}
+
+/* The header path for an object file without --header: "path" with its
+ * extension replaced by .h (or .h appended). */
+static char *header_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot = strrchr(base ? base : path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	char *h = malloc(n + 3);
+	if (h) {
+		memcpy(h, path, n);
+		strcpy(h + n, ".h");
+	}
+	return h;
+}
+
+/* Writes what -o and --header ask for. */
+static int emit_files(einc_ctx *ctx, const cli *c, const einc_program *p)
+{
+	char *name = c->name ? strdup(c->name) : name_from_path(c->output ? c->output : "-");
+	char *header = c->header ? strdup(c->header)
+	             : c->output && c->emit == EINC_EMIT_OBJECT && strcmp(c->output, "-") != 0
+	                 ? header_from_path(c->output) : NULL;
+	int status = EXIT_OK;
+	if (!name || ((c->header || (c->output && c->emit == EINC_EMIT_OBJECT &&
+	                             strcmp(c->output, "-") != 0)) && !header)) {
+		fprintf(stderr, "einc: error: out of memory\n");
+		status = EXIT_INTERNAL;
+		goto done;
+	}
+	einc_status st = EINC_OK;
+	if (c->output)
+		st = einc_program_emit(ctx, p, c->emit, c->output, name);
+	if (!st && header)
+		st = einc_program_emit_header(ctx, p, header, name);
+	if (st)
+		status = report(ctx, st);
+done:
+	free(name);
+	free(header);
 	return status;
 }
 
@@ -321,16 +532,24 @@ static int drive(const cli *c, einc_ctx *ctx)
 		fprintf(stderr, "einc: compiled '%s' in %.3f ms: %d inputs\n", c->spec,
 		        (now() - t0) * 1e3, einc_program_num_inputs(p));
 	int status = EXIT_OK;
-	if (c->dump_graph) {
-		char *text;
-		if ((st = einc_program_dump(ctx, p, EINC_STAGE_GRAPH, &text)) != EINC_OK)
+	static const einc_stage stages[] = {EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM};
+	const int wanted[] = {c->dump_graph, c->dump_loops, c->dump_llvm};
+	for (int x = 0; x < 3 && !status; x++) {
+		char *text = NULL;
+		if (!wanted[x])
+			continue;
+		if ((st = einc_program_dump(ctx, p, stages[x], &text)) != EINC_OK)
 			status = report(ctx, st);
 		else
 			fputs(text, stdout);
 		einc_free(text);
 	}
+	if (!status && (c->output || c->header)) {
+		fflush(stdout); /* "-o -" writes to the same stream */
+		status = emit_files(ctx, c, p);
+	}
 	if (!status && c->run)
-		status = run_program(ctx, p, c->seed);
+		status = run_program(ctx, p, c->seed, c->check);
 	einc_program_free(p);
 	return status;
 }

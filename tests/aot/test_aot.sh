@@ -1,0 +1,37 @@
+#!/bin/sh
+# test_aot.sh EINC AOT_CHECK LIBEINC_RT CC [CFLAGS...]: for each
+# case below, compiles the spec ahead of time to kernel.o + kernel.h, builds
+# host.c against them and libeinc_rt.a only, runs it, and checks its output
+# against the reference evaluator with aot_check.
+set -eu
+einc=$1 check=$2 rt=$3 cc=$4
+shift 4
+cflags="$*"
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# case SPEC DIMS SHAPES DTYPE ("-" = not given)
+run_case() {
+	spec=$1 dims=$2 shapes=$3 dtype=$4
+	set -- "$spec" -t "$dtype"
+	[ "$dims" = - ] || set -- "$@" -d "$dims"
+	[ "$shapes" = - ] || set -- "$@" -s "$shapes"
+	"$einc" "$@" -o "$dir/kernel.o" --header "$dir/kernel.h" --name kernel
+	ctype=float
+	[ "$dtype" = f64 ] && ctype=double
+	# shellcheck disable=SC2086 # cflags holds several words
+	"$cc" -std=c11 $cflags -I"$dir" -DT=$ctype '-DHEADER="kernel.h"' \
+		"$here/host.c" "$dir/kernel.o" "$rt" -o "$dir/host"
+	"$dir/host" "$dir/data.bin"
+	"$check" "$spec" "$dims" "$shapes" "$dtype" "$dir/data.bin"
+}
+
+run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - f32
+run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - f64
+run_case '...ij,...jk' - 2x1x3x4,5x4x2 f32
+run_case 'ii->' i=33 - f64
+run_case 'bi,ioj,bj->bo' b=4,i=5,o=6,j=7 - f32
+run_case 'i,j->ji' i=5,j=3 - f64
+run_case 'abc,cd,de,ea->bd' a=2,b=3,c=4,d=5,e=2 - f32
+echo "aot: 7 cases ok"

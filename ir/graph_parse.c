@@ -20,6 +20,7 @@ typedef struct {
 	int index_cap, off_cap, input_cap;
 } parser;
 
+/* Records running out of memory. */
 static einc_status oom(parser *p)
 {
 	return ctx_fail(p->lx.ctx, EINC_ENOMEM, "graph", "out of memory");

@@ -14,11 +14,13 @@ static int ident_start(unsigned char c)
 	       c == '.' || c >= 0x80;
 }
 
+/* Whether byte "c" is a decimal digit. */
 static int is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
 }
 
+/* The value of hex digit "c", or -1. */
 static int hex_value(unsigned char c)
 {
 	if (is_digit(c))
@@ -178,6 +180,7 @@ static const char *lex_ident(text_lexer *lx, const char *p)
 	return p;
 }
 
+/* The punctuation marks, longest first. */
 static const char *const puncts[] = {
 	"->", "[", "]", "(", ")", "{", "}", "<", ">", ":", ",", "=", "+", "-", "*", "/", "@", "!",
 };
@@ -244,18 +247,21 @@ einc_status text_init(text_lexer *lx, einc_ctx *ctx, const char *text,
 	return text_next(lx);
 }
 
+/* Compares the current token with an identifier. */
 int text_is_word(const text_lexer *lx, const char *word)
 {
 	return lx->tok.kind == TEXT_IDENT && lx->tok.len == strlen(word) &&
 	       !memcmp(lx->text + lx->tok.off, word, lx->tok.len);
 }
 
+/* Compares the current token with a punctuation mark. */
 int text_is_punct(const text_lexer *lx, const char *p)
 {
 	return lx->tok.kind == TEXT_PUNCT && lx->tok.len == strlen(p) &&
 	       !memcmp(lx->text + lx->tok.off, p, lx->tok.len);
 }
 
+/* Moves past newlines to the next token that is not one. */
 einc_status text_skip_eols(text_lexer *lx)
 {
 	einc_status st = EINC_OK;
@@ -264,6 +270,7 @@ einc_status text_skip_eols(text_lexer *lx)
 	return st;
 }
 
+/* Copies the current token's bytes. */
 char *text_token_str(const text_lexer *lx, arena *a)
 {
 	return arena_strndup(a, lx->text + lx->tok.off, lx->tok.len);

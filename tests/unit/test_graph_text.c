@@ -63,6 +63,7 @@ static ir_graph *graph(arena *a, einc_dtype dtype, const char *spec,
 	return g;
 }
 
+/* The batched matrix product "bij,bjk->bik". */
 static ir_graph *graph_bmm(arena *a)
 {
 	static const char *const names[] = {"b", "i", "j", "k", NULL};
@@ -139,6 +140,7 @@ static void assert_round_trip(const ir_graph *g)
 	einc_ctx_free(ctx);
 }
 
+/* The printer's exact text, derived facts included. */
 static void test_print_bmm(void **state)
 {
 	(void)state;
@@ -159,6 +161,7 @@ static void test_print_bmm(void **state)
 	arena_free(a);
 }
 
+/* Broadcasts, ellipsis dims, diagonals, scalars, escapes, no spec. */
 static void test_print_mixed(void **state)
 {
 	(void)state;
@@ -188,6 +191,7 @@ static void test_print_mixed(void **state)
 	arena_free(a);
 }
 
+/* Every hand-built graph survives print, parse, print. */
 static void test_round_trip_built(void **state)
 {
 	(void)state;
@@ -312,6 +316,7 @@ static const bad_case bad_cases[] = {
 	 "  spec ij\n       ^", EINC_ESYNTAX},
 };
 
+/* Every bad case fails with its exact message, status and no graph. */
 static void test_parse_errors(void **state)
 {
 	(void)state;
@@ -444,6 +449,7 @@ static int is_graph_file(const char *name)
 	return n > 6 && !strcmp(name + n - 6, ".graph");
 }
 
+/* qsort order for path strings. */
 static int by_name(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -483,6 +489,7 @@ static int run_golden(const char *dir)
 	return failed;
 }
 
+/* The unit tests, then the golden files of argv[1] if given. */
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {

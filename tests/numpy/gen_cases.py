@@ -4,11 +4,11 @@ cross-check to OUT (COUNT random ones from SEED; a wider sweep by hand).
 
 Every case is a spec, the shapes of its operands and a dtype, and either
 "raises" (numpy.einsum refused it, so einc must refuse it too), "diverges"
-(numpy accepts it, einc refuses it by design: DIVERGES lists them and why), or
-the input data and numpy's result. The first cases are hand-picked numpy behaviours the
-front end must match (ellipsis rules, size-1 broadcasting, diagonals, scalars,
-implicit output order, errors); the rest are random, from a fixed seed, so the
-file is the same on every run with the same numpy.
+(numpy accepts it, einc refuses it by design: DIVERGES lists them and why),
+or the input data and numpy's result. The first cases are hand-picked numpy
+behaviours the front end must match (ellipsis rules, size-1 broadcasting,
+diagonals, scalars, implicit output order, errors); the rest are random, from
+a fixed seed, so the file is the same on every run with the same numpy.
 
 numpy computes in float64 on the exact input values (f32 inputs are rounded
 to float32 first, then widened), together with the same einsum over the
@@ -155,7 +155,8 @@ def random_case(rng):
         terms, shapes, used, any_ell = [], [], set(), False
         for _ in range(nops):
             rank = int(rng.integers(1 if nops == 1 else 0, 4))
-            subs = [str(rng.choice(pool)) for _ in range(rank)]
+            repeats = rank > len(pool) or rng.random() < 0.3  # diagonals
+            subs = [str(l) for l in rng.choice(pool, rank, replace=repeats)]
             dims = [1 if rng.random() < 0.08 else size[l] for l in subs]
             used.update(subs)
             if use_ell and rng.random() < 0.7:

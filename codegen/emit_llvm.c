@@ -370,6 +370,8 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 		return LLVMGetParam(e->fn, 0);
 	if (acc->buffer == LOOP_INPUT)
 		return LLVMGetParam(e->fn, (unsigned)acc->input + 1);
+	if (!acc->offset)
+		return ws;
 	LLVMValueRef off = LLVMConstInt(e->i64, (unsigned long long)acc->offset, 0);
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, ws, &off, 1, "ws.at");
 }
@@ -381,9 +383,10 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 	e->base[0] = buffer(e, &st->result, ws);
 	for (int x = 0; x < st->nargs; x++)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);
-	int64_t bytes = st->result_elems * (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	int64_t bytes = st->result_elems * (int64_t)esize;
 	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
-	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), 1);
+	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
 	return emit_node(e, st->ast);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install the dependencies, build
-# einc, compile an example einsum and run it from a host program.
+# einc, compile an example einsum to an object file plus header, link it into
+# a host program and run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,12 @@ scripts/setup-debian.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
 
-echo "== the graph IR of a batched matrix product"
-build/einc --dump=graph 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
-echo "== a host program compiles it through the C API and runs it"
+out=build/quickstart
+mkdir -p "$out"
+echo "== compile 'bij,bjk->bik' to $out/bmm.o + $out/bmm.h"
+build/einc 'bij,bjk->bik' -d b=4,i=32,j=64,k=16 -o "$out/bmm.o" --header "$out/bmm.h" --name bmm
+echo "== link it into examples/bmm_host.c with libeinc_rt.a and run it"
+cc -std=c11 -O2 -I"$out" examples/bmm_host.c "$out/bmm.o" build/libeinc_rt.a -lm -o "$out/bmm_host"
+"$out/bmm_host"
+echo "== the same through the C API (examples/bmm_api.c)"
 build/examples/bmm_api

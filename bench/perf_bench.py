@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""einc against numpy.einsum(optimize=True) on the performance suite.
+
+Usage:
+  /usr/bin/python3 bench/perf_bench.py [SUITE] [--tool build/bench/perf_bench]
+                              [--threads 1] [--only gemm,bmm] [--markdown]
+
+SUITE defaults to ../shared/bench/perf_suite.txt next to the repository
+(format: name ; spec ; sizes ; dtype [; kind=mem]). For each case the script
+draws the operands (numpy, fixed seed), writes them raw to a temporary
+directory, and runs perf_bench (einc's JIT, single-threaded), which times the
+compiled kernel and writes its result back; the result is checked against
+numpy (rtol 1e-3 f32 / 1e-9 f64, atol scaled by max |result|). numpy.einsum
+with optimize=True is then timed in the same process with the same rule
+(one warm-up, then runs until 0.5 s and 3 runs, at most 50). GFLOP/s use
+the FLOPs of the optimal pairwise path (numpy.einsum_path, no size limit),
+as the suite defines them; the kind=mem cases also get GB/s of compulsory
+traffic. BLAS threads default to 1, as einc runs on one core today.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("suite", nargs="?",
+                    default=os.path.join(REPO, "..", "shared", "bench", "perf_suite.txt"))
+    ap.add_argument("--tool", default=os.path.join(REPO, "build", "bench", "perf_bench"))
+    ap.add_argument("--threads", default="1", help="BLAS threads for numpy (default 1)")
+    ap.add_argument("--only", default="", help="comma-separated case names")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    return ap.parse_args()
+
+
+ARGS = parse_args()
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = ARGS.threads
+import numpy as np  # noqa: E402  (after the thread variables)
+
+MIN_TIME = 0.5
+
+
+def parse_suite(path):
+    """The suite's cases: name, spec, sizes, dtype, kind."""
+    cases = []
+    for line in open(path, encoding="utf-8"):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        f = [x.strip() for x in line.split(";")]
+        kind = "flop"
+        for extra in f[4:]:
+            if extra.startswith("kind="):
+                kind = extra[5:]
+        sizes = {k: int(v) for k, v in (kv.split("=") for kv in f[2].split(","))}
+        cases.append(dict(name=f[0], spec=f[1], dims=f[2], sizes=sizes, dtype=f[3], kind=kind))
+    return cases
+
+
+def make_operands(case, rng):
+    """Random operands (standard normal) and the output shape."""
+    dt = np.float32 if case["dtype"] == "f32" else np.float64
+    ins, out = case["spec"].split("->")
+    ops = []
+    for term in ins.split(","):
+        shape = tuple(case["sizes"][c] for c in term)
+        ops.append(rng.standard_normal(shape).astype(dt))
+    return ops, tuple(case["sizes"][c] for c in out)
+
+
+def opt_flops(spec, ops):
+    """FLOPs of the optimal pairwise path with no intermediate-size limit."""
+    info = np.einsum_path(spec, *ops, optimize=("optimal", 1e18))[1]
+    for ln in info.splitlines():
+        if "Optimized FLOP count" in ln:
+            return float(ln.split(":")[1])
+    raise RuntimeError("no FLOP count")
+
+
+def compulsory_bytes(case, ops, oshape):
+    """Inputs read once plus the output written once (trace: the diagonal only)."""
+    if case["spec"] == "ii->":
+        return case["sizes"]["i"] * 64 + ops[0].itemsize
+    return sum(o.nbytes for o in ops) + int(np.prod(oshape, dtype=np.int64)) * ops[0].itemsize
+
+
+def timeit(fn):
+    """Best and median seconds of repeated calls after one warm-up."""
+    fn()
+    ts, total = [], 0.0
+    while True:
+        t0 = time.perf_counter()
+        fn()
+        t = time.perf_counter() - t0
+        ts.append(t)
+        total += t
+        if t > 5.0 or (total >= MIN_TIME and len(ts) >= 3) or len(ts) >= 50:
+            break
+    ts.sort()
+    return ts[0], ts[len(ts) // 2]
+
+
+def run_einc(case, ops, oshape, tmp):
+    """Runs perf_bench on the operands; returns its fields and its result."""
+    for k, op in enumerate(ops):
+        np.ascontiguousarray(op).tofile(os.path.join(tmp, f"in{k}.bin"))
+    r = subprocess.run([ARGS.tool, case["spec"], case["dims"], case["dtype"], tmp],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"perf_bench failed on {case['name']}: {r.stderr.strip()}")
+    fields = dict(kv.split("=") for kv in r.stdout.split())
+    out = np.fromfile(os.path.join(tmp, "out.bin"), dtype=ops[0].dtype).reshape(oshape)
+    return fields, out
+
+
+def main():
+    if not os.access(ARGS.tool, os.X_OK):
+        sys.exit(f"perf_bench: no tool at {ARGS.tool} (build it, or pass --tool)")
+    only = set(filter(None, ARGS.only.split(",")))
+    rng = np.random.default_rng(12345)
+    head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
+            "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
+    rows = []
+    if ARGS.markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+    else:
+        print("\t".join(head))
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in parse_suite(ARGS.suite):
+            if only and case["name"] not in only:
+                continue
+            ops, oshape = make_operands(case, rng)
+            flops = opt_flops(case["spec"], ops)
+            nbytes = compulsory_bytes(case, ops, oshape)
+            fields, got = run_einc(case, ops, oshape, tmp)
+            out = np.empty(oshape, ops[0].dtype)
+            best, _ = timeit(lambda: np.einsum(case["spec"], *ops, optimize=True, out=out))
+            tol = 1e-3 if case["dtype"] == "f32" else 1e-9
+            scale = max(1.0, float(np.max(np.abs(out))))
+            ok = np.allclose(got, out, rtol=tol, atol=tol * scale * 10)
+            ems = float(fields["ms_best"])
+            mem = case["kind"] == "mem"
+            row = [case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
+                   case["dtype"], f"{ems:.3f}", f"{flops / ems * 1e-6:.2f}",
+                   f"{best * 1e3:.3f}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
+                   f"{nbytes / ems * 1e-6:.2f}" if mem else "", f"{nbytes / best * 1e-9:.2f}" if mem else "",
+                   fields["compile_ms"], "ok" if ok else "MISMATCH"]
+            rows.append(row)
+            print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
+    return 0 if all(r[-1] == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,7 +21,8 @@ static einc_status check_args(einc_ctx *ctx, const einc_program *program,
 	return EINC_OK;
 }
 
-/* Builds and optimizes the module of "program" named "name", then writes it. */
+/* Builds and optimizes the module of "program" named "name", then writes it.
+ * A file that cannot be written is the caller's problem (EINC_EINVAL). */
 einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
                               einc_emit_kind kind, const char *path, const char *name)
 {
@@ -43,11 +44,11 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 		st = cg_optimize(ctx, m, tm, program->options.opt_level);
 	char *err = NULL;
 	if (!st && kind == EINC_EMIT_LLVM && LLVMPrintModuleToFile(m, path, &err))
-		st = ctx_fail(ctx, EINC_EBACKEND, "emit", "cannot write %s: %s", path, err);
+		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s: %s", path, err);
 	if (!st && kind != EINC_EMIT_LLVM &&
 	    LLVMTargetMachineEmitToFile(tm, m, path, kind == EINC_EMIT_OBJECT ? LLVMObjectFile
 	                                                                      : LLVMAssemblyFile, &err))
-		st = ctx_fail(ctx, EINC_EBACKEND, "emit", "cannot write %s: %s", path, err);
+		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s: %s", path, err);
 	LLVMDisposeMessage(err);
 	if (m)
 		LLVMDisposeModule(m);
@@ -72,9 +73,9 @@ einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
 	FILE *f = fopen(path, "w");
 	size_t n = strlen(text);
 	if (!f || fwrite(text, 1, n, f) != n)
-		st = ctx_fail(ctx, EINC_EBACKEND, "emit", "cannot write %s", path);
+		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s", path);
 	if (f && fclose(f) && !st)
-		st = ctx_fail(ctx, EINC_EBACKEND, "emit", "cannot write %s", path);
+		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s", path);
 	free(text);
 	return st;
 }

@@ -45,6 +45,11 @@ expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i
 expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
 expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
+expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1
+expect 2 "einc: error: --check needs --run" --check 'i' -d i=1
+expect 2 "einc: error: -S and --emit-llvm need -o FILE" -S 'i' -d i=1
+expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (expected native or an LLVM CPU name such as x86-64-v3, znver4 or skylake-avx512)" -mcpu=nocpu --run 'i' -d i=1
+expect 1 "einc: error: api: function name '9k' is not a C identifier" --name 9k -o /dev/null 'i' -d i=1
 expect 0 "" --help
 expect 0 "" --version
 expect_out '^usage: einc \[options\] SPEC' --help
@@ -59,6 +64,9 @@ b=$("$einc" --run 'ij,jk->ik' -d i=5,j=6,k=7 --seed=3 | head -n1)
 c=$("$einc" --run 'ij,jk->ik' -d i=5,j=6,k=7 --seed 4 | head -n1)
 if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
   echo "FAIL: --run checksum must depend on the seed only ($a / $b / $c)"; fails=$((fails + 1)); fi
+# --run --check: the JIT result against the reference evaluator.
+expect_out '^check: max abs error .*: ok$' --run --check 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
+expect_out '^check: max abs error .*: ok$' --run --check -O0 -t f64 '...ii,...i->...' -s 2x3x3,3
 # f32 and f64 runs of the same seed agree to f32 precision.
 s32=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')
 s64=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 -t f64 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')

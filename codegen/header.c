@@ -60,6 +60,7 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	              " */\n", name, name);
 }
 
+/* Provenance, include guard, macros, then the prototype. */
 char *cg_header_text(const einc_program *p, const char *name)
 {
 	const ir_graph *g = p->graph;

@@ -179,6 +179,7 @@ einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in
 	return kernel->entry(out, in, workspace) ? EINC_ENOMEM : EINC_OK;
 }
 
+/* Disposing of the LLJIT releases the kernel's code and its symbols. */
 void einc_kernel_free(einc_kernel *kernel)
 {
 	if (!kernel)

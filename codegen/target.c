@@ -126,6 +126,7 @@ char *cg_cpu_description(const einc_options *o)
 	return s;
 }
 
+/* Runs the new pass manager on the pipeline text "default<O0>" .. "default<O3>". */
 einc_status cg_optimize(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm, int level)
 {
 	char pipeline[] = "default<O0>";

@@ -181,7 +181,9 @@ einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
 
 /*
  * Compiles "program" in process (LLVM ORC JIT) into "*kernel" (give,
- * einc_kernel_free). Kernels are independent: many may live at once.
+ * einc_kernel_free). Kernels are independent: many may live at once, and
+ * outlive their program. Like einc_program_emit and einc_program_dump, it
+ * reads the program's loop nests: one such call per program at a time.
  */
 einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
                              einc_kernel **kernel);

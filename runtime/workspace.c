@@ -5,6 +5,8 @@
 
 #include "workspace.h"
 
+/* An acquire load finds a published buffer; otherwise allocate one and
+ * publish it with a compare-and-swap, freeing ours if another thread won. */
 void *rt_workspace_once(void **slot, size_t bytes)
 {
 	_Atomic(void *) *s = (_Atomic(void *) *)slot;

@@ -18,6 +18,8 @@ run_case() {
 	[ "$dims" = - ] || set -- "$@" -d "$dims"
 	[ "$shapes" = - ] || set -- "$@" -s "$shapes"
 	"$einc" "$@" -o "$dir/kernel.o" --header "$dir/kernel.h" --name kernel
+	"$einc" "$@" -o "$dir/again.o" --name kernel
+	cmp -s "$dir/kernel.o" "$dir/again.o" || { echo "aot: $spec: two compilations differ"; exit 1; }
 	ctype=float
 	[ "$dtype" = f64 ] && ctype=double
 	# shellcheck disable=SC2086 # cflags holds several words

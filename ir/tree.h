@@ -36,6 +36,20 @@ typedef enum {
 	IR_ROLE_RIGHT_SUM   /* in the right child only, summed away */
 } ir_role;
 
+/*
+ * Builds in "a" the tree of "g" that performs the pairwise contractions
+ * "pairs[0 .. nsteps-1]" in SSA form: leaves are 0 .. n-1 (the inputs),
+ * step k contracts two earlier nodes and creates node n + k; the last step
+ * makes the root, so nsteps is n - 1. With one input (nsteps 0) the root is
+ * one unary step over it. An inner node keeps the indices of its children
+ * that the output or an input outside its subtree still needs, in index
+ * order; the root keeps the output's, in the output's order. Invalid pairs
+ * (a node used twice, not yet made, or a step count other than n - 1) are
+ * EINC_EINTERNAL in "ctx" under "stage".
+ */
+einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps,
+                          const int (*pairs)[2], const char *stage, ir_tree **out);
+
 /* Whether node "n" has index "i" among its result axes. */
 int ir_tree_node_has(const ir_tree_node *n, int i);
 

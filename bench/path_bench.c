@@ -272,7 +272,7 @@ int main(int argc, char **argv)
 	opt[GREEDY].method = PATH_GREEDY;
 	opt[GREEDY].trials = 1;
 	opt[EXACT].method = PATH_EXACT;
-	opt[EXACT].dp_work = 2000000000;
+	opt[EXACT].dp_work = 50000000;
 	const char *sep = markdown ? " | " : "  ";
 	printf("%s%-8s%s%-8s%s%4s%s%-16s%s%-16s%s%-16s%s%s%s\n", markdown ? "| " : "", "id", sep,
 	       "family", sep, "n", sep, "greedy", sep, "exact", sep, "auto", sep,
@@ -298,12 +298,17 @@ int main(int argc, char **argv)
 				sprintf(line[t], "- (%s)", einc_status_name(einc_ctx_status(ctx)));
 		}
 		total_auto += cells[k][AUTO].us;
-		char verdict[64] = "";
+		char verdict[160] = "";
 		if (p->exact_ref) {
 			int ok = cells[k][AUTO].ok && cost[AUTO] <= p->exact_ref;
 			exact_n++;
 			exact_ok += ok;
-			sprintf(verdict, "%s", ok ? "<= exact" : "WORSE than exact");
+			char c1[48], c2[48];
+			if (ok)
+				sprintf(verdict, "<= exact");
+			else
+				sprintf(verdict, "WORSE than exact (%s > %s)", path_cost_str(cost[AUTO], c1),
+				        path_cost_str(p->exact_ref, c2));
 		} else {
 			int ok = cells[k][AUTO].ok && cells[k][AUTO].ratio <= 1.05;
 			rest_n++;

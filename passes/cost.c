@@ -17,21 +17,6 @@ void path_options_init(path_options *o)
 	o->trials = 32;
 }
 
-/* a + b, saturating at PATH_COST_MAX. */
-path_cost path_cost_add(path_cost a, path_cost b)
-{
-	path_cost s = a + b;
-	return s < a ? PATH_COST_MAX : s;
-}
-
-/* a * b, saturating at PATH_COST_MAX. */
-path_cost path_cost_mul(path_cost a, path_cost b)
-{
-	if (a && b > PATH_COST_MAX / a)
-		return PATH_COST_MAX;
-	return a * b;
-}
-
 /* The decimal digits of "c" into "buf". */
 char *path_cost_str(path_cost c, char *buf)
 {
@@ -151,13 +136,13 @@ einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
 	                        g->output.rank, g->output.index, out);
 }
 
-/* A path of "n" leaves with room for n - 1 steps. */
+/* A path of "n" leaves with n - 1 steps and room for n unary ones. */
 path *path_new(arena *a, int n)
 {
 	path *p = arena_alloc(a, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->step = arena_array(a, (size_t)n, sizeof(*p->step));
+	p->step = arena_array(a, 2 * (size_t)n, sizeof(*p->step));
 	if (!p->step)
 		return NULL;
 	p->n = n;
@@ -199,13 +184,22 @@ int path_step(const path_problem *prob, const int *count, const int *x, int nx,
 	return m;
 }
 
+/* The number of unary steps of "p". */
+static int count_unary(const path *p)
+{
+	int u = 0;
+	for (int s = 0; s < p->nsteps; s++)
+		u += p->step[s][1] < 0;
+	return u;
+}
+
 /* Replays the SSA steps over live index lists and sums their costs. */
 einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo, path *p)
 {
-	int n = prob->n;
-	if (p->n != n || p->nsteps != (n > 1 ? n - 1 : 0))
-		return ctx_fail(ctx, EINC_EINVAL, "path", "a path of %d leaves has %d steps, "
-		                "expected %d", p->n, p->nsteps, n > 1 ? n - 1 : 0);
+	int n = prob->n, nu = count_unary(p);
+	if (p->n != n || p->nsteps - nu != (n > 1 ? n - 1 : 0) || nu > n)
+		return ctx_fail(ctx, EINC_EINVAL, "path", "a path of %d leaves has %d pairwise "
+		                "steps, expected %d", p->n, p->nsteps - nu, n > 1 ? n - 1 : 0);
 	if (n == 1) {
 		path_cost all = 1, kept = 1;
 		int summed = 0;
@@ -222,7 +216,7 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 		p->score = path_step_score(p->flops, kept, combo);
 		return ctx_ok(ctx);
 	}
-	int nids = 2 * n - 1, ni = prob->nindices;
+	int nids = n + p->nsteps, ni = prob->nindices;
 	int *count = calloc((size_t)ni + 1, sizeof(int));
 	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
 	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
@@ -246,14 +240,16 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 		len[t] = -1;
 	p->flops = p->largest = p->score = 0;
 	for (int s = 0; s < p->nsteps; s++) {
-		int x = p->step[s][0], y = p->step[s][1], z = n + s;
-		if (x < 0 || y < 0 || x >= z || y >= z || x == y || len[x] < 0 || len[y] < 0) {
+		int x = p->step[s][0], y = p->step[s][1], z = n + s, ny = 0;
+		if (x < 0 || x >= z || y >= z || x == y || len[x] < 0 || (y >= 0 && len[y] < 0)) {
 			st = ctx_fail(ctx, EINC_EINVAL, "path", "step %d (%d, %d) uses an id that is "
 			              "not live", s, x, y);
 			goto done;
 		}
-		if ((size_t)used + (size_t)len[x] + (size_t)len[y] > cap) {
-			cap = 2 * cap + (size_t)len[x] + (size_t)len[y];
+		if (y >= 0)
+			ny = len[y];
+		if ((size_t)used + (size_t)len[x] + (size_t)ny > cap) {
+			cap = 2 * cap + (size_t)len[x] + (size_t)ny;
 			int *grown = realloc(pool, sizeof(int) * cap);
 			if (!grown) {
 				st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
@@ -263,16 +259,18 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 		}
 		path_cost f, sz;
 		ofs[z] = used;
-		len[z] = path_step(prob, count, pool + ofs[x], len[x], pool + ofs[y], len[y],
-		                   pool + used, &f, &sz);
+		len[z] = path_step(prob, count, pool + ofs[x], len[x], y >= 0 ? pool + ofs[y] : NULL,
+		                   ny, pool + used, &f, &sz);
 		for (int k = 0; k < len[x]; k++)
 			count[pool[ofs[x] + k]]--;
-		for (int k = 0; k < len[y]; k++)
+		for (int k = 0; k < ny; k++)
 			count[pool[ofs[y] + k]]--;
 		for (int k = 0; k < len[z]; k++)
 			count[pool[used + k]]++;
 		used += len[z];
-		len[x] = len[y] = -1;
+		len[x] = -1;
+		if (y >= 0)
+			len[y] = -1;
 		p->flops = path_cost_add(p->flops, f);
 		p->score = path_cost_add(p->score, path_step_score(f, sz, combo));
 		if (sz > p->largest)
@@ -285,6 +283,128 @@ done:
 	free(len);
 	free(pool);
 	return st;
+}
+
+/* The indices of leaf "t" that no other tensor and not the output holds,
+ * removed: its list after a unary reduction into "res" (returns its length);
+ * "*unary" gets that reduction's score, 0 when there is nothing to reduce. */
+static int leaf_reduced(const path_problem *prob, const int *count, int t,
+                        const path_options *o, int *res, path_cost *unary)
+{
+	const int *x = prob->index + prob->start[t];
+	int nx = prob->start[t + 1] - prob->start[t];
+	path_cost f, sz;
+	int m = path_step(prob, count, x, nx, NULL, 0, res, &f, &sz);
+	int fits = !o->max_intermediate || sz <= o->max_intermediate;
+	*unary = m < nx && fits ? path_step_score(f, sz, o->combo) : 0;
+	return m;
+}
+
+/* Pre-reduces the leaves whose private indices are cheaper to sum out
+ * first: each leaf's choice only changes its parent step, so the choices
+ * (at most two leaves per step, all four combinations tried) are exact for
+ * the tree; a reduction whose result breaks the limit is not taken. */
+int path_add_unary(const path_problem *prob, const path_options *o, path *p)
+{
+	int n = prob->n;
+	if (n < 2 || count_unary(p))
+		return 0;
+	int ni = prob->nindices, nids = 2 * n - 1;
+	int *count = calloc((size_t)ni + 1, sizeof(int));
+	int *ofs = malloc(sizeof(int) * (size_t)nids), *len = malloc(sizeof(int) * (size_t)nids);
+	int *red = malloc(sizeof(int) * (size_t)n), *newid = malloc(sizeof(int) * (size_t)nids);
+	size_t cap = 2 * (size_t)prob->start[n] + 16;
+	int *pool = malloc(sizeof(int) * cap);
+	int (*steps)[2] = malloc(sizeof(*steps) * 2 * (size_t)n);
+	int r = -1;
+	if (!count || !ofs || !len || !red || !newid || !pool || !steps)
+		goto done;
+	for (int k = 0; k < prob->start[n]; k++)
+		count[prob->index[k]]++;
+	size_t used = (size_t)prob->start[n];
+	memcpy(pool, prob->index, sizeof(int) * used);
+	for (int t = 0; t < n; t++) {
+		ofs[t] = prob->start[t];
+		len[t] = prob->start[t + 1] - prob->start[t];
+		red[t] = 0;
+	}
+	for (int s = 0; s < p->nsteps; s++) {
+		int v[2] = {p->step[s][0], p->step[s][1]}, z = n + s;
+		int rl[2] = {0, 0}, *rx[2];
+		size_t need = used + 3 * ((size_t)len[v[0]] + (size_t)len[v[1]]);
+		if (need > cap) {
+			cap = 2 * need;
+			int *grown = realloc(pool, sizeof(int) * cap);
+			if (!grown)
+				goto done;
+			pool = grown;
+		}
+		path_cost un[2] = {0, 0};
+		for (int e = 0; e < 2; e++) {
+			rx[e] = pool + used;
+			if (v[e] < n) {
+				rl[e] = leaf_reduced(prob, count, v[e], o, rx[e], &un[e]);
+				used += (size_t)rl[e];
+			}
+		}
+		path_cost best = PATH_COST_MAX;
+		int pick = 0;
+		for (int c = 0; c < 4; c++) {
+			if (((c & 1) && !un[0]) || ((c & 2) && !un[1]))
+				continue;
+			const int *a = c & 1 ? rx[0] : pool + ofs[v[0]];
+			const int *b = c & 2 ? rx[1] : pool + ofs[v[1]];
+			int na = c & 1 ? rl[0] : len[v[0]], nb = c & 2 ? rl[1] : len[v[1]];
+			path_cost f, sz;
+			path_step(prob, count, a, na, b, nb, pool + used, &f, &sz);
+			path_cost sc = path_step_score(f, sz, o->combo);
+			sc = path_cost_add(sc, path_cost_add(c & 1 ? un[0] : 0, c & 2 ? un[1] : 0));
+			if (sc < best) {
+				best = sc;
+				pick = c;
+			}
+		}
+		for (int e = 0; e < 2; e++)
+			if (pick >> e & 1)
+				red[v[e]] = 1;
+		path_cost f, sz;
+		ofs[z] = (int)used;
+		len[z] = path_step(prob, count, pool + ofs[v[0]], len[v[0]], pool + ofs[v[1]],
+		                   len[v[1]], pool + used, &f, &sz);
+		for (int e = 0; e < 2; e++)
+			for (int k = 0; k < len[v[e]]; k++)
+				count[pool[ofs[v[e]] + k]]--;
+		for (int k = 0; k < len[z]; k++)
+			count[pool[used + k]]++;
+		used += (size_t)len[z];
+	}
+	int nu = 0;
+	for (int t = 0; t < n; t++) {
+		newid[t] = t;
+		if (red[t]) {
+			steps[nu][0] = t;
+			steps[nu][1] = -1;
+			newid[t] = n + nu++;
+		}
+	}
+	for (int s = 0; s < p->nsteps; s++) {
+		newid[n + s] = n + nu + s;
+		int a = newid[p->step[s][0]], b = newid[p->step[s][1]];
+		steps[nu + s][0] = a < b ? a : b;
+		steps[nu + s][1] = a < b ? b : a;
+	}
+	memcpy(p->step, steps, sizeof(*steps) * (size_t)(nu + p->nsteps));
+	p->nsteps += nu;
+	r = 0;
+done:
+	free(count);
+	free(ofs);
+	free(len);
+	free(red);
+	free(newid);
+	free(pool);
+	free(steps);
+	return r;
 }
 
 /* Fenwick tree over ids: adds "v" at "i". */
@@ -307,7 +427,7 @@ static int fen_sum(const int *fen, int i)
  * are appended with increasing ids. */
 int path_to_linear(const path *p, int (*lin)[2])
 {
-	int nids = 2 * p->n - 1;
+	int nids = p->n + p->nsteps;
 	int *fen = calloc((size_t)nids + 1, sizeof(int));
 	if (!fen)
 		return -1;
@@ -315,11 +435,12 @@ int path_to_linear(const path *p, int (*lin)[2])
 		fen_add(fen, nids, t, 1);
 	for (int s = 0; s < p->nsteps; s++) {
 		int x = p->step[s][0], y = p->step[s][1];
-		int i = fen_sum(fen, x), j = fen_sum(fen, y);
-		lin[s][0] = i < j ? i : j;
-		lin[s][1] = i < j ? j : i;
+		int i = fen_sum(fen, x), j = y >= 0 ? fen_sum(fen, y) : -1;
+		lin[s][0] = j < 0 || i < j ? i : j;
+		lin[s][1] = j < 0 || i < j ? j : i;
 		fen_add(fen, nids, x, -1);
-		fen_add(fen, nids, y, -1);
+		if (y >= 0)
+			fen_add(fen, nids, y, -1);
 		fen_add(fen, nids, p->n + s, 1);
 	}
 	free(fen);
@@ -342,7 +463,10 @@ char *path_linear_str(const path *p)
 	if (p->nsteps == 0)
 		m += (size_t)sprintf(s + m, "(0,)");
 	for (int k = 0; k < p->nsteps; k++)
-		m += (size_t)sprintf(s + m, "%s(%d, %d)", k ? ", " : "", lin[k][0], lin[k][1]);
+		if (lin[k][1] < 0)
+			m += (size_t)sprintf(s + m, "%s(%d,)", k ? ", " : "", lin[k][0]);
+		else
+			m += (size_t)sprintf(s + m, "%s(%d, %d)", k ? ", " : "", lin[k][0], lin[k][1]);
 	s[m++] = ']';
 	s[m] = 0;
 	free(lin);

@@ -39,11 +39,12 @@ typedef struct {
 	unsigned char *out; /* nindices flags: index is in the output */
 } path_problem;
 
-/* A contraction path in SSA form with its cost. */
+/* A contraction path in SSA form with its cost. A unary step (id, -1) sums
+ * out the indices only its operand holds (a leaf's private indices). */
 typedef struct {
 	int n;             /* leaves */
-	int nsteps;        /* n - 1 (0 for n == 1) */
-	int (*step)[2];    /* nsteps pairs of ids, first < second */
+	int nsteps;        /* n - 1 pairwise (0 for n == 1) plus the unary ones */
+	int (*step)[2];    /* nsteps pairs of ids, first < second, or (id, -1) */
 	path_cost flops;   /* opt_einsum opt_cost */
 	path_cost largest; /* largest intermediate, elements */
 	path_cost score;   /* the objective: flops + combo * sizes */
@@ -65,9 +66,19 @@ void path_options_init(path_options *o);
 
 /* cost.c */
 
-/* Saturating a + b and a * b. */
-path_cost path_cost_add(path_cost a, path_cost b);
-path_cost path_cost_mul(path_cost a, path_cost b);
+/* a + b, saturating at PATH_COST_MAX. */
+static inline path_cost path_cost_add(path_cost a, path_cost b)
+{
+	path_cost s;
+	return __builtin_add_overflow(a, b, &s) ? PATH_COST_MAX : s;
+}
+
+/* a * b, saturating at PATH_COST_MAX. */
+static inline path_cost path_cost_mul(path_cost a, path_cost b)
+{
+	path_cost p;
+	return __builtin_mul_overflow(a, b, &p) ? PATH_COST_MAX : p;
+}
 
 /* The decimal text of "c" into "buf" (at least 40 bytes); returns "buf". */
 char *path_cost_str(path_cost c, char *buf);
@@ -98,19 +109,31 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 /*
  * The opt_einsum linear form of "p": for each step the positions i < j of its
  * operands in the current operand list (results appended at the end) into
- * "lin" (nsteps pairs). O(n log n). Returns 0, or -1 when out of memory.
+ * "lin" (nsteps pairs; j = -1 for a unary step). O(n log n). Returns 0, or -1
+ * when out of memory.
  */
 int path_to_linear(const path *p, int (*lin)[2]);
 
-/* The linear form as text, "[(0, 1), (0, 1)]" ("[(0,)]" for one tensor):
- * give, free(); NULL when out of memory. */
+/* The linear form as text, "[(0, 1), (0, 1)]", a unary step as "(2,)"
+ * ("[(0,)]" for one tensor): give, free(); NULL when out of memory. */
 char *path_linear_str(const path *p);
+
+/*
+ * Adds to the pairwise path "p" the unary steps that pay for objective
+ * "o->combo": a leaf whose private indices (held by no other tensor, not by
+ * the output) are cheaper to sum out before its first contraction
+ * (opt_einsum's dp does that always), if the result fits
+ * "o->max_intermediate". Exact for the tree. The unary steps come first.
+ * Returns 0, or -1 when out of memory. Costs are not updated (path_evaluate).
+ */
+int path_add_unary(const path_problem *prob, const path_options *o, path *p);
 
 /* A new path of "n" leaves in "a" with room for its steps, or NULL. */
 path *path_new(arena *a, int n);
 
 /*
- * One pairwise step of sorted index lists "x" ("nx") and "y" ("ny"), where
+ * One pairwise step of sorted index lists "x" ("nx") and "y" ("ny"; 0 for a
+ * unary step on "x"), where
  * "count[i]" is the number of live tensors holding index i: writes the kept
  * indices (sorted) to "res" and returns how many; "*flops" gets the step's
  * flops and "*size" the result's element count.
@@ -146,12 +169,13 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 
 /*
  * The DP behind pass_path_dp for callers with their own buffer: writes the
- * n - 1 SSA steps to "steps", bounded by the score "upper" (PATH_COST_MAX
- * for none). Returns 0, 1 when max_intermediate blocks every path, 2 when
+ * n - 1 pairwise SSA steps to "steps", bounded by the score "upper"
+ * (PATH_COST_MAX for none), scoring leaves' unary reductions when "unary"
+ * (path_add_unary then recovers them). Returns 0, 1 when max_intermediate blocks every path, 2 when
  * the work budget ran out, 3 above 64 tensors, -1 when out of memory.
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int (*steps)[2]);
+                  int unary, int (*steps)[2]);
 
 /* path_refine.c */
 

@@ -6,7 +6,7 @@
  * its result keeps the indices of S that the output or a tensor outside S
  * holds. Subsets are built by size, pairing two disjoint stored subsets; a
  * subset is stored only while its cost stays under a cap. A round that does
- * not reach the whole set raises the cap (x16, up to the score of a known
+ * not reach the whole set raises the cap (x2, up to the score of a known
  * path, then beyond) and starts again; the first cap is 1 without a known
  * path, else its score / 4096, or its score itself for at most DP_OUTER_MAX
  * tensors; the first round that reaches the
@@ -27,10 +27,21 @@
 
 typedef struct {
 	uint64_t mask, nbr;  /* the subset; the tensors sharing an index with it */
-	path_cost score, size;
+	path_cost score, size; /* size without a leaf's private indices */
+	double dsize;        /* size as a double, for a quick bound */
+	path_cost priv;      /* leaf: element count of its private indices, 0 if none */
+	path_cost unary;     /* leaf: the score of summing them out alone, 0 if not allowed */
 	int left, right;     /* entries it was built from; -1 for a leaf */
 	int tensor;          /* leaf: the problem's tensor */
 } entry;
+
+/* A list element: an entry with a copy of its score and mask (final once
+ * its size is complete), so that pairing scans contiguous memory. */
+typedef struct {
+	path_cost score;
+	uint64_t mask;
+	int k;
+} item;
 
 typedef struct {
 	const path_problem *prob;
@@ -46,9 +57,12 @@ typedef struct {
 	int ne, cape;
 	int *hash;           /* open addressing over entries by mask */
 	int hcap;
-	int **list, *nlist, *caplist; /* per size: entries */
+	item **list;         /* per size: its entries */
+	int *nlist, *caplist;
+	item **mlist;        /* per size * 64 + tensor: the entries holding it */
+	int *nmlist, *capmlist;
 	int64_t work;
-	int oom, outer;
+	int oom, stop, outer, unary; /* stop: out of memory or of work */
 } dp;
 
 /* The hash slot of "mask". */
@@ -78,7 +92,7 @@ static void rehash(dp *d)
 	int nc = d->hcap * 2;
 	int *h = malloc(sizeof(int) * (size_t)nc);
 	if (!h) {
-		d->oom = 1;
+		d->oom = d->stop = 1;
 		return;
 	}
 	memset(h, 0xff, sizeof(int) * (size_t)nc);
@@ -93,7 +107,24 @@ static void rehash(dp *d)
 	d->hcap = nc;
 }
 
-/* A new entry (its index bits uninitialised) listed under its size; -1 OOM. */
+/* Appends entry "k" to the growable list "*l" ("*n" used of "*cap"); -1
+ * when out of memory. */
+static int list_add(item **l, int *n, int *cap, int k)
+{
+	if (*n == *cap) {
+		int nc = *cap ? 2 * *cap : 16;
+		item *g = realloc(*l, sizeof(item) * (size_t)nc);
+		if (!g)
+			return -1;
+		*l = g;
+		*cap = nc;
+	}
+	(*l)[(*n)++].k = k;
+	return 0;
+}
+
+/* A new entry (its index bits uninitialised) listed under its size and,
+ * without outer products, under each of its tensors; -1 OOM. */
 static int add_entry(dp *d, uint64_t mask)
 {
 	rehash(d);
@@ -106,24 +137,24 @@ static int add_entry(dp *d, uint64_t mask)
 			d->e = e;
 		uint64_t *b = e ? realloc(d->bits, sizeof(uint64_t) * (size_t)d->w * (size_t)nc) : NULL;
 		if (!b) {
-			d->oom = 1;
+			d->oom = d->stop = 1;
 			return -1;
 		}
 		d->bits = b;
 		d->cape = nc;
 	}
 	int k = d->ne++, c = __builtin_popcountll(mask);
-	if (d->nlist[c] == d->caplist[c]) {
-		int nc = d->caplist[c] ? 2 * d->caplist[c] : 16;
-		int *l = realloc(d->list[c], sizeof(int) * (size_t)nc);
-		if (!l) {
-			d->oom = 1;
+	if (list_add(&d->list[c], &d->nlist[c], &d->caplist[c], k)) {
+		d->oom = d->stop = 1;
+		return -1;
+	}
+	for (uint64_t r = d->outer ? 0 : mask; r; r &= r - 1) {
+		int v = c * 64 + __builtin_ctzll(r);
+		if (list_add(&d->mlist[v], &d->nmlist[v], &d->capmlist[v], k)) {
+			d->oom = d->stop = 1;
 			return -1;
 		}
-		d->list[c] = l;
-		d->caplist[c] = nc;
 	}
-	d->list[c][d->nlist[c]++] = k;
 	size_t s = slot_of(mask, d->hcap);
 	while (d->hash[s] >= 0)
 		s = (s + 1) & (size_t)(d->hcap - 1);
@@ -138,6 +169,7 @@ static void reset(dp *d)
 	d->ne = 0;
 	memset(d->hash, 0xff, sizeof(int) * (size_t)d->hcap);
 	memset(d->nlist, 0, sizeof(int) * (size_t)(d->m + 1));
+	memset(d->nmlist, 0, sizeof(int) * 65 * 64);
 	const path_problem *p = d->prob;
 	for (int j = 0; j < d->m; j++) {
 		int k = add_entry(d, 1ull << j);
@@ -147,17 +179,63 @@ static void reset(dp *d)
 		int t = d->tensor[j];
 		uint64_t *b = d->bits + (size_t)k * (size_t)d->w;
 		memset(b, 0, sizeof(uint64_t) * (size_t)d->w);
+		/* Private indices (no other tensor, not the output) stay out of the
+		 * bits: they never meet another operand. */
 		x->size = 1;
+		x->priv = 0;
+		path_cost all = 1;
 		for (int q = p->start[t]; q < p->start[t + 1]; q++) {
 			int i = p->index[q];
+			all = path_cost_mul(all, (path_cost)p->size[i]);
+			if (d->tmask[i] == 1ull << j && !p->out[i]) {
+				x->priv = path_cost_mul(x->priv ? x->priv : 1, (path_cost)p->size[i]);
+				continue;
+			}
 			b[i >> 6] |= 1ull << (i & 63);
 			x->size = path_cost_mul(x->size, (path_cost)p->size[i]);
 		}
+		int fits = !d->o->max_intermediate || x->size <= d->o->max_intermediate;
+		x->dsize = path_cost_double(x->size);
+		x->unary = x->priv && fits ? path_step_score(path_cost_mul(all, 2), x->size, d->o->combo) : 0;
 		x->nbr = d->tnbr[j];
 		x->score = 0;
 		x->left = x->right = -1;
 		x->tensor = t;
 	}
+}
+
+/* The score of joining disjoint entries "x" and "y" whose union of indices
+ * has "all" elements, their result "kept" and "summed" telling whether
+ * the step sums an index; a leaf with private indices joins either whole
+ * (they are summed in this step) or reduced first by a unary step,
+ * whichever is cheaper (the unary choice only when d->unary). */
+static path_cost join_score(const dp *d, const entry *x, const entry *y, path_cost all,
+                            path_cost kept, int summed)
+{
+	path_cost best = PATH_COST_MAX;
+	for (int c = 0; c < 4; c++) {
+		if (((c & 1) && !(x->unary && d->unary)) || ((c & 2) && !(y->unary && d->unary)))
+			continue;
+		path_cost a = all, extra = 0;
+		int sum = summed;
+		if (x->priv && !(c & 1)) {
+			a = path_cost_mul(a, x->priv);
+			sum = 1;
+		} else if (x->priv) {
+			extra = x->unary;
+		}
+		if (y->priv && !(c & 2)) {
+			a = path_cost_mul(a, y->priv);
+			sum = 1;
+		} else if (y->priv) {
+			extra = path_cost_add(extra, y->unary);
+		}
+		path_cost f = sum ? path_cost_mul(a, 2) : a;
+		path_cost sc = path_cost_add(extra, path_step_score(f, kept, d->o->combo));
+		if (sc < best)
+			best = sc;
+	}
+	return best;
 }
 
 /* Pairs entries "a" and "b" (disjoint): stores or improves their union when
@@ -172,28 +250,29 @@ static void pair(dp *d, int a, int b, path_cost cap)
 	const uint64_t *bx = d->bits + (size_t)a * (size_t)d->w;
 	const uint64_t *by = d->bits + (size_t)b * (size_t)d->w;
 	const path_problem *p = d->prob;
-	path_cost shared = 1, gone = 1;
+	/* Any way of joining them costs at least the union of their indices:
+	 * skip the exact count when that bound already breaks the cap. */
+	double shared = 1;
+	for (int q = 0; q < d->w; q++)
+		for (uint64_t both = bx[q] & by[q]; both; both &= both - 1)
+			shared *= (double)p->size[q * 64 + __builtin_ctzll(both)];
+	if (x->dsize * y->dsize / shared > path_cost_double(cap - base) * (1 + 1e-9) + 1)
+		return;
+	path_cost all = 1, kept = 1;
 	int summed = 0;
 	for (int q = 0; q < d->w; q++)
-		for (uint64_t both = bx[q] & by[q]; both; both &= both - 1) {
-			int i = q * 64 + __builtin_ctzll(both);
-			shared = path_cost_mul(shared, (path_cost)p->size[i]);
-			if (!(d->outbits[q] >> (i & 63) & 1) && !(d->tmask[i] & rest)) {
-				gone = path_cost_mul(gone, (path_cost)p->size[i]);
+		for (uint64_t u = bx[q] | by[q]; u; u &= u - 1) {
+			uint64_t bit = u & -u;
+			int i = q * 64 + __builtin_ctzll(u);
+			all = path_cost_mul(all, (path_cost)p->size[i]);
+			if ((bx[q] & by[q] & bit) && !(d->outbits[q] & bit) && !(d->tmask[i] & rest))
 				summed = 1;
-			}
+			else
+				kept = path_cost_mul(kept, (path_cost)p->size[i]);
 		}
-	path_cost all, size;
-	if (x->size == PATH_COST_MAX || y->size == PATH_COST_MAX) {
-		all = size = PATH_COST_MAX;
-	} else {
-		all = path_cost_mul(x->size, y->size / shared);
-		size = all == PATH_COST_MAX ? all : all / gone;
-	}
-	if (d->o->max_intermediate && size > d->o->max_intermediate)
+	if (d->o->max_intermediate && kept > d->o->max_intermediate)
 		return;
-	path_cost flops = summed ? path_cost_mul(all, 2) : all;
-	path_cost score = path_cost_add(base, path_step_score(flops, size, d->o->combo));
+	path_cost score = path_cost_add(base, join_score(d, x, y, all, kept, summed));
 	if (score > cap)
 		return;
 	int k = find(d, s);
@@ -218,12 +297,107 @@ static void pair(dp *d, int a, int b, path_cost cap)
 		}
 		d->e[k].nbr = (x->nbr | y->nbr) & ~s;
 		d->e[k].tensor = -1;
+		d->e[k].priv = 0;
 	}
 	entry *z = &d->e[k];
 	z->score = score;
-	z->size = size;
+	z->size = kept;
+	z->dsize = path_cost_double(kept);
 	z->left = a;
 	z->right = b;
+}
+
+/* Whether item "a" sorts before "b": score, then entry. */
+static int item_less(const item *a, const item *b)
+{
+	return a->score < b->score || (a->score == b->score && a->k < b->k);
+}
+
+/* Refreshes the list "l" ("n") from the entries and sorts it by score
+ * (bottom-up merge sort); -1 when out of memory. */
+static int sort_items(const dp *d, item *l, int n)
+{
+	for (int i = 0; i < n; i++) {
+		l[i].score = d->e[l[i].k].score;
+		l[i].mask = d->e[l[i].k].mask;
+	}
+	item *tmp = malloc(sizeof(item) * (size_t)(n + 1));
+	if (!tmp)
+		return -1;
+	for (int w = 1; w < n; w *= 2) {
+		for (int lo = 0; lo < n; lo += 2 * w) {
+			int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			int i = lo, j = mid, k = lo;
+			while (i < mid || j < hi)
+				tmp[k++] = j == hi || (i < mid && item_less(&l[i], &l[j])) ? l[i++] : l[j++];
+		}
+		memcpy(l, tmp, sizeof(item) * (size_t)n);
+	}
+	free(tmp);
+	return 0;
+}
+
+/* Sorts the lists of size "m" by score once that size is complete, so that
+ * pairing can stop at the first partner that breaks the cap. */
+static void sort_level(dp *d, int m)
+{
+	if (sort_items(d, d->list[m], d->nlist[m]))
+		d->oom = d->stop = 1;
+	for (int v = 0; !d->outer && v < d->m; v++)
+		if (sort_items(d, d->mlist[m * 64 + v], d->nmlist[m * 64 + v]))
+			d->oom = d->stop = 1;
+}
+
+/* Counts one pair evaluation against the work budget. */
+static void count_work(dp *d)
+{
+	if (++d->work > d->o->dp_work && d->o->dp_work)
+		d->stop = 1;
+}
+
+/* Pairs every stored entry of size "k" with every disjoint one of size
+ * "m - k" (each unordered pair once), outer products included. */
+static void pair_all(dp *d, int k, int m, path_cost cap)
+{
+	int na = d->nlist[k], nb = d->nlist[m - k];
+	const item *la = d->list[k], *lb = d->list[m - k];
+	for (int ia = 0; ia < na && !d->stop; ia++) {
+		for (int ib = k == m - k ? ia + 1 : 0; ib < nb && !d->stop; ib++) {
+			if (path_cost_add(la[ia].score, lb[ib].score) > cap)
+				break;
+			if (la[ia].mask & lb[ib].mask)
+				continue;
+			count_work(d);
+			pair(d, la[ia].k, lb[ib].k, cap);
+		}
+	}
+}
+
+/* Pairs every stored entry of size "k" with the disjoint ones of size
+ * "m - k" that share an index with it: those holding a neighbour v, counted
+ * under their lowest such v (each unordered pair once). */
+static void pair_connected(dp *d, int k, int m, path_cost cap)
+{
+	int na = d->nlist[k];
+	const item *la = d->list[k];
+	for (int ia = 0; ia < na && !d->stop; ia++) {
+		int a = la[ia].k;
+		uint64_t am = la[ia].mask, an = d->e[a].nbr;
+		for (uint64_t r = an; r && !d->stop; r &= r - 1) {
+			int v = __builtin_ctzll(r), l = (m - k) * 64 + v, nb = d->nmlist[l];
+			uint64_t lower = an & ((1ull << v) - 1);
+			const item *lb = d->mlist[l];
+			for (int ib = 0; ib < nb && !d->stop; ib++) {
+				if (path_cost_add(la[ia].score, lb[ib].score) > cap)
+					break;
+				uint64_t bm = lb[ib].mask;
+				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))
+					continue;
+				count_work(d);
+				pair(d, a, lb[ib].k, cap);
+			}
+		}
+	}
 }
 
 /* One round under "cap": the entry of the whole set, -1 when the cap (or
@@ -231,27 +405,17 @@ static void pair(dp *d, int a, int b, path_cost cap)
 static int round_under(dp *d, path_cost cap)
 {
 	reset(d);
-	for (int m = 2; m <= d->m && !d->oom; m++)
-		for (int k = 1; 2 * k <= m; k++) {
-			int na = d->nlist[k], nb = d->nlist[m - k];
-			for (int ia = 0; ia < na; ia++) {
-				int a = d->list[k][ia];
-				uint64_t am = d->e[a].mask, an = d->e[a].nbr;
-				d->work += nb;
-				if (d->o->dp_work && d->work > d->o->dp_work)
-					return -2;
-				for (int ib = k == m - k ? ia + 1 : 0; ib < nb; ib++) {
-					int b = d->list[m - k][ib];
-					uint64_t bm = d->e[b].mask;
-					if ((am & bm) || (!d->outer && !(an & bm)))
-						continue;
-					pair(d, a, b, cap);
-					if (d->oom)
-						return -2;
-				}
-			}
+	sort_level(d, 1);
+	for (int m = 2; m <= d->m && !d->stop; m++) {
+		for (int k = 1; 2 * k <= m && !d->stop; k++) {
+			if (d->outer)
+				pair_all(d, k, m, cap);
+			else
+				pair_connected(d, k, m, cap);
 		}
-	if (d->oom)
+		sort_level(d, m);
+	}
+	if (d->stop)
 		return -2;
 	return find(d, d->full);
 }
@@ -303,7 +467,7 @@ static int solve_part(dp *d, const int *tensor, int m, path_cost upper,
 		}
 		if (cap == PATH_COST_MAX)
 			return 1;
-		path_cost next = path_cost_mul(cap, 16);
+		path_cost next = path_cost_mul(cap, 2);
 		cap = cap < upper && next > upper ? upper : next;
 	}
 }
@@ -362,11 +526,14 @@ static int dp_init(dp *d, const path_problem *p, const path_options *o)
 	d->e = malloc(sizeof(entry) * (size_t)d->cape);
 	d->bits = malloc(sizeof(uint64_t) * (size_t)d->w * (size_t)d->cape);
 	d->hash = malloc(sizeof(int) * (size_t)d->hcap);
-	d->list = calloc(66, sizeof(int *));
+	d->list = calloc(66, sizeof(item *));
 	d->nlist = calloc(66, sizeof(int));
 	d->caplist = calloc(66, sizeof(int));
+	d->mlist = calloc(65 * 64, sizeof(item *));
+	d->nmlist = calloc(65 * 64, sizeof(int));
+	d->capmlist = calloc(65 * 64, sizeof(int));
 	if (!d->tmask || !d->tnbr || !d->outbits || !d->e || !d->bits || !d->hash ||
-	    !d->list || !d->nlist || !d->caplist)
+	    !d->list || !d->nlist || !d->caplist || !d->mlist || !d->nmlist || !d->capmlist)
 		return -1;
 	for (int i = 0; i < p->nindices; i++)
 		if (p->out[i])
@@ -380,6 +547,11 @@ static void dp_fini(dp *d)
 	for (int c = 0; d->list && c < 66; c++)
 		free(d->list[c]);
 	free(d->list);
+	for (int c = 0; d->mlist && c < 65 * 64; c++)
+		free(d->mlist[c]);
+	free(d->mlist);
+	free(d->nmlist);
+	free(d->capmlist);
 	free(d->nlist);
 	free(d->caplist);
 	free(d->tmask);
@@ -409,7 +581,7 @@ static int cmp_part(const void *pa, const void *pb)
 /* Solves each component (or the whole problem with outer products when
  * small), then joins the components. */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int (*steps)[2])
+                  int unary, int (*steps)[2])
 {
 	int n = prob->n, ns = 0, r = 0;
 	if (n > 64)
@@ -424,6 +596,7 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 	}
 	int nc = n <= DP_OUTER_MAX ? 1 : components(prob, comp, stack);
 	d.outer = n <= DP_OUTER_MAX;
+	d.unary = unary;
 	for (int c = 0; c < nc && r == 0; c++) {
 		int m = 0;
 		for (int t = 0; t < n; t++)
@@ -486,7 +659,7 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	path *p = path_new(a, prob->n);
 	if (!p)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, p->step);
+	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, 1, p->step);
 	if (r < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	if (r == 1)
@@ -495,6 +668,8 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	if (r == 2)
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "the exact search ran out of its work "
 		                "budget");
+	if (path_add_unary(prob, o, p))
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	einc_status st = path_evaluate(ctx, prob, o->combo, p);
 	if (st)
 		return st;

@@ -463,11 +463,15 @@ einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
 	greedy_fini(&g);
 	if (oom)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	if (prob->n > 1 && !found)
+		return ctx_fail(ctx, EINC_EBUDGET, "path", "greedy found no contraction path "
+		                "whose intermediates fit max_intermediate");
+	if (path_add_unary(prob, o, best))
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	einc_status st = path_evaluate(ctx, prob, o->combo, best);
 	if (st)
 		return st;
-	if ((prob->n > 1 && !found) ||
-	    (o->max_intermediate && best->largest > o->max_intermediate))
+	if (o->max_intermediate && best->largest > o->max_intermediate)
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "greedy found no contraction path "
 		                "whose intermediates fit max_intermediate");
 	*out = best;

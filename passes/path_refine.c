@@ -174,7 +174,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	r->sub.nindices = nl;
 	path_options so = *r->o;
 	so.dp_work = 0;
-	int st = path_dp_solve(&r->sub, &so, old, r->sub_steps);
+	int st = path_dp_solve(&r->sub, &so, old, 0, r->sub_steps);
 	if (st < 0)
 		return -1;
 	if (st)
@@ -225,7 +225,7 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	r->order = malloc(sizeof(*r->order) * nids);
 	r->stack = malloc(sizeof(int) * (nids + ni));
 	r->count = malloc(sizeof(int) * ni);
-	r->gmap = malloc(sizeof(int) * (ni + 2 * nids));
+	r->gmap = malloc(sizeof(int) * (ni + 3 * nids));
 	r->steps = malloc(sizeof(*r->steps) * nids);
 	r->sub_index = malloc(sizeof(int) * ni * REFINE_LEAVES);
 	r->sub_size = malloc(sizeof(int64_t) * ni);
@@ -240,9 +240,19 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 		r->gmap[i] = -1;
 	for (int v = 0; v < r->nids; v++)
 		r->left[v] = r->right[v] = -1;
+	/* Unary steps are dropped (path_add_unary redoes them): "alias" maps
+	 * each SSA id of "t" to its tree node. */
+	int *alias = r->gmap + ni, k = p->n;
+	for (int v = 0; v < p->n; v++)
+		alias[v] = v;
 	for (int s = 0; s < t->nsteps; s++) {
-		r->left[p->n + s] = t->step[s][0];
-		r->right[p->n + s] = t->step[s][1];
+		if (t->step[s][1] < 0) {
+			alias[p->n + s] = alias[t->step[s][0]];
+			continue;
+		}
+		r->left[k] = alias[t->step[s][0]];
+		r->right[k] = alias[t->step[s][1]];
+		alias[p->n + s] = k++;
 	}
 	r->root = r->nids - 1;
 	r->sub.size = r->sub_size;
@@ -294,12 +304,12 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 		}
 	}
 	path *out = oom ? NULL : path_new(a, prob->n);
-	if (out)
+	if (out) {
 		post_order(&r, r.gmap + prob->nindices);
-	if (out)
 		memcpy(out->step, r.steps, sizeof(*out->step) * (size_t)out->nsteps);
+	}
 	refine_fini(&r);
-	if (!out)
+	if (!out || path_add_unary(prob, o, out))
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	einc_status st = path_evaluate(ctx, prob, o->combo, out);
 	if (st)

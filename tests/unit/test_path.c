@@ -1,0 +1,428 @@
+/*
+ * test_path.c - contraction-order search: the cost model on hand-computed
+ * cases, the linear path form, a brute-force oracle (every merge order) for
+ * the exact DP on random problems of <= 7 tensors, reported costs equal to
+ * recomputed ones for every tier, max_intermediate, determinism.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "path.h"
+
+/* A splitmix64 step, for reproducible random problems. */
+static uint64_t next_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The problem of "spec" ("ab,bc->ac", single-letter labels) with the sizes
+ * "sizes" given per label in order a, b, c, ... */
+static path_problem *problem_of(arena *a, const char *spec, const int64_t *sizes)
+{
+	int ranks[64] = {0}, idx[64][16], out[26], nout = 0, n = 0, nl = 0, in_out = 0;
+	const int *ptrs[64];
+	for (const char *s = spec; *s; s++) {
+		if (*s == ',')
+			n++;
+		else if (*s == '-')
+			in_out = 1, s++;
+		else {
+			int l = *s - 'a';
+			nl = l + 1 > nl ? l + 1 : nl;
+			if (in_out)
+				out[nout++] = l;
+			else
+				idx[n][ranks[n]++] = l;
+		}
+	}
+	for (int t = 0; t <= n; t++)
+		ptrs[t] = idx[t];
+	einc_ctx *ctx = einc_ctx_new();
+	path_problem *p = NULL;
+	assert_int_equal(path_problem_new(ctx, a, n + 1, ranks, ptrs, nl, sizes, nout, out, &p),
+	                 EINC_OK);
+	einc_ctx_free(ctx);
+	return p;
+}
+
+/* A path over "n" leaves from "steps" pairs. */
+static path *path_of(arena *a, int n, int nsteps, const int (*steps)[2])
+{
+	path *p = path_new(a, n);
+	assert_non_null(p);
+	p->nsteps = nsteps;
+	memcpy(p->step, steps, sizeof(*steps) * (size_t)nsteps);
+	return p;
+}
+
+/* A random problem: "n" tensors over up to "ni" indices of sizes 1..5,
+ * each tensor 1..4 indices, a random output. */
+static path_problem *random_problem(arena *a, uint64_t *seed, int n, int ni)
+{
+	int ranks[16], idx[16][8], out[16], nout = 0;
+	int64_t sizes[16];
+	const int *ptrs[16];
+	int used[16] = {0};
+	for (int i = 0; i < ni; i++)
+		sizes[i] = 1 + (int64_t)(next_rand(seed) % 5);
+	for (int t = 0; t < n; t++) {
+		ranks[t] = 1 + (int)(next_rand(seed) % 4);
+		for (int k = 0; k < ranks[t]; k++) {
+			idx[t][k] = (int)(next_rand(seed) % (uint64_t)ni);
+			used[idx[t][k]] = 1;
+		}
+		ptrs[t] = idx[t];
+	}
+	for (int i = 0; i < ni; i++)
+		if (used[i] && next_rand(seed) % 4 == 0)
+			out[nout++] = i;
+	einc_ctx *ctx = einc_ctx_new();
+	path_problem *p = NULL;
+	assert_int_equal(path_problem_new(ctx, a, n, ranks, ptrs, ni, sizes, nout, out, &p),
+	                 EINC_OK);
+	einc_ctx_free(ctx);
+	return p;
+}
+
+/* Hand-computed costs: "ab,bc,cd->ad" with a=2, b=3, c=4, d=5 along
+ * ((0,1),2): abc 24 x 2 = 48, then acd 40 x 2 = 80; largest is ad = 10. */
+static void test_cost_hand(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	int64_t sz[] = {2, 3, 4, 5};
+	path_problem *p = problem_of(a, "ab,bc,cd->ad", sz);
+	path *q = path_of(a, 3, 2, (const int[][2]){{0, 1}, {2, 3}});
+	assert_int_equal(path_evaluate(ctx, p, 0, q), EINC_OK);
+	assert_true(q->flops == 128);
+	assert_true(q->largest == 10);
+	/* Hadamard (no index summed) counts once: "ab,ab->ab" = 6. */
+	path_problem *h = problem_of(a, "ab,ab->ab", sz);
+	path *hq = path_of(a, 2, 1, (const int[][2]){{0, 1}});
+	assert_int_equal(path_evaluate(ctx, h, 0, hq), EINC_OK);
+	assert_true(hq->flops == 6);
+	/* One operand: "aa->" is a trace, 2 x 2 = 4; "ab->ab" a copy, 6. */
+	path *one = path_new(a, 1);
+	one->nsteps = 0;
+	assert_int_equal(path_evaluate(ctx, problem_of(a, "aa->", sz), 0, one), EINC_OK);
+	assert_true(one->flops == 4 && one->largest == 1);
+	assert_int_equal(path_evaluate(ctx, problem_of(a, "ab->ab", sz), 0, one), EINC_OK);
+	assert_true(one->flops == 6);
+	/* A bad step is an error, not a crash. */
+	path *bad = path_of(a, 3, 2, (const int[][2]){{0, 1}, {1, 2}});
+	assert_int_equal(path_evaluate(ctx, p, 0, bad), EINC_EINVAL);
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
+/* Costs beyond 2^64 add and multiply exactly, and saturate at 2^128 - 1. */
+static void test_cost_wide(void **state)
+{
+	(void)state;
+	char buf[48];
+	path_cost big = path_cost_mul((path_cost)UINT64_MAX, 1000);
+	assert_string_equal(path_cost_str(big, buf), "18446744073709551615000");
+	assert_true(path_cost_mul(big, big) == PATH_COST_MAX);
+	assert_true(path_cost_add(PATH_COST_MAX, 1) == PATH_COST_MAX);
+	assert_string_equal(path_cost_str(0, buf), "0");
+}
+
+/* The linear form, checked by hand: the list starts [0 1 2 3]; (1,2)
+ * leaves [0 3 x]; (0,4) contracts positions 0 and 2, leaving [3 y]. */
+static void test_linear(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	path *p = path_of(a, 4, 3, (const int[][2]){{1, 2}, {0, 4}, {3, 5}});
+	char *s = path_linear_str(p);
+	assert_string_equal(s, "[(1, 2), (0, 2), (0, 1)]");
+	free(s);
+	path *chain = path_of(a, 3, 2, (const int[][2]){{0, 1}, {2, 3}});
+	s = path_linear_str(chain);
+	assert_string_equal(s, "[(0, 1), (0, 1)]");
+	free(s);
+	path *unary = path_of(a, 2, 2, (const int[][2]){{1, -1}, {0, 2}});
+	s = path_linear_str(unary);
+	assert_string_equal(s, "[(1,), (0, 1)]");
+	free(s);
+	path *one = path_new(a, 1);
+	one->nsteps = 0;
+	s = path_linear_str(one);
+	assert_string_equal(s, "[(0,)]");
+	free(s);
+	arena_free(a);
+}
+
+/* The oracle: the best score over every merge order of the live ids
+ * (every tree, many times), unary reductions added as path_add_unary
+ * places them, intermediates within the limit. */
+typedef struct {
+	const path_problem *prob;
+	const path_options *o;
+	path *p;
+	path_cost best;
+	einc_ctx *ctx;
+} oracle;
+
+/* Recurses over the pairs of the "m" live ids "live" after "ns" steps. */
+static void oracle_rec(oracle *w, int *live, int m, int ns)
+{
+	if (m == 1) {
+		path q = *w->p;
+		int steps[32][2];
+		memcpy(steps, w->p->step, sizeof(steps[0]) * (size_t)ns);
+		q.step = steps;
+		q.nsteps = ns;
+		assert_int_equal(path_add_unary(w->prob, w->o, &q), 0);
+		assert_int_equal(path_evaluate(w->ctx, w->prob, w->o->combo, &q), EINC_OK);
+		int fits = !w->o->max_intermediate || q.largest <= w->o->max_intermediate;
+		if (fits && q.score < w->best)
+			w->best = q.score;
+		return;
+	}
+	for (int i = 0; i < m; i++)
+		for (int j = i + 1; j < m; j++) {
+			int next[16], k = 0;
+			for (int e = 0; e < m; e++)
+				if (e != i && e != j)
+					next[k++] = live[e];
+			next[k++] = w->prob->n + ns;
+			w->p->step[ns][0] = live[i];
+			w->p->step[ns][1] = live[j];
+			oracle_rec(w, next, k, ns + 1);
+		}
+}
+
+/* The oracle's best score for "prob" under "o", PATH_COST_MAX if none. */
+static path_cost oracle_best(arena *a, const path_problem *prob, const path_options *o)
+{
+	oracle w = {prob, o, path_new(a, prob->n), PATH_COST_MAX, einc_ctx_new()};
+	int live[16];
+	for (int t = 0; t < prob->n; t++)
+		live[t] = t;
+	oracle_rec(&w, live, prob->n, 0);
+	einc_ctx_free(w.ctx);
+	return w.best;
+}
+
+/* Checks that "p" is a valid path whose reported costs are recomputed
+ * exactly, within the limit. */
+static void check_reported(const path_problem *prob, const path_options *o, const path *p)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	path q = *p;
+	int steps[256][2];
+	assert_true(p->nsteps <= 256);
+	memcpy(steps, p->step, sizeof(steps[0]) * (size_t)p->nsteps);
+	q.step = steps;
+	assert_int_equal(path_evaluate(ctx, prob, o->combo, &q), EINC_OK);
+	assert_true(q.flops == p->flops);
+	assert_true(q.largest == p->largest);
+	assert_true(q.score == p->score);
+	if (o->max_intermediate)
+		assert_true(p->largest <= o->max_intermediate);
+	einc_ctx_free(ctx);
+}
+
+/* The exact tier equals the oracle on random problems of 2..7 tensors, for
+ * flops, for the combined objective and under an intermediate limit. */
+static void test_exact_vs_oracle(void **state)
+{
+	(void)state;
+	uint64_t seed = 42;
+	for (int round = 0; round < 60; round++) {
+		arena *a = arena_new();
+		einc_ctx *ctx = einc_ctx_new();
+		int n = 2 + round % 5 + (round % 12 == 11);
+		path_problem *prob = random_problem(a, &seed, n, 3 + round % 6);
+		path_options o;
+		path_options_init(&o);
+		o.method = PATH_EXACT;
+		if (round % 3 == 1)
+			o.combo = 4;
+		if (round % 3 == 2)
+			o.max_intermediate = 1 + next_rand(&seed) % 64;
+		path_cost want = oracle_best(a, prob, &o);
+		path *p = NULL;
+		einc_status st = pass_path_search(ctx, a, prob, &o, &p);
+		if (want == PATH_COST_MAX) {
+			assert_int_equal(st, EINC_EBUDGET);
+		} else {
+			assert_int_equal(st, EINC_OK);
+			check_reported(prob, &o, p);
+			assert_true(p->score == want);
+		}
+		einc_ctx_free(ctx);
+		arena_free(a);
+	}
+}
+
+/* Corpus cases where opt_einsum's own searches disagree: the exact tier
+ * reaches the best of them (outer products, and a private index summed
+ * first). */
+static void test_exact_corpus(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec;
+		int64_t sizes[15];
+		uint64_t best;
+	} cases[] = {
+		{"a,b,c,ab->abc", {8, 6, 24}, 1248},
+		{"ab,cbd,ad->ac", {64, 128, 256, 96}, 403439616},
+		{"ab,cbd,ac->ad", {96, 128, 12, 192}, 56770560},
+		{"ab,bc,cd,de,ea->", {6, 24, 48, 512, 96}, 898848},
+		{"abcd,befghij,aef,bklm,gd,klm,n,co,ij,afhlmo->cg",
+		 {4, 8, 8, 8, 4, 6, 3, 5, 6, 6, 8, 3, 5, 3, 5}, 425358},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		arena *a = arena_new();
+		einc_ctx *ctx = einc_ctx_new();
+		path_problem *prob = problem_of(a, cases[k].spec, cases[k].sizes);
+		path_options o;
+		path_options_init(&o);
+		o.method = PATH_EXACT;
+		path *p = NULL;
+		assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_OK);
+		check_reported(prob, &o, p);
+		assert_true(p->flops <= cases[k].best);
+		einc_ctx_free(ctx);
+		arena_free(a);
+	}
+}
+
+/* Every tier reports the cost of the path it returns and honours the
+ * limit; up to 10 tensors (where the DP pairs every two subsets) none beats
+ * the exact tier. */
+static void test_tiers_reported(void **state)
+{
+	(void)state;
+	uint64_t seed = 7;
+	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
+	for (int round = 0; round < 24; round++) {
+		arena *a = arena_new();
+		einc_ctx *ctx = einc_ctx_new();
+		int n = 3 + round;
+		path_problem *prob = random_problem(a, &seed, n > 12 ? 12 : n, 4 + round % 9);
+		path_cost exact = 0;
+		for (int m = 3; m >= 0; m--) {
+			path_options o;
+			path_options_init(&o);
+			o.method = methods[m];
+			o.trials = 8;
+			if (round % 4 == 3)
+				o.max_intermediate = 400;
+			path *p = NULL;
+			einc_status st = pass_path_search(ctx, a, prob, &o, &p);
+			if (st == EINC_EBUDGET && o.max_intermediate)
+				continue;
+			assert_int_equal(st, EINC_OK);
+			check_reported(prob, &o, p);
+			if (m == 3)
+				exact = p->score;
+			else if (exact && prob->n <= 10)
+				assert_true(p->score >= exact);
+		}
+		einc_ctx_free(ctx);
+		arena_free(a);
+	}
+}
+
+/* A limit below the output's size fails in every tier, with a message. */
+static void test_limit_impossible(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	int64_t sz[] = {8, 8, 8, 8};
+	path_problem *prob = problem_of(a, "ab,bc,cd->ad", sz);
+	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
+	for (int m = 0; m < 4; m++) {
+		path_options o;
+		path_options_init(&o);
+		o.method = methods[m];
+		o.max_intermediate = 32;
+		path *p = NULL;
+		assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_EBUDGET);
+		assert_non_null(strstr(einc_ctx_message(ctx), "max_intermediate"));
+	}
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
+/* A ring of "n" tensors (index t joins tensors t and t + 1) with chords,
+ * sizes 2..9, a scalar output: a larger network for the heuristic tiers. */
+static path_problem *ring(arena *a, int n, uint64_t *seed)
+{
+	int ranks[200], idx[200][3], nl = n + n / 3;
+	int64_t sizes[300];
+	const int *ptrs[200];
+	for (int i = 0; i < nl; i++)
+		sizes[i] = 2 + (int64_t)(next_rand(seed) % 8);
+	for (int t = 0; t < n; t++) {
+		ranks[t] = 2;
+		idx[t][0] = t;
+		idx[t][1] = (t + 1) % n;
+		if (t % 3 < 2) /* a chord index shared by tensors 3k and 3k + 1 */
+			idx[t][ranks[t]++] = n + t / 3;
+		ptrs[t] = idx[t];
+	}
+	einc_ctx *ctx = einc_ctx_new();
+	path_problem *p = NULL;
+	assert_int_equal(path_problem_new(ctx, a, n, ranks, ptrs, nl, sizes, 0, NULL, &p),
+	                 EINC_OK);
+	einc_ctx_free(ctx);
+	return p;
+}
+
+/* Same input and seed, same path; refinement never makes it worse. */
+static void test_deterministic(void **state)
+{
+	(void)state;
+	uint64_t seed = 3;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	path_problem *prob = ring(a, 120, &seed);
+	path_options o;
+	path_options_init(&o);
+	o.method = PATH_GREEDY;
+	o.seed = 11;
+	path *p1 = NULL, *p2 = NULL, *r = NULL;
+	assert_int_equal(pass_path_search(ctx, a, prob, &o, &p1), EINC_OK);
+	assert_int_equal(pass_path_search(ctx, a, prob, &o, &p2), EINC_OK);
+	assert_int_equal(p1->nsteps, p2->nsteps);
+	assert_memory_equal(p1->step, p2->step, sizeof(*p1->step) * (size_t)p1->nsteps);
+	check_reported(prob, &o, p1);
+	o.method = PATH_REFINE;
+	assert_int_equal(pass_path_search(ctx, a, prob, &o, &r), EINC_OK);
+	assert_true(r->score <= p1->score);
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cost_hand),
+		cmocka_unit_test(test_cost_wide),
+		cmocka_unit_test(test_linear),
+		cmocka_unit_test(test_exact_vs_oracle),
+		cmocka_unit_test(test_exact_corpus),
+		cmocka_unit_test(test_tiers_reported),
+		cmocka_unit_test(test_limit_impossible),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

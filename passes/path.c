@@ -1,7 +1,8 @@
 /*
  * path.c - the contraction-order driver: picks the search tier.
  *
- * greedy: the greedy with o->trials restarts. refine: that, then local
+ * Up to two tensors there is one path (the greedy's). greedy: the greedy
+ * with o->trials restarts. refine: that, then local
  * refinement. exact: the DP, bounded by the refined plain greedy's score
  * (a tight bound keeps the DP's cap low); when the DP cannot finish (its
  * work budget, or a limit it cannot meet without outer products) the
@@ -10,25 +11,49 @@
  * bounded by it within a work budget (the better of the two wins; above
  * 10 tensors the DP skips outer products, which the greedy may use). Every
  * tier honours max_intermediate and is deterministic: budgets count work,
- * not time.
+ * not time. The refined greedy splits the trials into up to
+ * HEURISTIC_STARTS groups (fewer above HEURISTIC_WORK / 8 tensors) and
+ * refines the best path of each: refinement from several starts finds
+ * much better trees than from one.
  */
 #include "path.h"
 
 #define AUTO_EXACT_MAX 64
 #define AUTO_DP_WORK 5000000
+#define HEURISTIC_STARTS 8
+#define HEURISTIC_WORK 4000
 
-/* The refined greedy path with "trials" restarts into "*g"; NULL with
- * EINC_EBUDGET when the greedy finds none within the limit. */
+/* The number of greedy starting points that auto and refine refine: fewer
+ * on large problems, where each refinement costs more. */
+static int starts_for(const path_problem *prob, int trials)
+{
+	int k = HEURISTIC_WORK / (prob->n + 1);
+	k = k < 1 ? 1 : k > HEURISTIC_STARTS ? HEURISTIC_STARTS : k;
+	return k < trials ? k : trials;
+}
+
+/* The best refined greedy path into "*g": the trials are split into groups,
+ * the best path of each group is refined. NULL with EINC_EBUDGET when the
+ * greedy finds none within the limit. */
 static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, int trials, path **g)
 {
-	path_options go = *o;
-	go.trials = trials;
+	int k = starts_for(prob, trials > 0 ? trials : 1);
+	einc_status st = EINC_EBUDGET;
 	*g = NULL;
-	einc_status st = pass_path_greedy(ctx, a, prob, &go, g);
-	if (st)
-		return st;
-	return pass_path_refine(ctx, a, prob, o, g);
+	for (int s = 0; s < k; s++) {
+		int first = trials * s / k, count = trials * (s + 1) / k - first;
+		path *p = NULL;
+		einc_status r = path_greedy_trials(ctx, a, prob, o, first, count, &p);
+		if (r == EINC_OK)
+			r = pass_path_refine(ctx, a, prob, o, &p);
+		if (r && r != EINC_EBUDGET)
+			return r;
+		if (r == EINC_OK && (!*g || p->score < (*g)->score))
+			*g = p;
+		st = *g ? EINC_OK : r;
+	}
+	return *g ? ctx_ok(ctx) : st;
 }
 
 /* The path of the tier that "o->method" names. */
@@ -36,10 +61,13 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out)
 {
 	path *g = NULL, *e = NULL;
-	if (o->method == PATH_GREEDY)
+	if (o->method == PATH_GREEDY || prob->n <= 2)
 		return pass_path_greedy(ctx, a, prob, o, out);
+	/* Up to PATH_DP_OUTER_MAX tensors the DP is exact and cheap: one plain
+	 * greedy start bounds it well enough. */
 	int exact = o->method == PATH_EXACT;
-	einc_status st = heuristic(ctx, a, prob, o, exact ? 1 : o->trials, &g);
+	int small = o->method == PATH_AUTO && prob->n <= PATH_DP_OUTER_MAX;
+	einc_status st = heuristic(ctx, a, prob, o, exact || small ? 1 : o->trials, &g);
 	if (st && st != EINC_EBUDGET)
 		return st;
 	if (o->method == PATH_REFINE || (!exact && prob->n > AUTO_EXACT_MAX)) {

@@ -148,12 +148,17 @@ path_cost path_step_score(path_cost flops, path_cost size, double combo);
 
 /*
  * Greedy search (opt_einsum's rules, stable tie-breaks), best of
- * "o->trials" seeded Boltzmann trials; trial 0 is the plain greedy. Result
+ * "o->trials" seeded Boltzmann trials; trial 0 is the plain greedy; trial r
+ * depends on seed and r only. Result
  * in "*out" (arena "a"). Fails when "o->max_intermediate" blocks every path
  * the greedy can find.
  */
 einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out);
+
+/* pass_path_greedy's trials "first" .. "first" + "count" - 1 only. */
+einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, int first, int count, path **out);
 
 /* path_dp.c */
 
@@ -167,15 +172,23 @@ einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
 einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
                          const path_options *o, const path *upper, path **out);
 
+/* Up to this many tensors the DP pairs every two subsets (outer products
+ * included): exact over all trees. */
+#define PATH_DP_OUTER_MAX 10
+
+/* path_dp_solve flags: score leaves' unary reductions (path_add_unary then
+ * recovers them); pair only subsets that share an index, at any size. */
+#define PATH_DP_UNARY 1
+#define PATH_DP_CONNECTED 2
+
 /*
  * The DP behind pass_path_dp for callers with their own buffer: writes the
  * n - 1 pairwise SSA steps to "steps", bounded by the score "upper"
- * (PATH_COST_MAX for none), scoring leaves' unary reductions when "unary"
- * (path_add_unary then recovers them). Returns 0, 1 when max_intermediate blocks every path, 2 when
+ * (PATH_COST_MAX for none), with "flags" (PATH_DP_*). Returns 0, 1 when max_intermediate blocks every path, 2 when
  * the work budget ran out, 3 above 64 tensors, -1 when out of memory.
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int unary, int (*steps)[2]);
+                  int flags, int (*steps)[2]);
 
 /* path_refine.c */
 

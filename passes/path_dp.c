@@ -8,13 +8,13 @@
  * subset is stored only while its cost stays under a cap. A round that does
  * not reach the whole set raises the cap (x2, up to the score of a known
  * path, then beyond) and starts again; the first cap is 1 without a known
- * path, else its score / 4096, or its score itself for at most DP_OUTER_MAX
- * tensors; the first round that reaches the
+ * path, else its score / 4096, or its score itself for at most
+ * PATH_DP_OUTER_MAX tensors; the first round that reaches the
  * whole set is optimal, since every subtree of an optimal tree costs no more
  * than the tree.
  *
- * Problems of at most DP_OUTER_MAX tensors pair every two disjoint subsets,
- * outer products included: exact over all trees. Larger ones run one DP per
+ * Problems of at most PATH_DP_OUTER_MAX tensors pair every two disjoint
+ * subsets, outer products included: exact over all trees. Larger ones run one DP per
  * connected component, pairing only subsets that share an index, and join
  * the components' results smallest first.
  */
@@ -23,7 +23,6 @@
 
 #include "path.h"
 
-#define DP_OUTER_MAX 10
 
 typedef struct {
 	uint64_t mask, nbr;  /* the subset; the tensors sharing an index with it */
@@ -453,7 +452,7 @@ static int solve_part(dp *d, const int *tensor, int m, path_cost upper,
 			d->tnbr[j] |= d->tmask[p->index[q]];
 		d->tnbr[j] &= ~(1ull << j);
 	}
-	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= DP_OUTER_MAX ? upper : upper / 4096;
+	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= PATH_DP_OUTER_MAX ? upper : upper / 4096;
 	if (cap < 1)
 		cap = 1;
 	for (;;) {
@@ -581,7 +580,7 @@ static int cmp_part(const void *pa, const void *pb)
 /* Solves each component (or the whole problem with outer products when
  * small), then joins the components. */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int unary, int (*steps)[2])
+                  int flags, int (*steps)[2])
 {
 	int n = prob->n, ns = 0, r = 0;
 	if (n > 64)
@@ -594,9 +593,9 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 		r = -1;
 		goto done;
 	}
-	int nc = n <= DP_OUTER_MAX ? 1 : components(prob, comp, stack);
-	d.outer = n <= DP_OUTER_MAX;
-	d.unary = unary;
+	d.outer = n <= PATH_DP_OUTER_MAX && !(flags & PATH_DP_CONNECTED);
+	d.unary = flags & PATH_DP_UNARY;
+	int nc = d.outer ? 1 : components(prob, comp, stack);
 	for (int c = 0; c < nc && r == 0; c++) {
 		int m = 0;
 		for (int t = 0; t < n; t++)
@@ -659,7 +658,7 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	path *p = path_new(a, prob->n);
 	if (!p)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, 1, p->step);
+	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, PATH_DP_UNARY, p->step);
 	if (r < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	if (r == 1)

@@ -24,7 +24,7 @@
 #define NBRANCH 8
 
 typedef struct {
-	double score;
+	double score, noise; /* the key, and the random part of it */
 	int x, y;
 } cand;
 
@@ -129,7 +129,20 @@ static double pair_score(greedy *g, int x, int y)
 	contract_dry(g, x, y, &f, &s);
 	if (g->o->max_intermediate && s > g->o->max_intermediate)
 		return INFINITY;
-	return path_cost_double(s) - g->alpha * (g->dsize[x] + g->dsize[y]);
+	double base = path_cost_double(s) - g->alpha * (g->dsize[x] + g->dsize[y]);
+	if (g->temp <= 0)
+		return base;
+	return base > 0 ? log(base) : base < 0 ? -log(-base) : 0;
+}
+
+/* A Gumbel draw scaled by the temperature: adding it to log-scores and
+ * taking the smallest is a Boltzmann choice (the Gumbel-max trick). */
+static double noise(greedy *g)
+{
+	if (g->temp <= 0)
+		return 0;
+	double u = rng_uniform(&g->rng);
+	return g->temp * log(-log(u + 1e-300));
 }
 
 /* Adds id "z" to the member list of index "i", dropping dead ids first
@@ -201,7 +214,8 @@ static int push_neighbours(greedy *g, int z, int above)
 			if (g->len[d] < 0 || g->stamp[d] == g->stampv || (above && d < z))
 				continue;
 			g->stamp[d] = g->stampv;
-			cand c = {pair_score(g, z, d), z < d ? z : d, z < d ? d : z};
+			double eps = noise(g);
+			cand c = {pair_score(g, z, d) + eps, eps, z < d ? z : d, z < d ? d : z};
 			if (c.score != INFINITY && heap_push(g, c))
 				return -1;
 		}
@@ -217,37 +231,11 @@ static int pop_valid(greedy *g, cand *c)
 	while (g->nheap) {
 		*c = heap_pop(g);
 		if (g->len[c->x] >= 0 && g->len[c->y] >= 0) {
-			c->score = pair_score(g, c->x, c->y);
+			c->score = pair_score(g, c->x, c->y) + c->noise;
 			return 1;
 		}
 	}
 	return 0;
-}
-
-/* Picks the next candidate: the best, or (temp > 0) a Boltzmann draw among
- * the NBRANCH best, the others pushed back. 1 found, 0 none, -1 OOM. */
-static int choose(greedy *g, cand *out)
-{
-	cand c[NBRANCH];
-	int m = 0;
-	while (m < (g->temp > 0 ? NBRANCH : 1) && pop_valid(g, &c[m]))
-		m++;
-	if (m == 0)
-		return 0;
-	int pick = 0;
-	if (m > 1) {
-		double w[NBRANCH], total = 0, scale = g->temp * fmax(fabs(c[0].score), 1e-300);
-		for (int k = 0; k < m; k++)
-			total += w[k] = exp(-(c[k].score - c[0].score) / scale);
-		double u = rng_uniform(&g->rng) * total;
-		for (pick = 0; pick < m - 1 && u >= w[pick]; pick++)
-			u -= w[pick];
-	}
-	for (int k = 0; k < m; k++)
-		if (k != pick && heap_push(g, c[k]))
-			return -1;
-	*out = c[pick];
-	return 1;
 }
 
 /* A leaf's index list, for grouping identical sets. */
@@ -310,7 +298,7 @@ static int join_leftovers(greedy *g)
 {
 	g->nheap = 0;
 	for (int z = 0; z < g->n + g->nsteps; z++)
-		if (g->len[z] >= 0 && heap_push(g, (cand){out_size(g, z), z, z}))
+		if (g->len[z] >= 0 && heap_push(g, (cand){out_size(g, z), 0, z, z}))
 			return -1;
 	while (g->nheap > 1) {
 		cand a = heap_pop(g), b = heap_pop(g);
@@ -321,7 +309,7 @@ static int join_leftovers(greedy *g)
 		if (contract(g, a.x, b.x))
 			return -1;
 		int z = g->n + g->nsteps - 1;
-		if (heap_push(g, (cand){out_size(g, z), z, z}))
+		if (heap_push(g, (cand){out_size(g, z), 0, z, z}))
 			return -1;
 	}
 	return 0;
@@ -363,7 +351,7 @@ static int trial(greedy *g, path_cost bound)
 			return -1;
 	cand c;
 	int r;
-	while ((r = choose(g, &c)) == 1) {
+	while ((r = pop_valid(g, &c)) == 1) {
 		if (contract(g, c.x, c.y) || push_neighbours(g, g->n + g->nsteps - 1, 0))
 			return -1;
 		if (g->score > bound)
@@ -432,9 +420,9 @@ static void greedy_fini(greedy *g)
 	free(g->keys);
 }
 
-/* Runs the trials and keeps the best path. */
-einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out)
+/* Runs trials first .. first + count - 1 and keeps the best path. */
+einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, int first, int count, path **out)
 {
 	path *best = path_new(a, prob->n);
 	if (!best)
@@ -442,8 +430,7 @@ einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
 	greedy g;
 	int found = 0, oom = greedy_init(&g, prob, o);
 	path_cost bound = PATH_COST_MAX;
-	int trials = o->trials > 0 ? o->trials : 1;
-	for (int r = 0; r < trials && !oom && prob->n > 1; r++) {
+	for (int r = first; r < first + (count > 0 ? count : 1) && !oom && prob->n > 1; r++) {
 		g.rng = o->seed + (uint64_t)r * 0x632be59bd9b4e019ull;
 		g.alpha = 1;
 		g.temp = 0;
@@ -476,4 +463,11 @@ einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
 		                "whose intermediates fit max_intermediate");
 	*out = best;
 	return ctx_ok(ctx);
+}
+
+/* All o->trials trials (at least one). */
+einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **out)
+{
+	return path_greedy_trials(ctx, a, prob, o, 0, o->trials, out);
 }

@@ -4,8 +4,11 @@
  * cut v's subtree at up to REFINE_LEAVES frontier nodes (expanding the most
  * expensive inner node each time), re-solve the top part exactly with the DP
  * (the frontier's index sets as tensors, v's indices as the output) and
- * splice in the result when it is cheaper. Sweeps repeat until one finds
- * nothing better (at most REFINE_SWEEPS).
+ * splice in the result when it is cheaper. Windows grow at their costliest
+ * node, or (the second rule, tried when the first finds nothing more) at
+ * their largest one. Sweeps repeat until neither rule finds anything better
+ * (at most REFINE_SWEEPS). A window none of whose nodes changed since it was
+ * last tried is skipped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,10 @@ typedef struct {
 	int *pool;
 	size_t cap;
 	path_cost *score;    /* per inner node: its step's objective */
+	path_cost *size;     /* per node: its result's element count */
+	int rule;            /* windows grow at the costliest (0) or largest (1) node */
+	int64_t *mod, *tried, clock; /* per node: when its children last changed,
+	                              * when it was last tried (-1 never) */
 	struct ranked *order;
 	int *stack, *count, *gmap;
 	int (*steps)[2];
@@ -108,6 +115,7 @@ static int annotate(refine *r)
 		r->len[v] = m;
 		used += (size_t)m;
 		r->score[v] = path_step_score(f, sz, r->o->combo);
+		r->size[v] = sz;
 	}
 	return 0;
 }
@@ -125,8 +133,9 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	while (nf < REFINE_LEAVES) {
 		int best = -1;
 		for (int k = 0; k < nf; k++)
-			if (r->left[front[k]] >= 0 &&
-			    (best < 0 || r->score[front[k]] > r->score[front[best]]))
+			if (r->left[front[k]] >= 0 && (best < 0 || (r->rule ?
+			    r->size[front[k]] > r->size[front[best]] :
+			    r->score[front[k]] > r->score[front[best]])))
 				best = k;
 		if (best < 0)
 			break;
@@ -137,6 +146,14 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		front[nf++] = r->right[u];
 	}
 	if (nf < 3)
+		return 0;
+	/* Nothing in this window changed since "v" was last tried: skip. */
+	int64_t *tried = r->tried + (size_t)r->rule * (size_t)r->nids;
+	int fresh = tried[v] < 0;
+	for (int k = 0; k < ni && !fresh; k++)
+		fresh = r->mod[inner[k]] > tried[v];
+	tried[v] = r->clock;
+	if (!fresh)
 		return 0;
 	/* The sub-problem over local index ids. */
 	const path_problem *p = r->prob;
@@ -174,7 +191,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	r->sub.nindices = nl;
 	path_options so = *r->o;
 	so.dp_work = 0;
-	int st = path_dp_solve(&r->sub, &so, old, 0, r->sub_steps);
+	int st = path_dp_solve(&r->sub, &so, old, PATH_DP_CONNECTED, r->sub_steps);
 	if (st < 0)
 		return -1;
 	if (st)
@@ -188,8 +205,10 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	int slot[2 * REFINE_LEAVES];
 	for (int k = 0; k < nf; k++)
 		slot[k] = front[k];
+	r->clock++;
 	for (int k = 0; k < nf - 1; k++) {
 		int u = k == nf - 2 ? v : inner[k + 1];
+		r->mod[u] = r->clock;
 		slot[nf + k] = u;
 		r->left[u] = slot[r->sub_steps[k][0]];
 		r->right[u] = slot[r->sub_steps[k][1]];
@@ -222,6 +241,9 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	r->len = malloc(sizeof(int) * nids);
 	r->pool = malloc(sizeof(int) * r->cap);
 	r->score = calloc(nids, sizeof(path_cost));
+	r->mod = calloc(nids, sizeof(int64_t));
+	r->tried = malloc(sizeof(int64_t) * 2 * nids);
+	r->size = calloc(nids, sizeof(path_cost));
 	r->order = malloc(sizeof(*r->order) * nids);
 	r->stack = malloc(sizeof(int) * (nids + ni));
 	r->count = malloc(sizeof(int) * ni);
@@ -233,8 +255,10 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	r->sub_out = malloc(ni);
 	if (!r->left || !r->right || !r->ofs || !r->len || !r->pool || !r->score || !r->order ||
 	    !r->stack || !r->count || !r->gmap || !r->steps || !r->sub_index || !r->sub_size ||
-	    !r->sub_log2 || !r->sub_out)
+	    !r->sub_log2 || !r->sub_out || !r->mod || !r->tried || !r->size)
 		return -1;
+	for (size_t v = 0; v < 2 * nids; v++)
+		r->tried[v] = -1;
 	memcpy(r->pool, p->index, sizeof(int) * (size_t)p->start[p->n]);
 	for (size_t i = 0; i < ni; i++)
 		r->gmap[i] = -1;
@@ -272,6 +296,9 @@ static void refine_fini(refine *r)
 	free(r->len);
 	free(r->pool);
 	free(r->score);
+	free(r->mod);
+	free(r->tried);
+	free(r->size);
 	free(r->order);
 	free(r->stack);
 	free(r->count);
@@ -291,9 +318,10 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 		return ctx_ok(ctx);
 	refine r;
 	int oom = refine_init(&r, prob, o, *p) || annotate(&r);
-	for (int sweep = 0, changed = 1; !oom && changed && sweep < REFINE_SWEEPS; sweep++) {
-		changed = 0;
-		int ninner = r.n - 1;
+	/* Sweeps with one window rule until it finds nothing, then the other;
+	 * done when a whole sweep of each finds nothing. */
+	for (int sweep = 0, quiet = 0; !oom && quiet < 2 && sweep < REFINE_SWEEPS; sweep++) {
+		int changed = 0, ninner = r.n - 1;
 		for (int k = 0; k < ninner; k++)
 			r.order[k] = (struct ranked){r.score[r.n + k], r.n + k};
 		qsort(r.order, (size_t)ninner, sizeof(*r.order), cmp_ranked);
@@ -302,6 +330,9 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 			oom = st < 0;
 			changed |= st > 0;
 		}
+		quiet = changed ? 0 : quiet + 1;
+		if (!changed)
+			r.rule = !r.rule;
 	}
 	path *out = oom ? NULL : path_new(a, prob->n);
 	if (out) {

@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -239,6 +240,91 @@ static const char *fmt_time(double us, char *buf)
 	return buf;
 }
 
+/* A splitmix64 step. */
+static uint64_t next_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A random 3-regular network of "n" tensors (even), one index of size
+ * "bond" per edge, scalar output: stubs paired after a seeded shuffle,
+ * reshuffled until no self-loop or double edge. NULL when that fails. */
+static path_problem *random_regular(einc_ctx *ctx, arena *a, int n, int64_t bond,
+                                    uint64_t seed)
+{
+	int m = 3 * n, *stub = arena_array(a, (size_t)m, sizeof(int));
+	int *idx = arena_array(a, (size_t)m, sizeof(int)), *ranks = arena_array(a, (size_t)n, sizeof(int));
+	const int **ptrs = arena_array(a, (size_t)n, sizeof(int *));
+	int64_t *size = arena_array(a, (size_t)m / 2, sizeof(int64_t));
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		for (int k = 0; k < m; k++)
+			stub[k] = k / 3;
+		for (int k = m - 1; k > 0; k--) {
+			int j = (int)(next_rand(&seed) % (uint64_t)(k + 1)), t = stub[k];
+			stub[k] = stub[j];
+			stub[j] = t;
+		}
+		int ok = 1;
+		for (int e = 0; e < m / 2 && ok; e++) {
+			int u = stub[2 * e], v = stub[2 * e + 1];
+			ok = u != v;
+			for (int f = 0; f < e && ok; f++)
+				ok = !((stub[2 * f] == u && stub[2 * f + 1] == v) ||
+				       (stub[2 * f] == v && stub[2 * f + 1] == u));
+		}
+		if (!ok)
+			continue;
+		for (int t = 0; t < n; t++) {
+			ranks[t] = 0;
+			ptrs[t] = idx + 3 * t;
+		}
+		for (int e = 0; e < m / 2; e++) {
+			int u = stub[2 * e], v = stub[2 * e + 1];
+			idx[3 * u + ranks[u]++] = e;
+			idx[3 * v + ranks[v]++] = e;
+			size[e] = bond;
+		}
+		path_problem *p = NULL;
+		return path_problem_new(ctx, a, n, ranks, ptrs, m / 2, size, 0, NULL, &p) ? NULL : p;
+	}
+	return NULL;
+}
+
+/* Plans random 3-regular networks of 1000 tensors with each tier. */
+static void large_networks(einc_ctx *ctx)
+{
+	printf("\nrandom 3-regular networks, 1000 tensors, bond 2 (seeds 1..3):\n");
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		arena *a = arena_new();
+		path_problem *p = random_regular(ctx, a, 1000, 2, seed);
+		if (!p) {
+			arena_free(a);
+			continue;
+		}
+		static const path_method m[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO};
+		static const char *name[] = {"greedy", "refine", "auto"};
+		printf("  seed %d:", (int)seed);
+		for (int k = 0; k < 3; k++) {
+			path_options o;
+			path_options_init(&o);
+			o.method = m[k];
+			o.trials = k == 0 ? 1 : 32;
+			path *res = NULL;
+			double t0 = now();
+			einc_status st = pass_path_search(ctx, a, p, &o, &res);
+			double t = now() - t0;
+			if (st == EINC_OK)
+				printf("  %s log10 flops %.2f in %.0f ms", name[k],
+				       log10(path_cost_double(res->flops)), 1e3 * t);
+		}
+		printf("\n");
+		arena_free(a);
+	}
+}
+
 enum { GREEDY, EXACT, AUTO, NTIER };
 static const char *tier_name[NTIER] = {"greedy", "exact", "auto"};
 
@@ -368,6 +454,7 @@ int main(int argc, char **argv)
 	printf("\nauto <= best of dp/optimal/branch-2: %d/%d; within 1.05x of best known on "
 	       "the rest: %d/%d; <= random-greedy(32): %d/%d; auto total plan time %.2f s\n",
 	       exact_ok, exact_n, rest_ok, rest_n, rg_ok, rg_n, total_auto / 1e6);
+	large_networks(ctx);
 	arena_free(a);
 	einc_ctx_free(ctx);
 	return 0;

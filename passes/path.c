@@ -21,7 +21,7 @@
 #define AUTO_EXACT_MAX 64
 #define AUTO_DP_WORK 5000000
 #define HEURISTIC_STARTS 8
-#define HEURISTIC_WORK 4000
+#define HEURISTIC_WORK 2000
 
 /* The number of greedy starting points that auto and refine refine: fewer
  * on large problems, where each refinement costs more. */

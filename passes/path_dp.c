@@ -9,20 +9,27 @@
  * not reach the whole set raises the cap (x2, up to the score of a known
  * path, then beyond) and starts again; the first cap is 1 without a known
  * path, else its score / 4096, or its score itself for at most
- * PATH_DP_OUTER_MAX tensors; the first round that reaches the
- * whole set is optimal, since every subtree of an optimal tree costs no more
- * than the tree.
+ * PATH_DP_OUTER_MAX tensors. The first round that reaches the whole set is
+ * optimal, since every subtree of an optimal tree costs no more than the
+ * tree. Pairing runs over lists sorted by score (it stops at the first
+ * partner that breaks the cap), through per-tensor lists of neighbours when
+ * only connected subsets pair, and a double-precision lower bound skips most
+ * exact 128-bit costings.
  *
  * Problems of at most PATH_DP_OUTER_MAX tensors pair every two disjoint
- * subsets, outer products included: exact over all trees. Larger ones run one DP per
- * connected component, pairing only subsets that share an index, and join
- * the components' results smallest first.
+ * subsets, outer products included: exact over all trees. Larger ones run
+ * one DP per connected component, pairing only subsets that share an index,
+ * and join the components' results smallest first.
+ *
+ * A leaf's private indices (no other tensor, not the output) are summed in
+ * its first step, or first on their own by a unary step when that is
+ * cheaper (PATH_DP_UNARY): both are scored, path_add_unary rebuilds the
+ * choice.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "path.h"
-
 
 typedef struct {
 	uint64_t mask, nbr;  /* the subset; the tensors sharing an index with it */

@@ -1,27 +1,28 @@
 /*
  * path_greedy.c - greedy contraction order (opt_einsum's rules) with seeded
- * Boltzmann restarts.
+ * random restarts.
  *
  * One trial: (1) tensors with identical index sets are merged (Hadamard),
  * groups in order of their sorted index lists, each folded left in id order;
  * (2) pairs sharing a non-output index are candidates, scored
  * size(result) - alpha * (size(a) + size(b)); the lowest score wins, ties to
  * the lower first id, then the lower second id; a popped candidate is
- * re-scored against the current index counts and pushed back if it got worse;
- * (3) the leftovers are joined smallest first (size of their output indices,
- * ties to the lower id). Trial 0 is that with alpha = 1. Trial r >= 1 draws
- * alpha in [0.1, 4] and a temperature T in [0.001, 1] (log-uniform) from
- * seed + r, and picks among the 8 best candidates c_k with probability
- * proportional to exp(-(c_k - c_0) / (T |c_0|)). The best trial by score
- * wins, ties to the earlier one.
+ * re-scored against the current index counts (a score only falls as tensors
+ * merge); (3) the leftovers are joined smallest first (size of their output
+ * indices, ties to the lower id). Trial 0 is that with alpha = 1. Trial
+ * r >= 1 draws alpha in [0.1, 4] and a temperature T in [0.001, 1]
+ * (log-uniform) from seed and r, scores by the signed log of the score plus
+ * T times a Gumbel draw fixed per candidate: taking the smallest is then a
+ * Boltzmann choice among all candidates with weights exp(-log-score / T)
+ * (the Gumbel-max trick; cotengra's randomised greedy). The best trial by
+ * the objective wins, ties to the earlier one; a trial stops early once it
+ * costs more than the best so far.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "path.h"
-
-#define NBRANCH 8
 
 typedef struct {
 	double score, noise; /* the key, and the random part of it */
@@ -48,6 +49,7 @@ typedef struct {
 	int nsteps;
 	set_key *keys;
 	path_cost score;
+	double dscore;      /* the score as a double: still ordered beyond 2^128 */
 	double alpha, temp;
 	uint64_t rng;
 } greedy;
@@ -195,6 +197,7 @@ static int contract(greedy *g, int x, int y)
 	g->step[g->nsteps][1] = x < y ? y : x;
 	g->nsteps++;
 	g->score = path_cost_add(g->score, path_step_score(f, s, g->o->combo));
+	g->dscore += path_cost_double(f) + g->o->combo * path_cost_double(s);
 	return 0;
 }
 
@@ -315,14 +318,24 @@ static int join_leftovers(greedy *g)
 	return 0;
 }
 
+/* Whether the trial so far costs more than "bound" ("dbound" as a double,
+ * which decides when both saturate). */
+static int worse(const greedy *g, path_cost bound, double dbound)
+{
+	if (g->score == PATH_COST_MAX && bound == PATH_COST_MAX)
+		return g->dscore > dbound;
+	return g->score > bound;
+}
+
 /* One trial into g->step. 0 ok, -1 OOM, 1 blocked by the limit, 2 stopped
  * because its score passed "bound". */
-static int trial(greedy *g, path_cost bound)
+static int trial(greedy *g, path_cost bound, double dbound)
 {
 	const path_problem *p = g->prob;
 	g->used = 0;
 	g->nsteps = 0;
 	g->score = 0;
+	g->dscore = 0;
 	g->nheap = 0;
 	memset(g->count, 0, sizeof(int) * (size_t)g->ni);
 	for (int t = 0; t < g->n; t++) {
@@ -354,13 +367,13 @@ static int trial(greedy *g, path_cost bound)
 	while ((r = pop_valid(g, &c)) == 1) {
 		if (contract(g, c.x, c.y) || push_neighbours(g, g->n + g->nsteps - 1, 0))
 			return -1;
-		if (g->score > bound)
+		if (worse(g, bound, dbound))
 			return 2;
 	}
 	if (r < 0)
 		return -1;
 	r = join_leftovers(g);
-	if (r == 0 && g->score > bound)
+	if (r == 0 && worse(g, bound, dbound))
 		return 2;
 	return r;
 }
@@ -430,6 +443,7 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 	greedy g;
 	int found = 0, oom = greedy_init(&g, prob, o);
 	path_cost bound = PATH_COST_MAX;
+	double dbound = INFINITY;
 	for (int r = first; r < first + (count > 0 ? count : 1) && !oom && prob->n > 1; r++) {
 		g.rng = o->seed + (uint64_t)r * 0x632be59bd9b4e019ull;
 		g.alpha = 1;
@@ -438,13 +452,14 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 			g.alpha = 0.1 + 3.9 * rng_uniform(&g.rng);
 			g.temp = exp(log(0.001) * (1 - rng_uniform(&g.rng)));
 		}
-		int st = trial(&g, bound);
+		int st = trial(&g, bound, dbound);
 		if (st < 0)
 			oom = 1;
-		if (st != 0 || (found && g.score >= bound))
+		if (st != 0 || (found && (g.score == bound ? g.dscore >= dbound : g.score > bound)))
 			continue;
 		found = 1;
 		bound = g.score;
+		dbound = g.dscore;
 		memcpy(best->step, g.step, sizeof(*g.step) * (size_t)best->nsteps);
 	}
 	greedy_fini(&g);

@@ -8,7 +8,8 @@
  * node, or (the second rule, tried when the first finds nothing more) at
  * their largest one. Sweeps repeat until neither rule finds anything better
  * (at most REFINE_SWEEPS). A window none of whose nodes changed since it was
- * last tried is skipped.
+ * last tried is skipped, and so is one whose cost saturates (nothing to
+ * compare).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ typedef struct {
 	int root;
 	int *ofs, *len;      /* per node: its index list in pool */
 	int *pool;
-	size_t cap;
+	size_t cap, used, compact; /* pool size, use, use after the last annotate */
 	path_cost *score;    /* per inner node: its step's objective */
 	path_cost *size;     /* per node: its result's element count */
 	int rule;            /* windows grow at the costliest (0) or largest (1) node */
@@ -45,6 +46,7 @@ typedef struct {
 	path_problem sub;
 	int sub_start[REFINE_LEAVES + 1], *sub_index, sub_steps[REFINE_LEAVES][2];
 	int64_t *sub_size;
+	int *sub_count;     /* per local index: frontier lists holding it */
 	double *sub_log2;
 	unsigned char *sub_out;
 } refine;
@@ -117,7 +119,68 @@ static int annotate(refine *r)
 		r->score[v] = path_step_score(f, sz, r->o->combo);
 		r->size[v] = sz;
 	}
+	r->used = r->compact = used;
 	return 0;
+}
+
+/* Orders ints ascending (qsort). */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* Replaces the window at "v" (frontier "front", "nf" nodes; inner nodes
+ * "inner") by the sub-path in r->sub_steps: step k reuses inner[k + 1], the
+ * last one "v". The new nodes' index lists and scores come from replaying
+ * the sub-path in the sub-problem (r->stack maps local ids to global ones,
+ * in order); the rest of the tree is unchanged. -1 when out of memory. */
+static int splice(refine *r, int v, const int *front, int nf, const int *inner)
+{
+	int slot[2 * REFINE_LEAVES], sofs[2 * REFINE_LEAVES], slen[2 * REFINE_LEAVES];
+	int used = r->sub_start[nf];
+	for (int k = 0; k < nf; k++) {
+		slot[k] = front[k];
+		sofs[k] = r->sub_start[k];
+		slen[k] = r->sub_start[k + 1] - r->sub_start[k];
+	}
+	r->clock++;
+	for (int k = 0; k < nf - 1; k++) {
+		int u = k == nf - 2 ? v : inner[k + 1], x = r->sub_steps[k][0], y = r->sub_steps[k][1];
+		path_cost f, sz;
+		int *res = r->sub_index + used;
+		int len = path_step(&r->sub, r->sub_count, r->sub_index + sofs[x], slen[x],
+		                    r->sub_index + sofs[y], slen[y], res, &f, &sz);
+		for (int q = 0; q < slen[x]; q++)
+			r->sub_count[r->sub_index[sofs[x] + q]]--;
+		for (int q = 0; q < slen[y]; q++)
+			r->sub_count[r->sub_index[sofs[y] + q]]--;
+		for (int q = 0; q < len; q++)
+			r->sub_count[res[q]]++;
+		sofs[nf + k] = used;
+		slen[nf + k] = len;
+		used += len;
+		if (r->used + (size_t)len > r->cap) {
+			r->cap = 2 * (r->used + (size_t)len);
+			int *g = realloc(r->pool, sizeof(int) * r->cap);
+			if (!g)
+				return -1;
+			r->pool = g;
+		}
+		r->ofs[u] = (int)r->used;
+		r->len[u] = len;
+		for (int q = 0; q < len; q++)
+			r->pool[r->used + (size_t)q] = r->stack[res[q]];
+		r->used += (size_t)len;
+		r->score[u] = path_step_score(f, sz, r->o->combo);
+		r->size[u] = sz;
+		r->mod[u] = r->clock;
+		slot[nf + k] = u;
+		r->left[u] = slot[x];
+		r->right[u] = slot[y];
+	}
+	/* Superseded lists pile up in the pool: compact it now and then. */
+	return r->used > 2 * r->compact + 4096 ? annotate(r) : 0;
 }
 
 /* Tries to improve the subtree at inner node "v"; 1 improved, 0 not, -1
@@ -145,7 +208,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		front[best] = r->left[u];
 		front[nf++] = r->right[u];
 	}
-	if (nf < 3)
+	if (nf < 3 || old == PATH_COST_MAX)
 		return 0;
 	/* Nothing in this window changed since "v" was last tried: skip. */
 	int64_t *tried = r->tried + (size_t)r->rule * (size_t)r->nids;
@@ -155,21 +218,31 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	tried[v] = r->clock;
 	if (!fresh)
 		return 0;
-	/* The sub-problem over local index ids. */
+	/* The sub-problem, with local index ids in global order so that every
+	 * list stays sorted. */
 	const path_problem *p = r->prob;
 	int nl = 0, m = 0;
-	for (int k = 0; k < nf; k++) {
-		r->sub_start[k] = m;
+	for (int k = 0; k < nf; k++)
 		for (int q = 0; q < r->len[front[k]]; q++) {
 			int i = r->pool[r->ofs[front[k]] + q];
 			if (r->gmap[i] < 0) {
-				r->gmap[i] = nl;
-				r->sub_size[nl] = p->size[i];
-				r->sub_log2[nl] = p->log2size[i];
-				r->sub_out[nl] = 0;
+				r->gmap[i] = 0;
 				r->stack[nl++] = i;
 			}
-			r->sub_index[m++] = r->gmap[i];
+		}
+	qsort(r->stack, (size_t)nl, sizeof(int), cmp_int);
+	for (int k = 0; k < nl; k++) {
+		r->gmap[r->stack[k]] = k;
+		r->sub_size[k] = p->size[r->stack[k]];
+		r->sub_log2[k] = p->log2size[r->stack[k]];
+		r->sub_out[k] = 0;
+		r->sub_count[k] = 0;
+	}
+	for (int k = 0; k < nf; k++) {
+		r->sub_start[k] = m;
+		for (int q = 0; q < r->len[front[k]]; q++) {
+			r->sub_index[m] = r->gmap[r->pool[r->ofs[front[k]] + q]];
+			r->sub_count[r->sub_index[m++]]++;
 		}
 	}
 	r->sub_start[nf] = m;
@@ -177,16 +250,6 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		r->sub_out[r->gmap[r->pool[r->ofs[v] + q]]] = 1;
 	for (int k = 0; k < nl; k++)
 		r->gmap[r->stack[k]] = -1;
-	/* Local ids follow first appearance: sort each list again. */
-	for (int k = 0; k < nf; k++) {
-		int *l = r->sub_index + r->sub_start[k], len = r->sub_start[k + 1] - r->sub_start[k];
-		for (int a = 1; a < len; a++)
-			for (int b = a; b > 0 && l[b] < l[b - 1]; b--) {
-				int t = l[b];
-				l[b] = l[b - 1];
-				l[b - 1] = t;
-			}
-	}
 	r->sub.n = nf;
 	r->sub.nindices = nl;
 	path_options so = *r->o;
@@ -201,19 +264,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		return -1;
 	if (sp.score >= old)
 		return 0;
-	/* Splice: step k of the sub-path reuses inner[], the last one v. */
-	int slot[2 * REFINE_LEAVES];
-	for (int k = 0; k < nf; k++)
-		slot[k] = front[k];
-	r->clock++;
-	for (int k = 0; k < nf - 1; k++) {
-		int u = k == nf - 2 ? v : inner[k + 1];
-		r->mod[u] = r->clock;
-		slot[nf + k] = u;
-		r->left[u] = slot[r->sub_steps[k][0]];
-		r->right[u] = slot[r->sub_steps[k][1]];
-	}
-	return annotate(r) ? -1 : 1;
+	return splice(r, v, front, nf, inner) ? -1 : 1;
 }
 
 /* Orders inner nodes by step score, highest first, then by id. */
@@ -249,12 +300,13 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	r->count = malloc(sizeof(int) * ni);
 	r->gmap = malloc(sizeof(int) * (ni + 3 * nids));
 	r->steps = malloc(sizeof(*r->steps) * nids);
-	r->sub_index = malloc(sizeof(int) * ni * REFINE_LEAVES);
+	r->sub_index = malloc(sizeof(int) * ni * 2 * REFINE_LEAVES);
 	r->sub_size = malloc(sizeof(int64_t) * ni);
+	r->sub_count = malloc(sizeof(int) * ni);
 	r->sub_log2 = malloc(sizeof(double) * ni);
 	r->sub_out = malloc(ni);
 	if (!r->left || !r->right || !r->ofs || !r->len || !r->pool || !r->score || !r->order ||
-	    !r->stack || !r->count || !r->gmap || !r->steps || !r->sub_index || !r->sub_size ||
+	    !r->stack || !r->count || !r->gmap || !r->steps || !r->sub_index || !r->sub_size || !r->sub_count ||
 	    !r->sub_log2 || !r->sub_out || !r->mod || !r->tried || !r->size)
 		return -1;
 	for (size_t v = 0; v < 2 * nids; v++)
@@ -306,6 +358,7 @@ static void refine_fini(refine *r)
 	free(r->steps);
 	free(r->sub_index);
 	free(r->sub_size);
+	free(r->sub_count);
 	free(r->sub_log2);
 	free(r->sub_out);
 }

@@ -23,6 +23,7 @@
 #include "arena.h"
 #include "ctx.h"
 #include "graph.h"
+#include "tree.h"
 
 typedef unsigned __int128 path_cost;
 
@@ -205,5 +206,19 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
  * greedy + restarts + refinement), deterministic. */
 einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out);
+
+/* path_tree.c */
+
+/* The pairwise steps of "p" into "pairs" (room for n), unary steps dropped
+ * and ids renumbered; returns how many. "alias" has room for n + nsteps. */
+int path_pairs(const path *p, int (*pairs)[2], int *alias);
+
+/*
+ * The pipeline's contraction-order pass: searches the order of graph "g"
+ * with "o" and builds its contraction tree in "a" into "*out" (a leaf's
+ * private indices are then summed in its first contraction).
+ */
+einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
+                      ir_tree **out);
 
 #endif

@@ -2,7 +2,8 @@
  * test_path.c - contraction-order search: the cost model on hand-computed
  * cases, the linear path form, a brute-force oracle (every merge order) for
  * the exact DP on random problems of <= 7 tensors, reported costs equal to
- * recomputed ones for every tier, max_intermediate, determinism.
+ * recomputed ones for every tier, max_intermediate, determinism, and the
+ * pipeline pass that turns a path into the tree IR.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -410,6 +411,43 @@ static void test_deterministic(void **state)
 	arena_free(a);
 }
 
+/* The pipeline pass: "ij,jk,kl->il" with i = k = 100, j = l = 2 contracts
+ * jk with kl first (1600 flops, against 80000 left to right), and the tree
+ * says so; a unary step is dropped from the pairs. */
+static void test_pass_tree(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	ir_index idx[] = {{"i", 100}, {"j", 2}, {"k", 100}, {"l", 2}};
+	int ax[3][2] = {{0, 1}, {1, 2}, {2, 3}}, out[] = {0, 3};
+	int64_t dims[3][2] = {{100, 2}, {2, 100}, {100, 2}}, odims[] = {100, 2};
+	ir_graph g = {EINC_F32, "", 4, idx, 3, NULL, {2, out, odims}};
+	ir_tensor in[3];
+	for (int t = 0; t < 3; t++)
+		in[t] = (ir_tensor){2, ax[t], dims[t]};
+	g.inputs = in;
+	path_options o;
+	path_options_init(&o);
+	ir_tree *tree = NULL;
+	assert_int_equal(pass_path(ctx, a, &g, &o, &tree), EINC_OK);
+	assert_int_equal(tree->nnodes, 5);
+	assert_int_equal(tree->root, 4);
+	assert_int_equal(tree->nodes[3].left, 1);
+	assert_int_equal(tree->nodes[3].right, 2);
+	assert_int_equal(tree->nodes[4].left, 0);
+	assert_int_equal(tree->nodes[4].right, 3);
+	path *p = path_of(a, 3, 3, (const int[][2]){{2, -1}, {0, 1}, {3, 4}});
+	int pairs[3][2], alias[6];
+	assert_int_equal(path_pairs(p, pairs, alias), 2);
+	assert_int_equal(pairs[0][0], 0);
+	assert_int_equal(pairs[0][1], 1);
+	assert_int_equal(pairs[1][0], 2);
+	assert_int_equal(pairs[1][1], 3);
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -423,6 +461,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tiers_reported),
 		cmocka_unit_test(test_limit_impossible),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_pass_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,17 @@
  * with every access an affine offset sum_d strides[d] * x_d (elements). The
  * result is zeroed before its nest. The struct lives in the arena; the ISL
  * objects it holds are freed by ir_loops_free.
+ *
+ * Text form (ir_loops_print, --dump=loops; printed, never parsed):
+ *   ; einc loops v1 spec="ij,jk->ik" dtype=f32 workspace=0
+ *   step 0: S0(i, j, k) : out[5*i + k] += in0[4*i + j] * in1[5*j + k]
+ *     zero out[0 .. 14]
+ *     for (int i = 0; i <= 2; i += 1)
+ *       ...
+ *           S0(i, j, k);
+ * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
+ * offset is the sum of stride * iterator, in elements; the nest is the AST as
+ * isl_ast_node_to_C_str prints it.
  */
 #ifndef EINC_LOOPS_H
 #define EINC_LOOPS_H

@@ -63,12 +63,24 @@ typedef enum {
 	EINC_EMIT_LLVM      /* optimized LLVM IR text (.ll) */
 } einc_emit_kind;
 
+/* How the contraction order is chosen (einc_options.path). */
+typedef enum {
+	EINC_PATH_LTR,    /* left to right, ((in0 in1) in2) ...: the default for now */
+	EINC_PATH_AUTO,   /* exact search when small, else greedy + restarts + refinement */
+	EINC_PATH_EXACT,  /* optimal for opt_einsum's flop count (subset DP) */
+	EINC_PATH_GREEDY, /* greedy with seeded restarts */
+	EINC_PATH_REFINE  /* greedy, then subtrees re-optimised exactly */
+} einc_path;
+
 /* Compilation options. Fill with einc_options_init, then change fields. */
 typedef struct {
 	uint32_t size;      /* sizeof(einc_options), set by einc_options_init */
 	einc_dtype dtype;   /* element type, default EINC_F32 */
 	int opt_level;      /* 0..3, default 3 */
 	const char *cpu;    /* keep: "native" (default), or an LLVM CPU name */
+	einc_path path;     /* contraction order, default EINC_PATH_LTR */
+	int64_t max_intermediate; /* largest intermediate in elements, 0 = no limit */
+	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;

@@ -221,4 +221,9 @@ int path_pairs(const path *p, int (*pairs)[2], int *alias);
 einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
                       ir_tree **out);
 
+/* pass_path with the search that "eo->path" (not EINC_PATH_LTR),
+ * "eo->max_intermediate" and "eo->seed" name. */
+einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
+                              const einc_options *eo, ir_tree **out);
+
 #endif

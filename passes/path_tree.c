@@ -47,3 +47,19 @@ einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_opt
 	int k = path_pairs(p, pairs, alias);
 	return ir_tree_build(ctx, a, g, k, (const int (*)[2])pairs, "path", out);
 }
+
+/* pass_path with the search the compilation options name. */
+einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
+                              const einc_options *eo, ir_tree **out)
+{
+	static const path_method method[] = {
+		[EINC_PATH_AUTO] = PATH_AUTO, [EINC_PATH_EXACT] = PATH_EXACT,
+		[EINC_PATH_GREEDY] = PATH_GREEDY, [EINC_PATH_REFINE] = PATH_REFINE,
+	};
+	path_options o;
+	path_options_init(&o);
+	o.method = method[eo->path];
+	o.seed = eo->seed;
+	o.max_intermediate = (path_cost)eo->max_intermediate;
+	return pass_path(ctx, a, g, &o, out);
+}

@@ -4,6 +4,7 @@
 
 #include "ctx.h"
 #include "frontend.h"
+#include "path.h"
 #include "program.h"
 
 void einc_options_init(einc_options *options)
@@ -35,13 +36,21 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 		                "opt_level %d is out of range (expected 0..3)", out->opt_level);
 	if (!out->cpu)
 		out->cpu = "native";
+	if (out->path < EINC_PATH_LTR || out->path > EINC_PATH_REFINE)
+		return ctx_fail(ctx, EINC_EINVAL, "options", "path %d is out of range",
+		                (int)out->path);
+	if (out->max_intermediate < 0)
+		return ctx_fail(ctx, EINC_EINVAL, "options", "max_intermediate %lld is negative",
+		                (long long)out->max_intermediate);
 	return EINC_OK;
 }
 
 /* Runs the passes after the front end, in order, on "p->graph". */
 einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 {
-	einc_status st = pass_path_ltr(ctx, p->arena, p->graph, &p->tree);
+	einc_status st = p->options.path == EINC_PATH_LTR
+	                 ? pass_path_ltr(ctx, p->arena, p->graph, &p->tree)
+	                 : pass_path_options(ctx, p->arena, p->graph, &p->options, &p->tree);
 	if (!st)
 		st = pass_plan_simple(ctx, p->arena, p->graph, p->tree, &p->plan);
 	if (!st)

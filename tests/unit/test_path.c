@@ -2,8 +2,8 @@
  * test_path.c - contraction-order search: the cost model on hand-computed
  * cases, the linear path form, a brute-force oracle (every merge order) for
  * the exact DP on random problems of <= 7 tensors, reported costs equal to
- * recomputed ones for every tier, max_intermediate, determinism, and the
- * pipeline pass that turns a path into the tree IR.
+ * recomputed ones for every tier, max_intermediate, determinism, the
+ * pipeline pass that turns a path into the tree IR, and einc_options.path.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "path.h"
+#include "program.h"
 
 /* A splitmix64 step, for reproducible random problems. */
 static uint64_t next_rand(uint64_t *s)
@@ -448,6 +449,32 @@ static void test_pass_tree(void **state)
 	arena_free(a);
 }
 
+/* Through the public API: EINC_PATH_AUTO gives the better tree, the
+ * default stays left to right, a bad path value is an error. */
+static void test_compile_options(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_options o;
+	einc_options_init(&o);
+	einc_program *prog = NULL;
+	const char *dims = "i=100,j=2,k=100,l=2";
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
+	assert_int_equal(prog->tree->nodes[3].left, 0);
+	einc_program_free(prog);
+	o.path = EINC_PATH_AUTO;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
+	assert_int_equal(prog->tree->nodes[3].left, 1);
+	assert_int_equal(prog->tree->nodes[3].right, 2);
+	einc_program_free(prog);
+	o.max_intermediate = 100;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EBUDGET);
+	o.max_intermediate = 0;
+	o.path = (einc_path)9;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EINVAL);
+	einc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -462,6 +489,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_limit_impossible),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_pass_tree),
+		cmocka_unit_test(test_compile_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * test_jit.c - the compiled path against the reference evaluator: random
  * einsums (fixed seed) JIT-compiled and run, plus the API's error paths,
- * many kernels at once, workspaces, and byte-identical output files.
+ * many kernels at once, threads, workspaces, and byte-identical output files.
  *
  * Tolerance: each output element must be within rel * S of the reference,
  * where S is the reference result on |inputs| (the sum of the absolute
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <cmocka.h>
 
 #include "einc.h"
@@ -225,13 +226,37 @@ done:
 	return worst;
 }
 
+/* Whether some operand of "spec" repeats a label. */
+static int has_diagonal(const char *spec)
+{
+	for (const char *p = spec; *p && *p != '-'; p++) {
+		if (*p < 'a' || *p > 'z')
+			continue;
+		for (const char *q = p + 1; *q && *q != ',' && *q != '-'; q++)
+			if (*q == *p)
+				return 1;
+	}
+	return 0;
+}
+
+/* Whether some operand of "spec" has no axes at all. */
+static int has_scalar_operand(const char *spec)
+{
+	size_t n = strcspn(spec, "-");
+	for (size_t i = 0; i < n; i++)
+		if (spec[i] == ',' && (i == 0 || spec[i - 1] == ',' || i + 1 == n || spec[i + 1] == ','))
+			return 1;
+	return n > 0 && spec[n - 1] == ',';
+}
+
 /* NCASES random einsums: every one compiles, JITs and matches. */
 static void test_random_einsums(void **state)
 {
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t s = 0x5eed5eed12345ull;
-	int ok = 0, with_ell = 0, with_ws = 0;
+	int ok = 0, with_ell = 0, with_ws = 0, f64 = 0, implicit = 0, diagonal = 0, scalar = 0,
+	    many = 0;
 	for (int t = 0; t < NCASES; t++) {
 		rcase c;
 		gen_case(&s, &c);
@@ -242,6 +267,11 @@ static void test_random_einsums(void **state)
 		}
 		with_ell += strstr(c.spec, "...") != NULL;
 		with_ws += einc_program_workspace_size(p) > 0;
+		f64 += c.options.dtype == EINC_F64;
+		implicit += strstr(c.spec, "->") == NULL;
+		diagonal += has_diagonal(c.spec);
+		scalar += has_scalar_operand(c.spec);
+		many += c.nops >= 4;
 		double worst = check_program(ctx, p, &s, t % 2);
 		if (worst < 0 || worst > 1) {
 			print_message("case %d '%s' %s -O%d: error %g x tolerance (%s)\n", t, c.spec,
@@ -253,7 +283,10 @@ static void test_random_einsums(void **state)
 		einc_program_free(p);
 	}
 	assert_int_equal(ok, NCASES);
-	assert_true(with_ell > NCASES / 10 && with_ws > NCASES / 10);
+	print_message("%d cases: f64 %d, '...' %d, implicit output %d, diagonal %d, "
+	              "scalar operand %d, 4+ operands %d, with a workspace %d\n", ok, f64,
+	              with_ell, implicit, diagonal, scalar, many, with_ws);
+	assert_true(with_ell > NCASES / 10 && with_ws > NCASES / 10 && diagonal > NCASES / 10);
 	einc_ctx_free(ctx);
 }
 
@@ -331,6 +364,54 @@ static void test_many_kernels(void **state)
 	for (int x = 0; x < 10; x++)
 		einc_program_free(p[x]);
 	einc_ctx_free(ctx);
+}
+
+/* One thread's work for test_threads: compile, JIT and check a product of
+ * all-ones matrices whose inner size is "*(int *)arg". */
+static int thread_work(void *arg)
+{
+	int j = *(int *)arg, bad = 0;
+	einc_ctx *ctx = einc_ctx_new();
+	for (int r = 0; r < 4 && !bad; r++) {
+		char dims[64];
+		snprintf(dims, sizeof dims, "i=3,j=%d,k=%d,l=2", j, r + 1);
+		einc_program *p = NULL;
+		einc_kernel *k = NULL;
+		double a[3 * 16], b[16 * 4], c[4 * 2], out[3 * 2];
+		for (int e = 0; e < 3 * 16; e++)
+			a[e] = 1;
+		for (int e = 0; e < 16 * 4; e++)
+			b[e] = 1;
+		for (int e = 0; e < 4 * 2; e++)
+			c[e] = 1;
+		const void *const in[] = {a, b, c};
+		einc_options o;
+		einc_options_init(&o);
+		o.dtype = EINC_F64;
+		bad = einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &p) ||
+		      einc_program_jit(ctx, p, &k) || einc_kernel_run(k, out, in, NULL);
+		for (int e = 0; e < 6 && !bad; e++)
+			bad = out[e] != (double)j * (r + 1);
+		einc_kernel_free(k);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+	return bad;
+}
+
+/* Four threads compile and run kernels at the same time. */
+static void test_threads(void **state)
+{
+	(void)state;
+	thrd_t t[4];
+	int j[4] = {1, 5, 9, 16};
+	for (int x = 0; x < 4; x++)
+		assert_int_equal(thrd_create(&t[x], thread_work, &j[x]), thrd_success);
+	for (int x = 0; x < 4; x++) {
+		int bad = 1;
+		assert_int_equal(thrd_join(t[x], &bad), thrd_success);
+		assert_int_equal(bad, 0);
+	}
 }
 
 /* NULL pointers and bad arguments: clear statuses, no crash. */
@@ -433,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_random_einsums),
 		cmocka_unit_test(test_named_einsums),
 		cmocka_unit_test(test_many_kernels),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_deterministic_files),
 	};

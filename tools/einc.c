@@ -394,9 +394,10 @@ done:
 	return status;
 }
 
-/* JIT-compiles "p", runs it on seeded random inputs, prints a checksum and
- * the time of the second run, and with "check" compares with the reference. */
-static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed, int check)
+/* JIT-compiles "p", runs it on random inputs seeded by c->seed, prints a
+ * checksum and the time of the second run, and with c->check compares with
+ * the reference. */
+static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 {
 	int n = einc_program_num_inputs(p);
 	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
@@ -405,7 +406,7 @@ static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed, int 
 	void *out = malloc(nout * esize);
 	einc_kernel *kernel = NULL;
 	int status = EXIT_OK;
-	uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
+	uint64_t s = c->seed * 0x9E3779B97F4A7C15ULL + 1;
 	if (!in || !out)
 		goto oom;
 	for (int k = 0; k < n; k++) {
@@ -415,13 +416,17 @@ static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed, int 
 		for (size_t e = 0; e < m; e++)
 			set_element(in[k], esize, e, next_uniform(&s));
 	}
+	double t0 = now();
 	einc_status st = einc_program_jit(ctx, p, &kernel);
 	if (st) {
 		status = report(ctx, st);
 		goto done;
 	}
+	if (c->verbose)
+		fprintf(stderr, "einc: JIT-compiled in %.3f ms; workspace %zu bytes\n",
+		        (now() - t0) * 1e3, einc_kernel_workspace_size(kernel));
 	st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
-	double t0 = now();
+	t0 = now();
 	if (!st)
 		st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
 	double ms = (now() - t0) * 1e3;
@@ -438,7 +443,7 @@ static int run_program(einc_ctx *ctx, const einc_program *p, uint64_t seed, int 
 	}
 	printf("checksum: sum=%.9g abs=%.9g elements=%zu\n", sum, asum, nout);
 	printf("time: %.3f ms (compiled)\n", ms);
-	if (check)
+	if (c->check)
 		status = check_output(ctx, p, in, out);
 	goto done;
 oom:
@@ -508,10 +513,15 @@ static int emit_files(einc_ctx *ctx, const cli *c, const einc_program *p)
 		goto done;
 	}
 	einc_status st = EINC_OK;
+	double t0 = now();
 	if (c->output)
 		st = einc_program_emit(ctx, p, c->emit, c->output, name);
 	if (!st && header)
 		st = einc_program_emit_header(ctx, p, header, name);
+	if (!st && c->verbose)
+		fprintf(stderr, "einc: wrote %s%s%s (function %s) in %.3f ms\n",
+		        c->output ? c->output : "", c->output && header ? " and " : "",
+		        header ? header : "", name, (now() - t0) * 1e3);
 	if (st)
 		status = report(ctx, st);
 done:
@@ -549,7 +559,7 @@ static int drive(const cli *c, einc_ctx *ctx)
 		status = emit_files(ctx, c, p);
 	}
 	if (!status && c->run)
-		status = run_program(ctx, p, c->seed, c->check);
+		status = run_program(ctx, c, p);
 	einc_program_free(p);
 	return status;
 }

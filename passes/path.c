@@ -8,7 +8,8 @@
  * work budget, or a limit it cannot meet without outer products) the
  * refined greedy path stands in. auto: the refined greedy with
  * restarts; problems of at most AUTO_EXACT_MAX tensors then get the DP
- * bounded by it within a work budget (the better of the two wins; above
+ * bounded by it within a work budget (larger up to AUTO_SMALL tensors,
+ * where opt_einsum's own exact searches still finish) (the better of the two wins; above
  * 10 tensors the DP skips outer products, which the greedy may use). Every
  * tier honours max_intermediate and is deterministic: budgets count work,
  * not time. The refined greedy splits the trials into up to
@@ -19,7 +20,9 @@
 #include "path.h"
 
 #define AUTO_EXACT_MAX 64
-#define AUTO_DP_WORK 5000000
+#define AUTO_DP_WORK 2000000       /* pair evaluations, about 0.1 s */
+#define AUTO_DP_WORK_SMALL 8000000 /* up to AUTO_SMALL tensors */
+#define AUTO_SMALL 24
 #define HEURISTIC_STARTS 8
 #define HEURISTIC_WORK 2000
 
@@ -77,7 +80,7 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 	}
 	path_options eo = *o;
 	if (!exact && !eo.dp_work)
-		eo.dp_work = AUTO_DP_WORK;
+		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
 	st = pass_path_dp(ctx, a, prob, &eo, g, &e);
 	if (st == EINC_EBUDGET && g) {
 		*out = g;

@@ -8,13 +8,13 @@
  * subset is stored only while its cost stays under a cap. A round that does
  * not reach the whole set raises the cap (x2, up to the score of a known
  * path, then beyond) and starts again; the first cap is 1 without a known
- * path, else its score / 4096, or its score itself for at most
- * PATH_DP_OUTER_MAX tensors. The first round that reaches the whole set is
- * optimal, since every subtree of an optimal tree costs no more than the
- * tree. Pairing runs over lists sorted by score (it stops at the first
- * partner that breaks the cap), through per-tensor lists of neighbours when
- * only connected subsets pair, and a double-precision lower bound skips most
- * exact 128-bit costings.
+ * path, else its score / 4 (a refined greedy path is a tight bound), or
+ * its score itself for at most PATH_DP_OUTER_MAX tensors. The first round
+ * that reaches the whole set is optimal, since every subtree of an optimal
+ * tree costs no more than the tree. Pairing runs over lists sorted by score
+ * plus size (it stops at the first partner that breaks the cap), through
+ * per-tensor lists of neighbours when only connected subsets pair, and a
+ * double-precision lower bound skips most exact 128-bit costings.
  *
  * Problems of at most PATH_DP_OUTER_MAX tensors pair every two disjoint
  * subsets, outer products included: exact over all trees. Larger ones run
@@ -41,10 +41,12 @@ typedef struct {
 	int tensor;          /* leaf: the problem's tensor */
 } entry;
 
-/* A list element: an entry with a copy of its score and mask (final once
- * its size is complete), so that pairing scans contiguous memory. */
+/* A list element: an entry with a copy of its mask and of its score plus
+ * size (final once its size is complete), so that pairing scans contiguous
+ * memory. Any join with the entry costs at least that much more than the
+ * partner's score: a step costs at least the size of either operand. */
 typedef struct {
-	path_cost score;
+	path_cost key;
 	uint64_t mask;
 	int k;
 } item;
@@ -313,18 +315,18 @@ static void pair(dp *d, int a, int b, path_cost cap)
 	z->right = b;
 }
 
-/* Whether item "a" sorts before "b": score, then entry. */
+/* Whether item "a" sorts before "b": key, then entry. */
 static int item_less(const item *a, const item *b)
 {
-	return a->score < b->score || (a->score == b->score && a->k < b->k);
+	return a->key < b->key || (a->key == b->key && a->k < b->k);
 }
 
-/* Refreshes the list "l" ("n") from the entries and sorts it by score
+/* Refreshes the list "l" ("n") from the entries and sorts it by key
  * (bottom-up merge sort); -1 when out of memory. */
 static int sort_items(const dp *d, item *l, int n)
 {
 	for (int i = 0; i < n; i++) {
-		l[i].score = d->e[l[i].k].score;
+		l[i].key = path_cost_add(d->e[l[i].k].score, d->e[l[i].k].size);
 		l[i].mask = d->e[l[i].k].mask;
 	}
 	item *tmp = malloc(sizeof(item) * (size_t)(n + 1));
@@ -343,7 +345,7 @@ static int sort_items(const dp *d, item *l, int n)
 	return 0;
 }
 
-/* Sorts the lists of size "m" by score once that size is complete, so that
+/* Sorts the lists of size "m" by key once that size is complete, so that
  * pairing can stop at the first partner that breaks the cap. */
 static void sort_level(dp *d, int m)
 {
@@ -368,8 +370,9 @@ static void pair_all(dp *d, int k, int m, path_cost cap)
 	int na = d->nlist[k], nb = d->nlist[m - k];
 	const item *la = d->list[k], *lb = d->list[m - k];
 	for (int ia = 0; ia < na && !d->stop; ia++) {
+		path_cost sa = d->e[la[ia].k].score;
 		for (int ib = k == m - k ? ia + 1 : 0; ib < nb && !d->stop; ib++) {
-			if (path_cost_add(la[ia].score, lb[ib].score) > cap)
+			if (path_cost_add(sa, lb[ib].key) > cap)
 				break;
 			if (la[ia].mask & lb[ib].mask)
 				continue;
@@ -389,12 +392,13 @@ static void pair_connected(dp *d, int k, int m, path_cost cap)
 	for (int ia = 0; ia < na && !d->stop; ia++) {
 		int a = la[ia].k;
 		uint64_t am = la[ia].mask, an = d->e[a].nbr;
+		path_cost sa = d->e[a].score;
 		for (uint64_t r = an; r && !d->stop; r &= r - 1) {
 			int v = __builtin_ctzll(r), l = (m - k) * 64 + v, nb = d->nmlist[l];
 			uint64_t lower = an & ((1ull << v) - 1);
 			const item *lb = d->mlist[l];
 			for (int ib = 0; ib < nb && !d->stop; ib++) {
-				if (path_cost_add(la[ia].score, lb[ib].score) > cap)
+				if (path_cost_add(sa, lb[ib].key) > cap)
 					break;
 				uint64_t bm = lb[ib].mask;
 				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))
@@ -459,7 +463,7 @@ static int solve_part(dp *d, const int *tensor, int m, path_cost upper,
 			d->tnbr[j] |= d->tmask[p->index[q]];
 		d->tnbr[j] &= ~(1ull << j);
 	}
-	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= PATH_DP_OUTER_MAX ? upper : upper / 4096;
+	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= PATH_DP_OUTER_MAX ? upper : upper / 4;
 	if (cap < 1)
 		cap = 1;
 	for (;;) {

@@ -311,7 +311,7 @@ static void test_tiers_reported(void **state)
 	(void)state;
 	uint64_t seed = 7;
 	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
-	for (int round = 0; round < 24; round++) {
+	for (int round = 0; round < 14; round++) {
 		arena *a = arena_new();
 		einc_ctx *ctx = einc_ctx_new();
 		int n = 3 + round;

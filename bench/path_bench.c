@@ -25,6 +25,7 @@ typedef struct {
 	char id[32], family[32], name[96];
 	path_problem *prob;
 	path_cost best, exact_ref, rg32; /* 0 when absent */
+	double dp_s, greedy_s;           /* opt_einsum dp / greedy plan time, 0 if none */
 } problem;
 
 typedef struct {
@@ -175,6 +176,10 @@ static int read_ref(const char *file)
 				p->exact_ref = c;
 			if (!strcmp(col[5], "random-greedy"))
 				p->rg32 = c;
+			if (!strcmp(col[5], "dp") && nc > 9)
+				p->dp_s = atof(col[9]);
+			if (!strcmp(col[5], "greedy") && nc > 9)
+				p->greedy_s = atof(col[9]);
 		}
 	}
 	fclose(f);
@@ -454,6 +459,24 @@ int main(int argc, char **argv)
 	printf("\nauto <= best of dp/optimal/branch-2: %d/%d; within 1.05x of best known on "
 	       "the rest: %d/%d; <= random-greedy(32): %d/%d; auto total plan time %.2f s\n",
 	       exact_ok, exact_n, rest_ok, rest_n, rg_ok, rg_n, total_auto / 1e6);
+	/* Speed against opt_einsum where both planned (its times: reference TSV,
+	 * problems of >= 3 tensors, where it searches at all). */
+	static double sp_dp[MAXP], sp_gr[MAXP];
+	int ndp = 0, ngr = 0;
+	for (int k = 0; k < nprobs; k++) {
+		if (probs[k].prob->n < 3)
+			continue;
+		if (probs[k].dp_s > 0 && cells[k][EXACT].ok && cells[k][EXACT].us > 0)
+			sp_dp[ndp++] = probs[k].dp_s * 1e6 / cells[k][EXACT].us;
+		if (probs[k].greedy_s > 0 && cells[k][GREEDY].ok && cells[k][GREEDY].us > 0)
+			sp_gr[ngr++] = probs[k].greedy_s * 1e6 / cells[k][GREEDY].us;
+	}
+	if (ndp && ngr) {
+		double mdp = median(sp_dp, ndp), mgr = median(sp_gr, ngr);
+		printf("exact vs opt_einsum dp: %.0fx faster (median), %.1fx (least), %d problems; "
+		       "greedy vs opt_einsum greedy: %.0fx faster (median), %.1fx (least), %d problems\n",
+		       mdp, sp_dp[0], ndp, mgr, sp_gr[0], ngr);
+	}
 	large_networks(ctx);
 	arena_free(a);
 	einc_ctx_free(ctx);

@@ -1,21 +1,23 @@
 /*
  * path.c - the contraction-order driver: picks the search tier.
  *
- * Up to two tensors there is one path (the greedy's). greedy: the greedy
- * with o->trials restarts. refine: that, then local
- * refinement. exact: the DP, bounded by the refined plain greedy's score
- * (a tight bound keeps the DP's cap low); when the DP cannot finish (its
- * work budget, or a limit it cannot meet without outer products) the
- * refined greedy path stands in. auto: the refined greedy with
- * restarts; problems of at most AUTO_EXACT_MAX tensors then get the DP
- * bounded by it within a work budget (larger up to AUTO_SMALL tensors,
- * where opt_einsum's own exact searches still finish) (the better of the two wins; above
- * 10 tensors the DP skips outer products, which the greedy may use). Every
- * tier honours max_intermediate and is deterministic: budgets count work,
- * not time. The refined greedy splits the trials into up to
- * HEURISTIC_STARTS groups (fewer above HEURISTIC_WORK / 8 tensors) and
- * refines the best path of each: refinement from several starts finds
- * much better trees than from one.
+ * Up to two tensors there is one path (the greedy's).
+ * greedy: the greedy with o->trials restarts.
+ * refine: the refined greedy (below).
+ * exact: the DP bounded by the plain greedy's score, or above
+ *   PATH_DP_OUTER_MAX tensors by the refined plain greedy's (a tight bound
+ *   keeps the DP's cap low). It fails when o->dp_work runs out; when the DP
+ *   cannot meet a limit without outer products, the greedy path stands.
+ * auto: as exact up to PATH_DP_OUTER_MAX tensors; above, the refined greedy
+ *   with restarts, then, up to AUTO_EXACT_MAX tensors, the DP bounded by it
+ *   within a work budget (a larger one up to AUTO_SMALL tensors, where
+ *   opt_einsum's own exact searches still finish); the better path wins
+ *   (there the DP skips outer products, which the greedy may use).
+ * The refined greedy splits the trials into up to HEURISTIC_STARTS groups
+ * (fewer above HEURISTIC_WORK / 8 tensors) and refines the best path of
+ * each: refinement from several starts finds much better trees than from
+ * one. Every tier honours max_intermediate and is deterministic: budgets
+ * count work, not time.
  */
 #include "path.h"
 
@@ -64,13 +66,20 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out)
 {
 	path *g = NULL, *e = NULL;
+	path_options go = *o;
+	go.trials = 1;
 	if (o->method == PATH_GREEDY || prob->n <= 2)
 		return pass_path_greedy(ctx, a, prob, o, out);
-	/* Up to PATH_DP_OUTER_MAX tensors the DP is exact and cheap: one plain
-	 * greedy start bounds it well enough. */
 	int exact = o->method == PATH_EXACT;
-	int small = o->method == PATH_AUTO && prob->n <= PATH_DP_OUTER_MAX;
-	einc_status st = heuristic(ctx, a, prob, o, exact || small ? 1 : o->trials, &g);
+	einc_status st;
+	if ((exact || o->method == PATH_AUTO) && prob->n <= PATH_DP_OUTER_MAX) {
+		/* Exact over all trees and cheap: the plain greedy bounds it. */
+		st = pass_path_greedy(ctx, a, prob, &go, &g);
+		if (st && st != EINC_EBUDGET)
+			return st;
+		return pass_path_dp(ctx, a, prob, o, g, out);
+	}
+	st = heuristic(ctx, a, prob, o, exact ? 1 : o->trials, &g);
 	if (st && st != EINC_EBUDGET)
 		return st;
 	if (o->method == PATH_REFINE || (!exact && prob->n > AUTO_EXACT_MAX)) {
@@ -82,7 +91,9 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 	if (!exact && !eo.dp_work)
 		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
 	st = pass_path_dp(ctx, a, prob, &eo, g, &e);
-	if (st == EINC_EBUDGET && g) {
+	/* The DP out of work (auto), or unable to meet the limit without the
+	 * outer products the greedy may use: the heuristic path stands. */
+	if (g && ((st == EINC_EUNSUPPORTED && !exact) || st == EINC_EBUDGET)) {
 		*out = g;
 		return ctx_ok(ctx);
 	}

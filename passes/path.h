@@ -167,8 +167,9 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
  * Exact search: dynamic programming over connected subsets with an
  * iteratively raised cost cap (outer products included for small problems),
  * optimal for the objective. "upper" (may be NULL) is a known path whose
- * score bounds the search. EINC_EBUDGET when "o->dp_work" runs out (the
- * caller falls back), EINC_EUNSUPPORTED above 64 tensors.
+ * score bounds the search. EINC_EBUDGET when no path fits max_intermediate,
+ * EINC_EUNSUPPORTED when "o->dp_work" runs out (the caller falls back) and
+ * above 64 tensors.
  */
 einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
                          const path_options *o, const path *upper, path **out);
@@ -185,8 +186,9 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 /*
  * The DP behind pass_path_dp for callers with their own buffer: writes the
  * n - 1 pairwise SSA steps to "steps", bounded by the score "upper"
- * (PATH_COST_MAX for none), with "flags" (PATH_DP_*). Returns 0, 1 when max_intermediate blocks every path, 2 when
- * the work budget ran out, 3 above 64 tensors, -1 when out of memory.
+ * (PATH_COST_MAX for none), with "flags" (PATH_DP_*). Returns 0, 1 when
+ * max_intermediate blocks every path, 2 when the work budget ran out, 3
+ * above 64 tensors, -1 when out of memory.
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
                   int flags, int (*steps)[2]);

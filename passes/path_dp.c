@@ -68,7 +68,7 @@ typedef struct {
 	item **list;         /* per size: its entries */
 	int *nlist, *caplist;
 	item **mlist;        /* per size * 64 + tensor: the entries holding it */
-	int *nmlist, *capmlist;
+	int *nmlist, *capmlist, nml; /* nml: lists, 64 per size up to n */
 	int64_t work;
 	int oom, stop, outer, unary; /* stop: out of memory or of work */
 } dp;
@@ -177,7 +177,7 @@ static void reset(dp *d)
 	d->ne = 0;
 	memset(d->hash, 0xff, sizeof(int) * (size_t)d->hcap);
 	memset(d->nlist, 0, sizeof(int) * (size_t)(d->m + 1));
-	memset(d->nmlist, 0, sizeof(int) * 65 * 64);
+	memset(d->nmlist, 0, sizeof(int) * (size_t)d->nml);
 	const path_problem *p = d->prob;
 	for (int j = 0; j < d->m; j++) {
 		int k = add_entry(d, 1ull << j);
@@ -528,8 +528,9 @@ static int dp_init(dp *d, const path_problem *p, const path_options *o)
 	d->prob = p;
 	d->o = o;
 	d->w = (p->nindices + 63) / 64 + 1;
-	d->cape = 1024;
-	d->hcap = 2048;
+	d->cape = 64;
+	d->hcap = 128;
+	d->nml = (p->n < 64 ? p->n + 1 : 65) * 64;
 	d->tmask = malloc(sizeof(uint64_t) * (size_t)(p->nindices + 1));
 	d->tnbr = malloc(sizeof(uint64_t) * 64);
 	d->outbits = calloc((size_t)d->w, sizeof(uint64_t));
@@ -539,9 +540,9 @@ static int dp_init(dp *d, const path_problem *p, const path_options *o)
 	d->list = calloc(66, sizeof(item *));
 	d->nlist = calloc(66, sizeof(int));
 	d->caplist = calloc(66, sizeof(int));
-	d->mlist = calloc(65 * 64, sizeof(item *));
-	d->nmlist = calloc(65 * 64, sizeof(int));
-	d->capmlist = calloc(65 * 64, sizeof(int));
+	d->mlist = calloc((size_t)d->nml, sizeof(item *));
+	d->nmlist = calloc((size_t)d->nml, sizeof(int));
+	d->capmlist = calloc((size_t)d->nml, sizeof(int));
 	if (!d->tmask || !d->tnbr || !d->outbits || !d->e || !d->bits || !d->hash ||
 	    !d->list || !d->nlist || !d->caplist || !d->mlist || !d->nmlist || !d->capmlist)
 		return -1;
@@ -557,7 +558,7 @@ static void dp_fini(dp *d)
 	for (int c = 0; d->list && c < 66; c++)
 		free(d->list[c]);
 	free(d->list);
-	for (int c = 0; d->mlist && c < 65 * 64; c++)
+	for (int c = 0; d->mlist && c < d->nml; c++)
 		free(d->mlist[c]);
 	free(d->mlist);
 	free(d->nmlist);
@@ -676,8 +677,8 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "no contraction path keeps every "
 		                "intermediate within max_intermediate");
 	if (r == 2)
-		return ctx_fail(ctx, EINC_EBUDGET, "path", "the exact search ran out of its work "
-		                "budget");
+		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search ran out of its "
+		                "work budget");
 	if (path_add_unary(prob, o, p))
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	einc_status st = path_evaluate(ctx, prob, o->combo, p);

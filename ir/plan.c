@@ -10,3 +10,21 @@ const ir_plan_step *ir_plan_step_of(const ir_plan *p, int node)
 			return &p->steps[s];
 	return NULL;
 }
+
+int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e)
+{
+	const ir_dag_tensor *t = &d->tensors[e];
+	if (mode == IR_PLAN_WORKSPACE && t->kind != IR_DAG_MID)
+		return 0;
+	return (t->bytes + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
+}
+
+const char *ir_plan_mode_name(ir_plan_mode m)
+{
+	return m == IR_PLAN_WORKSPACE ? "workspace" : "staging";
+}
+
+const char *ir_plan_status_name(ir_plan_status s)
+{
+	return s == IR_PLAN_OPTIMAL ? "optimal" : s == IR_PLAN_FEASIBLE ? "feasible" : "heuristic";
+}

@@ -1,0 +1,65 @@
+/*
+ * dag.h - an op DAG for memory planning, independent of einsum: tensors with
+ * byte sizes and kinds (user inputs, intermediates, outputs) and ops that
+ * each produce one tensor from one or more others. The text form is the
+ * .dag format of shared/bench/memory (docs/ir.md); an einsum program gets
+ * one from its contraction tree (pass_plan_dag_of_tree). Everything lives in
+ * the arena.
+ */
+#ifndef EINC_DAG_H
+#define EINC_DAG_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "einc.h"
+
+typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT } ir_dag_kind;
+
+typedef struct {
+	const char *name;
+	int64_t bytes; /* >= 1 */
+	ir_dag_kind kind;
+	int producer;  /* the op that makes it; -1 for inputs */
+	int nuses;
+	int *uses;     /* the ops that read it, ascending */
+} ir_dag_tensor;
+
+typedef struct {
+	const char *name;
+	int node;      /* the tree node it computes (einsum), else its own id */
+	int out;       /* the tensor it produces (mid or out) */
+	int nin;
+	int *in;       /* the tensors it reads, distinct, >= 1 */
+} ir_dag_op;
+
+/* Ops are listed in a valid order: every op reads inputs or results of
+ * earlier ops (the reference order). */
+typedef struct {
+	const char *name;
+	int ntensors;
+	ir_dag_tensor *tensors;
+	int nops;
+	ir_dag_op *ops;
+} ir_dag;
+
+/* The name of kind "k" ("in", "mid", "out"). */
+const char *ir_dag_kind_name(ir_dag_kind k);
+
+/*
+ * Fills in the producer and uses of every tensor of "d" from its ops and
+ * checks the invariants above (ids in range, one producer per mid/out
+ * tensor, none for inputs, ops in a valid order, no operand twice). Returns
+ * EINC_OK or records what is wrong in "ctx" under "stage".
+ */
+einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage);
+
+/*
+ * Parses the .dag text "text" (named "where" in messages) into a new DAG in
+ * "a", stored in "*out". '#' starts a comment. Errors carry the line, the
+ * column and a caret.
+ */
+einc_status ir_dag_parse(einc_ctx *ctx, arena *a, const char *text, const char *where,
+                         ir_dag **out);
+
+#endif

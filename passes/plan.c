@@ -1,0 +1,375 @@
+/*
+ * plan.c - the memory planner's driver: candidate orders (reference,
+ * greedy, Liu's for trees, the ILP's), residency (liveness, or replacement
+ * under the budget), offsets, and the plan with its figures; and the einsum
+ * entry that plans a contraction tree.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "planner.h"
+
+void plan_options_init(plan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = IR_PLAN_WORKSPACE;
+	o->use_ilp = 1;
+	o->node_limit = 2000;
+	o->time_limit = 2.0;
+	o->part_steps = 25;
+}
+
+int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode mode)
+{
+	pb->dag = d;
+	pb->mode = mode;
+	if (!(pb->size = arena_array(a, (size_t)d->ntensors + 1, sizeof(int64_t))))
+		return -1;
+	for (int e = 0; e < d->ntensors; e++)
+		pb->size[e] = ir_plan_size(d, mode, e);
+	return 0;
+}
+
+int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t budget,
+                 plan_policy policy, ir_plan_range **ranges, int *n)
+{
+	int64_t cap = budget;
+	for (int round = 0; round < 8; round++) {
+		if (pass_plan_replace(pb, a, order, cap, policy, ranges, n) < 0)
+			return -1;
+		int64_t height = pass_plan_offsets(pb, *ranges, *n);
+		if (height < 0)
+			return -1;
+		if (height <= budget)
+			return plan_ranges_finish(pb, order, *ranges, *n);
+		int64_t over = (height - budget + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
+		cap -= over > cap / 16 ? over : cap / 16 / IR_PLAN_ALIGN * IR_PLAN_ALIGN + IR_PLAN_ALIGN;
+	}
+	return -1;
+}
+
+/* A candidate plan: an order, its ranges, their height and traffic. */
+typedef struct {
+	int *order;
+	ir_plan_range *ranges;
+	int nranges;
+	int64_t height, traffic, peak;
+	ir_plan_status status;
+} candidate;
+
+/* Keeps "c" in "*best" when it moves less, or as much in a lower arena. */
+static void keep_better(candidate *best, const candidate *c)
+{
+	if (best->height < 0 || c->traffic < best->traffic ||
+	    (c->traffic == best->traffic && c->height < best->height))
+		*best = *c;
+}
+
+/* Copies "order" into a new arena array; NULL when out of memory. */
+static int *order_copy(arena *a, const int *order, int n)
+{
+	int *o = arena_array(a, (size_t)n, sizeof(int));
+	if (o)
+		memcpy(o, order, (size_t)n * sizeof(int));
+	return o;
+}
+
+/* The heuristic orders: reference, greedy, and Liu's when "d" is a tree;
+ * "*liu" is set when Liu's is among them and has the lowest live peak. */
+static int heuristic_orders(const plan_problem *pb, arena *a, int *orders[3], int *count,
+                            int *liu_best)
+{
+	int n = pb->dag->nops;
+	*count = 0;
+	*liu_best = 0;
+	for (int k = 0; k < 3; k++)
+		if (!(orders[k] = arena_array(a, (size_t)n, sizeof(int))))
+			return -1;
+	for (int t = 0; t < n; t++)
+		orders[0][t] = t;
+	pass_plan_greedy(pb, orders[1]);
+	*count = 2;
+	if (pass_plan_liu(pb, a, orders[2]) == 0) {
+		*count = 3;
+		*liu_best = 1;
+	}
+	int best = *count - 1;
+	for (int k = *count - 2; k >= 0; k--)
+		if (plan_live_peak(pb, orders[k]) < plan_live_peak(pb, orders[best]))
+			best = k;
+	if (best != 2)
+		*liu_best = 0;
+	int *tmp = orders[0];
+	orders[0] = orders[best];
+	orders[best] = tmp;
+	return 0;
+}
+
+/* Plans without a binding budget: liveness ranges of the lowest-peak
+ * order, improved by the ILP when no bound proves it optimal. */
+static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *o,
+                          int *orders[3], int liu_best, int64_t step_lb, candidate *c,
+                          plan_report *rep)
+{
+	int n = pb->dag->nops;
+	c->order = order_copy(a, orders[0], n);
+	if (!c->order)
+		return -1;
+	c->peak = plan_live_peak(pb, c->order);
+	c->status = liu_best || c->peak == step_lb ? IR_PLAN_OPTIMAL : IR_PLAN_HEURISTIC;
+	if (c->status != IR_PLAN_OPTIMAL && o->use_ilp) {
+		plan_report r = {0};
+		ir_plan_range *ranges = NULL;
+		int nr = 0;
+		if (pass_plan_ilp(pb, a, o, 0, c->order, &ranges, &nr, &r) >= 0) {
+			c->peak = plan_live_peak(pb, c->order);
+			c->status = r.status;
+		}
+		rep->seconds += r.seconds;
+		rep->nodes += r.nodes;
+	}
+	if (plan_ranges_live(pb, a, c->order, &c->ranges, &c->nranges) < 0)
+		return -1;
+	c->height = pass_plan_offsets(pb, c->ranges, c->nranges);
+	c->traffic = 0;
+	if (c->height > c->peak)
+		c->status = IR_PLAN_HEURISTIC;
+	return c->height < 0 ? -1 : 0;
+}
+
+/* Plans under "budget": every heuristic order with Belady and LRU, the
+ * always-feasible minimal residency, then the ILP seeded with the best. */
+static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
+                        int *orders[3], int count, int64_t budget, candidate *best,
+                        plan_report *rep)
+{
+	int n = pb->dag->nops;
+	best->height = -1;
+	for (int k = 0; k < count; k++)
+		for (int pol = 0; pol < 2; pol++) {
+			candidate c = {.order = orders[k], .status = IR_PLAN_HEURISTIC};
+			c.traffic = plan_fit(pb, a, orders[k], budget, (plan_policy)pol, &c.ranges,
+			                     &c.nranges);
+			if (c.traffic < 0)
+				continue;
+			c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
+			keep_better(best, &c);
+		}
+	candidate m = {.order = orders[0], .status = IR_PLAN_HEURISTIC};
+	if (plan_ranges_minimal(pb, a, orders[0], &m.ranges, &m.nranges) < 0)
+		return -1;
+	m.traffic = plan_ranges_finish(pb, m.order, m.ranges, m.nranges);
+	m.height = pass_plan_offsets(pb, m.ranges, m.nranges);
+	keep_better(best, &m);
+	if (best->traffic > 0 && o->use_ilp) {
+		candidate c = *best;
+		plan_report r = {0};
+		if (!(c.order = order_copy(a, best->order, n)))
+			return -1;
+		int64_t cap = budget;
+		for (int round = 0; round < 3; round++) {
+			if (pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, &r) < 1)
+				break;
+			c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
+			c.traffic = plan_ranges_finish(pb, c.order, c.ranges, c.nranges);
+			c.status = r.status;
+			if (c.height <= budget) {
+				keep_better(best, &c);
+				break;
+			}
+			cap -= (c.height - budget + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
+		}
+		rep->seconds += r.seconds;
+		rep->nodes += r.nodes;
+	}
+	if (best->traffic == 0)
+		best->status = IR_PLAN_OPTIMAL;
+	best->peak = plan_live_peak(pb, best->order);
+	return 0;
+}
+
+/* The op of "pb" with the largest working set, for budget errors. */
+static int largest_step(const plan_problem *pb)
+{
+	int best = 0;
+	int64_t size = -1;
+	for (int v = 0; v < pb->dag->nops; v++) {
+		const ir_dag_op *op = &pb->dag->ops[v];
+		int64_t s = pb->size[op->out];
+		for (int k = 0; k < op->nin; k++)
+			s += pb->size[op->in[k]];
+		if (s > size) {
+			size = s;
+			best = v;
+		}
+	}
+	return best;
+}
+
+/* Fills the plan "p" from candidate "c". */
+static int plan_fill(const plan_problem *pb, arena *a, const candidate *c, ir_plan *p)
+{
+	const ir_dag *d = pb->dag;
+	p->nsteps = d->nops;
+	if (!(p->steps = arena_array(a, (size_t)d->nops, sizeof(ir_plan_step))))
+		return -1;
+	p->ranges = c->ranges;
+	p->nranges = c->nranges;
+	p->workspace_bytes = 0;
+	for (int r = 0; r < c->nranges; r++) {
+		int64_t end = c->ranges[r].offset + pb->size[c->ranges[r].tensor];
+		p->workspace_bytes = end > p->workspace_bytes ? end : p->workspace_bytes;
+	}
+	for (int t = 0; t < d->nops; t++) {
+		const ir_dag_op *op = &d->ops[c->order[t]];
+		ir_plan_step *s = &p->steps[t];
+		s->op = c->order[t];
+		s->node = op->node;
+		s->bytes = d->tensors[op->out].bytes;
+		s->offset = -1;
+		for (int r = 0; r < c->nranges; r++)
+			if (c->ranges[r].tensor == op->out && c->ranges[r].first == t)
+				s->offset = c->ranges[r].offset;
+	}
+	p->traffic = c->traffic;
+	p->status = c->status;
+	p->live_lb = plan_live_peak(pb, c->order);
+	return 0;
+}
+
+/* Orders, residency and offsets for "d"; see planner.h. */
+einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_options *o,
+                          ir_plan **out)
+{
+	plan_problem pb;
+	ir_plan *p = arena_alloc(a, sizeof(*p));
+	int *orders[3], count, liu_best;
+	if (!p || plan_problem_init(&pb, a, d, o->mode) < 0 ||
+	    heuristic_orders(&pb, a, orders, &count, &liu_best) < 0)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	p->dag = d;
+	p->mode = o->mode;
+	p->budget = o->budget;
+	p->step_lb = plan_step_lb(&pb);
+	if (o->budget > 0 && o->budget < p->step_lb) {
+		const ir_dag_op *op = &d->ops[largest_step(&pb)];
+		return ctx_fail(ctx, EINC_EBUDGET, "plan",
+		                "op '%s' needs %lld bytes of arena for its operands and result; "
+		                "the budget is %lld", op->name, (long long)p->step_lb,
+		                (long long)o->budget);
+	}
+	candidate c = {0};
+	plan_report rep = {0};
+	if (plan_unbounded(&pb, a, o, orders, liu_best, p->step_lb, &c, &rep) < 0)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	if (o->budget > 0 && c.height > o->budget) {
+		orders[0] = c.order;
+		if (plan_bounded(&pb, a, o, orders, count, o->budget, &c, &rep) < 0)
+			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	}
+	if (plan_fill(&pb, a, &c, p) < 0)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	*out = p;
+	return EINC_OK;
+}
+
+/* The bytes of tree node "n"'s dense result in "g"'s dtype, or -1 when
+ * they pass 2^61. */
+static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
+{
+	int64_t bytes = g->dtype == EINC_F64 ? 8 : 4;
+	for (int x = 0; x < n->rank; x++) {
+		int64_t size = g->indices[n->index[x]].size;
+		if (bytes > INT64_MAX / 4 / size)
+			return -1;
+		bytes *= size;
+	}
+	return bytes;
+}
+
+/* One tensor per tree node (leaves: the inputs), one op per inner node. */
+einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
+                                  const ir_tree *t, ir_dag **out)
+{
+	ir_dag *d = arena_alloc(a, sizeof(*d));
+	if (d) {
+		d->tensors = arena_array(a, (size_t)t->nnodes, sizeof(ir_dag_tensor));
+		d->ops = arena_array(a, (size_t)t->nnodes, sizeof(ir_dag_op));
+	}
+	if (!d || !d->tensors || !d->ops)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	d->name = "einsum";
+	d->ntensors = t->nnodes;
+	for (int n = 0; n < t->nnodes; n++) {
+		const ir_tree_node *x = &t->nodes[n];
+		ir_dag_tensor *e = &d->tensors[n];
+		char name[32];
+		if (x->input >= 0)
+			snprintf(name, sizeof name, "in%d", x->input);
+		else
+			snprintf(name, sizeof name, n == t->root ? "out" : "t%d", n);
+		e->name = arena_strdup(a, name);
+		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT : IR_DAG_MID;
+		if ((e->bytes = node_bytes(g, x)) < 0)
+			return ctx_fail(ctx, EINC_EOVERFLOW, "plan",
+			                "the result of tree node %d has more than 2^61 bytes", n);
+		if (x->input >= 0)
+			continue;
+		ir_dag_op *op = &d->ops[d->nops++];
+		snprintf(name, sizeof name, "n%d", n);
+		op->name = arena_strdup(a, name);
+		op->node = n;
+		op->out = n;
+		op->nin = x->right >= 0 ? 2 : 1;
+		if (!(op->in = arena_array(a, 2, sizeof(int))) || !e->name || !op->name)
+			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+		op->in[0] = x->left;
+		op->in[1] = x->right;
+	}
+	einc_status st = ir_dag_link(ctx, a, d, "plan");
+	if (!st)
+		*out = d;
+	return st;
+}
+
+/* The first step of "p" whose resident ranges reach above "budget". */
+static int first_step_over(const ir_plan *p, const plan_problem *pb, int64_t budget)
+{
+	for (int t = 0; t < p->nsteps; t++)
+		for (int r = 0; r < p->nranges; r++) {
+			const ir_plan_range *x = &p->ranges[r];
+			if (x->first <= t && t <= x->last && x->offset + pb->size[x->tensor] > budget)
+				return t;
+		}
+	return 0;
+}
+
+/* Plans the tree in workspace mode; a budget that needs spilling is an
+ * error until codegen emits the copies. */
+einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                      int64_t budget, ir_plan **out)
+{
+	ir_dag *d;
+	plan_options o;
+	plan_options_init(&o);
+	o.budget = budget;
+	einc_status st = pass_plan_dag_of_tree(ctx, a, g, t, &d);
+	if (!st)
+		st = pass_plan_dag(ctx, a, d, &o, out);
+	if (st || (*out)->traffic == 0)
+		return st;
+	plan_options_init(&o);
+	ir_plan *free_plan;
+	plan_problem pb;
+	if ((st = pass_plan_dag(ctx, a, d, &o, &free_plan)))
+		return st;
+	if (plan_problem_init(&pb, a, d, o.mode) < 0)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	int s = first_step_over(free_plan, &pb, budget);
+	return ctx_fail(ctx, EINC_EBUDGET, "plan",
+	                "the workspace needs %lld bytes at step %d (tree node %d) and the budget is "
+	                "%lld; spilling to fit a smaller budget is not generated yet",
+	                (long long)free_plan->workspace_bytes, s, free_plan->steps[s].node,
+	                (long long)budget);
+}

@@ -1,0 +1,136 @@
+/*
+ * planner.h - the memory planner (passes/plan_*.c): execution order, arena
+ * offsets and spill/reload for an op DAG under a byte budget. Heuristics
+ * first (Liu's exact order for trees, a greedy order for DAGs, first-/best-
+ * fit offsets, Belady and LRU replacement), then a GLPK ILP seeded with
+ * them. Sizes are in arena bytes (ir_plan_size): multiples of IR_PLAN_ALIGN.
+ */
+#ifndef EINC_PLANNER_H
+#define EINC_PLANNER_H
+
+#include "arena.h"
+#include "dag.h"
+#include "einc.h"
+#include "graph.h"
+#include "plan.h"
+#include "tree.h"
+
+/* Replacement policies: furthest next use first, least recently used first. */
+typedef enum { PLAN_BELADY, PLAN_LRU } plan_policy;
+
+typedef struct {
+	ir_plan_mode mode;
+	int64_t budget;    /* arena bytes; 0: unlimited */
+	int use_ilp;       /* run the ILP after the heuristics */
+	int node_limit;    /* branch-and-bound nodes per ILP solve (deterministic) */
+	double time_limit; /* seconds per ILP solve (safety net) */
+	int part_steps;    /* largest part the ILP takes at once */
+} plan_options;
+
+/* The facts every planning pass reads: the DAG, arena sizes, and scratch. */
+typedef struct {
+	const ir_dag *dag;
+	ir_plan_mode mode;
+	int64_t *size;     /* per tensor: arena bytes, 0 outside the arena */
+} plan_problem;
+
+/* What a solve reports besides its plan. */
+typedef struct {
+	ir_plan_status status;
+	int64_t order_peak;    /* live_LB of the plan's order */
+	double seconds;
+	int nodes;
+} plan_report;
+
+/* Fills "o" with the defaults: workspace, unlimited, ILP on. */
+void plan_options_init(plan_options *o);
+
+/* Sets up "pb" for "d" in "mode"; -1 when out of memory. */
+int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode mode);
+
+/* plan_order.c: max over ops of the arena bytes of its operands and result. */
+int64_t plan_step_lb(const plan_problem *pb);
+
+/* plan_order.c: the step of "order" whose working set is largest and its
+ * size, into "*step" (may be NULL). */
+int64_t plan_step_max(const plan_problem *pb, const int *order, int *step);
+
+/* plan_order.c: max over the steps of "order" of the arena bytes live
+ * (from production, or first use for inputs, to last use). */
+int64_t plan_live_peak(const plan_problem *pb, const int *order);
+
+/* plan_order.c: Liu's minimum-peak order when the ops form a tree (every
+ * arena tensor read once, one final op), into "order"; -1 when not a tree. */
+int pass_plan_liu(const plan_problem *pb, arena *a, int *order);
+
+/* plan_order.c: greedy list scheduling (least bytes allocated minus freed,
+ * then smallest step peak, then reference position) into "order". */
+void pass_plan_greedy(const plan_problem *pb, int *order);
+
+/* plan_replace.c: ranges of "order" without spilling (each arena tensor
+ * from its production or first use to its last use) into "*ranges"
+ * (arena) and their count; -1 when out of memory. */
+int plan_ranges_live(const plan_problem *pb, arena *a, const int *order,
+                     ir_plan_range **ranges, int *n);
+
+/* plan_replace.c: ranges of "order" when at most "cap" bytes are resident,
+ * evicting by "policy"; -1 when some step alone needs more than "cap" or
+ * memory runs out. */
+int pass_plan_replace(const plan_problem *pb, arena *a, const int *order, int64_t cap,
+                      plan_policy policy, ir_plan_range **ranges, int *n);
+
+/* plan_replace.c: ranges that keep only each step's own operands and result
+ * (everything else written back): always fits a budget >= the step bound. */
+int plan_ranges_minimal(const plan_problem *pb, arena *a, const int *order,
+                        ir_plan_range **ranges, int *n);
+
+/* plan_replace.c: sorts "ranges", sets their load and spill flags from
+ * "order", and returns the non-compulsory bytes they move. */
+int64_t plan_ranges_finish(const plan_problem *pb, const int *order, ir_plan_range *ranges,
+                           int n);
+
+/* plan_offsets.c: offsets of "ranges" so that no two that share a step
+ * overlap: the lower of first-fit and best-fit by decreasing size; returns
+ * the arena's height; -1 when out of memory. */
+int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *ranges, int n);
+
+/* plan.c: ranges of "order" that fit an arena of "budget" bytes with
+ * offsets: replacement by "policy" under a cap lowered until the offsets
+ * fit; returns their traffic, -1 when no cap down to the step bound fits. */
+int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t budget,
+                 plan_policy policy, ir_plan_range **ranges, int *n);
+
+/* plan_check.c: checks that "p" is a valid plan of p->dag (see the file);
+ * EINC_OK or EINC_EINTERNAL with what is wrong in "ctx". */
+einc_status pass_plan_check(einc_ctx *ctx, const ir_plan *p);
+
+/*
+ * plan_ilp.c: improves "order" (and, under "cap" > 0, the ranges) with the
+ * GLPK ILP, seeded with the incumbent "order"/"ranges"; on success stores
+ * the new order in "order" and new ranges in "*ranges"/"*n" and returns 1,
+ * 0 when it found nothing better (or failed: it never aborts or prints).
+ * With cap == 0 it minimises the peak, otherwise the traffic.
+ */
+int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
+                  int *order, ir_plan_range **ranges, int *n, plan_report *rep);
+
+/* plan_ilp.c: solves min x s.t. x >= 1 with GLPK (with "bad", after a
+ * call GLPK rejects): 0 when solved, -1 when GLPK failed. Tests use it to
+ * check that GLPK neither prints nor aborts. */
+int plan_ilp_probe(int bad);
+
+/* plan.c: plans "d" under "o" into "*out" (arena "a"). */
+einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_options *o,
+                          ir_plan **out);
+
+/* plan.c: the op DAG of tree "t" over "g" (one op per inner node). */
+einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
+                                  const ir_tree *t, ir_dag **out);
+
+/* plan.c: plans the einsum "t" over "g" in workspace mode within "budget"
+ * bytes (0: unlimited) into "*out"; EINC_EBUDGET names the step that does
+ * not fit (spilling is not generated yet). */
+einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                      int64_t budget, ir_plan **out);
+
+#endif

@@ -1,0 +1,372 @@
+/*
+ * test_plan.c - the memory planner: every plan through the validator and a
+ * print/parse round trip; Liu's order and the ILP against a brute-force
+ * oracle over all orders; replacement under budgets in both modes; .dag
+ * parse errors; GLPK silent and alive on a bad model; einsum budgets.
+ * Argument: the folder of the .dag samples (tests/plan).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ctx.h"
+#include "planner.h"
+
+static const char *sample_dir;
+
+/* Reads the whole file "path" (asserting success); free(). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+/* Asserts that "p" is valid and prints, parses and prints back the same. */
+static void check_plan(einc_ctx *ctx, const ir_plan *p)
+{
+	if (pass_plan_check(ctx, p)) {
+		print_message("%s\n", einc_ctx_message(ctx));
+		fail();
+	}
+	char *text = ir_plan_print(p);
+	assert_non_null(text);
+	arena *a = arena_new();
+	ir_plan *q;
+	if (ir_plan_parse(ctx, a, text, "plan", &q)) {
+		print_message("%s\n%s\n", einc_ctx_message(ctx), text);
+		fail();
+	}
+	assert_int_equal(pass_plan_check(ctx, q), EINC_OK);
+	char *again = ir_plan_print(q);
+	assert_string_equal(text, again);
+	free(text);
+	free(again);
+	arena_free(a);
+}
+
+/* Plans "d" in "mode" under "budget", asserting success and validity. */
+static ir_plan *plan(einc_ctx *ctx, arena *a, const ir_dag *d, ir_plan_mode mode,
+                     int64_t budget, int use_ilp)
+{
+	plan_options o;
+	plan_options_init(&o);
+	o.mode = mode;
+	o.budget = budget;
+	o.use_ilp = use_ilp;
+	o.node_limit = 200;
+	ir_plan *p;
+	if (pass_plan_dag(ctx, a, d, &o, &p)) {
+		print_message("%s\n", einc_ctx_message(ctx));
+		fail();
+	}
+	check_plan(ctx, p);
+	return p;
+}
+
+/* The minimum live peak over all topological orders of "pb" (n <= 9). */
+static int64_t oracle_rec(const plan_problem *pb, int *order, char *done, int t)
+{
+	const ir_dag *d = pb->dag;
+	if (t == d->nops)
+		return plan_live_peak(pb, order);
+	int64_t best = INT64_MAX;
+	for (int v = 0; v < d->nops; v++) {
+		int ready = !done[v];
+		for (int k = 0; k < d->ops[v].nin && ready; k++) {
+			int u = d->tensors[d->ops[v].in[k]].producer;
+			ready = u < 0 || done[u];
+		}
+		if (!ready)
+			continue;
+		done[v] = 1;
+		order[t] = v;
+		int64_t x = oracle_rec(pb, order, done, t + 1);
+		best = x < best ? x : best;
+		done[v] = 0;
+	}
+	return best;
+}
+
+static int64_t oracle(const plan_problem *pb)
+{
+	int order[16];
+	char done[16] = {0};
+	return oracle_rec(pb, order, done, 0);
+}
+
+/* A random DAG of "n" ops (seeded): each op reads 1..3 of the last few
+ * tensors, or with "tree" the results of earlier unread ops plus inputs. */
+static ir_dag *random_dag(arena *a, unsigned *seed, int n, int tree)
+{
+	ir_dag *d = arena_alloc(a, sizeof(*d));
+	d->name = "random";
+	d->tensors = arena_array(a, (size_t)(3 * n + 2), sizeof(ir_dag_tensor));
+	d->ops = arena_array(a, (size_t)n, sizeof(ir_dag_op));
+	char *read = arena_alloc(a, (size_t)(3 * n + 2));
+	for (int v = 0; v < n; v++) {
+		ir_dag_op *op = &d->ops[v];
+		op->name = "f";
+		op->node = v;
+		op->in = arena_array(a, 3, sizeof(int));
+		int want = 1 + (int)(rand_r(seed) % 3);
+		if (tree) {
+			int avail[64], na = 0;
+			for (int e = 0; e < d->ntensors; e++)
+				if (!read[e] && d->tensors[e].kind == IR_DAG_MID)
+					avail[na++] = e;
+			while (op->nin < want && na > 0 && (v == n - 1 || rand_r(seed) % 3)) {
+				int k = (int)(rand_r(seed) % (unsigned)na);
+				op->in[op->nin++] = avail[k];
+				read[avail[k]] = 1;
+				avail[k] = avail[--na];
+			}
+			if (v == n - 1)
+				for (int k = 0; k < na && op->nin < 3; k++)
+					op->in[op->nin++] = avail[k], read[avail[k]] = 1;
+		} else {
+			for (int k = 0; k < want && d->ntensors > 0; k++) {
+				int lo = d->ntensors > 5 ? d->ntensors - 5 : 0;
+				int e = lo + (int)(rand_r(seed) % (unsigned)(d->ntensors - lo));
+				int dup = 0;
+				for (int j = 0; j < op->nin; j++)
+					dup |= op->in[j] == e;
+				if (!dup)
+					op->in[op->nin++] = e;
+			}
+		}
+		if (op->nin == 0 || (tree && rand_r(seed) % 2)) {
+			ir_dag_tensor *x = &d->tensors[d->ntensors];
+			x->name = "x";
+			x->kind = IR_DAG_IN;
+			x->bytes = 64 * (1 + (int64_t)(rand_r(seed) % 8));
+			if (op->nin < 3)
+				op->in[op->nin++] = d->ntensors;
+			d->ntensors++;
+		}
+		ir_dag_tensor *r = &d->tensors[d->ntensors];
+		r->name = "t";
+		r->kind = v == n - 1 ? IR_DAG_OUT : IR_DAG_MID;
+		r->bytes = 64 * (1 + (int64_t)(rand_r(seed) % 16));
+		op->out = d->ntensors++;
+		d->nops++;
+	}
+	einc_ctx *ctx = einc_ctx_new();
+	assert_int_equal(ir_dag_link(ctx, a, d, "test"), EINC_OK);
+	einc_ctx_free(ctx);
+	return d;
+}
+
+/* Every sample in both modes at unlimited, 0.9, 0.7 and 0.5 x its peak
+ * (not below the step bound): valid plans that round-trip. */
+static void test_samples(void **state)
+{
+	(void)state;
+	static const char *names[] = {"rnd-n10-s1", "rnd-n15-s2", "ein-pub-017", "ein-pub-008",
+	                              "dnn-resnet6", "dnn-inception3"};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s.dag", sample_dir, names[f]);
+		char *text = slurp(path);
+		arena *a = arena_new();
+		ir_dag *d;
+		if (ir_dag_parse(ctx, a, text, path, &d)) {
+			print_message("%s\n", einc_ctx_message(ctx));
+			fail();
+		}
+		assert_string_equal(d->name, names[f]);
+		for (int mode = 0; mode < 2; mode++) {
+			ir_plan *free_plan = plan(ctx, a, d, (ir_plan_mode)mode, 0, 0);
+			assert_int_equal(free_plan->traffic, 0);
+			assert_true(free_plan->workspace_bytes >= free_plan->live_lb);
+			assert_true(free_plan->live_lb >= free_plan->step_lb);
+			static const double frac[] = {0.9, 0.7, 0.5};
+			for (int b = 0; b < 3; b++) {
+				int64_t budget = (int64_t)(frac[b] * (double)free_plan->workspace_bytes);
+				budget = budget < free_plan->step_lb ? free_plan->step_lb : budget;
+				ir_plan *p = plan(ctx, a, d, (ir_plan_mode)mode, budget, 0);
+				assert_true(p->workspace_bytes <= budget);
+			}
+		}
+		arena_free(a);
+		free(text);
+	}
+	einc_ctx_free(ctx);
+}
+
+/* Liu's order reaches the oracle's minimum peak on random trees. */
+static void test_liu_vs_oracle(void **state)
+{
+	(void)state;
+	unsigned seed = 7;
+	for (int i = 0; i < 200; i++) {
+		arena *a = arena_new();
+		ir_dag *d = random_dag(a, &seed, 3 + i % 6, 1);
+		for (int mode = 0; mode < 2; mode++) {
+			plan_problem pb;
+			assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
+			int order[16];
+			if (pass_plan_liu(&pb, a, order) < 0)
+				continue;
+			assert_int_equal(plan_live_peak(&pb, order), oracle(&pb));
+		}
+		arena_free(a);
+	}
+}
+
+/* On random DAGs of <= 8 ops the planner (with the ILP) reaches the
+ * oracle's minimum peak and says so; the greedy order never beats it. */
+static void test_ilp_vs_oracle(void **state)
+{
+	(void)state;
+	unsigned seed = 11;
+	einc_ctx *ctx = einc_ctx_new();
+	for (int i = 0; i < 40; i++) {
+		arena *a = arena_new();
+		ir_dag *d = random_dag(a, &seed, 4 + i % 5, 0);
+		plan_problem pb;
+		assert_int_equal(plan_problem_init(&pb, a, d, IR_PLAN_WORKSPACE), 0);
+		int64_t best = oracle(&pb);
+		int order[16];
+		pass_plan_greedy(&pb, order);
+		assert_true(plan_live_peak(&pb, order) >= best);
+		ir_plan *p = plan(ctx, a, d, IR_PLAN_WORKSPACE, 0, 1);
+		assert_int_equal(p->live_lb, best);
+		assert_int_equal(p->status, IR_PLAN_OPTIMAL);
+		arena_free(a);
+	}
+	einc_ctx_free(ctx);
+}
+
+/* Under budgets the ILP's plans are valid and move no more than the
+ * heuristics' in either mode. */
+static void test_spill(void **state)
+{
+	(void)state;
+	unsigned seed = 5;
+	einc_ctx *ctx = einc_ctx_new();
+	for (int i = 0; i < 24; i++) {
+		arena *a = arena_new();
+		ir_dag *d = random_dag(a, &seed, 5 + i % 4, i % 2);
+		ir_plan_mode mode = (ir_plan_mode)(i / 2 % 2);
+		ir_plan *p = plan(ctx, a, d, mode, 0, 0);
+		int64_t budget = p->workspace_bytes * 6 / 10 / 64 * 64;
+		budget = budget < p->step_lb ? p->step_lb : budget;
+		ir_plan *h = plan(ctx, a, d, mode, budget, 0);
+		ir_plan *x = plan(ctx, a, d, mode, budget, 1);
+		assert_true(x->traffic <= h->traffic);
+		arena_free(a);
+	}
+	einc_ctx_free(ctx);
+}
+
+/* Asserts that parsing the .dag "text" fails with "message". */
+static void assert_dag_error(const char *text, const char *message)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	ir_dag *d;
+	assert_int_not_equal(ir_dag_parse(ctx, a, text, "x.dag", &d), EINC_OK);
+	assert_string_equal(einc_ctx_message(ctx), message);
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
+static void test_dag_errors(void **state)
+{
+	(void)state;
+	assert_dag_error("name d\nt x 64 in\no f y x\n",
+	                 "x.dag:3:5: error: dag: unknown tensor 'y'\n  o f y x\n      ^");
+	assert_dag_error("t x 64 in\nt y 64 mid # c\no f y x\no g y x\n",
+	                 "x.dag:4:5: error: dag: 'y' is already written by op 'f'\n  o g y x\n      ^");
+	assert_dag_error("t x 64 in\nt y 0 mid\n",
+	                 "x.dag:2:5: error: dag: expected the size of tensor 'y' in bytes (>= 1)\n"
+	                 "  t y 0 mid\n      ^");
+	assert_dag_error("t x 64 in\nt y 64 mid\no f y y\n",
+	                 "x.dag:3:7: error: dag: 'y' is read before an op writes it\n  o f y y\n        ^");
+	assert_dag_error("t x 64 in\nt y 64 tmp\n",
+	                 "x.dag:2:8: error: dag: expected 'in', 'mid' or 'out', found 'tmp'\n"
+	                 "  t y 64 tmp\n         ^");
+	assert_dag_error("t x 64 in\nt y 64 mid\n",
+	                 "x.dag:3:1: error: dag: the DAG has no op ('o' line)\n  \n  ^");
+}
+
+/* A budget below an op's working set names the op. */
+static void test_budget_errors(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	ir_dag *d;
+	assert_int_equal(ir_dag_parse(ctx, a, "t x 100 in\nt y 64 mid\nt z 64 out\n"
+	                              "o f y x\no g z y x\n", "x.dag", &d), EINC_OK);
+	plan_options o;
+	plan_options_init(&o);
+	o.mode = IR_PLAN_STAGING;
+	o.budget = 200;
+	ir_plan *p;
+	assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_EBUDGET);
+	assert_string_equal(einc_ctx_message(ctx),
+	                    "error: plan: op 'g' needs 256 bytes of arena for its operands and result; "
+	                    "the budget is 200");
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
+/* GLPK says nothing and does not abort on a bad model; the probe reports
+ * the failure instead. */
+static void test_glpk_silent(void **state)
+{
+	(void)state;
+	fflush(stdout);
+	fflush(stderr);
+	char path[] = "/tmp/einc_glpk_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	int out = dup(1), err = dup(2);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	int good = plan_ilp_probe(0), bad = plan_ilp_probe(1);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	close(out);
+	close(err);
+	off_t size = lseek(fd, 0, SEEK_END);
+	close(fd);
+	unlink(path);
+	assert_int_equal(good, 0);
+	assert_int_equal(bad, -1);
+	assert_int_equal(size, 0);
+}
+
+int main(int argc, char **argv)
+{
+	sample_dir = argc > 1 ? argv[1] : "tests/plan";
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_liu_vs_oracle),
+		cmocka_unit_test(test_ilp_vs_oracle),
+		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_dag_errors),
+		cmocka_unit_test(test_budget_errors),
+		cmocka_unit_test(test_glpk_silent),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,15 +4,17 @@
  * Up to two tensors there is one path (the greedy's).
  * greedy: the greedy with o->trials restarts.
  * refine: the refined greedy (below).
- * exact: the DP bounded by the plain greedy's score, or above
- *   PATH_DP_OUTER_MAX tensors by the refined plain greedy's (a tight bound
- *   keeps the DP's cap low). It fails when o->dp_work runs out; when the DP
- *   cannot meet a limit without outer products, the greedy path stands.
- * auto: as exact up to PATH_DP_OUTER_MAX tensors; above, the refined greedy
- *   with restarts, then, up to AUTO_EXACT_MAX tensors, the DP bounded by it
- *   within a work budget (a larger one up to AUTO_SMALL tensors, where
- *   opt_einsum's own exact searches still finish); the better path wins
- *   (there the DP skips outer products, which the greedy may use).
+ * exact: the DP, bounded by the plain greedy's score up to EXACT_QUICK_MAX
+ *   tensors (refining the bound costs more than it saves there), by the
+ *   refined plain greedy's above (a tight bound keeps the DP's cap low). It
+ *   fails when o->dp_work runs out; when the DP cannot meet a limit without
+ *   outer products (above PATH_DP_OUTER_MAX tensors) the greedy path stands.
+ * auto: as exact, within a work budget (a larger one up to AUTO_SMALL
+ *   tensors, where opt_einsum's own exact searches still finish), but above
+ *   EXACT_QUICK_MAX tensors bounded by the refined greedy with restarts, and
+ *   above AUTO_EXACT_MAX tensors that alone; when the DP runs out of work
+ *   the refined greedy stands. The better of the DP's and the greedy's path
+ *   wins (above PATH_DP_OUTER_MAX tensors the DP skips outer products).
  * The refined greedy splits the trials into up to HEURISTIC_STARTS groups
  * (fewer above HEURISTIC_WORK / 8 tensors) and refines the best path of
  * each: refinement from several starts finds much better trees than from
@@ -25,6 +27,7 @@
 #define AUTO_DP_WORK 2000000       /* pair evaluations, about 0.1 s */
 #define AUTO_DP_WORK_SMALL 8000000 /* up to AUTO_SMALL tensors */
 #define AUTO_SMALL 24
+#define EXACT_QUICK_MAX 16         /* up to here the plain greedy bounds the DP */
 #define HEURISTIC_STARTS 8
 #define HEURISTIC_WORK 2000
 
@@ -61,44 +64,60 @@ static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
 	return *g ? ctx_ok(ctx) : st;
 }
 
-/* The path of the tier that "o->method" names. */
-einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out)
+/* The DP bounded by "g" (may be NULL) with "o" and, in auto, the default
+ * work budget; the better of its path and "g" into "*out". */
+static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                                const path_options *o, path *g, path **out)
 {
-	path *g = NULL, *e = NULL;
-	path_options go = *o;
-	go.trials = 1;
-	if (o->method == PATH_GREEDY || prob->n <= 2)
-		return pass_path_greedy(ctx, a, prob, o, out);
-	int exact = o->method == PATH_EXACT;
-	einc_status st;
-	if ((exact || o->method == PATH_AUTO) && prob->n <= PATH_DP_OUTER_MAX) {
-		/* Exact over all trees and cheap: the plain greedy bounds it. */
-		st = pass_path_greedy(ctx, a, prob, &go, &g);
-		if (st && st != EINC_EBUDGET)
-			return st;
-		return pass_path_dp(ctx, a, prob, o, g, out);
-	}
-	st = heuristic(ctx, a, prob, o, exact ? 1 : o->trials, &g);
-	if (st && st != EINC_EBUDGET)
-		return st;
-	if (o->method == PATH_REFINE || (!exact && prob->n > AUTO_EXACT_MAX)) {
-		if (g)
-			*out = g;
-		return st;
-	}
 	path_options eo = *o;
-	if (!exact && !eo.dp_work)
+	path *e = NULL;
+	if (o->method == PATH_AUTO && !eo.dp_work)
 		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
-	st = pass_path_dp(ctx, a, prob, &eo, g, &e);
-	/* The DP out of work (auto), or unable to meet the limit without the
-	 * outer products the greedy may use: the heuristic path stands. */
-	if (g && ((st == EINC_EUNSUPPORTED && !exact) || st == EINC_EBUDGET)) {
-		*out = g;
-		return ctx_ok(ctx);
-	}
+	einc_status st = pass_path_dp(ctx, a, prob, &eo, g, &e);
 	if (st)
 		return st;
 	*out = g && g->score < e->score ? g : e;
 	return ctx_ok(ctx);
+}
+
+/* The path of the tier that "o->method" names. */
+einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                             const path_options *o, path **out)
+{
+	path *g = NULL;
+	path_options go = *o;
+	go.trials = 1;
+	if (o->method == PATH_GREEDY || prob->n <= 2)
+		return pass_path_greedy(ctx, a, prob, o, out);
+	int exact = o->method == PATH_EXACT, auto_ = o->method == PATH_AUTO;
+	einc_status st;
+	if ((exact || auto_) && prob->n <= EXACT_QUICK_MAX) {
+		st = pass_path_greedy(ctx, a, prob, &go, &g);
+		if (st && st != EINC_EBUDGET)
+			return st;
+		st = exact_search(ctx, a, prob, o, g, out);
+		/* Up to PATH_DP_OUTER_MAX tensors the DP's answer is final; above,
+		 * auto falls back on the refined greedy when it runs out of work,
+		 * and both when the limit needs outer products. */
+		if (prob->n <= PATH_DP_OUTER_MAX ||
+		    !(st == EINC_EBUDGET || (auto_ && st == EINC_EUNSUPPORTED)))
+			return st;
+	}
+	st = heuristic(ctx, a, prob, o, exact ? 1 : o->trials, &g);
+	if (st && st != EINC_EBUDGET)
+		return st;
+	if (o->method == PATH_REFINE || (auto_ && prob->n > AUTO_EXACT_MAX) ||
+	    prob->n <= EXACT_QUICK_MAX) {
+		if (g)
+			*out = g;
+		return st;
+	}
+	st = exact_search(ctx, a, prob, o, g, out);
+	/* The DP out of work (auto), or unable to meet the limit without the
+	 * outer products the greedy may use: the heuristic path stands. */
+	if (g && ((st == EINC_EUNSUPPORTED && auto_) || st == EINC_EBUDGET)) {
+		*out = g;
+		return ctx_ok(ctx);
+	}
+	return st;
 }

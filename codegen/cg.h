@@ -37,6 +37,29 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out);
 
+/* target.c: the vector width the register blocks of "tm" use: 512 with
+ * AVX-512F, 256 with AVX, else 128 (bits), read from the target's
+ * instruction set, never its vendor; 256 for a named CPU and for NULL. */
+int cg_vector_bits(LLVMTargetMachineRef tm);
+
+/* microkernel.c: the register block for "vector_bits" and "esize"-byte
+ * elements: "*mr" rows, "*nr" columns, "*vl" elements per vector. */
+void cg_register_block(int vector_bits, int esize, int *mr, int *nr, int *vl);
+
+/* microkernel.c: defines in "m" the internal micro-kernel "name" for an
+ * "mr" x "nr" block of "elem" in vectors of "vl" (runtime/gett.h's
+ * rt_ukernel), compiled for the CPU and features of function "like". */
+LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
+                            int mr, int nr, int vl, LLVMValueRef like);
+
+/* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
+ * tables, descriptor and micro-kernel as constants and the call
+ * rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
+ * and workspace "ws"; "threads" as in einc_options. */
+einc_status cg_emit_gemm(einc_ctx *ctx, LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
+                         const loop_step *st, int s, int threads, int vector_bits,
+                         LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
+
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */
 char *cg_header_text(const einc_program *p, const char *name);
 

@@ -22,6 +22,8 @@ typedef struct {
 	LLVMBuilderRef b;
 	LLVMTypeRef i8, i32, i64, ptr, elem;
 	LLVMValueRef fn;
+	int vector_bits;       /* the register blocks' vector width */
+	int threads;           /* einc_options.threads */
 	const loop_step *st;
 	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
 	int nvars, capvars;    /* the iterators in scope, innermost last */
@@ -203,6 +205,14 @@ static LLVMValueRef element(emitter *e, LLVMValueRef base, const loop_access *ac
 	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &off, 1, "");
 }
 
+/* Marks "v" (an fmul or fadd of a statement) reassociable and contractible,
+ * so LLVM may vectorize a reduction and fuse the multiply-add. */
+static LLVMValueRef relaxed(LLVMValueRef v)
+{
+	LLVMSetFastMathFlags(v, LLVMFastMathAllowReassoc | LLVMFastMathAllowContract);
+	return v;
+}
+
 /* A user statement S(x): result[x] += arg0[x] (* arg1[x]). */
 static int emit_user(emitter *e, isl_ast_node *node)
 {
@@ -227,11 +237,11 @@ static int emit_user(emitter *e, isl_ast_node *node)
 	if (st->nargs == 2) {
 		LLVMValueRef w = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[2], &st->args[1], x), "b");
 		LLVMSetAlignment(w, align);
-		v = LLVMBuildFMul(e->b, v, w, "ab");
+		v = relaxed(LLVMBuildFMul(e->b, v, w, "ab"));
 	}
 	LLVMValueRef acc = LLVMBuildLoad2(e->b, e->elem, p, "c");
 	LLVMSetAlignment(acc, align);
-	LLVMSetAlignment(LLVMBuildStore(e->b, LLVMBuildFAdd(e->b, acc, v, "sum"), p), align);
+	LLVMSetAlignment(LLVMBuildStore(e->b, relaxed(LLVMBuildFAdd(e->b, acc, v, "sum")), p), align);
 	return 0;
 }
 
@@ -376,8 +386,8 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, ws, &off, 1, "ws.at");
 }
 
-/* Step "st": zero its result, then its nest. */
-static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
+/* Step "s" ("st"): zero its result, then its nest or its GETT call. */
+static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
 	e->base[0] = buffer(e, &st->result, ws);
@@ -387,6 +397,11 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 	int64_t bytes = st->result_elems * (int64_t)esize;
 	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
+	if (st->gemm) {
+		e->status = cg_emit_gemm(e->ctx, e->m, e->b, e->fn, st, s, e->threads,
+		                         e->vector_bits, e->elem, e->base, ws);
+		return e->status ? -1 : 0;
+	}
 	return emit_node(e, st->ast);
 }
 
@@ -500,7 +515,8 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out)
 {
-	emitter e = {.ctx = ctx, .c = c};
+	emitter e = {.ctx = ctx, .c = c, .vector_bits = cg_vector_bits(tm),
+	             .threads = p->options.threads};
 	e.m = LLVMModuleCreateWithNameInContext(name, c);
 	LLVMSetSourceFileName(e.m, name, strlen(name));
 	if (tm) {
@@ -521,7 +537,7 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
 	LLVMPositionBuilderAtEnd(e.b, block(&e, "entry"));
 	LLVMValueRef ws = find_workspace(&e, name, p->loops->workspace_bytes);
 	for (int s = 0; s < p->loops->nsteps && !e.status; s++)
-		emit_step(&e, &p->loops->steps[s], ws);
+		emit_step(&e, s, &p->loops->steps[s], ws);
 	if (!e.status) {
 		LLVMBuildRet(e.b, LLVMConstInt(e.i32, 0, 0));
 		if (argv_entry)

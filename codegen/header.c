@@ -73,7 +73,7 @@ char *cg_header_text(const einc_program *p, const char *name)
 	upper(&b, name);
 	strbuf_printf(&b, "_H\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n#define ");
 	upper(&b, name);
-	strbuf_printf(&b, "_WORKSPACE_BYTES %lld\n#define ", (long long)p->plan->workspace_bytes);
+	strbuf_printf(&b, "_WORKSPACE_BYTES %lld\n#define ", (long long)p->loops->workspace_bytes);
 	upper(&b, name);
 	strbuf_printf(&b, "_NUM_INPUTS %d\n", g->ninputs);
 	shape_macros(&b, name, "OUT", &g->output);

@@ -12,6 +12,7 @@
 
 #include "cg.h"
 #include "ctx.h"
+#include "gett.h"
 #include "workspace.h"
 
 /* The JIT's entry: NAME.argv(out, in, workspace). */
@@ -45,6 +46,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		void (*addr)(void);
 	} syms[] = {
 		{"rt_workspace_once", (void (*)(void))rt_workspace_once},
+		{"rt_gett", (void (*)(void))rt_gett},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},
 		{"memmove", (void (*)(void))memmove},
@@ -122,7 +124,7 @@ einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
 	if (!k)
 		return ctx_fail(ctx, EINC_ENOMEM, "jit", "out of memory");
 	k->ninputs = program->graph->ninputs;
-	k->workspace_bytes = (size_t)program->plan->workspace_bytes;
+	k->workspace_bytes = (size_t)program->loops->workspace_bytes;
 	LLVMOrcThreadSafeModuleRef tsm;
 	einc_status st = make_jit(ctx, program, &k->jit);
 	if (!st)
@@ -171,7 +173,7 @@ einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in
 			return EINC_EINVAL;
 	if (!workspace && kernel->workspace_bytes) {
 		if (!kernel->workspace)
-			kernel->workspace = aligned_alloc(RT_WORKSPACE_ALIGN, kernel->workspace_bytes);
+			kernel->workspace = rt_buffer_alloc(kernel->workspace_bytes);
 		if (!kernel->workspace)
 			return EINC_ENOMEM;
 		workspace = kernel->workspace;

@@ -153,3 +153,13 @@ int cg_name_ok(const char *name)
 			return 0;
 	return 1;
 }
+
+int cg_vector_bits(LLVMTargetMachineRef tm)
+{
+	if (!tm)
+		return 256;
+	char *f = LLVMGetTargetMachineFeatureString(tm);
+	int bits = !*f ? 256 : strstr(f, "+avx512f") ? 512 : strstr(f, "+avx") ? 256 : 128;
+	LLVMDisposeMessage(f);
+	return bits;
+}

@@ -81,6 +81,8 @@ typedef struct {
 	einc_path path;     /* contraction order, default EINC_PATH_LTR */
 	int64_t max_intermediate; /* largest intermediate in elements, 0 = no limit */
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
+	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
+	                       else every core. Results do not depend on it. */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;
@@ -177,7 +179,7 @@ size_t einc_program_workspace_size(const einc_program *program);
  * "workspace" is NULL and the buffer it then allocates once cannot be.
  * "workspace" is NULL or einc_program_workspace_size bytes aligned to 64.
  * Same program and options give the same bytes. The object links with
- * libeinc_rt.a and nothing else.
+ * libeinc_rt.a and -lpthread and nothing else.
  */
 einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
                               einc_emit_kind kind, const char *path,

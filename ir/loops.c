@@ -51,6 +51,29 @@ static void print_indented(strbuf *b, const char *text)
 	}
 }
 
+/* Prints the GEMM form of a step (loops.h): groups, blocks, scratch. */
+static void print_gemm(strbuf *b, const loop_step *st)
+{
+	const loop_gemm *g = st->gemm;
+	static const char *const group[] = {"batch", "m", "n", "k"};
+	int count[] = {g->nb, g->nm, g->nn, g->nk};
+	strbuf_printf(b, "  gemm");
+	for (int x = 0, d = 0; x < 4; x++) {
+		strbuf_printf(b, " %s(", group[x]);
+		for (int y = 0; y < count[x]; y++, d++)
+			strbuf_printf(b, "%s%s", y ? ", " : "", st->names[g->dims[d]]);
+		strbuf_printf(b, ")");
+	}
+	const loop_access *a = &st->args[g->a];
+	if (a->buffer == LOOP_WORKSPACE)
+		strbuf_printf(b, " a=ws@%lld", (long long)a->offset);
+	else
+		strbuf_printf(b, " a=in%d", a->input);
+	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld chunks=%lld scratch=ws@%lld\n",
+	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
+	              (long long)g->mchunks, (long long)g->scratch);
+}
+
 /* Prints one step: its statement, the zeroing, then the AST as C. */
 static void print_step(strbuf *b, const loop_step *st, int s)
 {
@@ -68,6 +91,8 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 	if (st->result.buffer == LOOP_WORKSPACE)
 		strbuf_printf(b, "@%lld", (long long)st->result.offset);
 	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
+	if (st->gemm)
+		print_gemm(b, st);
 	char *c = isl_ast_node_to_C_str(st->ast);
 	if (!c) {
 		b->broken = 1;

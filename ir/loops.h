@@ -15,6 +15,8 @@
  *     for (int i = 0; i <= 2; i += 1)
  *       ...
  *           S0(i, j, k);
+ * A GEMM-like step adds a line after its zero line:
+ *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
  * offset is the sum of stride * iterator, in elements; the nest is the AST as
  * isl_ast_node_to_C_str prints it.
@@ -43,6 +45,22 @@ typedef struct {
 	int64_t *strides; /* element stride for each dim of the step */
 } loop_access;
 
+/*
+ * A GEMM-like step (two arguments; every dim a batch, M, N or K dim) as
+ * runtime/gett.h runs it: C[b, m, n] += A[b, m, k] * B[b, k, n], each group
+ * flattened over its dims, the first dim outermost. A is argument "a", B
+ * the other. The cache blocks and the task split are the runtime's
+ * (rt_gett_desc); codegen picks the register block.
+ */
+typedef struct {
+	int nb, nm, nn, nk;       /* dims per group */
+	int *dims;                /* the step's dims: batch, then M, N, K */
+	int a;                    /* the argument on the M side (0 or 1) */
+	int64_t batch, m, n, k;   /* flattened extents */
+	int64_t mc, nc, kc, mchunks;
+	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
+} loop_gemm;
+
 typedef struct {
 	int ndims;
 	int *index;          /* the graph index of each dim, ascending */
@@ -53,13 +71,14 @@ typedef struct {
 	int nargs;            /* 1 (unary step) or 2 */
 	loop_access args[2];
 	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order */
+	loop_gemm *gemm;      /* a GEMM-like step, or NULL: the nest runs as is */
 } loop_step;
 
 typedef struct {
 	isl_ctx *isl;
 	int nsteps;
 	loop_step *steps;
-	int64_t workspace_bytes;
+	int64_t workspace_bytes; /* the plan's, plus the packing buffers of GEMM steps */
 } ir_loops;
 
 /* Frees the ISL objects of "l" (NULL allowed); the struct stays in its arena. */

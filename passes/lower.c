@@ -1,7 +1,9 @@
 /*
  * lower.c - plan steps to loop nests: each step's iteration domain (a box
  * over its indices) and schedule (a permutation: large strides outside,
- * unit strides inside) become an isl_ast through isl_ast_build.
+ * unit strides inside) become an isl_ast through isl_ast_build. GEMM-like
+ * steps also get their GETT form (loop_gemm): index groups, cache blocks
+ * and packing buffers after the plan's workspace.
  */
 #include <stdlib.h>
 
@@ -12,6 +14,7 @@
 #include <isl/union_set.h>
 
 #include "ctx.h"
+#include "gett.h"
 #include "program.h"
 #include "strbuf.h"
 
@@ -162,6 +165,105 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
 	return EINC_OK;
 }
 
+/* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
+ * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1; MC and NC
+ * are multiples of every register block codegen picks (MR 6, 8, 12 or 24;
+ * NR a power of two up to 64). */
+enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096, GEMM_TASKS = 16 };
+
+/* The largest flattened group the offset tables may hold. */
+#define GEMM_MAX_TABLE (1 << 22)
+
+/* Steps with fewer multiply-adds per batch element run as plain nests: the
+ * packing and the call would cost more than they save. */
+#define GEMM_MIN_WORK 2048
+
+/* "x" rounded up to a multiple of "m". */
+static int64_t round_up(int64_t x, int64_t m)
+{
+	return (x + m - 1) / m * m;
+}
+
+/* Sorts dims "d[0 .. n-1]" by "strides" descending, ties in dim order. */
+static void sort_by_stride(int *d, int n, const int64_t *strides)
+{
+	for (int x = 1; x < n; x++)
+		for (int y = x; y > 0 && strides[d[y]] > strides[d[y - 1]]; y--) {
+			int tmp = d[y];
+			d[y] = d[y - 1];
+			d[y - 1] = tmp;
+		}
+}
+
+/*
+ * The GETT form of two-argument step "st", or NULL when it is not GEMM-like
+ * (a dim summed on one side only or by no access, no M, N or K dim, an empty
+ * dim, a group too large for its tables, or less than GEMM_MIN_WORK). Its packing buffers go at byte
+ * "scratch". Batch dims are those the result has with both arguments or
+ * with neither; A is the argument whose kept dims include the result's
+ * smallest stride, so that C's rows run along B's panels.
+ */
+static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
+{
+	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
+	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
+	int unit = -1;
+	for (int d = 0; d < st->ndims; d++) {
+		int r = rs[d] != 0, x = s0[d] != 0, y = s1[d] != 0;
+		if (st->sizes[d] == 0 || (!r && x != y) || (!r && !x))
+			return NULL;
+		role[d] = r ? (x == y ? 0 : x ? 1 : 2) : 3;
+		count[role[d]]++;
+		if (r && x != y && (unit < 0 || rs[d] < rs[unit]))
+			unit = d;
+	}
+	if (!count[1] || !count[2] || !count[3])
+		return NULL;
+	loop_gemm *g = arena_alloc(a, sizeof(*g));
+	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
+		return NULL;
+	g->a = role[unit] == 1;
+	int m_role = g->a ? 2 : 1, n_role = g->a ? 1 : 2;
+	int order[4] = {0, m_role, n_role, 3}, *at = g->dims;
+	int64_t ext[4];
+	for (int x = 0; x < 4; x++) {
+		int *first = at;
+		ext[x] = 1;
+		for (int d = 0; d < st->ndims; d++)
+			if (role[d] == order[x]) {
+				*at++ = d;
+				ext[x] *= st->sizes[d];
+			}
+		if (ext[x] > GEMM_MAX_TABLE)
+			return NULL;
+		if (x == 3 && ext[1] * ext[2] * ext[3] < GEMM_MIN_WORK)
+			return NULL;
+		const int64_t *key = x == 1 ? st->args[g->a].strides
+		                   : x == 2 ? rs : st->args[!g->a].strides;
+		if (x)
+			sort_by_stride(first, (int)(at - first), key);
+	}
+	g->nb = count[0];
+	g->nm = count[m_role];
+	g->nn = count[n_role];
+	g->nk = count[3];
+	g->batch = ext[0];
+	g->m = ext[1];
+	g->n = ext[2];
+	g->k = ext[3];
+	g->kc = g->k < GEMM_KC ? g->k : GEMM_KC;
+	g->mc = round_up(g->m, 24) < GEMM_MC ? round_up(g->m, 24) : GEMM_MC;
+	g->nc = round_up(g->n, 64) < GEMM_NC ? round_up(g->n, 64) : GEMM_NC;
+	int64_t base = g->batch * ((g->n + g->nc - 1) / g->nc);
+	g->mchunks = 1;
+	if (base < GEMM_TASKS) {
+		int64_t want = (GEMM_TASKS + base - 1) / base, most = (g->m + 47) / 48;
+		g->mchunks = want < most ? want : most;
+	}
+	g->scratch = scratch;
+	return g;
+}
+
 /* Lowers one plan step into "l->steps[s]". "tmp" holds nindices. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
                               const ir_tree *t, const ir_plan *p, ir_loops *l,
@@ -176,6 +278,13 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	    make_access(a, g, t, p, n->left, st, tmp, &st->args[0]) ||
 	    (n->right >= 0 && make_access(a, g, t, p, n->right, st, tmp, &st->args[1])))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
+	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, scratch))) {
+		int64_t end = scratch + (int64_t)rt_gett_scratch(st->gemm->mc, st->gemm->nc,
+		                                                 st->gemm->kc, esize);
+		if (end > l->workspace_bytes)
+			l->workspace_bytes = end;
+	}
 	return build_ast(ctx, l, s);
 }
 

@@ -39,6 +39,8 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 	if (out->path < EINC_PATH_LTR || out->path > EINC_PATH_REFINE)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "path %d is out of range",
 		                (int)out->path);
+	if (out->threads < 0)
+		return ctx_fail(ctx, EINC_EINVAL, "options", "threads %d is negative", out->threads);
 	if (out->max_intermediate < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "max_intermediate %lld is negative",
 		                (long long)out->max_intermediate);

@@ -30,7 +30,7 @@ einc_dtype einc_program_dtype(const einc_program *program)
 
 size_t einc_program_workspace_size(const einc_program *program)
 {
-	return program ? (size_t)program->plan->workspace_bytes : 0;
+	return program ? (size_t)program->loops->workspace_bytes : 0;
 }
 
 /* Prints the IR of "stage". */

@@ -1,0 +1,111 @@
+/*
+ * microkernel.c - the register-blocked GEMM micro-kernel as LLVM vector IR
+ * (the rt_ukernel of runtime/gett.h): an MR x NR block of C held in MR x
+ * NR/VL vector accumulators across the k loop, one rank-1 update per k
+ * (NR/VL vector loads of B, MR broadcasts of A, fused multiply-adds), then
+ * added to C's rows. The block is chosen from the target's vector width.
+ */
+#include <string.h>
+
+#include "cg.h"
+
+void cg_register_block(int vector_bits, int esize, int *mr, int *nr, int *vl)
+{
+	*vl = vector_bits / (8 * esize);
+	*mr = 6;
+	*nr = 2 * *vl; /* 6 x 2 vectors: 12 accumulators + 2 B vectors + 1 broadcast */
+}
+
+/* Copies the string attribute "key" of function "from" to "to". */
+static void copy_attr(LLVMValueRef from, LLVMValueRef to, const char *key)
+{
+	LLVMAttributeRef at = LLVMGetStringAttributeAtIndex(from, LLVMAttributeFunctionIndex,
+	                                                    key, (unsigned)strlen(key));
+	if (at)
+		LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, at);
+}
+
+/* Element "i" of "base" ("elem"-typed). */
+static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i)
+{
+	return LLVMBuildInBoundsGEP2(b, elem, base, &i, 1, "");
+}
+
+LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
+                            int mr, int nr, int vl, LLVMValueRef like)
+{
+	LLVMContextRef c = LLVMGetModuleContext(m);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
+	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
+	LLVMTypeRef params[5] = {i64, ptr, ptr, ptr, ptr};
+	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
+	                                                           params, 5, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	const char *nounwind = "nounwind";
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+	                        LLVMCreateEnumAttribute(c, LLVMGetEnumAttributeKindForName(nounwind, 8), 0));
+	copy_attr(like, fn, "target-cpu");
+	copy_attr(like, fn, "target-features");
+	unsigned fmuladd_id = LLVMLookupIntrinsicID("llvm.fmuladd", 12);
+	LLVMValueRef fma = LLVMGetIntrinsicDeclaration(m, fmuladd_id, &vec, 1);
+	LLVMTypeRef fma_type = LLVMIntrinsicGetType(c, fmuladd_id, &vec, 1);
+	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem);
+
+	LLVMBuilderRef b = LLVMCreateBuilderInContext(c);
+	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c, fn, "entry");
+	LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(c, fn, "k");
+	LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c, fn, "store");
+	LLVMPositionBuilderAtEnd(b, entry);
+	LLVMBuildBr(b, loop);
+	LLVMPositionBuilderAtEnd(b, loop);
+	int nv = nr / vl, nacc = mr * nv;
+	LLVMValueRef k = LLVMBuildPhi(b, i64, "k"), acc[nacc], next[nacc];
+	for (int x = 0; x < nacc; x++)
+		acc[x] = LLVMBuildPhi(b, vec, "acc");
+	LLVMValueRef a = LLVMGetParam(fn, 1), bp = LLVMGetParam(fn, 2);
+	LLVMValueRef koff = LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned long long)nr, 0), "");
+	LLVMValueRef bv[nv];
+	for (int v = 0; v < nv; v++) {
+		LLVMValueRef off = LLVMBuildNUWAdd(b, koff, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
+		bv[v] = LLVMBuildLoad2(b, vec, at(b, elem, bp, off), "b");
+		LLVMSetAlignment(bv[v], (unsigned)vl * esize);
+	}
+	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned long long)mr, 0), "");
+	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));
+	for (int i = 0; i < mr; i++) {
+		LLVMValueRef off = LLVMBuildNUWAdd(b, aoff, LLVMConstInt(i64, (unsigned long long)i, 0), "");
+		LLVMValueRef s = LLVMBuildLoad2(b, elem, at(b, elem, a, off), "a");
+		LLVMSetAlignment(s, esize);
+		LLVMValueRef one = LLVMBuildInsertElement(b, LLVMGetPoison(vec), s,
+		                                          LLVMConstInt(i64, 0, 0), "");
+		LLVMValueRef splat = LLVMBuildShuffleVector(b, one, LLVMGetPoison(vec), zeros, "a.splat");
+		for (int v = 0; v < nv; v++) {
+			LLVMValueRef args[3] = {splat, bv[v], acc[i * nv + v]};
+			next[i * nv + v] = LLVMBuildCall2(b, fma_type, fma, args, 3, "acc.next");
+		}
+	}
+	LLVMValueRef k1 = LLVMBuildNUWAdd(b, k, LLVMConstInt(i64, 1, 0), "k.next");
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, k1, LLVMGetParam(fn, 0), ""), loop, done);
+	LLVMValueRef zero_k = LLVMConstInt(i64, 0, 0);
+	LLVMAddIncoming(k, (LLVMValueRef[]){zero_k, k1}, (LLVMBasicBlockRef[]){entry, loop}, 2);
+	for (int x = 0; x < nacc; x++)
+		LLVMAddIncoming(acc[x], (LLVMValueRef[]){LLVMConstNull(vec), next[x]},
+		                (LLVMBasicBlockRef[]){entry, loop}, 2);
+	LLVMPositionBuilderAtEnd(b, done);
+	LLVMValueRef cp = LLVMGetParam(fn, 3), rows = LLVMGetParam(fn, 4);
+	for (int i = 0; i < mr; i++) {
+		LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, LLVMConstInt(i64, (unsigned long long)i, 0)), "row");
+		LLVMSetAlignment(ro, 8);
+		for (int v = 0; v < nv; v++) {
+			LLVMValueRef off = LLVMBuildNSWAdd(b, ro, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
+			LLVMValueRef p = at(b, elem, cp, off);
+			LLVMValueRef old = LLVMBuildLoad2(b, vec, p, "c");
+			LLVMSetAlignment(old, esize);
+			LLVMValueRef sum = LLVMBuildFAdd(b, old, next[i * nv + v], "c.new");
+			LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
+		}
+	}
+	LLVMBuildRetVoid(b);
+	LLVMDisposeBuilder(b);
+	return fn;
+}

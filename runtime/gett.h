@@ -1,0 +1,56 @@
+/*
+ * gett.h - the driver of a GEMM-like step (runtime/gett.c; libc +
+ * pthreads): C[b, m, n] += sum_k A[b, m, k] * B[b, k, n] over tensors of any
+ * layout, GETT/BLIS style. Each index group (batch, M, N, K) is flattened;
+ * a table per tensor and group gives the element offset of each flattened
+ * index, so the packing routines read the strided tensors directly into
+ * micro-panels, and a register-blocked micro-kernel (generated code) runs on
+ * the panels. Generated code fills the descriptor as a constant.
+ */
+#ifndef EINC_RT_GETT_H
+#define EINC_RT_GETT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The largest register block a micro-kernel may use: rows, and bytes of
+ * the whole block (mr * nr * esize). */
+#define RT_GETT_MR_MAX 16
+#define RT_GETT_TILE_MAX 1024
+
+/*
+ * The micro-kernel: for i < mr and j < nr,
+ *   c[rowoff[i] + j] += sum_{p < kc} a[p * mr + i] * b[p * nr + j]
+ * over packed panels "a" (kc x mr) and "b" (kc x nr); kc >= 1.
+ */
+typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, void *c,
+                           const int64_t *rowoff);
+
+/* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
+typedef struct {
+	int64_t esize;            /* 4 (float) or 8 (double) */
+	int64_t batch, m, n, k;   /* flattened extents, all >= 1 */
+	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0 */
+	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
+	int64_t mchunks;          /* tasks per (batch, NC block): M split this many ways */
+	int64_t threads;          /* 0: rt_default_threads() */
+	const int64_t *a_b, *a_m, *a_k; /* element offsets in A of each flattened index */
+	const int64_t *b_b, *b_k, *b_n; /* ... in B */
+	const int64_t *c_b, *c_m, *c_n; /* ... in C */
+	rt_ukernel kernel;
+} rt_gett_desc;
+
+/* The scratch bytes one thread needs for blocks "mc", "nc", "kc" of
+ * "esize"-byte elements: packed A and B, and an edge tile. */
+size_t rt_gett_scratch(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
+
+/*
+ * Runs "d" on "c", "a", "b", adding to "c" (the caller zeroes it). "scratch"
+ * holds rt_gett_scratch bytes for the calling thread, aligned to 64; other
+ * threads use the pool's buffers. Tasks (batch x NC block x M chunk) own
+ * disjoint parts of "c" and sum over k in the same order, so the result does
+ * not depend on the number of threads.
+ */
+void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
+
+#endif

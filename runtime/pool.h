@@ -1,0 +1,34 @@
+/*
+ * pool.h - the runtime's thread pool (runtime/pool.c; libc + pthreads): one
+ * process-wide set of workers that run the tasks of one parallel loop at a
+ * time beside the calling thread.
+ */
+#ifndef EINC_RT_POOL_H
+#define EINC_RT_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Runs task "task" of a parallel loop with "arg", using "scratch" (the
+ * running thread's own buffer of the requested size). */
+typedef void (*rt_task_fn)(void *arg, int64_t task, void *scratch);
+
+/*
+ * The number of threads a loop uses when asked for 0: EINC_NUM_THREADS when
+ * it is a positive number, else the online cores (read once per process).
+ */
+int rt_default_threads(void);
+
+/*
+ * Runs "fn" on tasks 0 .. ntasks-1, each once, on up to "threads" threads
+ * (0: rt_default_threads()) counting the caller, which uses "scratch0";
+ * every worker uses a buffer of "scratch_bytes" of its own, allocated the
+ * first time it needs one and kept. Which thread runs a task varies, so a
+ * task must write only what no other task touches. When the pool is busy
+ * with another caller's loop, or cannot start its workers, the caller runs
+ * the tasks alone. Returns when every task has run.
+ */
+void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
+                     void *scratch0, size_t scratch_bytes);
+
+#endif

@@ -2,7 +2,6 @@
  * cost.c - the search problem and opt_einsum's cost model: step costs,
  * path evaluation, and the SSA -> linear path conversion.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,18 +81,16 @@ einc_status path_problem_new(einc_ctx *ctx, arena *a, int n, const int *ranks,
 	p->n = n;
 	p->nindices = nindices;
 	p->size = arena_array(a, (size_t)nindices + 1, sizeof(int64_t));
-	p->log2size = arena_array(a, (size_t)nindices + 1, sizeof(double));
 	p->start = arena_array(a, (size_t)n + 1, sizeof(int));
 	p->index = arena_array(a, total + 1, sizeof(int));
 	p->out = arena_array(a, (size_t)nindices + 1, 1);
-	if (!p->size || !p->log2size || !p->start || !p->index || !p->out)
+	if (!p->size || !p->start || !p->index || !p->out)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	for (int i = 0; i < nindices; i++) {
 		if (size[i] < 1)
 			return ctx_fail(ctx, EINC_EINVAL, "path", "index %d has size %lld < 1", i,
 			                (long long)size[i]);
 		p->size[i] = size[i];
-		p->log2size[i] = log2((double)size[i]);
 	}
 	int m = 0;
 	for (int t = 0; t < n; t++) {

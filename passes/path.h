@@ -8,7 +8,8 @@
  * Cost model: exactly opt_einsum's opt_cost. A pairwise step costs the
  * product of the sizes of the union of both operands' indices, times 2 if it
  * sums out an index, else 1; the path's flops are the sum over its steps. A
- * single-tensor problem costs prod(sizes) * (1 + [it sums an index]). The
+ * unary step (and a single-tensor problem) costs prod(sizes) * (1 + [it
+ * sums an index]). The
  * largest intermediate is the largest step result (the output included, the
  * inputs excluded). Costs are unsigned 128-bit, saturating.
  *
@@ -34,7 +35,6 @@ typedef struct {
 	int n;              /* tensors */
 	int nindices;
 	int64_t *size;      /* nindices sizes, >= 1 */
-	double *log2size;   /* nindices log2(size) */
 	int *start;         /* n + 1 offsets: tensor t is index[start[t] .. start[t+1]-1] */
 	int *index;
 	unsigned char *out; /* nindices flags: index is in the output */
@@ -55,7 +55,7 @@ typedef enum { PATH_AUTO, PATH_EXACT, PATH_GREEDY, PATH_REFINE } path_method;
 
 typedef struct {
 	path_method method;
-	uint64_t seed;        /* restarts: trial r uses seed + r; 0 is a seed */
+	uint64_t seed;        /* restarts: trial r draws from (seed, r); 0 is a seed */
 	int trials;           /* greedy trials (trial 0 = plain greedy); default 32 */
 	double combo;         /* objective weight of result sizes; default 0 */
 	path_cost max_intermediate; /* 0 = no limit */

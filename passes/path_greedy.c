@@ -11,7 +11,7 @@
  * merge); (3) the leftovers are joined smallest first (size of their output
  * indices, ties to the lower id). Trial 0 is that with alpha = 1. Trial
  * r >= 1 draws alpha in [0.1, 4] and a temperature T in [0.001, 1]
- * (log-uniform) from seed and r, scores by the signed log of the score plus
+ * (log-uniform) from seed and r, scores by sign(s) log(1 + |s|) of the score plus
  * T times a Gumbel draw fixed per candidate: taking the smallest is then a
  * Boltzmann choice among all candidates with weights exp(-log-score / T)
  * (the Gumbel-max trick; cotengra's randomised greedy). The best trial by
@@ -134,7 +134,7 @@ static double pair_score(greedy *g, int x, int y)
 	double base = path_cost_double(s) - g->alpha * (g->dsize[x] + g->dsize[y]);
 	if (g->temp <= 0)
 		return base;
-	return base > 0 ? log(base) : base < 0 ? -log(-base) : 0;
+	return base >= 0 ? log1p(base) : -log1p(-base);
 }
 
 /* A Gumbel draw scaled by the temperature: adding it to log-scores and

@@ -47,7 +47,6 @@ typedef struct {
 	int sub_start[REFINE_LEAVES + 1], *sub_index, sub_steps[REFINE_LEAVES][2];
 	int64_t *sub_size;
 	int *sub_count;     /* per local index: frontier lists holding it */
-	double *sub_log2;
 	unsigned char *sub_out;
 } refine;
 
@@ -234,7 +233,6 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	for (int k = 0; k < nl; k++) {
 		r->gmap[r->stack[k]] = k;
 		r->sub_size[k] = p->size[r->stack[k]];
-		r->sub_log2[k] = p->log2size[r->stack[k]];
 		r->sub_out[k] = 0;
 		r->sub_count[k] = 0;
 	}
@@ -303,11 +301,10 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	r->sub_index = malloc(sizeof(int) * ni * 2 * REFINE_LEAVES);
 	r->sub_size = malloc(sizeof(int64_t) * ni);
 	r->sub_count = malloc(sizeof(int) * ni);
-	r->sub_log2 = malloc(sizeof(double) * ni);
 	r->sub_out = malloc(ni);
 	if (!r->left || !r->right || !r->ofs || !r->len || !r->pool || !r->score || !r->order ||
 	    !r->stack || !r->count || !r->gmap || !r->steps || !r->sub_index || !r->sub_size || !r->sub_count ||
-	    !r->sub_log2 || !r->sub_out || !r->mod || !r->tried || !r->size)
+	    !r->sub_out || !r->mod || !r->tried || !r->size)
 		return -1;
 	for (size_t v = 0; v < 2 * nids; v++)
 		r->tried[v] = -1;
@@ -332,7 +329,6 @@ static int refine_init(refine *r, const path_problem *p, const path_options *o, 
 	}
 	r->root = r->nids - 1;
 	r->sub.size = r->sub_size;
-	r->sub.log2size = r->sub_log2;
 	r->sub.start = r->sub_start;
 	r->sub.index = r->sub_index;
 	r->sub.out = r->sub_out;
@@ -359,7 +355,6 @@ static void refine_fini(refine *r)
 	free(r->sub_index);
 	free(r->sub_size);
 	free(r->sub_count);
-	free(r->sub_log2);
 	free(r->sub_out);
 }
 

@@ -209,6 +209,17 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out);
 
+/* path_print.c */
+
+/*
+ * "p" as opt_einsum's contract_path report, over the labels of graph "g"
+ * (whose problem is "prob"): naive and optimised flops, speedup, largest
+ * intermediate, then per step its scaling, flops, result size and the step
+ * as an einsum ("ab,bc->ac"; "ab->b" for a unary step). give, free(); NULL
+ * when out of memory or "p" is not a path of "prob".
+ */
+char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
+
 /* path_tree.c */
 
 /* The pairwise steps of "p" into "pairs" (room for n), unary steps dropped

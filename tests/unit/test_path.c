@@ -414,7 +414,7 @@ static void test_deterministic(void **state)
 
 /* The pipeline pass: "ij,jk,kl->il" with i = k = 100, j = l = 2 contracts
  * jk with kl first (1600 flops, against 80000 left to right), and the tree
- * says so; a unary step is dropped from the pairs. */
+ * says so; the report of that path; a unary step is dropped from the pairs. */
 static void test_pass_tree(void **state)
 {
 	(void)state;
@@ -423,7 +423,7 @@ static void test_pass_tree(void **state)
 	ir_index idx[] = {{"i", 100}, {"j", 2}, {"k", 100}, {"l", 2}};
 	int ax[3][2] = {{0, 1}, {1, 2}, {2, 3}}, out[] = {0, 3};
 	int64_t dims[3][2] = {{100, 2}, {2, 100}, {100, 2}}, odims[] = {100, 2};
-	ir_graph g = {EINC_F32, "", 4, idx, 3, NULL, {2, out, odims}};
+	ir_graph g = {EINC_F32, "ij,jk,kl->il", 4, idx, 3, NULL, {2, out, odims}};
 	ir_tensor in[3];
 	for (int t = 0; t < 3; t++)
 		in[t] = (ir_tensor){2, ax[t], dims[t]};
@@ -438,6 +438,20 @@ static void test_pass_tree(void **state)
 	assert_int_equal(tree->nodes[3].right, 2);
 	assert_int_equal(tree->nodes[4].left, 0);
 	assert_int_equal(tree->nodes[4].right, 3);
+	/* The report: naive 40000 x (2 + 1), each step 400 x 2. */
+	path_problem *prob = NULL;
+	assert_int_equal(path_problem_from_graph(ctx, a, &g, &prob), EINC_OK);
+	char *text = path_print(&g, prob, path_of(a, 3, 2, (const int[][2]){{1, 2}, {0, 3}}));
+	assert_string_equal(text,
+		"  Complete contraction:  ij,jk,kl->il\n"
+		"      Naive FLOP count:  120000\n"
+		"  Optimized FLOP count:  1600\n"
+		"   Theoretical speedup:  75\n"
+		"  Largest intermediate:  200 elements\n"
+		"scaling  flops                    size                     step\n"
+		"3        800                      4                        jk,kl->jl\n"
+		"3        800                      200                      ij,jl->il\n");
+	free(text);
 	path *p = path_of(a, 3, 3, (const int[][2]){{2, -1}, {0, 1}, {3, 4}});
 	int pairs[3][2], alias[6];
 	assert_int_equal(path_pairs(p, pairs, alias), 2);

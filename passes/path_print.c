@@ -1,0 +1,122 @@
+/*
+ * path_print.c - a path as text, opt_einsum's contract_path report: a
+ * header (naive and optimised flops, speedup, largest intermediate), then
+ * one line per step with its scaling (number of distinct indices), flops,
+ * result size and the step as a small einsum over the spec's labels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+#include "strbuf.h"
+
+/* Appends the labels of "list" ("n" index ids) to "sb". */
+static void put_labels(strbuf *sb, const ir_graph *g, const int *list, int n)
+{
+	for (int k = 0; k < n; k++)
+		strbuf_append(sb, g->indices[list[k]].name, strlen(g->indices[list[k]].name));
+}
+
+/* The naive cost: one einsum over every index, opt_einsum's
+ * prod(all sizes) * (max(1, n - 1) + [an index is summed]). */
+static path_cost naive_cost(const path_problem *prob)
+{
+	path_cost all = 1;
+	int summed = 0;
+	unsigned char *seen = calloc((size_t)prob->nindices + 1, 1);
+	if (!seen)
+		return PATH_COST_MAX;
+	for (int q = 0; q < prob->start[prob->n]; q++)
+		seen[prob->index[q]] = 1;
+	for (int i = 0; i < prob->nindices; i++)
+		if (seen[i]) {
+			all = path_cost_mul(all, (path_cost)prob->size[i]);
+			summed |= !prob->out[i];
+		}
+	free(seen);
+	return path_cost_mul(all, (path_cost)((prob->n > 1 ? prob->n - 1 : 1) + summed));
+}
+
+/* Replays "p" over index lists and prints the header and one line per
+ * step; NULL when out of memory or "p" is not a valid path of "prob". */
+char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	path q = *p;
+	int n = prob->n, nids = n + p->nsteps;
+	int *count = calloc((size_t)prob->nindices + 1, sizeof(int));
+	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
+	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
+	size_t cap = 2 * (size_t)prob->start[n] + 16;
+	int *pool = malloc(sizeof(int) * cap);
+	char *text = NULL, num[48], num2[48];
+	strbuf sb = {0};
+	if (!ctx || !count || !ofs || !len || !pool || path_evaluate(ctx, prob, 0, &q))
+		goto done;
+	path_cost naive = naive_cost(prob);
+	strbuf_printf(&sb, "  Complete contraction:  %s\n", g->spec);
+	strbuf_printf(&sb, "      Naive FLOP count:  %s\n", path_cost_str(naive, num));
+	strbuf_printf(&sb, "  Optimized FLOP count:  %s\n", path_cost_str(q.flops, num));
+	strbuf_printf(&sb, "   Theoretical speedup:  %.4g\n",
+	              path_cost_double(naive) / path_cost_double(q.flops ? q.flops : 1));
+	strbuf_printf(&sb, "  Largest intermediate:  %s elements\n", path_cost_str(q.largest, num));
+	strbuf_printf(&sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
+	size_t used = 0;
+	for (int t = 0; t < n; t++) {
+		ofs[t] = (int)used;
+		len[t] = prob->start[t + 1] - prob->start[t];
+		memcpy(pool + used, prob->index + prob->start[t], sizeof(int) * (size_t)len[t]);
+		for (int k = 0; k < len[t]; k++)
+			count[pool[used + k]]++;
+		used += (size_t)len[t];
+	}
+	for (int s = 0; s < p->nsteps; s++) {
+		int x = p->step[s][0], y = p->step[s][1], z = n + s, ny = y >= 0 ? len[y] : 0;
+		if (used + (size_t)len[x] + (size_t)ny > cap) {
+			cap = 2 * (used + (size_t)len[x] + (size_t)ny);
+			int *grown = realloc(pool, sizeof(int) * cap);
+			if (!grown)
+				goto done;
+			pool = grown;
+		}
+		path_cost f, sz;
+		ofs[z] = (int)used;
+		len[z] = path_step(prob, count, pool + ofs[x], len[x], y >= 0 ? pool + ofs[y] : NULL,
+		                   ny, pool + used, &f, &sz);
+		/* Scaling: the distinct indices of the step (a merge of sorted lists). */
+		int scale = len[x] + ny;
+		for (int a = 0, b = 0; a < len[x] && b < ny;) {
+			int u = pool[ofs[x] + a], v = pool[ofs[y] + b];
+			scale -= u == v;
+			a += u <= v;
+			b += v <= u;
+		}
+		strbuf_printf(&sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
+		              path_cost_str(sz, num2));
+		put_labels(&sb, g, pool + ofs[x], len[x]);
+		if (y >= 0) {
+			strbuf_append(&sb, ",", 1);
+			put_labels(&sb, g, pool + ofs[y], ny);
+		}
+		strbuf_append(&sb, "->", 2);
+		put_labels(&sb, g, pool + used, len[z]);
+		strbuf_append(&sb, "\n", 1);
+		for (int k = 0; k < len[x]; k++)
+			count[pool[ofs[x] + k]]--;
+		for (int k = 0; k < ny; k++)
+			count[pool[ofs[y] + k]]--;
+		for (int k = 0; k < len[z]; k++)
+			count[pool[used + k]]++;
+		used += (size_t)len[z];
+	}
+	text = strbuf_take(&sb);
+done:
+	free(sb.s);
+	einc_ctx_free(ctx);
+	free(count);
+	free(ofs);
+	free(len);
+	free(pool);
+	return text;
+}

@@ -201,7 +201,8 @@ static void sort_by_stride(int *d, int n, const int64_t *strides)
  * dim, a group too large for its tables, or less than GEMM_MIN_WORK). Its packing buffers go at byte
  * "scratch". Batch dims are those the result has with both arguments or
  * with neither; A is the argument whose kept dims include the result's
- * smallest stride, so that C's rows run along B's panels.
+ * smallest stride, so that C's rows run along B's panels. A dim of extent 1
+ * is a batch dim whatever its strides.
  */
 static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
 {
@@ -210,6 +211,8 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
 	int unit = -1;
 	for (int d = 0; d < st->ndims; d++) {
 		int r = rs[d] != 0, x = s0[d] != 0, y = s1[d] != 0;
+		if (st->sizes[d] == 1)
+			r = 1, x = y = 0; /* any access: a batch dim of extent 1 */
 		if (st->sizes[d] == 0 || (!r && x != y) || (!r && !x))
 			return NULL;
 		role[d] = r ? (x == y ? 0 : x ? 1 : 2) : 3;

@@ -54,6 +54,9 @@ static const char usage_text[] =
 	"                      exit 1 when an element is off by more than 1e-4\n"
 	"                      (f32) or 1e-10 (f64) of its sum of |products|\n"
 	"  --seed N            seed of the random inputs (default 1)\n"
+	"  --threads N         threads the compiled kernel runs on (default 0:\n"
+	"                      EINC_NUM_THREADS, else every core); the results do\n"
+	"                      not depend on it\n"
 	"  -v, --verbose       report each stage on stderr\n"
 	"  --version           print the version\n"
 	"  -h, --help          print this help\n"
@@ -112,7 +115,7 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
  * "-dX", "-d X", "--dims=X" or "--dims X". */
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
-               OPT_OPT, OPT_CPU, OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
+               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
 	const char *shrt, *lng;
@@ -134,6 +137,7 @@ static const struct {
 	{"-O", NULL, 1, OPT_OPT},
 	{"-march=", NULL, 1, OPT_CPU},
 	{"-mcpu=", NULL, 1, OPT_CPU},
+	{NULL, "--threads", 1, OPT_THREADS},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
 	{"-h", "--help", 0, OPT_HELP},
 	{NULL, "--version", 0, OPT_VERSION},
@@ -204,6 +208,13 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	case OPT_CPU:
 		c->options.cpu = val;
 		break;
+	case OPT_THREADS: {
+		long n = strtol(val, &end, 10);
+		if (!*val || *end || n < 0 || n > 1024)
+			return usage_error("--threads expects an integer from 0 to 1024, got '%s'", val);
+		c->options.threads = (int)n;
+		break;
+	}
 	case OPT_VERBOSE:
 		c->verbose = 1;
 		break;

@@ -67,6 +67,13 @@ if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
 # --run --check: the JIT result against the reference evaluator.
 expect_out '^check: max abs error .*: ok$' --run --check 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
 expect_out '^check: max abs error .*: ok$' --run --check -O0 -t f64 '...ii,...i->...' -s 2x3x3,3
+# --threads: a GEMM-like step on 1 and 3 threads, checked and bit-identical.
+expect 2 "einc: error: --threads expects an integer from 0 to 1024, got '-1'" --threads=-1 'i' -d i=1
+expect_out '^check: max abs error .*: ok$' --run --check --threads 3 'bij,bjk->bik' -d b=3,i=37,j=41,k=43
+t1=$("$einc" --run --threads 1 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
+t3=$("$einc" --run --threads 3 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
+if [ -n "$t1" ] && [ "$t1" = "$t3" ]; then passes=$((passes + 1)); else
+  echo "FAIL: --threads 1 and 3 must give the same result ($t1 / $t3)"; fails=$((fails + 1)); fi
 # f32 and f64 runs of the same seed agree to f32 precision.
 s32=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')
 s64=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 -t f64 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')

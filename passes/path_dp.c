@@ -259,12 +259,14 @@ static void pair(dp *d, int a, int b, path_cost cap)
 	const uint64_t *by = d->bits + (size_t)b * (size_t)d->w;
 	const path_problem *p = d->prob;
 	/* Any way of joining them costs at least the union of their indices:
-	 * skip the exact count when that bound already breaks the cap. */
+	 * skip the exact count when that bound already breaks the cap (never
+	 * when nothing is capped: saturated costs still need a path). */
 	double shared = 1;
 	for (int q = 0; q < d->w; q++)
 		for (uint64_t both = bx[q] & by[q]; both; both &= both - 1)
 			shared *= (double)p->size[q * 64 + __builtin_ctzll(both)];
-	if (x->dsize * y->dsize / shared > path_cost_double(cap - base) * (1 + 1e-9) + 1)
+	if (cap != PATH_COST_MAX &&
+	    x->dsize * y->dsize / shared > path_cost_double(cap - base) * (1 + 1e-9) + 1)
 		return;
 	path_cost all = 1, kept = 1;
 	int summed = 0;

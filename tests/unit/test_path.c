@@ -3,7 +3,8 @@
  * cases, the linear path form, a brute-force oracle (every merge order) for
  * the exact DP on random problems of <= 7 tensors, reported costs equal to
  * recomputed ones for every tier, max_intermediate, determinism, the
- * pipeline pass that turns a path into the tree IR, and einc_options.path.
+ * pipeline pass that turns a path into the tree IR, einc_options.path, and
+ * odd shapes (one tensor, scalars, components, saturating costs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -489,6 +490,43 @@ static void test_compile_options(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Odd shapes through every tier: one tensor, scalars, two components of
+ * more than 10 tensors, and sizes whose costs saturate at 2^128 - 1. */
+static void test_edge_cases(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec;
+		int64_t size;
+	} cases[] = {
+		{"ab->a", 3},
+		{",a,->a", 5},
+		{"ab,bc,cd,de,ef,fg,hi,ij,jk,kl,lm,mn->agn", 3},
+		{"ab,bc,cd,da,ae,ef->bf", 1ll << 50},
+	};
+	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		int64_t sz[26];
+		for (int i = 0; i < 26; i++)
+			sz[i] = cases[k].size;
+		for (int m = 0; m < 4; m++) {
+			arena *a = arena_new();
+			einc_ctx *ctx = einc_ctx_new();
+			path_problem *prob = problem_of(a, cases[k].spec, sz);
+			path_options o;
+			path_options_init(&o);
+			o.method = methods[m];
+			path *p = NULL;
+			assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_OK);
+			check_reported(prob, &o, p);
+			if (cases[k].size == 1ll << 50)
+				assert_true(p->flops == PATH_COST_MAX);
+			einc_ctx_free(ctx);
+			arena_free(a);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -504,6 +542,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_pass_tree),
 		cmocka_unit_test(test_compile_options),
+		cmocka_unit_test(test_edge_cases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,8 @@ void plan_options_init(plan_options *o)
 	o->mode = IR_PLAN_WORKSPACE;
 	o->use_ilp = 1;
 	o->node_limit = 2000;
-	o->time_limit = 2.0;
-	o->part_steps = 25;
+	o->time_limit = 1.0;
+	o->part_steps = 30;
 }
 
 int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode mode)
@@ -75,76 +75,77 @@ static int *order_copy(arena *a, const int *order, int n)
 	return o;
 }
 
-/* The heuristic orders: reference, greedy, and Liu's when "d" is a tree;
- * "*liu" is set when Liu's is among them and has the lowest live peak. */
-static int heuristic_orders(const plan_problem *pb, arena *a, int *orders[3], int *count,
-                            int *liu_best)
+/* The heuristic orders into "orders": reference, greedy, and Liu's when
+ * the ops form a tree ("*count" of them); returns the index of the one with
+ * the lowest live peak (Liu's on ties), -1 when out of memory. */
+static int heuristic_orders(const plan_problem *pb, arena *a, int *orders[3], int *count)
 {
 	int n = pb->dag->nops;
-	*count = 0;
-	*liu_best = 0;
 	for (int k = 0; k < 3; k++)
 		if (!(orders[k] = arena_array(a, (size_t)n, sizeof(int))))
 			return -1;
 	for (int t = 0; t < n; t++)
 		orders[0][t] = t;
 	pass_plan_greedy(pb, orders[1]);
-	*count = 2;
-	if (pass_plan_liu(pb, a, orders[2]) == 0) {
-		*count = 3;
-		*liu_best = 1;
-	}
+	*count = pass_plan_liu(pb, a, orders[2]) == 0 ? 3 : 2;
 	int best = *count - 1;
 	for (int k = *count - 2; k >= 0; k--)
 		if (plan_live_peak(pb, orders[k]) < plan_live_peak(pb, orders[best]))
 			best = k;
-	if (best != 2)
-		*liu_best = 0;
-	int *tmp = orders[0];
-	orders[0] = orders[best];
-	orders[best] = tmp;
-	return 0;
+	return best;
 }
 
-/* Plans without a binding budget: liveness ranges of the lowest-peak
- * order, improved by the ILP when no bound proves it optimal. */
+/* Plans without a binding budget: liveness ranges of the lowest-peak order
+ * "orders[best]", improved by the ILP unless Liu's algorithm or the step
+ * bound proves it optimal; when its offsets fragment, another heuristic
+ * order whose arena is lower. */
 static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *o,
-                          int *orders[3], int liu_best, int64_t step_lb, candidate *c,
+                          int *orders[3], int count, int best, int64_t step_lb, candidate *c,
                           plan_report *rep)
 {
-	int n = pb->dag->nops;
-	c->order = order_copy(a, orders[0], n);
+	c->order = order_copy(a, orders[best], pb->dag->nops);
 	if (!c->order)
 		return -1;
 	c->peak = plan_live_peak(pb, c->order);
-	c->status = liu_best || c->peak == step_lb ? IR_PLAN_OPTIMAL : IR_PLAN_HEURISTIC;
+	int liu = count == 3 && best == 2;
+	c->status = liu || c->peak == step_lb ? IR_PLAN_OPTIMAL : IR_PLAN_HEURISTIC;
 	if (c->status != IR_PLAN_OPTIMAL && o->use_ilp) {
-		plan_report r = {0};
 		ir_plan_range *ranges = NULL;
 		int nr = 0;
-		if (pass_plan_ilp(pb, a, o, 0, c->order, &ranges, &nr, &r) >= 0) {
+		if (pass_plan_ilp(pb, a, o, 0, c->order, &ranges, &nr, rep) >= 0) {
 			c->peak = plan_live_peak(pb, c->order);
-			c->status = r.status;
+			c->status = rep->status;
 		}
-		rep->seconds += r.seconds;
-		rep->nodes += r.nodes;
 	}
+	if (c->peak == step_lb)
+		c->status = IR_PLAN_OPTIMAL;
 	if (plan_ranges_live(pb, a, c->order, &c->ranges, &c->nranges) < 0)
 		return -1;
 	c->height = pass_plan_offsets(pb, c->ranges, c->nranges);
 	c->traffic = 0;
+	for (int k = 0; k < count && c->height > c->peak; k++) {
+		candidate x = {.order = orders[k], .status = IR_PLAN_HEURISTIC};
+		if (plan_ranges_live(pb, a, x.order, &x.ranges, &x.nranges) < 0)
+			return -1;
+		x.height = pass_plan_offsets(pb, x.ranges, x.nranges);
+		x.peak = plan_live_peak(pb, x.order);
+		if (x.height >= 0 && x.height < c->height)
+			*c = x;
+	}
 	if (c->height > c->peak)
 		c->status = IR_PLAN_HEURISTIC;
 	return c->height < 0 ? -1 : 0;
 }
 
-/* Plans under "budget": every heuristic order with Belady and LRU, the
- * always-feasible minimal residency, then the ILP seeded with the best. */
+/* Plans under "budget": the unbounded plan's order and the heuristic
+ * orders, each with Belady and LRU, and the always-feasible minimal
+ * residency; then the ILP seeded with the best, its aggregate capacity
+ * lowered while its offsets do not fit. A proof at the full budget makes
+ * an equal plan optimal. */
 static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
-                        int *orders[3], int count, int64_t budget, candidate *best,
+                        int *orders[4], int count, int64_t budget, candidate *best,
                         plan_report *rep)
 {
-	int n = pb->dag->nops;
 	best->height = -1;
 	for (int k = 0; k < count; k++)
 		for (int pol = 0; pol < 2; pol++) {
@@ -162,26 +163,23 @@ static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
 	m.traffic = plan_ranges_finish(pb, m.order, m.ranges, m.nranges);
 	m.height = pass_plan_offsets(pb, m.ranges, m.nranges);
 	keep_better(best, &m);
-	if (best->traffic > 0 && o->use_ilp) {
+	int64_t cap = budget;
+	for (int round = 0; round < 3 && best->traffic > 0 && o->use_ilp; round++) {
 		candidate c = *best;
-		plan_report r = {0};
-		if (!(c.order = order_copy(a, best->order, n)))
+		if (!(c.order = order_copy(a, best->order, pb->dag->nops)))
 			return -1;
-		int64_t cap = budget;
-		for (int round = 0; round < 3; round++) {
-			if (pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, &r) < 1)
-				break;
-			c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
-			c.traffic = plan_ranges_finish(pb, c.order, c.ranges, c.nranges);
-			c.status = r.status;
-			if (c.height <= budget) {
-				keep_better(best, &c);
-				break;
-			}
-			cap -= (c.height - budget + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
+		if (pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, rep) < 1)
+			break;
+		c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
+		c.traffic = plan_ranges_finish(pb, c.order, c.ranges, c.nranges);
+		c.status = rep->status;
+		if (round == 0 && rep->status == IR_PLAN_OPTIMAL && c.traffic >= best->traffic)
+			best->status = IR_PLAN_OPTIMAL;
+		if (c.height <= budget) {
+			keep_better(best, &c);
+			break;
 		}
-		rep->seconds += r.seconds;
-		rep->nodes += r.nodes;
+		cap -= (c.height - budget + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
 	}
 	if (best->traffic == 0)
 		best->status = IR_PLAN_OPTIMAL;
@@ -244,9 +242,9 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 {
 	plan_problem pb;
 	ir_plan *p = arena_alloc(a, sizeof(*p));
-	int *orders[3], count, liu_best;
+	int *orders[3], count = 0, best = -1;
 	if (!p || plan_problem_init(&pb, a, d, o->mode) < 0 ||
-	    heuristic_orders(&pb, a, orders, &count, &liu_best) < 0)
+	    (best = heuristic_orders(&pb, a, orders, &count)) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 	p->dag = d;
 	p->mode = o->mode;
@@ -261,11 +259,11 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 	}
 	candidate c = {0};
 	plan_report rep = {0};
-	if (plan_unbounded(&pb, a, o, orders, liu_best, p->step_lb, &c, &rep) < 0)
+	if (plan_unbounded(&pb, a, o, orders, count, best, p->step_lb, &c, &rep) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 	if (o->budget > 0 && c.height > o->budget) {
-		orders[0] = c.order;
-		if (plan_bounded(&pb, a, o, orders, count, o->budget, &c, &rep) < 0)
+		int *all[4] = {c.order, orders[0], orders[1], orders[2]};
+		if (plan_bounded(&pb, a, o, all, count + 1, o->budget, &c, &rep) < 0)
 			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 	}
 	if (plan_fill(&pb, a, &c, p) < 0)

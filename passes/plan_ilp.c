@@ -40,6 +40,7 @@ typedef struct {
 	int ne, cap_ne;
 	double *seed;       /* the incumbent as column values */
 	int seeded, seed_ok, nodes, node_limit;
+	int exact;          /* sizes and cap are whole units: a proof holds in bytes */
 	jmp_buf jb;
 } model;
 
@@ -387,6 +388,12 @@ static void callback(glp_tree *tree, void *info)
 	}
 }
 
+/* "seconds" as GLPK's time limit in milliseconds (at least 1). */
+static int io_limit(double seconds)
+{
+	return seconds < 0.001 ? 1 : seconds > 1e6 ? 1000000000 : (int)(seconds * 1000);
+}
+
 /* Builds the model of "md" into "lp"; -1 when out of memory. */
 static int build(model *md, glp_prob *lp)
 {
@@ -448,7 +455,8 @@ static int read_ranges(const model *md, glp_prob *lp, arena *a, ir_plan_range **
  * under a cap, the ranges. Returns 1 better, 0 not, -1 on failure.
  */
 static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range *seed_r,
-                 int seed_n, int *order, ir_plan_range **ranges, int *n, int *proven)
+                 int seed_n, double limit, int *order, ir_plan_range **ranges, int *n,
+                 int *proven)
 {
 	volatile int result = -1;
 	glp_prob *volatile lp = NULL;
@@ -471,6 +479,7 @@ static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range
 	glp_smcp sm;
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
+	sm.tm_lim = io_limit(limit);
 	if (glp_simplex(lp, &sm) || glp_get_status(lp) != GLP_OPT) {
 		result = 0;
 		goto done;
@@ -480,16 +489,13 @@ static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range
 	io.msg_lev = GLP_MSG_OFF;
 	io.cb_func = callback;
 	io.cb_info = md;
-	io.tm_lim = (int)(o->time_limit * 1000);
-	io.mir_cuts = GLP_ON;
-	io.gmi_cuts = GLP_ON;
-	io.br_tech = GLP_BR_PCH;
+	io.tm_lim = io_limit(limit);
 	md->node_limit = o->node_limit;
 	int ret = glp_intopt(lp, &io), status = glp_mip_status(lp);
 	result = 0;
 	if (status != GLP_OPT && status != GLP_FEAS)
 		goto done;
-	*proven = ret == 0 && status == GLP_OPT;
+	*proven = ret == 0 && status == GLP_OPT && md->exact;
 	int *fresh = malloc((size_t)md->pb->dag->nops * sizeof(int));
 	if (!fresh)
 		goto done;
@@ -531,6 +537,9 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 	while ((biggest + md.q - 1) / md.q > 512)
 		md.q *= 2;
 	md.cap = cap / md.q;
+	md.exact = cap % md.q == 0;
+	for (int e = 0; e < d->ntensors; e++)
+		md.exact &= pb->size[e] % md.q == 0;
 	md.local = malloc((size_t)d->nops * sizeof(int));
 	md.lo = malloc((size_t)m * sizeof(int));
 	md.hi = malloc((size_t)m * sizeof(int));
@@ -559,7 +568,8 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 			}
 			double t0 = seconds();
 			if (seed_r)
-				result = solve(&md, o, a, seed_r, seed_n, order, ranges, n, proven);
+				result = solve(&md, o, a, seed_r, seed_n, o->time_limit - rep->seconds, order,
+				               ranges, n, proven);
 			rep->seconds += seconds() - t0;
 			rep->nodes += md.nodes;
 			free(copy);
@@ -585,15 +595,15 @@ int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64
 	int nops = pb->dag->nops, part = o->part_steps < PART_MAX ? o->part_steps : PART_MAX;
 	int proven = 0, better = 0;
 	rep->status = IR_PLAN_HEURISTIC;
+	if (rep->seconds >= o->time_limit || (cap && nops > part))
+		return 0;
 	if (nops <= part) {
 		int r = solve_part(pb, a, o, cap, 0, nops, order, ranges, n, rep, &proven);
 		if (r >= 0 && (proven || r > 0))
 			rep->status = proven ? IR_PLAN_OPTIMAL : IR_PLAN_FEASIBLE;
 		return r;
 	}
-	if (cap)
-		return 0;
-	for (int k = 0; k < nops - part / 2; k += part / 2) {
+	for (int k = 0; k < nops - part / 2 && rep->seconds < o->time_limit; k += part / 2) {
 		int m = k + part <= nops ? part : nops - k;
 		if (solve_part(pb, a, o, 0, k, m, order, ranges, n, rep, &proven) > 0)
 			better = 1;

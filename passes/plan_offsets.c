@@ -128,7 +128,7 @@ int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *r, int n)
 		try_order(pb, r, idx, n, off, near, keep, best_idx, &height);
 	}
 	uint64_t seed = 0x9E3779B97F4A7C15ull;
-	for (int round = 0; round < 200 && height != bound && n > 1; round++) {
+	for (int round = 0; round < 500 && height != bound && n > 1; round++) {
 		memcpy(idx, best_idx, (size_t)n * sizeof(int));
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		int i = (int)((seed >> 33) % (uint64_t)n), j = (int)((seed >> 13) % (uint64_t)n);

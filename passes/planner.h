@@ -23,7 +23,7 @@ typedef struct {
 	int64_t budget;    /* arena bytes; 0: unlimited */
 	int use_ilp;       /* run the ILP after the heuristics */
 	int node_limit;    /* branch-and-bound nodes per ILP solve (deterministic) */
-	double time_limit; /* seconds per ILP solve (safety net) */
+	double time_limit; /* CPU seconds for all ILP solves of one plan (safety net) */
 	int part_steps;    /* largest part the ILP takes at once */
 } plan_options;
 
@@ -34,10 +34,11 @@ typedef struct {
 	int64_t *size;     /* per tensor: arena bytes, 0 outside the arena */
 } plan_problem;
 
-/* What a solve reports besides its plan. */
+/* What ILP solves report besides their plan: the status of the last
+ * solve (optimal only when proven in exact units), and the CPU seconds and
+ * nodes of all of them so far (the time limit counts against "seconds"). */
 typedef struct {
 	ir_plan_status status;
-	int64_t order_peak;    /* live_LB of the plan's order */
 	double seconds;
 	int nodes;
 } plan_report;

@@ -53,12 +53,12 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
                             int mr, int nr, int vl, LLVMValueRef like);
 
 /* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
- * tables, descriptor and micro-kernel as constants and the call
+ * descriptor and micro-kernel as constants and the call
  * rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
  * and workspace "ws"; "threads" as in einc_options. */
-einc_status cg_emit_gemm(einc_ctx *ctx, LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
-                         const loop_step *st, int s, int threads, int vector_bits,
-                         LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
+void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
+                  const loop_step *st, int s, int threads, int vector_bits,
+                  LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
 
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */
 char *cg_header_text(const einc_program *p, const char *name);

@@ -25,6 +25,7 @@ typedef struct {
 	int vector_bits;       /* the register blocks' vector width */
 	int threads;           /* einc_options.threads */
 	const loop_step *st;
+	int overwrite;         /* the step sums nothing: store, do not accumulate */
 	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
 	int nvars, capvars;    /* the iterators in scope, innermost last */
 	isl_id **ids;
@@ -213,7 +214,8 @@ static LLVMValueRef relaxed(LLVMValueRef v)
 	return v;
 }
 
-/* A user statement S(x): result[x] += arg0[x] (* arg1[x]). */
+/* A user statement S(x): result[x] += arg0[x] (* arg1[x]), or = when the
+ * step sums nothing. */
 static int emit_user(emitter *e, isl_ast_node *node)
 {
 	isl_ast_expr *call = isl_ast_node_user_get_expr(node);
@@ -238,6 +240,10 @@ static int emit_user(emitter *e, isl_ast_node *node)
 		LLVMValueRef w = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[2], &st->args[1], x), "b");
 		LLVMSetAlignment(w, align);
 		v = relaxed(LLVMBuildFMul(e->b, v, w, "ab"));
+	}
+	if (e->overwrite) {
+		LLVMSetAlignment(LLVMBuildStore(e->b, v, p), align);
+		return 0;
 	}
 	LLVMValueRef acc = LLVMBuildLoad2(e->b, e->elem, p, "c");
 	LLVMSetAlignment(acc, align);
@@ -386,21 +392,35 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, ws, &off, 1, "ws.at");
 }
 
-/* Step "s" ("st"): zero its result, then its nest or its GETT call. */
+/* Whether step "st" writes each result element once: every dim longer
+ * than 1 moves the result, so it sums nothing. */
+static int sums_nothing(const loop_step *st)
+{
+	for (int d = 0; d < st->ndims; d++)
+		if (st->sizes[d] != 1 && !st->result.strides[d])
+			return 0;
+	return 1;
+}
+
+/* Step "s" ("st"): its nest storing each result once, or zero its result,
+ * then its nest or its GETT call. */
 static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
+	e->overwrite = !st->gemm && sums_nothing(st);
 	e->base[0] = buffer(e, &st->result, ws);
 	for (int x = 0; x < st->nargs; x++)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
+	if (e->overwrite)
+		return emit_node(e, st->ast);
 	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
 	if (st->gemm) {
-		e->status = cg_emit_gemm(e->ctx, e->m, e->b, e->fn, st, s, e->threads,
-		                         e->vector_bits, e->elem, e->base, ws);
-		return e->status ? -1 : 0;
+		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
+		             e->base, ws);
+		return 0;
 	}
 	return emit_node(e, st->ast);
 }

@@ -2,8 +2,8 @@
  * lower.c - plan steps to loop nests: each step's iteration domain (a box
  * over its indices) and schedule (a permutation: large strides outside,
  * unit strides inside) become an isl_ast through isl_ast_build. GEMM-like
- * steps also get their GETT form (loop_gemm): index groups, cache blocks
- * and packing buffers after the plan's workspace.
+ * steps also get their GETT form (loop_gemm): index groups, cache blocks,
+ * and offset tables and packing buffers after the plan's workspace.
  */
 #include <stdlib.h>
 
@@ -171,7 +171,8 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
  * NR a power of two up to 64). */
 enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096, GEMM_TASKS = 16 };
 
-/* The largest flattened group the offset tables may hold. */
+/* The largest flattened group the offset tables may hold (8 bytes each,
+ * in the workspace). */
 #define GEMM_MAX_TABLE (1 << 22)
 
 /* Steps with fewer multiply-adds per batch element run as plain nests: the
@@ -283,8 +284,9 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
 	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, scratch))) {
-		int64_t end = scratch + (int64_t)rt_gett_scratch(st->gemm->mc, st->gemm->nc,
-		                                                 st->gemm->kc, esize);
+		const loop_gemm *gm = st->gemm;
+		int64_t end = scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
+		                                                 gm->mc, gm->nc, gm->kc, esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	}

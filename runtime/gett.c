@@ -16,10 +16,39 @@ static size_t line(size_t bytes)
 	return (bytes + 63) / 64 * 64;
 }
 
-size_t rt_gett_scratch(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
+size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
 {
 	return line((size_t)(mc * kc * esize)) + line((size_t)(kc * nc * esize)) +
 	       RT_GETT_TILE_MAX;
+}
+
+size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+                       int64_t nc, int64_t kc, int64_t esize)
+{
+	return line((size_t)(3 * batch + 2 * (m + n + k)) * sizeof(int64_t)) +
+	       rt_gett_pack_bytes(mc, nc, kc, esize);
+}
+
+/* Fills "t" with the offsets sum_y x_y * strides[y] of every point x of the
+ * box "sizes[0 .. n-1]" in row-major order; returns the end of "t". */
+static int64_t *offset_table(int64_t *t, const int64_t *sizes, const int64_t *strides, int n)
+{
+	int64_t coord[n + 1], len = 1, off = 0;
+	for (int y = 0; y < n; y++) {
+		coord[y] = 0;
+		len *= sizes[y];
+	}
+	for (int64_t f = 0; f < len; f++) {
+		t[f] = off;
+		for (int y = n - 1; y >= 0; y--) {
+			off += strides[y];
+			if (++coord[y] < sizes[y])
+				break;
+			off -= coord[y] * strides[y];
+			coord[y] = 0;
+		}
+	}
+	return t + len;
 }
 
 /* Whether offsets "off[0 .. n-1]" run on with stride 1. */
@@ -87,25 +116,27 @@ typedef struct {
 	char *c;
 	const char *a, *b;
 	int64_t nblocks, chunk;
+	const int64_t *a_b, *a_m, *a_k, *b_b, *b_k, *b_n, *c_b, *c_m, *c_n; /* offsets */
 } gett_call;
 
 /* The tiles of the packed blocks: "ap" rows m0 .. m0+mlen-1, "bp" columns
  * n0 .. n0+nlen-1 of C at "c", over "kc". */
-static void macro_kernel(const rt_gett_desc *d, char *c, const char *ap, const char *bp,
+static void macro_kernel(const gett_call *g, char *c, const char *ap, const char *bp,
                          int64_t m0, int64_t mlen, int64_t n0, int64_t nlen, int64_t kc,
                          char *tile)
 {
+	const rt_gett_desc *d = g->d;
 	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX];
 	for (int64_t i = 0; i < d->mr; i++)
 		tileoff[i] = i * d->nr;
 	for (int64_t jr = 0; jr < nlen; jr += d->nr) {
 		int64_t nr = nlen - jr < d->nr ? nlen - jr : d->nr;
-		const int64_t *cn = d->c_n + n0 + jr;
+		const int64_t *cn = g->c_n + n0 + jr;
 		int in_place = nr == d->nr && unit_run(cn, nr);
 		const char *b = bp + jr * kc * d->esize;
 		for (int64_t ir = 0; ir < mlen; ir += d->mr) {
 			int64_t mr = mlen - ir < d->mr ? mlen - ir : d->mr;
-			const int64_t *cm = d->c_m + m0 + ir;
+			const int64_t *cm = g->c_m + m0 + ir;
 			const char *a = ap + ir * kc * d->esize;
 			if (in_place && mr == d->mr) {
 				for (int64_t i = 0; i < mr; i++)
@@ -137,15 +168,15 @@ static void gett_task(void *arg, int64_t t, void *scratch)
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
 	char *tile = bp + line((size_t)(d->kc * d->nc * d->esize));
-	char *c = g->c + d->c_b[bt] * d->esize;
-	const char *a = g->a + d->a_b[bt] * d->esize, *b = g->b + d->b_b[bt] * d->esize;
+	char *c = g->c + g->c_b[bt] * d->esize;
+	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
 	for (int64_t pc = 0; pc < d->k; pc += d->kc) {
 		int64_t kc = d->k - pc < d->kc ? d->k - pc : d->kc;
-		pack(d, bp, b, d->b_n, d->b_k + pc, jc, nlen, kc, d->nr);
+		pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, kc, d->nr);
 		for (int64_t ic = mbeg; ic < mend; ic += d->mc) {
 			int64_t mlen = mend - ic < d->mc ? mend - ic : d->mc;
-			pack(d, ap, a, d->a_m, d->a_k + pc, ic, mlen, kc, d->mr);
-			macro_kernel(d, c, ap, bp, ic, mlen, jc, nlen, kc, tile);
+			pack(d, ap, a, g->a_m, g->a_k + pc, ic, mlen, kc, d->mr);
+			macro_kernel(g, c, ap, bp, ic, mlen, jc, nlen, kc, tile);
 		}
 	}
 }
@@ -156,6 +187,28 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	g.chunk = (d->m + d->mchunks - 1) / d->mchunks;
 	g.chunk = (g.chunk + d->mr - 1) / d->mr * d->mr;
+	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
+	const int64_t *size[4], *sa = d->strides, *sb = sa + ndims, *sc = sb + ndims;
+	int64_t first[4];
+	size[0] = d->sizes;
+	first[0] = 0;
+	for (int x = 1; x < 4; x++) {
+		size[x] = size[x - 1] + d->ndims[x - 1];
+		first[x] = first[x - 1] + d->ndims[x - 1];
+	}
+	/* per table: the tensor's strides and the group (0 batch, 1 M, 2 N, 3 K) */
+	const int64_t *strides[9] = {sa, sa, sa, sb, sb, sb, sc, sc, sc};
+	static const int group[9] = {0, 1, 3, 0, 3, 2, 0, 1, 2};
+	const int64_t **out[9] = {&g.a_b, &g.a_m, &g.a_k, &g.b_b, &g.b_k, &g.b_n,
+	                          &g.c_b, &g.c_m, &g.c_n};
+	int64_t *t = scratch;
+	for (int x = 0; x < 9; x++) {
+		int y = group[x];
+		*out[x] = t;
+		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
+	}
+	char *pack0 = (char *)scratch + line((size_t)(3 * d->batch + 2 * (d->m + d->n + d->k)) *
+	                                     sizeof(int64_t));
 	rt_parallel_for((int)d->threads, d->batch * g.nblocks * d->mchunks, gett_task, &g,
-	                scratch, rt_gett_scratch(d->mc, d->nc, d->kc, d->esize));
+	                pack0, rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize));
 }

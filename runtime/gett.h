@@ -34,22 +34,31 @@ typedef struct {
 	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
 	int64_t mchunks;          /* tasks per (batch, NC block): M split this many ways */
 	int64_t threads;          /* 0: rt_default_threads() */
-	const int64_t *a_b, *a_m, *a_k; /* element offsets in A of each flattened index */
-	const int64_t *b_b, *b_k, *b_n; /* ... in B */
-	const int64_t *c_b, *c_m, *c_n; /* ... in C */
+	int64_t ndims[4];         /* dims per group: batch, M, N, K */
+	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
+	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
 	rt_ukernel kernel;
 } rt_gett_desc;
 
-/* The scratch bytes one thread needs for blocks "mc", "nc", "kc" of
+/*
+ * The scratch bytes of an rt_gett call: the offset tables of a step of
+ * flattened extents "batch", "m", "n", "k", and the packing buffers of one
+ * thread (rt_gett_pack_bytes).
+ */
+size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+                       int64_t nc, int64_t kc, int64_t esize);
+
+/* The packing buffers of one thread for blocks "mc", "nc", "kc" of
  * "esize"-byte elements: packed A and B, and an edge tile. */
-size_t rt_gett_scratch(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
+size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
  * Runs "d" on "c", "a", "b", adding to "c" (the caller zeroes it). "scratch"
- * holds rt_gett_scratch bytes for the calling thread, aligned to 64; other
- * threads use the pool's buffers. Tasks (batch x NC block x M chunk) own
- * disjoint parts of "c" and sum over k in the same order, so the result does
- * not depend on the number of threads.
+ * holds rt_gett_scratch bytes, aligned to 64: the offset tables (each
+ * flattened index's element offset in each tensor), then the calling
+ * thread's packing buffers; other threads use the pool's. Tasks (batch x NC
+ * block x M chunk) own disjoint parts of "c" and sum over k in the same
+ * order, so the result does not depend on the number of threads.
  */
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
 

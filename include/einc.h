@@ -53,8 +53,9 @@ typedef enum {
 typedef enum { EINC_F32, EINC_F64 } einc_dtype;
 
 /* The stages a program can be printed at (einc_program_dump): the graph IR,
- * the loop nests (ISL ASTs, as C), the LLVM IR before optimization. */
-typedef enum { EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM } einc_stage;
+ * the loop nests (ISL ASTs, as C), the LLVM IR before optimization, the
+ * memory plan (step order, workspace offsets and lifetimes, bounds). */
+typedef enum { EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN } einc_stage;
 
 /* What einc_program_emit writes. */
 typedef enum {
@@ -83,6 +84,8 @@ typedef struct {
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
 	                       else every core. Results do not depend on it. */
+	int64_t budget;     /* workspace bytes allowed, 0 (default): no limit; a
+	                       budget that would need spilling is EINC_EBUDGET */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;
@@ -222,6 +225,18 @@ einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in
 
 /* Frees "kernel" and its code (NULL allowed). take. */
 void einc_kernel_free(einc_kernel *kernel);
+
+/*
+ * Plans the op DAG "text" (the .dag format: "t NAME BYTES in|mid|out" and
+ * "o NAME RESULT OPERAND..." lines; named "where" in messages) without an
+ * einsum: execution order, arena offsets and, under "budget" arena bytes
+ * (0: no limit), spills and reloads. With "staging" every tensor passes
+ * through the arena, else only the intermediates. Stores the plan's text
+ * form in "*plan" (give, einc_free). A budget below some op's operands and
+ * result is EINC_EBUDGET naming the op.
+ */
+einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
+                          int staging, char **plan);
 
 /* Frees memory that einc returned as "give" without a _free of its own. */
 void einc_free(void *p);

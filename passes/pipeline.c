@@ -4,6 +4,7 @@
 
 #include "ctx.h"
 #include "frontend.h"
+#include "planner.h"
 #include "path.h"
 #include "program.h"
 
@@ -44,6 +45,9 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 	if (out->max_intermediate < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "max_intermediate %lld is negative",
 		                (long long)out->max_intermediate);
+	if (out->budget < 0)
+		return ctx_fail(ctx, EINC_EINVAL, "options", "budget %lld is negative",
+		                (long long)out->budget);
 	return EINC_OK;
 }
 
@@ -54,7 +58,7 @@ einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	                 ? pass_path_ltr(ctx, p->arena, p->graph, &p->tree)
 	                 : pass_path_options(ctx, p->arena, p->graph, &p->options, &p->tree);
 	if (!st)
-		st = pass_plan_simple(ctx, p->arena, p->graph, p->tree, &p->plan);
+		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)
 		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, &p->loops);
 	return st;

@@ -371,3 +371,32 @@ einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 	                (long long)free_plan->workspace_bytes, s, free_plan->steps[s].node,
 	                (long long)budget);
 }
+
+einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
+                          int staging, char **plan)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!text || !plan)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "text and plan must not be NULL");
+	*plan = NULL;
+	if (budget < 0)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "budget %lld is negative", (long long)budget);
+	arena *a = arena_new();
+	if (!a)
+		return ctx_fail(ctx, EINC_ENOMEM, "api", "out of memory");
+	plan_options o;
+	plan_options_init(&o);
+	o.budget = budget;
+	o.mode = staging ? IR_PLAN_STAGING : IR_PLAN_WORKSPACE;
+	ir_dag *d;
+	ir_plan *p;
+	einc_status st = ir_dag_parse(ctx, a, text, where ? where : "dag", &d);
+	if (!st)
+		st = pass_plan_dag(ctx, a, d, &o, &p);
+	if (!st && !(*plan = ir_plan_print(p)))
+		st = ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
+	arena_free(a);
+	return st ? st : ctx_ok(ctx);
+}

@@ -47,6 +47,9 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 	case EINC_STAGE_GRAPH:
 		*text = ir_graph_print(program->graph);
 		break;
+	case EINC_STAGE_PLAN:
+		*text = ir_plan_print(program->plan);
+		break;
 	case EINC_STAGE_LOOPS:
 		*text = ir_loops_print(program->graph, program->loops);
 		break;

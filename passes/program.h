@@ -24,10 +24,6 @@ struct einc_program {
 /* path_ltr.c: the left-to-right contraction tree of "g". */
 einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
 
-/* plan_simple.c: steps in tree order, intermediates bumped in one workspace. */
-einc_status pass_plan_simple(einc_ctx *ctx, arena *a, const ir_graph *g,
-                             const ir_tree *t, ir_plan **out);
-
 /* lower.c: one ISL loop nest per plan step; "*out" is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                        const ir_plan *p, ir_loops **out);

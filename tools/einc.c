@@ -17,6 +17,7 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 static const char usage_text[] =
 	"usage: einc [options] SPEC\n"
+	"       einc --plan-dag FILE [--budget BYTES] [--staging]\n"
 	"\n"
 	"Compiles the einsum SPEC (numpy's grammar) for the given sizes.\n"
 	"\n"
@@ -29,6 +30,8 @@ static const char usage_text[] =
 	"      ellipsis with numpy broadcasting, sizes per operand, double precision\n"
 	"  einc 'bij,bjk->bik' -d b=8,i=64,j=64,k=64 -o bmm.o --header bmm.h\n"
 	"      compile to an object file and a header declaring int bmm(...)\n"
+	"  einc --plan-dag net.dag --budget 1048576 --dump=plan\n"
+	"      plan an op DAG (order, arena offsets, spills) within 1 MiB\n"
 	"\n"
 	"options:\n"
 	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels may be any letter)\n"
@@ -46,8 +49,16 @@ static const char usage_text[] =
 	"  -O0 .. -O3          optimization level (default -O3)\n"
 	"  -march=CPU, -mcpu=CPU\n"
 	"                      target CPU: native (default), x86-64-v3, znver4, ...\n"
-	"  --dump=STAGE        print the IR of STAGE on stdout: graph, loops (the\n"
-	"                      loop nests as C) or llvm (before optimization)\n"
+	"  --dump=STAGE        print the IR of STAGE on stdout: graph, plan (the\n"
+	"                      memory plan), loops (the loop nests as C) or llvm\n"
+	"                      (before optimization)\n"
+	"  --budget BYTES      workspace bytes allowed (default: no limit); a\n"
+	"                      smaller one than the plan needs is an error naming\n"
+	"                      the step (spilling is planned for --plan-dag only)\n"
+	"  --plan-dag FILE     plan the op DAG in FILE (.dag format) instead of a\n"
+	"                      SPEC and print the plan\n"
+	"  --staging           with --plan-dag: every tensor passes through the\n"
+	"                      arena (default: only the intermediates)\n"
 	"  --run               compile in process (JIT), run on random inputs\n"
 	"                      (fixed seed); print a checksum and the time\n"
 	"  --check             with --run: compare with the reference evaluator;\n"
@@ -66,7 +77,9 @@ static const char usage_text[] =
 typedef struct {
 	const char *spec, *dims, *shapes;
 	einc_options options;
-	int dump_graph, dump_loops, dump_llvm, run, check, verbose;
+	int dump_graph, dump_plan, dump_loops, dump_llvm, run, check, verbose;
+	const char *plan_dag;
+	int staging;
 	const char *output, *header, *name;
 	einc_emit_kind emit;
 	uint64_t seed;
@@ -115,7 +128,8 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
  * "-dX", "-d X", "--dims=X" or "--dims X". */
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
-               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
+               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_STAGING,
+               OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
 	const char *shrt, *lng;
@@ -138,6 +152,9 @@ static const struct {
 	{"-march=", NULL, 1, OPT_CPU},
 	{"-mcpu=", NULL, 1, OPT_CPU},
 	{NULL, "--threads", 1, OPT_THREADS},
+	{NULL, "--budget", 1, OPT_BUDGET},
+	{NULL, "--plan-dag", 1, OPT_PLAN_DAG},
+	{NULL, "--staging", 0, OPT_STAGING},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
 	{"-h", "--help", 0, OPT_HELP},
 	{NULL, "--version", 0, OPT_VERSION},
@@ -166,12 +183,14 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	case OPT_DUMP:
 		if (strcmp(val, "graph") == 0)
 			c->dump_graph = 1;
+		else if (strcmp(val, "plan") == 0)
+			c->dump_plan = 1;
 		else if (strcmp(val, "loops") == 0)
 			c->dump_loops = 1;
 		else if (strcmp(val, "llvm") == 0)
 			c->dump_llvm = 1;
 		else
-			return usage_error("unknown stage '%s' for --dump (expected graph, loops or llvm)",
+			return usage_error("unknown stage '%s' for --dump (expected graph, plan, loops or llvm)",
 			                   val);
 		break;
 	case OPT_SEED:
@@ -215,6 +234,19 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->options.threads = (int)n;
 		break;
 	}
+	case OPT_BUDGET: {
+		long long n = strtoll(val, &end, 10);
+		if (!*val || *end || *val == '-' || n < 0)
+			return usage_error("--budget expects a byte count, got '%s'", val);
+		c->options.budget = n;
+		break;
+	}
+	case OPT_PLAN_DAG:
+		c->plan_dag = val;
+		break;
+	case OPT_STAGING:
+		c->staging = 1;
+		break;
 	case OPT_VERBOSE:
 		c->verbose = 1;
 		break;
@@ -272,6 +304,12 @@ static int parse_args(cli *c, int argc, char **argv)
 		if (st)
 			return st;
 	}
+	if (c->plan_dag && c->spec)
+		return usage_error("--plan-dag takes no SPEC ('%s')", c->spec);
+	if (c->plan_dag)
+		return 0;
+	if (c->staging)
+		return usage_error("%s", "--staging needs --plan-dag");
 	if (!c->spec)
 		return usage_error("%s", "no SPEC given");
 	if (!c->dims && !c->shapes)
@@ -541,9 +579,46 @@ done:
 	return status;
 }
 
+/* Plans the DAG of --plan-dag and prints the plan. */
+static int plan_dag(const cli *c, einc_ctx *ctx)
+{
+	FILE *f = fopen(c->plan_dag, "rb");
+	char *text = NULL, *plan = NULL;
+	size_t n = 0;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		long len = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		if (len >= 0 && (text = malloc((size_t)len + 1)))
+			n = fread(text, 1, (size_t)len, f);
+		if (text && n != (size_t)len) {
+			free(text);
+			text = NULL;
+		}
+		fclose(f);
+	}
+	if (!text) {
+		fprintf(stderr, "einc: error: cannot read '%s'\n", c->plan_dag);
+		return EXIT_INPUT;
+	}
+	text[n] = '\0';
+	double t0 = now();
+	einc_status st = einc_plan_dag(ctx, text, c->plan_dag, c->options.budget, c->staging, &plan);
+	free(text);
+	if (st)
+		return report(ctx, st);
+	if (c->verbose)
+		fprintf(stderr, "einc: planned '%s' in %.3f ms\n", c->plan_dag, (now() - t0) * 1e3);
+	fputs(plan, stdout);
+	einc_free(plan);
+	return EXIT_OK;
+}
+
 /* Compiles the spec and does what the flags ask. */
 static int drive(const cli *c, einc_ctx *ctx)
 {
+	if (c->plan_dag)
+		return plan_dag(c, ctx);
 	einc_program *p;
 	double t0 = now();
 	einc_status st = einc_compile_text(ctx, c->spec, c->dims, c->shapes, &c->options, &p);
@@ -553,9 +628,10 @@ static int drive(const cli *c, einc_ctx *ctx)
 		fprintf(stderr, "einc: compiled '%s' in %.3f ms: %d inputs\n", c->spec,
 		        (now() - t0) * 1e3, einc_program_num_inputs(p));
 	int status = EXIT_OK;
-	static const einc_stage stages[] = {EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM};
-	const int wanted[] = {c->dump_graph, c->dump_loops, c->dump_llvm};
-	for (int x = 0; x < 3 && !status; x++) {
+	static const einc_stage stages[] = {EINC_STAGE_GRAPH, EINC_STAGE_PLAN, EINC_STAGE_LOOPS,
+	                                    EINC_STAGE_LLVM};
+	const int wanted[] = {c->dump_graph, c->dump_plan, c->dump_loops, c->dump_llvm};
+	for (int x = 0; x < 4 && !status; x++) {
 		char *text = NULL;
 		if (!wanted[x])
 			continue;

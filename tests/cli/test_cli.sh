@@ -42,7 +42,7 @@ expect 2 "einc: error: option '-d' needs a value" 'ij' -d
 expect 2 "einc: error: option '--shapes' needs a value" 'ij' --shapes
 expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d i=1
 expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
-expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, loops or llvm)" --dump=nope 'i' -d i=1
+expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
 expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
 expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1
@@ -79,6 +79,19 @@ s32=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 | sed -n 's/.*sum=\([^ ]*\).*/\1/
 s64=$("$einc" --run 'ij,jk->ik' -d i=4,j=4,k=4 -t f64 | sed -n 's/.*sum=\([^ ]*\).*/\1/p')
 if awk -v a="$s32" -v b="$s64" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4 && a != "") }'; then
   passes=$((passes + 1)); else echo "FAIL: f32 sum $s32 vs f64 sum $s64"; fails=$((fails + 1)); fi
+# --budget and --plan-dag: the memory plan of an op DAG, budget errors.
+dag=$(mktemp)
+printf 'name tiny\nt x 64 in\nt y 128 mid\nt z 64 mid\nt w 64 out\no f y x\no g z y\no h w z y\n' > "$dag"
+expect 2 "einc: error: --budget expects a byte count, got '-5'" --budget=-5 'i' -d i=1
+expect 2 "einc: error: --plan-dag takes no SPEC ('ij')" --plan-dag "$dag" 'ij'
+expect 2 "einc: error: --staging needs --plan-dag" --staging 'i' -d i=1
+expect 1 "einc: error: cannot read '/nonexistent.dag'" --plan-dag /nonexistent.dag
+expect 1 "einc: error: plan: op 'g' needs 192 bytes of arena for its operands and result; the budget is 100" --plan-dag "$dag" --budget 100
+expect_out '^status optimal$' --plan-dag "$dag" --dump=plan
+expect_out '^traffic 0 ; bytes moved beyond the 128 compulsory$' --plan-dag "$dag" --staging --budget 256
+expect_out '^peak 8448$' --dump=plan 'ij,jk,kl->il' -d i=30,j=50,k=70,l=20
+expect 1 "einc: error: plan: op 'n5' needs 10880 bytes of arena for its operands and result; the budget is 8000" --budget 8000 'ij,jk,kl,lm->im' -d i=30,j=50,k=70,l=20,m=40
+rm -f "$dag"
 
 echo "cli: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

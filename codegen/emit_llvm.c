@@ -402,8 +402,8 @@ static int sums_nothing(const loop_step *st)
 	return 1;
 }
 
-/* Step "s" ("st"): its nest storing each result once, or zero its result,
- * then its nest or its GETT call. */
+/* Step "s" ("st"): its nest storing each result once, its GETT call (which
+ * writes every result), or zero its result, then its nest. */
 static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
@@ -415,13 +415,13 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	int64_t bytes = st->result_elems * (int64_t)esize;
 	if (e->overwrite)
 		return emit_node(e, st->ast);
-	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
-	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
 	if (st->gemm) {
 		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
 		             e->base, ws);
 		return 0;
 	}
+	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
 	return emit_node(e, st->ast);
 }
 

@@ -3,7 +3,7 @@
  * (the rt_ukernel of runtime/gett.h): an MR x NR block of C held in MR x
  * NR/VL vector accumulators across the k loop, one rank-1 update per k
  * (NR/VL vector loads of B, MR broadcasts of A, fused multiply-adds), then
- * added to C's rows. The block is chosen from the target's vector width.
+ * stored to C's rows (first K block) or added to them. The block is chosen from the target's vector width.
  */
 #include <string.h>
 
@@ -37,9 +37,9 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
-	LLVMTypeRef params[5] = {i64, ptr, ptr, ptr, ptr};
+	LLVMTypeRef params[6] = {i64, ptr, ptr, ptr, ptr, i64};
 	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
-	                                                           params, 5, 0));
+	                                                           params, 6, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	const char *nounwind = "nounwind";
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -92,20 +92,30 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 		LLVMAddIncoming(acc[x], (LLVMValueRef[]){LLVMConstNull(vec), next[x]},
 		                (LLVMBasicBlockRef[]){entry, loop}, 2);
 	LLVMPositionBuilderAtEnd(b, done);
-	LLVMValueRef cp = LLVMGetParam(fn, 3), rows = LLVMGetParam(fn, 4);
-	for (int i = 0; i < mr; i++) {
-		LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, LLVMConstInt(i64, (unsigned long long)i, 0)), "row");
-		LLVMSetAlignment(ro, 8);
-		for (int v = 0; v < nv; v++) {
-			LLVMValueRef off = LLVMBuildNSWAdd(b, ro, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
-			LLVMValueRef p = at(b, elem, cp, off);
-			LLVMValueRef old = LLVMBuildLoad2(b, vec, p, "c");
-			LLVMSetAlignment(old, esize);
-			LLVMValueRef sum = LLVMBuildFAdd(b, old, next[i * nv + v], "c.new");
-			LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
+	LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(c, fn, "store.first");
+	LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(c, fn, "store.add");
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, LLVMGetParam(fn, 5), zero_k, ""), put, add);
+	for (int adding = 0; adding < 2; adding++) {
+		LLVMPositionBuilderAtEnd(b, adding ? add : put);
+		LLVMValueRef cp = LLVMGetParam(fn, 3), rows = LLVMGetParam(fn, 4);
+		for (int i = 0; i < mr; i++) {
+			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
+			LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, ri), "row");
+			LLVMSetAlignment(ro, 8);
+			for (int v = 0; v < nv; v++) {
+				LLVMValueRef vo = LLVMConstInt(i64, (unsigned long long)(v * vl), 0);
+				LLVMValueRef p = at(b, elem, cp, LLVMBuildNSWAdd(b, ro, vo, ""));
+				LLVMValueRef sum = next[i * nv + v];
+				if (adding) {
+					LLVMValueRef old = LLVMBuildLoad2(b, vec, p, "c");
+					LLVMSetAlignment(old, esize);
+					sum = LLVMBuildFAdd(b, old, sum, "c.new");
+				}
+				LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
+			}
 		}
+		LLVMBuildRetVoid(b);
 	}
-	LLVMBuildRetVoid(b);
 	LLVMDisposeBuilder(b);
 	return fn;
 }

@@ -5,8 +5,9 @@
  *     S<step>(x): result[x] += arg0[x] * arg1[x]     (arg0[x] alone when unary)
  *
  * with every access an affine offset sum_d strides[d] * x_d (elements). The
- * result is zeroed before its nest (a nest that sums nothing stores instead:
- * codegen skips the zeroing). The struct lives in the arena; the ISL
+ * result is zeroed before its nest (codegen skips the zeroing where nothing
+ * needs it: a nest that sums nothing stores, and a GEMM-like step's first K
+ * block stores). The struct lives in the arena; the ISL
  * objects it holds are freed by ir_loops_free.
  *
  * Text form (ir_loops_print, --dump=loops; printed, never parsed):

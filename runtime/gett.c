@@ -2,11 +2,10 @@
  * gett.c - the GETT/BLIS loops around a generated micro-kernel: per task
  * (batch element, NC block, M chunk): for each KC block pack B's panel, for
  * each MC block pack A's, then the micro-kernel on every MR x NR tile. Full
- * tiles with unit-stride columns in C are updated in place; edge tiles go
- * through a small buffer, so edges cost a copy, not a slower kernel.
+ * tiles with unit-stride columns in C are updated in place (stored by the
+ * first K block, so C needs no zeroing); edge tiles go through a small
+ * buffer, so edges cost a copy, not a slower kernel.
  */
-#include <string.h>
-
 #include "gett.h"
 #include "pool.h"
 
@@ -64,7 +63,8 @@ static int unit_run(const int64_t *off, int64_t n)
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
  * src[row[r0 + panel*w + i] + col[p]], zero past "len".
- * add_T: c[off_m[i] + off_n[j]] += tile[i * nr + j] for an edge tile.
+ * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * nr + j] for an edge tile,
+ * stored when "first" is set.
  */
 #define GETT_TYPED(T, NAME)                                                              \
 	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col,   \
@@ -90,11 +90,13 @@ static int unit_run(const int64_t *off, int64_t n)
 		}                                                                                \
 	}                                                                                      \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
-	                       int64_t mr, int64_t nr, int64_t width)                          \
+	                       int64_t mr, int64_t nr, int64_t width, int first)               \
 	{                                                                                      \
 		for (int64_t i = 0; i < mr; i++)                                                 \
-			for (int64_t j = 0; j < nr; j++)                                         \
-				c[off_m[i] + off_n[j]] += tile[i * width + j];                   \
+			for (int64_t j = 0; j < nr; j++) {                                       \
+				T *p = c + off_m[i] + off_n[j];                                  \
+				*p = first ? tile[i * width + j] : *p + tile[i * width + j];     \
+			}                                                                        \
 	}
 
 GETT_TYPED(float, f32)
@@ -120,10 +122,11 @@ typedef struct {
 } gett_call;
 
 /* The tiles of the packed blocks: "ap" rows m0 .. m0+mlen-1, "bp" columns
- * n0 .. n0+nlen-1 of C at "c", over "kc". */
+ * n0 .. n0+nlen-1 of C at "c", over "kc"; the first K block ("first")
+ * stores, the others add. */
 static void macro_kernel(const gett_call *g, char *c, const char *ap, const char *bp,
                          int64_t m0, int64_t mlen, int64_t n0, int64_t nlen, int64_t kc,
-                         char *tile)
+                         int first, char *tile)
 {
 	const rt_gett_desc *d = g->d;
 	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX];
@@ -141,15 +144,14 @@ static void macro_kernel(const gett_call *g, char *c, const char *ap, const char
 			if (in_place && mr == d->mr) {
 				for (int64_t i = 0; i < mr; i++)
 					rowoff[i] = cm[i] + cn[0];
-				d->kernel(kc, a, b, c, rowoff);
+				d->kernel(kc, a, b, c, rowoff, first);
 				continue;
 			}
-			memset(tile, 0, (size_t)(d->mr * d->nr * d->esize));
-			d->kernel(kc, a, b, tile, tileoff);
+			d->kernel(kc, a, b, tile, tileoff, 1);
 			if (d->esize == 4)
-				add_f32((float *)c, (const float *)tile, cm, cn, mr, nr, d->nr);
+				add_f32((float *)c, (const float *)tile, cm, cn, mr, nr, d->nr, first);
 			else
-				add_f64((double *)c, (const double *)tile, cm, cn, mr, nr, d->nr);
+				add_f64((double *)c, (const double *)tile, cm, cn, mr, nr, d->nr, first);
 		}
 	}
 }
@@ -176,7 +178,7 @@ static void gett_task(void *arg, int64_t t, void *scratch)
 		for (int64_t ic = mbeg; ic < mend; ic += d->mc) {
 			int64_t mlen = mend - ic < d->mc ? mend - ic : d->mc;
 			pack(d, ap, a, g->a_m, g->a_k + pc, ic, mlen, kc, d->mr);
-			macro_kernel(g, c, ap, bp, ic, mlen, jc, nlen, kc, tile);
+			macro_kernel(g, c, ap, bp, ic, mlen, jc, nlen, kc, pc == 0, tile);
 		}
 	}
 }

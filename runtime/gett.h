@@ -20,11 +20,12 @@
 
 /*
  * The micro-kernel: for i < mr and j < nr,
- *   c[rowoff[i] + j] += sum_{p < kc} a[p * mr + i] * b[p * nr + j]
- * over packed panels "a" (kc x mr) and "b" (kc x nr); kc >= 1.
+ *   c[rowoff[i] + j] (+)= sum_{p < kc} a[p * mr + i] * b[p * nr + j]
+ * over packed panels "a" (kc x mr) and "b" (kc x nr), kc >= 1; it stores
+ * the sum when "first" is nonzero, else adds it.
  */
 typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, void *c,
-                           const int64_t *rowoff);
+                           const int64_t *rowoff, int64_t first);
 
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {
@@ -53,7 +54,7 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
 size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
- * Runs "d" on "c", "a", "b", adding to "c" (the caller zeroes it). "scratch"
+ * Runs "d" on "c", "a", "b", writing every element of "c". "scratch"
  * holds rt_gett_scratch bytes, aligned to 64: the offset tables (each
  * flattened index's element offset in each tensor), then the calling
  * thread's packing buffers; other threads use the pool's. Tasks (batch x NC

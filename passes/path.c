@@ -17,8 +17,10 @@
  *   wins (above PATH_DP_OUTER_MAX tensors the DP skips outer products).
  * The refined greedy splits the trials into up to HEURISTIC_STARTS groups
  * (fewer above HEURISTIC_WORK / 8 tensors) and refines the best path of
- * each: refinement from several starts finds much better trees than from
- * one. Every tier honours max_intermediate and is deterministic: budgets
+ * each (all together within HEURISTIC_REFINE_WORK window DP pair
+ * evaluations unless o->refine_work sets one refinement's budget):
+ * refinement from several starts finds much better trees than from one.
+ * Every tier honours max_intermediate and is deterministic: budgets
  * count work, not time.
  */
 #include "path.h"
@@ -30,6 +32,7 @@
 #define EXACT_QUICK_MAX 16         /* up to here the plain greedy bounds the DP */
 #define HEURISTIC_STARTS 8
 #define HEURISTIC_WORK 2000
+#define HEURISTIC_REFINE_WORK 4000000 /* window DP pair evaluations, all starts */
 
 /* The number of greedy starting points that auto and refine refine: fewer
  * on large problems, where each refinement costs more. */
@@ -48,13 +51,16 @@ static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
 {
 	int k = starts_for(prob, trials > 0 ? trials : 1);
 	einc_status st = EINC_EBUDGET;
+	path_options ro = *o;
+	if (!ro.refine_work)
+		ro.refine_work = HEURISTIC_REFINE_WORK / k;
 	*g = NULL;
 	for (int s = 0; s < k; s++) {
 		int first = trials * s / k, count = trials * (s + 1) / k - first;
 		path *p = NULL;
 		einc_status r = path_greedy_trials(ctx, a, prob, o, first, count, &p);
 		if (r == EINC_OK)
-			r = pass_path_refine(ctx, a, prob, o, &p);
+			r = pass_path_refine(ctx, a, prob, &ro, &p);
 		if (r && r != EINC_EBUDGET)
 			return r;
 		if (r == EINC_OK && (!*g || p->score < (*g)->score))

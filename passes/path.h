@@ -60,6 +60,7 @@ typedef struct {
 	double combo;         /* objective weight of result sizes; default 0 */
 	path_cost max_intermediate; /* 0 = no limit */
 	int64_t dp_work;      /* exact DP: pair evaluations before it gives up; 0 = no limit */
+	int64_t refine_work;  /* one refinement: window DP pair evaluations; 0 = no limit */
 } path_options;
 
 /* Fills "o" with the defaults (auto, seed 0, 32 trials, flops, no limit). */
@@ -186,12 +187,13 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 /*
  * The DP behind pass_path_dp for callers with their own buffer: writes the
  * n - 1 pairwise SSA steps to "steps", bounded by the score "upper"
- * (PATH_COST_MAX for none), with "flags" (PATH_DP_*). Returns 0, 1 when
+ * (PATH_COST_MAX for none), with "flags" (PATH_DP_*); adds the pair
+ * evaluations it made to "*work" (may be NULL). Returns 0, 1 when
  * max_intermediate blocks every path, 2 when the work budget ran out, 3
  * above 64 tensors, -1 when out of memory.
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int flags, int (*steps)[2]);
+                  int flags, int (*steps)[2], int64_t *work);
 
 /* path_refine.c */
 

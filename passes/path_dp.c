@@ -283,7 +283,9 @@ static void pair(dp *d, int a, int b, path_cost cap)
 	if (d->o->max_intermediate && kept > d->o->max_intermediate)
 		return;
 	path_cost score = path_cost_add(base, join_score(d, x, y, all, kept, summed));
-	if (score > cap)
+	/* A part of the whole still meets a partner in a step that costs at
+	 * least its size. */
+	if (score > cap || (s != d->full && path_cost_add(score, kept) > cap))
 		return;
 	int k = find(d, s);
 	if (k >= 0 && d->e[k].score <= score)
@@ -594,7 +596,7 @@ static int cmp_part(const void *pa, const void *pb)
 /* Solves each component (or the whole problem with outer products when
  * small), then joins the components. */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
-                  int flags, int (*steps)[2])
+                  int flags, int (*steps)[2], int64_t *work)
 {
 	int n = prob->n, ns = 0, r = 0;
 	if (n > 64)
@@ -654,6 +656,8 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 		parts[k] = z;
 	}
 done:
+	if (work)
+		*work += d.work;
 	dp_fini(&d);
 	free(comp);
 	free(stack);
@@ -672,7 +676,8 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	path *p = path_new(a, prob->n);
 	if (!p)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, PATH_DP_UNARY, p->step);
+	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, PATH_DP_UNARY, p->step,
+	                      NULL);
 	if (r < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	if (r == 1)

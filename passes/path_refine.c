@@ -9,7 +9,8 @@
  * their largest one. Sweeps repeat until neither rule finds anything better
  * (at most REFINE_SWEEPS). A window none of whose nodes changed since it was
  * last tried is skipped, and so is one whose cost saturates (nothing to
- * compare).
+ * compare). With o->refine_work, refinement stops once its window DPs have
+ * made that many pair evaluations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ typedef struct {
 	path_cost *score;    /* per inner node: its step's objective */
 	path_cost *size;     /* per node: its result's element count */
 	int rule;            /* windows grow at the costliest (0) or largest (1) node */
+	int64_t work;        /* pair evaluations of the window DPs so far */
 	int64_t *mod, *tried, clock; /* per node: when its children last changed,
 	                              * when it was last tried (-1 never) */
 	struct ranked *order;
@@ -207,7 +209,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		front[best] = r->left[u];
 		front[nf++] = r->right[u];
 	}
-	if (nf < 3 || old == PATH_COST_MAX)
+	if (nf < 3 || old == PATH_COST_MAX || (r->o->refine_work && r->work >= r->o->refine_work))
 		return 0;
 	/* Nothing in this window changed since "v" was last tried: skip. */
 	int64_t *tried = r->tried + (size_t)r->rule * (size_t)r->nids;
@@ -252,7 +254,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	r->sub.nindices = nl;
 	path_options so = *r->o;
 	so.dp_work = 0;
-	int st = path_dp_solve(&r->sub, &so, old, PATH_DP_CONNECTED, r->sub_steps);
+	int st = path_dp_solve(&r->sub, &so, old, PATH_DP_CONNECTED, r->sub_steps, &r->work);
 	if (st < 0)
 		return -1;
 	if (st)

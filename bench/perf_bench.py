@@ -4,18 +4,23 @@
 Usage:
   /usr/bin/python3 bench/perf_bench.py [SUITE] [--tool build/bench/perf_bench]
                               [--threads 1] [--only gemm,bmm] [--markdown]
+                              [--peak ../shared/bench/perf/peak.c]
 
 SUITE defaults to ../shared/bench/perf_suite.txt next to the repository
 (format: name ; spec ; sizes ; dtype [; kind=mem]). For each case the script
 draws the operands (numpy, fixed seed), writes them raw to a temporary
-directory, and runs perf_bench (einc's JIT, single-threaded), which times the
-compiled kernel and writes its result back; the result is checked against
+directory, and runs perf_bench (einc's JIT on --threads threads through
+EINC_NUM_THREADS), which times the compiled kernel and writes its result back; the result is checked against
 numpy (rtol 1e-3 f32 / 1e-9 f64, atol scaled by max |result|). numpy.einsum
 with optimize=True is then timed in the same process with the same rule
 (one warm-up, then runs until 0.5 s and 3 runs, at most 50). GFLOP/s use
 the FLOPs of the optimal pairwise path (numpy.einsum_path, no size limit),
 as the suite defines them; the kind=mem cases also get GB/s of compulsory
-traffic. BLAS threads default to 1, as einc runs on one core today.
+traffic. --threads (default 1) sets einc's threads and numpy's BLAS threads.
+With --peak, the script first compiles and runs that peak.c (gcc -O3
+-march=native -fopenmp) and adds each case's share of the machine's limit
+measured there at the same thread count: the zmm FMA peak of the dtype, or
+for kind=mem the read bandwidth (the write bandwidth for outer products).
 """
 import argparse
 import os
@@ -32,14 +37,16 @@ def parse_args():
     ap.add_argument("suite", nargs="?",
                     default=os.path.join(REPO, "..", "shared", "bench", "perf_suite.txt"))
     ap.add_argument("--tool", default=os.path.join(REPO, "build", "bench", "perf_bench"))
-    ap.add_argument("--threads", default="1", help="BLAS threads for numpy (default 1)")
+    ap.add_argument("--threads", default="1",
+                    help="threads for einc and numpy's BLAS (default 1)")
+    ap.add_argument("--peak", default="", help="peak.c to compile and run first")
     ap.add_argument("--only", default="", help="comma-separated case names")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     return ap.parse_args()
 
 
 ARGS = parse_args()
-for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "EINC_NUM_THREADS"):
     os.environ[var] = ARGS.threads
 import numpy as np  # noqa: E402  (after the thread variables)
 
@@ -106,6 +113,27 @@ def timeit(fn):
     return ts[0], ts[len(ts) // 2]
 
 
+def run_peak(tmp):
+    """Compiles and runs peak.c; its best figures at --threads threads:
+    {"f32": GFLOP/s, "f64": GFLOP/s, "read": GB/s, "write": GB/s}."""
+    exe = os.path.join(tmp, "peak")
+    subprocess.run(["gcc", "-O3", "-march=native", "-fopenmp", ARGS.peak, "-o", exe],
+                   check=True)
+    env = dict(os.environ, OMP_NUM_THREADS=str(os.cpu_count()))
+    out = subprocess.run([exe], capture_output=True, text=True, check=True, env=env).stdout
+    sys.stderr.write(out)
+    peak, want = {}, f"threads={ARGS.threads} "
+    for ln in out.splitlines():
+        if want not in ln + " ":
+            continue
+        best = float(ln.split("best")[1].split()[0])
+        for key, tag in (("f32", "zmm FP32"), ("f64", "zmm FP64"), ("read", "read "),
+                         ("write", "write ")):
+            if ln.strip().startswith(tag.strip()) and (tag.endswith(" ") or tag in ln):
+                peak[key] = best
+    return peak
+
+
 def run_einc(case, ops, oshape, tmp):
     """Runs perf_bench on the operands; returns its fields and its result."""
     for k, op in enumerate(ops):
@@ -126,6 +154,14 @@ def main():
     rng = np.random.default_rng(12345)
     head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
             "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
+    peak = {}
+    if ARGS.peak:
+        with tempfile.TemporaryDirectory() as tmp:
+            peak = run_peak(tmp)
+        print(f"peak at {ARGS.threads} thread(s): " +
+              ", ".join(f"{k} {v:.1f}" for k, v in sorted(peak.items())) +
+              " (GFLOP/s; GB/s)", flush=True)
+        head[11:11] = ["einc % peak", "numpy % peak"]
     rows = []
     if ARGS.markdown:
         print("| " + " | ".join(head) + " |")
@@ -152,6 +188,14 @@ def main():
                    f"{best * 1e3:.3f}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
                    f"{nbytes / ems * 1e-6:.2f}" if mem else "", f"{nbytes / best * 1e-9:.2f}" if mem else "",
                    fields["compile_ms"], "ok" if ok else "MISMATCH"]
+            if peak:
+                if mem:
+                    lim = peak["write" if case["name"] == "outer" else "read"] * 1e9
+                    share = [nbytes / (ems * 1e-3) / lim, nbytes / best / lim]
+                else:
+                    lim = peak[case["dtype"]] * 1e9
+                    share = [flops / (ems * 1e-3) / lim, flops / best / lim]
+                row[11:11] = [f"{100 * x:.0f}%" for x in share]
             rows.append(row)
             print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
     return 0 if all(r[-1] == "ok" for r in rows) else 1

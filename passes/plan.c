@@ -343,8 +343,9 @@ static int first_step_over(const ir_plan *p, const plan_problem *pb, int64_t bud
 	return 0;
 }
 
-/* Plans the tree in workspace mode; a budget that needs spilling is an
- * error until codegen emits the copies. */
+/* Plans the tree in workspace mode without spilling: a budget below an
+ * op's working set names the op, one below the plan's arena the first step
+ * that does not fit (spills are not generated yet). */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int64_t budget, ir_plan **out)
 {
@@ -352,23 +353,25 @@ einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 	plan_options o;
 	plan_options_init(&o);
 	o.budget = budget;
-	einc_status st = pass_plan_dag_of_tree(ctx, a, g, t, &d);
-	if (!st)
-		st = pass_plan_dag(ctx, a, d, &o, out);
-	if (st || (*out)->traffic == 0)
-		return st;
-	plan_options_init(&o);
-	ir_plan *free_plan;
 	plan_problem pb;
-	if ((st = pass_plan_dag(ctx, a, d, &o, &free_plan)))
+	einc_status st = pass_plan_dag_of_tree(ctx, a, g, t, &d);
+	if (st)
 		return st;
 	if (plan_problem_init(&pb, a, d, o.mode) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
-	int s = first_step_over(free_plan, &pb, budget);
+	if (budget > 0 && budget < plan_step_lb(&pb))
+		return pass_plan_dag(ctx, a, d, &o, out);
+	o.budget = 0;
+	if ((st = pass_plan_dag(ctx, a, d, &o, out)))
+		return st;
+	(*out)->budget = budget;
+	if (!budget || (*out)->workspace_bytes <= budget)
+		return EINC_OK;
+	int s = first_step_over(*out, &pb, budget);
 	return ctx_fail(ctx, EINC_EBUDGET, "plan",
 	                "the workspace needs %lld bytes at step %d (tree node %d) and the budget is "
 	                "%lld; spilling to fit a smaller budget is not generated yet",
-	                (long long)free_plan->workspace_bytes, s, free_plan->steps[s].node,
+	                (long long)(*out)->workspace_bytes, s, (*out)->steps[s].node,
 	                (long long)budget);
 }
 

@@ -18,6 +18,7 @@
 
 #include "ctx.h"
 #include "planner.h"
+#include "program.h"
 
 static const char *sample_dir;
 
@@ -328,6 +329,41 @@ static void test_budget_errors(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Einsum programs get valid plans (Liu's order: optimal), dumped at
+ * EINC_STAGE_PLAN; a budget below a step's working set names the op. */
+static void test_einsum(void **state)
+{
+	(void)state;
+	static const char *specs[][2] = {
+		{"ij,jk,kl,lm->im", "i=30,j=50,k=70,l=20,m=40"},
+		{"bij,bjk->bik", "b=2,i=3,j=4,k=5"},
+		{"ii->i", "i=7"},
+		{"ab,cd,ef,gh->", "a=2,b=3,c=4,d=5,e=6,f=7,g=8,h=9"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+		einc_program *p;
+		assert_int_equal(einc_compile_text(ctx, specs[k][0], specs[k][1], NULL, NULL, &p), EINC_OK);
+		check_plan(ctx, p->plan);
+		assert_int_equal(p->plan->status, IR_PLAN_OPTIMAL);
+		char *text;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_PLAN, &text), EINC_OK);
+		assert_non_null(strstr(text, "status optimal"));
+		einc_free(text);
+		einc_program_free(p);
+	}
+	einc_options o;
+	einc_options_init(&o);
+	o.budget = 8000;
+	einc_program *p;
+	assert_int_equal(einc_compile_text(ctx, specs[0][0], specs[0][1], NULL, &o, &p), EINC_EBUDGET);
+	assert_string_equal(einc_ctx_message(ctx), "error: plan: op 'n5' needs 10880 bytes of arena "
+	                    "for its operands and result; the budget is 8000");
+	o.budget = -1;
+	assert_int_equal(einc_compile_text(ctx, specs[0][0], specs[0][1], NULL, &o, &p), EINC_EINVAL);
+	einc_ctx_free(ctx);
+}
+
 /* GLPK says nothing and does not abort on a bad model; the probe reports
  * the failure instead. */
 static void test_glpk_silent(void **state)
@@ -366,6 +402,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_dag_errors),
 		cmocka_unit_test(test_budget_errors),
+		cmocka_unit_test(test_einsum),
 		cmocka_unit_test(test_glpk_silent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

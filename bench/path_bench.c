@@ -379,7 +379,7 @@ int main(int argc, char **argv)
 		path_cost cost[NTIER] = {0};
 		char line[3][64], tb[32];
 		for (int t = 0; t < NTIER; t++) {
-			if (t == EXACT && p->prob->n > 64) {
+			if (t == EXACT && p->prob->n > PATH_DP_MAX) {
 				cells[k][t].ok = 0;
 				sprintf(line[t], "-");
 				continue;

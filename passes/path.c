@@ -25,7 +25,7 @@
  */
 #include "path.h"
 
-#define AUTO_EXACT_MAX 64
+#define AUTO_EXACT_MAX PATH_DP_MAX
 #define AUTO_DP_WORK 2000000       /* pair evaluations, about 0.1 s */
 #define AUTO_DP_WORK_SMALL 8000000 /* up to AUTO_SMALL tensors */
 #define AUTO_SMALL 24

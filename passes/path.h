@@ -170,7 +170,7 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
  * optimal for the objective. "upper" (may be NULL) is a known path whose
  * score bounds the search. EINC_EBUDGET when no path fits max_intermediate,
  * EINC_EUNSUPPORTED when "o->dp_work" runs out (the caller falls back) and
- * above 64 tensors.
+ * above PATH_DP_MAX tensors.
  */
 einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
                          const path_options *o, const path *upper, path **out);
@@ -178,6 +178,9 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 /* Up to this many tensors the DP pairs every two subsets (outer products
  * included): exact over all trees. */
 #define PATH_DP_OUTER_MAX 10
+
+/* The most tensors the DP takes (a subset is one 128-bit set). */
+#define PATH_DP_MAX 128
 
 /* path_dp_solve flags: score leaves' unary reductions (path_add_unary then
  * recovers them); pair only subsets that share an index, at any size. */
@@ -190,7 +193,7 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
  * (PATH_COST_MAX for none), with "flags" (PATH_DP_*); adds the pair
  * evaluations it made to "*work" (may be NULL). Returns 0, 1 when
  * max_intermediate blocks every path, 2 when the work budget ran out, 3
- * above 64 tensors, -1 when out of memory.
+ * above PATH_DP_MAX tensors, -1 when out of memory.
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
                   int flags, int (*steps)[2], int64_t *work);

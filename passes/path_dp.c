@@ -31,8 +31,25 @@
 
 #include "path.h"
 
+/* A set of up to DP_MAXN tensors, one bit each. */
+typedef unsigned __int128 tset;
+#define DP_MAXN PATH_DP_MAX
+
+/* The number of tensors in "s". */
+static int tset_count(tset s)
+{
+	return __builtin_popcountll((uint64_t)s) + __builtin_popcountll((uint64_t)(s >> 64));
+}
+
+/* The lowest tensor of "s" (not empty). */
+static int tset_first(tset s)
+{
+	uint64_t lo = (uint64_t)s;
+	return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(s >> 64));
+}
+
 typedef struct {
-	uint64_t mask, nbr;  /* the subset; the tensors sharing an index with it */
+	tset mask, nbr;      /* the subset; the tensors sharing an index with it */
 	path_cost score, size; /* size without a leaf's private indices */
 	double dsize;        /* size as a double, for a quick bound */
 	path_cost priv;      /* leaf: element count of its private indices, 0 if none */
@@ -47,7 +64,7 @@ typedef struct {
  * partner's score: a step costs at least the size of either operand. */
 typedef struct {
 	path_cost key;
-	uint64_t mask;
+	tset mask;
 	int k;
 } item;
 
@@ -55,10 +72,10 @@ typedef struct {
 	const path_problem *prob;
 	const path_options *o;
 	int m, w;            /* tensors in this DP; 64-bit words per index set */
-	uint64_t full;
+	tset full;
 	const int *tensor;   /* m problem tensors */
-	uint64_t *tmask;     /* per index: local tensors holding it */
-	uint64_t *tnbr;      /* per local tensor: its neighbours */
+	tset *tmask;         /* per index: local tensors holding it */
+	tset *tnbr;          /* per local tensor: its neighbours */
 	uint64_t *outbits;   /* w words */
 	entry *e;
 	uint64_t *bits;      /* w words per entry: its result's indices */
@@ -67,15 +84,16 @@ typedef struct {
 	int hcap;
 	item **list;         /* per size: its entries */
 	int *nlist, *caplist;
-	item **mlist;        /* per size * 64 + tensor: the entries holding it */
-	int *nmlist, *capmlist, nml; /* nml: lists, 64 per size up to n */
+	item **mlist;        /* per size * DP_MAXN + tensor: the entries holding it */
+	int *nmlist, *capmlist, nml; /* nml: lists, DP_MAXN per size up to n */
 	int64_t work;
 	int oom, stop, outer, unary; /* stop: out of memory or of work */
 } dp;
 
 /* The hash slot of "mask". */
-static size_t slot_of(uint64_t mask, int hcap)
+static size_t slot_of(tset set, int hcap)
 {
+	uint64_t mask = (uint64_t)set ^ (uint64_t)(set >> 64) * 0x9e3779b97f4a7c15ull;
 	mask ^= mask >> 33;
 	mask *= 0xff51afd7ed558ccdull;
 	mask ^= mask >> 33;
@@ -83,7 +101,7 @@ static size_t slot_of(uint64_t mask, int hcap)
 }
 
 /* The entry of "mask", or -1. */
-static int find(const dp *d, uint64_t mask)
+static int find(const dp *d, tset mask)
 {
 	for (size_t h = slot_of(mask, d->hcap);; h = (h + 1) & (size_t)(d->hcap - 1)) {
 		int k = d->hash[h];
@@ -133,7 +151,7 @@ static int list_add(item **l, int *n, int *cap, int k)
 
 /* A new entry (its index bits uninitialised) listed under its size and,
  * without outer products, under each of its tensors; -1 OOM. */
-static int add_entry(dp *d, uint64_t mask)
+static int add_entry(dp *d, tset mask)
 {
 	rehash(d);
 	if (d->oom)
@@ -151,13 +169,13 @@ static int add_entry(dp *d, uint64_t mask)
 		d->bits = b;
 		d->cape = nc;
 	}
-	int k = d->ne++, c = __builtin_popcountll(mask);
+	int k = d->ne++, c = tset_count(mask);
 	if (list_add(&d->list[c], &d->nlist[c], &d->caplist[c], k)) {
 		d->oom = d->stop = 1;
 		return -1;
 	}
-	for (uint64_t r = d->outer ? 0 : mask; r; r &= r - 1) {
-		int v = c * 64 + __builtin_ctzll(r);
+	for (tset r = d->outer ? 0 : mask; r; r &= r - 1) {
+		int v = c * DP_MAXN + tset_first(r);
 		if (list_add(&d->mlist[v], &d->nmlist[v], &d->capmlist[v], k)) {
 			d->oom = d->stop = 1;
 			return -1;
@@ -180,7 +198,7 @@ static void reset(dp *d)
 	memset(d->nmlist, 0, sizeof(int) * (size_t)d->nml);
 	const path_problem *p = d->prob;
 	for (int j = 0; j < d->m; j++) {
-		int k = add_entry(d, 1ull << j);
+		int k = add_entry(d, (tset)1 << j);
 		if (k < 0)
 			return;
 		entry *x = &d->e[k];
@@ -195,7 +213,7 @@ static void reset(dp *d)
 		for (int q = p->start[t]; q < p->start[t + 1]; q++) {
 			int i = p->index[q];
 			all = path_cost_mul(all, (path_cost)p->size[i]);
-			if (d->tmask[i] == 1ull << j && !p->out[i]) {
+			if (d->tmask[i] == (tset)1 << j && !p->out[i]) {
 				x->priv = path_cost_mul(x->priv ? x->priv : 1, (path_cost)p->size[i]);
 				continue;
 			}
@@ -254,7 +272,7 @@ static void pair(dp *d, int a, int b, path_cost cap)
 	path_cost base = path_cost_add(x->score, y->score);
 	if (base > cap)
 		return;
-	uint64_t s = x->mask | y->mask, rest = d->full & ~s;
+	tset s = x->mask | y->mask, rest = d->full & ~s;
 	const uint64_t *bx = d->bits + (size_t)a * (size_t)d->w;
 	const uint64_t *by = d->bits + (size_t)b * (size_t)d->w;
 	const path_problem *p = d->prob;
@@ -356,7 +374,7 @@ static void sort_level(dp *d, int m)
 	if (sort_items(d, d->list[m], d->nlist[m]))
 		d->oom = d->stop = 1;
 	for (int v = 0; !d->outer && v < d->m; v++)
-		if (sort_items(d, d->mlist[m * 64 + v], d->nmlist[m * 64 + v]))
+		if (sort_items(d, d->mlist[m * DP_MAXN + v], d->nmlist[m * DP_MAXN + v]))
 			d->oom = d->stop = 1;
 }
 
@@ -395,16 +413,16 @@ static void pair_connected(dp *d, int k, int m, path_cost cap)
 	const item *la = d->list[k];
 	for (int ia = 0; ia < na && !d->stop; ia++) {
 		int a = la[ia].k;
-		uint64_t am = la[ia].mask, an = d->e[a].nbr;
+		tset am = la[ia].mask, an = d->e[a].nbr;
 		path_cost sa = d->e[a].score;
-		for (uint64_t r = an; r && !d->stop; r &= r - 1) {
-			int v = __builtin_ctzll(r), l = (m - k) * 64 + v, nb = d->nmlist[l];
-			uint64_t lower = an & ((1ull << v) - 1);
+		for (tset r = an; r && !d->stop; r &= r - 1) {
+			int v = tset_first(r), l = (m - k) * DP_MAXN + v, nb = d->nmlist[l];
+			tset lower = an & (((tset)1 << v) - 1);
 			const item *lb = d->mlist[l];
 			for (int ib = 0; ib < nb && !d->stop; ib++) {
 				if (path_cost_add(sa, lb[ib].key) > cap)
 					break;
-				uint64_t bm = lb[ib].mask;
+				tset bm = lb[ib].mask;
 				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))
 					continue;
 				count_work(d);
@@ -456,16 +474,16 @@ static int solve_part(dp *d, const int *tensor, int m, path_cost upper,
 	const path_problem *p = d->prob;
 	d->m = m;
 	d->tensor = tensor;
-	d->full = m == 64 ? ~0ull : (1ull << m) - 1;
-	memset(d->tmask, 0, sizeof(uint64_t) * (size_t)(p->nindices + 1));
+	d->full = m == DP_MAXN ? ~(tset)0 : ((tset)1 << m) - 1;
+	memset(d->tmask, 0, sizeof(tset) * (size_t)(p->nindices + 1));
 	for (int j = 0; j < m; j++)
 		for (int q = p->start[tensor[j]]; q < p->start[tensor[j] + 1]; q++)
-			d->tmask[p->index[q]] |= 1ull << j;
+			d->tmask[p->index[q]] |= (tset)1 << j;
 	for (int j = 0; j < m; j++) {
 		d->tnbr[j] = 0;
 		for (int q = p->start[tensor[j]]; q < p->start[tensor[j] + 1]; q++)
 			d->tnbr[j] |= d->tmask[p->index[q]];
-		d->tnbr[j] &= ~(1ull << j);
+		d->tnbr[j] &= ~((tset)1 << j);
 	}
 	path_cost cap = upper == PATH_COST_MAX ? 1 : m <= PATH_DP_OUTER_MAX ? upper : upper / 4;
 	if (cap < 1)
@@ -534,16 +552,16 @@ static int dp_init(dp *d, const path_problem *p, const path_options *o)
 	d->w = (p->nindices + 63) / 64 + 1;
 	d->cape = 64;
 	d->hcap = 128;
-	d->nml = (p->n < 64 ? p->n + 1 : 65) * 64;
-	d->tmask = malloc(sizeof(uint64_t) * (size_t)(p->nindices + 1));
-	d->tnbr = malloc(sizeof(uint64_t) * 64);
+	d->nml = (p->n + 1) * DP_MAXN;
+	d->tmask = malloc(sizeof(tset) * (size_t)(p->nindices + 1));
+	d->tnbr = malloc(sizeof(tset) * DP_MAXN);
 	d->outbits = calloc((size_t)d->w, sizeof(uint64_t));
 	d->e = malloc(sizeof(entry) * (size_t)d->cape);
 	d->bits = malloc(sizeof(uint64_t) * (size_t)d->w * (size_t)d->cape);
 	d->hash = malloc(sizeof(int) * (size_t)d->hcap);
-	d->list = calloc(66, sizeof(item *));
-	d->nlist = calloc(66, sizeof(int));
-	d->caplist = calloc(66, sizeof(int));
+	d->list = calloc(DP_MAXN + 2, sizeof(item *));
+	d->nlist = calloc(DP_MAXN + 2, sizeof(int));
+	d->caplist = calloc(DP_MAXN + 2, sizeof(int));
 	d->mlist = calloc((size_t)d->nml, sizeof(item *));
 	d->nmlist = calloc((size_t)d->nml, sizeof(int));
 	d->capmlist = calloc((size_t)d->nml, sizeof(int));
@@ -559,7 +577,7 @@ static int dp_init(dp *d, const path_problem *p, const path_options *o)
 /* Frees the DP tables of "d". */
 static void dp_fini(dp *d)
 {
-	for (int c = 0; d->list && c < 66; c++)
+	for (int c = 0; d->list && c < DP_MAXN + 2; c++)
 		free(d->list[c]);
 	free(d->list);
 	for (int c = 0; d->mlist && c < d->nml; c++)
@@ -599,7 +617,7 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
                   int flags, int (*steps)[2], int64_t *work)
 {
 	int n = prob->n, ns = 0, r = 0;
-	if (n > 64)
+	if (n > DP_MAXN)
 		return 3;
 	dp d;
 	int *comp = malloc(sizeof(int) * (size_t)n), *stack = malloc(sizeof(int) * (size_t)n);
@@ -670,9 +688,9 @@ done:
 einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
                          const path_options *o, const path *upper, path **out)
 {
-	if (prob->n > 64)
+	if (prob->n > DP_MAXN)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search takes at most "
-		                "64 tensors, this problem has %d", prob->n);
+		                "%d tensors, this problem has %d", DP_MAXN, prob->n);
 	path *p = path_new(a, prob->n);
 	if (!p)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");

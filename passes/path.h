@@ -134,11 +134,10 @@ int path_add_unary(const path_problem *prob, const path_options *o, path *p);
 path *path_new(arena *a, int n);
 
 /*
- * One pairwise step of sorted index lists "x" ("nx") and "y" ("ny"; 0 for a
- * unary step on "x"), where
- * "count[i]" is the number of live tensors holding index i: writes the kept
- * indices (sorted) to "res" and returns how many; "*flops" gets the step's
- * flops and "*size" the result's element count.
+ * One step over sorted index lists "x" ("nx") and "y" ("ny"; 0 for a unary
+ * step on "x"), where "count[i]" is the number of live tensors holding index
+ * i: writes the kept indices (sorted) to "res" and returns how many;
+ * "*flops" gets the step's flops and "*size" the result's element count.
  */
 int path_step(const path_problem *prob, const int *count, const int *x, int nx,
               const int *y, int ny, int *res, path_cost *flops, path_cost *size);
@@ -151,9 +150,8 @@ path_cost path_step_score(path_cost flops, path_cost size, double combo);
 /*
  * Greedy search (opt_einsum's rules, stable tie-breaks), best of
  * "o->trials" seeded Boltzmann trials; trial 0 is the plain greedy; trial r
- * depends on seed and r only. Result
- * in "*out" (arena "a"). Fails when "o->max_intermediate" blocks every path
- * the greedy can find.
+ * depends on seed and r only. Result in "*out" (arena "a"). EINC_EBUDGET
+ * when "o->max_intermediate" blocks every path the greedy can find.
  */
 einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out);
@@ -165,9 +163,10 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 /* path_dp.c */
 
 /*
- * Exact search: dynamic programming over connected subsets with an
- * iteratively raised cost cap (outer products included for small problems),
- * optimal for the objective. "upper" (may be NULL) is a known path whose
+ * Exact search: dynamic programming over subsets with an iteratively raised
+ * cost cap, optimal for the objective over all trees up to
+ * PATH_DP_OUTER_MAX tensors, over trees without outer products inside a
+ * connected component above. "upper" (may be NULL) is a known path whose
  * score bounds the search. EINC_EBUDGET when no path fits max_intermediate,
  * EINC_EUNSUPPORTED when "o->dp_work" runs out (the caller falls back) and
  * above PATH_DP_MAX tensors.
@@ -201,16 +200,17 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 /* path_refine.c */
 
 /*
- * Local refinement of "*p" in place: re-optimises subtrees of up to 10
- * leaves with the exact DP until a sweep finds nothing better.
+ * Local refinement: replaces "*p" by a path whose subtrees of up to 10
+ * leaves were re-optimised with the DP until a sweep found nothing better
+ * (or "o->refine_work" ran out); never costlier than "*p".
  */
 einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **p);
 
 /* path.c */
 
-/* The path that "o->method" selects (auto: exact when small enough, else
- * greedy + restarts + refinement), deterministic. */
+/* The path of the tier "o->method" names (path.c says how each is built);
+ * deterministic: same problem and options, same path. */
 einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                              const path_options *o, path **out);
 

@@ -395,6 +395,9 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 	einc_status st = path_evaluate(ctx, prob, o->combo, out);
 	if (st)
 		return st;
-	*p = out;
+	/* Windows compare costs without unary steps: with them redone, the
+	 * input may still be the cheaper one. */
+	if (out->score <= (*p)->score)
+		*p = out;
 	return ctx_ok(ctx);
 }

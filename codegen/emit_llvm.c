@@ -26,6 +26,8 @@ typedef struct {
 	int threads;           /* einc_options.threads */
 	const loop_step *st;
 	int overwrite;         /* the step sums nothing: store, do not accumulate */
+	isl_ast_node *split;   /* the loop that runs from "lo" to "hi" (a task's chunk) */
+	LLVMValueRef lo, hi;
 	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
 	int nvars, capvars;    /* the iterators in scope, innermost last */
 	isl_id **ids;
@@ -267,21 +269,23 @@ static LLVMBasicBlockRef block(emitter *e, const char *name)
 	return LLVMAppendBasicBlockInContext(e->c, e->fn, name);
 }
 
-/* A for loop: header with the iterator's phi, body, latch, exit. */
+/* A for loop: header with the iterator's phi, body, latch, exit; the loop
+ * "e->split" runs over [e->lo, e->hi) instead of its bounds. */
 static int emit_for(emitter *e, isl_ast_node *node)
 {
 	isl_ast_expr *it = isl_ast_node_for_get_iterator(node);
 	isl_id *id = isl_ast_expr_get_id(it);
 	isl_ast_expr_free(it);
+	int split = node == e->split;
 	isl_ast_expr *init = isl_ast_node_for_get_init(node);
-	LLVMValueRef start = emit_expr(e, init);
+	LLVMValueRef start = split ? e->lo : emit_expr(e, init);
 	isl_ast_expr_free(init);
 	const char *name = isl_id_get_name(id);
 	if (!start) {
 		isl_id_free(id);
 		return -1;
 	}
-	if (isl_ast_node_for_is_degenerate(node) == isl_bool_true) {
+	if (!split && isl_ast_node_for_is_degenerate(node) == isl_bool_true) {
 		if (push_var(e, id, start))
 			return -1;
 		int r = emit_owned(e, isl_ast_node_for_get_body(node));
@@ -296,7 +300,7 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	if (push_var(e, id, iv))
 		return -1;
 	isl_ast_expr *cond = isl_ast_node_for_get_cond(node);
-	LLVMValueRef c = emit_expr(e, cond);
+	LLVMValueRef c = split ? LLVMBuildICmp(e->b, LLVMIntSLT, iv, e->hi, "") : emit_expr(e, cond);
 	isl_ast_expr_free(cond);
 	isl_ast_expr *inc = isl_ast_node_for_get_inc(node);
 	LLVMValueRef step = c ? emit_expr(e, inc) : NULL;
@@ -392,6 +396,112 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, ws, &off, 1, "ws.at");
 }
 
+/* Adds the enum attribute "name" at "index" of "fn". */
+static void add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name)
+{
+	unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
+}
+
+/* Plain nests of at least this many iterations run in parallel, in at most
+ * PAR_TASKS chunks of their outermost loop. */
+enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64 };
+
+/* The extent of the outermost loop of step "st" when its chunks can be
+ * tasks (it moves the result, so tasks write disjoint elements, and the nest
+ * is large enough); 0 otherwise. */
+static int64_t split_extent(const emitter *e, const loop_step *st)
+{
+	if (e->threads == 1 || isl_ast_node_get_type(st->ast) != isl_ast_node_for)
+		return 0;
+	int64_t work = 1;
+	for (int d = 0; d < st->ndims; d++)
+		work *= st->sizes[d];
+	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
+	isl_id *id = isl_ast_expr_get_id(it);
+	const char *name = isl_id_get_name(id);
+	int64_t extent = 0;
+	for (int d = 0; d < st->ndims; d++)
+		if (name && !strcmp(name, st->names[d]) && st->result.strides[d] && work >= PAR_MIN_WORK)
+			extent = st->sizes[d];
+	isl_id_free(id);
+	isl_ast_expr_free(it);
+	return extent;
+}
+
+/* Copies the string attribute "key" of function "from" to "to". */
+static void copy_attr(LLVMValueRef from, LLVMValueRef to, const char *key)
+{
+	LLVMAttributeRef at = LLVMGetStringAttributeAtIndex(from, LLVMAttributeFunctionIndex,
+	                                                    key, (unsigned)strlen(key));
+	if (at)
+		LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, at);
+}
+
+/*
+ * Runs the nest of step "s" as tasks over chunks of its outermost loop
+ * ("extent" long) through rt_parallel_for: the nest goes into an internal
+ * function NAME.stepS(ctx, task, scratch), ctx holding the step's base
+ * pointers. Every element is computed by one task in the nest's order, so
+ * the result does not depend on the threads.
+ */
+static int emit_parallel(emitter *e, int s, const loop_step *st, int64_t extent)
+{
+	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
+	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
+	size_t len;
+	const char *fname = LLVMGetValueName2(e->fn, &len);
+	char tname[len + 32];
+	snprintf(tname, sizeof tname, "%s.step%d", fname, s);
+	LLVMValueRef task = LLVMAddFunction(e->m, tname, task_type);
+	LLVMSetLinkage(task, LLVMInternalLinkage);
+	add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
+	copy_attr(e->fn, task, "target-cpu");
+	copy_attr(e->fn, task, "target-features");
+	int64_t ntasks = extent < PAR_TASKS ? extent : PAR_TASKS;
+	int64_t chunk = (extent + ntasks - 1) / ntasks;
+	ntasks = (extent + chunk - 1) / chunk;
+
+	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr, LLVMConstInt(e->i64, 3, 0), "step.ctx");
+	for (int x = 0; x <= st->nargs; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		LLVMBuildStore(e->b, e->base[x], LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
+	}
+	LLVMTypeRef pf_params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
+	LLVMTypeRef pf_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), pf_params, 6, 0);
+	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "rt_parallel_for");
+	if (!pf)
+		pf = LLVMAddFunction(e->m, "rt_parallel_for", pf_type);
+	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
+	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
+	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};
+	LLVMBuildCall2(e->b, pf_type, pf, args, 6, "");
+
+	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
+	LLVMValueRef caller = e->fn;
+	e->fn = task;
+	LLVMPositionBuilderAtEnd(e->b, block(e, "entry"));
+	LLVMValueRef tctx = LLVMGetParam(task, 0);
+	for (int x = 0; x <= st->nargs; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		e->base[x] = LLVMBuildLoad2(e->b, e->ptr,
+		                            LLVMBuildInBoundsGEP2(e->b, e->ptr, tctx, &i, 1, ""), "base");
+	}
+	LLVMValueRef c = LLVMConstInt(e->i64, (unsigned long long)chunk, 0);
+	e->lo = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1), c, "lo");
+	LLVMValueRef hi = LLVMBuildNSWAdd(e->b, e->lo, c, "");
+	LLVMValueRef n = LLVMConstInt(e->i64, (unsigned long long)extent, 0);
+	e->hi = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, hi, n, ""), hi, n, "hi");
+	e->split = st->ast;
+	int r = emit_node(e, st->ast);
+	e->split = NULL;
+	if (!r)
+		LLVMBuildRetVoid(e->b);
+	e->fn = caller;
+	LLVMPositionBuilderAtEnd(e->b, resume);
+	return r;
+}
+
 /* Whether step "st" writes each result element once: every dim longer
  * than 1 moves the result, so it sums nothing. */
 static int sums_nothing(const loop_step *st)
@@ -403,7 +513,8 @@ static int sums_nothing(const loop_step *st)
 }
 
 /* Step "s" ("st"): its nest storing each result once, its GETT call (which
- * writes every result), or zero its result, then its nest. */
+ * writes every result), or zero its result, then its nest; a large nest
+ * runs as parallel tasks. */
 static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
@@ -413,8 +524,9 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
+	int64_t extent = st->gemm ? 0 : split_extent(e, st);
 	if (e->overwrite)
-		return emit_node(e, st->ast);
+		return extent ? emit_parallel(e, s, st, extent) : emit_node(e, st->ast);
 	if (st->gemm) {
 		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
 		             e->base, ws);
@@ -422,15 +534,9 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	}
 	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
-	return emit_node(e, st->ast);
+	return extent ? emit_parallel(e, s, st, extent) : emit_node(e, st->ast);
 }
 
-/* Adds the enum attribute "name" at "index" of "fn". */
-static void add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name)
-{
-	unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
-	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
-}
 
 /* Declares int NAME(T *out, const T *in0, ..., void *workspace). */
 static LLVMValueRef declare_entry(emitter *e, const einc_program *p, const char *name,

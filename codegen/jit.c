@@ -13,6 +13,7 @@
 #include "cg.h"
 #include "ctx.h"
 #include "gett.h"
+#include "pool.h"
 #include "workspace.h"
 
 /* The JIT's entry: NAME.argv(out, in, workspace). */
@@ -47,6 +48,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 	} syms[] = {
 		{"rt_workspace_once", (void (*)(void))rt_workspace_once},
 		{"rt_gett", (void (*)(void))rt_gett},
+		{"rt_parallel_for", (void (*)(void))rt_parallel_for},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},
 		{"memmove", (void (*)(void))memmove},

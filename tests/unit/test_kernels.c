@@ -4,8 +4,8 @@
  * with extents of 1, primes, non-multiples of the register block and of the
  * cache blocks, every layout of the operands, batch dims, several dims per
  * group, diagonals and workspace intermediates; and the plain nests
- * (reductions, dot, outer products, traces, matrix-vector). Both dtypes, 1
- * and 2 threads; the two thread counts must give the same bits. Also the
+ * (reductions, dot, outer products, traces, matrix-vector), also as
+ * parallel chunks. Both dtypes, 1 and 2 threads; the two thread counts must give the same bits. Also the
  * thread pool alone.
  *
  * Tolerance as in test_jit.c: within rel * S of the reference, S the
@@ -68,6 +68,11 @@ static const kcase cases[] = {
 	{"ij,j->i", "i=100,j=333", 0},
 	{"bi,bi->b", "b=17,i=260", 0},
 	{"ij->ji", "i=65,j=33", 0},
+	/* plain nests large enough to run as parallel chunks of their outer loop */
+	{"ijk->i", "i=37,j=41,k=53", 0},
+	{"i,j->ij", "i=301,j=257", 0},
+	{"ij,j->i", "i=300,j=333", 0},
+	{"ijk,ik->ij", "i=5,j=149,k=97", 0},
 };
 
 /* xorshift64*: the test's only source of randomness. */

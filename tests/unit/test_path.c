@@ -464,8 +464,46 @@ static void test_pass_tree(void **state)
 	arena_free(a);
 }
 
-/* Through the public API: EINC_PATH_AUTO gives the better tree, the
- * default stays left to right, a bad path value is an error. */
+/* The number of elements of operand "k" of "prog" (-1: the output). */
+static size_t elems_of(const einc_program *prog, int k)
+{
+	const int64_t *dims;
+	int rank = einc_program_shape(prog, k, &dims);
+	size_t n = 1;
+	for (int a = 0; a < rank; a++)
+		n *= (size_t)dims[a];
+	return n;
+}
+
+/* Runs "prog" JIT-compiled and with the reference evaluator on the same
+ * f32 inputs; the results agree to rounding. */
+static void check_jit(einc_ctx *ctx, const einc_program *prog)
+{
+	int n = einc_program_num_inputs(prog);
+	float *in[8], *out = calloc(elems_of(prog, -1) + 1, sizeof(float));
+	float *ref = calloc(elems_of(prog, -1) + 1, sizeof(float));
+	for (int k = 0; k < n; k++) {
+		size_t m = elems_of(prog, k);
+		in[k] = malloc(sizeof(float) * (m + 1));
+		for (size_t e = 0; e < m; e++)
+			in[k][e] = (float)((e * 7 + (size_t)k * 3) % 11) / 8 - 0.5f;
+	}
+	einc_kernel *kern = NULL;
+	assert_int_equal(einc_program_jit(ctx, prog, &kern), EINC_OK);
+	assert_int_equal(einc_kernel_run(kern, out, (const void *const *)in, NULL), EINC_OK);
+	assert_int_equal(einc_program_run_reference(ctx, prog, ref, (const void *const *)in),
+	                 EINC_OK);
+	for (size_t e = 0; e < elems_of(prog, -1); e++)
+		assert_true(out[e] - ref[e] < 1e-3f && ref[e] - out[e] < 1e-3f);
+	einc_kernel_free(kern);
+	for (int k = 0; k < n; k++)
+		free(in[k]);
+	free(out);
+	free(ref);
+}
+
+/* Through the public API: EINC_PATH_AUTO gives the better tree (and runs
+ * right), the default stays left to right, a bad path value is an error. */
 static void test_compile_options(void **state)
 {
 	(void)state;
@@ -481,10 +519,25 @@ static void test_compile_options(void **state)
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
 	assert_int_equal(prog->tree->nodes[3].left, 1);
 	assert_int_equal(prog->tree->nodes[3].right, 2);
+	check_jit(ctx, prog);
 	einc_program_free(prog);
 	o.max_intermediate = 100;
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EBUDGET);
 	o.max_intermediate = 0;
+	/* One operand, a diagonal, scalars, broadcasting: every tree builds and
+	 * runs right. */
+	static const char *const specs[][3] = {
+		{"ii->i", "i=4", NULL},
+		{"iij,j,jk->ik", "i=3,j=4,k=5", NULL},
+		{",i,->i", "i=5", NULL},
+		{"...ij,...jk,k->...i", NULL, "2x1x3x4,5x4x6,6"},
+	};
+	for (int k = 0; k < 4; k++) {
+		assert_int_equal(einc_compile_text(ctx, specs[k][0], specs[k][1], specs[k][2], &o,
+		                                   &prog), EINC_OK);
+		check_jit(ctx, prog);
+		einc_program_free(prog);
+	}
 	o.path = (einc_path)9;
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EINVAL);
 	einc_ctx_free(ctx);

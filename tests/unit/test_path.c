@@ -395,7 +395,7 @@ static void test_deterministic(void **state)
 	uint64_t seed = 3;
 	arena *a = arena_new();
 	einc_ctx *ctx = einc_ctx_new();
-	path_problem *prob = ring(a, 120, &seed);
+	path_problem *prob = ring(a, 80, &seed);
 	path_options o;
 	path_options_init(&o);
 	o.method = PATH_GREEDY;

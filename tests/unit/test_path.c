@@ -367,7 +367,7 @@ static void test_limit_impossible(void **state)
  * sizes 2..9, a scalar output: a larger network for the heuristic tiers. */
 static path_problem *ring(arena *a, int n, uint64_t *seed)
 {
-	int ranks[200], idx[200][3], nl = n + n / 3;
+	int ranks[200], idx[200][3], nl = n + (n + 2) / 3;
 	int64_t sizes[300];
 	const int *ptrs[200];
 	for (int i = 0; i < nl; i++)

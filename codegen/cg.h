@@ -38,8 +38,8 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            int argv_entry, LLVMModuleRef *out);
 
 /* target.c: the vector width the register blocks of "tm" use: 512 with
- * AVX-512F, 256 with AVX, else 128 (bits), read from the target's
- * instruction set, never its vendor; 256 for a named CPU and for NULL. */
+ * AVX-512F, 256 with AVX, else 128 (bits), from the target's instruction
+ * set (its features, or a named CPU's ISA), never its vendor; 256 for NULL. */
 int cg_vector_bits(LLVMTargetMachineRef tm);
 
 /* microkernel.c: the register block for "vector_bits" and "esize"-byte

@@ -154,12 +154,58 @@ int cg_name_ok(const char *name)
 	return 1;
 }
 
+/*
+ * The vector width of the named x86-64 CPUs whose instruction sets have
+ * AVX-512F (512) or AVX (256), sorted as strcmp does; the others get 128.
+ * LLVM's C API gives a named CPU's features only through code generation.
+ */
+typedef struct {
+	const char *name;
+	int bits;
+} cpu_vector;
+
+static const cpu_vector cpu_vectors[] = {
+	{"alderlake", 256}, {"arrowlake", 256}, {"arrowlake-s", 256}, {"arrowlake_s", 256},
+	{"bdver1", 256}, {"bdver2", 256}, {"bdver3", 256}, {"bdver4", 256},
+	{"broadwell", 256}, {"cannonlake", 512}, {"cascadelake", 512},
+	{"clearwaterforest", 256}, {"cooperlake", 512}, {"core-avx-i", 256},
+	{"core-avx2", 256}, {"core_2nd_gen_avx", 256}, {"core_3rd_gen_avx", 256},
+	{"core_4th_gen_avx", 256}, {"core_4th_gen_avx_tsx", 256}, {"core_5th_gen_avx", 256},
+	{"core_5th_gen_avx_tsx", 256}, {"corei7-avx", 256}, {"emeraldrapids", 512},
+	{"grandridge", 256}, {"graniterapids", 512}, {"graniterapids-d", 512},
+	{"graniterapids_d", 512}, {"haswell", 256}, {"icelake-client", 512},
+	{"icelake-server", 512}, {"icelake_client", 512}, {"icelake_server", 512},
+	{"ivybridge", 256}, {"knl", 512}, {"knm", 512}, {"lunarlake", 256},
+	{"meteorlake", 256}, {"mic_avx512", 512}, {"pantherlake", 256}, {"raptorlake", 256},
+	{"rocketlake", 512}, {"sandybridge", 256}, {"sapphirerapids", 512},
+	{"sierraforest", 256}, {"skx", 512}, {"skylake", 256}, {"skylake-avx512", 512},
+	{"skylake_avx512", 512}, {"tigerlake", 512}, {"x86-64-v3", 256}, {"x86-64-v4", 512},
+	{"znver1", 256}, {"znver2", 256}, {"znver3", 256}, {"znver4", 512}, {"znver5", 512},
+};
+
+/* Orders two entries of cpu_vectors for bsearch. */
+static int vector_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int cg_vector_bits(LLVMTargetMachineRef tm)
 {
 	if (!tm)
 		return 256;
 	char *f = LLVMGetTargetMachineFeatureString(tm);
-	int bits = !*f ? 256 : strstr(f, "+avx512f") ? 512 : strstr(f, "+avx") ? 256 : 128;
+	char *cpu = LLVMGetTargetMachineCPU(tm);
+	int bits = 128;
+	if (*f) {
+		bits = strstr(f, "+avx512f") ? 512 : strstr(f, "+avx") ? 256 : 128;
+	} else {
+		const char *key = cpu;
+		const void *hit = bsearch(&key, cpu_vectors, sizeof cpu_vectors / sizeof cpu_vectors[0],
+		                          sizeof cpu_vectors[0], vector_cmp);
+		if (hit)
+			bits = ((const cpu_vector *)hit)->bits;
+	}
 	LLVMDisposeMessage(f);
+	LLVMDisposeMessage(cpu);
 	return bits;
 }

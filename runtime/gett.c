@@ -62,7 +62,9 @@ static int unit_run(const int64_t *off, int64_t n)
 /*
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
- * src[row[r0 + panel*w + i] + col[p]], zero past "len".
+ * src[row[r0 + panel*w + i] + col[p]], zero past "len". Unit-stride rows
+ * are copied row by row of the panel, unit-stride sums along each row; the
+ * general case reads through both tables.
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * nr + j] for an edge tile,
  * stored when "first" is set.
  */
@@ -70,6 +72,7 @@ static int unit_run(const int64_t *off, int64_t n)
 	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col,   \
 	                        int64_t r0, int64_t len, int64_t kc, int64_t w)                 \
 	{                                                                                      \
+		int ksteps = unit_run(col, kc);                                                  \
 		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                           \
 			int64_t n = len - q < w ? len - q : w;                                   \
 			const int64_t *r = row + r0 + q;                                        \
@@ -80,13 +83,22 @@ static int unit_run(const int64_t *off, int64_t n)
 						dst[p * w + i] = s[col[p] + i];                  \
 				continue;                                                        \
 			}                                                                        \
-			for (int64_t p = 0; p < kc; p++) {                                       \
-				const T *s = src + col[p];                                       \
-				for (int64_t i = 0; i < n; i++)                                  \
-					dst[p * w + i] = s[r[i]];                                \
+			if (ksteps) {                                                            \
+				for (int64_t i = 0; i < n; i++) {                                \
+					const T *s = src + r[i] + col[0];                        \
+					for (int64_t p = 0; p < kc; p++)                         \
+						dst[p * w + i] = s[p];                           \
+				}                                                                \
+			} else {                                                                 \
+				for (int64_t p = 0; p < kc; p++) {                               \
+					const T *s = src + col[p];                               \
+					for (int64_t i = 0; i < n; i++)                          \
+						dst[p * w + i] = s[r[i]];                        \
+				}                                                                \
+			}                                                                        \
+			for (int64_t p = 0; p < kc; p++)                                         \
 				for (int64_t i = n; i < w; i++)                                  \
 					dst[p * w + i] = 0;                                      \
-			}                                                                        \
 		}                                                                                \
 	}                                                                                      \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \

@@ -54,8 +54,14 @@ typedef enum { EINC_F32, EINC_F64 } einc_dtype;
 
 /* The stages a program can be printed at (einc_program_dump): the graph IR,
  * the loop nests (ISL ASTs, as C), the LLVM IR before optimization, the
- * memory plan (step order, workspace offsets and lifetimes, bounds). */
-typedef enum { EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN } einc_stage;
+ * memory plan (step order, workspace offsets and lifetimes, bounds), the
+ * contraction tree (docs/ir.md; einc_options.tree reads it back), and the
+ * tree's path as opt_einsum prints it: a report (naive and optimised flops,
+ * one row per step) or only the linear path "[(0, 1), (0, 1)]". */
+typedef enum {
+	EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN,
+	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR
+} einc_stage;
 
 /* What einc_program_emit writes. */
 typedef enum {
@@ -66,8 +72,9 @@ typedef enum {
 
 /* How the contraction order is chosen (einc_options.path). */
 typedef enum {
-	EINC_PATH_LTR,    /* left to right, ((in0 in1) in2) ...: the default for now */
-	EINC_PATH_AUTO,   /* exact search when small, else greedy + restarts + refinement */
+	EINC_PATH_LTR,    /* left to right, ((in0 in1) in2) ... */
+	EINC_PATH_AUTO,   /* the default: exact search when small, else greedy +
+	                     restarts + refinement */
 	EINC_PATH_EXACT,  /* optimal for opt_einsum's flop count (subset DP) */
 	EINC_PATH_GREEDY, /* greedy with seeded restarts */
 	EINC_PATH_REFINE  /* greedy, then subtrees re-optimised exactly */
@@ -79,13 +86,17 @@ typedef struct {
 	einc_dtype dtype;   /* element type, default EINC_F32 */
 	int opt_level;      /* 0..3, default 3 */
 	const char *cpu;    /* keep: "native" (default), or an LLVM CPU name */
-	einc_path path;     /* contraction order, default EINC_PATH_LTR */
+	einc_path path;     /* contraction order, default EINC_PATH_AUTO */
 	int64_t max_intermediate; /* largest intermediate in elements, 0 = no limit */
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
 	                       else every core. Results do not depend on it. */
 	int64_t budget;     /* workspace bytes allowed, 0 (default): no limit; a
 	                       budget that would need spilling is EINC_EBUDGET */
+	const char *tree;   /* keep: a contraction tree in its text form (as
+	                       --dump=tree prints it) forcing the order, or NULL;
+	                       overrides "path" */
+	const char *tree_name; /* keep: its name in messages, NULL: "tree" */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;

@@ -7,6 +7,7 @@
 #include "ctx.h"
 #include "text.h"
 
+/* "in", "mid" or "out". */
 const char *ir_dag_kind_name(ir_dag_kind k)
 {
 	return k == IR_DAG_IN ? "in" : k == IR_DAG_MID ? "mid" : "out";

@@ -2,6 +2,7 @@
 #include "graph.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ctx.h"
 
@@ -11,6 +12,15 @@ int64_t ir_tensor_elems(const ir_tensor *t)
 	for (int a = 0; a < t->rank; a++)
 		n *= t->dims[a];
 	return n;
+}
+
+/* A linear scan: graphs are read once per compilation. */
+int ir_graph_find_index(const ir_graph *g, const char *name, size_t len)
+{
+	for (int i = 0; i < g->nindices; i++)
+		if (strlen(g->indices[i].name) == len && !memcmp(g->indices[i].name, name, len))
+			return i;
+	return -1;
 }
 
 /* Row-major strides over t's axes, added up per index; broadcast axes

@@ -7,6 +7,7 @@
 #ifndef EINC_GRAPH_H
 #define EINC_GRAPH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -55,6 +56,9 @@ void ir_tensor_strides(const ir_graph *g, const ir_tensor *t, int64_t *strides);
  * "stage".
  */
 einc_status ir_graph_check(einc_ctx *ctx, const ir_graph *g, const char *stage);
+
+/* The id of the index of "g" named by the "len" bytes at "name", or -1. */
+int ir_graph_find_index(const ir_graph *g, const char *name, size_t len);
 
 /* The text form of "g" (docs/ir.md): give, free(); NULL when out of memory. */
 char *ir_graph_print(const ir_graph *g);

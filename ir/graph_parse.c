@@ -48,13 +48,7 @@ static int grow(parser *p, void **arr, int *cap, int n, size_t size)
 /* The id of the index named by the current token, or -1. */
 static int lookup(const parser *p)
 {
-	const text_token *t = &p->lx.tok;
-	for (int i = 0; i < p->g->nindices; i++) {
-		const char *name = p->g->indices[i].name;
-		if (strlen(name) == t->len && !memcmp(name, p->lx.text + t->off, t->len))
-			return i;
-	}
-	return -1;
+	return ir_graph_find_index(p->g, p->lx.text + p->lx.tok.off, p->lx.tok.len);
 }
 
 /* Whether the current identifier is a label (no '.') or an ellipsis dim

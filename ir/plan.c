@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+/* Scans the steps for "node". */
 const ir_plan_step *ir_plan_step_of(const ir_plan *p, int node)
 {
 	for (int s = 0; s < p->nsteps; s++)
@@ -11,6 +12,7 @@ const ir_plan_step *ir_plan_step_of(const ir_plan *p, int node)
 	return NULL;
 }
 
+/* Rounds up to the alignment; inputs and outputs stay out in workspace mode. */
 int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e)
 {
 	const ir_dag_tensor *t = &d->tensors[e];
@@ -19,11 +21,13 @@ int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e)
 	return (t->bytes + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
 }
 
+/* "workspace" or "staging". */
 const char *ir_plan_mode_name(ir_plan_mode m)
 {
 	return m == IR_PLAN_WORKSPACE ? "workspace" : "staging";
 }
 
+/* "optimal", "feasible" or "heuristic". */
 const char *ir_plan_status_name(ir_plan_status s)
 {
 	return s == IR_PLAN_OPTIMAL ? "optimal" : s == IR_PLAN_FEASIBLE ? "feasible" : "heuristic";

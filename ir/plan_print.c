@@ -49,6 +49,8 @@ static void draw(strbuf *b, const ir_plan *p)
 	strbuf_printf(b, "\n");
 }
 
+/* Prints the header, tensors, ops, steps and ranges (with derived facts in
+ * comments), then the picture. */
 char *ir_plan_print(const ir_plan *p)
 {
 	strbuf b = {0};

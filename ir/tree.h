@@ -59,4 +59,20 @@ int ir_tree_node_has(const ir_tree_node *n, int i);
  */
 void ir_tree_classify(const ir_graph *g, const ir_tree *t, int node, ir_role *roles);
 
+/*
+ * The text form of "t" over "g" (docs/ir.md): leaves as inputs, then one
+ * line per contraction with its children and result labels; roles, flops
+ * and sizes after ';'. give, free(); NULL when out of memory.
+ */
+char *ir_tree_print(const ir_graph *g, const ir_tree *t);
+
+/*
+ * Reads the text form "text" (named "where" in messages) of a contraction
+ * tree over "g" into a new tree in "a", stored in "*out": the order of the
+ * contractions is the text's, the results are derived (labels written after
+ * "->" must match them). Errors carry line, column and a caret (stage "tree").
+ */
+einc_status ir_tree_parse(einc_ctx *ctx, arena *a, const ir_graph *g, const char *text,
+                          const char *where, ir_tree **out);
+
 #endif

@@ -239,6 +239,14 @@ int path_pairs(const path *p, int (*pairs)[2], int *alias);
 einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
                       ir_tree **out);
 
+/*
+ * The path that tree "t" of "g" performs (its contractions in node order),
+ * printed as path_print's report, or as the linear path alone when
+ * "linear", into "*text" (give, free()).
+ */
+einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
+                             int linear, char **text);
+
 /* pass_path with the search that "eo->path" (not EINC_PATH_LTR),
  * "eo->max_intermediate" and "eo->seed" name. */
 einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,

@@ -63,3 +63,40 @@ einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
 	o.max_intermediate = (path_cost)eo->max_intermediate;
 	return pass_path(ctx, a, g, &o, out);
 }
+
+/* Reads the steps off the inner nodes of "t" (children in id order; a
+ * one-input spec's reduction as a unary step), evaluates them on the problem of "g" and prints the report. */
+einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
+                             int linear, char **text)
+{
+	arena *a = arena_new();
+	path_problem *prob = NULL;
+	path *p = NULL;
+	einc_status st = a ? path_problem_from_graph(ctx, a, g, &prob)
+	                   : ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	if (!st && !(p = path_new(a, g->ninputs)))
+		st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	if (p)
+		p->nsteps = 0;
+	for (int id = g->ninputs; !st && id < t->nnodes; id++) {
+		const ir_tree_node *n = &t->nodes[id];
+		if (n->right < 0) { /* the one step of a one-input spec */
+			p->step[p->nsteps][0] = n->left;
+			p->step[p->nsteps++][1] = -1;
+			continue;
+		}
+		int lo = n->left < n->right ? n->left : n->right;
+		p->step[p->nsteps][0] = lo;
+		p->step[p->nsteps][1] = n->left + n->right - lo;
+		p->nsteps++;
+	}
+	if (!st)
+		st = path_evaluate(ctx, prob, 0, p);
+	if (!st) {
+		*text = linear ? path_linear_str(p) : path_print(g, prob, p);
+		if (!*text)
+			st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	}
+	arena_free(a);
+	return st;
+}

@@ -15,6 +15,7 @@ void einc_options_init(einc_options *options)
 	options->dtype = EINC_F32;
 	options->opt_level = 3;
 	options->cpu = "native";
+	options->path = EINC_PATH_AUTO;
 }
 
 /* Checks "options" (NULL means the defaults) into "*out". */
@@ -54,9 +55,15 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 /* Runs the passes after the front end, in order, on "p->graph". */
 einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 {
-	einc_status st = p->options.path == EINC_PATH_LTR
-	                 ? pass_path_ltr(ctx, p->arena, p->graph, &p->tree)
-	                 : pass_path_options(ctx, p->arena, p->graph, &p->options, &p->tree);
+	const einc_options *o = &p->options;
+	einc_status st;
+	if (o->tree)
+		st = ir_tree_parse(ctx, p->arena, p->graph, o->tree,
+		                   o->tree_name ? o->tree_name : "tree", &p->tree);
+	else if (o->path == EINC_PATH_LTR)
+		st = pass_path_ltr(ctx, p->arena, p->graph, &p->tree);
+	else
+		st = pass_path_options(ctx, p->arena, p->graph, o, &p->tree);
 	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)

@@ -4,6 +4,7 @@
 #include "codegen.h"
 #include "ctx.h"
 #include "einc_rt.h"
+#include "path.h"
 #include "program.h"
 
 int einc_program_num_inputs(const einc_program *program)
@@ -55,6 +56,13 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		break;
 	case EINC_STAGE_LLVM:
 		return cg_dump_llvm(ctx, program, text);
+	case EINC_STAGE_TREE:
+		*text = ir_tree_print(program->graph, program->tree);
+		break;
+	case EINC_STAGE_PATH:
+	case EINC_STAGE_PATH_LINEAR:
+		return path_tree_report(ctx, program->graph, program->tree,
+		                        stage == EINC_STAGE_PATH_LINEAR, text);
 	default:
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
 	}

@@ -49,9 +49,19 @@ static const char usage_text[] =
 	"  -O0 .. -O3          optimization level (default -O3)\n"
 	"  -march=CPU, -mcpu=CPU\n"
 	"                      target CPU: native (default), x86-64-v3, znver4, ...\n"
-	"  --dump=STAGE        print the IR of STAGE on stdout: graph, plan (the\n"
-	"                      memory plan), loops (the loop nests as C) or llvm\n"
-	"                      (before optimization)\n"
+	"  --dump=STAGE        print the IR of STAGE on stdout: graph, tree (the\n"
+	"                      contraction tree), plan (the memory plan), loops\n"
+	"                      (the loop nests as C) or llvm (before optimization)\n"
+	"  --path=METHOD       contraction order: auto (default; exact when small,\n"
+	"                      else greedy + restarts + refinement), exact, greedy,\n"
+	"                      refine, or ltr (left to right)\n"
+	"  --max-intermediate N\n"
+	"                      no intermediate above N elements (every method)\n"
+	"  --print-path[=linear]\n"
+	"                      print the order as opt_einsum does: a report per\n"
+	"                      step, or only the linear path [(0, 1), (0, 1)]\n"
+	"  --tree FILE         force the contraction order written in FILE (the\n"
+	"                      form --dump=tree prints; edit a dump)\n"
 	"  --budget BYTES      workspace bytes allowed (default: no limit); a\n"
 	"                      smaller one than the plan needs is an error naming\n"
 	"                      the step (spilling is planned for --plan-dag only)\n"
@@ -64,7 +74,8 @@ static const char usage_text[] =
 	"  --check             with --run: compare with the reference evaluator;\n"
 	"                      exit 1 when an element is off by more than 1e-4\n"
 	"                      (f32) or 1e-10 (f64) of its sum of |products|\n"
-	"  --seed N            seed of the random inputs (default 1)\n"
+	"  --seed N            seed of the path search's restarts and of the\n"
+	"                      random inputs of --run (default 1)\n"
 	"  --threads N         threads the compiled kernel runs on (default 0:\n"
 	"                      EINC_NUM_THREADS, else every core); the results do\n"
 	"                      not depend on it\n"
@@ -77,7 +88,9 @@ static const char usage_text[] =
 typedef struct {
 	const char *spec, *dims, *shapes;
 	einc_options options;
-	int dump_graph, dump_plan, dump_loops, dump_llvm, run, check, verbose;
+	unsigned dumps; /* bit 1 << einc_stage for each stage to print */
+	int run, check, verbose;
+	const char *tree_file;
 	const char *plan_dag;
 	int staging;
 	const char *output, *header, *name;
@@ -129,6 +142,7 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
                OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_STAGING,
+               OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_TREE,
                OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
@@ -155,9 +169,32 @@ static const struct {
 	{NULL, "--budget", 1, OPT_BUDGET},
 	{NULL, "--plan-dag", 1, OPT_PLAN_DAG},
 	{NULL, "--staging", 0, OPT_STAGING},
+	{NULL, "--path", 1, OPT_PATH},
+	{NULL, "--max-intermediate", 1, OPT_MAX_INTERMEDIATE},
+	{NULL, "--print-path=linear", 0, OPT_PRINT_LINEAR},
+	{NULL, "--print-path", 0, OPT_PRINT_PATH},
+	{NULL, "--tree", 1, OPT_TREE},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
 	{"-h", "--help", 0, OPT_HELP},
 	{NULL, "--version", 0, OPT_VERSION},
+};
+
+/* The stages --dump names, in the order they are printed. */
+static const struct {
+	const char *name;
+	einc_stage stage;
+} dump_names[] = {
+	{"graph", EINC_STAGE_GRAPH}, {"tree", EINC_STAGE_TREE}, {"plan", EINC_STAGE_PLAN},
+	{"loops", EINC_STAGE_LOOPS}, {"llvm", EINC_STAGE_LLVM},
+};
+
+/* The methods --path names. */
+static const struct {
+	const char *name;
+	einc_path path;
+} path_names[] = {
+	{"auto", EINC_PATH_AUTO}, {"exact", EINC_PATH_EXACT}, {"greedy", EINC_PATH_GREEDY},
+	{"refine", EINC_PATH_REFINE}, {"ltr", EINC_PATH_LTR},
 };
 
 /* Applies option "id" with value "val" to "c"; returns 0 to go on, -1 to
@@ -165,6 +202,7 @@ static const struct {
 static int apply_opt(cli *c, opt_id id, const char *val)
 {
 	char *end;
+	size_t x;
 	switch (id) {
 	case OPT_DIMS:
 		c->dims = val;
@@ -181,20 +219,39 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 			return usage_error("unknown dtype '%s' (expected f32 or f64)", val);
 		break;
 	case OPT_DUMP:
-		if (strcmp(val, "graph") == 0)
-			c->dump_graph = 1;
-		else if (strcmp(val, "plan") == 0)
-			c->dump_plan = 1;
-		else if (strcmp(val, "loops") == 0)
-			c->dump_loops = 1;
-		else if (strcmp(val, "llvm") == 0)
-			c->dump_llvm = 1;
-		else
-			return usage_error("unknown stage '%s' for --dump (expected graph, plan, loops or llvm)",
-			                   val);
+		for (x = 0; x < sizeof dump_names / sizeof dump_names[0]; x++)
+			if (strcmp(val, dump_names[x].name) == 0)
+				break;
+		if (x == sizeof dump_names / sizeof dump_names[0])
+			return usage_error("unknown stage '%s' for --dump "
+			                   "(expected graph, tree, plan, loops or llvm)", val);
+		c->dumps |= 1u << dump_names[x].stage;
+		break;
+	case OPT_PATH:
+		for (x = 0; x < sizeof path_names / sizeof path_names[0]; x++)
+			if (strcmp(val, path_names[x].name) == 0)
+				break;
+		if (x == sizeof path_names / sizeof path_names[0])
+			return usage_error("unknown method '%s' for --path "
+			                   "(expected auto, exact, greedy, refine or ltr)", val);
+		c->options.path = path_names[x].path;
+		break;
+	case OPT_MAX_INTERMEDIATE:
+		c->options.max_intermediate = (int64_t)strtoll(val, &end, 10);
+		if (!*val || *end || c->options.max_intermediate < 1)
+			return usage_error("--max-intermediate expects a positive integer, got '%s'", val);
+		break;
+	case OPT_PRINT_PATH:
+		c->dumps |= 1u << EINC_STAGE_PATH;
+		break;
+	case OPT_PRINT_LINEAR:
+		c->dumps |= 1u << EINC_STAGE_PATH_LINEAR;
+		break;
+	case OPT_TREE:
+		c->tree_file = val;
 		break;
 	case OPT_SEED:
-		c->seed = strtoull(val, &end, 10);
+		c->seed = c->options.seed = strtoull(val, &end, 10);
 		if (!*val || *end || *val == '-')
 			return usage_error("--seed expects a non-negative integer, got '%s'", val);
 		break;
@@ -579,11 +636,12 @@ done:
 	return status;
 }
 
-/* Plans the DAG of --plan-dag and prints the plan. */
-static int plan_dag(const cli *c, einc_ctx *ctx)
+/* The whole file "path" as a NUL-terminated string (free()), or NULL
+ * after printing why it cannot be read. */
+static char *read_file(const char *path)
 {
-	FILE *f = fopen(c->plan_dag, "rb");
-	char *text = NULL, *plan = NULL;
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
 	size_t n = 0;
 	if (f) {
 		fseek(f, 0, SEEK_END);
@@ -597,11 +655,19 @@ static int plan_dag(const cli *c, einc_ctx *ctx)
 		}
 		fclose(f);
 	}
-	if (!text) {
-		fprintf(stderr, "einc: error: cannot read '%s'\n", c->plan_dag);
+	if (!text)
+		fprintf(stderr, "einc: error: cannot read '%s'\n", path);
+	else
+		text[n] = '\0';
+	return text;
+}
+
+/* Plans the DAG of --plan-dag and prints the plan. */
+static int plan_dag(const cli *c, einc_ctx *ctx)
+{
+	char *plan = NULL, *text = read_file(c->plan_dag);
+	if (!text)
 		return EXIT_INPUT;
-	}
-	text[n] = '\0';
 	double t0 = now();
 	einc_status st = einc_plan_dag(ctx, text, c->plan_dag, c->options.budget, c->staging, &plan);
 	free(text);
@@ -620,25 +686,34 @@ static int drive(const cli *c, einc_ctx *ctx)
 	if (c->plan_dag)
 		return plan_dag(c, ctx);
 	einc_program *p;
+	einc_options options = c->options;
+	char *tree = NULL;
+	if (c->tree_file) {
+		if (!(tree = read_file(c->tree_file)))
+			return EXIT_INPUT;
+		options.tree = tree;
+		options.tree_name = c->tree_file;
+	}
 	double t0 = now();
-	einc_status st = einc_compile_text(ctx, c->spec, c->dims, c->shapes, &c->options, &p);
+	einc_status st = einc_compile_text(ctx, c->spec, c->dims, c->shapes, &options, &p);
+	free(tree);
 	if (st)
 		return report(ctx, st);
 	if (c->verbose)
 		fprintf(stderr, "einc: compiled '%s' in %.3f ms: %d inputs\n", c->spec,
 		        (now() - t0) * 1e3, einc_program_num_inputs(p));
 	int status = EXIT_OK;
-	static const einc_stage stages[] = {EINC_STAGE_GRAPH, EINC_STAGE_PLAN, EINC_STAGE_LOOPS,
-	                                    EINC_STAGE_LLVM};
-	const int wanted[] = {c->dump_graph, c->dump_plan, c->dump_loops, c->dump_llvm};
-	for (int x = 0; x < 4 && !status; x++) {
+	static const einc_stage order[] = {EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR,
+	                                   EINC_STAGE_GRAPH, EINC_STAGE_TREE, EINC_STAGE_PLAN,
+	                                   EINC_STAGE_LOOPS, EINC_STAGE_LLVM};
+	for (size_t x = 0; x < sizeof order / sizeof order[0] && !status; x++) {
 		char *text = NULL;
-		if (!wanted[x])
+		if (!(c->dumps & 1u << order[x]))
 			continue;
-		if ((st = einc_program_dump(ctx, p, stages[x], &text)) != EINC_OK)
+		if ((st = einc_program_dump(ctx, p, order[x], &text)) != EINC_OK)
 			status = report(ctx, st);
 		else
-			fputs(text, stdout);
+			printf("%s%s", text, *text && text[strlen(text) - 1] == '\n' ? "" : "\n");
 		einc_free(text);
 	}
 	if (!status && (c->output || c->header)) {

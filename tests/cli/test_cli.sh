@@ -42,7 +42,7 @@ expect 2 "einc: error: option '-d' needs a value" 'ij' -d
 expect 2 "einc: error: option '--shapes' needs a value" 'ij' --shapes
 expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d i=1
 expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
-expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, plan, loops or llvm)" --dump=nope 'i' -d i=1
+expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
 expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
 expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1
@@ -89,8 +89,8 @@ expect 1 "einc: error: cannot read '/nonexistent.dag'" --plan-dag /nonexistent.d
 expect 1 "einc: error: plan: op 'g' needs 192 bytes of arena for its operands and result; the budget is 100" --plan-dag "$dag" --budget 100
 expect_out '^status optimal$' --plan-dag "$dag" --dump=plan
 expect_out '^traffic 0 ; bytes moved beyond the 128 compulsory$' --plan-dag "$dag" --staging --budget 256
-expect_out '^peak 8448$' --dump=plan 'ij,jk,kl->il' -d i=30,j=50,k=70,l=20
-expect 1 "einc: error: plan: op 'n5' needs 10880 bytes of arena for its operands and result; the budget is 8000" --budget 8000 'ij,jk,kl,lm->im' -d i=30,j=50,k=70,l=20,m=40
+expect_out '^peak 8448$' --path=ltr --dump=plan 'ij,jk,kl->il' -d i=30,j=50,k=70,l=20
+expect 1 "einc: error: plan: op 'n5' needs 10880 bytes of arena for its operands and result; the budget is 8000" --path=ltr --budget 8000 'ij,jk,kl,lm->im' -d i=30,j=50,k=70,l=20,m=40
 rm -f "$dag"
 
 echo "cli: $passes passed, $fails failed"

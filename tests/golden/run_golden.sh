@@ -2,7 +2,8 @@
 # run_golden.sh EINC CASE.ein - one golden test of the einc CLI.
 #
 # The first line of CASE.ein is "# args: ARGS", the CLI arguments in shell
-# quoting; the other lines are free comments. The expectation is a sibling:
+# quoting, run in the folder of CASE.ein (so ARGS can name files beside it);
+# the other lines are free comments. The expectation is a sibling:
 #   CASE.KIND  (KIND from --dump=KIND, else "out"): stdout of a run that exits 0
 #   CASE.err   stderr of a failing run, then a line "[exit status N]"
 # On a mismatch the actual output goes to ./NAME.KIND-actual (the current
@@ -22,7 +23,7 @@ kind=${kind:-out}
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 eval "set -- $args"
-"$einc" "$@" >"$out" 2>"$err"
+(cd "$(dirname "$case")" && "$einc" "$@") >"$out" 2>"$err"
 rc=$?
 if [ $rc -eq 0 ]; then
 	ext=$kind stale=err actual=$out

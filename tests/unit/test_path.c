@@ -502,8 +502,9 @@ static void check_jit(einc_ctx *ctx, const einc_program *prog)
 	free(ref);
 }
 
-/* Through the public API: EINC_PATH_AUTO gives the better tree (and runs
- * right), the default stays left to right, a bad path value is an error. */
+/* Through the public API: the default (EINC_PATH_AUTO) gives the better
+ * tree (and runs right), EINC_PATH_LTR the left-to-right one, a bad path
+ * value is an error. */
 static void test_compile_options(void **state)
 {
 	(void)state;
@@ -512,6 +513,8 @@ static void test_compile_options(void **state)
 	einc_options_init(&o);
 	einc_program *prog = NULL;
 	const char *dims = "i=100,j=2,k=100,l=2";
+	assert_int_equal(o.path, EINC_PATH_AUTO);
+	o.path = EINC_PATH_LTR;
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
 	assert_int_equal(prog->tree->nodes[3].left, 0);
 	einc_program_free(prog);

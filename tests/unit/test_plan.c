@@ -354,6 +354,7 @@ static void test_einsum(void **state)
 	}
 	einc_options o;
 	einc_options_init(&o);
+	o.path = EINC_PATH_LTR; /* the left-to-right chain, whose op n5 is the largest */
 	o.budget = 8000;
 	einc_program *p;
 	assert_int_equal(einc_compile_text(ctx, specs[0][0], specs[0][1], NULL, &o, &p), EINC_EBUDGET);

@@ -1,0 +1,230 @@
+/* test_tree_text.c - the contraction tree's text form: print, parse back,
+ * force an order with it, and the parser's errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "program.h"
+
+/* Compiles "spec" with "dims", the order chosen by "path" or forced by the
+ * tree text "tree" (NULL: none); returns the status, the program in "*p". */
+static einc_status compile(einc_ctx *ctx, const char *spec, const char *dims,
+                           einc_path path, const char *tree, einc_program **p)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.path = path;
+	o.tree = tree;
+	o.tree_name = "t.tree";
+	return einc_compile_text(ctx, spec, dims, NULL, &o, p);
+}
+
+/* The tree dump of "p" (asserting success); free() it. */
+static char *dump_tree(einc_ctx *ctx, const einc_program *p)
+{
+	char *text = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_TREE, &text), EINC_OK);
+	return text;
+}
+
+static const char *const specs[][2] = {
+	{"ab,bc,cd,de->ae", "a=64,b=8,c=256,d=4,e=32"},
+	{"bij,bjk->bik", "b=2,i=3,j=4,k=5"},
+	{"ii->", "i=3"},
+	{"ij->ji", "i=3,j=4"},
+	{"i,j,k->ijk", "i=2,j=3,k=4"},
+	{"abc,cd,de,ea,fb->f", "a=3,b=4,c=5,d=6,e=7,f=2"},
+	{"ij,jk,kl,lm,mn,no,op->ip", "i=2,j=9,k=3,l=8,m=4,n=7,o=5,p=6"},
+	{"ijk,jl,kl->il", "i=5,j=4,k=3,l=6"},
+	{"ii,i,->i", "i=4"},
+	{"αβ,βγ->αγ", "α=2,β=3,γ=4"},
+};
+
+/* Every order method's tree, printed, parsed back and printed again, is
+ * the same text, and the parsed tree has the same nodes. */
+static void test_round_trip(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	const einc_path paths[] = {EINC_PATH_AUTO, EINC_PATH_LTR, EINC_PATH_GREEDY};
+	for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++)
+		for (size_t m = 0; m < 3; m++) {
+			einc_program *p, *q;
+			assert_int_equal(compile(ctx, specs[k][0], specs[k][1], paths[m], NULL, &p), EINC_OK);
+			char *text = dump_tree(ctx, p);
+			if (compile(ctx, specs[k][0], specs[k][1], EINC_PATH_LTR, text, &q)) {
+				print_message("%s\n%s\n", text, einc_ctx_message(ctx));
+				fail();
+			}
+			char *again = dump_tree(ctx, q);
+			assert_string_equal(text, again);
+			assert_int_equal(p->tree->nnodes, q->tree->nnodes);
+			for (int n = 0; n < p->tree->nnodes; n++) {
+				assert_int_equal(p->tree->nodes[n].left, q->tree->nodes[n].left);
+				assert_int_equal(p->tree->nodes[n].right, q->tree->nodes[n].right);
+			}
+			free(text);
+			free(again);
+			einc_program_free(p);
+			einc_program_free(q);
+		}
+	einc_ctx_free(ctx);
+}
+
+/* The printed flops and sizes are opt_einsum's, computed by hand:
+ * ab,bc->ac over a=3,b=3,c=4 is 3*3*4 * 2 = 72 flops, 12 elements. */
+static void test_print_costs(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p;
+	assert_int_equal(compile(ctx, "ab,bc,cd->ad", "a=3,b=3,c=4,d=32", EINC_PATH_LTR, NULL, &p),
+	                 EINC_OK);
+	char *text = dump_tree(ctx, p);
+	assert_string_equal(text,
+	                    "; einc tree v1\n"
+	                    "; flops 840, largest intermediate 96\n"
+	                    "%0 = input [a b]\n"
+	                    "%1 = input [b c]\n"
+	                    "%2 = input [c d]\n"
+	                    "%3 = contract %0 %1 -> [a c]  ; sum b, flops 72, size 12\n"
+	                    "%4 = contract %3 %2 -> [a d]  ; sum c, flops 768, size 96\n");
+	free(text);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* A forced order is the order compiled: the kernel follows it and still
+ * computes the reference result. */
+static void test_forced_order_runs(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	const char *tree = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
+	                   "%3 = contract %0 %2   ; an outer product first\n"
+	                   "%4 = contract %1 %3 -> [i l]\n";
+	einc_program *p;
+	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, tree, &p),
+	                 EINC_OK);
+	assert_int_equal(p->tree->nodes[3].left, 0);
+	assert_int_equal(p->tree->nodes[3].right, 2);
+	assert_int_equal(p->tree->nodes[3].rank, 4);
+	double a[12], b[20], c[10], want[6], got[6];
+	for (int e = 0; e < 20; e++) {
+		if (e < 12)
+			a[e] = e - 5.5;
+		b[e] = (e % 7) * 0.25;
+		if (e < 10)
+			c[e] = 1.0 / (e + 1);
+	}
+	const void *in[] = {a, b, c};
+	einc_program_free(p);
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = EINC_F64;
+	o.tree = tree;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", NULL, &o, &p),
+	                 EINC_OK);
+	einc_kernel *k;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
+	assert_int_equal(einc_program_run_reference(ctx, p, want, in), EINC_OK);
+	for (int e = 0; e < 6; e++)
+		assert_true(got[e] - want[e] < 1e-12 && want[e] - got[e] < 1e-12);
+	einc_kernel_free(k);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* Bad trees: each message, caret line included, and its status. */
+static void test_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *tree;
+		einc_status status;
+		const char *message;
+	} cases[] = {
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %0\n",
+		 EINC_ESYNTAX,
+		 "t.tree:4:18: error: tree: %0 is already contracted\n"
+		 "  %3 = contract %0 %0\n"
+		 "                   ^"},
+		{"%0 = input [i j]\n%1 = input [j x]\n", EINC_ESYNTAX,
+		 "t.tree:2:15: error: tree: 'x' is not a label of this spec\n"
+		 "  %1 = input [j x]\n"
+		 "                ^"},
+		{"%0 = input [i j]\n%1 = input [k j]\n", EINC_ESHAPE,
+		 "t.tree:2:12: error: tree: these are not the labels of input 1\n"
+		 "  %1 = input [k j]\n"
+		 "             ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1\n",
+		 EINC_ESYNTAX,
+		 "t.tree:5:1: error: tree: the tree stops before %4: 3 inputs need nodes %0 .. %4\n"
+		 "  \n"
+		 "  ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%4 = contract %0 %1\n",
+		 EINC_ESYNTAX,
+		 "t.tree:4:1: error: tree: expected '%3', the next node\n"
+		 "  %4 = contract %0 %1\n"
+		 "  ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %5\n",
+		 EINC_ESYNTAX,
+		 "t.tree:4:18: error: tree: %5 is not defined before %3\n"
+		 "  %3 = contract %0 %5\n"
+		 "                   ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1\n"
+		 "%4 = contract %3 %2 -> [l i]\n",
+		 EINC_ESHAPE,
+		 "t.tree:5:24: error: tree: node %4 keeps [i l] (the output)\n"
+		 "  %4 = contract %3 %2 -> [l i]\n"
+		 "                         ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1\n"
+		 "%4 = contract %3 %2\n%5 = contract %4 %4\n",
+		 EINC_ESYNTAX,
+		 "t.tree:6:1: error: tree: the tree is complete after %4; nothing may follow\n"
+		 "  %5 = contract %4 %4\n"
+		 "  ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0\n",
+		 EINC_ESYNTAX,
+		 "t.tree:4:6: error: tree: expected 'contract', found 'reduce'\n"
+		 "  %3 = reduce %0\n"
+		 "       ^"},
+		{"%0 = output [i j]\n", EINC_ESYNTAX,
+		 "t.tree:1:6: error: tree: expected 'input' (the first nodes are the spec's inputs), "
+		 "found 'output'\n"
+		 "  %0 = output [i j]\n"
+		 "       ^"},
+		{"%0 = input [i j] x\n", EINC_ESYNTAX,
+		 "t.tree:1:18: error: tree: expected the end of the line, found 'x'\n"
+		 "  %0 = input [i j] x\n"
+		 "                   ^"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		einc_program *p = NULL;
+		einc_status st = compile(ctx, "ij,jk,kl->il", "i=4,j=5,k=6,l=7", EINC_PATH_AUTO,
+		                         cases[k].tree, &p);
+		if (st != cases[k].status || strcmp(einc_ctx_message(ctx), cases[k].message)) {
+			print_message("case %zu: status %d\n%s\n", k, (int)st, einc_ctx_message(ctx));
+			fail();
+		}
+		assert_null(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_print_costs),
+		cmocka_unit_test(test_forced_order_runs),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,13 +4,14 @@
  * mode, unlimited and at 0.9, 0.7 and 0.5 x the minimum peak found (not
  * below the step bound), and compares with the baselines.
  *
- *   plan_bench [DIR] [--markdown] [--time SECONDS]
+ *   plan_bench [DIR] [--markdown] [--time SECONDS] [--nodes N]
  *
  * Per row: the arena peak vs the step and live bounds and vs the greedy
  * order with first-fit offsets (TFLite Micro / USMP style); under a budget,
  * the non-compulsory traffic vs Belady and LRU (each the better of the
  * reference and greedy orders, with offsets that fit); status and time.
- * --time sets the ILP's CPU seconds per plan (default: the planner's).
+ * --time sets the ILP's CPU seconds per plan, --nodes its branch-and-bound
+ * nodes per solve (default: the planner's).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -98,8 +99,10 @@ typedef struct {
 	int traffic_rows;
 } summary;
 
-/* The ILP's CPU seconds per plan from --time; negative: the default. */
+/* The ILP's CPU seconds per plan (--time) and nodes per solve (--nodes);
+ * negative: the planner's defaults. */
 static double time_limit = -1;
+static int node_limit = -1;
 
 /* Plans one instance in "mode" at every budget; prints its rows. */
 static void bench_one(const char *name, const ir_dag *d, ir_plan_mode mode, int md, summary *s)
@@ -113,6 +116,8 @@ static void bench_one(const char *name, const ir_dag *d, ir_plan_mode mode, int 
 	o.mode = mode;
 	if (time_limit >= 0)
 		o.time_limit = time_limit;
+	if (node_limit >= 0)
+		o.node_limit = node_limit;
 	double t0 = now();
 	o.use_ilp = 0;
 	ir_plan *h;
@@ -181,6 +186,8 @@ int main(int argc, char **argv)
 			md = 1;
 		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
 			time_limit = atof(argv[++i]);
+		else if (strcmp(argv[i], "--nodes") == 0 && i + 1 < argc)
+			node_limit = atoi(argv[++i]);
 		else
 			dir = argv[i];
 	}

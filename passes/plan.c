@@ -10,6 +10,8 @@
 #include "ctx.h"
 #include "planner.h"
 
+/* Workspace mode, no budget, the ILP with 2000 nodes per solve and 1 s of
+ * CPU per plan, parts of 30 steps. */
 void plan_options_init(plan_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -20,6 +22,7 @@ void plan_options_init(plan_options *o)
 	o->part_steps = 30;
 }
 
+/* The arena size of every tensor in "mode". */
 int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode mode)
 {
 	pb->dag = d;
@@ -31,6 +34,8 @@ int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode 
 	return 0;
 }
 
+/* Replaces under a cap that starts at the budget and drops by the overshoot
+ * of the offsets (at least 1/16) for up to 8 rounds. */
 int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t budget,
                  plan_policy policy, ir_plan_range **ranges, int *n)
 {
@@ -375,6 +380,7 @@ einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 	                (long long)budget);
 }
 
+/* Parses, plans and prints, all in a private arena. */
 einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
                           int staging, char **plan)
 {

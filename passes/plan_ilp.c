@@ -589,6 +589,8 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 	return result;
 }
 
+/* Solves the whole order when it is short, else (peak only) overlapping
+ * windows of part_steps, while the time budget lasts. */
 int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
                   int *order, ir_plan_range **ranges, int *n, plan_report *rep)
 {
@@ -613,6 +615,7 @@ int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64
 	return better;
 }
 
+/* A one-column model, broken on request, under the same guards as solve. */
 int plan_ilp_probe(int bad)
 {
 	model md = {0};

@@ -17,24 +17,13 @@ static int64_t working_set(const plan_problem *pb, int v)
 	return s;
 }
 
+/* The largest working set of one op: no order beats it. */
 int64_t plan_step_lb(const plan_problem *pb)
 {
 	int64_t best = 0;
 	for (int v = 0; v < pb->dag->nops; v++)
 		if (working_set(pb, v) > best)
 			best = working_set(pb, v);
-	return best;
-}
-
-int64_t plan_step_max(const plan_problem *pb, const int *order, int *step)
-{
-	int64_t best = -1;
-	for (int t = 0; t < pb->dag->nops; t++)
-		if (working_set(pb, order[t]) > best) {
-			best = working_set(pb, order[t]);
-			if (step)
-				*step = t;
-		}
 	return best;
 }
 

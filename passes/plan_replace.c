@@ -24,6 +24,8 @@ static void positions(const ir_dag *d, const int *order, int *pos)
 		pos[order[t]] = t;
 }
 
+/* One range per arena tensor: its production (or first read) to its last
+ * read. */
 int plan_ranges_live(const plan_problem *pb, arena *a, const int *order,
                      ir_plan_range **ranges, int *n)
 {
@@ -50,7 +52,7 @@ int plan_ranges_live(const plan_problem *pb, arena *a, const int *order,
 	return 0;
 }
 
-/* The first step after "t" that reads tensor "e", or INT-large when none. */
+/* The first step after "t" that reads tensor "e", or the step count when none. */
 static int next_use(const ir_dag *d, const int *pos, int e, int t)
 {
 	int best = d->nops;
@@ -63,7 +65,7 @@ static int next_use(const ir_dag *d, const int *pos, int e, int t)
 	return best;
 }
 
-/* Whether op "v" reads or writes tensor "e". */
+/* Whether "op" reads or writes tensor "e". */
 static int touches(const ir_dag_op *op, int e)
 {
 	if (op->out == e)
@@ -146,6 +148,7 @@ int pass_plan_replace(const plan_problem *pb, arena *a, const int *order, int64_
 	return 0;
 }
 
+/* One range per operand and result of each step, just that step. */
 int plan_ranges_minimal(const plan_problem *pb, arena *a, const int *order,
                         ir_plan_range **ranges, int *n)
 {

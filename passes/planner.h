@@ -27,7 +27,7 @@ typedef struct {
 	int part_steps;    /* largest part the ILP takes at once */
 } plan_options;
 
-/* The facts every planning pass reads: the DAG, arena sizes, and scratch. */
+/* The facts every planning pass reads: the DAG, its mode, arena sizes. */
 typedef struct {
 	const ir_dag *dag;
 	ir_plan_mode mode;
@@ -51,10 +51,6 @@ int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode 
 
 /* plan_order.c: max over ops of the arena bytes of its operands and result. */
 int64_t plan_step_lb(const plan_problem *pb);
-
-/* plan_order.c: the step of "order" whose working set is largest and its
- * size, into "*step" (may be NULL). */
-int64_t plan_step_max(const plan_problem *pb, const int *order, int *step);
 
 /* plan_order.c: max over the steps of "order" of the arena bytes live
  * (from production, or first use for inputs, to last use). */
@@ -91,8 +87,9 @@ int64_t plan_ranges_finish(const plan_problem *pb, const int *order, ir_plan_ran
                            int n);
 
 /* plan_offsets.c: offsets of "ranges" so that no two that share a step
- * overlap: the lower of first-fit and best-fit by decreasing size; returns
- * the arena's height; -1 when out of memory. */
+ * overlap: the lowest of first-fit and best-fit over several placement
+ * orders and a swap hill climb; returns the arena's height; -1 when out of
+ * memory. */
 int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *ranges, int n);
 
 /* plan.c: ranges of "order" that fit an arena of "budget" bytes with
@@ -109,8 +106,10 @@ einc_status pass_plan_check(einc_ctx *ctx, const ir_plan *p);
  * plan_ilp.c: improves "order" (and, under "cap" > 0, the ranges) with the
  * GLPK ILP, seeded with the incumbent "order"/"ranges"; on success stores
  * the new order in "order" and new ranges in "*ranges"/"*n" and returns 1,
- * 0 when it found nothing better (or failed: it never aborts or prints).
- * With cap == 0 it minimises the peak, otherwise the traffic.
+ * 0 when it found nothing better (rep->status says whether the incumbent
+ * is then proven optimal), -1 when GLPK failed (it never aborts or prints).
+ * With cap == 0 it minimises the peak (in windows of part_steps on longer
+ * orders), otherwise the traffic (orders of up to part_steps only).
  */
 int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
                   int *order, ir_plan_range **ranges, int *n, plan_report *rep);

@@ -11,6 +11,7 @@
  * prints (terminal hook) and never aborts (error hook + longjmp, then
  * glp_free_env).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <glpk.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -518,10 +519,13 @@ done:
 	return result;
 }
 
-/* Seconds on the process clock. */
+/* CPU seconds of the calling thread (other threads do not eat the
+ * budget). */
 static double seconds(void)
 {
-	return (double)clock() / CLOCKS_PER_SEC;
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Solves the part of "m" steps from step "k" of "order"; see solve. */

@@ -31,6 +31,7 @@ typedef struct {
 	int k;              /* its first step in the whole order */
 	const int *order;   /* the whole incumbent order */
 	int *local;         /* op -> its index in the part, -1 outside */
+	int *pos;           /* op -> its step in the whole incumbent order */
 	int *lo, *hi;       /* earliest and latest step of each part op */
 	int *x, *r, *l, *w; /* columns: x[i*m+t], r[e*m+t], l[e*m+t], w[e]; 0 absent */
 	int pcol;           /* the peak column */
@@ -134,10 +135,7 @@ static int put_x_range(model *md, int i, int v, int from, int to, double c, doub
 {
 	int lv = md->local[v];
 	if (lv < 0) {
-		int s = -1;
-		for (int t = 0; t < md->pb->dag->nops; t++)
-			if (md->order[t] == v)
-				s = t - md->k;
+		int s = md->pos[v] - md->k;
 		if (s >= from && s <= to)
 			*rhs -= c;
 		return 0;
@@ -185,10 +183,7 @@ static int order_rows(model *md, glp_prob *lp)
 /* The fixed step (in part coordinates) of op "v" outside the part. */
 static int fixed_step(const model *md, int v)
 {
-	for (int t = 0; t < md->pb->dag->nops; t++)
-		if (md->order[t] == v)
-			return t - md->k;
-	return 0;
+	return md->pos[v] - md->k;
 }
 
 /* The units of tensor "e" in "md". */
@@ -545,6 +540,7 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 	for (int e = 0; e < d->ntensors; e++)
 		md.exact &= pb->size[e] % md.q == 0;
 	md.local = malloc((size_t)d->nops * sizeof(int));
+	md.pos = malloc((size_t)d->nops * sizeof(int));
 	md.lo = malloc((size_t)m * sizeof(int));
 	md.hi = malloc((size_t)m * sizeof(int));
 	md.x = calloc((size_t)(m * m), sizeof(int));
@@ -552,9 +548,11 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 	md.l = calloc((size_t)(d->ntensors * m) + 1, sizeof(int));
 	md.w = calloc((size_t)d->ntensors + 1, sizeof(int));
 	int result = -1;
-	if (md.local && md.lo && md.hi && md.x && md.r && md.l && md.w) {
-		for (int v = 0; v < d->nops; v++)
-			md.local[v] = -1;
+	if (md.local && md.pos && md.lo && md.hi && md.x && md.r && md.l && md.w) {
+		for (int t = 0; t < d->nops; t++) {
+			md.local[t] = -1;
+			md.pos[order[t]] = t;
+		}
 		for (int i = 0; i < m; i++)
 			md.local[order[k + i]] = i;
 		windows(&md);
@@ -580,6 +578,7 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 		}
 	}
 	free(md.local);
+	free(md.pos);
 	free(md.lo);
 	free(md.hi);
 	free(md.x);

@@ -42,7 +42,8 @@ typedef struct {
 	int ne, cap_ne;
 	double *seed;       /* the incumbent as column values */
 	int seeded, seed_ok, nodes, node_limit;
-	int exact;          /* sizes and cap are whole units: a proof holds in bytes */
+	int exact;          /* sizes are whole units: the model (cap rounded up) is a
+	                       relaxation, so its proofs hold in bytes */
 	jmp_buf jb;
 } model;
 
@@ -535,10 +536,10 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 		biggest = pb->size[e] > biggest ? pb->size[e] : biggest;
 	while ((biggest + md.q - 1) / md.q > 512)
 		md.q *= 2;
-	md.cap = cap / md.q;
-	md.exact = cap % md.q == 0;
+	md.exact = 1;
 	for (int e = 0; e < d->ntensors; e++)
 		md.exact &= pb->size[e] % md.q == 0;
+	md.cap = md.exact ? (cap + md.q - 1) / md.q : cap / md.q;
 	md.local = malloc((size_t)d->nops * sizeof(int));
 	md.pos = malloc((size_t)d->nops * sizeof(int));
 	md.lo = malloc((size_t)m * sizeof(int));

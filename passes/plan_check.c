@@ -123,7 +123,8 @@ static einc_status check_figures(einc_ctx *ctx, const ir_plan *p, const plan_pro
 	ir_plan_range *copy = arena_array(a, (size_t)p->nranges + 1, sizeof(ir_plan_range));
 	if (!copy)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan check", "out of memory");
-	memcpy(copy, p->ranges, (size_t)p->nranges * sizeof(ir_plan_range));
+	if (p->nranges)
+		memcpy(copy, p->ranges, (size_t)p->nranges * sizeof(ir_plan_range));
 	int64_t traffic = plan_ranges_finish(pb, order, copy, p->nranges);
 	for (int r = 0; r < p->nranges; r++)
 		if (copy[r].load != p->ranges[r].load || copy[r].spill != p->ranges[r].spill)

@@ -166,9 +166,10 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
 }
 
 /* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
- * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1; MC and NC
- * are multiples of every register block codegen picks (MR 6, 8, 12 or 24;
- * NR a power of two up to 64). */
+ * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
+ * a short M rounded up) is a multiple of 24, NC of 64, so of the register
+ * block codegen picks (MR 6; NR 4 to 32, a power of two). GEMM_TASKS: the
+ * tasks a step aims at (M is split when batch x NC blocks are fewer). */
 enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096, GEMM_TASKS = 16 };
 
 /* The largest flattened group the offset tables may hold (8 bytes each,

@@ -31,12 +31,8 @@ static double now(void)
 /* The bytes of operand "k" (-1: the output) of "p". */
 static size_t bytes(const einc_program *p, int k)
 {
-	const int64_t *dims;
-	int rank = einc_program_shape(p, k, &dims);
-	size_t n = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
+	size_t esize = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
+	return esize * (size_t)einc_program_elems(p, k);
 }
 
 /* Reads or writes the "n" bytes of "buf" from or to DIR/NAME. */

@@ -169,6 +169,11 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 int einc_program_num_inputs(const einc_program *program);
 int einc_program_shape(const einc_program *program, int k, const int64_t **dims);
 
+/* The element count of input "k" (0 .. n-1) or of the output (k == -1):
+ * the product of its dims (checked at compile time to fit int64); -1 when
+ * "k" is out of range. */
+int64_t einc_program_elems(const einc_program *program, int k);
+
 /* The element type of "program". */
 einc_dtype einc_program_dtype(const einc_program *program);
 

@@ -1,6 +1,7 @@
 /* arena.c - bump allocation in chained blocks, freed all at once. */
 #include "arena.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,24 @@ void *arena_array(arena *a, size_t n, size_t size)
 		return NULL;
 	size_t bytes = n * size;
 	return arena_alloc(a, bytes ? bytes : 1);
+}
+
+/* Doubles "*arr" into a fresh arena block when element "n" does not fit. */
+int arena_grow(arena *a, void **arr, int *cap, int n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	if (*cap > INT_MAX / 2)
+		return -1;
+	int ncap = *cap ? *cap * 2 : 16;
+	void *fresh = arena_array(a, (size_t)ncap, size);
+	if (!fresh)
+		return -1;
+	if (n)
+		memcpy(fresh, *arr, (size_t)n * size);
+	*arr = fresh;
+	*cap = ncap;
+	return 0;
 }
 
 /* A NUL-terminated copy of "n" bytes of "s". */

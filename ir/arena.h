@@ -22,6 +22,12 @@ void *arena_alloc(arena *a, size_t size);
 /* An array of "n" zeroed elements of "size" bytes, NULL on overflow or OOM. */
 void *arena_array(arena *a, size_t n, size_t size);
 
+/* Makes room for element "n" of the array "*arr" of capacity "*cap" in
+ * "a": when full, copies its "n" elements of "size" bytes into a block twice
+ * as large and updates "*arr" and "*cap". Returns 0, or -1 when out of
+ * memory or the capacity would overflow. */
+int arena_grow(arena *a, void **arr, int *cap, int n, size_t size);
+
 /* A copy of the "n" bytes at "s" plus a terminating NUL. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 

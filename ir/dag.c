@@ -76,24 +76,6 @@ static einc_status oom(parser *p)
 	return ctx_fail(p->lx.ctx, EINC_ENOMEM, "dag", "out of memory");
 }
 
-/* Makes room for element "n" of the array "*arr" of capacity "*cap". */
-static int grow(parser *p, void **arr, int *cap, int n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	if (*cap > INT_MAX / 2)
-		return -1;
-	int ncap = *cap ? *cap * 2 : 16;
-	void *fresh = arena_array(p->a, (size_t)ncap, size);
-	if (!fresh)
-		return -1;
-	if (n)
-		memcpy(fresh, *arr, (size_t)n * size);
-	*arr = fresh;
-	*cap = ncap;
-	return 0;
-}
-
 /* The tensor named by the current token, or -1. */
 static int lookup(const parser *p)
 {
@@ -115,7 +97,7 @@ static einc_status parse_tensor(parser *p)
 	if (lookup(p) >= 0)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "tensor '%.*s' is declared twice",
 		                 (int)lx->tok.len, lx->text + lx->tok.off);
-	if (grow(p, (void **)&p->d->tensors, &p->tcap, p->d->ntensors, sizeof(ir_dag_tensor)) < 0)
+	if (arena_grow(p->a, (void **)&p->d->tensors, &p->tcap, p->d->ntensors, sizeof(ir_dag_tensor)) < 0)
 		return oom(p);
 	ir_dag_tensor *t = &p->d->tensors[p->d->ntensors];
 	if (!(t->name = text_token_str(lx, p->a)))
@@ -182,7 +164,7 @@ static einc_status parse_op(parser *p)
 	ir_dag *d = p->d;
 	if (lx->tok.kind != TEXT_IDENT)
 		return text_expected(lx, "an op name");
-	if (grow(p, (void **)&d->ops, &p->ocap, d->nops, sizeof(ir_dag_op)) < 0)
+	if (arena_grow(p->a, (void **)&d->ops, &p->ocap, d->nops, sizeof(ir_dag_op)) < 0)
 		return oom(p);
 	ir_dag_op *op = &d->ops[d->nops];
 	op->node = d->nops;
@@ -197,7 +179,7 @@ static einc_status parse_op(parser *p)
 		int e;
 		if ((st = op_tensor(p, op, 0, &e)))
 			break;
-		if (grow(p, (void **)&op->in, &cap, op->nin, sizeof(int)) < 0)
+		if (arena_grow(p->a, (void **)&op->in, &cap, op->nin, sizeof(int)) < 0)
 			return oom(p);
 		op->in[op->nin++] = e;
 	}

@@ -26,25 +26,6 @@ static einc_status oom(parser *p)
 	return ctx_fail(p->lx.ctx, EINC_ENOMEM, "graph", "out of memory");
 }
 
-/* Makes room for one more of the "n" elements of "size" bytes at "*arr"
- * (capacity "*cap"), copying into a twice larger arena block when full. */
-static int grow(parser *p, void **arr, int *cap, int n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	if (*cap > INT_MAX / 2)
-		return -1;
-	int ncap = *cap ? *cap * 2 : 8;
-	void *fresh = arena_array(p->a, (size_t)ncap, size);
-	if (!fresh)
-		return -1;
-	if (n)
-		memcpy(fresh, *arr, (size_t)n * size);
-	*arr = fresh;
-	*cap = ncap;
-	return 0;
-}
-
 /* The id of the index named by the current token, or -1. */
 static int lookup(const parser *p)
 {
@@ -101,8 +82,8 @@ static einc_status parse_index(parser *p)
 	if (lookup(p) >= 0)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "index '%.*s' is declared twice",
 		                 (int)lx->tok.len, lx->text + lx->tok.off);
-	if (grow(p, (void **)&g->indices, &p->index_cap, g->nindices, sizeof(ir_index)) < 0 ||
-	    grow(p, (void **)&p->index_off, &p->off_cap, g->nindices, sizeof(size_t)) < 0)
+	if (arena_grow(p->a, (void **)&g->indices, &p->index_cap, g->nindices, sizeof(ir_index)) < 0 ||
+	    arena_grow(p->a, (void **)&p->index_off, &p->off_cap, g->nindices, sizeof(size_t)) < 0)
 		return oom(p);
 	ir_index *x = &g->indices[g->nindices];
 	p->index_off[g->nindices] = lx->tok.off;
@@ -182,8 +163,8 @@ static einc_status parse_tensor(parser *p, ir_tensor *t, int is_output, const ch
 		if (elems > INT64_MAX / d)
 			return text_fail(lx, off, EINC_EOVERFLOW, "%s has more than 2^63 elements", what);
 		elems *= d;
-		if (grow(p, (void **)&t->index, &cap, t->rank, sizeof(int)) < 0 ||
-		    grow(p, (void **)&t->dims, &cap2, t->rank, sizeof(int64_t)) < 0)
+		if (arena_grow(p->a, (void **)&t->index, &cap, t->rank, sizeof(int)) < 0 ||
+		    arena_grow(p->a, (void **)&t->dims, &cap2, t->rank, sizeof(int64_t)) < 0)
 			return oom(p);
 		t->index[t->rank] = i;
 		t->dims[t->rank++] = d;
@@ -206,7 +187,7 @@ static einc_status parse_input(parser *p)
 	einc_status st = text_next(lx);
 	if (st)
 		return st;
-	if (grow(p, (void **)&g->inputs, &p->input_cap, g->ninputs, sizeof(ir_tensor)) < 0)
+	if (arena_grow(p->a, (void **)&g->inputs, &p->input_cap, g->ninputs, sizeof(ir_tensor)) < 0)
 		return oom(p);
 	snprintf(what, sizeof what, "input %d", g->ninputs);
 	st = parse_tensor(p, &g->inputs[g->ninputs], 0, what);

@@ -30,24 +30,6 @@ static einc_status oom(parser *p)
 	return ctx_fail(p->lx.ctx, EINC_ENOMEM, "plan", "out of memory");
 }
 
-/* Makes room for element "n" of the array "*arr" of capacity "*cap". */
-static int grow(parser *p, void **arr, int *cap, int n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	if (*cap > INT_MAX / 2)
-		return -1;
-	int ncap = *cap ? *cap * 2 : 16;
-	void *fresh = arena_array(p->a, (size_t)ncap, size);
-	if (!fresh)
-		return -1;
-	if (n)
-		memcpy(fresh, *arr, (size_t)n * size);
-	*arr = fresh;
-	*cap = ncap;
-	return 0;
-}
-
 /* Reads a non-negative integer (at most "max") into "*v". */
 static einc_status read_int(parser *p, int64_t max, const char *what, int64_t *v)
 {
@@ -118,7 +100,7 @@ static einc_status parse_tensor(parser *p)
 	if (lx->tok.kind != TEXT_NAME || lx->tok.num != d->ntensors)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected '%%%d' (tensors are numbered in order)",
 		                 d->ntensors);
-	if (grow(p, (void **)&d->tensors, &p->tcap, d->ntensors, sizeof(ir_dag_tensor)) < 0)
+	if (arena_grow(p->a, (void **)&d->tensors, &p->tcap, d->ntensors, sizeof(ir_dag_tensor)) < 0)
 		return oom(p);
 	ir_dag_tensor *t = &d->tensors[d->ntensors];
 	einc_status st = text_next(lx);
@@ -152,7 +134,7 @@ static einc_status parse_op(parser *p)
 	if (lx->tok.kind != TEXT_NAME || lx->tok.num != d->nops)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected '%%%d' (ops are numbered in order)",
 		                 d->nops);
-	if (grow(p, (void **)&d->ops, &p->ocap, d->nops, sizeof(ir_dag_op)) < 0)
+	if (arena_grow(p->a, (void **)&d->ops, &p->ocap, d->nops, sizeof(ir_dag_op)) < 0)
 		return oom(p);
 	ir_dag_op *op = &d->ops[d->nops];
 	einc_status st = text_next(lx);
@@ -171,7 +153,7 @@ static einc_status parse_op(parser *p)
 		return text_expected(lx, "'='");
 	int cap = 0;
 	for (st = text_next(lx); !st && lx->tok.kind == TEXT_NAME;) {
-		if (grow(p, (void **)&op->in, &cap, op->nin, sizeof(int)) < 0)
+		if (arena_grow(p->a, (void **)&op->in, &cap, op->nin, sizeof(int)) < 0)
 			return oom(p);
 		st = read_name(p, d->ntensors, "tensor", &op->in[op->nin++]);
 	}
@@ -189,7 +171,7 @@ static einc_status parse_step(parser *p)
 	if (lx->tok.kind != TEXT_INT || lx->tok.num != pl->nsteps)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected %d (steps are numbered in order)",
 		                 pl->nsteps);
-	if (grow(p, (void **)&pl->steps, &p->scap, pl->nsteps, sizeof(ir_plan_step)) < 0)
+	if (arena_grow(p->a, (void **)&pl->steps, &p->scap, pl->nsteps, sizeof(ir_plan_step)) < 0)
 		return oom(p);
 	einc_status st = text_next(lx);
 	if (!st)
@@ -203,7 +185,7 @@ static einc_status parse_range(parser *p)
 {
 	text_lexer *lx = &p->lx;
 	ir_plan *pl = p->p;
-	if (grow(p, (void **)&pl->ranges, &p->rcap, pl->nranges, sizeof(ir_plan_range)) < 0)
+	if (arena_grow(p->a, (void **)&pl->ranges, &p->rcap, pl->nranges, sizeof(ir_plan_range)) < 0)
 		return oom(p);
 	ir_plan_range *r = &pl->ranges[pl->nranges];
 	int64_t first = 0, last = 0;

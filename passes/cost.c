@@ -404,6 +404,15 @@ done:
 	return r;
 }
 
+/* Adds the unary steps, then computes the path's costs. */
+einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_options *o,
+                          path *p)
+{
+	if (path_add_unary(prob, o, p))
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	return path_evaluate(ctx, prob, o->combo, p);
+}
+
 /* Fenwick tree over ids: adds "v" at "i". */
 static void fen_add(int *fen, int size, int i, int v)
 {

@@ -130,6 +130,12 @@ char *path_linear_str(const path *p);
  */
 int path_add_unary(const path_problem *prob, const path_options *o, path *p);
 
+/* What every search does to its pairwise path "p" last: path_add_unary,
+ * then path_evaluate with "o->combo". EINC_OK, EINC_ENOMEM, or
+ * path_evaluate's status. */
+einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_options *o,
+                          path *p);
+
 /* A new path of "n" leaves in "a" with room for its steps, or NULL. */
 path *path_new(arena *a, int n);
 

@@ -704,9 +704,7 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	if (r == 2)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search ran out of its "
 		                "work budget");
-	if (path_add_unary(prob, o, p))
-		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	einc_status st = path_evaluate(ctx, prob, o->combo, p);
+	einc_status st = path_complete(ctx, prob, o, p);
 	if (st)
 		return st;
 	if (o->max_intermediate && p->largest > o->max_intermediate)

@@ -468,9 +468,7 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 	if (prob->n > 1 && !found)
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "greedy found no contraction path "
 		                "whose intermediates fit max_intermediate");
-	if (path_add_unary(prob, o, best))
-		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	einc_status st = path_evaluate(ctx, prob, o->combo, best);
+	einc_status st = path_complete(ctx, prob, o, best);
 	if (st)
 		return st;
 	if (o->max_intermediate && best->largest > o->max_intermediate)

@@ -390,9 +390,9 @@ einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
 		memcpy(out->step, r.steps, sizeof(*out->step) * (size_t)out->nsteps);
 	}
 	refine_fini(&r);
-	if (!out || path_add_unary(prob, o, out))
+	if (!out)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	einc_status st = path_evaluate(ctx, prob, o->combo, out);
+	einc_status st = path_complete(ctx, prob, o, out);
 	if (st)
 		return st;
 	/* Windows compare costs without unary steps: with them redone, the

@@ -24,6 +24,13 @@ int einc_program_shape(const einc_program *program, int k, const int64_t **dims)
 	return t->rank;
 }
 
+int64_t einc_program_elems(const einc_program *program, int k)
+{
+	if (!program || k < -1 || k >= program->graph->ninputs)
+		return -1;
+	return ir_tensor_elems(k < 0 ? &program->graph->output : &program->graph->inputs[k]);
+}
+
 einc_dtype einc_program_dtype(const einc_program *program)
 {
 	return program ? program->graph->dtype : EINC_F32;

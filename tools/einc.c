@@ -408,17 +408,6 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The element count of operand "k" (-1: the output) of "p". */
-static size_t elems(const einc_program *p, int k)
-{
-	const int64_t *dims;
-	int rank = einc_program_shape(p, k, &dims);
-	size_t n = 1;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
-}
-
 /* Uniform values in [-1, 1) from a xorshift64* stream. */
 static double next_uniform(uint64_t *s)
 {
@@ -452,12 +441,12 @@ static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const v
 {
 	int n = einc_program_num_inputs(p);
 	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
-	size_t nout = elems(p, -1);
+	size_t nout = (size_t)einc_program_elems(p, -1);
 	void **abs_in = calloc((size_t)n + 1, sizeof(void *));
 	void *want = malloc(nout * esize), *bound = malloc(nout * esize);
 	int status = EXIT_OK;
 	for (int k = 0; abs_in && k < n; k++) {
-		size_t m = elems(p, k);
+		size_t m = (size_t)einc_program_elems(p, k);
 		if (!(abs_in[k] = malloc(m * esize)))
 			break;
 		for (size_t e = 0; e < m; e++)
@@ -508,7 +497,7 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 	int n = einc_program_num_inputs(p);
 	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
 	void **in = calloc((size_t)n, sizeof(void *));
-	size_t nout = elems(p, -1);
+	size_t nout = (size_t)einc_program_elems(p, -1);
 	void *out = malloc(nout * esize);
 	einc_kernel *kernel = NULL;
 	int status = EXIT_OK;
@@ -516,7 +505,7 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 	if (!in || !out)
 		goto oom;
 	for (int k = 0; k < n; k++) {
-		size_t m = elems(p, k);
+		size_t m = (size_t)einc_program_elems(p, k);
 		if (!(in[k] = malloc(m * esize)))
 			goto oom;
 		for (size_t e = 0; e < m; e++)

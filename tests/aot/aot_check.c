@@ -13,17 +13,6 @@
 
 #include "einc.h"
 
-/* The element count of operand "k" (-1: the output). */
-static size_t elems(const einc_program *p, int k)
-{
-	const int64_t *dims;
-	int rank = einc_program_shape(p, k, &dims);
-	size_t n = 1;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
-}
-
 /* Element "e" of "buf" as double. */
 static double get(const void *buf, int f64, size_t e)
 {
@@ -48,12 +37,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int n = einc_program_num_inputs(p);
-	size_t es = f64 ? 8 : 4, no = elems(p, -1);
+	size_t es = f64 ? 8 : 4, no = (size_t)einc_program_elems(p, -1);
 	void *in[8], *abs_in[8];
 	FILE *f = fopen(argv[5], "rb");
 	int bad = !f || n > 8;
 	for (int k = 0; k < n && !bad; k++) {
-		size_t m = elems(p, k);
+		size_t m = (size_t)einc_program_elems(p, k);
 		in[k] = malloc(m * es);
 		abs_in[k] = malloc(m * es);
 		bad = fread(in[k], es, m, f) != m;

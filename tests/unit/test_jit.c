@@ -135,17 +135,6 @@ static void gen_case(uint64_t *s, rcase *c)
 	*out = '\0';
 }
 
-/* The element count of operand "k" (-1: the output) of "p". */
-static size_t elems(const einc_program *p, int k)
-{
-	const int64_t *dims;
-	int rank = einc_program_shape(p, k, &dims);
-	size_t n = 1;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
-}
-
 /* Element "i" of "buf" as double. */
 static double get(const void *buf, int f64, size_t i)
 {
@@ -166,7 +155,7 @@ static void make_inputs(uint64_t *s, const einc_program *p, void **in, void **ab
 {
 	int f64 = einc_program_dtype(p) == EINC_F64;
 	for (int k = 0; k < einc_program_num_inputs(p); k++) {
-		size_t n = elems(p, k);
+		size_t n = (size_t)einc_program_elems(p, k);
 		in[k] = malloc(n * 8 + 8);
 		abs_in[k] = malloc(n * 8 + 8);
 		for (size_t i = 0; i < n; i++) {
@@ -187,7 +176,7 @@ static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, i
 	int n = einc_program_num_inputs(p), f64 = einc_program_dtype(p) == EINC_F64;
 	void *in[MAXOPS + 1], *abs_in[MAXOPS + 1];
 	make_inputs(s, p, in, abs_in);
-	size_t no = elems(p, -1);
+	size_t no = (size_t)einc_program_elems(p, -1);
 	void *got = malloc(no * 8), *want = malloc(no * 8), *bound = malloc(no * 8);
 	memset(got, 0x7f, no * 8); /* the kernel must overwrite, not accumulate */
 	double worst = -1;

@@ -84,17 +84,6 @@ static uint64_t rnd(uint64_t *s)
 	return *s * 0x2545F4914F6CDD1DULL;
 }
 
-/* The element count of operand "k" (-1: the output) of "p". */
-static size_t elems(const einc_program *p, int k)
-{
-	const int64_t *dims;
-	int rank = einc_program_shape(p, k, &dims);
-	size_t n = 1;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
-}
-
 /* Element "i" of "buf" as a double. */
 static double get(const void *buf, int f64, size_t i)
 {
@@ -126,7 +115,7 @@ static int has_gemm(const einc_program *p)
 /* JIT-compiles and runs "p" on "in" into a new buffer (give, free()). */
 static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
 {
-	size_t no = elems(p, -1), esize = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
+	size_t no = (size_t)einc_program_elems(p, -1), esize = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
 	void *out = malloc(no * esize + 8);
 	memset(out, 0x7f, no * esize); /* the kernel must overwrite, not accumulate */
 	einc_kernel *k = NULL;
@@ -146,7 +135,7 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 	int n = einc_program_num_inputs(p1);
 	void *in[8], *abs_in[8];
 	for (int k = 0; k < n; k++) {
-		size_t ne = elems(p1, k);
+		size_t ne = (size_t)einc_program_elems(p1, k);
 		in[k] = malloc(ne * 8 + 8);
 		abs_in[k] = malloc(ne * 8 + 8);
 		for (size_t i = 0; i < ne; i++) {
@@ -160,7 +149,7 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 			}
 		}
 	}
-	size_t no = elems(p1, -1);
+	size_t no = (size_t)einc_program_elems(p1, -1);
 	void *want = malloc(no * 8 + 8), *bound = malloc(no * 8 + 8);
 	assert_int_equal(einc_program_run_reference(ctx, p1, want, (const void *const *)in), EINC_OK);
 	assert_int_equal(einc_program_run_reference(ctx, p1, bound, (const void *const *)abs_in),

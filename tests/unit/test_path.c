@@ -464,26 +464,15 @@ static void test_pass_tree(void **state)
 	arena_free(a);
 }
 
-/* The number of elements of operand "k" of "prog" (-1: the output). */
-static size_t elems_of(const einc_program *prog, int k)
-{
-	const int64_t *dims;
-	int rank = einc_program_shape(prog, k, &dims);
-	size_t n = 1;
-	for (int a = 0; a < rank; a++)
-		n *= (size_t)dims[a];
-	return n;
-}
-
 /* Runs "prog" JIT-compiled and with the reference evaluator on the same
  * f32 inputs; the results agree to rounding. */
 static void check_jit(einc_ctx *ctx, const einc_program *prog)
 {
 	int n = einc_program_num_inputs(prog);
-	float *in[8], *out = calloc(elems_of(prog, -1) + 1, sizeof(float));
-	float *ref = calloc(elems_of(prog, -1) + 1, sizeof(float));
+	float *in[8], *out = calloc((size_t)einc_program_elems(prog, -1) + 1, sizeof(float));
+	float *ref = calloc((size_t)einc_program_elems(prog, -1) + 1, sizeof(float));
 	for (int k = 0; k < n; k++) {
-		size_t m = elems_of(prog, k);
+		size_t m = (size_t)einc_program_elems(prog, k);
 		in[k] = malloc(sizeof(float) * (m + 1));
 		for (size_t e = 0; e < m; e++)
 			in[k][e] = (float)((e * 7 + (size_t)k * 3) % 11) / 8 - 0.5f;
@@ -493,7 +482,7 @@ static void check_jit(einc_ctx *ctx, const einc_program *prog)
 	assert_int_equal(einc_kernel_run(kern, out, (const void *const *)in, NULL), EINC_OK);
 	assert_int_equal(einc_program_run_reference(ctx, prog, ref, (const void *const *)in),
 	                 EINC_OK);
-	for (size_t e = 0; e < elems_of(prog, -1); e++)
+	for (size_t e = 0; e < (size_t)einc_program_elems(prog, -1); e++)
 		assert_true(out[e] - ref[e] < 1e-3f && ref[e] - out[e] < 1e-3f);
 	einc_kernel_free(kern);
 	for (int k = 0; k < n; k++)

@@ -129,6 +129,11 @@ static void test_forced_order_runs(void **state)
 	o.tree = tree;
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", NULL, &o, &p),
 	                 EINC_OK);
+	assert_int_equal(einc_program_elems(p, 0), 12);
+	assert_int_equal(einc_program_elems(p, 2), 10);
+	assert_int_equal(einc_program_elems(p, -1), 6);
+	assert_int_equal(einc_program_elems(p, 3), -1);
+	assert_int_equal(einc_program_elems(p, -2), -1);
 	einc_kernel *k;
 	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
 	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);

@@ -3,7 +3,12 @@
  * corpus with einc's greedy, exact and auto searches and compares their
  * costs with the reference figures of opt_einsum and cotengra.
  *
- *   path_bench [--corpus FILE] [--ref FILE] [--markdown]
+ *   path_bench [--corpus FILE] [--ref FILE] [--markdown] [--raw]
+ *
+ * Each problem is planned as einc's pipeline plans it: canonicalised
+ * (passes/canon.c: private indices summed by unary steps, scalars folded),
+ * then searched; the cost is the whole path's, unary steps included, in
+ * opt_einsum's opt_cost convention. --raw searches the problem as it is.
  *
  * The corpus holds "# <id> <family> <name>" lines, each followed by
  * "<spec> ; <label>=<size>,..."; labels are single UTF-8 characters. The
@@ -188,9 +193,21 @@ static int read_ref(const char *file)
 	return 0;
 }
 
+/* Searches as the pipeline does (canon, then the reduced problem) unless
+ * "raw". */
+static einc_status search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                          const path_options *o, int raw, path **out)
+{
+	path_canon *c = NULL;
+	if (raw)
+		return pass_path_search(ctx, a, prob, o, out);
+	einc_status st = path_canon_new(ctx, a, prob, o, &c);
+	return st ? st : path_canon_search(ctx, a, prob, c, o, out);
+}
+
 /* Plans "p" with "o": the cost ratio to the best known and the median plan
  * time in microseconds over repeats filling about 20 ms (at most 201). */
-static cell run(einc_ctx *ctx, problem *p, const path_options *o, path_cost *cost)
+static cell run(einc_ctx *ctx, problem *p, const path_options *o, int raw, path_cost *cost)
 {
 	double t[201];
 	int reps = 0;
@@ -200,7 +217,7 @@ static cell run(einc_ctx *ctx, problem *p, const path_options *o, path_cost *cos
 		arena *a = arena_new();
 		path *res = NULL;
 		double t0 = now();
-		einc_status st = pass_path_search(ctx, a, p->prob, o, &res);
+		einc_status st = search(ctx, a, p->prob, o, raw, &res);
 		t[reps++] = now() - t0;
 		if (st == EINC_OK) {
 			c.ok = 1;
@@ -339,7 +356,7 @@ int main(int argc, char **argv)
 {
 	const char *corpus = EINC_SOURCE_DIR "/../shared/bench/corpus_public.txt";
 	const char *ref = EINC_SOURCE_DIR "/../shared/bench/reference_public.tsv";
-	int markdown = 0;
+	int markdown = 0, raw = 0;
 	for (int k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--corpus") && k + 1 < argc)
 			corpus = argv[++k];
@@ -347,8 +364,11 @@ int main(int argc, char **argv)
 			ref = argv[++k];
 		else if (!strcmp(argv[k], "--markdown"))
 			markdown = 1;
+		else if (!strcmp(argv[k], "--raw"))
+			raw = 1;
 		else {
-			fprintf(stderr, "usage: path_bench [--corpus FILE] [--ref FILE] [--markdown]\n");
+			fprintf(stderr, "usage: path_bench [--corpus FILE] [--ref FILE] [--markdown] "
+			        "[--raw]\n");
 			return 2;
 		}
 	}
@@ -384,7 +404,7 @@ int main(int argc, char **argv)
 				sprintf(line[t], "-");
 				continue;
 			}
-			cells[k][t] = run(ctx, p, &opt[t], &cost[t]);
+			cells[k][t] = run(ctx, p, &opt[t], raw, &cost[t]);
 			if (cells[k][t].ok)
 				sprintf(line[t], "%.3f %s", cells[k][t].ratio, fmt_time(cells[k][t].us, tb));
 			else

@@ -55,12 +55,14 @@ typedef enum { EINC_F32, EINC_F64 } einc_dtype;
 /* The stages a program can be printed at (einc_program_dump): the graph IR,
  * the loop nests (ISL ASTs, as C), the LLVM IR before optimization, the
  * memory plan (step order, workspace offsets and lifetimes, bounds), the
- * contraction tree (docs/ir.md; einc_options.tree reads it back), and the
+ * contraction tree (docs/ir.md; einc_options.tree reads it back), the
  * tree's path as opt_einsum prints it: a report (naive and optimised flops,
- * one row per step) or only the linear path "[(0, 1), (0, 1)]". */
+ * one row per step) or only the linear path "[(0, 1), (0, 1)]" (pairwise
+ * steps only), and canonicalisation: what it does per input (unary steps,
+ * dropped axes, scalars) before the search. */
 typedef enum {
 	EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN,
-	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR
+	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR, EINC_STAGE_CANON
 } einc_stage;
 
 /* What einc_program_emit writes. */

@@ -11,7 +11,9 @@ int ir_tree_node_has(const ir_tree_node *n, int i)
 	return 0;
 }
 
-/* Makes leaf "k": the distinct indices of input k in axis order. */
+/* Makes leaf "k": the distinct indices of input k in axis order, without
+ * its axes of extent 1 (a size-1 index or a broadcast axis: the input is
+ * read at 0 along them, so no step carries them). */
 static int make_leaf(arena *a, const ir_graph *g, int k, ir_tree_node *n)
 {
 	const ir_tensor *t = &g->inputs[k];
@@ -20,7 +22,7 @@ static int make_leaf(arena *a, const ir_graph *g, int k, ir_tree_node *n)
 	if (!(n->index = arena_array(a, (size_t)t->rank + 1, sizeof(int))))
 		return -1;
 	for (int x = 0; x < t->rank; x++)
-		if (!ir_tree_node_has(n, t->index[x]))
+		if (t->dims[x] > 1 && !ir_tree_node_has(n, t->index[x]))
 			n->index[n->rank++] = t->index[x];
 	return 0;
 }
@@ -59,7 +61,7 @@ static int make_inner(arena *a, const ir_graph *g, ir_tree *t, int id, int left,
 		           (right >= 0 && ir_tree_node_has(&t->nodes[right], i));
 		int needed = tensor_has(&g->output, i);
 		for (int k = 0; k < g->ninputs && !needed; k++)
-			needed = !under[k] && tensor_has(&g->inputs[k], i);
+			needed = !under[k] && ir_tree_node_has(&t->nodes[k], i);
 		if (have && needed)
 			n->index[n->rank++] = i;
 	}
@@ -79,12 +81,40 @@ static void mark_leaves(const ir_tree *t, int id, char *under)
 		mark_leaves(t, n->right, under);
 }
 
-/* Checks the SSA pairs, then makes the leaves and one node per step. */
-einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps,
-                          const int (*pairs)[2], const char *stage, ir_tree **out)
+/* Checks the SSA steps: each operand made before and used once, a unary
+ * step only over a leaf (or the root of a one-input spec), n - 1 pairwise
+ * steps. */
+static einc_status check_steps(einc_ctx *ctx, int n, int nsteps, const int (*steps)[2],
+                               char *used, const char *stage)
 {
-	int n = g->ninputs, nnodes = n == 1 ? 2 : n + nsteps;
-	if (n < 1 || nsteps != (n == 1 ? 0 : n - 1))
+	int pairwise = 0;
+	for (int s = 0; s < nsteps; s++) {
+		int unary = steps[s][1] < 0;
+		pairwise += !unary;
+		for (int x = 0; x < 2 - unary; x++) {
+			int c = steps[s][x];
+			if (c < 0 || c >= n + s || used[c] || steps[s][0] == steps[s][1])
+				return ctx_fail(ctx, EINC_EINTERNAL, stage,
+				                "step %d contracts node %d, which is not available", s, c);
+			if (unary && c >= n)
+				return ctx_fail(ctx, EINC_EINTERNAL, stage,
+				                "step %d reduces node %d, which is not an input", s, c);
+			used[c] = 1;
+		}
+	}
+	if (pairwise != n - 1 || (n == 1 && nsteps > 1))
+		return ctx_fail(ctx, EINC_EINTERNAL, stage, "%d steps cannot contract %d inputs",
+		                nsteps, n);
+	return EINC_OK;
+}
+
+/* Checks the steps, then makes the leaves and one node per step (for one
+ * input without steps, the unary root). */
+einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps,
+                          const int (*steps)[2], const char *stage, ir_tree **out)
+{
+	int n = g->ninputs, nnodes = n == 1 && nsteps == 0 ? 2 : n + nsteps;
+	if (n < 1 || nsteps < 0)
 		return ctx_fail(ctx, EINC_EINTERNAL, stage, "%d steps cannot contract %d inputs",
 		                nsteps, n);
 	ir_tree *t = arena_alloc(a, sizeof(*t));
@@ -93,21 +123,16 @@ einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps
 		t->nodes = arena_array(a, (size_t)nnodes, sizeof(ir_tree_node));
 	if (!t || !used || !under || !t->nodes)
 		return ctx_fail(ctx, EINC_ENOMEM, stage, "out of memory");
-	for (int s = 0; s < nsteps; s++)
-		for (int x = 0; x < 2; x++) {
-			int c = pairs[s][x];
-			if (c < 0 || c >= n + s || used[c] || pairs[s][0] == pairs[s][1])
-				return ctx_fail(ctx, EINC_EINTERNAL, stage,
-				                "step %d contracts node %d, which is not available", s, c);
-			used[c] = 1;
-		}
+	einc_status st = check_steps(ctx, n, nsteps, steps, used, stage);
+	if (st)
+		return st;
 	t->nnodes = nnodes;
 	t->root = nnodes - 1;
 	for (int k = 0; k < n; k++)
 		if (make_leaf(a, g, k, &t->nodes[k]))
 			return ctx_fail(ctx, EINC_ENOMEM, stage, "out of memory");
 	for (int id = n; id < nnodes; id++) {
-		int left = n == 1 ? 0 : pairs[id - n][0], right = n == 1 ? -1 : pairs[id - n][1];
+		int left = nsteps ? steps[id - n][0] : 0, right = nsteps ? steps[id - n][1] : -1;
 		for (int k = 0; k < n; k++)
 			under[k] = 0;
 		mark_leaves(t, left, under);

@@ -11,9 +11,10 @@ typedef struct {
 	arena *a;
 	const ir_graph *g;
 	int n;             /* inputs of the graph */
-	int nnodes;        /* nodes the tree must have */
+	int cap;           /* the most nodes a tree may have: n unary, n - 1 pairwise */
 	int next;          /* the id the next line must define */
-	int (*pairs)[2];   /* the contractions read so far */
+	int contracts;     /* pairwise steps read so far (the tree is complete at n - 1) */
+	int (*steps)[2];   /* the steps read so far: (left, right) or (input, -1) */
 	char *used;        /* nodes already consumed by a contraction */
 	int *scratch;      /* labels of an input line */
 	int scratch_cap;
@@ -90,25 +91,31 @@ static einc_status parse_operand(parser *p, int id, int *node)
 	return st;
 }
 
-/* contract %A %B [-> [labels]] or, for a one-input spec, reduce %A [...]. */
+/* contract %A %B [-> [labels]] or reduce %A [-> [labels]] over an input
+ * (for a one-input spec: its one step). */
 static einc_status parse_step(parser *p, int id)
 {
 	text_lexer *lx = &p->lx;
-	int unary = p->n == 1;
-	if (!text_is_word(lx, unary ? "reduce" : "contract"))
-		return text_expected(lx, unary ? "'reduce' (the spec has one input)" : "'contract'");
+	int unary = text_is_word(lx, "reduce");
+	if (p->n == 1 && !unary)
+		return text_expected(lx, "'reduce' (the spec has one input)");
+	if (!unary && !text_is_word(lx, "contract"))
+		return text_expected(lx, "'contract' or 'reduce'");
 	int left, right = -1;
 	einc_status st = text_next(lx);
+	size_t off = lx->tok.off;
 	if (!st)
 		st = parse_operand(p, id, &left);
+	if (!st && unary && left >= p->n)
+		return text_fail(lx, off, EINC_ESYNTAX,
+		                 "%%%d is not an input: 'reduce' goes over an input's node", left);
 	if (!st && !unary)
 		st = parse_operand(p, id, &right);
 	if (st)
 		return st;
-	if (!unary) {
-		p->pairs[id - p->n][0] = left;
-		p->pairs[id - p->n][1] = right;
-	}
+	p->steps[id - p->n][0] = left;
+	p->steps[id - p->n][1] = right;
+	p->contracts += !unary;
 	if (!text_is_punct(lx, "->"))
 		return EINC_OK;
 	if ((st = text_next(lx)) != EINC_OK)
@@ -119,12 +126,19 @@ static einc_status parse_step(parser *p, int id)
 	return parse_labels(p, p->results[id], p->g->nindices, &p->result_rank[id]);
 }
 
+/* Whether the steps read so far make the whole tree: n - 1 contractions,
+ * or the one reduction of a one-input spec. */
+static int complete(const parser *p)
+{
+	return p->n == 1 ? p->next == 2 : p->contracts == p->n - 1;
+}
+
 /* %N = input ... | %N = contract ...: the next node of the tree. */
 static einc_status parse_line(parser *p)
 {
 	text_lexer *lx = &p->lx;
 	int id = p->next;
-	if (id == p->nnodes)
+	if (id >= p->n && complete(p))
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
 		                 "the tree is complete after %%%d; nothing may follow", id - 1);
 	if (lx->tok.kind != TEXT_NAME || lx->tok.num != id)
@@ -156,7 +170,7 @@ static einc_status parse_line(parser *p)
 /* Checks the labels written after "->" against the results the tree has. */
 static einc_status check_results(parser *p, const ir_tree *t)
 {
-	for (int id = p->n; id < p->nnodes; id++) {
+	for (int id = p->n; id < t->nnodes; id++) {
 		const ir_tree_node *x = &t->nodes[id];
 		if (p->result_rank[id] < 0 ||
 		    same_labels(p->results[id], p->result_rank[id], x->rank, x->index))
@@ -181,9 +195,9 @@ einc_status ir_tree_parse(einc_ctx *ctx, arena *a, const ir_graph *g, const char
                           const char *where, ir_tree **out)
 {
 	parser p = {.a = a, .g = g, .n = g->ninputs};
-	p.nnodes = p.n == 1 ? 2 : 2 * p.n - 1;
-	size_t nn = (size_t)p.nnodes;
-	p.pairs = arena_array(a, (size_t)p.n, sizeof(*p.pairs));
+	p.cap = p.n == 1 ? 2 : 3 * p.n - 1;
+	size_t nn = (size_t)p.cap;
+	p.steps = arena_array(a, nn, sizeof(*p.steps));
 	p.used = arena_alloc(a, nn);
 	for (int k = 0; k < p.n; k++)
 		if (g->inputs[k].rank > p.scratch_cap)
@@ -192,7 +206,7 @@ einc_status ir_tree_parse(einc_ctx *ctx, arena *a, const ir_graph *g, const char
 	p.result_rank = arena_array(a, nn, sizeof(int));
 	p.results = arena_array(a, nn, sizeof(int *));
 	p.result_off = arena_array(a, nn, sizeof(size_t));
-	if (!p.pairs || !p.used || !p.scratch || !p.result_rank || !p.results || !p.result_off)
+	if (!p.steps || !p.used || !p.scratch || !p.result_rank || !p.results || !p.result_off)
 		return ctx_fail(ctx, EINC_ENOMEM, "tree", "out of memory");
 	for (size_t i = 0; i < nn; i++)
 		p.result_rank[i] = -1;
@@ -203,12 +217,16 @@ einc_status ir_tree_parse(einc_ctx *ctx, arena *a, const ir_graph *g, const char
 		st = parse_line(&p);
 	if (st)
 		return st;
-	if (p.next < p.nnodes)
+	if (p.n == 1 && p.next < 2)
 		return text_fail(&p.lx, p.lx.tok.off, EINC_ESYNTAX,
-		                 "the tree stops before %%%d: %d inputs need nodes %%0 .. %%%d",
-		                 p.next, p.n, p.nnodes - 1);
+		                 "the tree stops before %%%d: one input needs %%0 and its 'reduce' %%1",
+		                 p.next);
+	if (p.next <= p.n || !complete(&p))
+		return text_fail(&p.lx, p.lx.tok.off, EINC_ESYNTAX,
+		                 "the tree stops before %%%d: %d inputs need %d contractions, it has %d",
+		                 p.next, p.n, p.n - 1, p.contracts);
 	ir_tree *t;
-	st = ir_tree_build(ctx, a, g, p.n == 1 ? 0 : p.n - 1, (const int (*)[2])p.pairs, "tree", &t);
+	st = ir_tree_build(ctx, a, g, p.next - p.n, (const int (*)[2])p.steps, "tree", &t);
 	if (!st)
 		st = check_results(&p, t);
 	if (!st)

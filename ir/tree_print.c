@@ -89,7 +89,7 @@ char *ir_tree_print(const ir_graph *g, const ir_tree *t)
 		strbuf_printf(&b, "  ; ");
 		print_role(&b, g, roles, IR_ROLE_BATCH, "batch");
 		print_role(&b, g, roles, IR_ROLE_CONTRACTED, "sum");
-		print_role(&b, g, roles, IR_ROLE_LEFT_SUM, "sum-left");
+		print_role(&b, g, roles, IR_ROLE_LEFT_SUM, n->right >= 0 ? "sum-left" : "sum");
 		print_role(&b, g, roles, IR_ROLE_RIGHT_SUM, "sum-right");
 		strbuf_printf(&b, "flops %.6g, size %.6g\n", f, node_size(g, n));
 	}

@@ -114,7 +114,8 @@ einc_status path_problem_new(einc_ctx *ctx, arena *a, int n, const int *ranks,
 	return ctx_ok(ctx);
 }
 
-/* The problem of "g": one tensor per input, its axes' indices. */
+/* The problem of "g": one tensor per input, the indices of its axes of
+ * extent > 1 (as the tree's leaves hold them). */
 einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
                                     path_problem **out)
 {
@@ -124,8 +125,15 @@ einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
 	if (!ranks || !idx || !size)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	for (int t = 0; t < g->ninputs; t++) {
-		ranks[t] = g->inputs[t].rank;
-		idx[t] = g->inputs[t].index;
+		const ir_tensor *x = &g->inputs[t];
+		int *kept = arena_array(a, (size_t)x->rank + 1, sizeof(int));
+		if (!kept)
+			return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+		ranks[t] = 0;
+		for (int k = 0; k < x->rank; k++)
+			if (x->dims[k] > 1)
+				kept[ranks[t]++] = x->index[k];
+		idx[t] = kept;
 	}
 	for (int i = 0; i < g->nindices; i++)
 		size[i] = g->indices[i].size;
@@ -190,8 +198,19 @@ static int count_unary(const path *p)
 	return u;
 }
 
-/* Replays the SSA steps over live index lists and sums their costs. */
-einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo, path *p)
+/* The element count of the "n" indices "x". */
+static path_cost list_size(const path_problem *prob, const int *x, int n)
+{
+	path_cost s = 1;
+	for (int k = 0; k < n; k++)
+		s = path_cost_mul(s, (path_cost)prob->size[x[k]]);
+	return s;
+}
+
+/* Replays the SSA steps over live index lists and sums their costs; the
+ * element count of every id into "sizes" unless NULL. */
+static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo, path *p,
+                          path_cost *sizes)
 {
 	int n = prob->n, nu = count_unary(p);
 	if (p->n != n || p->nsteps - nu != (n > 1 ? n - 1 : 0) || nu > n)
@@ -211,6 +230,9 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 		p->flops = summed ? path_cost_mul(all, 2) : all;
 		p->largest = kept;
 		p->score = path_step_score(p->flops, kept, combo);
+		if (sizes)
+			for (int s = 0; s <= p->nsteps; s++)
+				sizes[s] = s ? kept : all;
 		return ctx_ok(ctx);
 	}
 	int nids = n + p->nsteps, ni = prob->nindices;
@@ -231,6 +253,8 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 		memcpy(pool + used, prob->index + prob->start[t], sizeof(int) * (size_t)len[t]);
 		for (int k = 0; k < len[t]; k++)
 			count[pool[used + k]]++;
+		if (sizes)
+			sizes[t] = list_size(prob, pool + used, len[t]);
 		used += len[t];
 	}
 	for (int t = n; t < nids; t++)
@@ -270,6 +294,8 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
 			len[y] = -1;
 		p->flops = path_cost_add(p->flops, f);
 		p->score = path_cost_add(p->score, path_step_score(f, sz, combo));
+		if (sizes)
+			sizes[z] = sz;
 		if (sz > p->largest)
 			p->largest = sz;
 	}
@@ -280,6 +306,18 @@ done:
 	free(len);
 	free(pool);
 	return st;
+}
+
+/* Replays without sizes. */
+einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo, path *p)
+{
+	return replay(ctx, prob, combo, p, NULL);
+}
+
+/* Replays for the sizes. */
+einc_status path_sizes(einc_ctx *ctx, const path_problem *prob, path *p, path_cost *sizes)
+{
+	return replay(ctx, prob, 0, p, sizes);
 }
 
 /* The indices of leaf "t" that no other tensor and not the output holds,

@@ -97,7 +97,8 @@ einc_status path_problem_new(einc_ctx *ctx, arena *a, int n, const int *ranks,
                              const int *const idx[], int nindices, const int64_t *size,
                              int out_rank, const int *out_idx, path_problem **out);
 
-/* The problem of graph "g": its inputs and output, diagonals collapsed. */
+/* The problem of graph "g": its inputs (their axes of extent > 1) and
+ * output, diagonals collapsed. */
 einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
                                     path_problem **out);
 
@@ -107,6 +108,10 @@ einc_status path_problem_from_graph(einc_ctx *ctx, arena *a, const ir_graph *g,
  * steps are not a valid SSA contraction of all n leaves into one.
  */
 einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo, path *p);
+
+/* path_evaluate (combo 0), and the element count of every id of "p" (the
+ * leaves, then each step's result) into "sizes" (room for n + nsteps). */
+einc_status path_sizes(einc_ctx *ctx, const path_problem *prob, path *p, path_cost *sizes);
 
 /*
  * The opt_einsum linear form of "p": for each step the positions i < j of its
@@ -231,24 +236,75 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
  */
 char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
 
+/* canon.c */
+
+/*
+ * What canonicalisation makes of a problem of n >= 2 tensors: a tensor
+ * with private indices (held by no other tensor, not by the output) gets a
+ * unary step first that sums them (unless its result breaks
+ * max_intermediate); a tensor with no index left is a scalar. The search
+ * sees the reduced problem: the other tensors after their unary steps. One
+ * tensor is left as it is (its one step is the root).
+ */
+typedef struct {
+	path_problem *reduced; /* the tensors that are not scalars; NULL if none */
+	int *tensor;           /* reduced tensor j is tensor tensor[j] */
+	unsigned char *unary;  /* per tensor: it gets a unary step */
+	unsigned char *scalar; /* per tensor: nothing is left of it: folded */
+	int nunary, nscalar;
+} path_canon;
+
+/* The canonical form of "prob" under "o" (max_intermediate) into "*out",
+ * in "a". */
+einc_status path_canon_new(einc_ctx *ctx, arena *a, const path_problem *prob,
+                           const path_options *o, path_canon **out);
+
+/*
+ * Searches the reduced problem of "c" with "o" and gives the path over
+ * "prob" that runs: the unary steps first (tensor order), then the
+ * scalars multiplied together, then the search's steps, the scalars'
+ * product multiplied into the smallest node (a leaf or a step result, the
+ * latest on ties), costs evaluated with "o->combo".
+ */
+einc_status path_canon_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                              const path_canon *c, const path_options *o, path **out);
+
+/* The problem of graph "g" into "*prob" and its canonical form under "o"
+ * into "*out". */
+einc_status pass_canon(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
+                       path_problem **prob, path_canon **out);
+
+/* The canon text form (docs/ir.md) of "c" for "g" and its problem "prob":
+ * per input its axes, what it keeps, what canon does. give, free(); NULL
+ * when out of memory. */
+char *canon_print(const ir_graph *g, const path_problem *prob, const path_canon *c);
+
+/* The canon text of "g" under "max_intermediate" (0: none) into "*text"
+ * (give, free()). */
+einc_status canon_dump(einc_ctx *ctx, const ir_graph *g, int64_t max_intermediate,
+                       char **text);
+
 /* path_tree.c */
 
 /* The pairwise steps of "p" into "pairs" (room for n), unary steps dropped
- * and ids renumbered; returns how many. "alias" has room for n + nsteps. */
+ * and ids renumbered; returns how many. "alias" has room for n + nsteps.
+ * (The linear form numpy and opt_einsum read: pairwise steps only.) */
 int path_pairs(const path *p, int (*pairs)[2], int *alias);
 
 /*
- * The pipeline's contraction-order pass: searches the order of graph "g"
- * with "o" and builds its contraction tree in "a" into "*out" (a leaf's
- * private indices are then summed in its first contraction).
+ * The pipeline's contraction-order pass: canonicalises graph "g"
+ * (pass_canon), searches the order with "o" and builds the contraction
+ * tree of the path in "a" into "*out": its unary steps and scalar folds
+ * are nodes of the tree.
  */
 einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
                       ir_tree **out);
 
 /*
- * The path that tree "t" of "g" performs (its contractions in node order),
- * printed as path_print's report, or as the linear path alone when
- * "linear", into "*text" (give, free()).
+ * The path that tree "t" of "g" performs (its steps in node order, unary
+ * ones included), printed as path_print's report, or as the linear path
+ * alone when "linear" (pairwise steps only, numpy's and opt_einsum's
+ * form), into "*text" (give, free()).
  */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
                              int linear, char **text);

@@ -1,11 +1,8 @@
 /*
- * path_tree.c - the contraction-order pass in the pipeline: graph -> search
- * problem -> path -> the tree IR (ir_tree_build).
- *
- * The tree IR has no unary node over a leaf (outside a one-input spec), so
- * a path's unary steps are dropped: a leaf's private indices are then summed
- * in its first contraction (the tree's LEFT_SUM / RIGHT_SUM roles) instead
- * of before it.
+ * path_tree.c - the contraction-order pass in the pipeline: graph ->
+ * canonical search problem (canon.c) -> path -> the tree IR
+ * (ir_tree_build), every step of the path a node of the tree; and the
+ * path a tree performs, as opt_einsum reports it.
  */
 #include "path.h"
 
@@ -29,23 +26,19 @@ int path_pairs(const path *p, int (*pairs)[2], int *alias)
 	return k;
 }
 
-/* Searches the contraction order of "g" with "o" and builds its tree. */
+/* Canonicalises "g", searches the order with "o" and builds its tree. */
 einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
                       ir_tree **out)
 {
 	path_problem *prob = NULL;
+	path_canon *c = NULL;
 	path *p = NULL;
-	einc_status st = path_problem_from_graph(ctx, a, g, &prob);
+	einc_status st = pass_canon(ctx, a, g, o, &prob, &c);
 	if (!st)
-		st = pass_path_search(ctx, a, prob, o, &p);
+		st = path_canon_search(ctx, a, prob, c, o, &p);
 	if (st)
 		return st;
-	int (*pairs)[2] = arena_array(a, (size_t)p->n, sizeof(*pairs));
-	int *alias = arena_array(a, (size_t)(p->n + p->nsteps), sizeof(int));
-	if (!pairs || !alias)
-		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	int k = path_pairs(p, pairs, alias);
-	return ir_tree_build(ctx, a, g, k, (const int (*)[2])pairs, "path", out);
+	return ir_tree_build(ctx, a, g, p->nsteps, (const int (*)[2])p->step, "path", out);
 }
 
 /* pass_path with the search the compilation options name. */
@@ -64,8 +57,21 @@ einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
 	return pass_path(ctx, a, g, &o, out);
 }
 
-/* Reads the steps off the inner nodes of "t" (children in id order; a
- * one-input spec's reduction as a unary step), evaluates them on the problem of "g" and prints the report. */
+/* The linear form of "p"'s pairwise steps (path_pairs), in "a"; NULL when
+ * out of memory. */
+static char *linear_str(arena *a, const path *p)
+{
+	path *q = path_new(a, p->n);
+	int *alias = arena_array(a, (size_t)(p->n + p->nsteps), sizeof(int));
+	if (!q || !alias)
+		return NULL;
+	q->nsteps = path_pairs(p, q->step, alias);
+	return path_linear_str(q);
+}
+
+/* Reads the steps off the inner nodes of "t" (children in id order, a
+ * unary node as a unary step), evaluates them on the problem of "g" and
+ * prints the report or the linear path. */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
                              int linear, char **text)
 {
@@ -80,20 +86,14 @@ einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
 		p->nsteps = 0;
 	for (int id = g->ninputs; !st && id < t->nnodes; id++) {
 		const ir_tree_node *n = &t->nodes[id];
-		if (n->right < 0) { /* the one step of a one-input spec */
-			p->step[p->nsteps][0] = n->left;
-			p->step[p->nsteps++][1] = -1;
-			continue;
-		}
-		int lo = n->left < n->right ? n->left : n->right;
+		int lo = n->right < 0 || n->left < n->right ? n->left : n->right;
 		p->step[p->nsteps][0] = lo;
-		p->step[p->nsteps][1] = n->left + n->right - lo;
-		p->nsteps++;
+		p->step[p->nsteps++][1] = n->right < 0 ? -1 : n->left + n->right - lo;
 	}
 	if (!st)
 		st = path_evaluate(ctx, prob, 0, p);
 	if (!st) {
-		*text = linear ? path_linear_str(p) : path_print(g, prob, p);
+		*text = linear ? linear_str(a, p) : path_print(g, prob, p);
 		if (!*text)
 			st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	}

@@ -66,6 +66,8 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 	case EINC_STAGE_TREE:
 		*text = ir_tree_print(program->graph, program->tree);
 		break;
+	case EINC_STAGE_CANON:
+		return canon_dump(ctx, program->graph, program->options.max_intermediate, text);
 	case EINC_STAGE_PATH:
 	case EINC_STAGE_PATH_LINEAR:
 		return path_tree_report(ctx, program->graph, program->tree,

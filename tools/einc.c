@@ -49,7 +49,8 @@ static const char usage_text[] =
 	"  -O0 .. -O3          optimization level (default -O3)\n"
 	"  -march=CPU, -mcpu=CPU\n"
 	"                      target CPU: native (default), x86-64-v3, znver4, ...\n"
-	"  --dump=STAGE        print the IR of STAGE on stdout: graph, tree (the\n"
+	"  --dump=STAGE        print the IR of STAGE on stdout: graph, canon (what\n"
+	"                      canonicalisation does per input), tree (the\n"
 	"                      contraction tree), plan (the memory plan), loops\n"
 	"                      (the loop nests as C) or llvm (before optimization)\n"
 	"  --path=METHOD       contraction order: auto (default; exact when small,\n"
@@ -59,7 +60,8 @@ static const char usage_text[] =
 	"                      no intermediate above N elements (every method)\n"
 	"  --print-path[=linear]\n"
 	"                      print the order as opt_einsum does: a report per\n"
-	"                      step, or only the linear path [(0, 1), (0, 1)]\n"
+	"                      step (unary ones too), or only the linear path\n"
+	"                      [(0, 1), (0, 1)] (pairwise steps, as numpy reads it)\n"
 	"  --tree FILE         force the contraction order written in FILE (the\n"
 	"                      form --dump=tree prints; edit a dump)\n"
 	"  --budget BYTES      workspace bytes allowed (default: no limit); a\n"
@@ -184,8 +186,8 @@ static const struct {
 	const char *name;
 	einc_stage stage;
 } dump_names[] = {
-	{"graph", EINC_STAGE_GRAPH}, {"tree", EINC_STAGE_TREE}, {"plan", EINC_STAGE_PLAN},
-	{"loops", EINC_STAGE_LOOPS}, {"llvm", EINC_STAGE_LLVM},
+	{"graph", EINC_STAGE_GRAPH}, {"canon", EINC_STAGE_CANON}, {"tree", EINC_STAGE_TREE},
+	{"plan", EINC_STAGE_PLAN}, {"loops", EINC_STAGE_LOOPS}, {"llvm", EINC_STAGE_LLVM},
 };
 
 /* The methods --path names. */
@@ -224,7 +226,7 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 				break;
 		if (x == sizeof dump_names / sizeof dump_names[0])
 			return usage_error("unknown stage '%s' for --dump "
-			                   "(expected graph, tree, plan, loops or llvm)", val);
+			                   "(expected graph, canon, tree, plan, loops or llvm)", val);
 		c->dumps |= 1u << dump_names[x].stage;
 		break;
 	case OPT_PATH:
@@ -693,7 +695,8 @@ static int drive(const cli *c, einc_ctx *ctx)
 		        (now() - t0) * 1e3, einc_program_num_inputs(p));
 	int status = EXIT_OK;
 	static const einc_stage order[] = {EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR,
-	                                   EINC_STAGE_GRAPH, EINC_STAGE_TREE, EINC_STAGE_PLAN,
+	                                   EINC_STAGE_GRAPH, EINC_STAGE_CANON, EINC_STAGE_TREE,
+	                                   EINC_STAGE_PLAN,
 	                                   EINC_STAGE_LOOPS, EINC_STAGE_LLVM};
 	for (size_t x = 0; x < sizeof order / sizeof order[0] && !status; x++) {
 		char *text = NULL;

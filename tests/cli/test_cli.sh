@@ -42,7 +42,7 @@ expect 2 "einc: error: option '-d' needs a value" 'ij' -d
 expect 2 "einc: error: option '--shapes' needs a value" 'ij' --shapes
 expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d i=1
 expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
-expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
+expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, canon, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
 expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
 expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1

@@ -1,5 +1,6 @@
 /* test_tree_text.c - the contraction tree's text form: print, parse back,
  * force an order with it, and the parser's errors. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +43,8 @@ static const char *const specs[][2] = {
 	{"ijk,jl,kl->il", "i=5,j=4,k=3,l=6"},
 	{"ii,i,->i", "i=4"},
 	{"αβ,βγ->αγ", "α=2,β=3,γ=4"},
+	{"iipj,jk,kq,r,,ss->ik", "i=3,j=4,k=5,p=2,q=3,r=4,s=3"},
+	{"ab,bc,c->a", "a=2,b=3,c=1"},
 };
 
 /* Every order method's tree, printed, parsed back and printed again, is
@@ -145,6 +148,62 @@ static void test_forced_order_runs(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A forced tree with unary nodes: printed exactly (flops by hand: sum q
+ * 5*6 x2 = 60; then i j k p with j, p summed 3*4*5*2 x2 = 240; then i k q'
+ * with k summed 3*5 x2 = 30), parsed back to the same text, and run. */
+static void test_forced_unary(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	const char *tree = "%0 = input [i j p]\n%1 = input [j k]\n%2 = input [k q]\n"
+	                   "%3 = reduce %2\n%4 = contract %0 %1\n%5 = contract %4 %3 -> [i]\n";
+	const char *want = "; einc tree v1\n"
+	                   "; flops 330, largest intermediate 15\n"
+	                   "%0 = input [i j p]\n"
+	                   "%1 = input [j k]\n"
+	                   "%2 = input [k q]\n"
+	                   "%3 = reduce %2 -> [k]  ; sum q, flops 60, size 5\n"
+	                   "%4 = contract %0 %1 -> [i k]  ; sum j, sum-left p, flops 240, size 15\n"
+	                   "%5 = contract %4 %3 -> [i]  ; sum k, flops 30, size 3\n";
+	einc_program *p, *q;
+	assert_int_equal(compile(ctx, "ijp,jk,kq->i", "i=3,j=4,k=5,p=2,q=6", EINC_PATH_AUTO, tree,
+	                         &p), EINC_OK);
+	char *text = dump_tree(ctx, p);
+	assert_string_equal(text, want);
+	assert_int_equal(compile(ctx, "ijp,jk,kq->i", "i=3,j=4,k=5,p=2,q=6", EINC_PATH_AUTO, text,
+	                         &q), EINC_OK);
+	char *again = dump_tree(ctx, q);
+	assert_string_equal(again, want);
+	free(text);
+	free(again);
+	einc_program_free(p);
+	einc_program_free(q);
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = EINC_F64;
+	o.tree = tree;
+	assert_int_equal(einc_compile_text(ctx, "ijp,jk,kq->i", "i=3,j=4,k=5,p=2,q=6", NULL, &o, &p),
+	                 EINC_OK);
+	double a[24], b[20], c[30], got[3], ref[3];
+	for (int e = 0; e < 30; e++) {
+		if (e < 24)
+			a[e] = e * 0.5 - 6;
+		if (e < 20)
+			b[e] = (e % 3) - 1.0;
+		c[e] = 1.0 / (e + 1);
+	}
+	const void *in[] = {a, b, c};
+	einc_kernel *k;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
+	assert_int_equal(einc_program_run_reference(ctx, p, ref, in), EINC_OK);
+	for (int e = 0; e < 3; e++)
+		assert_true(fabs(got[e] - ref[e]) <= 1e-12 * (1 + fabs(ref[e])));
+	einc_kernel_free(k);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
 /* Bad trees: each message, caret line included, and its status. */
 static void test_errors(void **state)
 {
@@ -169,7 +228,8 @@ static void test_errors(void **state)
 		 "             ^"},
 		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1\n",
 		 EINC_ESYNTAX,
-		 "t.tree:5:1: error: tree: the tree stops before %4: 3 inputs need nodes %0 .. %4\n"
+		 "t.tree:5:1: error: tree: the tree stops before %4: 3 inputs need 2 contractions, "
+		 "it has 1\n"
 		 "  \n"
 		 "  ^"},
 		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%4 = contract %0 %1\n",
@@ -194,11 +254,34 @@ static void test_errors(void **state)
 		 "t.tree:6:1: error: tree: the tree is complete after %4; nothing may follow\n"
 		 "  %5 = contract %4 %4\n"
 		 "  ^"},
-		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0\n",
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = sum %0\n",
 		 EINC_ESYNTAX,
-		 "t.tree:4:6: error: tree: expected 'contract', found 'reduce'\n"
-		 "  %3 = reduce %0\n"
+		 "t.tree:4:6: error: tree: expected 'contract' or 'reduce', found 'sum'\n"
+		 "  %3 = sum %0\n"
 		 "       ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1\n"
+		 "%4 = reduce %3\n",
+		 EINC_ESYNTAX,
+		 "t.tree:5:13: error: tree: %3 is not an input: 'reduce' goes over an input's node\n"
+		 "  %4 = reduce %3\n"
+		 "              ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0\n"
+		 "%4 = reduce %0\n",
+		 EINC_ESYNTAX,
+		 "t.tree:5:13: error: tree: %0 is already contracted\n"
+		 "  %4 = reduce %0\n"
+		 "              ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0 -> [j]\n"
+		 "%4 = contract %3 %1\n%5 = contract %4 %2\n",
+		 EINC_ESHAPE,
+		 "t.tree:4:19: error: tree: node %3 keeps [i j]\n"
+		 "  %3 = reduce %0 -> [j]\n"
+		 "                    ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0 %1\n",
+		 EINC_ESYNTAX,
+		 "t.tree:4:16: error: tree: expected the end of the line, found '%1'\n"
+		 "  %3 = reduce %0 %1\n"
+		 "                 ^"},
 		{"%0 = output [i j]\n", EINC_ESYNTAX,
 		 "t.tree:1:6: error: tree: expected 'input' (the first nodes are the spec's inputs), "
 		 "found 'output'\n"
@@ -229,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_print_costs),
 		cmocka_unit_test(test_forced_order_runs),
+		cmocka_unit_test(test_forced_unary),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

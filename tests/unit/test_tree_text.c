@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -204,6 +205,77 @@ static void test_forced_unary(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Replaces the first "from" at or after "at" in "text" (room "cap") by
+ * "to". */
+static void replace_first(char *text, size_t cap, size_t at, const char *from, const char *to)
+{
+	char *x = strstr(text + at, from), rest[512];
+	if (!x)
+		return;
+	snprintf(rest, sizeof rest, "%s", x + strlen(from));
+	snprintf(x, cap - (size_t)(x - text), "%s%s", to, rest);
+}
+
+/* Edits of a tree with unary nodes (seeded: a digit of a node name
+ * changed, "contract" and "reduce" swapped, a line dropped): each either
+ * compiles, and its dump parses back to the same text, or fails with a
+ * message that names the file; never a crash (ASan). */
+static void test_edits(void **state)
+{
+	(void)state;
+	const char *spec = "ijp,jk,kq,r->i", *dims = "i=3,j=4,k=5,p=2,q=6,r=2";
+	const char *tree = "%0 = input [i j p]\n%1 = input [j k]\n%2 = input [k q]\n"
+	                   "%3 = input [r]\n%4 = reduce %0\n%5 = reduce %2\n%6 = reduce %3\n"
+	                   "%7 = contract %5 %6\n%8 = contract %4 %1\n%9 = contract %8 %7\n";
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 7;
+	int ok = 0;
+	for (int round = 0; round < 300; round++) {
+		char text[512];
+		strcpy(text, tree);
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t len = strlen(text), at = (size_t)(seed >> 33) % len;
+		switch ((seed >> 20) % 3) {
+		case 0: /* a digit of a node name */
+			while (at < len && !(text[at] >= '0' && text[at] <= '9'))
+				at++;
+			if (at < len)
+				text[at] = (char)('0' + (seed >> 8) % 10);
+			break;
+		case 1: /* a step's kind */
+			if ((seed >> 9) & 1)
+				replace_first(text, sizeof text, at, "reduce", "contract");
+			else
+				replace_first(text, sizeof text, at, "contract", "reduce");
+			break;
+		default: { /* drop the line at "at" */
+			char *b = text + at, *e = strchr(b, '\n');
+			while (b > text && b[-1] != '\n')
+				b--;
+			if (e)
+				memmove(b, e + 1, strlen(e + 1) + 1);
+		}
+		}
+		einc_program *p = NULL, *q = NULL;
+		if (compile(ctx, spec, dims, EINC_PATH_AUTO, text, &p)) {
+			assert_null(p);
+			assert_non_null(strstr(einc_ctx_message(ctx), "t.tree:"));
+			continue;
+		}
+		ok++;
+		char *dump = dump_tree(ctx, p);
+		assert_int_equal(compile(ctx, spec, dims, EINC_PATH_AUTO, dump, &q), EINC_OK);
+		char *again = dump_tree(ctx, q);
+		assert_string_equal(dump, again);
+		free(dump);
+		free(again);
+		einc_program_free(p);
+		einc_program_free(q);
+	}
+	assert_true(ok > 0 && ok < 300);
+	einc_ctx_free(ctx);
+}
+
 /* Bad trees: each message, caret line included, and its status. */
 static void test_errors(void **state)
 {
@@ -313,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_print_costs),
 		cmocka_unit_test(test_forced_order_runs),
 		cmocka_unit_test(test_forced_unary),
+		cmocka_unit_test(test_edits),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -317,6 +317,38 @@ static path_problem *random_regular(einc_ctx *ctx, arena *a, int n, int64_t bond
 	return NULL;
 }
 
+/* What canon does on the corpus (problems with unary steps, steps, problems
+ * with scalars) and auto's cost through canon against the raw search. */
+static void canon_report(einc_ctx *ctx, const path_options *o)
+{
+	int unary = 0, steps = 0, scalars = 0, n = 0, equal = 0, lower = 0, higher = 0;
+	double worst = 1;
+	for (int k = 0; k < nprobs; k++) {
+		arena *a = arena_new();
+		path_canon *c = NULL;
+		path *x = NULL, *y = NULL;
+		if (!a || path_canon_new(ctx, a, probs[k].prob, o, &c) ||
+		    search(ctx, a, probs[k].prob, o, 0, &x) || search(ctx, a, probs[k].prob, o, 1, &y)) {
+			arena_free(a);
+			continue;
+		}
+		unary += c->nunary > 0;
+		steps += c->nunary;
+		scalars += c->nscalar > 0;
+		n++;
+		equal += x->flops == y->flops;
+		lower += x->flops < y->flops;
+		higher += x->flops > y->flops;
+		double r = path_cost_double(x->flops) / path_cost_double(y->flops);
+		if (r > worst)
+			worst = r;
+		arena_free(a);
+	}
+	printf("canon: unary steps on %d problems (%d steps), scalars on %d; auto's cost with "
+	       "canon vs --raw: equal on %d/%d, lower on %d, higher on %d (worst %.3fx)\n",
+	       unary, steps, scalars, equal, n, lower, higher, worst);
+}
+
 /* Plans random 3-regular networks of 1000 tensors with each tier. */
 static void large_networks(einc_ctx *ctx)
 {
@@ -499,6 +531,8 @@ int main(int argc, char **argv)
 		       "greedy vs opt_einsum greedy: %.0fx faster (median), %.1fx (least), %d problems\n",
 		       mdp, sp_dp[0], ndp, mgr, sp_gr[0], ngr);
 	}
+	if (!raw)
+		canon_report(ctx, &opt[AUTO]);
 	large_networks(ctx);
 	arena_free(a);
 	einc_ctx_free(ctx);

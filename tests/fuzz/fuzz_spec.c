@@ -2,7 +2,9 @@
  * fuzz_spec.c - libFuzzer target: einc_compile_text on arbitrary bytes,
  * split at NUL bytes or newlines into spec, dims and shapes (a missing
  * field is NULL). A failure must leave a message; a success must dump a
- * graph whose text survives a parse and print round trip.
+ * graph whose text survives a parse and print round trip, a canon dump,
+ * and a tree (unary nodes included) that compiles back, forced with
+ * --tree, to the same tree text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +42,31 @@ static void check_dump(einc_ctx *ctx, const char *text)
 	arena_free(a);
 }
 
+/* Checks that "p"'s tree dump, forced as the order of the same spec, gives
+ * the same tree dump, and that the canon dump works. */
+static void check_tree(einc_ctx *ctx, const einc_program *p, char *const field[3],
+                       einc_options opt)
+{
+	char *tree = NULL, *again = NULL, *canon = NULL;
+	einc_program *q = NULL;
+	if (einc_program_dump(ctx, p, EINC_STAGE_TREE, &tree) != EINC_OK ||
+	    einc_program_dump(ctx, p, EINC_STAGE_CANON, &canon) != EINC_OK)
+		die("tree or canon dump failed", ctx);
+	opt.tree = tree;
+	if (einc_compile_text(ctx, field[0], field[1], field[2], &opt, &q) != EINC_OK)
+		die("the tree dump does not compile back", ctx);
+	if (einc_program_dump(ctx, q, EINC_STAGE_TREE, &again) != EINC_OK)
+		die("tree dump failed", ctx);
+	if (strcmp(tree, again)) {
+		fprintf(stderr, "tree differs after a round trip:\n%s---\n%s", tree, again);
+		abort();
+	}
+	einc_free(tree);
+	einc_free(again);
+	einc_free(canon);
+	einc_program_free(q);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1);
@@ -67,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("dump failed", ctx);
 		check_dump(ctx, text);
 		einc_free(text);
+		check_tree(ctx, p, field, opt);
 	}
 	einc_program_free(p);
 	einc_ctx_free(ctx);

@@ -15,7 +15,7 @@ typedef struct {
 	int next;          /* the id the next line must define */
 	int contracts;     /* pairwise steps read so far (the tree is complete at n - 1) */
 	int (*steps)[2];   /* the steps read so far: (left, right) or (input, -1) */
-	char *used;        /* nodes already consumed by a contraction */
+	char *used;        /* nodes already consumed by a step */
 	int *scratch;      /* labels of an input line */
 	int scratch_cap;
 	int *result_rank;  /* per node: the rank written after "->", -1 if none */

@@ -30,8 +30,11 @@ int cg_name_ok(const char *name);
 /*
  * emit_llvm.c: the module of "p" in "c" for "tm" (NULL: no target, as for
  * dumps), verified, into "*out" (give, LLVMDisposeModule). It defines
- *   int NAME(T *out, const T *in0, ..., void *workspace)
- * and, when "argv_entry" is set, int NAME.argv(T *out, const T **in, void *ws).
+ *   int NAME_slow(T *out, const T *in0, ..., void *workspace, void *slow,
+ *                 int64_t *moved)
+ *   int NAME(T *out, const T *in0, ..., void *workspace)  (slow, moved NULL)
+ * and, when "argv_entry" is set,
+ *   int NAME.argv(T *out, const T **in, void *ws, void *slow, int64_t *moved).
  */
 einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
                            LLVMTargetMachineRef tm, const char *name,

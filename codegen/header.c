@@ -56,8 +56,21 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	              " * call and keeps (so concurrent calls must pass their own). Returns 0,\n"
 	              " * or nonzero when that allocation fails.\n"
 	              " *\n"
+	              " * %s_slow(out, in0, ..., workspace, slow, moved) is the same with the\n"
+	              " * slow buffer \"slow\" where intermediates that do not fit the budget\n"
+	              " * are spilled: NULL (a buffer of its own, as for the workspace) or\n"
+	              " * ", name);
+	upper(b, name);
+	strbuf_printf(b,
+	              "_SLOW_BYTES bytes aligned to 64; when \"moved\" is not NULL\n"
+	              " * it receives the bytes copied between workspace and slow buffer\n"
+	              " * (");
+	upper(b, name);
+	strbuf_printf(b,
+	              "_MOVED_BYTES). %s(...) is %s_slow(..., NULL, NULL).\n"
+	              " *\n"
 	              " * Link %s.o with libeinc_rt.a only (cc host.c %s.o -leinc_rt).\n"
-	              " */\n", name, name);
+	              " */\n", name, name, name, name);
 }
 
 /* Provenance, include guard, macros, then the prototype. */
@@ -71,9 +84,13 @@ char *cg_header_text(const einc_program *p, const char *name)
 	upper(&b, name);
 	strbuf_printf(&b, "_H\n#define ");
 	upper(&b, name);
-	strbuf_printf(&b, "_H\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n#define ");
+	strbuf_printf(&b, "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n#define ");
 	upper(&b, name);
 	strbuf_printf(&b, "_WORKSPACE_BYTES %lld\n#define ", (long long)p->loops->workspace_bytes);
+	upper(&b, name);
+	strbuf_printf(&b, "_SLOW_BYTES %lld\n#define ", (long long)p->loops->slow_bytes);
+	upper(&b, name);
+	strbuf_printf(&b, "_MOVED_BYTES %lld\n#define ", (long long)p->loops->moved_bytes);
 	upper(&b, name);
 	strbuf_printf(&b, "_NUM_INPUTS %d\n", g->ninputs);
 	shape_macros(&b, name, "OUT", &g->output);
@@ -82,9 +99,13 @@ char *cg_header_text(const einc_program *p, const char *name)
 		snprintf(what, sizeof what, "IN%d", k);
 		shape_macros(&b, name, what, &g->inputs[k]);
 	}
-	strbuf_printf(&b, "\nint %s(%s *out", name, type);
-	for (int k = 0; k < g->ninputs; k++)
-		strbuf_printf(&b, ", const %s *in%d", type, k);
-	strbuf_printf(&b, ", void *workspace);\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
+	for (int slow = 0; slow < 2; slow++) {
+		strbuf_printf(&b, "\nint %s%s(%s *out", name, slow ? "_slow" : "", type);
+		for (int k = 0; k < g->ninputs; k++)
+			strbuf_printf(&b, ", const %s *in%d", type, k);
+		strbuf_printf(&b, ", void *workspace%s);\n",
+		              slow ? ", void *slow, int64_t *moved" : "");
+	}
+	strbuf_printf(&b, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 	return strbuf_take(&b);
 }

@@ -14,17 +14,20 @@
 #include "ctx.h"
 #include "gett.h"
 #include "pool.h"
+#include "spill.h"
 #include "workspace.h"
 
-/* The JIT's entry: NAME.argv(out, in, workspace). */
-typedef int (*entry_fn)(void *out, const void *const *in, void *workspace);
+/* The JIT's entry: NAME.argv(out, in, workspace, slow, moved). */
+typedef int (*entry_fn)(void *out, const void *const *in, void *workspace, void *slow,
+                        int64_t *moved);
 
 struct einc_kernel {
 	LLVMOrcLLJITRef jit;
 	entry_fn entry;
 	int ninputs;
-	size_t workspace_bytes;
+	size_t workspace_bytes, slow_bytes;
 	void *workspace; /* the kernel's own, for runs without one; NULL until needed */
+	void *slow;      /* likewise, the slow buffer */
 };
 
 static const char kernel_name[] = "einc_kernel";
@@ -48,6 +51,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 	} syms[] = {
 		{"rt_workspace_once", (void (*)(void))rt_workspace_once},
 		{"rt_gett", (void (*)(void))rt_gett},
+		{"rt_spill_copy", (void (*)(void))rt_spill_copy},
 		{"rt_parallel_for", (void (*)(void))rt_parallel_for},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},
@@ -127,6 +131,7 @@ einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
 		return ctx_fail(ctx, EINC_ENOMEM, "jit", "out of memory");
 	k->ninputs = program->graph->ninputs;
 	k->workspace_bytes = (size_t)program->loops->workspace_bytes;
+	k->slow_bytes = (size_t)program->loops->slow_bytes;
 	LLVMOrcThreadSafeModuleRef tsm;
 	einc_status st = make_jit(ctx, program, &k->jit);
 	if (!st)
@@ -159,28 +164,48 @@ size_t einc_kernel_workspace_size(const einc_kernel *kernel)
 	return kernel ? kernel->workspace_bytes : 0;
 }
 
+size_t einc_kernel_slow_size(const einc_kernel *kernel)
+{
+	return kernel ? kernel->slow_bytes : 0;
+}
+
 int einc_kernel_num_inputs(const einc_kernel *kernel)
 {
 	return kernel ? kernel->ninputs : 0;
 }
 
-/* Checks the pointers, finds a workspace, calls the entry. */
-einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
-                            void *workspace)
+/* "given", or else the kernel's own buffer "*own" of "bytes" (allocated
+ * on first use); NULL when that allocation fails. */
+static void *own_buffer(void *given, void **own, size_t bytes)
+{
+	if (given || !bytes)
+		return given;
+	if (!*own)
+		*own = rt_buffer_alloc(bytes);
+	return *own;
+}
+
+/* Checks the pointers, finds a workspace and a slow buffer, calls the
+ * entry. */
+einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
+                                 void *workspace, void *slow, int64_t *moved)
 {
 	if (!kernel || !out || (kernel->ninputs > 0 && !in))
 		return EINC_EINVAL;
 	for (int k = 0; k < kernel->ninputs; k++)
 		if (!in[k])
 			return EINC_EINVAL;
-	if (!workspace && kernel->workspace_bytes) {
-		if (!kernel->workspace)
-			kernel->workspace = rt_buffer_alloc(kernel->workspace_bytes);
-		if (!kernel->workspace)
-			return EINC_ENOMEM;
-		workspace = kernel->workspace;
-	}
-	return kernel->entry(out, in, workspace) ? EINC_ENOMEM : EINC_OK;
+	workspace = own_buffer(workspace, &kernel->workspace, kernel->workspace_bytes);
+	slow = own_buffer(slow, &kernel->slow, kernel->slow_bytes);
+	if ((!workspace && kernel->workspace_bytes) || (!slow && kernel->slow_bytes))
+		return EINC_ENOMEM;
+	return kernel->entry(out, in, workspace, slow, moved) ? EINC_ENOMEM : EINC_OK;
+}
+
+einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
+                            void *workspace)
+{
+	return einc_kernel_run_slow(kernel, out, in, workspace, NULL, NULL);
 }
 
 /* Disposing of the LLJIT releases the kernel's code and its symbols. */
@@ -191,5 +216,6 @@ void einc_kernel_free(einc_kernel *kernel)
 	if (kernel->jit)
 		LLVMConsumeError(LLVMOrcDisposeLLJIT(kernel->jit));
 	free(kernel->workspace);
+	free(kernel->slow);
 	free(kernel);
 }

@@ -93,8 +93,13 @@ typedef struct {
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
 	                       else every core. Results do not depend on it. */
-	int64_t budget;     /* workspace bytes allowed, 0 (default): no limit; a
-	                       budget that would need spilling is EINC_EBUDGET */
+	int64_t budget;     /* bytes of workspace the intermediates may take, 0
+	                       (default): no limit. Below what they need at
+	                       once, the compiled code spills some to the slow
+	                       buffer and reloads them (einc_kernel_run_slow);
+	                       below what one step needs for its operands and
+	                       result, EINC_EBUDGET naming the step. GEMM
+	                       packing buffers come on top of the budget. */
 	const char *tree;   /* keep: a contraction tree in its text form (as
 	                       --dump=tree prints it) forcing the order, or NULL;
 	                       overrides "path" */
@@ -191,16 +196,29 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 /* The bytes of workspace the compiled code of "program" needs (0 if none). */
 size_t einc_program_workspace_size(const einc_program *program);
 
+/* The bytes of slow buffer the compiled code of "program" spills to (0 when
+ * it does not spill): einc_options.budget made it spill. */
+size_t einc_program_slow_size(const einc_program *program);
+
+/* The bytes every run of "program" copies between workspace and slow
+ * buffer (spills plus reloads): the plan's traffic; 0 without spills. */
+int64_t einc_program_moved_bytes(const einc_program *program);
+
 /*
  * Writes the compiled code of "program" to the file "path" as "kind". It
- * defines one function, "name" (a C identifier):
+ * defines two functions, "name" (a C identifier) and "name"_slow:
  *   int name(T *out, const T *in0, ..., void *workspace);
+ *   int name_slow(T *out, const T *in0, ..., void *workspace, void *slow,
+ *                 int64_t *moved);
  * output first, then the inputs in spec order, all dense row-major in the
- * spec's label order; T is float or double. It returns 0, or nonzero when
- * "workspace" is NULL and the buffer it then allocates once cannot be.
- * "workspace" is NULL or einc_program_workspace_size bytes aligned to 64.
- * Same program and options give the same bytes. The object links with
- * libeinc_rt.a and -lpthread and nothing else.
+ * spec's label order; T is float or double. They return 0, or nonzero when
+ * "workspace" or "slow" is NULL and the buffer it then allocates once
+ * cannot be. "workspace" is NULL or einc_program_workspace_size bytes,
+ * "slow" NULL or einc_program_slow_size bytes, both aligned to 64; when
+ * "moved" is not NULL, name_slow stores there the bytes it copied between
+ * them. name(...) is name_slow(..., NULL, NULL). Same program and options
+ * give the same bytes. The object links with libeinc_rt.a and -lpthread
+ * and nothing else.
  */
 einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
                               einc_emit_kind kind, const char *path,
@@ -208,8 +226,9 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 
 /*
  * Writes the C header of function "name" to "path": provenance (einc
- * version, spec, sizes, dtype, CPU), NAME_WORKSPACE_BYTES, shape macros and
- * the prototype (NAME is "name" in upper case).
+ * version, spec, sizes, dtype, CPU), NAME_WORKSPACE_BYTES,
+ * NAME_SLOW_BYTES, NAME_MOVED_BYTES (what each run copies), shape macros
+ * and the prototypes of name and name_slow (NAME is "name" in upper case).
  */
 einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
                                      const char *path, const char *name);
@@ -226,6 +245,9 @@ einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
 /* The bytes of workspace "kernel" needs (0 if none). */
 size_t einc_kernel_workspace_size(const einc_kernel *kernel);
 
+/* The bytes of slow buffer "kernel" spills to (0 if it does not spill). */
+size_t einc_kernel_slow_size(const einc_kernel *kernel);
+
 /* The number of inputs "kernel" reads. */
 int einc_kernel_num_inputs(const einc_kernel *kernel);
 
@@ -240,6 +262,17 @@ int einc_kernel_num_inputs(const einc_kernel *kernel);
  */
 einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
                             void *workspace);
+
+/*
+ * Runs "kernel" as einc_kernel_run does, with the slow buffer "slow": NULL
+ * or einc_kernel_slow_size bytes aligned to 64 (NULL: the kernel's own, as
+ * for the workspace), where the run spills the intermediates that do not
+ * fit the budget. When "moved" is not NULL, a successful run stores there
+ * the bytes it copied between workspace and slow buffer (spills plus
+ * reloads; equal to einc_program_moved_bytes).
+ */
+einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
+                                 void *workspace, void *slow, int64_t *moved);
 
 /* Frees "kernel" and its code (NULL allowed). take. */
 void einc_kernel_free(einc_kernel *kernel);

@@ -74,9 +74,20 @@ static void print_gemm(strbuf *b, const loop_step *st)
 	              (long long)g->mchunks, (long long)g->scratch);
 }
 
-/* Prints one step: its statement, the zeroing, then the AST as C. */
+/* Prints one step: the copies before it, its statement, the zeroing, then
+ * the AST as C. */
 static void print_step(strbuf *b, const loop_step *st, int s)
 {
+	for (int c = 0; c < st->ncopies; c++) {
+		const loop_copy *x = &st->copies[c];
+		if (x->reload)
+			strbuf_printf(b, "reload t%d: slow@%lld -> ws@%lld", x->node,
+			              (long long)x->slow, (long long)x->offset);
+		else
+			strbuf_printf(b, "spill t%d: ws@%lld -> slow@%lld", x->node,
+			              (long long)x->offset, (long long)x->slow);
+		strbuf_printf(b, ", %lld bytes\n", (long long)x->bytes);
+	}
 	strbuf_printf(b, "step %d: S%d(", s, s);
 	for (int d = 0; d < st->ndims; d++)
 		strbuf_printf(b, "%s%s", d ? ", " : "", st->names[d]);
@@ -105,9 +116,13 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 char *ir_loops_print(const ir_graph *g, const ir_loops *l)
 {
 	strbuf b = {0};
-	strbuf_printf(&b, "; einc loops v1 spec=\"%s\" dtype=%s workspace=%lld\n",
+	strbuf_printf(&b, "; einc loops v1 spec=\"%s\" dtype=%s workspace=%lld",
 	              g->spec ? g->spec : "", g->dtype == EINC_F64 ? "f64" : "f32",
 	              (long long)l->workspace_bytes);
+	if (l->slow_bytes)
+		strbuf_printf(&b, " slow=%lld moved=%lld", (long long)l->slow_bytes,
+		              (long long)l->moved_bytes);
+	strbuf_printf(&b, "\n");
 	for (int s = 0; s < l->nsteps; s++)
 		print_step(&b, &l->steps[s], s);
 	return strbuf_take(&b);

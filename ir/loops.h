@@ -21,7 +21,11 @@
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
  * offset is the sum of stride * iterator, in elements; the nest is the AST as
- * isl_ast_node_to_C_str prints it.
+ * isl_ast_node_to_C_str prints it. Under a budget that spills, the first
+ * line adds "slow=BYTES moved=BYTES" (the slow buffer's size and the bytes
+ * each run copies), and the copies a step needs first come before its line:
+ *   spill t4: ws@0 -> slow@0, 256 bytes
+ *   reload t4: slow@0 -> ws@128, 256 bytes
  */
 #ifndef EINC_LOOPS_H
 #define EINC_LOOPS_H
@@ -63,7 +67,23 @@ typedef struct {
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 } loop_gemm;
 
+/*
+ * A copy before a step between the workspace and the slow buffer the
+ * caller passes: a spill (workspace to slow) ends a stay of tree node
+ * "node"'s result in the arena, a reload (slow to workspace) starts one.
+ * Each spilled node has one slot in the slow buffer (lower.c assigns them).
+ */
 typedef struct {
+	int reload;      /* 0: spill, 1: reload */
+	int node;        /* the tree node whose result moves */
+	int64_t offset;  /* byte offset in the workspace */
+	int64_t slow;    /* byte offset in the slow buffer */
+	int64_t bytes;   /* its arena size: a multiple of IR_PLAN_ALIGN */
+} loop_copy;
+
+typedef struct {
+	int ncopies;
+	loop_copy *copies;   /* run before the nest: spills, then reloads */
 	int ndims;
 	int *index;          /* the graph index of each dim, ascending */
 	int64_t *sizes;      /* the extent of each dim */
@@ -81,6 +101,8 @@ typedef struct {
 	int nsteps;
 	loop_step *steps;
 	int64_t workspace_bytes; /* the plan's, plus the packing buffers of GEMM steps */
+	int64_t slow_bytes;      /* the slow buffer the copies need (0: none) */
+	int64_t moved_bytes;     /* bytes all copies of one run move: the plan's traffic */
 } ir_loops;
 
 /* Frees the ISL objects of "l" (NULL allowed); the struct stays in its arena. */

@@ -12,6 +12,16 @@ const ir_plan_step *ir_plan_step_of(const ir_plan *p, int node)
 	return NULL;
 }
 
+/* Scans the ranges for the one of "tensor" that covers "step". */
+const ir_plan_range *ir_plan_range_at(const ir_plan *p, int tensor, int step)
+{
+	for (int r = 0; r < p->nranges; r++)
+		if (p->ranges[r].tensor == tensor && p->ranges[r].first <= step &&
+		    step <= p->ranges[r].last)
+			return &p->ranges[r];
+	return NULL;
+}
+
 /* Rounds up to the alignment; inputs and outputs stay out in workspace mode. */
 int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e)
 {

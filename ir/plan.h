@@ -64,6 +64,10 @@ typedef struct {
 /* The step of "p" that computes tree node "node", or NULL. */
 const ir_plan_step *ir_plan_step_of(const ir_plan *p, int node);
 
+/* The range of "p" that holds tensor "tensor" (for an einsum: tree node)
+ * during step "step", or NULL when it is not resident then. */
+const ir_plan_range *ir_plan_range_at(const ir_plan *p, int tensor, int step);
+
 /* The arena bytes of tensor "e" of "d" in "mode": its size rounded up to
  * IR_PLAN_ALIGN, 0 when it stays outside the arena. */
 int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e);

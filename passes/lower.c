@@ -3,7 +3,9 @@
  * over its indices) and schedule (a permutation: large strides outside,
  * unit strides inside) become an isl_ast through isl_ast_build. GEMM-like
  * steps also get their GETT form (loop_gemm): index groups, cache blocks,
- * and offset tables and packing buffers after the plan's workspace.
+ * and offset tables and packing buffers after the plan's workspace. Under a
+ * budget, the plan's spills and reloads become copies before the steps
+ * (lower_copies.c).
  */
 #include <stdlib.h>
 
@@ -30,10 +32,11 @@ static void dense_strides(const ir_graph *g, const ir_tree_node *n, int64_t *str
 	}
 }
 
-/* Fills "acc" for tree node "node" as step "st" sees it: an input, the
- * output (root) or a workspace intermediate. "tmp" holds nindices. */
+/* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input,
+ * the output (root) or a workspace intermediate where the plan holds it
+ * during the step. "tmp" holds nindices. */
 static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
-                               const ir_plan *p, int node, const loop_step *st,
+                               const ir_plan *p, int node, int s, const loop_step *st,
                                int64_t *tmp, loop_access *acc)
 {
 	const ir_tree_node *n = &t->nodes[node];
@@ -45,8 +48,11 @@ static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
 		acc->buffer = LOOP_OUT;
 		ir_tensor_strides(g, &g->output, tmp);
 	} else {
+		const ir_plan_range *r = ir_plan_range_at(p, node, s);
+		if (!r)
+			return EINC_EINTERNAL;
 		acc->buffer = LOOP_WORKSPACE;
-		acc->offset = ir_plan_step_of(p, node)->offset;
+		acc->offset = r->offset;
 		dense_strides(g, n, tmp);
 	}
 	acc->strides = arena_array(a, (size_t)st->ndims + 1, sizeof(int64_t));
@@ -270,20 +276,31 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
 	return g;
 }
 
-/* Lowers one plan step into "l->steps[s]". "tmp" holds nindices. */
+/* Lowers one plan step into "l->steps[s]", with the copies before it.
+ * "tmp" holds nindices; "slot" as lower_slow_slots fills it. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
                               const ir_tree *t, const ir_plan *p, ir_loops *l,
-                              int s, int64_t *tmp)
+                              int s, int64_t *tmp, const int64_t *slot)
 {
 	int node = p->steps[s].node;
 	const ir_tree_node *n = &t->nodes[node];
 	loop_step *st = &l->steps[s];
 	st->nargs = n->right >= 0 ? 2 : 1;
-	if (make_dims(a, g, t, node, st) ||
-	    make_access(a, g, t, p, node, st, tmp, &st->result) ||
-	    make_access(a, g, t, p, n->left, st, tmp, &st->args[0]) ||
-	    (n->right >= 0 && make_access(a, g, t, p, n->right, st, tmp, &st->args[1])))
+	einc_status bad = lower_copies(a, p, slot, s, st, &l->moved_bytes);
+	if (!bad)
+		bad = make_dims(a, g, t, node, st);
+	if (!bad)
+		bad = make_access(a, g, t, p, node, s, st, tmp, &st->result);
+	if (!bad)
+		bad = make_access(a, g, t, p, n->left, s, st, tmp, &st->args[0]);
+	if (!bad && n->right >= 0)
+		bad = make_access(a, g, t, p, n->right, s, st, tmp, &st->args[1]);
+	if (bad == EINC_ENOMEM)
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	if (bad)
+		return ctx_fail(ctx, EINC_EINTERNAL, "lower",
+		                "step %d (tree node %d) finds an operand or a reload outside the plan",
+		                s, node);
 	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
 	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, scratch))) {
 		const loop_gemm *gm = st->gemm;
@@ -303,18 +320,24 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
 	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
+	int64_t *slot = arena_array(a, (size_t)t->nnodes, sizeof(int64_t));
 	if (l)
 		l->steps = arena_array(a, (size_t)p->nsteps, sizeof(loop_step));
-	if (!l || !tmp || !l->steps || !(l->isl = isl_ctx_alloc()))
+	if (!l || !tmp || !slot || !l->steps || !(l->isl = isl_ctx_alloc()))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	isl_options_set_on_error(l->isl, ISL_ON_ERROR_CONTINUE);
 	l->workspace_bytes = p->workspace_bytes;
+	l->slow_bytes = lower_slow_slots(p, t->nnodes, slot);
 	*out = l;
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
-		einc_status st = lower_step(ctx, a, g, t, p, l, s, tmp);
+		einc_status st = lower_step(ctx, a, g, t, p, l, s, tmp, slot);
 		if (st)
 			return st;
 	}
+	if (l->moved_bytes != p->traffic)
+		return ctx_fail(ctx, EINC_EINTERNAL, "lower",
+		                "the copies move %lld bytes, the plan's traffic is %lld",
+		                (long long)l->moved_bytes, (long long)p->traffic);
 	return EINC_OK;
 }

@@ -5,10 +5,12 @@
  * entry that plans a contraction tree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctx.h"
 #include "planner.h"
+#include "strbuf.h"
 
 /* Workspace mode, no budget, the ILP with 2000 nodes per solve and 1 s of
  * CPU per plan, parts of 30 steps. */
@@ -336,21 +338,48 @@ einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
 	return st;
 }
 
-/* The first step of "p" whose resident ranges reach above "budget". */
-static int first_step_over(const ir_plan *p, const plan_problem *pb, int64_t budget)
+/* Fails with EINC_EBUDGET naming the step of "t" whose intermediate
+ * operands and result ("pb"'s arena sizes) pass "budget": its tree node,
+ * its contraction, and the sizes that add up. */
+static einc_status step_over_budget(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
+                                    const plan_problem *pb, int64_t budget)
 {
-	for (int t = 0; t < p->nsteps; t++)
-		for (int r = 0; r < p->nranges; r++) {
-			const ir_plan_range *x = &p->ranges[r];
-			if (x->first <= t && t <= x->last && x->offset + pb->size[x->tensor] > budget)
-				return t;
-		}
-	return 0;
+	const ir_dag_op *op = &pb->dag->ops[largest_step(pb)];
+	const ir_tree_node *n = &t->nodes[op->node];
+	strbuf b = {0};
+	strbuf_printf(&b, "%s %%%d", n->right >= 0 ? "contract" : "reduce", n->left);
+	if (n->right >= 0)
+		strbuf_printf(&b, " %%%d", n->right);
+	strbuf_printf(&b, " -> [");
+	for (int x = 0; x < n->rank; x++)
+		strbuf_printf(&b, "%s%s", x ? " " : "", g->indices[n->index[x]].name);
+	strbuf_printf(&b, "]) needs");
+	int64_t total = 0;
+	for (int k = -1; k < op->nin; k++) {
+		int e = k < 0 ? op->out : op->in[k];
+		if (!pb->size[e])
+			continue;
+		strbuf_printf(&b, "%s %s %lld", total ? " +" : "", pb->dag->tensors[e].name,
+		              (long long)pb->size[e]);
+		total += pb->size[e];
+	}
+	char *what = strbuf_take(&b);
+	if (!what)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	ctx_fail(ctx, EINC_EBUDGET, "plan",
+	         "step n%d (tree node %d: %s = %lld bytes of workspace for its result and "
+	         "intermediate operands at once; the budget is %lld", op->node, op->node, what,
+	         (long long)total, (long long)budget);
+	free(what);
+	return EINC_EBUDGET;
 }
 
-/* Plans the tree in workspace mode without spilling: a budget below an
- * op's working set names the op, one below the plan's arena the first step
- * that does not fit (spills are not generated yet). */
+/* Plans the tree in workspace mode (inputs and output in the caller's
+ * buffers, intermediates in the arena) within "budget" bytes: spilled and
+ * reloaded where the unbounded plan's arena does not fit. EINC_EBUDGET names
+ * the step whose operands and result alone pass the budget, or says that
+ * no plan fits when the offsets fragment past it. The plan is validated
+ * before it is returned. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int64_t budget, ir_plan **out)
 {
@@ -364,20 +393,16 @@ einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 		return st;
 	if (plan_problem_init(&pb, a, d, o.mode) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
-	if (budget > 0 && budget < plan_step_lb(&pb))
-		return pass_plan_dag(ctx, a, d, &o, out);
-	o.budget = 0;
+	if (budget && budget < plan_step_lb(&pb))
+		return step_over_budget(ctx, g, t, &pb, budget);
 	if ((st = pass_plan_dag(ctx, a, d, &o, out)))
 		return st;
-	(*out)->budget = budget;
-	if (!budget || (*out)->workspace_bytes <= budget)
-		return EINC_OK;
-	int s = first_step_over(*out, &pb, budget);
-	return ctx_fail(ctx, EINC_EBUDGET, "plan",
-	                "the workspace needs %lld bytes at step %d (tree node %d) and the budget is "
-	                "%lld; spilling to fit a smaller budget is not generated yet",
-	                (long long)(*out)->workspace_bytes, s, (*out)->steps[s].node,
-	                (long long)budget);
+	if (budget && (*out)->workspace_bytes > budget)
+		return ctx_fail(ctx, EINC_EBUDGET, "plan",
+		                "no plan found within the budget of %lld bytes: the best one needs "
+		                "%lld (every step alone needs at most %lld)", (long long)budget,
+		                (long long)(*out)->workspace_bytes, (long long)(*out)->step_lb);
+	return pass_plan_check(ctx, *out);
 }
 
 /* Parses, plans and prints, all in a private arena. */

@@ -79,15 +79,6 @@ static einc_status check_ranges(einc_ctx *ctx, const ir_plan *p, const plan_prob
 	return EINC_OK;
 }
 
-/* The range of tensor "e" that covers step "t", or NULL. */
-static const ir_plan_range *range_at(const ir_plan *p, int e, int t)
-{
-	for (int r = 0; r < p->nranges; r++)
-		if (p->ranges[r].tensor == e && p->ranges[r].first <= t && t <= p->ranges[r].last)
-			return &p->ranges[r];
-	return NULL;
-}
-
 /* Checks that each step finds its operands and its result resident, the
  * result freshly made, and the step's own fields. */
 static einc_status check_residency(einc_ctx *ctx, const ir_plan *p, const plan_problem *pb)
@@ -99,7 +90,7 @@ static einc_status check_residency(einc_ctx *ctx, const ir_plan *p, const plan_p
 			int e = k < op->nin ? op->in[k] : op->out;
 			if (!pb->size[e])
 				continue;
-			const ir_plan_range *x = range_at(p, e, t);
+			const ir_plan_range *x = ir_plan_range_at(p, e, t);
 			if (!x)
 				return BAD("step %d ('%s') needs '%s', which is not resident", t, op->name,
 				           d->tensors[e].name);
@@ -107,7 +98,7 @@ static einc_status check_residency(einc_ctx *ctx, const ir_plan *p, const plan_p
 				return BAD("step %d ('%s') makes '%s', which is already resident", t,
 				           op->name, d->tensors[e].name);
 		}
-		const ir_plan_range *x = pb->size[op->out] ? range_at(p, op->out, t) : NULL;
+		const ir_plan_range *x = pb->size[op->out] ? ir_plan_range_at(p, op->out, t) : NULL;
 		const ir_plan_step *s = &p->steps[t];
 		if (s->offset != (x ? x->offset : -1) || s->bytes != d->tensors[op->out].bytes)
 			return BAD("step %d says its result is %lld bytes at %lld", t,

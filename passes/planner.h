@@ -128,8 +128,9 @@ einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
                                   const ir_tree *t, ir_dag **out);
 
 /* plan.c: plans the einsum "t" over "g" in workspace mode within "budget"
- * bytes (0: unlimited) into "*out"; EINC_EBUDGET names the step that does
- * not fit (spilling is not generated yet). */
+ * arena bytes (0: unlimited) into "*out", spilling and reloading
+ * intermediates where they do not fit; EINC_EBUDGET names the step whose
+ * operands and result alone pass the budget. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int64_t budget, ir_plan **out);
 

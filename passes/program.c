@@ -41,6 +41,16 @@ size_t einc_program_workspace_size(const einc_program *program)
 	return program ? (size_t)program->loops->workspace_bytes : 0;
 }
 
+size_t einc_program_slow_size(const einc_program *program)
+{
+	return program ? (size_t)program->loops->slow_bytes : 0;
+}
+
+int64_t einc_program_moved_bytes(const einc_program *program)
+{
+	return program ? program->loops->moved_bytes : 0;
+}
+
 /* Prints the IR of "stage". */
 einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
                               einc_stage stage, char **text)

@@ -28,6 +28,17 @@ einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                        const ir_plan *p, ir_loops **out);
 
+/* lower_copies.c: the slow-buffer offset of each tree node of "p" that is
+ * spilled into "slot" ("nnodes" of them; -1 for the others); returns the
+ * slow buffer's size. */
+int64_t lower_slow_slots(const ir_plan *p, int nnodes, int64_t *slot);
+
+/* lower_copies.c: the copies before step "s" of "p" into "st->copies"
+ * (arena "a"; spills first, then reloads), their bytes added to "*moved";
+ * EINC_ENOMEM, or EINC_EINTERNAL when a reload finds no slot. */
+einc_status lower_copies(arena *a, const ir_plan *p, const int64_t *slot, int s,
+                         loop_step *st, int64_t *moved);
+
 /* pipeline.c: runs the passes after the front end on "p->graph". */
 einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p);
 

@@ -2,8 +2,9 @@
  * einc_rt.h - the small runtime linked into einc's library and into every
  * generated object (libeinc_rt.a). It depends on libc and pthreads only:
  * link a generated object with libeinc_rt.a -lpthread (-lpthread is part of
- * libc from glibc 2.34). Its other headers: workspace.h (buffers), pool.h
- * (the thread pool), gett.h (the driver of GEMM-like steps).
+ * libc from glibc 2.34). Its other headers: workspace.h (buffers), spill.h
+ * (counted copies to the slow buffer), pool.h (the thread pool), gett.h
+ * (the driver of GEMM-like steps).
  */
 #ifndef EINC_RT_H
 #define EINC_RT_H

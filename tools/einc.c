@@ -64,15 +64,17 @@ static const char usage_text[] =
 	"                      [(0, 1), (0, 1)] (pairwise steps, as numpy reads it)\n"
 	"  --tree FILE         force the contraction order written in FILE (the\n"
 	"                      form --dump=tree prints; edit a dump)\n"
-	"  --budget BYTES      workspace bytes allowed (default: no limit); a\n"
-	"                      smaller one than the plan needs is an error naming\n"
-	"                      the step (spilling is planned for --plan-dag only)\n"
+	"  --budget BYTES      workspace bytes the intermediates may take (default:\n"
+	"                      no limit); below what they need at once, some are\n"
+	"                      spilled to a slow buffer and reloaded; below one\n"
+	"                      step's operands and result, an error naming it\n"
 	"  --plan-dag FILE     plan the op DAG in FILE (.dag format) instead of a\n"
 	"                      SPEC and print the plan\n"
 	"  --staging           with --plan-dag: every tensor passes through the\n"
 	"                      arena (default: only the intermediates)\n"
 	"  --run               compile in process (JIT), run on random inputs\n"
-	"                      (fixed seed); print a checksum and the time\n"
+	"                      (fixed seed); print a checksum, the time and the\n"
+	"                      bytes spills and reloads moved\n"
 	"  --check             with --run: compare with the reference evaluator;\n"
 	"                      exit 1 when an element is off by more than 1e-4\n"
 	"                      (f32) or 1e-10 (f64) of its sum of |products|\n"
@@ -522,10 +524,11 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 	if (c->verbose)
 		fprintf(stderr, "einc: JIT-compiled in %.3f ms; workspace %zu bytes\n",
 		        (now() - t0) * 1e3, einc_kernel_workspace_size(kernel));
+	int64_t moved = 0;
 	st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
 	t0 = now();
 	if (!st)
-		st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
+		st = einc_kernel_run_slow(kernel, out, (const void *const *)in, NULL, NULL, &moved);
 	double ms = (now() - t0) * 1e3;
 	if (st) {
 		fprintf(stderr, "einc: error: run: %s\n", einc_status_name(st));
@@ -540,6 +543,9 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 	}
 	printf("checksum: sum=%.9g abs=%.9g elements=%zu\n", sum, asum, nout);
 	printf("time: %.3f ms (compiled)\n", ms);
+	printf("memory: workspace %zu bytes, slow buffer %zu bytes, moved %lld bytes "
+	       "(spills and reloads)\n", einc_kernel_workspace_size(kernel),
+	       einc_kernel_slow_size(kernel), (long long)moved);
 	if (c->check)
 		status = check_output(ctx, p, in, out);
 	goto done;

@@ -2,9 +2,12 @@
  * host.c - the host program of the ahead-of-time test, built against one
  * generated kernel: `cc -DT=float -DHEADER='"kernel.h"' host.c kernel.o
  * libeinc_rt.a`. It fills the inputs, calls kernel() with a NULL workspace
- * twice and with its own workspace once, checks that the three results are
- * bitwise equal, and writes the inputs then the output to argv[1].
+ * twice and with its own workspace once, and kernel_slow() with its own
+ * workspace and slow buffer, checks that the four results are bitwise
+ * equal and that kernel_slow reports KERNEL_MOVED_BYTES moved, and writes
+ * the inputs then the output to argv[1].
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,20 +27,55 @@ static const size_t elems[] = {
 #if N > 3
 	KERNEL_IN3_ELEMS,
 #endif
+#if N > 4
+	KERNEL_IN4_ELEMS,
+#endif
+#if N > 5
+	KERNEL_IN5_ELEMS,
+#endif
+#if N > 6
+	KERNEL_IN6_ELEMS,
+#endif
+#if N > 7
+	KERNEL_IN7_ELEMS,
+#endif
 };
+
+/* The inputs as arguments: in[0], ..., in[N - 1] (at most 8). */
+#if N == 1
+#define INPUTS in[0]
+#elif N == 2
+#define INPUTS in[0], in[1]
+#elif N == 3
+#define INPUTS in[0], in[1], in[2]
+#elif N == 4
+#define INPUTS in[0], in[1], in[2], in[3]
+#elif N == 5
+#define INPUTS in[0], in[1], in[2], in[3], in[4]
+#elif N == 6
+#define INPUTS in[0], in[1], in[2], in[3], in[4], in[5]
+#elif N == 7
+#define INPUTS in[0], in[1], in[2], in[3], in[4], in[5], in[6]
+#else
+#define INPUTS in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7]
+#endif
 
 /* Calls the kernel with the inputs "in". */
 static int call(T *out, T **in, void *ws)
 {
-#if N == 1
-	return kernel(out, in[0], ws);
-#elif N == 2
-	return kernel(out, in[0], in[1], ws);
-#elif N == 3
-	return kernel(out, in[0], in[1], in[2], ws);
-#else
-	return kernel(out, in[0], in[1], in[2], in[3], ws);
-#endif
+	return kernel(out, INPUTS, ws);
+}
+
+/* Calls kernel_slow with the inputs "in". */
+static int call_slow(T *out, T **in, void *ws, void *slow, int64_t *moved)
+{
+	return kernel_slow(out, INPUTS, ws, slow, moved);
+}
+
+/* A buffer of "bytes" aligned to 64, or NULL for none. */
+static void *buffer(size_t bytes)
+{
+	return bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
 }
 
 int main(int argc, char **argv)
@@ -54,20 +92,30 @@ int main(int argc, char **argv)
 		}
 	}
 	size_t n = KERNEL_OUT_ELEMS;
-	T *out[3];
-	for (int r = 0; r < 3; r++) {
+	T *out[4];
+	for (int r = 0; r < 4; r++) {
 		out[r] = malloc(n * sizeof(T));
 		memset(out[r], 0x55, n * sizeof(T));
 	}
-	void *ws = KERNEL_WORKSPACE_BYTES ? aligned_alloc(64, KERNEL_WORKSPACE_BYTES) : NULL;
-	if (call(out[0], in, NULL) || call(out[1], in, NULL) || call(out[2], in, ws)) {
+	void *ws = buffer(KERNEL_WORKSPACE_BYTES), *slow = buffer(KERNEL_SLOW_BYTES);
+	int64_t moved = -1;
+	if (call(out[0], in, NULL) || call(out[1], in, NULL) || call(out[2], in, ws) ||
+	    call_slow(out[3], in, ws, slow, &moved)) {
 		fprintf(stderr, "host: the kernel failed\n");
 		return 1;
 	}
-	if (memcmp(out[0], out[1], n * sizeof(T)) || memcmp(out[0], out[2], n * sizeof(T))) {
+	if (memcmp(out[0], out[1], n * sizeof(T)) || memcmp(out[0], out[2], n * sizeof(T)) ||
+	    memcmp(out[0], out[3], n * sizeof(T))) {
 		fprintf(stderr, "host: repeated runs differ\n");
 		return 1;
 	}
+	if (moved != KERNEL_MOVED_BYTES) {
+		fprintf(stderr, "host: kernel_slow moved %lld bytes, the header says %lld\n",
+		        (long long)moved, (long long)KERNEL_MOVED_BYTES);
+		return 1;
+	}
+	printf("host: moved %lld bytes through a slow buffer of %lld\n", (long long)moved,
+	       (long long)KERNEL_SLOW_BYTES);
 	FILE *f = fopen(argv[1], "wb");
 	for (int k = 0; k < N; k++)
 		fwrite(in[k], sizeof(T), elems[k], f);
@@ -76,8 +124,9 @@ int main(int argc, char **argv)
 		return 1;
 	for (int k = 0; k < N; k++)
 		free(in[k]);
-	for (int r = 0; r < 3; r++)
+	for (int r = 0; r < 4; r++)
 		free(out[r]);
 	free(ws);
+	free(slow);
 	return 0;
 }

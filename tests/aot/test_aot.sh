@@ -11,10 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-# case SPEC DIMS SHAPES DTYPE ("-" = not given)
+# case SPEC DIMS SHAPES DTYPE [OPTION...] ("-" = not given)
 run_case() {
 	spec=$1 dims=$2 shapes=$3 dtype=$4
-	set -- "$spec" -t "$dtype"
+	shift 4
+	set -- "$spec" -t "$dtype" "$@"
 	[ "$dims" = - ] || set -- "$@" -d "$dims"
 	[ "$shapes" = - ] || set -- "$@" -s "$shapes"
 	"$einc" "$@" -o "$dir/kernel.o" --header "$dir/kernel.h" --name kernel
@@ -36,4 +37,9 @@ run_case 'ii->' i=33 - f64
 run_case 'bi,ioj,bj->bo' b=4,i=5,o=6,j=7 - f32
 run_case 'i,j->ji' i=5,j=3 - f64
 run_case 'abc,cd,de,ea->bd' a=2,b=3,c=4,d=5,e=2 - f32
-echo "aot: 7 cases ok"
+# under a budget that spills (the held half of a balanced tree)
+tree=$here/../golden/spill_bal8.tree
+dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
+run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f32 --tree "$tree" --budget 192
+run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f64 --tree "$tree" --budget 384
+echo "aot: 9 cases ok"

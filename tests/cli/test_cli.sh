@@ -90,7 +90,14 @@ expect 1 "einc: error: plan: op 'g' needs 192 bytes of arena for its operands an
 expect_out '^status optimal$' --plan-dag "$dag" --dump=plan
 expect_out '^traffic 0 ; bytes moved beyond the 128 compulsory$' --plan-dag "$dag" --staging --budget 256
 expect_out '^peak 8448$' --path=ltr --dump=plan 'ij,jk,kl->il' -d i=30,j=50,k=70,l=20
-expect 1 "einc: error: plan: op 'n5' needs 10880 bytes of arena for its operands and result; the budget is 8000" --path=ltr --budget 8000 'ij,jk,kl,lm->im' -d i=30,j=50,k=70,l=20,m=40
+expect 1 "einc: error: plan: step n5 (tree node 5: contract %4 %2 -> [i l]) needs t5 2432 + t4 8448 = 10880 bytes of workspace for its result and intermediate operands at once; the budget is 8000" --path=ltr --budget 8000 'ij,jk,kl,lm->im' -d i=30,j=50,k=70,l=20,m=40
+# Under a budget that spills, --run reports the bytes moved and --check agrees with the reference.
+tree=$(dirname "$0")/../golden/spill_bal8.tree
+dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
+expect_out '^memory: workspace 0 bytes, slow buffer 0 bytes, moved 0 bytes \(spills and reloads\)$' --run 'ij,jk->ik' -d i=4,j=4,k=4
+expect_out '^memory: workspace 256 bytes, slow buffer 0 bytes, moved 0 bytes \(spills and reloads\)$' --tree "$tree" --run 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims
+expect_out '^memory: workspace 192 bytes, slow buffer 64 bytes, moved 128 bytes \(spills and reloads\)$' --tree "$tree" --run --budget 192 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims
+expect_out '^check: .*: ok$' --tree "$tree" --run --check --budget 384 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims -t f64
 rm -f "$dag"
 
 echo "cli: $passes passed, $fails failed"

@@ -358,8 +358,9 @@ static void test_einsum(void **state)
 	o.budget = 8000;
 	einc_program *p;
 	assert_int_equal(einc_compile_text(ctx, specs[0][0], specs[0][1], NULL, &o, &p), EINC_EBUDGET);
-	assert_string_equal(einc_ctx_message(ctx), "error: plan: op 'n5' needs 10880 bytes of arena "
-	                    "for its operands and result; the budget is 8000");
+	assert_string_equal(einc_ctx_message(ctx), "error: plan: step n5 (tree node 5: contract %4 "
+	                    "%2 -> [i l]) needs t5 2432 + t4 8448 = 10880 bytes of workspace for "
+	                    "its result and intermediate operands at once; the budget is 8000");
 	o.budget = -1;
 	assert_int_equal(einc_compile_text(ctx, specs[0][0], specs[0][1], NULL, &o, &p), EINC_EINVAL);
 	einc_ctx_free(ctx);

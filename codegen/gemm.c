@@ -54,20 +54,20 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 		for (int t = 0; t < 3; t++)
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
-	LLVMValueRef fields[19];
-	int64_t head[16] = {esize, g->batch, g->m, g->n, g->k, mr, nr, g->mc, g->nc, g->kc,
-	                    g->mchunks, threads, g->nb, g->nm, g->nn, g->nk};
-	for (int f = 0; f < 16; f++)
+	LLVMValueRef fields[18];
+	int64_t head[15] = {esize, g->batch, g->m, g->n, g->k, mr, nr, g->mc, g->nc, g->kc,
+	                    threads, g->nb, g->nm, g->nn, g->nk};
+	for (int f = 0; f < 15; f++)
 		fields[f] = LLVMConstInt(i64, (unsigned long long)head[f], 0);
-	fields[16] = const_array(m, sizes, n, name, "sizes");
-	fields[17] = const_array(m, strides, 3 * n, name, "strides");
-	fields[18] = kernel;
-	LLVMTypeRef types[19];
-	for (int f = 0; f < 19; f++)
-		types[f] = f < 16 ? i64 : ptr;
-	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, 19, 0);
+	fields[15] = const_array(m, sizes, n, name, "sizes");
+	fields[16] = const_array(m, strides, 3 * n, name, "strides");
+	fields[17] = kernel;
+	LLVMTypeRef types[18];
+	for (int f = 0; f < 18; f++)
+		types[f] = f < 15 ? i64 : ptr;
+	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, 18, 0);
 	LLVMValueRef desc = LLVMAddGlobal(m, desc_type, name);
-	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, 19));
+	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, 18));
 	LLVMSetLinkage(desc, LLVMInternalLinkage);
 	LLVMSetGlobalConstant(desc, 1);
 	LLVMSetAlignment(desc, 8);

@@ -69,9 +69,9 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " a=ws@%lld", (long long)a->offset);
 	else
 		strbuf_printf(b, " a=in%d", a->input);
-	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld chunks=%lld scratch=ws@%lld\n",
+	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=ws@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
-	              (long long)g->mchunks, (long long)g->scratch);
+	              (long long)g->scratch);
 }
 
 /* Prints one step: the copies before it, its statement, the zeroing, then

@@ -63,7 +63,7 @@ typedef struct {
 	int *dims;                /* the step's dims: batch, then M, N, K */
 	int a;                    /* the argument on the M side (0 or 1) */
 	int64_t batch, m, n, k;   /* flattened extents */
-	int64_t mc, nc, kc, mchunks;
+	int64_t mc, nc, kc;
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 } loop_gemm;
 

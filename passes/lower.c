@@ -174,10 +174,9 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
 /* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
  * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
  * a short M rounded up) is a multiple of 24, NC of 64, so of the register
- * block codegen picks (MR 6; NR 4 to 32, a power of two). GEMM_TASKS: the
- * tasks a step aims at (M is split when batch x NC blocks are fewer, into
- * chunks of at least GEMM_CHUNK rows: each chunk packs B's panel again). */
-enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096, GEMM_TASKS = 16, GEMM_CHUNK = 192 };
+ * block codegen picks (MR 6; NR 4 to 32, a power of two). The split into
+ * tasks is the runtime's, from the thread count (rt_gett_plan). */
+enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096 };
 
 /* The largest flattened group the offset tables may hold (8 bytes each,
  * in the workspace). */
@@ -266,12 +265,6 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
 	g->kc = g->k < GEMM_KC ? g->k : GEMM_KC;
 	g->mc = round_up(g->m, 24) < GEMM_MC ? round_up(g->m, 24) : GEMM_MC;
 	g->nc = round_up(g->n, 64) < GEMM_NC ? round_up(g->n, 64) : GEMM_NC;
-	int64_t base = g->batch * ((g->n + g->nc - 1) / g->nc);
-	g->mchunks = 1;
-	if (base < GEMM_TASKS) {
-		int64_t want = (GEMM_TASKS + base - 1) / base, most = (g->m + GEMM_CHUNK - 1) / GEMM_CHUNK;
-		g->mchunks = want < most ? want : most;
-	}
 	g->scratch = scratch;
 	return g;
 }

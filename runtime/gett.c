@@ -1,7 +1,9 @@
 /*
- * gett.c - the GETT/BLIS loops around a generated micro-kernel: per task
- * (batch element, NC block, M chunk): for each KC block pack B's panel, for
- * each MC block pack A's, then the micro-kernel on every MR x NR tile. Full
+ * gett.c - the GETT/BLIS loops around a generated micro-kernel: per unit
+ * (batch element, NC block): for each KC block pack B's panel, for each MC
+ * block pack A's, then the micro-kernel on every MR x NR tile. When the
+ * units are too few for the threads, tasks take M x N parts of a unit and
+ * share its B panels, packed once per round by their own parallel loop. Full
  * tiles with unit-stride columns in C are updated in place (stored by the
  * first K block, so C needs no zeroing); edge tiles go through a small
  * buffer, so edges cost a copy, not a slower kernel.
@@ -21,11 +23,82 @@ size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
 	       RT_GETT_TILE_MAX;
 }
 
+/* "x" rounded up to a multiple of "m". */
+static int64_t round_up(int64_t x, int64_t m)
+{
+	return (x + m - 1) / m * m;
+}
+
+/*
+ * The rounds of a step whose units share packed B panels: "*uround" units
+ * over "*kspan" of K at a time, each unit's panel "*width" columns wide
+ * (room for its NC block's register blocks); the panel's bytes.
+ */
+static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int64_t kc,
+                            int64_t esize, int64_t *uround, int64_t *kspan, int64_t *width)
+{
+	int64_t units = batch * ((n + nc - 1) / nc);
+	*width = round_up(n, RT_GETT_NR_MAX) < nc ? round_up(n, RT_GETT_NR_MAX) : nc;
+	int64_t row = *width * esize, unit = k * row;
+	if (unit <= RT_GETT_SHARED_MAX) {
+		*uround = RT_GETT_SHARED_MAX / unit < units ? RT_GETT_SHARED_MAX / unit : units;
+		*kspan = k;
+	} else {
+		*uround = 1;
+		*kspan = RT_GETT_SHARED_MAX / row / kc * kc;
+		if (*kspan < kc)
+			*kspan = kc;
+	}
+	return line((size_t)(*uround * *kspan * row));
+}
+
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize)
 {
+	int64_t uround, kspan, width;
 	return line((size_t)(3 * batch + 2 * (m + n + k)) * sizeof(int64_t)) +
+	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
+}
+
+/* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
+ * tasks / (threads * waves), compared without division. */
+static int better_balance(int64_t a, int64_t b, int64_t threads)
+{
+	int64_t wa = (a + threads - 1) / threads, wb = (b + threads - 1) / threads;
+	return a * wb > b * wa;
+}
+
+void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
+{
+	int64_t t = threads > 0 ? threads : rt_default_threads();
+	int64_t nblocks = (d->n + d->nc - 1) / d->nc, width = d->n < d->nc ? d->n : d->nc;
+	int64_t mp = (d->m + d->mr - 1) / d->mr, np = (width + d->nr - 1) / d->nr;
+	*s = (rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
+	s->tasks = s->units;
+	/* tasks per unit: from the fewest that occupy every thread, the first
+	 * that keeps them 90% busy, else the best up to 4 times as many; no more
+	 * than the unit's work and register blocks allow */
+	int64_t most = d->m * width * d->k / RT_GETT_TASK_WORK, fewest = (t + s->units - 1) / s->units;
+	if (most > mp * np)
+		most = mp * np;
+	int64_t w = fewest < most ? fewest : most > 1 ? most : 1;
+	for (int64_t x = w; x <= 4 * fewest && x <= most; x++) {
+		if (better_balance(s->units * x, s->units * w, t))
+			w = x;
+		if (10 * s->units * w >= 9 * t * ((s->units * w + t - 1) / t))
+			break;
+	}
+	if (w == 1)
+		return;
+	s->mparts = w < mp ? w : mp;
+	s->nparts = (w + s->mparts - 1) / s->mparts < np ? (w + s->mparts - 1) / s->mparts : np;
+	s->shared = 1;
+	shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &s->uround, &s->kspan, &width);
+	s->tasks = s->uround * s->mparts * s->nparts;
+	int64_t kblocks = (s->kspan + d->kc - 1) / d->kc, groups = s->uround * kblocks;
+	int64_t per = (t + groups - 1) / groups;
+	s->pack_tasks = groups * (per < np ? per : np);
 }
 
 /* Fills "t" with the offsets sum_y x_y * strides[y] of every point x of the
@@ -124,15 +197,19 @@ static void pack(const rt_gett_desc *d, void *dst, const void *src, const int64_
 		pack_f64(dst, src, row, col, r0, len, kc, w);
 }
 
-/* The operands of one rt_gett call, shared by its tasks. */
+/* The operands of one rt_gett call, shared by its tasks, and the round
+ * that runs (split steps). */
 typedef struct {
 	const rt_gett_desc *d;
+	rt_gett_split s;
 	char *c;
 	const char *a, *b;
-	int64_t nblocks, chunk;
+	int64_t nblocks;
 	const int64_t *a_b, *a_m, *a_k, *b_b, *b_k, *b_n, *c_b, *c_m, *c_n; /* offsets */
+	char *panel;          /* the shared B panel */
+	int64_t width;        /* its columns per unit */
+	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
 } gett_call;
-
 /* The tiles of the packed blocks: "ap" rows m0 .. m0+mlen-1, "bp" columns
  * n0 .. n0+nlen-1 of C at "c", over "kc"; the first K block ("first")
  * stores, the others add. */
@@ -168,39 +245,113 @@ static void macro_kernel(const gett_call *g, char *c, const char *ap, const char
 	}
 }
 
-/* Task "t": batch element, NC block and M chunk of "arg" (a gett_call). */
-static void gett_task(void *arg, int64_t t, void *scratch)
+/* The part "x" of "parts" of "n" items: [*lo, *hi), as even as can be. */
+static void part(int64_t n, int64_t parts, int64_t x, int64_t *lo, int64_t *hi)
 {
-	const gett_call *g = arg;
+	*lo = x * n / parts;
+	*hi = (x + 1) * n / parts;
+}
+
+/* The extent of unit "u"'s NC block and the offset of its first column. */
+static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
+{
+	*jc = u % g->nblocks * g->d->nc;
+	return g->d->n - *jc < g->d->nc ? g->d->n - *jc : g->d->nc;
+}
+
+/*
+ * Rows "mbeg" to "mend" and columns "n0" to "n0 + nlen" (within the NC
+ * block at "jc") of unit "u", over K from "k0" to "k1": per KC block, B's
+ * panel from "panel" (its K block at (pc - k0) * width) or, when "panel"
+ * is NULL, packed into the task's own buffer; then A's blocks and the tiles.
+ */
+static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend, int64_t jc,
+                       int64_t n0, int64_t nlen, int64_t k0, int64_t k1, const char *panel,
+                       char *scratch)
+{
 	const rt_gett_desc *d = g->d;
-	int64_t mchunk = t % d->mchunks, nb = t / d->mchunks % g->nblocks;
-	int64_t bt = t / d->mchunks / g->nblocks;
-	int64_t mbeg = mchunk * g->chunk, mend = mbeg + g->chunk < d->m ? mbeg + g->chunk : d->m;
-	if (mbeg >= mend)
-		return;
-	int64_t jc = nb * d->nc, nlen = d->n - jc < d->nc ? d->n - jc : d->nc;
+	int64_t bt = u / g->nblocks;
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
 	char *tile = bp + line((size_t)(d->kc * d->nc * d->esize));
 	char *c = g->c + g->c_b[bt] * d->esize;
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
-	for (int64_t pc = 0; pc < d->k; pc += d->kc) {
-		int64_t kc = d->k - pc < d->kc ? d->k - pc : d->kc;
-		pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, kc, d->nr);
+	for (int64_t pc = k0; pc < k1; pc += d->kc) {
+		int64_t kc = k1 - pc < d->kc ? k1 - pc : d->kc;
+		const char *bk = bp;
+		if (panel)
+			bk = panel + (pc - k0) * g->width * d->esize;
+		else
+			pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, kc, d->nr);
 		for (int64_t ic = mbeg; ic < mend; ic += d->mc) {
 			int64_t mlen = mend - ic < d->mc ? mend - ic : d->mc;
 			pack(d, ap, a, g->a_m, g->a_k + pc, ic, mlen, kc, d->mr);
-			macro_kernel(g, c, ap, bp, ic, mlen, jc, nlen, kc, pc == 0, tile);
+			macro_kernel(g, c, ap, bk + (n0 - jc) * kc * d->esize, ic, mlen, n0, nlen, kc,
+			             pc == 0, tile);
 		}
 	}
+}
+
+/* Task "t" of an unsplit step: unit "t" whole ("arg" a gett_call). */
+static void unit_task(void *arg, int64_t t, void *scratch)
+{
+	const gett_call *g = arg;
+	int64_t jc, nlen = block_width(g, t, &jc);
+	unit_range(g, t, 0, g->d->m, jc, jc, nlen, 0, g->d->k, NULL, scratch);
+}
+
+/* Task "t" of a round's packing: a range of register blocks of one KC
+ * block of one unit's B panel, into the shared panel. */
+static void pack_task(void *arg, int64_t t, void *scratch)
+{
+	const gett_call *g = arg;
+	const rt_gett_desc *d = g->d;
+	(void)scratch;
+	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc;
+	int64_t per = g->s.pack_tasks / (g->s.uround * kblocks);
+	int64_t x = t % per, kb = t / per % kblocks, ul = t / per / kblocks, u = g->u0 + ul;
+	int64_t pc = g->k0 + kb * d->kc, jc, nlen, lo, hi;
+	if (u >= g->s.units || pc >= g->k1)
+		return;
+	nlen = block_width(g, u, &jc);
+	part((nlen + d->nr - 1) / d->nr, per, x, &lo, &hi);
+	if (lo >= hi)
+		return;
+	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
+	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
+	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
+	                        lo * d->nr * kc) * d->esize;
+	const char *b = g->b + g->b_b[u / g->nblocks] * d->esize;
+	pack(d, dst, b, g->b_n, g->b_k + pc, jc + lo * d->nr, len, kc, d->nr);
+}
+
+/* Task "t" of a round's compute: an M part x N part of one unit, with the
+ * shared panel. */
+static void part_task(void *arg, int64_t t, void *scratch)
+{
+	const gett_call *g = arg;
+	const rt_gett_desc *d = g->d;
+	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
+	int64_t ul = t / g->s.mparts / g->s.nparts, u = g->u0 + ul;
+	if (u >= g->s.units)
+		return;
+	int64_t jc, nlen = block_width(g, u, &jc), mlo, mhi, nlo, nhi;
+	part((d->m + d->mr - 1) / d->mr, g->s.mparts, mx, &mlo, &mhi);
+	part((nlen + d->nr - 1) / d->nr, g->s.nparts, nx, &nlo, &nhi);
+	if (mlo >= mhi || nlo >= nhi)
+		return;
+	int64_t mend = mhi * d->mr < d->m ? mhi * d->mr : d->m;
+	int64_t nend = nhi * d->nr < nlen ? nhi * d->nr : nlen;
+	const char *panel = g->panel + ul * g->s.kspan * g->width * d->esize;
+	unit_range(g, u, mlo * d->mr, mend, jc, jc + nlo * d->nr, nend - nlo * d->nr, g->k0, g->k1,
+	           panel, scratch);
 }
 
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
 {
 	gett_call g = {.d = d, .c = c, .a = a, .b = b};
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
-	g.chunk = (d->m + d->mchunks - 1) / d->mchunks;
-	g.chunk = (g.chunk + d->mr - 1) / d->mr * d->mr;
+	rt_gett_plan(d, (int)d->threads, &g.s);
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
 	const int64_t *size[4], *sa = d->strides, *sb = sa + ndims, *sc = sb + ndims;
 	int64_t first[4];
@@ -221,8 +372,20 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 		*out[x] = t;
 		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
 	}
-	char *pack0 = (char *)scratch + line((size_t)(3 * d->batch + 2 * (d->m + d->n + d->k)) *
-	                                     sizeof(int64_t));
-	rt_parallel_for((int)d->threads, d->batch * g.nblocks * d->mchunks, gett_task, &g,
-	                pack0, rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize));
+	int64_t uround, kspan;
+	g.panel = (char *)scratch + line((size_t)(3 * d->batch + 2 * (d->m + d->n + d->k)) *
+	                                 sizeof(int64_t));
+	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
+	                                      &uround, &kspan, &g.width);
+	size_t pack_bytes = rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize);
+	if (!g.s.shared) {
+		rt_parallel_for((int)d->threads, g.s.units, unit_task, &g, pack0, pack_bytes);
+		return;
+	}
+	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)
+		for (g.k0 = 0; g.k0 < d->k; g.k0 += g.s.kspan) {
+			g.k1 = d->k - g.k0 < g.s.kspan ? d->k : g.k0 + g.s.kspan;
+			rt_parallel_for((int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
+			rt_parallel_for((int)d->threads, g.s.tasks, part_task, &g, pack0, pack_bytes);
+		}
 }

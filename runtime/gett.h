@@ -18,6 +18,17 @@
 #define RT_GETT_MR_MAX 16
 #define RT_GETT_TILE_MAX 1024
 
+/* The widest register block's columns (nr is a power of two up to this,
+ * and divides nc). */
+#define RT_GETT_NR_MAX 32
+
+/* The most bytes of B that one round of a split step packs into the
+ * shared panel (rt_gett_split). */
+#define RT_GETT_SHARED_MAX (16 << 20)
+
+/* Tasks of a split step do at least this many multiply-adds each. */
+#define RT_GETT_TASK_WORK (1 << 16)
+
 /*
  * The micro-kernel: for i < mr and j < nr,
  *   c[rowoff[i] + j] (+)= sum_{p < kc} a[p * mr + i] * b[p * nr + j]
@@ -33,7 +44,6 @@ typedef struct {
 	int64_t batch, m, n, k;   /* flattened extents, all >= 1 */
 	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0 */
 	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
-	int64_t mchunks;          /* tasks per (batch, NC block): M split this many ways */
 	int64_t threads;          /* 0: rt_default_threads() */
 	int64_t ndims[4];         /* dims per group: batch, M, N, K */
 	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
@@ -43,8 +53,9 @@ typedef struct {
 
 /*
  * The scratch bytes of an rt_gett call: the offset tables of a step of
- * flattened extents "batch", "m", "n", "k", and the packing buffers of one
- * thread (rt_gett_pack_bytes).
+ * flattened extents "batch", "m", "n", "k", the shared B panel of a split
+ * step (RT_GETT_SHARED_MAX at most), and the packing buffers of one thread
+ * (rt_gett_pack_bytes).
  */
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize);
@@ -54,12 +65,32 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
 size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
+ * How rt_gett splits a step over "threads" threads. A unit is a (batch
+ * element, NC block) pair. When the units alone keep the threads evenly
+ * busy, each unit is one task that packs its own B panels ("shared" 0).
+ * Otherwise each unit is split into "mparts" x "nparts" tasks (M and N
+ * ranges of whole register blocks, as even as the blocks allow), and B is
+ * packed once per round into a panel the tasks share: a round is "uround"
+ * units over "kspan" of K (whole KC blocks), packed by "pack_tasks" tasks,
+ * then computed by "tasks" tasks.
+ */
+typedef struct {
+	int64_t units, mparts, nparts, tasks;
+	int shared;
+	int64_t uround, kspan, pack_tasks;
+} rt_gett_split;
+
+/* Fills "s" with the split of "d" on "threads" threads (0: the default). */
+void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s);
+
+/*
  * Runs "d" on "c", "a", "b", writing every element of "c". "scratch"
  * holds rt_gett_scratch bytes, aligned to 64: the offset tables (each
- * flattened index's element offset in each tensor), then the calling
- * thread's packing buffers; other threads use the pool's. Tasks (batch x NC
- * block x M chunk) own disjoint parts of "c" and sum over k in the same
- * order, so the result does not depend on the number of threads.
+ * flattened index's element offset in each tensor), the shared B panel,
+ * then the calling thread's packing buffers; other threads use the pool's.
+ * Tasks (rt_gett_plan) own disjoint parts of "c", and every element sums
+ * its K blocks in the same order through the same micro-kernel, so the
+ * result does not depend on the number of threads.
  */
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
 

@@ -5,8 +5,9 @@
  * cache blocks, every layout of the operands, batch dims, several dims per
  * group, diagonals and workspace intermediates; and the plain nests
  * (reductions, dot, outer products, traces, matrix-vector), also as
- * parallel chunks. Both dtypes, 1 and 2 threads; the two thread counts must give the same bits. Also the
- * thread pool alone.
+ * parallel chunks. Both dtypes, on 1, 2 and 16 threads, each run twice:
+ * every run must give the same bits. Also the thread pool alone, and the
+ * GETT task split (rt_gett_plan) of the benchmark's large steps.
  *
  * Tolerance as in test_jit.c: within rel * S of the reference, S the
  * reference on |inputs|; rel 1e-4 (f32), 1e-10 (f64).
@@ -22,6 +23,7 @@
 #include <cmocka.h>
 
 #include "einc.h"
+#include "gett.h"
 #include "pool.h"
 #include "program.h"
 
@@ -60,6 +62,10 @@ static const kcase cases[] = {
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", 1},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", 1},
 	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", 1},
+	/* split steps sharing packed B panels: K in two rounds (long K), units
+	 * in two rounds (three batch elements of long K) */
+	{"ik,kj->ij", "i=13,k=140001,j=20", 1},
+	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", 1},
 	/* plain nests: memory-bound and degenerate contractions */
 	{"ij,ij->", "i=300,j=301", 0},
 	{"ijk->i", "i=7,j=30,k=129", 0},
@@ -125,17 +131,24 @@ static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
 	return out;
 }
 
-/* Case "c" in "dtype": 1 and 2 threads against the reference, bit-equal. */
+/* The thread counts every case runs on. */
+static const int thread_counts[] = {1, 2, 16};
+#define NTHREADS (int)(sizeof thread_counts / sizeof thread_counts[0])
+
+/* Case "c" in "dtype": each thread count twice; the first against the
+ * reference, every run bit-equal to it. */
 static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t *s)
 {
 	int f64 = dtype == EINC_F64;
-	einc_program *p1 = compile(ctx, c, dtype, 1), *p2 = compile(ctx, c, dtype, 2);
-	if (has_gemm(p1) != c->gemm)
+	einc_program *p[NTHREADS];
+	for (int t = 0; t < NTHREADS; t++)
+		p[t] = compile(ctx, c, dtype, thread_counts[t]);
+	if (has_gemm(p[0]) != c->gemm)
 		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, c->gemm ? "a" : "no");
-	int n = einc_program_num_inputs(p1);
+	int n = einc_program_num_inputs(p[0]);
 	void *in[8], *abs_in[8];
 	for (int k = 0; k < n; k++) {
-		size_t ne = (size_t)einc_program_elems(p1, k);
+		size_t ne = (size_t)einc_program_elems(p[0], k);
 		in[k] = malloc(ne * 8 + 8);
 		abs_in[k] = malloc(ne * 8 + 8);
 		for (size_t i = 0; i < ne; i++) {
@@ -149,31 +162,36 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 			}
 		}
 	}
-	size_t no = (size_t)einc_program_elems(p1, -1);
+	size_t no = (size_t)einc_program_elems(p[0], -1), esize = f64 ? 8 : 4;
 	void *want = malloc(no * 8 + 8), *bound = malloc(no * 8 + 8);
-	assert_int_equal(einc_program_run_reference(ctx, p1, want, (const void *const *)in), EINC_OK);
-	assert_int_equal(einc_program_run_reference(ctx, p1, bound, (const void *const *)abs_in),
+	assert_int_equal(einc_program_run_reference(ctx, p[0], want, (const void *const *)in), EINC_OK);
+	assert_int_equal(einc_program_run_reference(ctx, p[0], bound, (const void *const *)abs_in),
 	                 EINC_OK);
-	void *got1 = run(ctx, p1, in), *got2 = run(ctx, p2, in);
+	void *got = run(ctx, p[0], in);
 	double rel = f64 ? 1e-10 : 1e-4;
 	for (size_t i = 0; i < no; i++) {
-		double err = fabs(get(got1, f64, i) - get(want, f64, i));
+		double err = fabs(get(got, f64, i) - get(want, f64, i));
 		if (!(err <= rel * get(bound, f64, i) + 1e-300))
 			fail_msg("%s %s %s: element %zu is %g, expected %g", c->spec, c->dims,
-			         f64 ? "f64" : "f32", i, get(got1, f64, i), get(want, f64, i));
+			         f64 ? "f64" : "f32", i, get(got, f64, i), get(want, f64, i));
 	}
-	if (memcmp(got1, got2, no * (f64 ? 8 : 4)))
-		fail_msg("%s %s: 1 and 2 threads differ", c->spec, c->dims);
+	for (int t = 0; t < NTHREADS; t++)
+		for (int r = t ? 0 : 1; r < 2; r++) {
+			void *again = run(ctx, p[t], in);
+			if (memcmp(got, again, no * esize))
+				fail_msg("%s %s: run %d on %d threads differs from 1 thread", c->spec,
+				         c->dims, r, thread_counts[t]);
+			free(again);
+		}
 	for (int k = 0; k < n; k++) {
 		free(in[k]);
 		free(abs_in[k]);
 	}
 	free(want);
 	free(bound);
-	free(got1);
-	free(got2);
-	einc_program_free(p1);
-	einc_program_free(p2);
+	free(got);
+	for (int t = 0; t < NTHREADS; t++)
+		einc_program_free(p[t]);
 }
 
 /* Every case in one dtype. */
@@ -222,10 +240,65 @@ static void test_pool(void **state)
 	assert_true(rt_default_threads() >= 1);
 }
 
+/* A step of the benchmark as lower.c and codegen describe it (f32, 6 x 32
+ * register blocks): extents "batch", "m", "n", "k". */
+static rt_gett_desc bench_step(int64_t batch, int64_t m, int64_t n, int64_t k)
+{
+	rt_gett_desc d = {.esize = 4, .batch = batch, .m = m, .n = n, .k = k, .mr = 6, .nr = 32,
+	                  .kc = k < 256 ? k : 256};
+	d.mc = (m + 23) / 24 * 24 < 144 ? (m + 23) / 24 * 24 : 144;
+	d.nc = (n + 63) / 64 * 64 < 4096 ? (n + 63) / 64 * 64 : 4096;
+	return d;
+}
+
+/* On 2 and 16 threads the large steps of the benchmark get at least a task
+ * per thread, keeping them 90% busy (tasks / (threads x waves)), with no
+ * more M and N parts than register blocks; a single thread never splits. */
+static void test_gett_split(void **state)
+{
+	(void)state;
+	const int64_t steps[][4] = {
+		{1, 2048, 2048, 2048},  /* gemm 2048^3: one unit */
+		{1, 1024, 1024, 1024},  /* gemm */
+		{1, 256, 32, 65536},    /* mttkrp's big step: skinny N, long K */
+		{1, 65536, 64, 256},    /* ttm */
+		{1, 2304, 2304, 256},   /* tc_abcd_dbef */
+		{64, 256, 256, 256},    /* bmm: units enough */
+		{3, 500, 500, 500},     /* few units */
+		{1, 12, 8192, 512},     /* short M: N parts */
+	};
+	const int threads[] = {2, 16};
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		rt_gett_desc d = bench_step(steps[x][0], steps[x][1], steps[x][2], steps[x][3]);
+		rt_gett_split s;
+		rt_gett_plan(&d, 1, &s);
+		assert_int_equal(s.shared, 0);
+		assert_int_equal(s.tasks, s.units);
+		for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+			int64_t n = threads[t];
+			rt_gett_plan(&d, (int)n, &s);
+			int64_t tasks = s.shared ? s.units * s.mparts * s.nparts : s.units;
+			int64_t waves = (tasks + n - 1) / n;
+			if (tasks < n || 10 * tasks < 9 * n * waves)
+				fail_msg("step %zu on %lld threads: %lld tasks", x, (long long)n,
+				         (long long)tasks);
+			int64_t mp = (d.m + d.mr - 1) / d.mr, np = (d.n + d.nr - 1) / d.nr;
+			assert_true(s.mparts <= mp && s.nparts <= np);
+			assert_true(s.shared || (s.mparts == 1 && s.nparts == 1));
+			if (s.shared) {
+				assert_true(s.uround >= 1 && (s.kspan % d.kc == 0 || s.kspan == d.k));
+				assert_true(s.pack_tasks >= 1);
+				assert_int_equal(s.tasks, s.uround * s.mparts * s.nparts);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_gett_split),
 		cmocka_unit_test(test_kernels_f32),
 		cmocka_unit_test(test_kernels_f64),
 	};

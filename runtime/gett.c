@@ -10,6 +10,7 @@
  */
 #include "gett.h"
 #include "pool.h"
+#include "transpose.h"
 
 /* Bytes rounded up to a cache line. */
 static size_t line(size_t bytes)
@@ -136,8 +137,9 @@ static int unit_run(const int64_t *off, int64_t n)
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
  * src[row[r0 + panel*w + i] + col[p]], zero past "len". Unit-stride rows
- * are copied row by row of the panel, unit-stride sums along each row; the
- * general case reads through both tables.
+ * are copied row by row of the panel, rows along which the sum runs with
+ * unit stride are transposed in blocks (rt_transpose_T); the general case
+ * reads through both tables.
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * nr + j] for an edge tile,
  * stored when "first" is set.
  */
@@ -157,11 +159,10 @@ static int unit_run(const int64_t *off, int64_t n)
 				continue;                                                        \
 			}                                                                        \
 			if (ksteps) {                                                            \
-				for (int64_t i = 0; i < n; i++) {                                \
-					const T *s = src + r[i] + col[0];                        \
-					for (int64_t p = 0; p < kc; p++)                         \
-						dst[p * w + i] = s[p];                           \
-				}                                                                \
+				const T *s[RT_GETT_NR_MAX];                                      \
+				for (int64_t i = 0; i < n; i++)                                  \
+					s[i] = src + r[i] + col[0];                              \
+				rt_transpose_##NAME(dst, s, n, kc, w);                           \
 			} else {                                                                 \
 				for (int64_t p = 0; p < kc; p++) {                               \
 					const T *s = src + col[p];                               \

@@ -433,29 +433,59 @@ static void add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, cons
 }
 
 /* Plain nests of at least this many iterations run in parallel, in at most
- * PAR_TASKS chunks of their outermost loop. */
-enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64 };
+ * PAR_TASKS chunks of their outermost loop; chunks of a summed loop keep
+ * their partial results on the caller's stack, PAR_PARTIAL_BYTES at most. */
+enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64, PAR_PARTIAL_BYTES = 16 << 10 };
 
-/* The extent of the outermost loop of step "st" when its chunks can be
- * tasks (it moves the result, so tasks write disjoint elements, and the nest
- * is large enough); 0 otherwise. */
-static int64_t split_extent(const emitter *e, const loop_step *st)
+/* How a plain nest runs: whole, as chunks of an outermost loop that moves
+ * the result (each task owns its elements), or as chunks of an outermost
+ * summed loop (each task sums into its own partial result). */
+typedef enum { PAR_NONE, PAR_ROWS, PAR_SUMS } par_mode;
+
+/*
+ * How step "st" runs, and the extent of its outermost loop and the chunks
+ * it is cut into ("*extent", "*ntasks"). Row chunks need more than one
+ * thread; summed chunks do not depend on the threads (the partial sums are
+ * then added in the same order on any number of threads) and need room for
+ * two partial results or more.
+ */
+static par_mode split_mode(const emitter *e, const loop_step *st, int64_t esize,
+                           int64_t *extent, int64_t *ntasks)
 {
-	if (e->threads == 1 || isl_ast_node_get_type(st->ast) != isl_ast_node_for)
-		return 0;
+	if (isl_ast_node_get_type(st->ast) != isl_ast_node_for)
+		return PAR_NONE;
 	int64_t work = 1;
 	for (int d = 0; d < st->ndims; d++)
 		work *= st->sizes[d];
 	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
 	isl_id *id = isl_ast_expr_get_id(it);
 	const char *name = isl_id_get_name(id);
-	int64_t extent = 0;
+	int outer = -1;
 	for (int d = 0; d < st->ndims; d++)
-		if (name && !strcmp(name, st->names[d]) && st->result.strides[d] && work >= PAR_MIN_WORK)
-			extent = st->sizes[d];
+		if (name && !strcmp(name, st->names[d]))
+			outer = d;
 	isl_id_free(id);
 	isl_ast_expr_free(it);
-	return extent;
+	if (outer < 0 || work < PAR_MIN_WORK)
+		return PAR_NONE;
+	*extent = st->sizes[outer];
+	int64_t most = PAR_TASKS;
+	par_mode mode = PAR_ROWS;
+	if (!st->result.strides[outer]) {
+		mode = PAR_SUMS;
+		most = PAR_PARTIAL_BYTES / (st->result_elems * esize);
+	} else if (e->threads == 1) {
+		return PAR_NONE;
+	}
+	if (most > PAR_TASKS)
+		most = PAR_TASKS;
+	if (most > *extent)
+		most = *extent;
+	if (most < 2)
+		return PAR_NONE;
+	int64_t chunk = (*extent + most - 1) / most;
+	*ntasks = (*extent + chunk - 1) / chunk;
+	return mode;
 }
 
 /* Copies the string attribute "key" of function "from" to "to". */
@@ -467,14 +497,71 @@ static void copy_attr(LLVMValueRef from, LLVMValueRef to, const char *key)
 		LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, at);
 }
 
+/* A loop "for (x = 0; x < n; x++)" at the builder's position: returns x
+ * with the builder in the body; "*latch" gets what end_loop needs. */
+static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
+{
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+	LLVMBasicBlockRef head = block(e, "loop"), body = block(e, "loop.body");
+	LLVMBuildBr(e->b, head);
+	LLVMPositionBuilderAtEnd(e->b, head);
+	LLVMValueRef x = LLVMBuildPhi(e->b, e->i64, "x");
+	LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+	LLVMAddIncoming(x, &zero, &pre, 1);
+	latch[0] = head;
+	latch[1] = block(e, "loop.done");
+	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, x, LLVMConstInt(e->i64, (unsigned long long)n, 0), ""),
+	                body, latch[1]);
+	LLVMPositionBuilderAtEnd(e->b, body);
+	return x;
+}
+
+/* Ends the loop of "x" begun by begin_loop; the builder goes after it. */
+static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
+{
+	LLVMValueRef next = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, 1, 0), "");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
+	LLVMAddIncoming(x, &next, &from, 1);
+	LLVMBuildBr(e->b, latch[0]);
+	LLVMPositionBuilderAtEnd(e->b, latch[1]);
+}
+
+/* Element "i" (an i64 value) of the "e->elem" array at "base". */
+static LLVMValueRef elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
+{
+	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &i, 1, "");
+}
+
+/* result[x] = sum over t < ntasks, in order, of partial[t * n + x], for
+ * x < n: the partial results of PAR_SUMS tasks added up. */
+static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, int64_t n,
+                         int64_t ntasks, unsigned align)
+{
+	LLVMBasicBlockRef outer[2];
+	LLVMValueRef x = begin_loop(e, n, outer);
+	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, x), "p");
+	LLVMSetAlignment(sum, align);
+	for (int64_t t = 1; t < ntasks; t++) {
+		LLVMValueRef i = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, (unsigned long long)(t * n), 0), "");
+		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, i), "p");
+		LLVMSetAlignment(v, align);
+		sum = LLVMBuildFAdd(e->b, sum, v, "sum");
+	}
+	LLVMSetAlignment(LLVMBuildStore(e->b, sum, elem_at(e, result, x)), align);
+	end_loop(e, x, outer);
+}
+
 /*
- * Runs the nest of step "s" as tasks over chunks of its outermost loop
- * ("extent" long) through rt_parallel_for: the nest goes into an internal
- * function NAME.stepS(ctx, task, scratch), ctx holding the step's base
- * pointers. Every element is computed by one task in the nest's order, so
+ * Runs the nest of step "s" as "ntasks" tasks over chunks of its outermost
+ * loop ("extent" long) through rt_parallel_for: the nest goes into an
+ * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
+ * base pointers. PAR_ROWS: every element is computed by one task in the
+ * nest's order. PAR_SUMS: task t sums into its own zeroed partial result
+ * in a stack array, and the caller adds the partials up in task order. So
  * the result does not depend on the threads.
  */
-static int emit_parallel(emitter *e, int s, const loop_step *st, int64_t extent)
+static int emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
+                         int64_t extent, int64_t ntasks)
 {
 	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
 	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
@@ -487,10 +574,17 @@ static int emit_parallel(emitter *e, int s, const loop_step *st, int64_t extent)
 	add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
 	copy_attr(e->fn, task, "target-cpu");
 	copy_attr(e->fn, task, "target-features");
-	int64_t ntasks = extent < PAR_TASKS ? extent : PAR_TASKS;
 	int64_t chunk = (extent + ntasks - 1) / ntasks;
-	ntasks = (extent + chunk - 1) / chunk;
+	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	int64_t n = st->result_elems;
 
+	LLVMValueRef partial = NULL, result = e->base[0];
+	if (mode == PAR_SUMS) {
+		partial = LLVMBuildArrayAlloca(e->b, e->elem,
+		                               LLVMConstInt(e->i64, (unsigned long long)(ntasks * n), 0),
+		                               "partial");
+		e->base[0] = partial;
+	}
 	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr, LLVMConstInt(e->i64, 3, 0), "step.ctx");
 	for (int x = 0; x <= st->nargs; x++) {
 		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
@@ -505,6 +599,8 @@ static int emit_parallel(emitter *e, int s, const loop_step *st, int64_t extent)
 	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
 	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};
 	LLVMBuildCall2(e->b, pf_type, pf, args, 6, "");
+	if (partial)
+		add_partials(e, result, partial, n, ntasks, align);
 
 	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
 	LLVMValueRef caller = e->fn;
@@ -516,11 +612,18 @@ static int emit_parallel(emitter *e, int s, const loop_step *st, int64_t extent)
 		e->base[x] = LLVMBuildLoad2(e->b, e->ptr,
 		                            LLVMBuildInBoundsGEP2(e->b, e->ptr, tctx, &i, 1, ""), "base");
 	}
+	if (partial) {
+		LLVMValueRef at = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1),
+		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");
+		e->base[0] = elem_at(e, e->base[0], at);
+		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+		                LLVMConstInt(e->i64, (unsigned long long)(n * align), 0), align);
+	}
 	LLVMValueRef c = LLVMConstInt(e->i64, (unsigned long long)chunk, 0);
 	e->lo = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1), c, "lo");
 	LLVMValueRef hi = LLVMBuildNSWAdd(e->b, e->lo, c, "");
-	LLVMValueRef n = LLVMConstInt(e->i64, (unsigned long long)extent, 0);
-	e->hi = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, hi, n, ""), hi, n, "hi");
+	LLVMValueRef end = LLVMConstInt(e->i64, (unsigned long long)extent, 0);
+	e->hi = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, hi, end, ""), hi, end, "hi");
 	e->split = st->ast;
 	int r = emit_node(e, st->ast);
 	e->split = NULL;
@@ -541,9 +644,9 @@ static int sums_nothing(const loop_step *st)
 	return 1;
 }
 
-/* Step "s" ("st"): its nest storing each result once, its GETT call (which
- * writes every result), or zero its result, then its nest; a large nest
- * runs as parallel tasks. */
+/* Step "s" ("st"): its GETT call (which writes every result), its nest
+ * storing each result once, its nest summed in partial results, or zero its
+ * result, then its nest; a large nest runs as parallel tasks. */
 static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
@@ -552,20 +655,20 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	for (int x = 0; x < st->nargs; x++)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
-	int64_t bytes = st->result_elems * (int64_t)esize;
-	int64_t extent = st->gemm ? 0 : split_extent(e, st);
-	if (e->overwrite)
-		return extent ? emit_parallel(e, s, st, extent) : emit_node(e, st->ast);
+	int64_t bytes = st->result_elems * (int64_t)esize, extent = 0, ntasks = 0;
 	if (st->gemm) {
 		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
 		             e->base, ws);
 		return 0;
 	}
-	LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
-	                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
-	return extent ? emit_parallel(e, s, st, extent) : emit_node(e, st->ast);
+	par_mode mode = split_mode(e, st, esize, &extent, &ntasks);
+	if (mode == PAR_SUMS)
+		return emit_parallel(e, s, st, mode, extent, ntasks);
+	if (!e->overwrite)
+		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
+	return mode == PAR_ROWS ? emit_parallel(e, s, st, mode, extent, ntasks) : emit_node(e, st->ast);
 }
-
 
 /* Declares int NAME(T *out, const T *in0, ..., void *workspace), and with
  * "slow" NAME(..., void *workspace, void *slow, int64_t *moved). */

@@ -5,7 +5,7 @@
  * cache blocks, every layout of the operands, batch dims, several dims per
  * group, diagonals and workspace intermediates; and the plain nests
  * (reductions, dot, outer products, traces, matrix-vector), also as
- * parallel chunks. Both dtypes, on 1, 2 and 16 threads, each run twice:
+ * parallel chunks of a result loop or of a summed loop. Both dtypes, on 1, 2 and 16 threads, each run twice:
  * every run must give the same bits. Also the thread pool alone, and the
  * GETT task split (rt_gett_plan) of the benchmark's large steps.
  *
@@ -27,58 +27,67 @@
 #include "pool.h"
 #include "program.h"
 
-/* One case: a spec, its sizes, and whether some step must be GEMM-like. */
+/* How a case must run: plain nests, a GEMM-like step, or a nest summed by
+ * parallel chunks into partial results. */
+enum { PLAIN, GEMM, SUMS };
+
+/* One case: a spec, its sizes, and how it must run. */
 typedef struct {
 	const char *spec, *dims;
-	int gemm;
+	int kind;
 } kcase;
 
 static const kcase cases[] = {
 	/* plain GEMM: extents 2, primes, around MR/NR, MC (144), KC (256), NC (4096) */
-	{"ik,kj->ij", "i=2,k=64,j=64", 1},
-	{"ik,kj->ij", "i=64,k=2,j=64", 1},
-	{"ik,kj->ij", "i=64,k=64,j=2", 1},
-	{"ik,kj->ij", "i=6,k=96,j=32", 1},
-	{"ik,kj->ij", "i=7,k=300,j=33", 1},
-	{"ik,kj->ij", "i=13,k=257,j=97", 1},
-	{"ik,kj->ij", "i=145,k=31,j=150", 1},
-	{"ik,kj->ij", "i=37,k=513,j=65", 1},
-	{"ik,kj->ij", "i=11,k=17,j=4099", 1},
+	{"ik,kj->ij", "i=2,k=64,j=64", GEMM},
+	{"ik,kj->ij", "i=64,k=2,j=64", GEMM},
+	{"ik,kj->ij", "i=64,k=64,j=2", GEMM},
+	{"ik,kj->ij", "i=6,k=96,j=32", GEMM},
+	{"ik,kj->ij", "i=7,k=300,j=33", GEMM},
+	{"ik,kj->ij", "i=13,k=257,j=97", GEMM},
+	{"ik,kj->ij", "i=145,k=31,j=150", GEMM},
+	{"ik,kj->ij", "i=37,k=513,j=65", GEMM},
+	{"ik,kj->ij", "i=11,k=17,j=4099", GEMM},
 	/* every layout: transposed operands, C's unit stride on either side */
-	{"ki,jk->ij", "i=29,k=41,j=23", 1},
-	{"ki,kj->ji", "i=53,k=19,j=17", 1},
-	{"ik,jk->ij", "i=31,k=37,j=43", 1},
-	{"ik,jk->ji", "i=47,k=23,j=9", 1},
+	{"ki,jk->ij", "i=29,k=41,j=23", GEMM},
+	{"ki,kj->ji", "i=53,k=19,j=17", GEMM},
+	{"ik,jk->ij", "i=31,k=37,j=43", GEMM},
+	{"ik,jk->ji", "i=47,k=23,j=9", GEMM},
 	/* batches, several dims per group, diagonals, free dims of size 1 */
-	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", 1},
-	{"bij,bjk->ibk", "b=5,i=13,j=33,k=7", 1},
-	{"bhqd,bhkd->bhqk", "b=2,h=3,q=29,k=31,d=16", 1},
-	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", 1},
-	{"ijk,jl->ilk", "i=9,j=20,k=11,l=13", 1},
-	{"ijk,lk->ijl", "i=6,j=7,k=50,l=9", 1},
-	{"iik,kj->ij", "i=30,k=40,j=50", 1},
-	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", 1},
+	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", GEMM},
+	{"bij,bjk->ibk", "b=5,i=13,j=33,k=7", GEMM},
+	{"bhqd,bhkd->bhqk", "b=2,h=3,q=29,k=31,d=16", GEMM},
+	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", GEMM},
+	{"ijk,jl->ilk", "i=9,j=20,k=11,l=13", GEMM},
+	{"ijk,lk->ijl", "i=6,j=7,k=50,l=9", GEMM},
+	{"iik,kj->ij", "i=30,k=40,j=50", GEMM},
+	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
-	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", 1},
-	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", 1},
-	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", 1},
+	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", GEMM},
+	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", GEMM},
+	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", GEMM},
 	/* split steps sharing packed B panels: K in two rounds (long K), units
 	 * in two rounds (three batch elements of long K) */
-	{"ik,kj->ij", "i=13,k=140001,j=20", 1},
-	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", 1},
+	{"ik,kj->ij", "i=13,k=140001,j=20", GEMM},
+	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", GEMM},
 	/* plain nests: memory-bound and degenerate contractions */
-	{"ij,ij->", "i=300,j=301", 0},
-	{"ijk->i", "i=7,j=30,k=129", 0},
-	{"i,j->ij", "i=97,j=300", 0},
-	{"ii->", "i=301", 0},
-	{"ij,j->i", "i=100,j=333", 0},
-	{"bi,bi->b", "b=17,i=260", 0},
-	{"ij->ji", "i=65,j=33", 0},
+	{"ij,ij->", "i=300,j=301", SUMS},
+	{"ijk->i", "i=7,j=30,k=129", PLAIN},
+	{"i,j->ij", "i=97,j=300", PLAIN},
+	{"ii->", "i=301", PLAIN},
+	{"ij,j->i", "i=100,j=333", PLAIN},
+	{"bi,bi->b", "b=17,i=260", PLAIN},
+	{"ij->ji", "i=65,j=33", PLAIN},
 	/* plain nests large enough to run as parallel chunks of their outer loop */
-	{"ijk->i", "i=37,j=41,k=53", 0},
-	{"i,j->ij", "i=301,j=257", 0},
-	{"ij,j->i", "i=300,j=333", 0},
-	{"ijk,ik->ij", "i=5,j=149,k=97", 0},
+	{"ijk->i", "i=37,j=41,k=53", PLAIN},
+	{"i,j->ij", "i=301,j=257", PLAIN},
+	{"ij,j->i", "i=300,j=333", PLAIN},
+	{"ijk,ik->ij", "i=5,j=149,k=97", PLAIN},
+	/* plain nests whose outermost loop is summed: chunks into partial
+	 * results added in order (full reduction, GEMV across, column sums) */
+	{"ij,ij->", "i=1000,j=301", SUMS},
+	{"ij,i->j", "i=300,j=333", SUMS},
+	{"ijk->k", "i=50,j=40,k=70", SUMS},
 };
 
 /* xorshift64*: the test's only source of randomness. */
@@ -143,8 +152,13 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t]);
-	if (has_gemm(p[0]) != c->gemm)
-		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, c->gemm ? "a" : "no");
+	if (has_gemm(p[0]) != (c->kind == GEMM))
+		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, c->kind == GEMM ? "a" : "no");
+	char *ir = NULL;
+	assert_int_equal(einc_program_dump(ctx, p[0], EINC_STAGE_LLVM, &ir), EINC_OK);
+	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
+		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
+	einc_free(ir);
 	int n = einc_program_num_inputs(p[0]);
 	void *in[8], *abs_in[8];
 	for (int k = 0; k < n; k++) {

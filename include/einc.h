@@ -139,6 +139,17 @@ const char *einc_ctx_message(const einc_ctx *ctx);
  * success. keep. */
 const char *einc_ctx_stage(const einc_ctx *ctx);
 
+/* A progress line of a long-running stage, without a newline; "line" is
+ * keep (valid during the call). Today the memory planner sends one per ILP
+ * solve: what it solved, the incumbent, the bound, the gap, the
+ * branch-and-bound nodes, why it stopped and the CPU seconds (the seconds
+ * vary between runs; nothing else does). */
+typedef void einc_log_fn(void *user, const char *line);
+
+/* Sends the progress lines of calls made with "ctx" to "fn" with "user"
+ * (keep); fn NULL (the default) drops them. The library never prints. */
+void einc_ctx_set_log(einc_ctx *ctx, einc_log_fn *fn, void *user);
+
 /* Fills "options" with the defaults. */
 void einc_options_init(einc_options *options);
 

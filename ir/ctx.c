@@ -46,6 +46,31 @@ const char *einc_ctx_stage(const einc_ctx *ctx)
 	return ctx ? ctx->stage : "";
 }
 
+/* Sets where the progress lines of "ctx" go. */
+void einc_ctx_set_log(einc_ctx *ctx, einc_log_fn *fn, void *user)
+{
+	if (!ctx)
+		return;
+	ctx->log = fn;
+	ctx->log_user = user;
+}
+
+/* Formats the line and hands it to the log function. */
+void ctx_log(const einc_ctx *ctx, const char *fmt, ...)
+{
+	if (!ctx || !ctx->log)
+		return;
+	strbuf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *line = strbuf_take(&b);
+	if (line)
+		ctx->log(ctx->log_user, line);
+	free(line);
+}
+
 /* Clears the message and status of "ctx". */
 einc_status ctx_ok(einc_ctx *ctx)
 {

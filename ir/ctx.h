@@ -14,6 +14,8 @@ struct einc_ctx {
 	einc_status status;
 	const char *stage; /* static string */
 	char *message;     /* heap, or NULL for "" */
+	einc_log_fn *log;  /* receives progress lines, or NULL */
+	void *log_user;
 };
 
 /* Marks "ctx" successful and clears its message; returns EINC_OK. */
@@ -33,5 +35,9 @@ einc_status ctx_fail(einc_ctx *ctx, einc_status status, const char *stage,
 einc_status ctx_fail_at(einc_ctx *ctx, einc_status status, const char *stage,
                         const char *where, const char *text, size_t offset,
                         const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Sends the printf-style line "fmt" to the log function of "ctx" (none:
+ * nothing happens; out of memory: the line is dropped). */
+void ctx_log(const einc_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -37,6 +37,18 @@ const char *ir_plan_mode_name(ir_plan_mode m)
 	return m == IR_PLAN_WORKSPACE ? "workspace" : "staging";
 }
 
+/* "peak" or "traffic". */
+const char *ir_plan_objective_name(ir_plan_objective o)
+{
+	return o == IR_PLAN_PEAK ? "peak" : "traffic";
+}
+
+/* The height or the traffic. */
+int64_t ir_plan_objective_value(const ir_plan *p)
+{
+	return p->objective == IR_PLAN_PEAK ? p->workspace_bytes : p->traffic;
+}
+
 /* "optimal", "feasible" or "heuristic". */
 const char *ir_plan_status_name(ir_plan_status s)
 {

@@ -29,6 +29,10 @@ typedef enum { IR_PLAN_WORKSPACE, IR_PLAN_STAGING } ir_plan_mode;
  * from the heuristics alone. */
 typedef enum { IR_PLAN_OPTIMAL, IR_PLAN_FEASIBLE, IR_PLAN_HEURISTIC } ir_plan_status;
 
+/* What the planner minimised: the arena's height, or under a budget that
+ * the unlimited plan exceeds, the traffic. */
+typedef enum { IR_PLAN_PEAK, IR_PLAN_TRAFFIC } ir_plan_objective;
+
 typedef struct {
 	int node;       /* the tree node this step computes (a .dag: the op) */
 	int64_t offset; /* byte offset of its result in the workspace; -1: not in it */
@@ -57,6 +61,12 @@ typedef struct {
 	int64_t live_lb;         /* max over steps of the bytes live (this order) */
 	int64_t traffic;         /* bytes copied beyond the compulsory ones */
 	ir_plan_status status;
+	ir_plan_objective objective;
+	int64_t bound;           /* a lower bound on the objective's bytes; -1: none
+	                            (printed for plans that are not optimal) */
+	int time_limited;        /* an ILP solve was cut short (or not started) by
+	                            the time limit: the plan may differ between
+	                            machines */
 	int nranges;
 	ir_plan_range *ranges;   /* by first step, then tensor */
 } ir_plan;
@@ -75,6 +85,10 @@ int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e);
 /* The names used by the text form. */
 const char *ir_plan_mode_name(ir_plan_mode m);
 const char *ir_plan_status_name(ir_plan_status s);
+const char *ir_plan_objective_name(ir_plan_objective o);
+
+/* The value of the objective of "p" in bytes: its height or its traffic. */
+int64_t ir_plan_objective_value(const ir_plan *p);
 
 /* The text form of "p" (docs/ir.md), with the arena over time drawn in
  * comments: give, free(); NULL when out of memory. */

@@ -53,6 +53,38 @@ static einc_status read_name(parser *p, int limit, const char *what, int *v)
 	return text_next(lx);
 }
 
+/* STATUS [bound peak|traffic BYTES] [time_limit] */
+static einc_status parse_status(parser *p)
+{
+	text_lexer *lx = &p->lx;
+	ir_plan *pl = p->p;
+	int s = IR_PLAN_OPTIMAL;
+	while (s <= IR_PLAN_HEURISTIC && !text_is_word(lx, ir_plan_status_name((ir_plan_status)s)))
+		s++;
+	if (s > IR_PLAN_HEURISTIC)
+		return text_expected(lx, "'optimal', 'feasible' or 'heuristic'");
+	pl->status = (ir_plan_status)s;
+	pl->bound = -1;
+	einc_status st = text_next(lx);
+	if (!st && text_is_word(lx, "bound")) {
+		if ((st = text_next(lx)))
+			return st;
+		if (text_is_word(lx, "peak"))
+			pl->objective = IR_PLAN_PEAK;
+		else if (text_is_word(lx, "traffic"))
+			pl->objective = IR_PLAN_TRAFFIC;
+		else
+			return text_expected(lx, "'peak' or 'traffic'");
+		if ((st = text_next(lx)) || (st = read_int(p, INT64_MAX, "a byte count", &pl->bound)))
+			return st;
+	}
+	if (!st && text_is_word(lx, "time_limit")) {
+		pl->time_limited = 1;
+		st = text_next(lx);
+	}
+	return st;
+}
+
 /* Reads the value of header line "h". */
 static einc_status parse_header(parser *p, int h)
 {
@@ -76,12 +108,7 @@ static einc_status parse_header(parser *p, int h)
 			return text_expected(lx, "'workspace' or 'staging'");
 		return text_next(lx);
 	case H_STATUS:
-		for (int s = IR_PLAN_OPTIMAL; s <= IR_PLAN_HEURISTIC; s++)
-			if (text_is_word(lx, ir_plan_status_name((ir_plan_status)s))) {
-				pl->status = (ir_plan_status)s;
-				return text_next(lx);
-			}
-		return text_expected(lx, "'optimal', 'feasible' or 'heuristic'");
+		return parse_status(p);
 	default:
 		if ((st = read_int(p, INT64_MAX, "a byte count", &v)))
 			return st;

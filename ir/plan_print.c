@@ -49,6 +49,28 @@ static void draw(strbuf *b, const ir_plan *p)
 	strbuf_printf(b, "\n");
 }
 
+/* The status line: the status, a bound on the objective when the plan is
+ * not optimal, "time_limit" when the time limit cut the ILP short; the gap
+ * and what the flag means in the comment. */
+static void print_status(strbuf *b, const ir_plan *p)
+{
+	strbuf_printf(b, "status %s", ir_plan_status_name(p->status));
+	int bounded = p->status != IR_PLAN_OPTIMAL && p->bound >= 0;
+	if (bounded)
+		strbuf_printf(b, " bound %s %lld", ir_plan_objective_name(p->objective),
+		              (long long)p->bound);
+	if (p->time_limited)
+		strbuf_printf(b, " time_limit");
+	int64_t value = ir_plan_objective_value(p);
+	if (bounded)
+		strbuf_printf(b, " ; gap %.1f%%",
+		              value > 0 ? 100.0 * (double)(value - p->bound) / (double)value : 0.0);
+	if (p->time_limited)
+		strbuf_printf(b, "%s cut short by the time limit: may differ between machines",
+		              bounded ? "," : " ;");
+	strbuf_printf(b, "\n");
+}
+
 /* Prints the header, tensors, ops, steps and ranges (with derived facts in
  * comments), then the picture. */
 char *ir_plan_print(const ir_plan *p)
@@ -67,7 +89,7 @@ char *ir_plan_print(const ir_plan *p)
 	              (long long)p->step_lb, (long long)p->live_lb);
 	strbuf_printf(&b, "traffic %lld ; bytes moved beyond the %lld compulsory\n",
 	              (long long)p->traffic, (long long)compulsory);
-	strbuf_printf(&b, "status %s\n", ir_plan_status_name(p->status));
+	print_status(&b, p);
 	for (int e = 0; e < d->ntensors; e++) {
 		strbuf_printf(&b, "tensor %%%d ", e);
 		text_print_string(&b, d->tensors[e].name);

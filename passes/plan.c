@@ -12,14 +12,16 @@
 #include "planner.h"
 #include "strbuf.h"
 
-/* Workspace mode, no budget, the ILP with 2000 nodes per solve and 1 s of
- * CPU per plan, parts of 30 steps. */
+/* Workspace mode, no budget, the ILP with 2000 nodes per solve, 3 million
+ * work units (0.1-0.7 s of CPU on the loaded 2-core dev box) and at most
+ * 1 s of CPU per plan, parts of 30 steps. */
 void plan_options_init(plan_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->mode = IR_PLAN_WORKSPACE;
 	o->use_ilp = 1;
 	o->node_limit = 2000;
+	o->work_limit = 3000000;
 	o->time_limit = 1.0;
 	o->part_steps = 30;
 }
@@ -148,7 +150,8 @@ static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *
  * orders, each with Belady and LRU, and the always-feasible minimal
  * residency; then the ILP seeded with the best, its aggregate capacity
  * lowered while its offsets do not fit. A proof at the full budget makes
- * an equal plan optimal. */
+ * an equal plan optimal; that solve's bound on the traffic (-1: none) is
+ * left in rep->bound. */
 static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
                         int *orders[4], int count, int64_t budget, candidate *best,
                         plan_report *rep)
@@ -170,12 +173,15 @@ static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
 	m.traffic = plan_ranges_finish(pb, m.order, m.ranges, m.nranges);
 	m.height = pass_plan_offsets(pb, m.ranges, m.nranges);
 	keep_better(best, &m);
-	int64_t cap = budget;
+	int64_t cap = budget, bound = -1;
 	for (int round = 0; round < 3 && best->traffic > 0 && o->use_ilp; round++) {
 		candidate c = *best;
 		if (!(c.order = order_copy(a, best->order, pb->dag->nops)))
 			return -1;
-		if (pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, rep) < 1)
+		int r = pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, rep);
+		if (round == 0)
+			bound = rep->bound;
+		if (r < 1)
 			break;
 		c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
 		c.traffic = plan_ranges_finish(pb, c.order, c.ranges, c.nranges);
@@ -191,6 +197,7 @@ static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
 	if (best->traffic == 0)
 		best->status = IR_PLAN_OPTIMAL;
 	best->peak = plan_live_peak(pb, best->order);
+	rep->bound = bound;
 	return 0;
 }
 
@@ -265,16 +272,23 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 		                (long long)o->budget);
 	}
 	candidate c = {0};
-	plan_report rep = {0};
+	plan_report rep = {.log = ctx, .bound = -1};
 	if (plan_unbounded(&pb, a, o, orders, count, best, p->step_lb, &c, &rep) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	p->objective = IR_PLAN_PEAK;
+	p->bound = rep.bound > p->step_lb ? rep.bound : p->step_lb;
 	if (o->budget > 0 && c.height > o->budget) {
 		int *all[4] = {c.order, orders[0], orders[1], orders[2]};
 		if (plan_bounded(&pb, a, o, all, count + 1, o->budget, &c, &rep) < 0)
 			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+		p->objective = IR_PLAN_TRAFFIC;
+		p->bound = rep.bound > 0 ? rep.bound : 0;
 	}
 	if (plan_fill(&pb, a, &c, p) < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	p->time_limited = rep.time_limited;
+	if (p->bound >= ir_plan_objective_value(p))
+		p->status = IR_PLAN_OPTIMAL;
 	*out = p;
 	return EINC_OK;
 }

@@ -4,8 +4,9 @@
  * resident then, its result in a range that starts there; ranges of one
  * tensor do not overlap in time, ranges that share a step do not overlap in
  * the arena; offsets are aligned and within the height, the height within
- * the budget; and the bounds, the load/spill flags and the traffic equal
- * what a simulation of the ranges recomputes.
+ * the budget; the bounds, the load/spill flags and the traffic equal
+ * what a simulation of the ranges recomputes; and a lower bound on the
+ * objective is not above it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,10 @@ static einc_status check_figures(einc_ctx *ctx, const ir_plan *p, const plan_pro
 	if (traffic != p->traffic)
 		return BAD("the ranges move %lld bytes beyond the compulsory ones, the plan says %lld",
 		           (long long)traffic, (long long)p->traffic);
+	if (p->bound > ir_plan_objective_value(p))
+		return BAD("the bound on the %s, %lld, is above the plan's %lld",
+		           ir_plan_objective_name(p->objective), (long long)p->bound,
+		           (long long)ir_plan_objective_value(p));
 	int64_t step_lb = plan_step_lb(pb), live_lb = plan_live_peak(pb, order);
 	if (step_lb != p->step_lb || live_lb != p->live_lb)
 		return BAD("the bounds are step %lld and live %lld, the plan says %lld and %lld",

@@ -1,27 +1,36 @@
 /*
  * plan_ilp.c - the GLPK ILP of the memory planner (notes/memory_ilp.md):
  * time-indexed order x[v][t] (op v at step t, only between its earliest
- * and latest step), residency r[e][t], and under a cap reloads l[e][t] and
- * write-backs w[e]. Without a cap it minimises the peak of a part of the
- * order (the whole order when short; else windows of part_steps, the rest
- * fixed); with one, the traffic of the whole order (short graphs only)
- * under the aggregate capacity, offsets left to pass_plan_offsets. The
- * incumbent goes in through the heuristic callback; a node budget stops the
- * search deterministically, a time limit as a safety net. GLPK never
+ * and latest step), residency r[e][t] (only between its producer's
+ * earliest and its last reader's latest step), and under a cap reloads
+ * l[e][t] and write-backs w[e]. Without a cap it minimises the peak of a
+ * part of the order (the whole order when short; else windows of
+ * part_steps, the rest fixed); with one, the traffic of the whole order
+ * (short graphs only) under the aggregate capacity, offsets left to
+ * pass_plan_offsets. The incumbent goes in through the heuristic callback;
+ * node and work budgets stop the search deterministically, a CPU time
+ * limit as a safety net. Each solve sends a progress line. GLPK never
  * prints (terminal hook) and never aborts (error hook + longjmp, then
  * glp_free_env).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <glpk.h>
+#include <limits.h>
+#include <math.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "ctx.h"
 #include "planner.h"
 
 /* The largest part the bit masks below can take. */
 #define PART_MAX 60
+
+/* Why a solve stopped before the end of its search. */
+enum { CUT_NONE, CUT_NODES, CUT_WORK, CUT_TIME };
 
 typedef struct {
 	const plan_problem *pb;
@@ -36,12 +45,22 @@ typedef struct {
 	int *x, *r, *l, *w; /* columns: x[i*m+t], r[e*m+t], l[e*m+t], w[e]; 0 absent */
 	int pcol;           /* the peak column */
 	int64_t base;       /* units live through the whole part */
+	int64_t compulsory; /* units every plan loads under a cap: the staged inputs */
 	int ncols, nrows;
 	int *ia, *ja;       /* constraint matrix triplets (1-based) */
 	double *ar;
 	int ne, cap_ne;
 	double *seed;       /* the incumbent as column values */
 	int seeded, seed_ok, nodes, node_limit;
+	double bound;       /* the best bound of the open nodes (objective units) */
+	int bounded;        /* "bound" holds one: the LP relaxation was solved */
+	double incumbent;   /* the objective of the solution found; -1: none */
+	int stop;           /* glp_intopt's return; -1: the LP relaxation failed */
+	int iterations;     /* simplex iterations of the whole solve */
+	int rows;           /* rows of the model */
+	int64_t work_left;  /* work units (solve_work) this solve may spend */
+	double deadline;    /* the CPU clock (seconds()) at which the time limit cuts */
+	int cut;            /* why the search was cut short: one of CUT_* */
 	int exact;          /* sizes are whole units: the model (cap rounded up) is a
 	                       relaxation, so its proofs hold in bytes */
 	jmp_buf jb;
@@ -187,6 +206,34 @@ static int fixed_step(const model *md, int v)
 	return md->pos[v] - md->k;
 }
 
+/* The earliest and latest step (in the part) of op "v": its window, or its
+ * fixed step outside the part. */
+static void op_window(const model *md, int v, int *lo, int *hi)
+{
+	int l = md->local[v];
+	*lo = l >= 0 ? md->lo[l] : fixed_step(md, v);
+	*hi = l >= 0 ? md->hi[l] : fixed_step(md, v);
+}
+
+/* The steps of the part in which tensor "e" can be resident: from the
+ * earliest step of its producer (of a reader for an input) to the latest
+ * step of a reader (of the producer when none): columns exist only there. */
+static void tensor_window(const model *md, int e, int *from, int *to)
+{
+	const ir_dag_tensor *x = &md->pb->dag->tensors[e];
+	int first = md->m, last = -1, lo, hi;
+	if (x->producer >= 0)
+		op_window(md, x->producer, &first, &last);
+	for (int u = 0; u < x->nuses; u++) {
+		op_window(md, x->uses[u], &lo, &hi);
+		if (x->producer < 0 && lo < first)
+			first = lo;
+		last = hi > last ? hi : last;
+	}
+	*from = first < 0 ? 0 : first;
+	*to = last >= md->m ? md->m - 1 : last;
+}
+
 /* The units of tensor "e" in "md". */
 static int64_t units(const model *md, int e)
 {
@@ -233,7 +280,9 @@ static int live_rows(model *md, glp_prob *lp, int e)
 		return 0;
 	if (!nend && !after)
 		end[nend++] = start[0];
-	for (int t = 0; t < m; t++) {
+	int from, to;
+	tensor_window(md, e, &from, &to);
+	for (int t = from; t <= to; t++) {
 		int rc = md->r[e * m + t] = add_bin(md, lp, 0);
 		for (int a = 0; a < (before ? 1 : nstart); a++)
 			for (int c = 0; c < (after ? 1 : nend); c++) {
@@ -262,16 +311,23 @@ static int live_rows(model *md, glp_prob *lp, int e)
 static int spill_rows(model *md, glp_prob *lp, int e)
 {
 	const ir_dag_tensor *x = &md->pb->dag->tensors[e];
-	int m = md->m;
+	int m = md->m, from, to;
 	double s = (double)units(md, e);
+	tensor_window(md, e, &from, &to);
 	if (x->kind == IR_DAG_MID)
 		md->w[e] = add_bin(md, lp, s);
-	for (int t = 0; t < m; t++) {
+	for (int t = from; t <= to; t++) {
 		md->r[e * m + t] = add_bin(md, lp, 0);
 		md->l[e * m + t] = add_bin(md, lp, s);
 	}
 	double zero = 0;
-	for (int t = 0; t < m; t++) {
+	if (x->producer < 0) {
+		int row = add_row(lp, GLP_LO, 1, 0);
+		for (int t = from; t <= to; t++)
+			if (put(md, row, md->l[e * m + t], 1) < 0)
+				return -1;
+	}
+	for (int t = from; t <= to; t++) {
 		int rc = md->r[e * m + t], lc = md->l[e * m + t], row;
 		if (x->producer >= 0) {
 			row = add_row(lp, GLP_UP, 0, 0);
@@ -355,7 +411,8 @@ static int seed_values(model *md, const ir_plan_range *ranges, int nr)
 				continue;
 			used += units(md, e);
 			int made = md->order[md->k + t] == d->tensors[e].producer;
-			if (md->cap && (t == 0 || x[md->r[e * m + t - 1]] < 0.5) && !made) {
+			int before = t && md->r[e * m + t - 1] && x[md->r[e * m + t - 1]] > 0.5;
+			if (md->cap && !before && !made) {
 				x[md->l[e * m + t]] = 1;
 				if (md->w[e])
 					x[md->w[e]] = 1;
@@ -368,27 +425,50 @@ static int seed_values(model *md, const ir_plan_range *ranges, int nr)
 	return !md->cap || peak <= md->cap;
 }
 
-/* GLPK's callback: injects the incumbent once, stops after the node budget. */
+/* CPU seconds of the calling thread (other threads do not eat the
+ * budget). */
+static double seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The work of a solve of "md" after "iterations" simplex iterations and
+ * "nodes" branch-and-bound nodes: the rows times the iterations plus 10 per
+ * node (a deterministic stand-in for its time: on this project's instances
+ * 0.04-0.25 s per million units, median 0.1, on the loaded 2-core dev box). */
+static int64_t solve_work(const model *md, int iterations, int nodes)
+{
+	return (int64_t)md->rows * (iterations + 10 * (int64_t)nodes);
+}
+
+/* GLPK's callback: injects the incumbent once, records the bound, and
+ * stops the search after the node or work budget (deterministic), or at
+ * the time limit (the safety net). */
 static void callback(glp_tree *tree, void *info)
 {
 	model *md = info;
-	int reason = glp_ios_reason(tree);
+	int reason = glp_ios_reason(tree), total;
 	if (reason == GLP_IHEUR && !md->seeded && md->seed_ok) {
 		md->seeded = 1;
 		glp_ios_heur_sol(tree, md->seed);
-	} else if (reason == GLP_ISELECT) {
-		int total;
-		glp_ios_tree_size(tree, NULL, NULL, &total);
-		md->nodes = total;
-		if (total > md->node_limit)
-			glp_ios_terminate(tree);
 	}
-}
-
-/* "seconds" as GLPK's time limit in milliseconds (at least 1). */
-static int io_limit(double seconds)
-{
-	return seconds < 0.001 ? 1 : seconds > 1e6 ? 1000000000 : (int)(seconds * 1000);
+	if (reason == GLP_ISELECT) {
+		int best = glp_ios_best_node(tree);
+		if (best)
+			md->bound = glp_ios_node_bound(tree, best);
+	}
+	if (md->cut)
+		return;
+	glp_ios_tree_size(tree, NULL, NULL, &total);
+	md->nodes = total;
+	int64_t work = solve_work(md, glp_get_it_cnt(glp_ios_get_prob(tree)), total);
+	md->cut = total > md->node_limit ? CUT_NODES
+	        : work > md->work_left   ? CUT_WORK
+	        : seconds() > md->deadline ? CUT_TIME : CUT_NONE;
+	if (md->cut)
+		glp_ios_terminate(tree);
 }
 
 /* Builds the model of "md" into "lp"; -1 when out of memory. */
@@ -438,7 +518,7 @@ static int read_ranges(const model *md, glp_prob *lp, arena *a, ir_plan_range **
 			int rc = md->r[e * m + t];
 			if (!rc || glp_mip_col_val(lp, rc) < 0.5)
 				continue;
-			if (t && glp_mip_col_val(lp, md->r[e * m + t - 1]) > 0.5)
+			if (t && md->r[e * m + t - 1] && glp_mip_col_val(lp, md->r[e * m + t - 1]) > 0.5)
 				(*ranges)[*n - 1].last = t;
 			else
 				(*ranges)[(*n)++] = (ir_plan_range){e, t, t, 0, 0, 0};
@@ -452,8 +532,7 @@ static int read_ranges(const model *md, glp_prob *lp, arena *a, ir_plan_range **
  * under a cap, the ranges. Returns 1 better, 0 not, -1 on failure.
  */
 static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range *seed_r,
-                 int seed_n, double limit, int *order, ir_plan_range **ranges, int *n,
-                 int *proven)
+                 int seed_n, int *order, ir_plan_range **ranges, int *n, int *proven)
 {
 	volatile int result = -1;
 	glp_prob *volatile lp = NULL;
@@ -473,25 +552,36 @@ static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range
 	if (!(md->seed = calloc((size_t)md->ncols + 1, sizeof(double))))
 		goto done;
 	md->seed_ok = seed_values(md, seed_r, seed_n);
+	md->rows = glp_get_num_rows(lp);
 	glp_smcp sm;
 	glp_init_smcp(&sm);
 	sm.msg_lev = GLP_MSG_OFF;
-	sm.tm_lim = io_limit(limit);
-	if (glp_simplex(lp, &sm) || glp_get_status(lp) != GLP_OPT) {
+	sm.meth = GLP_DUALP;
+	sm.it_lim = (int)(md->work_left / md->rows < INT_MAX ? md->work_left / md->rows : INT_MAX);
+	int ret = glp_simplex(lp, &sm);
+	md->iterations = glp_get_it_cnt(lp);
+	if (ret || glp_get_status(lp) != GLP_OPT) {
+		md->cut = ret == GLP_EITLIM ? CUT_WORK : CUT_NONE;
 		result = 0;
 		goto done;
 	}
+	md->bound = glp_get_obj_val(lp);
+	md->bounded = 1;
 	glp_iocp io;
 	glp_init_iocp(&io);
 	io.msg_lev = GLP_MSG_OFF;
 	io.cb_func = callback;
 	io.cb_info = md;
-	io.tm_lim = io_limit(limit);
 	md->node_limit = o->node_limit;
-	int ret = glp_intopt(lp, &io), status = glp_mip_status(lp);
+	ret = md->stop = glp_intopt(lp, &io);
+	int status = glp_mip_status(lp);
+	md->iterations = glp_get_it_cnt(lp);
 	result = 0;
 	if (status != GLP_OPT && status != GLP_FEAS)
 		goto done;
+	md->incumbent = glp_mip_obj_val(lp);
+	if (ret == 0 && status == GLP_OPT)
+		md->bound = md->incumbent;
 	*proven = ret == 0 && status == GLP_OPT && md->exact;
 	int *fresh = malloc((size_t)md->pb->dag->nops * sizeof(int));
 	if (!fresh)
@@ -515,13 +605,48 @@ done:
 	return result;
 }
 
-/* CPU seconds of the calling thread (other threads do not eat the
- * budget). */
-static double seconds(void)
+/* The objective value "v" of "md" in bytes (rounded up to whole units): the
+ * peak, or under a cap the traffic beyond the compulsory loads. Objectives
+ * are never negative: a lower value (GLPK's "no bound") counts as 0. */
+static int64_t objective_bytes(const model *md, double v)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+	v = v > 0 ? v : 0;
+	int64_t u = (int64_t)ceil((v < 1e15 ? v : 1e15) - 1e-6) - (md->cap ? md->compulsory : 0);
+	return (u > 0 ? u : 0) * md->q;
+}
+
+/* Why the solve of "md" stopped, in words. */
+static const char *stop_reason(const model *md)
+{
+	static const char *const cut[] = {"", "node budget", "work budget", "time limit"};
+	if (md->cut)
+		return cut[md->cut];
+	if (md->stop == 0)
+		return md->incumbent >= 0 ? "search complete" : "no solution";
+	return md->stop < 0 ? "LP relaxation failed" : "GLPK failed";
+}
+
+/* Sends the progress line of the solve of "md" (number rep->solves, "secs"
+ * CPU seconds) to rep->log. */
+static void log_solve(const model *md, const plan_report *rep, double secs)
+{
+	char inc[32] = "none", bnd[32] = "none", gap[32] = "-";
+	int64_t b = md->bounded ? objective_bytes(md, md->bound) : 0;
+	if (md->bounded)
+		snprintf(bnd, sizeof bnd, "%lld", (long long)b);
+	if (md->incumbent >= 0) {
+		int64_t x = objective_bytes(md, md->incumbent);
+		snprintf(inc, sizeof inc, "%lld", (long long)x);
+		if (md->bounded)
+			snprintf(gap, sizeof gap, "%.1f%%",
+			         x > 0 ? 100.0 * (double)(x - b) / (double)x : 0.0);
+	}
+	ctx_log(rep->log,
+	        "plan: ILP %d (%s, steps %d-%d of %d; %d rows): incumbent %s, bound %s, gap %s; "
+	        "%d nodes, %d simplex iterations; stopped: %s; %.3f s",
+	        rep->solves, md->cap ? "traffic" : "peak", md->k, md->k + md->m - 1,
+	        md->pb->dag->nops, md->rows, inc, bnd, gap, md->nodes, md->iterations,
+	        stop_reason(md), secs);
 }
 
 /* Solves the part of "m" steps from step "k" of "order"; see solve. */
@@ -537,8 +662,13 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 	while ((biggest + md.q - 1) / md.q > 512)
 		md.q *= 2;
 	md.exact = 1;
-	for (int e = 0; e < d->ntensors; e++)
+	md.stop = -1;
+	md.incumbent = -1;
+	for (int e = 0; e < d->ntensors; e++) {
 		md.exact &= pb->size[e] % md.q == 0;
+		if (cap && d->tensors[e].producer < 0)
+			md.compulsory += units(&md, e);
+	}
 	md.cap = md.exact ? (cap + md.q - 1) / md.q : cap / md.q;
 	md.local = malloc((size_t)d->nops * sizeof(int));
 	md.pos = malloc((size_t)d->nops * sizeof(int));
@@ -570,11 +700,21 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 				seed_r = NULL;
 			}
 			double t0 = seconds();
+			md.work_left = o->work_limit - rep->work;
+			md.deadline = t0 + o->time_limit - rep->seconds;
 			if (seed_r)
-				result = solve(&md, o, a, seed_r, seed_n, o->time_limit - rep->seconds, order,
-				               ranges, n, proven);
-			rep->seconds += seconds() - t0;
+				result = solve(&md, o, a, seed_r, seed_n, order, ranges, n, proven);
+			double secs = seconds() - t0;
+			rep->seconds += secs;
+			rep->work += solve_work(&md, md.iterations, md.nodes);
 			rep->nodes += md.nodes;
+			rep->time_limited |= md.cut == CUT_TIME;
+			rep->bound = m == d->nops && md.exact && md.bounded
+			           ? objective_bytes(&md, md.bound) : -1;
+			if (seed_r) {
+				rep->solves++;
+				log_solve(&md, rep, secs);
+			}
 			free(copy);
 		}
 	}
@@ -601,16 +741,25 @@ int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64
 	int nops = pb->dag->nops, part = o->part_steps < PART_MAX ? o->part_steps : PART_MAX;
 	int proven = 0, better = 0;
 	rep->status = IR_PLAN_HEURISTIC;
-	if (rep->seconds >= o->time_limit || (cap && nops > part))
+	rep->bound = -1;
+	if (cap && nops > part)
 		return 0;
+	if (rep->seconds >= o->time_limit || rep->work >= o->work_limit) {
+		rep->time_limited |= rep->seconds >= o->time_limit;
+		return 0;
+	}
 	if (nops <= part) {
 		int r = solve_part(pb, a, o, cap, 0, nops, order, ranges, n, rep, &proven);
 		if (r >= 0 && (proven || r > 0))
 			rep->status = proven ? IR_PLAN_OPTIMAL : IR_PLAN_FEASIBLE;
 		return r;
 	}
-	for (int k = 0; k < nops - part / 2 && rep->seconds < o->time_limit; k += part / 2) {
+	for (int k = 0; k < nops - part / 2; k += part / 2) {
 		int m = k + part <= nops ? part : nops - k;
+		if (rep->seconds >= o->time_limit || rep->work >= o->work_limit) {
+			rep->time_limited |= rep->seconds >= o->time_limit;
+			break;
+		}
 		if (solve_part(pb, a, o, 0, k, m, order, ranges, n, rep, &proven) > 0)
 			better = 1;
 	}

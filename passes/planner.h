@@ -23,6 +23,8 @@ typedef struct {
 	int64_t budget;    /* arena bytes; 0: unlimited */
 	int use_ilp;       /* run the ILP after the heuristics */
 	int node_limit;    /* branch-and-bound nodes per ILP solve (deterministic) */
+	int64_t work_limit; /* LP rows x (simplex iterations + 10 x nodes) for all
+	                       ILP solves of one plan (deterministic) */
 	double time_limit; /* CPU seconds for all ILP solves of one plan (safety net) */
 	int part_steps;    /* largest part the ILP takes at once */
 } plan_options;
@@ -35,12 +37,19 @@ typedef struct {
 } plan_problem;
 
 /* What ILP solves report besides their plan: the status of the last
- * solve (optimal only when proven in exact units), and the CPU seconds and
- * nodes of all of them so far (the time limit counts against "seconds"). */
+ * solve (optimal only when proven in exact units) and its lower bound on
+ * the objective in bytes (-1: none), the CPU seconds, work and nodes of all
+ * of them so far (the limits count against them), whether the time
+ * limit cut one short or stopped one from starting, and where their
+ * progress lines go. */
 typedef struct {
 	ir_plan_status status;
+	int64_t bound;
 	double seconds;
-	int nodes;
+	int64_t work;
+	int nodes, solves;
+	int time_limited;
+	const einc_ctx *log; /* keep; NULL: no progress lines */
 } plan_report;
 
 /* Fills "o" with the defaults: workspace, unlimited, ILP on. */

@@ -83,7 +83,8 @@ static const char usage_text[] =
 	"  --threads N         threads the compiled kernel runs on (default 0:\n"
 	"                      EINC_NUM_THREADS, else every core); the results do\n"
 	"                      not depend on it\n"
-	"  -v, --verbose       report each stage on stderr\n"
+	"  -v, --verbose       report each stage on stderr, and each ILP solve of\n"
+	"                      the memory planner (incumbent, bound, gap, time)\n"
 	"  --version           print the version\n"
 	"  -h, --help          print this help\n"
 	"\n"
@@ -724,6 +725,13 @@ static int drive(const cli *c, einc_ctx *ctx)
 	return status;
 }
 
+/* Prints a progress line of the library (-v). */
+static void print_progress(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "einc: %s\n", line);
+}
+
 int main(int argc, char **argv)
 {
 	cli c = {0};
@@ -735,6 +743,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "einc: error: out of memory\n");
 		return EXIT_INTERNAL;
 	}
+	if (c.verbose)
+		einc_ctx_set_log(ctx, print_progress, NULL);
 	st = drive(&c, ctx);
 	einc_ctx_free(ctx);
 	if (fflush(stdout) != 0) {

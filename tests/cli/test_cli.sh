@@ -99,6 +99,13 @@ expect_out '^memory: workspace 256 bytes, slow buffer 0 bytes, moved 0 bytes \(s
 expect_out '^memory: workspace 192 bytes, slow buffer 64 bytes, moved 128 bytes \(spills and reloads\)$' --tree "$tree" --run --budget 192 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims
 expect_out '^check: .*: ok$' --tree "$tree" --run --check --budget 384 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims -t f64
 rm -f "$dag"
+# -v: one progress line per ILP solve on stderr (the shape, not the figures).
+rnd=$(dirname "$0")/../plan/rnd-n10-s1.dag
+progress='^einc: plan: ILP 1 \(peak, steps 0-9 of 10; [0-9]+ rows\): incumbent [0-9]+, bound [0-9]+, gap [0-9.]+%; [0-9]+ nodes, [0-9]+ simplex iterations; stopped: [a-z ]+; [0-9.]+ s$'
+if "$einc" --plan-dag "$rnd" -v 2>&1 >/dev/null | grep -Eq "$progress"; then
+  passes=$((passes + 1)); else echo "FAIL: einc --plan-dag $rnd -v: no progress line like $progress"; fails=$((fails + 1)); fi
+if [ -z "$("$einc" --plan-dag "$rnd" 2>&1 >/dev/null)" ]; then
+  passes=$((passes + 1)); else echo "FAIL: einc --plan-dag $rnd printed on stderr without -v"; fails=$((fails + 1)); fi
 
 echo "cli: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

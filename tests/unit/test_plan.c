@@ -19,6 +19,7 @@
 #include "ctx.h"
 #include "planner.h"
 #include "program.h"
+#include "strbuf.h"
 
 static const char *sample_dir;
 
@@ -276,6 +277,108 @@ static void test_spill(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Collects progress lines, one per line, in the strbuf "user". */
+static void collect(void *user, const char *line)
+{
+	strbuf_printf(user, "%s\n", line);
+}
+
+/* Parses the sample "name" of tests/plan into "a". */
+static ir_dag *sample(arena *a, const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s.dag", sample_dir, name);
+	char *text = slurp(path);
+	einc_ctx *ctx = einc_ctx_new();
+	ir_dag *d;
+	assert_int_equal(ir_dag_parse(ctx, a, text, path, &d), EINC_OK);
+	einc_ctx_free(ctx);
+	free(text);
+	return d;
+}
+
+/* Every ILP solve sends one progress line through the context's log
+ * function (incumbent, bound, gap, nodes, why it stopped, seconds); the
+ * work budget, not the clock, stops a long search, so the plan is the same
+ * on every run. */
+static void test_progress(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	ir_dag *d = sample(a, "dnn-inception3");
+	plan_options o;
+	plan_options_init(&o);
+	o.work_limit = 500000;
+	o.time_limit = 60;
+	char *text[2];
+	for (int run = 0; run < 2; run++) {
+		einc_ctx *ctx = einc_ctx_new();
+		strbuf lines = {0};
+		einc_ctx_set_log(ctx, collect, &lines);
+		ir_plan *p;
+		assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
+		check_plan(ctx, p);
+		assert_int_not_equal(p->status, IR_PLAN_OPTIMAL);
+		text[run] = ir_plan_print(p);
+		char *log = strbuf_take(&lines);
+		assert_non_null(strstr(log, "stopped: work budget"));
+		int n = 0;
+		for (char *line = log, *end; (end = strchr(line, '\n')); line = end + 1, n++) {
+			*end = 0;
+			assert_int_equal(strncmp(line, "plan: ILP ", 10), 0);
+			assert_non_null(strstr(line, "): incumbent "));
+			assert_non_null(strstr(line, ", bound "));
+			assert_non_null(strstr(line, ", gap "));
+			assert_non_null(strstr(line, " nodes, "));
+			assert_non_null(strstr(line, "; stopped: "));
+			assert_string_equal(end - 2, " s");
+		}
+		assert_true(n >= 1);
+		free(log);
+		einc_ctx_free(ctx);
+	}
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+	arena_free(a);
+}
+
+/* A time limit of 0 stops the ILP before it starts: the status line says
+ * so, with the heuristic plan's gap to the step bound, and reads back
+ * (check_plan); the bound and the flag's words parse back, others fail. */
+static void test_status_line(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	ir_dag *d = sample(a, "rnd-n10-s1");
+	plan_options o;
+	plan_options_init(&o);
+	o.time_limit = 0;
+	einc_ctx *ctx = einc_ctx_new();
+	ir_plan *p;
+	assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
+	check_plan(ctx, p);
+	assert_int_equal(p->time_limited, 1);
+	assert_int_equal(p->bound, p->step_lb);
+	char *text = ir_plan_print(p);
+	assert_non_null(strstr(text, "\nstatus heuristic bound peak 376832 time_limit ; gap 4.2%, cut "
+	                             "short by the time limit: may differ between machines\n"));
+	char *bad = strstr(text, "bound peak");
+	memcpy(bad, "bound hump", 10);
+	ir_plan *q;
+	assert_int_equal(ir_plan_parse(ctx, a, text, "p", &q), EINC_ESYNTAX);
+	assert_non_null(strstr(einc_ctx_message(ctx), "expected 'peak' or 'traffic'"));
+	memcpy(bad, "bound peak", 10);
+	memcpy(strstr(text, "376832 time_limit"), "999999", 6);
+	assert_int_equal(ir_plan_parse(ctx, a, text, "p", &q), EINC_OK);
+	assert_int_equal(pass_plan_check(ctx, q), EINC_EINTERNAL);
+	assert_string_equal(einc_ctx_message(ctx), "error: plan check: the bound on the peak, 999999, "
+	                    "is above the plan's 393216");
+	free(text);
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
 /* Asserts that parsing the .dag "text" fails with "message". */
 static void assert_dag_error(const char *text, const char *message)
 {
@@ -402,6 +505,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_liu_vs_oracle),
 		cmocka_unit_test(test_ilp_vs_oracle),
 		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_status_line),
 		cmocka_unit_test(test_dag_errors),
 		cmocka_unit_test(test_budget_errors),
 		cmocka_unit_test(test_einsum),

@@ -300,6 +300,16 @@ void einc_kernel_free(einc_kernel *kernel);
 einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
                           int staging, char **plan);
 
+/*
+ * Draws the plan "plan" (its text form, as einc_plan_dag or the plan dump
+ * prints it; named "where" in messages) as an SVG picture of the arena
+ * over time: one rectangle per stay of a tensor (x the steps, y its bytes),
+ * the budget as a line, loads and spills as thick edges. The plan must be
+ * valid (its syntax and what it says are checked). Stores the SVG document
+ * in "*svg" (give, einc_free); the same plan gives the same bytes.
+ */
+einc_status einc_plan_svg(einc_ctx *ctx, const char *plan, const char *where, char **svg);
+
 /* Frees memory that einc returned as "give" without a _free of its own. */
 void einc_free(void *p);
 

@@ -94,6 +94,10 @@ int64_t ir_plan_objective_value(const ir_plan *p);
  * comments: give, free(); NULL when out of memory. */
 char *ir_plan_print(const ir_plan *p);
 
+/* The arena over time as an SVG picture (ir/plan_svg.c): one rectangle per
+ * range, the budget as a line: give, free(); NULL when out of memory. */
+char *ir_plan_svg(const ir_plan *p);
+
 /*
  * Parses the text form "text" (named "where" in messages) into a new plan
  * and its DAG in "a", stored in "*out". It checks the syntax and the names;

@@ -448,3 +448,28 @@ einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, in
 	arena_free(a);
 	return st ? st : ctx_ok(ctx);
 }
+
+/* Parses and checks the plan, then draws it, in a private arena. */
+einc_status einc_plan_svg(einc_ctx *ctx, const char *plan, const char *where, char **svg)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
+	if (!plan || !svg)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "plan and svg must not be NULL");
+	*svg = NULL;
+	arena *a = arena_new();
+	if (!a)
+		return ctx_fail(ctx, EINC_ENOMEM, "api", "out of memory");
+	ir_plan *p;
+	einc_status st = ir_plan_parse(ctx, a, plan, where ? where : "plan", &p);
+	if (!st && pass_plan_check(ctx, p)) {
+		const char *why = einc_ctx_message(ctx);
+		st = ctx_fail(ctx, EINC_EINVAL, "plan", "not a valid plan: %s",
+		              strncmp(why, "error: ", 7) ? why : why + 7);
+	}
+	if (!st && !(*svg = ir_plan_svg(p)))
+		st = ctx_fail(ctx, EINC_ENOMEM, "svg", "out of memory");
+	arena_free(a);
+	return st ? st : ctx_ok(ctx);
+}

@@ -70,6 +70,9 @@ static const char usage_text[] =
 	"                      step's operands and result, an error naming it\n"
 	"  --plan-dag FILE     plan the op DAG in FILE (.dag format) instead of a\n"
 	"                      SPEC and print the plan\n"
+	"  --plan-svg FILE     write the memory plan's arena over time as SVG to\n"
+	"                      FILE ('-': stdout; then --plan-dag prints the plan\n"
+	"                      only with --dump=plan)\n"
 	"  --staging           with --plan-dag: every tensor passes through the\n"
 	"                      arena (default: only the intermediates)\n"
 	"  --run               compile in process (JIT), run on random inputs\n"
@@ -97,6 +100,7 @@ typedef struct {
 	int run, check, verbose;
 	const char *tree_file;
 	const char *plan_dag;
+	const char *plan_svg;
 	int staging;
 	const char *output, *header, *name;
 	einc_emit_kind emit;
@@ -146,7 +150,7 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
  * "-dX", "-d X", "--dims=X" or "--dims X". */
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
-               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_STAGING,
+               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
                OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_TREE,
                OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
@@ -173,6 +177,7 @@ static const struct {
 	{NULL, "--threads", 1, OPT_THREADS},
 	{NULL, "--budget", 1, OPT_BUDGET},
 	{NULL, "--plan-dag", 1, OPT_PLAN_DAG},
+	{NULL, "--plan-svg", 1, OPT_PLAN_SVG},
 	{NULL, "--staging", 0, OPT_STAGING},
 	{NULL, "--path", 1, OPT_PATH},
 	{NULL, "--max-intermediate", 1, OPT_MAX_INTERMEDIATE},
@@ -305,6 +310,9 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	}
 	case OPT_PLAN_DAG:
 		c->plan_dag = val;
+		break;
+	case OPT_PLAN_SVG:
+		c->plan_svg = val;
 		break;
 	case OPT_STAGING:
 		c->staging = 1;
@@ -660,7 +668,29 @@ static char *read_file(const char *path)
 	return text;
 }
 
-/* Plans the DAG of --plan-dag and prints the plan. */
+/* Draws the plan "plan" (its text form) as SVG into the file of
+ * --plan-svg ('-': stdout). */
+static int write_plan_svg(const cli *c, einc_ctx *ctx, const char *plan)
+{
+	char *svg = NULL;
+	einc_status st = einc_plan_svg(ctx, plan, "plan", &svg);
+	if (st)
+		return report(ctx, st);
+	int to_stdout = strcmp(c->plan_svg, "-") == 0;
+	FILE *f = to_stdout ? stdout : fopen(c->plan_svg, "wb");
+	int ok = f && fputs(svg, f) >= 0;
+	if (f && !to_stdout)
+		ok &= fclose(f) == 0;
+	einc_free(svg);
+	if (!ok) {
+		fprintf(stderr, "einc: error: cannot write '%s'\n", c->plan_svg);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+/* Plans the DAG of --plan-dag and prints the plan (with --plan-svg, only
+ * when --dump=plan asks), and draws it for --plan-svg. */
 static int plan_dag(const cli *c, einc_ctx *ctx)
 {
 	char *plan = NULL, *text = read_file(c->plan_dag);
@@ -673,9 +703,11 @@ static int plan_dag(const cli *c, einc_ctx *ctx)
 		return report(ctx, st);
 	if (c->verbose)
 		fprintf(stderr, "einc: planned '%s' in %.3f ms\n", c->plan_dag, (now() - t0) * 1e3);
-	fputs(plan, stdout);
+	if (!c->plan_svg || c->dumps & 1u << EINC_STAGE_PLAN)
+		fputs(plan, stdout);
+	int status = c->plan_svg ? write_plan_svg(c, ctx, plan) : EXIT_OK;
 	einc_free(plan);
-	return EXIT_OK;
+	return status;
 }
 
 /* Compiles the spec and does what the flags ask. */
@@ -714,6 +746,14 @@ static int drive(const cli *c, einc_ctx *ctx)
 		else
 			printf("%s%s", text, *text && text[strlen(text) - 1] == '\n' ? "" : "\n");
 		einc_free(text);
+	}
+	if (!status && c->plan_svg) {
+		char *plan = NULL;
+		if ((st = einc_program_dump(ctx, p, EINC_STAGE_PLAN, &plan)) != EINC_OK)
+			status = report(ctx, st);
+		else
+			status = write_plan_svg(c, ctx, plan);
+		einc_free(plan);
 	}
 	if (!status && (c->output || c->header)) {
 		fflush(stdout); /* "-o -" writes to the same stream */

@@ -98,6 +98,15 @@ expect_out '^memory: workspace 0 bytes, slow buffer 0 bytes, moved 0 bytes \(spi
 expect_out '^memory: workspace 256 bytes, slow buffer 0 bytes, moved 0 bytes \(spills and reloads\)$' --tree "$tree" --run 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims
 expect_out '^memory: workspace 192 bytes, slow buffer 64 bytes, moved 128 bytes \(spills and reloads\)$' --tree "$tree" --run --budget 192 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims
 expect_out '^check: .*: ok$' --tree "$tree" --run --check --budget 384 'ab,bc,cd,de,ef,fg,gh,hi->ai' -d $dims -t f64
+# --plan-svg: valid XML (checked with python3's minidom when it is there),
+# nothing else on stdout; a path that cannot be written is an error.
+svg=$(mktemp)
+if "$einc" --plan-dag "$dag" --plan-svg "$svg" >"$svg.out" && [ ! -s "$svg.out" ] && grep -q '^<svg ' "$svg" &&
+   { [ ! -x /usr/bin/python3 ] || /usr/bin/python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$svg"; }; then
+  passes=$((passes + 1)); else echo "FAIL: einc --plan-dag $dag --plan-svg: no valid SVG"; fails=$((fails + 1)); fi
+rm -f "$svg" "$svg.out"
+expect_out '^status optimal$' --plan-dag "$dag" --plan-svg /dev/null --dump=plan
+expect 1 "einc: error: cannot write '/nonexistent/p.svg'" --plan-dag "$dag" --plan-svg /nonexistent/p.svg
 rm -f "$dag"
 # -v: one progress line per ILP solve on stderr (the shape, not the figures).
 rnd=$(dirname "$0")/../plan/rnd-n10-s1.dag

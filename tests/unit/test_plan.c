@@ -379,6 +379,55 @@ static void test_status_line(void **state)
 	arena_free(a);
 }
 
+/* "text" with the first "from" replaced by "to"; free(). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	assert_non_null(at);
+	size_t n = strlen(text) + strlen(to) + 1;
+	char *s = malloc(n);
+	snprintf(s, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return s;
+}
+
+/* einc_plan_svg: the same plan gives the same bytes, an SVG document with
+ * one rectangle per range; names are escaped for XML (markup characters as
+ * entities, control characters as '?'); syntax errors and invalid plans
+ * are errors. */
+static void test_svg(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	const char *dag = "name tiny\nt x 64 in\nt y 128 mid\nt z 64 mid\nt w 64 out\n"
+	                  "o f y x\no g z y\no h w z y\n";
+	char *plan, *svg[2];
+	assert_int_equal(einc_plan_dag(ctx, dag, "d", 256, 1, &plan), EINC_OK);
+	char *text = replaced(plan, "\"y\"", "\"a<b&\\\"\\x01c\"");
+	for (int run = 0; run < 2; run++)
+		assert_int_equal(einc_plan_svg(ctx, text, "p", &svg[run]), EINC_OK);
+	assert_string_equal(svg[0], svg[1]);
+	einc_free(svg[1]);
+	assert_int_equal(strncmp(svg[0], "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44), 0);
+	assert_non_null(strstr(svg[0], "<title>a&lt;b&amp;&quot;?c: steps 0-2, bytes "));
+	int ranges = 0;
+	for (const char *r = svg[0]; (r = strstr(r, "<g><title>")); r++)
+		ranges++;
+	assert_int_equal(ranges, 4);
+	char *bad = replaced(text, "status ", "status nope ");
+	assert_int_equal(einc_plan_svg(ctx, bad, "p", &svg[1]), EINC_ESYNTAX);
+	free(bad);
+	bad = replaced(text, "budget 256", "budget 128");
+	assert_int_equal(einc_plan_svg(ctx, bad, "p", &svg[1]), EINC_EINVAL);
+	assert_int_equal(strncmp(einc_ctx_message(ctx), "error: plan: not a valid plan: plan check: ",
+	                         43), 0);
+	assert_null(svg[1]);
+	free(bad);
+	free(text);
+	einc_free(svg[0]);
+	einc_free(plan);
+	einc_ctx_free(ctx);
+}
+
 /* Asserts that parsing the .dag "text" fails with "message". */
 static void assert_dag_error(const char *text, const char *message)
 {
@@ -507,6 +556,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_status_line),
+		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_dag_errors),
 		cmocka_unit_test(test_budget_errors),
 		cmocka_unit_test(test_einsum),

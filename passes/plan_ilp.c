@@ -526,6 +526,42 @@ static int read_ranges(const model *md, glp_prob *lp, arena *a, ir_plan_range **
 	return 0;
 }
 
+/* Solves the loaded model "lp" of "md": the LP relaxation (dual simplex,
+ * its iterations within the work budget), then branch and bound under the
+ * callback; records the rows, iterations, bound, incumbent and why it
+ * stopped in "md". Returns 1 when it has a solution, 0 when not. */
+static int run_mip(model *md, glp_prob *lp)
+{
+	md->rows = glp_get_num_rows(lp);
+	glp_smcp sm;
+	glp_init_smcp(&sm);
+	sm.msg_lev = GLP_MSG_OFF;
+	sm.meth = GLP_DUALP;
+	sm.it_lim = (int)(md->work_left / md->rows < INT_MAX ? md->work_left / md->rows : INT_MAX);
+	int ret = glp_simplex(lp, &sm);
+	md->iterations = glp_get_it_cnt(lp);
+	if (ret || glp_get_status(lp) != GLP_OPT) {
+		md->cut = ret == GLP_EITLIM ? CUT_WORK : CUT_NONE;
+		return 0;
+	}
+	md->bound = glp_get_obj_val(lp);
+	md->bounded = 1;
+	glp_iocp io;
+	glp_init_iocp(&io);
+	io.msg_lev = GLP_MSG_OFF;
+	io.cb_func = callback;
+	io.cb_info = md;
+	md->stop = glp_intopt(lp, &io);
+	int status = glp_mip_status(lp);
+	md->iterations = glp_get_it_cnt(lp);
+	if (status != GLP_OPT && status != GLP_FEAS)
+		return 0;
+	md->incumbent = glp_mip_obj_val(lp);
+	if (md->stop == 0 && status == GLP_OPT)
+		md->bound = md->incumbent;
+	return 1;
+}
+
 /*
  * Solves the part of "md" (columns laid out by build) seeded with "ranges";
  * on a solution better than the seed, writes the order into "order" and,
@@ -552,37 +588,11 @@ static int solve(model *md, const plan_options *o, arena *a, const ir_plan_range
 	if (!(md->seed = calloc((size_t)md->ncols + 1, sizeof(double))))
 		goto done;
 	md->seed_ok = seed_values(md, seed_r, seed_n);
-	md->rows = glp_get_num_rows(lp);
-	glp_smcp sm;
-	glp_init_smcp(&sm);
-	sm.msg_lev = GLP_MSG_OFF;
-	sm.meth = GLP_DUALP;
-	sm.it_lim = (int)(md->work_left / md->rows < INT_MAX ? md->work_left / md->rows : INT_MAX);
-	int ret = glp_simplex(lp, &sm);
-	md->iterations = glp_get_it_cnt(lp);
-	if (ret || glp_get_status(lp) != GLP_OPT) {
-		md->cut = ret == GLP_EITLIM ? CUT_WORK : CUT_NONE;
-		result = 0;
-		goto done;
-	}
-	md->bound = glp_get_obj_val(lp);
-	md->bounded = 1;
-	glp_iocp io;
-	glp_init_iocp(&io);
-	io.msg_lev = GLP_MSG_OFF;
-	io.cb_func = callback;
-	io.cb_info = md;
 	md->node_limit = o->node_limit;
-	ret = md->stop = glp_intopt(lp, &io);
-	int status = glp_mip_status(lp);
-	md->iterations = glp_get_it_cnt(lp);
 	result = 0;
-	if (status != GLP_OPT && status != GLP_FEAS)
+	if (!run_mip(md, lp))
 		goto done;
-	md->incumbent = glp_mip_obj_val(lp);
-	if (ret == 0 && status == GLP_OPT)
-		md->bound = md->incumbent;
-	*proven = ret == 0 && status == GLP_OPT && md->exact;
+	*proven = md->stop == 0 && md->bound >= md->incumbent && md->exact;
 	int *fresh = malloc((size_t)md->pb->dag->nops * sizeof(int));
 	if (!fresh)
 		goto done;

@@ -178,6 +178,11 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
  * tasks is the runtime's, from the thread count (rt_gett_plan). */
 enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096 };
 
+/* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
+ * while B's panel stays within GEMM_PANEL_BYTES (in L2, beside A's block): A,
+ * read across to be packed, then runs along longer stretches of each row. */
+enum { GEMM_KC_MAX = 1024, GEMM_PANEL_BYTES = 128 << 10 };
+
 /* The largest flattened group the offset tables may hold (8 bytes each,
  * in the workspace). */
 #define GEMM_MAX_TABLE (1 << 22)
@@ -204,15 +209,16 @@ static void sort_by_stride(int *d, int n, const int64_t *strides)
 }
 
 /*
- * The GETT form of two-argument step "st", or NULL when it is not GEMM-like
- * (a dim summed on one side only or by no access, no M, N or K dim, an empty
- * dim, a group too large for its tables, or less than GEMM_MIN_WORK). Its packing buffers go at byte
- * "scratch". Batch dims are those the result has with both arguments or
- * with neither; A is the argument whose kept dims include the result's
- * smallest stride, so that C's rows run along B's panels. A dim of extent 1
- * is a batch dim whatever its strides.
+ * The GETT form of two-argument step "st" ("esize"-byte elements), or NULL
+ * when it is not GEMM-like (a dim summed on one side only or by no access,
+ * no M, N or K dim, an empty dim, a group too large for its tables, or less
+ * than GEMM_MIN_WORK). Its packing buffers go at byte "scratch". Batch dims
+ * are those the result has with both arguments or with neither; A is the
+ * argument whose kept dims include the result's smallest stride, so that
+ * C's rows run along B's panels. A dim of extent 1 is a batch dim whatever
+ * its strides.
  */
-static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
+static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int64_t scratch)
 {
 	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
 	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
@@ -262,9 +268,12 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t scratch)
 	g->m = ext[1];
 	g->n = ext[2];
 	g->k = ext[3];
-	g->kc = g->k < GEMM_KC ? g->k : GEMM_KC;
 	g->mc = round_up(g->m, 24) < GEMM_MC ? round_up(g->m, 24) : GEMM_MC;
 	g->nc = round_up(g->n, 64) < GEMM_NC ? round_up(g->n, 64) : GEMM_NC;
+	int64_t kc = GEMM_KC, width = g->n < g->nc ? g->n : g->nc;
+	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= GEMM_PANEL_BYTES)
+		kc *= 2;
+	g->kc = g->k < kc ? g->k : kc;
 	g->scratch = scratch;
 	return g;
 }
@@ -295,7 +304,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
 	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
-	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, scratch))) {
+	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, esize, scratch))) {
 		const loop_gemm *gm = st->gemm;
 		int64_t end = scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
 		                                                 gm->mc, gm->nc, gm->kc, esize);

@@ -5,9 +5,10 @@
 
 #include "strbuf.h"
 
-/* The picture's geometry in pixels: margins, plot height, step widths. */
+/* The picture's geometry in pixels: margins, plot height, step widths, the
+ * least width (room for the header line). */
 enum { LEFT = 96, TOP = 44, BOTTOM = 56, RIGHT = 16, PLOT_H = 360, PLOT_W = 720,
-       STEP_MIN = 8, STEP_MAX = 64 };
+       STEP_MIN = 8, STEP_MAX = 64, MIN_W = 900 };
 
 /* Fill colours, one per tensor in turn. */
 static const char *const palette[] = {
@@ -128,6 +129,7 @@ char *ir_plan_svg(const ir_plan *p)
 	int step_w = PLOT_W / steps < STEP_MIN ? STEP_MIN : PLOT_W / steps > STEP_MAX ? STEP_MAX
 	           : PLOT_W / steps;
 	int width = LEFT + steps * step_w + RIGHT, height = TOP + PLOT_H + BOTTOM;
+	width = width < MIN_W ? MIN_W : width;
 	int64_t top = top_bytes(p);
 	strbuf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "

@@ -199,8 +199,12 @@ einc_dtype einc_program_dtype(const einc_program *program);
  * Evaluates "program" with the reference evaluator: plain loops over every
  * index, accumulating in double. "out" and "in[k]" are dense row-major
  * arrays of the program's dtype and shapes (keep). Slow and obviously
- * correct: the oracle the compiled code is tested against.
+ * correct: the oracle the compiled code is tested against. It visits every
+ * combination of the indices (the product of their sizes); above
+ * EINC_REFERENCE_POINTS_MAX of them (about a minute of work) it refuses
+ * with EINC_EUNSUPPORTED instead of running for hours.
  */
+#define EINC_REFERENCE_POINTS_MAX ((int64_t)1 << 36)
 einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
                                        void *out, const void *const in[]);
 

@@ -176,7 +176,7 @@ static einc_status parse_op(parser *p)
 		st = op_tensor(p, op, 1, &op->out);
 	int cap = 0;
 	while (!st && lx->tok.kind != TEXT_EOL && lx->tok.kind != TEXT_EOF) {
-		int e;
+		int e = -1;
 		if ((st = op_tensor(p, op, 0, &e)))
 			break;
 		if (arena_grow(p->a, (void **)&op->in, &cap, op->nin, sizeof(int)) < 0)

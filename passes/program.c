@@ -1,4 +1,5 @@
 /* program.c - what a compiled program tells: shapes, dumps, reference runs. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "codegen.h"
@@ -91,6 +92,20 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 }
 
 /* Hands the graph to the runtime's reference evaluator as strides. */
+/* The index points the reference evaluator visits for "g": the product of
+ * every index's size, saturating at INT64_MAX. */
+static int64_t reference_points(const ir_graph *g)
+{
+	int64_t points = 1;
+	for (int i = 0; i < g->nindices; i++) {
+		int64_t s = g->indices[i].size;
+		if (s == 0)
+			return 0;
+		points = points > INT64_MAX / s ? INT64_MAX : points * s;
+	}
+	return points;
+}
+
 einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
                                        void *out, const void *const in[])
 {
@@ -103,6 +118,13 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 	for (int k = 0; k < g->ninputs; k++)
 		if (!in[k])
 			return ctx_fail(ctx, EINC_EINVAL, "run", "input %d is NULL", k);
+	int64_t points = reference_points(g);
+	if (points > EINC_REFERENCE_POINTS_MAX)
+		return ctx_fail(ctx, EINC_EUNSUPPORTED, "run",
+		                "the reference evaluator would visit %lld index points (every "
+		                "combination of the %d indices, one by one), above its limit of "
+		                "%lld: use smaller sizes",
+		                (long long)points, g->nindices, (long long)EINC_REFERENCE_POINTS_MAX);
 	size_t n = (size_t)g->nindices ? (size_t)g->nindices : 1;
 	int64_t *sizes = calloc(n * ((size_t)g->ninputs + 2), sizeof(int64_t));
 	const int64_t **in_strides = calloc((size_t)g->ninputs, sizeof(*in_strides));

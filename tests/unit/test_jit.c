@@ -441,6 +441,13 @@ static void test_bad_input(void **state)
 	einc_kernel_free(k);
 	einc_kernel_free(NULL);
 	einc_program_free(p);
+	/* 4096 * 4096 * 4097 index points, just above 2^36: the reference
+	 * evaluator refuses before reading its arguments. */
+	p = compile(ctx, "ij,jk->ik", "i=4096,j=4096,k=4097", EINC_F32);
+	assert_int_equal(einc_program_run_reference(ctx, p, out, in), EINC_EUNSUPPORTED);
+	assert_string_equal(einc_ctx_stage(ctx), "run");
+	assert_non_null(strstr(einc_ctx_message(ctx), " 68736253952 index points"));
+	einc_program_free(p);
 	einc_ctx_free(ctx);
 }
 

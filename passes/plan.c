@@ -12,7 +12,8 @@
 #include "planner.h"
 #include "strbuf.h"
 
-/* Workspace mode, no budget, the ILP with 2000 nodes per solve, 3 million
+/* Workspace mode, no budget, the exact-order DP over at most 2^19 downsets
+ * (about 40 MiB), the ILP with 2000 nodes per solve, 3 million
  * work units (0.1-0.7 s of CPU on the loaded 2-core dev box) and at most
  * 1 s of CPU per plan, parts of 30 steps. */
 void plan_options_init(plan_options *o)
@@ -24,6 +25,7 @@ void plan_options_init(plan_options *o)
 	o->work_limit = 3000000;
 	o->time_limit = 1.0;
 	o->part_steps = 30;
+	o->dp_states = 1 << 19;
 }
 
 /* The arena size of every tensor in "mode". */
@@ -104,10 +106,39 @@ static int heuristic_orders(const plan_problem *pb, arena *a, int *orders[3], in
 	return best;
 }
 
-/* Plans without a binding budget: liveness ranges of the lowest-peak order
+/* Liveness ranges of "x->order", their offsets and the arena's height
+ * into "x" (no traffic); -1 when out of memory. */
+static int live_candidate(const plan_problem *pb, arena *a, candidate *x)
+{
+	x->peak = plan_live_peak(pb, x->order);
+	x->traffic = 0;
+	if (plan_ranges_live(pb, a, x->order, &x->ranges, &x->nranges) < 0)
+		return -1;
+	x->height = pass_plan_offsets(pb, x->ranges, x->nranges);
+	return x->height < 0 ? -1 : 0;
+}
+
+/* The downset DP's exact order into "x" (status optimal, its peak a bound
+ * on every arena) when it finishes within o->dp_states: 1, else 0; -1
+ * when out of memory. */
+static int exact_candidate(const plan_problem *pb, arena *a, const plan_options *o,
+                           int64_t ub, candidate *x)
+{
+	if (!(x->order = arena_array(a, (size_t)pb->dag->nops, sizeof(int))))
+		return -1;
+	int found = pass_plan_dp(pb, o->dp_states, ub, x->order);
+	if (found <= 0)
+		return found;
+	x->status = IR_PLAN_OPTIMAL;
+	return live_candidate(pb, a, x) < 0 ? -1 : 1;
+}
+
+/* Plans without a binding budget: the downset DP's exact order when its
+ * offsets pack it at its live peak; else the lowest-peak heuristic order
  * "orders[best]", improved by the ILP unless Liu's algorithm or the step
- * bound proves it optimal; when its offsets fragment, another heuristic
- * order whose arena is lower. */
+ * bound proves it optimal, and when its offsets fragment, the DP's or
+ * another heuristic order whose arena is lower. The DP's peak, when it
+ * finished, goes to rep->bound. */
 static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *o,
                           int *orders[3], int count, int best, int64_t step_lb, candidate *c,
                           plan_report *rep)
@@ -118,6 +149,15 @@ static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *
 	c->peak = plan_live_peak(pb, c->order);
 	int liu = count == 3 && best == 2;
 	c->status = liu || c->peak == step_lb ? IR_PLAN_OPTIMAL : IR_PLAN_HEURISTIC;
+	candidate exact = {0};
+	int dp = c->status == IR_PLAN_OPTIMAL ? 0 : exact_candidate(pb, a, o, c->peak, &exact);
+	if (dp < 0)
+		return -1;
+	if (dp && exact.height == exact.peak) {
+		*c = exact;
+		rep->bound = exact.peak;
+		return 0;
+	}
 	if (c->status != IR_PLAN_OPTIMAL && o->use_ilp) {
 		ir_plan_range *ranges = NULL;
 		int nr = 0;
@@ -128,22 +168,22 @@ static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *
 	}
 	if (c->peak == step_lb)
 		c->status = IR_PLAN_OPTIMAL;
-	if (plan_ranges_live(pb, a, c->order, &c->ranges, &c->nranges) < 0)
+	if (live_candidate(pb, a, c) < 0)
 		return -1;
-	c->height = pass_plan_offsets(pb, c->ranges, c->nranges);
-	c->traffic = 0;
+	if (dp && exact.height < c->height)
+		*c = exact;
 	for (int k = 0; k < count && c->height > c->peak; k++) {
 		candidate x = {.order = orders[k], .status = IR_PLAN_HEURISTIC};
-		if (plan_ranges_live(pb, a, x.order, &x.ranges, &x.nranges) < 0)
+		if (live_candidate(pb, a, &x) < 0)
 			return -1;
-		x.height = pass_plan_offsets(pb, x.ranges, x.nranges);
-		x.peak = plan_live_peak(pb, x.order);
-		if (x.height >= 0 && x.height < c->height)
+		if (x.height < c->height)
 			*c = x;
 	}
+	if (dp && exact.peak > rep->bound)
+		rep->bound = exact.peak;
 	if (c->height > c->peak)
 		c->status = IR_PLAN_HEURISTIC;
-	return c->height < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Plans under "budget": the unbounded plan's order and the heuristic

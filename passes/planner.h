@@ -27,6 +27,8 @@ typedef struct {
 	                       ILP solves of one plan (deterministic) */
 	double time_limit; /* CPU seconds for all ILP solves of one plan (safety net) */
 	int part_steps;    /* largest part the ILP takes at once */
+	int dp_states;     /* downsets the exact order DP may visit (deterministic);
+	                      0: no DP */
 } plan_options;
 
 /* The facts every planning pass reads: the DAG, its mode, arena sizes. */
@@ -68,6 +70,14 @@ int64_t plan_live_peak(const plan_problem *pb, const int *order);
 /* plan_order.c: Liu's minimum-peak order when the ops form a tree (every
  * arena tensor read once, one final op), into "order"; -1 when not a tree. */
 int pass_plan_liu(const plan_problem *pb, arena *a, int *order);
+
+/* plan_dp.c: the minimum-live-peak order of "pb" (at most 64 ops) by
+ * dynamic programming over downsets, visiting at most "cap" of them and
+ * only those reached at a peak <= "ub", into "order": 1 when found (its
+ * peak is then a lower bound on the arena of every order), 0 when the cap
+ * is hit, the graph has more than 64 ops or no order peaks at <= "ub",
+ * -1 when out of memory. */
+int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int *order);
 
 /* plan_order.c: greedy list scheduling (least bytes allocated minus freed,
  * then smallest step peak, then reference position) into "order". */

@@ -297,6 +297,77 @@ static ir_dag *sample(arena *a, const char *name)
 	return d;
 }
 
+/* Asserts that "order" runs every op of "d" once, after its producers. */
+static void assert_topological(const ir_dag *d, const int *order)
+{
+	char done[16] = {0};
+	for (int t = 0; t < d->nops; t++) {
+		int v = order[t];
+		assert_true(v >= 0 && v < d->nops && !done[v]);
+		for (int k = 0; k < d->ops[v].nin; k++) {
+			int u = d->tensors[d->ops[v].in[k]].producer;
+			assert_true(u < 0 || done[u]);
+		}
+		done[v] = 1;
+	}
+}
+
+/* On random DAGs of <= 8 ops in both modes the downset DP's order is
+ * valid and reaches the oracle's minimum peak, finds nothing under a bound
+ * below it, and without the ILP the planner proves that minimum. */
+static void test_dp_vs_oracle(void **state)
+{
+	(void)state;
+	unsigned seed = 23;
+	einc_ctx *ctx = einc_ctx_new();
+	for (int i = 0; i < 120; i++) {
+		arena *a = arena_new();
+		ir_dag *d = random_dag(a, &seed, 2 + i % 7, 0);
+		for (int mode = 0; mode < 2; mode++) {
+			plan_problem pb;
+			assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
+			int64_t best = oracle(&pb);
+			int order[16];
+			assert_int_equal(pass_plan_dp(&pb, 1 << 12, INT64_MAX, order), 1);
+			assert_topological(d, order);
+			assert_int_equal(plan_live_peak(&pb, order), best);
+			assert_int_equal(pass_plan_dp(&pb, 1 << 12, best - 1, order), 0);
+			ir_plan *p = plan(ctx, a, d, (ir_plan_mode)mode, 0, 0);
+			assert_int_equal(p->bound, best > p->step_lb ? best : p->step_lb);
+			assert_true(p->workspace_bytes >= best);
+		}
+		arena_free(a);
+	}
+	einc_ctx_free(ctx);
+}
+
+/* When the DP hits its state cap it says so, and the planner falls back to
+ * the heuristic orders and the ILP with a valid plan no lower than the
+ * DP's minimum. */
+static void test_dp_cap(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	ir_dag *d = sample(a, "rnd-n15-s2");
+	plan_problem pb;
+	assert_int_equal(plan_problem_init(&pb, a, d, IR_PLAN_WORKSPACE), 0);
+	int order[64];
+	assert_int_equal(pass_plan_dp(&pb, 1 << 16, INT64_MAX, order), 1);
+	int64_t best = plan_live_peak(&pb, order);
+	assert_int_equal(pass_plan_dp(&pb, 20, INT64_MAX, order), 0);
+	plan_options o;
+	plan_options_init(&o);
+	o.dp_states = 20;
+	o.node_limit = 200;
+	ir_plan *p;
+	assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
+	check_plan(ctx, p);
+	assert_true(p->live_lb >= best);
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
 /* Every ILP solve sends one progress line through the context's log
  * function (incumbent, bound, gap, nodes, why it stopped, seconds); the
  * work budget, not the clock, stops a long search, so the plan is the same
@@ -343,9 +414,9 @@ static void test_progress(void **state)
 	arena_free(a);
 }
 
-/* A time limit of 0 stops the ILP before it starts: the status line says
- * so, with the heuristic plan's gap to the step bound, and reads back
- * (check_plan); the bound and the flag's words parse back, others fail. */
+/* With the DP off, a time limit of 0 stops the ILP before it starts: the
+ * status line says so, with the heuristic plan's gap to the step bound,
+ * and reads back (check_plan); the bound and the flag's words parse back, others fail. */
 static void test_status_line(void **state)
 {
 	(void)state;
@@ -354,6 +425,7 @@ static void test_status_line(void **state)
 	plan_options o;
 	plan_options_init(&o);
 	o.time_limit = 0;
+	o.dp_states = 0;
 	einc_ctx *ctx = einc_ctx_new();
 	ir_plan *p;
 	assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
@@ -553,6 +625,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_samples),
 		cmocka_unit_test(test_liu_vs_oracle),
 		cmocka_unit_test(test_ilp_vs_oracle),
+		cmocka_unit_test(test_dp_vs_oracle),
+		cmocka_unit_test(test_dp_cap),
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_status_line),

@@ -9,8 +9,7 @@
  * every run must give the same bits. Also the thread pool alone, and the
  * GETT task split (rt_gett_plan) of the benchmark's large steps.
  *
- * Tolerance as in test_jit.c: within rel * S of the reference, S the
- * reference on |inputs|; rel 1e-4 (f32), 1e-10 (f64).
+ * Tolerance as refcheck.h states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -26,6 +25,7 @@
 #include "gett.h"
 #include "pool.h"
 #include "program.h"
+#include "refcheck.h"
 
 /* How a case must run: plain nests, a GEMM-like step, or a nest summed by
  * parallel chunks into partial results. */
@@ -90,21 +90,6 @@ static const kcase cases[] = {
 	{"ijk->k", "i=50,j=40,k=70", SUMS},
 };
 
-/* xorshift64*: the test's only source of randomness. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-/* Element "i" of "buf" as a double. */
-static double get(const void *buf, int f64, size_t i)
-{
-	return f64 ? ((const double *)buf)[i] : ((const float *)buf)[i];
-}
-
 /* Compiles case "c" for "dtype" and "threads" (asserting success). */
 static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads)
 {
@@ -159,50 +144,23 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
 		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
 	einc_free(ir);
-	int n = einc_program_num_inputs(p[0]);
-	void *in[8], *abs_in[8];
-	for (int k = 0; k < n; k++) {
-		size_t ne = (size_t)einc_program_elems(p[0], k);
-		in[k] = malloc(ne * 8 + 8);
-		abs_in[k] = malloc(ne * 8 + 8);
-		for (size_t i = 0; i < ne; i++) {
-			double v = (double)(rnd(s) % 2001) / 1000.0 - 1.0;
-			if (f64) {
-				((double *)in[k])[i] = v;
-				((double *)abs_in[k])[i] = fabs(v);
-			} else {
-				((float *)in[k])[i] = (float)v;
-				((float *)abs_in[k])[i] = (float)fabs(v);
-			}
-		}
-	}
-	size_t no = (size_t)einc_program_elems(p[0], -1), esize = f64 ? 8 : 4;
-	void *want = malloc(no * 8 + 8), *bound = malloc(no * 8 + 8);
-	assert_int_equal(einc_program_run_reference(ctx, p[0], want, (const void *const *)in), EINC_OK);
-	assert_int_equal(einc_program_run_reference(ctx, p[0], bound, (const void *const *)abs_in),
-	                 EINC_OK);
-	void *got = run(ctx, p[0], in);
-	double rel = f64 ? 1e-10 : 1e-4;
-	for (size_t i = 0; i < no; i++) {
-		double err = fabs(get(got, f64, i) - get(want, f64, i));
-		if (!(err <= rel * get(bound, f64, i) + 1e-300))
-			fail_msg("%s %s %s: element %zu is %g, expected %g", c->spec, c->dims,
-			         f64 ? "f64" : "f32", i, get(got, f64, i), get(want, f64, i));
-	}
+	refcheck r;
+	assert_int_equal(refcheck_init(&r, ctx, p[0], s), 0);
+	size_t esize = f64 ? 8 : 4, at;
+	void *got = run(ctx, p[0], r.in);
+	if (refcheck_worst(&r, got, &at) > 1)
+		fail_msg("%s %s %s: element %zu is %g, expected %g", c->spec, c->dims,
+		         f64 ? "f64" : "f32", at, refcheck_get(got, f64, at),
+		         refcheck_get(r.want, f64, at));
 	for (int t = 0; t < NTHREADS; t++)
-		for (int r = t ? 0 : 1; r < 2; r++) {
-			void *again = run(ctx, p[t], in);
-			if (memcmp(got, again, no * esize))
+		for (int rep = t ? 0 : 1; rep < 2; rep++) {
+			void *again = run(ctx, p[t], r.in);
+			if (memcmp(got, again, r.nout * esize))
 				fail_msg("%s %s: run %d on %d threads differs from 1 thread", c->spec,
-				         c->dims, r, thread_counts[t]);
+				         c->dims, rep, thread_counts[t]);
 			free(again);
 		}
-	for (int k = 0; k < n; k++) {
-		free(in[k]);
-		free(abs_in[k]);
-	}
-	free(want);
-	free(bound);
+	refcheck_free(&r);
 	free(got);
 	for (int t = 0; t < NTHREADS; t++)
 		einc_program_free(p[t]);

@@ -9,8 +9,7 @@
  * reloads, and a run with the kernel's own buffers must give the same
  * bits. Also the API on a kernel that does not spill.
  *
- * Tolerance as in test_kernels.c: within rel * S of the reference, S the
- * reference on |inputs|; rel 1e-4 (f32), 1e-10 (f64).
+ * Tolerance as refcheck.h states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -24,6 +23,7 @@
 
 #include "einc.h"
 #include "program.h"
+#include "refcheck.h"
 
 /* One case: a spec, its sizes, whether to contract in a balanced tree
  * (pairs of neighbours, then pairs of pairs...) instead of the searched
@@ -49,21 +49,6 @@ static const scase cases[] = {
 	{"ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq->aq",
 	 "a=3,b=2,c=3,d=2,e=3,f=2,g=3,h=2,i=3,j=2,k=3,l=2,m=3,n=2,o=3,p=2,q=3", 1, 3},
 };
-
-/* xorshift64*: the test's only source of randomness. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-/* Element "i" of "buf" as a double. */
-static double get(const void *buf, int f64, size_t i)
-{
-	return f64 ? ((const double *)buf)[i] : ((const float *)buf)[i];
-}
 
 /* The balanced contraction tree of "spec" (at most 16 single-letter
  * operands, a power of two of them) in the tree text form, into "buf". */
@@ -146,34 +131,30 @@ static void *buffer(size_t bytes)
 	return b;
 }
 
-/* Runs "p" on "in" with the caller's buffers, checks the bytes moved and
- * the result against "want" within "rel" x "bound", and that a run with the
- * kernel's own buffers gives the same bits. */
-static void run_and_check(einc_ctx *ctx, const scase *c, const einc_program *p, void *const *in,
-                          const void *want, const void *bound, int64_t budget)
+/* Runs "p" on the inputs of "r" with the caller's buffers, checks the bytes
+ * moved and the result against "r", and that a run with the kernel's own
+ * buffers gives the same bits. */
+static void run_and_check(einc_ctx *ctx, const scase *c, const einc_program *p,
+                          const refcheck *r, int64_t budget)
 {
-	int f64 = einc_program_dtype(p) == EINC_F64;
-	size_t no = (size_t)einc_program_elems(p, -1), esize = f64 ? 8 : 4;
+	int f64 = r->f64;
+	size_t no = r->nout, esize = f64 ? 8 : 4, at;
 	einc_kernel *k = NULL;
 	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
 	assert_int_equal(einc_kernel_slow_size(k), einc_program_slow_size(p));
 	void *ws = buffer(einc_kernel_workspace_size(k)), *slow = buffer(einc_kernel_slow_size(k));
 	void *got = buffer(no * esize), *again = buffer(no * esize);
 	int64_t moved = -1;
-	assert_int_equal(einc_kernel_run_slow(k, got, (const void *const *)in, ws, slow, &moved),
+	assert_int_equal(einc_kernel_run_slow(k, got, (const void *const *)r->in, ws, slow, &moved),
 	                 EINC_OK);
 	if (moved != p->plan->traffic || moved != einc_program_moved_bytes(p))
 		fail_msg("%s %s budget %lld: moved %lld bytes, the plan's traffic is %lld", c->spec,
 		         c->dims, (long long)budget, (long long)moved, (long long)p->plan->traffic);
-	double rel = f64 ? 1e-10 : 1e-4;
-	for (size_t i = 0; i < no; i++) {
-		double err = fabs(get(got, f64, i) - get(want, f64, i));
-		if (!(err <= rel * get(bound, f64, i) + 1e-300))
-			fail_msg("%s %s %s budget %lld: element %zu is %g, expected %g", c->spec, c->dims,
-			         f64 ? "f64" : "f32", (long long)budget, i, get(got, f64, i),
-			         get(want, f64, i));
-	}
-	assert_int_equal(einc_kernel_run(k, again, (const void *const *)in, NULL), EINC_OK);
+	if (refcheck_worst(r, got, &at) > 1)
+		fail_msg("%s %s %s budget %lld: element %zu is %g, expected %g", c->spec, c->dims,
+		         f64 ? "f64" : "f32", (long long)budget, at, refcheck_get(got, f64, at),
+		         refcheck_get(r->want, f64, at));
+	assert_int_equal(einc_kernel_run(k, again, (const void *const *)r->in, NULL), EINC_OK);
 	assert_memory_equal(got, again, no * esize);
 	einc_kernel_free(k);
 	free(ws);
@@ -186,32 +167,10 @@ static void run_and_check(einc_ctx *ctx, const scase *c, const einc_program *p, 
 static void check_case(einc_ctx *ctx, const scase *c, einc_dtype dtype, uint64_t *s)
 {
 	static const double frac[] = {1.0, 0.9, 0.7, 0.5};
-	int f64 = dtype == EINC_F64;
 	einc_program *free_run = compile(ctx, c, dtype, 0);
 	assert_int_equal(free_run->plan->traffic, 0);
-	int n = einc_program_num_inputs(free_run);
-	void *in[16], *abs_in[16];
-	for (int k = 0; k < n; k++) {
-		size_t ne = (size_t)einc_program_elems(free_run, k);
-		in[k] = malloc(ne * 8);
-		abs_in[k] = malloc(ne * 8);
-		for (size_t i = 0; i < ne; i++) {
-			double v = (double)(rnd(s) % 2001) / 1000.0 - 1.0;
-			if (f64) {
-				((double *)in[k])[i] = v;
-				((double *)abs_in[k])[i] = fabs(v);
-			} else {
-				((float *)in[k])[i] = (float)v;
-				((float *)abs_in[k])[i] = (float)fabs(v);
-			}
-		}
-	}
-	size_t no = (size_t)einc_program_elems(free_run, -1);
-	void *want = malloc(no * 8), *bound = malloc(no * 8);
-	assert_int_equal(einc_program_run_reference(ctx, free_run, want, (const void *const *)in),
-	                 EINC_OK);
-	assert_int_equal(einc_program_run_reference(ctx, free_run, bound,
-	                                            (const void *const *)abs_in), EINC_OK);
+	refcheck r;
+	assert_int_equal(refcheck_init(&r, ctx, free_run, s), 0);
 	int64_t height = free_run->plan->workspace_bytes, step_lb = free_run->plan->step_lb;
 	assert_true(height > 0);
 	int spills = 0;
@@ -221,18 +180,13 @@ static void check_case(einc_ctx *ctx, const scase *c, einc_dtype dtype, uint64_t
 		einc_program *p = compile(ctx, c, dtype, budget);
 		assert_true(p->plan->workspace_bytes <= budget);
 		spills = count_spills(p);
-		run_and_check(ctx, c, p, in, want, bound, budget);
+		run_and_check(ctx, c, p, &r, budget);
 		einc_program_free(p);
 	}
 	if (spills < c->min_spills)
 		fail_msg("%s %s: %d spills at the lowest budget, expected at least %d", c->spec,
 		         c->dims, spills, c->min_spills);
-	for (int k = 0; k < n; k++) {
-		free(in[k]);
-		free(abs_in[k]);
-	}
-	free(want);
-	free(bound);
+	refcheck_free(&r);
 	einc_program_free(free_run);
 }
 

@@ -13,11 +13,12 @@
 #include "strbuf.h"
 
 /* Workspace mode, no budget, the exact-order DP over at most 2^19 downsets
- * (about 40 MiB), the ILP with 2000 nodes per solve, 3 million
- * work units (0.1-0.7 s of CPU on the loaded 2-core dev box) and at most
- * 3 s of CPU per plan, parts of 30 steps. The time limit is a safety net
- * set well above what the work budget allows (0.6 s per plan in Release,
- * about 3x that under AddressSanitizer), so that it never decides a plan. */
+ * (about 40 MiB) and the offsets of up to 16 of its orders, the ILP with
+ * 2000 nodes per solve, 3 million work units (0.1-0.7 s of CPU on the
+ * loaded 2-core dev box) and at most 3 s of CPU per plan, parts of 30
+ * steps. The time limit is a safety net set well above what the work
+ * budget allows (0.6 s per plan in Release, about 3x that under
+ * AddressSanitizer), so that it never decides a plan. */
 void plan_options_init(plan_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -28,6 +29,7 @@ void plan_options_init(plan_options *o)
 	o->time_limit = 3.0;
 	o->part_steps = 30;
 	o->dp_states = 1 << 19;
+	o->dp_orders = 16;
 }
 
 /* The arena size of every tensor in "mode". */
@@ -120,19 +122,29 @@ static int live_candidate(const plan_problem *pb, arena *a, candidate *x)
 	return x->height < 0 ? -1 : 0;
 }
 
-/* The downset DP's exact order into "x" (status optimal, its peak a bound
- * on every arena) when it finishes within o->dp_states: 1, else 0; -1
- * when out of memory. */
+/* The lowest arena among up to o->dp_orders orders of the downset DP's
+ * minimum peak into "x" (status optimal, its peak a bound on every arena;
+ * the first that packs at that peak wins) when the DP finishes within
+ * o->dp_states: 1, else 0; -1 when out of memory. */
 static int exact_candidate(const plan_problem *pb, arena *a, const plan_options *o,
                            int64_t ub, candidate *x)
 {
-	if (!(x->order = arena_array(a, (size_t)pb->dag->nops, sizeof(int))))
+	int n = pb->dag->nops, norders = o->dp_orders > 0 ? o->dp_orders : 1;
+	int *orders = arena_array(a, (size_t)norders * (size_t)n, sizeof(int));
+	if (!orders)
 		return -1;
-	int found = pass_plan_dp(pb, o->dp_states, ub, x->order);
+	int found = pass_plan_dp(pb, o->dp_states, ub, norders, orders);
 	if (found <= 0)
 		return found;
-	x->status = IR_PLAN_OPTIMAL;
-	return live_candidate(pb, a, x) < 0 ? -1 : 1;
+	x->height = -1;
+	for (int k = 0; k < found && x->height != x->peak; k++) {
+		candidate y = {.order = orders + (size_t)k * (size_t)n, .status = IR_PLAN_OPTIMAL};
+		if (live_candidate(pb, a, &y) < 0)
+			return -1;
+		if (x->height < 0 || y.height < x->height)
+			*x = y;
+	}
+	return 1;
 }
 
 /* Plans without a binding budget: the downset DP's exact order when its

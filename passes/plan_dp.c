@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "planner.h"
 
@@ -123,13 +124,48 @@ static void dp_step(const plan_problem *pb, const dp_masks *m, uint64_t set, int
 	}
 }
 
+/*
+ * Writes into "order" an order that reaches state "full" of "t" at its
+ * peak, walking back from it: walk 0 takes each state's recorded last op,
+ * walk w > 0 one of the ops that may be last without passing that peak,
+ * drawn by a generator seeded with w.
+ */
+static void dp_walk(const plan_problem *pb, const dp_masks *m, const dp_table *t, int full,
+                    int walk, int *order)
+{
+	int64_t peak = t->st[full].peak;
+	uint64_t seed = 0x9E3779B97F4A7C15ull * (uint64_t)(walk + 1);
+	for (int i = full, k = pb->dag->nops - 1; k >= 0; k--) {
+		uint64_t set = t->st[i].set;
+		int v = t->st[i].last, can[64], nv = 0;
+		for (int u = 0; walk && u < pb->dag->nops; u++) {
+			int j = set >> u & 1 ? dp_find(t, set & ~((uint64_t)1 << u)) : -1;
+			int64_t start, end;
+			if (j < 0 || t->st[j].peak > peak)
+				continue;
+			dp_step(pb, m, t->st[j].set, u, &start, &end);
+			if (t->st[j].live + start <= peak)
+				can[nv++] = u;
+		}
+		if (nv) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			v = can[seed % (uint64_t)nv];
+		}
+		order[k] = v;
+		i = dp_find(t, set & ~((uint64_t)1 << v));
+	}
+}
+
 /* Builds the DP of "pb" level by level, keeping only states whose peak is
- * at most "ub"; writes the order of the full set into "order". */
-int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int *order)
+ * at most "ub"; writes up to "norders" distinct orders of the full set at
+ * its peak into "orders" (n ints each). */
+int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders)
 {
 	const ir_dag *d = pb->dag;
 	int n = d->nops, rc = -1;
-	if (n < 1 || n > 64 || cap < 1)
+	if (n < 1 || n > 64 || cap < 1 || norders < 1)
 		return 0;
 	dp_masks m = {calloc((size_t)n, sizeof(uint64_t)),
 	              calloc((size_t)d->ntensors + 1, sizeof(uint64_t))};
@@ -173,12 +209,14 @@ int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int *order)
 	rc = 0;
 	if (i < 0)
 		goto out;
-	for (int k = n - 1; k >= 0; k--) {
-		int v = t.st[i].last;
-		order[k] = v;
-		i = dp_find(&t, t.st[i].set & ~((uint64_t)1 << v));
+	for (int walk = 0; walk < 4 * norders && rc < norders; walk++) {
+		int *order = orders + (size_t)rc * (size_t)n;
+		dp_walk(pb, &m, &t, i, walk, order);
+		int seen = 0;
+		for (int k = 0; k < rc && !seen; k++)
+			seen = !memcmp(orders + (size_t)k * (size_t)n, order, (size_t)n * sizeof(int));
+		rc += !seen;
 	}
-	rc = 1;
 out:
 	free(m.pred);
 	free(m.uses);

@@ -29,6 +29,7 @@ typedef struct {
 	int part_steps;    /* largest part the ILP takes at once */
 	int dp_states;     /* downsets the exact order DP may visit (deterministic);
 	                      0: no DP */
+	int dp_orders;     /* orders at the DP's peak whose offsets are tried */
 } plan_options;
 
 /* The facts every planning pass reads: the DAG, its mode, arena sizes. */
@@ -71,13 +72,15 @@ int64_t plan_live_peak(const plan_problem *pb, const int *order);
  * arena tensor read once, one final op), into "order"; -1 when not a tree. */
 int pass_plan_liu(const plan_problem *pb, arena *a, int *order);
 
-/* plan_dp.c: the minimum-live-peak order of "pb" (at most 64 ops) by
+/* plan_dp.c: minimum-live-peak orders of "pb" (at most 64 ops) by
  * dynamic programming over downsets, visiting at most "cap" of them and
- * only those reached at a peak <= "ub", into "order": 1 when found (its
- * peak is then a lower bound on the arena of every order), 0 when the cap
- * is hit, the graph has more than 64 ops or no order peaks at <= "ub",
- * -1 when out of memory. */
-int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int *order);
+ * only those reached at a peak <= "ub": up to "norders" distinct ones (the
+ * DP's own first, then walks back through other tie-breaks) into "orders"
+ * (keep; nops ints each). Returns how many (their peak is a lower bound on
+ * the arena of every order), 0 when the cap is hit, the graph has more
+ * than 64 ops, "norders" < 1 or no order peaks at <= "ub", -1 when out of
+ * memory. */
+int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders);
 
 /* plan_order.c: greedy list scheduling (least bytes allocated minus freed,
  * then smallest step peak, then reference position) into "order". */

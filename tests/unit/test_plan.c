@@ -300,7 +300,7 @@ static ir_dag *sample(arena *a, const char *name)
 /* Asserts that "order" runs every op of "d" once, after its producers. */
 static void assert_topological(const ir_dag *d, const int *order)
 {
-	char done[16] = {0};
+	char done[64] = {0};
 	for (int t = 0; t < d->nops; t++) {
 		int v = order[t];
 		assert_true(v >= 0 && v < d->nops && !done[v]);
@@ -312,9 +312,10 @@ static void assert_topological(const ir_dag *d, const int *order)
 	}
 }
 
-/* On random DAGs of <= 8 ops in both modes the downset DP's order is
- * valid and reaches the oracle's minimum peak, finds nothing under a bound
- * below it, and without the ILP the planner proves that minimum. */
+/* On random DAGs of <= 8 ops in both modes the downset DP's orders are
+ * valid, distinct and reach the oracle's minimum peak, it finds nothing
+ * under a bound below it, and without the ILP the planner proves that
+ * minimum. */
 static void test_dp_vs_oracle(void **state)
 {
 	(void)state;
@@ -328,10 +329,21 @@ static void test_dp_vs_oracle(void **state)
 			assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
 			int64_t best = oracle(&pb);
 			int order[16];
-			assert_int_equal(pass_plan_dp(&pb, 1 << 12, INT64_MAX, order), 1);
+			assert_int_equal(pass_plan_dp(&pb, 1 << 12, INT64_MAX, 1, order), 1);
 			assert_topological(d, order);
 			assert_int_equal(plan_live_peak(&pb, order), best);
-			assert_int_equal(pass_plan_dp(&pb, 1 << 12, best - 1, order), 0);
+			int more[4][16], found = pass_plan_dp(&pb, 1 << 12, INT64_MAX, 4, more[0]);
+			assert_true(found >= 1 && found <= 4);
+			assert_memory_equal(more[0], order, (size_t)d->nops * sizeof(int));
+			for (int k = 1; k < found; k++) {
+				int *alt = more[0] + k * d->nops;
+				assert_topological(d, alt);
+				assert_int_equal(plan_live_peak(&pb, alt), best);
+				for (int j = 0; j < k; j++)
+					assert_memory_not_equal(more[0] + j * d->nops, alt,
+					                        (size_t)d->nops * sizeof(int));
+			}
+			assert_int_equal(pass_plan_dp(&pb, 1 << 12, best - 1, 1, order), 0);
 			ir_plan *p = plan(ctx, a, d, (ir_plan_mode)mode, 0, 0);
 			assert_int_equal(p->bound, best > p->step_lb ? best : p->step_lb);
 			assert_true(p->workspace_bytes >= best);
@@ -353,9 +365,9 @@ static void test_dp_cap(void **state)
 	plan_problem pb;
 	assert_int_equal(plan_problem_init(&pb, a, d, IR_PLAN_WORKSPACE), 0);
 	int order[64];
-	assert_int_equal(pass_plan_dp(&pb, 1 << 16, INT64_MAX, order), 1);
+	assert_int_equal(pass_plan_dp(&pb, 1 << 16, INT64_MAX, 1, order), 1);
 	int64_t best = plan_live_peak(&pb, order);
-	assert_int_equal(pass_plan_dp(&pb, 20, INT64_MAX, order), 0);
+	assert_int_equal(pass_plan_dp(&pb, 20, INT64_MAX, 1, order), 0);
 	plan_options o;
 	plan_options_init(&o);
 	o.dp_states = 20;
@@ -364,6 +376,41 @@ static void test_dp_cap(void **state)
 	assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
 	check_plan(ctx, p);
 	assert_true(p->live_lb >= best);
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
+/* dnn-inception3's first DP order does not pack at the DP's peak in
+ * either mode; its other orders are valid plans (pass_plan_check) of that
+ * peak, and with enough of them tried the arena meets it: optimal. */
+static void test_dp_orders(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	ir_dag *d = sample(a, "dnn-inception3");
+	for (int mode = 0; mode < 2; mode++) {
+		plan_problem pb;
+		assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
+		int orders[16][64], found = pass_plan_dp(&pb, 1 << 19, INT64_MAX, 16, orders[0]);
+		assert_true(found > 1);
+		int64_t peak = plan_live_peak(&pb, orders[0]), last = INT64_MAX;
+		for (int k = 1; k <= found; k++) {
+			assert_int_equal(plan_live_peak(&pb, orders[0] + (k - 1) * d->nops), peak);
+			plan_options o;
+			plan_options_init(&o);
+			o.mode = (ir_plan_mode)mode;
+			o.use_ilp = 0;
+			o.dp_orders = k;
+			ir_plan *p;
+			assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
+			check_plan(ctx, p);
+			assert_true(p->workspace_bytes >= peak && p->workspace_bytes <= last);
+			assert_true(k > 1 || p->workspace_bytes > peak);
+			last = p->workspace_bytes;
+		}
+		assert_int_equal(last, peak);
+	}
 	arena_free(a);
 	einc_ctx_free(ctx);
 }
@@ -381,6 +428,7 @@ static void test_progress(void **state)
 	plan_options_init(&o);
 	o.work_limit = 500000;
 	o.time_limit = 60;
+	o.dp_orders = 1; /* its first DP order does not pack: the ILP runs */
 	char *text[2];
 	for (int run = 0; run < 2; run++) {
 		einc_ctx *ctx = einc_ctx_new();
@@ -627,6 +675,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_ilp_vs_oracle),
 		cmocka_unit_test(test_dp_vs_oracle),
 		cmocka_unit_test(test_dp_cap),
+		cmocka_unit_test(test_dp_orders),
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_status_line),

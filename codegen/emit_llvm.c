@@ -11,6 +11,7 @@
 #include <isl/id.h>
 #include <isl/val.h>
 #include <llvm-c/Analysis.h>
+#include <llvm-c/DebugInfo.h>
 
 #include "cg.h"
 #include "ctx.h"
@@ -30,6 +31,9 @@ typedef struct {
 	isl_ast_node *split;   /* the loop that runs from "lo" to "hi" (a task's chunk) */
 	LLVMValueRef lo, hi;
 	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
+	int nfor;              /* the for loops emitted so far */
+	int64_t inner_extent;  /* the extent of the last innermost loop emitted */
+	LLVMValueRef in_result, in_args; /* alias scope lists: a step's result, its operands */
 	int nvars, capvars;    /* the iterators in scope, innermost last */
 	isl_id **ids;
 	LLVMValueRef *vals;
@@ -191,6 +195,68 @@ static LLVMValueRef emit_expr(emitter *e, isl_ast_expr *expr)
 	}
 }
 
+/* A node "!{self, ops[0 .. n-1]}" that names itself, so it is unique:
+ * the form of LLVM's loop IDs, alias scopes and their domains. */
+static LLVMMetadataRef self_node(LLVMContextRef c, LLVMMetadataRef *ops, size_t n)
+{
+	LLVMMetadataRef all[n + 1];
+	all[0] = LLVMTemporaryMDNode(c, NULL, 0);
+	for (size_t x = 0; x < n; x++)
+		all[x + 1] = ops[x];
+	LLVMMetadataRef node = LLVMMDNodeInContext2(c, all, n + 1);
+	LLVMMetadataReplaceAllUsesWith(all[0], node);
+	return node;
+}
+
+/*
+ * Marks the loop whose back edge is "br" as one LLVM must not vectorize: a
+ * loop around an innermost loop that fills a vector. Only that innermost
+ * loop (the nest's stride-1 index, or the unrolled copies of it that the
+ * SLP vectorizer packs) is vectorized; else a short inner loop is unrolled
+ * away and its parent is vectorized with gathers and scatters across the
+ * result's rows. Around a loop shorter than a vector, LLVM chooses.
+ */
+static void no_vectorize(emitter *e, LLVMValueRef br)
+{
+	const char *key = "llvm.loop.vectorize.enable";
+	LLVMMetadataRef prop[2] = {LLVMMDStringInContext2(e->c, key, strlen(key)),
+	                           LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(e->c), 0, 0))};
+	LLVMMetadataRef node = LLVMMDNodeInContext2(e->c, prop, 2);
+	LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->c, "llvm.loop", 9),
+	                LLVMMetadataAsValue(e->c, self_node(e->c, &node, 1)));
+}
+
+/*
+ * The alias scopes of a plain nest: the step's result and its operands are
+ * disjoint (the memory plan keeps the buffers of one step apart, and the
+ * entry's arguments are noalias), which LLVM cannot see through the task
+ * context or the workspace offsets. Fresh scopes per step, as one step's
+ * result is the next one's operand. Fills e->in_result and e->in_args.
+ */
+static void alias_scopes(emitter *e)
+{
+	const char *name = "einc.step";
+	LLVMMetadataRef tag = LLVMMDStringInContext2(e->c, name, strlen(name));
+	LLVMMetadataRef domain = self_node(e->c, &tag, 1), list[2];
+	for (int x = 0; x < 2; x++) {
+		LLVMMetadataRef scope = self_node(e->c, &domain, 1);
+		list[x] = LLVMMDNodeInContext2(e->c, &scope, 1);
+	}
+	e->in_result = LLVMMetadataAsValue(e->c, list[0]);
+	e->in_args = LLVMMetadataAsValue(e->c, list[1]);
+}
+
+/* Tags the load or store "v" as an access to the step's result ("result")
+ * or to its operands. */
+static LLVMValueRef scoped(emitter *e, LLVMValueRef v, int result)
+{
+	LLVMSetMetadata(v, LLVMGetMDKindIDInContext(e->c, "alias.scope", 11),
+	                result ? e->in_result : e->in_args);
+	LLVMSetMetadata(v, LLVMGetMDKindIDInContext(e->c, "noalias", 7),
+	                result ? e->in_args : e->in_result);
+	return v;
+}
+
 /* The element pointer base[sum_d strides[d] * x[d]]. */
 static LLVMValueRef element(emitter *e, LLVMValueRef base, const loop_access *acc,
                             LLVMValueRef *x)
@@ -237,20 +303,21 @@ static int emit_user(emitter *e, isl_ast_node *node)
 	isl_ast_expr_free(call);
 	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	LLVMValueRef p = element(e, e->base[0], &st->result, x);
-	LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[1], &st->args[0], x), "a");
+	LLVMValueRef v = scoped(e, LLVMBuildLoad2(e->b, e->elem,
+	                                          element(e, e->base[1], &st->args[0], x), "a"), 0);
 	LLVMSetAlignment(v, align);
 	if (st->nargs == 2) {
-		LLVMValueRef w = LLVMBuildLoad2(e->b, e->elem, element(e, e->base[2], &st->args[1], x), "b");
+		LLVMValueRef w = scoped(e, LLVMBuildLoad2(e->b, e->elem,
+		                                          element(e, e->base[2], &st->args[1], x), "b"), 0);
 		LLVMSetAlignment(w, align);
 		v = relaxed(LLVMBuildFMul(e->b, v, w, "ab"));
 	}
-	if (e->overwrite) {
-		LLVMSetAlignment(LLVMBuildStore(e->b, v, p), align);
-		return 0;
+	if (!e->overwrite) {
+		LLVMValueRef acc = scoped(e, LLVMBuildLoad2(e->b, e->elem, p, "c"), 1);
+		LLVMSetAlignment(acc, align);
+		v = relaxed(LLVMBuildFAdd(e->b, acc, v, "sum"));
 	}
-	LLVMValueRef acc = LLVMBuildLoad2(e->b, e->elem, p, "c");
-	LLVMSetAlignment(acc, align);
-	LLVMSetAlignment(LLVMBuildStore(e->b, relaxed(LLVMBuildFAdd(e->b, acc, v, "sum")), p), align);
+	LLVMSetAlignment(scoped(e, LLVMBuildStore(e->b, v, p), 1), align);
 	return 0;
 }
 
@@ -268,6 +335,15 @@ static int emit_owned(emitter *e, isl_ast_node *node)
 static LLVMBasicBlockRef block(emitter *e, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(e->c, e->fn, name);
+}
+
+/* The extent of the step's dim "name" (a loop's iterator); 0 if none. */
+static int64_t loop_extent(const emitter *e, const char *name)
+{
+	for (int d = 0; d < e->st->ndims; d++)
+		if (name && !strcmp(name, e->st->names[d]))
+			return e->st->sizes[d];
+	return 0;
 }
 
 /* A for loop: header with the iterator's phi, body, latch, exit; the loop
@@ -312,13 +388,20 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	}
 	LLVMBuildCondBr(e->b, c, body, done);
 	LLVMPositionBuilderAtEnd(e->b, body);
+	int inner = ++e->nfor;
+	int64_t extent = loop_extent(e, name);
 	int r = emit_owned(e, isl_ast_node_for_get_body(node));
 	pop_var(e);
 	if (r)
 		return r;
 	LLVMValueRef next = LLVMBuildNSWAdd(e->b, iv, step, "next");
 	LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
-	LLVMBuildBr(e->b, head);
+	LLVMValueRef back = LLVMBuildBr(e->b, head);
+	int64_t lanes = e->vector_bits / 8 / (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	if (e->nfor == inner)
+		e->inner_extent = extent;
+	else if (e->inner_extent >= lanes)
+		no_vectorize(e, back);
 	LLVMValueRef in_vals[2] = {start, next};
 	LLVMBasicBlockRef in_blocks[2] = {pre, latch};
 	LLVMAddIncoming(iv, in_vals, in_blocks, 2);
@@ -651,6 +734,7 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
 	e->overwrite = !st->gemm && sums_nothing(st);
+	alias_scopes(e);
 	e->base[0] = buffer(e, &st->result, ws);
 	for (int x = 0; x < st->nargs; x++)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);

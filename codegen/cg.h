@@ -50,10 +50,12 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
 void cg_register_block(int vector_bits, int esize, int *mr, int *nr, int *vl);
 
 /* microkernel.c: defines in "m" the internal micro-kernel "name" for an
- * "mr" x "nr" block of "elem" in vectors of "vl" (runtime/gett.h's
- * rt_ukernel), compiled for the CPU and features of function "like". */
+ * "mr" x "nr" block of "elem" in vectors of "vl", compiled for the CPU and
+ * features of function "like": runtime/gett.h's rt_ukernel on packed A
+ * when "a_stride" is 0, else its rt_ukernel_direct reading A in place with
+ * that element stride along K. */
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
-                            int mr, int nr, int vl, LLVMValueRef like);
+                            int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like);
 
 /* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
  * descriptor and micro-kernel as constants and the call

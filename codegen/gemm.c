@@ -1,7 +1,8 @@
 /*
  * gemm.c - a GEMM-like step as LLVM IR: its rt_gett descriptor (groups,
- * extents and strides, blocks, micro-kernel; runtime/gett.h) as constants,
- * and the call to the runtime's driver.
+ * extents and strides, blocks, micro-kernels; runtime/gett.h) as constants,
+ * and the call to the runtime's driver. The micro-kernel reading A in place
+ * is emitted only for the steps the runtime's rule says it pays for.
  */
 #include <stdio.h>
 
@@ -28,6 +29,17 @@ static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
 	return gv;
 }
 
+/* The element stride of A ("strides") along the flattened K group, dims
+ * "k0 .. n-1" of extents "sizes", outer first; 0 when it is not one
+ * uniform stride. */
+static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int k0, int n)
+{
+	for (int x = k0; x + 1 < n; x++)
+		if (strides[x] != strides[x + 1] * sizes[x + 1])
+			return 0;
+	return strides[n - 1];
+}
+
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
                   const loop_step *st, int s, int threads, int vector_bits,
                   LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws)
@@ -44,7 +56,7 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	snprintf(name, sizeof name, "%.*s.gemm%d", (int)(len < 150 ? len : 150), fname, s);
 	char kname[220];
 	snprintf(kname, sizeof kname, "%s.ukernel", name);
-	LLVMValueRef kernel = cg_microkernel(m, elem, kname, mr, nr, vl, fn);
+	LLVMValueRef kernel = cg_microkernel(m, elem, kname, mr, nr, vl, 0, fn);
 
 	const loop_access *acc[3] = {&st->args[g->a], &st->args[!g->a], &st->result};
 	int n = g->nb + g->nm + g->nn + g->nk;
@@ -54,7 +66,13 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 		for (int t = 0; t < 3; t++)
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
-	LLVMValueRef fields[18];
+	int64_t ks = k_stride(sizes, strides, n - g->nk, n);
+	LLVMValueRef direct = LLVMConstNull(ptr);
+	if (rt_gett_direct_pays(ks, g->n, g->nc, nr)) {
+		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
+		direct = cg_microkernel(m, elem, kname, mr, nr, vl, ks, fn);
+	}
+	LLVMValueRef fields[19];
 	int64_t head[15] = {esize, g->batch, g->m, g->n, g->k, mr, nr, g->mc, g->nc, g->kc,
 	                    threads, g->nb, g->nm, g->nn, g->nk};
 	for (int f = 0; f < 15; f++)
@@ -62,12 +80,13 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	fields[15] = const_array(m, sizes, n, name, "sizes");
 	fields[16] = const_array(m, strides, 3 * n, name, "strides");
 	fields[17] = kernel;
-	LLVMTypeRef types[18];
-	for (int f = 0; f < 18; f++)
+	fields[18] = direct;
+	LLVMTypeRef types[19];
+	for (int f = 0; f < 19; f++)
 		types[f] = f < 15 ? i64 : ptr;
-	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, 18, 0);
+	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, 19, 0);
 	LLVMValueRef desc = LLVMAddGlobal(m, desc_type, name);
-	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, 18));
+	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, 19));
 	LLVMSetLinkage(desc, LLVMInternalLinkage);
 	LLVMSetGlobalConstant(desc, 1);
 	LLVMSetAlignment(desc, 8);

@@ -1,9 +1,12 @@
 /*
  * microkernel.c - the register-blocked GEMM micro-kernel as LLVM vector IR
- * (the rt_ukernel of runtime/gett.h): an MR x NR block of C held in MR x
- * NR/VL vector accumulators across the k loop, one rank-1 update per k
- * (NR/VL vector loads of B, MR broadcasts of A, fused multiply-adds), then
- * stored to C's rows (first K block) or added to them. The block is chosen from the target's vector width.
+ * (runtime/gett.h's rt_ukernel, or rt_ukernel_direct): an MR x NR block of
+ * C held in MR x NR/VL vector accumulators across the k loop, one rank-1
+ * update per k (NR/VL vector loads of B, MR broadcasts of A, fused
+ * multiply-adds), then stored to C's rows (first K block) or added to them.
+ * A is either a packed micro-panel or read in place from the tensor, each
+ * row at its own offset, along K with a constant stride. The block is
+ * chosen from the target's vector width.
  */
 #include <string.h>
 
@@ -32,14 +35,18 @@ static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LL
 }
 
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
-                            int mr, int nr, int vl, LLVMValueRef like)
+                            int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like)
 {
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
-	LLVMTypeRef params[6] = {i64, ptr, ptr, ptr, ptr, i64};
+	/* (kc, a, [aoff,] b, c, rowoff, first): "direct" shifts the last four */
+	unsigned direct = a_stride != 0, np = 6 + direct;
+	LLVMTypeRef params[7] = {i64, ptr, ptr, ptr, ptr, ptr, i64};
+	params[np - 2] = ptr;
+	params[np - 1] = i64;
 	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
-	                                                           params, 6, 0));
+	                                                           params, np, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	const char *nounwind = "nounwind";
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -56,13 +63,19 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(c, fn, "k");
 	LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c, fn, "store");
 	LLVMPositionBuilderAtEnd(b, entry);
+	LLVMValueRef a = LLVMGetParam(fn, 1), bp = LLVMGetParam(fn, 2 + direct), arow[mr];
+	for (int i = 0; i < mr && direct; i++) {
+		LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
+		LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, LLVMGetParam(fn, 2), ri), "arow");
+		LLVMSetAlignment(ro, 8);
+		arow[i] = at(b, elem, a, ro);
+	}
 	LLVMBuildBr(b, loop);
 	LLVMPositionBuilderAtEnd(b, loop);
 	int nv = nr / vl, nacc = mr * nv;
 	LLVMValueRef k = LLVMBuildPhi(b, i64, "k"), acc[nacc], next[nacc];
 	for (int x = 0; x < nacc; x++)
 		acc[x] = LLVMBuildPhi(b, vec, "acc");
-	LLVMValueRef a = LLVMGetParam(fn, 1), bp = LLVMGetParam(fn, 2);
 	LLVMValueRef koff = LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned long long)nr, 0), "");
 	LLVMValueRef bv[nv];
 	for (int v = 0; v < nv; v++) {
@@ -70,11 +83,14 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 		bv[v] = LLVMBuildLoad2(b, vec, at(b, elem, bp, off), "b");
 		LLVMSetAlignment(bv[v], (unsigned)vl * esize);
 	}
-	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned long long)mr, 0), "");
+	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
+	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
 	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));
 	for (int i = 0; i < mr; i++) {
-		LLVMValueRef off = LLVMBuildNUWAdd(b, aoff, LLVMConstInt(i64, (unsigned long long)i, 0), "");
-		LLVMValueRef s = LLVMBuildLoad2(b, elem, at(b, elem, a, off), "a");
+		LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
+		LLVMValueRef s = LLVMBuildLoad2(b, elem, direct ? at(b, elem, arow[i], aoff)
+		                                       : at(b, elem, a, LLVMBuildNUWAdd(b, aoff, ri, "")),
+		                                "a");
 		LLVMSetAlignment(s, esize);
 		LLVMValueRef one = LLVMBuildInsertElement(b, LLVMGetPoison(vec), s,
 		                                          LLVMConstInt(i64, 0, 0), "");
@@ -94,10 +110,10 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	LLVMPositionBuilderAtEnd(b, done);
 	LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(c, fn, "store.first");
 	LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(c, fn, "store.add");
-	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, LLVMGetParam(fn, 5), zero_k, ""), put, add);
+	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, LLVMGetParam(fn, np - 1), zero_k, ""), put, add);
 	for (int adding = 0; adding < 2; adding++) {
 		LLVMPositionBuilderAtEnd(b, adding ? add : put);
-		LLVMValueRef cp = LLVMGetParam(fn, 3), rows = LLVMGetParam(fn, 4);
+		LLVMValueRef cp = LLVMGetParam(fn, np - 3), rows = LLVMGetParam(fn, np - 2);
 		for (int i = 0; i < mr; i++) {
 			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
 			LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, ri), "row");

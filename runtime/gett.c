@@ -6,7 +6,10 @@
  * share its B panels, packed once per round by their own parallel loop. Full
  * tiles with unit-stride columns in C are updated in place (stored by the
  * first K block, so C needs no zeroing); edge tiles go through a small
- * buffer, so edges cost a copy, not a slower kernel.
+ * buffer, so edges cost a copy, not a slower kernel. A whose rows run with
+ * unit stride along K feeding few B micro-panels is not packed (a
+ * transpose that each element would repay only a few times): the direct
+ * micro-kernel broadcasts from A's rows in place.
  */
 #include "gett.h"
 #include "pool.h"
@@ -60,6 +63,12 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
 	return line((size_t)(3 * batch + 2 * (m + n + k)) * sizeof(int64_t)) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
+}
+
+int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
+{
+	int64_t width = n < nc ? n : nc;
+	return ks == 1 && (width + nr - 1) / nr <= RT_GETT_DIRECT_TILES;
 }
 
 /* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
@@ -210,38 +219,63 @@ typedef struct {
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
+	int direct;           /* A read in place (kernel_direct) */
 } gett_call;
-/* The tiles of the packed blocks: "ap" rows m0 .. m0+mlen-1, "bp" columns
- * n0 .. n0+nlen-1 of C at "c", over "kc"; the first K block ("first")
- * stores, the others add. */
-static void macro_kernel(const gett_call *g, char *c, const char *ap, const char *bp,
-                         int64_t m0, int64_t mlen, int64_t n0, int64_t nlen, int64_t kc,
-                         int first, char *tile)
+/* A macro-kernel's operands: C at "c", A's packed MC x KC block or (direct)
+ * A's tensor at the K block, B's packed panel, for rows m0 .. m0+mlen-1 and
+ * columns n0 .. n0+nlen-1 of C over "kc"; the first K block ("first")
+ * stores, the others add; "tile" the edge buffer. */
+typedef struct {
+	char *c, *tile;
+	const char *a, *b;
+	int64_t m0, mlen, n0, nlen, kc;
+	int first;
+} gett_block;
+
+/* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
+ * in L1 while A's MC rows, packed or in place, stream past it): full tiles
+ * with unit-stride columns in C in place, others into the edge buffer,
+ * then scattered. A in place gets the tile's row offsets, rows past M
+ * repeating the last (their results are dropped). */
+static void macro_kernel(const gett_call *g, const gett_block *k)
 {
 	const rt_gett_desc *d = g->d;
-	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX];
+	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
 	for (int64_t i = 0; i < d->mr; i++)
 		tileoff[i] = i * d->nr;
-	for (int64_t jr = 0; jr < nlen; jr += d->nr) {
-		int64_t nr = nlen - jr < d->nr ? nlen - jr : d->nr;
-		const int64_t *cn = g->c_n + n0 + jr;
+	for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
+		int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
+		const int64_t *cn = g->c_n + k->n0 + jr;
 		int in_place = nr == d->nr && unit_run(cn, nr);
-		const char *b = bp + jr * kc * d->esize;
-		for (int64_t ir = 0; ir < mlen; ir += d->mr) {
-			int64_t mr = mlen - ir < d->mr ? mlen - ir : d->mr;
-			const int64_t *cm = g->c_m + m0 + ir;
-			const char *a = ap + ir * kc * d->esize;
-			if (in_place && mr == d->mr) {
+		const char *b = k->b + jr * k->kc * d->esize;
+		for (int64_t ir = 0; ir < k->mlen; ir += d->mr) {
+			int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
+			const int64_t *cm = g->c_m + k->m0 + ir, *rows = tileoff;
+			int full = in_place && mr == d->mr;
+			char *c = full ? k->c : k->tile;
+			if (full) {
 				for (int64_t i = 0; i < mr; i++)
 					rowoff[i] = cm[i] + cn[0];
-				d->kernel(kc, a, b, c, rowoff, first);
-				continue;
+				rows = rowoff;
 			}
-			d->kernel(kc, a, b, tile, tileoff, 1);
+			if (g->direct) {
+				const int64_t *am = g->a_m + k->m0 + ir;
+				if (mr < d->mr) {
+					for (int64_t i = 0; i < d->mr; i++)
+						aoff[i] = am[i < mr ? i : mr - 1];
+					am = aoff;
+				}
+				d->kernel_direct(k->kc, k->a, am, b, c, rows, full ? k->first : 1);
+			} else {
+				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, c, rows,
+				          full ? k->first : 1);
+			}
+			if (full)
+				continue;
 			if (d->esize == 4)
-				add_f32((float *)c, (const float *)tile, cm, cn, mr, nr, d->nr, first);
+				add_f32((float *)k->c, (const float *)k->tile, cm, cn, mr, nr, d->nr, k->first);
 			else
-				add_f64((double *)c, (const double *)tile, cm, cn, mr, nr, d->nr, first);
+				add_f64((double *)k->c, (const double *)k->tile, cm, cn, mr, nr, d->nr, k->first);
 		}
 	}
 }
@@ -264,7 +298,8 @@ static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
  * Rows "mbeg" to "mend" and columns "n0" to "n0 + nlen" (within the NC
  * block at "jc") of unit "u", over K from "k0" to "k1": per KC block, B's
  * panel from "panel" (its K block at (pc - k0) * width) or, when "panel"
- * is NULL, packed into the task's own buffer; then A's blocks and the tiles.
+ * is NULL, packed into the task's own buffer; then A's blocks (packed, or
+ * in place) and the tiles.
  */
 static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend, int64_t jc,
                        int64_t n0, int64_t nlen, int64_t k0, int64_t k1, const char *panel,
@@ -274,21 +309,24 @@ static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend
 	int64_t bt = u / g->nblocks;
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
-	char *tile = bp + line((size_t)(d->kc * d->nc * d->esize));
-	char *c = g->c + g->c_b[bt] * d->esize;
+	gett_block k = {.c = g->c + g->c_b[bt] * d->esize, .n0 = n0, .nlen = nlen,
+	                .tile = bp + line((size_t)(d->kc * d->nc * d->esize))};
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
 	for (int64_t pc = k0; pc < k1; pc += d->kc) {
-		int64_t kc = k1 - pc < d->kc ? k1 - pc : d->kc;
+		k.kc = k1 - pc < d->kc ? k1 - pc : d->kc;
+		k.first = pc == 0;
+		k.a = g->direct ? a + g->a_k[pc] * d->esize : ap;
 		const char *bk = bp;
 		if (panel)
 			bk = panel + (pc - k0) * g->width * d->esize;
 		else
-			pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, kc, d->nr);
-		for (int64_t ic = mbeg; ic < mend; ic += d->mc) {
-			int64_t mlen = mend - ic < d->mc ? mend - ic : d->mc;
-			pack(d, ap, a, g->a_m, g->a_k + pc, ic, mlen, kc, d->mr);
-			macro_kernel(g, c, ap, bk + (n0 - jc) * kc * d->esize, ic, mlen, n0, nlen, kc,
-			             pc == 0, tile);
+			pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, k.kc, d->nr);
+		k.b = bk + (n0 - jc) * k.kc * d->esize;
+		for (k.m0 = mbeg; k.m0 < mend; k.m0 += d->mc) {
+			k.mlen = mend - k.m0 < d->mc ? mend - k.m0 : d->mc;
+			if (!g->direct)
+				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
+			macro_kernel(g, &k);
 		}
 	}
 }
@@ -350,7 +388,7 @@ static void part_task(void *arg, int64_t t, void *scratch)
 
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
 {
-	gett_call g = {.d = d, .c = c, .a = a, .b = b};
+	gett_call g = {.d = d, .c = c, .a = a, .b = b, .direct = d->kernel_direct != NULL};
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	rt_gett_plan(d, (int)d->threads, &g.s);
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);

@@ -5,7 +5,9 @@
  * a table per tensor and group gives the element offset of each flattened
  * index, so the packing routines read the strided tensors directly into
  * micro-panels, and a register-blocked micro-kernel (generated code) runs on
- * the panels. Generated code fills the descriptor as a constant.
+ * the panels. When A runs with one stride along K and the panels would be
+ * reused little, a second micro-kernel reads A's rows in place instead
+ * (rt_gett_direct_pays). Generated code fills the descriptor as a constant.
  */
 #ifndef EINC_RT_GETT_H
 #define EINC_RT_GETT_H
@@ -38,6 +40,21 @@
 typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, void *c,
                            const int64_t *rowoff, int64_t first);
 
+/*
+ * The micro-kernel on A in place: as rt_ukernel, with a[p * mr + i]
+ * replaced by a[aoff[i] + p * ks], "ks" A's element stride along the
+ * flattened K group (a constant of the kernel).
+ */
+typedef void (*rt_ukernel_direct)(int64_t kc, const void *a, const int64_t *aoff,
+                                  const void *b, void *c, const int64_t *rowoff,
+                                  int64_t first);
+
+/* A is read in place when its K stride is 1 and an NC block has at most
+ * this many register blocks of columns, so that each packed A element
+ * would be used that many times at most (measured: bmm's 8 and ttm's 2
+ * run faster in place, gemm's 32 no faster). */
+#define RT_GETT_DIRECT_TILES 8
+
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {
 	int64_t esize;            /* 4 (float) or 8 (double) */
@@ -49,7 +66,13 @@ typedef struct {
 	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
 	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
 	rt_ukernel kernel;
+	rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
 } rt_gett_desc;
+
+/* Whether a step should read A in place (give it a kernel_direct): A's
+ * element stride "ks" along the flattened K group (0: not one stride), its
+ * "n" columns in NC blocks of "nc", register blocks of "nr" columns. */
+int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
 
 /*
  * The scratch bytes of an rt_gett call: the offset tables of a step of

@@ -6,8 +6,10 @@
  * group, diagonals and workspace intermediates; and the plain nests
  * (reductions, dot, outer products, traces, matrix-vector), also as
  * parallel chunks of a result loop or of a summed loop. Both dtypes, on 1, 2 and 16 threads, each run twice:
- * every run must give the same bits. Also the thread pool alone, and the
- * GETT task split (rt_gett_plan) of the benchmark's large steps.
+ * every run must give the same bits. GEMM-like steps whose A is read in
+ * place (the direct micro-kernel) are marked and checked to be so. Also the
+ * thread pool alone, the GETT task split (rt_gett_plan) of the benchmark's
+ * large steps, and rt_gett calling the kernel its descriptor asks for.
  *
  * Tolerance as refcheck.h states it.
  */
@@ -27,9 +29,10 @@
 #include "program.h"
 #include "refcheck.h"
 
-/* How a case must run: plain nests, a GEMM-like step, or a nest summed by
- * parallel chunks into partial results. */
-enum { PLAIN, GEMM, SUMS };
+/* How a case must run: plain nests, a GEMM-like step (DIRECT: one reading
+ * A in place in both dtypes), or a nest summed by parallel chunks into
+ * partial results. */
+enum { PLAIN, GEMM, DIRECT, SUMS };
 
 /* One case: a spec, its sizes, and how it must run. */
 typedef struct {
@@ -38,38 +41,58 @@ typedef struct {
 } kcase;
 
 static const kcase cases[] = {
-	/* plain GEMM: extents 2, primes, around MR/NR, MC (144), KC (256), NC (4096) */
-	{"ik,kj->ij", "i=2,k=64,j=64", GEMM},
-	{"ik,kj->ij", "i=64,k=2,j=64", GEMM},
-	{"ik,kj->ij", "i=64,k=64,j=2", GEMM},
-	{"ik,kj->ij", "i=6,k=96,j=32", GEMM},
-	{"ik,kj->ij", "i=7,k=300,j=33", GEMM},
-	{"ik,kj->ij", "i=13,k=257,j=97", GEMM},
-	{"ik,kj->ij", "i=145,k=31,j=150", GEMM},
-	{"ik,kj->ij", "i=37,k=513,j=65", GEMM},
+	/* plain GEMM: extents 2, primes, around MR/NR, MC (144), KC (256), NC
+	 * (4096); A's K stride 1 and few columns: A in place */
+	{"ik,kj->ij", "i=2,k=64,j=64", DIRECT},
+	{"ik,kj->ij", "i=64,k=2,j=64", DIRECT},
+	{"ik,kj->ij", "i=64,k=64,j=2", DIRECT},
+	{"ik,kj->ij", "i=6,k=96,j=32", DIRECT},
+	{"ik,kj->ij", "i=7,k=300,j=33", DIRECT},
+	{"ik,kj->ij", "i=13,k=257,j=97", DIRECT},
+	{"ik,kj->ij", "i=145,k=31,j=300", GEMM},
+	{"ik,kj->ij", "i=37,k=513,j=65", DIRECT},
 	{"ik,kj->ij", "i=11,k=17,j=4099", GEMM},
 	/* every layout: transposed operands, C's unit stride on either side */
 	{"ki,jk->ij", "i=29,k=41,j=23", GEMM},
 	{"ki,kj->ji", "i=53,k=19,j=17", GEMM},
-	{"ik,jk->ij", "i=31,k=37,j=43", GEMM},
-	{"ik,jk->ji", "i=47,k=23,j=9", GEMM},
+	{"ik,jk->ij", "i=31,k=37,j=43", DIRECT},
+	{"ik,jk->ji", "i=47,k=23,j=9", DIRECT},
 	/* batches, several dims per group, diagonals, free dims of size 1 */
-	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", GEMM},
-	{"bij,bjk->ibk", "b=5,i=13,j=33,k=7", GEMM},
-	{"bhqd,bhkd->bhqk", "b=2,h=3,q=29,k=31,d=16", GEMM},
+	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", DIRECT},
+	{"bij,bjk->ibk", "b=5,i=13,j=33,k=7", DIRECT},
+	{"bhqd,bhkd->bhqk", "b=2,h=3,q=29,k=31,d=16", DIRECT},
 	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", GEMM},
 	{"ijk,jl->ilk", "i=9,j=20,k=11,l=13", GEMM},
-	{"ijk,lk->ijl", "i=6,j=7,k=50,l=9", GEMM},
-	{"iik,kj->ij", "i=30,k=40,j=50", GEMM},
-	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", GEMM},
+	{"ijk,lk->ijl", "i=6,j=7,k=50,l=9", DIRECT},
+	{"iik,kj->ij", "i=30,k=40,j=50", DIRECT},
+	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", DIRECT},
+	/* A in place (K unit stride, at most 8 register blocks of columns in
+	 * f64, 16 columns each): extents 2, primes, around MR/NR and MC, long
+	 * K in several blocks, K over two dims, batches, a tree */
+	{"ik,kj->ij", "i=6,k=1031,j=16", DIRECT},
+	{"ik,kj->ij", "i=149,k=37,j=127", DIRECT},
+	{"ik,kj->ij", "i=13,k=4099,j=33", DIRECT},
+	{"ijk,lk->ijl", "i=11,j=23,k=19,l=64", DIRECT},
+	{"ijk,jkr->ir", "i=17,j=31,k=43,r=5", DIRECT},
+	{"bij,bjk->bik", "b=3,i=7,j=129,k=61", DIRECT},
+	{"bi,ioj,bj->bo", "b=29,i=12,o=21,j=14", DIRECT},
+	{"ik,kj->ij", "i=7,k=140001,j=20", DIRECT},
+	/* packed A (K stride not 1) on the edge sizes, split steps included */
+	{"ki,kj->ij", "i=2,k=64,j=64", GEMM},
+	{"ki,kj->ij", "i=7,k=300,j=33", GEMM},
+	{"ki,kj->ij", "i=13,k=257,j=97", GEMM},
+	{"ki,kj->ij", "i=145,k=31,j=150", GEMM},
+	{"ki,kj->ij", "i=37,k=513,j=65", GEMM},
+	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", GEMM},
+	{"ki,kj->ij", "i=13,k=140001,j=20", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
-	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", GEMM},
-	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", GEMM},
-	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", GEMM},
+	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
+	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
+	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", DIRECT},
 	/* split steps sharing packed B panels: K in two rounds (long K), units
 	 * in two rounds (three batch elements of long K) */
-	{"ik,kj->ij", "i=13,k=140001,j=20", GEMM},
-	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", GEMM},
+	{"ik,kj->ij", "i=13,k=140001,j=20", DIRECT},
+	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", DIRECT},
 	/* plain nests: memory-bound and degenerate contractions */
 	{"ij,ij->", "i=300,j=301", SUMS},
 	{"ijk->i", "i=7,j=30,k=129", PLAIN},
@@ -137,10 +160,15 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t]);
-	if (has_gemm(p[0]) != (c->kind == GEMM))
-		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, c->kind == GEMM ? "a" : "no");
+	int gemm = c->kind == GEMM || c->kind == DIRECT;
+	if (has_gemm(p[0]) != gemm)
+		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, gemm ? "a" : "no");
 	char *ir = NULL;
 	assert_int_equal(einc_program_dump(ctx, p[0], EINC_STAGE_LLVM, &ir), EINC_OK);
+	/* the direct micro-kernel is emitted only for the steps that use it */
+	if ((strstr(ir, ".ukernel.direct") != NULL) != (c->kind == DIRECT))
+		fail_msg("%s %s %s: A in place %sexpected", c->spec, c->dims, f64 ? "f64" : "f32",
+		         c->kind == DIRECT ? "" : "not ");
 	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
 		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
 	einc_free(ir);
@@ -266,11 +294,108 @@ static void test_gett_split(void **state)
 	}
 }
 
+/* The register block of the hand-written f64 kernels below. */
+#define TMR 3
+#define TNR 4
+
+/* Calls of the packed and of the direct hand-written kernel. */
+static int64_t packed_calls, direct_calls;
+
+/* c[rowoff[i] + j] (+)= sum_p a[arow[i] + p * astep] * b[p * TNR + j]:
+ * the micro-kernel of gett.h in plain C. */
+static void c_kernel(int64_t kc, const double *a, const int64_t *arow, int64_t astep,
+                     const double *b, double *c, const int64_t *rowoff, int64_t first)
+{
+	for (int i = 0; i < TMR; i++)
+		for (int j = 0; j < TNR; j++) {
+			double sum = 0;
+			for (int64_t p = 0; p < kc; p++)
+				sum += a[arow[i] + p * astep] * b[p * TNR + j];
+			c[rowoff[i] + j] = first ? sum : c[rowoff[i] + j] + sum;
+		}
+}
+
+/* rt_ukernel on a packed A panel, counted. */
+static void packed_kernel(int64_t kc, const void *a, const void *b, void *c,
+                          const int64_t *rowoff, int64_t first)
+{
+	static const int64_t arow[TMR] = {0, 1, 2};
+	__atomic_fetch_add(&packed_calls, 1, __ATOMIC_RELAXED);
+	c_kernel(kc, a, arow, TMR, b, c, rowoff, first);
+}
+
+/* rt_ukernel_direct on A in place with K stride 1, counted. */
+static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const void *b,
+                          void *c, const int64_t *rowoff, int64_t first)
+{
+	__atomic_fetch_add(&direct_calls, 1, __ATOMIC_RELAXED);
+	c_kernel(kc, a, aoff, 1, b, c, rowoff, first);
+}
+
+/* rt_gett runs the kernel the descriptor asks for, never the other: A in
+ * place when kernel_direct is set, packed otherwise, on C = A B (row-major,
+ * A's K stride 1) with edge extents against plain loops, exactly (small
+ * integers), on 1 and 2 threads; and the rule that gives a step the
+ * direct kernel, on the benchmark's steps. */
+static void test_gett_direct(void **state)
+{
+	(void)state;
+	const int64_t shapes[][3] = {{1, 1, 1}, {1, 5, 2}, {7, 1, 3}, {13, 11, 131}, {4, 16, 64}};
+	for (size_t x = 0; x < sizeof shapes / sizeof shapes[0]; x++)
+		for (int run = 0; run < 4; run++) {
+			int64_t m = shapes[x][0], n = shapes[x][1], k = shapes[x][2];
+			int64_t sizes[3] = {m, n, k}, strides[9] = {k, 0, 1, 0, 1, n, n, 1, 0};
+			rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
+			                  .nr = TNR, .mc = 2 * TMR, .nc = 2 * TNR, .kc = 64,
+			                  .threads = 1 + run % 2, .ndims = {0, 1, 1, 1},
+			                  .sizes = sizes, .strides = strides, .kernel = packed_kernel,
+			                  .kernel_direct = run < 2 ? direct_kernel : NULL};
+			double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
+			double *c = malloc((size_t)(m * n) * 8);
+			for (int64_t e = 0; e < m * k; e++)
+				a[e] = (double)(e * 7 % 11) - 5;
+			for (int64_t e = 0; e < k * n; e++)
+				b[e] = (double)(e * 5 % 13) - 6;
+			size_t bytes = rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
+			packed_calls = direct_calls = 0;
+			rt_gett(&d, c, a, b, scratch);
+			if (d.kernel_direct)
+				assert_true(direct_calls > 0 && packed_calls == 0);
+			else
+				assert_true(packed_calls > 0 && direct_calls == 0);
+			for (int64_t i = 0; i < m; i++)
+				for (int64_t j = 0; j < n; j++) {
+					double want = 0;
+					for (int64_t p = 0; p < k; p++)
+						want += a[i * k + p] * b[p * n + j];
+					if (c[i * n + j] != want)
+						fail_msg("%lldx%lldx%lld run %d: c[%lld,%lld] = %g, expected %g",
+						         (long long)m, (long long)n, (long long)k, run,
+						         (long long)i, (long long)j, c[i * n + j], want);
+				}
+			free(scratch);
+			free(a);
+			free(b);
+			free(c);
+		}
+	/* (K stride, n, nc, nr): ttm, mttkrp's and bilinear's big steps, bmm
+	 * in place; gemm 1024^3 (32 blocks), A's K stride not 1, no one stride */
+	assert_true(rt_gett_direct_pays(1, 64, 64, 32));
+	assert_true(rt_gett_direct_pays(1, 32, 64, 32));
+	assert_true(rt_gett_direct_pays(1, 128, 128, 32));
+	assert_true(rt_gett_direct_pays(1, 256, 256, 32));
+	assert_false(rt_gett_direct_pays(1, 1024, 1024, 32));
+	assert_false(rt_gett_direct_pays(256, 64, 64, 32));
+	assert_false(rt_gett_direct_pays(0, 64, 64, 32));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_gett_split),
+		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_kernels_f32),
 		cmocka_unit_test(test_kernels_f64),
 	};

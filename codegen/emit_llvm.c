@@ -544,14 +544,20 @@ static par_mode split_mode(const emitter *e, const loop_step *st, int64_t esize,
 	isl_id *id = isl_ast_expr_get_id(it);
 	const char *name = isl_id_get_name(id);
 	int outer = -1;
+	int64_t tile = 1;
 	for (int d = 0; d < st->ndims; d++)
 		if (name && !strcmp(name, st->names[d]))
 			outer = d;
+	for (int x = 0; st->tile && x < 2; x++)
+		if (name && !strcmp(name, st->tile_names[x])) {
+			outer = st->tiled[x];
+			tile = st->tile;
+		}
 	isl_id_free(id);
 	isl_ast_expr_free(it);
 	if (outer < 0 || work < PAR_MIN_WORK)
 		return PAR_NONE;
-	*extent = st->sizes[outer];
+	*extent = (st->sizes[outer] + tile - 1) / tile;
 	int64_t most = PAR_TASKS;
 	par_mode mode = PAR_ROWS;
 	if (!st->result.strides[outer]) {

@@ -92,6 +92,9 @@ typedef struct {
 	int64_t result_elems; /* elements zeroed before the nest */
 	int nargs;            /* 1 (unary step) or 2 */
 	loop_access args[2];
+	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
+	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */
+	const char *tile_names[2]; /* and the iterators of their tile loops */
 	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order */
 	loop_gemm *gemm;      /* a GEMM-like step, or NULL: the nest runs as is */
 } loop_step;

@@ -125,12 +125,67 @@ static void loop_order(const loop_step *st, int *order)
 		}
 }
 
-/* Generates the AST of step "s" of "l" from its box domain and loop order. */
-static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
+/* The tile edge of transposing nests (elements): the tile's rows of the
+ * operand and of the result stay in L1 while it is read across and
+ * written along. */
+enum { TILE_EDGE = 16 };
+
+/*
+ * Whether step "st" transposes: the result's unit-stride dim "*r" is not
+ * the unit-stride dim "*a" of an operand that moves along "*r" too, and the
+ * result runs along "*a" as well; then walking either dim innermost jumps
+ * a row of the other tensor per element. Both dims at least TILE_EDGE long.
+ */
+static int transpose_dims(const loop_step *st, int *r, int *a)
+{
+	*r = -1;
+	for (int d = 0; d < st->ndims; d++)
+		if (st->result.strides[d] == 1 && st->sizes[d] >= TILE_EDGE)
+			*r = d;
+	for (int x = 0; *r >= 0 && x < st->nargs; x++) {
+		const loop_access *acc = &st->args[x];
+		for (int d = 0; acc->strides[*r] && d < st->ndims; d++)
+			if (d != *r && acc->strides[d] == 1 && st->result.strides[d] &&
+			    st->sizes[d] >= TILE_EDGE) {
+				*a = d;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Generates the AST of step "s" of "l" from its box domain and loop order.
+ * A transposing nest runs its two unit-stride dims in TILE_EDGE tiles
+ * inside the other dims: tile loops, then the operand's dim, then the
+ * result's innermost.
+ */
+static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 {
 	loop_step *st = &l->steps[s];
-	int order[st->ndims + 1];
+	int order[st->ndims + 1], r, c;
 	loop_order(st, order);
+	if (transpose_dims(st, &r, &c)) {
+		st->tile = TILE_EDGE;
+		st->tiled[0] = r;
+		st->tiled[1] = c;
+		for (int x = 0; x < 2; x++) {
+			strbuf name = {0};
+			strbuf_printf(&name, "%s_t", st->names[st->tiled[x]]);
+			char *n = strbuf_take(&name);
+			st->tile_names[x] = n ? arena_strdup(a, n) : NULL;
+			free(n);
+			if (!st->tile_names[x])
+				return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+		}
+		int y = 0;
+		for (int d = 0; d < st->ndims; d++)
+			if (order[d] != r && order[d] != c)
+				order[y++] = order[d];
+		order[y++] = c;
+		order[y] = r;
+	}
+	int ntiles = st->tile ? 2 : 0, point = st->ndims - ntiles;
 	strbuf dom = {0}, sched = {0};
 	strbuf_printf(&dom, "{ S%d[", s);
 	strbuf_printf(&sched, "{ S%d[", s);
@@ -143,7 +198,11 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
 	for (int d = 0; d < st->ndims; d++) {
 		strbuf_printf(&dom, "%s0 <= d%d < %lld", d ? " and " : "", d,
 		              (long long)st->sizes[d]);
-		strbuf_printf(&sched, "%sd%d", d ? ", " : "", order[d]);
+		if (d == point)
+			for (int x = ntiles - 1; x >= 0; x--)
+				strbuf_printf(&sched, "floor(d%d / %lld), ", st->tiled[x],
+				              (long long)st->tile);
+		strbuf_printf(&sched, "d%d%s", order[d], d + 1 < st->ndims ? ", " : "");
 	}
 	strbuf_printf(&dom, " }");
 	strbuf_printf(&sched, "] }");
@@ -158,9 +217,13 @@ static einc_status build_ast(einc_ctx *ctx, ir_loops *l, int s)
 	map = isl_union_map_intersect_domain(map, isl_union_set_read_from_str(isl, dom_s));
 	free(dom_s);
 	free(sched_s);
-	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims);
-	for (int d = 0; d < st->ndims; d++)
+	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims + ntiles);
+	for (int d = 0; d < st->ndims; d++) {
+		if (d == point)
+			for (int x = ntiles - 1; x >= 0; x--)
+				iters = isl_id_list_add(iters, isl_id_alloc(isl, st->tile_names[x], NULL));
 		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[order[d]], NULL));
+	}
 	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
 	st->ast = isl_ast_build_node_from_schedule_map(build, map);
 	isl_ast_build_free(build);
@@ -311,7 +374,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	}
-	return build_ast(ctx, l, s);
+	return build_ast(ctx, a, l, s);
 }
 
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so

@@ -101,6 +101,9 @@ static const kcase cases[] = {
 	{"ij,j->i", "i=100,j=333", PLAIN},
 	{"bi,bi->b", "b=17,i=260", PLAIN},
 	{"ij->ji", "i=65,j=33", PLAIN},
+	{"ijk->kji", "i=17,j=3,k=250", PLAIN},
+	{"ij,ji->ij", "i=513,j=131", PLAIN},
+	{"aij->jia", "a=2,i=16,j=2049", PLAIN},
 	/* plain nests large enough to run as parallel chunks of their outer loop */
 	{"ijk->i", "i=37,j=41,k=53", PLAIN},
 	{"i,j->ij", "i=301,j=257", PLAIN},

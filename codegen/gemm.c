@@ -56,7 +56,6 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	snprintf(name, sizeof name, "%.*s.gemm%d", (int)(len < 150 ? len : 150), fname, s);
 	char kname[220];
 	snprintf(kname, sizeof kname, "%s.ukernel", name);
-	LLVMValueRef kernel = cg_microkernel(m, elem, kname, mr, nr, vl, 0, fn);
 
 	const loop_access *acc[3] = {&st->args[g->a], &st->args[!g->a], &st->result};
 	int n = g->nb + g->nm + g->nn + g->nk;
@@ -66,11 +65,14 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 		for (int t = 0; t < 3; t++)
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
+	/* one micro-kernel: on A in place where that pays, else on packed A */
 	int64_t ks = k_stride(sizes, strides, n - g->nk, n);
-	LLVMValueRef direct = LLVMConstNull(ptr);
+	LLVMValueRef kernel = LLVMConstNull(ptr), direct = LLVMConstNull(ptr);
 	if (rt_gett_direct_pays(ks, g->n, g->nc, nr)) {
 		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
 		direct = cg_microkernel(m, elem, kname, mr, nr, vl, ks, fn);
+	} else {
+		kernel = cg_microkernel(m, elem, kname, mr, nr, vl, 0, fn);
 	}
 	LLVMValueRef fields[19];
 	int64_t head[15] = {esize, g->batch, g->m, g->n, g->k, mr, nr, g->mc, g->nc, g->kc,

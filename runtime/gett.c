@@ -219,7 +219,6 @@ typedef struct {
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
-	int direct;           /* A read in place (kernel_direct) */
 } gett_call;
 /* A macro-kernel's operands: C at "c", A's packed MC x KC block or (direct)
  * A's tensor at the K block, B's packed panel, for rows m0 .. m0+mlen-1 and
@@ -258,7 +257,7 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 					rowoff[i] = cm[i] + cn[0];
 				rows = rowoff;
 			}
-			if (g->direct) {
+			if (d->kernel_direct) {
 				const int64_t *am = g->a_m + k->m0 + ir;
 				if (mr < d->mr) {
 					for (int64_t i = 0; i < d->mr; i++)
@@ -315,7 +314,7 @@ static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend
 	for (int64_t pc = k0; pc < k1; pc += d->kc) {
 		k.kc = k1 - pc < d->kc ? k1 - pc : d->kc;
 		k.first = pc == 0;
-		k.a = g->direct ? a + g->a_k[pc] * d->esize : ap;
+		k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
 		const char *bk = bp;
 		if (panel)
 			bk = panel + (pc - k0) * g->width * d->esize;
@@ -324,7 +323,7 @@ static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend
 		k.b = bk + (n0 - jc) * k.kc * d->esize;
 		for (k.m0 = mbeg; k.m0 < mend; k.m0 += d->mc) {
 			k.mlen = mend - k.m0 < d->mc ? mend - k.m0 : d->mc;
-			if (!g->direct)
+			if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
 			macro_kernel(g, &k);
 		}
@@ -388,7 +387,7 @@ static void part_task(void *arg, int64_t t, void *scratch)
 
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
 {
-	gett_call g = {.d = d, .c = c, .a = a, .b = b, .direct = d->kernel_direct != NULL};
+	gett_call g = {.d = d, .c = c, .a = a, .b = b};
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	rt_gett_plan(d, (int)d->threads, &g.s);
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);

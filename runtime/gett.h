@@ -65,7 +65,7 @@ typedef struct {
 	int64_t ndims[4];         /* dims per group: batch, M, N, K */
 	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
 	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
-	rt_ukernel kernel;
+	rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
 	rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
 } rt_gett_desc;
 

@@ -133,13 +133,24 @@ static int64_t *offset_table(int64_t *t, const int64_t *sizes, const int64_t *st
 	return t + len;
 }
 
+/* Runs of the summed index at least this long are packed by the blocked
+ * transpose, shorter ones element by element. */
+#define PACK_MIN_RUN 4
+
+/* How many of offsets "off[0 .. n-1]" (n >= 1) run on with stride 1 from
+ * the first. */
+static int64_t run_length(const int64_t *off, int64_t n)
+{
+	int64_t j = 1;
+	while (j < n && off[j] == off[0] + j)
+		j++;
+	return j;
+}
+
 /* Whether offsets "off[0 .. n-1]" run on with stride 1. */
 static int unit_run(const int64_t *off, int64_t n)
 {
-	for (int64_t j = 1; j < n; j++)
-		if (off[j] != off[0] + j)
-			return 0;
-	return 1;
+	return run_length(off, n) == n;
 }
 
 /*
@@ -156,7 +167,6 @@ static int unit_run(const int64_t *off, int64_t n)
 	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col,   \
 	                        int64_t r0, int64_t len, int64_t kc, int64_t w)                 \
 	{                                                                                      \
-		int ksteps = unit_run(col, kc);                                                  \
 		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                           \
 			int64_t n = len - q < w ? len - q : w;                                   \
 			const int64_t *r = row + r0 + q;                                        \
@@ -167,17 +177,18 @@ static int unit_run(const int64_t *off, int64_t n)
 						dst[p * w + i] = s[col[p] + i];                  \
 				continue;                                                        \
 			}                                                                        \
-			if (ksteps) {                                                            \
-				const T *s[RT_GETT_NR_MAX];                                      \
-				for (int64_t i = 0; i < n; i++)                                  \
-					s[i] = src + r[i] + col[0];                              \
-				rt_transpose_##NAME(dst, s, n, kc, w);                           \
-			} else {                                                                 \
-				for (int64_t p = 0; p < kc; p++) {                               \
-					const T *s = src + col[p];                               \
+			for (int64_t p0 = 0, run; p0 < kc; p0 += run) {                          \
+				run = run_length(col + p0, kc - p0);                             \
+				if (run >= PACK_MIN_RUN) {                               \
+					const T *s[RT_GETT_NR_MAX];                              \
 					for (int64_t i = 0; i < n; i++)                          \
-						dst[p * w + i] = s[r[i]];                        \
+						s[i] = src + r[i] + col[p0];                     \
+					rt_transpose_##NAME(dst + p0 * w, s, n, run, w);         \
+					continue;                                                \
 				}                                                                \
+				for (int64_t p = p0; p < p0 + run; p++)                          \
+					for (int64_t i = 0; i < n; i++)                          \
+						dst[p * w + i] = src[col[p] + r[i]];             \
 			}                                                                        \
 			for (int64_t p = 0; p < kc; p++)                                         \
 				for (int64_t i = n; i < w; i++)                                  \

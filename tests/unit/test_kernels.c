@@ -77,6 +77,10 @@ static const kcase cases[] = {
 	{"bij,bjk->bik", "b=3,i=7,j=129,k=61", DIRECT},
 	{"bi,ioj,bj->bo", "b=29,i=12,o=21,j=14", DIRECT},
 	{"ik,kj->ij", "i=7,k=140001,j=20", DIRECT},
+	/* B packed across (its N stride not 1) along K runs that an outer K
+	 * dim breaks: runs shorter than a transpose block, and longer */
+	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
+	{"ioj,bij->bo", "b=9,i=7,o=37,j=129", DIRECT},
 	/* packed A (K stride not 1) on the edge sizes, split steps included */
 	{"ki,kj->ij", "i=2,k=64,j=64", GEMM},
 	{"ki,kj->ij", "i=7,k=300,j=33", GEMM},

@@ -1,12 +1,16 @@
 /*
  * pool.c - the thread pool behind rt_parallel_for: workers started on
  * demand (never more than a loop asks for), woken by a generation counter,
- * claiming tasks with an atomic counter; the caller works too.
+ * claiming tasks with an atomic counter; the caller works too. Between
+ * loops a worker spins on the counter for POOL_SPIN_NS before it sleeps,
+ * and the caller spins as long for the workers to finish, so steps that
+ * run loop after loop do not pay a sleep and a wake-up for each.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pool.h"
@@ -15,22 +19,28 @@
 /* Workers beyond this many are not started. */
 #define POOL_MAX_WORKERS 255
 
+/* How long a waiting thread spins before it sleeps (ns). */
+#define POOL_SPIN_NS 200000
+
+/* The loop word: the loop's number above the bits that hold how many
+ * workers take part in it. */
+#define POOL_JOIN_BITS 16
+
 typedef struct {
 	void *scratch;
 	size_t scratch_bytes;
-	uint64_t generation; /* the last loop it saw, set before it starts */
+	uint64_t loop; /* the last loop word it saw, set before it starts */
 } worker;
 
 static struct {
 	pthread_mutex_t busy;     /* held by the caller whose loop runs */
-	pthread_mutex_t lock;     /* guards everything below */
+	pthread_mutex_t lock;     /* taken to sleep on, or to wake, "wake" and "done" */
 	pthread_cond_t wake, done;
 	int nworkers;             /* started */
 	worker workers[POOL_MAX_WORKERS];
-	uint64_t generation;      /* bumped for each loop */
-	int joining;              /* workers 0 .. joining-1 take part in this loop */
-	int finished;             /* of those, how many are done */
-	rt_task_fn fn;
+	_Atomic uint64_t loop;    /* the current loop word, bumped for each loop */
+	_Atomic int finished;     /* workers done with the current loop */
+	rt_task_fn fn;            /* the loop, set before "loop" is bumped */
 	void *arg;
 	int64_t ntasks;
 	size_t scratch_bytes;
@@ -87,25 +97,76 @@ static int worker_scratch(worker *w, size_t bytes)
 	return 0;
 }
 
+/* Monotonic nanoseconds. */
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Whether the loop word has moved on from "seen". */
+static int loop_moved(uint64_t seen)
+{
+	return atomic_load_explicit(&pool.loop, memory_order_acquire) != seen;
+}
+
+/* Whether "joining" workers have finished the current loop. */
+static int all_finished(uint64_t joining)
+{
+	return (uint64_t)atomic_load_explicit(&pool.finished, memory_order_acquire) >= joining;
+}
+
+/* Spins until "ready(x)" holds, for POOL_SPIN_NS at most; whether it did. */
+static int spin(int (*ready)(uint64_t), uint64_t x)
+{
+	int64_t until = now_ns() + POOL_SPIN_NS;
+	for (unsigned i = 1;; i++) {
+		if (ready(x))
+			return 1;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (i % 256 == 0 && now_ns() > until)
+			return 0;
+	}
+}
+
+/* Waits, spinning then asleep on "cond", until "ready(x)" holds. */
+static void await(int (*ready)(uint64_t), uint64_t x, pthread_cond_t *cond)
+{
+	if (spin(ready, x))
+		return;
+	pthread_mutex_lock(&pool.lock);
+	while (!ready(x))
+		pthread_cond_wait(cond, &pool.lock);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* Wakes the threads asleep on "cond" (none missed: sleepers test under
+ * the lock). */
+static void wake_all(pthread_cond_t *cond)
+{
+	pthread_mutex_lock(&pool.lock);
+	pthread_cond_broadcast(cond);
+	pthread_mutex_unlock(&pool.lock);
+}
+
 /* A worker: waits for a loop it takes part in, runs tasks, reports. */
 static void *worker_main(void *p)
 {
 	int id = (int)(intptr_t)p;
 	worker *w = &pool.workers[id];
-	pthread_mutex_lock(&pool.lock);
 	for (;;) {
-		while (pool.generation == w->generation)
-			pthread_cond_wait(&pool.wake, &pool.lock);
-		w->generation = pool.generation;
-		if (id >= pool.joining)
+		await(loop_moved, w->loop, &pool.wake);
+		w->loop = atomic_load_explicit(&pool.loop, memory_order_acquire);
+		int joining = (int)(w->loop & ((1u << POOL_JOIN_BITS) - 1));
+		if (id >= joining)
 			continue;
-		size_t bytes = pool.scratch_bytes;
-		pthread_mutex_unlock(&pool.lock);
-		if (!worker_scratch(w, bytes))
+		if (!worker_scratch(w, pool.scratch_bytes))
 			run_tasks(w->scratch);
-		pthread_mutex_lock(&pool.lock);
-		if (++pool.finished == pool.joining)
-			pthread_cond_signal(&pool.done);
+		if (atomic_fetch_add_explicit(&pool.finished, 1, memory_order_acq_rel) + 1 == joining)
+			wake_all(&pool.done);
 	}
 	return NULL;
 }
@@ -121,7 +182,8 @@ static int start_workers(int n)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	while (pool.nworkers < n) {
 		pthread_t t;
-		pool.workers[pool.nworkers].generation = pool.generation;
+		pool.workers[pool.nworkers].loop =
+		    atomic_load_explicit(&pool.loop, memory_order_relaxed);
 		if (pthread_create(&t, &attr, worker_main, (void *)(intptr_t)pool.nworkers))
 			break;
 		pool.nworkers++;
@@ -143,23 +205,20 @@ void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
 			fn(arg, t, scratch0);
 		return;
 	}
-	pthread_mutex_lock(&pool.lock);
-	int avail = start_workers(helpers);
-	pool.joining = helpers < avail ? helpers : avail;
-	pool.finished = 0;
+	int avail = start_workers(helpers), joining = helpers < avail ? helpers : avail;
 	pool.fn = fn;
 	pool.arg = arg;
 	pool.ntasks = ntasks;
 	pool.scratch_bytes = scratch_bytes;
 	atomic_store_explicit(&pool.next, 0, memory_order_relaxed);
-	pool.generation++;
-	pthread_cond_broadcast(&pool.wake);
-	pthread_mutex_unlock(&pool.lock);
+	atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
+	if (joining > 0) {
+		uint64_t word = atomic_load_explicit(&pool.loop, memory_order_relaxed);
+		word = ((word >> POOL_JOIN_BITS) + 1) << POOL_JOIN_BITS | (uint64_t)joining;
+		atomic_store_explicit(&pool.loop, word, memory_order_release);
+		wake_all(&pool.wake);
+	}
 	run_tasks(scratch0);
-	pthread_mutex_lock(&pool.lock);
-	while (pool.finished < pool.joining)
-		pthread_cond_wait(&pool.done, &pool.lock);
-	pool.joining = 0;
-	pthread_mutex_unlock(&pool.lock);
+	await(all_finished, (uint64_t)joining, &pool.done);
 	pthread_mutex_unlock(&pool.busy);
 }

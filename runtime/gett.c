@@ -3,7 +3,10 @@
  * (batch element, NC block): for each KC block pack B's panel, for each MC
  * block pack A's, then the micro-kernel on every MR x NR tile. When the
  * units are too few for the threads, tasks take M x N parts of a unit and
- * share its B panels, packed once per round by their own parallel loop. Full
+ * share its B panels, packed once per round by their own parallel loop;
+ * a K long beside M and N is summed instead in slices (fixed by the
+ * extents) into partial results added at the end, each slice packing its
+ * own B panels as a unit does. Full
  * tiles with unit-stride columns in C are updated in place (stored by the
  * first K block, so C needs no zeroing); edge tiles go through a small
  * buffer, so edges cost a copy, not a slower kernel. A whose rows run with
@@ -56,11 +59,39 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
 	return line((size_t)(*uround * *kspan * row));
 }
 
+/* The slices K is summed in (rt_gett_split): from the extents alone, so
+ * the same for any thread count. */
+static int64_t k_slices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
+                        int64_t esize)
+{
+	int64_t slices = k / (RT_GETT_SLICE_BLOCKS * kc), wide = m > n ? m : n;
+	if (slices > RT_GETT_SLICES_MAX)
+		slices = RT_GETT_SLICES_MAX;
+	if (k < RT_GETT_SLICE_DEPTH * wide)
+		return 1;
+	while (slices > 1 && (slices - 1) * batch * m * n * esize > RT_GETT_SLICE_BYTES)
+		slices--;
+	return slices > 1 ? slices : 1;
+}
+
+/* The bytes of one slice's partial result: C's elements, densely. */
+static size_t partial_bytes(int64_t batch, int64_t m, int64_t n, int64_t esize)
+{
+	return line((size_t)(batch * m * n * esize));
+}
+
+/* The bytes of the offset tables: A's, B's and C's per group, and the
+ * partial results' batch, M and N tables. */
+static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k)
+{
+	return line((size_t)(4 * batch + 3 * (m + n) + 2 * k) * sizeof(int64_t));
+}
+
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize)
 {
-	int64_t uround, kspan, width;
-	return line((size_t)(3 * batch + 2 * (m + n + k)) * sizeof(int64_t)) +
+	int64_t uround, kspan, width, slices = k_slices(batch, m, n, k, kc, esize);
+	return table_bytes(batch, m, n, k) + (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
 }
@@ -85,24 +116,30 @@ void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
 	int64_t nblocks = (d->n + d->nc - 1) / d->nc, width = d->n < d->nc ? d->n : d->nc;
 	int64_t mp = (d->m + d->mr - 1) / d->mr, np = (width + d->nr - 1) / d->nr;
 	*s = (rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
-	s->tasks = s->units;
-	/* tasks per unit: from the fewest that occupy every thread, the first
+	s->kslices = k_slices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
+	int64_t pieces = s->units * s->kslices, kpiece = (d->k + s->kslices - 1) / s->kslices;
+	s->tasks = pieces;
+	/* tasks per piece: from the fewest that occupy every thread, the first
 	 * that keeps them 90% busy, else the best up to 4 times as many; no more
-	 * than the unit's work and register blocks allow */
-	int64_t most = d->m * width * d->k / RT_GETT_TASK_WORK, fewest = (t + s->units - 1) / s->units;
+	 * than the piece's work and register blocks allow */
+	int64_t most = d->m * width * kpiece / RT_GETT_TASK_WORK, fewest = (t + pieces - 1) / pieces;
 	if (most > mp * np)
 		most = mp * np;
 	int64_t w = fewest < most ? fewest : most > 1 ? most : 1;
 	for (int64_t x = w; x <= 4 * fewest && x <= most; x++) {
-		if (better_balance(s->units * x, s->units * w, t))
+		if (better_balance(pieces * x, pieces * w, t))
 			w = x;
-		if (10 * s->units * w >= 9 * t * ((s->units * w + t - 1) / t))
+		if (10 * pieces * w >= 9 * t * ((pieces * w + t - 1) / t))
 			break;
 	}
 	if (w == 1)
 		return;
 	s->mparts = w < mp ? w : mp;
 	s->nparts = (w + s->mparts - 1) / s->mparts < np ? (w + s->mparts - 1) / s->mparts : np;
+	if (s->kslices > 1) {
+		s->tasks = pieces * s->mparts * s->nparts;
+		return;
+	}
 	s->shared = 1;
 	shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &s->uround, &s->kspan, &width);
 	s->tasks = s->uround * s->mparts * s->nparts;
@@ -157,11 +194,12 @@ static int unit_run(const int64_t *off, int64_t n)
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
  * src[row[r0 + panel*w + i] + col[p]], zero past "len". Unit-stride rows
- * are copied row by row of the panel, rows along which the sum runs with
- * unit stride are transposed in blocks (rt_transpose_T); the general case
- * reads through both tables.
- * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * nr + j] for an edge tile,
- * stored when "first" is set.
+ * are copied row by row of the panel; otherwise runs of the summed index
+ * with unit stride are transposed in blocks (rt_transpose_T), other
+ * elements read through both tables.
+ * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
+ * or a slice's partial result, stored when "first" is set; added row by row
+ * when C's columns run with unit stride.
  */
 #define GETT_TYPED(T, NAME)                                                              \
 	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col,   \
@@ -198,11 +236,17 @@ static int unit_run(const int64_t *off, int64_t n)
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
 	                       int64_t mr, int64_t nr, int64_t width, int first)               \
 	{                                                                                      \
-		for (int64_t i = 0; i < mr; i++)                                                 \
-			for (int64_t j = 0; j < nr; j++) {                                       \
-				T *p = c + off_m[i] + off_n[j];                                  \
-				*p = first ? tile[i * width + j] : *p + tile[i * width + j];     \
-			}                                                                        \
+		int unit = !first && unit_run(off_n, nr);                                        \
+		for (int64_t i = 0; i < mr; i++) {                                               \
+			T *row = c + off_m[i];                                                   \
+			const T *t = tile + i * width;                                           \
+			if (unit)                                                                \
+				for (int64_t j = 0; j < nr; j++)                                 \
+					row[off_n[0] + j] += t[j];                               \
+			else                                                                     \
+				for (int64_t j = 0; j < nr; j++)                                 \
+					row[off_n[j]] = first ? t[j] : row[off_n[j]] + t[j];     \
+		}                                                                                \
 	}
 
 GETT_TYPED(float, f32)
@@ -227,16 +271,34 @@ typedef struct {
 	const char *a, *b;
 	int64_t nblocks;
 	const int64_t *a_b, *a_m, *a_k, *b_b, *b_k, *b_n, *c_b, *c_m, *c_n; /* offsets */
+	const int64_t *p_b, *p_m, *p_n; /* offsets in a partial result (dense) */
+	char *partials;       /* slices 1 .. kslices-1's partial results */
+	size_t partial_bytes; /* apart */
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
 } gett_call;
-/* A macro-kernel's operands: C at "c", A's packed MC x KC block or (direct)
- * A's tensor at the K block, B's packed panel, for rows m0 .. m0+mlen-1 and
- * columns n0 .. n0+nlen-1 of C over "kc"; the first K block ("first")
- * stores, the others add; "tile" the edge buffer. */
+
+/* What a task computes: rows "mbeg" to "mend" and columns "n0" to
+ * "n0 + nlen" (within the NC block at "jc") of unit "u", over K from "k0"
+ * to "k1" of a sum that starts at "kfirst", into "c" (C, or a slice's
+ * partial result) with offset tables "cb", "cm", "cn"; B's panel from
+ * "panel" (its K block at (pc - k0) * width) or, when NULL, packed into the
+ * task's own buffer. */
+typedef struct {
+	int64_t u, mbeg, mend, jc, n0, nlen, k0, k1, kfirst;
+	char *c;
+	const int64_t *cb, *cm, *cn;
+	const char *panel;
+} gett_range;
+
+/* A macro-kernel's operands: C at "c" (tables "cm", "cn"), A's packed
+ * MC x KC block or (direct) A's tensor at the K block, B's packed panel,
+ * for rows m0 .. m0+mlen-1 and columns n0 .. n0+nlen-1 of C over "kc"; the
+ * first K block ("first") stores, the others add; "tile" the edge buffer. */
 typedef struct {
 	char *c, *tile;
+	const int64_t *cm, *cn;
 	const char *a, *b;
 	int64_t m0, mlen, n0, nlen, kc;
 	int first;
@@ -255,12 +317,12 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 		tileoff[i] = i * d->nr;
 	for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
 		int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
-		const int64_t *cn = g->c_n + k->n0 + jr;
+		const int64_t *cn = k->cn + k->n0 + jr;
 		int in_place = nr == d->nr && unit_run(cn, nr);
 		const char *b = k->b + jr * k->kc * d->esize;
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr) {
 			int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
-			const int64_t *cm = g->c_m + k->m0 + ir, *rows = tileoff;
+			const int64_t *cm = k->cm + k->m0 + ir, *rows = tileoff;
 			int full = in_place && mr == d->mr;
 			char *c = full ? k->c : k->tile;
 			if (full) {
@@ -304,36 +366,30 @@ static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
 	return g->d->n - *jc < g->d->nc ? g->d->n - *jc : g->d->nc;
 }
 
-/*
- * Rows "mbeg" to "mend" and columns "n0" to "n0 + nlen" (within the NC
- * block at "jc") of unit "u", over K from "k0" to "k1": per KC block, B's
- * panel from "panel" (its K block at (pc - k0) * width) or, when "panel"
- * is NULL, packed into the task's own buffer; then A's blocks (packed, or
- * in place) and the tiles.
- */
-static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend, int64_t jc,
-                       int64_t n0, int64_t nlen, int64_t k0, int64_t k1, const char *panel,
-                       char *scratch)
+/* Range "r": per KC block, B's panel (shared or packed here), then A's
+ * blocks (packed, or in place) and the tiles. */
+static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const rt_gett_desc *d = g->d;
-	int64_t bt = u / g->nblocks;
+	int64_t bt = r->u / g->nblocks;
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
-	gett_block k = {.c = g->c + g->c_b[bt] * d->esize, .n0 = n0, .nlen = nlen,
+	gett_block k = {.c = r->c + r->cb[bt] * d->esize, .cm = r->cm, .cn = r->cn,
+	                .n0 = r->n0, .nlen = r->nlen,
 	                .tile = bp + line((size_t)(d->kc * d->nc * d->esize))};
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
-	for (int64_t pc = k0; pc < k1; pc += d->kc) {
-		k.kc = k1 - pc < d->kc ? k1 - pc : d->kc;
-		k.first = pc == 0;
+	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
+		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
+		k.first = pc == r->kfirst;
 		k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
-		const char *bk = bp;
-		if (panel)
-			bk = panel + (pc - k0) * g->width * d->esize;
-		else
-			pack(d, bp, b, g->b_n, g->b_k + pc, jc, nlen, k.kc, d->nr);
-		k.b = bk + (n0 - jc) * k.kc * d->esize;
-		for (k.m0 = mbeg; k.m0 < mend; k.m0 += d->mc) {
-			k.mlen = mend - k.m0 < d->mc ? mend - k.m0 : d->mc;
+		if (r->panel) {
+			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
+		} else {
+			pack(d, bp, b, g->b_n, g->b_k + pc, r->n0, r->nlen, k.kc, d->nr);
+			k.b = bp;
+		}
+		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
+			k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
 			if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
 			macro_kernel(g, &k);
@@ -341,12 +397,46 @@ static void unit_range(const gett_call *g, int64_t u, int64_t mbeg, int64_t mend
 	}
 }
 
-/* Task "t" of an unsplit step: unit "t" whole ("arg" a gett_call). */
-static void unit_task(void *arg, int64_t t, void *scratch)
+/* Rows and columns of part ("mx", "nx") of unit "u" into "r"; 0 when the
+ * part is empty. */
+static int unit_part(const gett_call *g, int64_t u, int64_t mx, int64_t nx, gett_range *r)
+{
+	const rt_gett_desc *d = g->d;
+	int64_t nlen = block_width(g, u, &r->jc), mlo, mhi, nlo, nhi;
+	part((d->m + d->mr - 1) / d->mr, g->s.mparts, mx, &mlo, &mhi);
+	part((nlen + d->nr - 1) / d->nr, g->s.nparts, nx, &nlo, &nhi);
+	if (mlo >= mhi || nlo >= nhi)
+		return 0;
+	r->u = u;
+	r->mbeg = mlo * d->mr;
+	r->mend = mhi * d->mr < d->m ? mhi * d->mr : d->m;
+	r->n0 = r->jc + nlo * d->nr;
+	r->nlen = (nhi * d->nr < nlen ? nhi * d->nr : nlen) - nlo * d->nr;
+	return 1;
+}
+
+/* Task "t" of a step whose tasks pack their own B panels: an M part x N
+ * part of one slice of K of one unit; slice 0 sums into C, the others
+ * into their partial results. */
+static void piece_task(void *arg, int64_t t, void *scratch)
 {
 	const gett_call *g = arg;
-	int64_t jc, nlen = block_width(g, t, &jc);
-	unit_range(g, t, 0, g->d->m, jc, jc, nlen, 0, g->d->k, NULL, scratch);
+	const rt_gett_desc *d = g->d;
+	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
+	int64_t piece = t / g->s.mparts / g->s.nparts, slice = piece % g->s.kslices, lo, hi;
+	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n};
+	if (!unit_part(g, piece / g->s.kslices, mx, nx, &r))
+		return;
+	part((d->k + d->kc - 1) / d->kc, g->s.kslices, slice, &lo, &hi);
+	r.k0 = r.kfirst = lo * d->kc;
+	r.k1 = hi * d->kc < d->k ? hi * d->kc : d->k;
+	if (slice > 0) {
+		r.c = g->partials + (size_t)(slice - 1) * g->partial_bytes;
+		r.cb = g->p_b;
+		r.cm = g->p_m;
+		r.cn = g->p_n;
+	}
+	unit_range(g, &r, scratch);
 }
 
 /* Task "t" of a round's packing: a range of register blocks of one KC
@@ -379,21 +469,36 @@ static void pack_task(void *arg, int64_t t, void *scratch)
 static void part_task(void *arg, int64_t t, void *scratch)
 {
 	const gett_call *g = arg;
-	const rt_gett_desc *d = g->d;
 	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
 	int64_t ul = t / g->s.mparts / g->s.nparts, u = g->u0 + ul;
-	if (u >= g->s.units)
+	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n,
+	                .k0 = g->k0, .k1 = g->k1, .kfirst = 0};
+	if (u >= g->s.units || !unit_part(g, u, mx, nx, &r))
 		return;
-	int64_t jc, nlen = block_width(g, u, &jc), mlo, mhi, nlo, nhi;
-	part((d->m + d->mr - 1) / d->mr, g->s.mparts, mx, &mlo, &mhi);
-	part((nlen + d->nr - 1) / d->nr, g->s.nparts, nx, &nlo, &nhi);
-	if (mlo >= mhi || nlo >= nhi)
-		return;
-	int64_t mend = mhi * d->mr < d->m ? mhi * d->mr : d->m;
-	int64_t nend = nhi * d->nr < nlen ? nhi * d->nr : nlen;
-	const char *panel = g->panel + ul * g->s.kspan * g->width * d->esize;
-	unit_range(g, u, mlo * d->mr, mend, jc, jc + nlo * d->nr, nend - nlo * d->nr, g->k0, g->k1,
-	           panel, scratch);
+	r.panel = g->panel + ul * g->s.kspan * g->width * g->d->esize;
+	unit_range(g, &r, scratch);
+}
+
+/* Task "t" of the sum of the slices: RT_GETT_SUM_ROWS rows of M of one
+ * batch element of C, plus slice 1's partial result, plus slice 2's, ...
+ * in that order. */
+static void sum_task(void *arg, int64_t t, void *scratch)
+{
+	const gett_call *g = arg;
+	const rt_gett_desc *d = g->d;
+	(void)scratch;
+	int64_t chunks = (d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS, bt = t / chunks;
+	int64_t i0 = t % chunks * RT_GETT_SUM_ROWS;
+	int64_t rows = d->m - i0 < RT_GETT_SUM_ROWS ? d->m - i0 : RT_GETT_SUM_ROWS;
+	char *c = g->c + g->c_b[bt] * d->esize;
+	for (int64_t x = 1; x < g->s.kslices; x++) {
+		const char *p = g->partials + (size_t)(x - 1) * g->partial_bytes +
+		                (bt * d->m + i0) * d->n * d->esize;
+		if (d->esize == 4)
+			add_f32((float *)c, (const float *)p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
+		else
+			add_f64((double *)c, (const double *)p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
+	}
 }
 
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
@@ -421,14 +526,26 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 		*out[x] = t;
 		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
 	}
+	/* a partial result's tables: batch element x M x N, row-major */
+	int64_t dense[3][3] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
+	const int64_t **pout[3] = {&g.p_b, &g.p_m, &g.p_n};
+	for (int x = 0; x < 3; x++) {
+		*pout[x] = t;
+		t = offset_table(t, &dense[x][0], &dense[x][1], 1);
+	}
 	int64_t uround, kspan;
-	g.panel = (char *)scratch + line((size_t)(3 * d->batch + 2 * (d->m + d->n + d->k)) *
-	                                 sizeof(int64_t));
+	g.partials = (char *)scratch + table_bytes(d->batch, d->m, d->n, d->k);
+	g.partial_bytes = partial_bytes(d->batch, d->m, d->n, d->esize);
+	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
 	                                      &uround, &kspan, &g.width);
 	size_t pack_bytes = rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize);
 	if (!g.s.shared) {
-		rt_parallel_for((int)d->threads, g.s.units, unit_task, &g, pack0, pack_bytes);
+		rt_parallel_for((int)d->threads, g.s.tasks, piece_task, &g, pack0, pack_bytes);
+		if (g.s.kslices > 1)
+			rt_parallel_for((int)d->threads,
+			                d->batch * ((d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS),
+			                sum_task, &g, pack0, 0);
 		return;
 	}
 	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)

@@ -28,6 +28,18 @@
  * shared panel (rt_gett_split). */
 #define RT_GETT_SHARED_MAX (16 << 20)
 
+/* Steps whose K is long beside M and N (RT_GETT_SLICE_DEPTH times the
+ * larger) sum it in up to RT_GETT_SLICES_MAX slices of at least
+ * RT_GETT_SLICE_BLOCKS KC blocks each, every slice but the first into a
+ * partial result of its own (RT_GETT_SLICE_BYTES in all at most), added to
+ * C in slice order, RT_GETT_SUM_ROWS rows of M per task. The slices depend
+ * on the extents only, so the result is the same for any thread count. */
+#define RT_GETT_SLICE_DEPTH 8
+#define RT_GETT_SLICES_MAX 8
+#define RT_GETT_SLICE_BLOCKS 4
+#define RT_GETT_SLICE_BYTES (8 << 20)
+#define RT_GETT_SUM_ROWS 64
+
 /* Tasks of a split step do at least this many multiply-adds each. */
 #define RT_GETT_TASK_WORK (1 << 16)
 
@@ -76,9 +88,9 @@ int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
 
 /*
  * The scratch bytes of an rt_gett call: the offset tables of a step of
- * flattened extents "batch", "m", "n", "k", the shared B panel of a split
- * step (RT_GETT_SHARED_MAX at most), and the packing buffers of one thread
- * (rt_gett_pack_bytes).
+ * flattened extents "batch", "m", "n", "k", the partial results of its K
+ * slices, the shared B panel of a split step (RT_GETT_SHARED_MAX at most),
+ * and the packing buffers of one thread (rt_gett_pack_bytes).
  */
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize);
@@ -89,16 +101,18 @@ size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
  * How rt_gett splits a step over "threads" threads. A unit is a (batch
- * element, NC block) pair. When the units alone keep the threads evenly
- * busy, each unit is one task that packs its own B panels ("shared" 0).
- * Otherwise each unit is split into "mparts" x "nparts" tasks (M and N
- * ranges of whole register blocks, as even as the blocks allow), and B is
- * packed once per round into a panel the tasks share: a round is "uround"
- * units over "kspan" of K (whole KC blocks), packed by "pack_tasks" tasks,
- * then computed by "tasks" tasks.
+ * element, NC block) pair; a piece is one of its "kslices" slices of K
+ * (long K, see RT_GETT_SLICE_DEPTH; else 1). When the pieces alone keep
+ * the threads evenly busy, each piece is one task that packs its own B
+ * panels ("shared" 0). Otherwise each piece is split into "mparts" x
+ * "nparts" tasks (M and N ranges of whole register blocks, as even as the
+ * blocks allow): a sliced step's tasks still pack their own B panels; the
+ * others share them, packed once per round: a round is "uround" units over
+ * "kspan" of K (whole KC blocks), packed by "pack_tasks" tasks, then
+ * computed by "tasks" tasks.
  */
 typedef struct {
-	int64_t units, mparts, nparts, tasks;
+	int64_t units, kslices, mparts, nparts, tasks;
 	int shared;
 	int64_t uround, kspan, pack_tasks;
 } rt_gett_split;
@@ -109,10 +123,12 @@ void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s);
 /*
  * Runs "d" on "c", "a", "b", writing every element of "c". "scratch"
  * holds rt_gett_scratch bytes, aligned to 64: the offset tables (each
- * flattened index's element offset in each tensor), the shared B panel,
- * then the calling thread's packing buffers; other threads use the pool's.
- * Tasks (rt_gett_plan) own disjoint parts of "c", and every element sums
- * its K blocks in the same order through the same micro-kernel, so the
+ * flattened index's element offset in each tensor), the K slices' partial
+ * results, the shared B panel, then the calling thread's packing buffers;
+ * other threads use the pool's.
+ * Tasks (rt_gett_plan) own disjoint parts of "c" or of a K slice's
+ * partial result; every element sums its K blocks in the same order
+ * through the same micro-kernel, and the slices in slice order, so the
  * result does not depend on the number of threads.
  */
 void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);

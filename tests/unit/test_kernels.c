@@ -93,10 +93,17 @@ static const kcase cases[] = {
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
 	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", DIRECT},
-	/* split steps sharing packed B panels: K in two rounds (long K), units
-	 * in two rounds (three batch elements of long K) */
+	/* split steps sharing packed B panels: K in two or three rounds, units
+	 * in two rounds (on 16 threads) */
+	{"ik,kj->ij", "i=13,k=3000,j=2048", GEMM},
+	{"bik,bkj->bij", "b=8,i=13,k=2000,j=300", GEMM},
+	/* K long beside M and N: summed in slices into partial results, added
+	 * to C (also to a C whose columns are strided), split into M and N
+	 * parts too on 16 threads */
 	{"ik,kj->ij", "i=13,k=140001,j=20", DIRECT},
 	{"bik,bkj->bij", "b=3,i=13,k=50000,j=20", DIRECT},
+	{"ik,kj->ij", "i=13,k=4099,j=33", DIRECT},
+	{"bik,bkj->ijb", "b=3,i=13,k=9000,j=20", DIRECT},
 	/* plain nests: memory-bound and degenerate contractions */
 	{"ij,ij->", "i=300,j=301", SUMS},
 	{"ijk->i", "i=7,j=30,k=129", PLAIN},
@@ -260,42 +267,52 @@ static rt_gett_desc bench_step(int64_t batch, int64_t m, int64_t n, int64_t k)
 
 /* On 2 and 16 threads the large steps of the benchmark get at least a task
  * per thread, keeping them 90% busy (tasks / (threads x waves)), with no
- * more M and N parts than register blocks; a single thread never splits. */
+ * more M and N parts than register blocks; a single thread never splits a
+ * piece. Steps whose K is long beside M and N (and only those) are summed
+ * in K slices, as many on every thread count. */
 static void test_gett_split(void **state)
 {
 	(void)state;
-	const int64_t steps[][4] = {
-		{1, 2048, 2048, 2048},  /* gemm 2048^3: one unit */
-		{1, 1024, 1024, 1024},  /* gemm */
-		{1, 256, 32, 65536},    /* mttkrp's big step: skinny N, long K */
-		{1, 65536, 64, 256},    /* ttm */
-		{1, 2304, 2304, 256},   /* tc_abcd_dbef */
-		{64, 256, 256, 256},    /* bmm: units enough */
-		{3, 500, 500, 500},     /* few units */
-		{1, 12, 8192, 512},     /* short M: N parts */
+	const int64_t steps[][5] = {
+		/* batch, m, n, k, sliced */
+		{1, 2048, 2048, 2048, 0},  /* gemm 2048^3: one unit */
+		{1, 1024, 1024, 1024, 0},  /* gemm */
+		{1, 256, 32, 65536, 1},    /* mttkrp's big step: skinny N, long K */
+		{1, 256, 256, 4096, 1},    /* chain3's first step */
+		{1, 65536, 64, 256, 0},    /* ttm */
+		{1, 2304, 2304, 256, 0},   /* tc_abcd_dbef */
+		{64, 256, 256, 256, 0},    /* bmm: units enough */
+		{3, 500, 500, 500, 0},     /* few units */
+		{1, 12, 8192, 512, 0},     /* short M: N parts */
 	};
 	const int threads[] = {2, 16};
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		rt_gett_desc d = bench_step(steps[x][0], steps[x][1], steps[x][2], steps[x][3]);
 		rt_gett_split s;
 		rt_gett_plan(&d, 1, &s);
+		int64_t slices = s.kslices;
+		assert_int_equal(slices > 1, steps[x][4]);
 		assert_int_equal(s.shared, 0);
-		assert_int_equal(s.tasks, s.units);
+		assert_int_equal(s.tasks, s.units * slices);
 		for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
 			int64_t n = threads[t];
 			rt_gett_plan(&d, (int)n, &s);
-			int64_t tasks = s.shared ? s.units * s.mparts * s.nparts : s.units;
+			assert_int_equal(s.kslices, slices);
+			int64_t tasks = s.shared ? s.units * s.mparts * s.nparts
+			                         : s.units * slices * s.mparts * s.nparts;
 			int64_t waves = (tasks + n - 1) / n;
 			if (tasks < n || 10 * tasks < 9 * n * waves)
 				fail_msg("step %zu on %lld threads: %lld tasks", x, (long long)n,
 				         (long long)tasks);
 			int64_t mp = (d.m + d.mr - 1) / d.mr, np = (d.n + d.nr - 1) / d.nr;
 			assert_true(s.mparts <= mp && s.nparts <= np);
-			assert_true(s.shared || (s.mparts == 1 && s.nparts == 1));
+			assert_true(!s.shared || slices == 1);
 			if (s.shared) {
 				assert_true(s.uround >= 1 && (s.kspan % d.kc == 0 || s.kspan == d.k));
 				assert_true(s.pack_tasks >= 1);
 				assert_int_equal(s.tasks, s.uround * s.mparts * s.nparts);
+			} else {
+				assert_int_equal(s.tasks, tasks);
 			}
 		}
 	}

@@ -6,10 +6,10 @@
  * share its B panels, packed once per round by their own parallel loop;
  * a K long beside M and N is summed instead in slices (fixed by the
  * extents) into partial results added at the end, each slice packing its
- * own B panels as a unit does. Full
- * tiles with unit-stride columns in C are updated in place (stored by the
- * first K block, so C needs no zeroing); edge tiles go through a small
- * buffer, so edges cost a copy, not a slower kernel. A whose rows run with
+ * own B panels as a unit does. Full tiles with unit-stride columns in C
+ * are updated in place (stored by the first K block, so C needs no
+ * zeroing); edge tiles go through a small buffer, so edges cost a copy,
+ * not a slower kernel. A whose rows run with
  * unit stride along K feeding few B micro-panels is not packed (a
  * transpose that each element would repay only a few times): the direct
  * micro-kernel broadcasts from A's rows in place.

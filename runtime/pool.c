@@ -40,6 +40,7 @@ static struct {
 	worker workers[POOL_MAX_WORKERS];
 	_Atomic uint64_t loop;    /* the current loop word, bumped for each loop */
 	_Atomic int finished;     /* workers done with the current loop */
+	_Atomic int spinning;     /* waiting threads spin: no more threads than cores */
 	rt_task_fn fn;            /* the loop, set before "loop" is bumped */
 	void *arg;
 	int64_t ntasks;
@@ -53,19 +54,18 @@ static struct {
 };
 
 static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
-static int default_threads;
+static int default_threads, online_cores;
 
-/* Reads EINC_NUM_THREADS, else the online cores. */
+/* Reads the online cores, and EINC_NUM_THREADS (else those cores). */
 static void threads_init(void)
 {
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	online_cores = cores > 0 && cores < 1 << 20 ? (int)cores : 1;
 	const char *env = getenv("EINC_NUM_THREADS");
 	char *end;
 	long n = env ? strtol(env, &end, 10) : 0;
-	if (!env || *end || n <= 0) {
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-		if (n <= 0)
-			n = 1;
-	}
+	if (!env || *end || n <= 0)
+		n = online_cores;
 	default_threads = n > POOL_MAX_WORKERS + 1 ? POOL_MAX_WORKERS + 1 : (int)n;
 }
 
@@ -117,9 +117,12 @@ static int all_finished(uint64_t joining)
 	return (uint64_t)atomic_load_explicit(&pool.finished, memory_order_acquire) >= joining;
 }
 
-/* Spins until "ready(x)" holds, for POOL_SPIN_NS at most; whether it did. */
+/* Spins until "ready(x)" holds, for POOL_SPIN_NS at most (not at all when
+ * the threads outnumber the cores); whether it did. */
 static int spin(int (*ready)(uint64_t), uint64_t x)
 {
+	if (!atomic_load_explicit(&pool.spinning, memory_order_relaxed))
+		return ready(x);
 	int64_t until = now_ns() + POOL_SPIN_NS;
 	for (unsigned i = 1;; i++) {
 		if (ready(x))
@@ -195,8 +198,9 @@ static int start_workers(int n)
 void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes)
 {
+	int all = rt_default_threads();
 	if (threads <= 0)
-		threads = rt_default_threads();
+		threads = all;
 	int helpers = threads - 1;
 	if ((int64_t)helpers > ntasks - 1)
 		helpers = ntasks > 1 ? (int)(ntasks - 1) : 0;
@@ -206,6 +210,7 @@ void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
 		return;
 	}
 	int avail = start_workers(helpers), joining = helpers < avail ? helpers : avail;
+	atomic_store_explicit(&pool.spinning, avail < online_cores, memory_order_relaxed);
 	pool.fn = fn;
 	pool.arg = arg;
 	pool.ntasks = ntasks;

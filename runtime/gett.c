@@ -201,52 +201,52 @@ static int unit_run(const int64_t *off, int64_t n)
  * or a slice's partial result, stored when "first" is set; added row by row
  * when C's columns run with unit stride.
  */
-#define GETT_TYPED(T, NAME)                                                              \
-	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col,   \
-	                        int64_t r0, int64_t len, int64_t kc, int64_t w)                 \
-	{                                                                                      \
-		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                           \
-			int64_t n = len - q < w ? len - q : w;                                   \
-			const int64_t *r = row + r0 + q;                                        \
-			if (n == w && unit_run(r, w)) {                                         \
-				const T *s = src + r[0];                                         \
-				for (int64_t p = 0; p < kc; p++)                                 \
-					for (int64_t i = 0; i < w; i++)                          \
-						dst[p * w + i] = s[col[p] + i];                  \
-				continue;                                                        \
-			}                                                                        \
-			for (int64_t p0 = 0, run; p0 < kc; p0 += run) {                          \
-				run = run_length(col + p0, kc - p0);                             \
-				if (run >= PACK_MIN_RUN) {                               \
-					const T *s[RT_GETT_NR_MAX];                              \
-					for (int64_t i = 0; i < n; i++)                          \
-						s[i] = src + r[i] + col[p0];                     \
-					rt_transpose_##NAME(dst + p0 * w, s, n, run, w);         \
-					continue;                                                \
-				}                                                                \
-				for (int64_t p = p0; p < p0 + run; p++)                          \
-					for (int64_t i = 0; i < n; i++)                          \
-						dst[p * w + i] = src[col[p] + r[i]];             \
-			}                                                                        \
-			for (int64_t p = 0; p < kc; p++)                                         \
-				for (int64_t i = n; i < w; i++)                                  \
-					dst[p * w + i] = 0;                                      \
-		}                                                                                \
-	}                                                                                      \
+#define GETT_TYPED(T, NAME)                                                             \
+	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col, \
+	                        int64_t r0, int64_t len, int64_t kc, int64_t w)         \
+	{                                                                               \
+		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                   \
+			int64_t n = len - q < w ? len - q : w;                          \
+			const int64_t *r = row + r0 + q;                                \
+			if (n == w && unit_run(r, w)) {                                 \
+				const T *s = src + r[0];                                \
+				for (int64_t p = 0; p < kc; p++)                        \
+					for (int64_t i = 0; i < w; i++)                 \
+						dst[p * w + i] = s[col[p] + i];         \
+				continue;                                               \
+			}                                                               \
+			for (int64_t p0 = 0, run; p0 < kc; p0 += run) {                 \
+				run = run_length(col + p0, kc - p0);                    \
+				if (run >= PACK_MIN_RUN) {                              \
+					const T *s[RT_GETT_NR_MAX];                     \
+					for (int64_t i = 0; i < n; i++)                 \
+						s[i] = src + r[i] + col[p0];            \
+					rt_transpose_##NAME(dst + p0 * w, s, n, run, w); \
+					continue;                                       \
+				}                                                       \
+				for (int64_t p = p0; p < p0 + run; p++)                 \
+					for (int64_t i = 0; i < n; i++)                 \
+						dst[p * w + i] = src[col[p] + r[i]];    \
+			}                                                               \
+			for (int64_t p = 0; p < kc; p++)                                \
+				for (int64_t i = n; i < w; i++)                         \
+					dst[p * w + i] = 0;                             \
+		}                                                                       \
+	}                                                                               \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
-	                       int64_t mr, int64_t nr, int64_t width, int first)               \
-	{                                                                                      \
-		int unit = !first && unit_run(off_n, nr);                                        \
-		for (int64_t i = 0; i < mr; i++) {                                               \
-			T *row = c + off_m[i];                                                   \
-			const T *t = tile + i * width;                                           \
-			if (unit)                                                                \
-				for (int64_t j = 0; j < nr; j++)                                 \
-					row[off_n[0] + j] += t[j];                               \
-			else                                                                     \
-				for (int64_t j = 0; j < nr; j++)                                 \
-					row[off_n[j]] = first ? t[j] : row[off_n[j]] + t[j];     \
-		}                                                                                \
+	                       int64_t mr, int64_t nr, int64_t width, int first)        \
+	{                                                                               \
+		int unit = !first && unit_run(off_n, nr);                               \
+		for (int64_t i = 0; i < mr; i++) {                                      \
+			T *row = c + off_m[i];                                          \
+			const T *t = tile + i * width;                                  \
+			if (unit)                                                       \
+				for (int64_t j = 0; j < nr; j++)                        \
+					row[off_n[0] + j] += t[j];                      \
+			else                                                            \
+				for (int64_t j = 0; j < nr; j++)                        \
+					row[off_n[j]] = first ? t[j] : row[off_n[j]] + t[j]; \
+		}                                                                       \
 	}
 
 GETT_TYPED(float, f32)
@@ -527,7 +527,7 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
 	}
 	/* a partial result's tables: batch element x M x N, row-major */
-	int64_t dense[3][3] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
+	int64_t dense[3][2] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
 	const int64_t **pout[3] = {&g.p_b, &g.p_m, &g.p_n};
 	for (int x = 0; x < 3; x++) {
 		*pout[x] = t;

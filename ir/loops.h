@@ -17,6 +17,9 @@
  *     for (int i = 0; i <= 2; i += 1)
  *       ...
  *           S0(i, j, k);
+ * A plain nest (not GEMM-like) merges the dims that every access walks as
+ * one into a dim named by both iterators: ijk->i runs
+ *   step 0: S0(i, jk) : out[i] += in0[131072*i + jk]
  * A GEMM-like step adds a line after its zero line:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an

@@ -1,7 +1,8 @@
 /*
  * lower.c - plan steps to loop nests: each step's iteration domain (a box
  * over its indices) and schedule (a permutation: large strides outside,
- * unit strides inside) become an isl_ast through isl_ast_build. GEMM-like
+ * unit strides inside) become an isl_ast through isl_ast_build; a plain
+ * nest first merges the dims every access walks as one. GEMM-like
  * steps also get their GETT form (loop_gemm): index groups, cache blocks,
  * and offset tables and packing buffers after the plan's workspace. Under a
  * budget, the plan's spills and reloads become copies before the steps
@@ -101,6 +102,62 @@ static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
 	st->result_elems = 1;
 	for (int x = 0; x < n->rank; x++)
 		st->result_elems *= g->indices[n->index[x]].size;
+	return EINC_OK;
+}
+
+/* Whether every access of "st" walks dim "o" as one step over all of dim
+ * "i": o's stride is i's times i's extent (zero strides included). */
+static int walks_as_one(const loop_step *st, int o, int i)
+{
+	if (st->result.strides[o] != st->result.strides[i] * st->sizes[i])
+		return 0;
+	for (int x = 0; x < st->nargs; x++)
+		if (st->args[x].strides[o] != st->args[x].strides[i] * st->sizes[i])
+			return 0;
+	return 1;
+}
+
+/* Drops dim "d" of "st" from its dim arrays. */
+static void drop_dim(loop_step *st, int d)
+{
+	loop_access *acc[3] = {&st->result, &st->args[0], &st->args[1]};
+	for (int y = d; y + 1 < st->ndims; y++) {
+		st->index[y] = st->index[y + 1];
+		st->sizes[y] = st->sizes[y + 1];
+		st->names[y] = st->names[y + 1];
+		for (int x = 0; x <= st->nargs; x++)
+			acc[x]->strides[y] = acc[x]->strides[y + 1];
+	}
+	st->ndims--;
+}
+
+/*
+ * Merges the dims of a plain nest that every access walks as one (dim "o"
+ * over dim "i", as walks_as_one): i takes o's extent times its own and the
+ * name "oi", o goes; first pairs first, until none is left. A row summed
+ * into one element then runs as one long vectorized loop, not a loop and a
+ * horizontal sum per row (ijk->i: each j row of k).
+ */
+static einc_status coalesce_dims(arena *a, loop_step *st)
+{
+	for (int found = 1; found;) {
+		found = 0;
+		for (int o = 0; o < st->ndims && !found; o++)
+			for (int i = 0; i < st->ndims && !found; i++) {
+				if (i == o || !walks_as_one(st, o, i))
+					continue;
+				strbuf name = {0};
+				strbuf_printf(&name, "%s%s", st->names[o], st->names[i]);
+				char *n = strbuf_take(&name);
+				st->names[i] = n ? arena_strdup(a, n) : NULL;
+				free(n);
+				if (!st->names[i])
+					return EINC_ENOMEM;
+				st->sizes[i] *= st->sizes[o];
+				drop_dim(st, o);
+				found = 1;
+			}
+	}
 	return EINC_OK;
 }
 
@@ -373,6 +430,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                                                 gm->mc, gm->nc, gm->kc, esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
+	} else if (coalesce_dims(a, st)) {
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	}
 	return build_ast(ctx, a, l, s);
 }

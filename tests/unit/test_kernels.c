@@ -115,6 +115,10 @@ static const kcase cases[] = {
 	{"ijk->kji", "i=17,j=3,k=250", PLAIN},
 	{"ij,ji->ij", "i=513,j=131", PLAIN},
 	{"aij->jia", "a=2,i=16,j=2049", PLAIN},
+	/* plain nests whose dims merge: a summed pair in the middle, a pair
+	 * shared by both operands */
+	{"aijb->ab", "a=3,i=7,j=11,b=5", PLAIN},
+	{"ijk,jk->i", "i=33,j=17,k=29", PLAIN},
 	/* plain nests large enough to run as parallel chunks of their outer loop */
 	{"ijk->i", "i=37,j=41,k=53", PLAIN},
 	{"i,j->ij", "i=301,j=257", PLAIN},

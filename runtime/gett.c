@@ -14,6 +14,8 @@
  * transpose that each element would repay only a few times): the direct
  * micro-kernel broadcasts from A's rows in place.
  */
+#include <string.h>
+
 #include "gett.h"
 #include "pool.h"
 #include "transpose.h"
@@ -211,8 +213,8 @@ static int unit_run(const int64_t *off, int64_t n)
 			if (n == w && unit_run(r, w)) {                                 \
 				const T *s = src + r[0];                                \
 				for (int64_t p = 0; p < kc; p++)                        \
-					for (int64_t i = 0; i < w; i++)                 \
-						dst[p * w + i] = s[col[p] + i];         \
+					memcpy(dst + p * w, s + col[p],                 \
+					       (size_t)w * sizeof(T));                  \
 				continue;                                               \
 			}                                                               \
 			for (int64_t p0 = 0, run; p0 < kc; p0 += run) {                 \

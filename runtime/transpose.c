@@ -1,28 +1,88 @@
 /*
- * transpose.c - rows of a tensor packed across into a micro-panel, in SSE2
- * blocks (x86-64's baseline): 4 x 4 transposes of floats and 2 x 2 of
- * doubles, rows left over in pairs (floats), the last few values of the
- * summed index and rows one by one.
+ * transpose.c - rows of a tensor packed across into a micro-panel: 8 x 8
+ * blocks of floats and 4 x 4 of doubles in AVX2 where the CPU has it
+ * (checked at run time; the library itself targets baseline x86-64), then
+ * SSE2 blocks (4 x 4 floats, 2 x 2 doubles), rows left over in pairs
+ * (floats), the last few values of the summed index and rows one by one.
  */
 #include "transpose.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TRANSPOSE_AVX2 1
+#endif
 
-/* dst[p * w + i] = rows[i][p] for rows "i0" to "n", p from "p0" to "kc". */
+/* dst[p * w + r] = rows[r][p] for rows "i0" to "n", p from "p0" to "kc". */
 #define TRANSPOSE_TAIL(dst, rows, i0, n, p0, kc, w)                     \
 	for (int64_t r = (i0); r < (n); r++)                            \
 		for (int64_t p = (p0); p < (kc); p++)                   \
 			(dst)[p * (w) + r] = (rows)[r][p];
 
-void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t kc, int64_t w)
+#ifdef TRANSPOSE_AVX2
+/* Rows 0 .. n-1 over p 0 .. kc-1 in 8 x 8 blocks (n, kc multiples of 8). */
+__attribute__((target("avx2"))) static void avx2_f32(float *dst, const float *const *rows,
+                                                     int64_t n, int64_t kc, int64_t w)
 {
-	int64_t i = 0, kc4 = 0;
+	for (int64_t i = 0; i < n; i += 8)
+		for (int64_t p = 0; p < kc; p += 8) {
+			__m256 r[8], t[8], s[8];
+			for (int x = 0; x < 8; x++)
+				r[x] = _mm256_loadu_ps(rows[i + x] + p);
+			for (int x = 0; x < 8; x += 2) {
+				t[x] = _mm256_unpacklo_ps(r[x], r[x + 1]);
+				t[x + 1] = _mm256_unpackhi_ps(r[x], r[x + 1]);
+			}
+			for (int x = 0; x < 8; x += 4) {
+				s[x] = _mm256_shuffle_ps(t[x], t[x + 2], _MM_SHUFFLE(1, 0, 1, 0));
+				s[x + 1] = _mm256_shuffle_ps(t[x], t[x + 2], _MM_SHUFFLE(3, 2, 3, 2));
+				s[x + 2] = _mm256_shuffle_ps(t[x + 1], t[x + 3], _MM_SHUFFLE(1, 0, 1, 0));
+				s[x + 3] = _mm256_shuffle_ps(t[x + 1], t[x + 3], _MM_SHUFFLE(3, 2, 3, 2));
+			}
+			for (int x = 0; x < 4; x++) {
+				_mm256_storeu_ps(dst + (p + x) * w + i,
+				                 _mm256_permute2f128_ps(s[x], s[x + 4], 0x20));
+				_mm256_storeu_ps(dst + (p + x + 4) * w + i,
+				                 _mm256_permute2f128_ps(s[x], s[x + 4], 0x31));
+			}
+		}
+}
+
+/* Rows 0 .. n-1 over p 0 .. kc-1 in 4 x 4 blocks (n, kc multiples of 4). */
+__attribute__((target("avx2"))) static void avx2_f64(double *dst, const double *const *rows,
+                                                     int64_t n, int64_t kc, int64_t w)
+{
+	for (int64_t i = 0; i < n; i += 4)
+		for (int64_t p = 0; p < kc; p += 4) {
+			__m256d r[4], t[4];
+			for (int x = 0; x < 4; x++)
+				r[x] = _mm256_loadu_pd(rows[i + x] + p);
+			for (int x = 0; x < 4; x += 2) {
+				t[x] = _mm256_unpacklo_pd(r[x], r[x + 1]);
+				t[x + 1] = _mm256_unpackhi_pd(r[x], r[x + 1]);
+			}
+			for (int x = 0; x < 2; x++) {
+				_mm256_storeu_pd(dst + (p + x) * w + i,
+				                 _mm256_permute2f128_pd(t[x], t[x + 2], 0x20));
+				_mm256_storeu_pd(dst + (p + x + 2) * w + i,
+				                 _mm256_permute2f128_pd(t[x], t[x + 2], 0x31));
+			}
+		}
+}
+#endif
+
+/* Rows "i0" to "n" over p from "p0" to "kc" in SSE2 blocks, then the
+ * tails. */
+static void sse_f32(float *dst, const float *const *rows, int64_t i0, int64_t n, int64_t p0,
+                    int64_t kc, int64_t w)
+{
+	int64_t i = i0, kc4 = p0;
 #ifdef __SSE2__
-	kc4 = kc / 4 * 4;
+	kc4 = p0 + (kc - p0) / 4 * 4;
 	for (; i + 4 <= n; i += 4)
-		for (int64_t p = 0; p < kc4; p += 4) {
+		for (int64_t p = p0; p < kc4; p += 4) {
 			__m128 r0 = _mm_loadu_ps(rows[i] + p), r1 = _mm_loadu_ps(rows[i + 1] + p);
 			__m128 r2 = _mm_loadu_ps(rows[i + 2] + p), r3 = _mm_loadu_ps(rows[i + 3] + p);
 			_MM_TRANSPOSE4_PS(r0, r1, r2, r3);
@@ -32,7 +92,7 @@ void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t k
 			_mm_storeu_ps(dst + (p + 3) * w + i, r3);
 		}
 	for (; i + 2 <= n; i += 2)
-		for (int64_t p = 0; p < kc4; p += 4) {
+		for (int64_t p = p0; p < kc4; p += 4) {
 			__m128 a = _mm_loadu_ps(rows[i] + p), b = _mm_loadu_ps(rows[i + 1] + p);
 			__m128 lo = _mm_unpacklo_ps(a, b), hi = _mm_unpackhi_ps(a, b);
 			_mm_storel_pi((__m64 *)(dst + p * w + i), lo);
@@ -41,22 +101,52 @@ void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t k
 			_mm_storeh_pi((__m64 *)(dst + (p + 3) * w + i), hi);
 		}
 #endif
-	TRANSPOSE_TAIL(dst, rows, 0, i, kc4, kc, w)
-	TRANSPOSE_TAIL(dst, rows, i, n, 0, kc, w)
+	TRANSPOSE_TAIL(dst, rows, i0, i, kc4, kc, w)
+	TRANSPOSE_TAIL(dst, rows, i, n, p0, kc, w)
 }
 
-void rt_transpose_f64(double *dst, const double *const *rows, int64_t n, int64_t kc, int64_t w)
+/* As sse_f32, for doubles. */
+static void sse_f64(double *dst, const double *const *rows, int64_t i0, int64_t n, int64_t p0,
+                    int64_t kc, int64_t w)
 {
-	int64_t i = 0, kc2 = 0;
+	int64_t i = i0, kc2 = p0;
 #ifdef __SSE2__
-	kc2 = kc / 2 * 2;
+	kc2 = p0 + (kc - p0) / 2 * 2;
 	for (; i + 2 <= n; i += 2)
-		for (int64_t p = 0; p < kc2; p += 2) {
+		for (int64_t p = p0; p < kc2; p += 2) {
 			__m128d a = _mm_loadu_pd(rows[i] + p), b = _mm_loadu_pd(rows[i + 1] + p);
 			_mm_storeu_pd(dst + p * w + i, _mm_unpacklo_pd(a, b));
 			_mm_storeu_pd(dst + (p + 1) * w + i, _mm_unpackhi_pd(a, b));
 		}
 #endif
-	TRANSPOSE_TAIL(dst, rows, 0, i, kc2, kc, w)
-	TRANSPOSE_TAIL(dst, rows, i, n, 0, kc, w)
+	TRANSPOSE_TAIL(dst, rows, i0, i, kc2, kc, w)
+	TRANSPOSE_TAIL(dst, rows, i, n, p0, kc, w)
+}
+
+void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t kc, int64_t w)
+{
+	int64_t n8 = 0, kc8 = 0;
+#ifdef TRANSPOSE_AVX2
+	if (__builtin_cpu_supports("avx2")) {
+		n8 = n / 8 * 8;
+		kc8 = kc / 8 * 8;
+		avx2_f32(dst, rows, n8, kc8, w);
+	}
+#endif
+	sse_f32(dst, rows, 0, n8, kc8, kc, w);
+	sse_f32(dst, rows, n8, n, 0, kc, w);
+}
+
+void rt_transpose_f64(double *dst, const double *const *rows, int64_t n, int64_t kc, int64_t w)
+{
+	int64_t n4 = 0, kc4 = 0;
+#ifdef TRANSPOSE_AVX2
+	if (__builtin_cpu_supports("avx2")) {
+		n4 = n / 4 * 4;
+		kc4 = kc / 4 * 4;
+		avx2_f64(dst, rows, n4, kc4, w);
+	}
+#endif
+	sse_f64(dst, rows, 0, n4, kc4, kc, w);
+	sse_f64(dst, rows, n4, n, 0, kc, w);
 }

@@ -123,30 +123,28 @@ static void sse_f64(double *dst, const double *const *rows, int64_t i0, int64_t 
 	TRANSPOSE_TAIL(dst, rows, i, n, p0, kc, w)
 }
 
-void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t kc, int64_t w)
-{
-	int64_t n8 = 0, kc8 = 0;
 #ifdef TRANSPOSE_AVX2
-	if (__builtin_cpu_supports("avx2")) {
-		n8 = n / 8 * 8;
-		kc8 = kc / 8 * 8;
-		avx2_f32(dst, rows, n8, kc8, w);
+#define AVX2_BLOCKS(NAME, B)                                    \
+	if (__builtin_cpu_supports("avx2")) {                   \
+		nb = n / (B) * (B);                             \
+		kcb = kc / (B) * (B);                           \
+		avx2_##NAME(dst, rows, nb, kcb, w);             \
 	}
+#else
+#define AVX2_BLOCKS(NAME, B)
 #endif
-	sse_f32(dst, rows, 0, n8, kc8, kc, w);
-	sse_f32(dst, rows, n8, n, 0, kc, w);
-}
 
-void rt_transpose_f64(double *dst, const double *const *rows, int64_t n, int64_t kc, int64_t w)
-{
-	int64_t n4 = 0, kc4 = 0;
-#ifdef TRANSPOSE_AVX2
-	if (__builtin_cpu_supports("avx2")) {
-		n4 = n / 4 * 4;
-		kc4 = kc / 4 * 4;
-		avx2_f64(dst, rows, n4, kc4, w);
+/* rt_transpose_T: AVX2 blocks of B rows x B values where the CPU runs
+ * them, the rest in SSE2 blocks and tails. */
+#define TRANSPOSE_TYPED(T, NAME, B)                                                       \
+	void rt_transpose_##NAME(T *dst, const T *const *rows, int64_t n, int64_t kc,     \
+	                         int64_t w)                                               \
+	{                                                                                 \
+		int64_t nb = 0, kcb = 0;                                                  \
+		AVX2_BLOCKS(NAME, B)                                                      \
+		sse_##NAME(dst, rows, 0, nb, kcb, kc, w);                                 \
+		sse_##NAME(dst, rows, nb, n, 0, kc, w);                                   \
 	}
-#endif
-	sse_f64(dst, rows, 0, n4, kc4, kc, w);
-	sse_f64(dst, rows, n4, n, 0, kc, w);
-}
+
+TRANSPOSE_TYPED(float, f32, 8)
+TRANSPOSE_TYPED(double, f64, 4)

@@ -71,7 +71,7 @@ static int64_t k_slices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t 
 		slices = RT_GETT_SLICES_MAX;
 	if (k < RT_GETT_SLICE_DEPTH * wide)
 		return 1;
-	while (slices > 1 && (slices - 1) * batch * m * n * esize > RT_GETT_SLICE_BYTES)
+	while (slices > 1 && batch * m * n * esize > RT_GETT_SLICE_BYTES / (slices - 1))
 		slices--;
 	return slices > 1 ? slices : 1;
 }

@@ -105,6 +105,17 @@ static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
 	return EINC_OK;
 }
 
+/* "x" followed by "y", in the arena; NULL when out of memory. */
+static const char *joined_name(arena *a, const char *x, const char *y)
+{
+	strbuf name = {0};
+	strbuf_printf(&name, "%s%s", x, y);
+	char *n = strbuf_take(&name);
+	const char *s = n ? arena_strdup(a, n) : NULL;
+	free(n);
+	return s;
+}
+
 /* Whether every access of "st" walks dim "o" as one step over all of dim
  * "i": o's stride is i's times i's extent (zero strides included). */
 static int walks_as_one(const loop_step *st, int o, int i)
@@ -146,12 +157,7 @@ static einc_status coalesce_dims(arena *a, loop_step *st)
 			for (int i = 0; i < st->ndims && !found; i++) {
 				if (i == o || !walks_as_one(st, o, i))
 					continue;
-				strbuf name = {0};
-				strbuf_printf(&name, "%s%s", st->names[o], st->names[i]);
-				char *n = strbuf_take(&name);
-				st->names[i] = n ? arena_strdup(a, n) : NULL;
-				free(n);
-				if (!st->names[i])
+				if (!(st->names[i] = joined_name(a, st->names[o], st->names[i])))
 					return EINC_ENOMEM;
 				st->sizes[i] *= st->sizes[o];
 				drop_dim(st, o);
@@ -226,15 +232,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		st->tile = TILE_EDGE;
 		st->tiled[0] = r;
 		st->tiled[1] = c;
-		for (int x = 0; x < 2; x++) {
-			strbuf name = {0};
-			strbuf_printf(&name, "%s_t", st->names[st->tiled[x]]);
-			char *n = strbuf_take(&name);
-			st->tile_names[x] = n ? arena_strdup(a, n) : NULL;
-			free(n);
-			if (!st->tile_names[x])
+		for (int x = 0; x < 2; x++)
+			if (!(st->tile_names[x] = joined_name(a, st->names[st->tiled[x]], "_t")))
 				return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
-		}
 		int y = 0;
 		for (int d = 0; d < st->ndims; d++)
 			if (order[d] != r && order[d] != c)

@@ -9,10 +9,10 @@
  * own B panels as a unit does. Full tiles with unit-stride columns in C
  * are updated in place (stored by the first K block, so C needs no
  * zeroing); edge tiles go through a small buffer, so edges cost a copy,
- * not a slower kernel. A whose rows run with
- * unit stride along K feeding few B micro-panels is not packed (a
- * transpose that each element would repay only a few times): the direct
- * micro-kernel broadcasts from A's rows in place.
+ * not a slower kernel. A whose rows run with unit stride along K feeding
+ * few B micro-panels is not packed (a transpose that each element would
+ * repay only a few times): the direct micro-kernel broadcasts from A's
+ * rows in place.
  */
 #include <string.h>
 
@@ -495,7 +495,7 @@ static void sum_task(void *arg, int64_t t, void *scratch)
 	char *c = g->c + g->c_b[bt] * d->esize;
 	for (int64_t x = 1; x < g->s.kslices; x++) {
 		const char *p = g->partials + (size_t)(x - 1) * g->partial_bytes +
-		                (bt * d->m + i0) * d->n * d->esize;
+		                (g->p_b[bt] + g->p_m[i0]) * d->esize;
 		if (d->esize == 4)
 			add_f32((float *)c, (const float *)p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
 		else

@@ -82,18 +82,19 @@ static size_t partial_bytes(int64_t batch, int64_t m, int64_t n, int64_t esize)
 	return line((size_t)(batch * m * n * esize));
 }
 
-/* The bytes of the offset tables: A's, B's and C's per group, and the
- * partial results' batch, M and N tables. */
-static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k)
+/* The bytes of the offset tables: A's, B's and C's per group, and, when K
+ * is summed in "slices" > 1, the partial results' batch, M and N tables. */
+static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t slices)
 {
-	return line((size_t)(4 * batch + 3 * (m + n) + 2 * k) * sizeof(int64_t));
+	int64_t partial = slices > 1 ? batch + m + n : 0;
+	return line((size_t)(3 * batch + 2 * (m + n + k) + partial) * sizeof(int64_t));
 }
 
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize)
 {
 	int64_t uround, kspan, width, slices = k_slices(batch, m, n, k, kc, esize);
-	return table_bytes(batch, m, n, k) + (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
+	return table_bytes(batch, m, n, k, slices) + (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
 }
@@ -531,12 +532,12 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 	/* a partial result's tables: batch element x M x N, row-major */
 	int64_t dense[3][2] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
 	const int64_t **pout[3] = {&g.p_b, &g.p_m, &g.p_n};
-	for (int x = 0; x < 3; x++) {
+	for (int x = 0; x < 3 && g.s.kslices > 1; x++) {
 		*pout[x] = t;
 		t = offset_table(t, &dense[x][0], &dense[x][1], 1);
 	}
 	int64_t uround, kspan;
-	g.partials = (char *)scratch + table_bytes(d->batch, d->m, d->n, d->k);
+	g.partials = (char *)scratch + table_bytes(d->batch, d->m, d->n, d->k, g.s.kslices);
 	g.partial_bytes = partial_bytes(d->batch, d->m, d->n, d->esize);
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,

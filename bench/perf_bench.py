@@ -4,6 +4,7 @@
 Usage:
   /usr/bin/python3 bench/perf_bench.py [SUITE] [--tool build/bench/perf_bench]
                               [--threads 1] [--only gemm,bmm] [--markdown] [--repeat 1]
+                              [--scaling]
                               [--peak ../shared/bench/perf/peak.c]
 
 SUITE defaults to ../shared/bench/perf_suite.txt next to the repository
@@ -18,7 +19,10 @@ the FLOPs of the optimal pairwise path (numpy.einsum_path, no size limit),
 as the suite defines them; the kind=mem cases also get GB/s of compulsory
 traffic. --threads (default 1) sets einc's threads and numpy's BLAS threads;
 --repeat N times each case N times, einc and numpy alternating, and keeps
-the best of each (for a machine that others load).
+the best of each (for a machine that others load). --scaling times einc
+alone on 1 thread and on --threads threads, alternating the two --repeat
+times per case, and prints the ratio of the best times: the 1 -> N thread
+scaling measured in one run.
 With --peak, the script first compiles and runs that peak.c (gcc -O3
 -march=native -fopenmp) and adds each case's share of the machine's limit
 measured there at the same thread count: the zmm FMA peak of the dtype, or
@@ -46,6 +50,9 @@ def parse_args():
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     ap.add_argument("--repeat", type=int, default=1,
                     help="time einc and numpy this many times each, alternating, keep the best")
+    ap.add_argument("--scaling", action="store_true",
+                    help="time einc alone on 1 thread and on --threads, alternating, "
+                         "and print the ratio")
     return ap.parse_args()
 
 
@@ -138,12 +145,14 @@ def run_peak(tmp):
     return peak
 
 
-def run_einc(case, ops, oshape, tmp):
-    """Runs perf_bench on the operands; returns its fields and its result."""
+def run_einc(case, ops, oshape, tmp, threads=None):
+    """Runs perf_bench on the operands (on "threads" threads, default
+    --threads); returns its fields and its result."""
     for k, op in enumerate(ops):
         np.ascontiguousarray(op).tofile(os.path.join(tmp, f"in{k}.bin"))
+    env = dict(os.environ, EINC_NUM_THREADS=str(threads or ARGS.threads))
     r = subprocess.run([ARGS.tool, case["spec"], case["dims"], case["dtype"], tmp],
-                       capture_output=True, text=True, check=False)
+                       capture_output=True, text=True, check=False, env=env)
     if r.returncode != 0:
         raise RuntimeError(f"perf_bench failed on {case['name']}: {r.stderr.strip()}")
     fields = dict(kv.split("=") for kv in r.stdout.split())
@@ -151,10 +160,51 @@ def run_einc(case, ops, oshape, tmp):
     return fields, out
 
 
+def matches(case, got, want):
+    """Whether einc's result "got" is numpy's "want" within the dtype's tolerance."""
+    tol = 1e-3 if case["dtype"] == "f32" else 1e-9
+    scale = max(1.0, float(np.max(np.abs(want))))
+    return np.allclose(got, want, rtol=tol, atol=tol * scale * 10)
+
+
+def print_row(row):
+    print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
+
+
+def scaling_main(cases, rng):
+    """--scaling: einc's best time on 1 thread and on --threads threads,
+    the two alternating --repeat times per case, and their ratio."""
+    n = ARGS.threads
+    head = ["case", "spec", "dtype", "einc ms 1 thread", f"einc ms {n} threads",
+            "scaling", "check"]
+    print_row(head)
+    if ARGS.markdown:
+        print("|" + "---|" * len(head))
+    ok_all = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            ops, oshape = make_operands(case, rng)
+            want = np.einsum(case["spec"], *ops, optimize=True)
+            best, ok = {}, True
+            for _ in range(ARGS.repeat):
+                for t in ("1", n):
+                    f, got = run_einc(case, ops, oshape, tmp, t)
+                    best[t] = min(best.get(t, float("inf")), float(f["ms_best"]))
+                    ok = ok and matches(case, got, want)
+            ok_all = ok_all and ok
+            print_row([case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
+                       case["dtype"], f"{best['1']:.3f}", f"{best[n]:.3f}",
+                       f"{best['1'] / best[n]:.2f}x", "ok" if ok else "MISMATCH"])
+    return 0 if ok_all else 1
+
+
 def main():
     if not os.access(ARGS.tool, os.X_OK):
         sys.exit(f"perf_bench: no tool at {ARGS.tool} (build it, or pass --tool)")
     only = set(filter(None, ARGS.only.split(",")))
+    if ARGS.scaling:
+        return scaling_main([c for c in parse_suite(ARGS.suite) if not only or c["name"] in only],
+                            np.random.default_rng(12345))
     rng = np.random.default_rng(12345)
     head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
             "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
@@ -167,11 +217,9 @@ def main():
               " (GFLOP/s; GB/s)", flush=True)
         head[11:11] = ["einc % peak", "numpy % peak"]
     rows = []
+    print_row(head)
     if ARGS.markdown:
-        print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
-    else:
-        print("\t".join(head))
     with tempfile.TemporaryDirectory() as tmp:
         for case in parse_suite(ARGS.suite):
             if only and case["name"] not in only:
@@ -187,9 +235,7 @@ def main():
                     fields, got, ems = f, g, float(f["ms_best"])
                 best = min(best, timeit(lambda: np.einsum(case["spec"], *ops, optimize=True,
                                                           out=out))[0])
-            tol = 1e-3 if case["dtype"] == "f32" else 1e-9
-            scale = max(1.0, float(np.max(np.abs(out))))
-            ok = np.allclose(got, out, rtol=tol, atol=tol * scale * 10)
+            ok = matches(case, got, out)
             mem = case["kind"] == "mem"
             row = [case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
                    case["dtype"], f"{ems:.3f}", f"{flops / ems * 1e-6:.2f}",
@@ -205,7 +251,7 @@ def main():
                     share = [flops / (ems * 1e-3) / lim, flops / best / lim]
                 row[11:11] = [f"{100 * x:.0f}%" for x in share]
             rows.append(row)
-            print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
+            print_row(row)
     return 0 if all(r[-1] == "ok" for r in rows) else 1
 
 

@@ -168,6 +168,7 @@ def matches(case, got, want):
 
 
 def print_row(row):
+    """Prints one row of the table (Markdown with --markdown, else tab-separated)."""
     print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
 
 
@@ -202,10 +203,10 @@ def main():
     if not os.access(ARGS.tool, os.X_OK):
         sys.exit(f"perf_bench: no tool at {ARGS.tool} (build it, or pass --tool)")
     only = set(filter(None, ARGS.only.split(",")))
+    rng = np.random.default_rng(12345)
     if ARGS.scaling:
         return scaling_main([c for c in parse_suite(ARGS.suite) if not only or c["name"] in only],
-                            np.random.default_rng(12345))
-    rng = np.random.default_rng(12345)
+                            rng)
     head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
             "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
     peak = {}

@@ -116,8 +116,8 @@ int main(int argc, char **argv)
 	int cpu_a = argc > 2 ? atoi(argv[1]) : 0;
 	cpu_b = argc > 2 ? atoi(argv[2]) : 1;
 	long mib = argc > 3 ? atol(argv[3]) : 4;
-	if (cpu_a == cpu_b || pin(cpu_b) || pin(cpu_a) || mib <= 0) {
-		fprintf(stderr, "usage: core_handoff [CPU_A CPU_B [MIB]] (two online CPUs)\n");
+	if (cpu_a == cpu_b || pin(cpu_b) || pin(cpu_a) || mib <= 0 || mib > 1 << 20) {
+		fprintf(stderr, "usage: core_handoff [CPU_A CPU_B [MIB]] (two online CPUs, MIB <= 2^20)\n");
 		return 2;
 	}
 	double best = 1e30;
@@ -126,11 +126,17 @@ int main(int argc, char **argv)
 		if (ns > 0 && ns < best)
 			best = ns;
 	}
+	if (best == 1e30) {
+		fprintf(stderr, "core_handoff: cannot start a thread\n");
+		return 1;
+	}
 	printf("cache line round trip CPU %d <-> CPU %d: %.1f ns\n", cpu_a, cpu_b, best);
 	size_t n = (size_t)mib << 18;
 	uint32_t *buf = malloc(n * sizeof(uint32_t));
-	if (!buf)
+	if (!buf) {
+		fprintf(stderr, "core_handoff: cannot allocate %ld MiB\n", mib);
 		return 1;
+	}
 	double near = 1e30, far = 1e30;
 	for (int rep = 0; rep < 20; rep++) {
 		reader r = {.buf = buf, .n = n};
@@ -139,8 +145,11 @@ int main(int argc, char **argv)
 		sum_timed(&r);
 		near = r.seconds < near ? r.seconds : near;
 		fill(buf, n, (uint32_t)rep);
-		if (pthread_create(&t, NULL, sum_far, &r) || pthread_join(t, NULL))
+		if (pthread_create(&t, NULL, sum_far, &r) || pthread_join(t, NULL)) {
+			fprintf(stderr, "core_handoff: cannot start a thread\n");
+			free(buf);
 			return 1;
+		}
 		far = r.seconds < far ? r.seconds : far;
 	}
 	double bytes = (double)n * sizeof(uint32_t);

@@ -23,10 +23,13 @@ int rt_default_threads(void);
  * Runs "fn" on tasks 0 .. ntasks-1, each once, on up to "threads" threads
  * (0: rt_default_threads()) counting the caller, which uses "scratch0";
  * every worker uses a buffer of "scratch_bytes" of its own, allocated the
- * first time it needs one and kept. Which thread runs a task varies, so a
- * task must write only what no other task touches. When the pool is busy
- * with another caller's loop, or cannot start its workers, the caller runs
- * the tasks alone. Returns when every task has run.
+ * first time it needs one and kept. Each thread starts on its own
+ * contiguous share of the tasks, the same on every call with the same
+ * counts, and then takes what is left of the others': which thread runs a
+ * task varies, so a task must write only what no other task touches. When
+ * the pool is busy with another caller's loop, or cannot start its
+ * workers, the caller runs the tasks alone. Returns when every task has
+ * run.
  */
 void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes);

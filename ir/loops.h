@@ -95,6 +95,8 @@ typedef struct {
 	int64_t result_elems; /* elements zeroed before the nest */
 	int nargs;            /* 1 (unary step) or 2 */
 	loop_access args[2];
+	int lead;             /* a plain nest's dim run outermost, as the K slices of the
+	                         GEMM-like step that reads its result split it; -1: none */
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
 	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */
 	const char *tile_names[2]; /* and the iterators of their tile loops */

@@ -167,9 +167,10 @@ static einc_status coalesce_dims(arena *a, loop_step *st)
 	return EINC_OK;
 }
 
-/* The loop order of "st": dims sorted by the sum of their strides over all
- * accesses, largest outside; a dim no access moves along goes outermost.
- * Ties keep index order. */
+/* The loop order of "st": its lead dim (align_producers) outermost, then
+ * dims sorted by the sum of their strides over all accesses, largest
+ * outside; a dim no access moves along goes outermost. Ties keep index
+ * order. */
 static void loop_order(const loop_step *st, int *order)
 {
 	int64_t key[st->ndims + 1];
@@ -185,6 +186,11 @@ static void loop_order(const loop_step *st, int *order)
 			int tmp = order[y];
 			order[y] = order[y - 1];
 			order[y - 1] = tmp;
+		}
+	for (int x = st->ndims - 1; st->lead >= 0 && x > 0; x--)
+		if (order[x] == st->lead) {
+			order[x] = order[x - 1];
+			order[x - 1] = st->lead;
 		}
 }
 
@@ -433,7 +439,33 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	} else if (coalesce_dims(a, st)) {
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	}
-	return build_ast(ctx, a, l, s);
+	return EINC_OK;
+}
+
+/*
+ * Gives each plain step whose result a later GEMM-like step sums in K
+ * slices a lead dim: the slices' outermost K dim, run outermost. The pool
+ * hands out both steps' tasks in order, a share per thread, so each thread
+ * then writes the rows that its slices read, and they stay in its caches.
+ */
+static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int64_t esize)
+{
+	for (int s = 0; s < l->nsteps; s++) {
+		const loop_step *st = &l->steps[s];
+		const loop_gemm *gm = st->gemm;
+		if (!gm || rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
+			continue;
+		const ir_tree_node *n = &t->nodes[p->steps[s].node];
+		int lead = st->index[gm->dims[gm->nb + gm->nm + gm->nn]];
+		for (int x = 0; x < s; x++) {
+			loop_step *q = &l->steps[x];
+			int node = p->steps[x].node;
+			for (int d = 0; !q->gemm && (node == n->left || node == n->right) && d < q->ndims;
+			     d++)
+				if (q->index[d] == lead)
+					q->lead = d;
+		}
+	}
 }
 
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
@@ -455,7 +487,14 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	*out = l;
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
+		l->steps[s].lead = -1;
 		einc_status st = lower_step(ctx, a, g, t, p, l, s, tmp, slot);
+		if (st)
+			return st;
+	}
+	align_producers(t, p, l, g->dtype == EINC_F64 ? 8 : 4);
+	for (int s = 0; s < p->nsteps; s++) {
+		einc_status st = build_ast(ctx, a, l, s);
 		if (st)
 			return st;
 	}

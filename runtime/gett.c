@@ -61,9 +61,7 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
 	return line((size_t)(*uround * *kspan * row));
 }
 
-/* The slices K is summed in (rt_gett_split): from the extents alone, so
- * the same for any thread count. */
-static int64_t k_slices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
+int64_t rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
                         int64_t esize)
 {
 	int64_t slices = k / (RT_GETT_SLICE_BLOCKS * kc), wide = m > n ? m : n;
@@ -93,7 +91,7 @@ static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize)
 {
-	int64_t uround, kspan, width, slices = k_slices(batch, m, n, k, kc, esize);
+	int64_t uround, kspan, width, slices = rt_gett_kslices(batch, m, n, k, kc, esize);
 	return table_bytes(batch, m, n, k, slices) + (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
@@ -119,7 +117,7 @@ void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
 	int64_t nblocks = (d->n + d->nc - 1) / d->nc, width = d->n < d->nc ? d->n : d->nc;
 	int64_t mp = (d->m + d->mr - 1) / d->mr, np = (width + d->nr - 1) / d->nr;
 	*s = (rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
-	s->kslices = k_slices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
+	s->kslices = rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
 	int64_t pieces = s->units * s->kslices, kpiece = (d->k + s->kslices - 1) / s->kslices;
 	s->tasks = pieces;
 	/* tasks per piece: from the fewest that occupy every thread, the first

@@ -117,6 +117,13 @@ typedef struct {
 	int64_t uround, kspan, pack_tasks;
 } rt_gett_split;
 
+/* The slices K is summed in (rt_gett_split's "kslices") for a step of
+ * flattened extents "batch", "m", "n", "k", KC "kc", "esize"-byte
+ * elements: from the extents alone, so the same for any thread count. The
+ * slices are even runs of whole KC blocks, in order along K. */
+int64_t rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
+                        int64_t esize);
+
 /* Fills "s" with the split of "d" on "threads" threads (0: the default). */
 void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s);
 

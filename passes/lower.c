@@ -460,8 +460,9 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 		for (int x = 0; x < s; x++) {
 			loop_step *q = &l->steps[x];
 			int node = p->steps[x].node;
-			for (int d = 0; !q->gemm && (node == n->left || node == n->right) && d < q->ndims;
-			     d++)
+			if (q->gemm || (node != n->left && node != n->right))
+				continue;
+			for (int d = 0; d < q->ndims; d++)
 				if (q->index[d] == lead)
 					q->lead = d;
 		}

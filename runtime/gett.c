@@ -92,7 +92,8 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
                        int64_t nc, int64_t kc, int64_t esize)
 {
 	int64_t uround, kspan, width, slices = rt_gett_kslices(batch, m, n, k, kc, esize);
-	return table_bytes(batch, m, n, k, slices) + (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
+	return table_bytes(batch, m, n, k, slices) +
+	       (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
 }

@@ -553,6 +553,10 @@ static par_mode split_mode(const emitter *e, const loop_step *st, int64_t esize,
 			outer = st->tiled[x];
 			tile = st->tile;
 		}
+	if (st->pair >= 0 && name && !strcmp(name, st->pair_name)) {
+		outer = st->pair;
+		tile = 2;
+	}
 	isl_id_free(id);
 	isl_ast_expr_free(it);
 	if (outer < 0 || work < PAR_MIN_WORK)

@@ -97,6 +97,10 @@ typedef struct {
 	loop_access args[2];
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the
 	                         GEMM-like step that reads its result split it; -1: none */
+	int pair;             /* -1, or the dim whose rows a plain nest sums two at a
+	                         time (pass_lower): its pairs' loop, named "pair_name",
+	                         outside the summed dim, the two rows unrolled inside */
+	const char *pair_name;
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
 	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */
 	const char *tile_names[2]; /* and the iterators of their tile loops */

@@ -223,6 +223,30 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
 	return 0;
 }
 
+/* Summed rows at least this long (elements) are read two at a time. */
+enum { PAIR_MIN_ROW = 4096 };
+
+/*
+ * The dim of plain step "st" (loop order "order") whose rows it sums two at
+ * a time, or -1: the innermost dim is summed, read with unit stride (or
+ * not at all) by every operand and PAIR_MIN_ROW long, the next one out is
+ * a dim of the result of even extent. Two rows in flight read from memory
+ * faster than one (docs/bench-kernels.md).
+ */
+static int pair_dim(const loop_step *st, const int *order)
+{
+	if (st->gemm || st->tile || st->ndims < 2)
+		return -1;
+	int in = order[st->ndims - 1], out = order[st->ndims - 2];
+	if (st->result.strides[in] || !st->result.strides[out] || st->sizes[out] % 2 ||
+	    st->sizes[in] < PAIR_MIN_ROW)
+		return -1;
+	for (int x = 0; x < st->nargs; x++)
+		if (st->args[x].strides[in] > 1)
+			return -1;
+	return out;
+}
+
 /*
  * Generates the AST of step "s" of "l" from its box domain and loop order.
  * A transposing nest runs its two unit-stride dims in TILE_EDGE tiles
@@ -248,6 +272,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		order[y++] = c;
 		order[y] = r;
 	}
+	st->pair = pair_dim(st, order);
+	if (st->pair >= 0 && !(st->pair_name = joined_name(a, st->names[st->pair], "_p")))
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	int ntiles = st->tile ? 2 : 0, point = st->ndims - ntiles;
 	strbuf dom = {0}, sched = {0};
 	strbuf_printf(&dom, "{ S%d[", s);
@@ -265,8 +292,13 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 			for (int x = ntiles - 1; x >= 0; x--)
 				strbuf_printf(&sched, "floor(d%d / %lld), ", st->tiled[x],
 				              (long long)st->tile);
-		strbuf_printf(&sched, "d%d%s", order[d], d + 1 < st->ndims ? ", " : "");
+		if (order[d] == st->pair)
+			strbuf_printf(&sched, "floor(d%d / 2), ", order[d]);
+		else
+			strbuf_printf(&sched, "d%d%s", order[d], d + 1 < st->ndims ? ", " : "");
 	}
+	if (st->pair >= 0)
+		strbuf_printf(&sched, ", d%d mod 2", st->pair);
 	strbuf_printf(&dom, " }");
 	strbuf_printf(&sched, "] }");
 	char *dom_s = strbuf_take(&dom), *sched_s = strbuf_take(&sched);
@@ -280,14 +312,30 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	map = isl_union_map_intersect_domain(map, isl_union_set_read_from_str(isl, dom_s));
 	free(dom_s);
 	free(sched_s);
-	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims + ntiles);
+	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims + ntiles + 1);
 	for (int d = 0; d < st->ndims; d++) {
 		if (d == point)
 			for (int x = ntiles - 1; x >= 0; x--)
 				iters = isl_id_list_add(iters, isl_id_alloc(isl, st->tile_names[x], NULL));
-		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[order[d]], NULL));
+		const char *name = order[d] == st->pair ? st->pair_name : st->names[order[d]];
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, name, NULL));
 	}
 	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
+	if (st->pair >= 0) {
+		strbuf opt = {0};
+		strbuf_printf(&opt, "{ [");
+		for (int d = 0; d <= st->ndims; d++)
+			strbuf_printf(&opt, "%sx%d", d ? ", " : "", d);
+		strbuf_printf(&opt, "] -> unroll[%d] }", st->ndims);
+		char *opt_s = strbuf_take(&opt);
+		if (!opt_s) {
+			isl_ast_build_free(build);
+			isl_union_map_free(map);
+			return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+		}
+		build = isl_ast_build_set_options(build, isl_union_map_read_from_str(isl, opt_s));
+		free(opt_s);
+	}
 	st->ast = isl_ast_build_node_from_schedule_map(build, map);
 	isl_ast_build_free(build);
 	if (!st->ast) {

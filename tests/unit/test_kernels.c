@@ -124,6 +124,13 @@ static const kcase cases[] = {
 	{"i,j->ij", "i=301,j=257", PLAIN},
 	{"ij,j->i", "i=300,j=333", PLAIN},
 	{"ijk,ik->ij", "i=5,j=149,k=97", PLAIN},
+	/* plain nests that sum rows of 4096 or more two at a time: an even
+	 * count of rows, an odd one (one at a time), pairs in parallel chunks,
+	 * pairs inside a batch */
+	{"ij->i", "i=6,j=4096", PLAIN},
+	{"ij->i", "i=5,j=4099", PLAIN},
+	{"ij,ij->i", "i=34,j=4097", PLAIN},
+	{"bij,bj->bi", "b=3,i=4,j=5000", PLAIN},
 	/* plain nests whose outermost loop is summed: chunks into partial
 	 * results added in order (full reduction, GEMV across, column sums) */
 	{"ij,ij->", "i=1000,j=301", SUMS},

@@ -251,7 +251,9 @@ static int pair_dim(const loop_step *st, const int *order)
  * Generates the AST of step "s" of "l" from its box domain and loop order.
  * A transposing nest runs its two unit-stride dims in TILE_EDGE tiles
  * inside the other dims: tile loops, then the operand's dim, then the
- * result's innermost.
+ * result's innermost. A nest that sums long rows (pair_dim) runs them in
+ * pairs: the pairs' loop outside the summed dim, the two rows unrolled
+ * inside it.
  */
 static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 {
@@ -320,6 +322,8 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		const char *name = order[d] == st->pair ? st->pair_name : st->names[order[d]];
 		iters = isl_id_list_add(iters, isl_id_alloc(isl, name, NULL));
 	}
+	if (st->pair >= 0)
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[st->pair], NULL));
 	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
 	if (st->pair >= 0) {
 		strbuf opt = {0};

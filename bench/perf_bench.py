@@ -145,11 +145,15 @@ def run_peak(tmp):
     return peak
 
 
-def run_einc(case, ops, oshape, tmp, threads=None):
-    """Runs perf_bench on the operands (on "threads" threads, default
-    --threads); returns its fields and its result."""
+def write_operands(ops, tmp):
+    """Writes the operands raw to tmp/in0.bin, tmp/in1.bin, ... for perf_bench."""
     for k, op in enumerate(ops):
         np.ascontiguousarray(op).tofile(os.path.join(tmp, f"in{k}.bin"))
+
+
+def run_einc(case, ops, oshape, tmp, threads=None):
+    """Runs perf_bench on the operands written to tmp (on "threads" threads,
+    default --threads); returns its fields and its result."""
     env = dict(os.environ, EINC_NUM_THREADS=str(threads or ARGS.threads))
     r = subprocess.run([ARGS.tool, case["spec"], case["dims"], case["dtype"], tmp],
                        capture_output=True, text=True, check=False, env=env)
@@ -186,6 +190,7 @@ def scaling_main(cases, rng):
         for case in cases:
             ops, oshape = make_operands(case, rng)
             want = np.einsum(case["spec"], *ops, optimize=True)
+            write_operands(ops, tmp)
             best, ok = {}, True
             for _ in range(ARGS.repeat):
                 for t in ("1", n):
@@ -230,6 +235,7 @@ def main():
             nbytes = compulsory_bytes(case, ops, oshape)
             out = np.empty(oshape, ops[0].dtype)
             fields, got, ems, best = None, None, float("inf"), float("inf")
+            write_operands(ops, tmp)
             for _ in range(ARGS.repeat):
                 f, g = run_einc(case, ops, oshape, tmp)
                 if float(f["ms_best"]) < ems:

@@ -5,7 +5,7 @@
  * share of the loop first (the same share on every call), then what is left
  * of the others', so a thread finds in its own caches what it touched in
  * the loop before, and none waits while tasks remain. Between loops a
- * worker spins on the counter for POOL_SPIN_NS before it sleeps, and the
+ * worker spins on the loop word for POOL_SPIN_NS before it sleeps, and the
  * caller spins as long for the workers to finish, so steps that run loop
  * after loop do not pay a sleep and a wake-up for each.
  */
@@ -212,7 +212,7 @@ static int start_workers(int n)
 void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes)
 {
-	int all = rt_default_threads();
+	int all = rt_default_threads(); /* also reads online_cores, once */
 	if (threads <= 0)
 		threads = all;
 	int helpers = threads - 1;

@@ -192,13 +192,27 @@ static int unit_run(const int64_t *off, int64_t n)
 	return run_length(off, n) == n;
 }
 
+/* Whole panels of "w" rows packed from one unit-stride run at most: their
+ * rows are read together, one run per value of the summed index. */
+#define PACK_SPAN_MAX 16
+
+/* How many whole panels of "w" of the "len" rows at offsets "r" (len >= 1)
+ * lie in one unit-stride run from the first, PACK_SPAN_MAX at most. */
+static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
+{
+	int64_t most = PACK_SPAN_MAX * w;
+	return run_length(r, len < most ? len : most) / w;
+}
+
 /*
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
- * src[row[r0 + panel*w + i] + col[p]], zero past "len". Unit-stride rows
- * are copied row by row of the panel; otherwise runs of the summed index
- * with unit stride are transposed in blocks (rt_transpose_T), other
- * elements read through both tables.
+ * src[row[r0 + panel*w + i] + col[p]], zero past "len". Whole panels
+ * whose rows run on with unit stride are copied a value of the summed
+ * index at a time, up to PACK_SPAN_MAX panels together, so that the
+ * tensor is read in order rather than once per panel; otherwise runs of
+ * the summed index with unit stride are transposed in blocks
+ * (rt_transpose_T), other elements read through both tables.
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
  * or a slice's partial result, stored when "first" is set; added row by row
  * when C's columns run with unit stride.
@@ -210,11 +224,16 @@ static int unit_run(const int64_t *off, int64_t n)
 		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                   \
 			int64_t n = len - q < w ? len - q : w;                          \
 			const int64_t *r = row + r0 + q;                                \
-			if (n == w && unit_run(r, w)) {                                 \
-				const T *s = src + r[0];                                \
-				for (int64_t p = 0; p < kc; p++)                        \
-					memcpy(dst + p * w, s + col[p],                 \
-					       (size_t)w * sizeof(T));                  \
+			int64_t span = unit_panels(r, len - q, w);                      \
+			if (span > 0) {                                                 \
+				for (int64_t p = 0; p < kc; p++) {                      \
+					const T *s = src + r[0] + col[p];               \
+					for (int64_t x = 0; x < span; x++)              \
+						memcpy(dst + (x * kc + p) * w, s + x * w, \
+						       (size_t)w * sizeof(T));          \
+				}                                                       \
+				q += (span - 1) * w;                                    \
+				dst += (span - 1) * kc * w;                             \
 				continue;                                               \
 			}                                                               \
 			for (int64_t p0 = 0, run; p0 < kc; p0 += run) {                 \

@@ -99,7 +99,9 @@ typedef struct {
 	                         GEMM-like step that reads its result split it; -1: none */
 	int pair;             /* -1, or the dim whose rows a plain nest sums two at a
 	                         time (pass_lower): its pairs' loop, named "pair_name",
-	                         outside the summed dim, the two rows unrolled inside */
+	                         outside the summed dim, the two rows unrolled inside;
+	                         or the one summed dim it reads as two halves: the loop
+	                         over a half, the halves unrolled inside */
 	const char *pair_name;
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
 	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */

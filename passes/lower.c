@@ -248,12 +248,30 @@ static int pair_dim(const loop_step *st, const int *order)
 }
 
 /*
+ * Whether plain step "st" sums one long row into one element (a dot
+ * product, the sum of a whole tensor) that it can read as two halves at
+ * once, as pair_dim reads two rows: the row is even, each half at least
+ * PAIR_MIN_ROW long, read with unit stride (or not at all).
+ */
+static int halves_pay(const loop_step *st)
+{
+	if (st->gemm || st->ndims != 1 || st->result.strides[0] || st->sizes[0] % 2 ||
+	    st->sizes[0] < 2 * PAIR_MIN_ROW)
+		return 0;
+	for (int x = 0; x < st->nargs; x++)
+		if (st->args[x].strides[0] > 1)
+			return 0;
+	return 1;
+}
+
+/*
  * Generates the AST of step "s" of "l" from its box domain and loop order.
  * A transposing nest runs its two unit-stride dims in TILE_EDGE tiles
  * inside the other dims: tile loops, then the operand's dim, then the
  * result's innermost. A nest that sums long rows (pair_dim) runs them in
  * pairs: the pairs' loop outside the summed dim, the two rows unrolled
- * inside it.
+ * inside it. A nest that sums one long row (halves_pay) runs it as two
+ * halves the same way: the loop over a half, the halves unrolled inside.
  */
 static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 {
@@ -275,6 +293,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		order[y] = r;
 	}
 	st->pair = pair_dim(st, order);
+	int64_t half = halves_pay(st) ? st->sizes[0] / 2 : 0;
+	if (half)
+		st->pair = 0;
 	if (st->pair >= 0 && !(st->pair_name = joined_name(a, st->names[st->pair], "_p")))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	int ntiles = st->tile ? 2 : 0, point = st->ndims - ntiles;
@@ -294,12 +315,17 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 			for (int x = ntiles - 1; x >= 0; x--)
 				strbuf_printf(&sched, "floor(d%d / %lld), ", st->tiled[x],
 				              (long long)st->tile);
-		if (order[d] == st->pair)
-			strbuf_printf(&sched, "floor(d%d / 2), ", order[d]);
+		const char *sep = d + 1 < st->ndims ? ", " : "";
+		if (order[d] != st->pair)
+			strbuf_printf(&sched, "d%d%s", order[d], sep);
+		else if (half)
+			strbuf_printf(&sched, "d%d mod %lld%s", order[d], (long long)half, sep);
 		else
-			strbuf_printf(&sched, "d%d%s", order[d], d + 1 < st->ndims ? ", " : "");
+			strbuf_printf(&sched, "floor(d%d / 2)%s", order[d], sep);
 	}
-	if (st->pair >= 0)
+	if (half)
+		strbuf_printf(&sched, ", floor(d%d / %lld)", st->pair, (long long)half);
+	else if (st->pair >= 0)
 		strbuf_printf(&sched, ", d%d mod 2", st->pair);
 	strbuf_printf(&dom, " }");
 	strbuf_printf(&sched, "] }");

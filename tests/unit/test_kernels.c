@@ -131,6 +131,12 @@ static const kcase cases[] = {
 	{"ij->i", "i=5,j=4099", PLAIN},
 	{"ij,ij->i", "i=34,j=4097", PLAIN},
 	{"bij,bj->bi", "b=3,i=4,j=5000", PLAIN},
+	/* plain nests that sum one row into one element, two halves at once
+	 * when the row is even and each half 4096 or more: the shortest such
+	 * row, an odd one (whole), halves cut into parallel chunks */
+	{"i,i->", "i=8192", PLAIN},
+	{"ij->", "i=3,j=2731", PLAIN},
+	{"i->", "i=200002", SUMS},
 	/* plain nests whose outermost loop is summed: chunks into partial
 	 * results added in order (full reduction, GEMV across, column sums) */
 	{"ij,ij->", "i=1000,j=301", SUMS},

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "perf_bench: cannot write %s/out.bin\n", argv[4]);
 		return 1;
 	}
-	printf("compile_ms=%.1f ms_best=%.3f ms_median=%.3f reps=%d workspace=%zu\n", compile_ms,
+	printf("compile_ms=%.1f ms_best=%.6f ms_median=%.6f reps=%d workspace=%zu\n", compile_ms,
 	       times[0] * 1e3, times[reps / 2] * 1e3, reps, wsize);
 	for (int x = 0; x < n; x++)
 		free(in[x]);

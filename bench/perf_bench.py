@@ -199,7 +199,7 @@ def scaling_main(cases, rng):
                     ok = ok and matches(case, got, want)
             ok_all = ok_all and ok
             print_row([case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
-                       case["dtype"], f"{best['1']:.3f}", f"{best[n]:.3f}",
+                       case["dtype"], f"{best['1']:.4g}", f"{best[n]:.4g}",
                        f"{best['1'] / best[n]:.2f}x", "ok" if ok else "MISMATCH"])
     return 0 if ok_all else 1
 
@@ -245,8 +245,8 @@ def main():
             ok = matches(case, got, out)
             mem = case["kind"] == "mem"
             row = [case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
-                   case["dtype"], f"{ems:.3f}", f"{flops / ems * 1e-6:.2f}",
-                   f"{best * 1e3:.3f}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
+                   case["dtype"], f"{ems:.4g}", f"{flops / ems * 1e-6:.2f}",
+                   f"{best * 1e3:.4g}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
                    f"{nbytes / ems * 1e-6:.2f}" if mem else "", f"{nbytes / best * 1e-9:.2f}" if mem else "",
                    fields["compile_ms"], "ok" if ok else "MISMATCH"]
             if peak:

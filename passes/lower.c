@@ -196,8 +196,9 @@ static void loop_order(const loop_step *st, int *order)
 
 /* The tile edge of transposing nests (elements): the tile's rows of the
  * operand and of the result stay in L1 while it is read across and
- * written along. */
-enum { TILE_EDGE = 16 };
+ * written along. At 8, LLVM copies a tile with scalar moves; at 16 it
+ * gathers the operand's columns, 2-3x slower (docs/bench-kernels.md). */
+enum { TILE_EDGE = 8 };
 
 /*
  * Whether step "st" transposes: the result's unit-stride dim "*r" is not

@@ -1,6 +1,7 @@
 /* target.c - the host target: triple, CPU, features, target machine, and
  * the optimization pipeline. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
@@ -68,7 +69,13 @@ static int cpu_is_native(const einc_options *o)
 	return !o->cpu || !strcmp(o->cpu, "native");
 }
 
-/* The host CPU and features or the named CPU with default features. */
+/* Tuning added to every target's features: LLVM would gather a
+ * transposed operand's elements with vector gathers, which run 1.2-2.5x
+ * slower than loading them one by one (docs/bench-kernels.md). */
+static const char tuning[] = "+prefer-no-gather";
+
+/* The host CPU and features or the named CPU with default features, plus
+ * "tuning". */
 einc_status cg_target_machine(einc_ctx *ctx, const einc_options *o,
                               LLVMTargetMachineRef *tm)
 {
@@ -97,15 +104,23 @@ einc_status cg_target_machine(einc_ctx *ctx, const einc_options *o,
 		return EINC_EINVAL;
 	}
 	char *cpu = native ? LLVMGetHostCPUName() : NULL;
-	char *features = native ? LLVMGetHostCPUFeatures() : NULL;
-	*tm = LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu,
-	                              native ? features : "", levels[o->opt_level],
-	                              LLVMRelocPIC, LLVMCodeModelDefault);
+	char *host = native ? LLVMGetHostCPUFeatures() : NULL;
+	size_t n = (host ? strlen(host) + 1 : 0) + sizeof tuning;
+	char *features = malloc(n);
+	if (features)
+		snprintf(features, n, "%s%s%s", host ? host : "", host && *host ? "," : "", tuning);
+	*tm = features ? LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu, features,
+	                                         levels[o->opt_level], LLVMRelocPIC,
+	                                         LLVMCodeModelDefault)
+	               : NULL;
 	if (native) {
 		LLVMDisposeMessage(cpu);
-		LLVMDisposeMessage(features);
+		LLVMDisposeMessage(host);
 	}
 	LLVMDisposeMessage(triple);
+	if (!features)
+		return ctx_fail(ctx, EINC_ENOMEM, "codegen", "out of memory");
+	free(features);
 	if (!*tm)
 		return ctx_fail(ctx, EINC_EBACKEND, "codegen", "cannot create a target machine");
 	return EINC_OK;
@@ -196,7 +211,7 @@ int cg_vector_bits(LLVMTargetMachineRef tm)
 	char *f = LLVMGetTargetMachineFeatureString(tm);
 	char *cpu = LLVMGetTargetMachineCPU(tm);
 	int bits = 128;
-	if (*f) {
+	if (strcmp(f, tuning)) { /* the host's features */
 		bits = strstr(f, "+avx512f") ? 512 : strstr(f, "+avx") ? 256 : 128;
 	} else {
 		const char *key = cpu;

@@ -440,6 +440,34 @@ static void test_deterministic_files(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A named CPU's micro-kernel uses its instruction set's vectors: 16
+ * floats with AVX-512 (znver4), 8 with AVX2 (x86-64-v3), whatever tuning
+ * the target's features carry. */
+static void test_named_cpu_vectors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *cpu, *vector;
+	} want[] = {{"znver4", "<16 x float>"}, {"x86-64-v3", "<8 x float>"}};
+	einc_ctx *ctx = einc_ctx_new();
+	for (int x = 0; x < 2; x++) {
+		einc_options o;
+		einc_options_init(&o);
+		o.cpu = want[x].cpu;
+		einc_program *p = NULL;
+		assert_int_equal(einc_compile_text(ctx, "ik,kj->ij", "i=64,k=64,j=64", NULL, &o, &p),
+		                 EINC_OK);
+		char *ir = NULL;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		const char *kernel = strstr(ir, ".ukernel");
+		assert_non_null(kernel);
+		assert_non_null(strstr(kernel, want[x].vector));
+		einc_free(ir);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_deterministic_files),
+		cmocka_unit_test(test_named_cpu_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,9 +45,12 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
  * set (its features, or a named CPU's ISA), never its vendor; 256 for NULL. */
 int cg_vector_bits(LLVMTargetMachineRef tm);
 
-/* microkernel.c: the register block for "vector_bits" and "esize"-byte
- * elements: "*mr" rows, "*nr" columns, "*vl" elements per vector. */
-void cg_register_block(int vector_bits, int esize, int *mr, int *nr, int *vl);
+/* microkernel.c: the register block of a step with "n" columns for
+ * "vector_bits" and "esize"-byte elements: "*mr" rows, "*nr" columns, "*vl"
+ * elements per vector: 6 x 2 vectors of the target's width; for n that
+ * fits one such vector, 8 x 1 vector of the narrowest width that holds n
+ * (128 bits at least), so that few columns do not pay for 2 vectors. */
+void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, int *vl);
 
 /* microkernel.c: defines in "m" the internal micro-kernel "name" for an
  * "mr" x "nr" block of "elem" in vectors of "vl", compiled for the CPU and

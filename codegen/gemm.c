@@ -49,7 +49,7 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	LLVMTypeRef i8 = LLVMInt8TypeInContext(c), i64 = LLVMInt64TypeInContext(c);
 	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0);
 	int esize = (int)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem), mr, nr, vl;
-	cg_register_block(vector_bits, esize, &mr, &nr, &vl);
+	cg_register_block(vector_bits, esize, g->n, &mr, &nr, &vl);
 	size_t len;
 	const char *fname = LLVMGetValueName2(fn, &len);
 	char name[200];

@@ -12,11 +12,22 @@
 
 #include "cg.h"
 
-void cg_register_block(int vector_bits, int esize, int *mr, int *nr, int *vl)
+void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, int *vl)
 {
-	*vl = vector_bits / (8 * esize);
-	*mr = 6;
-	*nr = 2 * *vl; /* 6 x 2 vectors: 12 accumulators + 2 B vectors + 1 broadcast */
+	int lanes = vector_bits / (8 * esize);
+	if (n > lanes) {
+		*vl = lanes;
+		*mr = 6;
+		*nr = 2 * lanes; /* 6 x 2 vectors: 12 accumulators + 2 B vectors + 1 broadcast */
+		return;
+	}
+	/* few columns: one vector as narrow as holds them (128 bits at least),
+	 * 8 rows: 8 accumulators cover the multiply-adds' latency, and 8 rows
+	 * of A read in place at a power-of-two stride still share an L1 set */
+	for (*vl = 16 / esize; *vl < n; *vl *= 2)
+		;
+	*nr = *vl;
+	*mr = 8;
 }
 
 /* Copies the string attribute "key" of function "from" to "to". */

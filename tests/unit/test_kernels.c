@@ -89,6 +89,12 @@ static const kcase cases[] = {
 	{"ki,kj->ij", "i=37,k=513,j=65", GEMM},
 	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", GEMM},
 	{"ki,kj->ij", "i=13,k=140001,j=20", GEMM},
+	/* few columns (one vector, 8 rows a block): A in place and packed,
+	 * rows around the block */
+	{"ik,kj->ij", "i=17,k=70,j=3", DIRECT},
+	{"ki,kj->ij", "i=21,k=70,j=3", GEMM},
+	{"ki,kj->ij", "i=9,k=300,j=8", GEMM},
+	{"bki,bkj->bij", "b=3,i=15,k=40,j=16", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},

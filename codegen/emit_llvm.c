@@ -209,21 +209,33 @@ static LLVMMetadataRef self_node(LLVMContextRef c, LLVMMetadataRef *ops, size_t 
 }
 
 /*
- * Marks the loop whose back edge is "br" as one LLVM must not vectorize: a
- * loop around an innermost loop that fills a vector. Only that innermost
- * loop (the nest's stride-1 index, or the unrolled copies of it that the
- * SLP vectorizer packs) is vectorized; else a short inner loop is unrolled
- * away and its parent is vectorized with gathers and scatters across the
- * result's rows. Around a loop shorter than a vector, LLVM chooses.
+ * Marks the loop whose back edge is "br" as one LLVM must not vectorize
+ * ("vectorize" 0) and, when "unroll" is 0, must not unroll. Not
+ * vectorized: a loop around an innermost loop that fills a vector. Only
+ * that innermost loop (the nest's stride-1 index, or the unrolled copies of
+ * it that the SLP vectorizer packs) is vectorized; else a short inner loop
+ * is unrolled away and its parent is vectorized with gathers and scatters
+ * across the result's rows. Around a loop shorter than a vector, LLVM
+ * chooses. Not unrolled: the tile loops of a transposing nest, whose
+ * bodies LLVM already unrolls into a tile's moves; unrolling the few tiles
+ * too multiplied compile time by 4 (ijkl->ljki).
  */
-static void no_vectorize(emitter *e, LLVMValueRef br)
+static void loop_hints(emitter *e, LLVMValueRef br, int vectorize, int unroll)
 {
-	const char *key = "llvm.loop.vectorize.enable";
-	LLVMMetadataRef prop[2] = {LLVMMDStringInContext2(e->c, key, strlen(key)),
+	const char *vec_key = "llvm.loop.vectorize.enable", *unroll_key = "llvm.loop.unroll.disable";
+	LLVMMetadataRef prop[2] = {LLVMMDStringInContext2(e->c, vec_key, strlen(vec_key)),
 	                           LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(e->c), 0, 0))};
-	LLVMMetadataRef node = LLVMMDNodeInContext2(e->c, prop, 2);
-	LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->c, "llvm.loop", 9),
-	                LLVMMetadataAsValue(e->c, self_node(e->c, &node, 1)));
+	LLVMMetadataRef hints[2];
+	size_t n = 0;
+	if (!vectorize)
+		hints[n++] = LLVMMDNodeInContext2(e->c, prop, 2);
+	if (!unroll) {
+		LLVMMetadataRef key = LLVMMDStringInContext2(e->c, unroll_key, strlen(unroll_key));
+		hints[n++] = LLVMMDNodeInContext2(e->c, &key, 1);
+	}
+	if (n)
+		LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->c, "llvm.loop", 9),
+		                LLVMMetadataAsValue(e->c, self_node(e->c, hints, n)));
 }
 
 /*
@@ -398,10 +410,12 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
 	LLVMValueRef back = LLVMBuildBr(e->b, head);
 	int64_t lanes = e->vector_bits / 8 / (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	int tile_loop = 0;
+	for (int x = 0; e->st->tile && x < 2; x++)
+		tile_loop |= name && !strcmp(name, e->st->tile_names[x]);
 	if (e->nfor == inner)
 		e->inner_extent = extent;
-	else if (e->inner_extent >= lanes)
-		no_vectorize(e, back);
+	loop_hints(e, back, e->nfor == inner || e->inner_extent < lanes, !tile_loop);
 	LLVMValueRef in_vals[2] = {start, next};
 	LLVMBasicBlockRef in_blocks[2] = {pre, latch};
 	LLVMAddIncoming(iv, in_vals, in_blocks, 2);

@@ -5,8 +5,9 @@
  * update per k (NR/VL vector loads of B, MR broadcasts of A, fused
  * multiply-adds), then stored to C's rows (first K block) or added to them.
  * A is either a packed micro-panel or read in place from the tensor, each
- * row at its own offset, along K with a constant stride. The block is
- * chosen from the target's vector width.
+ * row at its own offset, along K with a constant stride; B's rows lie
+ * "ldb" elements apart (a packed panel's NR, or its stride in place). The
+ * block is chosen from the target's vector width.
  */
 #include <string.h>
 
@@ -51,9 +52,11 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
-	/* (kc, a, [aoff,] b, c, rowoff, first): "direct" shifts the last four */
-	unsigned direct = a_stride != 0, np = 6 + direct;
-	LLVMTypeRef params[7] = {i64, ptr, ptr, ptr, ptr, ptr, i64};
+	/* (kc, a, [aoff,] b, ldb, c, rowoff, first): "direct" shifts the last five */
+	unsigned direct = a_stride != 0, np = 7 + direct;
+	LLVMTypeRef params[8] = {i64, ptr, ptr, ptr, i64, ptr, ptr, i64};
+	params[np - 4] = i64;
+	params[np - 3] = ptr;
 	params[np - 2] = ptr;
 	params[np - 1] = i64;
 	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
@@ -87,12 +90,12 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	LLVMValueRef k = LLVMBuildPhi(b, i64, "k"), acc[nacc], next[nacc];
 	for (int x = 0; x < nacc; x++)
 		acc[x] = LLVMBuildPhi(b, vec, "acc");
-	LLVMValueRef koff = LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned long long)nr, 0), "");
+	LLVMValueRef koff = LLVMBuildNUWMul(b, k, LLVMGetParam(fn, np - 4), "");
 	LLVMValueRef bv[nv];
 	for (int v = 0; v < nv; v++) {
 		LLVMValueRef off = LLVMBuildNUWAdd(b, koff, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
 		bv[v] = LLVMBuildLoad2(b, vec, at(b, elem, bp, off), "b");
-		LLVMSetAlignment(bv[v], (unsigned)vl * esize);
+		LLVMSetAlignment(bv[v], esize);
 	}
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");

@@ -12,7 +12,9 @@
  * not a slower kernel. A whose rows run with unit stride along K feeding
  * few B micro-panels is not packed (a transpose that each element would
  * repay only a few times): the direct micro-kernel broadcasts from A's
- * rows in place.
+ * rows in place. Likewise B beside few rows of A: the kernels read its
+ * whole micro-panels in place, a row of K at a time, and only the others
+ * are packed, one at a time, by the tasks themselves.
  */
 #include <string.h>
 
@@ -104,6 +106,12 @@ int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 	return ks == 1 && (width + nr - 1) / nr <= RT_GETT_DIRECT_TILES;
 }
 
+/* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES). */
+static int b_direct(const rt_gett_desc *d)
+{
+	return (d->m + d->mr - 1) / d->mr <= RT_GETT_B_DIRECT_TILES;
+}
+
 /* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
  * tasks / (threads * waves), compared without division. */
 static int better_balance(int64_t a, int64_t b, int64_t threads)
@@ -138,7 +146,7 @@ void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
 		return;
 	s->mparts = w < mp ? w : mp;
 	s->nparts = (w + s->mparts - 1) / s->mparts < np ? (w + s->mparts - 1) / s->mparts : np;
-	if (s->kslices > 1) {
+	if (s->kslices > 1 || b_direct(d)) {
 		s->tasks = pieces * s->mparts * s->nparts;
 		return;
 	}
@@ -190,6 +198,17 @@ static int64_t run_length(const int64_t *off, int64_t n)
 static int unit_run(const int64_t *off, int64_t n)
 {
 	return run_length(off, n) == n;
+}
+
+/* The stride with which offsets "off[0 .. n-1]" (n >= 1) run on, or 0
+ * when there is no one positive stride (1 for a single offset). */
+static int64_t one_stride(const int64_t *off, int64_t n)
+{
+	int64_t s = n > 1 ? off[1] - off[0] : 1;
+	for (int64_t j = 2; j < n && s > 0; j++)
+		if (off[j] - off[j - 1] != s)
+			return 0;
+	return s > 0 ? s : 0;
 }
 
 /* Whole panels of "w" rows packed from one unit-stride run at most: their
@@ -316,12 +335,15 @@ typedef struct {
 /* A macro-kernel's operands: C at "c" (tables "cm", "cn"), A's packed
  * MC x KC block or (direct) A's tensor at the K block, B's packed panel,
  * for rows m0 .. m0+mlen-1 and columns n0 .. n0+nlen-1 of C over "kc"; the
- * first K block ("first") stores, the others add; "tile" the edge buffer. */
+ * first K block ("first") stores, the others add; "tile" the edge buffer.
+ * B in place: "bsrc" B's tensor at the batch element, "bk" its offsets of
+ * the K block, "bks" their one stride (0: none); micro-panels that cannot
+ * be read in place are packed into "bbuf" one at a time. */
 typedef struct {
-	char *c, *tile;
-	const int64_t *cm, *cn;
-	const char *a, *b;
-	int64_t m0, mlen, n0, nlen, kc;
+	char *c, *tile, *bbuf;
+	const int64_t *cm, *cn, *bk;
+	const char *a, *b, *bsrc;
+	int64_t m0, mlen, n0, nlen, kc, bks;
 	int first;
 } gett_block;
 
@@ -329,7 +351,9 @@ typedef struct {
  * in L1 while A's MC rows, packed or in place, stream past it): full tiles
  * with unit-stride columns in C in place, others into the edge buffer,
  * then scattered. A in place gets the tile's row offsets, rows past M
- * repeating the last (their results are dropped). */
+ * repeating the last (their results are dropped). B in place is read from
+ * the tensor where a micro-panel is whole, its columns run with unit
+ * stride and its K block with one stride; other panels are packed. */
 static void macro_kernel(const gett_call *g, const gett_block *k)
 {
 	const rt_gett_desc *d = g->d;
@@ -341,6 +365,17 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 		const int64_t *cn = k->cn + k->n0 + jr;
 		int in_place = nr == d->nr && unit_run(cn, nr);
 		const char *b = k->b + jr * k->kc * d->esize;
+		int64_t ldb = d->nr;
+		if (k->bsrc) {
+			const int64_t *bn = g->b_n + k->n0 + jr;
+			b = k->bbuf;
+			if (k->bks && nr == d->nr && unit_run(bn, nr)) {
+				b = k->bsrc + (bn[0] + k->bk[0]) * d->esize;
+				ldb = k->bks;
+			} else {
+				pack(d, k->bbuf, k->bsrc, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
+			}
+		}
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr) {
 			int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
 			const int64_t *cm = k->cm + k->m0 + ir, *rows = tileoff;
@@ -358,9 +393,9 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 						aoff[i] = am[i < mr ? i : mr - 1];
 					am = aoff;
 				}
-				d->kernel_direct(k->kc, k->a, am, b, c, rows, full ? k->first : 1);
+				d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? k->first : 1);
 			} else {
-				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, c, rows,
+				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows,
 				          full ? k->first : 1);
 			}
 			if (full)
@@ -396,17 +431,21 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
 	gett_block k = {.c = r->c + r->cb[bt] * d->esize, .cm = r->cm, .cn = r->cn,
-	                .n0 = r->n0, .nlen = r->nlen,
+	                .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
 	                .tile = bp + line((size_t)(d->kc * d->nc * d->esize))};
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
+	k.bsrc = !r->panel && b_direct(d) ? b : NULL;
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
 		k.first = pc == r->kfirst;
 		k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
+		k.bk = g->b_k + pc;
+		k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
 		if (r->panel) {
 			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
 		} else {
-			pack(d, bp, b, g->b_n, g->b_k + pc, r->n0, r->nlen, k.kc, d->nr);
+			if (!k.bsrc)
+				pack(d, bp, b, g->b_n, k.bk, r->n0, r->nlen, k.kc, d->nr);
 			k.b = bp;
 		}
 		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {

@@ -7,7 +7,9 @@
  * micro-panels, and a register-blocked micro-kernel (generated code) runs on
  * the panels. When A runs with one stride along K and the panels would be
  * reused little, a second micro-kernel reads A's rows in place instead
- * (rt_gett_direct_pays). Generated code fills the descriptor as a constant.
+ * (rt_gett_direct_pays); beside few rows of A, the kernels read B's rows in
+ * place (RT_GETT_B_DIRECT_TILES). Generated code fills the descriptor as a
+ * constant.
  */
 #ifndef EINC_RT_GETT_H
 #define EINC_RT_GETT_H
@@ -45,11 +47,12 @@
 
 /*
  * The micro-kernel: for i < mr and j < nr,
- *   c[rowoff[i] + j] (+)= sum_{p < kc} a[p * mr + i] * b[p * nr + j]
- * over packed panels "a" (kc x mr) and "b" (kc x nr), kc >= 1; it stores
- * the sum when "first" is nonzero, else adds it.
+ *   c[rowoff[i] + j] (+)= sum_{p < kc} a[p * mr + i] * b[p * ldb + j]
+ * over a packed panel "a" (kc x mr) and "b", kc >= 1: a packed panel (ldb
+ * = nr) or B's rows in place (ldb their element stride); it stores the sum
+ * when "first" is nonzero, else adds it.
  */
-typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, void *c,
+typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
                            const int64_t *rowoff, int64_t first);
 
 /*
@@ -58,14 +61,22 @@ typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, void *c,
  * flattened K group (a constant of the kernel).
  */
 typedef void (*rt_ukernel_direct)(int64_t kc, const void *a, const int64_t *aoff,
-                                  const void *b, void *c, const int64_t *rowoff,
-                                  int64_t first);
+                                  const void *b, int64_t ldb, void *c,
+                                  const int64_t *rowoff, int64_t first);
 
 /* A is read in place when its K stride is 1 and an NC block has at most
  * this many register blocks of columns, so that each packed A element
  * would be used that many times at most (measured: bmm's 8 and ttm's 2
  * run faster in place, gemm's 32 no faster). */
 #define RT_GETT_DIRECT_TILES 8
+
+/* B is read in place, not packed, when M has at most this many register
+ * blocks of rows, so that each packed element would be used that many
+ * times at most: wherever a micro-panel's columns run with unit stride and
+ * its K block with one stride in B. Measured on ik,kj->ij, k = j = 4096, 1
+ * thread: i = 4 6.9 -> 3.6 ms, i = 8 6.2 -> 5.1, i = 16 (3 blocks of 6)
+ * 7.2 -> 6.7; i = 24 even, i = 32 slower (10.0 -> 11.5). */
+#define RT_GETT_B_DIRECT_TILES 3
 
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {
@@ -106,7 +117,8 @@ size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
  * the threads evenly busy, each piece is one task that packs its own B
  * panels ("shared" 0). Otherwise each piece is split into "mparts" x
  * "nparts" tasks (M and N ranges of whole register blocks, as even as the
- * blocks allow): a sliced step's tasks still pack their own B panels; the
+ * blocks allow): the tasks of a sliced step, or of one that reads B in
+ * place (RT_GETT_B_DIRECT_TILES), still pack their own B panels; the
  * others share them, packed once per round: a round is "uround" units over
  * "kspan" of K (whole KC blocks), packed by "pack_tasks" tasks, then
  * computed by "tasks" tasks.

@@ -95,6 +95,14 @@ static const kcase cases[] = {
 	{"ki,kj->ij", "i=21,k=70,j=3", GEMM},
 	{"ki,kj->ij", "i=9,k=300,j=8", GEMM},
 	{"bki,bkj->bij", "b=3,i=15,k=40,j=16", GEMM},
+	/* B in place (few rows): edge panels, B's columns or K block not one
+	 * run (packed panel by panel), batches, N parts on 16 threads */
+	{"ik,kj->ij", "i=5,k=300,j=100", DIRECT},
+	{"ki,kj->ij", "i=3,k=70,j=45", GEMM},
+	{"ik,jk->ij", "i=5,k=37,j=43", DIRECT},
+	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=40", DIRECT},
+	{"bik,bkj->bij", "b=3,i=2,k=50,j=70", DIRECT},
+	{"ki,kj->ij", "i=6,k=64,j=5000", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
@@ -345,45 +353,50 @@ static void test_gett_split(void **state)
 #define TMR 3
 #define TNR 4
 
-/* Calls of the packed and of the direct hand-written kernel. */
-static int64_t packed_calls, direct_calls;
+/* Calls of the packed and of the direct hand-written kernel, and calls
+ * of either on B in place (rows not a packed panel's TNR apart). */
+static int64_t packed_calls, direct_calls, b_in_place_calls;
 
-/* c[rowoff[i] + j] (+)= sum_p a[arow[i] + p * astep] * b[p * TNR + j]:
+/* c[rowoff[i] + j] (+)= sum_p a[arow[i] + p * astep] * b[p * ldb + j]:
  * the micro-kernel of gett.h in plain C. */
 static void c_kernel(int64_t kc, const double *a, const int64_t *arow, int64_t astep,
-                     const double *b, double *c, const int64_t *rowoff, int64_t first)
+                     const double *b, int64_t ldb, double *c, const int64_t *rowoff,
+                     int64_t first)
 {
+	if (ldb != TNR)
+		__atomic_fetch_add(&b_in_place_calls, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < TMR; i++)
 		for (int j = 0; j < TNR; j++) {
 			double sum = 0;
 			for (int64_t p = 0; p < kc; p++)
-				sum += a[arow[i] + p * astep] * b[p * TNR + j];
+				sum += a[arow[i] + p * astep] * b[p * ldb + j];
 			c[rowoff[i] + j] = first ? sum : c[rowoff[i] + j] + sum;
 		}
 }
 
 /* rt_ukernel on a packed A panel, counted. */
-static void packed_kernel(int64_t kc, const void *a, const void *b, void *c,
+static void packed_kernel(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
                           const int64_t *rowoff, int64_t first)
 {
 	static const int64_t arow[TMR] = {0, 1, 2};
 	__atomic_fetch_add(&packed_calls, 1, __ATOMIC_RELAXED);
-	c_kernel(kc, a, arow, TMR, b, c, rowoff, first);
+	c_kernel(kc, a, arow, TMR, b, ldb, c, rowoff, first);
 }
 
 /* rt_ukernel_direct on A in place with K stride 1, counted. */
 static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const void *b,
-                          void *c, const int64_t *rowoff, int64_t first)
+                          int64_t ldb, void *c, const int64_t *rowoff, int64_t first)
 {
 	__atomic_fetch_add(&direct_calls, 1, __ATOMIC_RELAXED);
-	c_kernel(kc, a, aoff, 1, b, c, rowoff, first);
+	c_kernel(kc, a, aoff, 1, b, ldb, c, rowoff, first);
 }
 
 /* rt_gett runs the kernel the descriptor asks for, never the other: A in
  * place when kernel_direct is set, packed otherwise, on C = A B (row-major,
  * A's K stride 1) with edge extents against plain loops, exactly (small
- * integers), on 1 and 2 threads; and the rule that gives a step the
- * direct kernel, on the benchmark's steps. */
+ * integers), on 1 and 2 threads; B in place exactly when M has at most
+ * RT_GETT_B_DIRECT_TILES blocks of rows and a whole panel of columns; and
+ * the rule that gives a step the direct kernel, on the benchmark's steps. */
 static void test_gett_direct(void **state)
 {
 	(void)state;
@@ -405,12 +418,14 @@ static void test_gett_direct(void **state)
 				b[e] = (double)(e * 5 % 13) - 6;
 			size_t bytes = rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
 			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
-			packed_calls = direct_calls = 0;
+			packed_calls = direct_calls = b_in_place_calls = 0;
 			rt_gett(&d, c, a, b, scratch);
 			if (d.kernel_direct)
 				assert_true(direct_calls > 0 && packed_calls == 0);
 			else
 				assert_true(packed_calls > 0 && direct_calls == 0);
+			int in_place = m <= RT_GETT_B_DIRECT_TILES * TMR && n >= TNR;
+			assert_true((b_in_place_calls > 0) == in_place);
 			for (int64_t i = 0; i < m; i++)
 				for (int64_t j = 0; j < n; j++) {
 					double want = 0;

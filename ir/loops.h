@@ -100,8 +100,9 @@ typedef struct {
 	int pair;             /* -1, or the dim whose rows a plain nest sums two at a
 	                         time (pass_lower): its pairs' loop, named "pair_name",
 	                         outside the summed dim, the two rows unrolled inside;
-	                         or the one summed dim it reads as two halves: the loop
-	                         over a half, the halves unrolled inside */
+	                         or the outermost dim, summed, that it reads as two
+	                         halves: the loop over a half, the halves unrolled
+	                         innermost */
 	const char *pair_name;
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
 	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */

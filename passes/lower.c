@@ -249,20 +249,27 @@ static int pair_dim(const loop_step *st, const int *order)
 }
 
 /*
- * Whether plain step "st" sums one long row into one element (a dot
- * product, the sum of a whole tensor) that it can read as two halves at
- * once, as pair_dim reads two rows: the row is even, each half at least
- * PAIR_MIN_ROW long, read with unit stride (or not at all).
+ * The dim of plain step "st" (loop order "order") whose two halves it reads
+ * at once, as pair_dim reads two rows, or -1: its outermost dim, summed and
+ * of even extent, where every access reads the innermost dim with unit
+ * stride or not at all, and the rows are long: the innermost dim, or each
+ * half of a lone dim (a dot product), at least PAIR_MIN_ROW. The halves lie
+ * far apart: k,kj->j read rows k and k + 1, 16 KiB apart, at a speed that
+ * changed from run to run, and often slower than one row at a time.
  */
-static int halves_pay(const loop_step *st)
+static int half_dim(const loop_step *st, const int *order)
 {
-	if (st->gemm || st->ndims != 1 || st->result.strides[0] || st->sizes[0] % 2 ||
-	    st->sizes[0] < 2 * PAIR_MIN_ROW)
-		return 0;
+	if (st->gemm || st->tile || !st->ndims)
+		return -1;
+	int out = order[0], in = order[st->ndims - 1];
+	int64_t row = st->ndims == 1 ? st->sizes[out] / 2 : st->sizes[in];
+	if (st->result.strides[out] || st->sizes[out] % 2 || row < PAIR_MIN_ROW ||
+	    st->result.strides[in] > 1)
+		return -1;
 	for (int x = 0; x < st->nargs; x++)
-		if (st->args[x].strides[0] > 1)
-			return 0;
-	return 1;
+		if (st->args[x].strides[in] > 1)
+			return -1;
+	return out;
 }
 
 /*
@@ -271,8 +278,9 @@ static int halves_pay(const loop_step *st)
  * inside the other dims: tile loops, then the operand's dim, then the
  * result's innermost. A nest that sums long rows (pair_dim) runs them in
  * pairs: the pairs' loop outside the summed dim, the two rows unrolled
- * inside it. A nest that sums one long row (halves_pay) runs it as two
- * halves the same way: the loop over a half, the halves unrolled inside.
+ * inside it. A nest whose outermost dim is summed (half_dim) runs its two
+ * halves the same way: the loop over a half outermost, the halves unrolled
+ * innermost.
  */
 static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 {
@@ -294,9 +302,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		order[y] = r;
 	}
 	st->pair = pair_dim(st, order);
-	int64_t half = halves_pay(st) ? st->sizes[0] / 2 : 0;
-	if (half)
-		st->pair = 0;
+	int64_t half = 0;
+	if (st->pair < 0 && (st->pair = half_dim(st, order)) >= 0)
+		half = st->sizes[st->pair] / 2;
 	if (st->pair >= 0 && !(st->pair_name = joined_name(a, st->names[st->pair], "_p")))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	int ntiles = st->tile ? 2 : 0, point = st->ndims - ntiles;

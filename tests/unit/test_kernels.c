@@ -145,12 +145,16 @@ static const kcase cases[] = {
 	{"ij->i", "i=5,j=4099", PLAIN},
 	{"ij,ij->i", "i=34,j=4097", PLAIN},
 	{"bij,bj->bi", "b=3,i=4,j=5000", PLAIN},
-	/* plain nests that sum one row into one element, two halves at once
-	 * when the row is even and each half 4096 or more: the shortest such
-	 * row, an odd one (whole), halves cut into parallel chunks */
+	/* plain nests whose outermost dim is summed, its two halves at once
+	 * when it is even and the rows 4096 or more: one row summed into one
+	 * element (the shortest such row, an odd one, halves cut into parallel
+	 * chunks), rows summed into a row, inside a batch */
 	{"i,i->", "i=8192", PLAIN},
 	{"ij->", "i=3,j=2731", PLAIN},
 	{"i->", "i=200002", SUMS},
+	{"k,kj->j", "k=4,j=4096", PLAIN},
+	{"k,kj->j", "k=5,j=4100", PLAIN},
+	{"kbj->bj", "k=6,b=3,j=4097", PLAIN},
 	/* plain nests whose outermost loop is summed: chunks into partial
 	 * results added in order (full reduction, GEMV across, column sums) */
 	{"ij,ij->", "i=1000,j=301", SUMS},

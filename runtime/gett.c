@@ -144,9 +144,16 @@ void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
 	}
 	if (w == 1)
 		return;
-	s->mparts = w < mp ? w : mp;
-	s->nparts = (w + s->mparts - 1) / s->mparts < np ? (w + s->mparts - 1) / s->mparts : np;
-	if (s->kslices > 1 || b_direct(d)) {
+	/* parts of M first, so that the tasks share B's panels; of N first
+	 * when B is read in place, so that each task reads its own part of B */
+	int by_n = b_direct(d);
+	int64_t major_max = by_n ? np : mp, minor_max = by_n ? mp : np;
+	int64_t major = w < major_max ? w : major_max, minor = (w + major - 1) / major;
+	if (minor > minor_max)
+		minor = minor_max;
+	s->mparts = by_n ? minor : major;
+	s->nparts = by_n ? major : minor;
+	if (s->kslices > 1 || by_n) {
 		s->tasks = pieces * s->mparts * s->nparts;
 		return;
 	}

@@ -319,6 +319,7 @@ static void test_gett_split(void **state)
 		{64, 256, 256, 256, 0},    /* bmm: units enough */
 		{3, 500, 500, 500, 0},     /* few units */
 		{1, 12, 8192, 512, 0},     /* short M: N parts */
+		{1, 8, 4096, 4096, 0},     /* few rows: B in place, N parts first */
 	};
 	const int threads[] = {2, 16};
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
@@ -342,6 +343,9 @@ static void test_gett_split(void **state)
 			int64_t mp = (d.m + d.mr - 1) / d.mr, np = (d.n + d.nr - 1) / d.nr;
 			assert_true(s.mparts <= mp && s.nparts <= np);
 			assert_true(!s.shared || slices == 1);
+			/* B in place: each task reads its own columns of B where it can */
+			if (d.m <= RT_GETT_B_DIRECT_TILES * d.mr)
+				assert_true(!s.shared && (s.mparts == 1 || s.nparts == np));
 			if (s.shared) {
 				assert_true(s.uround >= 1 && (s.kspan % d.kc == 0 || s.kspan == d.k));
 				assert_true(s.pack_tasks >= 1);

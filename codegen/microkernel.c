@@ -23,8 +23,9 @@ void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, 
 		return;
 	}
 	/* few columns: one vector as narrow as holds them (128 bits at least),
-	 * 8 rows: 8 accumulators cover the multiply-adds' latency, and 8 rows
-	 * of A read in place at a power-of-two stride still share an L1 set */
+	 * and 8 rows: 8 accumulators cover the multiply-adds' latency, and 8
+	 * rows of A read in place a power of two apart, all in one L1 set, fit
+	 * its ways (measured at j = 4, 16: 12 rows 8% slower, 16 rows 60%) */
 	for (*vl = 16 / esize; *vl < n; *vl *= 2)
 		;
 	*nr = *vl;

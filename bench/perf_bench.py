@@ -176,15 +176,25 @@ def print_row(row):
     print(("| " + " | ".join(row) + " |") if ARGS.markdown else "\t".join(row), flush=True)
 
 
+def print_head(head):
+    """Prints the table's head row, and with --markdown the rule under it."""
+    print_row(head)
+    if ARGS.markdown:
+        print("|" + "---|" * len(head))
+
+
+def spec_cell(case):
+    """The case's spec as a table cell (code in Markdown)."""
+    return f"`{case['spec']}`" if ARGS.markdown else case["spec"]
+
+
 def scaling_main(cases, rng):
     """--scaling: einc's best time on 1 thread and on --threads threads,
     the two alternating --repeat times per case, and their ratio."""
     n = ARGS.threads
     head = ["case", "spec", "dtype", "einc ms 1 thread", f"einc ms {n} threads",
             "scaling", "check"]
-    print_row(head)
-    if ARGS.markdown:
-        print("|" + "---|" * len(head))
+    print_head(head)
     ok_all = True
     with tempfile.TemporaryDirectory() as tmp:
         for case in cases:
@@ -198,9 +208,9 @@ def scaling_main(cases, rng):
                     best[t] = min(best.get(t, float("inf")), float(f["ms_best"]))
                     ok = ok and matches(case, got, want)
             ok_all = ok_all and ok
-            print_row([case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
-                       case["dtype"], f"{best['1']:.4g}", f"{best[n]:.4g}",
-                       f"{best['1'] / best[n]:.2f}x", "ok" if ok else "MISMATCH"])
+            print_row([case["name"], spec_cell(case), case["dtype"], f"{best['1']:.4g}",
+                       f"{best[n]:.4g}", f"{best['1'] / best[n]:.2f}x",
+                       "ok" if ok else "MISMATCH"])
     return 0 if ok_all else 1
 
 
@@ -209,9 +219,9 @@ def main():
         sys.exit(f"perf_bench: no tool at {ARGS.tool} (build it, or pass --tool)")
     only = set(filter(None, ARGS.only.split(",")))
     rng = np.random.default_rng(12345)
+    cases = [c for c in parse_suite(ARGS.suite) if not only or c["name"] in only]
     if ARGS.scaling:
-        return scaling_main([c for c in parse_suite(ARGS.suite) if not only or c["name"] in only],
-                            rng)
+        return scaling_main(cases, rng)
     head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
             "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
     peak = {}
@@ -223,13 +233,9 @@ def main():
               " (GFLOP/s; GB/s)", flush=True)
         head[11:11] = ["einc % peak", "numpy % peak"]
     rows = []
-    print_row(head)
-    if ARGS.markdown:
-        print("|" + "---|" * len(head))
+    print_head(head)
     with tempfile.TemporaryDirectory() as tmp:
-        for case in parse_suite(ARGS.suite):
-            if only and case["name"] not in only:
-                continue
+        for case in cases:
             ops, oshape = make_operands(case, rng)
             flops = opt_flops(case["spec"], ops)
             nbytes = compulsory_bytes(case, ops, oshape)
@@ -244,8 +250,8 @@ def main():
                                                           out=out))[0])
             ok = matches(case, got, out)
             mem = case["kind"] == "mem"
-            row = [case["name"], f"`{case['spec']}`" if ARGS.markdown else case["spec"],
-                   case["dtype"], f"{ems:.4g}", f"{flops / ems * 1e-6:.2f}",
+            row = [case["name"], spec_cell(case), case["dtype"], f"{ems:.4g}",
+                   f"{flops / ems * 1e-6:.2f}",
                    f"{best * 1e3:.4g}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
                    f"{nbytes / ems * 1e-6:.2f}" if mem else "", f"{nbytes / best * 1e-9:.2f}" if mem else "",
                    fields["compile_ms"], "ok" if ok else "MISMATCH"]

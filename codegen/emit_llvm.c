@@ -349,6 +349,16 @@ static LLVMBasicBlockRef block(emitter *e, const char *name)
 	return LLVMAppendBasicBlockInContext(e->c, e->fn, name);
 }
 
+/* Which tile loop (0 or 1, as "st->tiled") of a transposing nest runs on
+ * iterator "name"; -1 if none. */
+static int tile_loop(const loop_step *st, const char *name)
+{
+	for (int x = 0; st->tile && x < 2; x++)
+		if (name && !strcmp(name, st->tile_names[x]))
+			return x;
+	return -1;
+}
+
 /* The extent of the step's dim "name" (a loop's iterator); 0 if none. */
 static int64_t loop_extent(const emitter *e, const char *name)
 {
@@ -410,12 +420,10 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
 	LLVMValueRef back = LLVMBuildBr(e->b, head);
 	int64_t lanes = e->vector_bits / 8 / (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
-	int tile_loop = 0;
-	for (int x = 0; e->st->tile && x < 2; x++)
-		tile_loop |= name && !strcmp(name, e->st->tile_names[x]);
 	if (e->nfor == inner)
 		e->inner_extent = extent;
-	loop_hints(e, back, e->nfor == inner || e->inner_extent < lanes, !tile_loop);
+	int vectorize = e->nfor == inner || e->inner_extent < lanes;
+	loop_hints(e, back, vectorize, tile_loop(e->st, name) < 0);
 	LLVMValueRef in_vals[2] = {start, next};
 	LLVMBasicBlockRef in_blocks[2] = {pre, latch};
 	LLVMAddIncoming(iv, in_vals, in_blocks, 2);
@@ -562,11 +570,11 @@ static par_mode split_mode(const emitter *e, const loop_step *st, int64_t esize,
 	for (int d = 0; d < st->ndims; d++)
 		if (name && !strcmp(name, st->names[d]))
 			outer = d;
-	for (int x = 0; st->tile && x < 2; x++)
-		if (name && !strcmp(name, st->tile_names[x])) {
-			outer = st->tiled[x];
-			tile = st->tile;
-		}
+	int x = tile_loop(st, name);
+	if (x >= 0) {
+		outer = st->tiled[x];
+		tile = st->tile;
+	}
 	if (st->pair >= 0 && name && !strcmp(name, st->pair_name)) {
 		outer = st->pair;
 		tile = 2;

@@ -227,6 +227,16 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
 /* Summed rows at least this long (elements) are read two at a time. */
 enum { PAIR_MIN_ROW = 4096 };
 
+/* Whether every argument of step "st" reads dim "d" with unit stride or
+ * not at all. */
+static int args_unit(const loop_step *st, int d)
+{
+	for (int x = 0; x < st->nargs; x++)
+		if (st->args[x].strides[d] > 1)
+			return 0;
+	return 1;
+}
+
 /*
  * The dim of plain step "st" (loop order "order") whose rows it sums two at
  * a time, or -1: the innermost dim is summed, read with unit stride (or
@@ -240,11 +250,8 @@ static int pair_dim(const loop_step *st, const int *order)
 		return -1;
 	int in = order[st->ndims - 1], out = order[st->ndims - 2];
 	if (st->result.strides[in] || !st->result.strides[out] || st->sizes[out] % 2 ||
-	    st->sizes[in] < PAIR_MIN_ROW)
+	    st->sizes[in] < PAIR_MIN_ROW || !args_unit(st, in))
 		return -1;
-	for (int x = 0; x < st->nargs; x++)
-		if (st->args[x].strides[in] > 1)
-			return -1;
 	return out;
 }
 
@@ -264,11 +271,8 @@ static int half_dim(const loop_step *st, const int *order)
 	int out = order[0], in = order[st->ndims - 1];
 	int64_t row = st->ndims == 1 ? st->sizes[out] / 2 : st->sizes[in];
 	if (st->result.strides[out] || st->sizes[out] % 2 || row < PAIR_MIN_ROW ||
-	    st->result.strides[in] > 1)
+	    st->result.strides[in] > 1 || !args_unit(st, in))
 		return -1;
-	for (int x = 0; x < st->nargs; x++)
-		if (st->args[x].strides[in] > 1)
-			return -1;
 	return out;
 }
 

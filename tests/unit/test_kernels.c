@@ -48,9 +48,9 @@ static const kcase cases[] = {
 	{"ik,kj->ij", "i=64,k=64,j=2", DIRECT},
 	{"ik,kj->ij", "i=6,k=96,j=32", DIRECT},
 	{"ik,kj->ij", "i=7,k=300,j=33", DIRECT},
-	{"ik,kj->ij", "i=13,k=257,j=97", DIRECT},
+	{"ik,kj->ij", "i=13,k=257,j=61", DIRECT},
 	{"ik,kj->ij", "i=145,k=31,j=300", GEMM},
-	{"ik,kj->ij", "i=37,k=513,j=65", DIRECT},
+	{"ik,kj->ij", "i=37,k=513,j=57", DIRECT},
 	{"ik,kj->ij", "i=11,k=17,j=4099", GEMM},
 	/* every layout: transposed operands, C's unit stride on either side */
 	{"ki,jk->ij", "i=29,k=41,j=23", GEMM},
@@ -67,10 +67,11 @@ static const kcase cases[] = {
 	{"iik,kj->ij", "i=30,k=40,j=50", DIRECT},
 	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", DIRECT},
 	/* A in place (K unit stride, at most 8 register blocks of columns in
-	 * f64, 16 columns each): extents 2, primes, around MR/NR and MC, long
-	 * K in several blocks, K over two dims, batches, a tree */
+	 * f64: 64 columns with AVX2's blocks of 8, so every DIRECT case keeps
+	 * N at 64 or less): extents 2, primes, around MR/NR and MC, long K in
+	 * several blocks, K over two dims, batches, a tree */
 	{"ik,kj->ij", "i=6,k=1031,j=16", DIRECT},
-	{"ik,kj->ij", "i=149,k=37,j=127", DIRECT},
+	{"ik,kj->ij", "i=149,k=37,j=63", DIRECT},
 	{"ik,kj->ij", "i=13,k=4099,j=33", DIRECT},
 	{"ijk,lk->ijl", "i=11,j=23,k=19,l=64", DIRECT},
 	{"ijk,jkr->ir", "i=17,j=31,k=43,r=5", DIRECT},
@@ -97,11 +98,11 @@ static const kcase cases[] = {
 	{"bki,bkj->bij", "b=3,i=15,k=40,j=16", GEMM},
 	/* B in place (few rows): edge panels, B's columns or K block not one
 	 * run (packed panel by panel), batches, N parts on 16 threads */
-	{"ik,kj->ij", "i=5,k=300,j=100", DIRECT},
+	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
 	{"ki,kj->ij", "i=3,k=70,j=45", GEMM},
 	{"ik,jk->ij", "i=5,k=37,j=43", DIRECT},
-	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=40", DIRECT},
-	{"bik,bkj->bij", "b=3,i=2,k=50,j=70", DIRECT},
+	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=21", DIRECT},
+	{"bik,bkj->bij", "b=3,i=2,k=50,j=61", DIRECT},
 	{"ki,kj->ij", "i=6,k=64,j=5000", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},

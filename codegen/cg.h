@@ -28,7 +28,7 @@ einc_status cg_optimize(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm,
 int cg_name_ok(const char *name);
 
 /*
- * emit_llvm.c: the module of "p" in "c" for "tm" (NULL: no target, as for
+ * emit_module.c: the module of "p" in "c" for "tm" (NULL: no target, as for
  * dumps), verified, into "*out" (give, LLVMDisposeModule). It defines
  *   int NAME_slow(T *out, const T *in0, ..., void *workspace, void *slow,
  *                 int64_t *moved)
@@ -39,6 +39,9 @@ int cg_name_ok(const char *name);
 einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out);
+
+/* target.c: gives function "to" the target CPU and features of "from". */
+void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to);
 
 /* target.c: the vector width the register blocks of "tm" use: 512 with
  * AVX-512F, 256 with AVX, else 128 (bits), from the target's instruction

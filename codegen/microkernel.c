@@ -32,15 +32,6 @@ void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, 
 	*mr = 8;
 }
 
-/* Copies the string attribute "key" of function "from" to "to". */
-static void copy_attr(LLVMValueRef from, LLVMValueRef to, const char *key)
-{
-	LLVMAttributeRef at = LLVMGetStringAttributeAtIndex(from, LLVMAttributeFunctionIndex,
-	                                                    key, (unsigned)strlen(key));
-	if (at)
-		LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, at);
-}
-
 /* Element "i" of "base" ("elem"-typed). */
 static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i)
 {
@@ -66,8 +57,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	const char *nounwind = "nounwind";
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
 	                        LLVMCreateEnumAttribute(c, LLVMGetEnumAttributeKindForName(nounwind, 8), 0));
-	copy_attr(like, fn, "target-cpu");
-	copy_attr(like, fn, "target-features");
+	cg_copy_target_attrs(like, fn);
 	unsigned fmuladd_id = LLVMLookupIntrinsicID("llvm.fmuladd", 12);
 	LLVMValueRef fma = LLVMGetIntrinsicDeclaration(m, fmuladd_id, &vec, 1);
 	LLVMTypeRef fma_type = LLVMIntrinsicGetType(c, fmuladd_id, &vec, 1);

@@ -224,3 +224,18 @@ int cg_vector_bits(LLVMTargetMachineRef tm)
 	LLVMDisposeMessage(cpu);
 	return bits;
 }
+
+/* Copies the string attribute "key" of function "from" to "to". */
+static void copy_attr(LLVMValueRef from, LLVMValueRef to, const char *key)
+{
+	LLVMAttributeRef at = LLVMGetStringAttributeAtIndex(from, LLVMAttributeFunctionIndex,
+	                                                    key, (unsigned)strlen(key));
+	if (at)
+		LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, at);
+}
+
+void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to)
+{
+	copy_attr(from, to, "target-cpu");
+	copy_attr(from, to, "target-features");
+}

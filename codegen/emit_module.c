@@ -1,0 +1,312 @@
+/*
+ * emit_module.c - the module of a program: one function per kernel that
+ * finds its workspace and slow buffer, then runs each step (its spills and
+ * reloads, zero the result, its GETT call or its nest); and the entries
+ * that call it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+
+#include "ctx.h"
+#include "emitter.h"
+
+static LLVMValueRef byte_at(emitter *e, LLVMValueRef base, int64_t offset, const char *name)
+{
+	if (!offset)
+		return base;
+	LLVMValueRef off = LLVMConstInt(e->i64, (unsigned long long)offset, 0);
+	return LLVMBuildInBoundsGEP2(e->b, e->i8, base, &off, 1, name);
+}
+
+/* The base pointer of "acc": a parameter, or the workspace plus an offset. */
+static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
+{
+	if (acc->buffer == LOOP_OUT)
+		return LLVMGetParam(e->fn, 0);
+	if (acc->buffer == LOOP_INPUT)
+		return LLVMGetParam(e->fn, (unsigned)acc->input + 1);
+	return byte_at(e, ws, acc->offset, "ws.at");
+}
+
+/* The copies of step "st": rt_spill_copy(dst, src, bytes, count) each,
+ * "count" the local that counts the bytes moved. */
+static void emit_copies(emitter *e, const loop_step *st, LLVMValueRef ws, LLVMValueRef slow,
+                        LLVMValueRef count)
+{
+	if (!st->ncopies)
+		return;
+	LLVMTypeRef params[4] = {e->ptr, e->ptr, e->i64, e->ptr};
+	LLVMTypeRef type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0);
+	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "rt_spill_copy");
+	if (!fn)
+		fn = LLVMAddFunction(e->m, "rt_spill_copy", type);
+	for (int c = 0; c < st->ncopies; c++) {
+		const loop_copy *x = &st->copies[c];
+		LLVMValueRef in_ws = byte_at(e, ws, x->offset, "ws.at");
+		LLVMValueRef in_slow = byte_at(e, slow, x->slow, "slow.at");
+		LLVMValueRef args[4] = {x->reload ? in_ws : in_slow, x->reload ? in_slow : in_ws,
+		                        LLVMConstInt(e->i64, (unsigned long long)x->bytes, 0), count};
+		LLVMBuildCall2(e->b, type, fn, args, 4, "");
+	}
+}
+
+void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name)
+{
+	unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
+}
+
+static int sums_nothing(const loop_step *st)
+{
+	for (int d = 0; d < st->ndims; d++)
+		if (st->sizes[d] != 1 && !st->result.strides[d])
+			return 0;
+	return 1;
+}
+
+/* Step "s" ("st"): its GETT call (which writes every result), its nest
+ * storing each result once, its nest summed in partial results, or zero its
+ * result, then its nest; a large nest runs as parallel tasks. */
+static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
+{
+	e->st = st;
+	e->overwrite = !st->gemm && sums_nothing(st);
+	cg_alias_scopes(e);
+	e->base[0] = buffer(e, &st->result, ws);
+	for (int x = 0; x < st->nargs; x++)
+		e->base[x + 1] = buffer(e, &st->args[x], ws);
+	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	int64_t bytes = st->result_elems * (int64_t)esize, extent = 0, ntasks = 0;
+	if (st->gemm) {
+		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
+		             e->base, ws);
+		return 0;
+	}
+	par_mode mode = cg_split_mode(e, st, esize, &extent, &ntasks);
+	if (mode == PAR_SUMS)
+		return cg_emit_parallel(e, s, st, mode, extent, ntasks);
+	if (!e->overwrite)
+		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
+	return mode == PAR_ROWS ? cg_emit_parallel(e, s, st, mode, extent, ntasks) : cg_emit_node(e, st->ast);
+}
+
+/* Declares int NAME(T *out, const T *in0, ..., void *workspace), and with
+ * "slow" NAME(..., void *workspace, void *slow, int64_t *moved). */
+static LLVMValueRef declare_entry(emitter *e, const einc_program *p, const char *name,
+                                  LLVMTargetMachineRef tm, int slow)
+{
+	int n = p->graph->ninputs, np = n + (slow ? 4 : 2);
+	LLVMTypeRef params[np];
+	for (int k = 0; k < np; k++)
+		params[k] = e->ptr;
+	LLVMValueRef fn = LLVMAddFunction(e->m, name, LLVMFunctionType(e->i32, params, (unsigned)np, 0));
+	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
+	for (int k = 0; k < np; k++) {
+		cg_add_attr(e, fn, (LLVMAttributeIndex)k + 1, "nocapture");
+		if (k <= n || k == n + 2)
+			cg_add_attr(e, fn, (LLVMAttributeIndex)k + 1, "noalias");
+		if (k >= 1 && k <= n)
+			cg_add_attr(e, fn, (LLVMAttributeIndex)k + 1, "readonly");
+	}
+	LLVMSetValueName2(LLVMGetParam(fn, 0), "out", 3);
+	char pname[32];
+	for (int k = 0; k < n; k++) {
+		int len = snprintf(pname, sizeof pname, "in%d", k);
+		LLVMSetValueName2(LLVMGetParam(fn, (unsigned)k + 1), pname, (size_t)len);
+	}
+	LLVMSetValueName2(LLVMGetParam(fn, (unsigned)n + 1), "workspace", 9);
+	if (slow) {
+		LLVMSetValueName2(LLVMGetParam(fn, (unsigned)n + 2), "slow", 4);
+		LLVMSetValueName2(LLVMGetParam(fn, (unsigned)n + 3), "moved", 5);
+	}
+	if (tm) {
+		char *cpu = LLVMGetTargetMachineCPU(tm), *feat = LLVMGetTargetMachineFeatureString(tm);
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+		                        LLVMCreateStringAttribute(e->c, "target-cpu", 10, cpu, (unsigned)strlen(cpu)));
+		if (*feat)
+			LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+			                        LLVMCreateStringAttribute(e->c, "target-features", 15, feat,
+			                                                  (unsigned)strlen(feat)));
+		LLVMDisposeMessage(cpu);
+		LLVMDisposeMessage(feat);
+	}
+	return fn;
+}
+
+/* The buffer "arg" of "bytes" to use, called "what" ("ws": workspace,
+ * "slow"): the argument, or when it is NULL the buffer that
+ * rt_workspace_once allocates on the first call into the global
+ * NAME.workspace or NAME.slow; a failed allocation returns 1 from the
+ * kernel. */
+static LLVMValueRef find_buffer(emitter *e, const char *name, LLVMValueRef arg,
+                                const char *what, int64_t bytes)
+{
+	if (!bytes)
+		return arg;
+	int ws = !strcmp(what, "ws");
+	char gname[strlen(name) + sizeof(".workspace")], label[32];
+	snprintf(gname, sizeof gname, "%s.%s", name, ws ? "workspace" : what);
+	LLVMValueRef slot = LLVMAddGlobal(e->m, e->ptr, gname);
+	LLVMSetLinkage(slot, LLVMInternalLinkage);
+	LLVMSetInitializer(slot, LLVMConstNull(e->ptr));
+	LLVMTypeRef once_params[2] = {e->ptr, e->i64};
+	LLVMTypeRef once_type = LLVMFunctionType(e->ptr, once_params, 2, 0);
+	LLVMValueRef once = LLVMGetNamedFunction(e->m, "rt_workspace_once");
+	if (!once)
+		once = LLVMAddFunction(e->m, "rt_workspace_once", once_type);
+	LLVMBasicBlockRef entry = LLVMGetInsertBlock(e->b);
+	snprintf(label, sizeof label, "%s.alloc", what);
+	LLVMBasicBlockRef alloc = cg_block(e, label);
+	snprintf(label, sizeof label, "%s.failed", what);
+	LLVMBasicBlockRef failed = cg_block(e, label);
+	snprintf(label, sizeof label, "%s.ready", what);
+	LLVMBasicBlockRef ready = cg_block(e, label);
+	snprintf(label, sizeof label, "%s.none", what);
+	LLVMValueRef none = LLVMBuildICmp(e->b, LLVMIntEQ, arg, LLVMConstNull(e->ptr), label);
+	LLVMBuildCondBr(e->b, none, alloc, ready);
+	LLVMPositionBuilderAtEnd(e->b, alloc);
+	LLVMValueRef args[2] = {slot, LLVMConstInt(e->i64, (unsigned long long)bytes, 0)};
+	snprintf(label, sizeof label, "%s.own", what);
+	LLVMValueRef own = LLVMBuildCall2(e->b, once_type, once, args, 2, label);
+	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, own, LLVMConstNull(e->ptr), ""),
+	                failed, ready);
+	LLVMPositionBuilderAtEnd(e->b, failed);
+	LLVMBuildRet(e->b, LLVMConstInt(e->i32, 1, 0));
+	LLVMPositionBuilderAtEnd(e->b, ready);
+	LLVMValueRef buf = LLVMBuildPhi(e->b, e->ptr, what);
+	LLVMValueRef vals[2] = {arg, own};
+	LLVMBasicBlockRef from[2] = {entry, alloc};
+	LLVMAddIncoming(buf, vals, from, 2);
+	return buf;
+}
+
+/* Stores the count "count" holds into "*moved" unless "moved" is NULL. */
+static void store_moved(emitter *e, LLVMValueRef moved, LLVMValueRef count)
+{
+	LLVMBasicBlockRef set = cg_block(e, "moved.set"), go = cg_block(e, "moved.done");
+	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, moved, LLVMConstNull(e->ptr), ""),
+	                go, set);
+	LLVMPositionBuilderAtEnd(e->b, set);
+	LLVMBuildStore(e->b, LLVMBuildLoad2(e->b, e->i64, count, "moved.bytes"), moved);
+	LLVMBuildBr(e->b, go);
+	LLVMPositionBuilderAtEnd(e->b, go);
+}
+
+/* The body of NAME_slow: buffers, then every step with its copies, which
+ * count the bytes they move in a local stored into "moved" at the end. */
+static void emit_body(emitter *e, const einc_program *p, const char *name)
+{
+	unsigned n = (unsigned)p->graph->ninputs;
+	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
+	LLVMValueRef count = LLVMBuildAlloca(e->b, e->i64, "moved.count");
+	LLVMBuildStore(e->b, LLVMConstInt(e->i64, 0, 0), count);
+	LLVMValueRef ws = find_buffer(e, name, LLVMGetParam(e->fn, n + 1), "ws",
+	                              p->loops->workspace_bytes);
+	LLVMValueRef slow = find_buffer(e, name, LLVMGetParam(e->fn, n + 2), "slow",
+	                                p->loops->slow_bytes);
+	for (int s = 0; s < p->loops->nsteps && !e->status; s++) {
+		emit_copies(e, &p->loops->steps[s], ws, slow, count);
+		emit_step(e, s, &p->loops->steps[s], ws);
+	}
+	if (e->status)
+		return;
+	store_moved(e, LLVMGetParam(e->fn, n + 3), count);
+	LLVMBuildRet(e->b, LLVMConstInt(e->i32, 0, 0));
+}
+
+/* Ends the current function with a call of "callee" on "args" ("n" of
+ * them) that returns its result. */
+static void emit_tail_call(emitter *e, LLVMValueRef callee, LLVMValueRef *args, unsigned n)
+{
+	LLVMValueRef r = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(callee), callee, args, n, "r");
+	LLVMBuildRet(e->b, r);
+}
+
+/* int NAME(T *out, const T *in0, ..., void *ws): NAME_slow with its own
+ * slow buffer and no count. */
+static void emit_plain_entry(emitter *e, const einc_program *p, const char *name,
+                             LLVMTargetMachineRef tm, LLVMValueRef full)
+{
+	int n = p->graph->ninputs;
+	LLVMValueRef fn = declare_entry(e, p, name, tm, 0);
+	LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->c, fn, "entry"));
+	LLVMValueRef args[n + 4];
+	for (int k = 0; k < n + 2; k++)
+		args[k] = LLVMGetParam(fn, (unsigned)k);
+	args[n + 2] = args[n + 3] = LLVMConstNull(e->ptr);
+	emit_tail_call(e, full, args, (unsigned)n + 4);
+}
+
+/* int NAME.argv(T *out, const T *const *in, void *ws, void *slow,
+ * int64_t *moved): the JIT's entry, which unpacks "in" and calls
+ * NAME_slow. */
+static void emit_argv_entry(emitter *e, const char *name, int n, LLVMValueRef full)
+{
+	char aname[strlen(name) + sizeof(".argv")];
+	snprintf(aname, sizeof aname, "%s.argv", name);
+	LLVMTypeRef params[5] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
+	LLVMValueRef fn = LLVMAddFunction(e->m, aname, LLVMFunctionType(e->i32, params, 5, 0));
+	LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->c, fn, "entry"));
+	LLVMValueRef args[n + 4];
+	args[0] = LLVMGetParam(fn, 0);
+	for (int k = 0; k < n; k++) {
+		LLVMValueRef idx = LLVMConstInt(e->i64, (unsigned long long)k, 0);
+		LLVMValueRef slot = LLVMBuildInBoundsGEP2(e->b, e->ptr, LLVMGetParam(fn, 1), &idx, 1, "");
+		args[k + 1] = LLVMBuildLoad2(e->b, e->ptr, slot, "in");
+	}
+	for (int k = 0; k < 3; k++)
+		args[n + 1 + k] = LLVMGetParam(fn, 2 + (unsigned)k);
+	emit_tail_call(e, full, args, (unsigned)n + 4);
+}
+
+/* Builds the whole module, then verifies it. */
+einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
+                           LLVMTargetMachineRef tm, const char *name,
+                           int argv_entry, LLVMModuleRef *out)
+{
+	emitter e = {.ctx = ctx, .c = c, .vector_bits = cg_vector_bits(tm),
+	             .threads = p->options.threads};
+	e.m = LLVMModuleCreateWithNameInContext(name, c);
+	LLVMSetSourceFileName(e.m, name, strlen(name));
+	if (tm) {
+		char *triple = LLVMGetTargetMachineTriple(tm);
+		LLVMSetTarget(e.m, triple);
+		LLVMDisposeMessage(triple);
+		LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+		LLVMSetModuleDataLayout(e.m, dl);
+		LLVMDisposeTargetData(dl);
+	}
+	e.b = LLVMCreateBuilderInContext(c);
+	e.i8 = LLVMInt8TypeInContext(c);
+	e.i32 = LLVMInt32TypeInContext(c);
+	e.i64 = LLVMInt64TypeInContext(c);
+	e.ptr = LLVMPointerTypeInContext(c, 0);
+	e.elem = p->graph->dtype == EINC_F64 ? LLVMDoubleTypeInContext(c) : LLVMFloatTypeInContext(c);
+	char full[strlen(name) + sizeof("_slow")];
+	snprintf(full, sizeof full, "%s_slow", name);
+	e.fn = declare_entry(&e, p, full, tm, 1);
+	emit_body(&e, p, name);
+	if (!e.status) {
+		emit_plain_entry(&e, p, name, tm, e.fn);
+		if (argv_entry)
+			emit_argv_entry(&e, name, p->graph->ninputs, e.fn);
+	}
+	LLVMDisposeBuilder(e.b);
+	free(e.ids);
+	free(e.vals);
+	char *msg = NULL;
+	if (!e.status && LLVMVerifyModule(e.m, LLVMReturnStatusAction, &msg))
+		ctx_fail(ctx, EINC_EINTERNAL, "codegen", "invalid LLVM IR: %s", msg);
+	LLVMDisposeMessage(msg);
+	if (e.status || einc_ctx_status(ctx)) {
+		LLVMDisposeModule(e.m);
+		return einc_ctx_status(ctx);
+	}
+	*out = e.m;
+	return EINC_OK;
+}
+

@@ -1,0 +1,211 @@
+/*
+ * emit_tasks.c - a plain nest outlined into tasks for rt_parallel_for:
+ * chunks of its outermost loop, each writing its own rows, or each summing
+ * into its own partial result that the caller adds up in task order.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <isl/id.h>
+
+#include "emitter.h"
+
+/* Plain nests of at least this many iterations run in parallel, in at most
+ * PAR_TASKS chunks of their outermost loop; chunks of a summed loop keep
+ * their partial results on the caller's stack, PAR_PARTIAL_BYTES at most. */
+enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64, PAR_PARTIAL_BYTES = 16 << 10 };
+
+/*
+ * How step "st" runs, and the extent of its outermost loop and the chunks
+ * it is cut into ("*extent", "*ntasks"). Row chunks need more than one
+ * thread; summed chunks do not depend on the threads (the partial sums are
+ * then added in the same order on any number of threads) and need room for
+ * two partial results or more.
+ */
+par_mode cg_split_mode(const emitter *e, const loop_step *st, int64_t esize,
+                       int64_t *extent, int64_t *ntasks)
+{
+	if (isl_ast_node_get_type(st->ast) != isl_ast_node_for)
+		return PAR_NONE;
+	int64_t work = 1;
+	for (int d = 0; d < st->ndims; d++)
+		work *= st->sizes[d];
+	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
+	isl_id *id = isl_ast_expr_get_id(it);
+	const char *name = isl_id_get_name(id);
+	int outer = -1;
+	int64_t tile = 1;
+	for (int d = 0; d < st->ndims; d++)
+		if (name && !strcmp(name, st->names[d]))
+			outer = d;
+	int x = cg_tile_loop(st, name);
+	if (x >= 0) {
+		outer = st->tiled[x];
+		tile = st->tile;
+	}
+	if (st->pair >= 0 && name && !strcmp(name, st->pair_name)) {
+		outer = st->pair;
+		tile = 2;
+	}
+	isl_id_free(id);
+	isl_ast_expr_free(it);
+	if (outer < 0 || work < PAR_MIN_WORK)
+		return PAR_NONE;
+	*extent = (st->sizes[outer] + tile - 1) / tile;
+	int64_t most = PAR_TASKS;
+	par_mode mode = PAR_ROWS;
+	if (!st->result.strides[outer]) {
+		mode = PAR_SUMS;
+		most = PAR_PARTIAL_BYTES / (st->result_elems * esize);
+	} else if (e->threads == 1) {
+		return PAR_NONE;
+	}
+	if (most > PAR_TASKS)
+		most = PAR_TASKS;
+	if (most > *extent)
+		most = *extent;
+	if (most < 2)
+		return PAR_NONE;
+	int64_t chunk = (*extent + most - 1) / most;
+	*ntasks = (*extent + chunk - 1) / chunk;
+	return mode;
+}
+
+/* A loop "for (x = 0; x < n; x++)" at the builder's position: returns x
+ * with the builder in the body; "*latch" gets what end_loop needs. */
+static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
+{
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+	LLVMBasicBlockRef head = cg_block(e, "loop"), body = cg_block(e, "loop.body");
+	LLVMBuildBr(e->b, head);
+	LLVMPositionBuilderAtEnd(e->b, head);
+	LLVMValueRef x = LLVMBuildPhi(e->b, e->i64, "x");
+	LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+	LLVMAddIncoming(x, &zero, &pre, 1);
+	latch[0] = head;
+	latch[1] = cg_block(e, "loop.done");
+	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, x, LLVMConstInt(e->i64, (unsigned long long)n, 0), ""),
+	                body, latch[1]);
+	LLVMPositionBuilderAtEnd(e->b, body);
+	return x;
+}
+
+/* Ends the loop of "x" begun by begin_loop; the builder goes after it. */
+static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
+{
+	LLVMValueRef next = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, 1, 0), "");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
+	LLVMAddIncoming(x, &next, &from, 1);
+	LLVMBuildBr(e->b, latch[0]);
+	LLVMPositionBuilderAtEnd(e->b, latch[1]);
+}
+
+/* Element "i" (an i64 value) of the "e->elem" array at "base". */
+static LLVMValueRef elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
+{
+	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &i, 1, "");
+}
+
+/* result[x] = sum over t < ntasks, in order, of partial[t * n + x], for
+ * x < n: the partial results of PAR_SUMS tasks added up. */
+static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, int64_t n,
+                         int64_t ntasks, unsigned align)
+{
+	LLVMBasicBlockRef outer[2];
+	LLVMValueRef x = begin_loop(e, n, outer);
+	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, x), "p");
+	LLVMSetAlignment(sum, align);
+	for (int64_t t = 1; t < ntasks; t++) {
+		LLVMValueRef i = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, (unsigned long long)(t * n), 0), "");
+		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, i), "p");
+		LLVMSetAlignment(v, align);
+		sum = LLVMBuildFAdd(e->b, sum, v, "sum");
+	}
+	LLVMSetAlignment(LLVMBuildStore(e->b, sum, elem_at(e, result, x)), align);
+	end_loop(e, x, outer);
+}
+
+/*
+ * Runs the nest of step "s" as "ntasks" tasks over chunks of its outermost
+ * loop ("extent" long) through rt_parallel_for: the nest goes into an
+ * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
+ * base pointers. PAR_ROWS: every element is computed by one task in the
+ * nest's order. PAR_SUMS: task t sums into its own zeroed partial result
+ * in a stack array, and the caller adds the partials up in task order. So
+ * the result does not depend on the threads.
+ */
+int cg_emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
+                     int64_t extent, int64_t ntasks)
+{
+	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
+	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
+	size_t len;
+	const char *fname = LLVMGetValueName2(e->fn, &len);
+	char tname[len + 32];
+	snprintf(tname, sizeof tname, "%s.step%d", fname, s);
+	LLVMValueRef task = LLVMAddFunction(e->m, tname, task_type);
+	LLVMSetLinkage(task, LLVMInternalLinkage);
+	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
+	cg_copy_target_attrs(e->fn, task);
+	int64_t chunk = (extent + ntasks - 1) / ntasks;
+	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	int64_t n = st->result_elems;
+
+	LLVMValueRef partial = NULL, result = e->base[0];
+	if (mode == PAR_SUMS) {
+		partial = LLVMBuildArrayAlloca(e->b, e->elem,
+		                               LLVMConstInt(e->i64, (unsigned long long)(ntasks * n), 0),
+		                               "partial");
+		e->base[0] = partial;
+	}
+	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr, LLVMConstInt(e->i64, 3, 0), "step.ctx");
+	for (int x = 0; x <= st->nargs; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		LLVMBuildStore(e->b, e->base[x], LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
+	}
+	LLVMTypeRef pf_params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
+	LLVMTypeRef pf_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), pf_params, 6, 0);
+	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "rt_parallel_for");
+	if (!pf)
+		pf = LLVMAddFunction(e->m, "rt_parallel_for", pf_type);
+	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
+	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
+	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};
+	LLVMBuildCall2(e->b, pf_type, pf, args, 6, "");
+	if (partial)
+		add_partials(e, result, partial, n, ntasks, align);
+
+	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
+	LLVMValueRef caller = e->fn;
+	e->fn = task;
+	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
+	LLVMValueRef tctx = LLVMGetParam(task, 0);
+	for (int x = 0; x <= st->nargs; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		e->base[x] = LLVMBuildLoad2(e->b, e->ptr,
+		                            LLVMBuildInBoundsGEP2(e->b, e->ptr, tctx, &i, 1, ""), "base");
+	}
+	if (partial) {
+		LLVMValueRef at = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1),
+		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");
+		e->base[0] = elem_at(e, e->base[0], at);
+		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
+		                LLVMConstInt(e->i64, (unsigned long long)(n * align), 0), align);
+	}
+	LLVMValueRef c = LLVMConstInt(e->i64, (unsigned long long)chunk, 0);
+	e->lo = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1), c, "lo");
+	LLVMValueRef hi = LLVMBuildNSWAdd(e->b, e->lo, c, "");
+	LLVMValueRef end = LLVMConstInt(e->i64, (unsigned long long)extent, 0);
+	e->hi = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, hi, end, ""), hi, end, "hi");
+	e->split = st->ast;
+	int r = cg_emit_node(e, st->ast);
+	e->split = NULL;
+	if (!r)
+		LLVMBuildRetVoid(e->b);
+	e->fn = caller;
+	LLVMPositionBuilderAtEnd(e->b, resume);
+	return r;
+}
+
+/* Whether step "st" writes each result element once: every dim longer
+ * than 1 moves the result, so it sums nothing. */

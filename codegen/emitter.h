@@ -1,0 +1,73 @@
+/*
+ * emitter.h - the state codegen/'s three emitters share while they build
+ * one kernel: emit_ast.c translates a step's isl_ast into LLVM IR,
+ * emit_tasks.c outlines a nest into tasks for the thread pool, and
+ * emit_module.c builds the module, its entry points and each step.
+ */
+#ifndef EINC_EMITTER_H
+#define EINC_EMITTER_H
+
+#include "cg.h"
+
+/* The state of one function under construction. */
+typedef struct {
+	einc_ctx *ctx;
+	LLVMContextRef c;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTypeRef i8, i32, i64, ptr, elem;
+	LLVMValueRef fn;
+	int vector_bits;       /* the register blocks' vector width */
+	int threads;           /* einc_options.threads */
+	const loop_step *st;
+	int overwrite;         /* the step sums nothing: store, do not accumulate */
+	isl_ast_node *split;   /* the loop that runs from "lo" to "hi" (a task's chunk) */
+	LLVMValueRef lo, hi;
+	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
+	int nfor;              /* the for loops emitted so far */
+	int64_t inner_extent;  /* the extent of the last innermost loop emitted */
+	LLVMValueRef in_result, in_args; /* alias scope lists: a step's result, its operands */
+	int nvars, capvars;    /* the iterators in scope, innermost last */
+	isl_id **ids;
+	LLVMValueRef *vals;
+	einc_status status;
+} emitter;
+
+/* How a plain nest runs: whole, as chunks of an outermost loop that moves
+ * the result (each task owns its elements), or as chunks of an outermost
+ * summed loop (each task sums into its own partial result). */
+typedef enum { PAR_NONE, PAR_ROWS, PAR_SUMS } par_mode;
+
+/* emit_ast.c: records an internal failure in "e" once; returns NULL for
+ * chaining. */
+LLVMValueRef cg_fail(emitter *e, const char *what);
+
+/* emit_ast.c: a block "name" that ends the current function's list. */
+LLVMBasicBlockRef cg_block(emitter *e, const char *name);
+
+/* emit_ast.c: fresh alias scopes for the current step (e->in_result,
+ * e->in_args). */
+void cg_alias_scopes(emitter *e);
+
+/* emit_ast.c: emits "node" (keep) of the current step at the builder's
+ * position; 0, or -1 with e->status set. */
+int cg_emit_node(emitter *e, isl_ast_node *node);
+
+/* emit_ast.c: which tile loop (0 or 1, as "st->tiled") of a transposing
+ * nest runs on iterator "name"; -1 if none. */
+int cg_tile_loop(const loop_step *st, const char *name);
+
+/* emit_module.c: adds the enum attribute "name" at "index" of "fn". */
+void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name);
+
+/* emit_tasks.c: how step "st" runs (par_mode), the extent of its outermost
+ * loop and the tasks it is cut into ("*extent", "*ntasks"). */
+par_mode cg_split_mode(const emitter *e, const loop_step *st, int64_t esize,
+                       int64_t *extent, int64_t *ntasks);
+
+/* emit_tasks.c: the nest of step "s" as "ntasks" tasks of rt_parallel_for
+ * over chunks of its outermost loop ("extent" long); 0, or -1. */
+int cg_emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
+                     int64_t extent, int64_t ntasks);
+
+#endif

@@ -43,6 +43,15 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
 /* target.c: gives function "to" the target CPU and features of "from". */
 void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to);
 
+/* emit_module.c: what the JIT, the object writer and the LLVM dump share:
+ * the target machine of "p"'s options into "*tm" (give,
+ * LLVMDisposeTargetMachine) and the module of cg_emit_module for it in "c"
+ * into "*m" (give, LLVMDisposeModule), run through cg_optimize when
+ * "optimize" is set. On failure both are NULL. */
+einc_status cg_build_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
+                            const char *name, int argv_entry, int optimize,
+                            LLVMTargetMachineRef *tm, LLVMModuleRef *m);
+
 /* target.c: the vector width the register blocks of "tm" use: 512 with
  * AVX-512F, 256 with AVX, else 128 (bits), from the target's instruction
  * set (its features, or a named CPU's ISA), never its vendor; 256 for NULL. */

@@ -310,3 +310,23 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
 	return EINC_OK;
 }
 
+einc_status cg_build_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
+                            const char *name, int argv_entry, int optimize,
+                            LLVMTargetMachineRef *tm, LLVMModuleRef *m)
+{
+	*m = NULL;
+	einc_status st = cg_target_machine(ctx, &p->options, tm);
+	if (st)
+		return st;
+	st = cg_emit_module(ctx, p, c, *tm, name, argv_entry, m);
+	if (!st && optimize)
+		st = cg_optimize(ctx, *m, *tm, p->options.opt_level);
+	if (st) {
+		if (*m)
+			LLVMDisposeModule(*m);
+		*m = NULL;
+		LLVMDisposeTargetMachine(*tm);
+		*tm = NULL;
+	}
+	return st;
+}

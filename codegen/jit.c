@@ -70,13 +70,9 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 	return LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
 }
 
-/* An LLJIT that generates code for the program's target machine. */
-static einc_status make_jit(einc_ctx *ctx, const einc_program *program, LLVMOrcLLJITRef *jit)
+/* An LLJIT that generates code for "tm" (take) with the runtime defined. */
+static einc_status make_jit(einc_ctx *ctx, LLVMTargetMachineRef tm, LLVMOrcLLJITRef *jit)
 {
-	LLVMTargetMachineRef tm;
-	einc_status st = cg_target_machine(ctx, &program->options, &tm);
-	if (st)
-		return st;
 	LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
 		builder, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm));
@@ -93,26 +89,22 @@ static einc_status make_jit(einc_ctx *ctx, const einc_program *program, LLVMOrcL
 	return EINC_OK;
 }
 
-/* Builds and optimizes the module in a thread-safe context of its own. */
-static einc_status make_module(einc_ctx *ctx, const einc_program *program,
-                               LLVMOrcThreadSafeModuleRef *out)
+/* Builds and optimizes the module of "program" in a thread-safe context of
+ * its own into "*tsm", and an LLJIT for its target into "k->jit". */
+static einc_status make_jit_module(einc_ctx *ctx, const einc_program *program, einc_kernel *k,
+                                   LLVMOrcThreadSafeModuleRef *tsm)
 {
-	LLVMTargetMachineRef tm;
-	einc_status st = cg_target_machine(ctx, &program->options, &tm);
-	if (st)
-		return st;
 	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
-	LLVMModuleRef m = NULL;
-	st = cg_emit_module(ctx, program, LLVMOrcThreadSafeContextGetContext(tsc), tm,
-	                    kernel_name, 1, &m);
-	if (!st)
-		st = cg_optimize(ctx, m, tm, program->options.opt_level);
-	if (!st)
-		*out = LLVMOrcCreateNewThreadSafeModule(m, tsc);
-	else if (m)
-		LLVMDisposeModule(m);
+	LLVMTargetMachineRef tm;
+	LLVMModuleRef m;
+	einc_status st = cg_build_module(ctx, program, LLVMOrcThreadSafeContextGetContext(tsc),
+	                                 kernel_name, 1, 1, &tm, &m);
+	if (!st) {
+		*tsm = LLVMOrcCreateNewThreadSafeModule(m, tsc);
+		if ((st = make_jit(ctx, tm, &k->jit)))
+			LLVMOrcDisposeThreadSafeModule(*tsm);
+	}
 	LLVMOrcDisposeThreadSafeContext(tsc);
-	LLVMDisposeTargetMachine(tm);
 	return st;
 }
 
@@ -133,9 +125,7 @@ einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
 	k->workspace_bytes = (size_t)program->loops->workspace_bytes;
 	k->slow_bytes = (size_t)program->loops->slow_bytes;
 	LLVMOrcThreadSafeModuleRef tsm;
-	einc_status st = make_jit(ctx, program, &k->jit);
-	if (!st)
-		st = make_module(ctx, program, &tsm);
+	einc_status st = make_jit_module(ctx, program, k, &tsm);
 	if (!st) {
 		LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(k->jit,
 		                                             LLVMOrcLLJITGetMainJITDylib(k->jit), tsm);

@@ -1,6 +1,11 @@
 /* object.c - writing compiled programs to files: object, assembly, LLVM IR,
- * the C header; and the unoptimized IR for dumps. */
-#define _POSIX_C_SOURCE 200809L
+ * the C header; and the unoptimized IR for dumps. Everything is built in
+ * memory first and written with checked stdio, so that a full disk or a
+ * closed pipe is an error, never LLVM's exit. */
+#ifndef _GNU_SOURCE /* LLVM's flags define it: strerror_r returns the text */
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +26,54 @@ static einc_status check_args(einc_ctx *ctx, const einc_program *program,
 	return EINC_OK;
 }
 
+/* Fails "ctx" for "path" with the reason "err" (an errno value). */
+static einc_status write_failed(einc_ctx *ctx, const char *path, int err)
+{
+	char buf[128];
+	return ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s: %s", path,
+	                strerror_r(err, buf, sizeof buf));
+}
+
+/* Writes the "n" bytes at "data" to the file "path" ("-": standard output),
+ * checking every call that can fail. */
+static einc_status write_bytes(einc_ctx *ctx, const char *path, const void *data, size_t n)
+{
+	int to_stdout = strcmp(path, "-") == 0;
+	FILE *f = to_stdout ? stdout : fopen(path, "wb");
+	if (!f)
+		return write_failed(ctx, path, errno);
+	errno = 0;
+	int err = fwrite(data, 1, n, f) == n ? 0 : errno ? errno : EIO;
+	if ((to_stdout ? fflush(f) : fclose(f)) && !err)
+		err = errno ? errno : EIO;
+	return err ? write_failed(ctx, path, err) : EINC_OK;
+}
+
+/* Writes "m" to "path" as "kind", built in memory by "tm". */
+static einc_status write_module(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm,
+                                einc_emit_kind kind, const char *path)
+{
+	if (kind == EINC_EMIT_LLVM) {
+		char *text = LLVMPrintModuleToString(m);
+		einc_status st = write_bytes(ctx, path, text, strlen(text));
+		LLVMDisposeMessage(text);
+		return st;
+	}
+	char *err = NULL;
+	LLVMMemoryBufferRef buf = NULL;
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, kind == EINC_EMIT_OBJECT ? LLVMObjectFile
+	                                                                      : LLVMAssemblyFile,
+	                                        &err, &buf)) {
+		einc_status st = ctx_fail(ctx, EINC_EBACKEND, "emit", "cannot generate code: %s",
+		                          err ? err : "unknown error");
+		LLVMDisposeMessage(err);
+		return st;
+	}
+	einc_status st = write_bytes(ctx, path, LLVMGetBufferStart(buf), LLVMGetBufferSize(buf));
+	LLVMDisposeMemoryBuffer(buf);
+	return st;
+}
+
 /* Builds and optimizes the module of "program" named "name", then writes it.
  * A file that cannot be written is the caller's problem (EINC_EINVAL). */
 einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
@@ -34,26 +87,16 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 		return st;
 	if (kind != EINC_EMIT_OBJECT && kind != EINC_EMIT_ASSEMBLY && kind != EINC_EMIT_LLVM)
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown emit kind %d", (int)kind);
-	LLVMTargetMachineRef tm;
-	if ((st = cg_target_machine(ctx, &program->options, &tm)))
-		return st;
 	LLVMContextRef c = LLVMContextCreate();
-	LLVMModuleRef m = NULL;
-	st = cg_emit_module(ctx, program, c, tm, name, 0, &m);
-	if (!st)
-		st = cg_optimize(ctx, m, tm, program->options.opt_level);
-	char *err = NULL;
-	if (!st && kind == EINC_EMIT_LLVM && LLVMPrintModuleToFile(m, path, &err))
-		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s: %s", path, err);
-	if (!st && kind != EINC_EMIT_LLVM &&
-	    LLVMTargetMachineEmitToFile(tm, m, path, kind == EINC_EMIT_OBJECT ? LLVMObjectFile
-	                                                                      : LLVMAssemblyFile, &err))
-		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s: %s", path, err);
-	LLVMDisposeMessage(err);
-	if (m)
+	LLVMTargetMachineRef tm;
+	LLVMModuleRef m;
+	st = cg_build_module(ctx, program, c, name, 0, 1, &tm, &m);
+	if (!st) {
+		st = write_module(ctx, m, tm, kind, path);
 		LLVMDisposeModule(m);
+		LLVMDisposeTargetMachine(tm);
+	}
 	LLVMContextDispose(c);
-	LLVMDisposeTargetMachine(tm);
 	return st;
 }
 
@@ -70,12 +113,7 @@ einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
 	char *text = cg_header_text(program, name);
 	if (!text)
 		return ctx_fail(ctx, EINC_ENOMEM, "emit", "out of memory");
-	FILE *f = fopen(path, "w");
-	size_t n = strlen(text);
-	if (!f || fwrite(text, 1, n, f) != n)
-		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s", path);
-	if (f && fclose(f) && !st)
-		st = ctx_fail(ctx, EINC_EINVAL, "emit", "cannot write %s", path);
+	st = write_bytes(ctx, path, text, strlen(text));
 	free(text);
 	return st;
 }
@@ -83,13 +121,10 @@ einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
 /* The unoptimized module for the options' target, printed. */
 einc_status cg_dump_llvm(einc_ctx *ctx, const einc_program *program, char **text)
 {
-	LLVMTargetMachineRef tm;
-	einc_status st = cg_target_machine(ctx, &program->options, &tm);
-	if (st)
-		return st;
 	LLVMContextRef c = LLVMContextCreate();
-	LLVMModuleRef m = NULL;
-	st = cg_emit_module(ctx, program, c, tm, "einc_kernel", 0, &m);
+	LLVMTargetMachineRef tm;
+	LLVMModuleRef m;
+	einc_status st = cg_build_module(ctx, program, c, "einc_kernel", 0, 0, &tm, &m);
 	if (!st) {
 		char *s = LLVMPrintModuleToString(m);
 		*text = strdup(s);
@@ -97,8 +132,8 @@ einc_status cg_dump_llvm(einc_ctx *ctx, const einc_program *program, char **text
 		if (!*text)
 			st = ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
 		LLVMDisposeModule(m);
+		LLVMDisposeTargetMachine(tm);
 	}
 	LLVMContextDispose(c);
-	LLVMDisposeTargetMachine(tm);
 	return st;
 }

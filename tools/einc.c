@@ -787,7 +787,7 @@ int main(int argc, char **argv)
 		einc_ctx_set_log(ctx, print_progress, NULL);
 	st = drive(&c, ctx);
 	einc_ctx_free(ctx);
-	if (fflush(stdout) != 0) {
+	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "einc: error: cannot write the output\n");
 		return EXIT_INTERNAL;
 	}

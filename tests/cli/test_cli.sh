@@ -108,6 +108,17 @@ rm -f "$svg" "$svg.out"
 expect_out '^status optimal$' --plan-dag "$dag" --plan-svg /dev/null --dump=plan
 expect 1 "einc: error: cannot write '/nonexistent/p.svg'" --plan-dag "$dag" --plan-svg /nonexistent/p.svg
 rm -f "$dag"
+# A full disk is an error the library reports, never LLVM's exit: objects,
+# assembly, LLVM IR and the header, and dumps on a full standard output.
+for kind in "" -S --emit-llvm; do
+  expect 1 "einc: error: emit: cannot write /dev/full: No space left on device" $kind -o /dev/full 'ij,jk->ik' -d i=2,j=3,k=4
+done
+expect 1 "einc: error: emit: cannot write /dev/full: No space left on device" --header /dev/full 'ij,jk->ik' -d i=2,j=3,k=4
+for stage in graph llvm; do
+  err=$("$einc" --dump=$stage 'ij,jk->ik' -d i=2,j=3,k=4 2>&1 >/dev/full); rc=$?
+  if [ "$rc" = 3 ] && [ "$err" = "einc: error: cannot write the output" ]; then passes=$((passes + 1)); else
+    echo "FAIL: einc --dump=$stage >/dev/full: status $rc, stderr: $err"; fails=$((fails + 1)); fi
+done
 # -v: one progress line per ILP solve on stderr (the shape, not the figures);
 # inception3 at its step bound: its spills go to the ILP (its unbounded
 # peak is proven by the downset DP without one).

@@ -374,6 +374,17 @@ static void test_bad_input(void **state)
 	assert_int_equal(einc_program_emit_header(ctx, p, "/nonexistent/dir/x.h", "ok"),
 	                 EINC_EINVAL);
 	assert_int_equal(einc_program_emit_header(ctx, NULL, "x.h", "ok"), EINC_EINVAL);
+	/* a full disk is the caller's error, with errno's reason, for every
+	 * kind (LLVM's own file writer exits the process on it) */
+	static const einc_emit_kind kinds[] = {EINC_EMIT_OBJECT, EINC_EMIT_ASSEMBLY, EINC_EMIT_LLVM};
+	for (int x = 0; x < 3; x++) {
+		assert_int_equal(einc_program_emit(ctx, p, kinds[x], "/dev/full", "ok"), EINC_EINVAL);
+		assert_string_equal(einc_ctx_message(ctx),
+		                    "error: emit: cannot write /dev/full: No space left on device");
+	}
+	assert_int_equal(einc_program_emit_header(ctx, p, "/dev/full", "ok"), EINC_EINVAL);
+	assert_string_equal(einc_ctx_message(ctx),
+	                    "error: emit: cannot write /dev/full: No space left on device");
 	einc_kernel_free(k);
 	einc_kernel_free(NULL);
 	einc_program_free(p);

@@ -318,23 +318,6 @@ LLVMBasicBlockRef cg_block(emitter *e, const char *name)
 	return LLVMAppendBasicBlockInContext(e->c, e->fn, name);
 }
 
-int cg_tile_loop(const loop_step *st, const char *name)
-{
-	for (int x = 0; st->tile && x < 2; x++)
-		if (name && !strcmp(name, st->tile_names[x]))
-			return x;
-	return -1;
-}
-
-/* The extent of the step's dim "name" (a loop's iterator); 0 if none. */
-static int64_t loop_extent(const emitter *e, const char *name)
-{
-	for (int d = 0; d < e->st->ndims; d++)
-		if (name && !strcmp(name, e->st->names[d]))
-			return e->st->sizes[d];
-	return 0;
-}
-
 /* A for loop: header with the iterator's phi, body, latch, exit; the loop
  * "e->split" runs over [e->lo, e->hi) instead of its bounds. */
 static int emit_for(emitter *e, isl_ast_node *node)
@@ -347,8 +330,11 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	LLVMValueRef start = split ? e->lo : emit_expr(e, init);
 	isl_ast_expr_free(init);
 	const char *name = isl_id_get_name(id);
-	if (!start) {
+	const loop_iter *role = isl_id_get_user(id);
+	if (!start || !role) {
 		isl_id_free(id);
+		if (!role)
+			cg_fail(e, "a loop has no role");
 		return -1;
 	}
 	if (!split && isl_ast_node_for_is_degenerate(node) == isl_bool_true) {
@@ -378,7 +364,7 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	LLVMBuildCondBr(e->b, c, body, done);
 	LLVMPositionBuilderAtEnd(e->b, body);
 	int inner = ++e->nfor;
-	int64_t extent = loop_extent(e, name);
+	int64_t extent = role->role == LOOP_WHOLE ? e->st->sizes[role->dim] : 0;
 	int r = emit_owned(e, isl_ast_node_for_get_body(node));
 	pop_var(e);
 	if (r)
@@ -390,7 +376,7 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	if (e->nfor == inner)
 		e->inner_extent = extent;
 	int vectorize = e->nfor == inner || e->inner_extent < lanes;
-	loop_hints(e, back, vectorize, cg_tile_loop(e->st, name) < 0);
+	loop_hints(e, back, vectorize, role->role != LOOP_TILE);
 	LLVMValueRef in_vals[2] = {start, next};
 	LLVMBasicBlockRef in_blocks[2] = {pre, latch};
 	LLVMAddIncoming(iv, in_vals, in_blocks, 2);

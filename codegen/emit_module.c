@@ -79,19 +79,18 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	for (int x = 0; x < st->nargs; x++)
 		e->base[x + 1] = buffer(e, &st->args[x], ws);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
-	int64_t bytes = st->result_elems * (int64_t)esize, extent = 0, ntasks = 0;
+	int64_t bytes = st->result_elems * (int64_t)esize;
 	if (st->gemm) {
 		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
 		             e->base, ws);
 		return 0;
 	}
-	par_mode mode = cg_split_mode(e, st, esize, &extent, &ntasks);
-	if (mode == PAR_SUMS)
-		return cg_emit_parallel(e, s, st, mode, extent, ntasks);
+	if (st->par.mode == LOOP_PAR_SUMS)
+		return cg_emit_parallel(e, s, st);
 	if (!e->overwrite)
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
-	return mode == PAR_ROWS ? cg_emit_parallel(e, s, st, mode, extent, ntasks) : cg_emit_node(e, st->ast);
+	return st->par.mode == LOOP_PAR_ROWS ? cg_emit_parallel(e, s, st) : cg_emit_node(e, st->ast);
 }
 
 /* Declares int NAME(T *out, const T *in0, ..., void *workspace), and with

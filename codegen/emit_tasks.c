@@ -4,72 +4,8 @@
  * into its own partial result that the caller adds up in task order.
  */
 #include <stdio.h>
-#include <string.h>
-
-#include <isl/id.h>
 
 #include "emitter.h"
-
-/* Plain nests of at least this many iterations run in parallel, in at most
- * PAR_TASKS chunks of their outermost loop; chunks of a summed loop keep
- * their partial results on the caller's stack, PAR_PARTIAL_BYTES at most. */
-enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64, PAR_PARTIAL_BYTES = 16 << 10 };
-
-/*
- * How step "st" runs, and the extent of its outermost loop and the chunks
- * it is cut into ("*extent", "*ntasks"). Row chunks need more than one
- * thread; summed chunks do not depend on the threads (the partial sums are
- * then added in the same order on any number of threads) and need room for
- * two partial results or more.
- */
-par_mode cg_split_mode(const emitter *e, const loop_step *st, int64_t esize,
-                       int64_t *extent, int64_t *ntasks)
-{
-	if (isl_ast_node_get_type(st->ast) != isl_ast_node_for)
-		return PAR_NONE;
-	int64_t work = 1;
-	for (int d = 0; d < st->ndims; d++)
-		work *= st->sizes[d];
-	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
-	isl_id *id = isl_ast_expr_get_id(it);
-	const char *name = isl_id_get_name(id);
-	int outer = -1;
-	int64_t tile = 1;
-	for (int d = 0; d < st->ndims; d++)
-		if (name && !strcmp(name, st->names[d]))
-			outer = d;
-	int x = cg_tile_loop(st, name);
-	if (x >= 0) {
-		outer = st->tiled[x];
-		tile = st->tile;
-	}
-	if (st->pair >= 0 && name && !strcmp(name, st->pair_name)) {
-		outer = st->pair;
-		tile = 2;
-	}
-	isl_id_free(id);
-	isl_ast_expr_free(it);
-	if (outer < 0 || work < PAR_MIN_WORK)
-		return PAR_NONE;
-	*extent = (st->sizes[outer] + tile - 1) / tile;
-	int64_t most = PAR_TASKS;
-	par_mode mode = PAR_ROWS;
-	if (!st->result.strides[outer]) {
-		mode = PAR_SUMS;
-		most = PAR_PARTIAL_BYTES / (st->result_elems * esize);
-	} else if (e->threads == 1) {
-		return PAR_NONE;
-	}
-	if (most > PAR_TASKS)
-		most = PAR_TASKS;
-	if (most > *extent)
-		most = *extent;
-	if (most < 2)
-		return PAR_NONE;
-	int64_t chunk = (*extent + most - 1) / most;
-	*ntasks = (*extent + chunk - 1) / chunk;
-	return mode;
-}
 
 /* A loop "for (x = 0; x < n; x++)" at the builder's position: returns x
  * with the builder in the body; "*latch" gets what end_loop needs. */
@@ -107,7 +43,7 @@ static LLVMValueRef elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
 }
 
 /* result[x] = sum over t < ntasks, in order, of partial[t * n + x], for
- * x < n: the partial results of PAR_SUMS tasks added up. */
+ * x < n: the partial results of LOOP_PAR_SUMS tasks added up. */
 static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, int64_t n,
                          int64_t ntasks, unsigned align)
 {
@@ -126,17 +62,17 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 }
 
 /*
- * Runs the nest of step "s" as "ntasks" tasks over chunks of its outermost
- * loop ("extent" long) through rt_parallel_for: the nest goes into an
+ * Runs the nest of step "s" as its "st->par" tasks over chunks of its
+ * outermost loop through rt_parallel_for: the nest goes into an
  * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
- * base pointers. PAR_ROWS: every element is computed by one task in the
- * nest's order. PAR_SUMS: task t sums into its own zeroed partial result
+ * base pointers. LOOP_PAR_ROWS: every element is computed by one task in the
+ * nest's order. LOOP_PAR_SUMS: task t sums into its own zeroed partial result
  * in a stack array, and the caller adds the partials up in task order. So
  * the result does not depend on the threads.
  */
-int cg_emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
-                     int64_t extent, int64_t ntasks)
+int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 {
+	int64_t extent = st->par.extent, ntasks = st->par.ntasks, chunk = st->par.chunk;
 	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
 	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
 	size_t len;
@@ -147,12 +83,11 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
 	LLVMSetLinkage(task, LLVMInternalLinkage);
 	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
 	cg_copy_target_attrs(e->fn, task);
-	int64_t chunk = (extent + ntasks - 1) / ntasks;
 	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t n = st->result_elems;
 
 	LLVMValueRef partial = NULL, result = e->base[0];
-	if (mode == PAR_SUMS) {
+	if (st->par.mode == LOOP_PAR_SUMS) {
 		partial = LLVMBuildArrayAlloca(e->b, e->elem,
 		                               LLVMConstInt(e->i64, (unsigned long long)(ntasks * n), 0),
 		                               "partial");

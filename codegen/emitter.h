@@ -33,11 +33,6 @@ typedef struct {
 	einc_status status;
 } emitter;
 
-/* How a plain nest runs: whole, as chunks of an outermost loop that moves
- * the result (each task owns its elements), or as chunks of an outermost
- * summed loop (each task sums into its own partial result). */
-typedef enum { PAR_NONE, PAR_ROWS, PAR_SUMS } par_mode;
-
 /* emit_ast.c: records an internal failure in "e" once; returns NULL for
  * chaining. */
 LLVMValueRef cg_fail(emitter *e, const char *what);
@@ -53,21 +48,11 @@ void cg_alias_scopes(emitter *e);
  * position; 0, or -1 with e->status set. */
 int cg_emit_node(emitter *e, isl_ast_node *node);
 
-/* emit_ast.c: which tile loop (0 or 1, as "st->tiled") of a transposing
- * nest runs on iterator "name"; -1 if none. */
-int cg_tile_loop(const loop_step *st, const char *name);
-
 /* emit_module.c: adds the enum attribute "name" at "index" of "fn". */
 void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name);
 
-/* emit_tasks.c: how step "st" runs (par_mode), the extent of its outermost
- * loop and the tasks it is cut into ("*extent", "*ntasks"). */
-par_mode cg_split_mode(const emitter *e, const loop_step *st, int64_t esize,
-                       int64_t *extent, int64_t *ntasks);
-
-/* emit_tasks.c: the nest of step "s" as "ntasks" tasks of rt_parallel_for
- * over chunks of its outermost loop ("extent" long); 0, or -1. */
-int cg_emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
-                     int64_t extent, int64_t ntasks);
+/* emit_tasks.c: the nest of step "s" ("st") as the tasks of "st->par"
+ * through rt_parallel_for; 0, or -1. */
+int cg_emit_parallel(emitter *e, int s, const loop_step *st);
 
 #endif

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include <isl/id.h>
+
 #include "strbuf.h"
 
 void ir_loops_free(ir_loops *l)
@@ -74,6 +76,19 @@ static void print_gemm(strbuf *b, const loop_step *st)
 	              (long long)g->scratch);
 }
 
+/* Prints how a plain nest runs over the threads (loop_par). */
+static void print_par(strbuf *b, const loop_step *st)
+{
+	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
+	isl_id *id = isl_ast_expr_get_id(it);
+	strbuf_printf(b, "  parallel %s over %s: tasks=%lld chunk=%lld extent=%lld\n",
+	              st->par.mode == LOOP_PAR_ROWS ? "rows" : "sums", isl_id_get_name(id),
+	              (long long)st->par.ntasks, (long long)st->par.chunk,
+	              (long long)st->par.extent);
+	isl_id_free(id);
+	isl_ast_expr_free(it);
+}
+
 /* Prints one step: the copies before it, its statement, the zeroing, then
  * the AST as C. */
 static void print_step(strbuf *b, const loop_step *st, int s)
@@ -104,6 +119,8 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
 	if (st->gemm)
 		print_gemm(b, st);
+	if (st->par.mode != LOOP_PAR_NONE)
+		print_par(b, st);
 	char *c = isl_ast_node_to_C_str(st->ast);
 	if (!c) {
 		b->broken = 1;

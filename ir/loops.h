@@ -20,6 +20,9 @@
  * A plain nest (not GEMM-like) merges the dims that every access walks as
  * one into a dim named by both iterators: ijk->i runs
  *   step 0: S0(i, jk) : out[i] += in0[131072*i + jk]
+ * A plain nest split over the thread pool adds a line after its zero line
+ * (loop_par; "over" names the outermost loop):
+ *     parallel sums over k: tasks=16 chunk=256 extent=4096
  * A GEMM-like step adds a line after its zero line:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
@@ -39,6 +42,34 @@
 #include <isl/ctx.h>
 
 #include "graph.h"
+
+/*
+ * What a loop of a step's nest runs over, kept as the user pointer of its
+ * iterator's isl_id (in the arena), so that no pass finds a loop by its
+ * name: dim "dim" whole, that dim in tiles of the step's "tile"
+ * (LOOP_TILE), or in pairs or halves (LOOP_PAIR, the dim "pair").
+ */
+typedef enum { LOOP_WHOLE, LOOP_TILE, LOOP_PAIR } loop_role;
+
+typedef struct {
+	loop_role role;
+	int dim;
+} loop_iter;
+
+/*
+ * How a plain nest runs (lower_parallel.c): whole, or as "ntasks" tasks of
+ * the thread pool over chunks of "chunk" iterations of its outermost loop
+ * ("extent" of them), each task moving its own elements of the result
+ * (LOOP_PAR_ROWS) or summing into a zeroed partial result of its own that
+ * the caller adds up in task order (LOOP_PAR_SUMS): either way the result
+ * does not depend on the threads.
+ */
+typedef enum { LOOP_PAR_NONE, LOOP_PAR_ROWS, LOOP_PAR_SUMS } loop_par_mode;
+
+typedef struct {
+	loop_par_mode mode;
+	int64_t extent, ntasks, chunk;
+} loop_par;
 
 /* Where an access points. */
 typedef enum {
@@ -107,7 +138,9 @@ typedef struct {
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
 	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */
 	const char *tile_names[2]; /* and the iterators of their tile loops */
-	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order */
+	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order;
+	                         each iterator's id carries its loop_iter */
+	loop_par par;         /* how a plain nest runs over the threads */
 	loop_gemm *gemm;      /* a GEMM-like step, or NULL: the nest runs as is */
 } loop_step;
 

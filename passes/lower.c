@@ -353,16 +353,32 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	map = isl_union_map_intersect_domain(map, isl_union_set_read_from_str(isl, dom_s));
 	free(dom_s);
 	free(sched_s);
+	/* each iterator's role: the dims in "order", the tile loops before the
+	 * point loops, the pairs' loop in place of the pair dim, which follows */
+	loop_iter *role = arena_array(a, (size_t)st->ndims + 3, sizeof(loop_iter));
+	if (!role) {
+		isl_union_map_free(map);
+		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
+	}
 	isl_id_list *iters = isl_id_list_alloc(isl, st->ndims + ntiles + 1);
+	int nroles = 0;
 	for (int d = 0; d < st->ndims; d++) {
 		if (d == point)
-			for (int x = ntiles - 1; x >= 0; x--)
-				iters = isl_id_list_add(iters, isl_id_alloc(isl, st->tile_names[x], NULL));
-		const char *name = order[d] == st->pair ? st->pair_name : st->names[order[d]];
-		iters = isl_id_list_add(iters, isl_id_alloc(isl, name, NULL));
+			for (int x = ntiles - 1; x >= 0; x--) {
+				role[nroles] = (loop_iter){LOOP_TILE, st->tiled[x]};
+				iters = isl_id_list_add(iters, isl_id_alloc(isl, st->tile_names[x],
+				                                            &role[nroles++]));
+			}
+		int pair = order[d] == st->pair;
+		role[nroles] = (loop_iter){pair ? LOOP_PAIR : LOOP_WHOLE, order[d]};
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, pair ? st->pair_name
+		                                                       : st->names[order[d]],
+		                                            &role[nroles++]));
 	}
-	if (st->pair >= 0)
-		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[st->pair], NULL));
+	if (st->pair >= 0) {
+		role[nroles] = (loop_iter){LOOP_WHOLE, st->pair};
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[st->pair], &role[nroles++]));
+	}
 	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
 	if (st->pair >= 0) {
 		strbuf opt = {0};
@@ -563,7 +579,7 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
  * that the program frees what was built. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, ir_loops **out)
+                       const ir_plan *p, int threads, ir_loops **out)
 {
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
@@ -589,6 +605,8 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 		einc_status st = build_ast(ctx, a, l, s);
 		if (st)
 			return st;
+		if (!l->steps[s].gemm)
+			lower_parallel(&l->steps[s], threads, g->dtype == EINC_F64 ? 8 : 4);
 	}
 	if (l->moved_bytes != p->traffic)
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",

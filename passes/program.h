@@ -24,9 +24,14 @@ struct einc_program {
 /* path_ltr.c: the left-to-right contraction tree of "g". */
 einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
 
-/* lower.c: one ISL loop nest per plan step; "*out" is set even on failure. */
+/* lower.c: one ISL loop nest per plan step, plain nests split over
+ * "threads" (einc_options.threads); "*out" is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, ir_loops **out);
+                       const ir_plan *p, int threads, ir_loops **out);
+
+/* lower_parallel.c: how plain step "st" (its nest built) runs over
+ * "threads" threads with "esize"-byte elements, into "st->par". */
+void lower_parallel(loop_step *st, int threads, int64_t esize);
 
 /* lower_copies.c: the slow-buffer offset of each tree node of "p" that is
  * spilled into "slot" ("nnodes" of them; -1 for the others); returns the

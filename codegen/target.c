@@ -10,6 +10,7 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "cg.h"
+#include "codegen.h"
 #include "ctx.h"
 
 static once_flag target_once = ONCE_FLAG_INIT;
@@ -238,4 +239,15 @@ void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to)
 {
 	copy_attr(from, to, "target-cpu");
 	copy_attr(from, to, "target-features");
+}
+
+einc_status cg_target_check(einc_ctx *ctx, const einc_options *o, int *vector_bits)
+{
+	LLVMTargetMachineRef tm;
+	einc_status st = cg_target_machine(ctx, o, &tm);
+	if (st)
+		return st;
+	*vector_bits = cg_vector_bits(tm);
+	LLVMDisposeTargetMachine(tm);
+	return EINC_OK;
 }

@@ -266,22 +266,3 @@ done:
 	free(res);
 	return text;
 }
-
-/* pass_canon under "max_intermediate" and canon_print, in a private
- * arena. */
-einc_status canon_dump(einc_ctx *ctx, const ir_graph *g, int64_t max_intermediate,
-                       char **text)
-{
-	arena *a = arena_new();
-	path_problem *prob = NULL;
-	path_canon *c = NULL;
-	path_options o;
-	path_options_init(&o);
-	o.max_intermediate = (path_cost)max_intermediate;
-	einc_status st = a ? pass_canon(ctx, a, g, &o, &prob, &c)
-	                   : ctx_fail(ctx, EINC_ENOMEM, "canon", "out of memory");
-	if (!st && !(*text = canon_print(g, prob, c)))
-		st = ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
-	arena_free(a);
-	return st;
-}

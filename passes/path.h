@@ -31,7 +31,7 @@ typedef unsigned __int128 path_cost;
 #define PATH_COST_MAX (~(path_cost)0)
 
 /* The search problem. Index lists are sorted and distinct. */
-typedef struct {
+typedef struct path_problem {
 	int n;              /* tensors */
 	int nindices;
 	int64_t *size;      /* nindices sizes, >= 1 */
@@ -42,7 +42,7 @@ typedef struct {
 
 /* A contraction path in SSA form with its cost. A unary step (id, -1) sums
  * out the indices only its operand holds (a leaf's private indices). */
-typedef struct {
+typedef struct path {
 	int n;             /* leaves */
 	int nsteps;        /* n - 1 pairwise (0 for n == 1) plus the unary ones */
 	int (*step)[2];    /* nsteps pairs of ids, first < second, or (id, -1) */
@@ -246,7 +246,7 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
  * sees the reduced problem: the other tensors after their unary steps. One
  * tensor is left as it is (its one step is the root).
  */
-typedef struct {
+typedef struct path_canon {
 	path_problem *reduced; /* the tensors that are not scalars; NULL if none */
 	int *tensor;           /* reduced tensor j is tensor tensor[j] */
 	unsigned char *unary;  /* per tensor: it gets a unary step */
@@ -279,11 +279,6 @@ einc_status pass_canon(einc_ctx *ctx, arena *a, const ir_graph *g, const path_op
  * when out of memory. */
 char *canon_print(const ir_graph *g, const path_problem *prob, const path_canon *c);
 
-/* The canon text of "g" under "max_intermediate" (0: none) into "*text"
- * (give, free()). */
-einc_status canon_dump(einc_ctx *ctx, const ir_graph *g, int64_t max_intermediate,
-                       char **text);
-
 /* path_tree.c */
 
 /* The pairwise steps of "p" into "pairs" (room for n), unary steps dropped
@@ -292,12 +287,13 @@ einc_status canon_dump(einc_ctx *ctx, const ir_graph *g, int64_t max_intermediat
 int path_pairs(const path *p, int (*pairs)[2], int *alias);
 
 /*
- * The pipeline's contraction-order pass: canonicalises graph "g"
- * (pass_canon), searches the order with "o" and builds the contraction
- * tree of the path in "a" into "*out": its unary steps and scalar folds
- * are nodes of the tree.
+ * The pipeline's contraction-order pass: searches the order of graph "g"
+ * (its problem "prob" and canonical form "c", pass_canon) with "o" into
+ * "*found", and builds the contraction tree of that path in "a" into
+ * "*out": its unary steps and scalar folds are nodes of the tree.
  */
-einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
+einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_problem *prob,
+                      const path_canon *c, const path_options *o, path **found,
                       ir_tree **out);
 
 /*
@@ -309,9 +305,9 @@ einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_opt
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
                              int linear, char **text);
 
-/* pass_path with the search that "eo->path" (not EINC_PATH_LTR),
- * "eo->max_intermediate" and "eo->seed" name. */
-einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
-                              const einc_options *eo, ir_tree **out);
+/* The path options that the compilation options "eo" name: the search of
+ * "eo->path" (auto when EINC_PATH_LTR), "eo->max_intermediate" and
+ * "eo->seed". */
+void path_options_from(const einc_options *eo, path_options *o);
 
 #endif

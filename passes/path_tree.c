@@ -27,34 +27,28 @@ int path_pairs(const path *p, int (*pairs)[2], int *alias)
 }
 
 /* Canonicalises "g", searches the order with "o" and builds its tree. */
-einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_options *o,
+einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_problem *prob,
+                      const path_canon *c, const path_options *o, path **found,
                       ir_tree **out)
 {
-	path_problem *prob = NULL;
-	path_canon *c = NULL;
-	path *p = NULL;
-	einc_status st = pass_canon(ctx, a, g, o, &prob, &c);
-	if (!st)
-		st = path_canon_search(ctx, a, prob, c, o, &p);
+	einc_status st = path_canon_search(ctx, a, prob, c, o, found);
 	if (st)
 		return st;
-	return ir_tree_build(ctx, a, g, p->nsteps, (const int (*)[2])p->step, "path", out);
+	return ir_tree_build(ctx, a, g, (*found)->nsteps, (const int (*)[2])(*found)->step, "path",
+	                     out);
 }
 
-/* pass_path with the search the compilation options name. */
-einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
-                              const einc_options *eo, ir_tree **out)
+void path_options_from(const einc_options *eo, path_options *o)
 {
 	static const path_method method[] = {
-		[EINC_PATH_AUTO] = PATH_AUTO, [EINC_PATH_EXACT] = PATH_EXACT,
-		[EINC_PATH_GREEDY] = PATH_GREEDY, [EINC_PATH_REFINE] = PATH_REFINE,
+		[EINC_PATH_LTR] = PATH_AUTO, [EINC_PATH_AUTO] = PATH_AUTO,
+		[EINC_PATH_EXACT] = PATH_EXACT, [EINC_PATH_GREEDY] = PATH_GREEDY,
+		[EINC_PATH_REFINE] = PATH_REFINE,
 	};
-	path_options o;
-	path_options_init(&o);
-	o.method = method[eo->path];
-	o.seed = eo->seed;
-	o.max_intermediate = (path_cost)eo->max_intermediate;
-	return pass_path(ctx, a, g, &o, out);
+	path_options_init(o);
+	o->method = method[eo->path];
+	o->seed = eo->seed;
+	o->max_intermediate = (path_cost)eo->max_intermediate;
 }
 
 /* The linear form of "p"'s pairwise steps (path_pairs), in "a"; NULL when

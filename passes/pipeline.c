@@ -1,8 +1,24 @@
-/* pipeline.c - einc_compile: every stage in order, from spec to program. */
+/*
+ * pipeline.c - einc_compile: every stage in order, from spec to program,
+ * each result kept in the program (program.h) for its dump:
+ *
+ *   options_check     the options, the target CPU among them    (codegen/target.c)
+ *   fe_spec_to_graph  spec + sizes -> graph             --dump=graph  (frontend/)
+ *   pass_canon        graph -> problem + canon form     --dump=canon  (canon.c)
+ *   pass_path         canon -> path -> tree             --dump=tree, --print-path
+ *                     (or ir_tree_parse: --tree; pass_path_ltr: --path=ltr)
+ *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
+ *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
+ *                     parallel splits
+ *
+ * and then, on request, codegen/: the LLVM module (--dump=llvm), an object
+ * file (einc_program_emit) or a JIT kernel (einc_program_jit).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctx.h"
+#include "codegen.h"
 #include "frontend.h"
 #include "planner.h"
 #include "path.h"
@@ -18,13 +34,14 @@ void einc_options_init(einc_options *options)
 	options->path = EINC_PATH_AUTO;
 }
 
-/* Checks "options" (NULL means the defaults) into "*out". */
-static einc_status options_check(einc_ctx *ctx, const einc_options *options,
-                                 einc_options *out)
+/* Checks "options" (NULL means the defaults) into "p->options", the
+ * target CPU included (its vector width into "p->vector_bits"). */
+static einc_status options_check(einc_ctx *ctx, const einc_options *options, einc_program *p)
 {
+	einc_options *out = &p->options;
 	einc_options_init(out);
 	if (!options)
-		return EINC_OK;
+		return cg_target_check(ctx, out, &p->vector_bits);
 	if (options->size != sizeof(*options))
 		return ctx_fail(ctx, EINC_EINVAL, "options",
 		                "options.size is %u, expected %zu: call einc_options_init first",
@@ -49,21 +66,26 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options,
 	if (out->budget < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "budget %lld is negative",
 		                (long long)out->budget);
-	return EINC_OK;
+	return cg_target_check(ctx, out, &p->vector_bits);
 }
 
 /* Runs the passes after the front end, in order, on "p->graph". */
 einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 {
 	const einc_options *o = &p->options;
-	einc_status st;
+	path_options po;
+	path_options_from(o, &po);
+	einc_status st = pass_canon(ctx, p->arena, p->graph, &po, &p->problem, &p->canon);
+	if (st)
+		return st;
 	if (o->tree)
 		st = ir_tree_parse(ctx, p->arena, p->graph, o->tree,
 		                   o->tree_name ? o->tree_name : "tree", &p->tree);
 	else if (o->path == EINC_PATH_LTR)
 		st = pass_path_ltr(ctx, p->arena, p->graph, &p->tree);
 	else
-		st = pass_path_options(ctx, p->arena, p->graph, o, &p->tree);
+		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
+		               &p->tree);
 	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)
@@ -88,7 +110,7 @@ static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *size
 		free(p);
 		return ctx_fail(ctx, EINC_ENOMEM, "api", "out of memory");
 	}
-	einc_status st = options_check(ctx, options, &p->options);
+	einc_status st = options_check(ctx, options, p);
 	if (!st)
 		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
 	if (!st)

@@ -78,7 +78,8 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		*text = ir_tree_print(program->graph, program->tree);
 		break;
 	case EINC_STAGE_CANON:
-		return canon_dump(ctx, program->graph, program->options.max_intermediate, text);
+		*text = canon_print(program->graph, program->problem, program->canon);
+		break;
 	case EINC_STAGE_PATH:
 	case EINC_STAGE_PATH_LINEAR:
 		return path_tree_report(ctx, program->graph, program->tree,

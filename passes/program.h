@@ -12,13 +12,22 @@
 #include "plan.h"
 #include "tree.h"
 
+struct path_problem;
+struct path_canon;
+struct path;
+
+/* Every stage's result, in pipeline order (pipeline.c). */
 struct einc_program {
-	arena *arena;    /* owns everything below */
+	arena *arena;           /* owns everything below */
 	einc_options options;
-	ir_graph *graph;
+	int vector_bits;        /* the target's register width (cg_target_check) */
+	ir_graph *graph;        /* the front end's */
+	struct path_problem *problem; /* the graph as the path search sees it (path.h) */
+	struct path_canon *canon;     /* what canonicalisation makes of it */
+	struct path *path;            /* the search's path; NULL for a forced or LTR tree */
 	ir_tree *tree;
 	ir_plan *plan;
-	ir_loops *loops; /* its ISL objects are freed with the program */
+	ir_loops *loops;        /* its ISL objects are freed with the program */
 };
 
 /* path_ltr.c: the left-to-right contraction tree of "g". */

@@ -49,6 +49,8 @@ expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -
 expect 2 "einc: error: --check needs --run" --check 'i' -d i=1
 expect 2 "einc: error: -S and --emit-llvm need -o FILE" -S 'i' -d i=1
 expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (expected native or an LLVM CPU name such as x86-64-v3, znver4 or skylake-avx512)" -mcpu=nocpu --run 'i' -d i=1
+# the CPU is checked with the other options, before any stage runs
+expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (expected native or an LLVM CPU name such as x86-64-v3, znver4 or skylake-avx512)" -mcpu=nocpu --dump=plan 'i' -d i=1
 expect 1 "einc: error: api: function name '9k' is not a C identifier" --name 9k -o /dev/null 'i' -d i=1
 expect 0 "" --help
 expect 0 "" --version

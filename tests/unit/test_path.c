@@ -432,7 +432,12 @@ static void test_pass_tree(void **state)
 	path_options o;
 	path_options_init(&o);
 	ir_tree *tree = NULL;
-	assert_int_equal(pass_path(ctx, a, &g, &o, &tree), EINC_OK);
+	path_problem *canon_prob = NULL;
+	path_canon *canon = NULL;
+	path *found = NULL;
+	assert_int_equal(pass_canon(ctx, a, &g, &o, &canon_prob, &canon), EINC_OK);
+	assert_int_equal(pass_path(ctx, a, &g, canon_prob, canon, &o, &found, &tree), EINC_OK);
+	assert_int_equal(found->nsteps, 2);
 	assert_int_equal(tree->nnodes, 5);
 	assert_int_equal(tree->root, 4);
 	assert_int_equal(tree->nodes[3].left, 1);

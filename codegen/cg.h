@@ -57,13 +57,6 @@ einc_status cg_build_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef
  * set (its features, or a named CPU's ISA), never its vendor; 256 for NULL. */
 int cg_vector_bits(LLVMTargetMachineRef tm);
 
-/* microkernel.c: the register block of a step with "n" columns for
- * "vector_bits" and "esize"-byte elements: "*mr" rows, "*nr" columns, "*vl"
- * elements per vector: 6 x 2 vectors of the target's width; for n that
- * fits one such vector, 8 x 1 vector of the narrowest width that holds n
- * (128 bits at least), so that few columns do not pay for 2 vectors. */
-void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, int *vl);
-
 /* microkernel.c: defines in "m" the internal micro-kernel "name" for an
  * "mr" x "nr" block of "elem" in vectors of "vl", compiled for the CPU and
  * features of function "like": runtime/gett.h's rt_ukernel on packed A
@@ -77,7 +70,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
  * rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
  * and workspace "ws"; "threads" as in einc_options. */
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
-                  const loop_step *st, int s, int threads, int vector_bits,
+                  const loop_step *st, int s, int threads,
                   LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
 
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */

@@ -81,8 +81,7 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
 	if (st->gemm) {
-		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->vector_bits, e->elem,
-		             e->base, ws);
+		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->elem, e->base, ws);
 		return 0;
 	}
 	if (st->par.mode == LOOP_PAR_SUMS)
@@ -267,7 +266,7 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out)
 {
-	emitter e = {.ctx = ctx, .c = c, .vector_bits = cg_vector_bits(tm),
+	emitter e = {.ctx = ctx, .c = c, .vector_bits = p->vector_bits,
 	             .threads = p->options.threads};
 	e.m = LLVMModuleCreateWithNameInContext(name, c);
 	LLVMSetSourceFileName(e.m, name, strlen(name));

@@ -1,13 +1,42 @@
 /*
  * gemm.c - a GEMM-like step as LLVM IR: its rt_gett descriptor (groups,
  * extents and strides, blocks, micro-kernels; runtime/gett.h) as constants,
- * and the call to the runtime's driver. The micro-kernel reading A in place
- * is emitted only for the steps the runtime's rule says it pays for.
+ * and the call to the runtime's driver. The blocks, and whether the
+ * micro-kernel reads A in place, are passes/lower_gemm.c's.
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cg.h"
 #include "gett.h"
+
+/* rt_gett_desc's fields in the order the descriptor constant lists them,
+ * 8 bytes each; every position is checked against the struct. */
+enum {
+	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
+	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
+	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_FIELDS
+};
+#define DESC_AT(field, pos)                                                           \
+	_Static_assert(offsetof(rt_gett_desc, field) == (pos) * 8,                          \
+	               "rt_gett_desc." #field " is not where the descriptor constant puts it")
+DESC_AT(esize, DESC_ESIZE);
+DESC_AT(batch, DESC_BATCH);
+DESC_AT(m, DESC_M);
+DESC_AT(n, DESC_N);
+DESC_AT(k, DESC_K);
+DESC_AT(mr, DESC_MR);
+DESC_AT(nr, DESC_NR);
+DESC_AT(mc, DESC_MC);
+DESC_AT(nc, DESC_NC);
+DESC_AT(kc, DESC_KC);
+DESC_AT(threads, DESC_THREADS);
+DESC_AT(ndims, DESC_NDIMS);
+DESC_AT(sizes, DESC_SIZES);
+DESC_AT(strides, DESC_STRIDES);
+DESC_AT(kernel, DESC_KERNEL);
+DESC_AT(kernel_direct, DESC_KERNEL_DIRECT);
+_Static_assert(sizeof(rt_gett_desc) == DESC_FIELDS * 8, "rt_gett_desc has other fields");
 
 /* The constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]". */
 static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
@@ -29,27 +58,15 @@ static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
 	return gv;
 }
 
-/* The element stride of A ("strides") along the flattened K group, dims
- * "k0 .. n-1" of extents "sizes", outer first; 0 when it is not one
- * uniform stride. */
-static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int k0, int n)
-{
-	for (int x = k0; x + 1 < n; x++)
-		if (strides[x] != strides[x + 1] * sizes[x + 1])
-			return 0;
-	return strides[n - 1];
-}
-
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
-                  const loop_step *st, int s, int threads, int vector_bits,
+                  const loop_step *st, int s, int threads,
                   LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws)
 {
 	const loop_gemm *g = st->gemm;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i8 = LLVMInt8TypeInContext(c), i64 = LLVMInt64TypeInContext(c);
 	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0);
-	int esize = (int)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem), mr, nr, vl;
-	cg_register_block(vector_bits, esize, g->n, &mr, &nr, &vl);
+	int esize = (int)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem);
 	size_t len;
 	const char *fname = LLVMGetValueName2(fn, &len);
 	char name[200];
@@ -66,29 +83,35 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
 	/* one micro-kernel: on A in place where that pays, else on packed A */
-	int64_t ks = k_stride(sizes, strides, n - g->nk, n);
 	LLVMValueRef kernel = LLVMConstNull(ptr), direct = LLVMConstNull(ptr);
-	if (rt_gett_direct_pays(ks, g->n, g->nc, nr)) {
+	if (g->a_stride) {
 		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
-		direct = cg_microkernel(m, elem, kname, mr, nr, vl, ks, fn);
+		direct = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, g->a_stride, fn);
 	} else {
-		kernel = cg_microkernel(m, elem, kname, mr, nr, vl, 0, fn);
+		kernel = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, 0, fn);
 	}
-	LLVMValueRef fields[19];
-	int64_t head[15] = {esize, g->batch, g->m, g->n, g->k, mr, nr, g->mc, g->nc, g->kc,
-	                    threads, g->nb, g->nm, g->nn, g->nk};
-	for (int f = 0; f < 15; f++)
+	int64_t head[DESC_SIZES] = {
+		[DESC_ESIZE] = esize, [DESC_BATCH] = g->batch, [DESC_M] = g->m, [DESC_N] = g->n,
+		[DESC_K] = g->k, [DESC_MR] = g->mr, [DESC_NR] = g->nr, [DESC_MC] = g->mc,
+		[DESC_NC] = g->nc, [DESC_KC] = g->kc, [DESC_THREADS] = threads,
+		[DESC_NDIMS] = g->nb, [DESC_NDIMS + 1] = g->nm, [DESC_NDIMS + 2] = g->nn,
+		[DESC_NDIMS + 3] = g->nk,
+	};
+	LLVMValueRef fields[DESC_FIELDS];
+	LLVMTypeRef types[DESC_FIELDS];
+	for (int f = 0; f < DESC_SIZES; f++) {
 		fields[f] = LLVMConstInt(i64, (unsigned long long)head[f], 0);
-	fields[15] = const_array(m, sizes, n, name, "sizes");
-	fields[16] = const_array(m, strides, 3 * n, name, "strides");
-	fields[17] = kernel;
-	fields[18] = direct;
-	LLVMTypeRef types[19];
-	for (int f = 0; f < 19; f++)
-		types[f] = f < 15 ? i64 : ptr;
-	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, 19, 0);
+		types[f] = i64;
+	}
+	fields[DESC_SIZES] = const_array(m, sizes, n, name, "sizes");
+	fields[DESC_STRIDES] = const_array(m, strides, 3 * n, name, "strides");
+	fields[DESC_KERNEL] = kernel;
+	fields[DESC_KERNEL_DIRECT] = direct;
+	for (int f = DESC_SIZES; f < DESC_FIELDS; f++)
+		types[f] = ptr;
+	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef desc = LLVMAddGlobal(m, desc_type, name);
-	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, 19));
+	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS));
 	LLVMSetLinkage(desc, LLVMInternalLinkage);
 	LLVMSetGlobalConstant(desc, 1);
 	LLVMSetAlignment(desc, 8);

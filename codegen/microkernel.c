@@ -7,30 +7,11 @@
  * A is either a packed micro-panel or read in place from the tensor, each
  * row at its own offset, along K with a constant stride; B's rows lie
  * "ldb" elements apart (a packed panel's NR, or its stride in place). The
- * block is chosen from the target's vector width.
+ * block is passes/lower_gemm.c's, from the target's vector width.
  */
 #include <string.h>
 
 #include "cg.h"
-
-void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, int *vl)
-{
-	int lanes = vector_bits / (8 * esize);
-	if (n > lanes) {
-		*vl = lanes;
-		*mr = 6;
-		*nr = 2 * lanes; /* 6 x 2 vectors: 12 accumulators + 2 B vectors + 1 broadcast */
-		return;
-	}
-	/* few columns: one vector as narrow as holds them (128 bits at least),
-	 * and 8 rows: 8 accumulators cover the multiply-adds' latency, and 8
-	 * rows of A read in place a power of two apart, all in one L1 set, fit
-	 * its ways (measured at j = 4, 16: 12 rows 8% slower, 16 rows 60%) */
-	for (*vl = 16 / esize; *vl < n; *vl *= 2)
-		;
-	*nr = *vl;
-	*mr = 8;
-}
 
 /* Element "i" of "base" ("elem"-typed). */
 static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i)

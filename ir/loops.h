@@ -89,8 +89,9 @@ typedef struct {
  * A GEMM-like step (two arguments; every dim a batch, M, N or K dim) as
  * runtime/gett.h runs it: C[b, m, n] += A[b, m, k] * B[b, k, n], each group
  * flattened over its dims, the first dim outermost. A is argument "a", B
- * the other. The cache blocks and the task split are the runtime's
- * (rt_gett_desc); codegen picks the register block.
+ * the other. passes/lower_gemm.c picks the blocks (register and cache)
+ * and whether A is read in place; the runtime splits the step into tasks
+ * (rt_gett_desc).
  */
 typedef struct {
 	int nb, nm, nn, nk;       /* dims per group */
@@ -98,6 +99,9 @@ typedef struct {
 	int a;                    /* the argument on the M side (0 or 1) */
 	int64_t batch, m, n, k;   /* flattened extents */
 	int64_t mc, nc, kc;
+	int mr, nr, vl;           /* the register block: rows, columns, elements per vector */
+	int64_t a_stride;         /* A's element stride along K where the micro-kernel
+	                             reads A in place; 0: A is packed */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 } loop_gemm;
 

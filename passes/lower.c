@@ -404,118 +404,12 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	return EINC_OK;
 }
 
-/* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
- * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
- * a short M rounded up) is a multiple of 24, NC of 64, so of the register
- * block codegen picks (MR 6; NR 4 to 32, a power of two). The split into
- * tasks is the runtime's, from the thread count (rt_gett_plan). */
-enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096 };
-
-/* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
- * while B's panel stays within GEMM_PANEL_BYTES (in L2, beside A's block): A,
- * read across to be packed, then runs along longer stretches of each row. */
-enum { GEMM_KC_MAX = 1024, GEMM_PANEL_BYTES = 128 << 10 };
-
-/* The largest flattened group the offset tables may hold (8 bytes each,
- * in the workspace). */
-#define GEMM_MAX_TABLE (1 << 22)
-
-/* Steps with fewer multiply-adds per batch element run as plain nests: the
- * packing and the call would cost more than they save. */
-#define GEMM_MIN_WORK 2048
-
-/* "x" rounded up to a multiple of "m". */
-static int64_t round_up(int64_t x, int64_t m)
-{
-	return (x + m - 1) / m * m;
-}
-
-/* Sorts dims "d[0 .. n-1]" by "strides" descending, ties in dim order. */
-static void sort_by_stride(int *d, int n, const int64_t *strides)
-{
-	for (int x = 1; x < n; x++)
-		for (int y = x; y > 0 && strides[d[y]] > strides[d[y - 1]]; y--) {
-			int tmp = d[y];
-			d[y] = d[y - 1];
-			d[y - 1] = tmp;
-		}
-}
-
-/*
- * The GETT form of two-argument step "st" ("esize"-byte elements), or NULL
- * when it is not GEMM-like (a dim summed on one side only or by no access,
- * no M, N or K dim, an empty dim, a group too large for its tables, or less
- * than GEMM_MIN_WORK). Its packing buffers go at byte "scratch". Batch dims
- * are those the result has with both arguments or with neither; A is the
- * argument whose kept dims include the result's smallest stride, so that
- * C's rows run along B's panels. A dim of extent 1 is a batch dim whatever
- * its strides.
- */
-static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int64_t scratch)
-{
-	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
-	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
-	int unit = -1;
-	for (int d = 0; d < st->ndims; d++) {
-		int r = rs[d] != 0, x = s0[d] != 0, y = s1[d] != 0;
-		if (st->sizes[d] == 1)
-			r = 1, x = y = 0; /* any access: a batch dim of extent 1 */
-		if (st->sizes[d] == 0 || (!r && x != y) || (!r && !x))
-			return NULL;
-		role[d] = r ? (x == y ? 0 : x ? 1 : 2) : 3;
-		count[role[d]]++;
-		if (r && x != y && (unit < 0 || rs[d] < rs[unit]))
-			unit = d;
-	}
-	if (!count[1] || !count[2] || !count[3])
-		return NULL;
-	loop_gemm *g = arena_alloc(a, sizeof(*g));
-	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
-		return NULL;
-	g->a = role[unit] == 1;
-	int m_role = g->a ? 2 : 1, n_role = g->a ? 1 : 2;
-	int order[4] = {0, m_role, n_role, 3}, *at = g->dims;
-	int64_t ext[4];
-	for (int x = 0; x < 4; x++) {
-		int *first = at;
-		ext[x] = 1;
-		for (int d = 0; d < st->ndims; d++)
-			if (role[d] == order[x]) {
-				*at++ = d;
-				ext[x] *= st->sizes[d];
-			}
-		if (ext[x] > GEMM_MAX_TABLE)
-			return NULL;
-		if (x == 3 && ext[1] * ext[2] * ext[3] < GEMM_MIN_WORK)
-			return NULL;
-		const int64_t *key = x == 1 ? st->args[g->a].strides
-		                   : x == 2 ? rs : st->args[!g->a].strides;
-		if (x)
-			sort_by_stride(first, (int)(at - first), key);
-	}
-	g->nb = count[0];
-	g->nm = count[m_role];
-	g->nn = count[n_role];
-	g->nk = count[3];
-	g->batch = ext[0];
-	g->m = ext[1];
-	g->n = ext[2];
-	g->k = ext[3];
-	g->mc = round_up(g->m, 24) < GEMM_MC ? round_up(g->m, 24) : GEMM_MC;
-	g->nc = round_up(g->n, 64) < GEMM_NC ? round_up(g->n, 64) : GEMM_NC;
-	int64_t kc = GEMM_KC, width = g->n < g->nc ? g->n : g->nc;
-	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= GEMM_PANEL_BYTES)
-		kc *= 2;
-	g->kc = g->k < kc ? g->k : kc;
-	g->scratch = scratch;
-	return g;
-}
-
-/* Lowers one plan step into "l->steps[s]", with the copies before it.
+/* Lowers one plan step into "l->steps[s]", with the copies before it;
+ * a GEMM-like one gets its GETT form for "vector_bits" (lower_gemm.c).
  * "tmp" holds nindices; "slot" as lower_slow_slots fills it. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
                               const ir_tree *t, const ir_plan *p, ir_loops *l,
-                              int s, int64_t *tmp, const int64_t *slot)
+                              int s, int vector_bits, int64_t *tmp, const int64_t *slot)
 {
 	int node = p->steps[s].node;
 	const ir_tree_node *n = &t->nodes[node];
@@ -536,11 +430,11 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
-	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
-	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, esize, scratch))) {
+	int64_t esize = g->dtype == EINC_F64 ? 8 : 4;
+	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
 		const loop_gemm *gm = st->gemm;
-		int64_t end = scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
-		                                                 gm->mc, gm->nc, gm->kc, esize);
+		int64_t end = gm->scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
+		                                                     gm->mc, gm->nc, gm->kc, esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {
@@ -579,7 +473,7 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
  * that the program frees what was built. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int threads, ir_loops **out)
+                       const ir_plan *p, int vector_bits, int threads, ir_loops **out)
 {
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
@@ -596,7 +490,7 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
 		l->steps[s].lead = -1;
-		einc_status st = lower_step(ctx, a, g, t, p, l, s, tmp, slot);
+		einc_status st = lower_step(ctx, a, g, t, p, l, s, vector_bits, tmp, slot);
 		if (st)
 			return st;
 	}

@@ -89,7 +89,8 @@ einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)
-		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, o->threads, &p->loops);
+		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, p->vector_bits, o->threads,
+		                &p->loops);
 	return st;
 }
 

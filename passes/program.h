@@ -33,10 +33,24 @@ struct einc_program {
 /* path_ltr.c: the left-to-right contraction tree of "g". */
 einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
 
-/* lower.c: one ISL loop nest per plan step, plain nests split over
- * "threads" (einc_options.threads); "*out" is set even on failure. */
+/* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
+ * registers "vector_bits" wide, plain nests split over "threads"
+ * (einc_options.threads); "*out" is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int threads, ir_loops **out);
+                       const ir_plan *p, int vector_bits, int threads, ir_loops **out);
+
+/* lower_gemm.c: the GETT form of two-argument step "st" ("esize"-byte
+ * elements, registers "vector_bits" wide) in "a", or NULL when it is not
+ * GEMM-like (a dim summed on one side only or by no access, no M, N or K
+ * dim, an empty dim, a group too large for its tables, or too little work)
+ * or out of memory. Its packing buffers go after the plan's "ws_bytes". */
+loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
+                      int64_t ws_bytes);
+
+/* lower_gemm.c: whether the micro-kernel reads A in place: A's element
+ * stride "ks" along the flattened K group (0: not one stride), "n"
+ * columns in NC blocks of "nc", register blocks of "nr" columns. */
+int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
 
 /* lower_parallel.c: how plain step "st" (its nest built) runs over
  * "threads" threads with "esize"-byte elements, into "st->par". */

@@ -100,12 +100,6 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
 	       rt_gett_pack_bytes(mc, nc, kc, esize);
 }
 
-int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
-{
-	int64_t width = n < nc ? n : nc;
-	return ks == 1 && (width + nr - 1) / nr <= RT_GETT_DIRECT_TILES;
-}
-
 /* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES). */
 static int b_direct(const rt_gett_desc *d)
 {

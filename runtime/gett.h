@@ -7,7 +7,7 @@
  * micro-panels, and a register-blocked micro-kernel (generated code) runs on
  * the panels. When A runs with one stride along K and the panels would be
  * reused little, a second micro-kernel reads A's rows in place instead
- * (rt_gett_direct_pays); beside few rows of A, the kernels read B's rows in
+ * (passes/lower_gemm.c decides); beside few rows of A, the kernels read B's rows in
  * place (RT_GETT_B_DIRECT_TILES). Generated code fills the descriptor as a
  * constant.
  */
@@ -64,12 +64,6 @@ typedef void (*rt_ukernel_direct)(int64_t kc, const void *a, const int64_t *aoff
                                   const void *b, int64_t ldb, void *c,
                                   const int64_t *rowoff, int64_t first);
 
-/* A is read in place when its K stride is 1 and an NC block has at most
- * this many register blocks of columns, so that each packed A element
- * would be used that many times at most (measured: bmm's 8 and ttm's 2
- * run faster in place, gemm's 32 no faster). */
-#define RT_GETT_DIRECT_TILES 8
-
 /* B is read in place, not packed, when M has at most this many register
  * blocks of rows, so that each packed element would be used that many
  * times at most: wherever a micro-panel's columns run with unit stride and
@@ -91,11 +85,6 @@ typedef struct {
 	rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
 	rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
 } rt_gett_desc;
-
-/* Whether a step should read A in place (give it a kernel_direct): A's
- * element stride "ks" along the flattened K group (0: not one stride), its
- * "n" columns in NC blocks of "nc", register blocks of "nr" columns. */
-int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
 
 /*
  * The scratch bytes of an rt_gett call: the offset tables of a step of

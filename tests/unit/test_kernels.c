@@ -452,13 +452,13 @@ static void test_gett_direct(void **state)
 		}
 	/* (K stride, n, nc, nr): ttm, mttkrp's and bilinear's big steps, bmm
 	 * in place; gemm 1024^3 (32 blocks), A's K stride not 1, no one stride */
-	assert_true(rt_gett_direct_pays(1, 64, 64, 32));
-	assert_true(rt_gett_direct_pays(1, 32, 64, 32));
-	assert_true(rt_gett_direct_pays(1, 128, 128, 32));
-	assert_true(rt_gett_direct_pays(1, 256, 256, 32));
-	assert_false(rt_gett_direct_pays(1, 1024, 1024, 32));
-	assert_false(rt_gett_direct_pays(256, 64, 64, 32));
-	assert_false(rt_gett_direct_pays(0, 64, 64, 32));
+	assert_true(lower_gemm_direct_pays(1, 64, 64, 32));
+	assert_true(lower_gemm_direct_pays(1, 32, 64, 32));
+	assert_true(lower_gemm_direct_pays(1, 128, 128, 32));
+	assert_true(lower_gemm_direct_pays(1, 256, 256, 32));
+	assert_false(lower_gemm_direct_pays(1, 1024, 1024, 32));
+	assert_false(lower_gemm_direct_pays(256, 64, 64, 32));
+	assert_false(lower_gemm_direct_pays(0, 64, 64, 32));
 }
 
 int main(void)

@@ -1,0 +1,183 @@
+/*
+ * lower_gemm.c - the GETT form of a GEMM-like step (loop_gemm): which
+ * steps are GEMM-like, their index groups, the register block of the
+ * micro-kernel, the cache blocks, and whether the micro-kernel reads A in
+ * place. Every compile-time GEMM decision lives here; codegen/gemm.c only
+ * emits it, and runtime/gett.c splits the step over the threads it finds
+ * at run time (and reads B in place beside few rows, RT_GETT_B_DIRECT_TILES).
+ */
+#include "gett.h"
+#include "program.h"
+
+/*
+ * The register blocks (codegen/microkernel.c emits them): GEMM_MR_WIDE
+ * rows by 2 vectors of the target's width, 12 accumulators + 2 B vectors +
+ * 1 broadcast; or, for columns that fit one such vector, GEMM_MR_NARROW
+ * rows by 1 vector as narrow as holds them (128 bits at least): 8
+ * accumulators cover the multiply-adds' latency, and 8 rows of A read in
+ * place a power of two apart, all in one L1 set, fit its ways (measured at
+ * j = 4, 16: 12 rows 8% slower, 16 rows 60%).
+ */
+enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
+
+/* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
+ * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
+ * a short M rounded up) is a multiple of GEMM_MC_STEP, the least common
+ * multiple of both blocks' rows; NC of GEMM_NC_STEP, which every NR (4 to
+ * RT_GETT_NR_MAX, a power of two) divides. The split into tasks is the
+ * runtime's, from the thread count (rt_gett_plan). */
+enum {
+	GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096,
+	GEMM_MC_STEP = 24, GEMM_NC_STEP = 2 * RT_GETT_NR_MAX,
+};
+_Static_assert(GEMM_MC_STEP % GEMM_MR_WIDE == 0 && GEMM_MC_STEP % GEMM_MR_NARROW == 0 &&
+               GEMM_MC % GEMM_MC_STEP == 0, "MC blocks hold whole register blocks of rows");
+_Static_assert(GEMM_NC % GEMM_NC_STEP == 0, "NC blocks hold whole register blocks of columns");
+
+/* A is read in place when its K stride is 1 and an NC block has at most
+ * this many register blocks of columns, so that each packed A element
+ * would be used that many times at most (measured: bmm's 8 and ttm's 2
+ * run faster in place, gemm's 32 no faster). */
+#define GEMM_DIRECT_TILES 8
+
+/* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
+ * while B's panel stays within GEMM_PANEL_BYTES (in L2, beside A's block): A,
+ * read across to be packed, then runs along longer stretches of each row. */
+enum { GEMM_KC_MAX = 1024, GEMM_PANEL_BYTES = 128 << 10 };
+
+/* The largest flattened group the offset tables may hold (8 bytes each,
+ * in the workspace). */
+#define GEMM_MAX_TABLE (1 << 22)
+
+/* Steps with fewer multiply-adds per batch element run as plain nests: the
+ * packing and the call would cost more than they save. */
+#define GEMM_MIN_WORK 2048
+
+/* "x" rounded up to a multiple of "m". */
+static int64_t round_up(int64_t x, int64_t m)
+{
+	return (x + m - 1) / m * m;
+}
+
+/* Sorts dims "d[0 .. n-1]" by "strides" descending, ties in dim order. */
+static void sort_by_stride(int *d, int n, const int64_t *strides)
+{
+	for (int x = 1; x < n; x++)
+		for (int y = x; y > 0 && strides[d[y]] > strides[d[y - 1]]; y--) {
+			int tmp = d[y];
+			d[y] = d[y - 1];
+			d[y - 1] = tmp;
+		}
+}
+
+/* The register block of a step with "n" columns for "vector_bits" and
+ * "esize"-byte elements: "*mr" rows, "*nr" columns, "*vl" elements per
+ * vector (GEMM_MR_WIDE, GEMM_MR_NARROW). */
+static void register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, int *vl)
+{
+	int lanes = vector_bits / (8 * esize);
+	if (n > lanes) {
+		*vl = lanes;
+		*mr = GEMM_MR_WIDE;
+		*nr = 2 * lanes;
+		return;
+	}
+	for (*vl = GEMM_MIN_LANES_BYTES / esize; *vl < n; *vl *= 2)
+		;
+	*nr = *vl;
+	*mr = GEMM_MR_NARROW;
+}
+
+/* The element stride of A along its flattened K group, dims of extents
+ * "sizes" and strides "strides" ("n" of them, outer first); 0 when it is
+ * not one uniform stride. */
+static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int n)
+{
+	for (int x = 0; x + 1 < n; x++)
+		if (strides[x] != strides[x + 1] * sizes[x + 1])
+			return 0;
+	return strides[n - 1];
+}
+
+int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
+{
+	int64_t width = n < nc ? n : nc;
+	return ks == 1 && (width + nr - 1) / nr <= GEMM_DIRECT_TILES;
+}
+
+/*
+ * Batch dims
+ * are those the result has with both arguments or with neither; A is the
+ * argument whose kept dims include the result's smallest stride, so that
+ * C's rows run along B's panels. A dim of extent 1 is a batch dim whatever
+ * its strides.
+ */
+loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
+                      int64_t ws_bytes)
+{
+	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
+	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
+	int unit = -1;
+	for (int d = 0; d < st->ndims; d++) {
+		int r = rs[d] != 0, x = s0[d] != 0, y = s1[d] != 0;
+		if (st->sizes[d] == 1)
+			r = 1, x = y = 0; /* any access: a batch dim of extent 1 */
+		if (st->sizes[d] == 0 || (!r && x != y) || (!r && !x))
+			return NULL;
+		role[d] = r ? (x == y ? 0 : x ? 1 : 2) : 3;
+		count[role[d]]++;
+		if (r && x != y && (unit < 0 || rs[d] < rs[unit]))
+			unit = d;
+	}
+	if (!count[1] || !count[2] || !count[3])
+		return NULL;
+	loop_gemm *g = arena_alloc(a, sizeof(*g));
+	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
+		return NULL;
+	g->a = role[unit] == 1;
+	int m_role = g->a ? 2 : 1, n_role = g->a ? 1 : 2;
+	int order[4] = {0, m_role, n_role, 3}, *at = g->dims;
+	int64_t ext[4];
+	for (int x = 0; x < 4; x++) {
+		int *first = at;
+		ext[x] = 1;
+		for (int d = 0; d < st->ndims; d++)
+			if (role[d] == order[x]) {
+				*at++ = d;
+				ext[x] *= st->sizes[d];
+			}
+		if (ext[x] > GEMM_MAX_TABLE)
+			return NULL;
+		if (x == 3 && ext[1] * ext[2] * ext[3] < GEMM_MIN_WORK)
+			return NULL;
+		const int64_t *key = x == 1 ? st->args[g->a].strides
+		                   : x == 2 ? rs : st->args[!g->a].strides;
+		if (x)
+			sort_by_stride(first, (int)(at - first), key);
+	}
+	g->nb = count[0];
+	g->nm = count[m_role];
+	g->nn = count[n_role];
+	g->nk = count[3];
+	g->batch = ext[0];
+	g->m = ext[1];
+	g->n = ext[2];
+	g->k = ext[3];
+	g->mc = round_up(g->m, GEMM_MC_STEP) < GEMM_MC ? round_up(g->m, GEMM_MC_STEP) : GEMM_MC;
+	g->nc = round_up(g->n, GEMM_NC_STEP) < GEMM_NC ? round_up(g->n, GEMM_NC_STEP) : GEMM_NC;
+	int64_t kc = GEMM_KC, width = g->n < g->nc ? g->n : g->nc;
+	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= GEMM_PANEL_BYTES)
+		kc *= 2;
+	g->kc = g->k < kc ? g->k : kc;
+	g->scratch = round_up(ws_bytes, 64);
+	register_block(vector_bits, (int)esize, g->n, &g->mr, &g->nr, &g->vl);
+	int64_t sizes[st->ndims + 1], strides[st->ndims + 1];
+	for (int x = 0; x < g->nk; x++) {
+		int d = g->dims[g->nb + g->nm + g->nn + x];
+		sizes[x] = st->sizes[d];
+		strides[x] = st->args[g->a].strides[d];
+	}
+	int64_t ks = k_stride(sizes, strides, g->nk);
+	g->a_stride = lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
+	return g;
+}

@@ -46,10 +46,12 @@
 /*
  * What a loop of a step's nest runs over, kept as the user pointer of its
  * iterator's isl_id (in the arena), so that no pass finds a loop by its
- * name: dim "dim" whole, that dim in tiles of the step's "tile"
- * (LOOP_TILE), or in pairs or halves (LOOP_PAIR, the dim "pair").
+ * name: dim "dim" whole, its tiles of the step's "tile" (LOOP_TILE, a
+ * transposing nest), its pairs of rows (LOOP_PAIR, summed two at a time,
+ * both unrolled inside) or one half of it (LOOP_HALF, an outermost summed
+ * dim read as two halves at once, unrolled innermost).
  */
-typedef enum { LOOP_WHOLE, LOOP_TILE, LOOP_PAIR } loop_role;
+typedef enum { LOOP_WHOLE, LOOP_TILE, LOOP_PAIR, LOOP_HALF } loop_role;
 
 typedef struct {
 	loop_role role;
@@ -132,16 +134,7 @@ typedef struct {
 	loop_access args[2];
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the
 	                         GEMM-like step that reads its result split it; -1: none */
-	int pair;             /* -1, or the dim whose rows a plain nest sums two at a
-	                         time (pass_lower): its pairs' loop, named "pair_name",
-	                         outside the summed dim, the two rows unrolled inside;
-	                         or the outermost dim, summed, that it reads as two
-	                         halves: the loop over a half, the halves unrolled
-	                         innermost */
-	const char *pair_name;
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
-	int tiled[2];         /* then: the dims run in tiles (result's unit stride first) */
-	const char *tile_names[2]; /* and the iterators of their tile loops */
 	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order;
 	                         each iterator's id carries its loop_iter */
 	loop_par par;         /* how a plain nest runs over the threads */

@@ -289,27 +289,28 @@ static int half_dim(const loop_step *st, const int *order)
 static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 {
 	loop_step *st = &l->steps[s];
-	int order[st->ndims + 1], r, c;
+	int order[st->ndims + 1], tiled[2];
+	const char *tile_names[2];
 	loop_order(st, order);
-	if (transpose_dims(st, &r, &c)) {
+	if (transpose_dims(st, &tiled[0], &tiled[1])) {
 		st->tile = TILE_EDGE;
-		st->tiled[0] = r;
-		st->tiled[1] = c;
 		for (int x = 0; x < 2; x++)
-			if (!(st->tile_names[x] = joined_name(a, st->names[st->tiled[x]], "_t")))
+			if (!(tile_names[x] = joined_name(a, st->names[tiled[x]], "_t")))
 				return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 		int y = 0;
 		for (int d = 0; d < st->ndims; d++)
-			if (order[d] != r && order[d] != c)
+			if (order[d] != tiled[0] && order[d] != tiled[1])
 				order[y++] = order[d];
-		order[y++] = c;
-		order[y] = r;
+		order[y++] = tiled[1];
+		order[y] = tiled[0];
 	}
-	st->pair = pair_dim(st, order);
+	/* the dim run in pairs of rows, or else in two halves ("half" long) */
+	int pair = pair_dim(st, order);
 	int64_t half = 0;
-	if (st->pair < 0 && (st->pair = half_dim(st, order)) >= 0)
-		half = st->sizes[st->pair] / 2;
-	if (st->pair >= 0 && !(st->pair_name = joined_name(a, st->names[st->pair], "_p")))
+	if (pair < 0 && (pair = half_dim(st, order)) >= 0)
+		half = st->sizes[pair] / 2;
+	const char *pair_name = NULL;
+	if (pair >= 0 && !(pair_name = joined_name(a, st->names[pair], "_p")))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	int ntiles = st->tile ? 2 : 0, point = st->ndims - ntiles;
 	strbuf dom = {0}, sched = {0};
@@ -326,10 +327,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 		              (long long)st->sizes[d]);
 		if (d == point)
 			for (int x = ntiles - 1; x >= 0; x--)
-				strbuf_printf(&sched, "floor(d%d / %lld), ", st->tiled[x],
-				              (long long)st->tile);
+				strbuf_printf(&sched, "floor(d%d / %lld), ", tiled[x], (long long)st->tile);
 		const char *sep = d + 1 < st->ndims ? ", " : "";
-		if (order[d] != st->pair)
+		if (order[d] != pair)
 			strbuf_printf(&sched, "d%d%s", order[d], sep);
 		else if (half)
 			strbuf_printf(&sched, "d%d mod %lld%s", order[d], (long long)half, sep);
@@ -337,9 +337,9 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 			strbuf_printf(&sched, "floor(d%d / 2)%s", order[d], sep);
 	}
 	if (half)
-		strbuf_printf(&sched, ", floor(d%d / %lld)", st->pair, (long long)half);
-	else if (st->pair >= 0)
-		strbuf_printf(&sched, ", d%d mod 2", st->pair);
+		strbuf_printf(&sched, ", floor(d%d / %lld)", pair, (long long)half);
+	else if (pair >= 0)
+		strbuf_printf(&sched, ", d%d mod 2", pair);
 	strbuf_printf(&dom, " }");
 	strbuf_printf(&sched, "] }");
 	char *dom_s = strbuf_take(&dom), *sched_s = strbuf_take(&sched);
@@ -354,7 +354,8 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	free(dom_s);
 	free(sched_s);
 	/* each iterator's role: the dims in "order", the tile loops before the
-	 * point loops, the pairs' loop in place of the pair dim, which follows */
+	 * point loops, the pairs' (or a half's) loop in place of its dim, whose
+	 * unrolled iterator follows */
 	loop_iter *role = arena_array(a, (size_t)st->ndims + 3, sizeof(loop_iter));
 	if (!role) {
 		isl_union_map_free(map);
@@ -365,22 +366,22 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	for (int d = 0; d < st->ndims; d++) {
 		if (d == point)
 			for (int x = ntiles - 1; x >= 0; x--) {
-				role[nroles] = (loop_iter){LOOP_TILE, st->tiled[x]};
-				iters = isl_id_list_add(iters, isl_id_alloc(isl, st->tile_names[x],
+				role[nroles] = (loop_iter){LOOP_TILE, tiled[x]};
+				iters = isl_id_list_add(iters, isl_id_alloc(isl, tile_names[x],
 				                                            &role[nroles++]));
 			}
-		int pair = order[d] == st->pair;
-		role[nroles] = (loop_iter){pair ? LOOP_PAIR : LOOP_WHOLE, order[d]};
-		iters = isl_id_list_add(iters, isl_id_alloc(isl, pair ? st->pair_name
-		                                                       : st->names[order[d]],
+		int paired = order[d] == pair;
+		role[nroles] = (loop_iter){paired ? half ? LOOP_HALF : LOOP_PAIR : LOOP_WHOLE, order[d]};
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, paired ? pair_name
+		                                                         : st->names[order[d]],
 		                                            &role[nroles++]));
 	}
-	if (st->pair >= 0) {
-		role[nroles] = (loop_iter){LOOP_WHOLE, st->pair};
-		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[st->pair], &role[nroles++]));
+	if (pair >= 0) {
+		role[nroles] = (loop_iter){LOOP_WHOLE, pair};
+		iters = isl_id_list_add(iters, isl_id_alloc(isl, st->names[pair], &role[nroles++]));
 	}
 	isl_ast_build *build = isl_ast_build_set_iterators(isl_ast_build_alloc(isl), iters);
-	if (st->pair >= 0) {
+	if (pair >= 0) {
 		strbuf opt = {0};
 		strbuf_printf(&opt, "{ [");
 		for (int d = 0; d <= st->ndims; d++)

@@ -41,7 +41,7 @@ void lower_parallel(loop_step *st, int threads, int64_t esize)
 		work *= st->sizes[d];
 	if (!outer || work < PAR_MIN_WORK)
 		return;
-	int64_t tile = outer->role == LOOP_TILE ? st->tile : outer->role == LOOP_PAIR ? 2 : 1;
+	int64_t tile = outer->role == LOOP_TILE ? st->tile : outer->role == LOOP_WHOLE ? 1 : 2;
 	int64_t extent = (st->sizes[outer->dim] + tile - 1) / tile, most = PAR_TASKS;
 	loop_par_mode mode = LOOP_PAR_ROWS;
 	if (!st->result.strides[outer->dim]) {

@@ -241,7 +241,7 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 
 /*
  * Writes the C header of function "name" to "path": provenance (einc
- * version, spec, sizes, dtype, CPU), NAME_WORKSPACE_BYTES,
+ * version, spec, sizes, dtype, CPU, licence), NAME_WORKSPACE_BYTES,
  * NAME_SLOW_BYTES, NAME_MOVED_BYTES (what each run copies), shape macros
  * and the prototypes of name and name_slow (NAME is "name" in upper case).
  */

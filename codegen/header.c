@@ -31,7 +31,8 @@ static void shape_macros(strbuf *b, const char *name, const char *what, const ir
 	strbuf_printf(b, "_%s_ELEMS %lld\n", what, (long long)ir_tensor_elems(t));
 }
 
-/* The provenance comment: version, spec, sizes, dtype, CPU, the contract. */
+/* The provenance comment: version, spec, sizes, dtype, CPU, the contract,
+ * the licence. */
 static void provenance(strbuf *b, const einc_program *p, const char *name, const char *type)
 {
 	const ir_graph *g = p->graph;
@@ -70,7 +71,11 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	              "_MOVED_BYTES). %s(...) is %s_slow(..., NULL, NULL).\n"
 	              " *\n"
 	              " * Link %s.o with libeinc_rt.a only (cc host.c %s.o -leinc_rt).\n"
-	              " */\n", name, name, name, name);
+	              " *\n"
+	              " * Licence: this file and %s.o are yours to use under any terms\n"
+	              " * (einc's LICENSE, part 3); libeinc_rt.a is MIT. Linked with it they\n"
+	              " * carry no obligation from GLPK, which only the compiler links.\n"
+	              " */\n", name, name, name, name, name);
 }
 
 /* Provenance, include guard, macros, then the prototype. */

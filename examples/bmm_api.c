@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bmm_api.c - a host program using einc's C API: compile a batched matrix
  * product, evaluate it, and check it against a hand-written loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bmm_host.c - a host program for an einsum compiled ahead of time:
  *

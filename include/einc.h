@@ -113,6 +113,13 @@ typedef struct einc_kernel einc_kernel;
 /* The library version as EINC_VERSION_NUMBER computes it. */
 unsigned einc_version_number(void);
 
+/* What `einc --version` prints, one item a line: "einc 0.1.0", then the
+ * LLVM, ISL and GLPK versions einc was built with ("LLVM version 19.1.7"),
+ * the target triple ("Target: x86_64-pc-linux-gnu") and the CPU compiled
+ * for by default ("Default CPU: znver3 (native)"). keep: static storage,
+ * never NULL; safe from any thread. */
+const char *einc_version_string(void);
+
 /* The short name of "status" ("ok", "syntax error", ...); never NULL. */
 const char *einc_status_name(einc_status status);
 
@@ -241,7 +248,7 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 
 /*
  * Writes the C header of function "name" to "path": provenance (einc
- * version, spec, sizes, dtype, CPU), NAME_WORKSPACE_BYTES,
+ * version, spec, sizes, dtype, CPU, licence), NAME_WORKSPACE_BYTES,
  * NAME_SLOW_BYTES, NAME_MOVED_BYTES (what each run copies), shape macros
  * and the prototypes of name and name_slow (NAME is "name" in upper case).
  */

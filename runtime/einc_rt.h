@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * einc_rt.h - the small runtime linked into einc's library and into every
  * generated object (libeinc_rt.a). It depends on libc and pthreads only:

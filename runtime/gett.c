@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gett.c - the GETT/BLIS loops around a generated micro-kernel: per unit
  * (batch element, NC block): for each KC block pack B's panel, for each MC

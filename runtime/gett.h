@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gett.h - the driver of a GEMM-like step (runtime/gett.c; libc +
  * pthreads): C[b, m, n] += sum_k A[b, m, k] * B[b, k, n] over tensors of any

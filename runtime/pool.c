@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.c - the thread pool behind rt_parallel_for: workers started on
  * demand (never more than a loop asks for), woken by a generation counter;

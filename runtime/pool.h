@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.h - the runtime's thread pool (runtime/pool.c; libc + pthreads): one
  * process-wide set of workers that run the tasks of one parallel loop at a

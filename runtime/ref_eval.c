@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ref_eval.c - the reference evaluator: every index combination, one by one. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spill.c - a spill or reload: one copy, counted. */
 #include "spill.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spill.h - the copies of a kernel that spills (runtime/spill.c; libc
  * only): results moved between the workspace and the caller's slow buffer,

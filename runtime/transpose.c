@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * transpose.c - rows of a tensor packed across into a micro-panel: 8 x 8
  * blocks of floats and 4 x 4 of doubles in AVX2 where the CPU has it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * transpose.h - the transposing copy of GETT packing (runtime/transpose.c;
  * libc only): rows that run along the summed index with unit stride, packed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* workspace.c - aligned buffers (huge pages for large ones), and the buffer
  * a generated kernel uses when its caller passes no workspace: allocated on
  * the first call, kept for the process. */

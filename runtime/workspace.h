@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * workspace.h - the runtime's buffers (runtime/workspace.c; libc only): the
  * workspace of a generated kernel called with none, and large aligned

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact line to run.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config llvm-19-dev libisl-dev libglpk-dev
+packages=(build-essential cmake pkg-config help2man llvm-19-dev libisl-dev libglpk-dev
           libgmp-dev libcmocka-dev python3-numpy clang-19 libclang-rt-19-dev)
 
 missing=()

@@ -88,7 +88,8 @@ static const char usage_text[] =
 	"                      not depend on it\n"
 	"  -v, --verbose       report each stage on stderr, and each ILP solve of\n"
 	"                      the memory planner (incumbent, bound, gap, time)\n"
-	"  --version           print the version\n"
+	"  --version           print the version, the LLVM, ISL and GLPK versions\n"
+	"                      built with, the target and the default CPU\n"
 	"  -h, --help          print this help\n"
 	"\n"
 	"exit status: 0 ok, 1 bad input, 2 usage, 3 internal error\n";
@@ -324,7 +325,7 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		fputs(usage_text, stdout);
 		return -1;
 	case OPT_VERSION:
-		printf("einc %s\n", EINC_VERSION_STRING);
+		fputs(einc_version_string(), stdout);
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "ctx.h"
@@ -49,6 +50,10 @@ static void test_fail_and_names(void **state)
 	assert_string_equal(einc_status_name(EINC_ESYNTAX), "syntax error");
 	assert_string_equal(einc_status_name((einc_status)999), "unknown status");
 	assert_int_equal(einc_version_number(), EINC_VERSION_NUMBER);
+	const char *v = einc_version_string(), *first = "einc " EINC_VERSION_STRING "\n";
+	assert_memory_equal(v, first, strlen(first));
+	assert_non_null(strstr(v, "\nLLVM version "));
+	assert_ptr_equal(einc_version_string(), v);
 	einc_ctx_free(ctx);
 	einc_ctx_free(NULL);
 }

@@ -3,7 +3,7 @@
  * byte sizes and kinds (user inputs, intermediates, outputs) and ops that
  * each produce one tensor from one or more others. The text form is the
  * .dag format of shared/bench/memory (docs/ir.md); an einsum program gets
- * one from its contraction tree (pass_plan_dag_of_tree). Everything lives in
+ * one from its contraction tree (passes/plan.c). Everything lives in
  * the arena.
  */
 #ifndef EINC_DAG_H

@@ -113,14 +113,6 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
  * leaves, then each step's result) into "sizes" (room for n + nsteps). */
 einc_status path_sizes(einc_ctx *ctx, const path_problem *prob, path *p, path_cost *sizes);
 
-/*
- * The opt_einsum linear form of "p": for each step the positions i < j of its
- * operands in the current operand list (results appended at the end) into
- * "lin" (nsteps pairs; j = -1 for a unary step). O(n log n). Returns 0, or -1
- * when out of memory.
- */
-int path_to_linear(const path *p, int (*lin)[2]);
-
 /* The linear form as text, "[(0, 1), (0, 1)]", a unary step as "(2,)"
  * ("[(0,)]" for one tensor): give, free(); NULL when out of memory. */
 char *path_linear_str(const path *p);

@@ -70,7 +70,7 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options, ein
 }
 
 /* Runs the passes after the front end, in order, on "p->graph". */
-einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
+static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 {
 	const einc_options *o = &p->options;
 	path_options po;

@@ -361,9 +361,10 @@ static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
 	return bytes;
 }
 
-/* One tensor per tree node (leaves: the inputs), one op per inner node. */
-einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
-                                  const ir_tree *t, ir_dag **out)
+/* The op DAG of tree "t" over "g": one tensor per tree node (leaves: the
+ * inputs), one op per inner node. */
+static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                               ir_dag **out)
 {
 	ir_dag *d = arena_alloc(a, sizeof(*d));
 	if (d) {
@@ -451,12 +452,12 @@ static einc_status step_over_budget(einc_ctx *ctx, const ir_graph *g, const ir_t
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int64_t budget, ir_plan **out)
 {
-	ir_dag *d;
+	ir_dag *d = NULL;
 	plan_options o;
 	plan_options_init(&o);
 	o.budget = budget;
 	plan_problem pb;
-	einc_status st = pass_plan_dag_of_tree(ctx, a, g, t, &d);
+	einc_status st = dag_of_tree(ctx, a, g, t, &d);
 	if (st)
 		return st;
 	if (plan_problem_init(&pb, a, d, o.mode) < 0)

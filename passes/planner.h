@@ -145,10 +145,6 @@ int plan_ilp_probe(int bad);
 einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_options *o,
                           ir_plan **out);
 
-/* plan.c: the op DAG of tree "t" over "g" (one op per inner node). */
-einc_status pass_plan_dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g,
-                                  const ir_tree *t, ir_dag **out);
-
 /* plan.c: plans the einsum "t" over "g" in workspace mode within "budget"
  * arena bytes (0: unlimited) into "*out", spilling and reloading
  * intermediates where they do not fit; EINC_EBUDGET names the step whose

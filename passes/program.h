@@ -67,7 +67,4 @@ int64_t lower_slow_slots(const ir_plan *p, int nnodes, int64_t *slot);
 einc_status lower_copies(arena *a, const ir_plan *p, const int64_t *slot, int s,
                          loop_step *st, int64_t *moved);
 
-/* pipeline.c: runs the passes after the front end on "p->graph". */
-einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p);
-
 #endif

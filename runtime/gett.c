@@ -29,7 +29,9 @@ static size_t line(size_t bytes)
 	return (bytes + 63) / 64 * 64;
 }
 
-size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
+/* The packing buffers of one thread for blocks "mc", "nc", "kc" of
+ * "esize"-byte elements: packed A and B, and an edge tile. */
+static size_t thread_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
 {
 	return line((size_t)(mc * kc * esize)) + line((size_t)(kc * nc * esize)) +
 	       RT_GETT_TILE_MAX;
@@ -98,7 +100,7 @@ size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t m
 	return table_bytes(batch, m, n, k, slices) +
 	       (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
-	       rt_gett_pack_bytes(mc, nc, kc, esize);
+	       thread_pack_bytes(mc, nc, kc, esize);
 }
 
 /* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES). */
@@ -601,7 +603,7 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
 	                                      &uround, &kspan, &g.width);
-	size_t pack_bytes = rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize);
+	size_t pack_bytes = thread_pack_bytes(d->mc, d->nc, d->kc, d->esize);
 	if (!g.s.shared) {
 		rt_parallel_for((int)d->threads, g.s.tasks, piece_task, &g, pack0, pack_bytes);
 		if (g.s.kslices > 1)

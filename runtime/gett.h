@@ -91,14 +91,10 @@ typedef struct {
  * The scratch bytes of an rt_gett call: the offset tables of a step of
  * flattened extents "batch", "m", "n", "k", the partial results of its K
  * slices, the shared B panel of a split step (RT_GETT_SHARED_MAX at most),
- * and the packing buffers of one thread (rt_gett_pack_bytes).
+ * and the packing buffers of one thread (see gett.c).
  */
 size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize);
-
-/* The packing buffers of one thread for blocks "mc", "nc", "kc" of
- * "esize"-byte elements: packed A and B, and an edge tile. */
-size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
  * How rt_gett splits a step over "threads" threads. A unit is a (batch

@@ -55,10 +55,10 @@ typedef struct {
 	const einc_ctx *log; /* keep; NULL: no progress lines */
 } plan_report;
 
-/* Fills "o" with the defaults: workspace, unlimited, ILP on. */
+/* plan_problem.c: fills "o" with the defaults: workspace, unlimited, ILP on. */
 void plan_options_init(plan_options *o);
 
-/* Sets up "pb" for "d" in "mode"; -1 when out of memory. */
+/* plan_problem.c: sets up "pb" for "d" in "mode"; -1 when out of memory. */
 int plan_problem_init(plan_problem *pb, arena *a, const ir_dag *d, ir_plan_mode mode);
 
 /* plan_order.c: max over ops of the arena bytes of its operands and result. */
@@ -114,7 +114,7 @@ int64_t plan_ranges_finish(const plan_problem *pb, const int *order, ir_plan_ran
  * memory. */
 int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *ranges, int n);
 
-/* plan.c: ranges of "order" that fit an arena of "budget" bytes with
+/* plan_problem.c: ranges of "order" that fit an arena of "budget" bytes with
  * offsets: replacement by "policy" under a cap lowered until the offsets
  * fit; returns their traffic, -1 when no cap down to the step bound fits. */
 int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t budget,

@@ -391,7 +391,8 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 /* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
  * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
  * a short M rounded up) is a multiple of 24, NC of 64, so of the register
- * block codegen picks (MR 6; NR 4 to 32, a power of two). The split into
+ * block codegen picks (MR 6, or 8 beside few columns; NR 2 to 32, a power
+ * of two: codegen/microkernel.c's cg_register_block). The split into
  * tasks is the runtime's, from the thread count (rt_gett_plan). */
 enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096 };
 

@@ -2,9 +2,9 @@
  * dag.h - an op DAG for memory planning, independent of einsum: tensors with
  * byte sizes and kinds (user inputs, intermediates, outputs) and ops that
  * each produce one tensor from one or more others. The text form is the
- * .dag format of shared/bench/memory (docs/ir.md); an einsum program gets
- * one from its contraction tree (pass_plan_dag_of_tree). Everything lives in
- * the arena.
+ * .dag format (docs/ir.md; the files in tests/plan are examples); an einsum
+ * program gets one from its contraction tree (pass_plan_dag_of_tree).
+ * Everything lives in the arena.
  */
 #ifndef EINC_DAG_H
 #define EINC_DAG_H

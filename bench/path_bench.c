@@ -5,6 +5,9 @@
  *
  *   path_bench [--corpus FILE] [--ref FILE] [--markdown] [--raw]
  *
+ * FILEs default to ../shared/bench/corpus_public.txt and
+ * reference_public.tsv beside the repository (outside the repository: README.md, Layout).
+ *
  * Each problem is planned as einc's pipeline plans it: canonicalised
  * (passes/canon.c: private indices summed by unary steps, scalars folded),
  * then searched; the cost is the whole path's, unary steps included, in

@@ -8,7 +8,7 @@ Usage:
                               [--peak ../shared/bench/perf/peak.c]
 
 SUITE defaults to ../shared/bench/perf_suite.txt next to the repository
-(format: name ; spec ; sizes ; dtype [; kind=mem]). For each case the script
+(outside the repository: README.md, Layout; format: name ; spec ; sizes ; dtype [; kind=mem]). For each case the script
 draws the operands (numpy, fixed seed), writes them raw to a temporary
 directory, and runs perf_bench (einc's JIT on --threads threads through
 EINC_NUM_THREADS), which times the compiled kernel and writes its result back; the result is checked against

@@ -1,6 +1,6 @@
 /*
  * plan_bench.c - memory-planning benchmark: plans every .dag instance of a
- * folder (default: the shared memory instances) in workspace and staging
+ * folder (default: ../shared/bench/memory, outside the repository: README.md, Layout) in workspace and staging
  * mode, unlimited and at 0.9, 0.7 and 0.5 x the minimum peak found (not
  * below the step bound), and compares with the baselines.
  *
@@ -224,7 +224,7 @@ done:
 
 int main(int argc, char **argv)
 {
-	const char *dir = "/work/shared/bench/memory";
+	const char *dir = EINC_SOURCE_DIR "/../shared/bench/memory";
 	int md = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--markdown") == 0)

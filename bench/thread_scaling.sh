@@ -10,7 +10,8 @@
 #      compiles every case below ahead of time, once per target CPU (default:
 #      sapphirerapids x86-64-v4 x86-64-v3), into bench-out/CPU/CASE.o + .h, and
 #      copies libeinc_rt.a, bench/aot_time.c, bench/thread_scaling_np.py, this
-#      script and ../shared/bench/perf/peak.c (if present) into bench-out/.
+#      script and ../shared/bench/perf/peak.c (if present; outside the
+#      repository: README.md, Layout) into bench-out/.
 #   2. there, in a copy of the repository that contains bench-out/:
 #        sh bench/thread_scaling.sh run bench-out RESULTS_DIR [THREADS ...]
 #      picks the CPU set from /proc/cpuinfo (sapphirerapids when the machine has

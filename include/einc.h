@@ -3,7 +3,8 @@
  *
  * One spec in ("bij,bjk->bik" plus sizes and a dtype), one program out. A
  * program can be printed at every stage (einc_program_dump) and evaluated by
- * the reference evaluator (einc_program_run_reference).
+ * the reference evaluator (einc_program_run_reference), and a compiled
+ * kernel's output checked against it (einc_program_check).
  *
  * Conventions (ISL's words for ownership):
  *   give  - the caller owns the returned object and frees it with the named _free
@@ -214,6 +215,46 @@ einc_dtype einc_program_dtype(const einc_program *program);
 #define EINC_REFERENCE_POINTS_MAX ((int64_t)1 << 36)
 einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
                                        void *out, const void *const in[]);
+
+/*
+ * Fills the inputs of "program" with random values for a test run: "in[k]"
+ * (keep; room for einc_program_elems(program, k) elements of its dtype)
+ * gets values uniform in [-1, 1) from a xorshift64* stream seeded by
+ * "seed". Same seed, same values (the CLI's --run --seed draws them so).
+ */
+einc_status einc_program_random_inputs(einc_ctx *ctx, const einc_program *program,
+                                       uint64_t seed, void *const in[]);
+
+/* What einc_program_check found. */
+typedef struct {
+	int ok;           /* every element is within the tolerance */
+	double tolerance; /* the error allowed per unit of an element's sum of
+	                     |products|: 1e-4 for f32, 1e-10 for f64 */
+	double error;     /* the largest error of an element divided by its sum
+	                     of |products| (ok: error <= tolerance); INFINITY
+	                     for a NaN or an infinity where the reference has
+	                     none, or for any error where every product is 0 */
+	double max_abs;   /* the largest |out - reference| (INFINITY as above) */
+	int64_t at;       /* the element of "error" (the first of equals); -1
+	                     when the output has no element */
+	double got, want; /* "out" and the reference at "at" (0 when at == -1) */
+} einc_check_result;
+
+/*
+ * Whether "out" is what "program" computes from "in" (both as for
+ * einc_program_run_reference; keep): compares it with the reference
+ * evaluator's result on "in", element by element. Element e may be off by
+ * the tolerance times S(e), the sum of the |products| that make it (the
+ * reference on |in|, in double): the compiled code accumulates in the
+ * dtype, the reference in double, so only rounding may separate them. An
+ * element equal to the reference (the same infinity, NaN where it is NaN)
+ * is exact. Stores the findings in "*result" and returns EINC_OK whether
+ * or not the output passes; fails (message in "ctx") as
+ * einc_program_run_reference does, or with EINC_ENOMEM.
+ */
+einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
+                               const void *const in[], const void *out,
+                               einc_check_result *result);
 
 /* The bytes of workspace the compiled code of "program" needs (0 if none). */
 size_t einc_program_workspace_size(const einc_program *program);

@@ -63,6 +63,29 @@ einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage)
 	return EINC_OK;
 }
 
+/* Sizes above 2^61 bytes are refused, as for an einsum's tensors
+ * (plan.c's node_bytes). */
+einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
+{
+	if (lx->tok.kind != TEXT_INT || lx->tok.num < 1)
+		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
+		                 "expected the size of tensor '%s' in bytes (>= 1)", t->name);
+	if (lx->tok.num > INT64_MAX / 4)
+		return text_fail(lx, lx->tok.off, EINC_EOVERFLOW, "tensor '%s' has more than 2^61 bytes",
+		                 t->name);
+	t->bytes = lx->tok.num;
+	einc_status st = text_next(lx);
+	if (st)
+		return st;
+	ir_dag_kind k = IR_DAG_IN;
+	while (k <= IR_DAG_OUT && !text_is_word(lx, ir_dag_kind_name(k)))
+		k++;
+	if (k > IR_DAG_OUT)
+		return text_expected(lx, "'in', 'mid' or 'out'");
+	t->kind = k;
+	return text_next(lx);
+}
+
 typedef struct {
 	text_lexer lx;
 	arena *a;
@@ -102,29 +125,12 @@ static einc_status parse_tensor(parser *p)
 	ir_dag_tensor *t = &p->d->tensors[p->d->ntensors];
 	if (!(t->name = text_token_str(lx, p->a)))
 		return oom(p);
-	einc_status st = text_next(lx);
-	if (st)
-		return st;
-	if (lx->tok.kind != TEXT_INT || lx->tok.num < 1)
-		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
-		                 "expected the size of tensor '%s' in bytes (>= 1)", t->name);
-	if (lx->tok.num > INT64_MAX / 4)
-		return text_fail(lx, lx->tok.off, EINC_EOVERFLOW, "tensor '%s' has more than 2^61 bytes",
-		                 t->name);
-	t->bytes = lx->tok.num;
 	t->producer = -1;
-	if ((st = text_next(lx)))
-		return st;
-	if (text_is_word(lx, "in"))
-		t->kind = IR_DAG_IN;
-	else if (text_is_word(lx, "mid"))
-		t->kind = IR_DAG_MID;
-	else if (text_is_word(lx, "out"))
-		t->kind = IR_DAG_OUT;
-	else
-		return text_expected(lx, "'in', 'mid' or 'out'");
-	p->d->ntensors++;
-	return text_next(lx);
+	einc_status st = text_next(lx);
+	if (!st)
+		st = ir_dag_parse_size_kind(lx, t);
+	p->d->ntensors += !st;
+	return st;
 }
 
 /* The tensor named by the current token for op "op", as its result

@@ -2,9 +2,9 @@
  * dag.h - an op DAG for memory planning, independent of einsum: tensors with
  * byte sizes and kinds (user inputs, intermediates, outputs) and ops that
  * each produce one tensor from one or more others. The text form is the
- * .dag format of shared/bench/memory (docs/ir.md); an einsum program gets
- * one from its contraction tree (passes/plan.c). Everything lives in
- * the arena.
+ * .dag format (docs/ir.md; the files in tests/plan are examples); an einsum
+ * program gets one from its contraction tree (passes/plan.c). Everything
+ * lives in the arena.
  */
 #ifndef EINC_DAG_H
 #define EINC_DAG_H
@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "einc.h"
+#include "text.h"
 
 typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT } ir_dag_kind;
 
@@ -53,6 +54,14 @@ const char *ir_dag_kind_name(ir_dag_kind k);
  * EINC_OK or records what is wrong in "ctx" under "stage".
  */
 einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage);
+
+/*
+ * Reads the fields after a tensor's name that the .dag line "t NAME BYTES
+ * KIND" and the plan's "tensor %E "NAME" BYTES KIND" share: BYTES (1 to
+ * 2^61) and KIND ("in", "mid" or "out") into "t" (its name already set,
+ * for messages), then the next token. Errors carry a caret.
+ */
+einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t);
 
 /*
  * Parses the .dag text "text" (named "where" in messages) into a new DAG in

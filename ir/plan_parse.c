@@ -137,20 +137,10 @@ static einc_status parse_tensor(parser *p)
 		return text_expected(lx, "the tensor's name (a quoted string)");
 	if (!(t->name = text_string(lx, p->a)))
 		return oom(p);
-	if ((st = text_next(lx)) || (st = read_int(p, INT64_MAX / 4, "the tensor's bytes", &t->bytes)))
-		return st;
-	if (t->bytes < 1)
-		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "a tensor has at least 1 byte");
-	if (text_is_word(lx, "in"))
-		t->kind = IR_DAG_IN;
-	else if (text_is_word(lx, "mid"))
-		t->kind = IR_DAG_MID;
-	else if (text_is_word(lx, "out"))
-		t->kind = IR_DAG_OUT;
-	else
-		return text_expected(lx, "'in', 'mid' or 'out'");
-	d->ntensors++;
-	return text_next(lx);
+	if (!(st = text_next(lx)))
+		st = ir_dag_parse_size_kind(lx, t);
+	d->ntensors += !st;
+	return st;
 }
 
 /* op %V "NAME" NODE %OUT = %IN ... */

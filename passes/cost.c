@@ -451,6 +451,19 @@ einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_op
 	return path_evaluate(ctx, prob, o->combo, p);
 }
 
+/* path_complete, then the cap on the completed path. */
+einc_status path_finish(einc_ctx *ctx, const path_problem *prob, const path_options *o,
+                        path *p, const char *none, path **out)
+{
+	einc_status st = path_complete(ctx, prob, o, p);
+	if (st)
+		return st;
+	if (o->max_intermediate && p->largest > o->max_intermediate)
+		return ctx_fail(ctx, EINC_EBUDGET, "path", "%s", none);
+	*out = p;
+	return ctx_ok(ctx);
+}
+
 /* Fenwick tree over ids: adds "v" at "i". */
 static void fen_add(int *fen, int size, int i, int v)
 {

@@ -133,6 +133,12 @@ int path_add_unary(const path_problem *prob, const path_options *o, path *p);
 einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_options *o,
                           path *p);
 
+/* How a search that returns its own path "p" ends: path_complete, then
+ * EINC_EBUDGET with the message "none" when its largest intermediate
+ * breaks "o->max_intermediate", else "p" into "*out" and EINC_OK. */
+einc_status path_finish(einc_ctx *ctx, const path_problem *prob, const path_options *o,
+                        path *p, const char *none, path **out);
+
 /* A new path of "n" leaves in "a" with room for its steps, or NULL. */
 path *path_new(arena *a, int n);
 

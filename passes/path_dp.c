@@ -704,12 +704,6 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	if (r == 2)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search ran out of its "
 		                "work budget");
-	einc_status st = path_complete(ctx, prob, o, p);
-	if (st)
-		return st;
-	if (o->max_intermediate && p->largest > o->max_intermediate)
-		return ctx_fail(ctx, EINC_EBUDGET, "path", "no contraction path keeps every "
-		                "intermediate within max_intermediate");
-	*out = p;
-	return ctx_ok(ctx);
+	return path_finish(ctx, prob, o, p, "no contraction path keeps every intermediate "
+	                   "within max_intermediate", out);
 }

@@ -468,14 +468,8 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 	if (prob->n > 1 && !found)
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "greedy found no contraction path "
 		                "whose intermediates fit max_intermediate");
-	einc_status st = path_complete(ctx, prob, o, best);
-	if (st)
-		return st;
-	if (o->max_intermediate && best->largest > o->max_intermediate)
-		return ctx_fail(ctx, EINC_EBUDGET, "path", "greedy found no contraction path "
-		                "whose intermediates fit max_intermediate");
-	*out = best;
-	return ctx_ok(ctx);
+	return path_finish(ctx, prob, o, best, "greedy found no contraction path whose "
+	                   "intermediates fit max_intermediate", out);
 }
 
 /* All o->trials trials (at least one). */

@@ -1,5 +1,6 @@
 /*
- * plan_ilp.c - the GLPK ILP of the memory planner (notes/memory_ilp.md):
+ * plan_ilp.c - the GLPK ILP of the memory planner (figures: docs/plan-bench.md;
+ * its derivation: ../shared/notes/memory_ilp.md, outside the repository):
  * time-indexed order x[v][t] (op v at step t, only between its earliest
  * and latest step), residency r[e][t] (only between its producer's
  * earliest and its last reader's latest step), and under a cap reloads

@@ -92,7 +92,6 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 	return EINC_OK;
 }
 
-/* Hands the graph to the runtime's reference evaluator as strides. */
 /* The index points the reference evaluator visits for "g": the product of
  * every index's size, saturating at INT64_MAX. */
 static int64_t reference_points(const ir_graph *g)
@@ -115,10 +114,17 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 	ctx_ok(ctx);
 	if (!program || !out || !in)
 		return ctx_fail(ctx, EINC_EINVAL, "run", "program, out and in must not be NULL");
-	const ir_graph *g = program->graph;
-	for (int k = 0; k < g->ninputs; k++)
+	for (int k = 0; k < program->graph->ninputs; k++)
 		if (!in[k])
 			return ctx_fail(ctx, EINC_EINVAL, "run", "input %d is NULL", k);
+	return program_reference(ctx, program, program->graph->dtype == EINC_F64, out, in);
+}
+
+/* Hands the graph to the runtime's reference evaluator as strides. */
+einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f64, void *out,
+                              const void *const in[])
+{
+	const ir_graph *g = program->graph;
 	int64_t points = reference_points(g);
 	if (points > EINC_REFERENCE_POINTS_MAX)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "run",
@@ -148,7 +154,7 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 		.ninputs = g->ninputs, .in_strides = in_strides,
 		.out_strides = out_strides, .out_elems = ir_tensor_elems(&g->output),
 	};
-	if (rt_ref_eval(&p, g->dtype == EINC_F64, out, in) < 0)
+	if (rt_ref_eval(&p, f64, out, in) < 0)
 		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
 done:
 	free(sizes);

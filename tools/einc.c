@@ -422,85 +422,28 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Uniform values in [-1, 1) from a xorshift64* stream. */
-static double next_uniform(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return (double)((*s * 0x2545F4914F6CDD1DULL) >> 11) * 0x1.0p-52 - 1.0;
-}
-
 /* Element "e" of "buf" of "esize"-byte floats, as double. */
 static double element(const void *buf, size_t esize, size_t e)
 {
 	return esize == sizeof(double) ? ((const double *)buf)[e] : ((const float *)buf)[e];
 }
 
-/* Sets element "e" of "buf" to "v". */
-static void set_element(void *buf, size_t esize, size_t e, double v)
-{
-	if (esize == sizeof(double))
-		((double *)buf)[e] = v;
-	else
-		((float *)buf)[e] = (float)v;
-}
-
-/*
- * Compares "got" with the reference evaluator on the same inputs "in";
- * each element may be off by rel * (its sum of |products|, the reference on
- * |inputs|). Prints the largest errors; returns EXIT_INPUT on a mismatch.
- */
+/* Compares "got" with the reference evaluator on the same inputs "in"
+ * (einc_program_check) and prints the largest errors; returns EXIT_INPUT
+ * on a mismatch. */
 static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const void *got)
 {
-	int n = einc_program_num_inputs(p);
-	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
-	size_t nout = (size_t)einc_program_elems(p, -1);
-	void **abs_in = calloc((size_t)n + 1, sizeof(void *));
-	void *want = malloc(nout * esize), *bound = malloc(nout * esize);
-	int status = EXIT_OK;
-	for (int k = 0; abs_in && k < n; k++) {
-		size_t m = (size_t)einc_program_elems(p, k);
-		if (!(abs_in[k] = malloc(m * esize)))
-			break;
-		for (size_t e = 0; e < m; e++)
-			set_element(abs_in[k], esize, e, fabs(element(in[k], esize, e)));
-	}
-	if (!abs_in || !want || !bound || (n > 0 && !abs_in[n - 1])) {
-		fprintf(stderr, "einc: error: check: out of memory\n");
-		status = EXIT_INTERNAL;
-		goto done;
-	}
-	einc_status st = einc_program_run_reference(ctx, p, want, (const void *const *)in);
-	if (!st)
-		st = einc_program_run_reference(ctx, p, bound, (const void *const *)abs_in);
-	if (st) {
-		status = report(ctx, st);
-		goto done;
-	}
-	double rel = esize == sizeof(double) ? 1e-10 : 1e-4, max_abs = 0, max_rel = 0;
-	for (size_t e = 0; e < nout; e++) {
-		double err = fabs(element(got, esize, e) - element(want, esize, e));
-		double scale = element(bound, esize, e);
-		if (err != err)
-			err = INFINITY;
-		max_abs = fmax(max_abs, err);
-		max_rel = fmax(max_rel, err == 0 ? 0 : scale > 0 ? err / scale : INFINITY);
-	}
-	int ok = max_rel <= rel;
+	einc_check_result r;
+	einc_status st = einc_program_check(ctx, p, (const void *const *)in, got, &r);
+	if (st)
+		return report(ctx, st);
 	printf("check: max abs error %.3g, max error / sum|products| %.3g (tolerance %g): %s\n",
-	       max_abs, max_rel, rel, ok ? "ok" : "MISMATCH");
-	if (!ok) {
-		fprintf(stderr, "einc: error: check: the compiled result differs from the reference\n");
-		status = EXIT_INPUT;
-	}
-done:
-	for (int k = 0; abs_in && k < n; k++)
-		free(abs_in[k]);
-	free(abs_in);
-	free(want);
-	free(bound);
-	return status;
+	       r.max_abs, r.error, r.tolerance, r.ok ? "ok" : "MISMATCH");
+	if (r.ok)
+		return EXIT_OK;
+	fprintf(stderr, "einc: error: check: the compiled result differs from the reference "
+	        "(element %lld: %.9g, reference %.9g)\n", (long long)r.at, r.got, r.want);
+	return EXIT_INPUT;
 }
 
 /* JIT-compiles "p", runs it on random inputs seeded by c->seed, prints a
@@ -515,18 +458,15 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 	void *out = malloc(nout * esize);
 	einc_kernel *kernel = NULL;
 	int status = EXIT_OK;
-	uint64_t s = c->seed * 0x9E3779B97F4A7C15ULL + 1;
 	if (!in || !out)
 		goto oom;
-	for (int k = 0; k < n; k++) {
-		size_t m = (size_t)einc_program_elems(p, k);
-		if (!(in[k] = malloc(m * esize)))
+	for (int k = 0; k < n; k++)
+		if (!(in[k] = malloc((size_t)einc_program_elems(p, k) * esize)))
 			goto oom;
-		for (size_t e = 0; e < m; e++)
-			set_element(in[k], esize, e, next_uniform(&s));
-	}
+	einc_status st = einc_program_random_inputs(ctx, p, c->seed, in);
 	double t0 = now();
-	einc_status st = einc_program_jit(ctx, p, &kernel);
+	if (!st)
+		st = einc_program_jit(ctx, p, &kernel);
 	if (st) {
 		status = report(ctx, st);
 		goto done;

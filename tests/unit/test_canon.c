@@ -7,7 +7,7 @@
  * steps the kernel runs are the tree's nodes and cost what the search
  * planned; the scalar fold's place; the max_intermediate limit; the dump.
  *
- * Tolerance as refcheck.h states it.
+ * Tolerance as einc_program_check states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -44,19 +44,20 @@ static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
 static void check_run(einc_ctx *ctx, const einc_program *p)
 {
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
-	refcheck r;
-	assert_int_equal(refcheck_init(&r, ctx, p, &s), 0);
-	void *got = malloc(r.nout * 8 + 8);
-	memset(got, 0x7f, r.nout * 8);
+	void **in = refcheck_inputs(ctx, p, &s);
+	assert_non_null(in);
+	size_t no = (size_t)einc_program_elems(p, -1);
+	void *got = malloc(no * 8 + 8);
+	memset(got, 0x7f, no * 8);
 	einc_kernel *k = NULL;
 	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, got, (const void *const *)r.in, NULL), EINC_OK);
-	size_t at;
-	if (refcheck_worst(&r, got, &at) > 1)
-		fail_msg("element %zu: %g, reference %g", at, refcheck_get(got, r.f64, at),
-		         refcheck_get(r.want, r.f64, at));
+	assert_int_equal(einc_kernel_run(k, got, (const void *const *)in, NULL), EINC_OK);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p, (const void *const *)in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("element %lld: %g, reference %g", (long long)r.at, r.got, r.want);
 	einc_kernel_free(k);
-	refcheck_free(&r);
+	refcheck_inputs_free(in);
 	free(got);
 }
 

@@ -3,7 +3,7 @@
  * einsums (fixed seed) JIT-compiled and run, plus the API's error paths,
  * many kernels at once, threads, workspaces, and byte-identical output files.
  *
- * Tolerance as refcheck.h states it.
+ * Tolerance as einc_program_check states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -130,23 +130,26 @@ static void gen_case(uint64_t *s, rcase *c)
  */
 static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, int own_ws)
 {
-	refcheck r;
-	if (refcheck_init(&r, ctx, p, s))
+	void **in = refcheck_inputs(ctx, p, s);
+	if (!in)
 		return -1;
-	void *got = malloc(r.nout * 8 + 8);
-	memset(got, 0x7f, r.nout * 8); /* the kernel must overwrite, not accumulate */
+	size_t no = (size_t)einc_program_elems(p, -1);
+	void *got = malloc(no * 8 + 8);
+	memset(got, 0x7f, no * 8); /* the kernel must overwrite, not accumulate */
 	double worst = -1;
 	einc_kernel *k = NULL;
+	einc_check_result r;
 	if (!einc_program_jit(ctx, p, &k)) {
 		void *ws = NULL;
 		if (!own_ws && einc_kernel_workspace_size(k))
 			ws = aligned_alloc(64, einc_kernel_workspace_size(k));
-		if (!einc_kernel_run(k, got, (const void *const *)r.in, ws))
-			worst = refcheck_worst(&r, got, NULL);
+		if (!einc_kernel_run(k, got, (const void *const *)in, ws) &&
+		    !einc_program_check(ctx, p, (const void *const *)in, got, &r))
+			worst = r.error / r.tolerance;
 		free(ws);
 	}
 	einc_kernel_free(k);
-	refcheck_free(&r);
+	refcheck_inputs_free(in);
 	free(got);
 	return worst;
 }
@@ -215,20 +218,6 @@ static void test_random_einsums(void **state)
 	einc_ctx_free(ctx);
 }
 
-/* Compiles "spec" with label sizes "dims" (asserting success). */
-static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims, einc_dtype t)
-{
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = t;
-	einc_program *p = NULL;
-	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p)) {
-		print_message("%s: %s\n", spec, einc_ctx_message(ctx));
-		fail();
-	}
-	return p;
-}
-
 /* Hand-picked shapes of the grammar, f32 and f64. */
 static void test_named_einsums(void **state)
 {
@@ -245,8 +234,9 @@ static void test_named_einsums(void **state)
 	uint64_t s = 7;
 	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
 		for (int t = 0; t < 2; t++) {
-			einc_program *p = compile(ctx, cases[x][0], *cases[x][1] ? cases[x][1] : NULL,
-			                          t ? EINC_F64 : EINC_F32);
+			einc_program *p = refcheck_compile(ctx, cases[x][0],
+			                                   *cases[x][1] ? cases[x][1] : NULL,
+			                                   t ? EINC_F64 : EINC_F32);
 			double worst = check_program(ctx, p, &s, x % 2);
 			if (worst < 0 || worst > 1) {
 				print_message("%s: error %g x tolerance\n", cases[x][0], worst);
@@ -267,7 +257,7 @@ static void test_many_kernels(void **state)
 	for (int x = 0; x < 10; x++) {
 		char dims[64];
 		snprintf(dims, sizeof dims, "i=%d,j=%d,k=%d", x + 1, 2 * x + 1, 3);
-		p[x] = compile(ctx, "ij,jk->ik", dims, EINC_F64);
+		p[x] = refcheck_compile(ctx, "ij,jk->ik", dims, EINC_F64);
 		assert_int_equal(einc_program_jit(ctx, p[x], &k[x]), EINC_OK);
 	}
 	for (int x = 9; x >= 0; x--) {
@@ -349,7 +339,7 @@ static void test_bad_input(void **state)
 	                     EINC_OK);
 	assert_null(p);
 	assert_true(strlen(einc_ctx_message(ctx)) > 0);
-	p = compile(ctx, "ij,jk,kl->il", "i=2,j=3,k=4,l=5", EINC_F32);
+	p = refcheck_compile(ctx, "ij,jk,kl->il", "i=2,j=3,k=4,l=5", EINC_F32);
 	einc_kernel *k = (einc_kernel *)1;
 	assert_int_equal(einc_program_jit(NULL, p, &k), EINC_EINVAL);
 	assert_int_equal(einc_program_jit(ctx, NULL, &k), EINC_EINVAL);
@@ -390,7 +380,7 @@ static void test_bad_input(void **state)
 	einc_program_free(p);
 	/* 4096 * 4096 * 4097 index points, just above 2^36: the reference
 	 * evaluator refuses before reading its arguments. */
-	p = compile(ctx, "ij,jk->ik", "i=4096,j=4096,k=4097", EINC_F32);
+	p = refcheck_compile(ctx, "ij,jk->ik", "i=4096,j=4096,k=4097", EINC_F32);
 	assert_int_equal(einc_program_run_reference(ctx, p, out, in), EINC_EUNSUPPORTED);
 	assert_string_equal(einc_ctx_stage(ctx), "run");
 	assert_non_null(strstr(einc_ctx_message(ctx), " 68736253952 index points"));
@@ -422,7 +412,8 @@ static void test_deterministic_files(void **state)
 		char *text[2];
 		size_t n[2];
 		for (int r = 0; r < 2; r++) {
-			einc_program *p = compile(ctx, "bij,bjk,bk->bi", "b=2,i=3,j=4,k=5", EINC_F32);
+			einc_program *p = refcheck_compile(ctx, "bij,bjk,bk->bi", "b=2,i=3,j=4,k=5",
+			                                   EINC_F32);
 			assert_int_equal(einc_program_emit(ctx, p, kinds[x], "test_jit.out", "bmm2"), EINC_OK);
 			text[r] = slurp("test_jit.out", &n[r]);
 			einc_program_free(p);
@@ -431,7 +422,7 @@ static void test_deterministic_files(void **state)
 		free(text[0]);
 		free(text[1]);
 	}
-	einc_program *p = compile(ctx, "ij,jk->ik", "i=2,j=3,k=4", EINC_F64);
+	einc_program *p = refcheck_compile(ctx, "ij,jk->ik", "i=2,j=3,k=4", EINC_F64);
 	assert_int_equal(einc_program_emit_header(ctx, p, "test_jit.out", "mm"), EINC_OK);
 	size_t n;
 	char *h = slurp("test_jit.out", &n);

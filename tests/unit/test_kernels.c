@@ -11,7 +11,7 @@
  * thread pool alone, the GETT task split (rt_gett_plan) of the benchmark's
  * large steps, and rt_gett calling the kernel its descriptor asks for.
  *
- * Tolerance as refcheck.h states it.
+ * Tolerance as einc_program_check states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -222,23 +222,24 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
 		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
 	einc_free(ir);
-	refcheck r;
-	assert_int_equal(refcheck_init(&r, ctx, p[0], s), 0);
-	size_t esize = f64 ? 8 : 4, at;
-	void *got = run(ctx, p[0], r.in);
-	if (refcheck_worst(&r, got, &at) > 1)
-		fail_msg("%s %s %s: element %zu is %g, expected %g", c->spec, c->dims,
-		         f64 ? "f64" : "f32", at, refcheck_get(got, f64, at),
-		         refcheck_get(r.want, f64, at));
+	void **in = refcheck_inputs(ctx, p[0], s);
+	assert_non_null(in);
+	size_t esize = f64 ? 8 : 4, no = (size_t)einc_program_elems(p[0], -1);
+	void *got = run(ctx, p[0], in);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s %s %s: element %lld is %g, expected %g", c->spec, c->dims,
+		         f64 ? "f64" : "f32", (long long)r.at, r.got, r.want);
 	for (int t = 0; t < NTHREADS; t++)
 		for (int rep = t ? 0 : 1; rep < 2; rep++) {
-			void *again = run(ctx, p[t], r.in);
-			if (memcmp(got, again, r.nout * esize))
+			void *again = run(ctx, p[t], in);
+			if (memcmp(got, again, no * esize))
 				fail_msg("%s %s: run %d on %d threads differs from 1 thread", c->spec,
 				         c->dims, rep, thread_counts[t]);
 			free(again);
 		}
-	refcheck_free(&r);
+	refcheck_inputs_free(in);
 	free(got);
 	for (int t = 0; t < NTHREADS; t++)
 		einc_program_free(p[t]);

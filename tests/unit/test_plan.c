@@ -579,6 +579,40 @@ static void test_dag_errors(void **state)
 	                 "x.dag:3:1: error: dag: the DAG has no op ('o' line)\n  \n  ^");
 }
 
+/* A tensor line's size and kind have one parser: the .dag line and the
+ * plan's tensor line with the same fault fail with the same status and
+ * message (after the position). */
+static void test_tensor_line_errors(void **state)
+{
+	(void)state;
+	static const char head[] = "plan \"p\"\nmode workspace\nbudget 0\npeak 64\nstep_lb 64\n"
+	                           "live_lb 64\ntraffic 0\nstatus optimal\n";
+	static const struct {
+		const char *fields;
+		einc_status status;
+		const char *message;
+	} cases[] = {
+		{"0 in", EINC_ESYNTAX, "expected the size of tensor 'x' in bytes (>= 1)\n"},
+		{"2305843009213693953 in", EINC_EOVERFLOW, "tensor 'x' has more than 2^61 bytes\n"},
+		{"64 tmp", EINC_ESYNTAX, "expected 'in', 'mid' or 'out', found 'tmp'\n"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char dag[128], plan[256];
+		snprintf(dag, sizeof dag, "t x %s\n", cases[c].fields);
+		snprintf(plan, sizeof plan, "%stensor %%0 \"x\" %s\n", head, cases[c].fields);
+		ir_dag *d;
+		assert_int_equal(ir_dag_parse(ctx, a, dag, "x.dag", &d), cases[c].status);
+		assert_non_null(strstr(einc_ctx_message(ctx), cases[c].message));
+		ir_plan *q;
+		assert_int_equal(ir_plan_parse(ctx, a, plan, "x.plan", &q), cases[c].status);
+		assert_non_null(strstr(einc_ctx_message(ctx), cases[c].message));
+	}
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
 /* A budget below an op's working set names the op. */
 static void test_budget_errors(void **state)
 {
@@ -681,6 +715,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_status_line),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_dag_errors),
+		cmocka_unit_test(test_tensor_line_errors),
 		cmocka_unit_test(test_budget_errors),
 		cmocka_unit_test(test_einsum),
 		cmocka_unit_test(test_glpk_silent),

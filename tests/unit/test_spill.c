@@ -9,7 +9,7 @@
  * reloads, and a run with the kernel's own buffers must give the same
  * bits. Also the API on a kernel that does not spill.
  *
- * Tolerance as refcheck.h states it.
+ * Tolerance as einc_program_check states it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -131,30 +131,31 @@ static void *buffer(size_t bytes)
 	return b;
 }
 
-/* Runs "p" on the inputs of "r" with the caller's buffers, checks the bytes
- * moved and the result against "r", and that a run with the kernel's own
- * buffers gives the same bits. */
-static void run_and_check(einc_ctx *ctx, const scase *c, const einc_program *p,
-                          const refcheck *r, int64_t budget)
+/* Runs "p" on the inputs "in" with the caller's buffers, checks the bytes
+ * moved and the result against the reference, and that a run with the
+ * kernel's own buffers gives the same bits. */
+static void run_and_check(einc_ctx *ctx, const scase *c, const einc_program *p, void **in,
+                          int64_t budget)
 {
-	int f64 = r->f64;
-	size_t no = r->nout, esize = f64 ? 8 : 4, at;
+	int f64 = einc_program_dtype(p) == EINC_F64;
+	size_t no = (size_t)einc_program_elems(p, -1), esize = f64 ? 8 : 4;
 	einc_kernel *k = NULL;
 	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
 	assert_int_equal(einc_kernel_slow_size(k), einc_program_slow_size(p));
 	void *ws = buffer(einc_kernel_workspace_size(k)), *slow = buffer(einc_kernel_slow_size(k));
 	void *got = buffer(no * esize), *again = buffer(no * esize);
 	int64_t moved = -1;
-	assert_int_equal(einc_kernel_run_slow(k, got, (const void *const *)r->in, ws, slow, &moved),
+	assert_int_equal(einc_kernel_run_slow(k, got, (const void *const *)in, ws, slow, &moved),
 	                 EINC_OK);
 	if (moved != p->plan->traffic || moved != einc_program_moved_bytes(p))
 		fail_msg("%s %s budget %lld: moved %lld bytes, the plan's traffic is %lld", c->spec,
 		         c->dims, (long long)budget, (long long)moved, (long long)p->plan->traffic);
-	if (refcheck_worst(r, got, &at) > 1)
-		fail_msg("%s %s %s budget %lld: element %zu is %g, expected %g", c->spec, c->dims,
-		         f64 ? "f64" : "f32", (long long)budget, at, refcheck_get(got, f64, at),
-		         refcheck_get(r->want, f64, at));
-	assert_int_equal(einc_kernel_run(k, again, (const void *const *)r->in, NULL), EINC_OK);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p, (const void *const *)in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s %s %s budget %lld: element %lld is %g, expected %g", c->spec, c->dims,
+		         f64 ? "f64" : "f32", (long long)budget, (long long)r.at, r.got, r.want);
+	assert_int_equal(einc_kernel_run(k, again, (const void *const *)in, NULL), EINC_OK);
 	assert_memory_equal(got, again, no * esize);
 	einc_kernel_free(k);
 	free(ws);
@@ -169,8 +170,8 @@ static void check_case(einc_ctx *ctx, const scase *c, einc_dtype dtype, uint64_t
 	static const double frac[] = {1.0, 0.9, 0.7, 0.5};
 	einc_program *free_run = compile(ctx, c, dtype, 0);
 	assert_int_equal(free_run->plan->traffic, 0);
-	refcheck r;
-	assert_int_equal(refcheck_init(&r, ctx, free_run, s), 0);
+	void **in = refcheck_inputs(ctx, free_run, s);
+	assert_non_null(in);
 	int64_t height = free_run->plan->workspace_bytes, step_lb = free_run->plan->step_lb;
 	assert_true(height > 0);
 	int spills = 0;
@@ -180,13 +181,13 @@ static void check_case(einc_ctx *ctx, const scase *c, einc_dtype dtype, uint64_t
 		einc_program *p = compile(ctx, c, dtype, budget);
 		assert_true(p->plan->workspace_bytes <= budget);
 		spills = count_spills(p);
-		run_and_check(ctx, c, p, &r, budget);
+		run_and_check(ctx, c, p, in, budget);
 		einc_program_free(p);
 	}
 	if (spills < c->min_spills)
 		fail_msg("%s %s: %d spills at the lowest budget, expected at least %d", c->spec,
 		         c->dims, spills, c->min_spills);
-	refcheck_free(&r);
+	refcheck_inputs_free(in);
 	einc_program_free(free_run);
 }
 

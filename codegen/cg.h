@@ -40,6 +40,9 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out);
 
+/* target.c: the LLVM type of an element of "dtype" in "c". */
+LLVMTypeRef cg_dtype_type(LLVMContextRef c, einc_dtype dtype);
+
 /* target.c: gives function "to" the target CPU and features of "from". */
 void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to);
 

@@ -283,7 +283,7 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
 	e.i32 = LLVMInt32TypeInContext(c);
 	e.i64 = LLVMInt64TypeInContext(c);
 	e.ptr = LLVMPointerTypeInContext(c, 0);
-	e.elem = p->graph->dtype == EINC_F64 ? LLVMDoubleTypeInContext(c) : LLVMFloatTypeInContext(c);
+	e.elem = cg_dtype_type(c, p->graph->dtype);
 	char full[strlen(name) + sizeof("_slow")];
 	snprintf(full, sizeof full, "%s_slow", name);
 	e.fn = declare_entry(&e, p, full, tm, 1);

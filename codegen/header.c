@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cg.h"
+#include "dtype.h"
 #include "strbuf.h"
 
 /* Appends "name" in upper case. */
@@ -43,7 +44,7 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	for (int i = 0; i < g->nindices; i++)
 		strbuf_printf(b, " %s=%lld", g->indices[i].name, (long long)g->indices[i].size);
 	strbuf_printf(b, "\n *   dtype: %s\n *   cpu:   %s\n *   opt:   -O%d\n *\n",
-	              g->dtype == EINC_F64 ? "f64" : "f32", cpu ? cpu : "?",
+	              ir_dtype(g->dtype)->name, cpu ? cpu : "?",
 	              p->options.opt_level);
 	free(cpu);
 	strbuf_printf(b,
@@ -82,7 +83,7 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 char *cg_header_text(const einc_program *p, const char *name)
 {
 	const ir_graph *g = p->graph;
-	const char *type = g->dtype == EINC_F64 ? "double" : "float";
+	const char *type = ir_dtype(g->dtype)->c_type;
 	strbuf b = {0};
 	provenance(&b, p, name, type);
 	strbuf_printf(&b, "#ifndef ");

@@ -203,6 +203,19 @@ int64_t einc_program_elems(const einc_program *program, int k);
 /* The element type of "program". */
 einc_dtype einc_program_dtype(const einc_program *program);
 
+/* The name of "dtype" ("f32", as -t spells it), or NULL when it is not a
+ * dtype. keep. */
+const char *einc_dtype_name(einc_dtype dtype);
+
+/* The bytes of one element of "dtype"; 0 when it is not a dtype. */
+size_t einc_dtype_size(einc_dtype dtype);
+
+/* The dtype "name" names ("f32") into "*dtype": 0, or -1 when none does. */
+int einc_dtype_parse(const char *name, einc_dtype *dtype);
+
+/* The names of all dtypes, for messages: "f32 or f64". keep. */
+const char *einc_dtype_names(void);
+
 /*
  * Evaluates "program" with the reference evaluator: plain loops over every
  * index, accumulating in double. "out" and "in[k]" are dense row-major

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "dtype.h"
 
 int64_t ir_tensor_elems(const ir_tensor *t)
 {
@@ -78,7 +79,7 @@ static int index_in_inputs(const ir_graph *g, int i)
 /* Checks every invariant the header lists. */
 einc_status ir_graph_check(einc_ctx *ctx, const ir_graph *g, const char *stage)
 {
-	if (g->dtype != EINC_F32 && g->dtype != EINC_F64)
+	if (!ir_dtype(g->dtype))
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, stage, "unknown dtype %d", (int)g->dtype);
 	if (g->ninputs < 1)
 		return ctx_fail(ctx, EINC_ESHAPE, stage, "a graph needs at least one input");

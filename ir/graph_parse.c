@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "dtype.h"
 #include "text.h"
 
 /* The statements, in the order a graph lists them. */
@@ -46,15 +47,17 @@ static int label_ok(const parser *p)
 	return n > 1;
 }
 
-/* dtype f32|f64 */
+/* dtype NAME (ir_dtype_names) */
 static einc_status parse_dtype(parser *p)
 {
-	if (text_is_word(&p->lx, "f32"))
-		p->g->dtype = EINC_F32;
-	else if (text_is_word(&p->lx, "f64"))
-		p->g->dtype = EINC_F64;
-	else
-		return text_expected(&p->lx, "'f32' or 'f64'");
+	const text_token *t = &p->lx.tok;
+	if (t->kind != TEXT_IDENT ||
+	    ir_dtype_from_name(p->lx.text + t->off, t->len, &p->g->dtype))
+	{
+		char what[64];
+		snprintf(what, sizeof what, "a dtype (%s)", ir_dtype_names());
+		return text_expected(&p->lx, what);
+	}
 	return text_next(&p->lx);
 }
 

@@ -1,6 +1,7 @@
 /* graph_print.c - the graph text form (docs/ir.md), as graph_parse.c reads it. */
 #include "graph.h"
 
+#include "dtype.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -30,7 +31,7 @@ static void print_tensor(strbuf *b, const ir_graph *g, const ir_tensor *t)
 char *ir_graph_print(const ir_graph *g)
 {
 	strbuf b = {0};
-	strbuf_printf(&b, "; einc graph v1\ndtype %s\n", g->dtype == EINC_F64 ? "f64" : "f32");
+	strbuf_printf(&b, "; einc graph v1\ndtype %s\n", ir_dtype(g->dtype)->name);
 	if (g->spec && *g->spec) {
 		strbuf_append(&b, "spec ", 5);
 		text_print_string(&b, g->spec);

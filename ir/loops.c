@@ -5,6 +5,7 @@
 
 #include <isl/id.h>
 
+#include "dtype.h"
 #include "strbuf.h"
 
 void ir_loops_free(ir_loops *l)
@@ -134,7 +135,7 @@ char *ir_loops_print(const ir_graph *g, const ir_loops *l)
 {
 	strbuf b = {0};
 	strbuf_printf(&b, "; einc loops v1 spec=\"%s\" dtype=%s workspace=%lld",
-	              g->spec ? g->spec : "", g->dtype == EINC_F64 ? "f64" : "f32",
+	              g->spec ? g->spec : "", ir_dtype(g->dtype)->name,
 	              (long long)l->workspace_bytes);
 	if (l->slow_bytes)
 		strbuf_printf(&b, " slow=%lld moved=%lld", (long long)l->slow_bytes,

@@ -17,6 +17,7 @@
 #include <isl/union_set.h>
 
 #include "ctx.h"
+#include "dtype.h"
 #include "gett.h"
 #include "program.h"
 #include "strbuf.h"
@@ -431,7 +432,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
-	int64_t esize = g->dtype == EINC_F64 ? 8 : 4;
+	int64_t esize = ir_dtype(g->dtype)->bytes;
 	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
 		const loop_gemm *gm = st->gemm;
 		int64_t end = gm->scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
@@ -495,13 +496,14 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 		if (st)
 			return st;
 	}
-	align_producers(t, p, l, g->dtype == EINC_F64 ? 8 : 4);
+	int64_t esize = ir_dtype(g->dtype)->bytes;
+	align_producers(t, p, l, esize);
 	for (int s = 0; s < p->nsteps; s++) {
 		einc_status st = build_ast(ctx, a, l, s);
 		if (st)
 			return st;
 		if (!l->steps[s].gemm)
-			lower_parallel(&l->steps[s], threads, g->dtype == EINC_F64 ? 8 : 4);
+			lower_parallel(&l->steps[s], threads, esize);
 	}
 	if (l->moved_bytes != p->traffic)
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",

@@ -19,6 +19,7 @@
 
 #include "ctx.h"
 #include "codegen.h"
+#include "dtype.h"
 #include "frontend.h"
 #include "planner.h"
 #include "path.h"
@@ -47,9 +48,10 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options, ein
 		                "options.size is %u, expected %zu: call einc_options_init first",
 		                options->size, sizeof(*options));
 	*out = *options;
-	if (out->dtype != EINC_F32 && out->dtype != EINC_F64)
+	if (!ir_dtype(out->dtype))
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "options",
-		                "dtype %d is not supported (expected f32 or f64)", (int)out->dtype);
+		                "dtype %d is not supported (expected %s)", (int)out->dtype,
+		                ir_dtype_names());
 	if (out->opt_level < 0 || out->opt_level > 3)
 		return ctx_fail(ctx, EINC_EINVAL, "options",
 		                "opt_level %d is out of range (expected 0..3)", out->opt_level);

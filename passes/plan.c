@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "dtype.h"
 #include "planner.h"
 #include "strbuf.h"
 
@@ -299,7 +300,7 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
  * they pass 2^61. */
 static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
 {
-	int64_t bytes = g->dtype == EINC_F64 ? 8 : 4;
+	int64_t bytes = ir_dtype(g->dtype)->bytes;
 	for (int x = 0; x < n->rank; x++) {
 		int64_t size = g->indices[n->index[x]].size;
 		if (bytes > INT64_MAX / 4 / size)

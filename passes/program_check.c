@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "ctx.h"
+#include "dtype.h"
 #include "program.h"
 
 /* Element "e" of "buf" (double when "f64", else float) as a double. */
@@ -87,12 +88,13 @@ static double element_error(double got, double want, double sum, double *abs)
 	return isfinite(*abs) && sum > 0 ? *abs / sum : INFINITY;
 }
 
-/* Fills "r" from the output "out", the reference "want" (both "f64" or
- * float) and the sums of |products| "sum" of the "n" elements. */
-static void compare(einc_check_result *r, int f64, size_t n, const void *out, const void *want,
-                    const double *sum)
+/* Fills "r" from the output "out", the reference "want" (both of
+ * "dtype") and the sums of |products| "sum" of the "n" elements. */
+static void compare(einc_check_result *r, einc_dtype dtype, size_t n, const void *out,
+                    const void *want, const double *sum)
 {
-	*r = (einc_check_result){.tolerance = f64 ? 1e-10 : 1e-4, .at = -1};
+	int f64 = dtype == EINC_F64;
+	*r = (einc_check_result){.tolerance = ir_dtype(dtype)->tolerance, .at = -1};
 	for (size_t e = 0; e < n; e++) {
 		double abs, err = element_error(get(out, f64, e), get(want, f64, e), sum[e], &abs);
 		r->max_abs = fmax(r->max_abs, abs);
@@ -125,7 +127,7 @@ einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
 	if (st)
 		return st;
 	size_t nout = (size_t)einc_program_elems(program, -1);
-	void *want = malloc(nout * (f64 ? sizeof(double) : sizeof(float)) + 1);
+	void *want = malloc(nout * (size_t)ir_dtype(program->graph->dtype)->bytes + 1);
 	double *sum = malloc(nout * sizeof(double) + 1);
 	double **abs_in = calloc((size_t)n + 1, sizeof(double *));
 	int ok = want && sum && abs_in;
@@ -142,7 +144,7 @@ einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
 	if (!st)
 		st = program_reference(ctx, program, 1, sum, (const void *const *)abs_in);
 	if (!st)
-		compare(result, f64, nout, out, want, sum);
+		compare(result, program->graph->dtype, nout, out, want, sum);
 	for (int k = 0; abs_in && k < n; k++)
 		free(abs_in[k]);
 	free(abs_in);

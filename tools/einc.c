@@ -222,12 +222,12 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->shapes = val;
 		break;
 	case OPT_DTYPE:
-		if (strcmp(val, "f32") == 0)
-			c->options.dtype = EINC_F32;
-		else if (strcmp(val, "f64") == 0)
-			c->options.dtype = EINC_F64;
-		else
-			return usage_error("unknown dtype '%s' (expected f32 or f64)", val);
+		if (einc_dtype_parse(val, &c->options.dtype)) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "unknown dtype '%.100s' (expected %s)", val,
+			         einc_dtype_names());
+			return usage_error("%s", msg);
+		}
 		break;
 	case OPT_DUMP:
 		for (x = 0; x < sizeof dump_names / sizeof dump_names[0]; x++)
@@ -452,7 +452,7 @@ static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const v
 static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 {
 	int n = einc_program_num_inputs(p);
-	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
+	size_t esize = einc_dtype_size(einc_program_dtype(p));
 	void **in = calloc((size_t)n, sizeof(void *));
 	size_t nout = (size_t)einc_program_elems(p, -1);
 	void *out = malloc(nout * esize);

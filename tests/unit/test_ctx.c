@@ -58,12 +58,41 @@ static void test_fail_and_names(void **state)
 	einc_ctx_free(NULL);
 }
 
+/* The dtype calls of einc.h: names, sizes, parsing, and what is not a dtype. */
+static void test_dtypes(void **state)
+{
+	(void)state;
+	static const struct {
+		einc_dtype t;
+		const char *name;
+		size_t size;
+	} known[] = {{EINC_F32, "f32", sizeof(float)}, {EINC_F64, "f64", sizeof(double)}};
+	for (int x = 0; x < 2; x++) {
+		einc_dtype t = (einc_dtype)-1;
+		assert_string_equal(einc_dtype_name(known[x].t), known[x].name);
+		assert_int_equal(einc_dtype_size(known[x].t), known[x].size);
+		assert_int_equal(einc_dtype_parse(known[x].name, &t), 0);
+		assert_int_equal(t, known[x].t);
+		assert_non_null(strstr(einc_dtype_names(), known[x].name));
+	}
+	einc_dtype t = EINC_F64;
+	assert_int_equal(einc_dtype_parse("f16", &t), -1);
+	assert_int_equal(einc_dtype_parse("f3", &t), -1);
+	assert_int_equal(einc_dtype_parse("f320", &t), -1);
+	assert_int_equal(einc_dtype_parse(NULL, &t), -1);
+	assert_int_equal(t, EINC_F64);
+	assert_null(einc_dtype_name((einc_dtype)99));
+	assert_null(einc_dtype_name((einc_dtype)-1));
+	assert_int_equal(einc_dtype_size((einc_dtype)99), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fail_at_caret),
 		cmocka_unit_test(test_fail_at_utf8_and_lines),
 		cmocka_unit_test(test_fail_and_names),
+		cmocka_unit_test(test_dtypes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,57 @@
+/* dtype.c - the table of element types (dtype.h) and the public dtype
+ * calls of einc.h. */
+#include "dtype.h"
+
+#include <string.h>
+
+/* Indexed by einc_dtype. The tolerances are einc_program_check's, relative
+ * to each element's sum of |products| (the reference sums in the dtype). */
+static const ir_dtype_info dtypes[] = {
+	[EINC_F32] = {"f32", "float", 4, 1e-4},
+	[EINC_F64] = {"f64", "double", 8, 1e-10},
+};
+
+enum { NDTYPES = sizeof dtypes / sizeof dtypes[0] };
+
+const ir_dtype_info *ir_dtype(einc_dtype t)
+{
+	return (unsigned)t < NDTYPES && dtypes[t].name ? &dtypes[t] : NULL;
+}
+
+int ir_dtype_from_name(const char *name, size_t len, einc_dtype *out)
+{
+	for (int t = 0; t < NDTYPES; t++)
+		if (dtypes[t].name && strlen(dtypes[t].name) == len &&
+		    !memcmp(dtypes[t].name, name, len)) {
+			*out = (einc_dtype)t;
+			return 0;
+		}
+	return -1;
+}
+
+const char *ir_dtype_names(void)
+{
+	return "f32 or f64";
+}
+
+const char *einc_dtype_names(void)
+{
+	return ir_dtype_names();
+}
+
+const char *einc_dtype_name(einc_dtype dtype)
+{
+	const ir_dtype_info *d = ir_dtype(dtype);
+	return d ? d->name : NULL;
+}
+
+size_t einc_dtype_size(einc_dtype dtype)
+{
+	const ir_dtype_info *d = ir_dtype(dtype);
+	return d ? (size_t)d->bytes : 0;
+}
+
+int einc_dtype_parse(const char *name, einc_dtype *dtype)
+{
+	return name && dtype ? ir_dtype_from_name(name, strlen(name), dtype) : -1;
+}

@@ -263,11 +263,30 @@ typedef struct {
  * element equal to the reference (the same infinity, NaN where it is NaN)
  * is exact. Stores the findings in "*result" and returns EINC_OK whether
  * or not the output passes; fails (message in "ctx") as
- * einc_program_run_reference does, or with EINC_ENOMEM.
+ * einc_program_run_reference does, or with EINC_ENOMEM. Same as
+ * einc_reference_new, einc_reference_check, einc_reference_free.
  */
 einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
                                const void *const in[], const void *out,
                                einc_check_result *result);
+
+/* What einc_program_check compares with, computed once for checking
+ * several outputs of the same inputs: the reference result and each
+ * element's sum of |products|. */
+typedef struct einc_reference einc_reference;
+
+/* The reference of "program" on "in" (keep) into "*ref" (give,
+ * einc_reference_free); fails as einc_program_check does. */
+einc_status einc_reference_new(einc_ctx *ctx, const einc_program *program,
+                               const void *const in[], einc_reference **ref);
+
+/* einc_program_check's comparison of "out" with "ref" into "*result";
+ * EINC_EINVAL for a NULL argument (no context, so no message). */
+einc_status einc_reference_check(const einc_reference *ref, const void *out,
+                                 einc_check_result *result);
+
+/* Frees "ref" (NULL allowed). take. */
+void einc_reference_free(einc_reference *ref);
 
 /* The bytes of workspace the compiled code of "program" needs (0 if none). */
 size_t einc_program_workspace_size(const einc_program *program);

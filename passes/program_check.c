@@ -1,9 +1,9 @@
 /*
  * program_check.c - is an output right: random inputs for test runs, and
  * the comparison of an output with the reference evaluator under a
- * tolerance on each element's sum of |products|. The one such check: the
- * CLI's --run --check, the unit tests and the ahead-of-time test's checker
- * all call it.
+ * tolerance on each element's sum of |products|, once or against a
+ * reference computed once. The one such check: the CLI's --run --check,
+ * the unit tests and the ahead-of-time test's checker all call it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -88,49 +88,38 @@ static double element_error(double got, double want, double sum, double *abs)
 	return isfinite(*abs) && sum > 0 ? *abs / sum : INFINITY;
 }
 
-/* Fills "r" from the output "out", the reference "want" (both of
- * "dtype") and the sums of |products| "sum" of the "n" elements. */
-static void compare(einc_check_result *r, einc_dtype dtype, size_t n, const void *out,
-                    const void *want, const double *sum)
-{
-	int f64 = dtype == EINC_F64;
-	*r = (einc_check_result){.tolerance = ir_dtype(dtype)->tolerance, .at = -1};
-	for (size_t e = 0; e < n; e++) {
-		double abs, err = element_error(get(out, f64, e), get(want, f64, e), sum[e], &abs);
-		r->max_abs = fmax(r->max_abs, abs);
-		if (r->at < 0 || err > r->error) {
-			r->error = err;
-			r->at = (int64_t)e;
-		}
-	}
-	r->ok = r->error <= r->tolerance;
-	if (r->at >= 0) {
-		r->got = get(out, f64, (size_t)r->at);
-		r->want = get(want, f64, (size_t)r->at);
-	}
-}
+struct einc_reference {
+	einc_dtype dtype; /* of "want" and of the outputs */
+	size_t n;         /* output elements */
+	void *want;       /* the reference result */
+	double *sum;      /* each element's sum of |products| */
+};
 
 /* The reference on "in" in the dtype, then on |in| in double (no overflow
- * of the sums in f32), then the comparison. */
-einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
-                               const void *const in[], const void *out,
-                               einc_check_result *result)
+ * of the sums in f32). */
+einc_status einc_reference_new(einc_ctx *ctx, const einc_program *program,
+                               const void *const in[], einc_reference **ref)
 {
 	if (!ctx)
 		return EINC_EINVAL;
 	ctx_ok(ctx);
-	if (!program || !in || !out || !result)
-		return ctx_fail(ctx, EINC_EINVAL, "check",
-		                "program, in, out and result must not be NULL");
+	if (!program || !in || !ref)
+		return ctx_fail(ctx, EINC_EINVAL, "check", "program, in and ref must not be NULL");
+	*ref = NULL;
 	int n = program->graph->ninputs, f64 = program->graph->dtype == EINC_F64;
 	einc_status st = null_input(ctx, "check", n, in);
 	if (st)
 		return st;
-	size_t nout = (size_t)einc_program_elems(program, -1);
-	void *want = malloc(nout * (size_t)ir_dtype(program->graph->dtype)->bytes + 1);
-	double *sum = malloc(nout * sizeof(double) + 1);
+	einc_reference *r = calloc(1, sizeof(*r));
 	double **abs_in = calloc((size_t)n + 1, sizeof(double *));
-	int ok = want && sum && abs_in;
+	int ok = r && abs_in;
+	if (ok) {
+		r->dtype = program->graph->dtype;
+		r->n = (size_t)einc_program_elems(program, -1);
+		r->want = malloc(r->n * (size_t)ir_dtype(r->dtype)->bytes + 1);
+		r->sum = malloc(r->n * sizeof(double) + 1);
+		ok = r->want && r->sum;
+	}
 	for (int k = 0; ok && k < n; k++) {
 		size_t m = (size_t)einc_program_elems(program, k);
 		ok = (abs_in[k] = malloc(m * sizeof(double) + 1)) != NULL;
@@ -140,15 +129,68 @@ einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
 	if (!ok)
 		st = ctx_fail(ctx, EINC_ENOMEM, "check", "out of memory");
 	if (!st)
-		st = program_reference(ctx, program, f64, want, in);
+		st = program_reference(ctx, program, f64, r->want, in);
 	if (!st)
-		st = program_reference(ctx, program, 1, sum, (const void *const *)abs_in);
-	if (!st)
-		compare(result, program->graph->dtype, nout, out, want, sum);
+		st = program_reference(ctx, program, 1, r->sum, (const void *const *)abs_in);
 	for (int k = 0; abs_in && k < n; k++)
 		free(abs_in[k]);
 	free(abs_in);
-	free(want);
-	free(sum);
+	if (st)
+		einc_reference_free(r);
+	else
+		*ref = r;
+	return st;
+}
+
+/* The worst element by error over sum of |products|, the first of equals. */
+einc_status einc_reference_check(const einc_reference *ref, const void *out,
+                                 einc_check_result *result)
+{
+	if (!ref || !out || !result)
+		return EINC_EINVAL;
+	einc_check_result *r = result;
+	int f64 = ref->dtype == EINC_F64;
+	*r = (einc_check_result){.tolerance = ir_dtype(ref->dtype)->tolerance, .at = -1};
+	for (size_t e = 0; e < ref->n; e++) {
+		double abs, err = element_error(get(out, f64, e), get(ref->want, f64, e), ref->sum[e],
+		                                &abs);
+		r->max_abs = fmax(r->max_abs, abs);
+		if (r->at < 0 || err > r->error) {
+			r->error = err;
+			r->at = (int64_t)e;
+		}
+	}
+	r->ok = r->error <= r->tolerance;
+	if (r->at >= 0) {
+		r->got = get(out, f64, (size_t)r->at);
+		r->want = get(ref->want, f64, (size_t)r->at);
+	}
+	return EINC_OK;
+}
+
+void einc_reference_free(einc_reference *ref)
+{
+	if (!ref)
+		return;
+	free(ref->want);
+	free(ref->sum);
+	free(ref);
+}
+
+/* One reference, one comparison. */
+einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
+                               const void *const in[], const void *out,
+                               einc_check_result *result)
+{
+	if (!ctx)
+		return EINC_EINVAL;
+	if (!program || !in || !out || !result)
+		return ctx_fail(ctx, EINC_EINVAL, "check",
+		                "program, in, out and result must not be NULL");
+	einc_reference *ref = NULL;
+	einc_status st = einc_reference_new(ctx, program, in, &ref);
+	if (!st)
+		st = einc_reference_check(ref, out, result);
+	einc_reference_free(ref);
 	return st;
 }

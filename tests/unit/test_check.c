@@ -4,8 +4,9 @@
  * perturbation beyond the tolerance is reported at its element and one
  * within it is not, NaN and infinities count only where the reference has
  * them, any error where every product is 0 fails, and f32 sums of
- * |products| do not overflow. Also the inputs' determinism and range, and
- * the error paths.
+ * |products| do not overflow. A reference computed once checks several
+ * outputs alike. Also the inputs' determinism and range, and the error
+ * paths.
  */
 #include <float.h>
 #include <math.h>
@@ -176,6 +177,35 @@ static void test_f32_overflow(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A reference computed once checks several outputs as einc_program_check
+ * does; NULL arguments are refused without a context. */
+static void test_reference_reused(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = refcheck_compile(ctx, "ij,jk->ik", "i=2,j=3,k=2", EINC_F64);
+	const void *const in[] = {mat_a, mat_b};
+	einc_reference *ref = NULL;
+	assert_int_equal(einc_reference_new(ctx, p, in, &ref), EINC_OK);
+	double out[4];
+	memcpy(out, mat_c, sizeof out);
+	einc_check_result r, once;
+	for (int x = 0; x < 3; x++) {
+		out[x] += (4 - x) * 1e-10 * mat_s[x]; /* 4, 3, 2 tolerances: the worst stays 0 */
+		assert_int_equal(einc_reference_check(ref, out, &r), EINC_OK);
+		assert_int_equal(einc_program_check(ctx, p, in, out, &once), EINC_OK);
+		assert_memory_equal(&r, &once, sizeof r);
+		assert_false(r.ok);
+		assert_int_equal(r.at, 0);
+	}
+	assert_int_equal(einc_reference_check(ref, NULL, &r), EINC_EINVAL);
+	assert_int_equal(einc_reference_check(NULL, out, &r), EINC_EINVAL);
+	einc_reference_free(ref);
+	einc_reference_free(NULL);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
 /* Random inputs: the same seed gives the same values, in [-1, 1), the same
  * in f32 as in f64 (rounded); another seed gives others. */
 static void test_random_inputs(void **state)
@@ -249,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_nan_inf),
 		cmocka_unit_test(test_zero_products),
 		cmocka_unit_test(test_f32_overflow),
+		cmocka_unit_test(test_reference_reused),
 		cmocka_unit_test(test_random_inputs),
 		cmocka_unit_test(test_errors),
 	};

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "einc.h"
+#include "numarg.h"
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -117,6 +118,23 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /*
+ * Reads the value "val" of option "opt" as "what", an integer from "min"
+ * to "max", into "*out"; returns 0, or a usage error that echoes the value
+ * with a caret under the culprit, as the dims' errors do.
+ */
+static int numeric_opt(const char *opt, const char *val, const char *what, uint64_t min,
+                       uint64_t max, uint64_t *out)
+{
+	numarg_error err;
+	if (numarg_parse(val, what, min, max, out, &err) == 0)
+		return 0;
+	fprintf(stderr, "einc: %s:1:%zu: error: usage: %s\n  %s\n  %*s^\n"
+	        "Try 'einc --help' for more information.\n",
+	        opt, err.offset + 1, err.message, val, (int)err.offset, "");
+	return EXIT_USAGE;
+}
+
+/*
  * Matches argv[*i] against the option "shrt" (e.g. "-d", or NULL) or "lng"
  * ("--dims"); for options with a value, stores it in "*val" from "-dX",
  * "--dims=X" or the next argument. Returns 1 on a match, 0 if not this
@@ -211,8 +229,9 @@ static const struct {
  * stop with success, or a usage error. */
 static int apply_opt(cli *c, opt_id id, const char *val)
 {
-	char *end;
 	size_t x;
+	uint64_t n;
+	int st;
 	switch (id) {
 	case OPT_DIMS:
 		c->dims = val;
@@ -247,9 +266,10 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->options.path = path_names[x].path;
 		break;
 	case OPT_MAX_INTERMEDIATE:
-		c->options.max_intermediate = (int64_t)strtoll(val, &end, 10);
-		if (!*val || *end || c->options.max_intermediate < 1)
-			return usage_error("--max-intermediate expects a positive integer, got '%s'", val);
+		if ((st = numeric_opt("--max-intermediate", val, "an element count", 1,
+		                      INT64_MAX, &n)))
+			return st;
+		c->options.max_intermediate = (int64_t)n;
 		break;
 	case OPT_PRINT_PATH:
 		c->dumps |= 1u << EINC_STAGE_PATH;
@@ -261,9 +281,9 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->tree_file = val;
 		break;
 	case OPT_SEED:
-		c->seed = c->options.seed = strtoull(val, &end, 10);
-		if (!*val || *end || *val == '-')
-			return usage_error("--seed expects a non-negative integer, got '%s'", val);
+		if ((st = numeric_opt("--seed", val, "a seed", 0, UINT64_MAX, &n)))
+			return st;
+		c->seed = c->options.seed = n;
 		break;
 	case OPT_RUN:
 		c->run = 1;
@@ -294,20 +314,16 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	case OPT_CPU:
 		c->options.cpu = val;
 		break;
-	case OPT_THREADS: {
-		long n = strtol(val, &end, 10);
-		if (!*val || *end || n < 0 || n > 1024)
-			return usage_error("--threads expects an integer from 0 to 1024, got '%s'", val);
+	case OPT_THREADS:
+		if ((st = numeric_opt("--threads", val, "a thread count", 0, 1024, &n)))
+			return st;
 		c->options.threads = (int)n;
 		break;
-	}
-	case OPT_BUDGET: {
-		long long n = strtoll(val, &end, 10);
-		if (!*val || *end || *val == '-' || n < 0)
-			return usage_error("--budget expects a byte count, got '%s'", val);
-		c->options.budget = n;
+	case OPT_BUDGET:
+		if ((st = numeric_opt("--budget", val, "a byte count", 0, INT64_MAX, &n)))
+			return st;
+		c->options.budget = (int64_t)n;
 		break;
-	}
 	case OPT_PLAN_DAG:
 		c->plan_dag = val;
 		break;

@@ -44,7 +44,7 @@ expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d 
 expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
 expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, canon, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
-expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 18446744073709551615), found '-'" --seed=-3 'i' -d i=1
 expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1
 expect 2 "einc: error: --check needs --run" --check 'i' -d i=1
 expect 2 "einc: error: -S and --emit-llvm need -o FILE" -S 'i' -d i=1
@@ -68,7 +68,7 @@ if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
 expect_out '^check: max abs error .*: ok$' --run --check 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
 expect_out '^check: max abs error .*: ok$' --run --check -O0 -t f64 '...ii,...i->...' -s 2x3x3,3
 # --threads: a GEMM-like step on 1 and 3 threads, checked and bit-identical.
-expect 2 "einc: error: --threads expects an integer from 0 to 1024, got '-1'" --threads=-1 'i' -d i=1
+expect 2 "einc: --threads:1:1: error: usage: expected a thread count (an integer from 0 to 1024), found '-'" --threads=-1 'i' -d i=1
 expect_out '^check: max abs error .*: ok$' --run --check --threads 3 'bij,bjk->bik' -d b=3,i=37,j=41,k=43
 t1=$("$einc" --run --threads 1 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
 t3=$("$einc" --run --threads 3 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
@@ -82,7 +82,19 @@ if awk -v a="$s32" -v b="$s64" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4 
 # --budget and --plan-dag: the memory plan of an op DAG, budget errors.
 dag=$(mktemp)
 printf 'name tiny\nt x 64 in\nt y 128 mid\nt z 64 mid\nt w 64 out\no f y x\no g z y\no h w z y\n' > "$dag"
-expect 2 "einc: error: --budget expects a byte count, got '-5'" --budget=-5 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found '-'" --budget=-5 'i' -d i=1
+# Numeric options: digits only, in range; out of range is an error, not a clamp.
+expect 2 "einc: --budget:1:1: error: usage: 99999999999999999999 is out of range: a byte count is an integer from 0 to 9223372036854775807" --budget 99999999999999999999 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found ' '" --budget ' 5' 'i' -d i=1
+expect 2 "einc: --budget:1:2: error: usage: expected a digit or the end of the value, found 'k'" --budget 5k 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found the end of the value" --budget '' 'i' -d i=1
+expect 2 "einc: --max-intermediate:1:1: error: usage: 9223372036854775808 is out of range: an element count is an integer from 1 to 9223372036854775807" --max-intermediate 9223372036854775808 'i' -d i=1
+expect 2 "einc: --max-intermediate:1:1: error: usage: 0 is out of range: an element count is an integer from 1 to 9223372036854775807" --max-intermediate 0 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: 18446744073709551616 is out of range: a seed is an integer from 0 to 18446744073709551615" --seed 18446744073709551616 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 18446744073709551615), found '+'" --seed +1 'i' -d i=1
+expect 2 "einc: --threads:1:1: error: usage: 1025 is out of range: a thread count is an integer from 0 to 1024" --threads 1025 'i' -d i=1
+expect 2 "einc: --threads:1:2: error: usage: expected a digit or the end of the value, found byte 0x09" --threads "$(printf '2\t')" 'i' -d i=1
+expect_out '^check: .*: ok$' --run --check --seed 18446744073709551615 --budget 9223372036854775807 --max-intermediate 9223372036854775807 'ij,jk->ik' -d i=3,j=4,k=5
 expect 2 "einc: error: --plan-dag takes no SPEC ('ij')" --plan-dag "$dag" 'ij'
 expect 2 "einc: error: --staging needs --plan-dag" --staging 'i' -d i=1
 expect 1 "einc: error: cannot read '/nonexistent.dag'" --plan-dag /nonexistent.dag

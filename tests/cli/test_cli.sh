@@ -7,10 +7,11 @@ fails=0 passes=0
 
 # expect STATUS EXPECTED_STDERR_FIRST_LINE ARGS...: runs einc ARGS and checks
 # its exit status and the first line of its stderr ("" = no stderr at all).
+# Standard input is the file $stdin (default /dev/null), in both helpers.
 expect() {
   local want_rc=$1 want_err=$2; shift 2
   local err rc
-  err=$("$einc" "$@" 2>&1 >/dev/null); rc=$?
+  err=$("$einc" "$@" 2>&1 >/dev/null <"${stdin:-/dev/null}"); rc=$?
   if [ "$rc" != "$want_rc" ] || [ "$(printf '%s\n' "$err" | head -n1)" != "$want_err" ]; then
     printf 'FAIL: einc %s\n  want status %s, stderr: %s\n  got  status %s, stderr: %s\n' \
       "$*" "$want_rc" "$want_err" "$rc" "$err"
@@ -25,7 +26,7 @@ expect() {
 expect_out() {
   local pat=$1; shift
   local out
-  if out=$("$einc" "$@" 2>&1) && printf '%s\n' "$out" | grep -Eq "$pat"; then
+  if out=$("$einc" "$@" 2>&1 <"${stdin:-/dev/null}") && printf '%s\n' "$out" | grep -Eq "$pat"; then
     passes=$((passes + 1))
   else
     printf 'FAIL: einc %s\n  want stdout matching: %s\n  got: %s\n' "$*" "$pat" "$out"
@@ -97,7 +98,26 @@ expect 2 "einc: --threads:1:2: error: usage: expected a digit or the end of the 
 expect_out '^check: .*: ok$' --run --check --seed 18446744073709551615 --budget 9223372036854775807 --max-intermediate 9223372036854775807 'ij,jk->ik' -d i=3,j=4,k=5
 expect 2 "einc: error: --plan-dag takes no SPEC ('ij')" --plan-dag "$dag" 'ij'
 expect 2 "einc: error: --staging needs --plan-dag" --staging 'i' -d i=1
-expect 1 "einc: error: cannot read '/nonexistent.dag'" --plan-dag /nonexistent.dag
+expect 1 "einc: error: cannot read '/nonexistent.dag': No such file or directory" --plan-dag /nonexistent.dag
+# Text files: a directory, a NUL byte (at its line and column), '-' for
+# standard input on the SPEC, --tree and --plan-dag.
+expect 1 "einc: error: cannot read '/': is a directory" --plan-dag /
+expect 1 "einc: error: cannot read '/': is a directory" --tree / 'ij,jk->ik' -d i=2,j=3,k=4
+nul=$(mktemp)
+printf '%%0 = input [i j]\n%%1 = input [j k]\n%%2 = contract %%0 %%1 -> [i k]\0garbage\n' > "$nul"
+expect 1 "einc: $nul:3:29: error: read: a NUL byte in a text file" --tree "$nul" 'ij,jk->ik' -d i=2,j=3,k=4
+printf 'name tiny\nt x 64 in\nt y 64 out\no f y x\n\0o g' > "$nul"
+expect 1 "einc: $nul:5:1: error: read: a NUL byte in a text file" --plan-dag "$nul"
+stdin=$nul expect 1 "einc: <stdin>:5:1: error: read: a NUL byte in a text file" --plan-dag -
+printf 'ij,\0jk' > "$nul"
+stdin=$nul expect 1 "einc: <stdin>:1:4: error: read: a NUL byte in a text file" - -d i=2,j=3,k=4
+printf 'ij,jk->ik\n' > "$nul"
+stdin=$nul expect_out '^%2 = contract %0 %1 -> \[i k\]  ; sum j, flops 48, size 8$' --dump=tree - -d i=2,j=3,k=4
+stdin=$nul expect 2 "einc: error: the SPEC and --tree cannot both be '-' (standard input)" - --tree - -d i=2,j=3,k=4
+printf '%%0 = input [i j]\n%%1 = input [j k]\n%%2 = contract %%1 %%0 -> [i k]\n' > "$nul"
+stdin=$nul expect_out '^%2 = contract %1 %0 -> \[i k\]' --dump=tree --tree - 'ij,jk->ik' -d i=2,j=3,k=4
+stdin=$dag expect_out '^status optimal$' --plan-dag - --dump=plan
+rm -f "$nul"
 expect 1 "einc: error: plan: op 'g' needs 192 bytes of arena for its operands and result; the budget is 100" --plan-dag "$dag" --budget 100
 expect_out '^status optimal$' --plan-dag "$dag" --dump=plan
 expect_out '^traffic 0 ; bytes moved beyond the 128 compulsory$' --plan-dag "$dag" --staging --budget 256

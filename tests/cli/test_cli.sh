@@ -11,7 +11,7 @@ fails=0 passes=0
 expect() {
   local want_rc=$1 want_err=$2; shift 2
   local err rc
-  err=$("$einc" "$@" 2>&1 >/dev/null <"${stdin:-/dev/null}"); rc=$?
+  err=$(timeout 300 "$einc" "$@" 2>&1 >/dev/null <"${stdin:-/dev/null}"); rc=$?
   if [ "$rc" != "$want_rc" ] || [ "$(printf '%s\n' "$err" | head -n1)" != "$want_err" ]; then
     printf 'FAIL: einc %s\n  want status %s, stderr: %s\n  got  status %s, stderr: %s\n' \
       "$*" "$want_rc" "$want_err" "$rc" "$err"
@@ -96,6 +96,13 @@ expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 
 expect 2 "einc: --threads:1:1: error: usage: 1025 is out of range: a thread count is an integer from 0 to 1024" --threads 1025 'i' -d i=1
 expect 2 "einc: --threads:1:2: error: usage: expected a digit or the end of the value, found byte 0x09" --threads "$(printf '2\t')" 'i' -d i=1
 expect_out '^check: .*: ok$' --run --check --seed 18446744073709551615 --budget 9223372036854775807 --max-intermediate 9223372036854775807 'ij,jk->ik' -d i=3,j=4,k=5
+# --path=exact within a work budget: a 30-operand random network of size-2
+# labels (the DP alone needs ~3 times the budget) is refused, not searched
+# for minutes; auto finds a path at once.
+net='abIY,cpG,cd,ef,ghγ,fijsTVZβ,kln,mnWX,lopE,kqr,stMα,duvAJ,vwxO,tyzP,ABDK,CD,zESδε,BFGU,qHI,moJK,uLM,irNO,PQ,gxRS,TU,hwVW,eXY,abjyHZα,FQRβγ,CLNδε->'
+netd='a=2,b=2,c=2,d=2,e=2,f=2,g=2,h=2,i=2,j=2,k=2,l=2,m=2,n=2,o=2,p=2,q=2,r=2,s=2,t=2,u=2,v=2,w=2,x=2,y=2,z=2,A=2,B=2,C=2,D=2,E=2,F=2,G=2,H=2,I=2,J=2,K=2,L=2,M=2,N=2,O=2,P=2,Q=2,R=2,S=2,T=2,U=2,V=2,W=2,X=2,Y=2,Z=2,α=2,β=2,γ=2,δ=2,ε=2'
+expect 1 "einc: error: path: the exact search gave up on 30 operands after 50000000 pair evaluations (its work budget); --path=auto, greedy or refine find a path" --path=exact "$net" -d "$netd"
+expect_out '^; flops [0-9]+, largest intermediate [0-9]+$' --dump=tree "$net" -d "$netd"
 expect 2 "einc: error: --plan-dag takes no SPEC ('ij')" --plan-dag "$dag" 'ij'
 expect 2 "einc: error: --staging needs --plan-dag" --staging 'i' -d i=1
 expect 1 "einc: error: cannot read '/nonexistent.dag': No such file or directory" --plan-dag /nonexistent.dag

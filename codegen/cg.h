@@ -24,8 +24,10 @@ char *cg_cpu_description(const einc_options *o);
 einc_status cg_optimize(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm,
                         int level);
 
-/* target.c: whether "name" is a C identifier usable as a symbol. */
-int cg_name_ok(const char *name);
+/* symbol_name.c: why "name" cannot be a compiled program's function name
+ * (a sentence that follows the name: "is a C keyword"), or NULL when it
+ * can. */
+const char *cg_name_problem(const char *name);
 
 /*
  * emit_llvm.c: the module of "p" in "c" for "tm" (NULL: no target, as for

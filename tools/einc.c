@@ -593,7 +593,8 @@ done:
 }
 
 /* The function name for -o "path" without --name: its base name up to the
- * first '.', other characters than letters, digits and '_' as '_'. */
+ * first '.', other characters than letters, digits and '_' as '_', and 'k'
+ * before a leading digit. */
 static char *name_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -606,7 +607,7 @@ static char *name_from_path(const char *path)
 		return NULL;
 	char *d = name;
 	if (base[0] >= '0' && base[0] <= '9')
-		*d++ = '_';
+		*d++ = 'k';
 	for (size_t i = 0; i < n; i++) {
 		char ch = base[i];
 		int ok = ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||

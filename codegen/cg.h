@@ -42,6 +42,22 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out);
 
+/*
+ * buffers.c: emits at "b"'s position (a kernel's entry block) the search
+ * for the workspace "*ws" and slow buffer "*slow" (the parameters on entry,
+ * the buffers to use on return) of "ws_bytes" and "slow_bytes": a NULL one
+ * of nonzero size comes from the pool of kernel "name" (NAME.buffers,
+ * runtime/workspace.h's rt_buffers_take), a failed allocation returns 1
+ * from the kernel. Returns what cg_give_buffers needs, NULL when both
+ * sizes are 0 (then nothing is emitted).
+ */
+LLVMValueRef cg_take_buffers(LLVMBuilderRef b, const char *name, int64_t ws_bytes,
+                             int64_t slow_bytes, LLVMValueRef *ws, LLVMValueRef *slow);
+
+/* buffers.c: emits the return of the buffers cg_take_buffers took ("bufs",
+ * what it returned; NULL: nothing) to the pool of kernel "name". */
+void cg_give_buffers(LLVMBuilderRef b, const char *name, LLVMValueRef bufs);
+
 /* target.c: the vector width the register blocks of "tm" use: 512 with
  * AVX-512F, 256 with AVX, else 128 (bits), from the target's instruction
  * set (its features, or a named CPU's ISA), never its vendor; 256 for NULL. */

@@ -92,7 +92,9 @@ typedef struct {
 	int64_t max_intermediate; /* largest intermediate in elements, 0 = no limit */
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
-	                       else every core. Results do not depend on it. */
+	                       else OMP_NUM_THREADS, else the CPUs the process
+	                       may use (affinity, cgroup CPU quota). Results do
+	                       not depend on it. */
 	int64_t budget;     /* bytes of workspace the intermediates may take, 0
 	                       (default): no limit. Below what they need at
 	                       once, the compiled code spills some to the slow

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpus.h"
 #include "pool.h"
 #include "workspace.h"
 
@@ -64,19 +65,15 @@ static struct {
 };
 
 static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
-static int default_threads, online_cores;
+static int default_threads, usable_cpus;
 
-/* Reads the online cores, and EINC_NUM_THREADS (else those cores). */
+/* Reads the CPUs the process may use, and the default thread count
+ * (cpus.h: EINC_NUM_THREADS, OMP_NUM_THREADS, else those CPUs). */
 static void threads_init(void)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	online_cores = cores > 0 && cores < 1 << 20 ? (int)cores : 1;
-	const char *env = getenv("EINC_NUM_THREADS");
-	char *end;
-	long n = env ? strtol(env, &end, 10) : 0;
-	if (!env || *end || n <= 0)
-		n = online_cores;
-	default_threads = n > POOL_MAX_WORKERS + 1 ? POOL_MAX_WORKERS + 1 : (int)n;
+	usable_cpus = rt_usable_cpus();
+	default_threads = rt_threads_from(getenv("EINC_NUM_THREADS"), getenv("OMP_NUM_THREADS"),
+	                                  usable_cpus, POOL_MAX_WORKERS + 1);
 }
 
 int rt_default_threads(void)
@@ -212,7 +209,7 @@ static int start_workers(int n)
 void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes)
 {
-	int all = rt_default_threads(); /* also reads online_cores, once */
+	int all = rt_default_threads(); /* also reads usable_cpus, once */
 	if (threads <= 0)
 		threads = all;
 	int helpers = threads - 1;
@@ -224,7 +221,7 @@ void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
 		return;
 	}
 	int avail = start_workers(helpers), joining = helpers < avail ? helpers : avail;
-	atomic_store_explicit(&pool.spinning, avail < online_cores, memory_order_relaxed);
+	atomic_store_explicit(&pool.spinning, avail < usable_cpus, memory_order_relaxed);
 	pool.fn = fn;
 	pool.arg = arg;
 	pool.scratch_bytes = scratch_bytes;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "fuzz_common.h"
 #include "dag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,24 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * larger ones slow to fuzz). */
 #define PLAN_MAX_OPS 12
 
-/* Stops the run with "what" and the context's message. */
-static void die(const char *what, const einc_ctx *ctx)
-{
-	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
-	abort();
-}
-
 /* Plans "text" under "budget"; a plan must draw, a failure say why. */
 static void plan(einc_ctx *ctx, const char *text, int64_t budget, int staging)
 {
 	char *p = NULL, *svg = NULL;
 	if (einc_plan_dag(ctx, text, "fuzz", budget, staging, &p) != EINC_OK) {
 		if (p || !*einc_ctx_message(ctx))
-			die("a failed plan must give no plan and a message", ctx);
+			fuzz_die("a failed plan must give no plan and a message", ctx);
 		return;
 	}
 	if (einc_plan_svg(ctx, p, "plan", &svg) != EINC_OK)
-		die("the planner's plan must draw", ctx);
+		fuzz_die("the planner's plan must draw", ctx);
 	einc_free(svg);
 	einc_free(p);
 }
@@ -43,17 +37,15 @@ static void plan(einc_ctx *ctx, const char *text, int64_t budget, int staging)
 /* Parses and links "data"; plans it when small. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	einc_ctx *ctx = einc_ctx_new();
 	arena *a = arena_new();
-	if (!text || !ctx || !a)
+	if (!ctx || !a)
 		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
 	ir_dag *d = NULL;
 	if (ir_dag_parse(ctx, a, text, "fuzz", &d) != EINC_OK) {
 		if (!*einc_ctx_message(ctx))
-			die("a failed parse must leave a message", ctx);
+			fuzz_die("a failed parse must leave a message", ctx);
 	} else if (d->nops <= PLAN_MAX_OPS) {
 		plan(ctx, text, 0, size % 2);
 		plan(ctx, text, (int64_t)(size * 16), size % 2);

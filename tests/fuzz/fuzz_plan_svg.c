@@ -9,18 +9,17 @@
 #include <string.h>
 
 #include "einc.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Draws the text twice; checks a failure's message or the SVG. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	einc_ctx *ctx = einc_ctx_new();
-	if (!text || !ctx)
+	if (!ctx)
 		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
 	char *svg = NULL, *again = NULL;
 	if (einc_plan_svg(ctx, text, "fuzz", &svg) != EINC_OK) {
 		if (svg || !*einc_ctx_message(ctx)) {

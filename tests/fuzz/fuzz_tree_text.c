@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "einc.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,13 +25,6 @@ static const char *const specs[][2] = {
 	{"ii,ij,jk->k", "i=3,j=2,k=4"},
 };
 
-/* Stops the run with "what" and the context's message. */
-static void die(const char *what, const einc_ctx *ctx)
-{
-	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
-	abort();
-}
-
 /* einc_compile_text of einsum "e" forced to "tree"; its tree dump into
  * "*dump" (NULL when the compilation fails). */
 static einc_status compile_tree(einc_ctx *ctx, int e, const char *tree, char **dump)
@@ -43,7 +37,7 @@ static einc_status compile_tree(einc_ctx *ctx, int e, const char *tree, char **d
 	*dump = NULL;
 	einc_status st = einc_compile_text(ctx, specs[e][0], specs[e][1], NULL, &o, &p);
 	if (st == EINC_OK && einc_program_dump(ctx, p, EINC_STAGE_TREE, dump) != EINC_OK)
-		die("a compiled program must dump its tree", ctx);
+		fuzz_die("a compiled program must dump its tree", ctx);
 	einc_program_free(p);
 	return st;
 }
@@ -54,19 +48,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	int e = data[0] % (int)(sizeof specs / sizeof specs[0]);
-	char *text = malloc(size);
+	char *text = fuzz_text(data + 1, size - 1);
 	einc_ctx *ctx = einc_ctx_new();
-	if (!text || !ctx)
+	if (!ctx)
 		abort();
-	memcpy(text, data + 1, size - 1);
-	text[size - 1] = '\0';
 	char *first = NULL, *second = NULL;
 	if (compile_tree(ctx, e, text, &first) != EINC_OK) {
 		if (!*einc_ctx_message(ctx))
-			die("a failed compilation must leave a message", ctx);
+			fuzz_die("a failed compilation must leave a message", ctx);
 	} else {
 		if (compile_tree(ctx, e, first, &second) != EINC_OK)
-			die("the tree dump does not compile back", ctx);
+			fuzz_die("the tree dump does not compile back", ctx);
 		if (strcmp(first, second)) {
 			fprintf(stderr, "tree dump differs after a round trip:\n%s---\n%s", first, second);
 			abort();

@@ -54,7 +54,9 @@ static int cgroup_path(const char *controller, char *buf, size_t cap)
 			continue;
 		*b = '\0';
 		int match = !*controller ? a[1] == '\0' : 0;
-		for (char *t = strtok(a + 1, ","); t && *controller && !match; t = strtok(NULL, ","))
+		char *save = NULL;
+		for (char *t = strtok_r(a + 1, ",", &save); t && *controller && !match;
+		     t = strtok_r(NULL, ",", &save))
 			match = strcmp(t, controller) == 0;
 		if (match && snprintf(buf, cap, "%.*s", (int)strcspn(b + 1, "\n"), b + 1) > 0)
 			found = 0;

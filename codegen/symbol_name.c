@@ -156,7 +156,7 @@ const char *cg_name_problem(const char *name)
 		return "is reserved: POSIX reserves names that end in '_t' (<stdint.h>'s types)";
 	if (is_upper_macro(name, n))
 		return "is reserved: <stdint.h> and <limits.h> name their macros so";
-	if (strncmp(name, "rt_", 3) == 0)
+	if (strncmp(name, "rt_", strlen("rt_")) == 0)
 		return "clashes with the runtime, whose functions start with 'rt_'";
 	if (strcmp(name, "main") == 0)
 		return "is the program's entry point";

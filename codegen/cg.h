@@ -24,8 +24,10 @@ char *cg_cpu_description(const einc_options *o);
 einc_status cg_optimize(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm,
                         int level);
 
-/* target.c: whether "name" is a C identifier usable as a symbol. */
-int cg_name_ok(const char *name);
+/* symbol_name.c: why "name" cannot be a compiled program's function name
+ * (a sentence that follows the name: "is a C keyword"), or NULL when it
+ * can. */
+const char *cg_name_problem(const char *name);
 
 /*
  * emit_module.c: the module of "p" in "c" for "tm" (NULL: no target, as for
@@ -54,6 +56,22 @@ void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to);
 einc_status cg_build_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef c,
                             const char *name, int argv_entry, int optimize,
                             LLVMTargetMachineRef *tm, LLVMModuleRef *m);
+
+/*
+ * buffers.c: emits at "b"'s position (a kernel's entry block) the search
+ * for the workspace "*ws" and slow buffer "*slow" (the parameters on entry,
+ * the buffers to use on return) of "ws_bytes" and "slow_bytes": a NULL one
+ * of nonzero size comes from the pool of kernel "name" (NAME.buffers,
+ * runtime/workspace.h's rt_buffers_take), a failed allocation returns 1
+ * from the kernel. Returns what cg_give_buffers needs, NULL when both
+ * sizes are 0 (then nothing is emitted).
+ */
+LLVMValueRef cg_take_buffers(LLVMBuilderRef b, const char *name, int64_t ws_bytes,
+                             int64_t slow_bytes, LLVMValueRef *ws, LLVMValueRef *slow);
+
+/* buffers.c: emits the return of the buffers cg_take_buffers took ("bufs",
+ * what it returned; NULL: nothing) to the pool of kernel "name". */
+void cg_give_buffers(LLVMBuilderRef b, const char *name, LLVMValueRef bufs);
 
 /* target.c: the vector width the register blocks of "tm" use: 512 with
  * AVX-512F, 256 with AVX, else 128 (bits), from the target's instruction

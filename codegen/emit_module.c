@@ -135,53 +135,6 @@ static LLVMValueRef declare_entry(emitter *e, const einc_program *p, const char 
 	return fn;
 }
 
-/* The buffer "arg" of "bytes" to use, called "what" ("ws": workspace,
- * "slow"): the argument, or when it is NULL the buffer that
- * rt_workspace_once allocates on the first call into the global
- * NAME.workspace or NAME.slow; a failed allocation returns 1 from the
- * kernel. */
-static LLVMValueRef find_buffer(emitter *e, const char *name, LLVMValueRef arg,
-                                const char *what, int64_t bytes)
-{
-	if (!bytes)
-		return arg;
-	int ws = !strcmp(what, "ws");
-	char gname[strlen(name) + sizeof(".workspace")], label[32];
-	snprintf(gname, sizeof gname, "%s.%s", name, ws ? "workspace" : what);
-	LLVMValueRef slot = LLVMAddGlobal(e->m, e->ptr, gname);
-	LLVMSetLinkage(slot, LLVMInternalLinkage);
-	LLVMSetInitializer(slot, LLVMConstNull(e->ptr));
-	LLVMTypeRef once_params[2] = {e->ptr, e->i64};
-	LLVMTypeRef once_type = LLVMFunctionType(e->ptr, once_params, 2, 0);
-	LLVMValueRef once = LLVMGetNamedFunction(e->m, "rt_workspace_once");
-	if (!once)
-		once = LLVMAddFunction(e->m, "rt_workspace_once", once_type);
-	LLVMBasicBlockRef entry = LLVMGetInsertBlock(e->b);
-	snprintf(label, sizeof label, "%s.alloc", what);
-	LLVMBasicBlockRef alloc = cg_block(e, label);
-	snprintf(label, sizeof label, "%s.failed", what);
-	LLVMBasicBlockRef failed = cg_block(e, label);
-	snprintf(label, sizeof label, "%s.ready", what);
-	LLVMBasicBlockRef ready = cg_block(e, label);
-	snprintf(label, sizeof label, "%s.none", what);
-	LLVMValueRef none = LLVMBuildICmp(e->b, LLVMIntEQ, arg, LLVMConstNull(e->ptr), label);
-	LLVMBuildCondBr(e->b, none, alloc, ready);
-	LLVMPositionBuilderAtEnd(e->b, alloc);
-	LLVMValueRef args[2] = {slot, LLVMConstInt(e->i64, (unsigned long long)bytes, 0)};
-	snprintf(label, sizeof label, "%s.own", what);
-	LLVMValueRef own = LLVMBuildCall2(e->b, once_type, once, args, 2, label);
-	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, own, LLVMConstNull(e->ptr), ""),
-	                failed, ready);
-	LLVMPositionBuilderAtEnd(e->b, failed);
-	LLVMBuildRet(e->b, LLVMConstInt(e->i32, 1, 0));
-	LLVMPositionBuilderAtEnd(e->b, ready);
-	LLVMValueRef buf = LLVMBuildPhi(e->b, e->ptr, what);
-	LLVMValueRef vals[2] = {arg, own};
-	LLVMBasicBlockRef from[2] = {entry, alloc};
-	LLVMAddIncoming(buf, vals, from, 2);
-	return buf;
-}
-
 /* Stores the count "count" holds into "*moved" unless "moved" is NULL. */
 static void store_moved(emitter *e, LLVMValueRef moved, LLVMValueRef count)
 {
@@ -202,10 +155,9 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
 	LLVMValueRef count = LLVMBuildAlloca(e->b, e->i64, "moved.count");
 	LLVMBuildStore(e->b, LLVMConstInt(e->i64, 0, 0), count);
-	LLVMValueRef ws = find_buffer(e, name, LLVMGetParam(e->fn, n + 1), "ws",
-	                              p->loops->workspace_bytes);
-	LLVMValueRef slow = find_buffer(e, name, LLVMGetParam(e->fn, n + 2), "slow",
-	                                p->loops->slow_bytes);
+	LLVMValueRef ws = LLVMGetParam(e->fn, n + 1), slow = LLVMGetParam(e->fn, n + 2);
+	LLVMValueRef bufs = cg_take_buffers(e->b, name, p->loops->workspace_bytes,
+	                                    p->loops->slow_bytes, &ws, &slow);
 	for (int s = 0; s < p->loops->nsteps && !e->status; s++) {
 		emit_copies(e, &p->loops->steps[s], ws, slow, count);
 		emit_step(e, s, &p->loops->steps[s], ws);
@@ -213,6 +165,7 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 	if (e->status)
 		return;
 	store_moved(e, LLVMGetParam(e->fn, n + 3), count);
+	cg_give_buffers(e->b, name, bufs);
 	LLVMBuildRet(e->b, LLVMConstInt(e->i32, 0, 0));
 }
 

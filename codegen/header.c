@@ -54,9 +54,9 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	upper(b, name);
 	strbuf_printf(b,
 	              "_WORKSPACE_BYTES bytes aligned to 64, used by one call at a\n"
-	              " * time; with NULL the function uses a buffer it allocates on its first\n"
-	              " * call and keeps (so concurrent calls must pass their own). Returns 0,\n"
-	              " * or nonzero when that allocation fails.\n"
+	              " * time; with NULL the call takes a buffer the function keeps for such\n"
+	              " * calls (allocating one when all are in use: concurrent calls are safe)\n"
+	              " * and returns it. Returns 0, or nonzero when that allocation fails.\n"
 	              " *\n"
 	              " * %s_slow(out, in0, ..., workspace, slow, moved) is the same with the\n"
 	              " * slow buffer \"slow\" where intermediates that do not fit the budget\n"

@@ -26,8 +26,7 @@ struct einc_kernel {
 	entry_fn entry;
 	int ninputs;
 	size_t workspace_bytes, slow_bytes;
-	void *workspace; /* the kernel's own, for runs without one; NULL until needed */
-	void *slow;      /* likewise, the slow buffer */
+	rt_pool_slots pool; /* the kernel's own buffers, for runs without them */
 };
 
 static const char kernel_name[] = "einc_kernel";
@@ -49,7 +48,8 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		const char *name;
 		void (*addr)(void);
 	} syms[] = {
-		{"rt_workspace_once", (void (*)(void))rt_workspace_once},
+		{"rt_buffers_take", (void (*)(void))rt_buffers_take},
+		{"rt_buffers_give", (void (*)(void))rt_buffers_give},
 		{"rt_gett", (void (*)(void))rt_gett},
 		{"rt_spill_copy", (void (*)(void))rt_spill_copy},
 		{"rt_parallel_for", (void (*)(void))rt_parallel_for},
@@ -164,19 +164,8 @@ int einc_kernel_num_inputs(const einc_kernel *kernel)
 	return kernel ? kernel->ninputs : 0;
 }
 
-/* "given", or else the kernel's own buffer "*own" of "bytes" (allocated
- * on first use); NULL when that allocation fails. */
-static void *own_buffer(void *given, void **own, size_t bytes)
-{
-	if (given || !bytes)
-		return given;
-	if (!*own)
-		*own = rt_buffer_alloc(bytes);
-	return *own;
-}
-
-/* Checks the pointers, finds a workspace and a slow buffer, calls the
- * entry. */
+/* Checks the pointers, finds a workspace and a slow buffer (the caller's,
+ * or the kernel's pool's), calls the entry, returns what it took. */
 einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
                                  void *workspace, void *slow, int64_t *moved)
 {
@@ -185,11 +174,12 @@ einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *con
 	for (int k = 0; k < kernel->ninputs; k++)
 		if (!in[k])
 			return EINC_EINVAL;
-	workspace = own_buffer(workspace, &kernel->workspace, kernel->workspace_bytes);
-	slow = own_buffer(slow, &kernel->slow, kernel->slow_bytes);
-	if ((!workspace && kernel->workspace_bytes) || (!slow && kernel->slow_bytes))
+	void *bufs[4] = {workspace, slow, NULL, NULL};
+	if (rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, bufs))
 		return EINC_ENOMEM;
-	return kernel->entry(out, in, workspace, slow, moved) ? EINC_ENOMEM : EINC_OK;
+	int r = kernel->entry(out, in, bufs[0], bufs[1], moved);
+	rt_buffers_give(kernel->pool, bufs);
+	return r ? EINC_ENOMEM : EINC_OK;
 }
 
 einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
@@ -205,7 +195,6 @@ void einc_kernel_free(einc_kernel *kernel)
 		return;
 	if (kernel->jit)
 		LLVMConsumeError(LLVMOrcDisposeLLJIT(kernel->jit));
-	free(kernel->workspace);
-	free(kernel->slow);
+	rt_buffers_free(kernel->pool);
 	free(kernel);
 }

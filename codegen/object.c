@@ -20,9 +20,9 @@ static einc_status check_args(einc_ctx *ctx, const einc_program *program,
 {
 	if (!program || !path || !name)
 		return ctx_fail(ctx, EINC_EINVAL, "api", "program, path and name must not be NULL");
-	if (!cg_name_ok(name))
-		return ctx_fail(ctx, EINC_EINVAL, "api",
-		                "function name '%s' is not a C identifier", name);
+	const char *problem = cg_name_problem(name);
+	if (problem)
+		return ctx_fail(ctx, EINC_EINVAL, "api", "function name '%s' %s", name, problem);
 	return EINC_OK;
 }
 

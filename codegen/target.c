@@ -159,17 +159,6 @@ einc_status cg_optimize(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachineRef tm,
 	return EINC_OK;
 }
 
-int cg_name_ok(const char *name)
-{
-	if (!name || !*name || (*name >= '0' && *name <= '9'))
-		return 0;
-	for (const char *p = name; *p; p++)
-		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9')))
-			return 0;
-	return 1;
-}
-
 /*
  * The vector width of the named x86-64 CPUs whose instruction sets have
  * AVX-512F (512) or AVX (256), sorted as strcmp does; the others get 128.

@@ -93,7 +93,9 @@ typedef struct {
 	int64_t max_intermediate; /* largest intermediate in elements, 0 = no limit */
 	uint64_t seed;      /* seed of the search's random restarts, default 0 */
 	int threads;        /* threads a kernel runs on; 0 (default): EINC_NUM_THREADS,
-	                       else every core. Results do not depend on it. */
+	                       else OMP_NUM_THREADS, else the CPUs the process
+	                       may use (affinity, cgroup CPU quota). Results do
+	                       not depend on it. */
 	int64_t budget;     /* bytes of workspace the intermediates may take, 0
 	                       (default): no limit. Below what they need at
 	                       once, the compiled code spills some to the slow
@@ -307,9 +309,12 @@ int64_t einc_program_moved_bytes(const einc_program *program);
  *                 int64_t *moved);
  * output first, then the inputs in spec order, all dense row-major in the
  * spec's label order; T is float or double. They return 0, or nonzero when
- * "workspace" or "slow" is NULL and the buffer it then allocates once
- * cannot be. "workspace" is NULL or einc_program_workspace_size bytes,
- * "slow" NULL or einc_program_slow_size bytes, both aligned to 64; when
+ * "workspace" or "slow" is NULL and no buffer can be allocated for it: a
+ * NULL one is taken from the few the function keeps for such calls (one
+ * is allocated when all are in use) and returned when the call ends, so
+ * concurrent calls are safe. "workspace" is NULL or
+ * einc_program_workspace_size bytes, "slow" NULL or einc_program_slow_size
+ * bytes, both aligned to 64; when
  * "moved" is not NULL, name_slow stores there the bytes it copied between
  * them. name(...) is name_slow(..., NULL, NULL). Same program and options
  * give the same bytes. The object links with libeinc_rt.a and -lpthread
@@ -349,9 +354,10 @@ int einc_kernel_num_inputs(const einc_kernel *kernel);
 /*
  * Runs "kernel": "out" and "in[0 .. n-1]" as for einc_program_run_reference
  * (keep). "workspace" is NULL or einc_kernel_workspace_size bytes aligned to
- * 64; with NULL the kernel uses a buffer of its own, allocated on the first
- * such call and freed with the kernel (so concurrent calls must each pass
- * their own). Returns EINC_EINVAL for a NULL kernel, output or input, and
+ * 64; with NULL the call takes one of the buffers the kernel keeps for
+ * such calls (allocating one when all are in use) and returns it when it
+ * ends, so concurrent calls are safe; they are freed with the kernel.
+ * Returns EINC_EINVAL for a NULL kernel, output or input, and
  * EINC_ENOMEM when its own buffer cannot be allocated; there is no context,
  * so no message.
  */

@@ -7,7 +7,8 @@
  * exact: the DP, bounded by the plain greedy's score up to EXACT_QUICK_MAX
  *   tensors (refining the bound costs more than it saves there), by the
  *   refined plain greedy's above (a tight bound keeps the DP's cap low). It
- *   fails when o->dp_work runs out; when the DP cannot meet a limit without
+ *   fails when o->dp_work (by default EXACT_DP_WORK) runs out, naming the
+ *   operand count; when the DP cannot meet a limit without
  *   outer products (above PATH_DP_OUTER_MAX tensors) the greedy path stands.
  * auto: as exact, within a work budget (a larger one up to AUTO_SMALL
  *   tensors, where opt_einsum's own exact searches still finish), but above
@@ -29,6 +30,7 @@
 #define AUTO_DP_WORK 2000000       /* pair evaluations, about 0.1 s */
 #define AUTO_DP_WORK_SMALL 8000000 /* up to AUTO_SMALL tensors */
 #define AUTO_SMALL 24
+#define EXACT_DP_WORK 50000000     /* pair evaluations, a few seconds: then exact refuses */
 #define EXACT_QUICK_MAX 16         /* up to here the plain greedy bounds the DP */
 #define HEURISTIC_STARTS 8
 #define HEURISTIC_WORK 2000
@@ -70,8 +72,8 @@ static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
 	return *g ? ctx_ok(ctx) : st;
 }
 
-/* The DP bounded by "g" (may be NULL) with "o" and, in auto, the default
- * work budget; the better of its path and "g" into "*out". */
+/* The DP bounded by "g" (may be NULL) with "o" and, in auto and exact,
+ * the default work budget; the better of its path and "g" into "*out". */
 static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                                 const path_options *o, path *g, path **out)
 {
@@ -79,6 +81,8 @@ static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *pro
 	path *e = NULL;
 	if (o->method == PATH_AUTO && !eo.dp_work)
 		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
+	if (o->method == PATH_EXACT && !eo.dp_work)
+		eo.dp_work = EXACT_DP_WORK;
 	einc_status st = pass_path_dp(ctx, a, prob, &eo, g, &e);
 	if (st)
 		return st;

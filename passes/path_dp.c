@@ -702,8 +702,10 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "no contraction path keeps every "
 		                "intermediate within max_intermediate");
 	if (r == 2)
-		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search ran out of its "
-		                "work budget");
+		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search gave up on %d "
+		                "operands after %lld pair evaluations (its work budget); "
+		                "--path=auto, greedy or refine find a path", prob->n,
+		                (long long)o->dp_work);
 	return path_finish(ctx, prob, o, p, "no contraction path keeps every intermediate "
 	                   "within max_intermediate", out);
 }

@@ -8,7 +8,11 @@
  * the loop before, and none waits while tasks remain. Between loops a
  * worker spins on the loop word for POOL_SPIN_NS before it sleeps, and the
  * caller spins as long for the workers to finish, so steps that run loop
- * after loop do not pay a sleep and a wake-up for each.
+ * after loop do not pay a sleep and a wake-up for each. A worker joins a
+ * loop (the entry word) before it touches it; once the caller has claimed
+ * every task it closes the loop and waits only for the workers that
+ * joined, so a worker that wakes late (preempted by other work on a busy
+ * machine) costs the loop nothing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -17,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpus.h"
 #include "pool.h"
 #include "workspace.h"
 
@@ -29,6 +34,12 @@
 /* The loop word: the loop's number above the bits that hold how many
  * workers take part in it. */
 #define POOL_JOIN_BITS 16
+
+/* The entry word: the loop's number above a bit set when the caller has
+ * claimed every task (no worker may join then), above the count of workers
+ * that joined. */
+#define POOL_CLOSED (1ull << POOL_JOIN_BITS)
+#define POOL_ENTRY(number) ((number) << (POOL_JOIN_BITS + 1))
 
 typedef struct {
 	void *scratch;
@@ -50,7 +61,8 @@ static struct {
 	int nworkers;             /* started */
 	worker workers[POOL_MAX_WORKERS];
 	_Atomic uint64_t loop;    /* the current loop word, bumped for each loop */
-	_Atomic int finished;     /* workers done with the current loop */
+	_Atomic uint64_t entry;   /* the entry word: loop number, closed, joined workers */
+	_Atomic int finished;     /* joined workers done with the current loop */
 	_Atomic int spinning;     /* waiting threads spin: no more threads than cores */
 	rt_task_fn fn;            /* the loop, set before "loop" is bumped */
 	void *arg;
@@ -65,19 +77,15 @@ static struct {
 };
 
 static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
-static int default_threads, online_cores;
+static int default_threads, usable_cpus;
 
-/* Reads the online cores, and EINC_NUM_THREADS (else those cores). */
+/* Reads the CPUs the process may use, and the default thread count
+ * (cpus.h: EINC_NUM_THREADS, OMP_NUM_THREADS, else those CPUs). */
 static void threads_init(void)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	online_cores = cores > 0 && cores < 1 << 20 ? (int)cores : 1;
-	const char *env = getenv("EINC_NUM_THREADS");
-	char *end;
-	long n = env ? strtol(env, &end, 10) : 0;
-	if (!env || *end || n <= 0)
-		n = online_cores;
-	default_threads = n > POOL_MAX_WORKERS + 1 ? POOL_MAX_WORKERS + 1 : (int)n;
+	usable_cpus = rt_usable_cpus();
+	default_threads = rt_threads_from(getenv("EINC_NUM_THREADS"), getenv("OMP_NUM_THREADS"),
+	                                  usable_cpus, POOL_MAX_WORKERS + 1);
 }
 
 int rt_default_threads(void)
@@ -126,10 +134,10 @@ static int loop_moved(uint64_t seen)
 	return atomic_load_explicit(&pool.loop, memory_order_acquire) != seen;
 }
 
-/* Whether "joining" workers have finished the current loop. */
+/* Whether "joining" (joined) workers have finished the current loop. */
 static int all_finished(uint64_t joining)
 {
-	return (uint64_t)atomic_load_explicit(&pool.finished, memory_order_acquire) >= joining;
+	return (uint64_t)atomic_load(&pool.finished) >= joining; /* seq_cst: see worker_main */
 }
 
 /* Spins until "ready(x)" holds, for POOL_SPIN_NS at most (not at all when
@@ -170,7 +178,26 @@ static void wake_all(pthread_cond_t *cond)
 	pthread_mutex_unlock(&pool.lock);
 }
 
-/* A worker: waits for a loop it takes part in, runs tasks, reports. */
+/* Joins loop "number" unless the caller has closed it (or moved on):
+ * whether the worker may run its tasks. */
+static int join_loop(uint64_t number)
+{
+	uint64_t e = atomic_load_explicit(&pool.entry, memory_order_acquire);
+	while (e >> (POOL_JOIN_BITS + 1) == (number & (UINT64_MAX >> (POOL_JOIN_BITS + 1))) &&
+	       !(e & POOL_CLOSED))
+		if (atomic_compare_exchange_weak_explicit(&pool.entry, &e, e + 1,
+		                                          memory_order_acq_rel, memory_order_acquire))
+			return 1;
+	return 0;
+}
+
+/*
+ * A worker: waits for a loop it may take part in, joins it unless the
+ * caller has already claimed every task (a worker that wakes late, say
+ * preempted by other work on its CPU, is not waited for), runs tasks,
+ * reports; the last of the joined wakes the caller once it has closed the
+ * loop.
+ */
 static void *worker_main(void *p)
 {
 	int id = (int)(intptr_t)p;
@@ -179,11 +206,13 @@ static void *worker_main(void *p)
 		await(loop_moved, w->loop, &pool.wake);
 		w->loop = atomic_load_explicit(&pool.loop, memory_order_acquire);
 		int joining = (int)(w->loop & ((1u << POOL_JOIN_BITS) - 1));
-		if (id >= joining)
+		if (id >= joining || !join_loop(w->loop >> POOL_JOIN_BITS))
 			continue;
 		if (!worker_scratch(w, pool.scratch_bytes))
 			run_tasks(id + 1, w->scratch);
-		if (atomic_fetch_add_explicit(&pool.finished, 1, memory_order_acq_rel) + 1 == joining)
+		int done = atomic_fetch_add(&pool.finished, 1) + 1;
+		uint64_t e = atomic_load(&pool.entry);
+		if ((e & POOL_CLOSED) && (uint64_t)done == (e & (POOL_CLOSED - 1)))
 			wake_all(&pool.done);
 	}
 	return NULL;
@@ -213,7 +242,7 @@ static int start_workers(int n)
 void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes)
 {
-	int all = rt_default_threads(); /* also reads online_cores, once */
+	int all = rt_default_threads(); /* also reads usable_cpus, once */
 	if (threads <= 0)
 		threads = all;
 	int helpers = threads - 1;
@@ -225,7 +254,7 @@ void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
 		return;
 	}
 	int avail = start_workers(helpers), joining = helpers < avail ? helpers : avail;
-	atomic_store_explicit(&pool.spinning, avail < online_cores, memory_order_relaxed);
+	atomic_store_explicit(&pool.spinning, avail < usable_cpus, memory_order_relaxed);
 	pool.fn = fn;
 	pool.arg = arg;
 	pool.scratch_bytes = scratch_bytes;
@@ -240,10 +269,16 @@ void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
 	if (joining > 0) {
 		uint64_t word = atomic_load_explicit(&pool.loop, memory_order_relaxed);
 		word = ((word >> POOL_JOIN_BITS) + 1) << POOL_JOIN_BITS | (uint64_t)joining;
+		atomic_store_explicit(&pool.entry, POOL_ENTRY(word >> POOL_JOIN_BITS),
+		                      memory_order_release);
 		atomic_store_explicit(&pool.loop, word, memory_order_release);
 		wake_all(&pool.wake);
 	}
 	run_tasks(0, scratch0);
-	await(all_finished, (uint64_t)joining, &pool.done);
+	/* Every task is claimed: close the loop to late workers, then wait for
+	 * those that joined (they finish the tasks they claimed). */
+	uint64_t joined = joining > 0 ? atomic_fetch_or(&pool.entry, POOL_CLOSED) &
+	                                    (POOL_CLOSED - 1) : 0;
+	await(all_finished, joined, &pool.done);
 	pthread_mutex_unlock(&pool.busy);
 }

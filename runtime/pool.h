@@ -16,7 +16,9 @@ typedef void (*rt_task_fn)(void *arg, int64_t task, void *scratch);
 
 /*
  * The number of threads a loop uses when asked for 0: EINC_NUM_THREADS when
- * it is a positive number, else the online cores (read once per process).
+ * it is a positive number, else OMP_NUM_THREADS's, else the CPUs the
+ * process may use (its affinity, capped by its cgroup's CPU quota; read
+ * once per process, cpus.h).
  */
 int rt_default_threads(void);
 

@@ -3,6 +3,7 @@
  * No compiler logic lives here; every decision is the library's.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "einc.h"
+#include "numarg.h"
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -19,7 +21,8 @@ static const char usage_text[] =
 	"usage: einc [options] SPEC\n"
 	"       einc --plan-dag FILE [--budget BYTES] [--staging]\n"
 	"\n"
-	"Compiles the einsum SPEC (numpy's grammar) for the given sizes.\n"
+	"Compiles the einsum SPEC (numpy's grammar) for the given sizes. A SPEC\n"
+	"or a FILE of '-' is read from standard input.\n"
 	"\n"
 	"examples:\n"
 	"  einc --dump=graph 'bij,bjk->bik' -d b=2,i=3,j=4,k=5\n"
@@ -55,7 +58,9 @@ static const char usage_text[] =
 	"                      (the loop nests as C) or llvm (before optimization)\n"
 	"  --path=METHOD       contraction order: auto (default; exact when small,\n"
 	"                      else greedy + restarts + refinement), exact, greedy,\n"
-	"                      refine, or ltr (left to right)\n"
+	"                      refine, or ltr (left to right); exact gives up\n"
+	"                      with an error after a fixed amount of work (a few\n"
+	"                      seconds)\n"
 	"  --max-intermediate N\n"
 	"                      no intermediate above N elements (every method)\n"
 	"  --print-path[=linear]\n"
@@ -84,8 +89,9 @@ static const char usage_text[] =
 	"  --seed N            seed of the path search's restarts and of the\n"
 	"                      random inputs of --run (default 1)\n"
 	"  --threads N         threads the compiled kernel runs on (default 0:\n"
-	"                      EINC_NUM_THREADS, else every core); the results do\n"
-	"                      not depend on it\n"
+	"                      EINC_NUM_THREADS, else OMP_NUM_THREADS, else the\n"
+	"                      CPUs the process may use: its affinity and cgroup\n"
+	"                      CPU quota); the results do not depend on it\n"
 	"  -v, --verbose       report each stage on stderr, and each ILP solve of\n"
 	"                      the memory planner (incumbent, bound, gap, time)\n"
 	"  --version           print the version, the LLVM, ISL and GLPK versions\n"
@@ -114,6 +120,23 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "einc: error: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry 'einc --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+/*
+ * Reads the value "val" of option "opt" as "what", an integer from "min"
+ * to "max", into "*out"; returns 0, or a usage error that echoes the value
+ * with a caret under the culprit, as the dims' errors do.
+ */
+static int numeric_opt(const char *opt, const char *val, const char *what, uint64_t min,
+                       uint64_t max, uint64_t *out)
+{
+	numarg_error err;
+	if (numarg_parse(val, what, min, max, out, &err) == 0)
+		return 0;
+	fprintf(stderr, "einc: %s:1:%zu: error: usage: %s\n  %s\n  %*s^\n"
+	        "Try 'einc --help' for more information.\n",
+	        opt, err.offset + 1, err.message, val, (int)err.offset, "");
 	return EXIT_USAGE;
 }
 
@@ -212,8 +235,9 @@ static const struct {
  * stop with success, or a usage error. */
 static int apply_opt(cli *c, opt_id id, const char *val)
 {
-	char *end;
 	size_t x;
+	uint64_t n;
+	int st;
 	switch (id) {
 	case OPT_DIMS:
 		c->dims = val;
@@ -248,9 +272,10 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->options.path = path_names[x].path;
 		break;
 	case OPT_MAX_INTERMEDIATE:
-		c->options.max_intermediate = (int64_t)strtoll(val, &end, 10);
-		if (!*val || *end || c->options.max_intermediate < 1)
-			return usage_error("--max-intermediate expects a positive integer, got '%s'", val);
+		if ((st = numeric_opt("--max-intermediate", val, "an element count", 1,
+		                      INT64_MAX, &n)))
+			return st;
+		c->options.max_intermediate = (int64_t)n;
 		break;
 	case OPT_PRINT_PATH:
 		c->dumps |= 1u << EINC_STAGE_PATH;
@@ -262,9 +287,9 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		c->tree_file = val;
 		break;
 	case OPT_SEED:
-		c->seed = c->options.seed = strtoull(val, &end, 10);
-		if (!*val || *end || *val == '-')
-			return usage_error("--seed expects a non-negative integer, got '%s'", val);
+		if ((st = numeric_opt("--seed", val, "a seed", 0, UINT64_MAX, &n)))
+			return st;
+		c->seed = c->options.seed = n;
 		break;
 	case OPT_RUN:
 		c->run = 1;
@@ -295,20 +320,16 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	case OPT_CPU:
 		c->options.cpu = val;
 		break;
-	case OPT_THREADS: {
-		long n = strtol(val, &end, 10);
-		if (!*val || *end || n < 0 || n > 1024)
-			return usage_error("--threads expects an integer from 0 to 1024, got '%s'", val);
+	case OPT_THREADS:
+		if ((st = numeric_opt("--threads", val, "a thread count", 0, 1024, &n)))
+			return st;
 		c->options.threads = (int)n;
 		break;
-	}
-	case OPT_BUDGET: {
-		long long n = strtoll(val, &end, 10);
-		if (!*val || *end || *val == '-' || n < 0)
-			return usage_error("--budget expects a byte count, got '%s'", val);
-		c->options.budget = n;
+	case OPT_BUDGET:
+		if ((st = numeric_opt("--budget", val, "a byte count", 0, INT64_MAX, &n)))
+			return st;
+		c->options.budget = (int64_t)n;
 		break;
-	}
 	case OPT_PLAN_DAG:
 		c->plan_dag = val;
 		break;
@@ -332,11 +353,11 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 }
 
 /* Whether "a" is the spec rather than an option: it does not start with
- * '-', or it is a spec with no operands ("->...") that the front end will
- * reject with a proper message. */
+ * '-', it is '-' (the spec on standard input), or it is a spec with no
+ * operands ("->...") that the front end will reject with a proper message. */
 static int is_spec(const char *a)
 {
-	return a[0] != '-' || a[1] == '>';
+	return a[0] != '-' || a[1] == '>' || a[1] == '\0';
 }
 
 /* Fills "c" from the command line; returns -1 to stop with success
@@ -383,6 +404,8 @@ static int parse_args(cli *c, int argc, char **argv)
 		return usage_error("%s", "--staging needs --plan-dag");
 	if (!c->spec)
 		return usage_error("%s", "no SPEC given");
+	if (strcmp(c->spec, "-") == 0 && c->tree_file && strcmp(c->tree_file, "-") == 0)
+		return usage_error("%s", "the SPEC and --tree cannot both be '-' (standard input)");
 	if (!c->dims && !c->shapes)
 		return usage_error("%s", "no sizes given: use -d i=64,... or -s 64x128,...");
 	if (c->check && !c->run)
@@ -512,7 +535,8 @@ done:
 }
 
 /* The function name for -o "path" without --name: its base name up to the
- * first '.', other characters than letters, digits and '_' as '_'. */
+ * first '.', other characters than letters, digits and '_' as '_', and 'k'
+ * before a leading digit. */
 static char *name_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -525,7 +549,7 @@ static char *name_from_path(const char *path)
 		return NULL;
 	char *d = name;
 	if (base[0] >= '0' && base[0] <= '9')
-		*d++ = '_';
+		*d++ = 'k';
 	for (size_t i = 0; i < n; i++) {
 		char ch = base[i];
 		int ok = ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -583,30 +607,90 @@ done:
 	return status;
 }
 
-/* The whole file "path" as a NUL-terminated string (free()), or NULL
- * after printing why it cannot be read. */
+/* The name of "path" in messages: '-' is standard input. */
+static const char *file_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/*
+ * Prints that "text" ("n" bytes from "path") holds a NUL byte at "nul":
+ * its line and column, the line up to it and a caret.
+ */
+static void report_nul(const char *path, const char *text, size_t nul)
+{
+	size_t bol = nul, line = 1;
+	while (bol > 0 && text[bol - 1] != '\n')
+		bol--;
+	for (size_t i = 0; i < bol; i++)
+		line += text[i] == '\n';
+	fprintf(stderr, "einc: %s:%zu:%zu: error: read: a NUL byte in a text file\n  %.*s\n  %*s^\n",
+	        file_name(path), line, nul - bol + 1, (int)(nul - bol), text + bol,
+	        (int)(nul - bol), "");
+}
+
+/*
+ * The whole text file "path" ('-': standard input) as a NUL-terminated
+ * string (free()), or NULL after printing why it cannot be read: the
+ * system's reason, a directory, or a NUL byte (which would cut the text).
+ */
 static char *read_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	int from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	char *text = NULL;
-	size_t n = 0;
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		long len = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		if (len >= 0 && (text = malloc((size_t)len + 1)))
-			n = fread(text, 1, (size_t)len, f);
-		if (text && n != (size_t)len) {
-			free(text);
-			text = NULL;
+	size_t n = 0, cap = 0;
+	int err = f ? 0 : errno;
+	while (f && !err) {
+		if (n + 1 >= cap) {
+			char *t = cap > SIZE_MAX / 4 ? NULL : realloc(text, cap = cap ? 2 * cap : 4096);
+			if (!t) {
+				err = ENOMEM;
+				break;
+			}
+			text = t;
 		}
-		fclose(f);
+		errno = 0;
+		size_t got = fread(text + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0) {
+			err = ferror(f) ? (errno ? errno : EIO) : 0;
+			break;
+		}
 	}
-	if (!text)
-		fprintf(stderr, "einc: error: cannot read '%s'\n", path);
-	else
-		text[n] = '\0';
+	if (f && !from_stdin)
+		fclose(f);
+	if (err) {
+		fprintf(stderr, "einc: error: cannot read '%s': %s\n", file_name(path),
+		        err == EISDIR ? "is a directory" : strerror(err));
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	size_t nul = strlen(text);
+	if (nul < n) {
+		report_nul(path, text, nul);
+		free(text);
+		return NULL;
+	}
 	return text;
+}
+
+/* The spec "arg", or for '-' standard input without its last line end;
+ * "*buf" owns what was read (free()). NULL after printing why not. */
+static const char *read_spec(const char *arg, char **buf)
+{
+	*buf = NULL;
+	if (strcmp(arg, "-") != 0)
+		return arg;
+	if (!(*buf = read_file(arg)))
+		return NULL;
+	size_t n = strlen(*buf);
+	if (n > 0 && (*buf)[n - 1] == '\n')
+		(*buf)[--n] = '\0';
+	if (n > 0 && (*buf)[n - 1] == '\r')
+		(*buf)[--n] = '\0';
+	return *buf;
 }
 
 /* Draws the plan "plan" (its text form) as SVG into the file of
@@ -638,12 +722,13 @@ static int plan_dag(const cli *c, einc_ctx *ctx)
 	if (!text)
 		return EXIT_INPUT;
 	double t0 = now();
-	einc_status st = einc_plan_dag(ctx, text, c->plan_dag, c->options.budget, c->staging, &plan);
+	einc_status st = einc_plan_dag(ctx, text, file_name(c->plan_dag), c->options.budget,
+	                               c->staging, &plan);
 	free(text);
 	if (st)
 		return report(ctx, st);
 	if (c->verbose)
-		fprintf(stderr, "einc: planned '%s' in %.3f ms\n", c->plan_dag, (now() - t0) * 1e3);
+		fprintf(stderr, "einc: planned '%s' in %.3f ms\n", file_name(c->plan_dag), (now() - t0) * 1e3);
 	if (!c->plan_svg || c->dumps & 1u << EINC_STAGE_PLAN)
 		fputs(plan, stdout);
 	int status = c->plan_svg ? write_plan_svg(c, ctx, plan) : EXIT_OK;
@@ -658,21 +743,29 @@ static int drive(const cli *c, einc_ctx *ctx)
 		return plan_dag(c, ctx);
 	einc_program *p;
 	einc_options options = c->options;
-	char *tree = NULL;
+	char *tree = NULL, *spec_buf;
+	const char *spec = read_spec(c->spec, &spec_buf);
+	if (!spec)
+		return EXIT_INPUT;
 	if (c->tree_file) {
-		if (!(tree = read_file(c->tree_file)))
+		if (!(tree = read_file(c->tree_file))) {
+			free(spec_buf);
 			return EXIT_INPUT;
+		}
 		options.tree = tree;
-		options.tree_name = c->tree_file;
+		options.tree_name = file_name(c->tree_file);
 	}
 	double t0 = now();
-	einc_status st = einc_compile_text(ctx, c->spec, c->dims, c->shapes, &options, &p);
+	einc_status st = einc_compile_text(ctx, spec, c->dims, c->shapes, &options, &p);
 	free(tree);
-	if (st)
+	if (st) {
+		free(spec_buf);
 		return report(ctx, st);
+	}
 	if (c->verbose)
-		fprintf(stderr, "einc: compiled '%s' in %.3f ms: %d inputs\n", c->spec,
+		fprintf(stderr, "einc: compiled '%s' in %.3f ms: %d inputs\n", spec,
 		        (now() - t0) * 1e3, einc_program_num_inputs(p));
+	free(spec_buf);
 	int status = EXIT_OK;
 	static const einc_stage order[] = {EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR,
 	                                   EINC_STAGE_GRAPH, EINC_STAGE_CANON, EINC_STAGE_TREE,

@@ -7,10 +7,11 @@ fails=0 passes=0
 
 # expect STATUS EXPECTED_STDERR_FIRST_LINE ARGS...: runs einc ARGS and checks
 # its exit status and the first line of its stderr ("" = no stderr at all).
+# Standard input is the file $stdin (default /dev/null), in both helpers.
 expect() {
   local want_rc=$1 want_err=$2; shift 2
   local err rc
-  err=$("$einc" "$@" 2>&1 >/dev/null); rc=$?
+  err=$(timeout 300 "$einc" "$@" 2>&1 >/dev/null <"${stdin:-/dev/null}"); rc=$?
   if [ "$rc" != "$want_rc" ] || [ "$(printf '%s\n' "$err" | head -n1)" != "$want_err" ]; then
     printf 'FAIL: einc %s\n  want status %s, stderr: %s\n  got  status %s, stderr: %s\n' \
       "$*" "$want_rc" "$want_err" "$rc" "$err"
@@ -25,7 +26,7 @@ expect() {
 expect_out() {
   local pat=$1; shift
   local out
-  if out=$("$einc" "$@" 2>&1) && printf '%s\n' "$out" | grep -Eq "$pat"; then
+  if out=$("$einc" "$@" 2>&1 <"${stdin:-/dev/null}") && printf '%s\n' "$out" | grep -Eq "$pat"; then
     passes=$((passes + 1))
   else
     printf 'FAIL: einc %s\n  want stdout matching: %s\n  got: %s\n' "$*" "$pat" "$out"
@@ -44,7 +45,7 @@ expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d 
 expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
 expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, canon, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
-expect 2 "einc: error: --seed expects a non-negative integer, got '-3'" --seed=-3 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 18446744073709551615), found '-'" --seed=-3 'i' -d i=1
 expect 2 "einc: error: unknown optimization level '-O7' (expected -O0 .. -O3)" -O7 'i' -d i=1
 expect 2 "einc: error: --check needs --run" --check 'i' -d i=1
 expect 2 "einc: error: -S and --emit-llvm need -o FILE" -S 'i' -d i=1
@@ -52,6 +53,14 @@ expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (exp
 # the CPU is checked with the other options, before any stage runs
 expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (expected native or an LLVM CPU name such as x86-64-v3, znver4 or skylake-avx512)" -mcpu=nocpu --dump=plan 'i' -d i=1
 expect 1 "einc: error: api: function name '9k' is not a C identifier" --name 9k -o /dev/null 'i' -d i=1
+expect 1 "einc: error: api: function name 'rt_gett' clashes with the runtime, whose functions start with 'rt_'" --name rt_gett -o /dev/null 'i' -d i=1
+expect 1 "einc: error: api: function name 'malloc' is a C library function: the kernel would replace it in the program that links it" --name malloc -o /dev/null 'i' -d i=1
+odir=$(mktemp -d)
+if "$einc" -o "$odir/9k.o" 'ij->j' -d i=2,j=3 && grep -q '^int k9k(float \*out, const float \*in0, void \*workspace);$' "$odir/9k.h"; then
+  passes=$((passes + 1)); else echo "FAIL: -o 9k.o must name the function k9k"; fails=$((fails + 1)); fi
+rm -rf "$odir"
+expect 1 "einc: error: api: function name 'return' is a C keyword" --name return --header /dev/null 'i' -d i=1
+expect 1 "einc: error: api: function name '_Bool' is reserved: C reserves names that start with '_' at file scope" --name _Bool -o /dev/null 'i' -d i=1
 expect 0 "" --help
 expect 0 "" --version
 expect_out '^usage: einc \[options\] SPEC' --help
@@ -70,7 +79,7 @@ if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
 expect_out '^check: max abs error .*: ok$' --run --check 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
 expect_out '^check: max abs error .*: ok$' --run --check -O0 -t f64 '...ii,...i->...' -s 2x3x3,3
 # --threads: a GEMM-like step on 1 and 3 threads, checked and bit-identical.
-expect 2 "einc: error: --threads expects an integer from 0 to 1024, got '-1'" --threads=-1 'i' -d i=1
+expect 2 "einc: --threads:1:1: error: usage: expected a thread count (an integer from 0 to 1024), found '-'" --threads=-1 'i' -d i=1
 expect_out '^check: max abs error .*: ok$' --run --check --threads 3 'bij,bjk->bik' -d b=3,i=37,j=41,k=43
 t1=$("$einc" --run --threads 1 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
 t3=$("$einc" --run --threads 3 'ik,kj->ij' -d i=70,k=300,j=90 | head -n1)
@@ -84,10 +93,48 @@ if awk -v a="$s32" -v b="$s64" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4 
 # --budget and --plan-dag: the memory plan of an op DAG, budget errors.
 dag=$(mktemp)
 printf 'name tiny\nt x 64 in\nt y 128 mid\nt z 64 mid\nt w 64 out\no f y x\no g z y\no h w z y\n' > "$dag"
-expect 2 "einc: error: --budget expects a byte count, got '-5'" --budget=-5 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found '-'" --budget=-5 'i' -d i=1
+# Numeric options: digits only, in range; out of range is an error, not a clamp.
+expect 2 "einc: --budget:1:1: error: usage: 99999999999999999999 is out of range: a byte count is an integer from 0 to 9223372036854775807" --budget 99999999999999999999 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found ' '" --budget ' 5' 'i' -d i=1
+expect 2 "einc: --budget:1:2: error: usage: expected a digit or the end of the value, found 'k'" --budget 5k 'i' -d i=1
+expect 2 "einc: --budget:1:1: error: usage: expected a byte count (an integer from 0 to 9223372036854775807), found the end of the value" --budget '' 'i' -d i=1
+expect 2 "einc: --max-intermediate:1:1: error: usage: 9223372036854775808 is out of range: an element count is an integer from 1 to 9223372036854775807" --max-intermediate 9223372036854775808 'i' -d i=1
+expect 2 "einc: --max-intermediate:1:1: error: usage: 0 is out of range: an element count is an integer from 1 to 9223372036854775807" --max-intermediate 0 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: 18446744073709551616 is out of range: a seed is an integer from 0 to 18446744073709551615" --seed 18446744073709551616 'i' -d i=1
+expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 18446744073709551615), found '+'" --seed +1 'i' -d i=1
+expect 2 "einc: --threads:1:1: error: usage: 1025 is out of range: a thread count is an integer from 0 to 1024" --threads 1025 'i' -d i=1
+expect 2 "einc: --threads:1:2: error: usage: expected a digit or the end of the value, found byte 0x09" --threads "$(printf '2\t')" 'i' -d i=1
+expect_out '^check: .*: ok$' --run --check --seed 18446744073709551615 --budget 9223372036854775807 --max-intermediate 9223372036854775807 'ij,jk->ik' -d i=3,j=4,k=5
+# --path=exact within a work budget: a 30-operand random network of size-2
+# labels (the DP alone needs ~3 times the budget) is refused, not searched
+# for minutes; auto finds a path at once.
+net='abIY,cpG,cd,ef,ghγ,fijsTVZβ,kln,mnWX,lopE,kqr,stMα,duvAJ,vwxO,tyzP,ABDK,CD,zESδε,BFGU,qHI,moJK,uLM,irNO,PQ,gxRS,TU,hwVW,eXY,abjyHZα,FQRβγ,CLNδε->'
+netd='a=2,b=2,c=2,d=2,e=2,f=2,g=2,h=2,i=2,j=2,k=2,l=2,m=2,n=2,o=2,p=2,q=2,r=2,s=2,t=2,u=2,v=2,w=2,x=2,y=2,z=2,A=2,B=2,C=2,D=2,E=2,F=2,G=2,H=2,I=2,J=2,K=2,L=2,M=2,N=2,O=2,P=2,Q=2,R=2,S=2,T=2,U=2,V=2,W=2,X=2,Y=2,Z=2,α=2,β=2,γ=2,δ=2,ε=2'
+expect 1 "einc: error: path: the exact search gave up on 30 operands after 50000000 pair evaluations (its work budget); --path=auto, greedy or refine find a path" --path=exact "$net" -d "$netd"
+expect_out '^; flops [0-9]+, largest intermediate [0-9]+$' --dump=tree "$net" -d "$netd"
 expect 2 "einc: error: --plan-dag takes no SPEC ('ij')" --plan-dag "$dag" 'ij'
 expect 2 "einc: error: --staging needs --plan-dag" --staging 'i' -d i=1
-expect 1 "einc: error: cannot read '/nonexistent.dag'" --plan-dag /nonexistent.dag
+expect 1 "einc: error: cannot read '/nonexistent.dag': No such file or directory" --plan-dag /nonexistent.dag
+# Text files: a directory, a NUL byte (at its line and column), '-' for
+# standard input on the SPEC, --tree and --plan-dag.
+expect 1 "einc: error: cannot read '/': is a directory" --plan-dag /
+expect 1 "einc: error: cannot read '/': is a directory" --tree / 'ij,jk->ik' -d i=2,j=3,k=4
+nul=$(mktemp)
+printf '%%0 = input [i j]\n%%1 = input [j k]\n%%2 = contract %%0 %%1 -> [i k]\0garbage\n' > "$nul"
+expect 1 "einc: $nul:3:29: error: read: a NUL byte in a text file" --tree "$nul" 'ij,jk->ik' -d i=2,j=3,k=4
+printf 'name tiny\nt x 64 in\nt y 64 out\no f y x\n\0o g' > "$nul"
+expect 1 "einc: $nul:5:1: error: read: a NUL byte in a text file" --plan-dag "$nul"
+stdin=$nul expect 1 "einc: <stdin>:5:1: error: read: a NUL byte in a text file" --plan-dag -
+printf 'ij,\0jk' > "$nul"
+stdin=$nul expect 1 "einc: <stdin>:1:4: error: read: a NUL byte in a text file" - -d i=2,j=3,k=4
+printf 'ij,jk->ik\n' > "$nul"
+stdin=$nul expect_out '^%2 = contract %0 %1 -> \[i k\]  ; sum j, flops 48, size 8$' --dump=tree - -d i=2,j=3,k=4
+stdin=$nul expect 2 "einc: error: the SPEC and --tree cannot both be '-' (standard input)" - --tree - -d i=2,j=3,k=4
+printf '%%0 = input [i j]\n%%1 = input [j k]\n%%2 = contract %%1 %%0 -> [i k]\n' > "$nul"
+stdin=$nul expect_out '^%2 = contract %1 %0 -> \[i k\]' --dump=tree --tree - 'ij,jk->ik' -d i=2,j=3,k=4
+stdin=$dag expect_out '^status optimal$' --plan-dag - --dump=plan
+rm -f "$nul"
 expect 1 "einc: error: plan: op 'g' needs 192 bytes of arena for its operands and result; the budget is 100" --plan-dag "$dag" --budget 100
 expect_out '^status optimal$' --plan-dag "$dag" --dump=plan
 expect_out '^traffic 0 ; bytes moved beyond the 128 compulsory$' --plan-dag "$dag" --staging --budget 256

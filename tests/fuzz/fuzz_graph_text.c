@@ -9,37 +9,29 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "fuzz_common.h"
 #include "graph.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Stops the run with "what" and the context's message. */
-static void die(const char *what, const einc_ctx *ctx)
-{
-	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
-	abort();
-}
-
 /* Parses "data", then checks print(parse(print(g))) == print(g). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	einc_ctx *ctx = einc_ctx_new();
 	arena *a = arena_new();
-	if (!text || !ctx || !a)
+	if (!ctx || !a)
 		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
 	ir_graph *g = NULL, *h = NULL;
 	if (ir_graph_parse(ctx, a, text, "fuzz", &g) != EINC_OK) {
 		if (g || !*einc_ctx_message(ctx))
-			die("a failed parse must give no graph and a message", ctx);
+			fuzz_die("a failed parse must give no graph and a message", ctx);
 	} else {
 		char *first = ir_graph_print(g);
 		if (!first)
 			abort();
 		if (ir_graph_parse(ctx, a, first, "reprint", &h) != EINC_OK)
-			die("the printed graph does not parse", ctx);
+			fuzz_die("the printed graph does not parse", ctx);
 		char *second = ir_graph_print(h);
 		if (!second || strcmp(first, second)) {
 			fprintf(stderr, "print differs after a round trip:\n%s---\n%s", first, second);

@@ -13,16 +13,10 @@
 
 #include "ctx.h"
 #include "einc.h"
+#include "fuzz_common.h"
 #include "graph.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Stops the run with "what" and the context's message. */
-static void die(const char *what, const einc_ctx *ctx)
-{
-	fprintf(stderr, "%s\n%s\n", what, einc_ctx_message(ctx));
-	abort();
-}
 
 /* Checks that the graph text "text" parses and prints back unchanged. */
 static void check_dump(einc_ctx *ctx, const char *text)
@@ -32,7 +26,7 @@ static void check_dump(einc_ctx *ctx, const char *text)
 	if (!a)
 		abort();
 	if (ir_graph_parse(ctx, a, text, "dump", &g) != EINC_OK)
-		die("the graph dump does not parse", ctx);
+		fuzz_die("the graph dump does not parse", ctx);
 	char *again = ir_graph_print(g);
 	if (!again || strcmp(again, text)) {
 		fprintf(stderr, "dump differs after a round trip:\n%s---\n%s", text, again);
@@ -51,12 +45,12 @@ static void check_tree(einc_ctx *ctx, const einc_program *p, char *const field[3
 	einc_program *q = NULL;
 	if (einc_program_dump(ctx, p, EINC_STAGE_TREE, &tree) != EINC_OK ||
 	    einc_program_dump(ctx, p, EINC_STAGE_CANON, &canon) != EINC_OK)
-		die("tree or canon dump failed", ctx);
+		fuzz_die("tree or canon dump failed", ctx);
 	opt.tree = tree;
 	if (einc_compile_text(ctx, field[0], field[1], field[2], &opt, &q) != EINC_OK)
-		die("the tree dump does not compile back", ctx);
+		fuzz_die("the tree dump does not compile back", ctx);
 	if (einc_program_dump(ctx, q, EINC_STAGE_TREE, &again) != EINC_OK)
-		die("tree dump failed", ctx);
+		fuzz_die("tree dump failed", ctx);
 	if (strcmp(tree, again)) {
 		fprintf(stderr, "tree differs after a round trip:\n%s---\n%s", tree, again);
 		abort();
@@ -87,11 +81,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	einc_program *p = NULL;
 	if (einc_compile_text(ctx, field[0], field[1], field[2], &opt, &p) != EINC_OK) {
 		if (p || !*einc_ctx_message(ctx))
-			die("a failed compile must give no program and a message", ctx);
+			fuzz_die("a failed compile must give no program and a message", ctx);
 	} else {
 		char *text = NULL;
 		if (einc_program_dump(ctx, p, EINC_STAGE_GRAPH, &text) != EINC_OK)
-			die("dump failed", ctx);
+			fuzz_die("dump failed", ctx);
 		check_dump(ctx, text);
 		einc_free(text);
 		check_tree(ctx, p, field, opt);

@@ -357,6 +357,25 @@ static void test_bad_input(void **state)
 	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
 	assert_int_equal(einc_kernel_workspace_size(NULL), 0);
 	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, "x.o", "1bad"), EINC_EINVAL);
+	/* Names that would break the program the object links into: the
+	 * runtime's functions, the C library's, keywords, reserved names. */
+	static const struct {
+		const char *name, *why;
+	} bad[] = {
+		{"rt_gett", "clashes with the runtime"}, {"malloc", "is a C library function"},
+		{"free", "is a C library function"}, {"memcpy", "is a C library function"},
+		{"int", "is a C keyword"}, {"return", "is a C keyword"}, {"bool", "is a C keyword"},
+		{"_Bool", "is reserved"}, {"__x", "is reserved"}, {"class", "is a C++ keyword"},
+		{"uint8_t", "is reserved"}, {"INT64_MAX", "is reserved"},
+		{"main", "entry point"}, {"a-b", "is not a C identifier"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, "x.o", bad[i].name),
+		                 EINC_EINVAL);
+		assert_non_null(strstr(einc_ctx_message(ctx), bad[i].why));
+		assert_int_equal(einc_program_emit_header(ctx, p, "x.h", bad[i].name), EINC_EINVAL);
+		assert_non_null(strstr(einc_ctx_message(ctx), bad[i].why));
+	}
 	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, NULL, "ok"), EINC_EINVAL);
 	assert_int_equal(einc_program_emit(ctx, p, (einc_emit_kind)9, "x.o", "ok"), EINC_EINVAL);
 	assert_int_equal(einc_program_emit(ctx, p, EINC_EMIT_OBJECT, "/nonexistent/dir/x.o", "ok"),

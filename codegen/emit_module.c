@@ -31,7 +31,7 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 	return byte_at(e, ws, acc->offset, "ws.at");
 }
 
-/* The copies of step "st": rt_spill_copy(dst, src, bytes, count) each,
+/* The copies of step "st": einc_rt_spill_copy(dst, src, bytes, count) each,
  * "count" the local that counts the bytes moved. */
 static void emit_copies(emitter *e, const loop_step *st, LLVMValueRef ws, LLVMValueRef slow,
                         LLVMValueRef count)
@@ -40,9 +40,9 @@ static void emit_copies(emitter *e, const loop_step *st, LLVMValueRef ws, LLVMVa
 		return;
 	LLVMTypeRef params[4] = {e->ptr, e->ptr, e->i64, e->ptr};
 	LLVMTypeRef type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0);
-	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "rt_spill_copy");
+	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "einc_rt_spill_copy");
 	if (!fn)
-		fn = LLVMAddFunction(e->m, "rt_spill_copy", type);
+		fn = LLVMAddFunction(e->m, "einc_rt_spill_copy", type);
 	for (int c = 0; c < st->ncopies; c++) {
 		const loop_copy *x = &st->copies[c];
 		LLVMValueRef in_ws = byte_at(e, ws, x->offset, "ws.at");

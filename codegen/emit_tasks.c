@@ -1,5 +1,5 @@
 /*
- * emit_tasks.c - a plain nest outlined into tasks for rt_parallel_for:
+ * emit_tasks.c - a plain nest outlined into tasks for einc_rt_parallel_for:
  * chunks of its outermost loop, each writing its own rows, or each summing
  * into its own partial result that the caller adds up in task order.
  */
@@ -63,7 +63,7 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 
 /*
  * Runs the nest of step "s" as its "st->par" tasks over chunks of its
- * outermost loop through rt_parallel_for: the nest goes into an
+ * outermost loop through einc_rt_parallel_for: the nest goes into an
  * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
  * base pointers. LOOP_PAR_ROWS: every element is computed by one task in the
  * nest's order. LOOP_PAR_SUMS: task t sums into its own zeroed partial result
@@ -100,9 +100,9 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	}
 	LLVMTypeRef pf_params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
 	LLVMTypeRef pf_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), pf_params, 6, 0);
-	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "rt_parallel_for");
+	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "einc_rt_parallel_for");
 	if (!pf)
-		pf = LLVMAddFunction(e->m, "rt_parallel_for", pf_type);
+		pf = LLVMAddFunction(e->m, "einc_rt_parallel_for", pf_type);
 	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
 	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
 	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};

@@ -52,7 +52,7 @@ int cg_emit_node(emitter *e, isl_ast_node *node);
 void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name);
 
 /* emit_tasks.c: the nest of step "s" ("st") as the tasks of "st->par"
- * through rt_parallel_for; 0, or -1. */
+ * through einc_rt_parallel_for; 0, or -1. */
 int cg_emit_parallel(emitter *e, int s, const loop_step *st);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * gemm.c - a GEMM-like step as LLVM IR: its rt_gett descriptor (groups,
+ * gemm.c - a GEMM-like step as LLVM IR: its einc_rt_gett descriptor (groups,
  * extents and strides, blocks, micro-kernels; runtime/gett.h) as constants,
  * and the call to the runtime's driver. The blocks, and whether the
  * micro-kernel reads A in place, are passes/lower_gemm.c's.
@@ -10,7 +10,7 @@
 #include "cg.h"
 #include "gett.h"
 
-/* rt_gett_desc's fields in the order the descriptor constant lists them,
+/* einc_rt_gett_desc's fields in the order the descriptor constant lists them,
  * 8 bytes each; every position is checked against the struct. */
 enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
@@ -18,8 +18,8 @@ enum {
 	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
-	_Static_assert(offsetof(rt_gett_desc, field) == (pos) * 8,                          \
-	               "rt_gett_desc." #field " is not where the descriptor constant puts it")
+	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
+	               "einc_rt_gett_desc." #field " is not where the descriptor constant puts it")
 DESC_AT(esize, DESC_ESIZE);
 DESC_AT(batch, DESC_BATCH);
 DESC_AT(m, DESC_M);
@@ -36,7 +36,7 @@ DESC_AT(sizes, DESC_SIZES);
 DESC_AT(strides, DESC_STRIDES);
 DESC_AT(kernel, DESC_KERNEL);
 DESC_AT(kernel_direct, DESC_KERNEL_DIRECT);
-_Static_assert(sizeof(rt_gett_desc) == DESC_FIELDS * 8, "rt_gett_desc has other fields");
+_Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 
 /* The constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]". */
 static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
@@ -118,9 +118,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 
 	LLVMTypeRef params[5] = {ptr, ptr, ptr, ptr, ptr};
 	LLVMTypeRef gett_type = LLVMFunctionType(LLVMVoidTypeInContext(c), params, 5, 0);
-	LLVMValueRef gett = LLVMGetNamedFunction(m, "rt_gett");
+	LLVMValueRef gett = LLVMGetNamedFunction(m, "einc_rt_gett");
 	if (!gett)
-		gett = LLVMAddFunction(m, "rt_gett", gett_type);
+		gett = LLVMAddFunction(m, "einc_rt_gett", gett_type);
 	LLVMValueRef off = LLVMConstInt(i64, (unsigned long long)g->scratch, 0);
 	LLVMValueRef scratch = LLVMBuildInBoundsGEP2(b, i8, ws, &off, 1, "gemm.scratch");
 	LLVMValueRef args[5] = {desc, base[0], base[1 + g->a], base[2 - g->a], scratch};

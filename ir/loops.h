@@ -93,7 +93,7 @@ typedef struct {
  * flattened over its dims, the first dim outermost. A is argument "a", B
  * the other. passes/lower_gemm.c picks the blocks (register and cache)
  * and whether A is read in place; the runtime splits the step into tasks
- * (rt_gett_desc).
+ * (einc_rt_gett_desc).
  */
 typedef struct {
 	int nb, nm, nn, nk;       /* dims per group */

@@ -435,7 +435,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	int64_t esize = ir_dtype(g->dtype)->bytes;
 	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
 		const loop_gemm *gm = st->gemm;
-		int64_t end = gm->scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
+		int64_t end = gm->scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
 		                                                     gm->mc, gm->nc, gm->kc, esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
@@ -456,7 +456,7 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 	for (int s = 0; s < l->nsteps; s++) {
 		const loop_step *st = &l->steps[s];
 		const loop_gemm *gm = st->gemm;
-		if (!gm || rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
+		if (!gm || einc_rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
 			continue;
 		const ir_tree_node *n = &t->nodes[p->steps[s].node];
 		int lead = st->index[gm->dims[gm->nb + gm->nm + gm->nn]];

@@ -25,7 +25,7 @@ enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
  * a short M rounded up) is a multiple of GEMM_MC_STEP, the least common
  * multiple of both blocks' rows; NC of GEMM_NC_STEP, which every NR (4 to
  * RT_GETT_NR_MAX, a power of two) divides. The split into tasks is the
- * runtime's, from the thread count (rt_gett_plan). */
+ * runtime's, from the thread count (einc_rt_gett_plan). */
 enum {
 	GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096,
 	GEMM_MC_STEP = 24, GEMM_NC_STEP = 2 * RT_GETT_NR_MAX,

@@ -149,12 +149,12 @@ einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f6
 		ir_tensor_strides(g, &g->inputs[k], s);
 		in_strides[k] = s;
 	}
-	rt_ref_problem p = {
+	einc_rt_ref_problem p = {
 		.nindices = g->nindices, .sizes = sizes,
 		.ninputs = g->ninputs, .in_strides = in_strides,
 		.out_strides = out_strides, .out_elems = ir_tensor_elems(&g->output),
 	};
-	if (rt_ref_eval(&p, f64, out, in) < 0)
+	if (einc_rt_ref_eval(&p, f64, out, in) < 0)
 		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
 done:
 	free(sizes);

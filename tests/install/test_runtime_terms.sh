@@ -23,7 +23,7 @@ check_symbols() {
 }
 
 check_symbols "$rt"
-grep -qx 'rt_parallel_for' "$dir/syms" || fail "$rt does not define rt_parallel_for"
+grep -qx 'einc_rt_parallel_for' "$dir/syms" || fail "$rt does not define einc_rt_parallel_for"
 
 for f in "$src"/runtime/*.[ch]; do
   head -n1 "$f" | grep -qx '/\* SPDX-License-Identifier: MIT \*/' ||

@@ -53,7 +53,9 @@ static const char spill_tree[] =
 
 static einc_program *programs[NKERNELS];
 static einc_kernel *jits[NKERNELS];
-static refcheck checks[NKERNELS];
+static void **inputs[NKERNELS];          /* each kernel's inputs */
+static einc_reference *refs[NKERNELS];   /* and its reference on them */
+static size_t nouts[NKERNELS];           /* its output elements */
 static const size_t ws_bytes[NKERNELS] = {STRESS_GEMM_WORKSPACE_BYTES,
                                           STRESS_CHAIN_WORKSPACE_BYTES,
                                           STRESS_SPILL_WORKSPACE_BYTES};
@@ -83,8 +85,7 @@ static void *hammer(void *arg)
 	int self = (int)(intptr_t)arg;
 	void *out[NKERNELS], *ws[NKERNELS], *slow[NKERNELS];
 	for (int k = 0; k < NKERNELS; k++) {
-		size_t esize = kernels[k].dtype == EINC_F64 ? 8 : 4;
-		out[k] = malloc(checks[k].nout * esize);
+		out[k] = malloc(nouts[k] * einc_dtype_size(kernels[k].dtype));
 		ws[k] = aligned_alloc(64, (ws_bytes[k] + 63) / 64 * 64 + 64);
 		slow[k] = aligned_alloc(64, (slow_bytes[k] + 63) / 64 * 64 + 64);
 		if (!out[k] || !ws[k] || !slow[k])
@@ -95,17 +96,17 @@ static void *hammer(void *arg)
 		 * the same time; 2 and 3 are one kernel and door further on. */
 		int pick = c + self / 2 * 3, k = pick % NKERNELS, aot = pick / NKERNELS % 2;
 		int own = (c / 6 + self) % 2;
-		size_t esize = kernels[k].dtype == EINC_F64 ? 8 : 4;
-		memset(out[k], 0xff, checks[k].nout * esize); /* NaN until written */
+		memset(out[k], 0xff, nouts[k] * einc_dtype_size(kernels[k].dtype)); /* NaN until written */
 		int r;
 		if (aot)
-			r = call_aot(k, out[k], checks[k].in, own ? ws[k] : NULL, own ? slow[k] : NULL);
+			r = call_aot(k, out[k], inputs[k], own ? ws[k] : NULL, own ? slow[k] : NULL);
 		else
-			r = einc_kernel_run_slow(jits[k], out[k], (const void *const *)checks[k].in,
+			r = einc_kernel_run_slow(jits[k], out[k], (const void *const *)inputs[k],
 			                         own ? ws[k] : NULL, own ? slow[k] : NULL, NULL);
-		if (r)
+		einc_check_result res;
+		if (r || einc_reference_check(refs[k], out[k], &res))
 			atomic_fetch_add(&failures, 1);
-		else if (!(refcheck_worst(&checks[k], out[k], NULL) <= 1))
+		else if (!res.ok)
 			atomic_fetch_add(&mismatches, 1);
 	}
 	for (int k = 0; k < NKERNELS; k++) {
@@ -133,7 +134,10 @@ static void test_concurrent_calls(void **state)
 		assert_int_equal(einc_program_jit(ctx, programs[k], &jits[k]), EINC_OK);
 		assert_int_equal(einc_kernel_workspace_size(jits[k]), ws_bytes[k]);
 		assert_int_equal(einc_kernel_slow_size(jits[k]), slow_bytes[k]);
-		assert_int_equal(refcheck_init(&checks[k], ctx, programs[k], &seed), 0);
+		nouts[k] = (size_t)einc_program_elems(programs[k], -1);
+		assert_non_null(inputs[k] = refcheck_inputs(ctx, programs[k], &seed));
+		assert_int_equal(einc_reference_new(ctx, programs[k], (const void *const *)inputs[k],
+		                                    &refs[k]), EINC_OK);
 	}
 	assert_true(slow_bytes[2] > 0); /* the spill case spills */
 	pthread_t t[THREADS];
@@ -144,7 +148,8 @@ static void test_concurrent_calls(void **state)
 	assert_int_equal(atomic_load(&failures), 0);
 	assert_int_equal(atomic_load(&mismatches), 0);
 	for (int k = 0; k < NKERNELS; k++) {
-		refcheck_free(&checks[k]);
+		einc_reference_free(refs[k]);
+		refcheck_inputs_free(inputs[k]);
 		einc_kernel_free(jits[k]);
 		einc_program_free(programs[k]);
 	}

@@ -79,15 +79,15 @@ int main(int argc, char **argv)
 	for (int x = 0; x < n; x++) {
 		char name[32];
 		snprintf(name, sizeof name, "in%d.bin", x);
-		in[x] = rt_buffer_alloc(bytes(p, x));
+		in[x] = einc_rt_buffer_alloc(bytes(p, x));
 		if (!in[x] || file_io(argv[4], name, in[x], bytes(p, x), 0)) {
 			fprintf(stderr, "perf_bench: cannot read %s/%s\n", argv[4], name);
 			return 1;
 		}
 	}
-	void *out = rt_buffer_alloc(bytes(p, -1));
+	void *out = einc_rt_buffer_alloc(bytes(p, -1));
 	size_t wsize = einc_kernel_workspace_size(k);
-	void *ws = wsize ? rt_buffer_alloc(wsize) : NULL;
+	void *ws = wsize ? einc_rt_buffer_alloc(wsize) : NULL;
 	if (!out || (wsize && !ws) || einc_kernel_run(k, out, (const void *const *)in, ws)) {
 		fprintf(stderr, "perf_bench: the run failed\n");
 		return 1;

@@ -1,7 +1,7 @@
 /*
  * buffers.c - the IR that finds a kernel call's workspace and slow buffer:
  * the caller's, or buffers of the kernel's pool (runtime/workspace.h's
- * rt_buffers_take), returned to the pool when the call ends, so that
+ * einc_rt_buffers_take), returned to the pool when the call ends, so that
  * concurrent calls without buffers never share one.
  */
 #include <stdio.h>
@@ -28,13 +28,13 @@ static LLVMValueRef pool_global(LLVMModuleRef m, const char *name)
 }
 
 /* The runtime function "fname" declared in "m", its type into "*type":
- * i32 (ptr, i64, i64, ptr) for rt_buffers_take, void (ptr, ptr) for
- * rt_buffers_give. */
+ * i32 (ptr, i64, i64, ptr) for einc_rt_buffers_take, void (ptr, ptr) for
+ * einc_rt_buffers_give. */
 static LLVMValueRef runtime_fn(LLVMModuleRef m, const char *fname, LLVMTypeRef *type)
 {
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0), i64 = LLVMInt64TypeInContext(c);
-	int take = strcmp(fname, "rt_buffers_take") == 0;
+	int take = strcmp(fname, "einc_rt_buffers_take") == 0;
 	LLVMTypeRef params[4] = {ptr, take ? i64 : ptr, i64, ptr};
 	*type = LLVMFunctionType(take ? LLVMInt32TypeInContext(c) : LLVMVoidTypeInContext(c),
 	                         params, take ? 4 : 2, 0);
@@ -57,7 +57,7 @@ LLVMValueRef cg_take_buffers(LLVMBuilderRef b, const char *name, int64_t ws_byte
 	                                 1, "bufs.slow");
 	LLVMBuildStore(b, *ws, bufs);
 	LLVMBuildStore(b, *slow, at1);
-	LLVMValueRef take = runtime_fn(m, "rt_buffers_take", &type);
+	LLVMValueRef take = runtime_fn(m, "einc_rt_buffers_take", &type);
 	LLVMValueRef args[4] = {pool_global(m, name), LLVMConstInt(i64, (uint64_t)ws_bytes, 0),
 	                        LLVMConstInt(i64, (uint64_t)slow_bytes, 0), bufs};
 	LLVMValueRef r = LLVMBuildCall2(b, type, take, args, 4, "bufs.failed");
@@ -79,6 +79,6 @@ void cg_give_buffers(LLVMBuilderRef b, const char *name, LLVMValueRef bufs)
 		return;
 	LLVMModuleRef m = LLVMGetGlobalParent(LLVMGetBasicBlockParent(LLVMGetInsertBlock(b)));
 	LLVMTypeRef type;
-	LLVMValueRef give = runtime_fn(m, "rt_buffers_give", &type);
+	LLVMValueRef give = runtime_fn(m, "einc_rt_buffers_give", &type);
 	LLVMBuildCall2(b, type, give, (LLVMValueRef[]){pool_global(m, name), bufs}, 2, "");
 }

@@ -47,7 +47,7 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
  * for the workspace "*ws" and slow buffer "*slow" (the parameters on entry,
  * the buffers to use on return) of "ws_bytes" and "slow_bytes": a NULL one
  * of nonzero size comes from the pool of kernel "name" (NAME.buffers,
- * runtime/workspace.h's rt_buffers_take), a failed allocation returns 1
+ * runtime/workspace.h's einc_rt_buffers_take), a failed allocation returns 1
  * from the kernel. Returns what cg_give_buffers needs, NULL when both
  * sizes are 0 (then nothing is emitted).
  */
@@ -72,15 +72,15 @@ void cg_register_block(int vector_bits, int esize, int64_t n, int *mr, int *nr, 
 
 /* microkernel.c: defines in "m" the internal micro-kernel "name" for an
  * "mr" x "nr" block of "elem" in vectors of "vl", compiled for the CPU and
- * features of function "like": runtime/gett.h's rt_ukernel on packed A
- * when "a_stride" is 0, else its rt_ukernel_direct reading A in place with
+ * features of function "like": runtime/gett.h's einc_rt_ukernel on packed A
+ * when "a_stride" is 0, else its einc_rt_ukernel_direct reading A in place with
  * that element stride along K. */
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
                             int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like);
 
 /* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
  * descriptor and micro-kernel as constants and the call
- * rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
+ * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
  * and workspace "ws"; "threads" as in einc_options. */
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
                   const loop_step *st, int s, int threads, int vector_bits,

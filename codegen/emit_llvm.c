@@ -508,7 +508,7 @@ static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
 	return byte_at(e, ws, acc->offset, "ws.at");
 }
 
-/* The copies of step "st": rt_spill_copy(dst, src, bytes, count) each,
+/* The copies of step "st": einc_rt_spill_copy(dst, src, bytes, count) each,
  * "count" the local that counts the bytes moved. */
 static void emit_copies(emitter *e, const loop_step *st, LLVMValueRef ws, LLVMValueRef slow,
                         LLVMValueRef count)
@@ -517,9 +517,9 @@ static void emit_copies(emitter *e, const loop_step *st, LLVMValueRef ws, LLVMVa
 		return;
 	LLVMTypeRef params[4] = {e->ptr, e->ptr, e->i64, e->ptr};
 	LLVMTypeRef type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0);
-	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "rt_spill_copy");
+	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "einc_rt_spill_copy");
 	if (!fn)
-		fn = LLVMAddFunction(e->m, "rt_spill_copy", type);
+		fn = LLVMAddFunction(e->m, "einc_rt_spill_copy", type);
 	for (int c = 0; c < st->ncopies; c++) {
 		const loop_copy *x = &st->copies[c];
 		LLVMValueRef in_ws = byte_at(e, ws, x->offset, "ws.at");
@@ -668,7 +668,7 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 
 /*
  * Runs the nest of step "s" as "ntasks" tasks over chunks of its outermost
- * loop ("extent" long) through rt_parallel_for: the nest goes into an
+ * loop ("extent" long) through einc_rt_parallel_for: the nest goes into an
  * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
  * base pointers. PAR_ROWS: every element is computed by one task in the
  * nest's order. PAR_SUMS: task t sums into its own zeroed partial result
@@ -707,9 +707,9 @@ static int emit_parallel(emitter *e, int s, const loop_step *st, par_mode mode,
 	}
 	LLVMTypeRef pf_params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
 	LLVMTypeRef pf_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), pf_params, 6, 0);
-	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "rt_parallel_for");
+	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "einc_rt_parallel_for");
 	if (!pf)
-		pf = LLVMAddFunction(e->m, "rt_parallel_for", pf_type);
+		pf = LLVMAddFunction(e->m, "einc_rt_parallel_for", pf_type);
 	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
 	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
 	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};

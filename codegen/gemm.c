@@ -1,5 +1,5 @@
 /*
- * gemm.c - a GEMM-like step as LLVM IR: its rt_gett descriptor (groups,
+ * gemm.c - a GEMM-like step as LLVM IR: its einc_rt_gett descriptor (groups,
  * extents and strides, blocks, micro-kernels; runtime/gett.h) as constants,
  * and the call to the runtime's driver. The micro-kernel reading A in place
  * is emitted only for the steps the runtime's rule says it pays for.
@@ -68,7 +68,7 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	/* one micro-kernel: on A in place where that pays, else on packed A */
 	int64_t ks = k_stride(sizes, strides, n - g->nk, n);
 	LLVMValueRef kernel = LLVMConstNull(ptr), direct = LLVMConstNull(ptr);
-	if (rt_gett_direct_pays(ks, g->n, g->nc, nr)) {
+	if (einc_rt_gett_direct_pays(ks, g->n, g->nc, nr)) {
 		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
 		direct = cg_microkernel(m, elem, kname, mr, nr, vl, ks, fn);
 	} else {
@@ -95,9 +95,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 
 	LLVMTypeRef params[5] = {ptr, ptr, ptr, ptr, ptr};
 	LLVMTypeRef gett_type = LLVMFunctionType(LLVMVoidTypeInContext(c), params, 5, 0);
-	LLVMValueRef gett = LLVMGetNamedFunction(m, "rt_gett");
+	LLVMValueRef gett = LLVMGetNamedFunction(m, "einc_rt_gett");
 	if (!gett)
-		gett = LLVMAddFunction(m, "rt_gett", gett_type);
+		gett = LLVMAddFunction(m, "einc_rt_gett", gett_type);
 	LLVMValueRef off = LLVMConstInt(i64, (unsigned long long)g->scratch, 0);
 	LLVMValueRef scratch = LLVMBuildInBoundsGEP2(b, i8, ws, &off, 1, "gemm.scratch");
 	LLVMValueRef args[5] = {desc, base[0], base[1 + g->a], base[2 - g->a], scratch};

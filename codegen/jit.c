@@ -26,7 +26,7 @@ struct einc_kernel {
 	entry_fn entry;
 	int ninputs;
 	size_t workspace_bytes, slow_bytes;
-	rt_pool_slots pool; /* the kernel's own buffers, for runs without them */
+	einc_rt_pool_slots pool; /* the kernel's own buffers, for runs without them */
 };
 
 static const char kernel_name[] = "einc_kernel";
@@ -48,11 +48,11 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		const char *name;
 		void (*addr)(void);
 	} syms[] = {
-		{"rt_buffers_take", (void (*)(void))rt_buffers_take},
-		{"rt_buffers_give", (void (*)(void))rt_buffers_give},
-		{"rt_gett", (void (*)(void))rt_gett},
-		{"rt_spill_copy", (void (*)(void))rt_spill_copy},
-		{"rt_parallel_for", (void (*)(void))rt_parallel_for},
+		{"einc_rt_buffers_take", (void (*)(void))einc_rt_buffers_take},
+		{"einc_rt_buffers_give", (void (*)(void))einc_rt_buffers_give},
+		{"einc_rt_gett", (void (*)(void))einc_rt_gett},
+		{"einc_rt_spill_copy", (void (*)(void))einc_rt_spill_copy},
+		{"einc_rt_parallel_for", (void (*)(void))einc_rt_parallel_for},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},
 		{"memmove", (void (*)(void))memmove},
@@ -185,10 +185,10 @@ einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *con
 		if (!in[k])
 			return EINC_EINVAL;
 	void *bufs[4] = {workspace, slow, NULL, NULL};
-	if (rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, bufs))
+	if (einc_rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, bufs))
 		return EINC_ENOMEM;
 	int r = kernel->entry(out, in, bufs[0], bufs[1], moved);
-	rt_buffers_give(kernel->pool, bufs);
+	einc_rt_buffers_give(kernel->pool, bufs);
 	return r ? EINC_ENOMEM : EINC_OK;
 }
 
@@ -205,6 +205,6 @@ void einc_kernel_free(einc_kernel *kernel)
 		return;
 	if (kernel->jit)
 		LLVMConsumeError(LLVMOrcDisposeLLJIT(kernel->jit));
-	rt_buffers_free(kernel->pool);
+	einc_rt_buffers_free(kernel->pool);
 	free(kernel);
 }

@@ -1,6 +1,6 @@
 /*
  * microkernel.c - the register-blocked GEMM micro-kernel as LLVM vector IR
- * (runtime/gett.h's rt_ukernel, or rt_ukernel_direct): an MR x NR block of
+ * (runtime/gett.h's einc_rt_ukernel, or einc_rt_ukernel_direct): an MR x NR block of
  * C held in MR x NR/VL vector accumulators across the k loop, one rank-1
  * update per k (NR/VL vector loads of B, MR broadcasts of A, fused
  * multiply-adds), then stored to C's rows (first K block) or added to them.

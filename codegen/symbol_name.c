@@ -156,8 +156,8 @@ const char *cg_name_problem(const char *name)
 		return "is reserved: POSIX reserves names that end in '_t' (<stdint.h>'s types)";
 	if (is_upper_macro(name, n))
 		return "is reserved: <stdint.h> and <limits.h> name their macros so";
-	if (strncmp(name, "rt_", strlen("rt_")) == 0)
-		return "clashes with the runtime, whose functions start with 'rt_'";
+	if (strncmp(name, "einc_rt_", strlen("einc_rt_")) == 0)
+		return "clashes with the runtime, whose functions start with 'einc_rt_'";
 	if (strcmp(name, "main") == 0)
 		return "is the program's entry point";
 	if (LISTED(name, libc_names))

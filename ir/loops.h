@@ -59,7 +59,7 @@ typedef struct {
  * runtime/gett.h runs it: C[b, m, n] += A[b, m, k] * B[b, k, n], each group
  * flattened over its dims, the first dim outermost. A is argument "a", B
  * the other. The cache blocks and the task split are the runtime's
- * (rt_gett_desc); codegen picks the register block.
+ * (einc_rt_gett_desc); codegen picks the register block.
  */
 typedef struct {
 	int nb, nm, nn, nk;       /* dims per group */

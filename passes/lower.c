@@ -392,7 +392,7 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
  * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
  * a short M rounded up) is a multiple of 24, NC of 64, so of the register
  * block codegen picks (MR 6; NR 4 to 32, a power of two). The split into
- * tasks is the runtime's, from the thread count (rt_gett_plan). */
+ * tasks is the runtime's, from the thread count (einc_rt_gett_plan). */
 enum { GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096 };
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
@@ -523,7 +523,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	int64_t esize = g->dtype == EINC_F64 ? 8 : 4, scratch = round_up(p->workspace_bytes, 64);
 	if (st->nargs == 2 && (st->gemm = gemm_form(a, st, esize, scratch))) {
 		const loop_gemm *gm = st->gemm;
-		int64_t end = scratch + (int64_t)rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
+		int64_t end = scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
 		                                                 gm->mc, gm->nc, gm->kc, esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
@@ -544,7 +544,7 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 	for (int s = 0; s < l->nsteps; s++) {
 		const loop_step *st = &l->steps[s];
 		const loop_gemm *gm = st->gemm;
-		if (!gm || rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
+		if (!gm || einc_rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
 			continue;
 		const ir_tree_node *n = &t->nodes[p->steps[s].node];
 		int lead = st->index[gm->dims[gm->nb + gm->nm + gm->nn]];

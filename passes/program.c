@@ -142,12 +142,12 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 		ir_tensor_strides(g, &g->inputs[k], s);
 		in_strides[k] = s;
 	}
-	rt_ref_problem p = {
+	einc_rt_ref_problem p = {
 		.nindices = g->nindices, .sizes = sizes,
 		.ninputs = g->ninputs, .in_strides = in_strides,
 		.out_strides = out_strides, .out_elems = ir_tensor_elems(&g->output),
 	};
-	if (rt_ref_eval(&p, g->dtype == EINC_F64, out, in) < 0)
+	if (einc_rt_ref_eval(&p, g->dtype == EINC_F64, out, in) < 0)
 		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
 done:
 	free(sizes);

@@ -20,7 +20,7 @@ static long leading_count(const char *text, const char *end)
 	return n > 0 && strchr(end, *stop) ? n : 0;
 }
 
-int rt_cpu_quota(const char *text)
+int einc_rt_cpu_quota(const char *text)
 {
 	long long quota, period;
 	if (sscanf(text, "%lld %lld", &quota, &period) != 2 || quota <= 0 || period <= 0)
@@ -73,7 +73,7 @@ static int cgroup_quota(void)
 	if (!cgroup_path("", dir, sizeof dir)) {
 		snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max", strcmp(dir, "/") ? dir : "");
 		if (!read_small(path, text, sizeof text))
-			return rt_cpu_quota(text);
+			return einc_rt_cpu_quota(text);
 	}
 	if (cgroup_path("cpu", dir, sizeof dir))
 		return 0;
@@ -87,10 +87,10 @@ static int cgroup_quota(void)
 		return 0;
 	text[strcspn(text, "\n")] = ' ';
 	strncat(text, period, sizeof text - strlen(text) - 1);
-	return rt_cpu_quota(text);
+	return einc_rt_cpu_quota(text);
 }
 
-int rt_usable_cpus(void)
+int einc_rt_usable_cpus(void)
 {
 	cpu_set_t set;
 	long n = 0;
@@ -104,7 +104,7 @@ int rt_usable_cpus(void)
 	return quota > 0 && quota < n ? quota : (int)n;
 }
 
-int rt_threads_from(const char *einc_env, const char *omp_env, int cpus, int max)
+int einc_rt_threads_from(const char *einc_env, const char *omp_env, int cpus, int max)
 {
 	long n = leading_count(einc_env, "");
 	if (!n)

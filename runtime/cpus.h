@@ -12,7 +12,7 @@
  * quota of its cgroup (v2 cpu.max, v1 cpu.cfs_quota_us over
  * cpu.cfs_period_us, rounded up). At least 1.
  */
-int rt_usable_cpus(void);
+int einc_rt_usable_cpus(void);
 
 /*
  * The CPUs a cgroup quota text allows: "QUOTA PERIOD" (cgroup v2 cpu.max,
@@ -20,7 +20,7 @@ int rt_usable_cpus(void);
  * rounded up, at least 1; "max ...", a negative quota (v1's -1) or text
  * that is not two numbers give 0, no limit.
  */
-int rt_cpu_quota(const char *text);
+int einc_rt_cpu_quota(const char *text);
 
 /*
  * The default thread count: "einc_env" (EINC_NUM_THREADS) when it is a
@@ -28,6 +28,6 @@ int rt_cpu_quota(const char *text);
  * "4" or "4,2") when that is one, else "cpus"; at most "max". NULL
  * environment values are unset.
  */
-int rt_threads_from(const char *einc_env, const char *omp_env, int cpus, int max);
+int einc_rt_threads_from(const char *einc_env, const char *omp_env, int cpus, int max);
 
 #endif

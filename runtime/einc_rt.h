@@ -24,14 +24,14 @@ typedef struct {
 	const int64_t *const *in_strides;
 	const int64_t *out_strides;
 	int64_t out_elems;
-} rt_ref_problem;
+} einc_rt_ref_problem;
 
 /*
  * Evaluates "p" by plain loops over every index, accumulating in double, and
  * writes the "out_elems" results (float, or double when "is_f64") to "out".
  * Returns 0, or -1 when its scratch memory cannot be allocated.
  */
-int rt_ref_eval(const rt_ref_problem *p, int is_f64, void *out,
+int einc_rt_ref_eval(const einc_rt_ref_problem *p, int is_f64, void *out,
                 const void *const in[]);
 
 #endif

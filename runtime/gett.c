@@ -28,7 +28,7 @@ static size_t line(size_t bytes)
 	return (bytes + 63) / 64 * 64;
 }
 
-size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
+size_t einc_rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
 {
 	return line((size_t)(mc * kc * esize)) + line((size_t)(kc * nc * esize)) +
 	       RT_GETT_TILE_MAX;
@@ -63,7 +63,7 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
 	return line((size_t)(*uround * *kspan * row));
 }
 
-int64_t rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
+int64_t einc_rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
                         int64_t esize)
 {
 	int64_t slices = k / (RT_GETT_SLICE_BLOCKS * kc), wide = m > n ? m : n;
@@ -90,24 +90,24 @@ static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_
 	return line((size_t)(3 * batch + 2 * (m + n + k) + partial) * sizeof(int64_t));
 }
 
-size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize)
 {
-	int64_t uround, kspan, width, slices = rt_gett_kslices(batch, m, n, k, kc, esize);
+	int64_t uround, kspan, width, slices = einc_rt_gett_kslices(batch, m, n, k, kc, esize);
 	return table_bytes(batch, m, n, k, slices) +
 	       (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
 	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
-	       rt_gett_pack_bytes(mc, nc, kc, esize);
+	       einc_rt_gett_pack_bytes(mc, nc, kc, esize);
 }
 
-int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
+int einc_rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 {
 	int64_t width = n < nc ? n : nc;
 	return ks == 1 && (width + nr - 1) / nr <= RT_GETT_DIRECT_TILES;
 }
 
 /* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES). */
-static int b_direct(const rt_gett_desc *d)
+static int b_direct(const einc_rt_gett_desc *d)
 {
 	return (d->m + d->mr - 1) / d->mr <= RT_GETT_B_DIRECT_TILES;
 }
@@ -120,13 +120,13 @@ static int better_balance(int64_t a, int64_t b, int64_t threads)
 	return a * wb > b * wa;
 }
 
-void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s)
+void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_split *s)
 {
-	int64_t t = threads > 0 ? threads : rt_default_threads();
+	int64_t t = threads > 0 ? threads : einc_rt_default_threads();
 	int64_t nblocks = (d->n + d->nc - 1) / d->nc, width = d->n < d->nc ? d->n : d->nc;
 	int64_t mp = (d->m + d->mr - 1) / d->mr, np = (width + d->nr - 1) / d->nr;
-	*s = (rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
-	s->kslices = rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
+	*s = (einc_rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
+	s->kslices = einc_rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
 	int64_t pieces = s->units * s->kslices, kpiece = (d->k + s->kslices - 1) / s->kslices;
 	s->tasks = pieces;
 	/* tasks per piece: from the fewest that occupy every thread, the first
@@ -238,7 +238,7 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
  * index at a time, up to PACK_SPAN_MAX panels together, so that the
  * tensor is read in order rather than once per panel; otherwise runs of
  * the summed index with unit stride are transposed in blocks
- * (rt_transpose_T), other elements read through both tables.
+ * (einc_rt_transpose_T), other elements read through both tables.
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
  * or a slice's partial result, stored when "first" is set; added row by row
  * when C's columns run with unit stride.
@@ -268,7 +268,7 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
 					const T *s[RT_GETT_NR_MAX];                     \
 					for (int64_t i = 0; i < n; i++)                 \
 						s[i] = src + r[i] + col[p0];            \
-					rt_transpose_##NAME(dst + p0 * w, s, n, run, w); \
+					einc_rt_transpose_##NAME(dst + p0 * w, s, n, run, w); \
 					continue;                                       \
 				}                                                       \
 				for (int64_t p = p0; p < p0 + run; p++)                 \
@@ -300,7 +300,7 @@ GETT_TYPED(float, f32)
 GETT_TYPED(double, f64)
 
 /* Packs "len" rows from "r0" of a tensor at "src" into "dst". */
-static void pack(const rt_gett_desc *d, void *dst, const void *src, const int64_t *row,
+static void pack(const einc_rt_gett_desc *d, void *dst, const void *src, const int64_t *row,
                  const int64_t *col, int64_t r0, int64_t len, int64_t kc, int64_t w)
 {
 	if (d->esize == 4)
@@ -309,11 +309,11 @@ static void pack(const rt_gett_desc *d, void *dst, const void *src, const int64_
 		pack_f64(dst, src, row, col, r0, len, kc, w);
 }
 
-/* The operands of one rt_gett call, shared by its tasks, and the round
+/* The operands of one einc_rt_gett call, shared by its tasks, and the round
  * that runs (split steps). */
 typedef struct {
-	const rt_gett_desc *d;
-	rt_gett_split s;
+	const einc_rt_gett_desc *d;
+	einc_rt_gett_split s;
 	char *c;
 	const char *a, *b;
 	int64_t nblocks;
@@ -363,7 +363,7 @@ typedef struct {
  * stride and its K block with one stride; other panels are packed. */
 static void macro_kernel(const gett_call *g, const gett_block *k)
 {
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
 	for (int64_t i = 0; i < d->mr; i++)
 		tileoff[i] = i * d->nr;
@@ -433,7 +433,7 @@ static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
  * blocks (packed, or in place) and the tiles. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	int64_t bt = r->u / g->nblocks;
 	char *ap = scratch;
 	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
@@ -468,7 +468,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
  * part is empty. */
 static int unit_part(const gett_call *g, int64_t u, int64_t mx, int64_t nx, gett_range *r)
 {
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	int64_t nlen = block_width(g, u, &r->jc), mlo, mhi, nlo, nhi;
 	part((d->m + d->mr - 1) / d->mr, g->s.mparts, mx, &mlo, &mhi);
 	part((nlen + d->nr - 1) / d->nr, g->s.nparts, nx, &nlo, &nhi);
@@ -488,7 +488,7 @@ static int unit_part(const gett_call *g, int64_t u, int64_t mx, int64_t nx, gett
 static void piece_task(void *arg, int64_t t, void *scratch)
 {
 	const gett_call *g = arg;
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
 	int64_t piece = t / g->s.mparts / g->s.nparts, slice = piece % g->s.kslices, lo, hi;
 	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n};
@@ -511,7 +511,7 @@ static void piece_task(void *arg, int64_t t, void *scratch)
 static void pack_task(void *arg, int64_t t, void *scratch)
 {
 	const gett_call *g = arg;
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	(void)scratch;
 	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc;
 	int64_t per = g->s.pack_tasks / (g->s.uround * kblocks);
@@ -552,7 +552,7 @@ static void part_task(void *arg, int64_t t, void *scratch)
 static void sum_task(void *arg, int64_t t, void *scratch)
 {
 	const gett_call *g = arg;
-	const rt_gett_desc *d = g->d;
+	const einc_rt_gett_desc *d = g->d;
 	(void)scratch;
 	int64_t chunks = (d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS, bt = t / chunks;
 	int64_t i0 = t % chunks * RT_GETT_SUM_ROWS;
@@ -568,11 +568,11 @@ static void sum_task(void *arg, int64_t t, void *scratch)
 	}
 }
 
-void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
+void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
 {
 	gett_call g = {.d = d, .c = c, .a = a, .b = b};
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
-	rt_gett_plan(d, (int)d->threads, &g.s);
+	einc_rt_gett_plan(d, (int)d->threads, &g.s);
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
 	const int64_t *size[4], *sa = d->strides, *sb = sa + ndims, *sc = sb + ndims;
 	int64_t first[4];
@@ -606,11 +606,11 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
 	                                      &uround, &kspan, &g.width);
-	size_t pack_bytes = rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize);
+	size_t pack_bytes = einc_rt_gett_pack_bytes(d->mc, d->nc, d->kc, d->esize);
 	if (!g.s.shared) {
-		rt_parallel_for((int)d->threads, g.s.tasks, piece_task, &g, pack0, pack_bytes);
+		einc_rt_parallel_for((int)d->threads, g.s.tasks, piece_task, &g, pack0, pack_bytes);
 		if (g.s.kslices > 1)
-			rt_parallel_for((int)d->threads,
+			einc_rt_parallel_for((int)d->threads,
 			                d->batch * ((d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS),
 			                sum_task, &g, pack0, 0);
 		return;
@@ -618,7 +618,7 @@ void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void 
 	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)
 		for (g.k0 = 0; g.k0 < d->k; g.k0 += g.s.kspan) {
 			g.k1 = d->k - g.k0 < g.s.kspan ? d->k : g.k0 + g.s.kspan;
-			rt_parallel_for((int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
-			rt_parallel_for((int)d->threads, g.s.tasks, part_task, &g, pack0, pack_bytes);
+			einc_rt_parallel_for((int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
+			einc_rt_parallel_for((int)d->threads, g.s.tasks, part_task, &g, pack0, pack_bytes);
 		}
 }

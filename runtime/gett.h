@@ -7,7 +7,7 @@
  * micro-panels, and a register-blocked micro-kernel (generated code) runs on
  * the panels. When A runs with one stride along K and the panels would be
  * reused little, a second micro-kernel reads A's rows in place instead
- * (rt_gett_direct_pays); beside few rows of A, the kernels read B's rows in
+ * (einc_rt_gett_direct_pays); beside few rows of A, the kernels read B's rows in
  * place (RT_GETT_B_DIRECT_TILES). Generated code fills the descriptor as a
  * constant.
  */
@@ -27,7 +27,7 @@
 #define RT_GETT_NR_MAX 32
 
 /* The most bytes of B that one round of a split step packs into the
- * shared panel (rt_gett_split). */
+ * shared panel (einc_rt_gett_split). */
 #define RT_GETT_SHARED_MAX (16 << 20)
 
 /* Steps whose K is long beside M and N (RT_GETT_SLICE_DEPTH times the
@@ -52,15 +52,15 @@
  * = nr) or B's rows in place (ldb their element stride); it stores the sum
  * when "first" is nonzero, else adds it.
  */
-typedef void (*rt_ukernel)(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
+typedef void (*einc_rt_ukernel)(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
                            const int64_t *rowoff, int64_t first);
 
 /*
- * The micro-kernel on A in place: as rt_ukernel, with a[p * mr + i]
+ * The micro-kernel on A in place: as einc_rt_ukernel, with a[p * mr + i]
  * replaced by a[aoff[i] + p * ks], "ks" A's element stride along the
  * flattened K group (a constant of the kernel).
  */
-typedef void (*rt_ukernel_direct)(int64_t kc, const void *a, const int64_t *aoff,
+typedef void (*einc_rt_ukernel_direct)(int64_t kc, const void *a, const int64_t *aoff,
                                   const void *b, int64_t ldb, void *c,
                                   const int64_t *rowoff, int64_t first);
 
@@ -84,34 +84,34 @@ typedef struct {
 	int64_t batch, m, n, k;   /* flattened extents, all >= 1 */
 	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0 */
 	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
-	int64_t threads;          /* 0: rt_default_threads() */
+	int64_t threads;          /* 0: einc_rt_default_threads() */
 	int64_t ndims[4];         /* dims per group: batch, M, N, K */
 	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
 	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
-	rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
-	rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
-} rt_gett_desc;
+	einc_rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
+	einc_rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
+} einc_rt_gett_desc;
 
 /* Whether a step should read A in place (give it a kernel_direct): A's
  * element stride "ks" along the flattened K group (0: not one stride), its
  * "n" columns in NC blocks of "nc", register blocks of "nr" columns. */
-int rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
+int einc_rt_gett_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr);
 
 /*
- * The scratch bytes of an rt_gett call: the offset tables of a step of
+ * The scratch bytes of an einc_rt_gett call: the offset tables of a step of
  * flattened extents "batch", "m", "n", "k", the partial results of its K
  * slices, the shared B panel of a split step (RT_GETT_SHARED_MAX at most),
- * and the packing buffers of one thread (rt_gett_pack_bytes).
+ * and the packing buffers of one thread (einc_rt_gett_pack_bytes).
  */
-size_t rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
                        int64_t nc, int64_t kc, int64_t esize);
 
 /* The packing buffers of one thread for blocks "mc", "nc", "kc" of
  * "esize"-byte elements: packed A and B, and an edge tile. */
-size_t rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
+size_t einc_rt_gett_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize);
 
 /*
- * How rt_gett splits a step over "threads" threads. A unit is a (batch
+ * How einc_rt_gett splits a step over "threads" threads. A unit is a (batch
  * element, NC block) pair; a piece is one of its "kslices" slices of K
  * (long K, see RT_GETT_SLICE_DEPTH; else 1). When the pieces alone keep
  * the threads evenly busy, each piece is one task that packs its own B
@@ -127,29 +127,29 @@ typedef struct {
 	int64_t units, kslices, mparts, nparts, tasks;
 	int shared;
 	int64_t uround, kspan, pack_tasks;
-} rt_gett_split;
+} einc_rt_gett_split;
 
-/* The slices K is summed in (rt_gett_split's "kslices") for a step of
+/* The slices K is summed in (einc_rt_gett_split's "kslices") for a step of
  * flattened extents "batch", "m", "n", "k", KC "kc", "esize"-byte
  * elements: from the extents alone, so the same for any thread count. The
  * slices are even runs of whole KC blocks, in order along K. */
-int64_t rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
+int64_t einc_rt_gett_kslices(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t kc,
                         int64_t esize);
 
 /* Fills "s" with the split of "d" on "threads" threads (0: the default). */
-void rt_gett_plan(const rt_gett_desc *d, int threads, rt_gett_split *s);
+void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_split *s);
 
 /*
  * Runs "d" on "c", "a", "b", writing every element of "c". "scratch"
- * holds rt_gett_scratch bytes, aligned to 64: the offset tables (each
+ * holds einc_rt_gett_scratch bytes, aligned to 64: the offset tables (each
  * flattened index's element offset in each tensor), the K slices' partial
  * results, the shared B panel, then the calling thread's packing buffers;
  * other threads use the pool's.
- * Tasks (rt_gett_plan) own disjoint parts of "c" or of a K slice's
+ * Tasks (einc_rt_gett_plan) own disjoint parts of "c" or of a K slice's
  * partial result; every element sums its K blocks in the same order
  * through the same micro-kernel, and the slices in slice order, so the
  * result does not depend on the number of threads.
  */
-void rt_gett(const rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
+void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * pool.c - the thread pool behind rt_parallel_for: workers started on
+ * pool.c - the thread pool behind einc_rt_parallel_for: workers started on
  * demand (never more than a loop asks for), woken by a generation counter;
  * the caller works too. Each thread claims the tasks of its own contiguous
  * share of the loop first (the same share on every call), then what is left
@@ -63,7 +63,7 @@ static struct {
 	_Atomic uint64_t entry;   /* the entry word: loop number, closed, joined workers */
 	_Atomic int finished;     /* joined workers done with the current loop */
 	_Atomic int spinning;     /* waiting threads spin: no more threads than cores */
-	rt_task_fn fn;            /* the loop, set before "loop" is bumped */
+	einc_rt_task_fn fn;            /* the loop, set before "loop" is bumped */
 	void *arg;
 	size_t scratch_bytes;
 	int nshares;              /* threads in the loop: the caller's share, then workers' */
@@ -82,12 +82,12 @@ static int default_threads, usable_cpus;
  * (cpus.h: EINC_NUM_THREADS, OMP_NUM_THREADS, else those CPUs). */
 static void threads_init(void)
 {
-	usable_cpus = rt_usable_cpus();
-	default_threads = rt_threads_from(getenv("EINC_NUM_THREADS"), getenv("OMP_NUM_THREADS"),
+	usable_cpus = einc_rt_usable_cpus();
+	default_threads = einc_rt_threads_from(getenv("EINC_NUM_THREADS"), getenv("OMP_NUM_THREADS"),
 	                                  usable_cpus, POOL_MAX_WORKERS + 1);
 }
 
-int rt_default_threads(void)
+int einc_rt_default_threads(void)
 {
 	pthread_once(&threads_once, threads_init);
 	return default_threads;
@@ -110,7 +110,7 @@ static int worker_scratch(worker *w, size_t bytes)
 {
 	if (w->scratch_bytes >= bytes)
 		return 0;
-	void *p = rt_buffer_alloc(bytes);
+	void *p = einc_rt_buffer_alloc(bytes);
 	if (!p)
 		return -1;
 	free(w->scratch);
@@ -238,10 +238,10 @@ static int start_workers(int n)
 	return pool.nworkers;
 }
 
-void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
+void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes)
 {
-	int all = rt_default_threads(); /* also reads usable_cpus, once */
+	int all = einc_rt_default_threads(); /* also reads usable_cpus, once */
 	if (threads <= 0)
 		threads = all;
 	int helpers = threads - 1;

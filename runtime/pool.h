@@ -11,7 +11,7 @@
 
 /* Runs task "task" of a parallel loop with "arg", using "scratch" (the
  * running thread's own buffer of the requested size). */
-typedef void (*rt_task_fn)(void *arg, int64_t task, void *scratch);
+typedef void (*einc_rt_task_fn)(void *arg, int64_t task, void *scratch);
 
 /*
  * The number of threads a loop uses when asked for 0: EINC_NUM_THREADS when
@@ -19,11 +19,11 @@ typedef void (*rt_task_fn)(void *arg, int64_t task, void *scratch);
  * process may use (its affinity, capped by its cgroup's CPU quota; read
  * once per process, cpus.h).
  */
-int rt_default_threads(void);
+int einc_rt_default_threads(void);
 
 /*
  * Runs "fn" on tasks 0 .. ntasks-1, each once, on up to "threads" threads
- * (0: rt_default_threads()) counting the caller, which uses "scratch0";
+ * (0: einc_rt_default_threads()) counting the caller, which uses "scratch0";
  * every worker uses a buffer of "scratch_bytes" of its own, allocated the
  * first time it needs one and kept. Each thread starts on its own
  * contiguous share of the tasks, the same on every call with the same
@@ -33,7 +33,7 @@ int rt_default_threads(void);
  * workers, the caller runs the tasks alone. Returns when every task has
  * run.
  */
-void rt_parallel_for(int threads, int64_t ntasks, rt_task_fn fn, void *arg,
+void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void *arg,
                      void *scratch0, size_t scratch_bytes);
 
 #endif

@@ -17,7 +17,7 @@ static double load(const void *in, int is_f64, int64_t off)
  * it back by (size-1) strides. "x" and "off" arrive zeroed (nindices and
  * ninputs entries). An index of size 0 leaves every sum empty.
  */
-static void accumulate(const rt_ref_problem *p, int is_f64, const void *const in[],
+static void accumulate(const einc_rt_ref_problem *p, int is_f64, const void *const in[],
                        double *acc, int64_t *x, int64_t *off)
 {
 	int n = p->nindices, nin = p->ninputs;
@@ -47,7 +47,7 @@ static void accumulate(const rt_ref_problem *p, int is_f64, const void *const in
 }
 
 /* Sums into a zeroed double scratch array, then stores it as float or double. */
-int rt_ref_eval(const rt_ref_problem *p, int is_f64, void *out,
+int einc_rt_ref_eval(const einc_rt_ref_problem *p, int is_f64, void *out,
                 const void *const in[])
 {
 	double *acc = calloc(p->out_elems > 0 ? (size_t)p->out_elems : 1, sizeof(double));

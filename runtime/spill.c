@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-void rt_spill_copy(void *dst, const void *src, int64_t bytes, int64_t *moved)
+void einc_rt_spill_copy(void *dst, const void *src, int64_t bytes, int64_t *moved)
 {
 	memcpy(dst, src, (size_t)bytes);
 	if (moved)

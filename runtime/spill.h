@@ -10,6 +10,6 @@
 
 /* Copies "bytes" from "src" to "dst" (not overlapping) and, when "moved"
  * is not NULL, adds "bytes" to "*moved". */
-void rt_spill_copy(void *dst, const void *src, int64_t bytes, int64_t *moved);
+void einc_rt_spill_copy(void *dst, const void *src, int64_t bytes, int64_t *moved);
 
 #endif

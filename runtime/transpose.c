@@ -134,10 +134,10 @@ static void sse_f64(double *dst, const double *const *rows, int64_t i0, int64_t 
 #define AVX2_BLOCKS(NAME, B)
 #endif
 
-/* rt_transpose_T: AVX2 blocks of B rows x B values where the CPU runs
+/* einc_rt_transpose_T: AVX2 blocks of B rows x B values where the CPU runs
  * them, the rest in SSE2 blocks and tails. */
 #define TRANSPOSE_TYPED(T, NAME, B)                                                       \
-	void rt_transpose_##NAME(T *dst, const T *const *rows, int64_t n, int64_t kc,     \
+	void einc_rt_transpose_##NAME(T *dst, const T *const *rows, int64_t n, int64_t kc,     \
 	                         int64_t w)                                               \
 	{                                                                                 \
 		int64_t nb = 0, kcb = 0;                                                  \

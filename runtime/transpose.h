@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* dst[p * w + i] = rows[i][p] for i < n, p < kc (n <= w; "rows" keep). */
-void rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t kc, int64_t w);
-void rt_transpose_f64(double *dst, const double *const *rows, int64_t n, int64_t kc, int64_t w);
+void einc_rt_transpose_f32(float *dst, const float *const *rows, int64_t n, int64_t kc, int64_t w);
+void einc_rt_transpose_f64(double *dst, const double *const *rows, int64_t n, int64_t kc, int64_t w);
 
 #endif

@@ -12,7 +12,7 @@
 #include "workspace.h"
 
 /* Rounds "bytes" up to the alignment it gets, then asks for huge pages. */
-void *rt_buffer_alloc(size_t bytes)
+void *einc_rt_buffer_alloc(size_t bytes)
 {
 	size_t align = bytes >= RT_HUGE_PAGE ? RT_HUGE_PAGE : RT_WORKSPACE_ALIGN;
 	if (bytes > (size_t)-1 - align)
@@ -37,7 +37,7 @@ static void *pool_take(void **slots, uint64_t bytes)
 		    (p = atomic_exchange_explicit(s, NULL, memory_order_acquire)))
 			return p;
 	}
-	return bytes > SIZE_MAX ? NULL : rt_buffer_alloc((size_t)bytes);
+	return bytes > SIZE_MAX ? NULL : einc_rt_buffer_alloc((size_t)bytes);
 }
 
 /* Puts "buf" (may be NULL) into an empty slot of "slots", or frees it. */
@@ -54,12 +54,12 @@ static void pool_give(void **slots, void *buf)
 	free(buf);
 }
 
-int rt_buffers_take(void **pool, uint64_t ws_bytes, uint64_t slow_bytes, void **bufs)
+int einc_rt_buffers_take(void **pool, uint64_t ws_bytes, uint64_t slow_bytes, void **bufs)
 {
 	bufs[2] = !bufs[0] && ws_bytes ? pool_take(pool, ws_bytes) : NULL;
 	bufs[3] = !bufs[1] && slow_bytes ? pool_take(pool + RT_POOL_SLOTS, slow_bytes) : NULL;
 	if ((!bufs[0] && ws_bytes && !bufs[2]) || (!bufs[1] && slow_bytes && !bufs[3])) {
-		rt_buffers_give(pool, bufs);
+		einc_rt_buffers_give(pool, bufs);
 		return 1;
 	}
 	bufs[0] = bufs[0] ? bufs[0] : bufs[2];
@@ -67,13 +67,13 @@ int rt_buffers_take(void **pool, uint64_t ws_bytes, uint64_t slow_bytes, void **
 	return 0;
 }
 
-void rt_buffers_give(void **pool, void **bufs)
+void einc_rt_buffers_give(void **pool, void **bufs)
 {
 	pool_give(pool, bufs[2]);
 	pool_give(pool + RT_POOL_SLOTS, bufs[3]);
 }
 
-void rt_buffers_free(void **pool)
+void einc_rt_buffers_free(void **pool)
 {
 	for (int i = 0; i < 2 * RT_POOL_SLOTS; i++) {
 		free(pool[i]);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The alignment of the buffers rt_buffer_alloc allocates (bytes). */
+/* The alignment of the buffers einc_rt_buffer_alloc allocates (bytes). */
 #define RT_WORKSPACE_ALIGN 64
 
 /* Buffers of at least this many bytes are aligned to it and ask the kernel
@@ -21,7 +21,7 @@
  * RT_HUGE_PAGE bytes and more to RT_HUGE_PAGE and advised
  * MADV_HUGEPAGE. NULL when memory runs out.
  */
-void *rt_buffer_alloc(size_t bytes);
+void *einc_rt_buffer_alloc(size_t bytes);
 
 /* Buffers a kernel keeps for calls without their own: this many of each
  * kind, so that as many concurrent callers take one without allocating. */
@@ -30,7 +30,7 @@ void *rt_buffer_alloc(size_t bytes);
 /* The pool of one kernel: RT_POOL_SLOTS cached workspaces, then as many
  * slow buffers; NULL slots are empty. Zero it before use (a static
  * zero-initialised array of 2 * RT_POOL_SLOTS pointers in generated code). */
-typedef void *rt_pool_slots[2 * RT_POOL_SLOTS];
+typedef void *einc_rt_pool_slots[2 * RT_POOL_SLOTS];
 
 /*
  * The buffers of one kernel call. "bufs" holds 4 pointers: [0] the
@@ -38,18 +38,18 @@ typedef void *rt_pool_slots[2 * RT_POOL_SLOTS];
  * return [0] and [1] are the buffers to use (a NULL one of nonzero size,
  * "ws_bytes" or "slow_bytes", is taken from "pool", or allocated when the
  * pool is empty) and [2], [3] what was taken (NULL otherwise), which
- * rt_buffers_give returns. Safe for concurrent callers: a taken buffer
+ * einc_rt_buffers_give returns. Safe for concurrent callers: a taken buffer
  * belongs to one call. Returns 0, or 1 when memory runs out (then nothing
  * is taken).
  */
-int rt_buffers_take(void **pool, uint64_t ws_bytes, uint64_t slow_bytes, void **bufs);
+int einc_rt_buffers_take(void **pool, uint64_t ws_bytes, uint64_t slow_bytes, void **bufs);
 
-/* Returns the buffers rt_buffers_take took ("bufs" [2] and [3]) to "pool";
+/* Returns the buffers einc_rt_buffers_take took ("bufs" [2] and [3]) to "pool";
  * those it has no empty slot for are freed. */
-void rt_buffers_give(void **pool, void **bufs);
+void einc_rt_buffers_give(void **pool, void **bufs);
 
 /* Frees the buffers cached in "pool" (a JIT kernel's, when it is freed);
  * no call may be using it. */
-void rt_buffers_free(void **pool);
+void einc_rt_buffers_free(void **pool);
 
 #endif

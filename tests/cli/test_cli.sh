@@ -51,7 +51,7 @@ expect 2 "einc: error: --check needs --run" --check 'i' -d i=1
 expect 2 "einc: error: -S and --emit-llvm need -o FILE" -S 'i' -d i=1
 expect 1 "einc: error: codegen: unknown CPU 'nocpu' for x86_64-pc-linux-gnu (expected native or an LLVM CPU name such as x86-64-v3, znver4 or skylake-avx512)" -mcpu=nocpu --run 'i' -d i=1
 expect 1 "einc: error: api: function name '9k' is not a C identifier" --name 9k -o /dev/null 'i' -d i=1
-expect 1 "einc: error: api: function name 'rt_gett' clashes with the runtime, whose functions start with 'rt_'" --name rt_gett -o /dev/null 'i' -d i=1
+expect 1 "einc: error: api: function name 'einc_rt_gett' clashes with the runtime, whose functions start with 'einc_rt_'" --name einc_rt_gett -o /dev/null 'i' -d i=1
 expect 1 "einc: error: api: function name 'malloc' is a C library function: the kernel would replace it in the program that links it" --name malloc -o /dev/null 'i' -d i=1
 odir=$(mktemp -d)
 if "$einc" -o "$odir/9k.o" 'ij->j' -d i=2,j=3 && grep -q '^int k9k(float \*out, const float \*in0, void \*workspace);$' "$odir/9k.h"; then

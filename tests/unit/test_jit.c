@@ -372,7 +372,7 @@ static void test_bad_input(void **state)
 	static const struct {
 		const char *name, *why;
 	} bad[] = {
-		{"rt_gett", "clashes with the runtime"}, {"malloc", "is a C library function"},
+		{"einc_rt_gett", "clashes with the runtime"}, {"malloc", "is a C library function"},
 		{"free", "is a C library function"}, {"memcpy", "is a C library function"},
 		{"int", "is a C keyword"}, {"return", "is a C keyword"}, {"bool", "is a C keyword"},
 		{"_Bool", "is reserved"}, {"__x", "is reserved"}, {"class", "is a C++ keyword"},

@@ -8,8 +8,8 @@
  * parallel chunks of a result loop or of a summed loop. Both dtypes, on 1, 2 and 16 threads, each run twice:
  * every run must give the same bits. GEMM-like steps whose A is read in
  * place (the direct micro-kernel) are marked and checked to be so. Also the
- * thread pool alone, the GETT task split (rt_gett_plan) of the benchmark's
- * large steps, and rt_gett calling the kernel its descriptor asks for.
+ * thread pool alone, the GETT task split (einc_rt_gett_plan) of the benchmark's
+ * large steps, and einc_rt_gett calling the kernel its descriptor asks for.
  *
  * Tolerance as refcheck.h states it.
  */
@@ -273,7 +273,7 @@ static void count_task(void *arg, int64_t task, void *scratch)
 	((char *)scratch)[63] = 1;
 }
 
-/* rt_parallel_for runs every task once, for any thread and task count. */
+/* einc_rt_parallel_for runs every task once, for any thread and task count. */
 static void test_pool(void **state)
 {
 	(void)state;
@@ -283,18 +283,18 @@ static void test_pool(void **state)
 	for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++)
 		for (size_t n = 0; n < sizeof ntasks / sizeof ntasks[0]; n++) {
 			int count[1000] = {0};
-			rt_parallel_for(threads[t], ntasks[n], count_task, count, scratch0, 64);
+			einc_rt_parallel_for(threads[t], ntasks[n], count_task, count, scratch0, 64);
 			for (int64_t x = 0; x < 1000; x++)
 				assert_int_equal(count[x], x < ntasks[n]);
 		}
-	assert_true(rt_default_threads() >= 1);
+	assert_true(einc_rt_default_threads() >= 1);
 }
 
 /* A step of the benchmark as lower.c and codegen describe it (f32, 6 x 32
  * register blocks): extents "batch", "m", "n", "k". */
-static rt_gett_desc bench_step(int64_t batch, int64_t m, int64_t n, int64_t k)
+static einc_rt_gett_desc bench_step(int64_t batch, int64_t m, int64_t n, int64_t k)
 {
-	rt_gett_desc d = {.esize = 4, .batch = batch, .m = m, .n = n, .k = k, .mr = 6, .nr = 32,
+	einc_rt_gett_desc d = {.esize = 4, .batch = batch, .m = m, .n = n, .k = k, .mr = 6, .nr = 32,
 	                  .kc = k < 256 ? k : 256};
 	d.mc = (m + 23) / 24 * 24 < 144 ? (m + 23) / 24 * 24 : 144;
 	d.nc = (n + 63) / 64 * 64 < 4096 ? (n + 63) / 64 * 64 : 4096;
@@ -324,16 +324,16 @@ static void test_gett_split(void **state)
 	};
 	const int threads[] = {2, 16};
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
-		rt_gett_desc d = bench_step(steps[x][0], steps[x][1], steps[x][2], steps[x][3]);
-		rt_gett_split s;
-		rt_gett_plan(&d, 1, &s);
+		einc_rt_gett_desc d = bench_step(steps[x][0], steps[x][1], steps[x][2], steps[x][3]);
+		einc_rt_gett_split s;
+		einc_rt_gett_plan(&d, 1, &s);
 		int64_t slices = s.kslices;
 		assert_int_equal(slices > 1, steps[x][4]);
 		assert_int_equal(s.shared, 0);
 		assert_int_equal(s.tasks, s.units * slices);
 		for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
 			int64_t n = threads[t];
-			rt_gett_plan(&d, (int)n, &s);
+			einc_rt_gett_plan(&d, (int)n, &s);
 			assert_int_equal(s.kslices, slices);
 			int64_t tasks = s.shared ? s.units * s.mparts * s.nparts
 			                         : s.units * slices * s.mparts * s.nparts;
@@ -383,7 +383,7 @@ static void c_kernel(int64_t kc, const double *a, const int64_t *arow, int64_t a
 		}
 }
 
-/* rt_ukernel on a packed A panel, counted. */
+/* einc_rt_ukernel on a packed A panel, counted. */
 static void packed_kernel(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
                           const int64_t *rowoff, int64_t first)
 {
@@ -392,7 +392,7 @@ static void packed_kernel(int64_t kc, const void *a, const void *b, int64_t ldb,
 	c_kernel(kc, a, arow, TMR, b, ldb, c, rowoff, first);
 }
 
-/* rt_ukernel_direct on A in place with K stride 1, counted. */
+/* einc_rt_ukernel_direct on A in place with K stride 1, counted. */
 static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const void *b,
                           int64_t ldb, void *c, const int64_t *rowoff, int64_t first)
 {
@@ -400,7 +400,7 @@ static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const 
 	c_kernel(kc, a, aoff, 1, b, ldb, c, rowoff, first);
 }
 
-/* rt_gett runs the kernel the descriptor asks for, never the other: A in
+/* einc_rt_gett runs the kernel the descriptor asks for, never the other: A in
  * place when kernel_direct is set, packed otherwise, on C = A B (row-major,
  * A's K stride 1) with edge extents against plain loops, exactly (small
  * integers), on 1 and 2 threads; B in place exactly when M has at most
@@ -414,7 +414,7 @@ static void test_gett_direct(void **state)
 		for (int run = 0; run < 4; run++) {
 			int64_t m = shapes[x][0], n = shapes[x][1], k = shapes[x][2];
 			int64_t sizes[3] = {m, n, k}, strides[9] = {k, 0, 1, 0, 1, n, n, 1, 0};
-			rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
+			einc_rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
 			                  .nr = TNR, .mc = 2 * TMR, .nc = 2 * TNR, .kc = 64,
 			                  .threads = 1 + run % 2, .ndims = {0, 1, 1, 1},
 			                  .sizes = sizes, .strides = strides, .kernel = packed_kernel,
@@ -425,10 +425,10 @@ static void test_gett_direct(void **state)
 				a[e] = (double)(e * 7 % 11) - 5;
 			for (int64_t e = 0; e < k * n; e++)
 				b[e] = (double)(e * 5 % 13) - 6;
-			size_t bytes = rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+			size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
 			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 			packed_calls = direct_calls = b_in_place_calls = 0;
-			rt_gett(&d, c, a, b, scratch);
+			einc_rt_gett(&d, c, a, b, scratch);
 			if (d.kernel_direct)
 				assert_true(direct_calls > 0 && packed_calls == 0);
 			else
@@ -452,13 +452,13 @@ static void test_gett_direct(void **state)
 		}
 	/* (K stride, n, nc, nr): ttm, mttkrp's and bilinear's big steps, bmm
 	 * in place; gemm 1024^3 (32 blocks), A's K stride not 1, no one stride */
-	assert_true(rt_gett_direct_pays(1, 64, 64, 32));
-	assert_true(rt_gett_direct_pays(1, 32, 64, 32));
-	assert_true(rt_gett_direct_pays(1, 128, 128, 32));
-	assert_true(rt_gett_direct_pays(1, 256, 256, 32));
-	assert_false(rt_gett_direct_pays(1, 1024, 1024, 32));
-	assert_false(rt_gett_direct_pays(256, 64, 64, 32));
-	assert_false(rt_gett_direct_pays(0, 64, 64, 32));
+	assert_true(einc_rt_gett_direct_pays(1, 64, 64, 32));
+	assert_true(einc_rt_gett_direct_pays(1, 32, 64, 32));
+	assert_true(einc_rt_gett_direct_pays(1, 128, 128, 32));
+	assert_true(einc_rt_gett_direct_pays(1, 256, 256, 32));
+	assert_false(einc_rt_gett_direct_pays(1, 1024, 1024, 32));
+	assert_false(einc_rt_gett_direct_pays(256, 64, 64, 32));
+	assert_false(einc_rt_gett_direct_pays(0, 64, 64, 32));
 }
 
 int main(void)

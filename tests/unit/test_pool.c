@@ -71,13 +71,13 @@ static void test_held_worker(void **state)
 	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
 	/* Loops of many tasks until the worker has run one. */
 	for (int round = 0; round < 100000 && !atomic_load(&helper_seen); round++)
-		rt_parallel_for(2, 64, task, NULL, NULL, 0);
+		einc_rt_parallel_for(2, 64, task, NULL, NULL, 0);
 	assert_true(atomic_load(&helper_seen));
 	assert_int_equal(pthread_kill(helper, SIGUSR1), 0);
 	pthread_t w;
 	assert_int_equal(pthread_create(&w, NULL, watchdog, NULL), 0);
 	atomic_store(&sum, 0);
-	rt_parallel_for(2, 8, task, NULL, NULL, 0);
+	einc_rt_parallel_for(2, 8, task, NULL, NULL, 0);
 	int early = !atomic_load(&released);
 	sem_post(&loop_done);
 	assert_int_equal(atomic_load(&sum), 8 * 9 / 2);
@@ -85,7 +85,7 @@ static void test_held_worker(void **state)
 	assert_true(early);
 	/* Released, the worker takes part again. */
 	atomic_store(&sum, 0);
-	rt_parallel_for(2, 1000, task, NULL, NULL, 0);
+	einc_rt_parallel_for(2, 1000, task, NULL, NULL, 0);
 	assert_int_equal(atomic_load(&sum), 1000 * 1001 / 2);
 	sem_destroy(&gate);
 	sem_destroy(&loop_done);

@@ -3,7 +3,8 @@
 # the README's install section names is there, that the man page documents
 # every flag of --help and that the bash completion loads and completes,
 # then builds the C API example against the prefix with pkg-config alone
-# and runs it.
+# (`pkg-config --libs einc` as written: libeinc.so) and runs it, and builds
+# a host project with find_package(einc) (einc::einc and einc::rt).
 # Usage: test_install.sh BUILD_DIR SOURCE_DIR [MAN: ON (default) or OFF]
 set -euo pipefail
 build=$1 src=$2 man=${3:-ON}
@@ -12,6 +13,7 @@ trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 files="bin/einc include/einc.h include/einc/einc_rt.h lib/libeinc.a lib/libeinc_rt.a
+  lib/libeinc.so lib/cmake/einc/einc-config.cmake lib/cmake/einc/einc-config-version.cmake
   lib/pkgconfig/einc.pc share/bash-completion/completions/einc share/doc/einc/LICENSE
   share/doc/einc/LICENSES/GPL-3.0-or-later.txt share/doc/einc/LICENSES/MIT.txt
   share/doc/einc/CHANGELOG.md share/doc/einc/README.md"
@@ -32,6 +34,23 @@ fi
 "$src/tests/install/check_completion.sh" "$prefix/bin/einc" \
   "$prefix/share/bash-completion/completions/einc"
 
-cc -std=c11 "$src/examples/bmm_api.c" $(pkg-config --cflags --libs --static einc) -o "$prefix/bmm_api"
+export LD_LIBRARY_PATH=$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+cc -std=c11 "$src/examples/bmm_api.c" $(pkg-config --cflags --libs einc) -o "$prefix/bmm_api"
 "$prefix/bmm_api"
+
+# find_package(einc): a compatible version is found, the next MINOR not
+# (while MAJOR is 0 it may break compatibility).
+version=$(pkg-config --modversion einc)
+"$prefix/bin/einc" 'bij,bjk->bik' -d b=4,i=32,j=64,k=16 -o "$prefix/bmm.o" --header "$prefix/bmm.h" --name bmm
+host() {
+  cmake -S "$src/tests/install/cmake_host" -B "$prefix/host" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DEINC_SOURCE_DIR="$src" -DBMM_OBJECT="$prefix/bmm.o" -DEINC_WANT_VERSION="$1" >"$prefix/host.log" 2>&1
+}
+next=$(awk -F. '{ print $1 "." $2 + 1 }' <<<"$version")
+if host "$next"; then echo "install: find_package(einc $next) accepted einc $version"; exit 1; fi
+rm -rf "$prefix/host"
+host "$version" || { cat "$prefix/host.log"; echo "install: find_package(einc $version) failed"; exit 1; }
+cmake --build "$prefix/host" >"$prefix/host.log" 2>&1 || { cat "$prefix/host.log"; exit 1; }
+"$prefix/host/bmm_api"
+"$prefix/host/bmm_host"
 "$prefix/bin/einc" --version

@@ -4,10 +4,12 @@
 # every flag of --help and that the bash completion loads and completes,
 # then builds the C API example against the prefix with pkg-config alone
 # (`pkg-config --libs einc` as written: libeinc.so) and runs it, and builds
-# a host project with find_package(einc) (einc::einc and einc::rt).
-# Usage: test_install.sh BUILD_DIR SOURCE_DIR [MAN: ON (default) or OFF]
+# a host project with find_package(einc) (einc::einc and einc::rt); runs
+# the Python example with the installed package (which finds the installed
+# libeinc.so by itself) and with the package pip installs offline.
+# Usage: test_install.sh BUILD_DIR SOURCE_DIR MAN(ON|OFF) PYTHON SITEDIR
 set -euo pipefail
-build=$1 src=$2 man=${3:-ON}
+build=$1 src=$2 man=$3 python=${4:-} site=${5:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -18,6 +20,7 @@ files="bin/einc include/einc.h include/einc/einc_rt.h lib/libeinc.a lib/libeinc_
   share/doc/einc/LICENSES/GPL-3.0-or-later.txt share/doc/einc/LICENSES/MIT.txt
   share/doc/einc/CHANGELOG.md share/doc/einc/README.md"
 [ "$man" = OFF ] || files="$files share/man/man1/einc.1"
+[ -z "$python" ] || files="$files $site/einc/__init__.py $site/einc/_install.py"
 for f in $files; do
   [ -e "$prefix/$f" ] || { echo "install: missing $f"; exit 1; }
 done
@@ -54,3 +57,18 @@ cmake --build "$prefix/host" >"$prefix/host.log" 2>&1 || { cat "$prefix/host.log
 "$prefix/host/bmm_api"
 "$prefix/host/bmm_host"
 "$prefix/bin/einc" --version
+
+# Python: the package cmake --install put in the site directory, then the
+# one pip builds offline from a copy of python/ (pip builds in place).
+[ -n "$python" ] || exit 0
+unset EINC_LIBRARY
+PYTHONPATH=$prefix/$site PYTHONDONTWRITEBYTECODE=1 "$python" "$src/examples/contract.py"
+mkdir -p "$prefix/src/include"
+cp -r "$src/python" "$prefix/src/python"
+cp "$src/include/einc.h" "$prefix/src/include/"
+"$python" -m pip install -q --no-index --no-build-isolation --prefix "$prefix/pip" \
+  "$prefix/src/python" >"$prefix/pip.log" 2>&1 || { cat "$prefix/pip.log"; exit 1; }
+pkg=$(find "$prefix/pip" -name __init__.py -path '*/einc/*')
+[ -n "$pkg" ] || { echo "install: pip installed no einc package"; exit 1; }
+EINC_LIBRARY=$prefix/lib/libeinc.so PYTHONPATH=$(dirname "$(dirname "$pkg")") \
+  PYTHONDONTWRITEBYTECODE=1 "$python" "$src/examples/contract.py"

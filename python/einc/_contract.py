@@ -18,6 +18,7 @@ _PATHS = {
     "greedy": _lib.PATH_GREEDY, "refine": _lib.PATH_REFINE,
 }
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_SUPPORTED = (_F32, _F64)
 
 
 def _path(optimize):
@@ -48,21 +49,34 @@ def _dtype(dtype, arrays):
     """The dtype einc computes in: "dtype", else the operands' common one."""
     if dtype is not None:
         dt = np.dtype(dtype)
-    elif arrays and all(a.dtype == arrays[0].dtype for a in arrays):
-        dt = arrays[0].dtype  # the common case, without result_type's cost
     else:
-        dt = np.result_type(*arrays) if arrays else _F64
-    if dt != _F32 and dt != _F64:
+        dt = arrays[0].dtype if arrays else _F64
+        for a in arrays:
+            if a.dtype != dt:
+                dt = np.result_type(*arrays)
+                break
+    if dt not in _SUPPORTED:
         raise UnsupportedError("einc: dtype %s is not supported; einc computes float32 and "
                                "float64 (dtype= converts the operands)" % dt)
     return dt
 
 
 def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads):
-    """The cached expression for these arguments, compiled on a miss."""
-    opts = (_path(optimize), _limit(memory_limit, shapes), int(budget or 0), int(threads or 0))
-    key = (spec, shapes, dt.char, opts)
-    return cache.get(key, lambda: Expression(spec, shapes, dt, _options(*opts)))
+    """The cached expression for these arguments, compiled on a miss. The
+    key holds the options as given (a hit pays no checking): spellings
+    of one option (True, 'auto') compile twice."""
+    if not isinstance(optimize, (str, bool)):
+        _path(optimize)  # a list path, say, is refused before it is hashed
+    key = (spec, shapes, dt, optimize, memory_limit, budget, threads)
+    return cache.get(key, lambda: _compile(spec, shapes, dt, optimize, memory_limit,
+                                           budget, threads))
+
+
+def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
+    """A new expression for these arguments, the options checked."""
+    opts = _options(_path(optimize), _limit(memory_limit, shapes), int(budget or 0),
+                    int(threads or 0))
+    return Expression(spec, shapes, dt, opts)
 
 
 def _options(path, max_intermediate, budget, threads):

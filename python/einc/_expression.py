@@ -107,9 +107,9 @@ class Expression:
                              % (self.spec, len(shapes), len(arrays)))
         ins = [a if type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
                else np.asarray(a, dt, order="C") for a in arrays]
-        for k, a in enumerate(ins):
-            if a.shape != shapes[k]:
-                raise _shape_error(self, k, a.shape)
+        if any(a.shape != s for a, s in zip(ins, shapes)):
+            k = next(k for k, a in enumerate(ins) if a.shape != shapes[k])
+            raise _shape_error(self, k, ins[k].shape)
         direct = (out is not None and type(out) is np.ndarray and out.dtype == dt
                   and out.flags.c_contiguous and out.flags.writeable
                   and out.shape == self.out_shape

@@ -14,10 +14,11 @@ from ._contract import (contract, contract_path, contract_expression, cache_info
                         clear_cache, ContractExpression)
 from ._expression import Expression
 from ._lib import lib as _clib
-from .errors import Error, InputError, UnsupportedError, OutOfMemoryError, BackendError
+from .errors import (Error, InputError, PathError, UnsupportedError, OutOfMemoryError,
+                     BackendError)
 
 __version__ = _clib.einc_version_string().decode().split("\n", 1)[0].split()[-1]
 
 __all__ = ["contract", "contract_path", "contract_expression", "cache_info", "clear_cache",
-           "ContractExpression", "Expression", "Error", "InputError", "UnsupportedError",
-           "OutOfMemoryError", "BackendError"]
+           "ContractExpression", "Expression", "Error", "InputError", "PathError",
+           "UnsupportedError", "OutOfMemoryError", "BackendError"]

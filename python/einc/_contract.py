@@ -3,6 +3,7 @@ contract_expression, and the kernel cache they share."""
 import numpy as np
 
 from . import _lib
+from . import _explicit_path as explicit_path
 from ._cache import KernelCache
 from ._expression import Expression
 from ._spec import split_operands, explicit_labels
@@ -22,10 +23,7 @@ _SUPPORTED = (_F32, _F64)
 
 
 def _path(optimize):
-    """The einc_path of "optimize"."""
-    if isinstance(optimize, (list, tuple)):
-        raise UnsupportedError("einc: an explicit contraction path is not supported yet; "
-                               "pass optimize='auto', 'optimal', 'greedy' or False")
+    """The einc_path of "optimize" (not an explicit path)."""
     try:
         return _PATHS[optimize]
     except (KeyError, TypeError):
@@ -65,17 +63,25 @@ def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads):
     """The cached expression for these arguments, compiled on a miss. The
     key holds the options as given (a hit pays no checking): spellings
     of one option (True, 'auto') compile twice."""
-    if not isinstance(optimize, (str, bool)):
-        _path(optimize)  # a list path, say, is refused before it is hashed
+    if isinstance(optimize, (list, tuple)):
+        optimize = explicit_path.normalize(optimize)
     key = (spec, shapes, dt, optimize, memory_limit, budget, threads)
     return cache.get(key, lambda: _compile(spec, shapes, dt, optimize, memory_limit,
                                            budget, threads))
 
 
 def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
-    """A new expression for these arguments, the options checked."""
-    opts = _options(_path(optimize), _limit(memory_limit, shapes), int(budget or 0),
-                    int(threads or 0))
+    """A new expression for these arguments, the options checked. An
+    explicit path becomes a tree over the inputs' labels as einc reads
+    them (from a first compile's tree dump)."""
+    explicit = isinstance(optimize, tuple)
+    opts = _options(_lib.PATH_AUTO if explicit else _path(optimize),
+                    _limit(memory_limit, shapes), int(budget or 0), int(threads or 0))
+    if explicit:
+        probe = Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0), jit=False)
+        leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
+        opts.tree = explicit_path.tree_text(leaves, optimize).encode("utf-8")
+        opts.tree_name = b"optimize"
     return Expression(spec, shapes, dt, opts)
 
 
@@ -94,7 +100,8 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     shapes, dtype and options and cached.
 
     dtype: float32 or float64 (default: the operands'); optimize: 'auto'
-    (or True), 'optimal', 'greedy', 'refine' or False (left to right);
+    (or True), 'optimal', 'greedy', 'refine', False (left to right) or
+    an explicit path [(0, 1), ...] (numpy's 'einsum_path' head allowed);
     memory_limit: the largest intermediate in elements, or 'max_input';
     budget: workspace bytes (beyond it, spills); threads: the kernel's
     threads (default EINC_NUM_THREADS, else every core). The result is a

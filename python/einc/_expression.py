@@ -49,9 +49,10 @@ def _aligned_buffer(nbytes):
 class Expression:
     """The einsum "spec" compiled for operands of "shapes" and "dtype"
     (float32 or float64) with einc_options "options" (an _lib.Options).
-    Calling it with arrays of those shapes returns the result."""
+    Calling it with arrays of those shapes returns the result; with
+    jit=False it only dumps."""
 
-    def __init__(self, spec, shapes, dtype, options):
+    def __init__(self, spec, shapes, dtype, options, jit=True):
         self.spec = spec
         self.shapes = tuple(tuple(int(d) for d in s) for s in shapes)
         self.dtype = np.dtype(dtype)
@@ -71,8 +72,9 @@ class Expression:
             c.check(lib.einc_compile(c.ctx, self._spec_bytes, n, ranks, dims_p,
                                      ctypes.byref(options), ctypes.byref(program)))
             self._program = program.value
-            c.check(lib.einc_program_jit(c.ctx, self._program, ctypes.byref(kernel)))
-            self._kernel = kernel.value
+            if jit:
+                c.check(lib.einc_program_jit(c.ctx, self._program, ctypes.byref(kernel)))
+                self._kernel = kernel.value
         out_dims = ctypes.POINTER(ctypes.c_int64)()
         rank = lib.einc_program_shape(self._program, -1, ctypes.byref(out_dims))
         self.out_shape = tuple(out_dims[i] for i in range(rank))

@@ -14,6 +14,11 @@ class InputError(Error, ValueError):
     """Bad input: a spec, shapes, sizes or options einc rejects."""
 
 
+class PathError(InputError, RuntimeError):
+    """An explicit path that does not fit the spec; also the RuntimeError
+    numpy.einsum raises for one."""
+
+
 class UnsupportedError(Error, NotImplementedError):
     """Valid input einc does not handle (a dtype, a feature)."""
 

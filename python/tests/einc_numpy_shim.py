@@ -5,9 +5,10 @@ Each call also runs the real numpy.einsum: the shim fails the test when
 einc's result differs from numpy's, or when einc accepts a call numpy
 rejects; einc's own exception propagates otherwise, so the tests'
 assert_raises see einc's ValueError or TypeError. A call einc does not
-support (NotImplementedError: integer, complex and half dtypes, explicit
-paths) or with an argument einc.contract lacks (order=, casting= other
-than numpy's defaults) skips its test with the reason (-rs lists them).
+support (NotImplementedError: integer, complex, half and long double
+dtypes, path steps over three operands) or with an argument
+einc.contract lacks (order=, casting= other than numpy's defaults) skips
+its test with the reason (-rs lists them).
 
     /usr/bin/python3 -m pytest -p einc_numpy_shim --noconftest -rs .../test_einsum.py
 """

@@ -143,12 +143,24 @@ def test_errors_carry_the_message():
         einc.contract("ij,jk->ik", rand(2, 3), rand(4, 5))
     with pytest.raises(NotImplementedError, match="int64"):
         einc.contract("ij->ji", np.arange(6).reshape(2, 3))
-    with pytest.raises(NotImplementedError):
-        einc.contract("ij,jk", rand(2, 2), rand(2, 2), optimize=[(0, 1)])
+    with pytest.raises(NotImplementedError, match="two operands at a time"):
+        einc.contract("ij,jk,kl", rand(2, 2), rand(2, 2), rand(2, 2), optimize=[(0, 1, 2)])
     with pytest.raises(ValueError, match="optimize"):
         einc.contract("ij,jk", rand(2, 2), rand(2, 2), optimize="fastest")
     with pytest.raises(MemoryError, match="budget"):
         einc.contract("ij,jk,kl->il", rand(30, 30), rand(30, 30), rand(30, 30), budget=64)
+
+
+@pytest.mark.parametrize("path", [[(1, 2), (0, 1)], ["einsum_path", (0, 2), (0, 1)],
+                                  [(0, 1), (0, 1)]])
+def test_explicit_path(path):
+    a, b, c = rand(3, 4), rand(4, 5), rand(5, 6)
+    close(einc.contract("ij,jk,kl->il", a, b, c, optimize=path), a @ b @ c)
+    got, _ = einc.contract_path("ij,jk,kl->il", a, b, c, optimize=path)
+    assert got == [p for p in path if p != "einsum_path"]
+    for error in (ValueError, RuntimeError):  # numpy.einsum raises RuntimeError
+        with pytest.raises(error, match="uncontracted"):
+            einc.contract("ij,jk,kl->il", a, b, c, optimize=path[:-1])
 
 
 def test_budget_spills_and_memory_limit():

@@ -7,9 +7,9 @@
 # a host project with find_package(einc) (einc::einc and einc::rt); runs
 # the Python example with the installed package (which finds the installed
 # libeinc.so by itself) and with the package pip installs offline.
-# Usage: test_install.sh BUILD_DIR SOURCE_DIR MAN(ON|OFF) PYTHON SITEDIR
+# Usage: test_install.sh BUILD_DIR SOURCE_DIR [MAN: ON (default) or OFF] [PYTHON SITEDIR]
 set -euo pipefail
-build=$1 src=$2 man=$3 python=${4:-} site=${5:-}
+build=$1 src=$2 man=${3:-ON} python=${4:-} site=${5:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null

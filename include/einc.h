@@ -31,6 +31,14 @@ extern "C" {
 	(EINC_VERSION_MAJOR * 10000 + EINC_VERSION_MINOR * 100 + EINC_VERSION_PATCH)
 #define EINC_VERSION_STRING "0.1.0"
 
+/* EINC_API marks what the shared library exports: it is built with
+ * -fvisibility=hidden, so every other symbol stays inside it. */
+#if defined(__GNUC__)
+#define EINC_API __attribute__((visibility("default")))
+#else
+#define EINC_API
+#endif
+
 /* The status of every call: one table gives the enum and the names. */
 #define EINC_STATUS_MAP(X) \
 	X(OK, "ok") \
@@ -114,26 +122,26 @@ typedef struct einc_program einc_program;
 typedef struct einc_kernel einc_kernel;
 
 /* The library version as EINC_VERSION_NUMBER computes it. */
-unsigned einc_version_number(void);
+EINC_API unsigned einc_version_number(void);
 
 /* What `einc --version` prints, one item a line: "einc 0.1.0", then the
  * LLVM, ISL and GLPK versions einc was built with ("LLVM version 19.1.7"),
  * the target triple ("Target: x86_64-pc-linux-gnu") and the CPU compiled
  * for by default ("Default CPU: znver3 (native)"). keep: static storage,
  * never NULL; safe from any thread. */
-const char *einc_version_string(void);
+EINC_API const char *einc_version_string(void);
 
 /* The short name of "status" ("ok", "syntax error", ...); never NULL. */
-const char *einc_status_name(einc_status status);
+EINC_API const char *einc_status_name(einc_status status);
 
 /* A new context, or NULL when memory runs out. give. */
-einc_ctx *einc_ctx_new(void);
+EINC_API einc_ctx *einc_ctx_new(void);
 
 /* Frees "ctx" (NULL allowed). take. */
-void einc_ctx_free(einc_ctx *ctx);
+EINC_API void einc_ctx_free(einc_ctx *ctx);
 
 /* The status of the last call made with "ctx". */
-einc_status einc_ctx_status(const einc_ctx *ctx);
+EINC_API einc_status einc_ctx_status(const einc_ctx *ctx);
 
 /*
  * The message of the last failed call made with "ctx", "" after a success.
@@ -143,11 +151,11 @@ einc_status einc_ctx_status(const einc_ctx *ctx);
  *           ^
  * keep: valid until the next call with "ctx".
  */
-const char *einc_ctx_message(const einc_ctx *ctx);
+EINC_API const char *einc_ctx_message(const einc_ctx *ctx);
 
 /* The stage that failed in the last call ("parse", "bind", ...), "" after a
  * success. keep. */
-const char *einc_ctx_stage(const einc_ctx *ctx);
+EINC_API const char *einc_ctx_stage(const einc_ctx *ctx);
 
 /* A progress line of a long-running stage, without a newline; "line" is
  * keep (valid during the call). Today the memory planner sends one per ILP
@@ -158,10 +166,10 @@ typedef void einc_log_fn(void *user, const char *line);
 
 /* Sends the progress lines of calls made with "ctx" to "fn" with "user"
  * (keep); fn NULL (the default) drops them. The library never prints. */
-void einc_ctx_set_log(einc_ctx *ctx, einc_log_fn *fn, void *user);
+EINC_API void einc_ctx_set_log(einc_ctx *ctx, einc_log_fn *fn, void *user);
 
 /* Fills "options" with the defaults. */
-void einc_options_init(einc_options *options);
+EINC_API void einc_options_init(einc_options *options);
 
 /*
  * Compiles "spec" with numeric shapes: operand k has rank "ranks[k]" and
@@ -169,9 +177,9 @@ void einc_options_init(einc_options *options);
  * number of operands in the spec. "options" may be NULL (defaults).
  * On success stores a new program in "*program" (give, einc_program_free).
  */
-einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
-                         const int *ranks, const int64_t *const shapes[],
-                         const einc_options *options, einc_program **program);
+EINC_API einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
+                                  const int *ranks, const int64_t *const shapes[],
+                                  const einc_options *options, einc_program **program);
 
 /*
  * Compiles "spec" with sizes given as text, the CLI's way: "dims" sizes
@@ -179,44 +187,44 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
  * "..."). Either may be NULL, not both; when both are given they must agree.
  * On success stores a new program in "*program" (give, einc_program_free).
  */
-einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
-                              const char *shapes, const einc_options *options,
-                              einc_program **program);
+EINC_API einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
+                                       const char *shapes, const einc_options *options,
+                                       einc_program **program);
 
 /* Frees "program" (NULL allowed). take. */
-void einc_program_free(einc_program *program);
+EINC_API void einc_program_free(einc_program *program);
 
 /*
  * Prints "program" at "stage" in its text form into "*text" (give, einc_free).
  */
-einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
-                              einc_stage stage, char **text);
+EINC_API einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
+                                       einc_stage stage, char **text);
 
 /* The number of operands of "program" and the shape of operand "k" (0 .. n-1)
  * or of the output (k == -1): its rank, and its dims in "*dims" (keep). */
-int einc_program_num_inputs(const einc_program *program);
-int einc_program_shape(const einc_program *program, int k, const int64_t **dims);
+EINC_API int einc_program_num_inputs(const einc_program *program);
+EINC_API int einc_program_shape(const einc_program *program, int k, const int64_t **dims);
 
 /* The element count of input "k" (0 .. n-1) or of the output (k == -1):
  * the product of its dims (checked at compile time to fit int64); -1 when
  * "k" is out of range. */
-int64_t einc_program_elems(const einc_program *program, int k);
+EINC_API int64_t einc_program_elems(const einc_program *program, int k);
 
 /* The element type of "program". */
-einc_dtype einc_program_dtype(const einc_program *program);
+EINC_API einc_dtype einc_program_dtype(const einc_program *program);
 
 /* The name of "dtype" ("f32", as -t spells it), or NULL when it is not a
  * dtype. keep. */
-const char *einc_dtype_name(einc_dtype dtype);
+EINC_API const char *einc_dtype_name(einc_dtype dtype);
 
 /* The bytes of one element of "dtype"; 0 when it is not a dtype. */
-size_t einc_dtype_size(einc_dtype dtype);
+EINC_API size_t einc_dtype_size(einc_dtype dtype);
 
 /* The dtype "name" names ("f32") into "*dtype": 0, or -1 when none does. */
-int einc_dtype_parse(const char *name, einc_dtype *dtype);
+EINC_API int einc_dtype_parse(const char *name, einc_dtype *dtype);
 
 /* The names of all dtypes, for messages: "f32 or f64". keep. */
-const char *einc_dtype_names(void);
+EINC_API const char *einc_dtype_names(void);
 
 /*
  * Evaluates "program" with the reference evaluator: plain loops over every
@@ -228,8 +236,8 @@ const char *einc_dtype_names(void);
  * with EINC_EUNSUPPORTED instead of running for hours.
  */
 #define EINC_REFERENCE_POINTS_MAX ((int64_t)1 << 36)
-einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
-                                       void *out, const void *const in[]);
+EINC_API einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *program,
+                                                void *out, const void *const in[]);
 
 /*
  * Fills the inputs of "program" with random values for a test run: "in[k]"
@@ -237,8 +245,8 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
  * gets values uniform in [-1, 1) from a xorshift64* stream seeded by
  * "seed". Same seed, same values (the CLI's --run --seed draws them so).
  */
-einc_status einc_program_random_inputs(einc_ctx *ctx, const einc_program *program,
-                                       uint64_t seed, void *const in[]);
+EINC_API einc_status einc_program_random_inputs(einc_ctx *ctx, const einc_program *program,
+                                                uint64_t seed, void *const in[]);
 
 /* What einc_program_check found. */
 typedef struct {
@@ -268,9 +276,9 @@ typedef struct {
  * einc_program_run_reference does, or with EINC_ENOMEM. Same as
  * einc_reference_new, einc_reference_check, einc_reference_free.
  */
-einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
-                               const void *const in[], const void *out,
-                               einc_check_result *result);
+EINC_API einc_status einc_program_check(einc_ctx *ctx, const einc_program *program,
+                                        const void *const in[], const void *out,
+                                        einc_check_result *result);
 
 /* What einc_program_check compares with, computed once for checking
  * several outputs of the same inputs: the reference result and each
@@ -279,27 +287,27 @@ typedef struct einc_reference einc_reference;
 
 /* The reference of "program" on "in" (keep) into "*ref" (give,
  * einc_reference_free); fails as einc_program_check does. */
-einc_status einc_reference_new(einc_ctx *ctx, const einc_program *program,
-                               const void *const in[], einc_reference **ref);
+EINC_API einc_status einc_reference_new(einc_ctx *ctx, const einc_program *program,
+                                        const void *const in[], einc_reference **ref);
 
 /* einc_program_check's comparison of "out" with "ref" into "*result";
  * EINC_EINVAL for a NULL argument (no context, so no message). */
-einc_status einc_reference_check(const einc_reference *ref, const void *out,
-                                 einc_check_result *result);
+EINC_API einc_status einc_reference_check(const einc_reference *ref, const void *out,
+                                          einc_check_result *result);
 
 /* Frees "ref" (NULL allowed). take. */
-void einc_reference_free(einc_reference *ref);
+EINC_API void einc_reference_free(einc_reference *ref);
 
 /* The bytes of workspace the compiled code of "program" needs (0 if none). */
-size_t einc_program_workspace_size(const einc_program *program);
+EINC_API size_t einc_program_workspace_size(const einc_program *program);
 
 /* The bytes of slow buffer the compiled code of "program" spills to (0 when
  * it does not spill): einc_options.budget made it spill. */
-size_t einc_program_slow_size(const einc_program *program);
+EINC_API size_t einc_program_slow_size(const einc_program *program);
 
 /* The bytes every run of "program" copies between workspace and slow
  * buffer (spills plus reloads): the plan's traffic; 0 without spills. */
-int64_t einc_program_moved_bytes(const einc_program *program);
+EINC_API int64_t einc_program_moved_bytes(const einc_program *program);
 
 /*
  * Writes the compiled code of "program" to the file "path" as "kind". It
@@ -320,9 +328,9 @@ int64_t einc_program_moved_bytes(const einc_program *program);
  * give the same bytes. The object links with libeinc_rt.a and -lpthread
  * and nothing else.
  */
-einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
-                              einc_emit_kind kind, const char *path,
-                              const char *name);
+EINC_API einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
+                                       einc_emit_kind kind, const char *path,
+                                       const char *name);
 
 /*
  * Writes the C header of function "name" to "path": provenance (einc
@@ -330,8 +338,8 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
  * NAME_SLOW_BYTES, NAME_MOVED_BYTES (what each run copies), shape macros
  * and the prototypes of name and name_slow (NAME is "name" in upper case).
  */
-einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
-                                     const char *path, const char *name);
+EINC_API einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
+                                              const char *path, const char *name);
 
 /*
  * Compiles "program" in process (LLVM ORC JIT) into "*kernel" (give,
@@ -339,17 +347,17 @@ einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
  * outlive their program. Like einc_program_emit and einc_program_dump, it
  * reads the program's loop nests: one such call per program at a time.
  */
-einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
-                             einc_kernel **kernel);
+EINC_API einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
+                                      einc_kernel **kernel);
 
 /* The bytes of workspace "kernel" needs (0 if none). */
-size_t einc_kernel_workspace_size(const einc_kernel *kernel);
+EINC_API size_t einc_kernel_workspace_size(const einc_kernel *kernel);
 
 /* The bytes of slow buffer "kernel" spills to (0 if it does not spill). */
-size_t einc_kernel_slow_size(const einc_kernel *kernel);
+EINC_API size_t einc_kernel_slow_size(const einc_kernel *kernel);
 
 /* The number of inputs "kernel" reads. */
-int einc_kernel_num_inputs(const einc_kernel *kernel);
+EINC_API int einc_kernel_num_inputs(const einc_kernel *kernel);
 
 /*
  * Runs "kernel": "out" and "in[0 .. n-1]" as for einc_program_run_reference
@@ -361,8 +369,8 @@ int einc_kernel_num_inputs(const einc_kernel *kernel);
  * EINC_ENOMEM when its own buffer cannot be allocated; there is no context,
  * so no message.
  */
-einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
-                            void *workspace);
+EINC_API einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in[],
+                                     void *workspace);
 
 /*
  * Runs "kernel" as einc_kernel_run does, with the slow buffer "slow": NULL
@@ -372,11 +380,11 @@ einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in
  * the bytes it copied between workspace and slow buffer (spills plus
  * reloads; equal to einc_program_moved_bytes).
  */
-einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
-                                 void *workspace, void *slow, int64_t *moved);
+EINC_API einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
+                                          void *workspace, void *slow, int64_t *moved);
 
 /* Frees "kernel" and its code (NULL allowed). take. */
-void einc_kernel_free(einc_kernel *kernel);
+EINC_API void einc_kernel_free(einc_kernel *kernel);
 
 /*
  * Plans the op DAG "text" (the .dag format: "t NAME BYTES in|mid|out" and
@@ -387,8 +395,8 @@ void einc_kernel_free(einc_kernel *kernel);
  * form in "*plan" (give, einc_free). A budget below some op's operands and
  * result is EINC_EBUDGET naming the op.
  */
-einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
-                          int staging, char **plan);
+EINC_API einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, int64_t budget,
+                                   int staging, char **plan);
 
 /*
  * Draws the plan "plan" (its text form, as einc_plan_dag or the plan dump
@@ -398,10 +406,10 @@ einc_status einc_plan_dag(einc_ctx *ctx, const char *text, const char *where, in
  * valid (its syntax and what it says are checked). Stores the SVG document
  * in "*svg" (give, einc_free); the same plan gives the same bytes.
  */
-einc_status einc_plan_svg(einc_ctx *ctx, const char *plan, const char *where, char **svg);
+EINC_API einc_status einc_plan_svg(einc_ctx *ctx, const char *plan, const char *where, char **svg);
 
 /* Frees memory that einc returned as "give" without a _free of its own. */
-void einc_free(void *p);
+EINC_API void einc_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config help2man llvm-19-dev libisl-dev libglpk-dev
-          libgmp-dev libcmocka-dev python3-numpy clang-19 libclang-rt-19-dev)
+          libgmp-dev libcmocka-dev python3-numpy python3-pytest python3-pip
+          python3-setuptools python3-wheel clang-19 libclang-rt-19-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,216 @@
+"""opt_einsum's entry points over einc: contract, contract_path and
+contract_expression, and the kernel cache they share."""
+import numpy as np
+
+from . import _lib
+from . import _explicit_path as explicit_path
+from ._cache import KernelCache
+from ._expression import Expression
+from ._spec import split_operands, explicit_labels
+from .errors import InputError, UnsupportedError
+
+cache = KernelCache()
+
+# optimize= values (numpy's and opt_einsum's names) -> einc_path.
+_PATHS = {
+    True: _lib.PATH_AUTO, "auto": _lib.PATH_AUTO, "auto-hq": _lib.PATH_AUTO,
+    False: _lib.PATH_LTR, "ltr": _lib.PATH_LTR,
+    "optimal": _lib.PATH_EXACT, "exact": _lib.PATH_EXACT, "dp": _lib.PATH_EXACT,
+    "greedy": _lib.PATH_GREEDY, "refine": _lib.PATH_REFINE,
+}
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_SUPPORTED = (_F32, _F64)
+
+
+def _path(optimize):
+    """The einc_path of "optimize" (not an explicit path)."""
+    try:
+        return _PATHS[optimize]
+    except (KeyError, TypeError):
+        raise InputError("einc: optimize=%r is none of True, False, %s"
+                         % (optimize, ", ".join(sorted(k for k in _PATHS if isinstance(k, str)))))
+
+
+def _limit(memory_limit, shapes):
+    """einc_options.max_intermediate for opt_einsum's "memory_limit": None
+    (no limit), elements, or 'max_input' (the largest operand's)."""
+    if memory_limit is None:
+        return 0
+    if memory_limit == "max_input":
+        return max((int(np.prod(s, dtype=np.int64)) for s in shapes), default=1)
+    if int(memory_limit) <= 0:
+        raise InputError("einc: memory_limit=%r is not a positive element count" % (memory_limit,))
+    return int(memory_limit)
+
+
+def _dtype(dtype, arrays):
+    """The dtype einc computes in: "dtype", else the operands' common one."""
+    if dtype is not None:
+        dt = np.dtype(dtype)
+    else:
+        dt = arrays[0].dtype if arrays else _F64
+        for a in arrays:
+            if a.dtype != dt:
+                dt = np.result_type(*arrays)
+                break
+    if dt not in _SUPPORTED:
+        raise UnsupportedError("einc: dtype %s is not supported; einc computes float32 and "
+                               "float64 (dtype= converts the operands)" % dt)
+    return dt
+
+
+def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads):
+    """The cached expression for these arguments, compiled on a miss. The
+    key holds the options as given (a hit pays no checking): spellings
+    of one option (True, 'auto') compile twice."""
+    if isinstance(optimize, (list, tuple)):
+        optimize = explicit_path.normalize(optimize)
+    key = (spec, shapes, dt, optimize, memory_limit, budget, threads)
+    return cache.get(key, lambda: _compile(spec, shapes, dt, optimize, memory_limit,
+                                           budget, threads))
+
+
+def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
+    """A new expression for these arguments, the options checked. An
+    explicit path becomes a tree over the inputs' labels as einc reads
+    them (from a first compile's tree dump)."""
+    explicit = isinstance(optimize, tuple)
+    opts = _options(_lib.PATH_AUTO if explicit else _path(optimize),
+                    _limit(memory_limit, shapes), int(budget or 0), int(threads or 0))
+    if explicit:
+        probe = Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0), jit=False)
+        leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
+        opts.tree = explicit_path.tree_text(leaves, optimize).encode("utf-8")
+        opts.tree_name = b"optimize"
+    return Expression(spec, shapes, dt, opts)
+
+
+def _options(path, max_intermediate, budget, threads):
+    """einc_options with those fields over the defaults."""
+    o = _lib.Options()
+    _lib.lib.einc_options_init(o)
+    o.path, o.max_intermediate, o.budget, o.threads = path, max_intermediate, budget, threads
+    return o
+
+
+def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None,
+             budget=None, threads=None):
+    """numpy.einsum's result for "operands" (a spec and arrays, or numpy's
+    sublist form a, [0, 1], b, [1, 2]), compiled by einc once per spec,
+    shapes, dtype and options and cached.
+
+    dtype: float32 or float64 (default: the operands'); optimize: 'auto'
+    (or True), 'optimal', 'greedy', 'refine', False (left to right) or
+    an explicit path [(0, 1), ...] (numpy's 'einsum_path' head allowed);
+    memory_limit: the largest intermediate in elements, or 'max_input';
+    budget: workspace bytes (beyond it, spills); threads: the kernel's
+    threads (default EINC_NUM_THREADS, else every core). The result is a
+    new array, or "out" written."""
+    spec, arrays = split_operands(operands)
+    arrays = [np.asarray(a) for a in arrays]
+    dt = _dtype(dtype, arrays)
+    expr = _expression(spec, tuple(a.shape for a in arrays), dt, optimize, memory_limit,
+                       budget, threads)
+    return expr.run(arrays, out)
+
+
+def contract_path(*operands, shapes=False, optimize="auto", memory_limit=None):
+    """(path, report) for "operands" as contract takes them, or shapes in
+    place of the arrays with shapes=True: numpy's linear path [(0, 1), ...]
+    and opt_einsum's printable report (einc --print-path)."""
+    spec, arrays = split_operands(operands)
+    dims = tuple(tuple(a) for a in arrays) if shapes else tuple(np.shape(a) for a in arrays)
+    expr = _expression(spec, dims, _F64, optimize, memory_limit, None, None)
+    return expr.path, expr.dump("path")
+
+
+class ContractExpression:
+    """A spec compiled once for fixed shapes; called with the operands that
+    are not constants, in order. Constants were converted once and, when
+    two or more fold into a tensor no larger than they are, contracted
+    together once. dump(), emit(), path and workspace_bytes are the
+    compiled expression's."""
+
+    def __init__(self, expr, slots):
+        self._expr = expr
+        self._slots = slots  # per operand: an int (the call's argument) or an array
+
+    def __call__(self, *arrays, out=None):
+        nargs = sum(isinstance(s, int) for s in self._slots)
+        if len(arrays) != nargs:
+            raise ValueError("einc: this expression takes %d operands, got %d"
+                             % (nargs, len(arrays)))
+        ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
+        return self._expr.run(ops, out)
+
+    def __getattr__(self, name):
+        return getattr(self._expr, name)
+
+    def __repr__(self):
+        return "<einc.ContractExpression %r>" % (self._expr.spec,)
+
+
+def _fold(spec, shapes, constants, dt, optimize):
+    """(spec, shapes, slots) with the constants ("constants": position ->
+    array of dtype "dt") contracted into one operand, last; None when
+    "spec" is implicit or has '...', or when the folded tensor would be
+    larger than the constants together."""
+    labels = explicit_labels(spec)
+    if labels is None or len(constants) < 2:
+        return None
+    inputs, output = labels
+    if len(inputs) != len(shapes):
+        return None  # einc reports the mismatch when compiling
+    size = {}
+    for lab, shape in zip(inputs, shapes):
+        size.update(zip(lab, shape))
+    keep = set(output).union(*(inputs[k] for k in range(len(inputs)) if k not in constants))
+    folded = "".join(dict.fromkeys(c for k in sorted(constants) for c in inputs[k] if c in keep))
+    if np.prod([size[c] for c in folded], dtype=np.float64) > sum(a.size for a in constants.values()):
+        return None
+    sub = ",".join(inputs[k] for k in sorted(constants)) + "->" + folded
+    value = contract(sub, *(constants[k] for k in sorted(constants)), dtype=dt, optimize=optimize)
+    rest = [k for k in range(len(inputs)) if k not in constants]
+    new_spec = ",".join([inputs[k] for k in rest] + [folded]) + "->" + output
+    slots = list(range(len(rest))) + [value]
+    return new_spec, tuple(shapes[k] for k in rest) + (value.shape,), slots
+
+
+def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto",
+                        memory_limit=None, budget=None, threads=None):
+    """A callable computing "spec" for operands of "shapes", compiled once.
+    The positions listed in "constants" hold arrays instead of shapes; the
+    call takes the other operands. dtype: float32 or float64 (default the
+    constants', else float64); the other options as for contract."""
+    constants = sorted(set(constants))
+    if any(not 0 <= k < len(shapes) for k in constants):
+        raise InputError("einc: constants %s name operands beyond the %d given"
+                         % (constants, len(shapes)))
+    const = {k: np.asarray(shapes[k]) for k in constants}
+    dt = _dtype(dtype, list(const.values()))
+    const = {k: np.asarray(a, dt, order="C") for k, a in const.items()}
+    dims = tuple(const[k].shape if k in const else tuple(int(d) for d in s)
+                 for k, s in enumerate(shapes))
+    folded = _fold(spec, dims, const, dt, optimize)
+    if folded is None:
+        slots, arg = [], 0
+        for k in range(len(dims)):
+            if k in const:
+                slots.append(const[k])
+            else:
+                slots.append(arg)
+                arg += 1
+    else:
+        spec, dims, slots = folded
+    expr = _expression(spec, dims, dt, optimize, memory_limit, budget, threads)
+    return ContractExpression(expr, slots)
+
+
+def cache_info():
+    """CacheInfo(hits, misses, currsize, maxsize) of the kernel cache."""
+    return cache.info()
+
+
+def clear_cache():
+    """Empties the kernel cache (expressions in use stay valid)."""
+    cache.clear()

@@ -1,0 +1,53 @@
+"""Spec handling on the Python side: numpy's sublist form turned into a
+spec string, and an explicit spec split into its operands' labels (for
+folding constants). einc's front end checks everything else."""
+from .errors import InputError
+
+# numpy's sublist labels: 0..25 are 'A'..'Z', 26..51 'a'..'z'.
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _sublist_labels(sub):
+    """The labels of one sublist ([0, 1, Ellipsis]) as spec text."""
+    text = []
+    for s in sub:
+        if s is Ellipsis:
+            text.append("...")
+            continue
+        try:
+            k = int(s)
+        except TypeError:
+            raise InputError("einc: sublist labels are integers or Ellipsis, found %r" % (s,))
+        if k != s or not 0 <= k < len(_LETTERS):
+            raise InputError("einc: sublist label %r is not an integer in [0, 52)" % (s,))
+        text.append(_LETTERS[k])
+    return "".join(text)
+
+
+def split_operands(operands):
+    """(spec, arrays) from contract's positional arguments: a spec and the
+    arrays, or numpy's sublist form (a, [0, 1], b, [1, 2][, [0, 2]])."""
+    if not operands:
+        raise InputError("einc: no spec and no operands")
+    if isinstance(operands[0], str):
+        return operands[0], operands[1:]
+    arrays, subs = operands[0::2], operands[1::2]
+    if not subs:
+        raise InputError("einc: the first argument is neither a spec nor an operand "
+                         "followed by its sublist")
+    out = None
+    if len(operands) % 2:
+        out, arrays = arrays[-1], arrays[:-1]
+    spec = ",".join(_sublist_labels(s) for s in subs)
+    if out is not None:
+        spec += "->" + _sublist_labels(out)
+    return spec, arrays
+
+
+def explicit_labels(spec):
+    """(inputs, output), each a string of labels, when "spec" is explicit
+    ('->') without '...'; None otherwise (then nothing is folded)."""
+    if "->" not in spec or "." in spec:
+        return None
+    lhs, rhs = spec.replace(" ", "").split("->", 1)
+    return lhs.split(","), rhs

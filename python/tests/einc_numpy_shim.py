@@ -1,0 +1,66 @@
+"""A pytest plugin that runs numpy's own einsum tests against einc:
+numpy.einsum is replaced by a shim calling einc.contract.
+
+Each call also runs the real numpy.einsum: the shim fails the test when
+einc's result differs from numpy's, or when einc accepts a call numpy
+rejects; einc's own exception propagates otherwise, so the tests'
+assert_raises see einc's ValueError or TypeError. A call einc does not
+support (NotImplementedError: integer, complex, half and long double
+dtypes, path steps over three operands) or with an argument
+einc.contract lacks (order=, casting= other than numpy's defaults) skips
+its test with the reason (-rs lists them).
+
+    /usr/bin/python3 -m pytest -p einc_numpy_shim --noconftest -rs .../test_einsum.py
+"""
+import numpy as np
+import pytest
+
+import einc
+
+_numpy_einsum = np.einsum
+_checked = [0]  # calls whose result einc and numpy agreed on
+
+
+def _tolerance(dtype):
+    """(rtol, atol) for comparing einc's result in "dtype" with numpy's."""
+    return (2e-5, 1e-5) if np.dtype(dtype).itemsize <= 4 else (1e-11, 1e-11)
+
+
+def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="safe",
+           **kwargs):
+    """numpy.einsum's signature, computed by einc.contract and checked
+    against the real numpy.einsum."""
+    try:
+        want = _numpy_einsum(*operands, optimize=optimize, dtype=dtype, order=order,
+                             casting=casting, **kwargs)
+        rejected = None
+    except Exception as e:
+        rejected = e
+    if kwargs or order != "K" or casting != "safe":
+        if rejected is not None:
+            raise rejected
+        pytest.skip("einc.contract has no %s" % ", ".join(
+            ["order=%r" % order] * (order != "K") + ["casting=%r" % casting] * (casting != "safe")
+            + ["%s=" % k for k in kwargs]))
+    try:
+        got = einc.contract(*operands, out=out, dtype=dtype, optimize=optimize)
+    except NotImplementedError as e:
+        pytest.skip(str(e).split("\n")[0])
+    if rejected is not None:
+        raise AssertionError("einc accepted a call numpy rejects (%s: %s)"
+                             % (type(rejected).__name__, rejected))
+    rtol, atol = _tolerance(got.dtype)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol,
+                               err_msg="einc differs from numpy.einsum")
+    _checked[0] += 1
+    return got
+
+
+def pytest_configure(config):
+    """Replaces numpy.einsum with the shim for the whole session."""
+    np.einsum = einsum
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Says how many calls einc answered as numpy.einsum did."""
+    terminalreporter.write_line("einc: %d einsum calls agreed with numpy.einsum" % _checked[0])

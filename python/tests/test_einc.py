@@ -1,0 +1,224 @@
+"""The package's own tests: every result against numpy.einsum."""
+import os
+import threading
+
+import numpy as np
+import pytest
+
+import einc
+
+RNG = np.random.default_rng(17)
+
+
+def rand(*shape, dtype=np.float64):
+    """Random values in [-1, 1) of "shape" and "dtype"."""
+    return (RNG.random(shape) * 2 - 1).astype(dtype)
+
+
+def close(got, want):
+    """Asserts einc's "got" equals numpy's "want" to the dtype's precision."""
+    tol = 2e-5 if got.dtype == np.float32 else 1e-12
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("spec,shapes", [
+    ("bij,bjk->bik", [(3, 4, 5), (3, 5, 6)]),
+    ("ij,jk,kl->il", [(4, 5), (5, 6), (6, 3)]),
+    ("ii->i", [(5, 5)]),
+    ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)]),
+    ("i,i->", [(7,), (7,)]),
+    ("ij->ji", [(9, 7)]),
+    (",ij->ij", [(), (2, 3)]),
+])
+def test_contract_matches_numpy(spec, shapes, dtype):
+    ops = [rand(*s, dtype=dtype) for s in shapes]
+    got = einc.contract(spec, *ops)
+    assert got.dtype == dtype
+    close(got, np.einsum(spec, *ops))
+
+
+def test_sublist_form():
+    a, b = rand(3, 4), rand(4, 5)
+    close(einc.contract(a, [0, 1], b, [1, 2]), np.einsum(a, [0, 1], b, [1, 2]))
+    close(einc.contract(a, [0, 1], b, [1, 2], [2, 0]), np.einsum("ij,jk->ki", a, b))
+    close(einc.contract(a, [Ellipsis, 1], [Ellipsis]), a.sum(axis=1))
+
+
+def test_dtype_converts_and_defaults():
+    a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
+    assert einc.contract("ij,jk", a, b).dtype == np.float32
+    got = einc.contract("ij,jk", a, b, dtype=np.float64)
+    assert got.dtype == np.float64
+    close(got, a.astype(np.float64) @ b.astype(np.float64))
+    close(einc.contract("ij,jk", np.arange(6).reshape(2, 3), np.ones((3, 2)), dtype="f8"),
+          np.arange(6.).reshape(2, 3) @ np.ones((3, 2)))
+    scale = einc.contract_expression(",i->i", (), (3,))  # a 0-d operand stays 0-d
+    close(scale(np.float32(3), [1, 2, 3]), np.array([3., 6., 9.]))
+
+
+def test_cache_hits_and_keys():
+    einc.clear_cache()
+    a, b = rand(4, 4), rand(4, 4)
+    einc.contract("ij,jk->ik", a, b)
+    assert einc.cache_info()[:3] == (0, 1, 1)
+    close(einc.contract("ij,jk->ik", b, a), b @ a)
+    assert einc.cache_info()[:3] == (1, 1, 1)
+    einc.contract("ij,jk->ik", a.astype(np.float32), b.astype(np.float32))  # dtype
+    einc.contract("ij,jk->ik", rand(4, 3), rand(3, 4))                      # shapes
+    einc.contract("ij,jk->ik", a, b, optimize="greedy")                     # options
+    einc.contract("ij,jk->ik", a, b, threads=1)
+    assert einc.cache_info()[:3] == (1, 5, 5)
+    einc.clear_cache()
+    assert einc.cache_info()[:3] == (0, 0, 0)
+
+
+def test_expression_compiled_once():
+    a, b = rand(5, 6), rand(6, 7)
+    expr = einc.contract_expression("ij,jk->ik", a.shape, b.shape)
+    for _ in range(3):
+        a, b = rand(5, 6), rand(6, 7)
+        close(expr(a, b), a @ b)
+    assert expr.path == [(0, 1)]
+    with pytest.raises(ValueError, match="compiled for"):
+        expr(rand(6, 5), b)
+
+
+def test_constants_folded_once():
+    x, w1, w2 = rand(3, 4), rand(4, 5), rand(5, 2)
+    want_w = w1 @ w2
+    expr = einc.contract_expression("ij,jk,kl->il", x.shape, w1, w2, constants=[1, 2])
+    assert expr.spec == "ij,jl->il"  # w1 w2 (4x2), smaller than both, folded once
+    w1[...] = 0  # the expression holds its own result
+    for _ in range(2):
+        x = rand(3, 4)
+        close(expr(x), x @ want_w)
+
+
+def test_constants_kept_when_folding_grows():
+    u, v, x = rand(6), rand(7), rand(6, 7)
+    expr = einc.contract_expression("i,j,ij->", u, v, x.shape, constants=[0, 1])
+    assert expr.spec == "i,j,ij->"  # u v would be a 6x7 outer product
+    close(expr(x), np.einsum("i,j,ij->", u, v, x))
+
+
+def test_out_written():
+    a, b = rand(4, 5), rand(5, 3)
+    out = np.empty((4, 3))
+    assert einc.contract("ij,jk->ik", a, b, out=out) is out
+    close(out, a @ b)
+    out_t = np.empty((3, 4)).T  # not contiguous
+    assert einc.contract("ij,jk->ik", a, b, out=out_t) is out_t
+    close(out_t, a @ b)
+    out32 = np.empty((4, 3), np.float32)
+    einc.contract("ij,jk->ik", a, b, out=out32)
+    close(out32, (a @ b).astype(np.float32))
+    sq = rand(4, 4)
+    want = sq @ sq
+    einc.contract("ij,jk->ik", sq, sq, out=sq)  # out overlaps the inputs
+    close(sq, want)
+    with pytest.raises(ValueError):
+        einc.contract("ij,jk->ik", a, b, out=np.empty((3, 4)))
+
+
+@pytest.mark.parametrize("view", ["transposed", "sliced", "negative", "broadcast"])
+def test_views(view):
+    base = rand(8, 6)
+    a = {"transposed": base.T, "sliced": base[1:7:2, ::2].T,
+         "negative": base[::-1, ::-2].T,
+         "broadcast": np.broadcast_to(rand(6, 1), (6, 8))}[view]
+    b = rand(a.shape[1], 5)
+    close(einc.contract("ij,jk->ik", a, b), np.einsum("ij,jk->ik", a, b))
+    close(einc.contract("ij,jk->ki", b.T, a.T), np.einsum("ij,jk->ki", b.T, a.T))
+
+
+def test_errors_carry_the_message():
+    with pytest.raises(ValueError) as e:
+        einc.contract("ij,jk.->ik", rand(2, 3), rand(3, 4))
+    msg = str(e.value)
+    assert "parse" in msg and "ij,jk.->ik" in msg and msg.splitlines()[-1].strip() == "^"
+    assert isinstance(e.value, einc.Error)
+    with pytest.raises(ValueError, match="bind"):
+        einc.contract("ij,jk->ik", rand(2, 3), rand(4, 5))
+    with pytest.raises(NotImplementedError, match="int64"):
+        einc.contract("ij->ji", np.arange(6).reshape(2, 3))
+    with pytest.raises(NotImplementedError, match="two operands at a time"):
+        einc.contract("ij,jk,kl", rand(2, 2), rand(2, 2), rand(2, 2), optimize=[(0, 1, 2)])
+    with pytest.raises(ValueError, match="optimize"):
+        einc.contract("ij,jk", rand(2, 2), rand(2, 2), optimize="fastest")
+    with pytest.raises(MemoryError, match="budget"):
+        einc.contract("ij,jk,kl->il", rand(30, 30), rand(30, 30), rand(30, 30), budget=64)
+
+
+@pytest.mark.parametrize("path", [[(1, 2), (0, 1)], ["einsum_path", (0, 2), (0, 1)],
+                                  [(0, 1), (0, 1)]])
+def test_explicit_path(path):
+    a, b, c = rand(3, 4), rand(4, 5), rand(5, 6)
+    close(einc.contract("ij,jk,kl->il", a, b, c, optimize=path), a @ b @ c)
+    got, _ = einc.contract_path("ij,jk,kl->il", a, b, c, optimize=path)
+    assert got == [p for p in path if p != "einsum_path"]
+    for error in (ValueError, RuntimeError):  # numpy.einsum raises RuntimeError
+        with pytest.raises(error, match="uncontracted"):
+            einc.contract("ij,jk,kl->il", a, b, c, optimize=path[:-1])
+
+
+def test_budget_spills_and_memory_limit():
+    a, b, c = rand(20, 30), rand(30, 40), rand(40, 10)
+    want = a @ b @ c
+    close(einc.contract("ij,jk,kl->il", a, b, c, memory_limit="max_input"), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, budget=8 * 900), want)
+
+
+def test_threads_share_an_expression():
+    expr = einc.contract_expression("bij,bjk->bik", (4, 32, 16), (4, 16, 24))
+    errors = []
+
+    def work(seed):
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(20):
+                a, b = rng.random((4, 32, 16)), rng.random((4, 16, 24))
+                close(expr(a, b), a @ b)
+                c = rng.random((5, 7))
+                close(einc.contract("ij->j", c), c.sum(0))
+        except Exception as e:  # reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+
+
+def test_contract_path_and_report():
+    shapes = [(10, 20), (20, 30), (30, 5)]
+    path, report = einc.contract_path("ij,jk,kl->il", *shapes, shapes=True)
+    np_path, np_report = np.einsum_path("ij,jk,kl->il", *[np.empty(s) for s in shapes],
+                                        optimize="optimal")
+    assert path == np_path[1:]
+    assert "Optimized FLOP count" in report
+
+
+def test_dumps_and_emit(tmp_path):
+    expr = einc.contract_expression("ij,jk->ik", (8, 8), (8, 8), dtype=np.float32)
+    assert "for (" in expr.dump("loops")
+    assert "define" in expr.dump("llvm")
+    for stage in ("graph", "canon", "tree", "path", "plan"):
+        assert expr.dump(stage)
+    with pytest.raises(ValueError, match="stage"):
+        expr.dump("nonsense")
+    expr.emit(tmp_path / "k.o", header=tmp_path / "k.h", name="k")
+    assert open(tmp_path / "k.o", "rb").read(4) == b"\x7fELF"
+    assert "int k(float *out" in (tmp_path / "k.h").read_text()
+    expr.emit(tmp_path / "k.ll", name="k")
+    assert "define" in (tmp_path / "k.ll").read_text()
+
+
+def test_version_is_einc_h():
+    header = os.path.join(os.path.dirname(__file__), "..", "..", "include", "einc.h")
+    with open(header) as f:
+        want = [l.split('"')[1] for l in f if l.startswith("#define EINC_VERSION_STRING")]
+    assert einc.__version__ == want[0]

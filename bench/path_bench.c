@@ -203,7 +203,7 @@ static einc_status search(einc_ctx *ctx, arena *a, const path_problem *prob,
 {
 	path_canon *c = NULL;
 	if (raw)
-		return pass_path_search(ctx, a, prob, o, out);
+		return path_search(ctx, a, prob, o, out);
 	einc_status st = path_canon_new(ctx, a, prob, o, &c);
 	return st ? st : path_canon_search(ctx, a, prob, c, o, out);
 }
@@ -373,7 +373,7 @@ static void large_networks(einc_ctx *ctx)
 			o.trials = k == 0 ? 1 : 32;
 			path *res = NULL;
 			double t0 = now();
-			einc_status st = pass_path_search(ctx, a, p, &o, &res);
+			einc_status st = path_search(ctx, a, p, &o, &res);
 			double t = now() - t0;
 			if (st == EINC_OK)
 				printf("  %s log10 flops %.2f in %.0f ms", name[k],

@@ -83,7 +83,7 @@ static int64_t baseline(const plan_problem *pb, arena *a, int64_t budget, plan_p
 			for (int t = 0; t < n; t++)
 				order[t] = t;
 		else
-			pass_plan_greedy(pb, order);
+			plan_order_greedy(pb, order);
 		ir_plan_range *r;
 		int nr;
 		int64_t x = plan_fit(pb, a, order, budget, policy, &r, &nr);
@@ -102,10 +102,10 @@ static int64_t greedy_first_fit(const plan_problem *pb, arena *a)
 	int n;
 	if (!order)
 		return -1;
-	pass_plan_greedy(pb, order);
+	plan_order_greedy(pb, order);
 	if (plan_ranges_live(pb, a, order, &r, &n) < 0)
 		return -1;
-	return pass_plan_offsets(pb, r, n);
+	return plan_offsets(pb, r, n);
 }
 
 typedef struct {
@@ -166,7 +166,7 @@ static void bench_one(const char *name, const ir_dag *d, ir_plan_mode mode, int 
 	t0 = now();
 	double c0 = cpu();
 	ir_plan *p;
-	if (pass_plan_dag(ctx, a, d, &o, &p) || pass_plan_check(ctx, p)) {
+	if (pass_plan_dag(ctx, a, d, &o, &p) || plan_check(ctx, p)) {
 		printf("%s: %s\n", name, einc_ctx_message(ctx));
 		goto done;
 	}
@@ -196,7 +196,7 @@ static void bench_one(const char *name, const ir_dag *d, ir_plan_mode mode, int 
 		t0 = now();
 		c0 = cpu();
 		ir_plan *q;
-		if (pass_plan_dag(ctx, a, d, &o, &q) || pass_plan_check(ctx, q)) {
+		if (pass_plan_dag(ctx, a, d, &o, &q) || plan_check(ctx, q)) {
 			printf("%s @%lld: %s\n", name, (long long)budget, einc_ctx_message(ctx));
 			continue;
 		}

@@ -101,7 +101,7 @@ char *ir_plan_svg(const ir_plan *p);
 /*
  * Parses the text form "text" (named "where" in messages) into a new plan
  * and its DAG in "a", stored in "*out". It checks the syntax and the names;
- * pass_plan_check checks that the plan is valid.
+ * plan_check checks that the plan is valid.
  */
 einc_status ir_plan_parse(einc_ctx *ctx, arena *a, const char *text, const char *where,
                           ir_plan **out);

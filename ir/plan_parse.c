@@ -1,5 +1,5 @@
 /* plan_parse.c - the plan text form (docs/ir.md) back into a plan and its
- * DAG. Syntax and names are checked here, validity by pass_plan_check. */
+ * DAG. Syntax and names are checked here, validity by plan_check. */
 #include "plan.h"
 
 #include <limits.h>

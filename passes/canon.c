@@ -140,13 +140,13 @@ einc_status path_canon_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 {
 	int n = prob->n;
 	if (n == 1)
-		return pass_path_search(ctx, a, prob, o, out);
+		return path_search(ctx, a, prob, o, out);
 	path *r = NULL, *p = path_new(a, n);
 	int *cur = arena_array(a, (size_t)n, sizeof(int));
 	if (!p || !cur)
 		return ctx_fail(ctx, EINC_ENOMEM, "canon", "out of memory");
 	if (c->reduced) {
-		einc_status st = pass_path_search(ctx, a, c->reduced, o, &r);
+		einc_status st = path_search(ctx, a, c->reduced, o, &r);
 		if (st)
 			return st;
 	}

@@ -62,7 +62,7 @@ static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
 		path *p = NULL;
 		einc_status r = path_greedy_trials(ctx, a, prob, o, first, count, &p);
 		if (r == EINC_OK)
-			r = pass_path_refine(ctx, a, prob, &ro, &p);
+			r = path_search_refine(ctx, a, prob, &ro, &p);
 		if (r && r != EINC_EBUDGET)
 			return r;
 		if (r == EINC_OK && (!*g || p->score < (*g)->score))
@@ -83,7 +83,7 @@ static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *pro
 		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
 	if (o->method == PATH_EXACT && !eo.dp_work)
 		eo.dp_work = EXACT_DP_WORK;
-	einc_status st = pass_path_dp(ctx, a, prob, &eo, g, &e);
+	einc_status st = path_search_dp(ctx, a, prob, &eo, g, &e);
 	if (st)
 		return st;
 	*out = g && g->score < e->score ? g : e;
@@ -91,18 +91,18 @@ static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *pro
 }
 
 /* The path of the tier that "o->method" names. */
-einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out)
+einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                        const path_options *o, path **out)
 {
 	path *g = NULL;
 	path_options go = *o;
 	go.trials = 1;
 	if (o->method == PATH_GREEDY || prob->n <= 2)
-		return pass_path_greedy(ctx, a, prob, o, out);
+		return path_search_greedy(ctx, a, prob, o, out);
 	int exact = o->method == PATH_EXACT, auto_ = o->method == PATH_AUTO;
 	einc_status st;
 	if ((exact || auto_) && prob->n <= EXACT_QUICK_MAX) {
-		st = pass_path_greedy(ctx, a, prob, &go, &g);
+		st = path_search_greedy(ctx, a, prob, &go, &g);
 		if (st && st != EINC_EBUDGET)
 			return st;
 		st = exact_search(ctx, a, prob, o, g, out);

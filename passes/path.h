@@ -162,10 +162,10 @@ path_cost path_step_score(path_cost flops, path_cost size, double combo);
  * depends on seed and r only. Result in "*out" (arena "a"). EINC_EBUDGET
  * when "o->max_intermediate" blocks every path the greedy can find.
  */
-einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out);
+einc_status path_search_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, path **out);
 
-/* pass_path_greedy's trials "first" .. "first" + "count" - 1 only. */
+/* path_search_greedy's trials "first" .. "first" + "count" - 1 only. */
 einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob,
                                const path_options *o, int first, int count, path **out);
 
@@ -180,8 +180,8 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
  * EINC_EUNSUPPORTED when "o->dp_work" runs out (the caller falls back) and
  * above PATH_DP_MAX tensors.
  */
-einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
-                         const path_options *o, const path *upper, path **out);
+einc_status path_search_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
+                           const path_options *o, const path *upper, path **out);
 
 /* Up to this many tensors the DP pairs every two subsets (outer products
  * included): exact over all trees. */
@@ -196,7 +196,7 @@ einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 #define PATH_DP_CONNECTED 2
 
 /*
- * The DP behind pass_path_dp for callers with their own buffer: writes the
+ * The DP behind path_search_dp for callers with their own buffer: writes the
  * n - 1 pairwise SSA steps to "steps", bounded by the score "upper"
  * (PATH_COST_MAX for none), with "flags" (PATH_DP_*); adds the pair
  * evaluations it made to "*work" (may be NULL). Returns 0, 1 when
@@ -213,15 +213,15 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
  * leaves were re-optimised with the DP until a sweep found nothing better
  * (or "o->refine_work" ran out); never costlier than "*p".
  */
-einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **p);
+einc_status path_search_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, path **p);
 
 /* path.c */
 
 /* The path of the tier "o->method" names (path.c says how each is built);
  * deterministic: same problem and options, same path. */
-einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out);
+einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                        const path_options *o, path **out);
 
 /* path_print.c */
 

@@ -685,8 +685,8 @@ done:
 }
 
 /* Runs the DP, bounded by the score of "upper" when given. */
-einc_status pass_path_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
-                         const path_options *o, const path *upper, path **out)
+einc_status path_search_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
+                           const path_options *o, const path *upper, path **out)
 {
 	if (prob->n > DP_MAXN)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search takes at most "

@@ -473,8 +473,8 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 }
 
 /* All o->trials trials (at least one). */
-einc_status pass_path_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **out)
+einc_status path_search_greedy(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, path **out)
 {
 	return path_greedy_trials(ctx, a, prob, o, 0, o->trials, out);
 }

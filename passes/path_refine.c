@@ -361,8 +361,8 @@ static void refine_fini(refine *r)
 }
 
 /* Sweeps over the inner nodes, most expensive first, until no change. */
-einc_status pass_path_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
-                             const path_options *o, path **p)
+einc_status path_search_refine(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, path **p)
 {
 	if (prob->n < 4)
 		return ctx_ok(ctx);

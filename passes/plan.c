@@ -50,8 +50,8 @@ static int heuristic_orders(const plan_problem *pb, arena *a, int *orders[3], in
 			return -1;
 	for (int t = 0; t < n; t++)
 		orders[0][t] = t;
-	pass_plan_greedy(pb, orders[1]);
-	*count = pass_plan_liu(pb, a, orders[2]) == 0 ? 3 : 2;
+	plan_order_greedy(pb, orders[1]);
+	*count = plan_order_liu(pb, a, orders[2]) == 0 ? 3 : 2;
 	int best = *count - 1;
 	for (int k = *count - 2; k >= 0; k--)
 		if (plan_live_peak(pb, orders[k]) < plan_live_peak(pb, orders[best]))
@@ -67,7 +67,7 @@ static int live_candidate(const plan_problem *pb, arena *a, candidate *x)
 	x->traffic = 0;
 	if (plan_ranges_live(pb, a, x->order, &x->ranges, &x->nranges) < 0)
 		return -1;
-	x->height = pass_plan_offsets(pb, x->ranges, x->nranges);
+	x->height = plan_offsets(pb, x->ranges, x->nranges);
 	return x->height < 0 ? -1 : 0;
 }
 
@@ -82,7 +82,7 @@ static int exact_candidate(const plan_problem *pb, arena *a, const plan_options 
 	int *orders = arena_array(a, (size_t)norders * (size_t)n, sizeof(int));
 	if (!orders)
 		return -1;
-	int found = pass_plan_dp(pb, o->dp_states, ub, norders, orders);
+	int found = plan_order_dp(pb, o->dp_states, ub, norders, orders);
 	if (found <= 0)
 		return found;
 	x->height = -1;
@@ -124,7 +124,7 @@ static int plan_unbounded(const plan_problem *pb, arena *a, const plan_options *
 	if (c->status != IR_PLAN_OPTIMAL && o->use_ilp) {
 		ir_plan_range *ranges = NULL;
 		int nr = 0;
-		if (pass_plan_ilp(pb, a, o, 0, c->order, &ranges, &nr, rep) >= 0) {
+		if (plan_ilp(pb, a, o, 0, c->order, &ranges, &nr, rep) >= 0) {
 			c->peak = plan_live_peak(pb, c->order);
 			c->status = rep->status;
 		}
@@ -167,26 +167,26 @@ static int plan_bounded(const plan_problem *pb, arena *a, const plan_options *o,
 			                     &c.nranges);
 			if (c.traffic < 0)
 				continue;
-			c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
+			c.height = plan_offsets(pb, c.ranges, c.nranges);
 			keep_better(best, &c);
 		}
 	candidate m = {.order = orders[0], .status = IR_PLAN_HEURISTIC};
 	if (plan_ranges_minimal(pb, a, orders[0], &m.ranges, &m.nranges) < 0)
 		return -1;
 	m.traffic = plan_ranges_finish(pb, m.order, m.ranges, m.nranges);
-	m.height = pass_plan_offsets(pb, m.ranges, m.nranges);
+	m.height = plan_offsets(pb, m.ranges, m.nranges);
 	keep_better(best, &m);
 	int64_t cap = budget, bound = -1;
 	for (int round = 0; round < 3 && best->traffic > 0 && o->use_ilp; round++) {
 		candidate c = *best;
 		if (!(c.order = order_copy(a, best->order, pb->dag->nops)))
 			return -1;
-		int r = pass_plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, rep);
+		int r = plan_ilp(pb, a, o, cap, c.order, &c.ranges, &c.nranges, rep);
 		if (round == 0)
 			bound = rep->bound;
 		if (r < 1)
 			break;
-		c.height = pass_plan_offsets(pb, c.ranges, c.nranges);
+		c.height = plan_offsets(pb, c.ranges, c.nranges);
 		c.traffic = plan_ranges_finish(pb, c.order, c.ranges, c.nranges);
 		c.status = rep->status;
 		if (round == 0 && rep->status == IR_PLAN_OPTIMAL && c.traffic >= best->traffic)
@@ -420,7 +420,7 @@ einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 		                "no plan found within the budget of %lld bytes: the best one needs "
 		                "%lld (every step alone needs at most %lld)", (long long)budget,
 		                (long long)(*out)->workspace_bytes, (long long)(*out)->step_lb);
-	return pass_plan_check(ctx, *out);
+	return plan_check(ctx, *out);
 }
 
 /* Parses, plans and prints, all in a private arena. */
@@ -467,7 +467,7 @@ einc_status einc_plan_svg(einc_ctx *ctx, const char *plan, const char *where, ch
 		return ctx_fail(ctx, EINC_ENOMEM, "api", "out of memory");
 	ir_plan *p;
 	einc_status st = ir_plan_parse(ctx, a, plan, where ? where : "plan", &p);
-	if (!st && pass_plan_check(ctx, p)) {
+	if (!st && plan_check(ctx, p)) {
 		const char *why = einc_ctx_message(ctx);
 		st = ctx_fail(ctx, EINC_EINVAL, "plan", "not a valid plan: %s",
 		              strncmp(why, "error: ", 7) ? why : why + 7);

@@ -139,7 +139,7 @@ static einc_status check_figures(einc_ctx *ctx, const ir_plan *p, const plan_pro
 }
 
 /* Runs the checks above on a scratch arena. */
-einc_status pass_plan_check(einc_ctx *ctx, const ir_plan *p)
+einc_status plan_check(einc_ctx *ctx, const ir_plan *p)
 {
 	if (!p->dag)
 		return BAD("the plan has no DAG");

@@ -161,7 +161,7 @@ static void dp_walk(const plan_problem *pb, const dp_masks *m, const dp_table *t
 /* Builds the DP of "pb" level by level, keeping only states whose peak is
  * at most "ub"; writes up to "norders" distinct orders of the full set at
  * its peak into "orders" (n ints each). */
-int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders)
+int plan_order_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders)
 {
 	const ir_dag *d = pb->dag;
 	int n = d->nops, rc = -1;

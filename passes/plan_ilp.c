@@ -8,7 +8,7 @@
  * part of the order (the whole order when short; else windows of
  * part_steps, the rest fixed); with one, the traffic of the whole order
  * (short graphs only) under the aggregate capacity, offsets left to
- * pass_plan_offsets. The incumbent goes in through the heuristic callback;
+ * plan_offsets. The incumbent goes in through the heuristic callback;
  * node and work budgets stop the search deterministically, a CPU time
  * limit as a safety net. Each solve sends a progress line. GLPK never
  * prints (terminal hook) and never aborts (error hook + longjmp, then
@@ -746,8 +746,8 @@ static int solve_part(const plan_problem *pb, arena *a, const plan_options *o, i
 
 /* Solves the whole order when it is short, else (peak only) overlapping
  * windows of part_steps, while the time budget lasts. */
-int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
-                  int *order, ir_plan_range **ranges, int *n, plan_report *rep)
+int plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
+             int *order, ir_plan_range **ranges, int *n, plan_report *rep)
 {
 	int nops = pb->dag->nops, part = o->part_steps < PART_MAX ? o->part_steps : PART_MAX;
 	int proven = 0, better = 0;

@@ -107,7 +107,7 @@ static void try_order(const plan_problem *pb, const ir_plan_range *r, const int 
  * first and best fit, then a hill climb (fixed seed) that swaps two ranges
  * of the best order, until the height meets LOAD.
  */
-int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *r, int n)
+int64_t plan_offsets(const plan_problem *pb, ir_plan_range *r, int n)
 {
 	int *idx = malloc(((size_t)n + 1) * sizeof(int)), *best_idx = malloc(((size_t)n + 1) * sizeof(int));
 	item *near = malloc(((size_t)n + 1) * sizeof(item));

@@ -134,7 +134,7 @@ static int is_tree(const plan_problem *pb)
  * highest peak from the segment's start; valley: the last lowest point after
  * it), taken by decreasing hill minus valley, then runs the node.
  */
-int pass_plan_liu(const plan_problem *pb, arena *a, int *order)
+int plan_order_liu(const plan_problem *pb, arena *a, int *order)
 {
 	const ir_dag *d = pb->dag;
 	if (!is_tree(pb))
@@ -187,7 +187,7 @@ int pass_plan_liu(const plan_problem *pb, arena *a, int *order)
 
 /* Picks, at each step, the ready op that allocates least beyond what it
  * frees; ties go to the smaller step peak, then the earlier op. */
-void pass_plan_greedy(const plan_problem *pb, int *order)
+void plan_order_greedy(const plan_problem *pb, int *order)
 {
 	const ir_dag *d = pb->dag;
 	int *left = calloc((size_t)d->ntensors, sizeof(int));

@@ -47,9 +47,9 @@ int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t bud
 {
 	int64_t cap = budget;
 	for (int round = 0; round < 8; round++) {
-		if (pass_plan_replace(pb, a, order, cap, policy, ranges, n) < 0)
+		if (plan_replace(pb, a, order, cap, policy, ranges, n) < 0)
 			return -1;
-		int64_t height = pass_plan_offsets(pb, *ranges, *n);
+		int64_t height = plan_offsets(pb, *ranges, *n);
 		if (height < 0)
 			return -1;
 		if (height <= budget)

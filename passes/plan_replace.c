@@ -81,8 +81,8 @@ static int touches(const ir_dag_op *op, int e)
  * its result, evicting other resident tensors by "policy" while more than
  * "cap" bytes would be resident; after it, drops what is never read again.
  */
-int pass_plan_replace(const plan_problem *pb, arena *a, const int *order, int64_t cap,
-                      plan_policy policy, ir_plan_range **ranges, int *n)
+int plan_replace(const plan_problem *pb, arena *a, const int *order, int64_t cap,
+                 plan_policy policy, ir_plan_range **ranges, int *n)
 {
 	const ir_dag *d = pb->dag;
 	int *pos = arena_array(a, (size_t)d->nops, sizeof(int));

@@ -70,7 +70,7 @@ int64_t plan_live_peak(const plan_problem *pb, const int *order);
 
 /* plan_order.c: Liu's minimum-peak order when the ops form a tree (every
  * arena tensor read once, one final op), into "order"; -1 when not a tree. */
-int pass_plan_liu(const plan_problem *pb, arena *a, int *order);
+int plan_order_liu(const plan_problem *pb, arena *a, int *order);
 
 /* plan_dp.c: minimum-live-peak orders of "pb" (at most 64 ops) by
  * dynamic programming over downsets, visiting at most "cap" of them and
@@ -80,11 +80,11 @@ int pass_plan_liu(const plan_problem *pb, arena *a, int *order);
  * the arena of every order), 0 when the cap is hit, the graph has more
  * than 64 ops, "norders" < 1 or no order peaks at <= "ub", -1 when out of
  * memory. */
-int pass_plan_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders);
+int plan_order_dp(const plan_problem *pb, int cap, int64_t ub, int norders, int *orders);
 
 /* plan_order.c: greedy list scheduling (least bytes allocated minus freed,
  * then smallest step peak, then reference position) into "order". */
-void pass_plan_greedy(const plan_problem *pb, int *order);
+void plan_order_greedy(const plan_problem *pb, int *order);
 
 /* plan_replace.c: ranges of "order" without spilling (each arena tensor
  * from its production or first use to its last use) into "*ranges"
@@ -95,8 +95,8 @@ int plan_ranges_live(const plan_problem *pb, arena *a, const int *order,
 /* plan_replace.c: ranges of "order" when at most "cap" bytes are resident,
  * evicting by "policy"; -1 when some step alone needs more than "cap" or
  * memory runs out. */
-int pass_plan_replace(const plan_problem *pb, arena *a, const int *order, int64_t cap,
-                      plan_policy policy, ir_plan_range **ranges, int *n);
+int plan_replace(const plan_problem *pb, arena *a, const int *order, int64_t cap,
+                 plan_policy policy, ir_plan_range **ranges, int *n);
 
 /* plan_replace.c: ranges that keep only each step's own operands and result
  * (everything else written back): always fits a budget >= the step bound. */
@@ -112,7 +112,7 @@ int64_t plan_ranges_finish(const plan_problem *pb, const int *order, ir_plan_ran
  * overlap: the lowest of first-fit and best-fit over several placement
  * orders and a swap hill climb; returns the arena's height; -1 when out of
  * memory. */
-int64_t pass_plan_offsets(const plan_problem *pb, ir_plan_range *ranges, int n);
+int64_t plan_offsets(const plan_problem *pb, ir_plan_range *ranges, int n);
 
 /* plan_problem.c: ranges of "order" that fit an arena of "budget" bytes with
  * offsets: replacement by "policy" under a cap lowered until the offsets
@@ -122,7 +122,7 @@ int64_t plan_fit(const plan_problem *pb, arena *a, const int *order, int64_t bud
 
 /* plan_check.c: checks that "p" is a valid plan of p->dag (see the file);
  * EINC_OK or EINC_EINTERNAL with what is wrong in "ctx". */
-einc_status pass_plan_check(einc_ctx *ctx, const ir_plan *p);
+einc_status plan_check(einc_ctx *ctx, const ir_plan *p);
 
 /*
  * plan_ilp.c: improves "order" (and, under "cap" > 0, the ranges) with the
@@ -133,8 +133,8 @@ einc_status pass_plan_check(einc_ctx *ctx, const ir_plan *p);
  * With cap == 0 it minimises the peak (in windows of part_steps on longer
  * orders), otherwise the traffic (orders of up to part_steps only).
  */
-int pass_plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
-                  int *order, ir_plan_range **ranges, int *n, plan_report *rep);
+int plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t cap,
+             int *order, ir_plan_range **ranges, int *n, plan_report *rep);
 
 /* plan_ilp.c: solves min x s.t. x >= 1 with GLPK (with "bad", after a
  * call GLPK rejects): 0 when solved, -1 when GLPK failed. Tests use it to

@@ -257,7 +257,7 @@ static void test_exact_vs_oracle(void **state)
 			o.max_intermediate = 1 + next_rand(&seed) % 64;
 		path_cost want = oracle_best(a, prob, &o);
 		path *p = NULL;
-		einc_status st = pass_path_search(ctx, a, prob, &o, &p);
+		einc_status st = path_search(ctx, a, prob, &o, &p);
 		if (want == PATH_COST_MAX) {
 			assert_int_equal(st, EINC_EBUDGET);
 		} else {
@@ -296,7 +296,7 @@ static void test_exact_corpus(void **state)
 		path_options_init(&o);
 		o.method = PATH_EXACT;
 		path *p = NULL;
-		assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_OK);
+		assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_OK);
 		check_reported(prob, &o, p);
 		assert_true(p->flops <= cases[k].best);
 		einc_ctx_free(ctx);
@@ -326,7 +326,7 @@ static void test_tiers_reported(void **state)
 			if (round % 4 == 3)
 				o.max_intermediate = 400;
 			path *p = NULL;
-			einc_status st = pass_path_search(ctx, a, prob, &o, &p);
+			einc_status st = path_search(ctx, a, prob, &o, &p);
 			if (st == EINC_EBUDGET && o.max_intermediate)
 				continue;
 			assert_int_equal(st, EINC_OK);
@@ -356,7 +356,7 @@ static void test_limit_impossible(void **state)
 		o.method = methods[m];
 		o.max_intermediate = 32;
 		path *p = NULL;
-		assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_EBUDGET);
+		assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_EBUDGET);
 		assert_non_null(strstr(einc_ctx_message(ctx), "max_intermediate"));
 	}
 	einc_ctx_free(ctx);
@@ -401,13 +401,13 @@ static void test_deterministic(void **state)
 	o.method = PATH_GREEDY;
 	o.seed = 11;
 	path *p1 = NULL, *p2 = NULL, *r = NULL;
-	assert_int_equal(pass_path_search(ctx, a, prob, &o, &p1), EINC_OK);
-	assert_int_equal(pass_path_search(ctx, a, prob, &o, &p2), EINC_OK);
+	assert_int_equal(path_search(ctx, a, prob, &o, &p1), EINC_OK);
+	assert_int_equal(path_search(ctx, a, prob, &o, &p2), EINC_OK);
 	assert_int_equal(p1->nsteps, p2->nsteps);
 	assert_memory_equal(p1->step, p2->step, sizeof(*p1->step) * (size_t)p1->nsteps);
 	check_reported(prob, &o, p1);
 	o.method = PATH_REFINE;
-	assert_int_equal(pass_path_search(ctx, a, prob, &o, &r), EINC_OK);
+	assert_int_equal(path_search(ctx, a, prob, &o, &r), EINC_OK);
 	assert_true(r->score <= p1->score);
 	einc_ctx_free(ctx);
 	arena_free(a);
@@ -567,7 +567,7 @@ static void test_edge_cases(void **state)
 			path_options_init(&o);
 			o.method = methods[m];
 			path *p = NULL;
-			assert_int_equal(pass_path_search(ctx, a, prob, &o, &p), EINC_OK);
+			assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_OK);
 			check_reported(prob, &o, p);
 			if (cases[k].size == 1ll << 50)
 				assert_true(p->flops == PATH_COST_MAX);

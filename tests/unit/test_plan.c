@@ -41,7 +41,7 @@ static char *slurp(const char *path)
 /* Asserts that "p" is valid and prints, parses and prints back the same. */
 static void check_plan(einc_ctx *ctx, const ir_plan *p)
 {
-	if (pass_plan_check(ctx, p)) {
+	if (plan_check(ctx, p)) {
 		print_message("%s\n", einc_ctx_message(ctx));
 		fail();
 	}
@@ -53,7 +53,7 @@ static void check_plan(einc_ctx *ctx, const ir_plan *p)
 		print_message("%s\n%s\n", einc_ctx_message(ctx), text);
 		fail();
 	}
-	assert_int_equal(pass_plan_check(ctx, q), EINC_OK);
+	assert_int_equal(plan_check(ctx, q), EINC_OK);
 	char *again = ir_plan_print(q);
 	assert_string_equal(text, again);
 	free(text);
@@ -223,7 +223,7 @@ static void test_liu_vs_oracle(void **state)
 			plan_problem pb;
 			assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
 			int order[16];
-			if (pass_plan_liu(&pb, a, order) < 0)
+			if (plan_order_liu(&pb, a, order) < 0)
 				continue;
 			assert_int_equal(plan_live_peak(&pb, order), oracle(&pb));
 		}
@@ -245,7 +245,7 @@ static void test_ilp_vs_oracle(void **state)
 		assert_int_equal(plan_problem_init(&pb, a, d, IR_PLAN_WORKSPACE), 0);
 		int64_t best = oracle(&pb);
 		int order[16];
-		pass_plan_greedy(&pb, order);
+		plan_order_greedy(&pb, order);
 		assert_true(plan_live_peak(&pb, order) >= best);
 		ir_plan *p = plan(ctx, a, d, IR_PLAN_WORKSPACE, 0, 1);
 		assert_int_equal(p->live_lb, best);
@@ -329,10 +329,10 @@ static void test_dp_vs_oracle(void **state)
 			assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
 			int64_t best = oracle(&pb);
 			int order[16];
-			assert_int_equal(pass_plan_dp(&pb, 1 << 12, INT64_MAX, 1, order), 1);
+			assert_int_equal(plan_order_dp(&pb, 1 << 12, INT64_MAX, 1, order), 1);
 			assert_topological(d, order);
 			assert_int_equal(plan_live_peak(&pb, order), best);
-			int more[4][16], found = pass_plan_dp(&pb, 1 << 12, INT64_MAX, 4, more[0]);
+			int more[4][16], found = plan_order_dp(&pb, 1 << 12, INT64_MAX, 4, more[0]);
 			assert_true(found >= 1 && found <= 4);
 			assert_memory_equal(more[0], order, (size_t)d->nops * sizeof(int));
 			for (int k = 1; k < found; k++) {
@@ -343,7 +343,7 @@ static void test_dp_vs_oracle(void **state)
 					assert_memory_not_equal(more[0] + j * d->nops, alt,
 					                        (size_t)d->nops * sizeof(int));
 			}
-			assert_int_equal(pass_plan_dp(&pb, 1 << 12, best - 1, 1, order), 0);
+			assert_int_equal(plan_order_dp(&pb, 1 << 12, best - 1, 1, order), 0);
 			ir_plan *p = plan(ctx, a, d, (ir_plan_mode)mode, 0, 0);
 			assert_int_equal(p->bound, best > p->step_lb ? best : p->step_lb);
 			assert_true(p->workspace_bytes >= best);
@@ -365,9 +365,9 @@ static void test_dp_cap(void **state)
 	plan_problem pb;
 	assert_int_equal(plan_problem_init(&pb, a, d, IR_PLAN_WORKSPACE), 0);
 	int order[64];
-	assert_int_equal(pass_plan_dp(&pb, 1 << 16, INT64_MAX, 1, order), 1);
+	assert_int_equal(plan_order_dp(&pb, 1 << 16, INT64_MAX, 1, order), 1);
 	int64_t best = plan_live_peak(&pb, order);
-	assert_int_equal(pass_plan_dp(&pb, 20, INT64_MAX, 1, order), 0);
+	assert_int_equal(plan_order_dp(&pb, 20, INT64_MAX, 1, order), 0);
 	plan_options o;
 	plan_options_init(&o);
 	o.dp_states = 20;
@@ -381,7 +381,7 @@ static void test_dp_cap(void **state)
 }
 
 /* dnn-inception3's first DP order does not pack at the DP's peak in
- * either mode; its other orders are valid plans (pass_plan_check) of that
+ * either mode; its other orders are valid plans (plan_check) of that
  * peak, and with enough of them tried the arena meets it: optimal. */
 static void test_dp_orders(void **state)
 {
@@ -392,7 +392,7 @@ static void test_dp_orders(void **state)
 	for (int mode = 0; mode < 2; mode++) {
 		plan_problem pb;
 		assert_int_equal(plan_problem_init(&pb, a, d, (ir_plan_mode)mode), 0);
-		int orders[16][64], found = pass_plan_dp(&pb, 1 << 19, INT64_MAX, 16, orders[0]);
+		int orders[16][64], found = plan_order_dp(&pb, 1 << 19, INT64_MAX, 16, orders[0]);
 		assert_true(found > 1);
 		int64_t peak = plan_live_peak(&pb, orders[0]), last = INT64_MAX;
 		for (int k = 1; k <= found; k++) {
@@ -491,7 +491,7 @@ static void test_status_line(void **state)
 	memcpy(bad, "bound peak", 10);
 	memcpy(strstr(text, "376832 time_limit"), "999999", 6);
 	assert_int_equal(ir_plan_parse(ctx, a, text, "p", &q), EINC_OK);
-	assert_int_equal(pass_plan_check(ctx, q), EINC_EINTERNAL);
+	assert_int_equal(plan_check(ctx, q), EINC_EINTERNAL);
 	assert_string_equal(einc_ctx_message(ctx), "error: plan check: the bound on the peak, 999999, "
 	                    "is above the plan's 393216");
 	free(text);

@@ -1,5 +1,5 @@
 /*
- * einc.c - the command-line driver: argv -> options -> API calls -> output.
+ * einc_cli.c - the command-line driver: argv -> options -> API calls -> output.
  * No compiler logic lives here; every decision is the library's.
  */
 #define _POSIX_C_SOURCE 200809L

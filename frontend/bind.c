@@ -315,8 +315,11 @@ static int overflow_axis(const ir_tensor *t)
 	return -1;
 }
 
-/* Checks that no tensor's element count and not the product of all index
- * sizes overflows int64; the caret marks where the product overflows. */
+/* Checks that no input's and not the output's element count overflows
+ * int64; the caret marks where the product overflows. The product over all
+ * labels is no limit: nothing walks that space but the reference evaluator,
+ * which has its own, and the intermediates are checked once the tree is
+ * chosen (passes/plan.c). */
 static einc_status bind_overflow(binder *b)
 {
 	ir_graph *g = b->g;
@@ -331,14 +334,6 @@ static einc_status bind_overflow(binder *b)
 			                 "int64", k);
 		return BIND_FAIL(b, EINC_EOVERFLOW, b->axis_off[k][a], "the output has more than "
 		                 "2^63-1 elements: the product of its sizes overflows int64");
-	}
-	int64_t n = 1;
-	for (int i = 0; i < g->nindices; i++) {
-		if (n > INT64_MAX / g->indices[i].size)
-			return BIND_FAIL(b, EINC_EOVERFLOW, b->first[i], "the sizes of all labels "
-			                 "multiply to more than 2^63-1: the iteration space overflows "
-			                 "int64");
-		n *= g->indices[i].size;
 	}
 	return EINC_OK;
 }

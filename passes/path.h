@@ -236,6 +236,11 @@ einc_status pass_path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
  */
 char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
 
+/* The steps of "p" alone, as path_print's table, after a line "WHAT: N
+ * steps, F flops". give, free(); NULL as path_print. */
+char *path_print_steps(const ir_graph *g, const path_problem *prob, const path *p,
+                       const char *what);
+
 /* canon.c */
 
 /*
@@ -301,10 +306,13 @@ einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_opt
                       ir_tree **out);
 
 /*
- * The path that tree "t" of "g" performs (its steps in node order, unary
- * ones included), printed as path_print's report, or as the linear path
- * alone when "linear" (pairwise steps only, numpy's and opt_einsum's
- * form), into "*text" (give, free()).
+ * The path that tree "t" of "g" performs, in opt_einsum's convention: its
+ * pairwise steps (the linear path, numpy's and opt_einsum's form), each
+ * summing the indices no other operand holds, as path_print's report, or
+ * the linear path alone when "linear"; into "*text" (give, free()). When
+ * the tree also has unary steps (canon's sums of indices one operand holds,
+ * diagonals), the report says that einc runs those steps instead and lists
+ * them (its steps in node order, unary ones included).
  */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
                              int linear, char **text);

@@ -38,30 +38,20 @@ static path_cost naive_cost(const path_problem *prob)
 	return path_cost_mul(all, (path_cost)((prob->n > 1 ? prob->n - 1 : 1) + summed));
 }
 
-/* Replays "p" over index lists and prints the header and one line per
- * step; NULL when out of memory or "p" is not a valid path of "prob". */
-char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
+/* Appends the table heading and one line per step of "p" (evaluated) to
+ * "sb", replaying it over index lists; -1 when out of memory. */
+static int put_steps(strbuf *sb, const ir_graph *g, const path_problem *prob, const path *p)
 {
-	einc_ctx *ctx = einc_ctx_new();
-	path q = *p;
-	int n = prob->n, nids = n + p->nsteps;
+	int n = prob->n, nids = n + p->nsteps, ok = -1;
 	int *count = calloc((size_t)prob->nindices + 1, sizeof(int));
 	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
 	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
 	size_t cap = 2 * (size_t)prob->start[n] + 16;
 	int *pool = malloc(sizeof(int) * cap);
-	char *text = NULL, num[48], num2[48];
-	strbuf sb = {0};
-	if (!ctx || !count || !ofs || !len || !pool || path_evaluate(ctx, prob, 0, &q))
+	char num[48], num2[48];
+	if (!count || !ofs || !len || !pool)
 		goto done;
-	path_cost naive = naive_cost(prob);
-	strbuf_printf(&sb, "  Complete contraction:  %s\n", g->spec);
-	strbuf_printf(&sb, "      Naive FLOP count:  %s\n", path_cost_str(naive, num));
-	strbuf_printf(&sb, "  Optimized FLOP count:  %s\n", path_cost_str(q.flops, num));
-	strbuf_printf(&sb, "   Theoretical speedup:  %.4g\n",
-	              path_cost_double(naive) / path_cost_double(q.flops ? q.flops : 1));
-	strbuf_printf(&sb, "  Largest intermediate:  %s elements\n", path_cost_str(q.largest, num));
-	strbuf_printf(&sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
+	strbuf_printf(sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
 	size_t used = 0;
 	for (int t = 0; t < n; t++) {
 		ofs[t] = (int)used;
@@ -92,16 +82,16 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
 			a += u <= v;
 			b += v <= u;
 		}
-		strbuf_printf(&sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
+		strbuf_printf(sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
 		              path_cost_str(sz, num2));
-		put_labels(&sb, g, pool + ofs[x], len[x]);
+		put_labels(sb, g, pool + ofs[x], len[x]);
 		if (y >= 0) {
-			strbuf_append(&sb, ",", 1);
-			put_labels(&sb, g, pool + ofs[y], ny);
+			strbuf_append(sb, ",", 1);
+			put_labels(sb, g, pool + ofs[y], ny);
 		}
-		strbuf_append(&sb, "->", 2);
-		put_labels(&sb, g, pool + used, len[z]);
-		strbuf_append(&sb, "\n", 1);
+		strbuf_append(sb, "->", 2);
+		put_labels(sb, g, pool + used, len[z]);
+		strbuf_append(sb, "\n", 1);
 		for (int k = 0; k < len[x]; k++)
 			count[pool[ofs[x] + k]]--;
 		for (int k = 0; k < ny; k++)
@@ -110,13 +100,65 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
 			count[pool[used + k]]++;
 		used += (size_t)len[z];
 	}
-	text = strbuf_take(&sb);
+	ok = 0;
 done:
-	free(sb.s);
-	einc_ctx_free(ctx);
 	free(count);
 	free(ofs);
 	free(len);
 	free(pool);
-	return text;
+	return ok;
+}
+
+/* "p" evaluated into "*q" (flops, largest); -1 when it is not a valid path
+ * of "prob" or memory runs out. */
+static int evaluate(const path_problem *prob, const path *p, path *q)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	*q = *p;
+	int bad = !ctx || path_evaluate(ctx, prob, 0, q);
+	einc_ctx_free(ctx);
+	return bad ? -1 : 0;
+}
+
+/* "sb" with the steps of "p" appended, handed over; NULL when out of
+ * memory. */
+static char *take_with_steps(strbuf *sb, const ir_graph *g, const path_problem *prob,
+                             const path *p)
+{
+	if (put_steps(sb, g, prob, p) < 0) {
+		free(sb->s);
+		return NULL;
+	}
+	return strbuf_take(sb);
+}
+
+/* Evaluates "p" and prints the header, then its steps. */
+char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
+{
+	path q;
+	char num[48];
+	strbuf sb = {0};
+	if (evaluate(prob, p, &q) < 0)
+		return NULL;
+	path_cost naive = naive_cost(prob);
+	strbuf_printf(&sb, "  Complete contraction:  %s\n", g->spec);
+	strbuf_printf(&sb, "      Naive FLOP count:  %s\n", path_cost_str(naive, num));
+	strbuf_printf(&sb, "  Optimized FLOP count:  %s\n", path_cost_str(q.flops, num));
+	strbuf_printf(&sb, "   Theoretical speedup:  %.4g\n",
+	              path_cost_double(naive) / path_cost_double(q.flops ? q.flops : 1));
+	strbuf_printf(&sb, "  Largest intermediate:  %s elements\n", path_cost_str(q.largest, num));
+	return take_with_steps(&sb, g, prob, p);
+}
+
+/* Evaluates "p" and prints a line "WHAT: N steps, F flops", then its steps. */
+char *path_print_steps(const ir_graph *g, const path_problem *prob, const path *p,
+                       const char *what)
+{
+	path q;
+	char num[48];
+	strbuf sb = {0};
+	if (evaluate(prob, p, &q) < 0)
+		return NULL;
+	strbuf_printf(&sb, "%s: %d steps, %s flops\n", what, q.nsteps, path_cost_str(q.flops, num));
+	return take_with_steps(&sb, g, prob, p);
 }

@@ -1,7 +1,7 @@
 /*
  * frontend.h - from an einsum spec and sizes to the graph IR: the numpy
  * grammar (explicit and implicit output, "...", repeated labels, scalars,
- * any Unicode letter as a label), then sizes bound per label or per operand.
+ * any character beyond ASCII but spaces and controls as a label), then sizes bound per label or per operand.
  */
 #ifndef EINC_FRONTEND_H
 #define EINC_FRONTEND_H

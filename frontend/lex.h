@@ -1,6 +1,7 @@
 /*
- * lex.h - tokens of an einsum spec: labels (one Unicode letter each, given
- * as UTF-8), ',', '->', '...'; spaces and tabs between tokens are skipped.
+ * lex.h - tokens of an einsum spec: labels (one code point each, given as
+ * UTF-8: a-z, A-Z or any character beyond ASCII but spaces and controls),
+ * ',', '->', '...'; spaces and tabs between tokens are skipped.
  * Every token carries its byte offset into the spec, for caret messages.
  */
 #ifndef EINC_FE_LEX_H

@@ -112,14 +112,15 @@ CURATED = [
     ("ij->j->", [(2, 3)], "two arrows"),
     ("i->j->k", [(3,)], "two arrows"),
     ("i-j", [(3, 3)], "'-' inside the inputs"),
+    ("", [()], "empty spec on a scalar: the scalar itself"),
+    ("->", [()], "'->' on a scalar: the scalar itself"),
+    (" -> ", [()], "the same with spaces"),
+    ("->...", [()], "the same with an empty '...' in the output"),
+    ("", [(2,)], "empty spec on a vector: too few subscripts"),
 ]
 
 # (spec, shapes, why): specs numpy accepts and einc refuses on purpose.
 DIVERGES = [
-    ("", [()], "empty spec on a scalar: the parser asks for operands"),
-    ("->", [()], "'->' on a scalar: the parser asks for an operand before '->'"),
-    (" -> ", [()], "the same with spaces"),
-    ("->...", [()], "the same with an empty '...' in the output"),
 ]
 
 

@@ -59,10 +59,13 @@ typedef enum { EINC_F32, EINC_F64 } einc_dtype;
  * tree's path as opt_einsum prints it: a report (naive and optimised flops,
  * one row per step) or only the linear path "[(0, 1), (0, 1)]" (pairwise
  * steps only), and canonicalisation: what it does per input (unary steps,
- * dropped axes, scalars) before the search. */
+ * dropped axes, scalars) before the search; last, the path as JSON for
+ * other tools (spec, tensors, sizes, linear path, per-step operands,
+ * labels, result, flops and size, totals; docs/ir.md). */
 typedef enum {
 	EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN,
-	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR, EINC_STAGE_CANON
+	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR, EINC_STAGE_CANON,
+	EINC_STAGE_PATH_JSON
 } einc_stage;
 
 /* What einc_program_emit writes. */

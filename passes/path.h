@@ -241,6 +241,19 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
 char *path_print_steps(const ir_graph *g, const path_problem *prob, const path *p,
                        const char *what);
 
+/*
+ * The path as JSON, for other tools: {"spec", "inputs" (labels per axis),
+ * "output", "sizes" ({label: size}), "linear_path" ([[0, 1], ...], the
+ * pairwise path "q"), "naive_flops", "flops" and "largest_intermediate"
+ * (opt_einsum's convention), "steps" (per step of "q": "operands" (its
+ * positions in the linear form), "labels" (each operand's), "result",
+ * "scaling", "flops", "size")} and, when einc runs more steps ("p": unary
+ * ones too), "einc_flops" and "einc_steps" (a unary step has one operand).
+ * Integers are exact, however large. give, free(); NULL as path_print.
+ */
+char *path_print_json(const ir_graph *g, const path_problem *prob, const path *q,
+                      const path *p);
+
 /* canon.c */
 
 /*
@@ -312,10 +325,12 @@ einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_opt
  * the linear path alone when "linear"; into "*text" (give, free()). When
  * the tree also has unary steps (canon's sums of indices one operand holds,
  * diagonals), the report says that einc runs those steps instead and lists
- * them (its steps in node order, unary ones included).
+ * them (its steps in node order, unary ones included). "form" is
+ * EINC_STAGE_PATH (the report), EINC_STAGE_PATH_LINEAR or
+ * EINC_STAGE_PATH_JSON (path_print_json).
  */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
-                             int linear, char **text);
+                             einc_stage form, char **text);
 
 /* pass_path with the search that "eo->path" (not EINC_PATH_LTR),
  * "eo->max_intermediate" and "eo->seed" name. */

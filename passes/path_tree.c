@@ -60,10 +60,13 @@ einc_status pass_path_options(einc_ctx *ctx, arena *a, const ir_graph *g,
 	return pass_path(ctx, a, g, &o, out);
 }
 
-/* The pairwise steps of "p" (path_pairs) as a path in "a"; NULL when out of
+/* The pairwise steps of "p" (path_pairs) as a path in "a", or "p" itself
+ * for one input (its one unary step is opt_einsum's too); NULL when out of
  * memory. */
-static path *pairs_of(arena *a, const path *p)
+static path *pairs_of(arena *a, path *p)
 {
+	if (p->n == 1)
+		return p;
 	path *q = path_new(a, p->n);
 	int *alias = arena_array(a, (size_t)(p->n + p->nsteps), sizeof(int));
 	if (!q || !alias)
@@ -74,12 +77,12 @@ static path *pairs_of(arena *a, const path *p)
 
 /* The report of "p" (path_tree_report) over "prob" of "g"; NULL when out
  * of memory. */
-static char *report_str(arena *a, const ir_graph *g, const path_problem *prob, const path *p)
+static char *report_str(arena *a, const ir_graph *g, const path_problem *prob, path *p)
 {
 	path *q = pairs_of(a, p);
 	if (!q)
 		return NULL;
-	if (p->n == 1 || q->nsteps == p->nsteps)
+	if (q->nsteps == p->nsteps)
 		return path_print(g, prob, p);
 	char *head = path_print(g, prob, q);
 	char *own = path_print_steps(g, prob, p, "einc runs these steps instead (an operand's "
@@ -94,9 +97,9 @@ static char *report_str(arena *a, const ir_graph *g, const path_problem *prob, c
 
 /* Reads the steps off the inner nodes of "t" (children in id order, a
  * unary node as a unary step), evaluates them on the problem of "g" and
- * prints the report or the linear path. */
+ * prints the report, the linear path or the JSON document. */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
-                             int linear, char **text)
+                             einc_stage form, char **text)
 {
 	arena *a = arena_new();
 	path_problem *prob = NULL;
@@ -116,8 +119,11 @@ einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
 	if (!st)
 		st = path_evaluate(ctx, prob, 0, p);
 	if (!st) {
-		*text = !linear ? report_str(a, g, prob, p)
-		        : (q = pairs_of(a, p)) ? path_linear_str(q) : NULL;
+		q = pairs_of(a, p);
+		*text = form == EINC_STAGE_PATH ? report_str(a, g, prob, p)
+		        : !q ? NULL
+		        : form == EINC_STAGE_PATH_JSON ? path_print_json(g, prob, q, p)
+		        : path_linear_str(q);
 		if (!*text)
 			st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	}

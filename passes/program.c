@@ -81,8 +81,8 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		return canon_dump(ctx, program->graph, program->options.max_intermediate, text);
 	case EINC_STAGE_PATH:
 	case EINC_STAGE_PATH_LINEAR:
-		return path_tree_report(ctx, program->graph, program->tree,
-		                        stage == EINC_STAGE_PATH_LINEAR, text);
+	case EINC_STAGE_PATH_JSON:
+		return path_tree_report(ctx, program->graph, program->tree, stage, text);
 	default:
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
 	}

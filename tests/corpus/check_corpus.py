@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """check_corpus.py EINC CAPI_PATHS CORPUS REF - the public path corpus end to end.
 
-Runs every problem of CORPUS through the CLI (einc --print-path=linear SPEC
+Runs every problem of CORPUS through the CLI (einc --print-path=json SPEC
 -d DIMS) and through the C API (CAPI_PATHS CORPUS prints "ID<TAB>PATH" per
 problem, from einc_compile_text and einc_program_dump), re-scores each
 linear path with the scorer below, written for this test and sharing no
@@ -11,13 +11,15 @@ else within 1.05x of the best known. einc's linear path is numpy's form,
 pairwise steps only, so the exact references it is held to are those whose
 path is pairwise too (pub-059's dp path sums an index alone first: einc
 runs such a step as well, but its linear path does not show it). The two doors must print the same
-path. Exits 77 (ctest: skipped) when CORPUS or REF is absent.
+path, and the JSON's flops (total and per step) must be the scorer's.
+Exits 77 (ctest: skipped) when CORPUS or REF is absent.
 
 The scorer is opt_einsum's opt_cost: a pairwise step over operands with
 index sets A and B keeps the indices of A|B that the output or another
 operand still holds; it costs prod(sizes of A|B), doubled when it sums an
 index away. A single-operand step "(k,)" costs prod(sizes) * (1 + [sums]).
 """
+import json
 import os
 import re
 import subprocess
@@ -115,14 +117,22 @@ def main():
         api[pid] = text
     bad = 0
     for pid, spec, dims in probs:
-        r = subprocess.run([einc, "--print-path=linear", spec, "-d", dims],
+        r = subprocess.run([einc, "--print-path=json", spec, "-d", dims],
                            capture_output=True, text=True, encoding="utf-8")
         if r.returncode != 0:
             print("%s: einc failed (%d): %s" % (pid, r.returncode, r.stderr.strip()))
             bad += 1
             continue
-        text = r.stdout.strip()
-        cost = score(spec, dims, parse_path(text))
+        doc = json.loads(r.stdout)
+        path = [tuple(step) for step in doc["linear_path"]]
+        text = "[%s]" % ", ".join("(%s)" % ", ".join(map(str, s) if len(s) > 1 else
+                                                     ("%d," % s[0],)) for s in path)
+        cost = score(spec, dims, path)
+        if doc["flops"] != cost or sum(s["flops"] for s in doc["steps"]) != cost:
+            print("%s: the JSON says %d flops (steps: %d), the scorer %d" %
+                  (pid, doc["flops"], sum(s["flops"] for s in doc["steps"]), cost))
+            bad += 1
+            continue
         exact, best = ref[pid]
         limit, what = (exact, "the best exact reference") if exact else \
                       (best * SLACK, "1.05x the best known")

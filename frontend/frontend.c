@@ -1,18 +1,23 @@
 /* frontend.c - fe_spec_to_graph: parse the spec, read the sizes, bind. */
 #include "frontend.h"
 
+#include <string.h>
+
 #include "bind.h"
 #include "ctx.h"
 #include "parse.h"
 #include "sizes.h"
 
-/* Spec errors come first, then errors in the size texts, then binding. */
+/* Spec errors come first, then errors in the size texts, then binding. The
+ * graph keeps its own copy of the spec: the caller's may go. */
 einc_status fe_spec_to_graph(einc_ctx *ctx, arena *a, const char *spec,
                              const fe_sizes *sizes, einc_dtype dtype,
                              ir_graph **out)
 {
 	*out = NULL;
 	fe_spec *s;
+	if (strlen(spec) <= FE_MAX_TEXT && !(spec = arena_strdup(a, spec)))
+		return ctx_fail(ctx, EINC_ENOMEM, "parse", "out of memory");
 	einc_status st = fe_parse_spec(ctx, a, spec, &s);
 	if (st)
 		return st;

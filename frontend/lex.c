@@ -77,6 +77,49 @@ int fe_is_label(uint32_t cp)
 	return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
 }
 
+/* The "k"-th label in code-point order (A-Z, a-z, then U+00A1 up): the
+ * code points before it that are no labels are skipped, range by range. */
+uint32_t fe_label_at(uint32_t k)
+{
+	static const uint32_t gaps[][2] = {
+		{0x1680, 1}, {0x2000, 11}, {0x2028, 2}, {0x202F, 1}, {0x205F, 1},
+		{0x3000, 1}, {0xD800, 0x800},
+	};
+	if (k < 52)
+		return k < 26 ? 'A' + k : 'a' + (k - 26);
+	uint32_t cp = 0xA1 + (k - 52);
+	for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
+		if (cp >= gaps[g][0])
+			cp += gaps[g][1];
+	return cp;
+}
+
+/* The UTF-8 bytes of "cp" into "s" (room for 4); returns how many. */
+int fe_utf8_encode(uint32_t cp, char *s)
+{
+	unsigned char *u = (unsigned char *)s;
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (unsigned char)(0xC0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xE0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	u[0] = (unsigned char)(0xF0 | cp >> 18);
+	u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
 /* Reports the character at "off" (code point "cp", "n" bytes) as no label. */
 static einc_status lex_not_label(fe_lexer *lx, size_t off, uint32_t cp, int n)
 {

@@ -176,6 +176,22 @@ einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
                               const char *shapes, const einc_options *options,
                               einc_program **program);
 
+/*
+ * Compiles numpy's sublist form, einsum(a, [0, 1], b, [1, 2], [0, 2]):
+ * operand k has rank "ranks[k]", integer labels "labels[k][0 .. ranks[k]-1]"
+ * (any int; equal ints are one label) and dimensions "shapes[k]". The output
+ * has "out_rank" labels "out_labels", or with out_rank < 0 numpy's implicit
+ * output (the labels that appear once, by increasing integer). There is no
+ * alphabet limit. The program's spec, dumps and messages write the distinct
+ * integers, in increasing order, as the labels A-Z, a-z, then characters
+ * from U+00A1 up. On success stores a new program in "*program" (give,
+ * einc_program_free).
+ */
+einc_status einc_compile_sublist(einc_ctx *ctx, int nops, const int *ranks,
+                                 const int *const labels[], const int64_t *const shapes[],
+                                 int out_rank, const int *out_labels,
+                                 const einc_options *options, einc_program **program);
+
 /* Frees "program" (NULL allowed). take. */
 void einc_program_free(einc_program *program);
 

@@ -284,6 +284,22 @@ static void test_lexer(void **state)
 	assert_false(fe_is_label('0') || fe_is_label('.') || fe_is_label(0x9F));
 	assert_false(fe_is_label(0xA0) || fe_is_label(0x2009) || fe_is_label(0x3000));
 	assert_false(fe_is_label(0xD800) || fe_is_label(0x110000) || fe_is_label(0x7F));
+	/* fe_label_at walks the labels in code-point order, and only them */
+	uint32_t prev = 0;
+	for (uint32_t k = 0; k < FE_LABEL_COUNT; k += k < 70000 ? 1 : 97) {
+		uint32_t c = fe_label_at(k);
+		assert_true(fe_is_label(c) && c > prev);
+		prev = c;
+	}
+	assert_int_equal(fe_label_at(0), 'A');
+	assert_int_equal(fe_label_at(51), 'z');
+	assert_int_equal(fe_label_at(52), 0xA1);
+	assert_int_equal(fe_label_at(FE_LABEL_COUNT - 1), 0x10FFFF);
+	char u[4];
+	assert_int_equal(fe_utf8_encode(0x10FFFF, u), 4);
+	assert_int_equal(fe_utf8_decode(u, &cp) == 4 && cp == 0x10FFFF, 1);
+	assert_int_equal(fe_utf8_encode(0xD7, u), 2);
+	assert_int_equal(fe_utf8_decode(u, &cp) == 2 && cp == 0xD7, 1);
 	einc_ctx_free(ctx);
 }
 

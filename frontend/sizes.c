@@ -69,8 +69,6 @@ static einc_status scan_size(scanner *s, int64_t *v, size_t *off)
 	if (over)
 		return SCAN_FAIL(s, EINC_EOVERFLOW, *off, "size %.*s does not fit in int64",
 		                 (int)(s->pos - *off), t + *off);
-	if (x == 0)
-		return SCAN_FAIL(s, EINC_EUNSUPPORTED, *off, "unsupported: zero-size dimension");
 	*v = x;
 	return EINC_OK;
 }

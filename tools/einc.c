@@ -34,7 +34,7 @@ static const char usage_text[] =
 	"      plan an op DAG (order, arena offsets, spills) within 1 MiB\n"
 	"\n"
 	"options:\n"
-	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels may be any letter)\n"
+	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels as in the spec)\n"
 	"  -s, --shapes LIST   sizes per operand, numpy order: 64x128,128x32\n"
 	"                      (needed for '...'; both -d and -s must then agree)\n"
 	"  -t, --dtype TYPE    element type: f32 (default) or f64\n"

@@ -2,7 +2,8 @@
  * capi_paths.c - the corpus through the C API: for each problem of a path
  * corpus ("# ID FAMILY NAME" lines, each followed by "SPEC ; DIMS"),
  * einc_compile_text with the default options, then the linear path
- * einc_program_dump prints, as "ID<TAB>PATH" lines on stdout. A problem
+ * einc_program_dump prints, as "ID<TAB>PATH" lines on stdout (with a second
+ * argument N, every N-th problem only, counting from the first). A problem
  * that fails to compile prints its message on stderr and makes the exit
  * status 1. check_corpus.py scores the paths.
  */
@@ -43,8 +44,9 @@ static char *trim(char *s)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: capi_paths CORPUS\n");
+	long stride = argc == 3 ? strtol(argv[2], NULL, 10) : 1;
+	if ((argc != 2 && argc != 3) || stride < 1) {
+		fprintf(stderr, "usage: capi_paths CORPUS [N]\n");
 		return 2;
 	}
 	FILE *f = fopen(argv[1], "r");
@@ -56,6 +58,7 @@ int main(int argc, char **argv)
 	static char line[1 << 20];
 	char id[64] = "";
 	int bad = !ctx;
+	long seen = 0;
 	while (ctx && fgets(line, sizeof line, f)) {
 		char *semi = strchr(line, ';');
 		if (line[0] == '#') {
@@ -63,7 +66,8 @@ int main(int argc, char **argv)
 				id[0] = '\0';
 		} else if (semi && id[0]) {
 			*semi = '\0';
-			bad |= print_path(ctx, id, trim(line), trim(semi + 1));
+			if (seen++ % stride == 0)
+				bad |= print_path(ctx, id, trim(line), trim(semi + 1));
 			id[0] = '\0';
 		}
 	}

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""check_corpus.py EINC CAPI_PATHS CORPUS REF - the public path corpus end to end.
+"""check_corpus.py EINC CAPI_PATHS CORPUS REF [STRIDE] - the public path
+corpus end to end (every STRIDE-th problem only, when given: the sanitizer
+build's share).
 
 Runs every problem of CORPUS through the CLI (einc --print-path=json SPEC
 -d DIMS) and through the C API (CAPI_PATHS CORPUS prints "ID<TAB>PATH" per
@@ -106,12 +108,14 @@ def parse_path(text):
 
 def main():
     einc, capi, corpus, ref_file = sys.argv[1:5]
+    stride = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     if not (os.path.exists(corpus) and os.path.exists(ref_file)):
         print("SKIPPED: %s or %s is absent (shared/ beside the source tree)" % (corpus, ref_file))
         return 77
-    probs, ref = read_corpus(corpus), read_ref(ref_file)
+    probs, ref = read_corpus(corpus)[::stride], read_ref(ref_file)
     api = {}
-    run = subprocess.run([capi, corpus], capture_output=True, text=True, encoding="utf-8")
+    run = subprocess.run([capi, corpus, str(stride)], capture_output=True, text=True,
+                         encoding="utf-8")
     for line in run.stdout.splitlines():
         pid, text = line.split("\t", 1)
         api[pid] = text

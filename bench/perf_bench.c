@@ -31,7 +31,7 @@ static double now(void)
 /* The bytes of operand "k" (-1: the output) of "p". */
 static size_t bytes(const einc_program *p, int k)
 {
-	size_t esize = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
+	size_t esize = einc_dtype_size(einc_program_dtype(p));
 	return esize * (size_t)einc_program_elems(p, k);
 }
 

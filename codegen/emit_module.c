@@ -11,6 +11,7 @@
 #include <llvm-c/Analysis.h>
 
 #include "ctx.h"
+#include "dtype.h"
 #include "emitter.h"
 
 static LLVMValueRef byte_at(emitter *e, LLVMValueRef base, int64_t offset, const char *name)
@@ -148,7 +149,8 @@ static void store_moved(emitter *e, LLVMValueRef moved, LLVMValueRef count)
 }
 
 /* The body of NAME_slow: buffers, then every step with its copies, which
- * count the bytes they move in a local stored into "moved" at the end. */
+ * count the bytes they move in a local stored into "moved" at the end; for
+ * a graph with a size 0, zeros into "out" instead of the steps. */
 static void emit_body(emitter *e, const einc_program *p, const char *name)
 {
 	unsigned n = (unsigned)p->graph->ninputs;
@@ -158,7 +160,14 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 	LLVMValueRef ws = LLVMGetParam(e->fn, n + 1), slow = LLVMGetParam(e->fn, n + 2);
 	LLVMValueRef bufs = cg_take_buffers(e->b, name, p->loops->workspace_bytes,
 	                                    p->loops->slow_bytes, &ws, &slow);
-	for (int s = 0; s < p->loops->nsteps && !e->status; s++) {
+	const ir_graph *g = p->graph;
+	if (g->empty_dims) /* an index of size 0: the result is zeros, no step runs */
+		LLVMBuildMemSet(e->b, LLVMGetParam(e->fn, 0), LLVMConstInt(e->i8, 0, 0),
+		                LLVMConstInt(e->i64, (unsigned long long)ir_graph_elems(g, -1) *
+		                                     (unsigned long long)ir_dtype(g->dtype)->bytes,
+		                             0),
+		                1);
+	for (int s = 0; !g->empty_dims && s < p->loops->nsteps && !e->status; s++) {
 		emit_copies(e, &p->loops->steps[s], ws, slow, count);
 		emit_step(e, s, &p->loops->steps[s], ws);
 	}

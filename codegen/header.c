@@ -13,9 +13,13 @@ static void upper(strbuf *b, const char *name)
 		strbuf_printf(b, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 }
 
-/* The rank, dims and element count macros of tensor "t" called "what". */
-static void shape_macros(strbuf *b, const char *name, const char *what, const ir_tensor *t)
+/* The rank, dims and element count macros of input "k" of "g" (the output
+ * when k == -1) called "what". */
+static void shape_macros(strbuf *b, const char *name, const char *what, const ir_graph *g,
+                         int k)
 {
+	const ir_tensor *t = k < 0 ? &g->output : &g->inputs[k];
+	const int64_t *dims = ir_graph_dims(g, k);
 	strbuf_printf(b, "#define ");
 	upper(b, name);
 	strbuf_printf(b, "_%s_RANK %d\n", what, t->rank);
@@ -24,12 +28,12 @@ static void shape_macros(strbuf *b, const char *name, const char *what, const ir
 		upper(b, name);
 		strbuf_printf(b, "_%s_DIMS {", what);
 		for (int a = 0; a < t->rank; a++)
-			strbuf_printf(b, "%s%lld", a ? ", " : "", (long long)t->dims[a]);
+			strbuf_printf(b, "%s%lld", a ? ", " : "", (long long)dims[a]);
 		strbuf_printf(b, "}\n");
 	}
 	strbuf_printf(b, "#define ");
 	upper(b, name);
-	strbuf_printf(b, "_%s_ELEMS %lld\n", what, (long long)ir_tensor_elems(t));
+	strbuf_printf(b, "_%s_ELEMS %lld\n", what, (long long)ir_graph_elems(g, k));
 }
 
 /* The provenance comment: version, spec, sizes, dtype, CPU, the contract,
@@ -99,11 +103,11 @@ char *cg_header_text(const einc_program *p, const char *name)
 	strbuf_printf(&b, "_MOVED_BYTES %lld\n#define ", (long long)p->loops->moved_bytes);
 	upper(&b, name);
 	strbuf_printf(&b, "_NUM_INPUTS %d\n", g->ninputs);
-	shape_macros(&b, name, "OUT", &g->output);
+	shape_macros(&b, name, "OUT", g, -1);
 	char what[32];
 	for (int k = 0; k < g->ninputs; k++) {
 		snprintf(what, sizeof what, "IN%d", k);
-		shape_macros(&b, name, what, &g->inputs[k]);
+		shape_macros(&b, name, what, g, k);
 	}
 	for (int slow = 0; slow < 2; slow++) {
 		strbuf_printf(&b, "\nint %s%s(%s *out", name, slow ? "_slow" : "", type);

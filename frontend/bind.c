@@ -103,6 +103,7 @@ static void add_index(binder *b, const char *name, size_t off, const fe_label *l
 	b->g->indices[i].name = name;
 	b->first[i] = off;
 	b->lab[i] = l;
+	b->g->indices[i].size = -1; /* unsized yet */
 	b->src[i] = -1;
 	b->cur_op[i] = -1;
 }
@@ -218,10 +219,7 @@ static einc_status bind_extent(binder *b, int k, int a, int64_t x)
 	char what[64];
 	if (x < 0)
 		return BIND_FAIL(b, EINC_ESHAPE, off, "%s has size %lld in operand %d; sizes "
-		                 "must be >= 1", index_desc(b, i, what, sizeof what), (long long)x, k);
-	if (x == 0)
-		return BIND_FAIL(b, EINC_EUNSUPPORTED, off, "unsupported: zero-size dimension "
-		                 "(%s in operand %d)", index_desc(b, i, what, sizeof what), k);
+		                 "must be >= 0", index_desc(b, i, what, sizeof what), (long long)x, k);
 	if (b->cur_op[i] == k && b->cur_ext[i] != x)
 		return BIND_FAIL(b, EINC_ESHAPE, off, "%s appears in operand %d with sizes %lld "
 		                 "and %lld; a repeated label takes one size",
@@ -229,12 +227,12 @@ static einc_status bind_extent(binder *b, int k, int a, int64_t x)
 		                 (long long)b->cur_ext[i], (long long)x);
 	b->cur_op[i] = k;
 	b->cur_ext[i] = x;
-	if (ix->size > 1 && x > 1 && x != ix->size)
+	if (ix->size >= 0 && ix->size != 1 && x != 1 && x != ix->size)
 		return BIND_FAIL(b, EINC_ESHAPE, off, "%s is %lld in operand %d but %lld in "
 		                 "operand %d", index_desc(b, i, what, sizeof what), (long long)x, k,
 		                 (long long)ix->size, b->src[i]);
-	if (ix->size <= 1 && x >= ix->size) {
-		if (x > 1 || ix->size == 0)
+	if (ix->size < 0 || ix->size == 1) { /* unsized, or 1: x broadcasts it */
+		if (x != 1 || ix->size < 0)
 			b->src[i] = k;
 		ix->size = x;
 	}
@@ -254,7 +252,7 @@ static einc_status bind_from_shapes(binder *b)
 		}
 	}
 	for (int i = 0; i < b->g->nindices; i++)
-		if (b->g->indices[i].size == 0)
+		if (b->g->indices[i].size < 0)
 			b->g->indices[i].size = 1; /* a '...' dimension no input has */
 	return EINC_OK;
 }
@@ -289,7 +287,7 @@ static einc_status bind_from_dims(binder *b)
 {
 	ir_graph *g = b->g;
 	for (int i = 0; i < g->nindices; i++)
-		if (g->indices[i].size == 0) {
+		if (g->indices[i].size < 0) {
 			const fe_label *l = b->lab[i];
 			return BIND_FAIL(b, EINC_ESHAPE, l->off, "no size for label '%.*s' "
 			                 "(give it in the dims, as %.*s=N, or give the shapes)",
@@ -315,8 +313,11 @@ static int overflow_axis(const ir_tensor *t)
 	return -1;
 }
 
-/* Checks that no tensor's element count and not the product of all index
- * sizes overflows int64; the caret marks where the product overflows. */
+/* Checks that no input's and not the output's element count overflows
+ * int64; the caret marks where the product overflows. The product over all
+ * labels is no limit: nothing walks that space but the reference evaluator,
+ * which has its own, and the intermediates are checked once the tree is
+ * chosen (passes/plan.c). */
 static einc_status bind_overflow(binder *b)
 {
 	ir_graph *g = b->g;
@@ -332,14 +333,35 @@ static einc_status bind_overflow(binder *b)
 		return BIND_FAIL(b, EINC_EOVERFLOW, b->axis_off[k][a], "the output has more than "
 		                 "2^63-1 elements: the product of its sizes overflows int64");
 	}
-	int64_t n = 1;
-	for (int i = 0; i < g->nindices; i++) {
-		if (n > INT64_MAX / g->indices[i].size)
-			return BIND_FAIL(b, EINC_EOVERFLOW, b->first[i], "the sizes of all labels "
-			                 "multiply to more than 2^63-1: the iteration space overflows "
-			                 "int64");
-		n *= g->indices[i].size;
+	return EINC_OK;
+}
+
+/* With an index of size 0 (numpy's empty axes): keeps every tensor's dims
+ * as given in g->empty_dims, then reads 1 for each size 0, so that the
+ * passes see a graph of sizes >= 1 while the program's result is zeros. */
+static einc_status bind_empty(binder *b)
+{
+	ir_graph *g = b->g;
+	int empty = 0;
+	for (int i = 0; i < g->nindices; i++)
+		empty |= g->indices[i].size == 0;
+	if (!empty)
+		return EINC_OK;
+	if (!(g->empty_dims = arena_array(b->a, (size_t)g->ninputs + 1, sizeof(*g->empty_dims))))
+		return bind_oom(b);
+	for (int k = 0; k <= g->ninputs; k++) {
+		ir_tensor *t = k < g->ninputs ? &g->inputs[k] : &g->output;
+		int64_t *d = arena_array(b->a, t->rank ? (size_t)t->rank : 1, sizeof(*d));
+		if (!d)
+			return bind_oom(b);
+		for (int a = 0; a < t->rank; a++) {
+			d[a] = t->dims[a];
+			t->dims[a] += t->dims[a] == 0;
+		}
+		g->empty_dims[k] = d;
 	}
+	for (int i = 0; i < g->nindices; i++)
+		g->indices[i].size += g->indices[i].size == 0;
 	return EINC_OK;
 }
 
@@ -388,7 +410,8 @@ einc_status fe_bind(einc_ctx *ctx, arena *a, const fe_spec *spec, const fe_shape
 	ir_tensor *o = &b.g->output;
 	for (int x = 0; x < o->rank; x++)
 		o->dims[x] = b.g->indices[o->index[x]].size;
-	if ((st = bind_overflow(&b)) || (st = ir_graph_check(ctx, b.g, "bind")))
+	if ((st = bind_empty(&b)) || (st = bind_overflow(&b)) ||
+	    (st = ir_graph_check(ctx, b.g, "bind")))
 		return st;
 	*out = b.g;
 	return EINC_OK;

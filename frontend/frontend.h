@@ -1,7 +1,7 @@
 /*
  * frontend.h - from an einsum spec and sizes to the graph IR: the numpy
  * grammar (explicit and implicit output, "...", repeated labels, scalars,
- * any Unicode letter as a label), then sizes bound per label or per operand.
+ * any character beyond ASCII but spaces and controls as a label), then sizes bound per label or per operand.
  */
 #ifndef EINC_FRONTEND_H
 #define EINC_FRONTEND_H
@@ -18,7 +18,8 @@
  * empty shape for a scalar operand (",3" sizes ",i"). Numeric shapes and a
  * shapes text exclude each other; dims given with shapes must agree. */
 typedef struct {
-	int nops;                      /* numeric: number of shapes, or 0 */
+	int numeric;                   /* the shapes are numeric (einc_compile) */
+	int nops;                      /* numeric: number of shapes, 0 or more */
 	const int *ranks;              /* numeric: nops ranks */
 	const int64_t *const *shapes;  /* numeric: nops arrays of dims */
 	const char *dims;              /* text: "b=8,i=512" or NULL */

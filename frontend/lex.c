@@ -1,15 +1,16 @@
 /*
- * lex.c - the einsum spec lexer: UTF-8 letters as labels, ',', '->', '...'.
+ * lex.c - the einsum spec lexer: labels, ',', '->', '...'.
  *
- * Which code points are labels (kept simple and predictable, a superset of
- * numpy's a-z A-Z):
- *   - ASCII letters a-z and A-Z;
- *   - the Latin-1 letters U+00C0..U+00FF except U+00D7 '×' and U+00F7 '÷';
- *   - every code point from U+0100 up, except the combining marks
- *     U+0300..U+036F, the punctuation and symbol blocks U+2000..U+2BFF and
- *     U+3000..U+303F, the variation selectors U+FE00..U+FE0F, U+FEFF (BOM),
- *     surrogates and the noncharacters (U+FDD0..U+FDEF and U+xxFFFE/F).
- * Digits, ASCII punctuation, controls and U+0080..U+00BF are not labels.
+ * Which code points are labels: every one that is not a separator or a
+ * control character, so that opt_einsum's whole get_symbol range (a-z,
+ * A-Z, then U+00C0 upwards, '×' and '÷' included) is accepted:
+ *   - ASCII letters a-z and A-Z (digits and ASCII punctuation stay errors,
+ *     as in numpy: the size texts and the IR text forms use them);
+ *   - every code point from U+00A0 up except Unicode's White_Space ones
+ *     (U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F,
+ *     U+3000); combining marks, symbols, noncharacters included.
+ * Controls (U+0000..U+001F, U+007F..U+009F) are not labels; surrogates are
+ * not valid UTF-8.
  */
 #include "lex.h"
 
@@ -59,37 +60,77 @@ int fe_utf8_decode(const char *s, uint32_t *cp)
 	return n;
 }
 
+/* Whether "cp" is Unicode White_Space above ASCII. */
+static int is_unicode_space(uint32_t cp)
+{
+	return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
 /* Whether "cp" is a label: the set in the comment at the top. */
 int fe_is_label(uint32_t cp)
 {
 	if (cp < 0x80)
 		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-	if (cp < 0x100)
-		return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7;
-	if (cp >= 0x300 && cp <= 0x36F)
+	if (cp < 0xA0 || is_unicode_space(cp))
 		return 0;
-	if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F))
-		return 0;
-	if ((cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF)
-		return 0;
-	if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xFDD0 && cp <= 0xFDEF))
-		return 0;
-	if ((cp & 0xFFFE) == 0xFFFE)
-		return 0;
-	return cp <= 0x10FFFF;
+	return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+/* The "k"-th label in code-point order (A-Z, a-z, then U+00A1 up): the
+ * code points before it that are no labels are skipped, range by range. */
+uint32_t fe_label_at(uint32_t k)
+{
+	static const uint32_t gaps[][2] = {
+		{0x1680, 1}, {0x2000, 11}, {0x2028, 2}, {0x202F, 1}, {0x205F, 1},
+		{0x3000, 1}, {0xD800, 0x800},
+	};
+	if (k < 52)
+		return k < 26 ? 'A' + k : 'a' + (k - 26);
+	uint32_t cp = 0xA1 + (k - 52);
+	for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
+		if (cp >= gaps[g][0])
+			cp += gaps[g][1];
+	return cp;
+}
+
+/* The UTF-8 bytes of "cp" into "s" (room for 4); returns how many. */
+int fe_utf8_encode(uint32_t cp, char *s)
+{
+	unsigned char *u = (unsigned char *)s;
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (unsigned char)(0xC0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xE0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	u[0] = (unsigned char)(0xF0 | cp >> 18);
+	u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+	u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+	u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
 }
 
 /* Reports the character at "off" (code point "cp", "n" bytes) as no label. */
 static einc_status lex_not_label(fe_lexer *lx, size_t off, uint32_t cp, int n)
 {
 	if (cp > 0x20 && cp < 0x7F)
-		return LEX_FAIL(lx, off, "'%c' is not a label: labels are letters "
-		                "(a-z, A-Z or a Unicode letter)", (int)cp);
+		return LEX_FAIL(lx, off, "'%c' is not a label: labels are a-z, A-Z or a "
+		                "character beyond ASCII", (int)cp);
 	if (cp >= 0xA0)
-		return LEX_FAIL(lx, off, "'%.*s' (U+%04X) is not a label: labels are letters "
-		                "(a-z, A-Z or a Unicode letter)", n, lx->text + off, (unsigned)cp);
-	return LEX_FAIL(lx, off, "character U+%04X is not a label: labels are letters "
-	                "(a-z, A-Z or a Unicode letter)", (unsigned)cp);
+		return LEX_FAIL(lx, off, "'%.*s' (U+%04X) is a space, not a label", n,
+		                lx->text + off, (unsigned)cp);
+	return LEX_FAIL(lx, off, "character U+%04X is a control character, not a label",
+	                (unsigned)cp);
 }
 
 /* Reports the '.' at "off" that does not start a '...'. */

@@ -1,6 +1,7 @@
 /*
- * lex.h - tokens of an einsum spec: labels (one Unicode letter each, given
- * as UTF-8), ',', '->', '...'; spaces and tabs between tokens are skipped.
+ * lex.h - tokens of an einsum spec: labels (one code point each, given as
+ * UTF-8: a-z, A-Z or any character beyond ASCII but spaces and controls),
+ * ',', '->', '...'; spaces and tabs between tokens are skipped.
  * Every token carries its byte offset into the spec, for caret messages.
  */
 #ifndef EINC_FE_LEX_H
@@ -45,5 +46,14 @@ int fe_utf8_decode(const char *s, uint32_t *cp);
 
 /* Whether code point "cp" may be a label (see lex.c for the exact set). */
 int fe_is_label(uint32_t cp);
+
+/* FE_LABEL_COUNT labels exist: the "k"-th of them (k below that) in
+ * code-point order, A-Z and a-z first; k < l gives a smaller code point. */
+#define FE_LABEL_COUNT (52 + (0x10FFFF + 1 - 0xA1) - 0x800 - 17)
+uint32_t fe_label_at(uint32_t k);
+
+/* Writes the UTF-8 form of code point "cp" (at most U+10FFFF, no
+ * surrogate) into "s", which has room for 4 bytes; returns its length. */
+int fe_utf8_encode(uint32_t cp, char *s);
 
 #endif

@@ -182,7 +182,9 @@ static einc_status parse_implicit_output(parser *p, const fe_labelmap *count)
 	return EINC_OK;
 }
 
-/* The spec as terms: lex, inputs, output, then the output rules. */
+/* The spec as terms: lex, inputs, output, then the output rules. An empty
+ * spec, or one with nothing before '->', is one scalar operand (numpy's
+ * einsum('', x) and einsum('->', x) on a 0-d x). */
 einc_status fe_parse_spec(einc_ctx *ctx, arena *a, const char *spec, fe_spec **out)
 {
 	*out = NULL;
@@ -197,14 +199,10 @@ einc_status fe_parse_spec(einc_ctx *ctx, arena *a, const char *spec, fe_spec **o
 	einc_status st = parse_lex_all(&p, spec);
 	if (st)
 		return st;
-	if (p.tok[0].kind == FE_TOK_END)
-		return PARSE_FAIL(&p, 0, "empty spec: expected operands, as in 'ij,jk->ik'");
 	if ((st = parse_inputs(&p)))
 		return st;
 	fe_spec *s = p.spec;
 	const fe_token *tk = &p.tok[p.next];
-	if (s->nops == 1 && s->ops[0].nlabels == 0 && s->ops[0].ellipsis < 0)
-		return PARSE_FAIL(&p, tk->off, "expected an operand (a label or '...') before '->'");
 	if (tk->kind == FE_TOK_ARROW && (st = parse_output(&p)))
 		return st;
 	fe_labelmap count;

@@ -5,7 +5,8 @@
  *   inputs := term { ',' term }
  *   term   := { label | '...' }      (at most one '...'; may be empty: a scalar)
  *
- * with spaces allowed between tokens. Without '->' the output is implicit:
+ * with spaces allowed between tokens ("" and "->" are one scalar operand,
+ * as in numpy). Without '->' the output is implicit:
  * the labels that appear exactly once in the inputs, sorted by code point,
  * after '...' when any input has one (numpy's rule). The parser checks what
  * the spec alone decides (syntax, repeated or unknown output labels); sizes

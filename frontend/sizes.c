@@ -69,8 +69,6 @@ static einc_status scan_size(scanner *s, int64_t *v, size_t *off)
 	if (over)
 		return SCAN_FAIL(s, EINC_EOVERFLOW, *off, "size %.*s does not fit in int64",
 		                 (int)(s->pos - *off), t + *off);
-	if (x == 0)
-		return SCAN_FAIL(s, EINC_EUNSUPPORTED, *off, "unsupported: zero-size dimension");
 	*v = x;
 	return EINC_OK;
 }
@@ -154,8 +152,8 @@ einc_status fe_shapes_numeric(einc_ctx *ctx, arena *a, int nops, const int *rank
 {
 	*out = NULL;
 	fe_shapes *sh = arena_alloc(a, sizeof(*sh));
-	if (!sh || !(sh->rank = arena_array(a, (size_t)nops, sizeof(*sh->rank))) ||
-	    !(sh->dims = arena_array(a, (size_t)nops, sizeof(*sh->dims))))
+	if (!sh || !(sh->rank = arena_array(a, (size_t)nops + 1, sizeof(*sh->rank))) ||
+	    !(sh->dims = arena_array(a, (size_t)nops + 1, sizeof(*sh->dims))))
 		return sizes_oom(ctx);
 	sh->nops = nops;
 	for (int k = 0; k < nops; k++) {

@@ -5,7 +5,7 @@
  *
  *   shapes := shape { ',' shape }     shape := "" | size { 'x' size }
  *   dims   := "" | dim { ',' dim }    dim   := label '=' size
- *   size   := decimal digits, 1 .. 2^63-1
+ *   size   := decimal digits, 0 .. 2^63-1 (0: numpy's empty axis)
  *
  * An empty shape is a scalar operand: "-s ,3" sizes the spec ",i", "-s 3,"
  * sizes "i,", and "-s ," sizes ",". A label in the dims is one letter, as in

@@ -68,10 +68,13 @@ typedef enum { EINC_F32, EINC_F64 } einc_dtype;
  * tree's path as opt_einsum prints it: a report (naive and optimised flops,
  * one row per step) or only the linear path "[(0, 1), (0, 1)]" (pairwise
  * steps only), and canonicalisation: what it does per input (unary steps,
- * dropped axes, scalars) before the search. */
+ * dropped axes, scalars) before the search; last, the path as JSON for
+ * other tools (spec, tensors, sizes, linear path, per-step operands,
+ * labels, result, flops and size, totals; docs/ir.md). */
 typedef enum {
 	EINC_STAGE_GRAPH, EINC_STAGE_LOOPS, EINC_STAGE_LLVM, EINC_STAGE_PLAN,
-	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR, EINC_STAGE_CANON
+	EINC_STAGE_TREE, EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR, EINC_STAGE_CANON,
+	EINC_STAGE_PATH_JSON
 } einc_stage;
 
 /* What einc_program_emit writes. */
@@ -190,6 +193,22 @@ EINC_API einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
 EINC_API einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
                                        const char *shapes, const einc_options *options,
                                        einc_program **program);
+
+/*
+ * Compiles numpy's sublist form, einsum(a, [0, 1], b, [1, 2], [0, 2]):
+ * operand k has rank "ranks[k]", integer labels "labels[k][0 .. ranks[k]-1]"
+ * (any int; equal ints are one label) and dimensions "shapes[k]". The output
+ * has "out_rank" labels "out_labels", or with out_rank < 0 numpy's implicit
+ * output (the labels that appear once, by increasing integer). There is no
+ * alphabet limit. The program's spec, dumps and messages write the distinct
+ * integers, in increasing order, as the labels A-Z, a-z, then characters
+ * from U+00A1 up. On success stores a new program in "*program" (give,
+ * einc_program_free).
+ */
+EINC_API einc_status einc_compile_sublist(einc_ctx *ctx, int nops, const int *ranks,
+                                          const int *const labels[], const int64_t *const shapes[],
+                                          int out_rank, const int *out_labels,
+                                          const einc_options *options, einc_program **program);
 
 /* Frees "program" (NULL allowed). take. */
 EINC_API void einc_program_free(einc_program *program);

@@ -7,6 +7,23 @@
 #include "ctx.h"
 #include "dtype.h"
 
+const int64_t *ir_graph_dims(const ir_graph *g, int k)
+{
+	if (g->empty_dims)
+		return g->empty_dims[k < 0 ? g->ninputs : k];
+	return k < 0 ? g->output.dims : g->inputs[k].dims;
+}
+
+int64_t ir_graph_elems(const ir_graph *g, int k)
+{
+	const ir_tensor *t = k < 0 ? &g->output : &g->inputs[k];
+	const int64_t *dims = ir_graph_dims(g, k);
+	int64_t n = 1;
+	for (int a = 0; a < t->rank; a++)
+		n *= dims[a];
+	return n;
+}
+
 int64_t ir_tensor_elems(const ir_tensor *t)
 {
 	int64_t n = 1;

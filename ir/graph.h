@@ -36,11 +36,24 @@ typedef struct {
 	int ninputs;
 	ir_tensor *inputs;
 	ir_tensor output;  /* no repeated index, no broadcast axis */
+	int64_t **empty_dims; /* NULL, or when an index has size 0 (numpy's empty
+	                         axes): the dims of each input and, last, of the
+	                         output as given, zeros included. The indices
+	                         and tensors above then read 1 for each such
+	                         size, and the program's result is zeros: no
+	                         step runs. */
 } ir_graph;
 
 /* The number of elements of "t" (product of its dims; checked at bind time
  * not to overflow int64). */
 int64_t ir_tensor_elems(const ir_tensor *t);
+
+/* The dims of input "k" of "g", or of its output when k == -1, as the spec
+ * gave them (empty_dims when "g" has one, zeros included). keep. */
+const int64_t *ir_graph_dims(const ir_graph *g, int k);
+
+/* The product of ir_graph_dims(g, k): 0 for an empty tensor. */
+int64_t ir_graph_elems(const ir_graph *g, int k);
 
 /*
  * The element stride of "t" for each index of "g", row-major over t's dims,

@@ -480,14 +480,9 @@ static int fen_sum(const int *fen, int i)
 	return s;
 }
 
-/*
- * The opt_einsum linear form of "p": for each step the positions i < j of its
- * operands in the current operand list (results appended at the end) into
- * "lin" (nsteps pairs; j = -1 for a unary step). O(n log n). Returns 0, or -1
- * when out of memory. A live id's position is the number of live ids below
- * it, since results are appended with increasing ids.
- */
-static int path_to_linear(const path *p, int (*lin)[2])
+/* A live id's position is the number of live ids below it, since results
+ * are appended with increasing ids. */
+int path_to_linear(const path *p, int (*lin)[2])
 {
 	int nids = p->n + p->nsteps;
 	int *fen = calloc((size_t)nids + 1, sizeof(int));

@@ -113,6 +113,14 @@ einc_status path_evaluate(einc_ctx *ctx, const path_problem *prob, double combo,
  * leaves, then each step's result) into "sizes" (room for n + nsteps). */
 einc_status path_sizes(einc_ctx *ctx, const path_problem *prob, path *p, path_cost *sizes);
 
+/*
+ * The opt_einsum linear form of "p": for each step the positions i < j of its
+ * operands in the current operand list (results appended at the end) into
+ * "lin" (nsteps pairs; j = -1 for a unary step). O(n log n). Returns 0, or -1
+ * when out of memory.
+ */
+int path_to_linear(const path *p, int (*lin)[2]);
+
 /* The linear form as text, "[(0, 1), (0, 1)]", a unary step as "(2,)"
  * ("[(0,)]" for one tensor): give, free(); NULL when out of memory. */
 char *path_linear_str(const path *p);
@@ -234,6 +242,24 @@ einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
  */
 char *path_print(const ir_graph *g, const path_problem *prob, const path *p);
 
+/* The steps of "p" alone, as path_print's table, after a line "WHAT: N
+ * steps, F flops". give, free(); NULL as path_print. */
+char *path_print_steps(const ir_graph *g, const path_problem *prob, const path *p,
+                       const char *what);
+
+/*
+ * The path as JSON, for other tools: {"spec", "inputs" (labels per axis),
+ * "output", "sizes" ({label: size}), "linear_path" ([[0, 1], ...], the
+ * pairwise path "q"), "naive_flops", "flops" and "largest_intermediate"
+ * (opt_einsum's convention), "steps" (per step of "q": "operands" (its
+ * positions in the linear form), "labels" (each operand's), "result",
+ * "scaling", "flops", "size")} and, when einc runs more steps ("p": unary
+ * ones too), "einc_flops" and "einc_steps" (a unary step has one operand).
+ * Integers are exact, however large. give, free(); NULL as path_print.
+ */
+char *path_print_json(const ir_graph *g, const path_problem *prob, const path *q,
+                      const path *p);
+
 /* canon.c */
 
 /*
@@ -295,13 +321,18 @@ einc_status pass_path(einc_ctx *ctx, arena *a, const ir_graph *g, const path_pro
                       ir_tree **out);
 
 /*
- * The path that tree "t" of "g" performs (its steps in node order, unary
- * ones included), printed as path_print's report, or as the linear path
- * alone when "linear" (pairwise steps only, numpy's and opt_einsum's
- * form), into "*text" (give, free()).
+ * The path that tree "t" of "g" performs, in opt_einsum's convention: its
+ * pairwise steps (the linear path, numpy's and opt_einsum's form), each
+ * summing the indices no other operand holds, as path_print's report, or
+ * the linear path alone when "linear"; into "*text" (give, free()). When
+ * the tree also has unary steps (canon's sums of indices one operand holds,
+ * diagonals), the report says that einc runs those steps instead and lists
+ * them (its steps in node order, unary ones included). "form" is
+ * EINC_STAGE_PATH (the report), EINC_STAGE_PATH_LINEAR or
+ * EINC_STAGE_PATH_JSON (path_print_json).
  */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
-                             int linear, char **text);
+                             einc_stage form, char **text);
 
 /* The path options that the compilation options "eo" name: the search of
  * "eo->path" (auto when EINC_PATH_LTR), "eo->max_intermediate" and

@@ -38,30 +38,58 @@ static path_cost naive_cost(const path_problem *prob)
 	return path_cost_mul(all, (path_cost)((prob->n > 1 ? prob->n - 1 : 1) + summed));
 }
 
-/* Replays "p" over index lists and prints the header and one line per
- * step; NULL when out of memory or "p" is not a valid path of "prob". */
-char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
+/* Appends one JSON array of label strings: the "n" index ids "list". */
+static void put_json_labels(strbuf *sb, const ir_graph *g, const int *list, int n)
 {
-	einc_ctx *ctx = einc_ctx_new();
-	path q = *p;
-	int n = prob->n, nids = n + p->nsteps;
+	strbuf_printf(sb, "[");
+	for (int k = 0; k < n; k++)
+		strbuf_printf(sb, "%s\"%s\"", k ? ", " : "", g->indices[list[k]].name);
+	strbuf_printf(sb, "]");
+}
+
+/* Appends step "s" of a replay as a JSON object: its operands' positions
+ * "lin" in the linear form, their labels "x" and "y" (NULL: a unary step),
+ * its result "z", scaling, flops and size. */
+static void put_json_step(strbuf *sb, const ir_graph *g, int s, const int lin[2],
+                          const int *x, int nx, const int *y, int ny, const int *z, int nz,
+                          int scale, path_cost f, path_cost sz)
+{
+	char num[48], num2[48];
+	strbuf_printf(sb, "%s\n    {\"operands\": [%d", s ? "," : "", lin[0]);
+	if (y)
+		strbuf_printf(sb, ", %d", lin[1]);
+	strbuf_printf(sb, "], \"labels\": [");
+	put_json_labels(sb, g, x, nx);
+	if (y) {
+		strbuf_printf(sb, ", ");
+		put_json_labels(sb, g, y, ny);
+	}
+	strbuf_printf(sb, "], \"result\": ");
+	put_json_labels(sb, g, z, nz);
+	strbuf_printf(sb, ", \"scaling\": %d, \"flops\": %s, \"size\": %s}", scale,
+	              path_cost_str(f, num), path_cost_str(sz, num2));
+}
+
+/* Appends the steps of "p" (evaluated) to "sb", replaying it over index
+ * lists: a table heading and one line per step, or with "json" a JSON
+ * array of step objects (put_json_step); -1 when out of memory. */
+static int put_steps(strbuf *sb, const ir_graph *g, const path_problem *prob, const path *p,
+                     int json)
+{
+	int n = prob->n, nids = n + p->nsteps, ok = -1;
 	int *count = calloc((size_t)prob->nindices + 1, sizeof(int));
 	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
 	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
 	size_t cap = 2 * (size_t)prob->start[n] + 16;
 	int *pool = malloc(sizeof(int) * cap);
-	char *text = NULL, num[48], num2[48];
-	strbuf sb = {0};
-	if (!ctx || !count || !ofs || !len || !pool || path_evaluate(ctx, prob, 0, &q))
+	int (*lin)[2] = malloc(sizeof(*lin) * ((size_t)p->nsteps + 1));
+	char num[48], num2[48];
+	if (!count || !ofs || !len || !pool || !lin || path_to_linear(p, lin))
 		goto done;
-	path_cost naive = naive_cost(prob);
-	strbuf_printf(&sb, "  Complete contraction:  %s\n", g->spec);
-	strbuf_printf(&sb, "      Naive FLOP count:  %s\n", path_cost_str(naive, num));
-	strbuf_printf(&sb, "  Optimized FLOP count:  %s\n", path_cost_str(q.flops, num));
-	strbuf_printf(&sb, "   Theoretical speedup:  %.4g\n",
-	              path_cost_double(naive) / path_cost_double(q.flops ? q.flops : 1));
-	strbuf_printf(&sb, "  Largest intermediate:  %s elements\n", path_cost_str(q.largest, num));
-	strbuf_printf(&sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
+	if (json)
+		strbuf_printf(sb, "[");
+	else
+		strbuf_printf(sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
 	size_t used = 0;
 	for (int t = 0; t < n; t++) {
 		ofs[t] = (int)used;
@@ -92,16 +120,24 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
 			a += u <= v;
 			b += v <= u;
 		}
-		strbuf_printf(&sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
-		              path_cost_str(sz, num2));
-		put_labels(&sb, g, pool + ofs[x], len[x]);
-		if (y >= 0) {
-			strbuf_append(&sb, ",", 1);
-			put_labels(&sb, g, pool + ofs[y], ny);
+		if (json && y >= 0 && y < x) /* operands in the order of their positions */
+			put_json_step(sb, g, s, lin[s], pool + ofs[y], ny, pool + ofs[x], len[x],
+			              pool + used, len[z], scale, f, sz);
+		else if (json)
+			put_json_step(sb, g, s, lin[s], pool + ofs[x], len[x],
+			              y >= 0 ? pool + ofs[y] : NULL, ny, pool + used, len[z], scale, f, sz);
+		else {
+			strbuf_printf(sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
+			              path_cost_str(sz, num2));
+			put_labels(sb, g, pool + ofs[x], len[x]);
+			if (y >= 0) {
+				strbuf_append(sb, ",", 1);
+				put_labels(sb, g, pool + ofs[y], ny);
+			}
+			strbuf_append(sb, "->", 2);
+			put_labels(sb, g, pool + used, len[z]);
+			strbuf_append(sb, "\n", 1);
 		}
-		strbuf_append(&sb, "->", 2);
-		put_labels(&sb, g, pool + used, len[z]);
-		strbuf_append(&sb, "\n", 1);
 		for (int k = 0; k < len[x]; k++)
 			count[pool[ofs[x] + k]]--;
 		for (int k = 0; k < ny; k++)
@@ -110,13 +146,144 @@ char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
 			count[pool[used + k]]++;
 		used += (size_t)len[z];
 	}
-	text = strbuf_take(&sb);
+	if (json)
+		strbuf_printf(sb, "%s]", p->nsteps ? "\n  " : "");
+	ok = 0;
 done:
-	free(sb.s);
-	einc_ctx_free(ctx);
+	free(lin);
 	free(count);
 	free(ofs);
 	free(len);
 	free(pool);
-	return text;
+	return ok;
+}
+
+/* "p" evaluated into "*q" (flops, largest); -1 when it is not a valid path
+ * of "prob" or memory runs out. */
+static int evaluate(const path_problem *prob, const path *p, path *q)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	*q = *p;
+	int bad = !ctx || path_evaluate(ctx, prob, 0, q);
+	einc_ctx_free(ctx);
+	return bad ? -1 : 0;
+}
+
+/* "sb" with the steps of "p" appended, handed over; NULL when out of
+ * memory. */
+static char *take_with_steps(strbuf *sb, const ir_graph *g, const path_problem *prob,
+                             const path *p)
+{
+	if (put_steps(sb, g, prob, p, 0) < 0) {
+		free(sb->s);
+		return NULL;
+	}
+	return strbuf_take(sb);
+}
+
+/* Evaluates "p" and prints the header, then its steps. */
+char *path_print(const ir_graph *g, const path_problem *prob, const path *p)
+{
+	path q;
+	char num[48];
+	strbuf sb = {0};
+	if (evaluate(prob, p, &q) < 0)
+		return NULL;
+	path_cost naive = naive_cost(prob);
+	strbuf_printf(&sb, "  Complete contraction:  %s\n", g->spec);
+	strbuf_printf(&sb, "      Naive FLOP count:  %s\n", path_cost_str(naive, num));
+	strbuf_printf(&sb, "  Optimized FLOP count:  %s\n", path_cost_str(q.flops, num));
+	strbuf_printf(&sb, "   Theoretical speedup:  %.4g\n",
+	              path_cost_double(naive) / path_cost_double(q.flops ? q.flops : 1));
+	strbuf_printf(&sb, "  Largest intermediate:  %s elements\n", path_cost_str(q.largest, num));
+	return take_with_steps(&sb, g, prob, p);
+}
+
+/* Evaluates "p" and prints a line "WHAT: N steps, F flops", then its steps. */
+char *path_print_steps(const ir_graph *g, const path_problem *prob, const path *p,
+                       const char *what)
+{
+	path q;
+	char num[48];
+	strbuf sb = {0};
+	if (evaluate(prob, p, &q) < 0)
+		return NULL;
+	strbuf_printf(&sb, "%s: %d steps, %s flops\n", what, q.nsteps, path_cost_str(q.flops, num));
+	return take_with_steps(&sb, g, prob, p);
+}
+
+/* Appends "s" as a JSON string: quotes, backslashes and controls escaped. */
+static void put_json_str(strbuf *sb, const char *s)
+{
+	strbuf_printf(sb, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_printf(sb, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			strbuf_printf(sb, "\\u%04x", (unsigned)*s);
+		else
+			strbuf_append(sb, s, 1);
+	}
+	strbuf_printf(sb, "\"");
+}
+
+/* Appends the labels of tensor "t" of "g", one per axis, as a JSON array. */
+static void put_json_tensor(strbuf *sb, const ir_graph *g, const ir_tensor *t)
+{
+	put_json_labels(sb, g, t->index, t->rank);
+}
+
+/* The JSON document (path.h): the spec, its tensors and sizes, the
+ * pairwise path "q" (linear form, totals, steps) and, when "p" has more
+ * steps, einc's own. */
+char *path_print_json(const ir_graph *g, const path_problem *prob, const path *q,
+                      const path *p)
+{
+	path eq, ep;
+	char num[48];
+	strbuf sb = {0};
+	if (evaluate(prob, q, &eq) < 0 || evaluate(prob, p, &ep) < 0)
+		return NULL;
+	strbuf_printf(&sb, "{\n  \"spec\": ");
+	put_json_str(&sb, g->spec);
+	strbuf_printf(&sb, ",\n  \"inputs\": [");
+	for (int k = 0; k < g->ninputs; k++) {
+		strbuf_printf(&sb, "%s", k ? ", " : "");
+		put_json_tensor(&sb, g, &g->inputs[k]);
+	}
+	strbuf_printf(&sb, "],\n  \"output\": ");
+	put_json_tensor(&sb, g, &g->output);
+	strbuf_printf(&sb, ",\n  \"sizes\": {");
+	for (int i = 0; i < g->nindices; i++)
+		strbuf_printf(&sb, "%s\"%s\": %lld", i ? ", " : "", g->indices[i].name,
+		              (long long)g->indices[i].size);
+	char *linear = path_linear_str(q);
+	if (!linear) {
+		free(sb.s);
+		return NULL;
+	}
+	for (char *c = linear; *c; c++)  /* "[(0, 1), (2,)]" -> "[[0, 1], [2]]" */
+		*c = *c == '(' ? '[' : *c == ')' ? ']' : *c;
+	for (char *c = strstr(linear, ",]"); c; c = strstr(c, ",]"))
+		memmove(c, c + 1, strlen(c));
+	strbuf_printf(&sb, "},\n  \"linear_path\": %s,\n  \"naive_flops\": %s,\n", linear,
+	              path_cost_str(naive_cost(prob), num));
+	free(linear);
+	strbuf_printf(&sb, "  \"flops\": %s,\n", path_cost_str(eq.flops, num));
+	strbuf_printf(&sb, "  \"largest_intermediate\": %s,\n  \"steps\": ",
+	              path_cost_str(eq.largest, num));
+	if (put_steps(&sb, g, prob, q, 1) < 0) {
+		free(sb.s);
+		return NULL;
+	}
+	if (p->nsteps != q->nsteps) {
+		strbuf_printf(&sb, ",\n  \"einc_flops\": %s,\n  \"einc_steps\": ",
+		              path_cost_str(ep.flops, num));
+		if (put_steps(&sb, g, prob, p, 1) < 0) {
+			free(sb.s);
+			return NULL;
+		}
+	}
+	strbuf_printf(&sb, "\n}\n");
+	return strbuf_take(&sb);
 }

@@ -4,7 +4,10 @@
  * (ir_tree_build), every step of the path a node of the tree; and the
  * path a tree performs, as opt_einsum reports it.
  */
+#include <stdlib.h>
+
 #include "path.h"
+#include "strbuf.h"
 
 /* The pairwise steps of "p" into "pairs", unary steps dropped and ids
  * renumbered; returns how many (n - 1, or 0 for one leaf). "alias" has room
@@ -51,27 +54,50 @@ void path_options_from(const einc_options *eo, path_options *o)
 	o->max_intermediate = (path_cost)eo->max_intermediate;
 }
 
-/* The linear form of "p"'s pairwise steps (path_pairs), in "a"; NULL when
- * out of memory. */
-static char *linear_str(arena *a, const path *p)
+/* The pairwise steps of "p" (path_pairs) as a path in "a", or "p" itself
+ * for one input (its one unary step is opt_einsum's too); NULL when out of
+ * memory. */
+static path *pairs_of(arena *a, path *p)
 {
+	if (p->n == 1)
+		return p;
 	path *q = path_new(a, p->n);
 	int *alias = arena_array(a, (size_t)(p->n + p->nsteps), sizeof(int));
 	if (!q || !alias)
 		return NULL;
 	q->nsteps = path_pairs(p, q->step, alias);
-	return path_linear_str(q);
+	return q;
+}
+
+/* The report of "p" (path_tree_report) over "prob" of "g"; NULL when out
+ * of memory. */
+static char *report_str(arena *a, const ir_graph *g, const path_problem *prob, path *p)
+{
+	path *q = pairs_of(a, p);
+	if (!q)
+		return NULL;
+	if (q->nsteps == p->nsteps)
+		return path_print(g, prob, p);
+	char *head = path_print(g, prob, q);
+	char *own = path_print_steps(g, prob, p, "einc runs these steps instead (an operand's "
+	                             "own indices summed alone first)");
+	strbuf sb = {0};
+	if (head && own)
+		strbuf_printf(&sb, "%s%s", head, own);
+	free(head);
+	free(own);
+	return head && own ? strbuf_take(&sb) : NULL;
 }
 
 /* Reads the steps off the inner nodes of "t" (children in id order, a
  * unary node as a unary step), evaluates them on the problem of "g" and
- * prints the report or the linear path. */
+ * prints the report, the linear path or the JSON document. */
 einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
-                             int linear, char **text)
+                             einc_stage form, char **text)
 {
 	arena *a = arena_new();
 	path_problem *prob = NULL;
-	path *p = NULL;
+	path *p = NULL, *q = NULL;
 	einc_status st = a ? path_problem_from_graph(ctx, a, g, &prob)
 	                   : ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	if (!st && !(p = path_new(a, g->ninputs)))
@@ -87,7 +113,11 @@ einc_status path_tree_report(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
 	if (!st)
 		st = path_evaluate(ctx, prob, 0, p);
 	if (!st) {
-		*text = linear ? linear_str(a, p) : path_print(g, prob, p);
+		q = pairs_of(a, p);
+		*text = form == EINC_STAGE_PATH ? report_str(a, g, prob, p)
+		        : !q ? NULL
+		        : form == EINC_STAGE_PATH_JSON ? path_print_json(g, prob, q, p)
+		        : path_linear_str(q);
 		if (!*text)
 			st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	}

@@ -136,7 +136,7 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
 		return ctx_fail(ctx, EINC_EINVAL, "api",
 		                "shapes need nops >= 0 and non-NULL ranks and shapes");
 	}
-	fe_sizes sizes = {.nops = nops, .ranks = ranks, .shapes = shapes};
+	fe_sizes sizes = {.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
 	return compile(ctx, spec, &sizes, options, program);
 }
 

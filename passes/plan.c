@@ -297,7 +297,7 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 }
 
 /* The bytes of tree node "n"'s dense result in "g"'s dtype, or -1 when
- * they pass 2^61. */
+ * they pass 2^61 (so that the arena's sums of a few stay within int64). */
 static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
 {
 	int64_t bytes = ir_dtype(g->dtype)->bytes;
@@ -308,6 +308,41 @@ static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
 		bytes *= size;
 	}
 	return bytes;
+}
+
+/* Appends tree node "n"'s step as the tree text writes it: "contract %l %r
+ * -> [a b]" or "reduce %l -> [a]". */
+static void print_step(strbuf *b, const ir_graph *g, const ir_tree_node *n)
+{
+	strbuf_printf(b, "%s %%%d", n->right >= 0 ? "contract" : "reduce", n->left);
+	if (n->right >= 0)
+		strbuf_printf(b, " %%%d", n->right);
+	strbuf_printf(b, " -> [");
+	for (int x = 0; x < n->rank; x++)
+		strbuf_printf(b, "%s%s", x ? " " : "", g->indices[n->index[x]].name);
+	strbuf_printf(b, "]");
+}
+
+/* Fails with EINC_EOVERFLOW naming tree node "id" of "t", whose result
+ * passes 2^61 bytes: its step, its labels and their sizes. */
+static einc_status node_too_big(einc_ctx *ctx, const ir_graph *g, const ir_tree *t, int id)
+{
+	const ir_tree_node *n = &t->nodes[id];
+	strbuf b = {0};
+	print_step(&b, g, n);
+	strbuf_printf(&b, " (");
+	for (int x = 0; x < n->rank; x++)
+		strbuf_printf(&b, "%s%s=%lld", x ? " " : "", g->indices[n->index[x]].name,
+		              (long long)g->indices[n->index[x]].size);
+	strbuf_printf(&b, ")");
+	char *what = strbuf_take(&b);
+	if (!what)
+		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
+	ctx_fail(ctx, EINC_EOVERFLOW, "plan", "the intermediate %%%d = %s of the tree has "
+	         "more than 2^61 bytes: choose another path (--path, --tree) or smaller sizes",
+	         id, what);
+	free(what);
+	return EINC_EOVERFLOW;
 }
 
 /* The op DAG of tree "t" over "g": one tensor per tree node (leaves: the
@@ -335,8 +370,7 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 		e->name = arena_strdup(a, name);
 		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT : IR_DAG_MID;
 		if ((e->bytes = node_bytes(g, x)) < 0)
-			return ctx_fail(ctx, EINC_EOVERFLOW, "plan",
-			                "the result of tree node %d has more than 2^61 bytes", n);
+			return node_too_big(ctx, g, t, n);
 		if (x->input >= 0)
 			continue;
 		ir_dag_op *op = &d->ops[d->nops++];
@@ -365,13 +399,8 @@ static einc_status step_over_budget(einc_ctx *ctx, const ir_graph *g, const ir_t
 	const ir_dag_op *op = &pb->dag->ops[largest_step(pb)];
 	const ir_tree_node *n = &t->nodes[op->node];
 	strbuf b = {0};
-	strbuf_printf(&b, "%s %%%d", n->right >= 0 ? "contract" : "reduce", n->left);
-	if (n->right >= 0)
-		strbuf_printf(&b, " %%%d", n->right);
-	strbuf_printf(&b, " -> [");
-	for (int x = 0; x < n->rank; x++)
-		strbuf_printf(&b, "%s%s", x ? " " : "", g->indices[n->index[x]].name);
-	strbuf_printf(&b, "]) needs");
+	print_step(&b, g, n);
+	strbuf_printf(&b, ") needs");
 	int64_t total = 0;
 	for (int k = -1; k < op->nin; k++) {
 		int e = k < 0 ? op->out : op->in[k];

@@ -1,6 +1,7 @@
 /* program.c - what a compiled program tells: shapes, dumps, reference runs. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codegen.h"
 #include "ctx.h"
@@ -21,7 +22,7 @@ int einc_program_shape(const einc_program *program, int k, const int64_t **dims)
 		return -1;
 	const ir_tensor *t = k < 0 ? &program->graph->output : &program->graph->inputs[k];
 	if (dims)
-		*dims = t->dims;
+		*dims = ir_graph_dims(program->graph, k);
 	return t->rank;
 }
 
@@ -29,7 +30,7 @@ int64_t einc_program_elems(const einc_program *program, int k)
 {
 	if (!program || k < -1 || k >= program->graph->ninputs)
 		return -1;
-	return ir_tensor_elems(k < 0 ? &program->graph->output : &program->graph->inputs[k]);
+	return ir_graph_elems(program->graph, k);
 }
 
 einc_dtype einc_program_dtype(const einc_program *program)
@@ -82,8 +83,8 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		break;
 	case EINC_STAGE_PATH:
 	case EINC_STAGE_PATH_LINEAR:
-		return path_tree_report(ctx, program->graph, program->tree,
-		                        stage == EINC_STAGE_PATH_LINEAR, text);
+	case EINC_STAGE_PATH_JSON:
+		return path_tree_report(ctx, program->graph, program->tree, stage, text);
 	default:
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
 	}
@@ -125,6 +126,10 @@ einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f6
                               const void *const in[])
 {
 	const ir_graph *g = program->graph;
+	if (g->empty_dims) { /* a size 0: nothing to sum, an empty or zero result */
+		memset(out, 0, (size_t)ir_graph_elems(g, -1) * (f64 ? sizeof(double) : sizeof(float)));
+		return EINC_OK;
+	}
 	int64_t points = reference_points(g);
 	if (points > EINC_REFERENCE_POINTS_MAX)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "run",

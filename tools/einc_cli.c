@@ -37,7 +37,7 @@ static const char usage_text[] =
 	"      plan an op DAG (order, arena offsets, spills) within 1 MiB\n"
 	"\n"
 	"options:\n"
-	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels may be any letter)\n"
+	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels as in the spec)\n"
 	"  -s, --shapes LIST   sizes per operand, numpy order: 64x128,128x32\n"
 	"                      (needed for '...'; both -d and -s must then agree)\n"
 	"  -t, --dtype TYPE    element type: f32 (default) or f64\n"
@@ -63,10 +63,12 @@ static const char usage_text[] =
 	"                      seconds)\n"
 	"  --max-intermediate N\n"
 	"                      no intermediate above N elements (every method)\n"
-	"  --print-path[=linear]\n"
+	"  --print-path[=linear|json]\n"
 	"                      print the order as opt_einsum does: a report per\n"
-	"                      step (unary ones too), or only the linear path\n"
-	"                      [(0, 1), (0, 1)] (pairwise steps, as numpy reads it)\n"
+	"                      pairwise step (then einc's own steps, where it\n"
+	"                      sums an operand's own indices alone first), or only\n"
+	"                      the linear path [(0, 1), (0, 1)] (as numpy reads\n"
+	"                      it), or all of it as JSON for other tools\n"
 	"  --tree FILE         force the contraction order written in FILE (the\n"
 	"                      form --dump=tree prints; edit a dump)\n"
 	"  --budget BYTES      workspace bytes the intermediates may take (default:\n"
@@ -175,7 +177,8 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
 typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
                OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
-               OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_TREE,
+               OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_PRINT_JSON,
+               OPT_TREE,
                OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
@@ -206,6 +209,7 @@ static const struct {
 	{NULL, "--path", 1, OPT_PATH},
 	{NULL, "--max-intermediate", 1, OPT_MAX_INTERMEDIATE},
 	{NULL, "--print-path=linear", 0, OPT_PRINT_LINEAR},
+	{NULL, "--print-path=json", 0, OPT_PRINT_JSON},
 	{NULL, "--print-path", 0, OPT_PRINT_PATH},
 	{NULL, "--tree", 1, OPT_TREE},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
@@ -282,6 +286,9 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		break;
 	case OPT_PRINT_LINEAR:
 		c->dumps |= 1u << EINC_STAGE_PATH_LINEAR;
+		break;
+	case OPT_PRINT_JSON:
+		c->dumps |= 1u << EINC_STAGE_PATH_JSON;
 		break;
 	case OPT_TREE:
 		c->tree_file = val;
@@ -768,6 +775,7 @@ static int drive(const cli *c, einc_ctx *ctx)
 	free(spec_buf);
 	int status = EXIT_OK;
 	static const einc_stage order[] = {EINC_STAGE_PATH, EINC_STAGE_PATH_LINEAR,
+	                                   EINC_STAGE_PATH_JSON,
 	                                   EINC_STAGE_GRAPH, EINC_STAGE_CANON, EINC_STAGE_TREE,
 	                                   EINC_STAGE_PLAN,
 	                                   EINC_STAGE_LOOPS, EINC_STAGE_LLVM};

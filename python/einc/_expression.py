@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _lib
 from ._lib import lib, Context, take_text
+from .errors import status_error
 
 compile_lock = threading.Lock()
 _ALIGN = 64
@@ -120,8 +121,10 @@ class Expression:
         ptrs = self._pointers(*[data_address(a) for a in ins])
         ws, slow = self._buffers()
         status = lib.einc_kernel_run_slow(self._kernel, data_address(res), ptrs, ws, slow, None)
-        if status != _lib.OK:
-            raise MemoryError("einc: the kernel could not allocate its buffers")
+        if status != _lib.OK:  # einc_kernel_run_slow sets no context message
+            raise status_error(status, "einc: the kernel could not run: "
+                               + ("its buffers could not be allocated"
+                                  if status == _lib.ENOMEM else "invalid arguments"))
         if out is None or direct:
             return res
         if np.shape(out) != self.out_shape:

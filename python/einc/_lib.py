@@ -12,6 +12,7 @@ from .errors import status_error
 
 # einc_status, einc_dtype, einc_stage, einc_emit_kind, einc_path (einc.h).
 OK = 0
+ENOMEM = 7  # einc_status's EINC_ENOMEM
 F32, F64 = 0, 1
 STAGES = {"graph": 0, "loops": 1, "llvm": 2, "plan": 3, "tree": 4, "path": 5,
           "path_linear": 6, "canon": 7}

@@ -78,6 +78,13 @@ if [ "$a" = "$b" ] && [ "$a" != "$c" ]; then passes=$((passes + 1)); else
 # --run --check: the JIT result against the reference evaluator.
 expect_out '^check: max abs error .*: ok$' --run --check 'bij,bjk->bik' -d b=2,i=3,j=4,k=5
 expect_out '^check: max abs error .*: ok$' --run --check -O0 -t f64 '...ii,...i->...' -s 2x3x3,3
+# numpy's empty axes through the JIT: a summed one gives zeros (the output is
+# filled with them), a kept one an empty result; 1 broadcasts against 0.
+expect_out '^checksum: sum=0 abs=0 elements=6$' --run 'ij,jk->ik' -s 2x0,0x3
+expect_out '^check: max abs error .*: ok$' --run --check -t f64 'ij,jk->ik' -s 2x0,0x3
+expect_out '^checksum: sum=0 abs=0 elements=0$' --run 'bij,bjk->bik' -s 0x3x4,0x4x5
+expect_out '^checksum: sum=0 abs=0 elements=0$' --run 'i,i->i' -s 1,0
+expect 1 "einc: spec:1:3: error: bind: label 'i' is 0 in operand 1 but 3 in operand 0" 'i,i->i' -s 3,0
 # --threads: a GEMM-like step on 1 and 3 threads, checked and bit-identical.
 expect 2 "einc: --threads:1:1: error: usage: expected a thread count (an integer from 0 to 1024), found '-'" --threads=-1 'i' -d i=1
 expect_out '^check: max abs error .*: ok$' --run --check --threads 3 'bij,bjk->bik' -d b=3,i=37,j=41,k=43

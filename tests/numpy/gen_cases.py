@@ -112,14 +112,24 @@ CURATED = [
     ("ij->j->", [(2, 3)], "two arrows"),
     ("i->j->k", [(3,)], "two arrows"),
     ("i-j", [(3, 3)], "'-' inside the inputs"),
+    ("", [()], "empty spec on a scalar: the scalar itself"),
+    ("->", [()], "'->' on a scalar: the scalar itself"),
+    (" -> ", [()], "the same with spaces"),
+    ("->...", [()], "the same with an empty '...' in the output"),
+    ("", [(2,)], "empty spec on a vector: too few subscripts"),
+    ("ij,jk->ik", [(2, 0), (0, 3)], "a summed empty axis: zeros"),
+    ("ij,jk->ik", [(0, 3), (3, 4)], "an empty output"),
+    ("ij->", [(0, 3)], "the sum of nothing"),
+    ("i,i->i", [(1,), (0,)], "1 broadcasts against 0"),
+    ("i,i->i", [(3,), (0,)], "0 against 3"),
+    ("...i->...", [(0, 2, 3)], "an empty batch"),
+    ("ii->i", [(0, 0)], "an empty diagonal"),
+    ("i,j->ij", [(0,), (3,)], "an empty outer product"),
+    ("ij,jk", [(2, 3), (3, 0)], "implicit output, empty"),
 ]
 
 # (spec, shapes, why): specs numpy accepts and einc refuses on purpose.
 DIVERGES = [
-    ("", [()], "empty spec on a scalar: the parser asks for operands"),
-    ("->", [()], "'->' on a scalar: the parser asks for an operand before '->'"),
-    (" -> ", [()], "the same with spaces"),
-    ("->...", [()], "the same with an empty '...' in the output"),
 ]
 
 

@@ -339,6 +339,16 @@ static void test_bad_input(void **state)
 	                     EINC_OK);
 	assert_null(p);
 	assert_true(strlen(einc_ctx_message(ctx)) > 0);
+	/* numeric shapes: "nops" is the operand count, zero included (numpy
+	 * refuses einsum('') without operands; '' has one scalar operand) */
+	assert_int_equal(einc_compile(ctx, "", 0, NULL, NULL, NULL, &p), EINC_ESHAPE);
+	assert_string_equal(einc_ctx_message(ctx),
+	                    "error: bind: the spec has 1 operand but 0 shapes are given");
+	int rank0 = 0;
+	const int64_t *none[] = {NULL};
+	assert_int_equal(einc_compile(ctx, "", 1, &rank0, none, NULL, &p), EINC_OK);
+	assert_int_equal(einc_program_num_inputs(p), 1);
+	einc_program_free(p);
 	p = refcheck_compile(ctx, "ij,jk,kl->il", "i=2,j=3,k=4,l=5", EINC_F32);
 	einc_kernel *k = (einc_kernel *)1;
 	assert_int_equal(einc_program_jit(NULL, p, &k), EINC_EINVAL);

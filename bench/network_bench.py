@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""network_bench.py EINC [SIZES...] [-- FLAGS...] - what compiling large
+networks costs.
+
+For each family of tests/networks/networks.py (chain of 8x8 matrices, MPS
+inner product with bond 4, closed PEPS grid with bond 2, random 3-regular
+graph with bonds 2-8, brick-work circuit amplitude) and each size (default
+10 100 300 1000 tensors), runs 'EINC --run -v SPEC -d DIMS' (f32) under
+/usr/bin/time and prints one markdown row: the front end to loop nests
+('compiled ... in X ms'), LLVM + JIT ('JIT-compiled in Y ms'), the whole
+process's wall time and its peak RSS. FLAGS go to einc (-O0: no LLVM
+optimisation, which shows what O3 costs). A case that fails (a refused spec,
+an intermediate past 2^61 bytes, the time limit) prints why. A tool, not a
+test: run it by hand (docs/bench-networks.md).
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "networks"))
+import networks as N  # noqa: E402
+
+LIMIT_S = 300  # per case; the environment's LIMIT_S overrides it, FAMILIES picks families
+
+
+def network(family, n):
+    """The family's network of about n tensors."""
+    if family == "chain":
+        return N.chain(n, 8)
+    if family == "mps":
+        return N.mps(n // 2, 4)
+    if family == "peps":
+        r = int(n ** 0.5)
+        while n % r:
+            r -= 1
+        return N.peps(r, n // r, 2)
+    if family == "randreg":
+        return N.random_regular(n, 3, [2, 3, 4, 5, 6, 7, 8] if n <= 10 else [2], 1)
+    q = 10 if n >= 100 else 4
+    return N.circuit(q, max(1, (n - 2 * q) * 2 // (3 * q)), 1)
+
+
+def run(einc, flags, spec, dims):
+    """(pipeline ms, JIT ms, wall s, peak MiB, error or None)."""
+    t0 = time.time()
+    try:
+        r = subprocess.run(["/usr/bin/time", "-f", "peak %M", einc, "--run", "-v"] + flags +
+                           [spec, "-d", dims],
+                           capture_output=True, text=True, encoding="utf-8", timeout=LIMIT_S)
+    except subprocess.TimeoutExpired:
+        return None, None, LIMIT_S, None, "over %d s" % LIMIT_S
+    wall = time.time() - t0
+    err = r.stderr
+    comp = re.search(r"compiled '.*' in ([0-9.]+) ms", err, re.S)
+    jit = re.search(r"JIT-compiled in ([0-9.]+) ms", err)
+    peak = re.search(r"peak (\d+)", err)
+    why = None
+    if r.returncode:
+        m = re.search(r"error: (.*)", err)
+        why = (m.group(1) if m else "exit %d" % r.returncode)[:90]
+    return (float(comp.group(1)) if comp else None, float(jit.group(1)) if jit else None,
+            wall, int(peak.group(1)) / 1024 if peak else None, why)
+
+
+def main():
+    einc, args = sys.argv[1], sys.argv[2:]
+    flags = args[args.index("--") + 1:] if "--" in args else []
+    sizes = [int(x) for x in (args[:args.index("--")] if "--" in args else args)]
+    sizes = sizes or [10, 100, 300, 1000]
+    families = os.environ.get("FAMILIES", "chain mps peps randreg circuit").split()
+    global LIMIT_S
+    LIMIT_S = int(os.environ.get("LIMIT_S", LIMIT_S))
+    print("| network | tensors | labels | front end to loops | LLVM + JIT | wall | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    fmt = lambda v, f: "-" if v is None else f % v
+    for family in families:
+        for n in sizes:
+            terms, out, sizes_ = network(family, n)
+            comp, jit, wall, peak, why = run(einc, flags, N.spec_of(terms, out), N.dims_of(sizes_))
+            row = "| %s | %d | %d | %s | %s | %s | %s |" % (
+                family, len(terms), len(sizes_), fmt(comp and comp / 1e3, "%.2f s"),
+                fmt(jit and jit / 1e3, "%.2f s"), fmt(wall, "%.1f s"), fmt(peak, "%.0f MiB"))
+            print(row + (" %s" % why if why else ""), flush=True)
+
+
+if __name__ == "__main__":
+    main()

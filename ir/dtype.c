@@ -2,7 +2,9 @@
  * calls of einc.h. */
 #include "dtype.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <threads.h>
 
 /* Indexed by einc_dtype. The tolerances are einc_program_check's, relative
  * to each element's sum of |products| (the reference sums in the dtype). */
@@ -29,9 +31,26 @@ int ir_dtype_from_name(const char *name, size_t len, einc_dtype *out)
 	return -1;
 }
 
+/* "f32 or f64": the names in the table, written once (names_once). */
+static char names[NDTYPES * 16];
+static once_flag names_once = ONCE_FLAG_INIT;
+
+/* Writes the table's names into "names", the last two joined by "or". */
+static void write_names(void)
+{
+	size_t at = 0;
+	for (int t = 0, seen = 0; t < NDTYPES; t++) {
+		if (!dtypes[t].name)
+			continue;
+		const char *sep = !seen++ ? "" : t + 1 < NDTYPES ? ", " : " or ";
+		at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", sep, dtypes[t].name);
+	}
+}
+
 const char *ir_dtype_names(void)
 {
-	return "f32 or f64";
+	call_once(&names_once, write_names);
+	return names;
 }
 
 const char *einc_dtype_names(void)

@@ -1,7 +1,7 @@
 /*
  * perf_bench.c - times one einsum compiled by einc (JIT), for perf_bench.py.
  *
- *   perf_bench SPEC DIMS f32|f64 DIR
+ *   perf_bench SPEC DIMS DTYPE DIR
  *
  * compiles it with the searched contraction order (EINC_PATH_AUTO) and the
  * default threads (EINC_NUM_THREADS), reads the operands from DIR/in0.bin,
@@ -56,14 +56,14 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: perf_bench SPEC DIMS f32|f64 DIR\n");
+	einc_options o;
+	einc_options_init(&o);
+	if (argc != 5 || einc_dtype_parse(argv[3], &o.dtype)) {
+		fprintf(stderr, "usage: perf_bench SPEC DIMS DTYPE DIR (DTYPE: %s)\n",
+		        einc_dtype_names());
 		return 2;
 	}
 	einc_ctx *ctx = einc_ctx_new();
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = strcmp(argv[3], "f64") == 0 ? EINC_F64 : EINC_F32;
 	o.path = EINC_PATH_AUTO; /* the searched order, as the suite's FLOP counts assume */
 	einc_program *p = NULL;
 	einc_kernel *k = NULL;

@@ -42,8 +42,19 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out);
 
-/* target.c: the LLVM type of an element of "dtype" in "c". */
+/* elem.c: the LLVM type of an element of "dtype" in "c": float, double,
+ * i32, i64, or [2 x float] / [2 x double] for a complex. */
 LLVMTypeRef cg_dtype_type(LLVMContextRef c, einc_dtype dtype);
+
+/* elem.c: the alignment of "dtype"'s elements: the bytes of one part. */
+unsigned cg_dtype_align(einc_dtype dtype);
+
+/* elem.c: x * y and x + y of two elements of "dtype" (values of
+ * cg_dtype_type), built at "b", the result named "name". */
+LLVMValueRef cg_elem_mul(LLVMBuilderRef b, einc_dtype dtype, LLVMValueRef x, LLVMValueRef y,
+                         const char *name);
+LLVMValueRef cg_elem_add(LLVMBuilderRef b, einc_dtype dtype, LLVMValueRef x, LLVMValueRef y,
+                         const char *name);
 
 /* target.c: gives function "to" the target CPU and features of "from". */
 void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to);

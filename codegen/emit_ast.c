@@ -259,14 +259,6 @@ static LLVMValueRef element(emitter *e, LLVMValueRef base, const loop_access *ac
 	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &off, 1, "");
 }
 
-/* Marks "v" (an fmul or fadd of a statement) reassociable and contractible,
- * so LLVM may vectorize a reduction and fuse the multiply-add. */
-static LLVMValueRef relaxed(LLVMValueRef v)
-{
-	LLVMSetFastMathFlags(v, LLVMFastMathAllowReassoc | LLVMFastMathAllowContract);
-	return v;
-}
-
 /* A user statement S(x): result[x] += arg0[x] (* arg1[x]), or = when the
  * step sums nothing. */
 static int emit_user(emitter *e, isl_ast_node *node)
@@ -285,7 +277,7 @@ static int emit_user(emitter *e, isl_ast_node *node)
 			return -1;
 		}
 	isl_ast_expr_free(call);
-	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	unsigned align = cg_dtype_align(e->dtype);
 	LLVMValueRef p = element(e, e->base[0], &st->result, x);
 	LLVMValueRef v = scoped(e, LLVMBuildLoad2(e->b, e->elem,
 	                                          element(e, e->base[1], &st->args[0], x), "a"), 0);
@@ -294,12 +286,12 @@ static int emit_user(emitter *e, isl_ast_node *node)
 		LLVMValueRef w = scoped(e, LLVMBuildLoad2(e->b, e->elem,
 		                                          element(e, e->base[2], &st->args[1], x), "b"), 0);
 		LLVMSetAlignment(w, align);
-		v = relaxed(LLVMBuildFMul(e->b, v, w, "ab"));
+		v = cg_elem_mul(e->b, e->dtype, v, w, "ab");
 	}
 	if (!e->overwrite) {
 		LLVMValueRef acc = scoped(e, LLVMBuildLoad2(e->b, e->elem, p, "c"), 1);
 		LLVMSetAlignment(acc, align);
-		v = relaxed(LLVMBuildFAdd(e->b, acc, v, "sum"));
+		v = cg_elem_add(e->b, e->dtype, acc, v, "sum");
 	}
 	LLVMSetAlignment(scoped(e, LLVMBuildStore(e->b, v, p), 1), align);
 	return 0;

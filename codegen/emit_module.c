@@ -245,7 +245,8 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
 	e.i32 = LLVMInt32TypeInContext(c);
 	e.i64 = LLVMInt64TypeInContext(c);
 	e.ptr = LLVMPointerTypeInContext(c, 0);
-	e.elem = cg_dtype_type(c, p->graph->dtype);
+	e.dtype = p->graph->dtype;
+	e.elem = cg_dtype_type(c, e.dtype);
 	char full[strlen(name) + sizeof("_slow")];
 	snprintf(full, sizeof full, "%s_slow", name);
 	e.fn = declare_entry(&e, p, full, tm, 1);

@@ -55,7 +55,7 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 		LLVMValueRef i = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, (unsigned long long)(t * n), 0), "");
 		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, i), "p");
 		LLVMSetAlignment(v, align);
-		sum = LLVMBuildFAdd(e->b, sum, v, "sum");
+		sum = cg_elem_add(e->b, e->dtype, sum, v, "sum");
 	}
 	LLVMSetAlignment(LLVMBuildStore(e->b, sum, elem_at(e, result, x)), align);
 	end_loop(e, x, outer);
@@ -83,7 +83,8 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	LLVMSetLinkage(task, LLVMInternalLinkage);
 	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
 	cg_copy_target_attrs(e->fn, task);
-	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	unsigned align = cg_dtype_align(e->dtype);
+	int64_t esize = (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t n = st->result_elems;
 
 	LLVMValueRef partial = NULL, result = e->base[0];
@@ -125,7 +126,7 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");
 		e->base[0] = elem_at(e, e->base[0], at);
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
-		                LLVMConstInt(e->i64, (unsigned long long)(n * align), 0), align);
+		                LLVMConstInt(e->i64, (unsigned long long)(n * esize), 0), align);
 	}
 	LLVMValueRef c = LLVMConstInt(e->i64, (unsigned long long)chunk, 0);
 	e->lo = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1), c, "lo");

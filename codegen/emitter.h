@@ -15,7 +15,8 @@ typedef struct {
 	LLVMContextRef c;
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
-	LLVMTypeRef i8, i32, i64, ptr, elem;
+	LLVMTypeRef i8, i32, i64, ptr, elem; /* elem: cg_dtype_type(dtype) */
+	einc_dtype dtype;
 	LLVMValueRef fn;
 	int vector_bits;       /* the register blocks' vector width */
 	int threads;           /* einc_options.threads */

@@ -240,8 +240,3 @@ einc_status cg_target_check(einc_ctx *ctx, const einc_options *o, int *vector_bi
 	LLVMDisposeTargetMachine(tm);
 	return EINC_OK;
 }
-
-LLVMTypeRef cg_dtype_type(LLVMContextRef c, einc_dtype dtype)
-{
-	return dtype == EINC_F64 ? LLVMDoubleTypeInContext(c) : LLVMFloatTypeInContext(c);
-}

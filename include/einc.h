@@ -58,8 +58,23 @@ typedef enum {
 #undef EINC_STATUS_ENUM
 } einc_status;
 
-/* Element types. Others are rejected with EINC_EUNSUPPORTED. */
-typedef enum { EINC_F32, EINC_F64 } einc_dtype;
+/*
+ * Element types, numpy's layouts: EINC_F32 float, EINC_F64 double,
+ * EINC_C64 float _Complex and EINC_C128 double _Complex (numpy's complex64
+ * and complex128: real and imaginary part interleaved, re, im, re, im, ...),
+ * EINC_I32 int32_t and EINC_I64 int64_t (numpy's int32 and int64: products
+ * and sums wrap around modulo 2^32 or 2^64, as numpy's do). Buffers of
+ * every call hold elements of the program's dtype. Others are rejected with
+ * EINC_EUNSUPPORTED.
+ */
+typedef enum { EINC_F32, EINC_F64, EINC_C64, EINC_C128, EINC_I32, EINC_I64 } einc_dtype;
+
+/* What an element of a dtype holds (einc_dtype_kind). */
+typedef enum {
+	EINC_KIND_REAL,    /* one IEEE float (f32, f64) */
+	EINC_KIND_COMPLEX, /* two IEEE floats, real then imaginary (c64, c128) */
+	EINC_KIND_INT      /* one two's complement integer (i32, i64) */
+} einc_dtype_kind_t;
 
 /* The stages a program can be printed at (einc_program_dump): the graph IR,
  * the loop nests (ISL ASTs, as C), the LLVM IR before optimization, the
@@ -236,18 +251,26 @@ EINC_API einc_dtype einc_program_dtype(const einc_program *program);
  * dtype. keep. */
 EINC_API const char *einc_dtype_name(einc_dtype dtype);
 
-/* The bytes of one element of "dtype"; 0 when it is not a dtype. */
+/* The bytes of one element of "dtype" (8 for c64: two floats); 0 when it
+ * is not a dtype. */
 EINC_API size_t einc_dtype_size(einc_dtype dtype);
+
+/* What an element of "dtype" holds (einc_dtype_kind_t), or -1 when it is
+ * not a dtype. */
+EINC_API int einc_dtype_kind(einc_dtype dtype);
 
 /* The dtype "name" names ("f32") into "*dtype": 0, or -1 when none does. */
 EINC_API int einc_dtype_parse(const char *name, einc_dtype *dtype);
 
-/* The names of all dtypes, for messages: "f32 or f64". keep. */
+/* The names of all dtypes, for messages: "f32, f64, c64, c128, i32 or
+ * i64". keep. */
 EINC_API const char *einc_dtype_names(void);
 
 /*
  * Evaluates "program" with the reference evaluator: plain loops over every
- * index, accumulating in double. "out" and "in[k]" are dense row-major
+ * index, accumulating in double (f32, f64), in long double per part (c64,
+ * c128), or exactly modulo 2^32 or 2^64 (i32, i64: numpy's wrap-around,
+ * whatever the order of the sums). "out" and "in[k]" are dense row-major
  * arrays of the program's dtype and shapes (keep). Slow and obviously
  * correct: the oracle the compiled code is tested against. It visits every
  * combination of the indices (the product of their sizes); above
@@ -261,8 +284,9 @@ EINC_API einc_status einc_program_run_reference(einc_ctx *ctx, const einc_progra
 /*
  * Fills the inputs of "program" with random values for a test run: "in[k]"
  * (keep; room for einc_program_elems(program, k) elements of its dtype)
- * gets values uniform in [-1, 1) from a xorshift64* stream seeded by
- * "seed". Same seed, same values (the CLI's --run --seed draws them so).
+ * gets values uniform in [-1, 1) (each part of a complex; integers
+ * uniform in -8 .. 8) from a xorshift64* stream seeded by "seed". Same
+ * seed, same values (the CLI's --run --seed draws them so).
  */
 EINC_API einc_status einc_program_random_inputs(einc_ctx *ctx, const einc_program *program,
                                                 uint64_t seed, void *const in[]);
@@ -271,7 +295,8 @@ EINC_API einc_status einc_program_random_inputs(einc_ctx *ctx, const einc_progra
 typedef struct {
 	int ok;           /* every element is within the tolerance */
 	double tolerance; /* the error allowed per unit of an element's sum of
-	                     |products|: 1e-4 for f32, 1e-10 for f64 */
+	                     |products|: 1e-4 for f32 and c64, 1e-10 for f64
+	                     and c128, 0 for i32 and i64 (exact) */
 	double error;     /* the largest error of an element divided by its sum
 	                     of |products| (ok: error <= tolerance); INFINITY
 	                     for a NaN or an infinity where the reference has
@@ -279,7 +304,9 @@ typedef struct {
 	double max_abs;   /* the largest |out - reference| (INFINITY as above) */
 	int64_t at;       /* the element of "error" (the first of equals); -1
 	                     when the output has no element */
-	double got, want; /* "out" and the reference at "at" (0 when at == -1) */
+	double got, want; /* "out" and the reference at "at" (0 when at == -1);
+	                     the real part of a complex */
+	double got_imag, want_imag; /* their imaginary parts (0 unless complex) */
 } einc_check_result;
 
 /*
@@ -290,7 +317,9 @@ typedef struct {
  * reference on |in|, in double): the compiled code accumulates in the
  * dtype, the reference in double, so only rounding may separate them. An
  * element equal to the reference (the same infinity, NaN where it is NaN)
- * is exact. Stores the findings in "*result" and returns EINC_OK whether
+ * is exact. A complex element's error is |out - reference| (the modulus),
+ * its S(e) the sum of |a| |b| ...; integers must equal the reference
+ * exactly (error |out - reference|, tolerance 0). Stores the findings in "*result" and returns EINC_OK whether
  * or not the output passes; fails (message in "ctx") as
  * einc_program_run_reference does, or with EINC_ENOMEM. Same as
  * einc_reference_new, einc_reference_check, einc_reference_free.

@@ -7,10 +7,15 @@
 #include <threads.h>
 
 /* Indexed by einc_dtype. The tolerances are einc_program_check's, relative
- * to each element's sum of |products| (the reference sums in the dtype). */
+ * to each element's sum of |products| (the reference sums in double or long
+ * double); integers are exact. */
 static const ir_dtype_info dtypes[] = {
-	[EINC_F32] = {"f32", "float", 4, 1e-4},
-	[EINC_F64] = {"f64", "double", 8, 1e-10},
+	[EINC_F32] = {"f32", "float", 4, EINC_KIND_REAL, 4, 1e-4},
+	[EINC_F64] = {"f64", "double", 8, EINC_KIND_REAL, 8, 1e-10},
+	[EINC_C64] = {"c64", "float _Complex", 8, EINC_KIND_COMPLEX, 4, 1e-4},
+	[EINC_C128] = {"c128", "double _Complex", 16, EINC_KIND_COMPLEX, 8, 1e-10},
+	[EINC_I32] = {"i32", "int32_t", 4, EINC_KIND_INT, 4, 0},
+	[EINC_I64] = {"i64", "int64_t", 8, EINC_KIND_INT, 8, 0},
 };
 
 enum { NDTYPES = sizeof dtypes / sizeof dtypes[0] };
@@ -31,7 +36,7 @@ int ir_dtype_from_name(const char *name, size_t len, einc_dtype *out)
 	return -1;
 }
 
-/* "f32 or f64": the names in the table, written once (names_once). */
+/* "f32, f64, ... or i64": the names in the table, written once (names_once). */
 static char names[NDTYPES * 16];
 static once_flag names_once = ONCE_FLAG_INIT;
 
@@ -68,6 +73,12 @@ size_t einc_dtype_size(einc_dtype dtype)
 {
 	const ir_dtype_info *d = ir_dtype(dtype);
 	return d ? (size_t)d->bytes : 0;
+}
+
+int einc_dtype_kind(einc_dtype dtype)
+{
+	const ir_dtype_info *d = ir_dtype(dtype);
+	return d ? (int)d->kind : -1;
 }
 
 int einc_dtype_parse(const char *name, einc_dtype *dtype)

@@ -433,7 +433,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
 	int64_t esize = ir_dtype(g->dtype)->bytes;
-	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
+	int gett = st->nargs == 2 && ir_dtype(g->dtype)->kind == EINC_KIND_REAL; /* others: nests */
+	if (gett && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
 		const loop_gemm *gm = st->gemm;
 		int64_t end = gm->scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
 		                                                     gm->mc, gm->nc, gm->kc, esize);

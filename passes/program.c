@@ -5,6 +5,7 @@
 
 #include "codegen.h"
 #include "ctx.h"
+#include "dtype.h"
 #include "einc_rt.h"
 #include "path.h"
 #include "program.h"
@@ -118,16 +119,17 @@ einc_status einc_program_run_reference(einc_ctx *ctx, const einc_program *progra
 	for (int k = 0; k < program->graph->ninputs; k++)
 		if (!in[k])
 			return ctx_fail(ctx, EINC_EINVAL, "run", "input %d is NULL", k);
-	return program_reference(ctx, program, program->graph->dtype == EINC_F64, out, in);
+	return program_reference(ctx, program, program->graph->dtype, out, in);
 }
 
 /* Hands the graph to the runtime's reference evaluator as strides. */
-einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f64, void *out,
-                              const void *const in[])
+einc_status program_reference(einc_ctx *ctx, const einc_program *program, einc_dtype dtype,
+                              void *out, const void *const in[])
 {
 	const ir_graph *g = program->graph;
+	const ir_dtype_info *d = ir_dtype(dtype);
 	if (g->empty_dims) { /* a size 0: nothing to sum, an empty or zero result */
-		memset(out, 0, (size_t)ir_graph_elems(g, -1) * (f64 ? sizeof(double) : sizeof(float)));
+		memset(out, 0, (size_t)ir_graph_elems(g, -1) * (size_t)d->bytes);
 		return EINC_OK;
 	}
 	int64_t points = reference_points(g);
@@ -158,8 +160,9 @@ einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f6
 		.nindices = g->nindices, .sizes = sizes,
 		.ninputs = g->ninputs, .in_strides = in_strides,
 		.out_strides = out_strides, .out_elems = ir_tensor_elems(&g->output),
+		.kind = (int)d->kind, .part_bytes = d->part_bytes,
 	};
-	if (einc_rt_ref_eval(&p, f64, out, in) < 0)
+	if (einc_rt_ref_eval(&p, out, in) < 0)
 		st = ctx_fail(ctx, EINC_ENOMEM, "run", "out of memory");
 done:
 	free(sizes);

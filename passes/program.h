@@ -30,11 +30,10 @@ struct einc_program {
 	ir_loops *loops;        /* its ISL objects are freed with the program */
 };
 
-/* program.c: einc_program_run_reference with the arrays in double when
- * "f64", else in float, whatever the program's dtype; arguments not checked
- * for NULL. */
-einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f64, void *out,
-                              const void *const in[]);
+/* program.c: einc_program_run_reference with the arrays in "dtype",
+ * whatever the program's; arguments not checked for NULL. */
+einc_status program_reference(einc_ctx *ctx, const einc_program *program, einc_dtype dtype,
+                              void *out, const void *const in[]);
 
 /* path_ltr.c: the left-to-right contraction tree of "g". */
 einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);

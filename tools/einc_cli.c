@@ -40,7 +40,9 @@ static const char usage_text[] =
 	"  -d, --dims LIST     sizes per label: i=64,j=128 (labels as in the spec)\n"
 	"  -s, --shapes LIST   sizes per operand, numpy order: 64x128,128x32\n"
 	"                      (needed for '...'; both -d and -s must then agree)\n"
-	"  -t, --dtype TYPE    element type: f32 (default) or f64\n"
+	"  -t, --dtype TYPE    element type: f32 (default), f64, c64, c128 (float\n"
+	"                      and double _Complex, numpy's complex64/complex128),\n"
+	"                      i32 or i64 (int32_t, int64_t: wrap around as numpy)\n"
 	"  -o FILE             write the compiled function to FILE ('-': stdout):\n"
 	"                      an object file, or assembly with -S, or LLVM IR\n"
 	"                      with --emit-llvm\n"
@@ -87,7 +89,8 @@ static const char usage_text[] =
 	"                      bytes spills and reloads moved\n"
 	"  --check             with --run: compare with the reference evaluator;\n"
 	"                      exit 1 when an element is off by more than 1e-4\n"
-	"                      (f32) or 1e-10 (f64) of its sum of |products|\n"
+	"                      (f32, c64) or 1e-10 (f64, c128) of its sum of\n"
+	"                      |products|, or differs at all (i32, i64)\n"
 	"  --seed N            seed of the path search's restarts and of the\n"
 	"                      random inputs of --run (default 1)\n"
 	"  --threads N         threads the compiled kernel runs on (default 0:\n"
@@ -452,10 +455,14 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Element "e" of "buf" of "esize"-byte floats, as double. */
-static double element(const void *buf, size_t esize, size_t e)
+/* Part "i" of "buf" of dtype "t" as double: element i of a real or an
+ * integer, part i % 2 of complex element i / 2. */
+static double part(const void *buf, einc_dtype t, size_t i)
 {
-	return esize == sizeof(double) ? ((const double *)buf)[e] : ((const float *)buf)[e];
+	size_t bytes = einc_dtype_size(t) / (einc_dtype_kind(t) == EINC_KIND_COMPLEX ? 2 : 1);
+	if (einc_dtype_kind(t) == EINC_KIND_INT)
+		return bytes == 8 ? (double)((const int64_t *)buf)[i] : ((const int32_t *)buf)[i];
+	return bytes == 8 ? ((const double *)buf)[i] : ((const float *)buf)[i];
 }
 
 /* Compares "got" with the reference evaluator on the same inputs "in"
@@ -471,8 +478,13 @@ static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const v
 	       r.max_abs, r.error, r.tolerance, r.ok ? "ok" : "MISMATCH");
 	if (r.ok)
 		return EXIT_OK;
-	fprintf(stderr, "einc: error: check: the compiled result differs from the reference "
-	        "(element %lld: %.9g, reference %.9g)\n", (long long)r.at, r.got, r.want);
+	if (einc_dtype_kind(einc_program_dtype(p)) == EINC_KIND_COMPLEX)
+		fprintf(stderr, "einc: error: check: the compiled result differs from the reference "
+		        "(element %lld: %.9g%+.9gi, reference %.9g%+.9gi)\n", (long long)r.at, r.got,
+		        r.got_imag, r.want, r.want_imag);
+	else
+		fprintf(stderr, "einc: error: check: the compiled result differs from the reference "
+		        "(element %lld: %.9g, reference %.9g)\n", (long long)r.at, r.got, r.want);
 	return EXIT_INPUT;
 }
 
@@ -482,7 +494,8 @@ static int check_output(einc_ctx *ctx, const einc_program *p, void **in, const v
 static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 {
 	int n = einc_program_num_inputs(p);
-	size_t esize = einc_dtype_size(einc_program_dtype(p));
+	einc_dtype t = einc_program_dtype(p);
+	size_t esize = einc_dtype_size(t);
 	void **in = calloc((size_t)n, sizeof(void *));
 	size_t nout = (size_t)einc_program_elems(p, -1);
 	void *out = malloc(nout * esize);
@@ -516,8 +529,9 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 		goto done;
 	}
 	double sum = 0, asum = 0;
-	for (size_t e = 0; e < nout; e++) {
-		double v = element(out, esize, e);
+	size_t nparts = nout * (einc_dtype_kind(t) == EINC_KIND_COMPLEX ? 2 : 1);
+	for (size_t i = 0; i < nparts; i++) {
+		double v = part(out, t, i);
 		sum += v;
 		asum += fabs(v);
 	}

@@ -18,8 +18,7 @@ _PATHS = {
     "optimal": _lib.PATH_EXACT, "exact": _lib.PATH_EXACT, "dp": _lib.PATH_EXACT,
     "greedy": _lib.PATH_GREEDY, "refine": _lib.PATH_REFINE,
 }
-_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
-_SUPPORTED = (_F32, _F64)
+_F64 = np.dtype(np.float64)
 
 
 def _path(optimize):
@@ -53,9 +52,10 @@ def _dtype(dtype, arrays):
             if a.dtype != dt:
                 dt = np.result_type(*arrays)
                 break
-    if dt not in _SUPPORTED:
-        raise UnsupportedError("einc: dtype %s is not supported; einc computes float32 and "
-                               "float64 (dtype= converts the operands)" % dt)
+    if dt.name not in _lib.DTYPES or not dt.isnative:
+        raise UnsupportedError("einc: dtype %s is not supported; einc computes %s "
+                               "(dtype= converts the operands)"
+                               % (dt, ", ".join(sorted(_lib.DTYPES))))
     return dt
 
 
@@ -99,7 +99,8 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     sublist form a, [0, 1], b, [1, 2]), compiled by einc once per spec,
     shapes, dtype and options and cached.
 
-    dtype: float32 or float64 (default: the operands'); optimize: 'auto'
+    dtype: float32, float64, complex64, complex128, int32 or int64
+    (default: the operands' common one; integers wrap around as numpy's); optimize: 'auto'
     (or True), 'optimal', 'greedy', 'refine', False (left to right) or
     an explicit path [(0, 1), ...] (numpy's 'einsum_path' head allowed);
     memory_limit: the largest intermediate in elements, or 'max_input';
@@ -180,7 +181,7 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
                         memory_limit=None, budget=None, threads=None):
     """A callable computing "spec" for operands of "shapes", compiled once.
     The positions listed in "constants" hold arrays instead of shapes; the
-    call takes the other operands. dtype: float32 or float64 (default the
+    call takes the other operands. dtype: as for contract (default the
     constants', else float64); the other options as for contract."""
     constants = sorted(set(constants))
     if any(not 0 <= k < len(shapes) for k in constants):

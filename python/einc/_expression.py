@@ -49,7 +49,7 @@ def _aligned_buffer(nbytes):
 
 class Expression:
     """The einsum "spec" compiled for operands of "shapes" and "dtype"
-    (float32 or float64) with einc_options "options" (an _lib.Options).
+    (float32, float64, complex64, complex128, int32 or int64) with einc_options "options" (an _lib.Options).
     Calling it with arrays of those shapes returns the result; with
     jit=False it only dumps."""
 
@@ -59,7 +59,7 @@ class Expression:
         self.dtype = np.dtype(dtype)
         self._program = self._kernel = None
         self._local = threading.local()
-        options.dtype = _lib.F64 if self.dtype == np.float64 else _lib.F32
+        options.dtype = _lib.DTYPES[self.dtype.name]
         n = len(self.shapes)
         ranks = (ctypes.c_int * n)(*(len(s) for s in self.shapes))
         dims = [(ctypes.c_int64 * max(len(s), 1))(*s) for s in self.shapes]

@@ -13,7 +13,6 @@ from .errors import status_error
 # einc_status, einc_dtype, einc_stage, einc_emit_kind, einc_path (einc.h).
 OK = 0
 ENOMEM = 7  # einc_status's EINC_ENOMEM
-F32, F64 = 0, 1
 STAGES = {"graph": 0, "loops": 1, "llvm": 2, "plan": 3, "tree": 4, "path": 5,
           "path_linear": 6, "canon": 7}
 EMIT_KINDS = {"object": 0, "assembly": 1, "llvm": 2}
@@ -87,6 +86,7 @@ _PROTOTYPES = {
     "einc_kernel_run_slow": (ctypes.c_int, [_P, _P, _P, _P, _P, _P]),
     "einc_kernel_free": (None, [_P]),
     "einc_free": (None, [_P]),
+    "einc_dtype_parse": (ctypes.c_int, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]),
 }
 for _name, (_res, _args) in _PROTOTYPES.items():
     _fn = getattr(lib, _name)
@@ -98,6 +98,16 @@ if _probe.size != ctypes.sizeof(Options):
     raise ImportError("einc: libeinc.so's einc_options has %d bytes, this package expects %d: "
                       "the library and the package come from different releases"
                       % (_probe.size, ctypes.sizeof(Options)))
+
+
+# numpy's dtypes that einc computes in, by their einc names (einc_dtype_parse).
+_DTYPE_NAMES = {"float32": b"f32", "float64": b"f64", "complex64": b"c64",
+                "complex128": b"c128", "int32": b"i32", "int64": b"i64"}
+DTYPES = {}
+for _np_name, _name in _DTYPE_NAMES.items():
+    _value = ctypes.c_int()
+    if lib.einc_dtype_parse(_name, ctypes.byref(_value)) == 0:
+        DTYPES[_np_name] = _value.value
 
 
 class Context:

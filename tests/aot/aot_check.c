@@ -3,7 +3,7 @@
  * DIMS or SHAPES ("-" for none) and DTYPE, reads the inputs and the output
  * the host program wrote to FILE, and compares the output with the
  * reference evaluator (einc_program_check, which states the tolerance).
- *   aot_check SPEC DIMS SHAPES f32|f64 FILE
+ *   aot_check SPEC DIMS SHAPES DTYPE FILE
  * Exits 0 when the output passes, 1 when it does not or FILE is not what
  * the host writes, 2 on a usage error.
  */
@@ -30,15 +30,14 @@ static int read_operands(FILE *f, const einc_program *p, size_t esize, void **in
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: aot_check SPEC DIMS SHAPES f32|f64 FILE\n");
+	einc_options o;
+	einc_options_init(&o);
+	if (argc != 6 || einc_dtype_parse(argv[4], &o.dtype)) {
+		fprintf(stderr, "usage: aot_check SPEC DIMS SHAPES DTYPE FILE (DTYPE: %s)\n",
+		        einc_dtype_names());
 		return 2;
 	}
 	einc_ctx *ctx = einc_ctx_new();
-	einc_options o;
-	einc_options_init(&o);
-	int f64 = strcmp(argv[4], "f64") == 0;
-	o.dtype = f64 ? EINC_F64 : EINC_F32;
 	einc_program *p = NULL;
 	if (!ctx || einc_compile_text(ctx, argv[1], strcmp(argv[2], "-") ? argv[2] : NULL,
 	                              strcmp(argv[3], "-") ? argv[3] : NULL, &o, &p)) {
@@ -49,17 +48,17 @@ int main(int argc, char **argv)
 	void **in = calloc((size_t)n + 1, sizeof(void *)), *got = NULL;
 	FILE *f = fopen(argv[5], "rb");
 	einc_check_result r;
-	if (!in || !f || read_operands(f, p, f64 ? 8 : 4, in, &got))
+	if (!in || !f || read_operands(f, p, einc_dtype_size(o.dtype), in, &got))
 		fprintf(stderr, "aot_check: %s does not hold the operands of %s\n", argv[5], argv[1]);
 	else if (einc_program_check(ctx, p, (const void *const *)in, got, &r))
 		fprintf(stderr, "aot_check: %s\n", einc_ctx_message(ctx));
 	else if (!r.ok)
-		fprintf(stderr, "aot_check: %s element %lld: %.17g, reference %.17g (error %.3g of "
-		        "its sum of |products|, tolerance %g)\n", argv[1], (long long)r.at, r.got,
-		        r.want, r.error, r.tolerance);
+		fprintf(stderr, "aot_check: %s element %lld: %.17g%+.17gi, reference %.17g%+.17gi "
+		        "(error %.3g of its sum of |products|, tolerance %g)\n", argv[1],
+		        (long long)r.at, r.got, r.got_imag, r.want, r.want_imag, r.error, r.tolerance);
 	else {
-		printf("aot_check: %s %s: %lld elements ok (worst %.2g of the tolerance)\n", argv[1],
-		       argv[4], (long long)einc_program_elems(p, -1), r.error / r.tolerance);
+		printf("aot_check: %s %s: %lld elements ok (worst error %.2g, tolerance %g)\n",
+		       argv[1], argv[4], (long long)einc_program_elems(p, -1), r.error, r.tolerance);
 		status = 0;
 	}
 	if (f)

@@ -1,7 +1,9 @@
 /*
  * host.c - the host program of the ahead-of-time test, built against one
- * generated kernel: `cc -DT=float -DHEADER='"kernel.h"' host.c kernel.o
- * libeinc_rt.a`. It fills the inputs, calls kernel() with a NULL workspace
+ * generated kernel: `cc -DT=float -DPART=float -DSCALE=1024
+ * -DHEADER='"kernel.h"' host.c kernel.o libeinc_rt.a` (T the header's C
+ * type, PART that of its parts: the float of a float _Complex; inputs are
+ * integers in -1024 .. 1023 divided by SCALE). It fills the inputs, calls kernel() with a NULL workspace
  * twice and with its own workspace once, and kernel_slow() with its own
  * workspace and slow buffer, checks that the four results are bitwise
  * equal and that kernel_slow reports KERNEL_MOVED_BYTES moved, and writes
@@ -86,9 +88,10 @@ int main(int argc, char **argv)
 	unsigned s = 12345;
 	for (int k = 0; k < N; k++) {
 		in[k] = malloc(elems[k] * sizeof(T));
-		for (size_t e = 0; e < elems[k]; e++) {
+		PART *parts = (PART *)in[k];
+		for (size_t i = 0; i < elems[k] * (sizeof(T) / sizeof(PART)); i++) {
 			s = s * 1103515245u + 12345u;
-			in[k][e] = (T)((int)(s >> 16 & 2047) - 1024) / 1024;
+			parts[i] = (PART)((int)(s >> 16 & 2047) - 1024) / SCALE;
 		}
 	}
 	size_t n = KERNEL_OUT_ELEMS;

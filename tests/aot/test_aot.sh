@@ -21,10 +21,19 @@ run_case() {
 	"$einc" "$@" -o "$dir/kernel.o" --header "$dir/kernel.h" --name kernel
 	"$einc" "$@" -o "$dir/again.o" --name kernel
 	cmp -s "$dir/kernel.o" "$dir/again.o" || { echo "aot: $spec: two compilations differ"; exit 1; }
-	ctype=float
-	[ "$dtype" = f64 ] && ctype=double
+	# the header's C type and its parts' (numpy's layouts), inputs / 1024
+	# but for integers
+	case $dtype in
+	f32) ctype=float part=float scale=1024 ;;
+	f64) ctype=double part=double scale=1024 ;;
+	c64) ctype='float _Complex' part=float scale=1024 ;;
+	c128) ctype='double _Complex' part=double scale=1024 ;;
+	i32) ctype=int32_t part=int32_t scale=1 ;;
+	i64) ctype=int64_t part=int64_t scale=1 ;;
+	esac
+	grep -q "^int kernel($ctype \*out" "$dir/kernel.h" || { echo "aot: kernel.h does not declare $ctype"; exit 1; }
 	# shellcheck disable=SC2086 # cflags holds several words
-	"$cc" -std=c11 $cflags -I"$dir" -DT=$ctype '-DHEADER="kernel.h"' \
+	"$cc" -std=c11 $cflags -I"$dir" "-DT=$ctype" -DPART=$part -DSCALE=$scale '-DHEADER="kernel.h"' \
 		"$here/host.c" "$dir/kernel.o" "$rt" -o "$dir/host"
 	"$dir/host" "$dir/data.bin"
 	"$check" "$spec" "$dims" "$shapes" "$dtype" "$dir/data.bin"
@@ -53,4 +62,14 @@ tree=$here/../golden/spill_bal8.tree
 dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f32 --tree "$tree" --budget 192
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f64 --tree "$tree" --budget 384
-echo "aot: 11 cases ok, a perturbed output reported"
+# complex and integer dtypes: GEMM-like, a chain, a diagonal, a spill
+run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - c64
+run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - c128
+run_case 'ii->' i=33 - c64
+run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - i32
+run_case 'abc,cd,de,ea->bd' a=2,b=3,c=4,d=5,e=2 - i64
+dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
+run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - c64 --tree "$tree" --budget 384
+dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
+run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - i32 --tree "$tree" --budget 192
+echo "aot: 18 cases ok, a perturbed output reported"

@@ -41,8 +41,8 @@ expect 2 "einc: error: unknown option '-x'" -x 'ij' -d i=1
 expect 2 "einc: error: unknown option '--runs'" --runs 'ij' -d i=1
 expect 2 "einc: error: option '-d' needs a value" 'ij' -d
 expect 2 "einc: error: option '--shapes' needs a value" 'ij' --shapes
-expect 2 "einc: error: unknown dtype 'f16' (expected f32 or f64)" -t f16 'i' -d i=1
-expect 2 "einc: error: unknown dtype 'i32' (expected f32 or f64)" --dtype=i32 'i' -d i=1
+expect 2 "einc: error: unknown dtype 'f16' (expected f32, f64, c64, c128, i32 or i64)" -t f16 'i' -d i=1
+expect 2 "einc: error: unknown dtype 'int32' (expected f32, f64, c64, c128, i32 or i64)" --dtype=int32 'i' -d i=1
 expect 2 "einc: error: unknown stage 'nope' for --dump (expected graph, canon, tree, plan, loops or llvm)" --dump=nope 'i' -d i=1
 expect 2 "einc: error: more than one SPEC given ('jk')" 'ij' 'jk' -d i=1
 expect 2 "einc: --seed:1:1: error: usage: expected a seed (an integer from 0 to 18446744073709551615), found '-'" --seed=-3 'i' -d i=1

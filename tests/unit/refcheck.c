@@ -33,7 +33,7 @@ uint64_t refcheck_rand(uint64_t *s)
 void **refcheck_inputs(einc_ctx *ctx, const einc_program *p, uint64_t *s)
 {
 	int n = einc_program_num_inputs(p);
-	size_t esize = einc_program_dtype(p) == EINC_F64 ? sizeof(double) : sizeof(float);
+	size_t esize = einc_dtype_size(einc_program_dtype(p));
 	void **in = calloc((size_t)n + 1, sizeof(void *));
 	int ok = in != NULL;
 	for (int k = 0; ok && k < n; k++)

@@ -5,7 +5,8 @@
  * within it is not, NaN and infinities count only where the reference has
  * them, any error where every product is 0 fails, and f32 sums of
  * |products| do not overflow. A reference computed once checks several
- * outputs alike. Also the inputs' determinism and range, and the error
+ * outputs alike. Complex outputs are checked by the modulus of the error,
+ * integers exactly. Also the inputs' determinism and range, and the error
  * paths.
  */
 #include <float.h>
@@ -270,6 +271,71 @@ static void test_errors(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* "ij,jk->ik" in c128 on A + iA, B - iB: (1 + i)(1 - i) = 2, so the
+ * product is 2 AB, its sums of |products| 2 mat_s. An imaginary part off
+ * by 3 tolerances is reported with both parts. */
+static void test_complex(void **state)
+{
+	(void)state;
+	double a[12], b[12], out[8];
+	for (int e = 0; e < 6; e++) {
+		a[2 * e] = a[2 * e + 1] = mat_a[e];
+		b[2 * e] = mat_b[e];
+		b[2 * e + 1] = -mat_b[e];
+	}
+	for (int e = 0; e < 4; e++) {
+		out[2 * e] = 2 * mat_c[e];
+		out[2 * e + 1] = 0;
+	}
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = refcheck_compile(ctx, "ij,jk->ik", "i=2,j=3,k=2", EINC_C128);
+	const void *const in[] = {a, b};
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p, in, out, &r), EINC_OK);
+	assert_true(r.ok && r.error == 0 && r.tolerance == 1e-10);
+	out[5] = 3e-10 * 2 * mat_s[2];
+	assert_int_equal(einc_program_check(ctx, p, in, out, &r), EINC_OK);
+	assert_false(r.ok);
+	assert_int_equal(r.at, 2);
+	assert_true(r.got == -166 && r.got_imag == out[5] && r.want == -166 && r.want_imag == 0);
+	assert_true(fabs(r.error - 3e-10) < 1e-12);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* "i,i->" in i32: the exact sum passes with tolerance 0, one off by 1
+ * fails; the random inputs are integers in -8 .. 8. */
+static void test_integer(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = refcheck_compile(ctx, "i,i->", "i=3", EINC_I32);
+	const int32_t a[3] = {1 << 20, 3, -5}, b[3] = {1 << 11, 7, 2};
+	const void *const in[] = {a, b};
+	int32_t out = INT32_MIN + 11; /* 2^31 + 21 - 10, wrapped */
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p, in, &out, &r), EINC_OK);
+	assert_true(r.ok && r.error == 0 && r.tolerance == 0);
+	out++;
+	assert_int_equal(einc_program_check(ctx, p, in, &out, &r), EINC_OK);
+	assert_false(r.ok);
+	assert_true(r.error == 1 && r.want == INT32_MIN + 11);
+	einc_program_free(p);
+	p = refcheck_compile(ctx, "i->i", "i=1000", EINC_I32);
+	int32_t x[1000];
+	void *fill[] = {x};
+	assert_int_equal(einc_program_random_inputs(ctx, p, 5, fill), EINC_OK);
+	int lo = 0, hi = 0;
+	for (int e = 0; e < 1000; e++) {
+		assert_true(x[e] >= -8 && x[e] <= 8);
+		lo += x[e] == -8;
+		hi += x[e] == 8;
+	}
+	assert_true(lo > 0 && hi > 0);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_reference_reused),
 		cmocka_unit_test(test_random_inputs),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_complex),
+		cmocka_unit_test(test_integer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

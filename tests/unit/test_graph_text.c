@@ -246,7 +246,7 @@ static const bad_case bad_cases[] = {
 	 EINC_ESYNTAX},
 	{"index i 3\n", "g:1:1: error: graph: a graph starts with 'dtype f32' or 'dtype f64'\n"
 	 "  index i 3\n  ^", EINC_ESYNTAX},
-	{"dtype f16\n", "g:1:7: error: graph: expected a dtype (f32 or f64), found 'f16'\n"
+	{"dtype f16\n", "g:1:7: error: graph: expected a dtype (f32, f64, c64, c128, i32 or i64), found 'f16'\n"
 	 "  dtype f16\n        ^", EINC_ESYNTAX},
 	{HEAD "tensor %0 [i]\n", "g:3:1: error: graph: unknown statement 'tensor' "
 	 "(expected dtype, spec, index, input or output)\n  tensor %0 [i]\n  ^", EINC_ESYNTAX},

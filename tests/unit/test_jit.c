@@ -126,7 +126,8 @@ static void gen_case(uint64_t *s, rcase *c)
 /*
  * Runs "p" through the JIT (with the kernel's own workspace or a given one)
  * on inputs drawn from "s"; returns the worst error as a multiple of the
- * allowed tolerance (<= 1 passes), or -1 when a call fails.
+ * allowed tolerance (<= 1 passes; an exact dtype: 0 or INFINITY), or -1 when
+ * a call fails.
  */
 static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, int own_ws)
 {
@@ -134,8 +135,9 @@ static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, i
 	if (!in)
 		return -1;
 	size_t no = (size_t)einc_program_elems(p, -1);
-	void *got = malloc(no * 8 + 8);
-	memset(got, 0x7f, no * 8); /* the kernel must overwrite, not accumulate */
+	size_t esize = einc_dtype_size(einc_program_dtype(p));
+	void *got = malloc(no * esize + 8);
+	memset(got, 0x7f, no * esize); /* the kernel must overwrite, not accumulate */
 	double worst = -1;
 	einc_kernel *k = NULL;
 	einc_check_result r;
@@ -145,7 +147,7 @@ static double check_program(einc_ctx *ctx, const einc_program *p, uint64_t *s, i
 			ws = aligned_alloc(64, einc_kernel_workspace_size(k));
 		if (!einc_kernel_run(k, got, (const void *const *)in, ws) &&
 		    !einc_program_check(ctx, p, (const void *const *)in, got, &r))
-			worst = r.error / r.tolerance;
+			worst = r.tolerance > 0 ? r.error / r.tolerance : r.ok ? 0 : INFINITY;
 		free(ws);
 	}
 	einc_kernel_free(k);
@@ -203,7 +205,7 @@ static void test_random_einsums(void **state)
 		double worst = check_program(ctx, p, &s, t % 2);
 		if (worst < 0 || worst > 1) {
 			print_message("case %d '%s' %s -O%d: error %g x tolerance (%s)\n", t, c.spec,
-			              c.options.dtype == EINC_F64 ? "f64" : "f32",
+			              einc_dtype_name(c.options.dtype),
 			              c.options.opt_level, worst, einc_ctx_message(ctx));
 			fail();
 		}
@@ -215,6 +217,38 @@ static void test_random_einsums(void **state)
 	              "scalar operand %d, 4+ operands %d, with a workspace %d\n", ok, f64,
 	              with_ell, implicit, diagonal, scalar, many, with_ws);
 	assert_true(with_ell > NCASES / 10 && with_ws > NCASES / 10 && diagonal > NCASES / 10);
+	einc_ctx_free(ctx);
+}
+
+/* The NCASES random einsums of test_random_einsums again, each in c64,
+ * c128, i32 and i64: every one compiles, JITs and matches (integers
+ * exactly). */
+static void test_random_einsums_dtypes(void **state)
+{
+	(void)state;
+	static const einc_dtype dtypes[] = {EINC_C64, EINC_C128, EINC_I32, EINC_I64};
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t s = 0x5eed5eed12345ull, data = 99;
+	for (int t = 0; t < NCASES; t++) {
+		rcase c;
+		gen_case(&s, &c);
+		for (int d = 0; d < 4; d++) {
+			c.options.dtype = dtypes[d];
+			einc_program *p = NULL;
+			if (einc_compile(ctx, c.spec, c.nops, c.ranks, c.shapes, &c.options, &p)) {
+				print_message("case %d '%s': %s\n", t, c.spec, einc_ctx_message(ctx));
+				fail();
+			}
+			double worst = check_program(ctx, p, &data, t % 2);
+			if (worst < 0 || worst > 1) {
+				print_message("case %d '%s' %s -O%d: error %g x tolerance (%s)\n", t, c.spec,
+				              einc_dtype_name(dtypes[d]), c.options.opt_level, worst,
+				              einc_ctx_message(ctx));
+				fail();
+			}
+			einc_program_free(p);
+		}
+	}
 	einc_ctx_free(ctx);
 }
 
@@ -503,6 +537,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_einsums),
+		cmocka_unit_test(test_random_einsums_dtypes),
 		cmocka_unit_test(test_named_einsums),
 		cmocka_unit_test(test_many_kernels),
 		cmocka_unit_test(test_threads),

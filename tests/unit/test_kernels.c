@@ -5,7 +5,8 @@
  * cache blocks, every layout of the operands, batch dims, several dims per
  * group, diagonals and workspace intermediates; and the plain nests
  * (reductions, dot, outer products, traces, matrix-vector), also as
- * parallel chunks of a result loop or of a summed loop. Both dtypes, on 1, 2 and 16 threads, each run twice:
+ * parallel chunks of a result loop or of a summed loop. f32 and f64, and
+ * the complex and integer dtypes on a shorter list, on 1, 2 and 16 threads, each run twice:
  * every run must give the same bits. GEMM-like steps whose A is read in
  * place (the direct micro-kernel) are marked and checked to be so. Also the
  * thread pool alone, the GETT task split (einc_rt_gett_plan) of the benchmark's
@@ -163,6 +164,46 @@ static const kcase cases[] = {
 	{"ijk->k", "i=50,j=40,k=70", SUMS},
 };
 
+/* The cases of the complex and integer dtypes: GEMM-like steps on edge
+ * sizes (extents 1, primes, odd M, N and K, around the register and cache
+ * blocks, every layout, batches, K in slices, split steps) and the plain
+ * nests' paths (partial sums, transposes, reductions). */
+static const kcase dtype_cases[] = {
+	{"ik,kj->ij", "i=1,k=1,j=1", DIRECT},
+	{"ik,kj->ij", "i=1,k=7,j=5", DIRECT},
+	{"ik,kj->ij", "i=7,k=1,j=9", DIRECT},
+	{"ik,kj->ij", "i=13,k=17,j=1", DIRECT},
+	{"ik,kj->ij", "i=31,k=37,j=41", DIRECT},
+	{"ik,kj->ij", "i=2,k=64,j=64", DIRECT},
+	{"ik,kj->ij", "i=145,k=31,j=150", GEMM},
+	{"ik,kj->ij", "i=13,k=257,j=97", GEMM},
+	{"ik,kj->ij", "i=11,k=17,j=301", GEMM},
+	{"ki,kj->ij", "i=29,k=41,j=23", GEMM},
+	{"ik,jk->ji", "i=47,k=23,j=9", DIRECT},
+	{"ki,jk->ij", "i=19,k=43,j=37", GEMM},
+	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", DIRECT},
+	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", GEMM},
+	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
+	{"ik,kj->ij", "i=13,k=20011,j=20", DIRECT},
+	{"ik,kj->ij", "i=13,k=3000,j=600", GEMM},
+	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
+	{"ij,ij->", "i=300,j=301", SUMS},
+	{"ij,i->j", "i=300,j=333", SUMS},
+	{"i->", "i=200002", SUMS},
+	{"ii->", "i=301", PLAIN},
+	{"ij,j->i", "i=300,j=333", PLAIN},
+	{"ij->ji", "i=65,j=33", PLAIN},
+	{"i,j->ij", "i=301,j=257", PLAIN},
+	{"ij->i", "i=5,j=4099", PLAIN},
+};
+
+/* Whether GEMM-like steps of "dtype" run through the GETT driver (the
+ * others run as plain nests). */
+static int gett_dtype(einc_dtype dtype)
+{
+	return einc_dtype_kind(dtype) == EINC_KIND_REAL;
+}
+
 /* Compiles case "c" for "dtype" and "threads" (asserting success). */
 static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads)
 {
@@ -188,7 +229,7 @@ static int has_gemm(const einc_program *p)
 /* JIT-compiles and runs "p" on "in" into a new buffer (give, free()). */
 static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
 {
-	size_t no = (size_t)einc_program_elems(p, -1), esize = einc_program_dtype(p) == EINC_F64 ? 8 : 4;
+	size_t no = (size_t)einc_program_elems(p, -1), esize = einc_dtype_size(einc_program_dtype(p));
 	void *out = malloc(no * esize + 8);
 	memset(out, 0x7f, no * esize); /* the kernel must overwrite, not accumulate */
 	einc_kernel *k = NULL;
@@ -206,31 +247,31 @@ static const int thread_counts[] = {1, 2, 16};
  * reference, every run bit-equal to it. */
 static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t *s)
 {
-	int f64 = dtype == EINC_F64;
+	const char *name = einc_dtype_name(dtype);
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t]);
-	int gemm = c->kind == GEMM || c->kind == DIRECT;
+	int gemm = (c->kind == GEMM || c->kind == DIRECT) && gett_dtype(dtype);
 	if (has_gemm(p[0]) != gemm)
-		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, gemm ? "a" : "no");
+		fail_msg("%s %s %s: expected %s GEMM step", c->spec, c->dims, name, gemm ? "a" : "no");
 	char *ir = NULL;
 	assert_int_equal(einc_program_dump(ctx, p[0], EINC_STAGE_LLVM, &ir), EINC_OK);
 	/* the direct micro-kernel is emitted only for the steps that use it */
-	if ((strstr(ir, ".ukernel.direct") != NULL) != (c->kind == DIRECT))
-		fail_msg("%s %s %s: A in place %sexpected", c->spec, c->dims, f64 ? "f64" : "f32",
+	if ((strstr(ir, ".ukernel.direct") != NULL) != (gemm && c->kind == DIRECT))
+		fail_msg("%s %s %s: A in place %sexpected", c->spec, c->dims, name,
 		         c->kind == DIRECT ? "" : "not ");
 	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
 		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
 	einc_free(ir);
 	void **in = refcheck_inputs(ctx, p[0], s);
 	assert_non_null(in);
-	size_t esize = f64 ? 8 : 4, no = (size_t)einc_program_elems(p[0], -1);
+	size_t esize = einc_dtype_size(dtype), no = (size_t)einc_program_elems(p[0], -1);
 	void *got = run(ctx, p[0], in);
 	einc_check_result r;
 	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
 	if (!r.ok)
-		fail_msg("%s %s %s: element %lld is %g, expected %g", c->spec, c->dims,
-		         f64 ? "f64" : "f32", (long long)r.at, r.got, r.want);
+		fail_msg("%s %s %s: element %lld is %g%+gi, expected %g%+gi", c->spec, c->dims, name,
+		         (long long)r.at, r.got, r.got_imag, r.want, r.want_imag);
 	for (int t = 0; t < NTHREADS; t++)
 		for (int rep = t ? 0 : 1; rep < 2; rep++) {
 			void *again = run(ctx, p[t], in);
@@ -245,26 +286,52 @@ static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t
 		einc_program_free(p[t]);
 }
 
-/* Every case in one dtype. */
-static void check_all(einc_dtype dtype)
+/* The "n" cases of "list" in one dtype. */
+static void check_all(const kcase *list, size_t n, einc_dtype dtype)
 {
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
-	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
-		check_case(ctx, &cases[x], dtype, &s);
+	for (size_t x = 0; x < n; x++)
+		check_case(ctx, &list[x], dtype, &s);
 	einc_ctx_free(ctx);
 }
+
+#define CHECK_CASES(list, dtype) check_all(list, sizeof list / sizeof list[0], dtype)
 
 static void test_kernels_f32(void **state)
 {
 	(void)state;
-	check_all(EINC_F32);
+	CHECK_CASES(cases, EINC_F32);
 }
 
 static void test_kernels_f64(void **state)
 {
 	(void)state;
-	check_all(EINC_F64);
+	CHECK_CASES(cases, EINC_F64);
+}
+
+static void test_kernels_c64(void **state)
+{
+	(void)state;
+	CHECK_CASES(dtype_cases, EINC_C64);
+}
+
+static void test_kernels_c128(void **state)
+{
+	(void)state;
+	CHECK_CASES(dtype_cases, EINC_C128);
+}
+
+static void test_kernels_i32(void **state)
+{
+	(void)state;
+	CHECK_CASES(dtype_cases, EINC_I32);
+}
+
+static void test_kernels_i64(void **state)
+{
+	(void)state;
+	CHECK_CASES(dtype_cases, EINC_I64);
 }
 
 /* Counts the runs of each task in "arg"; checks the scratch it was given. */
@@ -470,6 +537,10 @@ int main(void)
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_kernels_f32),
 		cmocka_unit_test(test_kernels_f64),
+		cmocka_unit_test(test_kernels_c64),
+		cmocka_unit_test(test_kernels_c128),
+		cmocka_unit_test(test_kernels_i32),
+		cmocka_unit_test(test_kernels_i64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,133 @@
+"""einc's complex and integer dtypes against numpy: random einsums in
+every dtype, the complex GEMM's edge sizes, integer wrap-around on
+overflow, and a quantum circuit as a tensor network against a state-vector
+simulation."""
+import numpy as np
+import pytest
+
+import einc
+
+RNG = np.random.default_rng(18)
+DTYPES = [np.float32, np.float64, np.complex64, np.complex128, np.int32, np.int64]
+
+
+def rand(shape, dtype):
+    """Random values of "shape" in "dtype": [-1, 1) per float part,
+    integers in -8 .. 8."""
+    dt = np.dtype(dtype)
+    if dt.kind == "i":
+        return RNG.integers(-8, 9, size=shape).astype(dt)
+    x = RNG.random(shape) * 2 - 1
+    if dt.kind == "c":
+        x = x + 1j * (RNG.random(shape) * 2 - 1)
+    return x.astype(dt)
+
+
+def same(got, want):
+    """Asserts einc's "got" is numpy's "want": the dtype and shape, the
+    values exactly for integers, else to a float's precision."""
+    assert got.dtype == want.dtype and got.shape == want.shape
+    if got.dtype.kind == "i":
+        np.testing.assert_array_equal(got, want)
+    else:
+        tol = 2e-5 if got.real.dtype == np.float32 else 1e-11
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def random_einsum(rng):
+    """A random spec and operand shapes: 1 to 4 operands over up to 5
+    labels of sizes 1 to 4, repeats (diagonals) and an implicit output
+    sometimes."""
+    nlabels = int(rng.integers(2, 6))
+    size = {chr(97 + l): int(rng.integers(1, 5)) for l in range(nlabels)}
+    ops = []
+    for _ in range(int(rng.integers(1, 5))):
+        ops.append("".join(chr(97 + int(rng.integers(nlabels)))
+                           for _ in range(int(rng.integers(1, 4)))))
+    spec = ",".join(ops)
+    if rng.integers(4):
+        used = sorted(set("".join(ops)))
+        spec += "->" + "".join(l for l in rng.permutation(used) if rng.integers(2))
+    return spec, [tuple(size[l] for l in op) for op in ops]
+
+
+CASES = [random_einsum(np.random.default_rng(s)) for s in range(40)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_random_einsums_match_numpy(dtype):
+    for spec, shapes in CASES:
+        ops = [rand(s, dtype) for s in shapes]
+        same(einc.contract(spec, *ops), np.einsum(spec, *ops))
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128, np.int32, np.int64])
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (1, 7, 5), (7, 1, 9), (13, 17, 1), (31, 37, 41),
+                                   (2, 64, 64), (145, 31, 150), (13, 257, 97), (5, 300, 60)])
+def test_gemm_edges_match_matmul(dtype, m, k, n):
+    a, b = rand((m, k), dtype), rand((k, n), dtype)
+    same(einc.contract("ik,kj->ij", a, b), a @ b)
+    same(einc.contract("ki,kj->ij", a.T.copy(), b), a @ b)
+    same(einc.contract("bik,bkj->bij", np.stack([a, -a]), np.stack([b, b])),
+         np.stack([a @ b, -(a @ b)]))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("spec,shapes", [
+    ("ij,jk->ik", [(9, 31), (31, 7)]),
+    ("bij,bjk->bik", [(3, 5, 40), (3, 40, 6)]),
+    ("i,i->", [(1000,), (1000,)]),
+    ("ij->i", [(4, 513)]),
+    ("ijk,jl,lk->i", [(3, 4, 5), (4, 6), (6, 5)]),
+])
+def test_integer_overflow_wraps_as_numpy(dtype, spec, shapes):
+    info = np.iinfo(dtype)
+    ops = [RNG.integers(info.min, info.max, size=s, dtype=dtype, endpoint=True) for s in shapes]
+    want = np.einsum(spec, *ops)
+    same(einc.contract(spec, *ops), want)
+    assert np.abs(want.astype(np.float64)).max() < np.abs(  # the sums did overflow
+        np.einsum(spec, *[o.astype(np.float64) for o in ops])).max()
+
+
+def random_unitary(n, rng):
+    """A random n x n unitary (QR of a complex Gaussian matrix)."""
+    q, r = np.linalg.qr(rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n)))
+    return q * (np.diag(r) / np.abs(np.diag(r)))
+
+
+def test_circuit_network_matches_state_vector():
+    """A 6-qubit circuit of 34 random gates (2x2 and 2x2x2x2 unitaries)
+    and 6 input states: 40 tensors and 62 labels in one einsum, run by
+    the JIT in complex64 against numpy applying the gates one by one to
+    the 64 amplitudes."""
+    rng = np.random.default_rng(5)
+    nq = 6
+    labels = iter(chr(c) for c in range(0x3b1, 0x3b1 + 200))  # Greek and beyond
+    wire = [next(labels) for _ in range(nq)]
+    terms = list(wire)
+    ops = [np.array([1, 0], np.complex64) for _ in range(nq)]
+    state = np.zeros((2,) * nq, np.complex128)
+    state[(0,) * nq] = 1
+    for g in range(34):
+        if g % 3 == 0:
+            q = int(rng.integers(nq))
+            u = random_unitary(2, rng)
+            new = next(labels)
+            terms.append(new + wire[q])
+            ops.append(u.astype(np.complex64))
+            state = np.moveaxis(np.tensordot(u, state, axes=([1], [q])), 0, q)
+            wire[q] = new
+        else:
+            q, r = (int(x) for x in rng.choice(nq, 2, replace=False))
+            u = random_unitary(4, rng).reshape(2, 2, 2, 2)
+            nq_, nr_ = next(labels), next(labels)
+            terms.append(nq_ + nr_ + wire[q] + wire[r])
+            ops.append(u.astype(np.complex64))
+            state = np.moveaxis(np.tensordot(u, state, axes=([2, 3], [q, r])), [0, 1], [q, r])
+            wire[q], wire[r] = nq_, nr_
+    spec = ",".join(terms) + "->" + "".join(wire)
+    assert len(ops) >= 40
+    got = einc.contract(spec, *ops)
+    assert got.dtype == np.complex64 and got.shape == (2,) * nq
+    np.testing.assert_allclose(got, state, rtol=0, atol=2e-6)
+    assert abs(np.linalg.norm(got) - 1) < 1e-5

@@ -46,6 +46,13 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
  * i32, i64, or [2 x float] / [2 x double] for a complex. */
 LLVMTypeRef cg_dtype_type(LLVMContextRef c, einc_dtype dtype);
 
+/* elem.c: the LLVM type of one part of "dtype" (a complex's float or
+ * double; else the element's type). */
+LLVMTypeRef cg_dtype_part_type(LLVMContextRef c, einc_dtype dtype);
+
+/* elem.c: what an element of "dtype" holds. */
+einc_dtype_kind_t cg_dtype_kind(einc_dtype dtype);
+
 /* elem.c: the alignment of "dtype"'s elements: the bytes of one part. */
 unsigned cg_dtype_align(einc_dtype dtype);
 
@@ -90,20 +97,22 @@ void cg_give_buffers(LLVMBuilderRef b, const char *name, LLVMValueRef bufs);
 int cg_vector_bits(LLVMTargetMachineRef tm);
 
 /* microkernel.c: defines in "m" the internal micro-kernel "name" for an
- * "mr" x "nr" block of "elem" in vectors of "vl", compiled for the CPU and
+ * "mr" x "nr" block of "elem" (floats, or integers when "kind" is
+ * EINC_KIND_INT) in vectors of "vl", compiled for the CPU and
  * features of function "like": runtime/gett.h's einc_rt_ukernel on packed A
  * when "a_stride" is 0, else its einc_rt_ukernel_direct reading A in place with
  * that element stride along K. */
-LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
-                            int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like);
+LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
+                            const char *name, int mr, int nr, int vl, int64_t a_stride,
+                            LLVMValueRef like);
 
-/* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
- * descriptor and micro-kernel as constants and the call
- * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
- * and workspace "ws"; "threads" as in einc_options. */
+/* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm") on
+ * elements of "dtype": its descriptor and micro-kernel as constants and the
+ * call einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result,
+ * arg0, arg1) and workspace "ws"; "threads" as in einc_options. */
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
                   const loop_step *st, int s, int threads,
-                  LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
+                  einc_dtype dtype, LLVMValueRef base[3], LLVMValueRef ws);
 
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */
 char *cg_header_text(const einc_program *p, const char *name);

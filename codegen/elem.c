@@ -25,6 +25,16 @@ LLVMTypeRef cg_dtype_type(LLVMContextRef c, einc_dtype dtype)
 	return d->kind == EINC_KIND_COMPLEX ? LLVMArrayType2(part, 2) : part;
 }
 
+LLVMTypeRef cg_dtype_part_type(LLVMContextRef c, einc_dtype dtype)
+{
+	return part_type(c, ir_dtype(dtype));
+}
+
+einc_dtype_kind_t cg_dtype_kind(einc_dtype dtype)
+{
+	return ir_dtype(dtype)->kind;
+}
+
 unsigned cg_dtype_align(einc_dtype dtype)
 {
 	return (unsigned)ir_dtype(dtype)->part_bytes;

@@ -82,7 +82,7 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
 	if (st->gemm) {
-		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->elem, e->base, ws);
+		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->dtype, e->base, ws);
 		return 0;
 	}
 	if (st->par.mode == LOOP_PAR_SUMS)

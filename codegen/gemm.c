@@ -15,7 +15,7 @@
 enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
-	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_FIELDS
+	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -36,6 +36,7 @@ DESC_AT(sizes, DESC_SIZES);
 DESC_AT(strides, DESC_STRIDES);
 DESC_AT(kernel, DESC_KERNEL);
 DESC_AT(kernel_direct, DESC_KERNEL_DIRECT);
+DESC_AT(kind, DESC_KIND);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 
 /* The constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]". */
@@ -60,13 +61,15 @@ static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
 
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
                   const loop_step *st, int s, int threads,
-                  LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws)
+                  einc_dtype dtype, LLVMValueRef base[3], LLVMValueRef ws)
 {
 	const loop_gemm *g = st->gemm;
+	const loop_step *v = g->view;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i8 = LLVMInt8TypeInContext(c), i64 = LLVMInt64TypeInContext(c);
-	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0);
-	int esize = (int)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem);
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0), elem = cg_dtype_part_type(c, dtype);
+	einc_dtype_kind_t kind = cg_dtype_kind(dtype);
+	int esize = (int)g->esize;
 	size_t len;
 	const char *fname = LLVMGetValueName2(fn, &len);
 	char name[200];
@@ -74,11 +77,11 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	char kname[220];
 	snprintf(kname, sizeof kname, "%s.ukernel", name);
 
-	const loop_access *acc[3] = {&st->args[g->a], &st->args[!g->a], &st->result};
+	const loop_access *acc[3] = {&v->args[g->a], &v->args[!g->a], &v->result};
 	int n = g->nb + g->nm + g->nn + g->nk;
 	int64_t sizes[n + 1], strides[3 * n + 1];
 	for (int x = 0; x < n; x++) {
-		sizes[x] = st->sizes[g->dims[x]];
+		sizes[x] = v->sizes[g->dims[x]];
 		for (int t = 0; t < 3; t++)
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
@@ -86,9 +89,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	LLVMValueRef kernel = LLVMConstNull(ptr), direct = LLVMConstNull(ptr);
 	if (g->a_stride) {
 		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
-		direct = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, g->a_stride, fn);
+		direct = cg_microkernel(m, elem, kind, kname, g->mr, g->nr, g->vl, g->a_stride, fn);
 	} else {
-		kernel = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, 0, fn);
+		kernel = cg_microkernel(m, elem, kind, kname, g->mr, g->nr, g->vl, 0, fn);
 	}
 	int64_t head[DESC_SIZES] = {
 		[DESC_ESIZE] = esize, [DESC_BATCH] = g->batch, [DESC_M] = g->m, [DESC_N] = g->n,
@@ -97,6 +100,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 		[DESC_NDIMS] = g->nb, [DESC_NDIMS + 1] = g->nm, [DESC_NDIMS + 2] = g->nn,
 		[DESC_NDIMS + 3] = g->nk,
 	};
+	_Static_assert((int)EINC_RT_REAL == (int)EINC_KIND_REAL &&
+	               (int)EINC_RT_COMPLEX == (int)EINC_KIND_COMPLEX &&
+	               (int)EINC_RT_INT == (int)EINC_KIND_INT, "the runtime's kinds are einc.h's");
 	LLVMValueRef fields[DESC_FIELDS];
 	LLVMTypeRef types[DESC_FIELDS];
 	for (int f = 0; f < DESC_SIZES; f++) {
@@ -107,8 +113,10 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	fields[DESC_STRIDES] = const_array(m, strides, 3 * n, name, "strides");
 	fields[DESC_KERNEL] = kernel;
 	fields[DESC_KERNEL_DIRECT] = direct;
-	for (int f = DESC_SIZES; f < DESC_FIELDS; f++)
+	for (int f = DESC_SIZES; f < DESC_KIND; f++)
 		types[f] = ptr;
+	fields[DESC_KIND] = LLVMConstInt(i64, (unsigned long long)kind, 0);
+	types[DESC_KIND] = i64;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef desc = LLVMAddGlobal(m, desc_type, name);
 	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS));

@@ -3,7 +3,7 @@
  * (runtime/gett.h's einc_rt_ukernel, or einc_rt_ukernel_direct): an MR x NR block of
  * C held in MR x NR/VL vector accumulators across the k loop, one rank-1
  * update per k (NR/VL vector loads of B, MR broadcasts of A, fused
- * multiply-adds), then stored to C's rows (first K block) or added to them.
+ * multiply-adds, or integer multiplies and adds that wrap), then stored to C's rows (first K block) or added to them.
  * A is either a packed micro-panel or read in place from the tensor, each
  * row at its own offset, along K with a constant stride; B's rows lie
  * "ldb" elements apart (a packed panel's NR, or its stride in place). The
@@ -19,9 +19,11 @@ static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LL
 	return LLVMBuildInBoundsGEP2(b, elem, base, &i, 1, "");
 }
 
-LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
-                            int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like)
+LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
+                            const char *name, int mr, int nr, int vl, int64_t a_stride,
+                            LLVMValueRef like)
 {
+	int integer = kind == EINC_KIND_INT;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
@@ -40,8 +42,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 	                        LLVMCreateEnumAttribute(c, LLVMGetEnumAttributeKindForName(nounwind, 8), 0));
 	cg_copy_target_attrs(like, fn);
 	unsigned fmuladd_id = LLVMLookupIntrinsicID("llvm.fmuladd", 12);
-	LLVMValueRef fma = LLVMGetIntrinsicDeclaration(m, fmuladd_id, &vec, 1);
-	LLVMTypeRef fma_type = LLVMIntrinsicGetType(c, fmuladd_id, &vec, 1);
+	LLVMValueRef fma = integer ? NULL : LLVMGetIntrinsicDeclaration(m, fmuladd_id, &vec, 1);
+	LLVMTypeRef fma_type = integer ? NULL : LLVMIntrinsicGetType(c, fmuladd_id, &vec, 1);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(m), elem);
 
 	LLVMBuilderRef b = LLVMCreateBuilderInContext(c);
@@ -83,7 +85,9 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 		LLVMValueRef splat = LLVMBuildShuffleVector(b, one, LLVMGetPoison(vec), zeros, "a.splat");
 		for (int v = 0; v < nv; v++) {
 			LLVMValueRef args[3] = {splat, bv[v], acc[i * nv + v]};
-			next[i * nv + v] = LLVMBuildCall2(b, fma_type, fma, args, 3, "acc.next");
+			next[i * nv + v] = integer
+			                 ? LLVMBuildAdd(b, LLVMBuildMul(b, splat, bv[v], ""), args[2], "acc.next")
+			                 : LLVMBuildCall2(b, fma_type, fma, args, 3, "acc.next");
 		}
 	}
 	LLVMValueRef k1 = LLVMBuildNUWAdd(b, k, LLVMConstInt(i64, 1, 0), "k.next");
@@ -111,7 +115,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
 				if (adding) {
 					LLVMValueRef old = LLVMBuildLoad2(b, vec, p, "c");
 					LLVMSetAlignment(old, esize);
-					sum = LLVMBuildFAdd(b, old, sum, "c.new");
+					sum = integer ? LLVMBuildAdd(b, old, sum, "c.new")
+					              : LLVMBuildFAdd(b, old, sum, "c.new");
 				}
 				LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
 			}

@@ -64,7 +64,7 @@ static void print_gemm(strbuf *b, const loop_step *st)
 	for (int x = 0, d = 0; x < 4; x++) {
 		strbuf_printf(b, " %s(", group[x]);
 		for (int y = 0; y < count[x]; y++, d++)
-			strbuf_printf(b, "%s%s", y ? ", " : "", st->names[g->dims[d]]);
+			strbuf_printf(b, "%s%s", y ? ", " : "", g->view->names[g->dims[d]]);
 		strbuf_printf(b, ")");
 	}
 	const loop_access *a = &st->args[g->a];

@@ -105,6 +105,10 @@ typedef struct {
 	int64_t a_stride;         /* A's element stride along K where the micro-kernel
 	                             reads A in place; 0: A is packed */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
+	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
+	                             itself, or a complex step's real form (BLIS's 1m,
+	                             passes/lower_gemm_complex.c) */
+	int64_t esize;            /* bytes of an element of "view" */
 } loop_gemm;
 
 /*
@@ -121,7 +125,7 @@ typedef struct {
 	int64_t bytes;   /* its arena size: a multiple of IR_PLAN_ALIGN */
 } loop_copy;
 
-typedef struct {
+typedef struct loop_step {
 	int ncopies;
 	loop_copy *copies;   /* run before the nest: spills, then reloads */
 	int ndims;

@@ -432,12 +432,15 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
-	int64_t esize = ir_dtype(g->dtype)->bytes;
-	int gett = st->nargs == 2 && ir_dtype(g->dtype)->kind == EINC_KIND_REAL; /* others: nests */
-	if (gett && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
+	const ir_dtype_info *d = ir_dtype(g->dtype);
+	if (st->nargs == 2)
+		st->gemm = d->kind == EINC_KIND_COMPLEX
+		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, p->workspace_bytes)
+		         : lower_gemm(a, st, d->bytes, vector_bits, p->workspace_bytes);
+	if (st->gemm) {
 		const loop_gemm *gm = st->gemm;
 		int64_t end = gm->scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
-		                                                     gm->mc, gm->nc, gm->kc, esize);
+		                                                     gm->mc, gm->nc, gm->kc, gm->esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {
@@ -452,15 +455,14 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
  * hands out both steps' tasks in order, a share per thread, so each thread
  * then writes the rows that its slices read, and they stay in its caches.
  */
-static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int64_t esize)
+static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l)
 {
 	for (int s = 0; s < l->nsteps; s++) {
-		const loop_step *st = &l->steps[s];
-		const loop_gemm *gm = st->gemm;
-		if (!gm || einc_rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, esize) < 2)
+		const loop_gemm *gm = l->steps[s].gemm;
+		if (!gm || einc_rt_gett_kslices(gm->batch, gm->m, gm->n, gm->k, gm->kc, gm->esize) < 2)
 			continue;
 		const ir_tree_node *n = &t->nodes[p->steps[s].node];
-		int lead = st->index[gm->dims[gm->nb + gm->nm + gm->nn]];
+		int lead = gm->view->index[gm->dims[gm->nb + gm->nm + gm->nn]];
 		for (int x = 0; x < s; x++) {
 			loop_step *q = &l->steps[x];
 			int node = p->steps[x].node;
@@ -498,7 +500,7 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 			return st;
 	}
 	int64_t esize = ir_dtype(g->dtype)->bytes;
-	align_producers(t, p, l, esize);
+	align_producers(t, p, l);
 	for (int s = 0; s < p->nsteps; s++) {
 		einc_status st = build_ast(ctx, a, l, s);
 		if (st)

@@ -179,5 +179,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	}
 	int64_t ks = k_stride(sizes, strides, g->nk);
 	g->a_stride = lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
+	g->view = st;
+	g->esize = esize;
 	return g;
 }

@@ -52,6 +52,11 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
                       int64_t ws_bytes);
 
+/* lower_gemm_complex.c: the GETT form of two-argument complex step "st"
+ * ("part_bytes" per part) as a real step (BLIS's 1m), as lower_gemm. */
+loop_gemm *lower_gemm_complex(arena *a, const loop_step *st, int64_t part_bytes,
+                              int vector_bits, int64_t ws_bytes);
+
 /* lower_gemm.c: whether the micro-kernel reads A in place: A's element
  * stride "ks" along the flattened K group (0: not one stride), "n"
  * columns in NC blocks of "nc", register blocks of "nr" columns. */

@@ -103,10 +103,11 @@ size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int6
 	       thread_pack_bytes(mc, nc, kc, esize);
 }
 
-/* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES). */
+/* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES; never a
+ * complex step's). */
 static int b_direct(const einc_rt_gett_desc *d)
 {
-	return (d->m + d->mr - 1) / d->mr <= RT_GETT_B_DIRECT_TILES;
+	return d->kind != EINC_RT_COMPLEX && (d->m + d->mr - 1) / d->mr <= RT_GETT_B_DIRECT_TILES;
 }
 
 /* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
@@ -236,11 +237,9 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
  * tensor is read in order rather than once per panel; otherwise runs of
  * the summed index with unit stride are transposed in blocks
  * (einc_rt_transpose_T), other elements read through both tables.
- * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
- * or a slice's partial result, stored when "first" is set; added row by row
- * when C's columns run with unit stride.
+ * Integers are packed as the floats of their size: packing moves bits.
  */
-#define GETT_TYPED(T, NAME)                                                             \
+#define GETT_PACK(T, NAME)                                                              \
 	static void pack_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col, \
 	                        int64_t r0, int64_t len, int64_t kc, int64_t w)         \
 	{                                                                               \
@@ -276,7 +275,44 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
 				for (int64_t i = n; i < w; i++)                         \
 					dst[p * w + i] = 0;                             \
 		}                                                                       \
-	}                                                                               \
+	}
+
+/*
+ * pack_c_T: B's panels of a complex step in its real form, as pack_T: the
+ * tables point at a complex element's real part at even rows and even
+ * values of the summed index (its imaginary part one further), and each
+ * complex element re + i im becomes the 2 x 2 block [re im; -im re]
+ * (rows along K), so that the real micro-kernel, A's parts along K and
+ * C's along N, computes the complex product. "len", "r0", "kc" and "w"
+ * are even.
+ */
+#define GETT_PACK_COMPLEX(T, NAME)                                                      \
+	static void pack_c_##NAME(T *dst, const T *src, const int64_t *row, const int64_t *col, \
+	                          int64_t r0, int64_t len, int64_t kc, int64_t w)       \
+	{                                                                               \
+		for (int64_t p = 0; p < kc; p += 2)                                     \
+			for (int64_t q = 0; q < len; q += w) { /* panel q / w */        \
+				T *re = dst + q * kc + p * w, *im = re + w;             \
+				for (int64_t i = 0; i < w; i += 2) {                    \
+					if (q + i >= len) {                             \
+						re[i] = re[i + 1] = im[i] = im[i + 1] = 0; \
+						continue;                               \
+					}                                               \
+					const T *s = src + row[r0 + q + i] + col[p];    \
+					re[i] = s[0];                                   \
+					re[i + 1] = s[1];                               \
+					im[i] = -s[1];                                  \
+					im[i + 1] = s[0];                               \
+				}                                                       \
+			}                                                               \
+	}
+
+/*
+ * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
+ * or a slice's partial result, stored when "first" is set; added row by row
+ * when C's columns run with unit stride.
+ */
+#define GETT_ADD(T, NAME)                                                               \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
 	                       int64_t mr, int64_t nr, int64_t width, int first)        \
 	{                                                                               \
@@ -293,8 +329,14 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
 		}                                                                       \
 	}
 
-GETT_TYPED(float, f32)
-GETT_TYPED(double, f64)
+GETT_PACK(float, f32)
+GETT_PACK(double, f64)
+GETT_PACK_COMPLEX(float, f32)
+GETT_PACK_COMPLEX(double, f64)
+GETT_ADD(float, f32)
+GETT_ADD(double, f64)
+GETT_ADD(uint32_t, u32) /* integers wrap: added unsigned, the same bits */
+GETT_ADD(uint64_t, u64)
 
 /* Packs "len" rows from "r0" of a tensor at "src" into "dst". */
 static void pack(const einc_rt_gett_desc *d, void *dst, const void *src, const int64_t *row,
@@ -304,6 +346,33 @@ static void pack(const einc_rt_gett_desc *d, void *dst, const void *src, const i
 		pack_f32(dst, src, row, col, r0, len, kc, w);
 	else
 		pack_f64(dst, src, row, col, r0, len, kc, w);
+}
+
+/* Packs B as pack does, or as pack_c_T for a complex step. */
+static void pack_b(const einc_rt_gett_desc *d, void *dst, const void *src, const int64_t *row,
+                   const int64_t *col, int64_t r0, int64_t len, int64_t kc, int64_t w)
+{
+	if (d->kind != EINC_RT_COMPLEX)
+		pack(d, dst, src, row, col, r0, len, kc, w);
+	else if (d->esize == 4)
+		pack_c_f32(dst, src, row, col, r0, len, kc, w);
+	else
+		pack_c_f64(dst, src, row, col, r0, len, kc, w);
+}
+
+/* add_T for the elements of "d". */
+static void add(const einc_rt_gett_desc *d, void *c, const void *tile, const int64_t *off_m,
+                const int64_t *off_n, int64_t mr, int64_t nr, int64_t width, int first)
+{
+	int integer = d->kind == EINC_RT_INT;
+	if (d->esize == 4 && integer)
+		add_u32(c, tile, off_m, off_n, mr, nr, width, first);
+	else if (d->esize == 4)
+		add_f32(c, tile, off_m, off_n, mr, nr, width, first);
+	else if (integer)
+		add_u64(c, tile, off_m, off_n, mr, nr, width, first);
+	else
+		add_f64(c, tile, off_m, off_n, mr, nr, width, first);
 }
 
 /* The operands of one einc_rt_gett call, shared by its tasks, and the round
@@ -404,10 +473,7 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 			}
 			if (full)
 				continue;
-			if (d->esize == 4)
-				add_f32((float *)k->c, (const float *)k->tile, cm, cn, mr, nr, d->nr, k->first);
-			else
-				add_f64((double *)k->c, (const double *)k->tile, cm, cn, mr, nr, d->nr, k->first);
+			add(d, k->c, k->tile, cm, cn, mr, nr, d->nr, k->first);
 		}
 	}
 }
@@ -449,7 +515,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
 		} else {
 			if (!k.bsrc)
-				pack(d, bp, b, g->b_n, k.bk, r->n0, r->nlen, k.kc, d->nr);
+				pack_b(d, bp, b, g->b_n, k.bk, r->n0, r->nlen, k.kc, d->nr);
 			k.b = bp;
 		}
 		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
@@ -525,7 +591,7 @@ static void pack_task(void *arg, int64_t t, void *scratch)
 	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
 	                        lo * d->nr * kc) * d->esize;
 	const char *b = g->b + g->b_b[u / g->nblocks] * d->esize;
-	pack(d, dst, b, g->b_n, g->b_k + pc, jc + lo * d->nr, len, kc, d->nr);
+	pack_b(d, dst, b, g->b_n, g->b_k + pc, jc + lo * d->nr, len, kc, d->nr);
 }
 
 /* Task "t" of a round's compute: an M part x N part of one unit, with the
@@ -558,10 +624,7 @@ static void sum_task(void *arg, int64_t t, void *scratch)
 	for (int64_t x = 1; x < g->s.kslices; x++) {
 		const char *p = g->partials + (size_t)(x - 1) * g->partial_bytes +
 		                (g->p_b[bt] + g->p_m[i0]) * d->esize;
-		if (d->esize == 4)
-			add_f32((float *)c, (const float *)p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
-		else
-			add_f64((double *)c, (const double *)p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
+		add(d, c, p, g->c_m + i0, g->c_n, rows, d->n, d->n, 0);
 	}
 }
 

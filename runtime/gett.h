@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "einc_rt.h"
+
 /* The largest register block a micro-kernel may use: rows, and bytes of
  * the whole block (mr * nr * esize). */
 #define RT_GETT_MR_MAX 16
@@ -75,7 +77,8 @@ typedef void (*einc_rt_ukernel_direct)(int64_t kc, const void *a, const int64_t 
 
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {
-	int64_t esize;            /* 4 (float) or 8 (double) */
+	int64_t esize;            /* 4 or 8: a float, double, int32 or int64 (a
+	                             complex's part in its real form, "kind") */
 	int64_t batch, m, n, k;   /* flattened extents, all >= 1 */
 	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0 */
 	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
@@ -85,6 +88,12 @@ typedef struct {
 	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
 	einc_rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
 	einc_rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
+	int64_t kind;             /* EINC_RT_REAL or EINC_RT_INT: the elements'; or
+	                             EINC_RT_COMPLEX: a complex step in its real form
+	                             (BLIS's 1m): each group's strides count the
+	                             parts, K and N end in a dim of the two parts
+	                             (A's along K, C's along N), and B is packed as
+	                             [re im; -im re] blocks, never read in place */
 } einc_rt_gett_desc;
 
 /*

@@ -8,15 +8,21 @@ Usage:
                               [--peak ../shared/bench/perf/peak.c]
 
 SUITE defaults to ../shared/bench/perf_suite.txt next to the repository
-(outside the repository: README.md, Layout; format: name ; spec ; sizes ; dtype [; kind=mem]). For each case the script
+(outside the repository: README.md, Layout; format: name ; spec ; sizes ; dtype [; kind=mem]);
+bench/dtype_suite.txt holds the complex and integer cases. DTYPE is any of
+einc's (f32, f64, c64, c128, i32, i64). For each case the script
 draws the operands (numpy, fixed seed), writes them raw to a temporary
 directory, and runs perf_bench (einc's JIT on --threads threads through
 EINC_NUM_THREADS), which times the compiled kernel and writes its result back; the result is checked against
-numpy (rtol 1e-3 f32 / 1e-9 f64, atol scaled by max |result|). numpy.einsum
-with optimize=True is then timed in the same process with the same rule
-(one warm-up, then runs until 0.5 s and 3 runs, at most 50). GFLOP/s use
-the FLOPs of the optimal pairwise path (numpy.einsum_path, no size limit),
-as the suite defines them; the kind=mem cases also get GB/s of compulsory
+numpy (rtol 1e-3 f32 and c64 / 1e-9 f64 and c128, atol scaled by max
+|result|; integers exactly). numpy.einsum with optimize=True is then timed
+in the same process with the same rule (one warm-up, then runs until 0.5 s
+and 3 runs, at most 50), and numpy.matmul too where the spec is a (batched)
+matrix product: BLAS's sgemm, dgemm, cgemm, zgemm, or numpy's own loops for
+integers. GFLOP/s use the FLOPs of the optimal pairwise path
+(numpy.einsum_path, no size limit), as the suite defines them: opt_einsum's
+convention, in which a complex multiply-add counts as a real one (it is 4
+real ones); the kind=mem cases also get GB/s of compulsory
 traffic. --threads (default 1) sets einc's threads and numpy's BLAS threads;
 --repeat N times each case N times, einc and numpy alternating, and keeps
 the best of each (for a machine that others load). --scaling times einc
@@ -25,8 +31,10 @@ times per case, and prints the ratio of the best times: the 1 -> N thread
 scaling measured in one run.
 With --peak, the script first compiles and runs that peak.c (gcc -O3
 -march=native -fopenmp) and adds each case's share of the machine's limit
-measured there at the same thread count: the zmm FMA peak of the dtype, or
-for kind=mem the read bandwidth (the write bandwidth for outer products).
+measured there at the same thread count: the zmm FMA peak of the dtype (a
+complex one's real flops, 4 per counted flop, against its parts' peak; none
+for integers), or for kind=mem the read bandwidth (the write bandwidth for
+outer products).
 """
 import argparse
 import os
@@ -81,14 +89,28 @@ def parse_suite(path):
     return cases
 
 
+# einc's dtype names as numpy dtypes.
+DTYPES = {"f32": np.float32, "f64": np.float64, "c64": np.complex64, "c128": np.complex128,
+          "i32": np.int32, "i64": np.int64}
+
+# Specs numpy.matmul computes: a matrix product, batched or not.
+MATMULS = ("ik,kj->ij", "bij,bjk->bik")
+
+
 def make_operands(case, rng):
-    """Random operands (standard normal) and the output shape."""
-    dt = np.float32 if case["dtype"] == "f32" else np.float64
+    """Random operands (standard normal, each part of a complex; integers
+    in -100 .. 100) and the output shape."""
+    dt = np.dtype(DTYPES[case["dtype"]])
     ins, out = case["spec"].split("->")
     ops = []
     for term in ins.split(","):
         shape = tuple(case["sizes"][c] for c in term)
-        ops.append(rng.standard_normal(shape).astype(dt))
+        if dt.kind == "i":
+            ops.append(rng.integers(-100, 101, size=shape).astype(dt))
+        elif dt.kind == "c":
+            ops.append((rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt))
+        else:
+            ops.append(rng.standard_normal(shape).astype(dt))
     return ops, tuple(case["sizes"][c] for c in out)
 
 
@@ -165,8 +187,11 @@ def run_einc(case, ops, oshape, tmp, threads=None):
 
 
 def matches(case, got, want):
-    """Whether einc's result "got" is numpy's "want" within the dtype's tolerance."""
-    tol = 1e-3 if case["dtype"] == "f32" else 1e-9
+    """Whether einc's result "got" is numpy's "want" within the dtype's
+    tolerance (integers: equal)."""
+    if got.dtype.kind == "i":
+        return np.array_equal(got, want)
+    tol = 1e-3 if got.real.dtype == np.float32 else 1e-9
     scale = max(1.0, float(np.max(np.abs(want))))
     return np.allclose(got, want, rtol=tol, atol=tol * scale * 10)
 
@@ -223,7 +248,8 @@ def main():
     if ARGS.scaling:
         return scaling_main(cases, rng)
     head = ["case", "spec", "dtype", "einc ms", "einc GFLOP/s", "numpy ms", "numpy GFLOP/s",
-            "einc / numpy time", "einc GB/s", "numpy GB/s", "compile ms", "check"]
+            "einc / numpy time", "numpy matmul ms", "einc / matmul time", "einc GB/s",
+            "numpy GB/s", "compile ms", "check"]
     peak = {}
     if ARGS.peak:
         with tempfile.TemporaryDirectory() as tmp:
@@ -231,7 +257,7 @@ def main():
         print(f"peak at {ARGS.threads} thread(s): " +
               ", ".join(f"{k} {v:.1f}" for k, v in sorted(peak.items())) +
               " (GFLOP/s; GB/s)", flush=True)
-        head[11:11] = ["einc % peak", "numpy % peak"]
+        head[13:13] = ["einc % peak", "numpy % peak"]
     rows = []
     print_head(head)
     with tempfile.TemporaryDirectory() as tmp:
@@ -241,6 +267,7 @@ def main():
             nbytes = compulsory_bytes(case, ops, oshape)
             out = np.empty(oshape, ops[0].dtype)
             fields, got, ems, best = None, None, float("inf"), float("inf")
+            mm = float("inf") if case["spec"] in MATMULS else None
             write_operands(ops, tmp)
             for _ in range(ARGS.repeat):
                 f, g = run_einc(case, ops, oshape, tmp)
@@ -248,21 +275,28 @@ def main():
                     fields, got, ems = f, g, float(f["ms_best"])
                 best = min(best, timeit(lambda: np.einsum(case["spec"], *ops, optimize=True,
                                                           out=out))[0])
+                if mm is not None:
+                    mm = min(mm, timeit(lambda: np.matmul(*ops, out=out))[0])
             ok = matches(case, got, out)
             mem = case["kind"] == "mem"
             row = [case["name"], spec_cell(case), case["dtype"], f"{ems:.4g}",
                    f"{flops / ems * 1e-6:.2f}",
-                   f"{best * 1e3:.4g}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.1f}x",
+                   f"{best * 1e3:.4g}", f"{flops / best * 1e-9:.2f}", f"{ems / (best * 1e3):.2f}x",
+                   f"{mm * 1e3:.4g}" if mm else "", f"{ems / (mm * 1e3):.2f}x" if mm else "",
                    f"{nbytes / ems * 1e-6:.2f}" if mem else "", f"{nbytes / best * 1e-9:.2f}" if mem else "",
                    fields["compile_ms"], "ok" if ok else "MISMATCH"]
+            dt = np.dtype(DTYPES[case["dtype"]])
             if peak:
+                share = ["", ""]
                 if mem:
                     lim = peak["write" if case["name"] == "outer" else "read"] * 1e9
                     share = [nbytes / (ems * 1e-3) / lim, nbytes / best / lim]
-                else:
-                    lim = peak[case["dtype"]] * 1e9
-                    share = [flops / (ems * 1e-3) / lim, flops / best / lim]
-                row[11:11] = [f"{100 * x:.0f}%" for x in share]
+                elif dt.kind != "i":
+                    real = 4 if dt.kind == "c" else 1  # real flops per counted flop
+                    part = dt.itemsize // (2 if dt.kind == "c" else 1)
+                    lim = peak["f32" if part == 4 else "f64"] * 1e9
+                    share = [real * flops / (ems * 1e-3) / lim, real * flops / best / lim]
+                row[13:13] = [f"{100 * x:.0f}%" if x != "" else "" for x in share]
             rows.append(row)
             print_row(row)
     return 0 if all(r[-1] == "ok" for r in rows) else 1

@@ -20,7 +20,7 @@
  */
 enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
 
-/* MC (and a short M rounded up) is a multiple of GEMM_MC_STEP, the least
+/* MC (M's blocks made even, then rounded up) is a multiple of GEMM_MC_STEP, the least
  * common multiple of both register blocks' rows; NC of GEMM_NC_STEP, which
  * every NR (4 to RT_GETT_NR_MAX, a power of two) divides; KC of
  * GEMM_KC_STEP. NC stays within GEMM_NC_MAX, which bounds each thread's
@@ -200,7 +200,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	g->k = ext[3];
 	int64_t mc, nc, kc;
 	cache_blocks(caches, vector_bits, esize, &mc, &nc, &kc);
-	g->mc = round_up(g->m, GEMM_MC_STEP) < mc ? round_up(g->m, GEMM_MC_STEP) : mc;
+	int64_t mblocks = (g->m + mc - 1) / mc; /* as even as whole steps allow */
+	g->mc = round_up((g->m + mblocks - 1) / mblocks, GEMM_MC_STEP);
 	g->nc = round_up(g->n, GEMM_NC_STEP) < nc ? round_up(g->n, GEMM_NC_STEP) : nc;
 	int64_t width = g->n < g->nc ? g->n : g->nc;
 	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)

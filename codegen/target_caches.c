@@ -76,7 +76,8 @@ static int read_line(const char *dir, const char *name, char *buf, int size)
 		return 0;
 	int ok = fgets(buf, size, f) != NULL;
 	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
+	if (ok)
+		buf[strcspn(buf, "\n")] = 0;
 	return ok;
 }
 

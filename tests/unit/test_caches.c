@@ -89,7 +89,7 @@ static void remove_index(const char *dir, int x)
 }
 
 /* A fake sysfs tree: L1 data (not instruction), L2, L3 over its sharers;
- * a level it lacks or sizes badly keeps what the caller had. */
+ * a level it lacks, sizes badly or leaves empty keeps what the caller had. */
 static void test_sysfs(void **state)
 {
 	(void)state;
@@ -112,6 +112,9 @@ static void test_sysfs(void **state)
 	assert_int_equal(c.l1, 1);
 	assert_int_equal(c.l2, 2);
 	assert_int_equal(c.l3, 3);
+	put(dir, "index0/size", "");
+	cg_caches_from_sysfs(dir, &c);
+	assert_int_equal(c.l1, 1);
 	remove_index(dir, 1);
 	remove_index(dir, 0);
 	assert_int_equal(rmdir(dir), 0);

@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _lib
 from . import _explicit_path as explicit_path
+from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
 from ._spec import split_operands, explicit_labels
@@ -59,18 +60,20 @@ def _dtype(dtype, arrays):
     return dt
 
 
-def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads):
-    """The cached expression for these arguments, compiled on a miss. The
-    key holds the options as given (a hit pays no checking): spellings
-    of one option (True, 'auto') compile twice."""
+def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides=None,
+                out_strides=None):
+    """The cached expression for these arguments, compiled on a miss for
+    operands at "strides" and an output at "out_strides" (element strides,
+    None: dense). The key holds the options as given (a hit pays no
+    checking): spellings of one option (True, 'auto') compile twice."""
     if isinstance(optimize, (list, tuple)):
         optimize = explicit_path.normalize(optimize)
-    key = (spec, shapes, dt, optimize, memory_limit, budget, threads)
+    key = (spec, shapes, strides, out_strides, dt, optimize, memory_limit, budget, threads)
     return cache.get(key, lambda: _compile(spec, shapes, dt, optimize, memory_limit,
-                                           budget, threads))
+                                           budget, threads, strides, out_strides))
 
 
-def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
+def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads, strides, out_strides):
     """A new expression for these arguments, the options checked. An
     explicit path becomes a tree over the inputs' labels as einc reads
     them (from a first compile's tree dump)."""
@@ -82,7 +85,7 @@ def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
         leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
         opts.tree = explicit_path.tree_text(leaves, optimize).encode("utf-8")
         opts.tree_name = b"optimize"
-    return Expression(spec, shapes, dt, opts)
+    return Expression(spec, shapes, dt, opts, strides=strides, out_strides=out_strides)
 
 
 def _options(path, max_intermediate, budget, threads):
@@ -105,12 +108,24 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     memory_limit: the largest intermediate in elements, or 'max_input';
     budget: workspace bytes (beyond it, spills); threads: the kernel's
     threads (default EINC_NUM_THREADS, else every core). The result is a
-    new array, or "out" written."""
+    new array, or "out" written.
+
+    Operands are read where they lie: views (transposed, sliced, reversed,
+    broadcast), torch CPU tensors (DLPack) and buffers are not copied, only
+    converted when their dtype is not the one computed in; each layout
+    compiles its own kernel. A strided "out" of the result's dtype that
+    shares no memory with the operands is written in place too."""
     spec, arrays = split_operands(operands)
-    arrays = [np.asarray(a) for a in arrays]
+    arrays = [layout.as_array(a) for a in arrays]
     dt = _dtype(dtype, arrays)
-    expr = _expression(spec, tuple(a.shape for a in arrays), dt, optimize, memory_limit,
-                       budget, threads)
+    arrays = [a if a.dtype == dt else np.asarray(a, dt, order="C") for a in arrays]
+    arrays, strides = layout.operand_strides(arrays)
+    shapes = tuple(a.shape for a in arrays)
+    expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
+    if (type(out) is np.ndarray and not out.flags.c_contiguous
+            and layout.writes_in_place(out, dt, expr.out_shape, arrays)):
+        expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
+                           layout.element_strides(out))
     return expr.run(arrays, out)
 
 

@@ -7,6 +7,8 @@
  *   pass_canon        graph -> problem + canon form     --dump=canon  (canon.c)
  *   pass_path         canon -> path -> tree             --dump=tree, --print-path
  *                     (or ir_tree_parse: --tree; pass_path_ltr: --path=ltr)
+ *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
+ *                     copied dense first
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -88,6 +90,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	else
 		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
 		               &p->tree);
+	if (!st)
+		st = pass_relayout(ctx, p->arena, p->graph, &p->tree);
 	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)

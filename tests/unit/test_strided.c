@@ -4,7 +4,8 @@
  * reversed, broadcast with stride 0, padded rows) on GEMM-like steps and
  * plain nests, in both dtypes and on 1 and 4 threads, against the
  * reference evaluator on the dense arrays the views hold; the elements
- * around a strided output must stay untouched. Also: dense strides compile
+ * around a strided output must stay untouched. Also: a view that a
+ * GEMM-like step reads many times is copied dense first; dense strides compile
  * to the very same loops as no strides, the loops dump and the AOT header
  * show the strides, and bad output strides are refused with a message.
  */
@@ -45,6 +46,9 @@ static const scase cases[] = {
 	/* batched: A broadcast over b, B reversed on every axis, C's inner axes swapped */
 	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 40}},
 	 {{0, 30, 1}, {-1200, -40, -1}}, {0, 0}, 0, {800, 1, 20}},
+	/* A with its axes reversed, read 300 times per element: copied dense
+	 * first (relayout.c), then the GEMM-like step */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 300}}, {{1, 3, 60}, {0}}, {0, 1}, 1, {0}},
 	/* a transposed operand beside a dense one, dense output */
 	{"ik,kj->ij", 2, {2, 2}, {{70, 90}, {90, 40}}, {{1, 70}, {0, 0}}, {0, 1}, 1, {0}},
 	/* plain: a reversed column into a transposed output */
@@ -290,6 +294,32 @@ static void test_dense_and_dump(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A strided operand that a GEMM-like step reads many times per element
+ * gets a copy step of its own (the tree's unary "reduce" that keeps every
+ * index, a nest from the view into a dense intermediate); one read few
+ * times does not. */
+static void test_relayout(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = compile(ctx, &cases[3], EINC_F32, 0, 1);
+	char *tree = dump(ctx, p, EINC_STAGE_TREE), *loops = dump(ctx, p, EINC_STAGE_LOOPS);
+	if (!strstr(tree, "%2 = reduce %0 -> [b i j]") ||
+	    !strstr(tree, "%3 = contract %2 %1 -> [b i k]"))
+		fail_msg("no copy step in the tree:\n%s", tree);
+	if (!strstr(loops, "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] += in0[b + 3*i + 60*j]"))
+		fail_msg("the copy does not read the view:\n%s", loops);
+	einc_free(tree);
+	einc_free(loops);
+	einc_program_free(p);
+	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	assert_null(strstr(tree, "reduce"));
+	einc_free(tree);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
 /* Output strides that let two elements share memory or that miss an
  * axis, and offsets beyond int64, are refused with the stage and the
  * axis. */
@@ -325,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_dense_and_dump),
+		cmocka_unit_test(test_relayout),
 		cmocka_unit_test(test_bad_strides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,14 @@ def _options(path, max_intermediate, budget, threads):
     return o
 
 
+def _in_dtype(arrays, dt):
+    """(arrays, strides): the ndarrays "arrays" converted to "dt" where
+    they are not of it (dense), and their strides for the cache
+    (layout.operand_strides)."""
+    arrays = [a if a.dtype == dt else np.asarray(a, dt, order="C") for a in arrays]
+    return layout.operand_strides(arrays)
+
+
 def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None,
              budget=None, threads=None):
     """numpy.einsum's result for "operands" (a spec and arrays, or numpy's
@@ -118,8 +126,7 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     spec, arrays = split_operands(operands)
     arrays = [layout.as_array(a) for a in arrays]
     dt = _dtype(dtype, arrays)
-    arrays = [a if a.dtype == dt else np.asarray(a, dt, order="C") for a in arrays]
-    arrays, strides = layout.operand_strides(arrays)
+    arrays, strides = _in_dtype(arrays, dt)
     shapes = tuple(a.shape for a in arrays)
     expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
     if (type(out) is np.ndarray and not out.flags.c_contiguous
@@ -143,12 +150,14 @@ class ContractExpression:
     """A spec compiled once for fixed shapes; called with the operands that
     are not constants, in order. Constants were converted once and, when
     two or more fold into a tensor no larger than they are, contracted
-    together once. dump(), emit(), path and workspace_bytes are the
-    compiled expression's."""
+    together once. Views are read in place by a kernel compiled once per
+    layout ("variant": strides -> its expression, from the cache).
+    dump(), emit(), path and workspace_bytes are the dense expression's."""
 
-    def __init__(self, expr, slots):
+    def __init__(self, expr, slots, variant):
         self._expr = expr
         self._slots = slots  # per operand: an int (the call's argument) or an array
+        self._variant = variant
 
     def __call__(self, *arrays, out=None):
         nargs = sum(isinstance(s, int) for s in self._slots)
@@ -156,7 +165,10 @@ class ContractExpression:
             raise ValueError("einc: this expression takes %d operands, got %d"
                              % (nargs, len(arrays)))
         ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
-        return self._expr.run(ops, out)
+        if all(type(a) is np.ndarray and a.flags.c_contiguous for a in ops):
+            return self._expr.run(ops, out)
+        ops, strides = _in_dtype([layout.as_array(a) for a in ops], self._expr.dtype)
+        return (self._variant(strides) if strides else self._expr).run(ops, out)
 
     def __getattr__(self, name):
         return getattr(self._expr, name)
@@ -218,7 +230,8 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     else:
         spec, dims, slots = folded
     expr = _expression(spec, dims, dt, optimize, memory_limit, budget, threads)
-    return ContractExpression(expr, slots)
+    return ContractExpression(expr, slots, lambda strides: _expression(
+        spec, dims, dt, optimize, memory_limit, budget, threads, strides))
 
 
 def cache_info():

@@ -173,6 +173,20 @@ def test_views_read_in_place(view, dtype):
     assert einc.cache_info().misses == 2  # other strides: another kernel
 
 
+def test_expression_reads_views_in_place():
+    """contract_expression: a view runs on a kernel compiled for its
+    layout (cached), beside a folded constant."""
+    w1, w2 = rand(6, 7), rand(7, 3)
+    expr = einc.contract_expression("ij,jk,kl->il", (5, 6), w1, w2, constants=[1, 2])
+    x = rand(6, 5).T
+    einc.clear_cache()
+    close(expr(x), x @ w1 @ w2)
+    [variant] = [e for k, e in einc._contract.cache._map.items() if k[2] is not None]
+    assert variant.strides[0] == element_strides(x)
+    close(expr(x), x @ w1 @ w2)
+    assert einc.cache_info().hits == 1
+
+
 def test_view_strides_in_the_loops():
     a, b = rand(37, 53).T, rand(53, 29)[::-1]
     einc.clear_cache()
@@ -250,7 +264,7 @@ def test_gil_released_while_a_kernel_runs():
     """The main thread keeps running Python while another thread's kernels
     run: no pause in its loop near a kernel's length (a kernel holding the
     GIL would stop it for the whole call)."""
-    a, b = rand(800, 800), rand(800, 800)
+    a, b = rand(1100, 1100), rand(1100, 1100)
     expr = einc.contract_expression("ij,jk->ik", a.shape, b.shape, threads=1)
     start = time.perf_counter()
     expr(a, b)

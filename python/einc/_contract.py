@@ -99,9 +99,15 @@ def _options(path, max_intermediate, budget, threads):
 def _in_dtype(arrays, dt):
     """(arrays, strides): the ndarrays "arrays" converted to "dt" where
     they are not of it (dense), and their strides for the cache
-    (layout.operand_strides)."""
-    arrays = [a if a.dtype == dt else np.asarray(a, dt, order="C") for a in arrays]
-    return layout.operand_strides(arrays)
+    (layout.operand_strides; None when all are dense, the common case,
+    found in one pass)."""
+    dense = True
+    for k, a in enumerate(arrays):
+        if a.dtype != dt:
+            arrays[k] = np.asarray(a, dt, order="C")
+        elif dense and not a.flags.c_contiguous:
+            dense = False
+    return (arrays, None) if dense else layout.operand_strides(arrays)
 
 
 def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None,
@@ -133,7 +139,7 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
             and layout.writes_in_place(out, dt, expr.out_shape, arrays)):
         expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
                            layout.element_strides(out))
-    return expr.run(arrays, out)
+    return expr.run_prepared(arrays, out)
 
 
 def contract_path(*operands, shapes=False, optimize="auto", memory_limit=None):

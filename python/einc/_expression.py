@@ -146,6 +146,12 @@ class Expression:
         if any(a.shape != s for a, s in zip(ins, shapes)):
             k = next(k for k, a in enumerate(ins) if a.shape != shapes[k])
             raise _shape_error(self, k, ins[k].shape)
+        return self.run_prepared(ins, out)
+
+    def run_prepared(self, ins, out=None):
+        """run() on ndarrays "ins" known to be of this expression's dtype,
+        shapes and strides (einc.contract makes them so): nothing checked
+        twice on the hot path."""
         direct = (out is not None
                   and layout.writes_in_place(out, self.dtype, self.out_shape, ins)
                   and layout.element_strides(out) == self.out_strides)

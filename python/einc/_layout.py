@@ -29,11 +29,9 @@ def element_strides(a):
 
 
 def operand_strides(arrays):
-    """(arrays, strides) for the kernel cache: "strides" is None when every
-    array is dense, else a tuple of each one's element_strides; an array
-    whose strides are not whole elements is copied to a dense one."""
-    if all(a.flags.c_contiguous for a in arrays):
-        return arrays, None
+    """(arrays, strides) for the kernel cache, some array not dense:
+    "strides" holds each one's element_strides; an array whose strides
+    are not whole elements is copied to a dense one (None)."""
     strides = [element_strides(a) for a in arrays]
     for k, s in enumerate(strides):
         if s is False:

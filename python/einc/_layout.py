@@ -19,11 +19,11 @@ def as_array(x):
 def element_strides(a):
     """The strides of ndarray "a" in elements, or None when it is dense
     row-major (or empty: nothing is read); False when a stride is not a
-    whole number of elements."""
+    whole number of elements or the elements are not aligned."""
     if a.flags.c_contiguous or a.size == 0:
         return None
     size = a.itemsize
-    if any(s % size for s in a.strides):
+    if not a.flags.aligned or any(s % size for s in a.strides):
         return False
     return tuple(s // size for s in a.strides)
 

@@ -187,6 +187,21 @@ def test_expression_reads_views_in_place():
     assert einc.cache_info().hits == 1
 
 
+def test_strides_of_part_elements_copied():
+    """A record field whose stride is no whole number of its elements, or
+    whose elements are not aligned: copied."""
+    rec = np.zeros(7, dtype=[("a", "f8"), ("b", "f4")])
+    rec["a"] = rand(7)
+    field = rec["a"]
+    assert field.strides == (12,)
+    close(einc.contract("i,i->", field, field), np.dot(field, field))
+    rec = np.zeros(7, dtype=[("b", "f4"), ("a", "f8"), ("c", "f4")])
+    rec["a"] = rand(7)
+    field = rec["a"]  # 2 elements apart, but 4 bytes off its alignment
+    assert field.strides == (16,) and not field.flags.aligned
+    close(einc.contract("i,i->", field, field), np.dot(field, field))
+
+
 def test_view_strides_in_the_loops():
     a, b = rand(37, 53).T, rand(53, 29)[::-1]
     einc.clear_cache()

@@ -7,6 +7,8 @@
  *   pass_canon        graph -> problem + canon form     --dump=canon  (canon.c)
  *   pass_path         canon -> path -> tree             --dump=tree, --print-path
  *                     (or ir_tree_parse: --tree; pass_path_ltr: --path=ltr)
+ *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
+ *                     copied dense first
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -90,6 +92,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
 		               &p->tree);
 	if (!st)
+		st = pass_relayout(ctx, p->arena, p->graph, &p->tree);
+	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)
 		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, p->vector_bits, &p->caches,
@@ -97,9 +101,13 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	return st;
 }
 
-/* Runs the stages on "spec" with "sizes" into a new program. */
+/* Runs the stages on "spec" with "sizes" into a new program; the arrays
+ * lie at "strides" and "out_strides" ("out_rank" of them; fe_bind_strides;
+ * NULL: dense). */
 static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *sizes,
-                           const einc_options *options, einc_program **program)
+                           const int64_t *const strides[], int out_rank,
+                           const int64_t *out_strides, const einc_options *options,
+                           einc_program **program)
 {
 	if (!ctx)
 		return EINC_EINVAL;
@@ -117,6 +125,8 @@ static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *size
 	einc_status st = options_check(ctx, options, p);
 	if (!st)
 		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
+	if (!st && (strides || out_strides))
+		st = fe_bind_strides(ctx, p->arena, p->graph, strides, out_rank, out_strides);
 	if (!st)
 		st = pipeline_from_graph(ctx, p);
 	if (st) {
@@ -131,6 +141,14 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
                          const int *ranks, const int64_t *const shapes[],
                          const einc_options *options, einc_program **program)
 {
+	return einc_compile_strided(ctx, spec, nops, ranks, shapes, NULL, 0, NULL, options, program);
+}
+
+einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops, const int *ranks,
+                                 const int64_t *const shapes[], const int64_t *const strides[],
+                                 int out_rank, const int64_t *out_strides,
+                                 const einc_options *options, einc_program **program)
+{
 	if (ctx && (nops < 0 || (nops > 0 && (!ranks || !shapes)))) {
 		if (program)
 			*program = NULL;
@@ -138,7 +156,7 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
 		                "shapes need nops >= 0 and non-NULL ranks and shapes");
 	}
 	fe_sizes sizes = {.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, strides, out_rank, out_strides, options, program);
 }
 
 einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
@@ -146,7 +164,7 @@ einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
                               einc_program **program)
 {
 	fe_sizes sizes = {.dims = dims, .shape_text = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, NULL, 0, NULL, options, program);
 }
 
 void einc_program_free(einc_program *program)

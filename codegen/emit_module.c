@@ -1,8 +1,11 @@
 /*
  * emit_module.c - the module of a program: one function per kernel that
- * finds its workspace and slow buffer, then runs each step (its spills and
- * reloads, zero the result, its GETT call or its nest); and the entries
- * that call it.
+ * finds its workspace and slow buffer, then runs each step: its spills and
+ * reloads, then a call of the step's function on the step's buffers. Steps
+ * of one shape (step_shape.c) share that function (internal, noinline:
+ * zero the result, then the GETT call or the nest), so that LLVM optimises
+ * each shape once and its time grows with the steps, not their square.
+ * And the entries that call the kernel.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,8 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
 	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
 }
 
+/* Whether step "st" writes each result element once: every dim longer
+ * than 1 moves the result, so it sums nothing. */
 static int sums_nothing(const loop_step *st)
 {
 	for (int d = 0; d < st->ndims; d++)
@@ -68,29 +73,91 @@ static int sums_nothing(const loop_step *st)
 	return 1;
 }
 
-/* Step "s" ("st"): its GETT call (which writes every result), its nest
- * storing each result once, its nest summed in partial results, or zero its
- * result, then its nest; a large nest runs as parallel tasks. */
-static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
+/* The body of step "st" at the builder's position in e->fn, on the bases
+ * e->base and workspace "ws": its GETT call (which writes every result),
+ * its nest storing each result once, its nest summed in partial results,
+ * or zero its result, then its nest; a large nest runs as parallel tasks. */
+static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
 	e->overwrite = !st->gemm && sums_nothing(st);
 	cg_alias_scopes(e);
-	e->base[0] = buffer(e, &st->result, ws);
-	for (int x = 0; x < st->nargs; x++)
-		e->base[x + 1] = buffer(e, &st->args[x], ws);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
 	if (st->gemm) {
-		cg_emit_gemm(e->m, e->b, e->fn, st, s, e->threads, e->elem, e->base, ws);
+		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->elem, e->base, ws);
 		return 0;
 	}
 	if (st->par.mode == LOOP_PAR_SUMS)
-		return cg_emit_parallel(e, s, st);
+		return cg_emit_parallel(e, st);
 	if (!e->overwrite)
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
-	return st->par.mode == LOOP_PAR_ROWS ? cg_emit_parallel(e, s, st) : cg_emit_node(e, st->ast);
+	return st->par.mode == LOOP_PAR_ROWS ? cg_emit_parallel(e, st) : cg_emit_node(e, st->ast);
+}
+
+/* Defines NAME.stepS(result, arg0, arg1, workspace), internal and never
+ * inlined, that runs step "s" ("st") and every step of its shape on the
+ * buffers it is given (arg1 unused by a unary step); NULL on failure. The
+ * builder returns to where it was. */
+static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
+{
+	LLVMTypeRef params[4] = {e->ptr, e->ptr, e->ptr, e->ptr};
+	char fname[strlen(e->name) + 32];
+	snprintf(fname, sizeof fname, "%s.step%d", e->name, s);
+	LLVMValueRef fn = LLVMAddFunction(e->m, fname,
+	                                  LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
+	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "noinline");
+	cg_copy_target_attrs(e->fn, fn);
+	static const char *const names[4] = {"result", "arg0", "arg1", "workspace"};
+	for (unsigned k = 0; k < 4; k++)
+		LLVMSetValueName2(LLVMGetParam(fn, k), names[k], strlen(names[k]));
+	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
+	LLVMValueRef caller = e->fn;
+	e->fn = fn;
+	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
+	for (unsigned k = 0; k < 3; k++)
+		e->base[k] = LLVMGetParam(fn, k);
+	int r = emit_step(e, st, LLVMGetParam(fn, 3));
+	if (!r)
+		LLVMBuildRetVoid(e->b);
+	e->fn = caller;
+	LLVMPositionBuilderAtEnd(e->b, resume);
+	return r ? NULL : fn;
+}
+
+/* The call of step "st"'s function "fn" on its buffers and workspace "ws". */
+static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws)
+{
+	LLVMValueRef args[4] = {buffer(e, &st->result, ws), LLVMConstNull(e->ptr),
+	                        LLVMConstNull(e->ptr), ws};
+	for (int x = 0; x < st->nargs; x++)
+		args[x + 1] = buffer(e, &st->args[x], ws);
+	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, 4, "");
+}
+
+/* Every step of "l" with its copies (counted in "count") at the builder's
+ * position, on workspace "ws" and slow buffer "slow": each shape's function
+ * defined at its first step, called at every step of that shape. */
+static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValueRef slow,
+                       LLVMValueRef count)
+{
+	int *first = malloc((size_t)l->nsteps * sizeof(*first));
+	LLVMValueRef *fns = malloc((size_t)l->nsteps * sizeof(*fns));
+	if (l->nsteps && (!first || !fns))
+		e->status = ctx_fail(e->ctx, EINC_ENOMEM, "codegen", "out of memory");
+	else
+		cg_step_shapes(l, first);
+	for (int s = 0; s < l->nsteps && !e->status; s++) {
+		emit_copies(e, &l->steps[s], ws, slow, count);
+		if (first[s] == s && !(fns[s] = step_function(e, s, &l->steps[s])))
+			break;
+		call_step(e, fns[first[s]], &l->steps[s], ws);
+	}
+	free(first);
+	free(fns);
 }
 
 /* Declares int NAME(T *out, const T *in0, ..., void *workspace), and with
@@ -167,10 +234,8 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 		                                     (unsigned long long)ir_dtype(g->dtype)->bytes,
 		                             0),
 		                1);
-	for (int s = 0; !g->empty_dims && s < p->loops->nsteps && !e->status; s++) {
-		emit_copies(e, &p->loops->steps[s], ws, slow, count);
-		emit_step(e, s, &p->loops->steps[s], ws);
-	}
+	else
+		emit_steps(e, p->loops, ws, slow, count);
 	if (e->status)
 		return;
 	store_moved(e, LLVMGetParam(e->fn, n + 3), count);
@@ -228,7 +293,7 @@ einc_status cg_emit_module(einc_ctx *ctx, const einc_program *p, LLVMContextRef 
                            LLVMTargetMachineRef tm, const char *name,
                            int argv_entry, LLVMModuleRef *out)
 {
-	emitter e = {.ctx = ctx, .c = c, .vector_bits = p->vector_bits,
+	emitter e = {.ctx = ctx, .c = c, .name = name, .vector_bits = p->vector_bits,
 	             .threads = p->options.threads};
 	e.m = LLVMModuleCreateWithNameInContext(name, c);
 	LLVMSetSourceFileName(e.m, name, strlen(name));

@@ -471,6 +471,48 @@ static void test_deterministic_files(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* How often "what" occurs in "text". */
+static int count_of(const char *text, const char *what)
+{
+	int n = 0;
+	for (const char *at = strstr(text, what); at; at = strstr(at + 1, what))
+		n++;
+	return n;
+}
+
+/* Steps of one shape share one function, called on each step's buffers,
+ * and GETT steps of different shapes share their micro-kernel: a chain of
+ * four 8x8 matrices is one step function called three times; a chain of
+ * two GEMM steps is two step functions and one micro-kernel. Both run
+ * right. */
+static void test_shared_steps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims;
+		int functions, calls, ukernels;
+	} want[] = {
+		{"ab,bc,cd,de->ae", "a=8,b=8,c=8,d=8,e=8", 1, 3, 0},
+		{"ab,bc,cd->ad", "a=64,b=64,c=48,d=64", 2, 2, 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t s = 11;
+	for (size_t x = 0; x < sizeof want / sizeof want[0]; x++) {
+		einc_program *p = refcheck_compile(ctx, want[x].spec, want[x].dims, EINC_F32);
+		char *ir = NULL;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		assert_int_equal(count_of(ir, "define internal void @einc_kernel.step"), want[x].functions);
+		assert_int_equal(count_of(ir, "call void @einc_kernel.step"), want[x].calls);
+		assert_int_equal(count_of(ir, "define internal void @einc_kernel.ukernel"),
+		                 want[x].ukernels);
+		einc_free(ir);
+		double worst = check_program(ctx, p, &s, 1);
+		assert_true(worst >= 0 && worst <= 1);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* A named CPU's micro-kernel uses its instruction set's vectors: 16
  * floats with AVX-512 (znver4), 8 with AVX2 (x86-64-v3), whatever tuning
  * the target's features carry. */
@@ -509,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_deterministic_files),
 		cmocka_unit_test(test_named_cpu_vectors),
+		cmocka_unit_test(test_shared_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,17 +55,18 @@ def run(einc, flags, spec, dims):
         r = subprocess.run(["/usr/bin/time", "-f", "peak %M", einc, "--run", "-v"] + flags +
                            [spec, "-d", dims],
                            capture_output=True, text=True, encoding="utf-8", timeout=LIMIT_S)
-    except subprocess.TimeoutExpired:
-        return None, None, None, LIMIT_S, None, "over %d s" % LIMIT_S
+        err, status = r.stderr, r.returncode
+    except subprocess.TimeoutExpired as e:  # what it printed so far: compiled, maybe run
+        err = e.stderr.decode("utf-8", "replace") if isinstance(e.stderr, bytes) else e.stderr
+        err, status = (err or "") + "\neinc: error: over %d s" % LIMIT_S, -1
     wall = time.time() - t0
-    err = r.stderr
     comp = re.search(r"compiled '.*' in ([0-9.]+) ms \(([0-9.]+) ms CPU\)", err, re.S)
     jit = re.search(r"JIT-compiled in ([0-9.]+) ms \(([0-9.]+) ms CPU\)", err)
     peak = re.search(r"peak (\d+)", err)
     why = None
-    if r.returncode:
+    if status:
         m = re.search(r"error: (.*)", err)
-        why = (m.group(1) if m else "exit %d" % r.returncode)[:90]
+        why = (m.group(1) if m else "exit %d" % status)[:90]
     return (float(comp.group(2)) if comp else None, float(jit.group(2)) if jit else None,
             float(comp.group(1)) + float(jit.group(1)) if comp and jit else None,
             wall, int(peak.group(1)) / 1024 if peak else None, why)

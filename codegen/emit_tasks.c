@@ -8,8 +8,8 @@
 #include "emitter.h"
 
 /* A loop "for (x = 0; x < n; x++)" at the builder's position: returns x
- * with the builder in the body; "*latch" gets what end_loop needs. */
-static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
+ * with the builder in the body; "*latch" gets what cg_end_loop needs. */
+LLVMValueRef cg_begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
 {
 	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
 	LLVMBasicBlockRef head = cg_block(e, "loop"), body = cg_block(e, "loop.body");
@@ -26,8 +26,8 @@ static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2]
 	return x;
 }
 
-/* Ends the loop of "x" begun by begin_loop; the builder goes after it. */
-static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
+/* Ends the loop of "x" begun by cg_begin_loop; the builder goes after it. */
+void cg_end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
 {
 	LLVMValueRef next = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, 1, 0), "");
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
@@ -37,7 +37,7 @@ static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
 }
 
 /* Element "i" (an i64 value) of the "e->elem" array at "base". */
-static LLVMValueRef elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
+LLVMValueRef cg_elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
 {
 	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &i, 1, "");
 }
@@ -48,37 +48,38 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
                          int64_t ntasks, unsigned align)
 {
 	LLVMBasicBlockRef outer[2];
-	LLVMValueRef x = begin_loop(e, n, outer);
-	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, x), "p");
+	LLVMValueRef x = cg_begin_loop(e, n, outer);
+	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, cg_elem_at(e, partial, x), "p");
 	LLVMSetAlignment(sum, align);
 	for (int64_t t = 1; t < ntasks; t++) {
 		LLVMValueRef i = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, (unsigned long long)(t * n), 0), "");
-		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, i), "p");
+		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, cg_elem_at(e, partial, i), "p");
 		LLVMSetAlignment(v, align);
 		sum = cg_elem_add(e->b, e->dtype, sum, v, "sum");
 	}
-	LLVMSetAlignment(LLVMBuildStore(e->b, sum, elem_at(e, result, x)), align);
-	end_loop(e, x, outer);
+	LLVMSetAlignment(LLVMBuildStore(e->b, sum, cg_elem_at(e, result, x)), align);
+	cg_end_loop(e, x, outer);
 }
 
 /*
- * Runs the nest of step "s" as its "st->par" tasks over chunks of its
+ * Runs the nest of step "st" as its "st->par" tasks over chunks of its
  * outermost loop through einc_rt_parallel_for: the nest goes into an
- * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
+ * internal function FN.tasks(ctx, task, scratch), FN the step's function
+ * (e->fn) and ctx holding the step's
  * base pointers. LOOP_PAR_ROWS: every element is computed by one task in the
  * nest's order. LOOP_PAR_SUMS: task t sums into its own zeroed partial result
  * in a stack array, and the caller adds the partials up in task order. So
  * the result does not depend on the threads.
  */
-int cg_emit_parallel(emitter *e, int s, const loop_step *st)
+int cg_emit_parallel(emitter *e, const loop_step *st)
 {
 	int64_t extent = st->par.extent, ntasks = st->par.ntasks, chunk = st->par.chunk;
 	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
 	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
 	size_t len;
 	const char *fname = LLVMGetValueName2(e->fn, &len);
-	char tname[len + 32];
-	snprintf(tname, sizeof tname, "%s.step%d", fname, s);
+	char tname[len + sizeof(".tasks")];
+	snprintf(tname, sizeof tname, "%s.tasks", fname);
 	LLVMValueRef task = LLVMAddFunction(e->m, tname, task_type);
 	LLVMSetLinkage(task, LLVMInternalLinkage);
 	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
@@ -124,7 +125,7 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	if (partial) {
 		LLVMValueRef at = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1),
 		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");
-		e->base[0] = elem_at(e, e->base[0], at);
+		e->base[0] = cg_elem_at(e, e->base[0], at);
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)(n * esize), 0), align);
 	}
@@ -142,6 +143,3 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	LLVMPositionBuilderAtEnd(e->b, resume);
 	return r;
 }
-
-/* Whether step "st" writes each result element once: every dim longer
- * than 1 moves the result, so it sums nothing. */

@@ -42,6 +42,13 @@ typedef struct {
 	                         and tensors above then read 1 for each such
 	                         size, and the program's result is zeros: no
 	                         step runs. */
+	int64_t **strides;    /* NULL, or where the caller's arrays lie
+	                         (einc_compile_strided): for each input and,
+	                         last, the output, its element stride per axis,
+	                         or NULL when it is dense row-major. The
+	                         reference evaluator ignores them (it reads
+	                         dense arrays); the kernels read them
+	                         (ir_graph_memory_strides). */
 } ir_graph;
 
 /* The number of elements of "t" (product of its dims; checked at bind time
@@ -61,6 +68,14 @@ int64_t ir_graph_elems(const ir_graph *g, int k);
  * broadcasts (extent 1), summed over the axes of a repeated index.
  */
 void ir_tensor_strides(const ir_graph *g, const ir_tensor *t, int64_t *strides);
+
+/*
+ * As ir_tensor_strides for input "k" of "g" (the output when k == -1), but
+ * as the kernel finds it in memory: from the caller's strides per axis
+ * when "g->strides" has them (summed over a repeated index, 0 for axes of
+ * extent 1), else row-major.
+ */
+void ir_graph_memory_strides(const ir_graph *g, int k, int64_t *strides);
 
 /*
  * Checks the invariants above (index ids in range, sizes >= 1, extents equal

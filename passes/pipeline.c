@@ -7,6 +7,8 @@
  *   pass_canon        graph -> problem + canon form     --dump=canon  (canon.c)
  *   pass_path         canon -> path -> tree             --dump=tree, --print-path
  *                     (or ir_tree_parse: --tree; pass_path_ltr: --path=ltr)
+ *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
+ *                     copied dense first
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -36,13 +38,14 @@ void einc_options_init(einc_options *options)
 }
 
 /* Checks "options" (NULL means the defaults) into "p->options", the
- * target CPU included (its vector width into "p->vector_bits"). */
+ * target CPU included (its vector width into "p->vector_bits", its caches
+ * into "p->caches"). */
 static einc_status options_check(einc_ctx *ctx, const einc_options *options, einc_program *p)
 {
 	einc_options *out = &p->options;
 	einc_options_init(out);
 	if (!options)
-		return cg_target_check(ctx, out, &p->vector_bits);
+		return cg_target_check(ctx, out, &p->vector_bits, &p->caches);
 	if (options->size != sizeof(*options))
 		return ctx_fail(ctx, EINC_EINVAL, "options",
 		                "options.size is %u, expected %zu: call einc_options_init first",
@@ -68,7 +71,7 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options, ein
 	if (out->budget < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "budget %lld is negative",
 		                (long long)out->budget);
-	return cg_target_check(ctx, out, &p->vector_bits);
+	return cg_target_check(ctx, out, &p->vector_bits, &p->caches);
 }
 
 /* Runs the passes after the front end, in order, on "p->graph". */
@@ -89,16 +92,22 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
 		               &p->tree);
 	if (!st)
+		st = pass_relayout(ctx, p->arena, p->graph, &p->tree);
+	if (!st)
 		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
 	if (!st)
-		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, p->vector_bits, o->threads,
-		                &p->loops);
+		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, p->vector_bits, &p->caches,
+		                o->threads, &p->loops);
 	return st;
 }
 
-/* Runs the stages on "spec" with "sizes" into a new program. */
+/* Runs the stages on "spec" with "sizes" into a new program; the arrays
+ * lie at "strides" and "out_strides" ("out_rank" of them; fe_bind_strides;
+ * NULL: dense). */
 static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *sizes,
-                           const einc_options *options, einc_program **program)
+                           const int64_t *const strides[], int out_rank,
+                           const int64_t *out_strides, const einc_options *options,
+                           einc_program **program)
 {
 	if (!ctx)
 		return EINC_EINVAL;
@@ -116,6 +125,8 @@ static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *size
 	einc_status st = options_check(ctx, options, p);
 	if (!st)
 		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
+	if (!st && (strides || out_strides))
+		st = fe_bind_strides(ctx, p->arena, p->graph, strides, out_rank, out_strides);
 	if (!st)
 		st = pipeline_from_graph(ctx, p);
 	if (st) {
@@ -130,6 +141,14 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
                          const int *ranks, const int64_t *const shapes[],
                          const einc_options *options, einc_program **program)
 {
+	return einc_compile_strided(ctx, spec, nops, ranks, shapes, NULL, 0, NULL, options, program);
+}
+
+einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops, const int *ranks,
+                                 const int64_t *const shapes[], const int64_t *const strides[],
+                                 int out_rank, const int64_t *out_strides,
+                                 const einc_options *options, einc_program **program)
+{
 	if (ctx && (nops < 0 || (nops > 0 && (!ranks || !shapes)))) {
 		if (program)
 			*program = NULL;
@@ -137,7 +156,7 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
 		                "shapes need nops >= 0 and non-NULL ranks and shapes");
 	}
 	fe_sizes sizes = {.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, strides, out_rank, out_strides, options, program);
 }
 
 einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
@@ -145,7 +164,7 @@ einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
                               einc_program **program)
 {
 	fe_sizes sizes = {.dims = dims, .shape_text = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, NULL, 0, NULL, options, program);
 }
 
 void einc_program_free(einc_program *program)

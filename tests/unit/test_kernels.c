@@ -42,8 +42,9 @@ typedef struct {
 } kcase;
 
 static const kcase cases[] = {
-	/* plain GEMM: extents 2, primes, around MR/NR, MC (144), KC (256), NC
-	 * (4096); A's K stride 1 and few columns: A in place */
+	/* plain GEMM: extents 2, primes, around MR/NR and the host's blocks
+	 * (znver3: MC 240 / 120, KC 256, NC 4096); A's K stride 1 and few
+	 * columns: A in place */
 	{"ik,kj->ij", "i=2,k=64,j=64", DIRECT},
 	{"ik,kj->ij", "i=64,k=2,j=64", DIRECT},
 	{"ik,kj->ij", "i=64,k=64,j=2", DIRECT},
@@ -203,13 +204,31 @@ static const kcase dtype_cases[] = {
 	{"ij->i", "i=5,j=4099", PLAIN},
 };
 
-/* Compiles case "c" for "dtype" and "threads" (asserting success). */
-static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads)
+/*
+ * Cases compiled for other CPUs than the host, whose caches give other
+ * blocks, each with a partial block of every kind: haswell's MC 120 / 48
+ * (f32 / f64), KC 256, NC 1280 / 640; x86-64's (SSE2: 128-bit register
+ * blocks) MC 48 / 24, KC 512, NC 512 / 256.
+ */
+static const struct {
+	kcase c;
+	const char *cpu;
+} cpu_cases[] = {
+	{{"ik,kj->ij", "i=125,k=260,j=1290", GEMM}, "haswell"},
+	{{"ik,kj->ij", "i=50,k=520,j=530", GEMM}, "x86-64"},
+};
+
+/* Compiles case "c" for "dtype", "threads" and CPU "cpu" (NULL: the
+ * host), asserting success. */
+static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads,
+                             const char *cpu)
 {
 	einc_options o;
 	einc_options_init(&o);
 	o.dtype = dtype;
 	o.threads = threads;
+	if (cpu)
+		o.cpu = cpu;
 	einc_program *p = NULL;
 	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
 		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
@@ -242,16 +261,17 @@ static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
 static const int thread_counts[] = {1, 2, 16};
 #define NTHREADS (int)(sizeof thread_counts / sizeof thread_counts[0])
 
-/* Case "c" in "dtype": each thread count twice; the first against the
- * reference, every run bit-equal to it. Whether A is read in place is
- * checked exactly in f32 and f64 only (see dtype_cases); returns whether
- * it was. */
-static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t *s)
+/* Case "c" in "dtype" for CPU "cpu" (NULL: the host): each thread count
+ * twice; the first against the reference, every run bit-equal to it.
+ * Whether A is read in place is checked exactly in f32 and f64 only (see
+ * dtype_cases); returns whether it was. */
+static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const char *cpu,
+                      uint64_t *s)
 {
 	const char *name = einc_dtype_name(dtype);
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
-		p[t] = compile(ctx, c, dtype, thread_counts[t]);
+		p[t] = compile(ctx, c, dtype, thread_counts[t], cpu);
 	int gemm = c->kind == GEMM || c->kind == DIRECT;
 	if (has_gemm(p[0]) != gemm)
 		fail_msg("%s %s %s: expected %s GEMM step", c->spec, c->dims, name, gemm ? "a" : "no");
@@ -290,15 +310,18 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t 
 	return direct;
 }
 
-/* The "n" cases of "list" in one dtype; some must read A in place. */
+/* The "n" cases of "list" in one dtype, some reading A in place; with
+ * "cases", the other CPUs' cases too. */
 static void check_all(const kcase *list, size_t n, einc_dtype dtype)
 {
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
 	int direct = 0;
 	for (size_t x = 0; x < n; x++)
-		direct += check_case(ctx, &list[x], dtype, &s);
+		direct += check_case(ctx, &list[x], dtype, NULL, &s);
 	assert_true(direct > 0);
+	for (size_t x = 0; list == cases && x < sizeof cpu_cases / sizeof cpu_cases[0]; x++)
+		check_case(ctx, &cpu_cases[x].c, dtype, cpu_cases[x].cpu, &s);
 	einc_ctx_free(ctx);
 }
 

@@ -28,7 +28,7 @@ typedef struct {
 	int64_t *dims;  /* rank entries: each axis' extent, its index size or 1 */
 } ir_tensor;
 
-typedef struct {
+typedef struct ir_graph {
 	einc_dtype dtype;
 	const char *spec;  /* the spec it came from, for provenance; may be "" */
 	int nindices;
@@ -42,6 +42,10 @@ typedef struct {
 	                         and tensors above then read 1 for each such
 	                         size, and the program's result is zeros: no
 	                         step runs. */
+	const struct ir_graph *layout; /* NULL, or for one slice of a larger
+	                         graph (passes/slice.c: the same indices, some
+	                         of size 1 here) that graph: the compiled code
+	                         reads the inputs in place with its strides */
 } ir_graph;
 
 /* The number of elements of "t" (product of its dims; checked at bind time

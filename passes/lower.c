@@ -45,7 +45,8 @@ static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
 	if (n->input >= 0) {
 		acc->buffer = LOOP_INPUT;
 		acc->input = n->input;
-		ir_tensor_strides(g, &g->inputs[n->input], tmp);
+		const ir_graph *lay = g->layout ? g->layout : g; /* a slice reads in place */
+		ir_tensor_strides(lay, &lay->inputs[n->input], tmp);
 	} else if (node == t->root) {
 		acc->buffer = LOOP_OUT;
 		ir_tensor_strides(g, &g->output, tmp);

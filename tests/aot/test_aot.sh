@@ -53,4 +53,7 @@ tree=$here/../golden/spill_bal8.tree
 dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f32 --tree "$tree" --budget 192
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f64 --tree "$tree" --budget 384
-echo "aot: 11 cases ok, a perturbed output reported"
+# sliced (NAME_slices): summed and output labels, a summed one alone
+run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - f64 --slice=jl
+run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - f32 --slice=j
+echo "aot: 13 cases ok, a perturbed output reported"

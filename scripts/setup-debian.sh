@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config help2man llvm-19-dev libisl-dev libglpk-dev
           libgmp-dev libcmocka-dev python3-numpy python3-pytest python3-pip
-          python3-setuptools python3-wheel clang-19 libclang-rt-19-dev)
+          python3-setuptools python3-wheel clang-19 libclang-rt-19-dev openmpi-bin
+          libopenmpi-dev)
 
 missing=()
 for p in "${packages[@]}"; do

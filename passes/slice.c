@@ -161,6 +161,23 @@ static einc_status search(einc_ctx *ctx, arena *a, const ir_graph *g, const unsi
 	return st ? st : evaluate(ctx, a, g, set, found, po, sizes, c);
 }
 
+/* The search again for one slice of "set" (as search), with "cap" its
+ * largest intermediate capped at the goal's target size: EINC_EBUDGET when
+ * no tree the search finds fits it. */
+static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const unsigned char *set,
+                            const slice_goal *goal, const path_options *po, int cap,
+                            path_cost *sizes, slice_cost *c)
+{
+	path_options capped = *po;
+	if (cap && goal->target_size &&
+	    (!po->max_intermediate || goal->target_size < po->max_intermediate))
+		capped.max_intermediate = goal->target_size;
+	einc_status st = search(ctx, a, g, set, &capped, sizes, c);
+	if (st == EINC_EBUDGET)
+		ctx_ok(ctx);
+	return st;
+}
+
 /* Whether "c" meets the goal: its slices' largest intermediate and count. */
 static int meets(const slice_goal *goal, const slice_cost *c)
 {
@@ -273,14 +290,19 @@ static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsig
 			return st;
 		if (goal->method == SLICE_MOST_SHARED)
 			continue;
-		if ((st = search(ctx, a, g, set, po, sizes, &again)))
-			return st;
-		int better = (meets(goal, &again) && !meets(goal, cur)) ||
-		             (meets(goal, &again) == meets(goal, cur) &&
-		              (again.largest < cur->largest ||
-		               (again.largest == cur->largest && again.flops < cur->flops)));
-		if (better)
-			*cur = again;
+		for (int cap = 1; cap >= 0; cap--) {
+			st = research(ctx, a, g, set, goal, po, cap, sizes, &again);
+			if (st == EINC_EBUDGET)
+				continue; /* no tree within the target yet */
+			if (st)
+				return st;
+			if (meets(goal, &again) ? !meets(goal, cur) || again.total < cur->total
+			                        : !meets(goal, cur) &&
+			                          (again.largest < cur->largest ||
+			                           (again.largest == cur->largest &&
+			                            again.flops < cur->flops)))
+				*cur = again;
+		}
 	}
 	return EINC_OK;
 }

@@ -185,20 +185,22 @@ static int meets(const slice_goal *goal, const slice_cost *c)
 	       c->nslices >= goal->target_slices;
 }
 
-/* How much adding an index that turns "from" into "to" pays: the shrink
- * of the largest intermediate (the sum of all results breaking ties) per
- * flop added, both as logs; -INFINITY when it shrinks nothing and the
- * goal asks for size. */
-static double score(const slice_goal *goal, const slice_cost *from, const slice_cost *to)
+/* How much adding an index that turns "from" into "to" pays, per flop
+ * added (the slices' flops together, in logs): the shrink of the largest
+ * intermediate into "*big", of the sum of all results into "*all" (for
+ * when no index shrinks the largest: several share its size); only the
+ * flops, negated, into both when the goal asks for slices alone. */
+static void score(const slice_goal *goal, const slice_cost *from, const slice_cost *to,
+                  double *big, double *all)
 {
-	double shrink = log(path_cost_double(from->largest) / path_cost_double(to->largest)) +
-	                1e-3 * log(path_cost_double(from->sizes) / path_cost_double(to->sizes));
-	if (goal->target_size && from->largest > goal->target_size && shrink <= 0)
-		return -INFINITY;
 	double added = log(to->total / from->total);
-	if (goal->target_size && from->largest > goal->target_size)
-		return shrink / (added > 1e-12 ? added : 1e-12);
-	return -added; /* only slices are wanted: the least overhead */
+	if (!goal->target_size || from->largest <= goal->target_size) {
+		*big = *all = -added;
+		return;
+	}
+	added = added > 1e-9 ? added : 1e-9;
+	*big = log(path_cost_double(from->largest) / path_cost_double(to->largest)) / added;
+	*all = log(path_cost_double(from->sizes) / path_cost_double(to->sizes)) / added;
 }
 
 /* How many input tensors of "g" hold index "i" with extent > 1. */
@@ -221,8 +223,10 @@ static einc_status choose(einc_ctx *ctx, const ir_graph *g, unsigned char *set,
                           const slice_goal *goal, const slice_cost *cur,
                           const path_options *po, path_cost *sizes, int *pick)
 {
-	double top = -INFINITY;
-	int most = 0;
+	/* for size, only what shrinks; for slices alone, the least flops */
+	double top = goal->target_size && cur->largest > goal->target_size ? 0 : -INFINITY;
+	double top_all = 0;
+	int most = 0, pick_all = -1;
 	einc_status st = EINC_OK;
 	*pick = -1;
 	for (int i = 0; !st && i < g->nindices; i++) {
@@ -236,16 +240,23 @@ static einc_status choose(einc_ctx *ctx, const ir_graph *g, unsigned char *set,
 		arena_free(tmp);
 		if (!tmp || st)
 			continue;
-		double s = score(goal, cur, &c);
+		double big, all;
+		score(goal, cur, &c, &big, &all);
 		int h = holders(g, i);
 		if (goal->method == SLICE_MOST_SHARED
 		    ? h > most || (h == most && *pick >= 0 && g->indices[i].size > g->indices[*pick].size)
-		    : s > top) {
-			top = s;
+		    : big > top) {
+			top = big;
 			most = h;
 			*pick = i;
 		}
+		if (all > top_all) {
+			top_all = all;
+			pick_all = i;
+		}
 	}
+	if (*pick < 0 && goal->method == SLICE_GREEDY)
+		*pick = pick_all;
 	return st;
 }
 

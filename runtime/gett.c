@@ -605,17 +605,19 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
 	                                      &uround, &kspan, &g.width);
 	size_t pack_bytes = thread_pack_bytes(d->mc, d->nc, d->kc, d->esize);
 	if (!g.s.shared) {
-		einc_rt_parallel_for((int)d->threads, g.s.tasks, piece_task, &g, pack0, pack_bytes);
+		einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, piece_task, &g, pack0,
+		                        pack_bytes);
 		if (g.s.kslices > 1)
-			einc_rt_parallel_for((int)d->threads,
-			                d->batch * ((d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS),
-			                sum_task, &g, pack0, 0);
+			einc_rt_parallel_for_at(d, (int)d->threads,
+			                        d->batch * ((d->m + RT_GETT_SUM_ROWS - 1) / RT_GETT_SUM_ROWS),
+			                        sum_task, &g, pack0, 0);
 		return;
 	}
 	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)
 		for (g.k0 = 0; g.k0 < d->k; g.k0 += g.s.kspan) {
 			g.k1 = d->k - g.k0 < g.s.kspan ? d->k : g.k0 + g.s.kspan;
-			einc_rt_parallel_for((int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
-			einc_rt_parallel_for((int)d->threads, g.s.tasks, part_task, &g, pack0, pack_bytes);
+			einc_rt_parallel_for_at(d, (int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
+			einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, part_task, &g, pack0,
+			                        pack_bytes);
 		}
 }

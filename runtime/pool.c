@@ -12,7 +12,9 @@
  * loop (the entry word) before it touches it; once the caller has claimed
  * every task it closes the loop and waits only for the workers that
  * joined, so a worker that wakes late (preempted by other work on a busy
- * machine) costs the loop nothing.
+ * machine) costs the loop nothing. Whether a loop is split at all is
+ * split_cost.c's call, from the task times and hand-off costs measured
+ * here.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -23,6 +25,7 @@
 
 #include "cpus.h"
 #include "pool.h"
+#include "split_cost.h"
 #include "workspace.h"
 
 /* Workers beyond this many are not started. */
@@ -95,15 +98,20 @@ int einc_rt_default_threads(void)
 }
 
 /* Runs the tasks of the current loop that thread "self" claims: those of
- * its own share first, in order, then what is left of the others'. */
-static void run_tasks(int self, void *scratch)
+ * its own share first, in order, then what is left of the others'; how
+ * many it ran. */
+static int64_t run_tasks(int self, void *scratch)
 {
+	int64_t ran = 0;
 	for (int x = 0; x < pool.nshares; x++) {
 		share *sh = &pool.shares[(self + x) % pool.nshares];
 		int64_t t;
-		while ((t = atomic_fetch_add_explicit(&sh->next, 1, memory_order_relaxed)) < sh->end)
+		while ((t = atomic_fetch_add_explicit(&sh->next, 1, memory_order_relaxed)) < sh->end) {
 			pool.fn(pool.arg, t, scratch);
+			ran++;
+		}
 	}
+	return ran;
 }
 
 /* Grows the scratch of "w" to "bytes"; 0, or -1 when memory runs out. */
@@ -240,7 +248,24 @@ static int start_workers(int n)
 }
 
 void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void *arg,
-                     void *scratch0, size_t scratch_bytes)
+                          void *scratch0, size_t scratch_bytes)
+{
+	einc_rt_parallel_for_at(NULL, threads, ntasks, fn, arg, scratch0, scratch_bytes);
+}
+
+/* Runs loop "key"'s tasks on the caller alone, and learns what one took. */
+static void run_alone(uintptr_t key, int64_t ntasks, einc_rt_task_fn fn, void *arg,
+                      void *scratch0)
+{
+	int64_t start = now_ns();
+	for (int64_t t = 0; t < ntasks; t++)
+		fn(arg, t, scratch0);
+	einc_rt_split_learn_task(key, now_ns() - start, ntasks);
+}
+
+void einc_rt_parallel_for_at(const void *site, int threads, int64_t ntasks,
+                             einc_rt_task_fn fn, void *arg, void *scratch0,
+                             size_t scratch_bytes)
 {
 	int all = einc_rt_default_threads(); /* also reads usable_cpus, once */
 	if (threads <= 0)
@@ -248,9 +273,15 @@ void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void 
 	int helpers = threads - 1;
 	if ((int64_t)helpers > ntasks - 1)
 		helpers = ntasks > 1 ? (int)(ntasks - 1) : 0;
-	if (helpers <= 0 || pthread_mutex_trylock(&pool.busy)) {
+	if (helpers <= 0) {
 		for (int64_t t = 0; t < ntasks; t++)
 			fn(arg, t, scratch0);
+		return;
+	}
+	uintptr_t key = einc_rt_split_key(fn, site);
+	helpers = einc_rt_split_helpers(key, ntasks, helpers);
+	if (helpers <= 0 || pthread_mutex_trylock(&pool.busy)) {
+		run_alone(key, ntasks, fn, arg, scratch0);
 		return;
 	}
 	int avail = start_workers(helpers), joining = helpers < avail ? helpers : avail;
@@ -266,6 +297,7 @@ void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void 
 		pool.shares[x].end = first;
 	}
 	atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
+	int64_t start = now_ns();
 	if (joining > 0) {
 		uint64_t word = atomic_load_explicit(&pool.loop, memory_order_relaxed);
 		word = ((word >> POOL_JOIN_BITS) + 1) << POOL_JOIN_BITS | (uint64_t)joining;
@@ -274,11 +306,16 @@ void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void 
 		atomic_store_explicit(&pool.loop, word, memory_order_release);
 		wake_all(&pool.wake);
 	}
-	run_tasks(0, scratch0);
+	int64_t woken = now_ns(), ran = run_tasks(0, scratch0), worked = now_ns();
 	/* Every task is claimed: close the loop to late workers, then wait for
 	 * those that joined (they finish the tasks they claimed). */
 	uint64_t joined = joining > 0 ? atomic_fetch_or(&pool.entry, POOL_CLOSED) &
 	                                    (POOL_CLOSED - 1) : 0;
 	await(all_finished, joined, &pool.done);
 	pthread_mutex_unlock(&pool.busy);
+	/* the split cost the caller the wake-up, and the wait at the end beyond
+	 * the one task a worker may still be running when all are claimed */
+	int64_t task = ran ? (worked - woken) / ran : 0, wait = now_ns() - worked - task;
+	einc_rt_split_learn_task(key, worked - woken, ran);
+	einc_rt_split_learn_handoff(woken - start + (wait > 0 ? wait : 0));
 }

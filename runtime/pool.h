@@ -35,6 +35,16 @@ int einc_rt_default_threads(void);
  * run.
  */
 void einc_rt_parallel_for(int threads, int64_t ntasks, einc_rt_task_fn fn, void *arg,
-                     void *scratch0, size_t scratch_bytes);
+                          void *scratch0, size_t scratch_bytes);
+
+/*
+ * einc_rt_parallel_for for loops whose cost the task function alone does
+ * not tell: "site" (for instance the step's descriptor) tells apart loops
+ * of the same "fn" for split_cost.h's model, which decides whether the
+ * loop runs on more threads than the caller at all.
+ */
+void einc_rt_parallel_for_at(const void *site, int threads, int64_t ntasks,
+                             einc_rt_task_fn fn, void *arg, void *scratch0,
+                             size_t scratch_bytes);
 
 #endif

@@ -3,6 +3,8 @@
  * claimed every task of its loop must not wait for a worker that never
  * joined it (on a busy machine, one preempted by other work). The worker
  * is held in a signal handler, the caller's loop must end while it is.
+ * And the cost model (split_cost.h): a loop splits only where the time it
+ * saves pays for the hand-off, measured.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include <cmocka.h>
 
 #include "pool.h"
+#include "split_cost.h"
 
 static sem_t gate;              /* the held worker waits on it */
 static sem_t loop_done;         /* posted when the loop under test has ended */
@@ -77,7 +80,8 @@ static void test_held_worker(void **state)
 	pthread_t w;
 	assert_int_equal(pthread_create(&w, NULL, watchdog, NULL), 0);
 	atomic_store(&sum, 0);
-	einc_rt_parallel_for(2, 8, task, NULL, NULL, 0);
+	static const char fresh; /* a loop the cost model has not seen splits */
+	einc_rt_parallel_for_at(&fresh, 2, 8, task, NULL, NULL, 0);
 	int early = !atomic_load(&released);
 	sem_post(&loop_done);
 	assert_int_equal(atomic_load(&sum), 8 * 9 / 2);
@@ -91,10 +95,63 @@ static void test_held_worker(void **state)
 	sem_destroy(&loop_done);
 }
 
+/* The model's verdicts on known costs: a loop splits when the time its
+ * helpers save reaches twice the hand-off, else not, except once in a
+ * while to measure the hand-off again. */
+static void test_split_verdicts(void **state)
+{
+	(void)state;
+	static const char site;
+	uintptr_t key = einc_rt_split_key(task, &site);
+	assert_int_equal(einc_rt_split_helpers(key, 4, 3), 3); /* unknown: split */
+	for (int x = 0; x < 200; x++)
+		einc_rt_split_learn_handoff(10000);
+	einc_rt_split_learn_task(key, 100, 1); /* 100 ns a task */
+	/* 1 helper saves half the loop: it pays from 400 tasks on (give or
+	 * take the average's rounding) */
+	assert_int_equal(einc_rt_split_helpers(key, 420, 1), 1);
+	assert_int_equal(einc_rt_split_helpers(key, 1000000, 1), 1);
+	/* 3 helpers save 3/4 of it: from 267 tasks on */
+	assert_int_equal(einc_rt_split_helpers(key, 280, 3), 3);
+	int split = 0;
+	for (int x = 0; x < 640; x++)
+		split += einc_rt_split_helpers(key, 380, 1);
+	assert_int_equal(split, 10); /* the re-measuring loops */
+	/* another loop of the same function is another key */
+	static const char other;
+	assert_int_equal(einc_rt_split_helpers(einc_rt_split_key(task, &other), 1, 1), 1);
+}
+
+/* A task that does nothing but note whether a worker ran it. */
+static void tiny_task(void *arg, int64_t t, void *scratch)
+{
+	(void)t;
+	(void)scratch;
+	if (!pthread_equal(pthread_self(), caller))
+		atomic_store((atomic_int *)arg, 1);
+}
+
+/* Loops of a few empty tasks, whatever the hand-off costs on this machine,
+ * end up on the caller alone but for the re-measuring ones. */
+static void test_tiny_loops_alone(void **state)
+{
+	(void)state;
+	caller = pthread_self();
+	int on_worker = 0;
+	for (int x = 0; x < 640; x++) {
+		atomic_int seen = 0;
+		einc_rt_parallel_for(2, 4, tiny_task, &seen, NULL, 0);
+		on_worker += atomic_load(&seen);
+	}
+	assert_in_range(on_worker, 0, 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_held_worker),
+		cmocka_unit_test(test_split_verdicts),
+		cmocka_unit_test(test_tiny_loops_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ void cg_header_slices(strbuf *b, const einc_program *p, const char *name, const 
 	              "int einc_rt_run_slices(const int64_t *table,\n"
 	              "                       int (*one)(void *, void *, const void *const *),\n"
 	              "                       void *user, void *out, const void *const *in,\n"
-	              "                       int64_t first, int64_t count);\n\n", name);
+	              "                       int64_t first, int64_t count, int packed);\n\n", name);
 	strbuf_printf(b, "static int %s_slice_one_(void *ws, void *part, const void *const *in)\n{\n"
 	              "\treturn %s((%s *)part", name, name, type);
 	for (int k = 0; k < g->ninputs; k++)
@@ -55,6 +55,6 @@ void cg_header_slices(strbuf *b, const einc_program *p, const char *name, const 
 	for (int k = 0; k < g->ninputs; k++)
 		strbuf_printf(b, "%sin%d", k ? ", " : "", k);
 	strbuf_printf(b, "};\n\treturn einc_rt_run_slices(table, %s_slice_one_, workspace, out, in,"
-	              " first, count);\n}\n", name);
+	              " first, count, 0);\n}\n", name);
 	free(table);
 }

@@ -219,9 +219,9 @@ static int run_one_slice(void *user, void *part, const void *const *in)
 }
 
 /* Checks the pointers as einc_kernel_run_slow does, takes the buffers once
- * for the whole range and runs it. */
-einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out, const void *const in[],
-                                   void *workspace, int64_t first, int64_t count)
+ * for the whole range and runs it, packed or into the output. */
+static einc_status run_slices(einc_kernel *kernel, void *out, const void *const in[],
+                              void *workspace, int64_t first, int64_t count, int packed)
 {
 	if (!kernel || !out || (kernel->ninputs > 0 && !in))
 		return EINC_EINVAL;
@@ -231,9 +231,37 @@ einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out, const void *c
 	slice_run r = {kernel, {workspace, NULL, NULL, NULL}};
 	if (einc_rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, r.bufs))
 		return EINC_ENOMEM;
-	int rc = einc_rt_run_slices(kernel->slices, run_one_slice, &r, out, in, first, count);
+	int rc = einc_rt_run_slices(kernel->slices, run_one_slice, &r, out, in, first, count,
+	                            packed);
 	einc_rt_buffers_give(kernel->pool, r.bufs);
 	return rc > 0 ? EINC_EINVAL : rc ? EINC_ENOMEM : EINC_OK;
+}
+
+einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out, const void *const in[],
+                                   void *workspace, int64_t first, int64_t count)
+{
+	return run_slices(kernel, out, in, workspace, first, count, 0);
+}
+
+einc_status einc_kernel_run_slices_packed(einc_kernel *kernel, void *parts,
+                                          const void *const in[], void *workspace,
+                                          int64_t first, int64_t count)
+{
+	return run_slices(kernel, parts, in, workspace, first, count, 1);
+}
+
+int64_t einc_kernel_slice_part_elems(const einc_kernel *kernel)
+{
+	return kernel ? einc_rt_slice_part_elems(kernel->slices) : 0;
+}
+
+einc_status einc_kernel_place_slices(const einc_kernel *kernel, void *out, const void *parts,
+                                     int64_t first, int64_t count)
+{
+	if (!kernel || !out || (count && !parts))
+		return EINC_EINVAL;
+	return einc_rt_place_slices(kernel->slices, out, parts, first, count) ? EINC_EINVAL
+	                                                                      : EINC_OK;
 }
 
 /* Disposing of the LLJIT releases the kernel's code and its symbols. */

@@ -448,6 +448,31 @@ EINC_API einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out,
                                             const void *const in[], void *workspace,
                                             int64_t first, int64_t count);
 
+/* The elements of one slice's part of the output of "kernel": the output
+ * without its sliced axes (the whole output when only summed labels are
+ * sliced); 0 for NULL. */
+EINC_API int64_t einc_kernel_slice_part_elems(const einc_kernel *kernel);
+
+/*
+ * Runs slices "first" .. "first" + "count" - 1 of "kernel" as
+ * einc_kernel_run_slices does, but writes each slice's own part of the
+ * output densely (row-major over the output's unsliced axes) into
+ * "parts", one after another: count * einc_kernel_slice_part_elems
+ * elements. For moving slices' results between processes before putting
+ * them in place with einc_kernel_place_slices. Fails as
+ * einc_kernel_run_slices does.
+ */
+EINC_API einc_status einc_kernel_run_slices_packed(einc_kernel *kernel, void *parts,
+                                                   const void *const in[], void *workspace,
+                                                   int64_t first, int64_t count);
+
+/* Puts the packed parts "parts" of slices "first" .. "first" + "count" - 1
+ * (as einc_kernel_run_slices_packed wrote them) into the whole output
+ * "out", as einc_kernel_run_slices would have. EINC_EINVAL for NULL
+ * pointers or a range out of bounds. */
+EINC_API einc_status einc_kernel_place_slices(const einc_kernel *kernel, void *out,
+                                              const void *parts, int64_t first, int64_t count);
+
 /* Frees "kernel" and its code (NULL allowed). take. */
 EINC_API void einc_kernel_free(einc_kernel *kernel);
 

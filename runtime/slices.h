@@ -34,11 +34,22 @@ int64_t einc_rt_slices_count(const int64_t *table);
  * Runs slices "first" .. "first" + "count" - 1 of "table" with "one"
  * ("user" passed through) on the whole inputs "in" into the whole output
  * "out": each part the range touches is set to the sum, in slice order,
- * of its slices in the range. Returns 0; 1 for a range out of bounds or
- * a table of another version; -1 when the part buffer cannot be allocated
- * or a slice fails.
+ * of its slices in the range. With "packed", "out" instead receives each
+ * slice's dense part, one after another (count times the part's
+ * elements), for einc_rt_place_slices. Returns 0; 1 for a range out of
+ * bounds or a table of another version; -1 when the part buffer cannot be
+ * allocated or a slice fails.
  */
 int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, void *out,
-                       const void *const *in, int64_t first, int64_t count);
+                       const void *const *in, int64_t first, int64_t count, int packed);
+
+/* The elements of one slice's part of the output. */
+int64_t einc_rt_slice_part_elems(const int64_t *table);
+
+/* Puts the "count" dense parts "parts" of slices "first" .. (as the packed
+ * einc_rt_run_slices writes them) into the whole output "out" as the
+ * unpacked run would. Returns 0, or 1 for a range out of bounds. */
+int einc_rt_place_slices(const int64_t *table, void *out, const void *parts, int64_t first,
+                         int64_t count);
 
 #endif

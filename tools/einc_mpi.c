@@ -5,7 +5,9 @@
  * einc_kernel_run_slices and the partial outputs are added on rank 0 with
  * MPI_Reduce (or on every rank with MPI_Allreduce) under an operation
  * declared non-commutative, so that MPI adds them in rank order: for a
- * fixed number of ranks the result is the same bits on every run
+ * fixed number of ranks the result is the same bits on every run. When
+ * only output labels are sliced, each rank's parts are packed and
+ * gathered instead (MPI_Gatherv, MPI_Allgatherv)
  * (docs/slicing.md). Inputs come from .npy files (read by rank 0 and
  * broadcast) or from the seeded generator of einc --run; the output goes
  * to a .npy file; --check compares it with the unsliced kernel's.
@@ -352,6 +354,42 @@ static void combine(const void *out, void *sum, int64_t elems, MPI_Datatype type
 	MPI_Op_free(&op);
 }
 
+/* Rank "r"'s block of "nslices" slices over "size" ranks: balanced, the
+ * first nslices % size ranks get one more. */
+static void block(int64_t nslices, int size, int r, int64_t *first, int64_t *count)
+{
+	int64_t base = nslices / size, extra = nslices % size;
+	*first = base * r + (r < extra ? r : extra);
+	*count = base + (r < extra);
+}
+
+/* Gathers the packed parts "parts" of every rank's block (output labels
+ * only are sliced: each slice owns its part) into "all" on rank 0 (every
+ * rank with "all_ranks"), by MPI_Gatherv, and puts them in place into
+ * "sum". Needs nslices * part elements within an int. */
+static void gather(const einc_kernel *k, const void *parts, void *all, void *sum,
+                   int64_t nslices, int rank, int size, MPI_Datatype type, int all_ranks)
+{
+	int64_t part = einc_kernel_slice_part_elems(k), first, count;
+	int *counts = malloc(sizeof(int) * (size_t)size), *displs = malloc(sizeof(int) * (size_t)size);
+	for (int r = 0; counts && displs && r < size; r++) {
+		block(nslices, size, r, &first, &count);
+		counts[r] = (int)(count * part);
+		displs[r] = (int)(first * part);
+	}
+	block(nslices, size, rank, &first, &count);
+	if (all_ranks)
+		MPI_Allgatherv(parts, (int)(count * part), type, all, counts, displs, type,
+		               MPI_COMM_WORLD);
+	else
+		MPI_Gatherv(parts, (int)(count * part), type, all, counts, displs, type, 0,
+		            MPI_COMM_WORLD);
+	if (all_ranks || rank == 0)
+		einc_kernel_place_slices(k, sum, all, 0, nslices);
+	free(counts);
+	free(displs);
+}
+
 /* Element "e" of "buf" as double. */
 static double element(const void *buf, int f64, int64_t e)
 {
@@ -446,18 +484,24 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 		status = in ? load_inputs(ctx, a, p, in, rank, size) : agree(EXIT_INTERNAL);
 	int64_t elems = p ? einc_program_elems(p, -1) : 0, nslices = einc_kernel_num_slices(k);
 	size_t esize = p ? einc_dtype_size(einc_program_dtype(p)) : 1;
-	void *out = status ? NULL : calloc((size_t)elems + 1, esize);
-	void *sum = status || (rank && !a->allreduce) ? NULL : calloc((size_t)elems + 1, esize);
+	/* output slices alone: each rank's parts packed and gathered; else the
+	 * whole outputs added up */
+	int64_t part = einc_kernel_slice_part_elems(k), first, count;
+	int gathered = !status && !einc_kernel_slices_summed(k) && nslices * part <= INT_MAX;
+	int root = rank == 0 || a->allreduce;
+	block(nslices, size, rank, &first, &count);
+	void *out = status ? NULL : calloc((size_t)(gathered ? count * part : elems) + 1, esize);
+	void *sum = status || !root ? NULL : calloc((size_t)elems + 1, esize);
+	void *all = gathered && root ? malloc((size_t)(nslices * part) * esize + 1) : NULL;
 	if (!status)
-		status = agree(!out || (!sum && (rank == 0 || a->allreduce)) ? EXIT_INTERNAL : 0);
+		status = agree(!out || (root && (!sum || (gathered && !all))) ? EXIT_INTERNAL : 0);
 	if (!status) {
-		/* a balanced block: the first nslices % size ranks get one more */
-		int64_t base = nslices / size, extra = nslices % size;
-		int64_t first = base * rank + (rank < extra ? rank : extra);
-		int64_t count = base + (rank < extra);
 		MPI_Barrier(MPI_COMM_WORLD);
 		double t0 = MPI_Wtime();
-		st = einc_kernel_run_slices(k, out, (const void *const *)in, NULL, first, count);
+		st = gathered ? einc_kernel_run_slices_packed(k, out, (const void *const *)in, NULL,
+		                                              first, count)
+		              : einc_kernel_run_slices(k, out, (const void *const *)in, NULL, first,
+		                                       count);
 		int failed = st != EINC_OK || rank == a->fail_rank;
 		int low = first_failing(failed, rank, size);
 		if (low == rank)
@@ -466,8 +510,11 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 			        st ? einc_status_name(st) : "--fail-rank");
 		status = low >= 0 ? EXIT_INTERNAL : 0;
 		if (!status) {
-			combine(out, sum, elems, esize == 8 ? MPI_DOUBLE : MPI_FLOAT, (int)esize,
-			        a->allreduce);
+			MPI_Datatype type = esize == 8 ? MPI_DOUBLE : MPI_FLOAT;
+			if (gathered)
+				gather(k, out, all, sum, nslices, rank, size, type, a->allreduce);
+			else
+				combine(out, sum, elems, type, (int)esize, a->allreduce);
 			double dt = MPI_Wtime() - t0, slowest = dt;
 			MPI_Reduce(&dt, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
 			if (rank == 0)
@@ -480,6 +527,7 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 	free(in);
 	free(out);
 	free(sum);
+	free(all);
 	einc_kernel_free(k);
 	einc_program_free(p);
 	return status;

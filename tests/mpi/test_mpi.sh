@@ -48,7 +48,10 @@ for np in 1 2 3 4; do
   expect_ok $np "$checked" --check -t f64 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j,l
   # 3 slices: with 4 ranks one has none
   expect_ok $np "slices: 3 over $np ranks" --check 'ij,jk->ik' -d i=5,j=3,k=4 --slice=j
+  # output labels alone: the parts gathered (MPI_Gatherv, MPI_Allgatherv)
   expect_ok $np "$checked" --check 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i
+  expect_ok $np "$checked" --check --allreduce 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i,k
+  expect_ok $np "$checked" --check --allreduce 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=i,k
 done
 # a PEPS amplitude of the corpus, sliced for 1/64 of its largest intermediate
 corpus=$(dirname "$0")/../../../shared/bench/corpus_public.txt

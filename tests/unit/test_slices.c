@@ -118,7 +118,8 @@ static int corpus_problem(const char *id, char **spec, char **dims)
 
 /* Runs "spec" sliced with "o" (dtype set here) and unsliced and checks
  * every slice together, and two uneven halves added up, against the
- * reference ("reference" set) or the unsliced result. */
+ * reference ("reference" set) or the unsliced result; packed parts put
+ * in place equal the whole range run at once. */
 static void check_sliced(einc_ctx *ctx, const char *spec, const char *dims, einc_dtype dtype,
                          einc_options *o, int reference, const char *what)
 {
@@ -147,6 +148,22 @@ static void check_sliced(einc_ctx *ctx, const char *spec, const char *dims, einc
 		else
 			((float *)got)[e] += ((float *)half)[e];
 	assert_result(ctx, &s, got, reference ? NULL : plain, what);
+	/* packed parts of the two halves, put in place: the same bits as the
+	 * whole range run at once */
+	int64_t part = einc_kernel_slice_part_elems(s.k);
+	void *parts = malloc((size_t)(n * part) * s.esize + 1), *whole = calloc(s.nout + 1, s.esize);
+	memset(half, 0, s.nout * s.esize);
+	assert_int_equal(einc_kernel_run_slices_packed(s.k, parts, (const void *const *)s.in, NULL,
+	                                               0, cut), EINC_OK);
+	assert_int_equal(einc_kernel_run_slices_packed(s.k, (char *)parts + cut * part * s.esize,
+	                                               (const void *const *)s.in, NULL, cut, n - cut),
+	                 EINC_OK);
+	assert_int_equal(einc_kernel_place_slices(s.k, half, parts, 0, n), EINC_OK);
+	assert_int_equal(einc_kernel_run_slices(s.k, whole, (const void *const *)s.in, NULL, 0, n),
+	                 EINC_OK);
+	assert_memory_equal(half, whole, s.nout * s.esize);
+	free(parts);
+	free(whole);
 	free(plain);
 	free(got);
 	free(half);
@@ -316,6 +333,10 @@ static void test_errors(void **state)
 	assert_int_equal(einc_kernel_run_slices(r.k, NULL, in, NULL, 0, 1), EINC_EINVAL);
 	assert_int_equal(einc_kernel_run_slices(NULL, out, in, NULL, 0, 1), EINC_EINVAL);
 	assert_int_equal(einc_kernel_run_slices(r.k, out, in, NULL, 3, 0), EINC_OK);
+	assert_int_equal(einc_kernel_run_slices_packed(r.k, out, in, NULL, 1, 3), EINC_EINVAL);
+	assert_int_equal(einc_kernel_place_slices(r.k, out, out, 2, 2), EINC_EINVAL);
+	assert_int_equal(einc_kernel_place_slices(r.k, NULL, out, 0, 1), EINC_EINVAL);
+	assert_int_equal(einc_kernel_slice_part_elems(r.k), 8);
 	assert_int_equal(einc_kernel_slices_summed(r.k), 1);
 	close_run(&r);
 	einc_ctx_free(ctx);

@@ -16,8 +16,8 @@ static int is_sliced(const slicing *s, int i)
 
 int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 {
-	int n = g->ninputs, nl = s ? s->n : 0, r = 0;
-	for (int x = 0; x < g->output.rank; x++)
+	int n = g->ninputs, nl = s ? s->n : 0, r = s ? 0 : 1; /* unsliced: one flat part */
+	for (int x = 0; s && x < g->output.rank; x++)
 		r += !is_sliced(s, g->output.index[x]);
 	*len = 7 + 2 * (size_t)r + (size_t)nl * (2 + (size_t)n);
 	int64_t *t = malloc(sizeof(int64_t) * *len);
@@ -30,7 +30,12 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 	int64_t *ks = st + g->nindices; /* an input's strides */
 	int64_t elems = 1, *at = t + 7;
 	ir_tensor_strides(g, &g->output, st);
-	for (int x = 0; x < g->output.rank; x++)
+	if (!s) { /* the whole output as it is, empty (a label of size 0) included */
+		at[0] = elems = ir_graph_elems(g, -1);
+		at[1] = 1;
+		at++;
+	}
+	for (int x = 0; s && x < g->output.rank; x++)
 		if (!is_sliced(s, g->output.index[x])) {
 			at[0] = g->output.dims[x];
 			at[r] = st[g->output.index[x]];

@@ -342,6 +342,30 @@ static void test_errors(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* An unsliced kernel is one slice: its range equals its run, an empty
+ * output (a label of size 0) included. */
+static void test_unsliced(void **state)
+{
+	(void)state;
+	static const char *const dims[] = {"i=6,j=5,k=4", "i=6,j=0,k=4", "i=0,j=5,k=4"};
+	einc_ctx *ctx = einc_ctx_new();
+	for (int c = 0; c < 3; c++) {
+		run r;
+		open_run(ctx, "ij,jk->ik", dims[c], EINC_F64, NULL, 3, &r);
+		assert_int_equal(einc_kernel_num_slices(r.k), 1);
+		assert_int_equal(einc_kernel_slice_part_elems(r.k), (int64_t)r.nout);
+		double want[24], got[25];
+		memset(got, 0x55, sizeof got);
+		const void *const *in = (const void *const *)r.in;
+		assert_int_equal(einc_kernel_run(r.k, want, in, NULL), EINC_OK);
+		assert_int_equal(einc_kernel_run_slices(r.k, got, in, NULL, 0, 1), EINC_OK);
+		assert_memory_equal(got, want, r.nout * sizeof(double));
+		assert_int_equal(((unsigned char *)got)[r.nout * sizeof(double)], 0x55);
+		close_run(&r);
+	}
+	einc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
 	corpus_path = argc > 1 ? argv[1] : NULL;
@@ -350,6 +374,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_unsliced),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

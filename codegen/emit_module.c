@@ -87,7 +87,9 @@ static int emit_step(emitter *e, int s, const loop_step *st, LLVMValueRef ws)
 	}
 	if (st->par.mode == LOOP_PAR_SUMS)
 		return cg_emit_parallel(e, s, st);
-	if (!e->overwrite)
+	if (!e->overwrite && st->strided_out)
+		cg_zero_strided(e, e->base[0], st->ndims, st->sizes, st->result.strides);
+	else if (!e->overwrite)
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
 	return st->par.mode == LOOP_PAR_ROWS ? cg_emit_parallel(e, s, st) : cg_emit_node(e, st->ast);
@@ -161,7 +163,10 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 	LLVMValueRef bufs = cg_take_buffers(e->b, name, p->loops->workspace_bytes,
 	                                    p->loops->slow_bytes, &ws, &slow);
 	const ir_graph *g = p->graph;
-	if (g->empty_dims) /* an index of size 0: the result is zeros, no step runs */
+	if (g->empty_dims && g->strides && g->strides[g->ninputs])
+		cg_zero_strided(e, LLVMGetParam(e->fn, 0), g->output.rank, ir_graph_dims(g, -1),
+		                g->strides[g->ninputs]);
+	else if (g->empty_dims) /* an index of size 0: the result is zeros, no step runs */
 		LLVMBuildMemSet(e->b, LLVMGetParam(e->fn, 0), LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)ir_graph_elems(g, -1) *
 		                                     (unsigned long long)ir_dtype(g->dtype)->bytes,

@@ -8,8 +8,8 @@
 #include "emitter.h"
 
 /* A loop "for (x = 0; x < n; x++)" at the builder's position: returns x
- * with the builder in the body; "*latch" gets what end_loop needs. */
-static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
+ * with the builder in the body; "*latch" gets what cg_end_loop needs. */
+LLVMValueRef cg_begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2])
 {
 	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
 	LLVMBasicBlockRef head = cg_block(e, "loop"), body = cg_block(e, "loop.body");
@@ -26,8 +26,8 @@ static LLVMValueRef begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2]
 	return x;
 }
 
-/* Ends the loop of "x" begun by begin_loop; the builder goes after it. */
-static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
+/* Ends the loop of "x" begun by cg_begin_loop; the builder goes after it. */
+void cg_end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
 {
 	LLVMValueRef next = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, 1, 0), "");
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
@@ -37,7 +37,7 @@ static void end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2])
 }
 
 /* Element "i" (an i64 value) of the "e->elem" array at "base". */
-static LLVMValueRef elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
+LLVMValueRef cg_elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i)
 {
 	return LLVMBuildInBoundsGEP2(e->b, e->elem, base, &i, 1, "");
 }
@@ -48,17 +48,17 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
                          int64_t ntasks, unsigned align)
 {
 	LLVMBasicBlockRef outer[2];
-	LLVMValueRef x = begin_loop(e, n, outer);
-	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, x), "p");
+	LLVMValueRef x = cg_begin_loop(e, n, outer);
+	LLVMValueRef sum = LLVMBuildLoad2(e->b, e->elem, cg_elem_at(e, partial, x), "p");
 	LLVMSetAlignment(sum, align);
 	for (int64_t t = 1; t < ntasks; t++) {
 		LLVMValueRef i = LLVMBuildNSWAdd(e->b, x, LLVMConstInt(e->i64, (unsigned long long)(t * n), 0), "");
-		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, elem_at(e, partial, i), "p");
+		LLVMValueRef v = LLVMBuildLoad2(e->b, e->elem, cg_elem_at(e, partial, i), "p");
 		LLVMSetAlignment(v, align);
 		sum = LLVMBuildFAdd(e->b, sum, v, "sum");
 	}
-	LLVMSetAlignment(LLVMBuildStore(e->b, sum, elem_at(e, result, x)), align);
-	end_loop(e, x, outer);
+	LLVMSetAlignment(LLVMBuildStore(e->b, sum, cg_elem_at(e, result, x)), align);
+	cg_end_loop(e, x, outer);
 }
 
 /*
@@ -123,7 +123,7 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	if (partial) {
 		LLVMValueRef at = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1),
 		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");
-		e->base[0] = elem_at(e, e->base[0], at);
+		e->base[0] = cg_elem_at(e, e->base[0], at);
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)(n * align), 0), align);
 	}

@@ -55,4 +55,24 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
  * through einc_rt_parallel_for; 0, or -1. */
 int cg_emit_parallel(emitter *e, int s, const loop_step *st);
 
+/* emit_tasks.c: a loop "for (x = 0; x < n; x++)" at the builder's
+ * position: returns x with the builder in the body; "*latch" gets what
+ * cg_end_loop needs. */
+LLVMValueRef cg_begin_loop(emitter *e, int64_t n, LLVMBasicBlockRef latch[2]);
+
+/* emit_tasks.c: ends the loop of "x" begun by cg_begin_loop; the builder
+ * goes after it. */
+void cg_end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2]);
+
+/* emit_tasks.c: element "i" (an i64 value) of the "e->elem" array at
+ * "base". */
+LLVMValueRef cg_elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i);
+
+/* emit_zero.c: zeroes the elements of an array at "base" with "rank" axes
+ * of extents "dims" at element strides "strides" (any; axes at stride 0
+ * are skipped, they hold the same elements), one by one in loops at the
+ * builder's position. */
+void cg_zero_strided(emitter *e, LLVMValueRef base, int rank, const int64_t *dims,
+                     const int64_t *strides);
+
 #endif

@@ -13,27 +13,36 @@ void cg_upper(strbuf *b, const char *name)
 		strbuf_printf(b, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 }
 
+/* "#define NAME_WHAT_LIST {v0, v1, ...}" for the "n" values "v". */
+static void list_macro(strbuf *b, const char *name, const char *what, const char *list,
+                       const int64_t *v, int n)
+{
+	strbuf_printf(b, "#define ");
+	cg_upper(b, name);
+	strbuf_printf(b, "_%s_%s {", what, list);
+	for (int a = 0; a < n; a++)
+		strbuf_printf(b, "%s%lld", a ? ", " : "", (long long)v[a]);
+	strbuf_printf(b, "}\n");
+}
+
 /* The rank, dims and element count macros of input "k" of "g" (the output
- * when k == -1) called "what". */
+ * when k == -1) called "what", and its strides where they are not dense
+ * (einc_compile_strided). */
 static void shape_macros(strbuf *b, const char *name, const char *what, const ir_graph *g,
                          int k)
 {
 	const ir_tensor *t = k < 0 ? &g->output : &g->inputs[k];
-	const int64_t *dims = ir_graph_dims(g, k);
 	strbuf_printf(b, "#define ");
 	cg_upper(b, name);
 	strbuf_printf(b, "_%s_RANK %d\n", what, t->rank);
-	if (t->rank > 0) {
-		strbuf_printf(b, "#define ");
-		cg_upper(b, name);
-		strbuf_printf(b, "_%s_DIMS {", what);
-		for (int a = 0; a < t->rank; a++)
-			strbuf_printf(b, "%s%lld", a ? ", " : "", (long long)dims[a]);
-		strbuf_printf(b, "}\n");
-	}
+	if (t->rank > 0)
+		list_macro(b, name, what, "DIMS", ir_graph_dims(g, k), t->rank);
 	strbuf_printf(b, "#define ");
 	cg_upper(b, name);
 	strbuf_printf(b, "_%s_ELEMS %lld\n", what, (long long)ir_graph_elems(g, k));
+	const int64_t *strides = g->strides ? g->strides[k < 0 ? g->ninputs : k] : NULL;
+	if (strides)
+		list_macro(b, name, what, "STRIDES", strides, t->rank);
 }
 
 /* The provenance comment: version, spec, sizes, dtype, CPU, the contract,
@@ -51,10 +60,18 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	              ir_dtype(g->dtype)->name, cpu ? cpu : "?",
 	              p->options.opt_level);
 	free(cpu);
-	strbuf_printf(b,
-	              " * %s(out, in0, ...) computes the einsum into \"out\". Every array is\n"
-	              " * dense, row-major, in the spec's label order, of %s. \"workspace\" is\n"
-	              " * NULL or ", name, type);
+	if (g->strides)
+		strbuf_printf(b,
+		              " * %s(out, in0, ...) computes the einsum into \"out\". An array with a\n"
+		              " * _STRIDES macro lies at those element strides (its pointer at its\n"
+		              " * element 0), the others are dense, row-major, in the spec's label\n"
+		              " * order; all of %s. \"workspace\" is\n"
+		              " * NULL or ", name, type);
+	else
+		strbuf_printf(b,
+		              " * %s(out, in0, ...) computes the einsum into \"out\". Every array is\n"
+		              " * dense, row-major, in the spec's label order, of %s. \"workspace\" is\n"
+		              " * NULL or ", name, type);
 	cg_upper(b, name);
 	strbuf_printf(b,
 	              "_WORKSPACE_BYTES bytes aligned to 64, used by one call at a\n"

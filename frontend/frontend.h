@@ -35,4 +35,18 @@ einc_status fe_spec_to_graph(einc_ctx *ctx, arena *a, const char *spec,
                              const fe_sizes *sizes, einc_dtype dtype,
                              ir_graph **out);
 
+/*
+ * Binds the caller's strides to "g" (strides.c): "strides[k]" (NULL, or
+ * NULL entries: dense) holds an element stride per axis of input k,
+ * "out_strides" (NULL: dense) per axis of the output; any values, negative
+ * and zero included, but "out_rank" other than the output's rank or an
+ * output whose elements may overlap (EINC_EINVAL), or offsets beyond
+ * int64 (EINC_EOVERFLOW). Those that are
+ * not dense row-major go into g->strides (in "a"; it stays NULL when none
+ * is). Errors name the stage "strides".
+ */
+einc_status fe_bind_strides(einc_ctx *ctx, arena *a, ir_graph *g,
+                            const int64_t *const strides[], int out_rank,
+                            const int64_t *out_strides);
+
 #endif

@@ -198,6 +198,29 @@ EINC_API einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
                                   const einc_options *options, einc_program **program);
 
 /*
+ * Compiles "spec" as einc_compile does, for arrays laid out at the given
+ * strides, so that views (transposes, slices with a step, reversed axes,
+ * broadcasts) run without a copy: "strides[k][a]" is the distance in
+ * elements (not bytes) between neighbours along axis a of operand k, any
+ * int64 (negative: a reversed axis, 0: a broadcast one); "out_strides[a]"
+ * the same per axis of the output, "out_rank" of them (the output's rank,
+ * else EINC_EINVAL), which must not let two elements share memory
+ * (EINC_EINVAL). "strides" NULL, any
+ * "strides[k]" NULL or "out_strides" NULL means dense row-major. The
+ * kernel (einc_kernel_run, einc_program_emit) then takes, for each array,
+ * the address of its element at index 0 on every axis, as numpy's data
+ * pointer; the strides are compiled in (another layout needs another
+ * program). einc_program_run_reference and einc_program_check still read
+ * dense arrays. On success stores a new program in "*program" (give,
+ * einc_program_free).
+ */
+EINC_API einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops,
+                                          const int *ranks, const int64_t *const shapes[],
+                                          const int64_t *const strides[], int out_rank,
+                                          const int64_t *out_strides,
+                                          const einc_options *options, einc_program **program);
+
+/*
  * Compiles "spec" with sizes given as text, the CLI's way: "dims" sizes
  * labels ("b=8,i=512"), "shapes" sizes operands ("8x512,512x64"; needed for
  * "..."). Either may be NULL, not both; when both are given they must agree.

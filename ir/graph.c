@@ -55,6 +55,21 @@ void ir_tensor_strides(const ir_graph *g, const ir_tensor *t, int64_t *strides)
 	}
 }
 
+void ir_graph_memory_strides(const ir_graph *g, int k, int64_t *strides)
+{
+	const ir_tensor *t = k < 0 ? &g->output : &g->inputs[k];
+	const int64_t *given = g->strides ? g->strides[k < 0 ? g->ninputs : k] : NULL;
+	if (!given) {
+		ir_tensor_strides(g, t, strides);
+		return;
+	}
+	for (int i = 0; i < g->nindices; i++)
+		strides[i] = 0;
+	for (int a = 0; a < t->rank; a++)
+		if (t->dims[a] != 1)
+			strides[t->index[a]] += given[a];
+}
+
 /* Checks one tensor: ids in range, extents the index size or 1, and the
  * element count within int64. */
 static einc_status check_tensor(einc_ctx *ctx, const ir_graph *g,

@@ -28,7 +28,7 @@ typedef struct {
 	int64_t *dims;  /* rank entries: each axis' extent, its index size or 1 */
 } ir_tensor;
 
-typedef struct ir_graph {
+typedef struct {
 	einc_dtype dtype;
 	const char *spec;  /* the spec it came from, for provenance; may be "" */
 	int nindices;
@@ -42,10 +42,13 @@ typedef struct ir_graph {
 	                         and tensors above then read 1 for each such
 	                         size, and the program's result is zeros: no
 	                         step runs. */
-	const struct ir_graph *layout; /* NULL, or for one slice of a larger
-	                         graph (passes/slice.c: the same indices, some
-	                         of size 1 here) that graph: the compiled code
-	                         reads the inputs in place with its strides */
+	int64_t **strides;    /* NULL, or where the caller's arrays lie
+	                         (einc_compile_strided): for each input and,
+	                         last, the output, its element stride per axis,
+	                         or NULL when it is dense row-major. The
+	                         reference evaluator ignores them (it reads
+	                         dense arrays); the kernels read them
+	                         (ir_graph_memory_strides). */
 } ir_graph;
 
 /* The number of elements of "t" (product of its dims; checked at bind time
@@ -65,6 +68,14 @@ int64_t ir_graph_elems(const ir_graph *g, int k);
  * broadcasts (extent 1), summed over the axes of a repeated index.
  */
 void ir_tensor_strides(const ir_graph *g, const ir_tensor *t, int64_t *strides);
+
+/*
+ * As ir_tensor_strides for input "k" of "g" (the output when k == -1), but
+ * as the kernel finds it in memory: from the caller's strides per axis
+ * when "g->strides" has them (summed over a repeated index, 0 for axes of
+ * extent 1), else row-major.
+ */
+void ir_graph_memory_strides(const ir_graph *g, int k, int64_t *strides);
 
 /*
  * Checks the invariants above (index ids in range, sizes >= 1, extents equal

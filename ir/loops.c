@@ -114,10 +114,16 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 		strbuf_printf(b, "%s", x ? " * " : "");
 		print_access(b, st, &st->args[x]);
 	}
-	strbuf_printf(b, "\n  zero %s", st->result.buffer == LOOP_OUT ? "out" : "ws");
-	if (st->result.buffer == LOOP_WORKSPACE)
-		strbuf_printf(b, "@%lld", (long long)st->result.offset);
-	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
+	strbuf_printf(b, "\n  zero ");
+	if (st->strided_out) {
+		print_access(b, st, &st->result);
+		strbuf_printf(b, "\n");
+	} else {
+		strbuf_printf(b, "%s", st->result.buffer == LOOP_OUT ? "out" : "ws");
+		if (st->result.buffer == LOOP_WORKSPACE)
+			strbuf_printf(b, "@%lld", (long long)st->result.offset);
+		strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
+	}
 	if (st->gemm)
 		print_gemm(b, st);
 	if (st->par.mode != LOOP_PAR_NONE)

@@ -25,6 +25,8 @@
  *     parallel sums over k: tasks=16 chunk=256 extent=4096
  * A GEMM-like step adds a line after its zero line:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
+ * An output at the caller's strides (einc_compile_strided) is zeroed
+ * element by element: "zero out[5*i + k]" names the elements.
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
  * offset is the sum of stride * iterator, in elements; the nest is the AST as
  * isl_ast_node_to_C_str prints it. Under a budget that spills, the first
@@ -130,6 +132,9 @@ typedef struct {
 	const char **names;  /* each dim's iterator name in the AST */
 	loop_access result;
 	int64_t result_elems; /* elements zeroed before the nest */
+	int strided_out;      /* the result is the output at the caller's strides,
+	                         not dense (einc_compile_strided): zeroed element
+	                         by element, never summed in partial results */
 	int nargs;            /* 1 (unary step) or 2 */
 	loop_access args[2];
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the

@@ -34,9 +34,10 @@ static void dense_strides(const ir_graph *g, const ir_tree_node *n, int64_t *str
 	}
 }
 
-/* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input,
- * the output (root) or a workspace intermediate where the plan holds it
- * during the step. "tmp" holds nindices. */
+/* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input
+ * or the output (root) at the strides the caller gave, or a workspace
+ * intermediate where the plan holds it during the step. "tmp" holds
+ * nindices. */
 static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
                                const ir_plan *p, int node, int s, const loop_step *st,
                                int64_t *tmp, loop_access *acc)
@@ -45,11 +46,10 @@ static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
 	if (n->input >= 0) {
 		acc->buffer = LOOP_INPUT;
 		acc->input = n->input;
-		const ir_graph *lay = g->layout ? g->layout : g; /* a slice reads in place */
-		ir_tensor_strides(lay, &lay->inputs[n->input], tmp);
+		ir_graph_memory_strides(g, n->input, tmp);
 	} else if (node == t->root) {
 		acc->buffer = LOOP_OUT;
-		ir_tensor_strides(g, &g->output, tmp);
+		ir_graph_memory_strides(g, -1, tmp);
 	} else {
 		const ir_plan_range *r = ir_plan_range_at(p, node, s);
 		if (!r)
@@ -170,16 +170,16 @@ static einc_status coalesce_dims(arena *a, loop_step *st)
 }
 
 /* The loop order of "st": its lead dim (align_producers) outermost, then
- * dims sorted by the sum of their strides over all accesses, largest
+ * dims sorted by the sum of their |strides| over all accesses, largest
  * outside; a dim no access moves along goes outermost. Ties keep index
  * order. */
 static void loop_order(const loop_step *st, int *order)
 {
 	int64_t key[st->ndims + 1];
 	for (int d = 0; d < st->ndims; d++) {
-		int64_t k = st->result.strides[d];
+		int64_t k = llabs(st->result.strides[d]);
 		for (int x = 0; x < st->nargs; x++)
-			k += st->args[x].strides[d];
+			k += llabs(st->args[x].strides[d]);
 		key[d] = k ? k : INT64_MAX;
 		order[d] = d;
 	}
@@ -229,12 +229,18 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
 /* Summed rows at least this long (elements) are read two at a time. */
 enum { PAIR_MIN_ROW = 4096 };
 
+/* Whether stride "s" moves one element forward or not at all. */
+static int unit_or_none(int64_t s)
+{
+	return s == 0 || s == 1;
+}
+
 /* Whether every argument of step "st" reads dim "d" with unit stride or
  * not at all. */
 static int args_unit(const loop_step *st, int d)
 {
 	for (int x = 0; x < st->nargs; x++)
-		if (st->args[x].strides[d] > 1)
+		if (!unit_or_none(st->args[x].strides[d]))
 			return 0;
 	return 1;
 }
@@ -273,7 +279,7 @@ static int half_dim(const loop_step *st, const int *order)
 	int out = order[0], in = order[st->ndims - 1];
 	int64_t row = st->ndims == 1 ? st->sizes[out] / 2 : st->sizes[in];
 	if (st->result.strides[out] || st->sizes[out] % 2 || row < PAIR_MIN_ROW ||
-	    st->result.strides[in] > 1 || !args_unit(st, in))
+	    !unit_or_none(st->result.strides[in]) || !args_unit(st, in))
 		return -1;
 	return out;
 }
@@ -427,6 +433,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		bad = make_access(a, g, t, p, n->left, s, st, tmp, &st->args[0]);
 	if (!bad && n->right >= 0)
 		bad = make_access(a, g, t, p, n->right, s, st, tmp, &st->args[1]);
+	st->strided_out = node == t->root && g->strides && g->strides[g->ninputs];
 	if (bad == EINC_ENOMEM)
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	if (bad)

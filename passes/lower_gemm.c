@@ -150,8 +150,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 			return NULL;
 		if (x == 3 && ext[1] * ext[2] * ext[3] < GEMM_MIN_WORK)
 			return NULL;
-		const int64_t *key = x == 1 ? st->args[g->a].strides
-		                   : x == 2 ? rs : st->args[!g->a].strides;
+		const int64_t *key = x == 1 ? st->args[g->a].strides : x == 2 ? rs
+		                   : st->args[ext[1] > ext[2] ? g->a : !g->a].strides;
 		if (x)
 			sort_by_stride(first, (int)(at - first), key);
 	}

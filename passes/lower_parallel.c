@@ -45,6 +45,8 @@ void lower_parallel(loop_step *st, int threads, int64_t esize)
 	int64_t extent = (st->sizes[outer->dim] + tile - 1) / tile, most = PAR_TASKS;
 	loop_par_mode mode = LOOP_PAR_ROWS;
 	if (!st->result.strides[outer->dim]) {
+		if (st->strided_out) /* partial results are dense */
+			return;
 		mode = LOOP_PAR_SUMS;
 		most = PAR_PARTIAL_BYTES / (st->result_elems * esize);
 	} else if (threads == 1) {

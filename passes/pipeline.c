@@ -10,6 +10,8 @@
  *   program_slice     graph + path -> slicing, the tree  --slice, --target-size
  *                     of one slice (slice_program.c, slice.c); the stages
  *                     below then run on that slice's graph
+ *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
+ *                     copied dense first
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -95,6 +97,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = program_slice(ctx, p, &po);
 	const ir_graph *g = program_work_graph(p);
 	if (!st)
+		st = pass_relayout(ctx, p->arena, g, &p->tree);
+	if (!st)
 		st = pass_plan(ctx, p->arena, g, p->tree, p->options.budget, &p->plan);
 	if (!st)
 		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->vector_bits, o->threads,
@@ -102,9 +106,13 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	return st;
 }
 
-/* Runs the stages on "spec" with "sizes" into a new program. */
+/* Runs the stages on "spec" with "sizes" into a new program; the arrays
+ * lie at "strides" and "out_strides" ("out_rank" of them; fe_bind_strides;
+ * NULL: dense). */
 static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *sizes,
-                           const einc_options *options, einc_program **program)
+                           const int64_t *const strides[], int out_rank,
+                           const int64_t *out_strides, const einc_options *options,
+                           einc_program **program)
 {
 	if (!ctx)
 		return EINC_EINVAL;
@@ -122,6 +130,8 @@ static einc_status compile(einc_ctx *ctx, const char *spec, const fe_sizes *size
 	einc_status st = options_check(ctx, options, p);
 	if (!st)
 		st = fe_spec_to_graph(ctx, p->arena, spec, sizes, p->options.dtype, &p->graph);
+	if (!st && (strides || out_strides))
+		st = fe_bind_strides(ctx, p->arena, p->graph, strides, out_rank, out_strides);
 	if (!st)
 		st = pipeline_from_graph(ctx, p);
 	if (st) {
@@ -136,6 +146,14 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
                          const int *ranks, const int64_t *const shapes[],
                          const einc_options *options, einc_program **program)
 {
+	return einc_compile_strided(ctx, spec, nops, ranks, shapes, NULL, 0, NULL, options, program);
+}
+
+einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops, const int *ranks,
+                                 const int64_t *const shapes[], const int64_t *const strides[],
+                                 int out_rank, const int64_t *out_strides,
+                                 const einc_options *options, einc_program **program)
+{
 	if (ctx && (nops < 0 || (nops > 0 && (!ranks || !shapes)))) {
 		if (program)
 			*program = NULL;
@@ -143,7 +161,7 @@ einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
 		                "shapes need nops >= 0 and non-NULL ranks and shapes");
 	}
 	fe_sizes sizes = {.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, strides, out_rank, out_strides, options, program);
 }
 
 einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
@@ -151,7 +169,7 @@ einc_status einc_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
                               einc_program **program)
 {
 	fe_sizes sizes = {.dims = dims, .shape_text = shapes};
-	return compile(ctx, spec, &sizes, options, program);
+	return compile(ctx, spec, &sizes, NULL, 0, NULL, options, program);
 }
 
 void einc_program_free(einc_program *program)

@@ -56,6 +56,11 @@ einc_status program_reference(einc_ctx *ctx, const einc_program *program, int f6
 /* path_ltr.c: the left-to-right contraction tree of "g". */
 einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
 
+/* relayout.c: "*tree" (over "g") with a unary step copying each
+ * non-dense input (g->strides) that a GEMM-like step reads many times per
+ * element into a dense intermediate first; "*tree" stays when none does. */
+einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **tree);
+
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
  * registers "vector_bits" wide, plain nests split over "threads"
  * (einc_options.threads); "*out" is set even on failure. */

@@ -29,8 +29,35 @@ typedef struct {
 	double total;                    /* nslices * flops */
 } slice_cost;
 
+/* The element strides per axis of input "k" of "g" as its array lies into
+ * "st": the caller's (einc_compile_strided), else row-major over its dims. */
+static void whole_strides(const ir_graph *g, int k, int64_t *st)
+{
+	const ir_tensor *t = &g->inputs[k];
+	int64_t s = 1;
+	for (int x = t->rank - 1; x >= 0; x--) {
+		st[x] = g->strides && g->strides[k] ? g->strides[k][x] : s;
+		s *= t->dims[x];
+	}
+}
+
+/* Whether "st" are the row-major strides of "t" along its axes of extent
+ * more than 1: a window that is one dense block. */
+static int dense_window(const ir_tensor *t, const int64_t *st)
+{
+	int64_t s = 1;
+	for (int x = t->rank - 1; x >= 0; x--) {
+		if (t->dims[x] != 1 && st[x] != s)
+			return 0;
+		s *= t->dims[x];
+	}
+	return 1;
+}
+
 /* The graph of one slice of "g": the indices flagged in "set" of size 1,
- * their axes of extent 1; "g" its layout. NULL when out of memory. */
+ * their axes of extent 1, each input read in place as a window of the
+ * whole (its strides the whole array's where the window is not one dense
+ * block), the output a dense part. NULL when out of memory. */
 static ir_graph *sliced_graph(arena *a, const ir_graph *g, const unsigned char *set)
 {
 	ir_graph *s = arena_alloc(a, sizeof(*s));
@@ -39,9 +66,11 @@ static ir_graph *sliced_graph(arena *a, const ir_graph *g, const unsigned char *
 	if (!s || !idx || !in)
 		return NULL;
 	*s = *g;
-	s->layout = g;
 	s->indices = idx;
 	s->inputs = in;
+	s->strides = arena_array(a, (size_t)g->ninputs + 1, sizeof(int64_t *));
+	if (!s->strides)
+		return NULL;
 	for (int i = 0; i < g->nindices; i++) {
 		idx[i] = g->indices[i];
 		if (set[i])
@@ -56,6 +85,18 @@ static ir_graph *sliced_graph(arena *a, const ir_graph *g, const unsigned char *
 		for (int x = 0; x < t->rank; x++)
 			u->dims[x] = set[t->index[x]] ? 1 : t->dims[x];
 	}
+	int any = 0;
+	for (int k = 0; k < g->ninputs; k++) {
+		int64_t *st = arena_array(a, (size_t)in[k].rank + 1, sizeof(int64_t));
+		if (!st)
+			return NULL;
+		whole_strides(g, k, st);
+		s->strides[k] = dense_window(&in[k], st) ? NULL : st;
+		any |= s->strides[k] != NULL;
+	}
+	s->strides[g->ninputs] = NULL; /* each slice writes its part densely */
+	if (!any)
+		s->strides = NULL;
 	return s;
 }
 

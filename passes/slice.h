@@ -20,8 +20,9 @@ typedef struct slicing {
 	int nsummed;        /* the last nsummed of them are summed */
 	int64_t nslices;    /* the product of their sizes */
 	ir_graph *graph;    /* one slice: those indices of size 1 (their axes of
-	                       extent 1), the rest as in the whole graph, which
-	                       is graph->layout */
+	                       extent 1), the rest as in the whole graph; its
+	                       inputs' strides (ir_graph.strides) are the whole
+	                       arrays', its output a dense part */
 	path *path;         /* the path over graph's problem that each slice runs */
 	path_cost flops, largest;           /* of one slice */
 	path_cost flops_full, largest_full; /* of the unsliced path */

@@ -29,11 +29,13 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 	}
 	int64_t *ks = st + g->nindices; /* an input's strides */
 	int64_t elems = 1, *at = t + 7;
-	ir_tensor_strides(g, &g->output, st);
+	ir_graph_memory_strides(g, -1, st);
 	if (!s) { /* the whole output as it is, empty (a label of size 0) included */
 		at[0] = elems = ir_graph_elems(g, -1);
 		at[1] = 1;
 		at++;
+		if (g->strides && g->strides[n])
+			elems = -1; /* no dense part: the kernel writes the strided output */
 	}
 	for (int x = 0; s && x < g->output.rank; x++)
 		if (!is_sliced(s, g->output.index[x])) {
@@ -48,7 +50,7 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 		at[0] = g->indices[i].size;
 		at[1] = st[i];
 		for (int k = 0; k < n; k++) {
-			ir_tensor_strides(g, &g->inputs[k], ks);
+			ir_graph_memory_strides(g, k, ks);
 			at[2 + k] = ks[i];
 		}
 	}

@@ -49,7 +49,7 @@ static void put_part(const int64_t *t, char *out, const char *part, int add)
 
 int64_t einc_rt_slice_part_elems(const int64_t *table)
 {
-	return table[T_ELEMS];
+	return table[T_ELEMS] > 0 ? table[T_ELEMS] : 0;
 }
 
 /* Whether "first", "count" is a range of the slices of "table" (of its
@@ -88,8 +88,10 @@ int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, 
                        const void *const *in, int64_t first, int64_t count, int packed)
 {
 	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
-	if (!in_range(table, first, count, &summed))
+	if (!in_range(table, first, count, &summed) || (packed && table[T_ELEMS] < 0))
 		return 1;
+	if (!table[T_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
+		return count && one(user, out, in) ? -1 : 0;
 	char *part = count && !packed ? malloc((size_t)part_bytes + 1) : NULL;
 	const void **ins = malloc(sizeof(void *) * ((size_t)table[T_NIN] + 1));
 	int r = !ins || (count && !packed && !part) ? -1 : 0;
@@ -110,7 +112,7 @@ int einc_rt_place_slices(const int64_t *table, void *out, const void *parts, int
                          int64_t count)
 {
 	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
-	if (!in_range(table, first, count, &summed))
+	if (!in_range(table, first, count, &summed) || table[T_ELEMS] < 0)
 		return 1;
 	for (int64_t s = first; s < first + count; s++)
 		put_part(table, (char *)out + slice_bases(table, s, NULL, NULL) * esize,

@@ -10,7 +10,9 @@
  * The table (int64 entries, passes/slice_table.c writes it):
  *   [0] EINC_RT_SLICES_V1   [1] element bytes: 4 (float) or 8 (double)
  *   [2] inputs n            [3] sliced labels L   [4] the last S of them are summed
- *   [5] part rank r         [6] part elements
+ *   [5] part rank r         [6] part elements; -1 for an unsliced kernel
+ *                               whose output is strided: it writes the
+ *                               output itself and has no dense part
  *   then r dims of the part (the output without its sliced axes, in order)
  *   and r element strides of those axes in the whole output;
  *   then per sliced label (slice order, the last fastest): its size, its

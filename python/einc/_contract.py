@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _lib
 from . import _explicit_path as explicit_path
+from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
 from ._spec import split_operands, explicit_labels
@@ -59,18 +60,20 @@ def _dtype(dtype, arrays):
     return dt
 
 
-def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads):
-    """The cached expression for these arguments, compiled on a miss. The
-    key holds the options as given (a hit pays no checking): spellings
-    of one option (True, 'auto') compile twice."""
+def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides=None,
+                out_strides=None):
+    """The cached expression for these arguments, compiled on a miss for
+    operands at "strides" and an output at "out_strides" (element strides,
+    None: dense). The key holds the options as given (a hit pays no
+    checking): spellings of one option (True, 'auto') compile twice."""
     if isinstance(optimize, (list, tuple)):
         optimize = explicit_path.normalize(optimize)
-    key = (spec, shapes, dt, optimize, memory_limit, budget, threads)
+    key = (spec, shapes, strides, out_strides, dt, optimize, memory_limit, budget, threads)
     return cache.get(key, lambda: _compile(spec, shapes, dt, optimize, memory_limit,
-                                           budget, threads))
+                                           budget, threads, strides, out_strides))
 
 
-def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
+def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads, strides, out_strides):
     """A new expression for these arguments, the options checked. An
     explicit path becomes a tree over the inputs' labels as einc reads
     them (from a first compile's tree dump)."""
@@ -82,7 +85,7 @@ def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads):
         leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
         opts.tree = explicit_path.tree_text(leaves, optimize).encode("utf-8")
         opts.tree_name = b"optimize"
-    return Expression(spec, shapes, dt, opts)
+    return Expression(spec, shapes, dt, opts, strides=strides, out_strides=out_strides)
 
 
 def _options(path, max_intermediate, budget, threads):
@@ -91,6 +94,20 @@ def _options(path, max_intermediate, budget, threads):
     _lib.lib.einc_options_init(o)
     o.path, o.max_intermediate, o.budget, o.threads = path, max_intermediate, budget, threads
     return o
+
+
+def _in_dtype(arrays, dt):
+    """(arrays, strides): the ndarrays "arrays" converted to "dt" where
+    they are not of it (dense), and their strides for the cache
+    (layout.operand_strides; None when all are dense, the common case,
+    found in one pass)."""
+    dense = True
+    for k, a in enumerate(arrays):
+        if a.dtype != dt:
+            arrays[k] = np.asarray(a, dt, order="C")
+        elif dense and not a.flags.c_contiguous:
+            dense = False
+    return (arrays, None) if dense else layout.operand_strides(arrays)
 
 
 def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None,
@@ -105,13 +122,24 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     memory_limit: the largest intermediate in elements, or 'max_input';
     budget: workspace bytes (beyond it, spills); threads: the kernel's
     threads (default EINC_NUM_THREADS, else every core). The result is a
-    new array, or "out" written."""
+    new array, or "out" written.
+
+    Operands are read where they lie: views (transposed, sliced, reversed,
+    broadcast), torch CPU tensors (DLPack) and buffers are not copied, only
+    converted when their dtype is not the one computed in; each layout
+    compiles its own kernel. A strided "out" of the result's dtype that
+    shares no memory with the operands is written in place too."""
     spec, arrays = split_operands(operands)
-    arrays = [np.asarray(a) for a in arrays]
+    arrays = [layout.as_array(a) for a in arrays]
     dt = _dtype(dtype, arrays)
-    expr = _expression(spec, tuple(a.shape for a in arrays), dt, optimize, memory_limit,
-                       budget, threads)
-    return expr.run(arrays, out)
+    arrays, strides = _in_dtype(arrays, dt)
+    shapes = tuple(a.shape for a in arrays)
+    expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
+    if (type(out) is np.ndarray and not out.flags.c_contiguous
+            and layout.writes_in_place(out, dt, expr.out_shape, arrays)):
+        expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
+                           layout.element_strides(out))
+    return expr.run_prepared(arrays, out)
 
 
 def contract_path(*operands, shapes=False, optimize="auto", memory_limit=None):
@@ -128,12 +156,14 @@ class ContractExpression:
     """A spec compiled once for fixed shapes; called with the operands that
     are not constants, in order. Constants were converted once and, when
     two or more fold into a tensor no larger than they are, contracted
-    together once. dump(), emit(), path and workspace_bytes are the
-    compiled expression's."""
+    together once. Views are read in place by a kernel compiled once per
+    layout ("variant": strides -> its expression, from the cache).
+    dump(), emit(), path and workspace_bytes are the dense expression's."""
 
-    def __init__(self, expr, slots):
+    def __init__(self, expr, slots, variant):
         self._expr = expr
         self._slots = slots  # per operand: an int (the call's argument) or an array
+        self._variant = variant
 
     def __call__(self, *arrays, out=None):
         nargs = sum(isinstance(s, int) for s in self._slots)
@@ -141,7 +171,10 @@ class ContractExpression:
             raise ValueError("einc: this expression takes %d operands, got %d"
                              % (nargs, len(arrays)))
         ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
-        return self._expr.run(ops, out)
+        if all(type(a) is np.ndarray and a.flags.c_contiguous for a in ops):
+            return self._expr.run(ops, out)
+        ops, strides = _in_dtype([layout.as_array(a) for a in ops], self._expr.dtype)
+        return (self._variant(strides) if strides else self._expr).run(ops, out)
 
     def __getattr__(self, name):
         return getattr(self._expr, name)
@@ -203,7 +236,8 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     else:
         spec, dims, slots = folded
     expr = _expression(spec, dims, dt, optimize, memory_limit, budget, threads)
-    return ContractExpression(expr, slots)
+    return ContractExpression(expr, slots, lambda strides: _expression(
+        spec, dims, dt, optimize, memory_limit, budget, threads, strides))
 
 
 def cache_info():

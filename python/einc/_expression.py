@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from . import _lib
+from . import _layout as layout
 from ._lib import lib, Context, take_text
 from .errors import status_error
 
@@ -47,31 +48,47 @@ def _aligned_buffer(nbytes):
     return buf, addr + (-addr) % _ALIGN
 
 
+def _int64_array(values):
+    """A ctypes int64 array holding "values" (at least one element), or
+    None for None."""
+    if values is None:
+        return None
+    return (ctypes.c_int64 * max(len(values), 1))(*values)
+
+
 class Expression:
     """The einsum "spec" compiled for operands of "shapes" and "dtype"
-    (float32 or float64) with einc_options "options" (an _lib.Options).
-    Calling it with arrays of those shapes returns the result; with
-    jit=False it only dumps."""
+    (float32 or float64) with einc_options "options" (an _lib.Options),
+    the operands at element strides "strides" (None, or per operand None
+    or a tuple; None: dense) and the output at "out_strides". Calling it
+    with arrays of those shapes returns the result; with jit=False it only
+    dumps."""
 
-    def __init__(self, spec, shapes, dtype, options, jit=True):
+    def __init__(self, spec, shapes, dtype, options, jit=True, strides=None, out_strides=None):
         self.spec = spec
         self.shapes = tuple(tuple(int(d) for d in s) for s in shapes)
+        self.strides, self.out_strides = strides, out_strides
         self.dtype = np.dtype(dtype)
         self._program = self._kernel = None
         self._local = threading.local()
         options.dtype = _lib.F64 if self.dtype == np.float64 else _lib.F32
         n = len(self.shapes)
         ranks = (ctypes.c_int * n)(*(len(s) for s in self.shapes))
-        dims = [(ctypes.c_int64 * max(len(s), 1))(*s) for s in self.shapes]
-        dims_p = (ctypes.POINTER(ctypes.c_int64) * n)(
-            *(ctypes.cast(d, ctypes.POINTER(ctypes.c_int64)) for d in dims))
+        i64p = ctypes.POINTER(ctypes.c_int64)
+        dims = [_int64_array(s) for s in self.shapes]
+        dims_p = (i64p * n)(*(ctypes.cast(d, i64p) for d in dims))
+        steps = [_int64_array(s) for s in strides or ()]
+        steps_p = (i64p * n)(*(ctypes.cast(s, i64p) for s in steps)) if strides else None
+        out_steps = _int64_array(out_strides)
         program, kernel = ctypes.c_void_p(), ctypes.c_void_p()
         # The program keeps pointing at the spec's bytes (its graph's spec,
         # which the path dump prints): they live as long as the expression.
         self._spec_bytes = spec.encode("utf-8")
         with compile_lock, Context() as c:
-            c.check(lib.einc_compile(c.ctx, self._spec_bytes, n, ranks, dims_p,
-                                     ctypes.byref(options), ctypes.byref(program)))
+            c.check(lib.einc_compile_strided(
+                c.ctx, self._spec_bytes, n, ranks, dims_p, steps_p,
+                len(out_strides or ()), ctypes.cast(out_steps, i64p) if out_steps else None,
+                ctypes.byref(options), ctypes.byref(program)))
             self._program = program.value
             if jit:
                 c.check(lib.einc_program_jit(c.ctx, self._program, ctypes.byref(kernel)))
@@ -100,24 +117,48 @@ class Expression:
             local.ws, local.slow = local.keep[0][1], local.keep[1][1]
         return local.ws, local.slow
 
+    def _operands(self, arrays):
+        """"arrays" as the kernel reads them: for a dense expression,
+        converted to its dtype and made contiguous where they are not; for
+        a strided one (einc.contract makes them), checked to lie at its
+        strides."""
+        dt = self.dtype
+        if self.strides is None:
+            return [a if type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
+                    else np.asarray(a, dt, order="C") for a in arrays]
+        for k, a in enumerate(arrays):
+            if a.dtype != dt or layout.element_strides(a) != self.strides[k]:
+                raise ValueError("einc: operand %d of %r lies at strides %s, the expression "
+                                 "was compiled for %s" % (k, self.spec, a.strides,
+                                                          self.strides[k]))
+        return arrays
+
     def run(self, arrays, out=None):
-        """The result for "arrays" (array-likes of this expression's shapes,
-        converted to its dtype and made contiguous when they are not),
-        written into "out" when given (any array of the output's shape)."""
-        dt, shapes = self.dtype, self.shapes
+        """The result for "arrays" (array-likes of this expression's shapes
+        and strides, see _operands), written into "out" when given (any
+        array of the output's shape; in place when it lies at the strides
+        compiled for)."""
+        shapes = self.shapes
         if len(arrays) != len(shapes):
             raise ValueError("einc: %r takes %d operands, got %d"
                              % (self.spec, len(shapes), len(arrays)))
-        ins = [a if type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
-               else np.asarray(a, dt, order="C") for a in arrays]
+        ins = self._operands(arrays)
         if any(a.shape != s for a, s in zip(ins, shapes)):
             k = next(k for k, a in enumerate(ins) if a.shape != shapes[k])
             raise _shape_error(self, k, ins[k].shape)
-        direct = (out is not None and type(out) is np.ndarray and out.dtype == dt
-                  and out.flags.c_contiguous and out.flags.writeable
-                  and out.shape == self.out_shape
-                  and not any(np.may_share_memory(out, a) for a in ins))
-        res = out if direct else np.empty(self.out_shape, dt)
+        return self.run_prepared(ins, out)
+
+    def run_prepared(self, ins, out=None):
+        """run() on ndarrays "ins" known to be of this expression's dtype,
+        shapes and strides (einc.contract makes them so): nothing checked
+        twice on the hot path."""
+        direct = (out is not None
+                  and layout.writes_in_place(out, self.dtype, self.out_shape, ins)
+                  and layout.element_strides(out) == self.out_strides)
+        if not direct and self.out_strides is not None:
+            raise ValueError("einc: this expression writes its output in place at strides %s; "
+                             "out does not lie so" % (self.out_strides,))
+        res = out if direct else np.empty(self.out_shape, self.dtype)
         ptrs = self._pointers(*[data_address(a) for a in ins])
         ws, slow = self._buffers()
         status = lib.einc_kernel_run_slow(self._kernel, data_address(res), ptrs, ws, slow, None)

@@ -1,6 +1,7 @@
 """The package's own tests: every result against numpy.einsum."""
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -131,6 +132,166 @@ def test_views(view):
     b = rand(a.shape[1], 5)
     close(einc.contract("ij,jk->ik", a, b), np.einsum("ij,jk->ik", a, b))
     close(einc.contract("ij,jk->ki", b.T, a.T), np.einsum("ij,jk->ki", b.T, a.T))
+
+
+def compiled(spec, shapes):
+    """The expressions einc.contract compiled for "spec" and "shapes": the
+    kernel cache's entries (keyed by spec, shapes, operand strides, output
+    strides, dtype and options)."""
+    return [e for k, e in einc._contract.cache._map.items() if k[:2] == (spec, shapes)]
+
+
+def element_strides(a):
+    """The strides of "a" in elements."""
+    return tuple(s // a.itemsize for s in a.strides)
+
+
+def access(name, labels, strides):
+    """An access as the loops dump prints it: in0[i + 6*j]."""
+    terms = [l if s == 1 else "%d*%s" % (s, l) for l, s in zip(labels, strides) if s]
+    return "%s[%s]" % (name, " + ".join(terms) or "0")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("view", ["transposed", "sliced", "negative", "broadcast"])
+def test_views_read_in_place(view, dtype):
+    """A view is not copied: the kernel is compiled for its strides (a copy
+    would be dense and compile a dense kernel), and reads them."""
+    base = rand(8, 6, dtype=dtype)
+    a = {"transposed": base.T, "sliced": base[1:7:2, ::2].T,
+         "negative": base[::-1, ::-2].T,
+         "broadcast": np.broadcast_to(rand(6, 1, dtype=dtype), (6, 8))}[view]
+    b = rand(a.shape[1], 5, dtype=dtype)
+    einc.clear_cache()
+    close(einc.contract("ij,jk->ik", a, b), np.einsum("ij,jk->ik", a, b))
+    [expr] = compiled("ij,jk->ik", (a.shape, b.shape))
+    assert expr.strides == (element_strides(a), None)
+    assert access("in0", "ij", expr.strides[0]) in expr.dump("loops")
+    einc.contract("ij,jk->ik", a, b)
+    assert einc.cache_info().hits == 1  # same strides: a hit
+    einc.contract("ij,jk->ik", np.ascontiguousarray(a), b)
+    assert einc.cache_info().misses == 2  # other strides: another kernel
+
+
+def test_expression_reads_views_in_place():
+    """contract_expression: a view runs on a kernel compiled for its
+    layout (cached), beside a folded constant."""
+    w1, w2 = rand(6, 7), rand(7, 3)
+    expr = einc.contract_expression("ij,jk,kl->il", (5, 6), w1, w2, constants=[1, 2])
+    x = rand(6, 5).T
+    einc.clear_cache()
+    close(expr(x), x @ w1 @ w2)
+    [variant] = [e for k, e in einc._contract.cache._map.items() if k[2] is not None]
+    assert variant.strides[0] == element_strides(x)
+    close(expr(x), x @ w1 @ w2)
+    assert einc.cache_info().hits == 1
+
+
+def test_strides_of_part_elements_copied():
+    """A record field whose stride is no whole number of its elements, or
+    whose elements are not aligned: copied."""
+    rec = np.zeros(7, dtype=[("a", "f8"), ("b", "f4")])
+    rec["a"] = rand(7)
+    field = rec["a"]
+    assert field.strides == (12,)
+    close(einc.contract("i,i->", field, field), np.dot(field, field))
+    rec = np.zeros(7, dtype=[("b", "f4"), ("a", "f8"), ("c", "f4")])
+    rec["a"] = rand(7)
+    field = rec["a"]  # 2 elements apart, but 4 bytes off its alignment
+    assert field.strides == (16,) and not field.flags.aligned
+    close(einc.contract("i,i->", field, field), np.dot(field, field))
+
+
+def test_view_strides_in_the_loops():
+    a, b = rand(37, 53).T, rand(53, 29)[::-1]
+    einc.clear_cache()
+    close(einc.contract("ji,jk->ik", a, b), a.T @ b)
+    [expr] = compiled("ji,jk->ik", (a.shape, b.shape))
+    assert "in0[j + 53*i] * in1[-29*j + k]" in expr.dump("loops")
+
+
+@pytest.mark.parametrize("spec,shapes", [
+    ("ij,jk->ik", [(40, 50), (50, 30)]),   # GEMM-like
+    ("ij,jk->ik", [(3, 4), (4, 5)]),       # a plain nest, summed
+    ("ijk->ki", [(5, 6, 7)]),              # a plain nest, summed
+    ("ij->ji", [(9, 7)]),                  # a transpose
+])
+def test_out_view_written_in_place(spec, shapes):
+    """A strided out (every other row, columns reversed and every other
+    one) is written in place, and nothing beside it."""
+    ops = [rand(*s) for s in shapes]
+    want = np.einsum(spec, *ops)
+    big = np.full((2 * want.shape[0], 2 * want.shape[1]), 7.0)
+    out = big[1::2, ::-2]
+    einc.clear_cache()
+    assert einc.contract(spec, *ops, out=out) is out
+    close(out, want)
+    beside = np.ones(big.shape, bool)
+    beside[1::2, ::-2] = False
+    assert (big[beside] == 7.0).all()
+    assert compiled(spec, tuple(shapes))[-1].out_strides == element_strides(out)
+
+
+def test_out_view_of_another_dtype_or_overlapping():
+    a, b = rand(6, 4), rand(4, 5)
+    out = np.zeros((5, 6), np.float32).T  # float32: through a temporary
+    einc.contract("ij,jk->ik", a, b, out=out)
+    close(out, (a @ b).astype(np.float32))
+    sq = rand(6, 6)
+    view = sq.T
+    want = view @ view
+    einc.contract("ij,jk->ik", view, view, out=view)  # overlaps: through a temporary
+    close(view, want)
+
+
+class DLPackOnly:
+    """An array reachable through the DLPack protocol alone."""
+
+    def __init__(self, a):
+        self._a = a
+
+    def __dlpack__(self, stream=None):
+        return self._a.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._a.__dlpack_device__()
+
+
+def test_dlpack_and_buffers_without_copies():
+    a, b = rand(6, 4), rand(4, 5)
+    wrapped = DLPackOnly(a)
+    assert np.shares_memory(einc._layout.as_array(wrapped), a)
+    close(einc.contract("ij,jk->ik", wrapped, b), a @ b)
+    mv = memoryview(b)
+    assert np.shares_memory(einc._layout.as_array(mv), b)
+    close(einc.contract("ij,jk->ik", a, mv), a @ b)
+
+
+def test_torch_tensors_without_copies():
+    torch = pytest.importorskip("torch")
+    a, b = torch.rand(6, 4, dtype=torch.float64), torch.rand(5, 4, dtype=torch.float64)
+    view = b.t()  # strided
+    assert np.shares_memory(einc._layout.as_array(view), b.numpy())
+    close(einc.contract("ij,jk->ik", a, view), a.numpy() @ b.numpy().T)
+
+
+def test_gil_released_while_a_kernel_runs():
+    """The main thread keeps running Python while another thread's kernels
+    run: no pause in its loop near a kernel's length (a kernel holding the
+    GIL would stop it for the whole call)."""
+    a, b = rand(1100, 1100), rand(1100, 1100)
+    expr = einc.contract_expression("ij,jk->ik", a.shape, b.shape, threads=1)
+    start = time.perf_counter()
+    expr(a, b)
+    alone = time.perf_counter() - start
+    t = threading.Thread(target=lambda: [expr(a, b) for _ in range(3)])
+    t.start()
+    last, pause = time.perf_counter(), 0.0
+    while t.is_alive():
+        now = time.perf_counter()
+        pause, last = max(pause, now - last), now
+    t.join()
+    assert pause < alone / 2, (pause, alone)
 
 
 def test_errors_carry_the_message():

@@ -366,6 +366,54 @@ static void test_unsliced(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Strided operands (einc_compile_strided) sliced: A a transposed view,
+ * the output column-major; every slice, summed (j) and output (i) labels,
+ * against the product computed here; an unsliced strided kernel's range
+ * writes its strided output itself. */
+static void test_strided(void **state)
+{
+	(void)state;
+	enum { I = 6, J = 5, K = 4 };
+	static const int ranks[] = {2, 2};
+	static const int64_t sa[] = {I, J}, sb[] = {J, K}, ta[] = {1, I}, outs[] = {1, I};
+	const int64_t *const shapes[] = {sa, sb}, *const strides[] = {ta, NULL};
+	double a[I * J], b[J * K], want[I * K], got[I * K];
+	for (int x = 0; x < I * J; x++)
+		a[x] = (double)((x * 7) % 11) - 5; /* a[j * I + i] is A[i][j] */
+	for (int x = 0; x < J * K; x++)
+		b[x] = (double)((x * 5) % 13) - 6;
+	for (int i = 0; i < I; i++)
+		for (int k = 0; k < K; k++) {
+			double acc = 0;
+			for (int j = 0; j < J; j++)
+				acc += a[j * I + i] * b[j * K + k];
+			want[i + I * k] = acc;
+		}
+	const void *in[] = {a, b};
+	einc_ctx *ctx = einc_ctx_new();
+	for (int sliced = 0; sliced < 2; sliced++) {
+		einc_options o;
+		einc_options_init(&o);
+		o.dtype = EINC_F64;
+		o.slice = sliced ? "i,j" : NULL;
+		einc_program *p;
+		einc_kernel *k;
+		if (einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, strides, 2, outs, &o,
+		                         &p) != EINC_OK)
+			fail_msg("%s", einc_ctx_message(ctx));
+		assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+		int64_t n = einc_kernel_num_slices(k);
+		assert_int_equal(n, sliced ? I * J : 1);
+		memset(got, 0, sizeof got);
+		assert_int_equal(einc_kernel_run_slices(k, got, in, NULL, 0, n), EINC_OK);
+		for (int x = 0; x < I * K; x++)
+			assert_true(fabs(got[x] - want[x]) <= 1e-12 * (1 + fabs(want[x])));
+		einc_kernel_free(k);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
 	corpus_path = argc > 1 ? argv[1] : NULL;
@@ -375,6 +423,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_unsliced),
+		cmocka_unit_test(test_strided),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

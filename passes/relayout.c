@@ -1,0 +1,86 @@
+/*
+ * relayout.c - operands that the caller's strides (einc_compile_strided)
+ * would make a GEMM-like step read slowly: such a step packs its operands
+ * block by block, and a view whose unit stride lies along a dim the
+ * blocks do not follow (a batch dim, the far end of a flattened group)
+ * reads a cache line, or a page, per element (bmm with an operand's axes
+ * reversed: 2.3x its contiguous twin). So each non-dense input that a
+ * pairwise GEMM-like step reads at least RELAYOUT_REUSE times per element
+ * first gets a unary step of its own that copies it into a dense
+ * intermediate (a transposing nest, in tiles), and the step then runs as
+ * on the contiguous twin; the copy moves each element once, against the
+ * step's RELAYOUT_REUSE multiply-adds or more.
+ */
+#include "ctx.h"
+#include "program.h"
+
+/* A pairwise step's multiply-adds per element of an operand at which the
+ * copy costs at most a few percent of the step. */
+enum { RELAYOUT_REUSE = 256 };
+
+/* Whether node "node" of "t" is a pairwise step that runs as a GEMM: a
+ * batch or summed index on both sides, a free one on each, no index
+ * summed on one side only (lower_gemm's rule, before its work limit). */
+static int gemm_like(const ir_graph *g, const ir_tree *t, int node, ir_role *roles)
+{
+	if (t->nodes[node].right < 0)
+		return 0;
+	ir_tree_classify(g, t, node, roles);
+	int count[IR_ROLE_RIGHT_SUM + 1] = {0};
+	for (int i = 0; i < g->nindices; i++)
+		count[roles[i]]++;
+	return count[IR_ROLE_CONTRACTED] && count[IR_ROLE_LEFT] && count[IR_ROLE_RIGHT] &&
+	       !count[IR_ROLE_LEFT_SUM] && !count[IR_ROLE_RIGHT_SUM];
+}
+
+/* The multiply-adds of a step per element of its child "child": the
+ * product of the sizes of the step's indices ("roles", as classified)
+ * that the child lacks, counted up to RELAYOUT_REUSE. */
+static int64_t reuse(const ir_graph *g, const ir_tree *t, int child, const ir_role *roles)
+{
+	int64_t r = 1;
+	for (int i = 0; i < g->nindices; i++)
+		if (roles[i] != IR_ROLE_NONE && !ir_tree_node_has(&t->nodes[child], i) &&
+		    (r *= g->indices[i].size) >= RELAYOUT_REUSE)
+			return r;
+	return r;
+}
+
+einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **tree)
+{
+	const ir_tree *t = *tree;
+	int n = g->ninputs, inner = t->nnodes - n;
+	if (!g->strides || inner < 1 || t->nodes[t->root].right < 0)
+		return EINC_OK;
+	int unary_of[n + 1], copies = 0;
+	ir_role roles[g->nindices + 1];
+	for (int k = 0; k < n; k++)
+		unary_of[k] = -1;
+	for (int x = n; x < t->nnodes; x++) {
+		const ir_tree_node *p = &t->nodes[x];
+		if (!gemm_like(g, t, x, roles))
+			continue;
+		for (int side = 0; side < 2; side++) {
+			int c = side ? p->right : p->left;
+			if (c < n && g->strides[c] && reuse(g, t, c, roles) >= RELAYOUT_REUSE)
+				unary_of[c] = n + copies++;
+		}
+	}
+	if (!copies)
+		return EINC_OK;
+	int (*steps)[2] = arena_array(a, (size_t)(inner + copies), sizeof(*steps));
+	if (!steps)
+		return ctx_fail(ctx, EINC_ENOMEM, "relayout", "out of memory");
+	for (int k = 0; k < n; k++)
+		if (unary_of[k] >= 0)
+			steps[unary_of[k] - n][0] = k, steps[unary_of[k] - n][1] = -1;
+	for (int x = n; x < t->nnodes; x++) {
+		const ir_tree_node *p = &t->nodes[x];
+		for (int side = 0; side < 2; side++) {
+			int c = side ? p->right : p->left;
+			steps[copies + x - n][side] = c < 0 ? -1 : c >= n ? c + copies
+			                            : unary_of[c] >= 0 ? unary_of[c] : c;
+		}
+	}
+	return ir_tree_build(ctx, a, g, inner + copies, (const int (*)[2])steps, "relayout", tree);
+}

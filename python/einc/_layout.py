@@ -1,0 +1,51 @@
+"""Where the operands lie: numpy arrays from anything array-like without
+a copy (DLPack, the buffer protocol), and the element strides einc
+compiles a kernel for, so that views (transposed, sliced, reversed,
+broadcast) run in place."""
+import numpy as np
+
+
+def as_array(x):
+    """"x" as an ndarray over the same memory where it can be: ndarrays as
+    they are, objects with __dlpack__ (torch CPU tensors) through
+    np.from_dlpack, others (buffers, lists, scalars) through np.asarray."""
+    if type(x) is np.ndarray:
+        return x
+    if hasattr(x, "__dlpack__"):
+        return np.from_dlpack(x)
+    return np.asarray(x)
+
+
+def element_strides(a):
+    """The strides of ndarray "a" in elements, or None when it is dense
+    row-major (or empty: nothing is read); False when a stride is not a
+    whole number of elements or the elements are not aligned."""
+    if a.flags.c_contiguous or a.size == 0:
+        return None
+    size = a.itemsize
+    if not a.flags.aligned or any(s % size for s in a.strides):
+        return False
+    return tuple(s // size for s in a.strides)
+
+
+def operand_strides(arrays):
+    """(arrays, strides) for the kernel cache, some array not dense:
+    "strides" holds each one's element_strides; an array whose strides
+    are not whole elements is copied to a dense one (None)."""
+    strides = [element_strides(a) for a in arrays]
+    for k, s in enumerate(strides):
+        if s is False:
+            arrays[k], strides[k] = np.ascontiguousarray(arrays[k]), None
+    return arrays, tuple(strides)
+
+
+def writes_in_place(out, dtype, shape, arrays):
+    """Whether the kernel may write the result ("dtype", "shape") straight
+    into "out": an ndarray of that dtype and shape, writeable, whose
+    elements are distinct (no stride 0 on an axis longer than 1) and a
+    whole number of elements apart, and which shares no memory with
+    "arrays"."""
+    return (type(out) is np.ndarray and out.dtype == dtype and out.shape == shape
+            and out.flags.writeable and element_strides(out) is not False
+            and not any(s == 0 and d > 1 for s, d in zip(out.strides, out.shape))
+            and not any(np.may_share_memory(out, a) for a in arrays))

@@ -1,0 +1,362 @@
+/*
+ * test_strided.c - einc_compile_strided through einc.h: operands and
+ * outputs as numpy's views lay them out (transposed, sliced with a step,
+ * reversed, broadcast with stride 0, padded rows) on GEMM-like steps and
+ * plain nests, in both dtypes and on 1 and 4 threads, against the
+ * reference evaluator on the dense arrays the views hold; the elements
+ * around a strided output must stay untouched. Also: a view that a
+ * GEMM-like step reads many times is copied dense first; dense strides compile
+ * to the very same loops as no strides, the loops dump and the AOT header
+ * show the strides, and bad output strides are refused with a message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "einc.h"
+#include "refcheck.h"
+
+enum { MAXOPS = 3, MAXRANK = 4 };
+
+/* One case: a spec, each operand's shape and strides (rank -1 ends the
+ * list; "dense" set: no strides passed for it), and the output's strides
+ * (out_dense: NULL passed). */
+typedef struct {
+	const char *spec;
+	int nops;
+	int ranks[MAXOPS];
+	int64_t shapes[MAXOPS][MAXRANK];
+	int64_t strides[MAXOPS][MAXRANK];
+	int dense[MAXOPS];
+	int out_dense;
+	int64_t out_strides[MAXRANK];
+} scase;
+
+static const scase cases[] = {
+	/* GEMM-like: A transposed, B's rows reversed, C's rows padded */
+	{"ij,jk->ik", 2, {2, 2}, {{37, 53}, {53, 29}}, {{1, 37}, {-29, 1}}, {0, 0}, 0, {32, 1}},
+	/* GEMM-like: A broadcast along j, B sliced with step 2, C transposed */
+	{"ij,jk->ik", 2, {2, 2}, {{37, 53}, {53, 29}}, {{53, 0}, {58, 2}}, {0, 0}, 0, {1, 37}},
+	/* batched: A broadcast over b, B reversed on every axis, C's inner axes swapped */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 40}},
+	 {{0, 30, 1}, {-1200, -40, -1}}, {0, 0}, 0, {800, 1, 20}},
+	/* A with its axes reversed, read 300 times per element: copied dense
+	 * first (relayout.c), then the GEMM-like step */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 300}}, {{1, 3, 60}, {0}}, {0, 1}, 1, {0}},
+	/* a transposed operand beside a dense one, dense output */
+	{"ik,kj->ij", 2, {2, 2}, {{70, 90}, {90, 40}}, {{1, 70}, {0, 0}}, {0, 1}, 1, {0}},
+	/* plain: a reversed column into a transposed output */
+	{"ij->ji", 1, {2}, {{19, 23}}, {{23, -1}}, {0}, 0, {1, 23}},
+	/* a reduction large enough for parallel chunks, into every third element */
+	{"ijk->i", 1, {3}, {{4, 300, 300}}, {{1, 4, 1200}}, {0}, 0, {3}},
+	/* a reduction over the outer loop (partial results when dense) into a
+	 * reversed output */
+	{"ij,i->j", 2, {2, 1}, {{300, 333}, {300}}, {{1, 300}, {-2}}, {0, 0}, 0, {-1}},
+	/* a dense operand summed over its outer loop (partial results when the
+	 * output is dense) into every other element */
+	{"ijk->k", 1, {3}, {{50, 40, 70}}, {{0}}, {1}, 0, {2}},
+	/* a dot product of a reversed and a strided vector */
+	{"i,i->", 2, {1, 1}, {{1000}, {1000}}, {{-1}, {2}}, {0, 0}, 0, {0}},
+	/* the diagonal of a padded transpose */
+	{"ii->i", 1, {2}, {{17, 17}}, {{1, 20}}, {0}, 0, {2}},
+	/* a matrix with padded rows times a broadcast vector, reversed output */
+	{"ij,j->i", 2, {2, 1}, {{33, 37}, {37}}, {{40, 1}, {0}}, {0, 0}, 0, {-1}},
+	/* a small product (a plain nest, summed in place) into a reversed output */
+	{"ij,jk->ik", 2, {2, 2}, {{3, 4}, {4, 5}}, {{1, 3}, {5, 1}}, {0, 0}, 0, {-5, -1}},
+	/* an index of size 0: zeros into the output's view only */
+	{"ij,jk->ik", 2, {2, 2}, {{3, 0}, {0, 4}}, {{0, 0}, {0, 0}}, {1, 1}, 0, {10, 1}},
+};
+
+/* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
+static int64_t extent(int rank, const int64_t *shape, const int64_t *strides, int64_t *lo,
+                      int64_t *hi)
+{
+	int64_t n = 1;
+	*lo = *hi = 0;
+	for (int a = 0; a < rank; a++) {
+		n *= shape[a];
+		if (shape[a] == 0)
+			continue;
+		int64_t reach = strides[a] * (shape[a] - 1);
+		if (reach < 0)
+			*lo += reach;
+		else
+			*hi += reach;
+	}
+	return n;
+}
+
+/* The offset of row-major element "e" of "shape" at "strides". */
+static int64_t offset_of(int rank, const int64_t *shape, const int64_t *strides, int64_t e)
+{
+	int64_t off = 0;
+	for (int a = rank - 1; a >= 0; a--) {
+		off += (e % shape[a]) * strides[a];
+		e /= shape[a];
+	}
+	return off;
+}
+
+/* A strided array: its buffer, the element 0 within it, its size. */
+typedef struct {
+	char *buf;
+	char *at;
+	int64_t elems, span;
+} view;
+
+/* A buffer for "shape" at "strides" of "esize"-byte elements, every byte
+ * "fill". */
+static view view_new(int rank, const int64_t *shape, const int64_t *strides, size_t esize,
+                     int fill)
+{
+	int64_t lo, hi;
+	view v;
+	v.elems = extent(rank, shape, strides, &lo, &hi);
+	v.span = hi - lo + 1;
+	v.buf = malloc((size_t)v.span * esize);
+	assert_non_null(v.buf);
+	memset(v.buf, fill, (size_t)v.span * esize);
+	v.at = v.buf - lo * (int64_t)esize;
+	return v;
+}
+
+/* Copies between the dense "dense" and the view "v" (to the view when
+ * "scatter"). */
+static void copy_view(int rank, const int64_t *shape, const int64_t *strides, view *v,
+                      char *dense, size_t esize, int scatter)
+{
+	for (int64_t e = 0; e < v->elems; e++) {
+		char *p = v->at + offset_of(rank, shape, strides, e) * (int64_t)esize;
+		if (scatter)
+			memcpy(p, dense + e * (int64_t)esize, esize);
+		else
+			memcpy(dense + e * (int64_t)esize, p, esize);
+	}
+}
+
+/* Compiles case "c" in "dtype" on "threads" threads, strided when
+ * "strided" (else dense). give. */
+static einc_program *compile(einc_ctx *ctx, const scase *c, einc_dtype dtype, int threads,
+                             int strided)
+{
+	const int64_t *shapes[MAXOPS], *strides[MAXOPS];
+	for (int k = 0; k < c->nops; k++) {
+		shapes[k] = c->shapes[k];
+		strides[k] = c->dense[k] ? NULL : c->strides[k];
+	}
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = dtype;
+	o.threads = threads;
+	einc_program *p = NULL;
+	int orank = (int)strlen(strstr(c->spec, "->") + 2);
+	if (einc_compile_strided(ctx, c->spec, c->nops, c->ranks, shapes, strided ? strides : NULL,
+	                         orank, strided && !c->out_dense ? c->out_strides : NULL, &o, &p))
+		fail_msg("%s: %s", c->spec, einc_ctx_message(ctx));
+	return p;
+}
+
+/* Runs case "c" once: random values scattered into the operands' views,
+ * the kernel on the views, the output gathered and checked against the
+ * reference on the views' contents; the bytes around the output's view
+ * must keep their fill. */
+static void run_case(const scase *c, einc_dtype dtype, int threads, uint64_t *seed)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = compile(ctx, c, dtype, threads, 1);
+	size_t esize = einc_dtype_size(dtype);
+	void **dense = refcheck_inputs(ctx, p, seed);
+	assert_non_null(dense);
+	view in[MAXOPS];
+	const void *ptr[MAXOPS];
+	for (int k = 0; k < c->nops; k++) {
+		int64_t row[MAXRANK];
+		const int64_t *st = c->strides[k];
+		if (c->dense[k]) { /* row-major */
+			int64_t s = 1;
+			for (int a = c->ranks[k] - 1; a >= 0; a--) {
+				row[a] = s;
+				s *= c->shapes[k][a];
+			}
+			st = row;
+		}
+		in[k] = view_new(c->ranks[k], c->shapes[k], st, esize, 0);
+		copy_view(c->ranks[k], c->shapes[k], st, &in[k], dense[k], esize, 1);
+		copy_view(c->ranks[k], c->shapes[k], st, &in[k], dense[k], esize, 0);
+		ptr[k] = in[k].at;
+	}
+	const int64_t *odims;
+	int orank = einc_program_shape(p, -1, &odims);
+	int64_t ostr[MAXRANK];
+	for (int a = orank - 1, s = 1; a >= 0; a--) {
+		ostr[a] = c->out_dense ? s : c->out_strides[a];
+		s *= (int)odims[a];
+	}
+	view out = view_new(orank, odims, ostr, esize, 0x55);
+	einc_kernel *k = NULL;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, out.at, ptr, NULL), EINC_OK);
+	char *res = malloc((size_t)out.elems * esize + 1);
+	assert_non_null(res);
+	copy_view(orank, odims, ostr, &out, res, esize, 0);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p, (const void *const *)dense, res, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s %s threads=%d: element %lld is %g, want %g", c->spec,
+		         einc_dtype_name(dtype), threads, (long long)r.at, r.got, r.want);
+	/* the bytes outside the view keep their fill */
+	view mask = out;
+	mask.buf = calloc((size_t)out.span, esize);
+	assert_non_null(mask.buf);
+	mask.at = mask.buf + (out.at - out.buf);
+	memset(res, 1, (size_t)out.elems * esize);
+	copy_view(orank, odims, ostr, &mask, res, esize, 1);
+	for (int64_t b = 0; b < out.span * (int64_t)esize; b++)
+		if (!mask.buf[b] && out.buf[b] != 0x55)
+			fail_msg("%s: byte %lld outside the output's view was written", c->spec,
+			         (long long)b);
+	free(mask.buf);
+	free(res);
+	free(out.buf);
+	for (int x = 0; x < c->nops; x++)
+		free(in[x].buf);
+	refcheck_inputs_free(dense);
+	einc_kernel_free(k);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* Every case, both dtypes, 1 and 4 threads. */
+static void test_views(void **state)
+{
+	(void)state;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
+		for (int d = 0; d < 2; d++)
+			for (int t = 1; t <= 4; t += 3)
+				run_case(&cases[x], d ? EINC_F64 : EINC_F32, t, &seed);
+}
+
+/* The dump of "p" at "stage". give. */
+static char *dump(einc_ctx *ctx, const einc_program *p, einc_stage stage)
+{
+	char *text = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, stage, &text), EINC_OK);
+	return text;
+}
+
+/* Dense strides (any stride on an axis of extent 1) compile to the loops
+ * of no strides; views show theirs in the loops dump: A transposed reads
+ * in0[i + 37*j], the reversed B in1[-29*j + k], the padded C out[32*i + k]. */
+static void test_dense_and_dump(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	int ranks[2] = {2, 2};
+	int64_t a[2] = {1, 53}, b[2] = {53, 29}, sa[2] = {99, 1}, sb[2] = {29, 1}, so[2] = {29, 1};
+	const int64_t *shapes[2] = {a, b}, *strides[2] = {sa, sb};
+	einc_program *plain = NULL, *dense = NULL;
+	assert_int_equal(einc_compile(ctx, "ij,jk->ik", 2, ranks, shapes, NULL, &plain), EINC_OK);
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, strides, 2, so,
+	                                      NULL, &dense), EINC_OK);
+	char *x = dump(ctx, plain, EINC_STAGE_LOOPS), *y = dump(ctx, dense, EINC_STAGE_LOOPS);
+	assert_string_equal(x, y);
+	einc_free(x);
+	einc_free(y);
+	einc_program_free(plain);
+	einc_program_free(dense);
+
+	einc_program *p = compile(ctx, &cases[0], EINC_F32, 0, 1);
+	char *loops = dump(ctx, p, EINC_STAGE_LOOPS);
+	if (!strstr(loops, "out[32*i + k] += in0[i + 37*j] * in1[-29*j + k]"))
+		fail_msg("the loops dump misses the strides:\n%s", loops);
+	einc_free(loops);
+	char path[64];
+	snprintf(path, sizeof path, "test_strided_%d.h", (int)getpid());
+	assert_int_equal(einc_program_emit_header(ctx, p, path, "sv"), EINC_OK);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char text[8192];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = 0;
+	fclose(f);
+	remove(path);
+	assert_non_null(strstr(text, "#define SV_IN0_STRIDES {1, 37}\n"));
+	assert_non_null(strstr(text, "#define SV_IN1_STRIDES {-29, 1}\n"));
+	assert_non_null(strstr(text, "#define SV_OUT_STRIDES {32, 1}\n"));
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* A strided operand that a GEMM-like step reads many times per element
+ * gets a copy step of its own (the tree's unary "reduce" that keeps every
+ * index, a nest from the view into a dense intermediate); one read few
+ * times does not. */
+static void test_relayout(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = compile(ctx, &cases[3], EINC_F32, 0, 1);
+	char *tree = dump(ctx, p, EINC_STAGE_TREE), *loops = dump(ctx, p, EINC_STAGE_LOOPS);
+	if (!strstr(tree, "%2 = reduce %0 -> [b i j]") ||
+	    !strstr(tree, "%3 = contract %2 %1 -> [b i k]"))
+		fail_msg("no copy step in the tree:\n%s", tree);
+	if (!strstr(loops, "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] += in0[b + 3*i + 60*j]"))
+		fail_msg("the copy does not read the view:\n%s", loops);
+	einc_free(tree);
+	einc_free(loops);
+	einc_program_free(p);
+	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	assert_null(strstr(tree, "reduce"));
+	einc_free(tree);
+	einc_program_free(p);
+	einc_ctx_free(ctx);
+}
+
+/* Output strides that let two elements share memory or that miss an
+ * axis, and offsets beyond int64, are refused with the stage and the
+ * axis. */
+static void test_bad_strides(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	int ranks[2] = {2, 2};
+	int64_t a[2] = {3, 4}, b[2] = {4, 5};
+	const int64_t *shapes[2] = {a, b};
+	int64_t overlap[2] = {1, 1}, zero[2] = {0, 1}, big[2] = {INT64_MAX / 2, 1};
+	const int64_t *huge[2] = {big, NULL};
+	einc_program *p = (einc_program *)1;
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, NULL, 2, overlap,
+	                                      NULL, &p), EINC_EINVAL);
+	assert_null(p);
+	assert_string_equal(einc_ctx_stage(ctx), "strides");
+	assert_non_null(strstr(einc_ctx_message(ctx), "axis 1 (stride 1)"));
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, NULL, 2, zero,
+	                                      NULL, &p), EINC_EINVAL);
+	assert_non_null(strstr(einc_ctx_message(ctx), "axis 0 (stride 0)"));
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, huge, 0, NULL,
+	                                      NULL, &p), EINC_EOVERFLOW);
+	assert_non_null(strstr(einc_ctx_message(ctx), "operand 0"));
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, NULL, 1, zero,
+	                                      NULL, &p), EINC_EINVAL);
+	assert_non_null(strstr(einc_ctx_message(ctx), "out_strides has 1 axes, the output 2"));
+	einc_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_dense_and_dump),
+		cmocka_unit_test(test_relayout),
+		cmocka_unit_test(test_bad_strides),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -87,13 +87,23 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, const char *name,
                             int mr, int nr, int vl, int64_t a_stride, LLVMValueRef like);
 
-/* gemm.c: emits in "fn" at "b" the GETT form of step "s" ("st->gemm"): its
- * descriptor and micro-kernel as constants and the call
+/* gemm.c: emits in "fn" at "b" the GETT form of step "st" ("st->gemm"): its
+ * descriptor (FN.gemm) as a constant and the call
  * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
- * and workspace "ws"; "threads" as in einc_options. */
-void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
-                  const loop_step *st, int s, int threads,
+ * and workspace "ws"; "threads" as in einc_options. Its micro-kernel,
+ * KERNEL.ukernel.TYPE.MRxNR (KERNEL.ukernel.direct.TYPE.MRxNR.strideS when
+ * it reads A in place), is one per module for every step that uses it,
+ * "kernel" the kernel's name. */
+void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
+                  const loop_step *st, int threads,
                   LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws);
+
+/* step_shape.c: for each step s of "l", into "first[s]" ("l->nsteps"
+ * entries), the first step whose code is the same as s's up to the base
+ * pointers of its result and operands (s itself when none before it is):
+ * the same dims, strides, zeroing, GETT descriptor, tasks and nest (the
+ * isl_ast up to its iterators' names). */
+void cg_step_shapes(const ir_loops *l, int *first);
 
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */
 char *cg_header_text(const einc_program *p, const char *name);

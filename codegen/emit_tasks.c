@@ -62,23 +62,24 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 }
 
 /*
- * Runs the nest of step "s" as its "st->par" tasks over chunks of its
+ * Runs the nest of step "st" as its "st->par" tasks over chunks of its
  * outermost loop through einc_rt_parallel_for: the nest goes into an
- * internal function NAME.stepS(ctx, task, scratch), ctx holding the step's
+ * internal function FN.tasks(ctx, task, scratch), FN the step's function
+ * (e->fn) and ctx holding the step's
  * base pointers. LOOP_PAR_ROWS: every element is computed by one task in the
  * nest's order. LOOP_PAR_SUMS: task t sums into its own zeroed partial result
  * in a stack array, and the caller adds the partials up in task order. So
  * the result does not depend on the threads.
  */
-int cg_emit_parallel(emitter *e, int s, const loop_step *st)
+int cg_emit_parallel(emitter *e, const loop_step *st)
 {
 	int64_t extent = st->par.extent, ntasks = st->par.ntasks, chunk = st->par.chunk;
 	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
 	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
 	size_t len;
 	const char *fname = LLVMGetValueName2(e->fn, &len);
-	char tname[len + 32];
-	snprintf(tname, sizeof tname, "%s.step%d", fname, s);
+	char tname[len + sizeof(".tasks")];
+	snprintf(tname, sizeof tname, "%s.tasks", fname);
 	LLVMValueRef task = LLVMAddFunction(e->m, tname, task_type);
 	LLVMSetLinkage(task, LLVMInternalLinkage);
 	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
@@ -141,6 +142,3 @@ int cg_emit_parallel(emitter *e, int s, const loop_step *st)
 	LLVMPositionBuilderAtEnd(e->b, resume);
 	return r;
 }
-
-/* Whether step "st" writes each result element once: every dim longer
- * than 1 moves the result, so it sums nothing. */

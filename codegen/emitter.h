@@ -16,7 +16,8 @@ typedef struct {
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
 	LLVMTypeRef i8, i32, i64, ptr, elem;
-	LLVMValueRef fn;
+	const char *name;      /* the kernel's name */
+	LLVMValueRef fn;       /* the function being built */
 	int vector_bits;       /* the register blocks' vector width */
 	int threads;           /* einc_options.threads */
 	const loop_step *st;
@@ -51,9 +52,9 @@ int cg_emit_node(emitter *e, isl_ast_node *node);
 /* emit_module.c: adds the enum attribute "name" at "index" of "fn". */
 void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const char *name);
 
-/* emit_tasks.c: the nest of step "s" ("st") as the tasks of "st->par"
- * through einc_rt_parallel_for; 0, or -1. */
-int cg_emit_parallel(emitter *e, int s, const loop_step *st);
+/* emit_tasks.c: the nest of step "st" as the tasks of "st->par" through
+ * einc_rt_parallel_for, called from the step's function e->fn; 0, or -1. */
+int cg_emit_parallel(emitter *e, const loop_step *st);
 
 /* emit_tasks.c: a loop "for (x = 0; x < n; x++)" at the builder's
  * position: returns x with the builder in the body; "*latch" gets what

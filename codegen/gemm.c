@@ -58,8 +58,24 @@ static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
 	return gv;
 }
 
-void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
-                  const loop_step *st, int s, int threads,
+/* The micro-kernel of "g" for "elem" in "m": KERNEL.ukernel.TYPE.MRxNR, or
+ * KERNEL.ukernel.direct.TYPE.MRxNR.strideS when it reads A in place with
+ * element stride S; defined on first use, for the CPU and features of "fn". */
+static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *kernel,
+                                const loop_gemm *g, LLVMTypeRef elem)
+{
+	char *type = LLVMPrintTypeToString(elem), name[256];
+	int len = snprintf(name, sizeof name, "%.150s.ukernel%s.%s.%dx%d", kernel,
+	                   g->a_stride ? ".direct" : "", type, g->mr, g->nr);
+	LLVMDisposeMessage(type);
+	if (g->a_stride)
+		snprintf(name + len, sizeof name - (size_t)len, ".stride%lld", (long long)g->a_stride);
+	LLVMValueRef k = LLVMGetNamedFunction(m, name);
+	return k ? k : cg_microkernel(m, elem, name, g->mr, g->nr, g->vl, g->a_stride, fn);
+}
+
+void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
+                  const loop_step *st, int threads,
                   LLVMTypeRef elem, LLVMValueRef base[3], LLVMValueRef ws)
 {
 	const loop_gemm *g = st->gemm;
@@ -70,9 +86,7 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	size_t len;
 	const char *fname = LLVMGetValueName2(fn, &len);
 	char name[200];
-	snprintf(name, sizeof name, "%.*s.gemm%d", (int)(len < 150 ? len : 150), fname, s);
-	char kname[220];
-	snprintf(kname, sizeof kname, "%s.ukernel", name);
+	snprintf(name, sizeof name, "%.*s.gemm", (int)(len < 150 ? len : 150), fname);
 
 	const loop_access *acc[3] = {&st->args[g->a], &st->args[!g->a], &st->result};
 	int n = g->nb + g->nm + g->nn + g->nk;
@@ -83,13 +97,7 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 			strides[t * n + x] = acc[t]->strides[g->dims[x]];
 	}
 	/* one micro-kernel: on A in place where that pays, else on packed A */
-	LLVMValueRef kernel = LLVMConstNull(ptr), direct = LLVMConstNull(ptr);
-	if (g->a_stride) {
-		snprintf(kname, sizeof kname, "%s.ukernel.direct", name);
-		direct = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, g->a_stride, fn);
-	} else {
-		kernel = cg_microkernel(m, elem, kname, g->mr, g->nr, g->vl, 0, fn);
-	}
+	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem), null = LLVMConstNull(ptr);
 	int64_t head[DESC_SIZES] = {
 		[DESC_ESIZE] = esize, [DESC_BATCH] = g->batch, [DESC_M] = g->m, [DESC_N] = g->n,
 		[DESC_K] = g->k, [DESC_MR] = g->mr, [DESC_NR] = g->nr, [DESC_MC] = g->mc,
@@ -105,8 +113,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn,
 	}
 	fields[DESC_SIZES] = const_array(m, sizes, n, name, "sizes");
 	fields[DESC_STRIDES] = const_array(m, strides, 3 * n, name, "strides");
-	fields[DESC_KERNEL] = kernel;
-	fields[DESC_KERNEL_DIRECT] = direct;
+	fields[DESC_KERNEL] = g->a_stride ? null : kernel_fn;
+	fields[DESC_KERNEL_DIRECT] = g->a_stride ? kernel_fn : null;
 	for (int f = DESC_SIZES; f < DESC_FIELDS; f++)
 		types[f] = ptr;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);

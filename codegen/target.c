@@ -230,13 +230,15 @@ void cg_copy_target_attrs(LLVMValueRef from, LLVMValueRef to)
 	copy_attr(from, to, "target-features");
 }
 
-einc_status cg_target_check(einc_ctx *ctx, const einc_options *o, int *vector_bits)
+einc_status cg_target_check(einc_ctx *ctx, const einc_options *o, int *vector_bits,
+                            cg_caches *caches)
 {
 	LLVMTargetMachineRef tm;
 	einc_status st = cg_target_machine(ctx, o, &tm);
 	if (st)
 		return st;
 	*vector_bits = cg_vector_bits(tm);
+	*caches = cg_target_caches(cpu_is_native(o) ? NULL : o->cpu);
 	LLVMDisposeTargetMachine(tm);
 	return EINC_OK;
 }

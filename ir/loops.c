@@ -91,7 +91,7 @@ static void print_par(strbuf *b, const loop_step *st)
 }
 
 /* Prints one step: the copies before it, its statement, the zeroing, then
- * the AST as C. */
+ * its GETT form or the AST as C. */
 static void print_step(strbuf *b, const loop_step *st, int s)
 {
 	for (int c = 0; c < st->ncopies; c++) {
@@ -124,8 +124,10 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 			strbuf_printf(b, "@%lld", (long long)st->result.offset);
 		strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
 	}
-	if (st->gemm)
+	if (st->gemm) {
 		print_gemm(b, st);
+		return;
+	}
 	if (st->par.mode != LOOP_PAR_NONE)
 		print_par(b, st);
 	char *c = isl_ast_node_to_C_str(st->ast);

@@ -23,7 +23,9 @@
  * A plain nest split over the thread pool adds a line after its zero line
  * (loop_par; "over" names the outermost loop):
  *     parallel sums over k: tasks=16 chunk=256 extent=4096
- * A GEMM-like step adds a line after its zero line:
+ * A GEMM-like step has no nest (the runtime's GETT driver runs it, and
+ * building one costs ISL most of its time on large networks); a line
+ * after its zero line says how it runs:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * An output at the caller's strides (einc_compile_strided) is zeroed
  * element by element: "zero out[5*i + k]" names the elements.
@@ -140,8 +142,9 @@ typedef struct {
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the
 	                         GEMM-like step that reads its result split it; -1: none */
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
-	isl_ast_node *ast;    /* the nest; statement arguments are the dims in order;
-	                         each iterator's id carries its loop_iter */
+	isl_ast_node *ast;    /* the nest (NULL for a GEMM-like step); statement
+	                         arguments are the dims in order; each iterator's
+	                         id carries its loop_iter */
 	loop_par par;         /* how a plain nest runs over the threads */
 	loop_gemm *gemm;      /* a GEMM-like step, or NULL: the nest runs as is */
 } loop_step;

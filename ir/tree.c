@@ -36,14 +36,27 @@ static int tensor_has(const ir_tensor *t, int i)
 	return 0;
 }
 
+/* Counts into "count" (one per index), for each index, the leaves of "t"
+ * that hold it among the inputs flagged in "under" (NULL: all). */
+static void count_leaves(const ir_graph *g, const ir_tree *t, const char *under, int *count)
+{
+	for (int i = 0; i < g->nindices; i++)
+		count[i] = 0;
+	for (int k = 0; k < g->ninputs; k++)
+		if (!under || under[k])
+			for (int x = 0; x < t->nodes[k].rank; x++)
+				count[t->nodes[k].index[x]]++;
+}
+
 /*
  * Makes inner node "id" of "t" over "left" and "right" (-1: unary). "under"
- * flags the inputs in its subtree. The root keeps the output's axes; other
- * nodes the children's indices that the output or an input outside the
- * subtree needs.
+ * flags the inputs in its subtree; "total" counts the leaves that hold each
+ * index, "below" (scratch) gets those in the subtree. The root keeps the
+ * output's axes; other nodes the children's indices that the output or an
+ * input outside the subtree needs.
  */
 static int make_inner(arena *a, const ir_graph *g, ir_tree *t, int id, int left,
-                      int right, const char *under)
+                      int right, const char *under, const int *total, int *below)
 {
 	ir_tree_node *n = &t->nodes[id];
 	n->input = -1;
@@ -56,13 +69,11 @@ static int make_inner(arena *a, const ir_graph *g, ir_tree *t, int id, int left,
 			n->index[n->rank++] = g->output.index[x];
 		return 0;
 	}
+	count_leaves(g, t, under, below);
 	for (int i = 0; i < g->nindices; i++) {
 		int have = ir_tree_node_has(&t->nodes[left], i) ||
 		           (right >= 0 && ir_tree_node_has(&t->nodes[right], i));
-		int needed = tensor_has(&g->output, i);
-		for (int k = 0; k < g->ninputs && !needed; k++)
-			needed = !under[k] && ir_tree_node_has(&t->nodes[k], i);
-		if (have && needed)
+		if (have && (total[i] > below[i] || tensor_has(&g->output, i)))
 			n->index[n->rank++] = i;
 	}
 	return 0;
@@ -119,9 +130,11 @@ einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps
 		                nsteps, n);
 	ir_tree *t = arena_alloc(a, sizeof(*t));
 	char *used = arena_alloc(a, (size_t)nnodes), *under = arena_alloc(a, (size_t)n);
+	int *total = arena_array(a, (size_t)g->nindices + 1, sizeof(int));
+	int *below = arena_array(a, (size_t)g->nindices + 1, sizeof(int));
 	if (t)
 		t->nodes = arena_array(a, (size_t)nnodes, sizeof(ir_tree_node));
-	if (!t || !used || !under || !t->nodes)
+	if (!t || !used || !under || !total || !below || !t->nodes)
 		return ctx_fail(ctx, EINC_ENOMEM, stage, "out of memory");
 	einc_status st = check_steps(ctx, n, nsteps, steps, used, stage);
 	if (st)
@@ -131,6 +144,7 @@ einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps
 	for (int k = 0; k < n; k++)
 		if (make_leaf(a, g, k, &t->nodes[k]))
 			return ctx_fail(ctx, EINC_ENOMEM, stage, "out of memory");
+	count_leaves(g, t, NULL, total);
 	for (int id = n; id < nnodes; id++) {
 		int left = nsteps ? steps[id - n][0] : 0, right = nsteps ? steps[id - n][1] : -1;
 		for (int k = 0; k < n; k++)
@@ -138,7 +152,7 @@ einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps
 		mark_leaves(t, left, under);
 		if (right >= 0)
 			mark_leaves(t, right, under);
-		if (make_inner(a, g, t, id, left, right, under))
+		if (make_inner(a, g, t, id, left, right, under, total, below))
 			return ctx_fail(ctx, EINC_ENOMEM, stage, "out of memory");
 	}
 	*out = t;

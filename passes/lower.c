@@ -414,11 +414,13 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 }
 
 /* Lowers one plan step into "l->steps[s]", with the copies before it;
- * a GEMM-like one gets its GETT form for "vector_bits" (lower_gemm.c).
+ * a GEMM-like one gets its GETT form for "vector_bits" and "caches"
+ * (lower_gemm.c).
  * "tmp" holds nindices; "slot" as lower_slow_slots fills it. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
                               const ir_tree *t, const ir_plan *p, ir_loops *l,
-                              int s, int vector_bits, int64_t *tmp, const int64_t *slot)
+                              int s, int vector_bits, const cg_caches *caches, int64_t *tmp,
+                              const int64_t *slot)
 {
 	int node = p->steps[s].node;
 	const ir_tree_node *n = &t->nodes[node];
@@ -441,7 +443,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
 	int64_t esize = ir_dtype(g->dtype)->bytes;
-	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, p->workspace_bytes))) {
+	if (st->nargs == 2 && (st->gemm = lower_gemm(a, st, esize, vector_bits, caches,
+	                                                   p->workspace_bytes))) {
 		const loop_gemm *gm = st->gemm;
 		int64_t end = gm->scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
 		                                                     gm->mc, gm->nc, gm->kc, esize);
@@ -483,7 +486,8 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l, int
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
  * that the program frees what was built. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int vector_bits, int threads, ir_loops **out)
+                       const ir_plan *p, int vector_bits, const cg_caches *caches,
+                       int threads, ir_loops **out)
 {
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
@@ -500,18 +504,19 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
 		l->steps[s].lead = -1;
-		einc_status st = lower_step(ctx, a, g, t, p, l, s, vector_bits, tmp, slot);
+		einc_status st = lower_step(ctx, a, g, t, p, l, s, vector_bits, caches, tmp, slot);
 		if (st)
 			return st;
 	}
 	int64_t esize = ir_dtype(g->dtype)->bytes;
 	align_producers(t, p, l, esize);
 	for (int s = 0; s < p->nsteps; s++) {
+		if (l->steps[s].gemm) /* the runtime's GETT driver runs it: no nest */
+			continue;
 		einc_status st = build_ast(ctx, a, l, s);
 		if (st)
 			return st;
-		if (!l->steps[s].gemm)
-			lower_parallel(&l->steps[s], threads, esize);
+		lower_parallel(&l->steps[s], threads, esize);
 	}
 	if (l->moved_bytes != p->traffic)
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",

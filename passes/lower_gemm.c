@@ -20,19 +20,20 @@
  */
 enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
 
-/* Cache blocks (elements): A's block fits the 2 MiB L2 with room to
- * spare, a B micro-panel (GEMM_KC x 32 floats) half the 64 KiB L1. MC (and
- * a short M rounded up) is a multiple of GEMM_MC_STEP, the least common
- * multiple of both blocks' rows; NC of GEMM_NC_STEP, which every NR (4 to
- * RT_GETT_NR_MAX, a power of two) divides. The split into tasks is the
- * runtime's, from the thread count (einc_rt_gett_plan). */
+/* MC (M's blocks made even, then rounded up) is a multiple of GEMM_MC_STEP, the least
+ * common multiple of both register blocks' rows; NC of GEMM_NC_STEP, which
+ * every NR (4 to RT_GETT_NR_MAX, a power of two) divides; KC of
+ * GEMM_KC_STEP. NC stays within GEMM_NC_MAX, which bounds each thread's
+ * packing buffer for B (4 MiB f32 at KC 256). The blocks come from the
+ * target's caches (cache_blocks); the split into tasks is the runtime's,
+ * from the thread count (einc_rt_gett_plan). */
 enum {
-	GEMM_KC = 256, GEMM_MC = 144, GEMM_NC = 4096,
-	GEMM_MC_STEP = 24, GEMM_NC_STEP = 2 * RT_GETT_NR_MAX,
+	GEMM_MC_STEP = 24, GEMM_NC_STEP = 2 * RT_GETT_NR_MAX, GEMM_KC_STEP = 16,
+	GEMM_NC_MAX = 4096,
 };
-_Static_assert(GEMM_MC_STEP % GEMM_MR_WIDE == 0 && GEMM_MC_STEP % GEMM_MR_NARROW == 0 &&
-               GEMM_MC % GEMM_MC_STEP == 0, "MC blocks hold whole register blocks of rows");
-_Static_assert(GEMM_NC % GEMM_NC_STEP == 0, "NC blocks hold whole register blocks of columns");
+_Static_assert(GEMM_MC_STEP % GEMM_MR_WIDE == 0 && GEMM_MC_STEP % GEMM_MR_NARROW == 0,
+               "MC blocks hold whole register blocks of rows");
+_Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register blocks of columns");
 
 /* A is read in place when its K stride is 1 and an NC block has at most
  * this many register blocks of columns, so that each packed A element
@@ -41,9 +42,9 @@ _Static_assert(GEMM_NC % GEMM_NC_STEP == 0, "NC blocks hold whole register block
 #define GEMM_DIRECT_TILES 8
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
- * while B's panel stays within GEMM_PANEL_BYTES (in L2, beside A's block): A,
+ * while B's panel stays within a quarter of L2 (beside A's block): A,
  * read across to be packed, then runs along longer stretches of each row. */
-enum { GEMM_KC_MAX = 1024, GEMM_PANEL_BYTES = 128 << 10 };
+enum { GEMM_KC_MAX = 1024 };
 
 /* The largest flattened group the offset tables may hold (8 bytes each,
  * in the workspace). */
@@ -88,6 +89,40 @@ static void register_block(int vector_bits, int esize, int64_t n, int *mr, int *
 	*mr = GEMM_MR_NARROW;
 }
 
+/* "x" rounded down to a multiple of "m", within [m, hi]. */
+static int64_t round_within(int64_t x, int64_t m, int64_t hi)
+{
+	x = x / m * m;
+	return x < m ? m : x > hi ? hi : x;
+}
+
+/*
+ * The cache blocks of "esize"-byte elements for "caches" and registers
+ * "vector_bits" wide, in elements: BLIS's analytical model (Low et al.,
+ * "Analytical modeling is enough for high-performance BLIS", ACM TOMS
+ * 2016). The macro-kernel (runtime/gett.c) keeps one KC x NR micro-panel
+ * of B in L1 while the MR x KC micro-panels of A stream past it from L2,
+ * and one MC x KC block of A in L2 while B's KC x NC panel streams past
+ * it from L3. So:
+ *   KC: the widest B micro-panel (NR = 2 vectors) fills half of L1; the
+ *       other half takes A's micro-panel and C's tile as they pass;
+ *   MC: A's block fills half of L2; the other half takes B's micro-panels
+ *       on their way to L1;
+ *   NC: B's panel fills half of one core's share of L3.
+ * AVX2 with 32 KiB L1, 512 KiB L2 and 4 MiB L3 per core (znver3): KC 256,
+ * MC 240 / 120 (f32 / f64), NC 2048 / 1024 (4096, the most, for the 16
+ * MiB per core of the VM this was measured on); AVX-512 with 48 KiB, 2
+ * MiB, 1.9 MiB (sapphirerapids): KC 192, MC 1344 / 672, NC 1280 / 640.
+ */
+static void cache_blocks(const cg_caches *caches, int vector_bits, int64_t esize,
+                         int64_t *mc, int64_t *nc, int64_t *kc)
+{
+	int64_t nr = 2 * (vector_bits / 8);
+	*kc = round_within(caches->l1 / 2 / nr, GEMM_KC_STEP, GEMM_KC_MAX);
+	*mc = round_within(caches->l2 / 2 / (*kc * esize), GEMM_MC_STEP, INT64_MAX);
+	*nc = round_within(caches->l3 / 2 / (*kc * esize), GEMM_NC_STEP, GEMM_NC_MAX);
+}
+
 /* The element stride of A along its flattened K group, dims of extents
  * "sizes" and strides "strides" ("n" of them, outer first); 0 when it is
  * not one uniform stride. */
@@ -113,7 +148,7 @@ int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
  * its strides.
  */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
-                      int64_t ws_bytes)
+                      const cg_caches *caches, int64_t ws_bytes)
 {
 	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
 	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
@@ -163,10 +198,13 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	g->m = ext[1];
 	g->n = ext[2];
 	g->k = ext[3];
-	g->mc = round_up(g->m, GEMM_MC_STEP) < GEMM_MC ? round_up(g->m, GEMM_MC_STEP) : GEMM_MC;
-	g->nc = round_up(g->n, GEMM_NC_STEP) < GEMM_NC ? round_up(g->n, GEMM_NC_STEP) : GEMM_NC;
-	int64_t kc = GEMM_KC, width = g->n < g->nc ? g->n : g->nc;
-	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= GEMM_PANEL_BYTES)
+	int64_t mc, nc, kc;
+	cache_blocks(caches, vector_bits, esize, &mc, &nc, &kc);
+	int64_t mblocks = (g->m + mc - 1) / mc; /* as even as whole steps allow */
+	g->mc = round_up((g->m + mblocks - 1) / mblocks, GEMM_MC_STEP);
+	g->nc = round_up(g->n, GEMM_NC_STEP) < nc ? round_up(g->n, GEMM_NC_STEP) : nc;
+	int64_t width = g->n < g->nc ? g->n : g->nc;
+	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;
 	g->kc = g->k < kc ? g->k : kc;
 	g->scratch = round_up(ws_bytes, 64);

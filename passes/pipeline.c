@@ -41,13 +41,14 @@ void einc_options_init(einc_options *options)
 }
 
 /* Checks "options" (NULL means the defaults) into "p->options", the
- * target CPU included (its vector width into "p->vector_bits"). */
+ * target CPU included (its vector width into "p->vector_bits", its caches
+ * into "p->caches"). */
 static einc_status options_check(einc_ctx *ctx, const einc_options *options, einc_program *p)
 {
 	einc_options *out = &p->options;
 	einc_options_init(out);
 	if (!options)
-		return cg_target_check(ctx, out, &p->vector_bits);
+		return cg_target_check(ctx, out, &p->vector_bits, &p->caches);
 	if (options->size != sizeof(*options))
 		return ctx_fail(ctx, EINC_EINVAL, "options",
 		                "options.size is %u, expected %zu: call einc_options_init first",
@@ -73,7 +74,7 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options, ein
 	if (out->budget < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "budget %lld is negative",
 		                (long long)out->budget);
-	return cg_target_check(ctx, out, &p->vector_bits);
+	return cg_target_check(ctx, out, &p->vector_bits, &p->caches);
 }
 
 /* Runs the passes after the front end, in order, on "p->graph". */
@@ -101,8 +102,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	if (!st)
 		st = pass_plan(ctx, p->arena, g, p->tree, p->options.budget, &p->plan);
 	if (!st)
-		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->vector_bits, o->threads,
-		                &p->loops);
+		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->vector_bits, &p->caches,
+		                o->threads, &p->loops);
 	return st;
 }
 

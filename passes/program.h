@@ -6,6 +6,7 @@
 #define EINC_PROGRAM_H
 
 #include "arena.h"
+#include "codegen.h"
 #include "einc.h"
 #include "graph.h"
 #include "loops.h"
@@ -22,6 +23,7 @@ struct einc_program {
 	arena *arena;           /* owns everything below */
 	einc_options options;
 	int vector_bits;        /* the target's register width (cg_target_check) */
+	cg_caches caches;       /* the target's caches (cg_target_check) */
 	ir_graph *graph;        /* the front end's */
 	struct path_problem *problem; /* the graph as the path search sees it (path.h) */
 	struct path_canon *canon;     /* what canonicalisation makes of it */
@@ -62,18 +64,19 @@ einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **tree);
 
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
- * registers "vector_bits" wide, plain nests split over "threads"
- * (einc_options.threads); "*out" is set even on failure. */
+ * registers "vector_bits" wide and the caches "caches", plain nests split
+ * over "threads" (einc_options.threads); "*out" is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int vector_bits, int threads, ir_loops **out);
+                       const ir_plan *p, int vector_bits, const cg_caches *caches,
+                       int threads, ir_loops **out);
 
 /* lower_gemm.c: the GETT form of two-argument step "st" ("esize"-byte
- * elements, registers "vector_bits" wide) in "a", or NULL when it is not
+ * elements, registers "vector_bits" wide, blocks for "caches") in "a", or NULL when it is not
  * GEMM-like (a dim summed on one side only or by no access, no M, N or K
  * dim, an empty dim, a group too large for its tables, or too little work)
  * or out of memory. Its packing buffers go after the plan's "ws_bytes". */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
-                      int64_t ws_bytes);
+                      const cg_caches *caches, int64_t ws_bytes);
 
 /* lower_gemm.c: whether the micro-kernel reads A in place: A's element
  * stride "ks" along the flattened K group (0: not one stride), "n"

@@ -184,6 +184,13 @@ if "$einc" --plan-dag "$rnd" --budget 1605632 -v 2>&1 >/dev/null | grep -Eq "$pr
   passes=$((passes + 1)); else echo "FAIL: einc --plan-dag $rnd -v: no progress line like $progress"; fails=$((fails + 1)); fi
 if [ -z "$("$einc" --plan-dag "$rnd" 2>&1 >/dev/null)" ]; then
   passes=$((passes + 1)); else echo "FAIL: einc --plan-dag $rnd printed on stderr without -v"; fails=$((fails + 1)); fi
+# --run -v: the compile and JIT lines give wall and CPU milliseconds, the
+# CPU ones positive.
+err=$("$einc" --run -v 'ij,jk->ik' -d i=4,j=5,k=6 2>&1 >/dev/null)
+comp=$(printf '%s\n' "$err" | sed -n "s/^einc: compiled 'ij,jk->ik' in [0-9.]* ms (\([0-9.]*\) ms CPU): 2 inputs$/\1/p")
+jit=$(printf '%s\n' "$err" | sed -n 's/^einc: JIT-compiled in [0-9.]* ms (\([0-9.]*\) ms CPU); workspace [0-9]* bytes$/\1/p')
+if [ -n "$comp" ] && [ -n "$jit" ] && awk -v c="$comp" -v j="$jit" 'BEGIN { exit !(c > 0 && j > 0) }'; then
+  passes=$((passes + 1)); else echo "FAIL: einc --run -v: no CPU times in: $err"; fails=$((fails + 1)); fi
 
 # slicing: runs that match the reference, the report, bad labels and targets
 expect_out '^check: .*: ok$' --run --check --slice=j 'ij,jk->ik' -d i=5,j=7,k=3

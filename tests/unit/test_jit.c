@@ -471,6 +471,114 @@ static void test_deterministic_files(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* How often "what" occurs in "text". */
+static int count_of(const char *text, const char *what)
+{
+	int n = 0;
+	for (const char *at = strstr(text, what); at; at = strstr(at + 1, what))
+		n++;
+	return n;
+}
+
+/* The largest |got - want| of the product of the "n" f64 matrices "in"
+ * (d[0] x d[1], d[1] x d[2], ...) against "got" (d[0] x d[n]), as a
+ * multiple of the largest entry of the product of their absolute values;
+ * every d[k] is at most 32. */
+static double chain_error(void *const *in, const int *d, int n, const double *got)
+{
+	double *p = calloc((size_t)d[0] * 32, sizeof(double)), *q = calloc((size_t)d[0] * 32, sizeof(double));
+	double *ap = calloc((size_t)d[0] * 32, sizeof(double)), *aq = calloc((size_t)d[0] * 32, sizeof(double));
+	assert_true(p && q && ap && aq);
+	const double *m0 = in[0];
+	for (int x = 0; x < d[0] * d[1]; x++) {
+		p[x] = m0[x];
+		ap[x] = fabs(m0[x]);
+	}
+	for (int k = 1; k < n; k++) {
+		const double *m = in[k];
+		for (int i = 0; i < d[0]; i++)
+			for (int j = 0; j < d[k + 1]; j++) {
+				double v = 0, av = 0;
+				for (int l = 0; l < d[k]; l++) {
+					v += p[i * d[k] + l] * m[l * d[k + 1] + j];
+					av += ap[i * d[k] + l] * fabs(m[l * d[k + 1] + j]);
+				}
+				q[i * d[k + 1] + j] = v;
+				aq[i * d[k + 1] + j] = av;
+			}
+		memcpy(p, q, (size_t)d[0] * 32 * sizeof(double));
+		memcpy(ap, aq, (size_t)d[0] * 32 * sizeof(double));
+	}
+	double err = 0, scale = 0;
+	for (int x = 0; x < d[0] * d[n]; x++) {
+		err = fmax(err, fabs(got[x] - p[x]));
+		scale = fmax(scale, ap[x]);
+	}
+	free(p);
+	free(q);
+	free(ap);
+	free(aq);
+	return err / scale;
+}
+
+/* Steps of one shape share one function, called on each step's buffers,
+ * and GETT steps of different shapes share their micro-kernel: a chain of
+ * four 8x8 matrices is one step function called three times; a chain of
+ * two GEMM steps is two step functions and one micro-kernel. A chain of 20
+ * matrices of sizes 2 to 22 has 19 small step shapes, more than a kernel
+ * optimises fully: they are optimised for size (the others are not). All
+ * run right: the first two against the reference evaluator, the chain
+ * (too large for it) against its product computed here. */
+static void test_shared_steps(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims;
+		int functions, calls, ukernels, optsize;
+	} want[] = {
+		{"ab,bc,cd,de->ae", "a=8,b=8,c=8,d=8,e=8", 1, 3, 0, 0},
+		{"ab,bc,cd->ad", "a=64,b=64,c=48,d=64", 2, 2, 1, 0},
+		{"ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq,qr,rs,st,tu->au",
+		 "a=2,b=3,c=4,d=5,e=6,f=7,g=8,h=9,i=10,j=11,k=12,l=13,m=14,n=15,o=16,p=17,q=18,"
+		 "r=19,s=20,t=21,u=22", 19, 19, 0, 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t s = 11;
+	for (size_t x = 0; x < sizeof want / sizeof want[0]; x++) {
+		int chain = want[x].optsize;
+		einc_program *p = refcheck_compile(ctx, want[x].spec, want[x].dims,
+		                                   chain ? EINC_F64 : EINC_F32);
+		char *ir = NULL;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		assert_int_equal(count_of(ir, "define internal void @einc_kernel.step"), want[x].functions);
+		assert_int_equal(count_of(ir, "call void @einc_kernel.step"), want[x].calls);
+		assert_int_equal(count_of(ir, "define internal void @einc_kernel.ukernel"),
+		                 want[x].ukernels);
+		assert_int_equal(count_of(ir, " optsize ") > 0, want[x].optsize);
+		einc_free(ir);
+		if (!chain) {
+			double worst = check_program(ctx, p, &s, 1);
+			assert_true(worst >= 0 && worst <= 1);
+			einc_program_free(p);
+			continue;
+		}
+		int d[21];
+		for (int k = 0; k < 21; k++)
+			d[k] = k + 2;
+		void **in = refcheck_inputs(ctx, p, &s);
+		double got[2 * 22];
+		einc_kernel *k = NULL;
+		assert_non_null(in);
+		assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+		assert_int_equal(einc_kernel_run(k, got, (const void *const *)in, NULL), EINC_OK);
+		assert_true(chain_error(in, d, 20, got) < 1e-12);
+		einc_kernel_free(k);
+		refcheck_inputs_free(in);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* A named CPU's micro-kernel uses its instruction set's vectors: 16
  * floats with AVX-512 (znver4), 8 with AVX2 (x86-64-v3), whatever tuning
  * the target's features carry. */
@@ -509,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_deterministic_files),
 		cmocka_unit_test(test_named_cpu_vectors),
+		cmocka_unit_test(test_shared_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,8 +41,9 @@ typedef struct {
 } kcase;
 
 static const kcase cases[] = {
-	/* plain GEMM: extents 2, primes, around MR/NR, MC (144), KC (256), NC
-	 * (4096); A's K stride 1 and few columns: A in place */
+	/* plain GEMM: extents 2, primes, around MR/NR and the host's blocks
+	 * (znver3: MC 240 / 120, KC 256, NC 4096); A's K stride 1 and few
+	 * columns: A in place */
 	{"ik,kj->ij", "i=2,k=64,j=64", DIRECT},
 	{"ik,kj->ij", "i=64,k=2,j=64", DIRECT},
 	{"ik,kj->ij", "i=64,k=64,j=2", DIRECT},
@@ -163,13 +164,31 @@ static const kcase cases[] = {
 	{"ijk->k", "i=50,j=40,k=70", SUMS},
 };
 
-/* Compiles case "c" for "dtype" and "threads" (asserting success). */
-static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads)
+/*
+ * Cases compiled for other CPUs than the host, whose caches give other
+ * blocks, each with a partial block of every kind: haswell's MC 120 / 48
+ * (f32 / f64), KC 256, NC 1280 / 640; x86-64's (SSE2: 128-bit register
+ * blocks) MC 48 / 24, KC 512, NC 512 / 256.
+ */
+static const struct {
+	kcase c;
+	const char *cpu;
+} cpu_cases[] = {
+	{{"ik,kj->ij", "i=125,k=260,j=1290", GEMM}, "haswell"},
+	{{"ik,kj->ij", "i=50,k=520,j=530", GEMM}, "x86-64"},
+};
+
+/* Compiles case "c" for "dtype", "threads" and CPU "cpu" (NULL: the
+ * host), asserting success. */
+static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads,
+                             const char *cpu)
 {
 	einc_options o;
 	einc_options_init(&o);
 	o.dtype = dtype;
 	o.threads = threads;
+	if (cpu)
+		o.cpu = cpu;
 	einc_program *p = NULL;
 	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
 		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
@@ -202,14 +221,15 @@ static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
 static const int thread_counts[] = {1, 2, 16};
 #define NTHREADS (int)(sizeof thread_counts / sizeof thread_counts[0])
 
-/* Case "c" in "dtype": each thread count twice; the first against the
- * reference, every run bit-equal to it. */
-static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, uint64_t *s)
+/* Case "c" in "dtype" for CPU "cpu" (NULL: the host): each thread count
+ * twice; the first against the reference, every run bit-equal to it. */
+static void check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const char *cpu,
+                       uint64_t *s)
 {
 	int f64 = dtype == EINC_F64;
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
-		p[t] = compile(ctx, c, dtype, thread_counts[t]);
+		p[t] = compile(ctx, c, dtype, thread_counts[t], cpu);
 	int gemm = c->kind == GEMM || c->kind == DIRECT;
 	if (has_gemm(p[0]) != gemm)
 		fail_msg("%s %s: expected %s GEMM step", c->spec, c->dims, gemm ? "a" : "no");
@@ -251,7 +271,9 @@ static void check_all(einc_dtype dtype)
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t s = 0x9e3779b97f4a7c15ULL;
 	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
-		check_case(ctx, &cases[x], dtype, &s);
+		check_case(ctx, &cases[x], dtype, NULL, &s);
+	for (size_t x = 0; x < sizeof cpu_cases / sizeof cpu_cases[0]; x++)
+		check_case(ctx, &cpu_cases[x].c, dtype, cpu_cases[x].cpu, &s);
 	einc_ctx_free(ctx);
 }
 

@@ -9,6 +9,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "program.h"
+#include "strbuf.h"
 
 /* target.c: a target machine for the host triple and "o"'s cpu ("native":
  * the host CPU and features) at "o"'s opt level, into "*tm" (give,
@@ -126,5 +127,13 @@ void cg_step_shapes(const ir_loops *l, int *first);
 
 /* header.c: the text of NAME.h for "p" (give, free()); NULL when out of memory. */
 char *cg_header_text(const einc_program *p, const char *name);
+
+/* header.c: appends "name" in upper case to "b". */
+void cg_upper(strbuf *b, const char *name);
+
+/* header_slices.c: appends to "b" the slices' part of NAME.h for sliced
+ * "p" (elements of C type "type"): NAME_NUM_SLICES and NAME_slices, the
+ * twin of einc_kernel_run_slices over NAME. */
+void cg_header_slices(strbuf *b, const einc_program *p, const char *name, const char *type);
 
 #endif

@@ -7,7 +7,7 @@
 #include "strbuf.h"
 
 /* Appends "name" in upper case. */
-static void upper(strbuf *b, const char *name)
+void cg_upper(strbuf *b, const char *name)
 {
 	for (const char *p = name; *p; p++)
 		strbuf_printf(b, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
@@ -18,7 +18,7 @@ static void list_macro(strbuf *b, const char *name, const char *what, const char
                        const int64_t *v, int n)
 {
 	strbuf_printf(b, "#define ");
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b, "_%s_%s {", what, list);
 	for (int a = 0; a < n; a++)
 		strbuf_printf(b, "%s%lld", a ? ", " : "", (long long)v[a]);
@@ -33,12 +33,12 @@ static void shape_macros(strbuf *b, const char *name, const char *what, const ir
 {
 	const ir_tensor *t = k < 0 ? &g->output : &g->inputs[k];
 	strbuf_printf(b, "#define ");
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b, "_%s_RANK %d\n", what, t->rank);
 	if (t->rank > 0)
 		list_macro(b, name, what, "DIMS", ir_graph_dims(g, k), t->rank);
 	strbuf_printf(b, "#define ");
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b, "_%s_ELEMS %lld\n", what, (long long)ir_graph_elems(g, k));
 	const int64_t *strides = g->strides ? g->strides[k < 0 ? g->ninputs : k] : NULL;
 	if (strides)
@@ -72,7 +72,7 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 		              " * %s(out, in0, ...) computes the einsum into \"out\". Every array is\n"
 		              " * dense, row-major, in the spec's label order, of %s. \"workspace\" is\n"
 		              " * NULL or ", name, type);
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b,
 	              "_WORKSPACE_BYTES bytes aligned to 64, used by one call at a\n"
 	              " * time; with NULL the call takes a buffer the function keeps for such\n"
@@ -83,12 +83,12 @@ static void provenance(strbuf *b, const einc_program *p, const char *name, const
 	              " * slow buffer \"slow\" where intermediates that do not fit the budget\n"
 	              " * are spilled: NULL (a buffer of its own, as for the workspace) or\n"
 	              " * ", name);
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b,
 	              "_SLOW_BYTES bytes aligned to 64; when \"moved\" is not NULL\n"
 	              " * it receives the bytes copied between workspace and slow buffer\n"
 	              " * (");
-	upper(b, name);
+	cg_upper(b, name);
 	strbuf_printf(b,
 	              "_MOVED_BYTES). %s(...) is %s_slow(..., NULL, NULL).\n"
 	              " *\n"
@@ -108,17 +108,17 @@ char *cg_header_text(const einc_program *p, const char *name)
 	strbuf b = {0};
 	provenance(&b, p, name, type);
 	strbuf_printf(&b, "#ifndef ");
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_H\n#define ");
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_H\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n#define ");
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_WORKSPACE_BYTES %lld\n#define ", (long long)p->loops->workspace_bytes);
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_SLOW_BYTES %lld\n#define ", (long long)p->loops->slow_bytes);
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_MOVED_BYTES %lld\n#define ", (long long)p->loops->moved_bytes);
-	upper(&b, name);
+	cg_upper(&b, name);
 	strbuf_printf(&b, "_NUM_INPUTS %d\n", g->ninputs);
 	shape_macros(&b, name, "OUT", g, -1);
 	char what[32];
@@ -133,6 +133,8 @@ char *cg_header_text(const einc_program *p, const char *name)
 		strbuf_printf(&b, ", void *workspace%s);\n",
 		              slow ? ", void *slow, int64_t *moved" : "");
 	}
+	if (p->slicing)
+		cg_header_slices(&b, p, name, type);
 	strbuf_printf(&b, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
 	return strbuf_take(&b);
 }

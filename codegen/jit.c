@@ -14,6 +14,8 @@
 #include "ctx.h"
 #include "gett.h"
 #include "pool.h"
+#include "slice.h"
+#include "slices.h"
 #include "spill.h"
 #include "workspace.h"
 
@@ -27,6 +29,7 @@ struct einc_kernel {
 	int ninputs;
 	size_t workspace_bytes, slow_bytes;
 	einc_rt_pool_slots pool; /* the kernel's own buffers, for runs without them */
+	int64_t *slices;         /* its slices' table (runtime/slices.h), malloc'd */
 };
 
 static const char kernel_name[] = "einc_kernel";
@@ -124,6 +127,11 @@ einc_status einc_program_jit(einc_ctx *ctx, const einc_program *program,
 	k->ninputs = program->graph->ninputs;
 	k->workspace_bytes = (size_t)program->loops->workspace_bytes;
 	k->slow_bytes = (size_t)program->loops->slow_bytes;
+	size_t len;
+	if (!(k->slices = slice_table(program->graph, program->slicing, &len))) {
+		free(k);
+		return ctx_fail(ctx, EINC_ENOMEM, "jit", "out of memory");
+	}
 	LLVMOrcThreadSafeModuleRef tsm;
 	einc_status st = make_jit_module(ctx, program, k, &tsm);
 	if (!st) {
@@ -188,6 +196,74 @@ einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void *const in
 	return einc_kernel_run_slow(kernel, out, in, workspace, NULL, NULL);
 }
 
+int64_t einc_kernel_num_slices(const einc_kernel *kernel)
+{
+	return kernel ? einc_rt_slices_count(kernel->slices) : 0;
+}
+
+int einc_kernel_slices_summed(const einc_kernel *kernel)
+{
+	return kernel && kernel->slices[4] > 0; /* the table's summed labels */
+}
+
+/* One slice for einc_rt_run_slices: the entry on the buffers in "user". */
+typedef struct {
+	einc_kernel *kernel;
+	void *bufs[4];
+} slice_run;
+
+static int run_one_slice(void *user, void *part, const void *const *in)
+{
+	slice_run *r = user;
+	return r->kernel->entry(part, in, r->bufs[0], r->bufs[1], NULL);
+}
+
+/* Checks the pointers as einc_kernel_run_slow does, takes the buffers once
+ * for the whole range and runs it, packed or into the output. */
+static einc_status run_slices(einc_kernel *kernel, void *out, const void *const in[],
+                              void *workspace, int64_t first, int64_t count, int packed)
+{
+	if (!kernel || !out || (kernel->ninputs > 0 && !in))
+		return EINC_EINVAL;
+	for (int k = 0; k < kernel->ninputs; k++)
+		if (!in[k])
+			return EINC_EINVAL;
+	slice_run r = {kernel, {workspace, NULL, NULL, NULL}};
+	if (einc_rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, r.bufs))
+		return EINC_ENOMEM;
+	int rc = einc_rt_run_slices(kernel->slices, run_one_slice, &r, out, in, first, count,
+	                            packed);
+	einc_rt_buffers_give(kernel->pool, r.bufs);
+	return rc > 0 ? EINC_EINVAL : rc ? EINC_ENOMEM : EINC_OK;
+}
+
+einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out, const void *const in[],
+                                   void *workspace, int64_t first, int64_t count)
+{
+	return run_slices(kernel, out, in, workspace, first, count, 0);
+}
+
+einc_status einc_kernel_run_slices_packed(einc_kernel *kernel, void *parts,
+                                          const void *const in[], void *workspace,
+                                          int64_t first, int64_t count)
+{
+	return run_slices(kernel, parts, in, workspace, first, count, 1);
+}
+
+int64_t einc_kernel_slice_part_elems(const einc_kernel *kernel)
+{
+	return kernel ? einc_rt_slice_part_elems(kernel->slices) : 0;
+}
+
+einc_status einc_kernel_place_slices(const einc_kernel *kernel, void *out, const void *parts,
+                                     int64_t first, int64_t count)
+{
+	if (!kernel || !out || (count && !parts))
+		return EINC_EINVAL;
+	return einc_rt_place_slices(kernel->slices, out, parts, first, count) ? EINC_EINVAL
+	                                                                      : EINC_OK;
+}
+
 /* Disposing of the LLJIT releases the kernel's code and its symbols. */
 void einc_kernel_free(einc_kernel *kernel)
 {
@@ -196,5 +272,6 @@ void einc_kernel_free(einc_kernel *kernel)
 	if (kernel->jit)
 		LLVMConsumeError(LLVMOrcDisposeLLJIT(kernel->jit));
 	einc_rt_buffers_free(kernel->pool);
+	free(kernel->slices);
 	free(kernel);
 }

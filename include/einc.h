@@ -133,6 +133,19 @@ typedef struct {
 	                       --dump=tree prints it) forcing the order, or NULL;
 	                       overrides "path" */
 	const char *tree_name; /* keep: its name in messages, NULL: "tree" */
+	/* Slicing (passes/slice.c; docs/slicing.md): fixing the values of some
+	 * labels splits the einsum into slices, each contracted with the same
+	 * tree on smaller intermediates and run by einc_kernel_run_slices. */
+	const char *slice;  /* keep: NULL or "" (default): no slicing, unless a
+	                       target below is set (then "auto"); "auto": labels
+	                       chosen to meet the targets; else the labels to
+	                       slice ("ab", commas allowed) */
+	int64_t target_size;   /* bytes the largest intermediate of one slice may
+	                          take (the output counts); 0: no target */
+	int64_t target_slices; /* at least this many slices; 0: no target */
+	double max_overhead;   /* the most the slices' flops together may be, over
+	                          the unsliced tree's; 0: no limit. Beyond it,
+	                          EINC_EBUDGET */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;
@@ -453,6 +466,64 @@ EINC_API einc_status einc_kernel_run(einc_kernel *kernel, void *out, const void 
  */
 EINC_API einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
                                           void *workspace, void *slow, int64_t *moved);
+
+/* The number of slices of "program" (einc_options.slice): the product of
+ * the sliced labels' sizes; 1 when it is not sliced. */
+EINC_API int64_t einc_program_num_slices(const einc_program *program);
+
+/* The number of slices "kernel" runs (as einc_program_num_slices); 0 for
+ * NULL. */
+EINC_API int64_t einc_kernel_num_slices(const einc_kernel *kernel);
+
+/* Whether the slices of "kernel" add up (a sliced label is summed), so
+ * that partial results of disjoint slice ranges are combined by adding
+ * them: 1, else 0 (each slice writes its own part of the output). */
+EINC_API int einc_kernel_slices_summed(const einc_kernel *kernel);
+
+/*
+ * Runs slices "first" .. "first" + "count" - 1 of "kernel" (0 <= first,
+ * first + count <= einc_kernel_num_slices), reading each slice of the
+ * inputs in place ("in" as for einc_kernel_run: the whole operands).
+ * Slices are numbered with the sliced output labels outermost, then the
+ * summed ones, the last label fastest; the slices of one part of the
+ * output are consecutive. Each part of "out" (the whole output) that the
+ * range touches is set to the sum, in slice order, of the range's slices
+ * in it; the rest of "out" is left alone. So the range 0 .. num_slices
+ * computes what an unsliced kernel computes, and the partial results of
+ * consecutive ranges, added in range order, give that too (the result
+ * may differ from the unsliced one in the last bits: the sum is ordered
+ * differently). "workspace" as for einc_kernel_run (one slice's).
+ * EINC_EINVAL for NULL pointers or a range out of bounds, EINC_ENOMEM when
+ * a buffer cannot be allocated; no context, so no message.
+ */
+EINC_API einc_status einc_kernel_run_slices(einc_kernel *kernel, void *out,
+                                            const void *const in[], void *workspace,
+                                            int64_t first, int64_t count);
+
+/* The elements of one slice's part of the output of "kernel": the output
+ * without its sliced axes (the whole output when only summed labels are
+ * sliced); 0 for NULL. */
+EINC_API int64_t einc_kernel_slice_part_elems(const einc_kernel *kernel);
+
+/*
+ * Runs slices "first" .. "first" + "count" - 1 of "kernel" as
+ * einc_kernel_run_slices does, but writes each slice's own part of the
+ * output densely (row-major over the output's unsliced axes) into
+ * "parts", one after another: count * einc_kernel_slice_part_elems
+ * elements. For moving slices' results between processes before putting
+ * them in place with einc_kernel_place_slices. Fails as
+ * einc_kernel_run_slices does.
+ */
+EINC_API einc_status einc_kernel_run_slices_packed(einc_kernel *kernel, void *parts,
+                                                   const void *const in[], void *workspace,
+                                                   int64_t first, int64_t count);
+
+/* Puts the packed parts "parts" of slices "first" .. "first" + "count" - 1
+ * (as einc_kernel_run_slices_packed wrote them) into the whole output
+ * "out", as einc_kernel_run_slices would have. EINC_EINVAL for NULL
+ * pointers or a range out of bounds. */
+EINC_API einc_status einc_kernel_place_slices(const einc_kernel *kernel, void *out,
+                                              const void *parts, int64_t first, int64_t count);
 
 /* Frees "kernel" and its code (NULL allowed). take. */
 EINC_API void einc_kernel_free(einc_kernel *kernel);

@@ -53,7 +53,7 @@ typedef struct path {
 
 typedef enum { PATH_AUTO, PATH_EXACT, PATH_GREEDY, PATH_REFINE } path_method;
 
-typedef struct {
+typedef struct path_options {
 	path_method method;
 	uint64_t seed;        /* restarts: trial r draws from (seed, r); 0 is a seed */
 	int trials;           /* greedy trials (trial 0 = plain greedy); default 32 */

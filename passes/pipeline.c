@@ -7,6 +7,9 @@
  *   pass_canon        graph -> problem + canon form     --dump=canon  (canon.c)
  *   pass_path         canon -> path -> tree             --dump=tree, --print-path
  *                     (or ir_tree_parse: --tree; pass_path_ltr: --path=ltr)
+ *   program_slice     graph + path -> slicing, the tree  --slice, --target-size
+ *                     of one slice (slice_program.c, slice.c); the stages
+ *                     below then run on that slice's graph
  *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
  *                     copied dense first
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
@@ -92,11 +95,14 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
 		               &p->tree);
 	if (!st)
-		st = pass_relayout(ctx, p->arena, p->graph, &p->tree);
+		st = program_slice(ctx, p, &po);
+	const ir_graph *g = program_work_graph(p);
 	if (!st)
-		st = pass_plan(ctx, p->arena, p->graph, p->tree, p->options.budget, &p->plan);
+		st = pass_relayout(ctx, p->arena, g, &p->tree);
 	if (!st)
-		st = pass_lower(ctx, p->arena, p->graph, p->tree, p->plan, p->vector_bits, &p->caches,
+		st = pass_plan(ctx, p->arena, g, p->tree, p->options.budget, &p->plan);
+	if (!st)
+		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->vector_bits, &p->caches,
 		                o->threads, &p->loops);
 	return st;
 }

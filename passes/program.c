@@ -9,6 +9,7 @@
 #include "einc_rt.h"
 #include "path.h"
 #include "program.h"
+#include "strbuf.h"
 
 int einc_program_num_inputs(const einc_program *program)
 {
@@ -54,6 +55,28 @@ int64_t einc_program_moved_bytes(const einc_program *program)
 	return program ? program->loops->moved_bytes : 0;
 }
 
+/* Puts the slicing report (program_slice_lead) at the head of "*text", a
+ * dump of "stage" (NULL: out of memory): after the tree dump's first line,
+ * after the JSON document's brace, else first. */
+static einc_status with_lead(einc_ctx *ctx, const einc_program *program, einc_stage stage,
+                             char **text)
+{
+	char *lead = NULL;
+	einc_status st = *text ? program_slice_lead(ctx, program, stage, &lead)
+	                       : ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
+	if (st || !lead)
+		return st;
+	const char *nl = strchr(*text, '\n');
+	size_t head = stage == EINC_STAGE_PATH ? 0 : nl ? (size_t)(nl - *text) + 1 : 0;
+	strbuf b = {0};
+	strbuf_printf(&b, "%.*s%s%s", (int)head, *text, lead, *text + head);
+	free(lead);
+	free(*text);
+	if (!(*text = strbuf_take(&b)))
+		return ctx_fail(ctx, EINC_ENOMEM, "dump", "out of memory");
+	return EINC_OK;
+}
+
 /* Prints the IR of "stage". */
 einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
                               einc_stage stage, char **text)
@@ -72,20 +95,23 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		*text = ir_plan_print(program->plan);
 		break;
 	case EINC_STAGE_LOOPS:
-		*text = ir_loops_print(program->graph, program->loops);
+		*text = ir_loops_print(program_work_graph(program), program->loops);
 		break;
 	case EINC_STAGE_LLVM:
 		return cg_dump_llvm(ctx, program, text);
 	case EINC_STAGE_TREE:
-		*text = ir_tree_print(program->graph, program->tree);
-		break;
+		*text = ir_tree_print(program_work_graph(program), program->tree);
+		return with_lead(ctx, program, stage, text);
 	case EINC_STAGE_CANON:
 		*text = canon_print(program->graph, program->problem, program->canon);
 		break;
 	case EINC_STAGE_PATH:
 	case EINC_STAGE_PATH_LINEAR:
-	case EINC_STAGE_PATH_JSON:
-		return path_tree_report(ctx, program->graph, program->tree, stage, text);
+	case EINC_STAGE_PATH_JSON: {
+		einc_status st = path_tree_report(ctx, program_work_graph(program), program->tree,
+		                                  stage, text);
+		return st ? st : with_lead(ctx, program, stage, text);
+	}
 	default:
 		return ctx_fail(ctx, EINC_EINVAL, "api", "unknown stage %d", (int)stage);
 	}

@@ -16,6 +16,7 @@
 struct path_problem;
 struct path_canon;
 struct path;
+struct path_options;
 
 /* Every stage's result, in pipeline order (pipeline.c). */
 struct einc_program {
@@ -27,10 +28,26 @@ struct einc_program {
 	struct path_problem *problem; /* the graph as the path search sees it (path.h) */
 	struct path_canon *canon;     /* what canonicalisation makes of it */
 	struct path *path;            /* the search's path; NULL for a forced or LTR tree */
-	ir_tree *tree;
+	struct slicing *slicing;      /* what is sliced (slice.h); NULL when nothing */
+	ir_tree *tree;          /* over slicing->graph when sliced, else graph */
 	ir_plan *plan;
 	ir_loops *loops;        /* its ISL objects are freed with the program */
 };
+
+/* slice_program.c: the graph the tree, plan and loops of "p" are over:
+ * one slice's when it is sliced, else p->graph. */
+const ir_graph *program_work_graph(const einc_program *p);
+
+/* slice_program.c: the slicing stage of the pipeline, when the options
+ * ask for it: slices p->graph, whose path "p->path" was searched with
+ * "po", into p->slicing and replaces p->tree by the tree of one slice. */
+einc_status program_slice(einc_ctx *ctx, einc_program *p, const struct path_options *po);
+
+/* slice_program.c: the report that leads the dumps of stage "stage"
+ * (the tree, the path report or its JSON) of sliced "p" into "*lead"
+ * (give, free(); NULL when "p" is not sliced or for other stages). */
+einc_status program_slice_lead(einc_ctx *ctx, const einc_program *p, einc_stage stage,
+                               char **lead);
 
 /* program.c: einc_program_run_reference with the arrays in "dtype",
  * whatever the program's; arguments not checked for NULL. */

@@ -77,6 +77,16 @@ static const char usage_text[] =
 	"                      no limit); below what they need at once, some are\n"
 	"                      spilled to a slow buffer and reloaded; below one\n"
 	"                      step's operands and result, an error naming it\n"
+	"  --slice=auto|LABELS split the einsum into slices: fix the values of the\n"
+	"                      given labels ('ab' or 'a,b'), or of labels chosen\n"
+	"                      to meet the targets below (auto); --run then runs\n"
+	"                      every slice and adds them up (docs/slicing.md)\n"
+	"  --target-size BYTES the largest intermediate of one slice (the output\n"
+	"                      included) within BYTES; implies --slice=auto\n"
+	"  --target-slices N   at least N slices (for parallelism); implies\n"
+	"                      --slice=auto\n"
+	"  --max-overhead X    an error when the slices' flops together exceed X\n"
+	"                      times the unsliced flops\n"
 	"  --plan-dag FILE     plan the op DAG in FILE (.dag format) instead of a\n"
 	"                      SPEC and print the plan\n"
 	"  --plan-svg FILE     write the memory plan's arena over time as SVG to\n"
@@ -181,7 +191,7 @@ typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
                OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
                OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_PRINT_JSON,
-               OPT_TREE,
+               OPT_TREE, OPT_SLICE, OPT_TARGET_SIZE, OPT_TARGET_SLICES, OPT_MAX_OVERHEAD,
                OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
@@ -215,6 +225,10 @@ static const struct {
 	{NULL, "--print-path=json", 0, OPT_PRINT_JSON},
 	{NULL, "--print-path", 0, OPT_PRINT_PATH},
 	{NULL, "--tree", 1, OPT_TREE},
+	{NULL, "--slice", 1, OPT_SLICE},
+	{NULL, "--target-size", 1, OPT_TARGET_SIZE},
+	{NULL, "--target-slices", 1, OPT_TARGET_SLICES},
+	{NULL, "--max-overhead", 1, OPT_MAX_OVERHEAD},
 	{"-v", "--verbose", 0, OPT_VERBOSE},
 	{"-h", "--help", 0, OPT_HELP},
 	{NULL, "--version", 0, OPT_VERSION},
@@ -296,6 +310,29 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 	case OPT_TREE:
 		c->tree_file = val;
 		break;
+	case OPT_SLICE:
+		c->options.slice = val;
+		break;
+	case OPT_TARGET_SIZE:
+		if ((st = numeric_opt("--target-size", val, "a byte count", 1, INT64_MAX, &n)))
+			return st;
+		c->options.target_size = (int64_t)n;
+		break;
+	case OPT_TARGET_SLICES:
+		if ((st = numeric_opt("--target-slices", val, "a slice count", 1, INT64_MAX, &n)))
+			return st;
+		c->options.target_slices = (int64_t)n;
+		break;
+	case OPT_MAX_OVERHEAD: {
+		char *end;
+		errno = 0;
+		double ratio = strtod(val, &end);
+		if (end == val || *end || errno || !(ratio >= 1) || ratio > 1e300)
+			return usage_error("--max-overhead: '%s' is not a ratio of at least 1 "
+			                   "(expected a number as 1.5)", val);
+		c->options.max_overhead = ratio;
+		break;
+	}
 	case OPT_SEED:
 		if ((st = numeric_opt("--seed", val, "a seed", 0, UINT64_MAX, &n)))
 			return st;
@@ -526,11 +563,14 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 		fprintf(stderr, "einc: JIT-compiled in %.3f ms (%.3f ms CPU); workspace %zu bytes\n",
 		        (now() - t0) * 1e3, (cpu_now() - cpu0) * 1e3,
 		        einc_kernel_workspace_size(kernel));
-	int64_t moved = 0;
-	st = einc_kernel_run(kernel, out, (const void *const *)in, NULL);
-	t0 = now();
-	if (!st)
-		st = einc_kernel_run_slow(kernel, out, (const void *const *)in, NULL, NULL, &moved);
+	int64_t moved = 0, slices = einc_kernel_num_slices(kernel);
+	for (int again = 0; !st && again < 2; again++) {
+		t0 = now();
+		st = slices > 1 ? einc_kernel_run_slices(kernel, out, (const void *const *)in, NULL, 0,
+		                                         slices)
+		                : einc_kernel_run_slow(kernel, out, (const void *const *)in, NULL,
+		                                       NULL, &moved);
+	}
 	double ms = (now() - t0) * 1e3;
 	if (st) {
 		fprintf(stderr, "einc: error: run: %s\n", einc_status_name(st));
@@ -545,7 +585,7 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 		asum += fabs(v);
 	}
 	printf("checksum: sum=%.9g abs=%.9g elements=%zu\n", sum, asum, nout);
-	printf("time: %.3f ms (compiled)\n", ms);
+	printf("time: %.3f ms (compiled%s)\n", ms, slices > 1 ? ", all slices" : "");
 	printf("memory: workspace %zu bytes, slow buffer %zu bytes, moved %lld bytes "
 	       "(spills and reloads)\n", einc_kernel_workspace_size(kernel),
 	       einc_kernel_slow_size(kernel), (long long)moved);

@@ -26,7 +26,9 @@ class Options(ctypes.Structure):
                 ("path", ctypes.c_int), ("max_intermediate", ctypes.c_int64),
                 ("seed", ctypes.c_uint64), ("threads", ctypes.c_int),
                 ("budget", ctypes.c_int64), ("tree", ctypes.c_char_p),
-                ("tree_name", ctypes.c_char_p)]
+                ("tree_name", ctypes.c_char_p), ("slice", ctypes.c_char_p),
+                ("target_size", ctypes.c_int64), ("target_slices", ctypes.c_int64),
+                ("max_overhead", ctypes.c_double)]
 
 
 def _candidates():

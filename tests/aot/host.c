@@ -3,7 +3,8 @@
  * generated kernel: `cc -DT=float -DPART=float -DSCALE=1024
  * -DHEADER='"kernel.h"' host.c kernel.o libeinc_rt.a` (T the header's C
  * type, PART that of its parts: the float of a float _Complex; inputs are
- * integers in -1024 .. 1023 divided by SCALE). It fills the inputs, calls kernel() with a NULL workspace
+ * integers in -1024 .. 1023 divided by SCALE). It fills the inputs, calls
+ * kernel() (all of kernel_slices() for a sliced kernel) with a NULL workspace
  * twice and with its own workspace once, and kernel_slow() with its own
  * workspace and slow buffer, checks that the four results are bitwise
  * equal and that kernel_slow reports KERNEL_MOVED_BYTES moved, and writes
@@ -62,6 +63,21 @@ static const size_t elems[] = {
 #define INPUTS in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7]
 #endif
 
+#ifdef KERNEL_NUM_SLICES
+/* A sliced kernel: all its slices with the inputs "in". */
+static int call(T *out, T **in, void *ws)
+{
+	return kernel_slices(out, INPUTS, ws, 0, KERNEL_NUM_SLICES);
+}
+
+/* The same: the sliced cases have no budget, so nothing is moved. */
+static int call_slow(T *out, T **in, void *ws, void *slow, int64_t *moved)
+{
+	(void)slow;
+	*moved = 0;
+	return kernel_slices(out, INPUTS, ws, 0, KERNEL_NUM_SLICES);
+}
+#else
 /* Calls the kernel with the inputs "in". */
 static int call(T *out, T **in, void *ws)
 {
@@ -73,6 +89,7 @@ static int call_slow(T *out, T **in, void *ws, void *slow, int64_t *moved)
 {
 	return kernel_slow(out, INPUTS, ws, slow, moved);
 }
+#endif
 
 /* A buffer of "bytes" aligned to 64, or NULL for none. */
 static void *buffer(size_t bytes)

@@ -62,7 +62,10 @@ tree=$here/../golden/spill_bal8.tree
 dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f32 --tree "$tree" --budget 192
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - f64 --tree "$tree" --budget 384
-# complex and integer dtypes: GEMM-like, a chain, a diagonal, a spill
+# sliced (NAME_slices): summed and output labels, a summed one alone
+run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - f64 --slice=jl
+run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - f32 --slice=j
+# complex and integer dtypes: GEMM-like, a chain, a diagonal, a spill, a slice
 run_case 'bij,bjk->bik' b=3,i=17,j=9,k=5 - c64
 run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - c128
 run_case 'ii->' i=33 - c64
@@ -72,4 +75,5 @@ dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - c64 --tree "$tree" --budget 384
 dims=a=4,b=6,c=4,d=6,e=4,f=6,g=4,h=6,i=4
 run_case 'ab,bc,cd,de,ef,fg,gh,hi->ai' $dims - i32 --tree "$tree" --budget 192
-echo "aot: 18 cases ok, a perturbed output reported"
+run_case 'ij,jk,kl->il' i=7,j=8,k=9,l=10 - c64 --slice=jl
+echo "aot: 21 cases ok, a perturbed output reported"

@@ -192,5 +192,16 @@ jit=$(printf '%s\n' "$err" | sed -n 's/^einc: JIT-compiled in [0-9.]* ms (\([0-9
 if [ -n "$comp" ] && [ -n "$jit" ] && awk -v c="$comp" -v j="$jit" 'BEGIN { exit !(c > 0 && j > 0) }'; then
   passes=$((passes + 1)); else echo "FAIL: einc --run -v: no CPU times in: $err"; fails=$((fails + 1)); fi
 
+# slicing: runs that match the reference, the report, bad labels and targets
+expect_out '^check: .*: ok$' --run --check --slice=j 'ij,jk->ik' -d i=5,j=7,k=3
+expect_out '^check: .*: ok$' --run --check -t f64 --slice=i,k 'ij,jk->ik' -d i=5,j=7,k=3
+expect_out '"num_slices": 4,' --print-path=json --target-slices 4 'ij,jk->ik' -d i=2,j=4,k=3
+expect_out '^; largest intermediate per slice: 8 \(unsliced: 64\)$' --dump=tree --target-size 64 'ij,jk,kl->il' -d i=8,j=9,k=7,l=8
+expect 1 "einc: slice:1:3: error: slice: no such label in the spec (expected labels of the spec, as 'ab' or 'a,b')" --slice=j,x 'ij,jk->ik' -d i=2,j=3,k=4
+expect 1 "einc: error: slice: no slicing reaches a target size of 2 bytes: a slice's intermediates hold at least one element (4 bytes)" --target-size 2 'ij,jk->ik' -d i=2,j=3,k=4
+expect 1 "einc: error: slice: 'auto' needs a target (--target-size or --target-slices)" --slice=auto 'ij,jk->ik' -d i=2,j=3,k=4
+expect 2 "einc: error: --max-overhead: '0.5' is not a ratio of at least 1 (expected a number as 1.5)" --max-overhead 0.5 'ij,jk->ik' -d i=2,j=3,k=4
+expect 2 "einc: --target-size:1:1: error: usage: 0 is out of range: a byte count is an integer from 1 to 9223372036854775807" --target-size 0 'ij' -d i=2,j=3
+
 echo "cli: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,167 @@
+/*
+ * slice_bench.c - slicing quality on the corpus's network families (mps,
+ * peps, qcirc, randreg): for every problem and a target of 1/8, 1/64 and
+ * 1/1024 of its unsliced largest intermediate, the overhead (the slices'
+ * flops together over the unsliced flops) of einc's slicing (greedy on the
+ * tree, the tree searched again per choice: passes/slice.c) beside the
+ * plain baseline (the index most tensors hold first, the tree kept),
+ * both in the same run, on the path einc's pipeline found.
+ *
+ *   slice_bench [--corpus FILE] [--markdown]
+ *
+ * FILE defaults to ../shared/bench/corpus_public.txt beside the
+ * repository. Prints one row per problem and the median overhead per
+ * target and method; "-" where a target is below one element.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "path.h"
+#include "program.h"
+#include "slice.h"
+
+#define MAXP 256
+enum { NFRAC = 3, NMETHOD = 2 };
+static const int fractions[NFRAC] = {8, 64, 1024};
+static const char *const families[] = {"mps", "peps", "qcirc", "randreg"};
+
+/* CPU seconds of this thread. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Whether "family" is one of the big families. */
+static int wanted(const char *family)
+{
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+		if (!strcmp(family, families[f]))
+			return 1;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of "n" values at "v" (sorted in place); NAN for none. */
+static double median(double *v, int n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Slices program "p" for a largest intermediate of "target" elements by
+ * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
+ * into "*secs"; -1 when it fails (message printed). */
+static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
+                      slice_method method, double *ov, int64_t *ns, double *secs)
+{
+	path_options po;
+	path_options_from(&p->options, &po);
+	slice_goal goal = {.target_size = target, .method = method};
+	arena *a = arena_new();
+	slicing *s;
+	double t0 = cpu_now();
+	einc_status st = a ? pass_slice(ctx, a, p->graph, p->path, &po, &goal, &s) : EINC_ENOMEM;
+	*secs = cpu_now() - t0;
+	if (!st) {
+		*ov = slice_overhead(s);
+		*ns = s->nslices;
+	} else {
+		fprintf(stderr, "slice_bench: %s\n", einc_ctx_message(ctx));
+	}
+	arena_free(a);
+	return st ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *corpus = EINC_SOURCE_DIR "/../shared/bench/corpus_public.txt";
+	int markdown = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--corpus") && i + 1 < argc)
+			corpus = argv[++i];
+		else if (!strcmp(argv[i], "--markdown"))
+			markdown = 1;
+		else {
+			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--markdown]\n");
+			return 2;
+		}
+	}
+	FILE *f = fopen(corpus, "r");
+	if (!f) {
+		fprintf(stderr, "slice_bench: cannot open %s\n", corpus);
+		return 1;
+	}
+	static double ov[NMETHOD][NFRAC][MAXP];
+	int count[NMETHOD][NFRAC] = {{0}};
+	double secs_total = 0;
+	char line[16384], id[32] = "", family[32] = "", name[128] = "";
+	einc_ctx *ctx = einc_ctx_new();
+	printf(markdown ? "| problem | family | largest | 1/8 einc | 1/8 base | 1/64 einc | "
+	                  "1/64 base | 1/1024 einc | 1/1024 base |\n|---|---|---|---|---|---|---|"
+	                  "---|---|\n"
+	                : "%-8s %-8s %10s   overhead (slices) einc | baseline at 1/8, 1/64, 1/1024\n",
+	       "problem", "family", "largest");
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#') {
+			if (sscanf(line, "# %31s %31s %127s", id, family, name) != 3)
+				id[0] = '\0';
+			continue;
+		}
+		char *semi = strstr(line, " ; ");
+		if (!semi || !id[0] || !wanted(family))
+			continue;
+		*semi = '\0';
+		einc_program *p;
+		if (einc_compile_text(ctx, line, semi + 3, NULL, NULL, &p)) {
+			fprintf(stderr, "slice_bench: %s: %s\n", id, einc_ctx_message(ctx));
+			continue;
+		}
+		path_cost largest = p->path->largest;
+		printf(markdown ? "| %s | %s | %.4g |" : "%-8s %-8s %10.4g ", id, family,
+		       path_cost_double(largest));
+		for (int x = 0; x < NFRAC; x++)
+			for (int m = 0; m < NMETHOD; m++) {
+				path_cost target = largest / (path_cost)fractions[x];
+				double o, secs;
+				int64_t ns;
+				if (!target || slice_once(ctx, p, target, m ? SLICE_MOST_SHARED : SLICE_GREEDY,
+				                          &o, &ns, &secs)) {
+					printf(markdown ? " - |" : " %14s", "-");
+					continue;
+				}
+				if (!m)
+					secs_total += secs;
+				ov[m][x][count[m][x]++] = o;
+				char cell[48];
+				snprintf(cell, sizeof cell, "%.3g (%lld)", o, (long long)ns);
+				printf(markdown ? " %s |" : " %14s", cell);
+			}
+		printf("\n");
+		fflush(stdout);
+		einc_program_free(p);
+		id[0] = '\0';
+	}
+	fclose(f);
+	einc_ctx_free(ctx);
+	printf("\nmedian overhead (problems with a reachable target):\n");
+	for (int x = 0; x < NFRAC; x++)
+		printf("  1/%-5d einc %.3f (%d problems)   baseline %.3f (%d problems)\n", fractions[x],
+		       median(ov[0][x], count[0][x]), count[0][x], median(ov[1][x], count[1][x]),
+		       count[1][x]);
+	printf("einc's slicing took %.2f s of CPU over all problems and targets\n", secs_total);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * slice.h - slicing a contraction (docs/slicing.md): fixing the values of a
+ * few indices splits an einsum into slices, each contracted by the same
+ * tree over smaller intermediates; a summed sliced index adds the slices
+ * up, an output one gives each slice its own part of the output.
+ */
+#ifndef EINC_SLICE_H
+#define EINC_SLICE_H
+
+#include <stdint.h>
+
+#include "path.h"
+
+/* What the slicing pass chose. Lives in the compilation arena. */
+typedef struct slicing {
+	int n;              /* sliced indices */
+	int *index;         /* their ids, in slice order: the output's first,
+	                       then the summed ones, each by id; the last runs
+	                       fastest */
+	int nsummed;        /* the last nsummed of them are summed */
+	int64_t nslices;    /* the product of their sizes */
+	ir_graph *graph;    /* one slice: those indices of size 1 (their axes of
+	                       extent 1), the rest as in the whole graph; its
+	                       inputs' strides (ir_graph.strides) are the whole
+	                       arrays', its output a dense part */
+	path *path;         /* the path over graph's problem that each slice runs */
+	path_cost flops, largest;           /* of one slice */
+	path_cost flops_full, largest_full; /* of the unsliced path */
+} slicing;
+
+/* How labels are chosen: the planner's way (greedy on the tree, the tree
+ * re-optimised after each choice), or the benchmark's plain baseline (the
+ * index most tensors hold first, the tree kept). */
+typedef enum { SLICE_GREEDY, SLICE_MOST_SHARED } slice_method;
+
+/* What to slice for (einc_options' slicing fields, the sizes in elements). */
+typedef struct {
+	const char *labels;    /* NULL: chosen by "method"; else the labels */
+	path_cost target_size; /* largest intermediate of a slice; 0: none */
+	int64_t target_slices; /* at least this many slices; 0: none */
+	double max_overhead;   /* 0: no limit */
+	slice_method method;
+} slice_goal;
+
+/*
+ * Slices graph "g", whose unsliced path "full" (searched with "po") is
+ * known, for "goal" into "*out" (arena "a"). Errors
+ * (stage "slice"): a label "g" lacks (with a caret under it in the labels),
+ * a size target below one element, an overhead above the goal's limit, a
+ * graph with an empty index.
+ */
+einc_status pass_slice(einc_ctx *ctx, arena *a, const ir_graph *g, const path *full,
+                       const path_options *po, const slice_goal *goal, slicing **out);
+
+/* The slices' flops together over the unsliced path's. */
+double slice_overhead(const slicing *s);
+
+/* slice_report.c: the lines the reports lead with ("; " before each for
+ * the tree dump, else ""): sliced labels, slices, largest intermediate
+ * per slice, flops, overhead. give, free(); NULL when out of memory. */
+char *slice_report(const ir_graph *g, const slicing *s, const char *lead);
+
+/* slice_report.c: the same as the members of a JSON object ("sliced":
+ * ..., "num_slices": ..., ...), without the braces. give, free(). */
+char *slice_report_json(const ir_graph *g, const slicing *s);
+
+/*
+ * slice_table.c: the table einc_rt_run_slices (runtime/slices.h) runs the
+ * slices of "s" over the whole graph "g" with (one slice of "g" when "s" is
+ * NULL), "*len" entries; give, free(); NULL when out of memory.
+ */
+int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len);
+
+#endif

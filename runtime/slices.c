@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* slices.c - a range of slices run one after another (slices.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "slices.h"
+
+enum { T_VERSION, T_ESIZE, T_NIN, T_NLAB, T_NSUM, T_RANK, T_ELEMS, T_HEAD };
+
+/* The entries of sliced label "l" of "t": size, output stride, input strides. */
+static const int64_t *label_entry(const int64_t *t, int l)
+{
+	return t + T_HEAD + 2 * t[T_RANK] + l * (2 + t[T_NIN]);
+}
+
+int64_t einc_rt_slices_count(const int64_t *table)
+{
+	int64_t n = 1;
+	for (int l = 0; l < table[T_NLAB]; l++)
+		n *= label_entry(table, l)[0];
+	return n;
+}
+
+/* Copies (or, when "add", adds) the dense part "part" into "out" (both of
+ * "esize"-byte floats) along the part's dims and strides in "t". */
+static void put_part(const int64_t *t, char *out, const char *part, int add)
+{
+	int r = (int)t[T_RANK];
+	const int64_t *dims = t + T_HEAD, *strides = dims + r;
+	int64_t at[r + 1], off = 0;
+	memset(at, 0, sizeof(at));
+	for (int64_t e = 0; e < t[T_ELEMS]; e++) {
+		if (t[T_ESIZE] == 8) {
+			double *o = (double *)out + off, v = ((const double *)part)[e];
+			*o = add ? *o + v : v;
+		} else {
+			float *o = (float *)out + off, v = ((const float *)part)[e];
+			*o = add ? *o + v : v;
+		}
+		for (int d = r - 1; d >= 0; d--) { /* the next element: an odometer */
+			off += strides[d];
+			if (++at[d] < dims[d])
+				break;
+			off -= strides[d] * dims[d];
+			at[d] = 0;
+		}
+	}
+}
+
+int64_t einc_rt_slice_part_elems(const int64_t *table)
+{
+	return table[T_ELEMS] > 0 ? table[T_ELEMS] : 0;
+}
+
+/* Whether "first", "count" is a range of the slices of "table" (of its
+ * version); the slices summed per part into "*summed". */
+static int in_range(const int64_t *table, int64_t first, int64_t count, int64_t *summed)
+{
+	int64_t total = table[T_VERSION] == EINC_RT_SLICES_V1 ? einc_rt_slices_count(table) : -1;
+	int nl = (int)table[T_NLAB], ns = (int)table[T_NSUM];
+	*summed = 1;
+	for (int l = nl - ns; l < nl; l++)
+		*summed *= label_entry(table, l)[0];
+	return total >= 0 && first >= 0 && count >= 0 && first <= total && count <= total - first;
+}
+
+/* The element offset of slice "s" in the output, and unless "ins" is
+ * NULL its inputs' bases (from the whole inputs "in") into "ins". */
+static int64_t slice_bases(const int64_t *table, int64_t s, const void *const *in,
+                           const void **ins)
+{
+	int n = ins ? (int)table[T_NIN] : 0;
+	int64_t rest = s, out_off = 0, esize = table[T_ESIZE];
+	for (int k = 0; k < n; k++)
+		ins[k] = in[k];
+	for (int l = (int)table[T_NLAB] - 1; l >= 0; l--) {
+		const int64_t *e = label_entry(table, l);
+		int64_t v = rest % e[0];
+		rest /= e[0];
+		out_off += v * e[1];
+		for (int k = 0; k < n; k++)
+			ins[k] = (const char *)ins[k] + v * e[2 + k] * esize;
+	}
+	return out_off;
+}
+
+int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, void *out,
+                       const void *const *in, int64_t first, int64_t count, int packed)
+{
+	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
+	if (!in_range(table, first, count, &summed) || (packed && table[T_ELEMS] < 0))
+		return 1;
+	if (!table[T_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
+		return count && one(user, out, in) ? -1 : 0;
+	char *part = count && !packed ? malloc((size_t)part_bytes + 1) : NULL;
+	const void **ins = malloc(sizeof(void *) * ((size_t)table[T_NIN] + 1));
+	int r = !ins || (count && !packed && !part) ? -1 : 0;
+	for (int64_t s = first; !r && s < first + count; s++) {
+		int64_t out_off = slice_bases(table, s, in, ins);
+		char *to = packed ? (char *)out + (s - first) * part_bytes : part;
+		if (one(user, to, ins))
+			r = -1;
+		else if (!packed)
+			put_part(table, (char *)out + out_off * esize, part, s != first && s % summed != 0);
+	}
+	free(ins);
+	free(part);
+	return r;
+}
+
+int einc_rt_place_slices(const int64_t *table, void *out, const void *parts, int64_t first,
+                         int64_t count)
+{
+	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
+	if (!in_range(table, first, count, &summed) || table[T_ELEMS] < 0)
+		return 1;
+	for (int64_t s = first; s < first + count; s++)
+		put_part(table, (char *)out + slice_bases(table, s, NULL, NULL) * esize,
+		         (const char *)parts + (s - first) * part_bytes, s != first && s % summed != 0);
+	return 0;
+}

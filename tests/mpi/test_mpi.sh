@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# test_mpi.sh EINC_MPI MPIEXEC PYTHON: einc-mpi under mpirun with 1 to 4
+# ranks (more ranks than slices included): results checked against the
+# unsliced kernel (--check) and, from .npy files, against numpy.einsum;
+# the same bits on every run for a fixed rank count; bad input and a
+# failing rank end every rank with a clear error, within a timeout.
+set -u
+mpi=$1 mpiexec=$2 py=$3
+fails=0 passes=0
+dir=$(mktemp -d /tmp/19-mpi.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+# as root (CI) Open MPI must be told; shared memory and self only
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+run() { # run NP ARGS...: einc-mpi on NP ranks, bounded in time
+  local np=$1; shift
+  timeout 120 "$mpiexec" --oversubscribe --bind-to none --mca btl self,vader -np "$np" \
+    "$mpi" --threads 1 "$@"
+}
+ok() { passes=$((passes + 1)); }
+bad() { printf 'FAIL: %s\n' "$*"; fails=$((fails + 1)); }
+
+# expect_ok NP PATTERN ARGS...: exit 0 and stdout matching PATTERN
+expect_ok() {
+  local np=$1 pat=$2; shift 2
+  local out
+  if out=$(run "$np" "$@" 2>&1) && printf '%s\n' "$out" | grep -Eq "$pat"; then ok; else
+    bad "-np $np $*: want $pat, got: $out"; fi
+}
+
+# expect_err NP STATUS MESSAGE ARGS...: exit STATUS (a nonzero one from
+# mpirun when it is "fail") and MESSAGE once on stderr
+expect_err() {
+  local np=$1 want=$2 msg=$3; shift 3
+  local err rc
+  err=$(run "$np" "$@" 2>&1 >/dev/null); rc=$?
+  local count; count=$(printf '%s\n' "$err" | grep -cF -- "$msg")
+  if [ "$rc" = 124 ]; then bad "-np $np $*: timed out (a hang)"
+  elif { [ "$want" = fail ] && [ "$rc" = 0 ]; } || { [ "$want" != fail ] && [ "$rc" != "$want" ]; }; then
+    bad "-np $np $*: want status $want, got $rc: $err"
+  elif [ "$count" != 1 ]; then bad "-np $np $*: want '$msg' once on stderr, got: $err"
+  else ok; fi
+}
+
+checked='^check: .*: ok$'
+for np in 1 2 3 4; do
+  expect_ok $np "$checked" --check 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --target-slices 6
+  expect_ok $np "$checked" --check -t f64 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j,l
+  # 3 slices: with 4 ranks one has none
+  expect_ok $np "slices: 3 over $np ranks" --check 'ij,jk->ik' -d i=5,j=3,k=4 --slice=j
+  # output labels alone: the parts gathered (MPI_Gatherv, MPI_Allgatherv)
+  expect_ok $np "$checked" --check 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i
+  expect_ok $np "$checked" --check --allreduce 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i,k
+  expect_ok $np "$checked" --check --allreduce 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=i,k
+done
+# a PEPS amplitude of the corpus, sliced for 1/64 of its largest intermediate
+corpus=$(dirname "$0")/../../../shared/bench/corpus_public.txt
+if [ -f "$corpus" ]; then
+  line=$(grep -A1 '^# pub-026 ' "$corpus" | tail -n1)
+  expect_ok 2 "$checked" --check "${line%% ; *}" -d "${line##* ; }" --target-size 64
+else
+  echo "mpi: corpus case skipped: no $corpus"
+fi
+
+# the same bits on every run with 3 ranks
+run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/a.npy" >/dev/null
+run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/b.npy" >/dev/null
+if cmp -s "$dir/a.npy" "$dir/b.npy"; then ok; else bad "two runs on 3 ranks differ"; fi
+
+# .npy in and out against numpy.einsum
+for dt in float32 float64; do
+  "$py" - "$dir" "$dt" <<'PY'
+import sys, numpy as np
+d, dt = sys.argv[1], sys.argv[2]
+r = np.random.default_rng(5)
+for name, shape in (("x", (6, 7)), ("y", (7, 8, 5)), ("z", (5, 9))):
+    np.save(f"{d}/{name}.npy", r.standard_normal(shape).astype(dt))
+PY
+  t=f32
+  [ $dt = float64 ] && t=f64
+  for np_ in 1 3; do
+    rm -f "$dir/o.npy"
+    run $np_ -t $t 'ij,jkl,lm->ikm' -d i=6,j=7,k=8,l=5,m=9 --slice=j,k --in "$dir/x.npy" \
+      --in "$dir/y.npy" --in "$dir/z.npy" --out "$dir/o.npy" >/dev/null
+    if "$py" - "$dir" "$dt" <<'PY'
+import sys, numpy as np
+d, dt = sys.argv[1], sys.argv[2]
+x, y, z, o = (np.load(f"{d}/{n}.npy") for n in ("x", "y", "z", "o"))
+want = np.einsum("ij,jkl,lm->ikm", x, y, z)
+tol = 1e-4 if dt == "float32" else 1e-10
+ok = o.dtype == np.dtype(dt) and o.shape == want.shape and \
+    np.abs(o - want).max() <= tol * np.abs(want).max()
+sys.exit(0 if ok else 1)
+PY
+    then ok; else bad "$dt on $np_ ranks: the .npy result differs from numpy.einsum"; fi
+  done
+done
+
+# bad input: once, from one rank, every rank stopped
+expect_err 2 1 "no such label in the spec" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=q
+expect_err 3 1 "no slicing reaches a target size of 2 bytes" 'ij,jk->ik' -d i=2,j=3,k=4 --target-size 2
+expect_err 2 1 "cannot open '$dir/none.npy'" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j --in "$dir/none.npy" --in "$dir/none.npy"
+expect_err 2 1 "operand 0 of the spec is float32 of shape (2, 3)" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j --in "$dir/x.npy" --in "$dir/x.npy"
+expect_err 1 2 "no SPEC given" -d i=2
+# a failing rank: the others stop too, nobody hangs
+expect_err 3 fail "einc-mpi: rank 1: error: run: slices" 'ij,jk->ik' -d i=4,j=6,k=5 --slice=j --fail-rank 1
+
+echo "mpi: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]

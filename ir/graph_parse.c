@@ -198,12 +198,19 @@ static einc_status parse_input(parser *p)
 	return st;
 }
 
+/* The error of a graph text that does not start with its dtype line. */
+static einc_status no_dtype_line(text_lexer *lx)
+{
+	return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
+	                 "a graph starts with 'dtype NAME', NAME one of %s", ir_dtype_names());
+}
+
 /* Checks that statement "s" may follow statement "last" (-1: none yet). */
 static einc_status check_order(parser *p, int s, int last)
 {
 	text_lexer *lx = &p->lx;
 	if (last < 0 && s != ST_DTYPE)
-		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "a graph starts with 'dtype f32' or 'dtype f64'");
+		return no_dtype_line(lx);
 	if (s == last && s != ST_INDEX && s != ST_INPUT)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "a second '%s' line", statements[s]);
 	if (s < last)
@@ -267,7 +274,7 @@ einc_status ir_graph_parse(einc_ctx *ctx, arena *a, const char *text,
 	if (st)
 		return st;
 	if (last < 0)
-		return text_fail(&p.lx, p.lx.tok.off, EINC_ESYNTAX, "a graph starts with 'dtype f32' or 'dtype f64'");
+		return no_dtype_line(&p.lx);
 	if (last != ST_OUTPUT)
 		return text_fail(&p.lx, p.lx.tok.off, EINC_ESYNTAX, "missing 'output' line");
 	for (int i = 0; i < p.g->nindices; i++)

@@ -242,9 +242,9 @@ typedef struct {
 #define HEAD "dtype f32\nindex i 3\n"
 
 static const bad_case bad_cases[] = {
-	{"", "g:1:1: error: graph: a graph starts with 'dtype f32' or 'dtype f64'\n  \n  ^",
+	{"", "g:1:1: error: graph: a graph starts with 'dtype NAME', NAME one of f32, f64, c64, c128, i32 or i64\n  \n  ^",
 	 EINC_ESYNTAX},
-	{"index i 3\n", "g:1:1: error: graph: a graph starts with 'dtype f32' or 'dtype f64'\n"
+	{"index i 3\n", "g:1:1: error: graph: a graph starts with 'dtype NAME', NAME one of f32, f64, c64, c128, i32 or i64\n"
 	 "  index i 3\n  ^", EINC_ESYNTAX},
 	{"dtype f16\n", "g:1:7: error: graph: expected a dtype (f32, f64, c64, c128, i32 or i64), found 'f16'\n"
 	 "  dtype f16\n        ^", EINC_ESYNTAX},

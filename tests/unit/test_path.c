@@ -424,7 +424,8 @@ static void test_pass_tree(void **state)
 	ir_index idx[] = {{"i", 100}, {"j", 2}, {"k", 100}, {"l", 2}};
 	int ax[3][2] = {{0, 1}, {1, 2}, {2, 3}}, out[] = {0, 3};
 	int64_t dims[3][2] = {{100, 2}, {2, 100}, {100, 2}}, odims[] = {100, 2};
-	ir_graph g = {EINC_F32, "ij,jk,kl->il", 4, idx, 3, NULL, {2, out, odims}, NULL, NULL};
+	ir_graph g = {.dtype = EINC_F32, .spec = "ij,jk,kl->il", .nindices = 4, .indices = idx,
+	              .ninputs = 3, .output = {2, out, odims}};
 	ir_tensor in[3];
 	for (int t = 0; t < 3; t++)
 		in[t] = (ir_tensor){2, ax[t], dims[t]};

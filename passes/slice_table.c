@@ -19,7 +19,7 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 	int n = g->ninputs, nl = s ? s->n : 0, r = s ? 0 : 1; /* unsliced: one flat part */
 	for (int x = 0; s && x < g->output.rank; x++)
 		r += !is_sliced(s, g->output.index[x]);
-	*len = 7 + 2 * (size_t)r + (size_t)nl * (2 + (size_t)n);
+	*len = SLICES_HEAD + 2 * (size_t)r + (size_t)nl * (2 + (size_t)n);
 	int64_t *t = malloc(sizeof(int64_t) * *len);
 	int64_t *st = malloc(sizeof(int64_t) * (2 * (size_t)g->nindices + 1));
 	if (!t || !st) {
@@ -28,7 +28,7 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 		return NULL;
 	}
 	int64_t *ks = st + g->nindices; /* an input's strides */
-	int64_t elems = 1, *at = t + 7;
+	int64_t elems = 1, *at = t + SLICES_HEAD;
 	ir_graph_memory_strides(g, -1, st);
 	if (!s) { /* the whole output as it is, empty (a label of size 0) included */
 		at[0] = elems = ir_graph_elems(g, -1);
@@ -54,13 +54,13 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 			at[2 + k] = ks[i];
 		}
 	}
-	t[0] = EINC_RT_SLICES_V1;
-	t[1] = ir_dtype(g->dtype)->bytes;
-	t[2] = n;
-	t[3] = nl;
-	t[4] = s ? s->nsummed : 0;
-	t[5] = r;
-	t[6] = elems;
+	t[SLICES_VERSION] = EINC_RT_SLICES_V1;
+	t[SLICES_ESIZE] = ir_dtype(g->dtype)->bytes;
+	t[SLICES_NIN] = n;
+	t[SLICES_NLAB] = nl;
+	t[SLICES_NSUM] = s ? s->nsummed : 0;
+	t[SLICES_RANK] = r;
+	t[SLICES_ELEMS] = elems;
 	free(st);
 	return t;
 }

@@ -5,18 +5,17 @@
 
 #include "slices.h"
 
-enum { T_VERSION, T_ESIZE, T_NIN, T_NLAB, T_NSUM, T_RANK, T_ELEMS, T_HEAD };
 
 /* The entries of sliced label "l" of "t": size, output stride, input strides. */
 static const int64_t *label_entry(const int64_t *t, int l)
 {
-	return t + T_HEAD + 2 * t[T_RANK] + l * (2 + t[T_NIN]);
+	return t + SLICES_HEAD + 2 * t[SLICES_RANK] + l * (2 + t[SLICES_NIN]);
 }
 
 int64_t einc_rt_slices_count(const int64_t *table)
 {
 	int64_t n = 1;
-	for (int l = 0; l < table[T_NLAB]; l++)
+	for (int l = 0; l < table[SLICES_NLAB]; l++)
 		n *= label_entry(table, l)[0];
 	return n;
 }
@@ -25,12 +24,12 @@ int64_t einc_rt_slices_count(const int64_t *table)
  * "esize"-byte floats) along the part's dims and strides in "t". */
 static void put_part(const int64_t *t, char *out, const char *part, int add)
 {
-	int r = (int)t[T_RANK];
-	const int64_t *dims = t + T_HEAD, *strides = dims + r;
+	int r = (int)t[SLICES_RANK];
+	const int64_t *dims = t + SLICES_HEAD, *strides = dims + r;
 	int64_t at[r + 1], off = 0;
 	memset(at, 0, sizeof(at));
-	for (int64_t e = 0; e < t[T_ELEMS]; e++) {
-		if (t[T_ESIZE] == 8) {
+	for (int64_t e = 0; e < t[SLICES_ELEMS]; e++) {
+		if (t[SLICES_ESIZE] == 8) {
 			double *o = (double *)out + off, v = ((const double *)part)[e];
 			*o = add ? *o + v : v;
 		} else {
@@ -49,15 +48,15 @@ static void put_part(const int64_t *t, char *out, const char *part, int add)
 
 int64_t einc_rt_slice_part_elems(const int64_t *table)
 {
-	return table[T_ELEMS] > 0 ? table[T_ELEMS] : 0;
+	return table[SLICES_ELEMS] > 0 ? table[SLICES_ELEMS] : 0;
 }
 
 /* Whether "first", "count" is a range of the slices of "table" (of its
  * version); the slices summed per part into "*summed". */
 static int in_range(const int64_t *table, int64_t first, int64_t count, int64_t *summed)
 {
-	int64_t total = table[T_VERSION] == EINC_RT_SLICES_V1 ? einc_rt_slices_count(table) : -1;
-	int nl = (int)table[T_NLAB], ns = (int)table[T_NSUM];
+	int64_t total = table[SLICES_VERSION] == EINC_RT_SLICES_V1 ? einc_rt_slices_count(table) : -1;
+	int nl = (int)table[SLICES_NLAB], ns = (int)table[SLICES_NSUM];
 	*summed = 1;
 	for (int l = nl - ns; l < nl; l++)
 		*summed *= label_entry(table, l)[0];
@@ -69,11 +68,11 @@ static int in_range(const int64_t *table, int64_t first, int64_t count, int64_t 
 static int64_t slice_bases(const int64_t *table, int64_t s, const void *const *in,
                            const void **ins)
 {
-	int n = ins ? (int)table[T_NIN] : 0;
-	int64_t rest = s, out_off = 0, esize = table[T_ESIZE];
+	int n = ins ? (int)table[SLICES_NIN] : 0;
+	int64_t rest = s, out_off = 0, esize = table[SLICES_ESIZE];
 	for (int k = 0; k < n; k++)
 		ins[k] = in[k];
-	for (int l = (int)table[T_NLAB] - 1; l >= 0; l--) {
+	for (int l = (int)table[SLICES_NLAB] - 1; l >= 0; l--) {
 		const int64_t *e = label_entry(table, l);
 		int64_t v = rest % e[0];
 		rest /= e[0];
@@ -87,13 +86,13 @@ static int64_t slice_bases(const int64_t *table, int64_t s, const void *const *i
 int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, void *out,
                        const void *const *in, int64_t first, int64_t count, int packed)
 {
-	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
-	if (!in_range(table, first, count, &summed) || (packed && table[T_ELEMS] < 0))
+	int64_t summed, esize = table[SLICES_ESIZE], part_bytes = table[SLICES_ELEMS] * esize;
+	if (!in_range(table, first, count, &summed) || (packed && table[SLICES_ELEMS] < 0))
 		return 1;
-	if (!table[T_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
+	if (!table[SLICES_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
 		return count && one(user, out, in) ? -1 : 0;
 	char *part = count && !packed ? malloc((size_t)part_bytes + 1) : NULL;
-	const void **ins = malloc(sizeof(void *) * ((size_t)table[T_NIN] + 1));
+	const void **ins = malloc(sizeof(void *) * ((size_t)table[SLICES_NIN] + 1));
 	int r = !ins || (count && !packed && !part) ? -1 : 0;
 	for (int64_t s = first; !r && s < first + count; s++) {
 		int64_t out_off = slice_bases(table, s, in, ins);
@@ -111,8 +110,8 @@ int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, 
 int einc_rt_place_slices(const int64_t *table, void *out, const void *parts, int64_t first,
                          int64_t count)
 {
-	int64_t summed, esize = table[T_ESIZE], part_bytes = table[T_ELEMS] * esize;
-	if (!in_range(table, first, count, &summed) || table[T_ELEMS] < 0)
+	int64_t summed, esize = table[SLICES_ESIZE], part_bytes = table[SLICES_ELEMS] * esize;
+	if (!in_range(table, first, count, &summed) || table[SLICES_ELEMS] < 0)
 		return 1;
 	for (int64_t s = first; s < first + count; s++)
 		put_part(table, (char *)out + slice_bases(table, s, NULL, NULL) * esize,

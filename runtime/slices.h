@@ -25,6 +25,12 @@
 
 #define EINC_RT_SLICES_V1 0x65696e63736c0001LL
 
+/* Where the head entries above lie; the part's dims start at SLICES_HEAD. */
+enum {
+	SLICES_VERSION, SLICES_ESIZE, SLICES_NIN, SLICES_NLAB, SLICES_NSUM, SLICES_RANK,
+	SLICES_ELEMS, SLICES_HEAD
+};
+
 /* One slice: the kernel on inputs "in" writing the dense part "part";
  * returns 0, nonzero when it fails. */
 typedef int einc_rt_slice_fn(void *user, void *part, const void *const *in);

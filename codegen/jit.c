@@ -172,16 +172,24 @@ int einc_kernel_num_inputs(const einc_kernel *kernel)
 	return kernel ? kernel->ninputs : 0;
 }
 
+/* Whether a run of "kernel" into "out" from "in" lacks a pointer it needs. */
+static int bad_pointers(const einc_kernel *kernel, const void *out, const void *const in[])
+{
+	if (!kernel || !out || (kernel->ninputs > 0 && !in))
+		return 1;
+	for (int k = 0; k < kernel->ninputs; k++)
+		if (!in[k])
+			return 1;
+	return 0;
+}
+
 /* Checks the pointers, finds a workspace and a slow buffer (the caller's,
  * or the kernel's pool's), calls the entry, returns what it took. */
 einc_status einc_kernel_run_slow(einc_kernel *kernel, void *out, const void *const in[],
                                  void *workspace, void *slow, int64_t *moved)
 {
-	if (!kernel || !out || (kernel->ninputs > 0 && !in))
+	if (bad_pointers(kernel, out, in))
 		return EINC_EINVAL;
-	for (int k = 0; k < kernel->ninputs; k++)
-		if (!in[k])
-			return EINC_EINVAL;
 	void *bufs[4] = {workspace, slow, NULL, NULL};
 	if (einc_rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, bufs))
 		return EINC_ENOMEM;
@@ -203,7 +211,7 @@ int64_t einc_kernel_num_slices(const einc_kernel *kernel)
 
 int einc_kernel_slices_summed(const einc_kernel *kernel)
 {
-	return kernel && kernel->slices[4] > 0; /* the table's summed labels */
+	return kernel && kernel->slices[SLICES_NSUM] > 0;
 }
 
 /* One slice for einc_rt_run_slices: the entry on the buffers in "user". */
@@ -218,16 +226,13 @@ static int run_one_slice(void *user, void *part, const void *const *in)
 	return r->kernel->entry(part, in, r->bufs[0], r->bufs[1], NULL);
 }
 
-/* Checks the pointers as einc_kernel_run_slow does, takes the buffers once
+/* Checks the pointers (bad_pointers), takes the buffers once
  * for the whole range and runs it, packed or into the output. */
 static einc_status run_slices(einc_kernel *kernel, void *out, const void *const in[],
                               void *workspace, int64_t first, int64_t count, int packed)
 {
-	if (!kernel || !out || (kernel->ninputs > 0 && !in))
+	if (bad_pointers(kernel, out, in))
 		return EINC_EINVAL;
-	for (int k = 0; k < kernel->ninputs; k++)
-		if (!in[k])
-			return EINC_EINVAL;
 	slice_run r = {kernel, {workspace, NULL, NULL, NULL}};
 	if (einc_rt_buffers_take(kernel->pool, kernel->workspace_bytes, kernel->slow_bytes, r.bufs))
 		return EINC_ENOMEM;

@@ -54,11 +54,6 @@ einc_status program_slice(einc_ctx *ctx, einc_program *p, const path_options *po
 	const einc_options *o = &p->options;
 	if (!wants_slicing(o))
 		return EINC_OK;
-	/* runtime/slices.c sums the slices' parts as f32 or f64 only */
-	if (ir_dtype(p->graph->dtype)->kind != EINC_KIND_REAL)
-		return ctx_fail(ctx, EINC_EUNSUPPORTED, "slice",
-		                "slicing supports f32 and f64 only, not %s",
-		                ir_dtype(p->graph->dtype)->name);
 	slice_goal goal;
 	einc_status st = goal_of(ctx, o, ir_dtype(p->graph->dtype)->bytes, &goal);
 	if (!st)

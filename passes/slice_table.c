@@ -54,13 +54,14 @@ int64_t *slice_table(const ir_graph *g, const slicing *s, size_t *len)
 			at[2 + k] = ks[i];
 		}
 	}
-	t[SLICES_VERSION] = EINC_RT_SLICES_V1;
+	t[SLICES_VERSION] = EINC_RT_SLICES_V2;
 	t[SLICES_ESIZE] = ir_dtype(g->dtype)->bytes;
 	t[SLICES_NIN] = n;
 	t[SLICES_NLAB] = nl;
 	t[SLICES_NSUM] = s ? s->nsummed : 0;
 	t[SLICES_RANK] = r;
 	t[SLICES_ELEMS] = elems;
+	t[SLICES_KIND] = ir_dtype(g->dtype)->kind; /* einc_dtype_kind_t: EINC_RT_'s values */
 	free(st);
 	return t;
 }

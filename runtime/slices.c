@@ -20,22 +20,36 @@ int64_t einc_rt_slices_count(const int64_t *table)
 	return n;
 }
 
-/* Copies (or, when "add", adds) the dense part "part" into "out" (both of
- * "esize"-byte floats) along the part's dims and strides in "t". */
+/* Copies (or, when "add", adds) the element at "from" to the one at "to",
+ * of "esize" bytes and "kind" (EINC_RT_*): floats, a complex part by part,
+ * integers wrapping (added unsigned: the same bits). */
+static void put_element(char *to, const char *from, int64_t esize, int64_t kind, int add)
+{
+	int64_t parts = kind == EINC_RT_COMPLEX ? 2 : 1, bytes = esize / parts;
+	for (int64_t p = 0; p < parts; p++, to += bytes, from += bytes) {
+		if (!add)
+			memcpy(to, from, (size_t)bytes);
+		else if (kind == EINC_RT_INT && bytes == 8)
+			*(uint64_t *)to += *(const uint64_t *)from;
+		else if (kind == EINC_RT_INT)
+			*(uint32_t *)to += *(const uint32_t *)from;
+		else if (bytes == 8)
+			*(double *)to += *(const double *)from;
+		else
+			*(float *)to += *(const float *)from;
+	}
+}
+
+/* Copies (or, when "add", adds) the dense part "part" into "out" along
+ * the part's dims and strides in "t". */
 static void put_part(const int64_t *t, char *out, const char *part, int add)
 {
 	int r = (int)t[SLICES_RANK];
 	const int64_t *dims = t + SLICES_HEAD, *strides = dims + r;
-	int64_t at[r + 1], off = 0;
+	int64_t at[r + 1], off = 0, esize = t[SLICES_ESIZE];
 	memset(at, 0, sizeof(at));
 	for (int64_t e = 0; e < t[SLICES_ELEMS]; e++) {
-		if (t[SLICES_ESIZE] == 8) {
-			double *o = (double *)out + off, v = ((const double *)part)[e];
-			*o = add ? *o + v : v;
-		} else {
-			float *o = (float *)out + off, v = ((const float *)part)[e];
-			*o = add ? *o + v : v;
-		}
+		put_element(out + off * esize, part + e * esize, esize, t[SLICES_KIND], add);
 		for (int d = r - 1; d >= 0; d--) { /* the next element: an odometer */
 			off += strides[d];
 			if (++at[d] < dims[d])
@@ -55,7 +69,7 @@ int64_t einc_rt_slice_part_elems(const int64_t *table)
  * version); the slices summed per part into "*summed". */
 static int in_range(const int64_t *table, int64_t first, int64_t count, int64_t *summed)
 {
-	int64_t total = table[SLICES_VERSION] == EINC_RT_SLICES_V1 ? einc_rt_slices_count(table) : -1;
+	int64_t total = table[SLICES_VERSION] == EINC_RT_SLICES_V2 ? einc_rt_slices_count(table) : -1;
 	int nl = (int)table[SLICES_NLAB], ns = (int)table[SLICES_NSUM];
 	*summed = 1;
 	for (int l = nl - ns; l < nl; l++)

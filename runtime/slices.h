@@ -8,11 +8,13 @@
  * whole output, added up over the summed slices.
  *
  * The table (int64 entries, passes/slice_table.c writes it):
- *   [0] EINC_RT_SLICES_V1   [1] element bytes: 4 (float) or 8 (double)
+ *   [0] EINC_RT_SLICES_V2   [1] element bytes: 4, 8 or 16
  *   [2] inputs n            [3] sliced labels L   [4] the last S of them are summed
  *   [5] part rank r         [6] part elements; -1 for an unsliced kernel
  *                               whose output is strided: it writes the
  *                               output itself and has no dense part
+ *   [7] element kind: EINC_RT_REAL, EINC_RT_COMPLEX (two parts of half the
+ *       bytes, added part by part) or EINC_RT_INT (added wrapping)
  *   then r dims of the part (the output without its sliced axes, in order)
  *   and r element strides of those axes in the whole output;
  *   then per sliced label (slice order, the last fastest): its size, its
@@ -23,12 +25,14 @@
 
 #include <stdint.h>
 
-#define EINC_RT_SLICES_V1 0x65696e63736c0001LL
+#include "einc_rt.h"
+
+#define EINC_RT_SLICES_V2 0x65696e63736c0002LL
 
 /* Where the head entries above lie; the part's dims start at SLICES_HEAD. */
 enum {
 	SLICES_VERSION, SLICES_ESIZE, SLICES_NIN, SLICES_NLAB, SLICES_NSUM, SLICES_RANK,
-	SLICES_ELEMS, SLICES_HEAD
+	SLICES_ELEMS, SLICES_KIND, SLICES_HEAD
 };
 
 /* One slice: the kernel on inputs "in" writing the dense part "part";

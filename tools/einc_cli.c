@@ -4,7 +4,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "einc.h"
 #include "numarg.h"
+#include "parts.h"
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -500,16 +500,6 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Part "i" of "buf" of dtype "t" as double: element i of a real or an
- * integer, part i % 2 of complex element i / 2. */
-static double part(const void *buf, einc_dtype t, size_t i)
-{
-	size_t bytes = einc_dtype_size(t) / (einc_dtype_kind(t) == EINC_KIND_COMPLEX ? 2 : 1);
-	if (einc_dtype_kind(t) == EINC_KIND_INT)
-		return bytes == 8 ? (double)((const int64_t *)buf)[i] : ((const int32_t *)buf)[i];
-	return bytes == 8 ? ((const double *)buf)[i] : ((const float *)buf)[i];
-}
-
 /* Compares "got" with the reference evaluator on the same inputs "in"
  * (einc_program_check) and prints the largest errors; returns EXIT_INPUT
  * on a mismatch. */
@@ -577,14 +567,7 @@ static int run_program(einc_ctx *ctx, const cli *c, const einc_program *p)
 		status = exit_status(st);
 		goto done;
 	}
-	double sum = 0, asum = 0;
-	size_t nparts = nout * (einc_dtype_kind(t) == EINC_KIND_COMPLEX ? 2 : 1);
-	for (size_t i = 0; i < nparts; i++) {
-		double v = part(out, t, i);
-		sum += v;
-		asum += fabs(v);
-	}
-	printf("checksum: sum=%.9g abs=%.9g elements=%zu\n", sum, asum, nout);
+	parts_print_checksum(out, t, nout);
 	printf("time: %.3f ms (compiled%s)\n", ms, slices > 1 ? ", all slices" : "");
 	printf("memory: workspace %zu bytes, slow buffer %zu bytes, moved %lld bytes "
 	       "(spills and reloads)\n", einc_kernel_workspace_size(kernel),

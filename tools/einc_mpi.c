@@ -29,6 +29,7 @@
 #include "einc.h"
 #include "npy.h"
 #include "numarg.h"
+#include "parts.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 enum { MAX_FILES = 64 };
@@ -42,20 +43,20 @@ static const char usage_text[] =
 	"slices per rank.\n"
 	"\n"
 	"options (as einc's):\n"
-	"  -d, --dims LIST, -s, --shapes LIST, -t, --dtype f32|f64\n"
+	"  -d, --dims LIST, -s, --shapes LIST, -t, --dtype f32|f64|c64|c128|i32|i64\n"
 	"  --slice=auto|LABELS, --target-size BYTES, --target-slices N,\n"
 	"  --max-overhead X    the slicing (default: --target-slices N, N the ranks)\n"
 	"  --path=METHOD, --seed N, --threads N (default: the CPUs of the node\n"
 	"                      over the ranks on it)\n"
 	"and its own:\n"
-	"  --in FILE           an input as a .npy file (float32 or float64, C\n"
-	"                      order), once per operand in order; none: random\n"
+	"  --in FILE           an input as a .npy file (of the dtype, C order),\n"
+	"                      once per operand in order; none: random\n"
 	"                      inputs from --seed, as einc --run draws them\n"
 	"  --out FILE          write the result to FILE (.npy)\n"
 	"  --allreduce         add the blocks up on every rank (MPI_Allreduce)\n"
 	"  --check             compare with the unsliced kernel on rank 0; exit 1\n"
-	"                      when an element is off by more than 1e-4 (f32) or\n"
-	"                      1e-10 (f64) of the largest\n"
+	"                      when a part is off by more than 1e-4 (f32, c64) or\n"
+	"                      1e-10 (f64, c128) of the largest, an integer at all\n"
 	"  --fail-rank R       (for tests) rank R reports a failure after running\n"
 	"  -h, --help          print this help\n"
 	"\n"
@@ -262,17 +263,16 @@ static int fits(const einc_program *p, int k, const npy_array *x, const char *pa
 {
 	const int64_t *dims;
 	int rank = einc_program_shape(p, k, &dims);
-	int f64 = einc_program_dtype(p) == EINC_F64;
-	int same = x->rank == rank && x->f64 == f64;
+	einc_dtype t = einc_program_dtype(p);
+	int same = x->rank == rank && x->dtype == t;
 	for (int d = 0; same && d < rank; d++)
 		same = x->dims[d] == dims[d];
 	if (!same) {
 		fprintf(stderr, "einc-mpi: error: '%s' is a %s array of shape (", path,
-		        x->f64 ? "float64" : "float32");
+		        npy_dtype_name(x->dtype));
 		for (int d = 0; d < x->rank; d++)
 			fprintf(stderr, "%s%lld", d ? ", " : "", (long long)x->dims[d]);
-		fprintf(stderr, "); operand %d of the spec is %s of shape (", k,
-		        f64 ? "float64" : "float32");
+		fprintf(stderr, "); operand %d of the spec is %s of shape (", k, npy_dtype_name(t));
 		for (int d = 0; d < rank; d++)
 			fprintf(stderr, "%s%lld", d ? ", " : "", (long long)dims[d]);
 		fprintf(stderr, ")\n");
@@ -323,15 +323,38 @@ static int load_inputs(einc_ctx *ctx, const args *a, const einc_program *p, void
 	return 0;
 }
 
-/* The MPI operation: inout = in + inout, elementwise, for MPI_FLOAT and
- * MPI_DOUBLE; declared non-commutative, so MPI applies it in rank order. */
+/* The MPI datatype of an element of "t". */
+static MPI_Datatype mpi_type(einc_dtype t)
+{
+	int wide = einc_dtype_size(t) == (einc_dtype_kind(t) == EINC_KIND_COMPLEX ? 16 : 8);
+	switch (einc_dtype_kind(t)) {
+	case EINC_KIND_COMPLEX:
+		return wide ? MPI_C_DOUBLE_COMPLEX : MPI_C_FLOAT_COMPLEX;
+	case EINC_KIND_INT:
+		return wide ? MPI_INT64_T : MPI_INT32_T;
+	default:
+		return wide ? MPI_DOUBLE : MPI_FLOAT;
+	}
+}
+
+/* The MPI operation: inout = in + inout, elementwise, for the types of
+ * mpi_type (a complex part by part, integers wrapping as numpy's);
+ * declared non-commutative, so MPI applies it in rank order. */
 static void add_in_order(void *in, void *inout, int *len, MPI_Datatype *type)
 {
-	if (*type == MPI_DOUBLE)
-		for (int e = 0; e < *len; e++)
+	int complex = *type == MPI_C_FLOAT_COMPLEX || *type == MPI_C_DOUBLE_COMPLEX;
+	int64_t n = (int64_t)*len * (complex ? 2 : 1);
+	if (*type == MPI_DOUBLE || *type == MPI_C_DOUBLE_COMPLEX)
+		for (int64_t e = 0; e < n; e++)
 			((double *)inout)[e] = ((const double *)in)[e] + ((double *)inout)[e];
+	else if (*type == MPI_INT64_T)
+		for (int64_t e = 0; e < n; e++)
+			((uint64_t *)inout)[e] += ((const uint64_t *)in)[e];
+	else if (*type == MPI_INT32_T)
+		for (int64_t e = 0; e < n; e++)
+			((uint32_t *)inout)[e] += ((const uint32_t *)in)[e];
 	else
-		for (int e = 0; e < *len; e++)
+		for (int64_t e = 0; e < n; e++)
 			((float *)inout)[e] = ((const float *)in)[e] + ((float *)inout)[e];
 }
 
@@ -390,12 +413,6 @@ static void gather(const einc_kernel *k, const void *parts, void *all, void *sum
 	free(displs);
 }
 
-/* Element "e" of "buf" as double. */
-static double element(const void *buf, int f64, int64_t e)
-{
-	return f64 ? ((const double *)buf)[e] : ((const float *)buf)[e];
-}
-
 /* Rank 0: compares "got" with the unsliced kernel of the same spec and
  * inputs; prints the finding and returns its exit status. */
 static int check_unsliced(einc_ctx *ctx, const args *a, const einc_program *p, void **in,
@@ -408,8 +425,8 @@ static int check_unsliced(einc_ctx *ctx, const args *a, const einc_program *p, v
 	einc_program *u = NULL;
 	einc_kernel *k = NULL;
 	int64_t n = einc_program_elems(p, -1);
-	int f64 = einc_program_dtype(p) == EINC_F64;
-	void *want = malloc((size_t)n * einc_dtype_size(einc_program_dtype(p)) + 1);
+	einc_dtype t = einc_program_dtype(p);
+	void *want = malloc((size_t)n * einc_dtype_size(t) + 1);
 	einc_status st = want ? einc_compile_text(ctx, a->spec, a->dims, a->shapes, &o, &u)
 	                      : EINC_ENOMEM;
 	if (!st)
@@ -421,12 +438,15 @@ static int check_unsliced(einc_ctx *ctx, const args *a, const einc_program *p, v
 		fprintf(stderr, "einc-mpi: error: check: the unsliced run failed: %s\n",
 		        einc_ctx_message(ctx));
 	} else {
-		double big = 0, err = 0, tol = f64 ? 1e-10 : 1e-4;
-		for (int64_t e = 0; e < n; e++) {
-			big = fmax(big, fabs(element(want, f64, e)));
-			err = fmax(err, fabs(element(got, f64, e) - element(want, f64, e)));
+		size_t bytes, parts = parts_count(t, (size_t)n, &bytes);
+		int integer = einc_dtype_kind(t) == EINC_KIND_INT;
+		double big = 0, err = 0, tol = integer ? 0 : bytes == 8 ? 1e-10 : 1e-4;
+		for (size_t e = 0; e < parts; e++) {
+			big = fmax(big, fabs(parts_value(want, t, e)));
+			err = fmax(err, fabs(parts_value(got, t, e) - parts_value(want, t, e)));
 		}
-		int ok = err <= tol * big;
+		/* integers bit for bit (a double holds an int64 inexactly) */
+		int ok = integer ? !memcmp(got, want, (size_t)n * einc_dtype_size(t)) : err <= tol * big;
 		printf("check: max abs difference from the unsliced run %.3g, largest element "
 		       "%.3g (tolerance %g of it): %s\n", err, big, tol, ok ? "ok" : "MISMATCH");
 		status = ok ? EXIT_OK : EXIT_INPUT;
@@ -441,14 +461,8 @@ static int check_unsliced(einc_ctx *ctx, const args *a, const einc_program *p, v
 static int finish(einc_ctx *ctx, const args *a, const einc_program *p, void **in,
                   const void *sum, int64_t nslices, int size, double seconds)
 {
-	int64_t n = einc_program_elems(p, -1);
-	int f64 = einc_program_dtype(p) == EINC_F64;
-	double s = 0, as = 0;
-	for (int64_t e = 0; e < n; e++) {
-		s += element(sum, f64, e);
-		as += fabs(element(sum, f64, e));
-	}
-	printf("checksum: sum=%.9g abs=%.9g elements=%lld\n", s, as, (long long)n);
+	einc_dtype t = einc_program_dtype(p);
+	parts_print_checksum(sum, t, (size_t)einc_program_elems(p, -1));
 	printf("slices: %lld over %d ranks (%lld to %lld each)\n", (long long)nslices, size,
 	       (long long)(nslices / size), (long long)((nslices + size - 1) / size));
 	printf("time: %.3f ms (slowest rank's slices and the combine)\n", seconds * 1e3);
@@ -456,7 +470,7 @@ static int finish(einc_ctx *ctx, const args *a, const einc_program *p, void **in
 		const int64_t *dims;
 		int rank = einc_program_shape(p, -1, &dims);
 		char err[256];
-		if (npy_write(a->out, f64, rank, dims, sum, err, sizeof err)) {
+		if (npy_write(a->out, t, rank, dims, sum, err, sizeof err)) {
 			fprintf(stderr, "einc-mpi: error: %s\n", err);
 			return EXIT_INPUT;
 		}
@@ -510,7 +524,7 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 			        st ? einc_status_name(st) : "--fail-rank");
 		status = low >= 0 ? EXIT_INTERNAL : 0;
 		if (!status) {
-			MPI_Datatype type = esize == 8 ? MPI_DOUBLE : MPI_FLOAT;
+			MPI_Datatype type = mpi_type(einc_program_dtype(p));
 			if (gathered)
 				gather(k, out, all, sum, nslices, rank, size, type, a->allreduce);
 			else

@@ -9,6 +9,41 @@
 
 static const char magic[6] = "\x93NUMPY";
 
+/* numpy's names of einc's dtypes: the .npy descr and the dtype's name. */
+static const struct {
+	einc_dtype dtype;
+	const char *descr, *name;
+} kinds[] = {
+	{EINC_F32, "'<f4'", "float32"}, {EINC_F64, "'<f8'", "float64"},
+	{EINC_C64, "'<c8'", "complex64"}, {EINC_C128, "'<c16'", "complex128"},
+	{EINC_I32, "'<i4'", "int32"}, {EINC_I64, "'<i8'", "int64"},
+};
+enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+
+/* The row of "kinds" of "dtype"; -1: none. */
+static int kind_of_dtype(einc_dtype dtype)
+{
+	for (int k = 0; k < NKINDS; k++)
+		if (kinds[k].dtype == dtype)
+			return k;
+	return -1;
+}
+
+const char *npy_dtype_name(einc_dtype dtype)
+{
+	int k = kind_of_dtype(dtype);
+	return k < 0 ? "?" : kinds[k].name;
+}
+
+/* The row of "kinds" whose descr starts "descr" (NULL allowed); -1: none. */
+static int kind_of_descr(const char *descr)
+{
+	for (int k = 0; descr && k < NKINDS; k++)
+		if (!strncmp(descr, kinds[k].descr, strlen(kinds[k].descr)))
+			return k;
+	return -1;
+}
+
 /* The value after "'key':" in the header dict "h", or NULL. */
 static const char *dict_value(const char *h, const char *key)
 {
@@ -72,10 +107,10 @@ static int read_header(FILE *f, npy_array *a, char *err, size_t n)
 	h[len] = '\0';
 	const char *descr = dict_value(h, "descr"), *order = dict_value(h, "fortran_order");
 	const char *shape = dict_value(h, "shape");
-	int st = 0;
-	if (!descr || (strncmp(descr, "'<f4'", 5) && strncmp(descr, "'<f8'", 5))) {
-		snprintf(err, n, "dtype %.12s is not supported (expected '<f4' or '<f8')",
-		         descr ? descr : "missing");
+	int st = 0, kind = kind_of_descr(descr);
+	if (kind < 0) {
+		snprintf(err, n, "dtype %.12s is not supported (expected '<f4', '<f8', '<c8', "
+		         "'<c16', '<i4' or '<i8')", descr ? descr : "missing");
 		st = -1;
 	} else if (!order || strncmp(order, "False", 5)) {
 		snprintf(err, n, "Fortran-order arrays are not supported (expected C order)");
@@ -84,7 +119,7 @@ static int read_header(FILE *f, npy_array *a, char *err, size_t n)
 		snprintf(err, n, "the shape in the .npy header cannot be read");
 		st = -1;
 	} else {
-		a->f64 = descr[3] == '8';
+		a->dtype = kinds[kind].dtype;
 	}
 	free(h);
 	return st;
@@ -99,7 +134,7 @@ int npy_read(const char *path, npy_array *a, char *err, size_t n)
 		return -1;
 	}
 	int st = read_header(f, a, err, n);
-	size_t bytes = (size_t)a->elems * (a->f64 ? 8 : 4);
+	size_t bytes = st ? 0 : (size_t)a->elems * einc_dtype_size(a->dtype);
 	if (!st && !(a->data = malloc(bytes + 1))) {
 		snprintf(err, n, "out of memory for %zu bytes", bytes);
 		st = -1;
@@ -116,12 +151,17 @@ int npy_read(const char *path, npy_array *a, char *err, size_t n)
 	return st;
 }
 
-int npy_write(const char *path, int f64, int rank, const int64_t *dims, const void *data,
-              char *err, size_t n)
+int npy_write(const char *path, einc_dtype dtype, int rank, const int64_t *dims,
+              const void *data, char *err, size_t n)
 {
 	char dict[64 + 24 * NPY_MAX_RANK];
-	int len = snprintf(dict, sizeof dict, "{'descr': '<f%d', 'fortran_order': False, 'shape': (",
-	                   f64 ? 8 : 4);
+	int k = kind_of_dtype(dtype);
+	if (k < 0) {
+		snprintf(err, n, "cannot write '%s': no .npy dtype for einc's %d", path, (int)dtype);
+		return -1;
+	}
+	int len = snprintf(dict, sizeof dict, "{'descr': %s, 'fortran_order': False, 'shape': (",
+	                   kinds[k].descr);
 	int64_t elems = 1;
 	for (int a = 0; a < rank; a++) {
 		len += snprintf(dict + len, sizeof dict - (size_t)len, "%lld%s", (long long)dims[a],
@@ -137,7 +177,7 @@ int npy_write(const char *path, int f64, int rank, const int64_t *dims, const vo
 	                          (unsigned char)((total - 10) >> 8)};
 	int ok = f && fwrite(head, 1, 10, f) == 10 && fwrite(dict, 1, (size_t)len, f) == (size_t)len &&
 	         fprintf(f, "%*s\n", pad, "") == pad + 1 &&
-	         fwrite(data, f64 ? 8 : 4, (size_t)elems, f) == (size_t)elems;
+	         fwrite(data, einc_dtype_size(dtype), (size_t)elems, f) == (size_t)elems;
 	if (f)
 		ok &= fclose(f) == 0;
 	if (!ok)

@@ -52,6 +52,12 @@ for np in 1 2 3 4; do
   expect_ok $np "$checked" --check 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i
   expect_ok $np "$checked" --check --allreduce 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i,k
   expect_ok $np "$checked" --check --allreduce 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=i,k
+  # complex and integer dtypes: summed labels (MPI_Reduce) and output ones
+  # alone (gathered), by their MPI datatypes
+  for t in c64 c128 i32 i64; do
+    expect_ok $np "$checked" --check -t $t 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j,l
+    expect_ok $np "$checked" --check --allreduce -t $t 'ij,jk->ik' -d i=5,j=3,k=4 --slice=i
+  done
 done
 # a PEPS amplitude of the corpus, sliced for 1/64 of its largest intermediate
 corpus=$(dirname "$0")/../../../shared/bench/corpus_public.txt
@@ -67,17 +73,24 @@ run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/a.npy"
 run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/b.npy" >/dev/null
 if cmp -s "$dir/a.npy" "$dir/b.npy"; then ok; else bad "two runs on 3 ranks differ"; fi
 
-# .npy in and out against numpy.einsum
-for dt in float32 float64; do
+# .npy in and out against numpy.einsum, every dtype (integers large
+# enough to wrap around, as numpy's do)
+for dt in float32 float64 complex64 complex128 int32 int64; do
   "$py" - "$dir" "$dt" <<'PY'
 import sys, numpy as np
 d, dt = sys.argv[1], sys.argv[2]
 r = np.random.default_rng(5)
 for name, shape in (("x", (6, 7)), ("y", (7, 8, 5)), ("z", (5, 9))):
-    np.save(f"{d}/{name}.npy", r.standard_normal(shape).astype(dt))
+    if dt.startswith("int"):
+        a = r.integers(-2**24, 2**24, shape)  # a product of three is 2^72
+    else:
+        a = r.standard_normal(shape)
+        if dt.startswith("complex"):
+            a = a + 1j * r.standard_normal(shape)
+    np.save(f"{d}/{name}.npy", a.astype(dt))
 PY
-  t=f32
-  [ $dt = float64 ] && t=f64
+  case $dt in float32) t=f32 ;; float64) t=f64 ;; complex64) t=c64 ;; complex128) t=c128 ;;
+    int32) t=i32 ;; int64) t=i64 ;; esac
   for np_ in 1 3; do
     rm -f "$dir/o.npy"
     run $np_ -t $t 'ij,jkl,lm->ikm' -d i=6,j=7,k=8,l=5,m=9 --slice=j,k --in "$dir/x.npy" \
@@ -87,9 +100,13 @@ import sys, numpy as np
 d, dt = sys.argv[1], sys.argv[2]
 x, y, z, o = (np.load(f"{d}/{n}.npy") for n in ("x", "y", "z", "o"))
 want = np.einsum("ij,jkl,lm->ikm", x, y, z)
-tol = 1e-4 if dt == "float32" else 1e-10
-ok = o.dtype == np.dtype(dt) and o.shape == want.shape and \
-    np.abs(o - want).max() <= tol * np.abs(want).max()
+tol = {"float32": 1e-4, "complex64": 1e-4, "float64": 1e-10, "complex128": 1e-10}.get(dt, 0)
+ok = o.dtype == np.dtype(dt) and o.shape == want.shape
+if dt.startswith("int"):  # exact, and the true sums do overflow the dtype
+    exact = np.einsum("ij,jkl,lm->ikm", *(a.astype(float) for a in (x, y, z)))
+    ok = ok and (o == want).all() and np.abs(exact).max() >= 2.0 ** (8 * o.itemsize - 1)
+else:
+    ok = ok and np.abs(o - want).max() <= tol * np.abs(want).max()
 sys.exit(0 if ok else 1)
 PY
     then ok; else bad "$dt on $np_ ranks: the .npy result differs from numpy.einsum"; fi
@@ -101,6 +118,8 @@ expect_err 2 1 "no such label in the spec" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=q
 expect_err 3 1 "no slicing reaches a target size of 2 bytes" 'ij,jk->ik' -d i=2,j=3,k=4 --target-size 2
 expect_err 2 1 "cannot open '$dir/none.npy'" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j --in "$dir/none.npy" --in "$dir/none.npy"
 expect_err 2 1 "operand 0 of the spec is float32 of shape (2, 3)" 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j --in "$dir/x.npy" --in "$dir/x.npy"
+# the last files written are int64: not a c64 operand, even of its shape
+expect_err 2 1 "'$dir/x.npy' is a int64 array of shape (6, 7); operand 0 of the spec is complex64 of shape (6, 7)" -t c64 'ij,jk->ik' -d i=6,j=7,k=4 --slice=j --in "$dir/x.npy" --in "$dir/x.npy"
 expect_err 1 2 "no SPEC given" -d i=2
 # a failing rank: the others stop too, nobody hangs
 expect_err 3 fail "einc-mpi: rank 1: error: run: slices" 'ij,jk->ik' -d i=4,j=6,k=5 --slice=j --fail-rank 1

@@ -2,9 +2,9 @@
  * test_slices.c - slicing through the public API (einc_options' slicing
  * fields, einc_kernel_run_slices): every slice run on one process equals
  * the unsliced result (the reference evaluator where it can run, else the
- * unsliced kernel) for the corpus's network families, f32 and f64, summed
- * and output labels; ranges that split unevenly add up to the whole;
- * the errors. Usage: test_slices CORPUS (the public corpus file; its
+ * unsliced kernel) for the corpus's network families, summed and output
+ * labels, in every dtype (complex parts and wrapping integers added up);
+ * ranges that split unevenly add up to the whole; the errors. Usage: test_slices CORPUS (the public corpus file; its
  * problems are skipped with a message when it is absent).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -28,6 +28,7 @@ typedef struct {
 	einc_program *p;
 	einc_kernel *k;
 	void **in;
+	einc_dtype dtype;
 	size_t nout, esize;
 } run;
 
@@ -48,6 +49,7 @@ static void open_run(einc_ctx *ctx, const char *spec, const char *dims, einc_dty
 		fail_msg("%s: %s", spec, einc_ctx_message(ctx));
 	uint64_t s = seed;
 	assert_non_null(r->in = refcheck_inputs(ctx, r->p, &s));
+	r->dtype = dtype;
 	r->esize = einc_dtype_size(dtype);
 	r->nout = (size_t)einc_program_elems(r->p, -1);
 }
@@ -59,16 +61,43 @@ static void close_run(run *r)
 	einc_program_free(r->p);
 }
 
-/* Element "e" of "buf" as double. */
-static double at(const void *buf, size_t esize, size_t e)
+/* The parts (a complex's real and imaginary, else the elements) of "n"
+ * elements of "dtype" and each part's bytes into "*bytes". */
+static size_t parts_of(einc_dtype dtype, size_t n, size_t *bytes)
 {
-	return esize == 8 ? ((const double *)buf)[e] : ((const float *)buf)[e];
+	size_t per = einc_dtype_kind(dtype) == EINC_KIND_COMPLEX ? 2 : 1;
+	*bytes = einc_dtype_size(dtype) / per;
+	return n * per;
+}
+
+/* Part "e" of the float or complex buffer "buf" ("bytes" a part) as double. */
+static double at(const void *buf, size_t bytes, size_t e)
+{
+	return bytes == 8 ? ((const double *)buf)[e] : ((const float *)buf)[e];
+}
+
+/* "to" += "from", "n" elements of "dtype": part by part, integers
+ * wrapping as numpy's do. */
+static void add_into(void *to, const void *from, einc_dtype dtype, size_t n)
+{
+	size_t bytes, parts = parts_of(dtype, n, &bytes);
+	int integer = einc_dtype_kind(dtype) == EINC_KIND_INT;
+	for (size_t e = 0; e < parts; e++)
+		if (integer && bytes == 8)
+			((uint64_t *)to)[e] += ((const uint64_t *)from)[e];
+		else if (integer)
+			((uint32_t *)to)[e] += ((const uint32_t *)from)[e];
+		else if (bytes == 8)
+			((double *)to)[e] += ((const double *)from)[e];
+		else
+			((float *)to)[e] += ((const float *)from)[e];
 }
 
 /* Asserts that "got" is what "r" computes: with "plain" NULL, the
- * reference evaluator's check; else within rounding (1e-4 for f32, 1e-10
- * for f64, of the largest element) of the unsliced output "plain" (the
- * networks, whose reference would take minutes). */
+ * reference evaluator's check; else equal to the unsliced output "plain"
+ * (the networks, whose reference would take minutes): integers exactly,
+ * floats' and complex parts within rounding (1e-4 for 4-byte parts, 1e-10
+ * for 8-byte ones, of the largest part). */
 static void assert_result(einc_ctx *ctx, const run *r, const void *got, const void *plain,
                           const char *what)
 {
@@ -81,12 +110,17 @@ static void assert_result(einc_ctx *ctx, const run *r, const void *got, const vo
 			         c.got, c.want);
 		return;
 	}
-	double big = 0, err = 0;
-	for (size_t e = 0; e < r->nout; e++) {
-		big = fmax(big, fabs(at(plain, r->esize, e)));
-		err = fmax(err, fabs(at(got, r->esize, e) - at(plain, r->esize, e)));
+	if (einc_dtype_kind(r->dtype) == EINC_KIND_INT) {
+		assert_memory_equal(got, plain, r->nout * r->esize);
+		return;
 	}
-	if (!(err <= (r->esize == 8 ? 1e-10 : 1e-4) * fmax(big, 1e-30)))
+	double big = 0, err = 0;
+	size_t bytes, parts = parts_of(r->dtype, r->nout, &bytes);
+	for (size_t e = 0; e < parts; e++) {
+		big = fmax(big, fabs(at(plain, bytes, e)));
+		err = fmax(err, fabs(at(got, bytes, e) - at(plain, bytes, e)));
+	}
+	if (!(err <= (bytes == 8 ? 1e-10 : 1e-4) * fmax(big, 1e-30)))
 		fail_msg("%s: off by %.3g of a largest element %.3g", what, err, big);
 }
 
@@ -142,11 +176,7 @@ static void check_sliced(einc_ctx *ctx, const char *spec, const char *dims, einc
 	                 EINC_OK);
 	assert_int_equal(einc_kernel_run_slices(s.k, half, (const void *const *)s.in, NULL, cut,
 	                                        n - cut), EINC_OK);
-	for (size_t e = 0; e < s.nout; e++)
-		if (s.esize == 8)
-			((double *)got)[e] += ((double *)half)[e];
-		else
-			((float *)got)[e] += ((float *)half)[e];
+	add_into(got, half, dtype, s.nout);
 	assert_result(ctx, &s, got, reference ? NULL : plain, what);
 	/* packed parts of the two halves, put in place: the same bits as the
 	 * whole range run at once */
@@ -172,7 +202,8 @@ static void check_sliced(einc_ctx *ctx, const char *spec, const char *dims, einc
 }
 
 /* Small contractions by hand-picked labels: summed, output, both, a
- * diagonal, a broadcast axis, slice counts that split unevenly. */
+ * diagonal, a broadcast axis, slice counts that split unevenly; in every
+ * dtype. */
 static void test_labels(void **state)
 {
 	(void)state;
@@ -187,22 +218,23 @@ static void test_labels(void **state)
 		{"bij,bjk->bik", "b=3,i=17,j=19,k=13", "bj"},
 		{"ij,kj->ikj", "i=4,j=6,k=5", "j"},
 	};
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_C64,
+	                                    EINC_C128, EINC_I32, EINC_I64};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
-		for (int f64 = 0; f64 < 2; f64++) {
+		for (size_t t = 0; t < sizeof dtypes / sizeof dtypes[0]; t++) {
 			einc_options o;
 			einc_options_init(&o);
 			o.slice = cases[c].slice;
-			check_sliced(ctx, cases[c].spec, cases[c].dims, f64 ? EINC_F64 : EINC_F32, &o, 1,
-			             cases[c].spec);
+			check_sliced(ctx, cases[c].spec, cases[c].dims, dtypes[t], &o, 1, cases[c].spec);
 		}
 	einc_ctx_free(ctx);
 }
 
 /* The corpus's network families (mps, peps, randreg, qcirc; closed and
  * with open indices), sliced automatically for a largest intermediate of
- * 1/8 of the unsliced one in one dtype, for at least 5 slices in the
- * other. */
+ * 1/8 of the unsliced one in one real dtype, for at least 5 slices in the
+ * other and in a complex and an integer one (c64 for the circuits). */
 static void test_corpus(void **state)
 {
 	(void)state;
@@ -233,6 +265,8 @@ static void test_corpus(void **state)
 		einc_options_init(&o);
 		o.target_slices = 5;
 		check_sliced(ctx, spec, dims, x % 2 ? EINC_F32 : EINC_F64, &o, 0, ids[x]);
+		check_sliced(ctx, spec, dims, x % 2 ? EINC_C64 : EINC_C128, &o, 0, ids[x]);
+		check_sliced(ctx, spec, dims, x % 2 ? EINC_I32 : EINC_I64, &o, 0, ids[x]);
 		free(spec);
 		free(dims);
 	}

@@ -1,7 +1,7 @@
 /*
  * run_network.c - one einsum through the C API and the JIT, on given data:
  *
- *   run_network SPEC DIMS f32|f64 IN OUT
+ *   run_network SPEC DIMS DTYPE IN OUT
  *
  * compiles SPEC with DIMS (einc_compile_text), prints its linear path
  * (einc_program_dump) on stdout, JIT-compiles it, runs it on the inputs
@@ -71,14 +71,13 @@ done:
 
 int main(int argc, char **argv)
 {
-	if (argc != 6 || (strcmp(argv[3], "f32") && strcmp(argv[3], "f64"))) {
-		fprintf(stderr, "usage: run_network SPEC DIMS f32|f64 IN OUT\n");
+	einc_options o;
+	einc_options_init(&o);
+	if (argc != 6 || einc_dtype_parse(argv[3], &o.dtype)) {
+		fprintf(stderr, "usage: run_network SPEC DIMS %s IN OUT\n", einc_dtype_names());
 		return 2;
 	}
 	einc_ctx *ctx = einc_ctx_new();
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = strcmp(argv[3], "f64") ? EINC_F32 : EINC_F64;
 	einc_program *p = NULL;
 	char *path = NULL;
 	int rc = 1;
@@ -90,7 +89,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("%s\n", path);
 		fflush(stdout);
-		rc = run(ctx, p, o.dtype == EINC_F64 ? 8 : 4, argv[4], argv[5]);
+		rc = run(ctx, p, einc_dtype_size(o.dtype), argv[4], argv[5]);
 	}
 	einc_free(path);
 	einc_program_free(p);

@@ -19,6 +19,40 @@ static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LL
 	return LLVMBuildInBoundsGEP2(b, elem, base, &i, 1, "");
 }
 
+/* Prefetches, for writing, every cache line of the "mr" rows of C's block
+ * ("nr" elements of "esize" bytes from "c" plus each row's offset in
+ * "rows"): they are read and written after the k loop, and a tile of a
+ * large C is in no cache by then; fetched during the loop, its misses
+ * overlap the arithmetic instead of following it (BLIS's kernels do the
+ * same). Measured (einc --run, best of 6, alternating, 1 thread, on a
+ * loaded machine): gemm 1024^3 c128 0.90x the time, f64 1024x2048x2048
+ * 0.82x, f32 0.92x; bmm 64x256^3 c128 (C in L2) 0.99x. */
+static void prefetch_c(LLVMModuleRef m, LLVMBuilderRef b, LLVMTypeRef elem, unsigned esize,
+                       int mr, int nr, LLVMValueRef c, LLVMValueRef rows)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(m);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx), i32 = LLVMInt32TypeInContext(ctx);
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+	unsigned id = LLVMLookupIntrinsicID("llvm.prefetch", 13);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(m, id, &ptr, 1);
+	LLVMTypeRef type = LLVMIntrinsicGetType(ctx, id, &ptr, 1);
+	int line = 64 / (int)esize;
+	for (int i = 0; i < mr; i++) {
+		LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, LLVMConstInt(i64, (unsigned)i, 0)),
+		                                 "row");
+		LLVMSetAlignment(ro, 8);
+		/* each line's first element, then the last (a row may straddle) */
+		for (int e = 0; e < nr + line; e += line) {
+			int x = e < nr ? e : nr - 1;
+			LLVMValueRef p = at(b, elem, c, LLVMBuildNSWAdd(b, ro, LLVMConstInt(i64, (unsigned)x, 0), ""));
+			/* write, locality 3 (keep in all levels), data cache */
+			LLVMValueRef args[4] = {p, LLVMConstInt(i32, 1, 0), LLVMConstInt(i32, 3, 0),
+			                        LLVMConstInt(i32, 1, 0)};
+			LLVMBuildCall2(b, type, fn, args, 4, "");
+		}
+	}
+}
+
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
                             LLVMValueRef like)
@@ -58,6 +92,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMSetAlignment(ro, 8);
 		arow[i] = at(b, elem, a, ro);
 	}
+	prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
 	LLVMPositionBuilderAtEnd(b, loop);
 	int nv = nr / vl, nacc = mr * nv;

@@ -234,7 +234,7 @@ static void test_labels(void **state)
 /* The corpus's network families (mps, peps, randreg, qcirc; closed and
  * with open indices), sliced automatically for a largest intermediate of
  * 1/8 of the unsliced one in one real dtype, for at least 5 slices in the
- * other and in a complex and an integer one (c64 for the circuits). */
+ * other and (randreg, qcirc) in a complex and an integer one. */
 static void test_corpus(void **state)
 {
 	(void)state;
@@ -265,8 +265,10 @@ static void test_corpus(void **state)
 		einc_options_init(&o);
 		o.target_slices = 5;
 		check_sliced(ctx, spec, dims, x % 2 ? EINC_F32 : EINC_F64, &o, 0, ids[x]);
-		check_sliced(ctx, spec, dims, x % 2 ? EINC_C64 : EINC_C128, &o, 0, ids[x]);
-		check_sliced(ctx, spec, dims, x % 2 ? EINC_I32 : EINC_I64, &o, 0, ids[x]);
+		if (x >= 4) { /* randreg and qcirc: the others add time, not cases */
+			check_sliced(ctx, spec, dims, x % 2 ? EINC_C64 : EINC_C128, &o, 0, ids[x]);
+			check_sliced(ctx, spec, dims, x % 2 ? EINC_I32 : EINC_I64, &o, 0, ids[x]);
+		}
 		free(spec);
 		free(dims);
 	}

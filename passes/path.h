@@ -59,7 +59,8 @@ typedef struct path_options {
 	int trials;           /* greedy trials (trial 0 = plain greedy); default 32 */
 	double combo;         /* objective weight of result sizes; default 0 */
 	path_cost max_intermediate; /* 0 = no limit */
-	int64_t dp_work;      /* exact DP: pair evaluations before it gives up; 0 = no limit */
+	int64_t dp_work;      /* exact DP: pair evaluations plus per-tensor list entries
+	                       * of stored subsets before it gives up; 0 = no limit */
 	int64_t refine_work;  /* one refinement: window DP pair evaluations; 0 = no limit */
 } path_options;
 

@@ -76,10 +76,13 @@ static inline path_cost path_cost_add(path_cost a, path_cost b)
 	return __builtin_add_overflow(a, b, &s) ? PATH_COST_MAX : s;
 }
 
-/* a * b, saturating at PATH_COST_MAX. */
+/* a * b, saturating at PATH_COST_MAX. Two factors below 2^64 (the usual
+ * case) take one 64 x 64 -> 128-bit multiply, which cannot overflow. */
 static inline path_cost path_cost_mul(path_cost a, path_cost b)
 {
 	path_cost p;
+	if (!((a | b) >> 64))
+		return (path_cost)(uint64_t)a * (uint64_t)b;
 	return __builtin_mul_overflow(a, b, &p) ? PATH_COST_MAX : p;
 }
 

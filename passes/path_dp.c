@@ -420,12 +420,17 @@ static void pair_connected(dp *d, int k, int m, path_cost cap)
 		int a = la[ia].k;
 		tset am = la[ia].mask, an = d->e[a].nbr;
 		path_cost sa = d->e[a].score;
+		if (sa > cap)
+			continue;
+		/* a partner breaks the cap when sa + its key does: its key passes
+		 * cap - sa (never under no cap, where the sum saturates at it) */
+		path_cost room = cap == PATH_COST_MAX ? PATH_COST_MAX : cap - sa;
 		for (tset r = an; r && !d->stop; r &= r - 1) {
 			int v = tset_first(r), l = (m - k) * DP_MAXN + v, nb = d->nmlist[l];
 			tset lower = an & (((tset)1 << v) - 1);
 			const item *lb = d->mlist[l];
 			for (int ib = 0; ib < nb && !d->stop; ib++) {
-				if (path_cost_add(sa, lb[ib].key) > cap)
+				if (lb[ib].key > room)
 					break;
 				tset bm = lb[ib].mask;
 				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))

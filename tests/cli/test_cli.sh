@@ -120,6 +120,8 @@ net='abIY,cpG,cd,ef,ghγ,fijsTVZβ,kln,mnWX,lopE,kqr,stMα,duvAJ,vwxO,tyzP,ABDK,
 netd='a=2,b=2,c=2,d=2,e=2,f=2,g=2,h=2,i=2,j=2,k=2,l=2,m=2,n=2,o=2,p=2,q=2,r=2,s=2,t=2,u=2,v=2,w=2,x=2,y=2,z=2,A=2,B=2,C=2,D=2,E=2,F=2,G=2,H=2,I=2,J=2,K=2,L=2,M=2,N=2,O=2,P=2,Q=2,R=2,S=2,T=2,U=2,V=2,W=2,X=2,Y=2,Z=2,α=2,β=2,γ=2,δ=2,ε=2'
 expect 1 "einc: error: path: the exact search gave up on 30 operands after 50000000 pair evaluations and stored subsets (its work budget); --path=auto, greedy or refine find a path" --path=exact "$net" -d "$netd"
 expect_out '^; flops [0-9]+, largest intermediate [0-9]+$' --dump=tree "$net" -d "$netd"
+# Every operand fits int64, the output does not: the caret under its labels.
+expect 1 "einc: spec:1:7: error: bind: the output has more than 2^63-1 elements: the product of its sizes overflows int64" --dump=graph 'i,j->ij' -d i=4294967296,j=4294967296
 # The reported cost in opt_einsum's convention (issue 14's examples): its
 # optimal path's flops, worked by hand (and by a brute-force scorer over every
 # pairwise order), then einc's own step set, which sums an operand's own

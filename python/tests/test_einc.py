@@ -229,7 +229,22 @@ def test_out_view_written_in_place(spec, shapes):
     beside = np.ones(big.shape, bool)
     beside[1::2, ::-2] = False
     assert (big[beside] == 7.0).all()
-    assert compiled(spec, tuple(shapes))[-1].out_strides == element_strides(out)
+    [expr] = compiled(spec, tuple(shapes))  # one compile: no dense-out variant first
+    assert expr.out_strides == element_strides(out)
+    assert einc.cache_info()[:2] == (0, 1)
+    out[...] = 0
+    einc.contract(spec, *ops, out=out)
+    close(out, want)
+    assert einc.cache_info()[:2] == (1, 1)
+
+
+def test_out_view_of_a_wrong_shape():
+    """A strided out of the wrong shape or rank: ValueError naming it."""
+    a, b = rand(4, 5), rand(5, 3)
+    with pytest.raises(ValueError, match=r"out has shape \(3, 4\), the result \(4, 3\)"):
+        einc.contract("ij,jk->ik", a, b, out=np.empty((4, 3)).T)
+    with pytest.raises(ValueError, match=r"out has shape \(4, 2, 3\), the result \(4, 3\)"):
+        einc.contract("ij,jk->ik", a, b, out=np.empty((3, 2, 4)).T)
 
 
 def test_out_view_of_another_dtype_or_overlapping():

@@ -282,12 +282,43 @@ def test_dlpack_and_buffers_without_copies():
     close(einc.contract("ij,jk->ik", a, mv), a @ b)
 
 
-def test_torch_tensors_without_copies():
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64"])
+@pytest.mark.parametrize("view", ["contiguous", "transposed", "sliced", "expanded", "permuted"])
+def test_torch_tensors_read_in_place(view, dtype):
+    """torch CPU tensors, views included, are read where they lie (DLPack):
+    the kernel is compiled for the tensor's own strides, and the result
+    equals numpy's on copies of the values."""
     torch = pytest.importorskip("torch")
-    a, b = torch.rand(6, 4, dtype=torch.float64), torch.rand(5, 4, dtype=torch.float64)
-    view = b.t()  # strided
-    assert np.shares_memory(einc._layout.as_array(view), b.numpy())
-    close(einc.contract("ij,jk->ik", a, view), a.numpy() @ b.numpy().T)
+    base = torch.from_numpy(rand(6, 8, 4) * 10).to(getattr(torch, dtype))
+    t = {"contiguous": base[0], "transposed": base[1].t(), "sliced": base[:, ::2, 1],
+         "expanded": base[2, :1].expand(8, 4), "permuted": base.permute(2, 0, 1)[:, :, 3]}[view]
+    w = torch.from_numpy(rand(t.shape[1], 3) * 10).to(t.dtype)
+    arr = einc._layout.as_array(t)
+    assert arr.ctypes.data == t.data_ptr()  # no copy: the tensor's own memory
+    assert element_strides(arr) == tuple(t.stride())
+    einc.clear_cache()
+    got = einc.contract("ij,jk->ik", t, w)
+    want = np.einsum("ij,jk->ik", t.numpy().copy(), w.numpy())
+    assert got.dtype == want.dtype
+    if dtype == "int64":
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    [expr] = compiled("ij,jk->ik", (tuple(t.shape), tuple(w.shape)))
+    assert expr.strides == (None if t.is_contiguous() else (tuple(t.stride()), None))
+
+
+def test_torch_tensors_dlpack_refuses():
+    """A tensor that requires grad, or has its conjugate bit set:
+    NotImplementedError with torch's reason, not a wrong answer."""
+    torch = pytest.importorskip("torch")
+    a = torch.rand(3, 4, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="require gradient"):
+        einc.contract("ij->i", a)
+    close(einc.contract("ij->i", a.detach()), a.detach().numpy().sum(axis=1))
+    c = torch.rand(3, dtype=torch.complex128).conj()
+    with pytest.raises(NotImplementedError, match="conjugate bit"):
+        einc.contract("i->", c)
 
 
 def test_gil_released_while_a_kernel_runs():

@@ -1,5 +1,7 @@
 """The package's own tests: every result against numpy.einsum."""
 import os
+import shutil
+import subprocess
 import threading
 import time
 
@@ -422,6 +424,62 @@ def test_dumps_and_emit(tmp_path):
     assert "int k(float *out" in (tmp_path / "k.h").read_text()
     expr.emit(tmp_path / "k.ll", name="k")
     assert "define" in (tmp_path / "k.ll").read_text()
+
+
+HOST = r"""
+#include <stdio.h>
+#include "k.h"
+/* reads the operands from "in.bin", runs k, writes the result to "out.bin" */
+int main(void)
+{
+	static double in0[K_IN0_ELEMS], in1[K_IN1_ELEMS], in2[K_IN2_ELEMS], out[K_OUT_ELEMS];
+	static _Alignas(64) char ws[K_WORKSPACE_BYTES + 1];
+	FILE *f = fopen("in.bin", "rb");
+	if (!f || fread(in0, sizeof in0, 1, f) != 1 || fread(in1, sizeof in1, 1, f) != 1 ||
+	    fread(in2, sizeof in2, 1, f) != 1 || k(out, in0, in1, in2, ws) != 0)
+		return 1;
+	fclose(f);
+	f = fopen("out.bin", "wb");
+	return !f || fwrite(out, sizeof out, 1, f) != 1 || fclose(f) != 0;
+}
+"""
+
+
+def test_emitted_object_links_and_runs(tmp_path):
+    """expr.emit writes an object and header that a C host links with
+    libeinc_rt.a (beside the libeinc.so under test) and runs: the result
+    is numpy's, in a workspace of expr.workspace_bytes, which the header
+    and the plan name too."""
+    rt = os.path.join(os.path.dirname(os.environ.get("EINC_LIBRARY", "")), "libeinc_rt.a")
+    if not os.path.exists(rt) or shutil.which("cc") is None:
+        pytest.skip("no cc, or no libeinc_rt.a beside EINC_LIBRARY")
+    ops = [rand(8, 9), rand(9, 10), rand(10, 11)]
+    expr = einc.contract_expression("ij,jk,kl->il", *(a.shape for a in ops))
+    assert expr.workspace_bytes > 0  # the intermediate of 8 x 10 or 9 x 11 lives there
+    assert "workspace=%d" % expr.workspace_bytes in expr.dump("loops").splitlines()[0]
+    assert len(expr.path) == 2 and " contract " in expr.dump("tree")
+    expr.emit(tmp_path / "k.o", header=tmp_path / "k.h", name="k")
+    assert "#define K_WORKSPACE_BYTES %d" % expr.workspace_bytes in (tmp_path / "k.h").read_text()
+    (tmp_path / "host.c").write_text(HOST)
+    subprocess.run(["cc", "-std=c11", "-I", str(tmp_path), str(tmp_path / "host.c"),
+                    str(tmp_path / "k.o"), rt, "-lm", "-lpthread", "-o", str(tmp_path / "host")],
+                   check=True)
+    with open(tmp_path / "in.bin", "wb") as f:
+        for a in ops:
+            f.write(a.tobytes())
+    subprocess.run([str(tmp_path / "host")], cwd=tmp_path, check=True)
+    got = np.fromfile(tmp_path / "out.bin").reshape(8, 11)
+    close(got, ops[0] @ ops[1] @ ops[2])
+
+
+def test_python_scalars_and_lists():
+    """Lists, nested lists, Python and numpy scalars go through np.asarray."""
+    close(einc.contract(",ij->ij", 2.5, [[1.0, 2.0], [3.0, 4.0]]),
+          np.array([[2.5, 5.0], [7.5, 10.0]]))
+    close(einc.contract("i,i->", [1.0, 2.0, 3.0], (4.0, 5.0, 6.0)), np.array(32.0))
+    total = einc.contract("i->", [1, 2, 3])
+    assert total.dtype == np.int64 and total == 6
+    close(einc.contract("ij->", np.float64(3.0) * np.ones((2, 2))), np.array(12.0))
 
 
 def test_version_is_einc_h():

@@ -135,11 +135,27 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     dt = _dtype(dtype, arrays)
     arrays, strides = _in_dtype(arrays, dt)
     shapes = tuple(a.shape for a in arrays)
-    expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
     if (type(out) is np.ndarray and not out.flags.c_contiguous
-            and layout.writes_in_place(out, dt, expr.out_shape, arrays)):
-        expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
-                           layout.element_strides(out))
+            and layout.writes_in_place(out, dt, out.shape, arrays)):
+        return _run_into_view(spec, arrays, shapes, strides, out, dt, optimize, memory_limit,
+                              budget, threads)
+    expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
+    return expr.run_prepared(arrays, out)
+
+
+def _run_into_view(spec, arrays, shapes, strides, out, dt, *options):
+    """contract's result written in place into "out", a strided ndarray of
+    dtype "dt" sharing no memory with "arrays": one compile, for out's
+    shape and strides. When einc rejects them, the dense expression says
+    whether out's shape was wrong."""
+    try:
+        expr = _expression(spec, shapes, dt, *options, strides, layout.element_strides(out))
+    except InputError:
+        expr = _expression(spec, shapes, dt, *options, strides)
+        if expr.out_shape == out.shape:
+            raise
+    if expr.out_shape != out.shape:
+        raise InputError("einc: out has shape %s, the result %s" % (out.shape, expr.out_shape))
     return expr.run_prepared(arrays, out)
 
 

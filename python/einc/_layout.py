@@ -4,15 +4,25 @@ compiles a kernel for, so that views (transposed, sliced, reversed,
 broadcast) run in place."""
 import numpy as np
 
+from .errors import UnsupportedError
+
 
 def as_array(x):
     """"x" as an ndarray over the same memory where it can be: ndarrays as
     they are, objects with __dlpack__ (torch CPU tensors) through
-    np.from_dlpack, others (buffers, lists, scalars) through np.asarray."""
+    np.from_dlpack, others (buffers, lists, scalars) through np.asarray.
+    An object whose DLPack export fails (a torch tensor that requires
+    grad, one with its conjugate bit set, or not on the CPU) raises
+    UnsupportedError with the exporter's reason: einc computes no
+    gradients and reads host memory only."""
     if type(x) is np.ndarray:
         return x
     if hasattr(x, "__dlpack__"):
-        return np.from_dlpack(x)
+        try:
+            return np.from_dlpack(x)
+        except (RuntimeError, BufferError, TypeError, ValueError) as e:
+            raise UnsupportedError("einc: a %s operand cannot be read in place through DLPack: %s"
+                                   % (type(x).__name__, e)) from e
     return np.asarray(x)
 
 

@@ -1,5 +1,7 @@
 """The package's own tests: every result against numpy.einsum."""
 import os
+import shutil
+import subprocess
 import threading
 import time
 
@@ -229,7 +231,22 @@ def test_out_view_written_in_place(spec, shapes):
     beside = np.ones(big.shape, bool)
     beside[1::2, ::-2] = False
     assert (big[beside] == 7.0).all()
-    assert compiled(spec, tuple(shapes))[-1].out_strides == element_strides(out)
+    [expr] = compiled(spec, tuple(shapes))  # one compile: no dense-out variant first
+    assert expr.out_strides == element_strides(out)
+    assert einc.cache_info()[:2] == (0, 1)
+    out[...] = 0
+    einc.contract(spec, *ops, out=out)
+    close(out, want)
+    assert einc.cache_info()[:2] == (1, 1)
+
+
+def test_out_view_of_a_wrong_shape():
+    """A strided out of the wrong shape or rank: ValueError naming it."""
+    a, b = rand(4, 5), rand(5, 3)
+    with pytest.raises(ValueError, match=r"out has shape \(3, 4\), the result \(4, 3\)"):
+        einc.contract("ij,jk->ik", a, b, out=np.empty((4, 3)).T)
+    with pytest.raises(ValueError, match=r"out has shape \(4, 2, 3\), the result \(4, 3\)"):
+        einc.contract("ij,jk->ik", a, b, out=np.empty((3, 2, 4)).T)
 
 
 def test_out_view_of_another_dtype_or_overlapping():
@@ -267,12 +284,43 @@ def test_dlpack_and_buffers_without_copies():
     close(einc.contract("ij,jk->ik", a, mv), a @ b)
 
 
-def test_torch_tensors_without_copies():
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex64"])
+@pytest.mark.parametrize("view", ["contiguous", "transposed", "sliced", "expanded", "permuted"])
+def test_torch_tensors_read_in_place(view, dtype):
+    """torch CPU tensors, views included, are read where they lie (DLPack):
+    the kernel is compiled for the tensor's own strides, and the result
+    equals numpy's on copies of the values."""
     torch = pytest.importorskip("torch")
-    a, b = torch.rand(6, 4, dtype=torch.float64), torch.rand(5, 4, dtype=torch.float64)
-    view = b.t()  # strided
-    assert np.shares_memory(einc._layout.as_array(view), b.numpy())
-    close(einc.contract("ij,jk->ik", a, view), a.numpy() @ b.numpy().T)
+    base = torch.from_numpy(rand(6, 8, 4) * 10).to(getattr(torch, dtype))
+    t = {"contiguous": base[0], "transposed": base[1].t(), "sliced": base[:, ::2, 1],
+         "expanded": base[2, :1].expand(8, 4), "permuted": base.permute(2, 0, 1)[:, :, 3]}[view]
+    w = torch.from_numpy(rand(t.shape[1], 3) * 10).to(t.dtype)
+    arr = einc._layout.as_array(t)
+    assert arr.ctypes.data == t.data_ptr()  # no copy: the tensor's own memory
+    assert element_strides(arr) == tuple(t.stride())
+    einc.clear_cache()
+    got = einc.contract("ij,jk->ik", t, w)
+    want = np.einsum("ij,jk->ik", t.numpy().copy(), w.numpy())
+    assert got.dtype == want.dtype
+    if dtype == "int64":
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+    [expr] = compiled("ij,jk->ik", (tuple(t.shape), tuple(w.shape)))
+    assert expr.strides == (None if t.is_contiguous() else (tuple(t.stride()), None))
+
+
+def test_torch_tensors_dlpack_refuses():
+    """A tensor that requires grad, or has its conjugate bit set:
+    NotImplementedError with torch's reason, not a wrong answer."""
+    torch = pytest.importorskip("torch")
+    a = torch.rand(3, 4, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="require gradient"):
+        einc.contract("ij->i", a)
+    close(einc.contract("ij->i", a.detach()), a.detach().numpy().sum(axis=1))
+    c = torch.rand(3, dtype=torch.complex128).conj()
+    with pytest.raises(NotImplementedError, match="conjugate bit"):
+        einc.contract("i->", c)
 
 
 def test_gil_released_while_a_kernel_runs():
@@ -376,6 +424,62 @@ def test_dumps_and_emit(tmp_path):
     assert "int k(float *out" in (tmp_path / "k.h").read_text()
     expr.emit(tmp_path / "k.ll", name="k")
     assert "define" in (tmp_path / "k.ll").read_text()
+
+
+HOST = r"""
+#include <stdio.h>
+#include "k.h"
+/* reads the operands from "in.bin", runs k, writes the result to "out.bin" */
+int main(void)
+{
+	static double in0[K_IN0_ELEMS], in1[K_IN1_ELEMS], in2[K_IN2_ELEMS], out[K_OUT_ELEMS];
+	static _Alignas(64) char ws[K_WORKSPACE_BYTES + 1];
+	FILE *f = fopen("in.bin", "rb");
+	if (!f || fread(in0, sizeof in0, 1, f) != 1 || fread(in1, sizeof in1, 1, f) != 1 ||
+	    fread(in2, sizeof in2, 1, f) != 1 || k(out, in0, in1, in2, ws) != 0)
+		return 1;
+	fclose(f);
+	f = fopen("out.bin", "wb");
+	return !f || fwrite(out, sizeof out, 1, f) != 1 || fclose(f) != 0;
+}
+"""
+
+
+def test_emitted_object_links_and_runs(tmp_path):
+    """expr.emit writes an object and header that a C host links with
+    libeinc_rt.a (beside the libeinc.so under test) and runs: the result
+    is numpy's, in a workspace of expr.workspace_bytes, which the header
+    and the plan name too."""
+    rt = os.path.join(os.path.dirname(os.environ.get("EINC_LIBRARY", "")), "libeinc_rt.a")
+    if not os.path.exists(rt) or shutil.which("cc") is None:
+        pytest.skip("no cc, or no libeinc_rt.a beside EINC_LIBRARY")
+    ops = [rand(8, 9), rand(9, 10), rand(10, 11)]
+    expr = einc.contract_expression("ij,jk,kl->il", *(a.shape for a in ops))
+    assert expr.workspace_bytes > 0  # the intermediate of 8 x 10 or 9 x 11 lives there
+    assert "workspace=%d" % expr.workspace_bytes in expr.dump("loops").splitlines()[0]
+    assert len(expr.path) == 2 and " contract " in expr.dump("tree")
+    expr.emit(tmp_path / "k.o", header=tmp_path / "k.h", name="k")
+    assert "#define K_WORKSPACE_BYTES %d" % expr.workspace_bytes in (tmp_path / "k.h").read_text()
+    (tmp_path / "host.c").write_text(HOST)
+    subprocess.run(["cc", "-std=c11", "-I", str(tmp_path), str(tmp_path / "host.c"),
+                    str(tmp_path / "k.o"), rt, "-lm", "-lpthread", "-o", str(tmp_path / "host")],
+                   check=True)
+    with open(tmp_path / "in.bin", "wb") as f:
+        for a in ops:
+            f.write(a.tobytes())
+    subprocess.run([str(tmp_path / "host")], cwd=tmp_path, check=True)
+    got = np.fromfile(tmp_path / "out.bin").reshape(8, 11)
+    close(got, ops[0] @ ops[1] @ ops[2])
+
+
+def test_python_scalars_and_lists():
+    """Lists, nested lists, Python and numpy scalars go through np.asarray."""
+    close(einc.contract(",ij->ij", 2.5, [[1.0, 2.0], [3.0, 4.0]]),
+          np.array([[2.5, 5.0], [7.5, 10.0]]))
+    close(einc.contract("i,i->", [1.0, 2.0, 3.0], (4.0, 5.0, 6.0)), np.array(32.0))
+    total = einc.contract("i->", [1, 2, 3])
+    assert total.dtype == np.int64 and total == 6
+    close(einc.contract("ij->", np.float64(3.0) * np.ones((2, 2))), np.array(12.0))
 
 
 def test_version_is_einc_h():

@@ -71,6 +71,9 @@ static const scase cases[] = {
 	{"ij,jk->ik", 2, {2, 2}, {{3, 4}, {4, 5}}, {{1, 3}, {5, 1}}, {0, 0}, 0, {-5, -1}},
 	/* an index of size 0: zeros into the output's view only */
 	{"ij,jk->ik", 2, {2, 2}, {{3, 0}, {0, 4}}, {{0, 0}, {0, 0}}, {1, 1}, 0, {10, 1}},
+	/* A transposed, its M of 200 rows one unit-stride run: GETT packs more
+	 * than 16 register blocks of it at a time, the last one partial */
+	{"ik,kj->ij", 2, {2, 2}, {{200, 50}, {50, 40}}, {{1, 200}, {0, 0}}, {0, 1}, 1, {0}},
 };
 
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */

@@ -374,13 +374,12 @@ typedef struct {
 	uint64_t rng;
 } finder;
 
-/* The next draw of a splitmix64 generator in (0, 1). */
+/* The next draw in (0, 1) of a 64-bit linear congruential generator
+ * (Knuth's MMIX constants; its high bits only). */
 static double draw(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return ((double)((z ^ (z >> 31)) >> 11) + 0.5) * 0x1.0p-53;
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /* The cost of the labels "set" into "*c": "from"'s tree evaluated on them,

@@ -4,7 +4,9 @@ networks costs.
 
 For each family of tests/networks/networks.py (chain of 8x8 matrices, MPS
 inner product with bond 4, closed PEPS grid with bond 2, random 3-regular
-graph with bonds 2-8, brick-work circuit amplitude) and each size (default
+graph with bonds 2-8 at 10 tensors and 2 beyond, the same graph with bonds
+2-8 at every size (randreg8: not in the default FAMILIES), brick-work
+circuit amplitude) and each size (default
 10 100 300 1000 tensors), runs 'EINC --run -v SPEC -d DIMS' (f32) under
 /usr/bin/time and prints one markdown row: the CPU time of the front end
 to loop nests ('compiled ... in X ms (C ms CPU)') and of LLVM + JIT
@@ -44,6 +46,8 @@ def network(family, n):
         return N.peps(r, n // r, 2)
     if family == "randreg":
         return N.random_regular(n, 3, [2, 3, 4, 5, 6, 7, 8] if n <= 10 else [2], 1)
+    if family == "randreg8":
+        return N.random_regular(n, 3, [2, 3, 4, 5, 6, 7, 8], 1)
     q = 10 if n >= 100 else 4
     return N.circuit(q, max(1, (n - 2 * q) * 2 // (3 * q)), 1)
 

@@ -11,7 +11,9 @@
  *   operand count; when the DP cannot meet a limit without
  *   outer products (above PATH_DP_OUTER_MAX tensors) the greedy path stands.
  * auto: as exact, within a work budget (a larger one up to AUTO_SMALL
- *   tensors, where opt_einsum's own exact searches still finish), but above
+ *   tensors, where opt_einsum's own exact searches still finish, and one
+ *   that shrinks as 1/n^2 above AUTO_WIDE tensors, where the DP seldom
+ *   finishes and a failed one wasted it all), but above
  *   EXACT_QUICK_MAX tensors bounded by the refined greedy with restarts, and
  *   above AUTO_EXACT_MAX tensors that alone; when the DP runs out of work
  *   the refined greedy stands. The better of the DP's and the greedy's path
@@ -27,10 +29,12 @@
 #include "path.h"
 
 #define AUTO_EXACT_MAX PATH_DP_MAX
-#define AUTO_DP_WORK 2000000       /* pair evaluations, about 0.1 s */
+/* DP work: pair evaluations plus the list entries of stored subsets. */
+#define AUTO_DP_WORK 2000000       /* about 0.1 to 0.3 s */
 #define AUTO_DP_WORK_SMALL 8000000 /* up to AUTO_SMALL tensors */
 #define AUTO_SMALL 24
-#define EXACT_DP_WORK 50000000     /* pair evaluations, a few seconds: then exact refuses */
+#define AUTO_WIDE 48
+#define EXACT_DP_WORK 50000000     /* a few seconds: then exact refuses */
 #define EXACT_QUICK_MAX 16         /* up to here the plain greedy bounds the DP */
 #define HEURISTIC_STARTS 8
 #define HEURISTIC_WORK 2000
@@ -72,6 +76,16 @@ static einc_status heuristic(einc_ctx *ctx, arena *a, const path_problem *prob,
 	return *g ? ctx_ok(ctx) : st;
 }
 
+/* The auto DP's work budget on "n" tensors. */
+static int64_t auto_dp_work(int n)
+{
+	if (n <= AUTO_SMALL)
+		return AUTO_DP_WORK_SMALL;
+	if (n <= AUTO_WIDE)
+		return AUTO_DP_WORK;
+	return (int64_t)AUTO_DP_WORK * AUTO_WIDE * AUTO_WIDE / ((int64_t)n * n);
+}
+
 /* The DP bounded by "g" (may be NULL) with "o" and, in auto and exact,
  * the default work budget; the better of its path and "g" into "*out". */
 static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *prob,
@@ -80,7 +94,7 @@ static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *pro
 	path_options eo = *o;
 	path *e = NULL;
 	if (o->method == PATH_AUTO && !eo.dp_work)
-		eo.dp_work = prob->n <= AUTO_SMALL ? AUTO_DP_WORK_SMALL : AUTO_DP_WORK;
+		eo.dp_work = auto_dp_work(prob->n);
 	if (o->method == PATH_EXACT && !eo.dp_work)
 		eo.dp_work = EXACT_DP_WORK;
 	einc_status st = path_search_dp(ctx, a, prob, &eo, g, &e);

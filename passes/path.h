@@ -59,7 +59,8 @@ typedef struct path_options {
 	int trials;           /* greedy trials (trial 0 = plain greedy); default 32 */
 	double combo;         /* objective weight of result sizes; default 0 */
 	path_cost max_intermediate; /* 0 = no limit */
-	int64_t dp_work;      /* exact DP: pair evaluations before it gives up; 0 = no limit */
+	int64_t dp_work;      /* exact DP: pair evaluations plus per-tensor list entries
+	                       * of stored subsets before it gives up; 0 = no limit */
 	int64_t refine_work;  /* one refinement: window DP pair evaluations; 0 = no limit */
 } path_options;
 
@@ -75,10 +76,13 @@ static inline path_cost path_cost_add(path_cost a, path_cost b)
 	return __builtin_add_overflow(a, b, &s) ? PATH_COST_MAX : s;
 }
 
-/* a * b, saturating at PATH_COST_MAX. */
+/* a * b, saturating at PATH_COST_MAX. Two factors below 2^64 (the usual
+ * case) take one 64 x 64 -> 128-bit multiply, which cannot overflow. */
 static inline path_cost path_cost_mul(path_cost a, path_cost b)
 {
 	path_cost p;
+	if (!((a | b) >> 64))
+		return (path_cost)(uint64_t)a * (uint64_t)b;
 	return __builtin_mul_overflow(a, b, &p) ? PATH_COST_MAX : p;
 }
 

@@ -86,7 +86,8 @@ typedef struct {
 	int *nlist, *caplist;
 	item **mlist;        /* per size * DP_MAXN + tensor: the entries holding it */
 	int *nmlist, *capmlist, nml; /* nml: lists, DP_MAXN per size up to n */
-	int64_t work;
+	int64_t work;        /* pair evaluations */
+	int64_t listed;      /* per-tensor list entries of stored subsets */
 	int oom, stop, outer, unary; /* stop: out of memory or of work */
 } dp;
 
@@ -180,6 +181,7 @@ static int add_entry(dp *d, tset mask)
 			d->oom = d->stop = 1;
 			return -1;
 		}
+		d->listed++;
 	}
 	size_t s = slot_of(mask, d->hcap);
 	while (d->hash[s] >= 0)
@@ -378,10 +380,13 @@ static void sort_level(dp *d, int m)
 			d->oom = d->stop = 1;
 }
 
-/* Counts one pair evaluation against the work budget. */
+/* Counts one pair evaluation against the work budget, which also pays for
+ * the list entries of the subsets stored so far: on large networks those
+ * (a subset of c tensors is listed c times) take most of the time and the
+ * memory. */
 static void count_work(dp *d)
 {
-	if (++d->work > d->o->dp_work && d->o->dp_work)
+	if (++d->work + d->listed > d->o->dp_work && d->o->dp_work)
 		d->stop = 1;
 }
 
@@ -415,12 +420,17 @@ static void pair_connected(dp *d, int k, int m, path_cost cap)
 		int a = la[ia].k;
 		tset am = la[ia].mask, an = d->e[a].nbr;
 		path_cost sa = d->e[a].score;
+		if (sa > cap)
+			continue;
+		/* a partner breaks the cap when sa + its key does: its key passes
+		 * cap - sa (never under no cap, where the sum saturates at it) */
+		path_cost room = cap == PATH_COST_MAX ? PATH_COST_MAX : cap - sa;
 		for (tset r = an; r && !d->stop; r &= r - 1) {
 			int v = tset_first(r), l = (m - k) * DP_MAXN + v, nb = d->nmlist[l];
 			tset lower = an & (((tset)1 << v) - 1);
 			const item *lb = d->mlist[l];
 			for (int ib = 0; ib < nb && !d->stop; ib++) {
-				if (path_cost_add(sa, lb[ib].key) > cap)
+				if (lb[ib].key > room)
 					break;
 				tset bm = lb[ib].mask;
 				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))
@@ -703,7 +713,8 @@ einc_status path_search_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 		                "intermediate within max_intermediate");
 	if (r == 2)
 		return ctx_fail(ctx, EINC_EUNSUPPORTED, "path", "the exact search gave up on %d "
-		                "operands after %lld pair evaluations (its work budget); "
+		                "operands after %lld pair evaluations and stored subsets (its "
+		                "work budget); "
 		                "--path=auto, greedy or refine find a path", prob->n,
 		                (long long)o->dp_work);
 	return path_finish(ctx, prob, o, p, "no contraction path keeps every intermediate "

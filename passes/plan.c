@@ -13,6 +13,9 @@
 #include "planner.h"
 #include "strbuf.h"
 
+/* The most bytes all step results of a tree may add up to. */
+#define PLAN_RESULTS_MAX ((int64_t)1 << 62)
+
 /* A candidate plan: an order, its ranges, their height and traffic. */
 typedef struct {
 	int *order;
@@ -324,12 +327,21 @@ static void print_step(strbuf *b, const ir_graph *g, const ir_tree_node *n)
 }
 
 /* Fails with EINC_EOVERFLOW naming tree node "id" of "t", whose result
- * passes 2^61 bytes: its step, its labels and their sizes. */
+ * (or, for a leaf, its operand) passes 2^61 bytes: its step (or operand),
+ * its labels and their sizes. */
 static einc_status node_too_big(einc_ctx *ctx, const ir_graph *g, const ir_tree *t, int id)
 {
 	const ir_tree_node *n = &t->nodes[id];
 	strbuf b = {0};
-	print_step(&b, g, n);
+	if (n->input >= 0) {
+		strbuf_printf(&b, "operand %d [", n->input);
+		for (int x = 0; x < n->rank; x++)
+			strbuf_printf(&b, "%s%s", x ? " " : "", g->indices[n->index[x]].name);
+		strbuf_printf(&b, "]");
+	} else {
+		strbuf_printf(&b, "the intermediate %%%d = ", id);
+		print_step(&b, g, n);
+	}
 	strbuf_printf(&b, " (");
 	for (int x = 0; x < n->rank; x++)
 		strbuf_printf(&b, "%s%s=%lld", x ? " " : "", g->indices[n->index[x]].name,
@@ -338,9 +350,9 @@ static einc_status node_too_big(einc_ctx *ctx, const ir_graph *g, const ir_tree 
 	char *what = strbuf_take(&b);
 	if (!what)
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
-	ctx_fail(ctx, EINC_EOVERFLOW, "plan", "the intermediate %%%d = %s of the tree has "
-	         "more than 2^61 bytes: choose another path (--path, --tree) or smaller sizes",
-	         id, what);
+	ctx_fail(ctx, EINC_EOVERFLOW, "plan", "%s%s has more than 2^61 bytes: choose %ssmaller "
+	         "sizes", what, n->input >= 0 ? "" : " of the tree",
+	         n->input >= 0 ? "" : "another path (--path, --tree) or ");
 	free(what);
 	return EINC_EOVERFLOW;
 }
@@ -359,6 +371,7 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 		return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 	d->name = "einsum";
 	d->ntensors = t->nnodes;
+	int64_t results = 0; /* the bytes of every step's result, the output's included */
 	for (int n = 0; n < t->nnodes; n++) {
 		const ir_tree_node *x = &t->nodes[n];
 		ir_dag_tensor *e = &d->tensors[n];
@@ -373,6 +386,14 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 			return node_too_big(ctx, g, t, n);
 		if (x->input >= 0)
 			continue;
+		/* The arena's offsets and heights are sums of results: all of them
+		 * together within 2^62 bytes keeps every such sum in int64 and
+		 * size_t (each is at most 2^61, so this sum cannot overflow). */
+		if ((results += e->bytes) > PLAN_RESULTS_MAX)
+			return ctx_fail(ctx, EINC_EOVERFLOW, "plan", "the results of the tree's steps "
+			                "up to %%%d add up to more than 2^62 bytes, past what a "
+			                "workspace may address: choose another path (--path, "
+			                "--tree) or smaller sizes", n);
 		ir_dag_op *op = &d->ops[d->nops++];
 		snprintf(name, sizeof name, "n%d", n);
 		op->name = arena_strdup(a, name);

@@ -119,7 +119,8 @@ int64_t plan_offsets(const plan_problem *pb, ir_plan_range *r, int n)
 	for (int key = 0; key < 3 && height != bound; key++) {
 		for (int i = 0; i < n; i++) {
 			int64_t size = pb->size[r[i].tensor], len = r[i].last - r[i].first + 1;
-			near[i] = (item){key == 0 ? size : key == 1 ? size * len : len,
+			int64_t area = size > INT64_MAX / len ? INT64_MAX : size * len;
+			near[i] = (item){key == 0 ? size : key == 1 ? area : len,
 			                 (int)len, r[i].first, r[i].tensor, i};
 		}
 		qsort(near, (size_t)n, sizeof(item), by_size);

@@ -7,7 +7,9 @@
  * ("2x3,3x4", einc_compile_text). Where numpy raised, or where einc departs
  * from numpy on purpose ("diverges"), both must fail with a non-OK status
  * (so a departure that goes away is noticed too). Otherwise both must succeed with numpy's output shape, and
- * einc_program_run_reference must match numpy's float64 result "ref" within
+ * einc_program_run_reference (and, for numpy's edge shapes: an axis of
+ * extent 0 or a 0-d operand, also the JIT-compiled kernel,
+ * einc_program_jit) must match numpy's float64 result "ref" within
  *     |einc - ref| <= tol * mag
  * where "mag" is the einsum of the absolute values (the sum of |products|,
  * which bounds the rounding error of any summation order) and tol is 1e-5
@@ -171,7 +173,7 @@ static int read_case(FILE *f, numpy_case *c)
 	int is_f32 = c->dtype == EINC_F32;
 	for (int k = 0; k < c->nops; k++) {
 		int64_t n = elems(c->ranks[k], c->dims[k]);
-		c->in[k] = malloc((size_t)n * (is_f32 ? sizeof(float) : sizeof(double)));
+		c->in[k] = malloc((size_t)(n ? n : 1) * (is_f32 ? sizeof(float) : sizeof(double)));
 		if (!c->in[k] || read_values(f, n, c->in[k], is_f32) < 0)
 			return -1;
 	}
@@ -197,11 +199,40 @@ static void report(const numpy_case *c, const char *how)
 	fprintf(stderr, " %s: ", c->dtype == EINC_F64 ? "f64" : "f32");
 }
 
-/* Compares the program "p" of case "c" (compiled via "how") with numpy:
- * output shape, then every element within the tolerance. Returns 0 on a
- * match, -1 after reporting the first difference. */
+/* Whether case "c" holds one of numpy's edge shapes: an axis of extent 0
+ * or a 0-d operand. */
+static int edge_case(const numpy_case *c)
+{
+	int edge = 0;
+	for (int k = 0; k < c->nops; k++) {
+		edge |= c->ranks[k] == 0;
+		for (int a = 0; a < c->ranks[k]; a++)
+			edge |= c->dims[k][a] == 0;
+	}
+	return edge;
+}
+
+/* Runs program "p" on the inputs of "c" into "out": by the reference
+ * evaluator, or when "jit" by its JIT-compiled kernel. */
+static einc_status run_program(einc_ctx *ctx, const numpy_case *c, const einc_program *p,
+                               int jit, void *out)
+{
+	if (!jit)
+		return einc_program_run_reference(ctx, p, out, (const void *const *)c->in);
+	einc_kernel *k = NULL;
+	einc_status st = einc_program_jit(ctx, p, &k);
+	if (st == EINC_OK)
+		st = einc_kernel_run(k, out, (const void *const *)c->in, NULL);
+	einc_kernel_free(k);
+	return st;
+}
+
+/* Compares the program "p" of case "c" (compiled via "how"; run by its
+ * JIT-compiled kernel when "jit", else by the reference evaluator) with
+ * numpy: output shape, then every element within the tolerance. Returns 0
+ * on a match, -1 after reporting the first difference. */
 static int check_result(einc_ctx *ctx, const numpy_case *c, const einc_program *p,
-                        const char *how)
+                        const char *how, int jit)
 {
 	const int64_t *dims;
 	int rank = einc_program_shape(p, -1, &dims);
@@ -222,10 +253,12 @@ static int check_result(einc_ctx *ctx, const numpy_case *c, const einc_program *
 	int64_t n = elems(c->out_rank, c->out_dims);
 	int is_f32 = c->dtype == EINC_F32;
 	double tol = is_f32 ? 1e-5 : 1e-12;
-	void *out = malloc((size_t)n * (is_f32 ? sizeof(float) : sizeof(double)));
-	if (!out || einc_program_run_reference(ctx, p, out, (const void *const *)c->in)) {
+	void *out = malloc((size_t)(n ? n : 1) * (is_f32 ? sizeof(float) : sizeof(double)));
+	einc_status st = out ? run_program(ctx, c, p, jit, out) : EINC_ENOMEM;
+	if (st) {
 		report(c, how);
-		fprintf(stderr, "run failed: %s\n", out ? einc_ctx_message(ctx) : "out of memory");
+		fprintf(stderr, "run failed: %s\n", !out ? "out of memory" :
+		        jit && st != EINC_ENOMEM ? einc_status_name(st) : einc_ctx_message(ctx));
 		free(out);
 		return -1;
 	}
@@ -244,8 +277,9 @@ static int check_result(einc_ctx *ctx, const numpy_case *c, const einc_program *
 }
 
 /* Compiles case "c" with numeric shapes, or with shape text when "text",
- * and checks the outcome against numpy's. Returns 0 or -1 (reported). */
-static int check_one(einc_ctx *ctx, const numpy_case *c, int text)
+ * and checks the outcome against numpy's; counts a run of the JIT in
+ * "*njit". Returns 0 or -1 (reported). */
+static int check_one(einc_ctx *ctx, const numpy_case *c, int text, int *njit)
 {
 	const char *how = text ? "shape text" : "numeric shapes";
 	einc_options opt;
@@ -269,7 +303,13 @@ static int check_one(einc_ctx *ctx, const numpy_case *c, int text)
 		fprintf(stderr, "numpy accepted it, einc says:\n%s\n", einc_ctx_message(ctx));
 		rc = -1;
 	} else if (!c->raises) {
-		rc = check_result(ctx, c, p, how);
+		rc = check_result(ctx, c, p, how, 0);
+		/* numpy's edge shapes run by the JIT too (empty axes: no step may
+		 * run over zero elements; 0-d operands) */
+		if (rc == 0 && !text && edge_case(c)) {
+			rc = check_result(ctx, c, p, "numeric shapes, JIT", 1);
+			++*njit;
+		}
 	}
 	einc_program_free(p);
 	return rc;
@@ -290,14 +330,14 @@ int main(int argc, char **argv)
 	}
 	einc_ctx *ctx = einc_ctx_new();
 	numpy_case c;
-	int r, ncases = 0, nraises = 0, ndiverge = 0, nfail = 0;
+	int r, ncases = 0, nraises = 0, ndiverge = 0, nfail = 0, njit = 0;
 	while ((r = read_case(f, &c)) == 1) {
 		ncases++;
 		nraises += c.raises && !c.diverges;
 		ndiverge += c.diverges;
-		int bad = check_one(ctx, &c, 0) < 0;
+		int bad = check_one(ctx, &c, 0, &njit) < 0;
 		if (c.shape_text[0])
-			bad |= check_one(ctx, &c, 1) < 0;
+			bad |= check_one(ctx, &c, 1, &njit) < 0;
 		nfail += bad;
 		free_case(&c);
 	}
@@ -309,6 +349,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	printf("numpy cross-check: %d cases (%d that numpy rejects, %d where einc "
-	       "departs from numpy on purpose), %d failed\n", ncases, nraises, ndiverge, nfail);
+	       "departs from numpy on purpose; %d of numpy's edge shapes run by the JIT too), "
+	       "%d failed\n", ncases, nraises, ndiverge, njit, nfail);
 	return nfail ? 1 : 0;
 }

@@ -7,10 +7,12 @@
  * plain baseline (the index most tensors hold first, the tree kept),
  * both in the same run, on the path einc's pipeline found.
  *
- *   slice_bench [--corpus FILE] [--markdown]
+ *   slice_bench [--corpus FILE] [--scale K] [--markdown]
  *
  * FILE defaults to ../shared/bench/corpus_public.txt beside the
- * repository. Prints one row per problem and the median overhead per
+ * repository; --scale multiplies every label's size by K (the same
+ * networks with larger bonds, whose largest intermediates are large
+ * enough for 1/64 and 1/1024 to leave slices of real work). Prints one row per problem and the median overhead per
  * target and method; "-" where a target is below one element.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -25,6 +27,7 @@
 #include "slice.h"
 
 #define MAXP 256
+#define BIG ((path_cost)1 << 20)
 enum { NFRAC = 3, NMETHOD = 2 };
 static const int fractions[NFRAC] = {8, 64, 1024};
 static const char *const families[] = {"mps", "peps", "qcirc", "randreg"};
@@ -61,6 +64,27 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The sizes "dims" ("a=4,b=2,...") with every size times "k" into "out"
+ * ("len" bytes); -1 when they do not fit. */
+static int scale_dims(const char *dims, long k, char *out, size_t len)
+{
+	size_t at = 0;
+	while (*dims) {
+		const char *eq = strchr(dims, '=');
+		if (!eq)
+			return -1;
+		char *end;
+		long v = strtol(eq + 1, &end, 10);
+		int n = snprintf(out + at, len - at, "%.*s=%ld%s", (int)(eq - dims), dims, v * k,
+		                 *end == ',' ? "," : "");
+		if (n < 0 || (size_t)n >= len - at)
+			return -1;
+		at += (size_t)n;
+		dims = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
  * into "*secs"; -1 when it fails (message printed). */
@@ -89,13 +113,16 @@ int main(int argc, char **argv)
 {
 	const char *corpus = EINC_SOURCE_DIR "/../shared/bench/corpus_public.txt";
 	int markdown = 0;
+	long scale = 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--corpus") && i + 1 < argc)
 			corpus = argv[++i];
+		else if (!strcmp(argv[i], "--scale") && i + 1 < argc && (scale = atol(argv[++i])) >= 1)
+			continue;
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
-			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--markdown]\n");
+			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown]\n");
 			return 2;
 		}
 	}
@@ -104,10 +131,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "slice_bench: cannot open %s\n", corpus);
 		return 1;
 	}
-	static double ov[NMETHOD][NFRAC][MAXP];
-	int count[NMETHOD][NFRAC] = {{0}};
+	/* [0]: every problem, [1]: those whose largest intermediate is at
+	 * least BIG elements, where a slice of 1/64 of it is still real work */
+	static double ov[2][NMETHOD][NFRAC][MAXP];
+	int count[2][NMETHOD][NFRAC] = {{{0}}};
 	double secs_total = 0;
-	char line[16384], id[32] = "", family[32] = "", name[128] = "";
+	char line[16384], dims[16384], id[32] = "", family[32] = "", name[128] = "";
 	einc_ctx *ctx = einc_ctx_new();
 	printf(markdown ? "| problem | family | largest | 1/8 einc | 1/8 base | 1/64 einc | "
 	                  "1/64 base | 1/1024 einc | 1/1024 base |\n|---|---|---|---|---|---|---|"
@@ -126,7 +155,11 @@ int main(int argc, char **argv)
 			continue;
 		*semi = '\0';
 		einc_program *p;
-		if (einc_compile_text(ctx, line, semi + 3, NULL, NULL, &p)) {
+		if (scale_dims(semi + 3, scale, dims, sizeof dims)) {
+			fprintf(stderr, "slice_bench: %s: sizes too long\n", id);
+			continue;
+		}
+		if (einc_compile_text(ctx, line, dims, NULL, NULL, &p)) {
 			fprintf(stderr, "slice_bench: %s: %s\n", id, einc_ctx_message(ctx));
 			continue;
 		}
@@ -145,7 +178,8 @@ int main(int argc, char **argv)
 				}
 				if (!m)
 					secs_total += secs;
-				ov[m][x][count[m][x]++] = o;
+				for (int b = 0; b < 1 + (largest >= BIG); b++)
+					ov[b][m][x][count[b][m][x]++] = o;
 				char cell[48];
 				snprintf(cell, sizeof cell, "%.3g (%lld)", o, (long long)ns);
 				printf(markdown ? " %s |" : " %14s", cell);
@@ -157,11 +191,14 @@ int main(int argc, char **argv)
 	}
 	fclose(f);
 	einc_ctx_free(ctx);
-	printf("\nmedian overhead (problems with a reachable target):\n");
-	for (int x = 0; x < NFRAC; x++)
-		printf("  1/%-5d einc %.3f (%d problems)   baseline %.3f (%d problems)\n", fractions[x],
-		       median(ov[0][x], count[0][x]), count[0][x], median(ov[1][x], count[1][x]),
-		       count[1][x]);
+	for (int b = 0; b < 2; b++) {
+		printf(b ? "median overhead, problems whose largest intermediate is at least 2^20:\n"
+		         : "\nmedian overhead (problems with a reachable target):\n");
+		for (int x = 0; x < NFRAC; x++)
+			printf("  1/%-5d einc %.3f (%d problems)   baseline %.3f (%d problems)\n",
+			       fractions[x], median(ov[b][0][x], count[b][0][x]), count[b][0][x],
+			       median(ov[b][1][x], count[b][1][x]), count[b][1][x]);
+	}
 	printf("einc's slicing took %.2f s of CPU over all problems and targets\n", secs_total);
 	return 0;
 }

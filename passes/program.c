@@ -56,7 +56,7 @@ int64_t einc_program_moved_bytes(const einc_program *program)
 }
 
 /* Puts the slicing report (program_slice_lead) at the head of "*text", a
- * dump of "stage" (NULL: out of memory): after the tree dump's first line,
+ * dump of "stage" (NULL: out of memory): after the tree or plan dump's first line,
  * after the JSON document's brace, else first. */
 static einc_status with_lead(einc_ctx *ctx, const einc_program *program, einc_stage stage,
                              char **text)
@@ -93,7 +93,7 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		break;
 	case EINC_STAGE_PLAN:
 		*text = ir_plan_print(program->plan);
-		break;
+		return with_lead(ctx, program, stage, text);
 	case EINC_STAGE_LOOPS:
 		*text = ir_loops_print(program_work_graph(program), program->loops);
 		break;

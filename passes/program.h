@@ -29,6 +29,8 @@ struct einc_program {
 	struct path_canon *canon;     /* what canonicalisation makes of it */
 	struct path *path;            /* the search's path; NULL for a forced or LTR tree */
 	struct slicing *slicing;      /* what is sliced (slice.h); NULL when nothing */
+	struct budget_choice *budget_choice; /* slicing against spilling under a
+	                                        budget (slice.h); NULL: not weighed */
 	ir_tree *tree;          /* over slicing->graph when sliced, else graph */
 	ir_plan *plan;
 	ir_loops *loops;        /* its ISL objects are freed with the program */

@@ -204,7 +204,8 @@ static einc_status search(einc_ctx *ctx, arena *a, const ir_graph *g, const unsi
 
 /* The search again for one slice of "set" (as search), with "cap" its
  * largest intermediate capped at the goal's target size: EINC_EBUDGET when
- * no tree the search finds fits it. */
+ * no tree the search finds fits it (the exact search out of work under
+ * the cap included). */
 static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const unsigned char *set,
                             const slice_goal *goal, const path_options *po, int cap,
                             path_cost *sizes, slice_cost *c)
@@ -214,6 +215,8 @@ static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const un
 	    (!po->max_intermediate || goal->target_size < po->max_intermediate))
 		capped.max_intermediate = goal->target_size;
 	einc_status st = search(ctx, a, g, set, &capped, sizes, c);
+	if (st == EINC_EUNSUPPORTED && capped.max_intermediate != po->max_intermediate)
+		st = EINC_EBUDGET;
 	if (st == EINC_EBUDGET)
 		ctx_ok(ctx);
 	return st;
@@ -224,6 +227,18 @@ static int meets(const slice_goal *goal, const slice_cost *c)
 {
 	return (!goal->target_size || c->largest <= goal->target_size) &&
 	       c->nslices >= goal->target_slices;
+}
+
+/* Whether "to" is a better cost for the same labels than "from": one that
+ * meets the goal at fewer flops, or, while neither meets it, a smaller
+ * largest intermediate (or as large at fewer flops). */
+static int improves(const slice_goal *goal, const slice_cost *to, const slice_cost *from)
+{
+	if (meets(goal, to))
+		return !meets(goal, from) || to->total < from->total;
+	return !meets(goal, from) &&
+	       (to->largest < from->largest ||
+	        (to->largest == from->largest && to->flops < from->flops));
 }
 
 /* How much adding an index that turns "from" into "to" pays, per flop
@@ -244,6 +259,20 @@ static void score(const slice_goal *goal, const slice_cost *from, const slice_co
 	*all = log(path_cost_double(from->sizes) / path_cost_double(to->sizes)) / added;
 }
 
+/* The rank of the step from "from" to "to" (higher is better): one that
+ * meets the goal by its flops, above one that shrinks the largest
+ * intermediate by its score, above one that shrinks the sum of results. */
+static double step_rank(const slice_goal *goal, const slice_cost *from, const slice_cost *to)
+{
+	if (meets(goal, to))
+		return 1e300 / to->total;
+	double big, all;
+	score(goal, from, to, &big, &all);
+	if (big > 0 || !goal->target_size || from->largest <= goal->target_size)
+		return big;
+	return all > 0 ? -1 / all : -INFINITY;
+}
+
 /* How many input tensors of "g" hold index "i" with extent > 1. */
 static int holders(const ir_graph *g, int i)
 {
@@ -255,50 +284,6 @@ static int holders(const ir_graph *g, int i)
 				break;
 			}
 	return n;
-}
-
-/* The next index to slice after "cur" (set "set") for the goal's method
- * into "*pick", or -1 when none helps; candidates are costed in an arena
- * of their own. */
-static einc_status choose(einc_ctx *ctx, const ir_graph *g, unsigned char *set,
-                          const slice_goal *goal, const slice_cost *cur,
-                          const path_options *po, path_cost *sizes, int *pick)
-{
-	/* for size, only what shrinks; for slices alone, the least flops */
-	double top = goal->target_size && cur->largest > goal->target_size ? 0 : -INFINITY;
-	double top_all = 0;
-	int most = 0, pick_all = -1;
-	einc_status st = EINC_OK;
-	*pick = -1;
-	for (int i = 0; !st && i < g->nindices; i++) {
-		if (set[i] || g->indices[i].size < 2)
-			continue;
-		set[i] = 1;
-		arena *tmp = count_slices(g, set) < 0 ? NULL : arena_new();
-		slice_cost c;
-		st = !tmp ? EINC_OK : evaluate(ctx, tmp, g, set, cur->path, po, sizes, &c);
-		set[i] = 0;
-		arena_free(tmp);
-		if (!tmp || st)
-			continue;
-		double big, all;
-		score(goal, cur, &c, &big, &all);
-		int h = holders(g, i);
-		if (goal->method == SLICE_MOST_SHARED
-		    ? h > most || (h == most && *pick >= 0 && g->indices[i].size > g->indices[*pick].size)
-		    : big > top) {
-			top = big;
-			most = h;
-			*pick = i;
-		}
-		if (all > top_all) {
-			top_all = all;
-			pick_all = i;
-		}
-	}
-	if (*pick < 0 && goal->method == SLICE_GREEDY)
-		*pick = pick_all;
-	return st;
 }
 
 /* The labels of "set" as text, for messages: "a b c". give, free(). */
@@ -314,48 +299,302 @@ static char *set_labels(const ir_graph *g, const unsigned char *set)
 	return strbuf_take(&b);
 }
 
-/* Picks the indices for "goal" by its method into "set", the chosen
- * cost into "*cur" (starting from the unsliced one). */
-static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
+/* The error for a goal no slicing reached; "set" and "c" the best tried. */
+static einc_status unreached(einc_ctx *ctx, const ir_graph *g, const unsigned char *set,
+                             const slice_cost *c)
+{
+	char *labels = set_labels(g, set);
+	char num[48];
+	einc_status st = ctx_fail(ctx, EINC_EBUDGET, "slice",
+	                          "no slicing reaches the targets: the best is %lld "
+	                          "slices (labels %s) with a largest intermediate of %s elements",
+	                          (long long)c->nslices, labels ? labels : "?",
+	                          path_cost_str(c->largest, num));
+	free(labels);
+	return st;
+}
+
+/* The plain baseline (SLICE_MOST_SHARED): the index most input tensors
+ * hold next (the larger on ties), the tree kept, until the goal is met. */
+static einc_status most_shared(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
                                const slice_goal *goal, const path_options *po,
                                path_cost *sizes, slice_cost *cur)
 {
 	while (!meets(goal, cur)) {
-		int pick;
-		slice_cost again;
-		einc_status st = choose(ctx, g, set, goal, cur, po, sizes, &pick);
+		int pick = -1, most = 0;
+		for (int i = 0; i < g->nindices; i++) {
+			if (set[i] || g->indices[i].size < 2)
+				continue;
+			set[i] = 1;
+			int fits = count_slices(g, set) >= 0;
+			set[i] = 0;
+			int h = holders(g, i);
+			if (fits && (h > most || (h == most && pick >= 0 &&
+			                          g->indices[i].size > g->indices[pick].size))) {
+				most = h;
+				pick = i;
+			}
+		}
+		if (pick < 0)
+			return unreached(ctx, g, set, cur);
+		set[pick] = 1;
+		einc_status st = evaluate(ctx, a, g, set, cur->path, po, sizes, cur);
 		if (st)
 			return st;
-		if (pick < 0) {
-			char *labels = set_labels(g, set);
-			char num[48];
-			st = ctx_fail(ctx, EINC_EBUDGET, "slice",
-			              "no slicing reaches the targets: the best is %lld "
-			              "slices (labels %s) with a largest intermediate of %s elements",
-			              (long long)cur->nslices, labels ? labels : "?",
-			              path_cost_str(cur->largest, num));
-			free(labels);
-			return st;
-		}
-		set[pick] = 1;
-		if ((st = evaluate(ctx, a, g, set, cur->path, po, sizes, cur)))
-			return st;
-		if (goal->method == SLICE_MOST_SHARED)
+	}
+	return EINC_OK;
+}
+
+/*
+ * The planner's search (SLICE_GREEDY), as cotengra's SliceFinder with its
+ * reconfiguration: greedy runs from several start trees (the unsliced
+ * path, and paths searched with a cap on the largest intermediate between
+ * the unsliced one and the target), SLICE_RUNS per start: the first two
+ * plain, the others with Gumbel noise of temperature SLICE_TEMPERATURE on
+ * the candidates' scores. Each round scores every index on the current
+ * tree, re-searches the tree for the SLICE_RESEARCHED best (capped at the
+ * target, else uncapped) and takes the one whose searched tree pays most;
+ * a run that meets the goal then drops each label whose removal still
+ * meets it at fewer flops, while that pays. The searches of candidates
+ * are the path search's greedy of SLICE_TRIALS trials; the first run from
+ * the unsliced tree also searches each pick with the planner's search
+ * ("po"), and the best labels get that search last.
+ */
+enum { SLICE_RUNS = 4, SLICE_RESEARCHED = 3, SLICE_CAPPED_STARTS = 2, SLICE_TRIALS = 8 };
+#define SLICE_TEMPERATURE 0.3
+
+typedef struct {
+	einc_ctx *ctx;
+	const ir_graph *g;
+	const slice_goal *goal;
+	path_options fast;   /* the candidates' searches */
+	const path_options *full; /* the plain run's search of each pick; NULL */
+	path_cost *sizes;
+	double *key;         /* per index: its score this round */
+	uint64_t rng;
+} finder;
+
+/* The next draw in (0, 1) of a 64-bit linear congruential generator
+ * (Knuth's MMIX constants; its high bits only). */
+static double draw(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* The cost of the labels "set" into "*c": "from"'s tree evaluated on them,
+ * or the tree search "po" finds (capped at the target, else not) where
+ * that improves on it. */
+static einc_status cost_of(finder *f, arena *a, unsigned char *set, const slice_cost *from,
+                          const path_options *po, slice_cost *c)
+{
+	einc_status st = evaluate(f->ctx, a, f->g, set, from->path, po, f->sizes, c);
+	for (int cap = 1; !st && cap >= 0; cap--) {
+		slice_cost again;
+		st = research(f->ctx, a, f->g, set, f->goal, po, cap, f->sizes, &again);
+		if (st == EINC_EBUDGET) {
+			st = EINC_OK;
 			continue;
-		for (int cap = 1; cap >= 0; cap--) {
-			st = research(ctx, a, g, set, goal, po, cap, sizes, &again);
-			if (st == EINC_EBUDGET)
-				continue; /* no tree within the target yet */
+		}
+		if (!st && improves(f->goal, &again, c))
+			*c = again;
+		if (meets(f->goal, c))
+			break;
+	}
+	return st;
+}
+
+/* Scores each index that could be sliced next on "cur"'s tree into
+ * f->key (-INFINITY: not a candidate), with noise of temperature "temp". */
+static einc_status rank_indices(finder *f, unsigned char *set, const slice_cost *cur,
+                                double temp)
+{
+	const ir_graph *g = f->g;
+	double top = 0;
+	for (int i = 0; i < g->nindices; i++) {
+		f->key[i] = -INFINITY;
+		if (set[i] || g->indices[i].size < 2)
+			continue;
+		set[i] = 1;
+		arena *tmp = count_slices(g, set) < 0 ? NULL : arena_new();
+		slice_cost c;
+		einc_status st = !tmp ? EINC_OK
+		                 : evaluate(f->ctx, tmp, g, set, cur->path, &f->fast, f->sizes, &c);
+		set[i] = 0;
+		arena_free(tmp);
+		if (st)
+			return st;
+		if (tmp)
+			f->key[i] = step_rank(f->goal, cur, &c);
+		if (isfinite(f->key[i]) && fabs(f->key[i]) > top)
+			top = fabs(f->key[i]);
+	}
+	for (int i = 0; temp > 0 && i < g->nindices; i++)
+		if (isfinite(f->key[i]))
+			f->key[i] -= temp * top * log(-log(draw(&f->rng)));
+	return EINC_OK;
+}
+
+/* One greedy run (see above) from "*cur" (no labels sliced) in arena "a"
+ * with noise "temp", its labels into "set": "*met" says whether it met
+ * the goal (below "bound" total flops: a run that passes it stops). */
+static einc_status greedy_run(finder *f, arena *a, unsigned char *set, slice_cost *cur,
+                              double temp, double bound, int *met)
+{
+	const ir_graph *g = f->g;
+	*met = 0;
+	while (!meets(f->goal, cur)) {
+		einc_status st = rank_indices(f, set, cur, temp);
+		if (st)
+			return st;
+		int pick = -1;
+		slice_cost best;
+		double best_rank = -INFINITY;
+		for (int k = 0; k < SLICE_RESEARCHED; k++) {
+			int top = -1;
+			for (int i = 0; i < g->nindices; i++)
+				if (isfinite(f->key[i]) && (top < 0 || f->key[i] > f->key[top]))
+					top = i;
+			if (top < 0)
+				break;
+			f->key[top] = -INFINITY;
+			slice_cost c;
+			set[top] = 1;
+			st = cost_of(f, a, set, cur, &f->fast, &c);
+			set[top] = 0;
 			if (st)
 				return st;
-			if (meets(goal, &again) ? !meets(goal, cur) || again.total < cur->total
-			                        : !meets(goal, cur) &&
-			                          (again.largest < cur->largest ||
-			                           (again.largest == cur->largest &&
-			                            again.flops < cur->flops)))
-				*cur = again;
+			double r = step_rank(f->goal, cur, &c);
+			if (pick < 0 || r > best_rank) {
+				pick = top;
+				best = c;
+				best_rank = r;
+			}
+		}
+		if (pick < 0 || best_rank == -INFINITY || best.total >= bound)
+			return EINC_OK;
+		set[pick] = 1;
+		*cur = best;
+		if (f->full && (st = cost_of(f, a, set, cur, f->full, &best)))
+			return st;
+		*cur = best;
+	}
+	for (int dropped = 1; dropped;) {
+		dropped = 0;
+		for (int i = 0; i < g->nindices; i++) {
+			if (!set[i])
+				continue;
+			slice_cost c;
+			set[i] = 0;
+			einc_status st = research(f->ctx, a, g, set, f->goal, &f->fast, 1, f->sizes, &c);
+			if (st && st != EINC_EBUDGET)
+				return st;
+			if (!st && meets(f->goal, &c) && c.total < cur->total) {
+				*cur = c;
+				dropped = 1;
+			} else {
+				set[i] = 1;
+			}
 		}
 	}
+	*met = cur->total < bound;
+	return EINC_OK;
+}
+
+/* "p" copied into arena "a", or NULL when out of memory. */
+static path *path_copy(arena *a, const path *p)
+{
+	path *q = path_new(a, p->n);
+	if (q) {
+		memcpy(q->step, p->step, sizeof(*p->step) * (size_t)p->nsteps);
+		q->nsteps = p->nsteps;
+		q->flops = p->flops;
+		q->largest = p->largest;
+		q->score = p->score;
+	}
+	return q;
+}
+
+/* The start trees' costs (no label sliced) into "starts" (room for
+ * 1 + SLICE_CAPPED_STARTS), the unsliced "*full" first; their count. */
+static int start_trees(finder *f, arena *a, unsigned char *set, const slice_cost *full,
+                       slice_cost *starts)
+{
+	int n = 0;
+	starts[n++] = *full;
+	if (!f->goal->target_size || full->largest <= f->goal->target_size)
+		return n;
+	double l = path_cost_double(full->largest), t = path_cost_double(f->goal->target_size);
+	for (int j = 1; j <= SLICE_CAPPED_STARTS; j++) {
+		path_options capped = f->fast;
+		capped.max_intermediate = (path_cost)(l * pow(t / l, (double)j /
+		                                              (SLICE_CAPPED_STARTS + 1)));
+		if (capped.max_intermediate < 1 || capped.max_intermediate >= full->largest)
+			continue;
+		einc_status st = search(f->ctx, a, f->g, set, &capped, f->sizes, &starts[n]);
+		if (st == EINC_EBUDGET)
+			ctx_ok(f->ctx);
+		else if (!st)
+			n++;
+	}
+	return n;
+}
+
+/* Picks the labels for "goal" (SLICE_GREEDY, see above) into "set", the
+ * chosen cost into "*cur" (the unsliced one on entry). */
+static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
+                               const slice_goal *goal, const path_options *po,
+                               path_cost *sizes, slice_cost *cur)
+{
+	finder f = {.ctx = ctx, .g = g, .goal = goal, .fast = *po, .sizes = sizes,
+	            .key = arena_array(a, (size_t)g->nindices + 1, sizeof(double))};
+	unsigned char *run = arena_alloc(a, (size_t)g->nindices + 1);
+	slice_cost starts[1 + SLICE_CAPPED_STARTS], best = {.total = INFINITY}, last = *cur;
+	if (!f.key || !run)
+		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+	f.fast.method = PATH_GREEDY;
+	f.fast.trials = SLICE_TRIALS;
+	int nstarts = start_trees(&f, a, set, cur, starts);
+	einc_status st = EINC_OK;
+	for (int s = 0; !st && s < nstarts; s++)
+		for (int r = 0; !st && r < SLICE_RUNS; r++) {
+			arena *tmp = arena_new();
+			if (!tmp)
+				return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+			slice_cost c = starts[s];
+			int met;
+			f.rng = po->seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(s * SLICE_RUNS + r + 1));
+			memset(run, 0, (size_t)g->nindices + 1);
+			f.full = s == 0 && r == 0 ? po : NULL;
+			st = greedy_run(&f, tmp, run, &c, r > 1 ? SLICE_TEMPERATURE : 0, best.total, &met);
+			if (!st && met && !(best.path = path_copy(a, c.path)))
+				st = ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+			if (!st && met) {
+				c.path = best.path;
+				best = c;
+				memcpy(set, run, (size_t)g->nindices + 1);
+			} else if (!st && s == 0 && r == 0) {
+				last = c;
+				memcpy(set, run, (size_t)g->nindices + 1);
+			}
+			arena_free(tmp);
+		}
+	if (st)
+		return st;
+	if (!isfinite(best.total))
+		return unreached(ctx, g, set, &last);
+	/* the best labels with the full search */
+	for (int cap = 1; cap >= 0; cap--) {
+		slice_cost again;
+		st = research(ctx, a, g, set, goal, po, cap, sizes, &again);
+		if (st == EINC_EBUDGET)
+			continue;
+		if (st)
+			return st;
+		if (improves(goal, &again, &best))
+			best = again;
+	}
+	*cur = best;
 	return EINC_OK;
 }
 
@@ -389,7 +628,7 @@ einc_status pass_slice(einc_ctx *ctx, arena *a, const ir_graph *g, const path *f
 		                "a label of size 0 leaves nothing to slice");
 	if (!goal->labels && !goal->target_size && !goal->target_slices)
 		return ctx_fail(ctx, EINC_EINVAL, "slice",
-		                "'auto' needs a target (--target-size or --target-slices)");
+		                "'auto' needs a target (--target-size, --target-slices or --budget)");
 	unsigned char *set = arena_alloc(a, (size_t)g->nindices + 1);
 	path_cost *sizes = arena_array(a, 3 * (size_t)g->ninputs + 2, sizeof(path_cost));
 	slicing *s = arena_alloc(a, sizeof(*s));
@@ -409,6 +648,8 @@ einc_status pass_slice(einc_ctx *ctx, arena *a, const ir_graph *g, const path *f
 		if (count_slices(g, set) < 0)
 			return ctx_fail(ctx, EINC_EOVERFLOW, "slice", "more than 2^63 slices");
 		st = search(ctx, a, g, set, po, sizes, &cur);
+	} else if (goal->method == SLICE_MOST_SHARED) {
+		st = most_shared(ctx, a, g, set, goal, po, sizes, &cur);
 	} else {
 		st = pick_labels(ctx, a, g, set, goal, po, sizes, &cur);
 	}

@@ -52,6 +52,30 @@ typedef struct {
 einc_status pass_slice(einc_ctx *ctx, arena *a, const ir_graph *g, const path *full,
                        const path_options *po, const slice_goal *goal, slicing **out);
 
+/*
+ * What the planner weighed under a budget (--budget with --slice=auto and
+ * no target size): the unsliced plan spilling against slicing, each as
+ * flops plus SLICE_SPILL_FLOPS_PER_BYTE per byte spilled or reloaded (its
+ * slices' bytes together) plus, for summed slices, the additions of the
+ * slices' parts. A cost is INFINITY where that way does not fit the budget.
+ */
+typedef struct budget_choice {
+	int sliced;                  /* 1: slicing was chosen, 0: spilling (or
+	                                neither was needed) */
+	double spill_cost, slice_cost;
+	int64_t spill_bytes;         /* the unsliced plan's traffic; -1: no fit */
+	int64_t slice_bytes;         /* the sliced plan's, all slices; -1: none */
+} budget_choice;
+
+/* A byte spilled or reloaded costs as much as this many flops: a core's
+ * FMA rate (about 60 GFLOP/s on AVX2, opt_einsum's flops) over what it
+ * copies to and from memory (about 15 GB/s). */
+#define SLICE_SPILL_FLOPS_PER_BYTE 4.0
+
+/* slice_report.c: the line that says what "c" chose, after "lead"; as a
+ * JSON member ("budget_choice": {...},) when "json". give, free(). */
+char *budget_choice_report(const budget_choice *c, const char *lead, int json);
+
 /* The slices' flops together over the unsliced path's. */
 double slice_overhead(const slicing *s);
 

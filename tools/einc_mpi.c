@@ -44,6 +44,7 @@ static const char usage_text[] =
 	"\n"
 	"options (as einc's):\n"
 	"  -d, --dims LIST, -s, --shapes LIST, -t, --dtype f32|f64|c64|c128|i32|i64\n"
+	"  -O0 .. -O3, -march=CPU, -mcpu=CPU, --budget BYTES, --max-intermediate N\n"
 	"  --slice=auto|LABELS, --target-size BYTES, --target-slices N,\n"
 	"  --max-overhead X    the slicing (default: --target-slices N, N the ranks)\n"
 	"  --path=METHOD, --seed N, --threads N (default: the CPUs of the node\n"
@@ -87,7 +88,7 @@ static int number(const char *opt, const char *val, const char *what, uint64_t m
 static int parse_args(int argc, char **argv, args *a, int rank)
 {
 	enum { O_SLICE = 256, O_TSIZE, O_TSLICES, O_OVERHEAD, O_PATH, O_SEED, O_THREADS, O_IN,
-	       O_OUT, O_ALLREDUCE, O_CHECK, O_FAIL };
+	       O_OUT, O_ALLREDUCE, O_CHECK, O_FAIL, O_BUDGET, O_MAXINT };
 	static const struct option longs[] = {
 		{"dims", 1, NULL, 'd'}, {"shapes", 1, NULL, 's'}, {"dtype", 1, NULL, 't'},
 		{"slice", 1, NULL, O_SLICE}, {"target-size", 1, NULL, O_TSIZE},
@@ -95,6 +96,7 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 		{"path", 1, NULL, O_PATH}, {"seed", 1, NULL, O_SEED}, {"threads", 1, NULL, O_THREADS},
 		{"in", 1, NULL, O_IN}, {"out", 1, NULL, O_OUT}, {"allreduce", 0, NULL, O_ALLREDUCE},
 		{"check", 0, NULL, O_CHECK}, {"fail-rank", 1, NULL, O_FAIL},
+		{"budget", 1, NULL, O_BUDGET}, {"max-intermediate", 1, NULL, O_MAXINT},
 		{"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	static const char *const paths[] = {"ltr", "auto", "exact", "greedy", "refine"};
@@ -105,7 +107,7 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 	opterr = rank == 0;
 	uint64_t n;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:s:t:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:t:O:m:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'd': a->dims = optarg; break;
 		case 's': a->shapes = optarg; break;
@@ -116,6 +118,35 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 					        optarg, einc_dtype_names());
 				return EXIT_USAGE;
 			}
+			break;
+		case 'O':
+			if (optarg[0] < '0' || optarg[0] > '3' || optarg[1]) {
+				if (rank == 0)
+					fprintf(stderr, "einc-mpi: error: unknown optimization level "
+					        "'-O%s' (expected -O0 .. -O3)\n", optarg);
+				return EXIT_USAGE;
+			}
+			a->options.opt_level = optarg[0] - '0';
+			break;
+		case 'm': /* -march=CPU, -mcpu=CPU: getopt reads "arch=CPU" */
+			if (strncmp(optarg, "arch=", 5) && strncmp(optarg, "cpu=", 4)) {
+				if (rank == 0)
+					fprintf(stderr, "einc-mpi: error: unknown option '-m%s' "
+					        "(expected -march=CPU or -mcpu=CPU)\n", optarg);
+				return EXIT_USAGE;
+			}
+			a->options.cpu = strchr(optarg, '=') + 1;
+			break;
+		case O_BUDGET:
+			if (number("--budget", optarg, "a byte count", 0, INT64_MAX, &n, rank))
+				return EXIT_USAGE;
+			a->options.budget = (int64_t)n;
+			break;
+		case O_MAXINT:
+			if (number("--max-intermediate", optarg, "an element count", 1, INT64_MAX, &n,
+			           rank))
+				return EXIT_USAGE;
+			a->options.max_intermediate = (int64_t)n;
 			break;
 		case O_SLICE: a->options.slice = optarg; break;
 		case O_TSIZE:

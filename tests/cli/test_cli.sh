@@ -221,7 +221,20 @@ expect_out '"num_slices": 4,' --print-path=json --target-slices 4 'ij,jk->ik' -d
 expect_out '^; largest intermediate per slice: 8 \(unsliced: 64\)$' --dump=tree --target-size 64 'ij,jk,kl->il' -d i=8,j=9,k=7,l=8
 expect 1 "einc: slice:1:3: error: slice: no such label in the spec (expected labels of the spec, as 'ab' or 'a,b')" --slice=j,x 'ij,jk->ik' -d i=2,j=3,k=4
 expect 1 "einc: error: slice: no slicing reaches a target size of 2 bytes: a slice's intermediates hold at least one element (4 bytes)" --target-size 2 'ij,jk->ik' -d i=2,j=3,k=4
-expect 1 "einc: error: slice: 'auto' needs a target (--target-size or --target-slices)" --slice=auto 'ij,jk->ik' -d i=2,j=3,k=4
+# under --budget, --slice=auto weighs slicing against the unsliced plan's
+# spills and says which it chose (and runs it right)
+cyc7='ab,bc,cd,de,ef,fg,ga->'; d7=a=64,b=16,c=64,d=64,e=2,f=2,g=32
+expect_out '^budget: slicing chosen; cost in flops: spilling 33928 \(256 bytes moved\), slicing 33034 \(0 bytes moved\)$' --print-path --slice=auto --budget 640 "$cyc7" -d $d7
+expect_out '"budget_choice": \{"chosen": "slicing", "spill_cost": 33928, "spill_bytes": 256, "slice_cost": 33034, "slice_bytes": 0\},' --print-path=json --slice=auto --budget 640 "$cyc7" -d $d7
+expect_out 'slow buffer 0 bytes, moved 0 bytes' --run --slice=auto --budget 640 "$cyc7" -d $d7
+expect_out '^check: .*: ok$' --run --check --slice=auto --budget 192 "$cyc7" -d a=16,b=2,c=16,d=32,e=2,f=8,g=4
+cyc6='ab,bc,cd,de,ef,fa->'; d6=a=64,b=2,c=4,d=32,e=2,f=8
+expect_out '^; budget: spilling chosen; cost in flops: spilling 3176 \(128 bytes moved\), slicing 4202 \(256 bytes moved\)$' --dump=plan --slice=auto --budget 128 "$cyc6" -d $d6
+expect_out '^; budget: spilling chosen' --dump=tree --slice=auto --budget 128 "$cyc6" -d $d6
+expect_out 'moved 128 bytes' --run --check --slice=auto --budget 128 "$cyc6" -d $d6
+expect_out '^; budget: the unsliced plan fits it without spilling: not sliced$' --dump=tree --slice=auto --budget 64000 "$cyc6" -d $d6
+expect 1 "einc: error: slice: neither spilling nor slicing fits a budget of 32 bytes" --slice=auto --budget 32 'ij,jk,kl->il' -d i=64,j=64,k=64,l=64
+expect 1 "einc: error: slice: 'auto' needs a target (--target-size, --target-slices or --budget)" --slice=auto 'ij,jk->ik' -d i=2,j=3,k=4
 expect 2 "einc: error: --max-overhead: '0.5' is not a ratio of at least 1 (expected a number as 1.5)" --max-overhead 0.5 'ij,jk->ik' -d i=2,j=3,k=4
 expect 2 "einc: --target-size:1:1: error: usage: 0 is out of range: a byte count is an integer from 1 to 9223372036854775807" --target-size 0 'ij' -d i=2,j=3
 

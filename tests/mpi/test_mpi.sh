@@ -68,6 +68,15 @@ else
   echo "mpi: corpus case skipped: no $corpus"
 fi
 
+# einc --run's code options pass through: -O, -march, --max-intermediate,
+# and --budget (slicing chosen over the unsliced plan's spills, which the
+# check runs)
+cyc7='ab,bc,cd,de,ef,fg,ga->'; d7=a=64,b=16,c=64,d=64,e=2,f=2,g=32
+expect_ok 2 "$checked" --check -O1 -march=x86-64-v3 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j
+expect_ok 2 "$checked" --check -O0 -mcpu=x86-64 --max-intermediate 128 --slice=e "$cyc7" -d $d7
+expect_ok 2 "slices: 2 over 2 ranks" --check --budget 640 --slice=auto "$cyc7" -d $d7
+expect_ok 2 "$checked" --check --budget 640 --slice=auto "$cyc7" -d $d7
+
 # the same bits on every run with 3 ranks
 run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/a.npy" >/dev/null
 run 3 'ij,jk,kl->il' -d i=30,j=40,k=50,l=20 --target-slices 7 --out "$dir/b.npy" >/dev/null
@@ -121,6 +130,12 @@ expect_err 2 1 "operand 0 of the spec is float32 of shape (2, 3)" 'ij,jk->ik' -d
 # the last files written are int64: not a c64 operand, even of its shape
 expect_err 2 1 "'$dir/x.npy' is a int64 array of shape (6, 7); operand 0 of the spec is complex64 of shape (6, 7)" -t c64 'ij,jk->ik' -d i=6,j=7,k=4 --slice=j --in "$dir/x.npy" --in "$dir/x.npy"
 expect_err 1 2 "no SPEC given" -d i=2
+expect_err 2 2 "unknown optimization level '-O7'" -O7 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 2 "expected -march=CPU or -mcpu=CPU" -mtune=znver3 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 1 "unknown CPU 'nocpu'" -march=nocpu 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j
+expect_err 2 2 "--budget" --budget=-1 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 1 "the budget is 64" --budget 64 'ij,jk,kl->il' -d i=20,j=30,k=40,l=20 --slice=j
+expect_err 2 1 "within max_intermediate" --max-intermediate 2 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j
 # a failing rank: the others stop too, nobody hangs
 expect_err 3 fail "einc-mpi: rank 1: error: run: slices" 'ij,jk->ik' -d i=4,j=6,k=5 --slice=j --fail-rank 1
 

@@ -421,22 +421,55 @@ static int64_t product_runs(const int64_t *c1, const int64_t *c2, int64_t kc, pr
 		}                                                                       \
 	}
 
+/* How offsets "r[0 .. n-1]" move: 1 with stride 1, 0 not at all, -1
+ * otherwise. */
+static int row_step(const int64_t *r, int64_t n)
+{
+	if (unit_run(r, n))
+		return 1;
+	for (int64_t i = 1; i < n; i++)
+		if (r[i] != r[0])
+			return -1;
+	return 0;
+}
+
 /*
  * pack_product_T: panels of "w" rows of a fused operand as pack_T packs a
  * tensor: dst[panel][p][i] = s1[r1[r + i] + c1[p]] * s2[r2[r + i] + c2[p]]
- * for the panel's rows r + i from "r0", zero past "len".
+ * for the panel's rows r + i from "r0", zero past "len". A whole panel
+ * along whose rows one factor runs with unit stride and the other too or
+ * stays put is multiplied PRODUCT_BYTES at a time (when "w" holds whole
+ * vectors).
  */
 #define GETT_PACK_PRODUCT(T, NAME)                                                      \
 	static void pack_product_##NAME(T *dst, const T *s1, const T *s2, const int64_t *r1, \
 	                                const int64_t *c1, const int64_t *r2, const int64_t *c2, \
 	                                int64_t r0, int64_t len, int64_t kc, int64_t w) \
 	{                                                                               \
+		enum { L = PRODUCT_BYTES / sizeof(T) };                                 \
 		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                   \
 			int64_t n = len - q < w ? len - q : w;                          \
+			const int64_t *a = r1 + r0 + q, *b = r2 + r0 + q;               \
+			int st1 = row_step(a, n), st2 = row_step(b, n);                 \
+			if (n == w && w % L == 0 && st1 >= 0 && st2 >= 0 && st1 + st2) { \
+				NAME##_vec vx = {0}, vy = {0};                          \
+				for (int64_t p = 0; p < kc; p++) {                      \
+					const T *x = s1 + a[0] + c1[p], *y = s2 + b[0] + c2[p]; \
+					for (int64_t i = 0; i < w; i += L) {            \
+						if (st1)                                \
+							memcpy(&vx, x + i, sizeof vx);  \
+						if (st2)                                \
+							memcpy(&vy, y + i, sizeof vy);  \
+						vx = !st2 ? vx * y[0] : !st1 ? x[0] * vy : vx * vy; \
+						memcpy(dst + p * w + i, &vx, sizeof vx); \
+					}                                               \
+				}                                                       \
+				continue;                                               \
+			}                                                               \
 			for (int64_t p = 0; p < kc; p++)                                \
 				for (int64_t i = 0; i < w; i++)                         \
-					dst[p * w + i] = i < n ? s1[r1[r0 + q + i] + c1[p]] * \
-					                         s2[r2[r0 + q + i] + c2[p]] : 0; \
+					dst[p * w + i] = i < n ? s1[a[i] + c1[p]] * s2[b[i] + c2[p]] \
+					                       : 0;                             \
 		}                                                                       \
 	}
 

@@ -20,3 +20,18 @@ char *fuzz_text(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	return text;
 }
+
+fuzz_case fuzz_case_open(const uint8_t *data, size_t size)
+{
+	fuzz_case c = {fuzz_text(data, size), einc_ctx_new(), arena_new()};
+	if (!c.ctx || !c.a)
+		abort();
+	return c;
+}
+
+void fuzz_case_close(fuzz_case *c)
+{
+	arena_free(c->a);
+	einc_ctx_free(c->ctx);
+	free(c->text);
+}

@@ -37,21 +37,16 @@ static void plan(einc_ctx *ctx, const char *text, int64_t budget, int staging)
 /* Parses and links "data"; plans it when small. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_text(data, size);
-	einc_ctx *ctx = einc_ctx_new();
-	arena *a = arena_new();
-	if (!ctx || !a)
-		abort();
+	fuzz_case c = fuzz_case_open(data, size);
+	einc_ctx *ctx = c.ctx;
 	ir_dag *d = NULL;
-	if (ir_dag_parse(ctx, a, text, "fuzz", &d) != EINC_OK) {
+	if (ir_dag_parse(ctx, c.a, c.text, "fuzz", &d) != EINC_OK) {
 		if (!*einc_ctx_message(ctx))
 			fuzz_die("a failed parse must leave a message", ctx);
 	} else if (d->nops <= PLAN_MAX_OPS) {
-		plan(ctx, text, 0, size % 2);
-		plan(ctx, text, (int64_t)(size * 16), size % 2);
+		plan(ctx, c.text, 0, size % 2);
+		plan(ctx, c.text, (int64_t)(size * 16), size % 2);
 	}
-	arena_free(a);
-	einc_ctx_free(ctx);
-	free(text);
+	fuzz_case_close(&c);
 	return 0;
 }

@@ -17,20 +17,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Parses "data", then checks print(parse(print(g))) == print(g). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_text(data, size);
-	einc_ctx *ctx = einc_ctx_new();
-	arena *a = arena_new();
-	if (!ctx || !a)
-		abort();
+	fuzz_case c = fuzz_case_open(data, size);
+	einc_ctx *ctx = c.ctx;
 	ir_graph *g = NULL, *h = NULL;
-	if (ir_graph_parse(ctx, a, text, "fuzz", &g) != EINC_OK) {
+	if (ir_graph_parse(ctx, c.a, c.text, "fuzz", &g) != EINC_OK) {
 		if (g || !*einc_ctx_message(ctx))
 			fuzz_die("a failed parse must give no graph and a message", ctx);
 	} else {
 		char *first = ir_graph_print(g);
 		if (!first)
 			abort();
-		if (ir_graph_parse(ctx, a, first, "reprint", &h) != EINC_OK)
+		if (ir_graph_parse(ctx, c.a, first, "reprint", &h) != EINC_OK)
 			fuzz_die("the printed graph does not parse", ctx);
 		char *second = ir_graph_print(h);
 		if (!second || strcmp(first, second)) {
@@ -40,8 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(first);
 		free(second);
 	}
-	arena_free(a);
-	einc_ctx_free(ctx);
-	free(text);
+	fuzz_case_close(&c);
 	return 0;
 }

@@ -109,14 +109,15 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 
 /* gemm.c: emits in "fn" at "b" the GETT form of step "st" ("st->gemm") on
  * elements of "dtype": its descriptor (FN.gemm) as a constant and the call
- * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1)
- * and workspace "ws"; "threads" as in einc_options. Its micro-kernel,
+ * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1,
+ * and the second factor of a fused argument: then einc_rt_gett_fused's
+ * descriptor and call) and workspace "ws"; "threads" as in einc_options. Its micro-kernel,
  * KERNEL.ukernel.TYPE.MRxNR (KERNEL.ukernel.direct.TYPE.MRxNR.strideS when
  * it reads A in place), is one per module for every step that uses it,
  * "kernel" the kernel's name. */
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
                   const loop_step *st, int threads,
-                  einc_dtype dtype, LLVMValueRef base[3], LLVMValueRef ws);
+                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws);
 
 /* step_shape.c: for each step s of "l", into "first[s]" ("l->nsteps"
  * entries), the first step whose code is the same as s's up to the base

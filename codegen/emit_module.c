@@ -122,26 +122,27 @@ static int small_step(const loop_step *st)
 	return !st->gemm;
 }
 
-/* Defines NAME.stepS(result, arg0, arg1, workspace), internal and never
- * inlined (optimised for size when "size_opt" and small_step), that runs
- * step "s" ("st") and every step of its shape on the buffers it is given
- * (arg1 unused by a unary step); NULL on failure. The builder returns to
- * where it was. */
+/* Defines NAME.stepS(result, arg0, arg1, workspace[, factor]), internal
+ * and never inlined (optimised for size when "size_opt" and small_step),
+ * that runs step "s" ("st") and every step of its shape on the buffers it
+ * is given (arg1 unused by a unary step; "factor" the second factor of a
+ * fused argument); NULL on failure. The builder returns to where it was. */
 static LLVMValueRef step_function(emitter *e, int s, const loop_step *st, int size_opt)
 {
-	LLVMTypeRef params[4] = {e->ptr, e->ptr, e->ptr, e->ptr};
+	LLVMTypeRef params[5] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
+	unsigned nparams = st->fused_arg >= 0 ? 5 : 4;
 	char fname[strlen(e->name) + 32];
 	snprintf(fname, sizeof fname, "%s.step%d", e->name, s);
-	LLVMValueRef fn = LLVMAddFunction(e->m, fname,
-	                                  LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0));
+	LLVMValueRef fn = LLVMAddFunction(e->m, fname, LLVMFunctionType(LLVMVoidTypeInContext(e->c),
+	                                                                params, nparams, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "noinline");
 	if (size_opt && small_step(st))
 		cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "optsize");
 	cg_copy_target_attrs(e->fn, fn);
-	static const char *const names[4] = {"result", "arg0", "arg1", "workspace"};
-	for (unsigned k = 0; k < 4; k++)
+	static const char *const names[5] = {"result", "arg0", "arg1", "workspace", "factor"};
+	for (unsigned k = 0; k < nparams; k++)
 		LLVMSetValueName2(LLVMGetParam(fn, k), names[k], strlen(names[k]));
 	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
 	LLVMValueRef caller = e->fn;
@@ -149,6 +150,7 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st, int si
 	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
 	for (unsigned k = 0; k < 3; k++)
 		e->base[k] = LLVMGetParam(fn, k);
+	e->base[3] = nparams > 4 ? LLVMGetParam(fn, 4) : NULL;
 	int r = emit_step(e, st, LLVMGetParam(fn, 3));
 	if (!r)
 		LLVMBuildRetVoid(e->b);
@@ -160,11 +162,14 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st, int si
 /* The call of step "st"'s function "fn" on its buffers and workspace "ws". */
 static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws)
 {
-	LLVMValueRef args[4] = {buffer(e, &st->result, ws), LLVMConstNull(e->ptr),
-	                        LLVMConstNull(e->ptr), ws};
+	LLVMValueRef args[5] = {buffer(e, &st->result, ws), LLVMConstNull(e->ptr),
+	                        LLVMConstNull(e->ptr), ws, NULL};
 	for (int x = 0; x < st->nargs; x++)
 		args[x + 1] = buffer(e, &st->args[x], ws);
-	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, 4, "");
+	unsigned nargs = 4;
+	if (st->fused_arg >= 0)
+		args[nargs++] = buffer(e, &st->factor, ws);
+	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, nargs, "");
 }
 
 /* Every step of "l" with its copies (counted in "count") at the builder's
@@ -184,6 +189,8 @@ static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValue
 		nshapes += first[s] == s;
 	for (int s = 0; s < l->nsteps && !e->status; s++) {
 		emit_copies(e, &l->steps[s], ws, slow, count);
+		if (l->steps[s].fused_into >= 0) /* its reader computes it */
+			continue;
 		if (first[s] == s &&
 		    !(fns[s] = step_function(e, s, &l->steps[s], nshapes > MANY_SHAPES)))
 			break;

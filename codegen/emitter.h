@@ -25,7 +25,8 @@ typedef struct {
 	int overwrite;         /* the step sums nothing: store, do not accumulate */
 	isl_ast_node *split;   /* the loop that runs from "lo" to "hi" (a task's chunk) */
 	LLVMValueRef lo, hi;
-	LLVMValueRef base[3];  /* the result, arg0, arg1 of the current step */
+	LLVMValueRef base[4];  /* the result, arg0, arg1 of the current step, and
+	                          a fused argument's second factor */
 	int nfor;              /* the for loops emitted so far */
 	int64_t inner_extent;  /* the extent of the last innermost loop emitted */
 	LLVMValueRef in_result, in_args; /* alias scope lists: a step's result, its operands */

@@ -38,6 +38,22 @@ DESC_AT(kernel, DESC_KERNEL);
 DESC_AT(kernel_direct, DESC_KERNEL_DIRECT);
 DESC_AT(kind, DESC_KIND);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
+_Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
+               offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
+               sizeof(einc_rt_gett_fused_desc) == DESC_FIELDS * 8 + 16,
+               "einc_rt_gett_fused_desc is the descriptor, the side, the strides");
+
+/* The internal constant "name" of type "type" holding "init". */
+static LLVMValueRef const_global(LLVMModuleRef m, LLVMTypeRef type, LLVMValueRef init,
+                                 const char *name)
+{
+	LLVMValueRef gv = LLVMAddGlobal(m, type, name);
+	LLVMSetInitializer(gv, init);
+	LLVMSetLinkage(gv, LLVMInternalLinkage);
+	LLVMSetGlobalConstant(gv, 1);
+	LLVMSetAlignment(gv, 8);
+	return gv;
+}
 
 /* The constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]". */
 static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
@@ -50,12 +66,8 @@ static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
 	LLVMValueRef init = LLVMConstArray2(i64, elems, (uint64_t)n);
 	char gname[256];
 	snprintf(gname, sizeof gname, "%s.%s", name, suffix);
-	LLVMValueRef gv = LLVMAddGlobal(m, LLVMTypeOf(init), gname);
-	LLVMSetInitializer(gv, init);
-	LLVMSetLinkage(gv, LLVMInternalLinkage);
-	LLVMSetGlobalConstant(gv, 1);
+	LLVMValueRef gv = const_global(m, LLVMTypeOf(init), init, gname);
 	LLVMSetUnnamedAddr(gv, 1);
-	LLVMSetAlignment(gv, 8);
 	return gv;
 }
 
@@ -76,9 +88,31 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride, fn);
 }
 
+/* The descriptor of step "st" with a fused argument (einc_rt_gett_fused_desc)
+ * around "gemm" (of type "gemm_type"): NAME.fused, its second factor's
+ * strides NAME.factor in the order of "g->dims" ("n" of them). */
+static LLVMValueRef fused_desc(LLVMModuleRef m, const loop_step *st, LLVMTypeRef gemm_type,
+                               LLVMValueRef gemm, int n, const char *name)
+{
+	const loop_gemm *g = st->gemm;
+	LLVMContextRef c = LLVMGetModuleContext(m);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(c);
+	int64_t strides[n + 1];
+	for (int x = 0; x < n; x++)
+		strides[x] = st->factor.strides[g->dims[x]];
+	int64_t side = st->fused_arg == g->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
+	LLVMValueRef fields[3] = {gemm, LLVMConstInt(i64, (unsigned long long)side, 0),
+	                          const_array(m, strides, n, name, "factor")};
+	LLVMTypeRef types[3] = {gemm_type, i64, LLVMPointerTypeInContext(c, 0)};
+	LLVMTypeRef type = LLVMStructTypeInContext(c, types, 3, 0);
+	char fname[256];
+	snprintf(fname, sizeof fname, "%s.fused", name);
+	return const_global(m, type, LLVMConstNamedStruct(type, fields, 3), fname);
+}
+
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
                   const loop_step *st, int threads,
-                  einc_dtype dtype, LLVMValueRef base[3], LLVMValueRef ws)
+                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws)
 {
 	const loop_gemm *g = st->gemm;
 	const loop_step *v = g->view;
@@ -127,19 +161,24 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	fields[DESC_KIND] = LLVMConstInt(i64, (unsigned long long)kind, 0);
 	types[DESC_KIND] = i64;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
-	LLVMValueRef desc = LLVMAddGlobal(m, desc_type, name);
-	LLVMSetInitializer(desc, LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS));
-	LLVMSetLinkage(desc, LLVMInternalLinkage);
-	LLVMSetGlobalConstant(desc, 1);
-	LLVMSetAlignment(desc, 8);
+	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
+	int fused = st->fused_arg >= 0;
+	if (fused)
+		desc = fused_desc(m, st, desc_type, init, n, name);
+	else
+		desc = const_global(m, desc_type, init, name);
 
-	LLVMTypeRef params[5] = {ptr, ptr, ptr, ptr, ptr};
-	LLVMTypeRef gett_type = LLVMFunctionType(LLVMVoidTypeInContext(c), params, 5, 0);
-	LLVMValueRef gett = LLVMGetNamedFunction(m, "einc_rt_gett");
+	LLVMTypeRef params[6] = {ptr, ptr, ptr, ptr, ptr, ptr};
+	unsigned nparams = fused ? 6 : 5;
+	const char *driver = fused ? "einc_rt_gett_fused" : "einc_rt_gett";
+	LLVMTypeRef gett_type = LLVMFunctionType(LLVMVoidTypeInContext(c), params, nparams, 0);
+	LLVMValueRef gett = LLVMGetNamedFunction(m, driver);
 	if (!gett)
-		gett = LLVMAddFunction(m, "einc_rt_gett", gett_type);
+		gett = LLVMAddFunction(m, driver, gett_type);
 	LLVMValueRef off = LLVMConstInt(i64, (unsigned long long)g->scratch, 0);
 	LLVMValueRef scratch = LLVMBuildInBoundsGEP2(b, i8, ws, &off, 1, "gemm.scratch");
-	LLVMValueRef args[5] = {desc, base[0], base[1 + g->a], base[2 - g->a], scratch};
-	LLVMBuildCall2(b, gett_type, gett, args, 5, "");
+	LLVMValueRef args[6] = {desc, base[0], base[1 + g->a], base[2 - g->a], base[3], scratch};
+	if (!fused)
+		args[4] = scratch;
+	LLVMBuildCall2(b, gett_type, gett, args, nparams, "");
 }

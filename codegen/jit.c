@@ -54,6 +54,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		{"einc_rt_buffers_take", (void (*)(void))einc_rt_buffers_take},
 		{"einc_rt_buffers_give", (void (*)(void))einc_rt_buffers_give},
 		{"einc_rt_gett", (void (*)(void))einc_rt_gett},
+		{"einc_rt_gett_fused", (void (*)(void))einc_rt_gett_fused},
 		{"einc_rt_spill_copy", (void (*)(void))einc_rt_spill_copy},
 		{"einc_rt_parallel_for", (void (*)(void))einc_rt_parallel_for},
 		{"memset", (void (*)(void))memset},

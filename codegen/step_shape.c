@@ -212,12 +212,15 @@ static int same_gemm(const loop_gemm *a, const loop_gemm *b)
 static int same_step(const loop_step *a, const loop_step *b)
 {
 	int n = a->ndims;
+	if (a->fused_into >= 0 || b->fused_into >= 0) /* never emitted */
+		return 0;
 	if (n != b->ndims || a->nargs != b->nargs || a->result_elems != b->result_elems ||
 	    a->strided_out != b->strided_out ||
 	    !same_ints(a->sizes, b->sizes, n) || !same_ints(a->result.strides, b->result.strides, n) ||
 	    a->par.mode != b->par.mode || a->par.extent != b->par.extent ||
 	    a->par.ntasks != b->par.ntasks || a->par.chunk != b->par.chunk ||
-	    !same_gemm(a->gemm, b->gemm))
+	    !same_gemm(a->gemm, b->gemm) || a->fused_arg != b->fused_arg ||
+	    (a->fused_arg >= 0 && !same_ints(a->factor.strides, b->factor.strides, n)))
 		return 0;
 	for (int x = 0; x < a->nargs; x++)
 		if (!same_ints(a->args[x].strides, b->args[x].strides, n))

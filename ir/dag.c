@@ -7,10 +7,11 @@
 #include "ctx.h"
 #include "text.h"
 
-/* "in", "mid" or "out". */
+/* "in", "mid", "out" or "fused". */
 const char *ir_dag_kind_name(ir_dag_kind k)
 {
-	return k == IR_DAG_IN ? "in" : k == IR_DAG_MID ? "mid" : "out";
+	static const char *const names[] = {"in", "mid", "out", "fused"};
+	return names[k];
 }
 
 /* Counts, then lists, the readers of every tensor; checks each op's ids,
@@ -78,10 +79,10 @@ einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
 	if (st)
 		return st;
 	ir_dag_kind k = IR_DAG_IN;
-	while (k <= IR_DAG_OUT && !text_is_word(lx, ir_dag_kind_name(k)))
+	while (k <= IR_DAG_FUSED && !text_is_word(lx, ir_dag_kind_name(k)))
 		k++;
-	if (k > IR_DAG_OUT)
-		return text_expected(lx, "'in', 'mid' or 'out'");
+	if (k > IR_DAG_FUSED)
+		return text_expected(lx, "'in', 'mid', 'out' or 'fused'");
 	t->kind = k;
 	return text_next(lx);
 }

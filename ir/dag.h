@@ -15,7 +15,9 @@
 #include "einc.h"
 #include "text.h"
 
-typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT } ir_dag_kind;
+/* IR_DAG_FUSED: an intermediate never stored, computed where its one
+ * reader packs it (passes/fuse.c); that reader reads its operands too. */
+typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT, IR_DAG_FUSED } ir_dag_kind;
 
 typedef struct {
 	const char *name;
@@ -44,7 +46,7 @@ typedef struct {
 	ir_dag_op *ops;
 } ir_dag;
 
-/* The name of kind "k" ("in", "mid", "out"). */
+/* The name of kind "k" ("in", "mid", "out", "fused"). */
 const char *ir_dag_kind_name(ir_dag_kind k);
 
 /*

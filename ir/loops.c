@@ -72,6 +72,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " a=ws@%lld", (long long)a->offset);
 	else
 		strbuf_printf(b, " a=in%d", a->input);
+	if (st->fused_arg >= 0)
+		strbuf_printf(b, " fused=%s", st->fused_arg == g->a ? "a" : "b");
 	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=ws@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
 	              (long long)g->scratch);
@@ -108,11 +110,25 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 	for (int d = 0; d < st->ndims; d++)
 		strbuf_printf(b, "%s%s", d ? ", " : "", st->names[d]);
 	strbuf_printf(b, ") : ");
-	print_access(b, st, &st->result);
-	strbuf_printf(b, " += ");
+	if (st->fused_into >= 0)
+		strbuf_printf(b, "fused into step %d as ", st->fused_into);
+	else {
+		print_access(b, st, &st->result);
+		strbuf_printf(b, " += ");
+	}
 	for (int x = 0; x < st->nargs; x++) {
-		strbuf_printf(b, "%s", x ? " * " : "");
+		int fused = x == st->fused_arg;
+		strbuf_printf(b, "%s%s", x ? " * " : "", fused ? "(" : "");
 		print_access(b, st, &st->args[x]);
+		if (fused) {
+			strbuf_printf(b, " * ");
+			print_access(b, st, &st->factor);
+			strbuf_printf(b, ")");
+		}
+	}
+	if (st->fused_into >= 0) {
+		strbuf_printf(b, "\n");
+		return;
 	}
 	strbuf_printf(b, "\n  zero ");
 	if (st->strided_out) {

@@ -27,6 +27,11 @@
  * building one costs ISL most of its time on large networks); a line
  * after its zero line says how it runs:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
+ * A step fused into the packing of a later one (passes/fuse.c) prints its
+ * product and where it goes, and that step prints the product in place of
+ * the operand, and "fused=a" or "fused=b" on its gemm line:
+ *   step 0: S0(z, c, i, j) : fused into step 1 as in0[16*c + 512*z + i] * in1[...]
+ *   step 1: S1(...) : out[...] += in2[...] * (in0[...] * in1[...])
  * An output at the caller's strides (einc_compile_strided) is zeroed
  * element by element: "zero out[5*i + k]" names the elements.
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
@@ -151,6 +156,13 @@ typedef struct loop_step {
 	                         id carries its loop_iter */
 	loop_par par;         /* how a plain nest runs over the threads */
 	loop_gemm *gemm;      /* a GEMM-like step, or NULL: the nest runs as is */
+	int fused_into;       /* a product computed in the packing of step
+	                         "fused_into" (passes/fuse.c): no nest, no result
+	                         (its args are its operands); -1: none */
+	int fused_arg;        /* a GEMM-like step's argument that is a fused
+	                         product: args[fused_arg] * factor, both in this
+	                         step's dims; -1: none */
+	loop_access factor;
 } loop_step;
 
 typedef struct {

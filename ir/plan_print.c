@@ -79,7 +79,7 @@ char *ir_plan_print(const ir_plan *p)
 	const ir_dag *d = p->dag;
 	int64_t compulsory = 0;
 	for (int e = 0; p->mode == IR_PLAN_STAGING && e < d->ntensors; e++)
-		if (d->tensors[e].kind != IR_DAG_MID)
+		if (d->tensors[e].kind == IR_DAG_IN || d->tensors[e].kind == IR_DAG_OUT)
 			compulsory += ir_plan_size(d, p->mode, e);
 	strbuf_printf(&b, "; einc plan v1\nplan ");
 	text_print_string(&b, d->name);
@@ -89,6 +89,12 @@ char *ir_plan_print(const ir_plan *p)
 	              (long long)p->step_lb, (long long)p->live_lb);
 	strbuf_printf(&b, "traffic %lld ; bytes moved beyond the %lld compulsory\n",
 	              (long long)p->traffic, (long long)compulsory);
+	int64_t fused = 0;
+	for (int e = 0; e < d->ntensors; e++)
+		if (d->tensors[e].kind == IR_DAG_FUSED)
+			fused += d->tensors[e].bytes;
+	if (fused)
+		strbuf_printf(&b, "; fused: %lld bytes never stored nor read back\n", (long long)fused);
 	print_status(&b, p);
 	for (int e = 0; e < d->ntensors; e++) {
 		strbuf_printf(&b, "tensor %%%d ", e);

@@ -36,14 +36,19 @@ static void dense_strides(const ir_graph *g, const ir_tree_node *n, int64_t *str
 
 /* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input
  * or the output (root) at the strides the caller gave, or a workspace
- * intermediate where the plan holds it during the step. "tmp" holds
- * nindices. */
+ * intermediate where the plan holds it during the step; with no plan
+ * ("p" NULL: lower_gemm_probe) or when "fused" marks it, an intermediate
+ * is dense at no offset (-1). "tmp" holds nindices. */
 static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
-                               const ir_plan *p, int node, int s, const loop_step *st,
-                               int64_t *tmp, loop_access *acc)
+                               const ir_plan *p, const int *fused, int node, int s,
+                               const loop_step *st, int64_t *tmp, loop_access *acc)
 {
 	const ir_tree_node *n = &t->nodes[node];
-	if (n->input >= 0) {
+	if (n->input < 0 && node != t->root && (!p || (fused && fused[node]))) {
+		acc->buffer = LOOP_WORKSPACE;
+		acc->offset = -1;
+		dense_strides(g, n, tmp);
+	} else if (n->input >= 0) {
 		acc->buffer = LOOP_INPUT;
 		acc->input = n->input;
 		ir_graph_memory_strides(g, n->input, tmp);
@@ -413,14 +418,71 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	return EINC_OK;
 }
 
+/* The step of plan "p" that computes the reader of node "node" of "t"
+ * (its parent); -1 when none. */
+static int reader_step(const ir_tree *t, const ir_plan *p, int node)
+{
+	for (int s = 0; s < p->nsteps; s++) {
+		const ir_tree_node *n = &t->nodes[p->steps[s].node];
+		if (n->left == node || n->right == node)
+			return s;
+	}
+	return -1;
+}
+
+int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
+                     const cg_caches *caches)
+{
+	const ir_tree_node *n = &t->nodes[node];
+	loop_step *st = arena_alloc(a, sizeof(*st));
+	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
+	if (!st || !tmp)
+		return -1;
+	st->nargs = 2;
+	einc_status bad = make_dims(a, g, t, node, st);
+	if (!bad)
+		bad = make_access(a, g, t, NULL, NULL, node, 0, st, tmp, &st->result);
+	for (int x = 0; x < 2 && !bad; x++)
+		bad = make_access(a, g, t, NULL, NULL, x ? n->right : n->left, 0, st, tmp,
+		                  &st->args[x]);
+	if (bad)
+		return -1;
+	return lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0) != NULL;
+}
+
+/* Makes GEMM-like step "s" ("st", of tree node "n") read its fused
+ * argument (pass_fuse) as the product of that node's operands: args[x] the
+ * first, st->factor the second, in the step's dims; a fused A is read as
+ * lower_gemm_fuse_a says. */
+static einc_status fuse_argument(arena *a, const ir_graph *g, const ir_tree *t,
+                                 const ir_plan *p, const int *fused, const ir_tree_node *n,
+                                 int s, loop_step *st, int64_t *tmp)
+{
+	for (int x = 0; x < 2; x++) {
+		const ir_tree_node *c = &t->nodes[x ? n->right : n->left];
+		if (!fused[x ? n->right : n->left])
+			continue;
+		if (!st->gemm)
+			return EINC_EINTERNAL;
+		loop_gemm *gm = st->gemm;
+		st->fused_arg = x;
+		if (x == gm->a)
+			lower_gemm_fuse_a(gm);
+		einc_status bad = make_access(a, g, t, p, fused, c->left, s, st, tmp, &st->args[x]);
+		return bad ? bad : make_access(a, g, t, p, fused, c->right, s, st, tmp, &st->factor);
+	}
+	return EINC_OK;
+}
+
 /* Lowers one plan step into "l->steps[s]", with the copies before it;
  * a GEMM-like one gets its GETT form for "vector_bits" and "caches"
- * (lower_gemm.c).
+ * (lower_gemm.c), with the product of a node "fused" marks as an operand;
+ * such a node's own step gets its operands only.
  * "tmp" holds nindices; "slot" as lower_slow_slots fills it. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
-                              const ir_tree *t, const ir_plan *p, ir_loops *l,
-                              int s, int vector_bits, const cg_caches *caches, int64_t *tmp,
-                              const int64_t *slot)
+                              const ir_tree *t, const ir_plan *p, const int *fused,
+                              ir_loops *l, int s, int vector_bits, const cg_caches *caches,
+                              int64_t *tmp, const int64_t *slot)
 {
 	int node = p->steps[s].node;
 	const ir_tree_node *n = &t->nodes[node];
@@ -429,12 +491,14 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	einc_status bad = lower_copies(a, p, slot, s, st, &l->moved_bytes);
 	if (!bad)
 		bad = make_dims(a, g, t, node, st);
+	if (!bad && fused && fused[node])
+		st->fused_into = reader_step(t, p, node);
+	if (!bad && st->fused_into < 0)
+		bad = make_access(a, g, t, p, fused, node, s, st, tmp, &st->result);
 	if (!bad)
-		bad = make_access(a, g, t, p, node, s, st, tmp, &st->result);
-	if (!bad)
-		bad = make_access(a, g, t, p, n->left, s, st, tmp, &st->args[0]);
+		bad = make_access(a, g, t, p, fused, n->left, s, st, tmp, &st->args[0]);
 	if (!bad && n->right >= 0)
-		bad = make_access(a, g, t, p, n->right, s, st, tmp, &st->args[1]);
+		bad = make_access(a, g, t, p, fused, n->right, s, st, tmp, &st->args[1]);
 	st->strided_out = node == t->root && g->strides && g->strides[g->ninputs];
 	if (bad == EINC_ENOMEM)
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
@@ -443,15 +507,24 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                "step %d (tree node %d) finds an operand or a reload outside the plan",
 		                s, node);
 	const ir_dtype_info *d = ir_dtype(g->dtype);
+	if (st->fused_into >= 0)
+		return EINC_OK;
 	if (st->nargs == 2)
 		st->gemm = d->kind == EINC_KIND_COMPLEX
 		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches,
 		                              p->workspace_bytes)
 		         : lower_gemm(a, st, d->bytes, vector_bits, caches, p->workspace_bytes);
+	if (fused && st->nargs == 2 && (bad = fuse_argument(a, g, t, p, fused, n, s, st, tmp)))
+		return ctx_fail(ctx, bad == EINC_ENOMEM ? EINC_ENOMEM : EINC_EINTERNAL, "lower",
+		                "step %d (tree node %d): its fused operand %s", s, node,
+		                bad == EINC_ENOMEM ? "ran out of memory" : "has no GEMM-like reader");
 	if (st->gemm) {
 		const loop_gemm *gm = st->gemm;
-		int64_t end = gm->scratch + (int64_t)einc_rt_gett_scratch(gm->batch, gm->m, gm->n, gm->k,
-		                                                     gm->mc, gm->nc, gm->kc, gm->esize);
+		size_t (*scratch)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+		                  int64_t) = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch
+		                                                : einc_rt_gett_scratch;
+		int64_t end = gm->scratch + (int64_t)scratch(gm->batch, gm->m, gm->n, gm->k, gm->mc,
+		                                             gm->nc, gm->kc, gm->esize);
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {
@@ -477,7 +550,7 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l)
 		for (int x = 0; x < s; x++) {
 			loop_step *q = &l->steps[x];
 			int node = p->steps[x].node;
-			if (q->gemm || (node != n->left && node != n->right))
+			if (q->gemm || q->fused_into >= 0 || (node != n->left && node != n->right))
 				continue;
 			for (int d = 0; d < q->ndims; d++)
 				if (q->index[d] == lead)
@@ -489,8 +562,8 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l)
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
  * that the program frees what was built. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int vector_bits, const cg_caches *caches,
-                       int threads, ir_loops **out)
+                       const ir_plan *p, const int *fused, int vector_bits,
+                       const cg_caches *caches, int threads, ir_loops **out)
 {
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
@@ -507,14 +580,17 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
 		l->steps[s].lead = -1;
-		einc_status st = lower_step(ctx, a, g, t, p, l, s, vector_bits, caches, tmp, slot);
+		l->steps[s].fused_into = l->steps[s].fused_arg = -1;
+		einc_status st = lower_step(ctx, a, g, t, p, fused, l, s, vector_bits, caches, tmp,
+		                            slot);
 		if (st)
 			return st;
 	}
 	int64_t esize = ir_dtype(g->dtype)->bytes;
 	align_producers(t, p, l);
 	for (int s = 0; s < p->nsteps; s++) {
-		if (l->steps[s].gemm) /* the runtime's GETT driver runs it: no nest */
+		if (l->steps[s].gemm || l->steps[s].fused_into >= 0) /* no nest: the runtime's
+		                                                         GETT driver runs it */
 			continue;
 		einc_status st = build_ast(ctx, a, l, s);
 		if (st)

@@ -134,6 +134,11 @@ static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int n)
 	return strides[n - 1];
 }
 
+void lower_gemm_fuse_a(loop_gemm *g)
+{
+	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
+}
+
 int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 {
 	int64_t width = n < nc ? n : nc;

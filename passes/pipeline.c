@@ -12,6 +12,8 @@
  *                     below then run on that slice's graph
  *   pass_relayout     strided inputs of GEMM-like steps  (relayout.c)
  *                     copied dense first
+ *   pass_fuse         products packed by the GEMM-like   (fuse.c)
+ *                     step that reads them, never stored
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -100,10 +102,12 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	if (!st)
 		st = pass_relayout(ctx, p->arena, g, &p->tree);
 	if (!st)
-		st = pass_plan(ctx, p->arena, g, p->tree, p->options.budget, &p->plan);
+		st = pass_fuse(ctx, p->arena, g, p->tree, p->vector_bits, &p->caches, &p->fused);
 	if (!st)
-		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->vector_bits, &p->caches,
-		                o->threads, &p->loops);
+		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->options.budget, &p->plan);
+	if (!st)
+		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->fused, p->vector_bits,
+		                &p->caches, o->threads, &p->loops);
 	return st;
 }
 

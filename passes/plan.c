@@ -358,9 +358,10 @@ static einc_status node_too_big(einc_ctx *ctx, const ir_graph *g, const ir_tree 
 }
 
 /* The op DAG of tree "t" over "g": one tensor per tree node (leaves: the
- * inputs), one op per inner node. */
+ * inputs), one op per inner node; a node "fused" marks (NULL: none) is a
+ * fused tensor whose reader's op also reads its operands. */
 static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                               ir_dag **out)
+                               const int *fused, ir_dag **out)
 {
 	ir_dag *d = arena_alloc(a, sizeof(*d));
 	if (d) {
@@ -381,7 +382,8 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 		else
 			snprintf(name, sizeof name, n == t->root ? "out" : "t%d", n);
 		e->name = arena_strdup(a, name);
-		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT : IR_DAG_MID;
+		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT
+		        : fused && fused[n] ? IR_DAG_FUSED : IR_DAG_MID;
 		if ((e->bytes = node_bytes(g, x)) < 0)
 			return node_too_big(ctx, g, t, n);
 		if (x->input >= 0)
@@ -400,10 +402,15 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 		op->node = n;
 		op->out = n;
 		op->nin = x->right >= 0 ? 2 : 1;
-		if (!(op->in = arena_array(a, 2, sizeof(int))) || !e->name || !op->name)
+		if (!(op->in = arena_array(a, 6, sizeof(int))) || !e->name || !op->name)
 			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 		op->in[0] = x->left;
 		op->in[1] = x->right;
+		for (int c = 0, nin = op->nin; c < nin && fused; c++)
+			if (fused[op->in[c]]) {
+				op->in[op->nin++] = t->nodes[op->in[c]].left;
+				op->in[op->nin++] = t->nodes[op->in[c]].right;
+			}
 	}
 	einc_status st = ir_dag_link(ctx, a, d, "plan");
 	if (!st)
@@ -449,14 +456,14 @@ static einc_status step_over_budget(einc_ctx *ctx, const ir_graph *g, const ir_t
  * no plan fits when the offsets fragment past it. The plan is validated
  * before it is returned. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                      int64_t budget, ir_plan **out)
+                      const int *fused, int64_t budget, ir_plan **out)
 {
 	ir_dag *d = NULL;
 	plan_options o;
 	plan_options_init(&o);
 	o.budget = budget;
 	plan_problem pb;
-	einc_status st = dag_of_tree(ctx, a, g, t, &d);
+	einc_status st = dag_of_tree(ctx, a, g, t, fused, &d);
 	if (st)
 		return st;
 	if (plan_problem_init(&pb, a, d, o.mode) < 0)

@@ -148,8 +148,10 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 /* plan.c: plans the einsum "t" over "g" in workspace mode within "budget"
  * arena bytes (0: unlimited) into "*out", spilling and reloading
  * intermediates where they do not fit; EINC_EBUDGET names the step whose
- * operands and result alone pass the budget. */
+ * operands and result alone pass the budget. The nodes "fused" marks
+ * (pass_fuse; NULL: none) are never stored: IR_DAG_FUSED tensors, whose
+ * readers read their operands. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                      int64_t budget, ir_plan **out);
+                      const int *fused, int64_t budget, ir_plan **out);
 
 #endif

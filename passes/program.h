@@ -32,6 +32,7 @@ struct einc_program {
 	struct budget_choice *budget_choice; /* slicing against spilling under a
 	                                        budget (slice.h); NULL: not weighed */
 	ir_tree *tree;          /* over slicing->graph when sliced, else graph */
+	int *fused;             /* per tree node: computed in its reader's packing (fuse.c) */
 	ir_plan *plan;
 	ir_loops *loops;        /* its ISL objects are freed with the program */
 };
@@ -66,10 +67,24 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
  * registers "vector_bits" wide and the caches "caches", plain nests split
- * over "threads" (einc_options.threads); "*out" is set even on failure. */
+ * over "threads" (einc_options.threads), the nodes "fused" marks (pass_fuse;
+ * NULL: none) packed by their reader; "*out" is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, int vector_bits, const cg_caches *caches,
-                       int threads, ir_loops **out);
+                       const ir_plan *p, const int *fused, int vector_bits,
+                       const cg_caches *caches, int threads, ir_loops **out);
+
+/* fuse.c: which nodes of tree "t" (over "g") are computed inside the
+ * packing of their reader, a GEMM-like step for "vector_bits" and
+ * "caches", never stored: "*fused" (in "a", one int per node) nonzero for
+ * those (see fuse.c for which qualify). */
+einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                      int vector_bits, const cg_caches *caches, int **fused);
+
+/* lower.c: whether tree node "node" of "t" (over "g"; two operands) is
+ * GEMM-like, as pass_lower would find its step for "vector_bits" and
+ * "caches" (lower_gemm): 1 or 0; -1 when out of memory. */
+int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
+                     const cg_caches *caches);
 
 /* lower_gemm.c: the GETT form of two-argument step "st" ("esize"-byte
  * elements, registers "vector_bits" wide, blocks for "caches") in "a", or NULL when it is not
@@ -83,6 +98,14 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
  * ("part_bytes" per part) as a real step (BLIS's 1m), as lower_gemm. */
 loop_gemm *lower_gemm_complex(arena *a, const loop_step *st, int64_t part_bytes,
                               int vector_bits, const cg_caches *caches, int64_t ws_bytes);
+
+/* lower_gemm.c: GETT form "g" with A a fused product (runtime/gett.h,
+ * einc_rt_gett_fused), computed an MC x KC block at a time into a
+ * row-major tile, unit stride along K: the micro-kernel reads the tile in
+ * place where lower_gemm_direct_pays says so, else packs it. (An MC cut
+ * so that the tile fits L1, 24 to 96 rows, ran no faster than MC 240 on
+ * zci,zcj,ijk->zck.) */
+void lower_gemm_fuse_a(loop_gemm *g);
 
 /* lower_gemm.c: whether the micro-kernel reads A in place: A's element
  * stride "ks" along the flattened K group (0: not one stride), "n"

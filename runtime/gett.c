@@ -15,7 +15,10 @@
  * repay only a few times): the direct micro-kernel broadcasts from A's
  * rows in place. Likewise B beside few rows of A: the kernels read its
  * whole micro-panels in place, a row of K at a time, and only the others
- * are packed, one at a time, by the tasks themselves.
+ * are packed, one at a time, by the tasks themselves. An operand that is
+ * the product of two tensors (einc_rt_gett_fused) is multiplied as it is
+ * packed: A a block of rows at a time into a row-major tile that the
+ * direct micro-kernel reads or that is packed, B element by element.
  */
 #include <string.h>
 
@@ -362,6 +365,143 @@ GETT_ADD(double, f64)
 GETT_ADD(uint32_t, u32) /* integers wrap: added unsigned, the same bits */
 GETT_ADD(uint64_t, u64)
 
+/* A run of the summed index over which each factor of a fused operand
+ * steps by "s1", "s2" (0 or 1) from offsets "c1", "c2": "len" values from
+ * "p0". */
+typedef struct {
+	int64_t p0, len, c1, c2, s1, s2;
+} prod_run;
+
+/* The step of offsets "c" from value "p" to the next: 1 or else 0 (a run
+ * of one value when it is neither). */
+static int64_t prod_step(const int64_t *c, int64_t p, int64_t kc)
+{
+	return p + 1 < kc && c[p + 1] - c[p] == 1;
+}
+
+/* The runs of the "kc" values of the summed index at the factors' offsets
+ * "c1" and "c2" into "runs"; returns how many. */
+static int64_t product_runs(const int64_t *c1, const int64_t *c2, int64_t kc, prod_run *runs)
+{
+	int64_t n = 0;
+	for (int64_t p0 = 0, p; p0 < kc; p0 = p) {
+		prod_run r = {.p0 = p0, .c1 = c1[p0], .c2 = c2[p0], .s1 = prod_step(c1, p0, kc),
+		              .s2 = prod_step(c2, p0, kc)};
+		for (p = p0 + 1; p < kc && c1[p] - c1[p - 1] == r.s1 && c2[p] - c2[p - 1] == r.s2; p++)
+			;
+		r.len = p - p0;
+		runs[n++] = r;
+	}
+	return n;
+}
+
+/*
+ * product_T: the rows "r0" to "r0 + len" of a fused operand over one block
+ * of the summed index, row-major into "t" ("pitch" apart): t[i][p] =
+ * s1[r1[r0 + i] + c1[p]] * s2[r2[r0 + i] + c2[p]], a run ("runs") at a
+ * time, each factor loaded along it or broadcast, PRODUCT_BYTES of
+ * products at once (GCC's vector extension: SSE2 pairs, or one AVX
+ * register where the runtime is built for it).
+ */
+#define PRODUCT_BYTES 16
+#define GETT_PRODUCT(T, NAME)                                                           \
+	typedef T NAME##_vec __attribute__((vector_size(PRODUCT_BYTES)));                \
+	static void product_##NAME(T *t, int64_t pitch, const T *s1, const T *s2,       \
+	                           const int64_t *r1, const int64_t *r2, int64_t r0,    \
+	                           int64_t len, const prod_run *runs, int64_t nruns)    \
+	{                                                                               \
+		enum { L = PRODUCT_BYTES / sizeof(T) };                                 \
+		for (int64_t i = 0; i < len; i++) {                                     \
+			const T *a = s1 + r1[r0 + i], *b = s2 + r2[r0 + i];            \
+			for (int64_t u = 0; u < nruns; u++) {                           \
+				const prod_run *r = &runs[u];                           \
+				T *o = t + i * pitch + r->p0;                           \
+				const T *x = a + r->c1, *y = b + r->c2;                 \
+				T x0 = x[0], y0 = y[0];                                 \
+				int64_t n = r->len, q = 0;                              \
+				NAME##_vec vx, vy, vo;                                  \
+				if (r->s1 && r->s2)                                     \
+					for (; q + L <= n; q += L) {                    \
+						memcpy(&vx, x + q, sizeof vx);          \
+						memcpy(&vy, y + q, sizeof vy);          \
+						vo = vx * vy;                           \
+						memcpy(o + q, &vo, sizeof vo);          \
+					}                                               \
+				else if (r->s1)                                         \
+					for (; q + L <= n; q += L) {                    \
+						memcpy(&vx, x + q, sizeof vx);          \
+						vo = vx * y0;                           \
+						memcpy(o + q, &vo, sizeof vo);          \
+					}                                               \
+				else if (r->s2)                                         \
+					for (; q + L <= n; q += L) {                    \
+						memcpy(&vy, y + q, sizeof vy);          \
+						vo = x0 * vy;                           \
+						memcpy(o + q, &vo, sizeof vo);          \
+					}                                               \
+				for (; q < n; q++)                                      \
+					o[q] = (r->s1 ? x[q] : x0) * (r->s2 ? y[q] : y0); \
+			}                                                               \
+		}                                                                       \
+	}
+
+/* How offsets "r[0 .. n-1]" move: 1 with stride 1, 0 not at all, -1
+ * otherwise. */
+static int row_step(const int64_t *r, int64_t n)
+{
+	if (unit_run(r, n))
+		return 1;
+	for (int64_t i = 1; i < n; i++)
+		if (r[i] != r[0])
+			return -1;
+	return 0;
+}
+
+/*
+ * pack_product_T: panels of "w" rows of a fused operand as pack_T packs a
+ * tensor: dst[panel][p][i] = s1[r1[r + i] + c1[p]] * s2[r2[r + i] + c2[p]]
+ * for the panel's rows r + i from "r0", zero past "len". A whole panel
+ * along whose rows one factor runs with unit stride and the other too or
+ * stays put is multiplied PRODUCT_BYTES at a time (when "w" holds whole
+ * vectors).
+ */
+#define GETT_PACK_PRODUCT(T, NAME)                                                      \
+	static void pack_product_##NAME(T *dst, const T *s1, const T *s2, const int64_t *r1, \
+	                                const int64_t *c1, const int64_t *r2, const int64_t *c2, \
+	                                int64_t r0, int64_t len, int64_t kc, int64_t w) \
+	{                                                                               \
+		enum { L = PRODUCT_BYTES / sizeof(T) };                                 \
+		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                   \
+			int64_t n = len - q < w ? len - q : w;                          \
+			const int64_t *a = r1 + r0 + q, *b = r2 + r0 + q;               \
+			int st1 = row_step(a, n), st2 = row_step(b, n);                 \
+			if (n == w && w % L == 0 && st1 >= 0 && st2 >= 0 && st1 + st2) { \
+				NAME##_vec vx = {0}, vy = {0};                          \
+				for (int64_t p = 0; p < kc; p++) {                      \
+					const T *x = s1 + a[0] + c1[p], *y = s2 + b[0] + c2[p]; \
+					for (int64_t i = 0; i < w; i += L) {            \
+						if (st1)                                \
+							memcpy(&vx, x + i, sizeof vx);  \
+						if (st2)                                \
+							memcpy(&vy, y + i, sizeof vy);  \
+						vx = !st2 ? vx * y[0] : !st1 ? x[0] * vy : vx * vy; \
+						memcpy(dst + p * w + i, &vx, sizeof vx); \
+					}                                               \
+				}                                                       \
+				continue;                                               \
+			}                                                               \
+			for (int64_t p = 0; p < kc; p++)                                \
+				for (int64_t i = 0; i < w; i++)                         \
+					dst[p * w + i] = i < n ? s1[a[i] + c1[p]] * s2[b[i] + c2[p]] \
+					                       : 0;                             \
+		}                                                                       \
+	}
+
+GETT_PRODUCT(float, f32)
+GETT_PRODUCT(double, f64)
+GETT_PACK_PRODUCT(float, f32)
+GETT_PACK_PRODUCT(double, f64)
+
 /* Packs "len" rows from "r0" of a tensor at "src" into "dst". */
 static void pack(const einc_rt_gett_desc *d, void *dst, const void *src, const int64_t *row,
                  const int64_t *col, int64_t r0, int64_t len, int64_t kc, int64_t w)
@@ -414,6 +554,11 @@ typedef struct {
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
+	int64_t fused;        /* 0, or the fused operand (RT_GETT_FUSED_A, _B) */
+	const char *f;        /* its second factor, offsets f_b, f_r (its M or N
+	                         group), f_k */
+	const int64_t *f_b, *f_r, *f_k;
+	const int64_t *t_rows; /* a product tile's row offsets (i * kc) */
 } gett_call;
 
 /* What a task computes: rows "mbeg" to "mend" and columns "n0" to
@@ -438,7 +583,7 @@ typedef struct {
  * be read in place are packed into "bbuf" one at a time. */
 typedef struct {
 	char *c, *tile, *bbuf;
-	const int64_t *cm, *cn, *bk;
+	const int64_t *cm, *cn, *bk, *am; /* am: A's row offsets from m0 (in place) */
 	const char *a, *b, *bsrc;
 	int64_t m0, mlen, n0, nlen, kc, bks;
 	int first;
@@ -484,7 +629,7 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 				rows = rowoff;
 			}
 			if (d->kernel_direct) {
-				const int64_t *am = g->a_m + k->m0 + ir;
+				const int64_t *am = k->am + ir;
 				if (mr < d->mr) {
 					for (int64_t i = 0; i < d->mr; i++)
 						aoff[i] = am[i < mr ? i : mr - 1];
@@ -516,8 +661,69 @@ static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
 	return g->d->n - *jc < g->d->nc ? g->d->n - *jc : g->d->nc;
 }
 
+/* The bytes of a thread's product tile (a fused A's block of "mc" x "kc"
+ * "esize"-byte elements) and its runs of the summed index. */
+static size_t product_tile_bytes(int64_t mc, int64_t kc, int64_t esize)
+{
+	return line((size_t)(mc * kc * esize)) + line((size_t)kc * sizeof(prod_run));
+}
+
+/* Packs "len" rows from "n0" of B's panel over K from "pc" ("kc" of it)
+ * of batch element "bt" into "dst": B's tensor, or the product of a fused
+ * B's factors. */
+static void pack_b_panel(const gett_call *g, char *dst, int64_t bt, int64_t pc, int64_t kc,
+                         int64_t n0, int64_t len)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const char *b = g->b + g->b_b[bt] * d->esize;
+	if (g->fused != RT_GETT_FUSED_B) {
+		pack_b(d, dst, b, g->b_n, g->b_k + pc, n0, len, kc, d->nr);
+		return;
+	}
+	const char *f = g->f + g->f_b[bt] * d->esize;
+	if (d->esize == 4)
+		pack_product_f32((float *)dst, (const float *)b, (const float *)f, g->b_n,
+		                 g->b_k + pc, g->f_r, g->f_k + pc, n0, len, kc, d->nr);
+	else
+		pack_product_f64((double *)dst, (const double *)b, (const double *)f, g->b_n,
+		                 g->b_k + pc, g->f_r, g->f_k + pc, n0, len, kc, d->nr);
+}
+
+/* The runs of a fused A's K block from "pc" ("kc" long), after the
+ * product tile at "tile"; returns how many. */
+static int64_t product_block_runs(const gett_call *g, char *tile, int64_t pc, int64_t kc)
+{
+	const einc_rt_gett_desc *d = g->d;
+	prod_run *runs = (prod_run *)(tile + line((size_t)(d->mc * d->kc * d->esize)));
+	return product_runs(g->a_k + pc, g->f_k + pc, kc, runs);
+}
+
+/* A fused A's block "k" (rows k->m0 on, K from "pc") of batch element
+ * "bt": the product tile at "tile" (its "nruns" runs after it,
+ * product_block_runs), which the direct micro-kernel reads (k->a, k->am)
+ * or which is packed into "ap". */
+static void product_block(const gett_call *g, gett_block *k, int64_t bt, int64_t nruns,
+                          char *tile, char *ap)
+{
+	const einc_rt_gett_desc *d = g->d;
+	prod_run *runs = (prod_run *)(tile + line((size_t)(d->mc * d->kc * d->esize)));
+	const char *a = g->a + g->a_b[bt] * d->esize, *f = g->f + g->f_b[bt] * d->esize;
+	if (d->esize == 4)
+		product_f32((float *)tile, d->kc, (const float *)a, (const float *)f, g->a_m, g->f_r,
+		            k->m0, k->mlen, runs, nruns);
+	else
+		product_f64((double *)tile, d->kc, (const double *)a, (const double *)f, g->a_m,
+		            g->f_r, k->m0, k->mlen, runs, nruns);
+	k->a = tile;
+	k->am = g->t_rows;
+	if (!d->kernel_direct) {
+		pack(d, ap, tile, g->t_rows, g->t_rows + d->mc, 0, k->mlen, k->kc, d->mr);
+		k->a = ap;
+	}
+}
+
 /* Range "r": per KC block, B's panel (shared or packed here), then A's
- * blocks (packed, or in place) and the tiles. */
+ * blocks (packed, in place, or a fused A's products) and the tiles. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const einc_rt_gett_desc *d = g->d;
@@ -527,8 +733,9 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	gett_block k = {.c = r->c + r->cb[bt] * d->esize, .cm = r->cm, .cn = r->cn,
 	                .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
 	                .tile = bp + line((size_t)(d->kc * d->nc * d->esize))};
+	char *product = k.tile + RT_GETT_TILE_MAX;
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
-	k.bsrc = !r->panel && b_direct(d) ? b : NULL;
+	k.bsrc = !r->panel && b_direct(d) && g->fused != RT_GETT_FUSED_B ? b : NULL;
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
 		k.first = pc == r->kfirst;
@@ -539,12 +746,17 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
 		} else {
 			if (!k.bsrc)
-				pack_b(d, bp, b, g->b_n, k.bk, r->n0, r->nlen, k.kc, d->nr);
+				pack_b_panel(g, bp, bt, pc, k.kc, r->n0, r->nlen);
 			k.b = bp;
 		}
+		int64_t nruns = g->fused == RT_GETT_FUSED_A ? product_block_runs(g, product, pc, k.kc)
+		                                            : 0;
 		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
 			k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
-			if (!d->kernel_direct)
+			k.am = g->a_m + k.m0;
+			if (g->fused == RT_GETT_FUSED_A)
+				product_block(g, &k, bt, nruns, product, ap);
+			else if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
 			macro_kernel(g, &k);
 		}
@@ -614,8 +826,7 @@ static void pack_task(void *arg, int64_t t, void *scratch)
 	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
 	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
 	                        lo * d->nr * kc) * d->esize;
-	const char *b = g->b + g->b_b[u / g->nblocks] * d->esize;
-	pack_b(d, dst, b, g->b_n, g->b_k + pc, jc + lo * d->nr, len, kc, d->nr);
+	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
 }
 
 /* Task "t" of a round's compute: an M part x N part of one unit, with the
@@ -652,9 +863,13 @@ static void sum_task(void *arg, int64_t t, void *scratch)
 	}
 }
 
-void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
+/* Runs call "g" (its step, tensors and fused operand set) on "scratch"
+ * (einc_rt_gett_scratch bytes, or einc_rt_gett_fused_scratch's for a fused
+ * operand whose second factor has strides "fstrides"). */
+static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 {
-	gett_call g = {.d = d, .c = c, .a = a, .b = b};
+	gett_call g = *gp;
+	const einc_rt_gett_desc *d = g.d;
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	einc_rt_gett_plan(d, (int)d->threads, &g.s);
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
@@ -691,6 +906,25 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
 	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
 	                                      &uround, &kspan, &g.width);
 	size_t pack_bytes = thread_pack_bytes(d->mc, d->nc, d->kc, d->esize);
+	if (g.fused) {
+		/* the second factor's tables (its group: A's M or B's N), then a
+		 * product tile's rows and columns, after this thread's buffers */
+		pack_bytes += product_tile_bytes(d->mc, d->kc, d->esize);
+		int own = g.fused == RT_GETT_FUSED_A ? 1 : 2;
+		int fgroup[3] = {0, own, 3};
+		const int64_t **fout[3] = {&g.f_b, &g.f_r, &g.f_k};
+		t = (int64_t *)(pack0 + pack_bytes);
+		for (int x = 0; x < 3; x++) {
+			*fout[x] = t;
+			t = offset_table(t, size[fgroup[x]], fstrides + first[fgroup[x]],
+			                 (int)d->ndims[fgroup[x]]);
+		}
+		g.t_rows = t;
+		for (int64_t i = 0; i < d->mc; i++)
+			t[i] = i * d->kc;
+		for (int64_t p = 0; p < d->kc; p++)
+			t[d->mc + p] = p;
+	}
 	if (!g.s.shared) {
 		einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, piece_task, &g, pack0,
 		                        pack_bytes);
@@ -707,4 +941,25 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
 			einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, part_task, &g, pack0,
 			                        pack_bytes);
 		}
+}
+
+void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
+{
+	gett_call g = {.d = d, .c = c, .a = a, .b = b};
+	gett_run(&g, NULL, scratch);
+}
+
+size_t einc_rt_gett_fused_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+                                  int64_t nc, int64_t kc, int64_t esize)
+{
+	return einc_rt_gett_scratch(batch, m, n, k, mc, nc, kc, esize) +
+	       product_tile_bytes(mc, kc, esize) +
+	       line((size_t)(batch + m + n + k + mc + kc) * sizeof(int64_t));
+}
+
+void einc_rt_gett_fused(const einc_rt_gett_fused_desc *d, void *c, const void *a,
+                        const void *b, const void *f, void *scratch)
+{
+	gett_call g = {.d = &d->gemm, .c = c, .a = a, .b = b, .fused = d->side, .f = f};
+	gett_run(&g, d->strides, scratch);
 }

@@ -147,4 +147,36 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
  */
 void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
 
+/*
+ * A GEMM-like step one of whose operands is the product of two tensors
+ * (an outer product, an elementwise product, a scaling), computed where the
+ * operand is packed and never stored (passes/fuse.c decides): "gemm" with
+ * that operand's strides set to the first factor's; "side" RT_GETT_FUSED_A
+ * or RT_GETT_FUSED_B says which operand; "strides" gives the second
+ * factor's element stride per dim, in the order of gemm.sizes (zero where
+ * it lacks the dim). Real elements only (gemm.kind EINC_RT_REAL). A fused
+ * A is computed a block of rows at a time into a row-major tile, which the
+ * direct micro-kernel (K stride 1) reads or which is packed; a fused B is
+ * packed element by element, B in place never.
+ */
+enum { RT_GETT_FUSED_A = 1, RT_GETT_FUSED_B = 2 };
+
+typedef struct {
+	einc_rt_gett_desc gemm;
+	int64_t side;
+	const int64_t *strides;
+} einc_rt_gett_fused_desc;
+
+/* The scratch bytes of an einc_rt_gett_fused call: einc_rt_gett_scratch's,
+ * a thread's product tile and the second factor's offset tables. */
+size_t einc_rt_gett_fused_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
+                                  int64_t nc, int64_t kc, int64_t esize);
+
+/* Runs "d" as einc_rt_gett runs d->gemm, the fused operand ("a" or "b",
+ * by d->side) multiplied by the second factor at "f" as it is packed;
+ * "scratch" holds einc_rt_gett_fused_scratch bytes, aligned to 64. The
+ * result is bit-identical to storing the product first. */
+void einc_rt_gett_fused(const einc_rt_gett_fused_desc *d, void *c, const void *a,
+                        const void *b, const void *f, void *scratch);
+
 #endif

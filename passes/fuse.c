@@ -1,0 +1,58 @@
+/*
+ * fuse.c - producer fusion: which steps of a contraction tree are computed
+ * inside the packing of the GEMM-like step that reads them, never stored.
+ * A step qualifies when it multiplies two operands and sums nothing (an
+ * outer product, an elementwise product, a scaling: every index of its
+ * operands is kept), its one reader is GEMM-like (lower_gemm_probe) and
+ * reads no other fused operand, and the elements are real floats. The
+ * reader then packs the product of the step's operands where it would pack
+ * the step's result (runtime/gett.h, einc_rt_gett_fused), which saves
+ * writing the result and reading it back: the intermediate leaves the
+ * memory plan (IR_DAG_FUSED) and its operands live until the reader.
+ */
+#include "ctx.h"
+#include "dtype.h"
+#include "program.h"
+
+/* Whether tree node "n" multiplies two operands and keeps every index of
+ * both. */
+static int sums_nothing(const ir_tree *t, const ir_tree_node *n)
+{
+	if (n->input >= 0 || n->right < 0)
+		return 0;
+	int child[2] = {n->left, n->right};
+	for (int c = 0; c < 2; c++) {
+		const ir_tree_node *x = &t->nodes[child[c]];
+		for (int k = 0; k < x->rank; k++)
+			if (!ir_tree_node_has(n, x->index[k]))
+				return 0;
+	}
+	return 1;
+}
+
+einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                      int vector_bits, const cg_caches *caches, int **out)
+{
+	int *fused = arena_array(a, (size_t)t->nnodes + 1, sizeof(int));
+	if (!fused)
+		return ctx_fail(ctx, EINC_ENOMEM, "fuse", "out of memory");
+	*out = fused;
+	if (ir_dtype(g->dtype)->kind != EINC_KIND_REAL)
+		return EINC_OK;
+	for (int p = 0; p < t->nnodes; p++) {
+		const ir_tree_node *n = &t->nodes[p];
+		if (n->input >= 0 || n->right < 0)
+			continue;
+		int child[2] = {n->left, n->right}, pick = -1;
+		for (int c = 0; c < 2 && pick < 0; c++)
+			if (sums_nothing(t, &t->nodes[child[c]]))
+				pick = child[c];
+		if (pick < 0)
+			continue;
+		int gemm = lower_gemm_probe(a, g, t, p, vector_bits, caches);
+		if (gemm < 0)
+			return ctx_fail(ctx, EINC_ENOMEM, "fuse", "out of memory");
+		fused[pick] = gemm;
+	}
+	return EINC_OK;
+}

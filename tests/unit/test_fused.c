@@ -1,0 +1,190 @@
+/*
+ * test_fused.c - producer fusion (passes/fuse.c, einc_rt_gett_fused): a
+ * step that multiplies two operands and sums nothing, read only by a
+ * GEMM-like step, is computed in that step's packing. Each case, in f32
+ * and f64: the dump shows the fusion on the side expected and the plan
+ * keeps no intermediate; the result matches the reference evaluator, is
+ * bit-identical on 1, 2 and 16 threads, and bit-identical to running the
+ * product and the reading step one after the other (the product stored).
+ * Sizes leave partial register, MC and KC blocks.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "einc.h"
+#include "refcheck.h"
+
+/* One case: the spec and sizes; the fused operand ('a' or 'b' of the
+ * GEMM-like step); the product alone ("producer", sizes "pdims", on
+ * inputs "pin") and the reading step alone ("reader", sizes "rdims", on
+ * the product, then input "other"). */
+typedef struct {
+	const char *spec, *dims;
+	char side;
+	const char *producer, *pdims;
+	int pin[2];
+	const char *reader, *rdims;
+	int other;
+} fcase;
+
+static const fcase cases[] = {
+	/* the issue's pattern: an outer product along K feeding A; partial
+	 * register blocks in M and N */
+	{"zci,zcj,ijk->zck", "z=5,c=7,i=5,j=7,k=13", 'a', "zci,zcj->zcij", "z=5,c=7,i=5,j=7", {0, 1},
+	 "zcij,ijk->zck", "z=5,c=7,i=5,j=7,k=13", 2},
+	/* two KC blocks, three MC blocks, a partial NR block */
+	{"zci,zcj,ijk->zck", "z=64,c=9,i=24,j=20,k=40", 'a', "zci,zcj->zcij",
+	 "z=64,c=9,i=24,j=20", {0, 1}, "zcij,ijk->zck", "z=64,c=9,i=24,j=20,k=40", 2},
+	/* many columns: the product tile packed, not read in place */
+	{"zi,zj,ijk->zk", "z=100,i=6,j=7,k=300", 'a', "zi,zj->zij", "z=100,i=6,j=7", {0, 1},
+	 "zij,ijk->zk", "z=100,i=6,j=7,k=300", 2},
+	/* the product on B's side (C's rows run along z, c) */
+	{"zci,zcj,ijk->zkc", "z=3,c=50,i=4,j=9,k=7", 'b', "zci,zcj->zcij", "z=3,c=50,i=4,j=9",
+	 {0, 1}, "zcij,ijk->zkc", "z=3,c=50,i=4,j=9,k=7", 2},
+	/* an elementwise product and a scaling feeding A */
+	{"zi,zi,ik->zk", "z=301,i=40,k=70", 'a', "zi,zi->zi", "z=301,i=40", {0, 1}, "zi,ik->zk",
+	 "z=301,i=40,k=70", 2},
+	{"zi,z,ik->zk", "z=250,i=17,k=33", 'a', "zi,z->zi", "z=250,i=17", {0, 1}, "zi,ik->zk",
+	 "z=250,i=17,k=33", 2},
+	/* scalings feeding B, the scale along K and along N */
+	{"ab,b,bc->ac", "a=200,b=150,c=40", 'b', "b,bc->bc", "b=150,c=40", {1, 2}, "bc,ab->ac",
+	 "a=200,b=150,c=40", 0},
+	{"ab,bc,c->ac", "a=200,b=150,c=40", 'b', "bc,c->bc", "b=150,c=40", {1, 2}, "bc,ab->ac",
+	 "a=200,b=150,c=40", 0},
+	/* a diagonal of an operand in the product */
+	{"zii,zj,ijk->zk", "z=37,i=6,j=5,k=11", 'a', "zii,zj->zij", "z=37,i=6,j=5", {0, 1},
+	 "zij,ijk->zk", "z=37,i=6,j=5,k=11", 2},
+};
+
+/* The thread counts every case runs on. */
+static const int thread_counts[] = {1, 2, 16};
+#define NTHREADS 3
+
+/* Compiles "spec" with "dims" in "dtype" for "threads", asserting success. */
+static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
+                             einc_dtype dtype, int threads)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = dtype;
+	o.threads = threads;
+	einc_program *p = NULL;
+	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p))
+		fail_msg("%s %s: %s", spec, dims, einc_ctx_message(ctx));
+	return p;
+}
+
+/* Runs "p" on "in" into a new buffer (give, free()), its bytes in "*bytes". */
+static void *run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes)
+{
+	*bytes = (size_t)einc_program_elems(p, -1) * einc_dtype_size(einc_program_dtype(p));
+	void *out = malloc(*bytes + 8);
+	memset(out, 0x7f, *bytes);
+	einc_kernel *k = NULL;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
+	einc_kernel_free(k);
+	return out;
+}
+
+/* Whether dump "stage" of "p" contains "text". */
+static int dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text)
+{
+	char *s = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, stage, &s), EINC_OK);
+	int has = strstr(s, text) != NULL;
+	einc_free(s);
+	return has;
+}
+
+/* Case "c" in "dtype" (see the top of the file). */
+static void check_case(einc_ctx *ctx, const fcase *c, einc_dtype dtype, uint64_t *seed)
+{
+	einc_program *p[NTHREADS];
+	for (int t = 0; t < NTHREADS; t++)
+		p[t] = compile(ctx, c->spec, c->dims, dtype, thread_counts[t]);
+	char side[16] = "fused=a ";
+	side[6] = c->side;
+	if (!dump_has(ctx, p[0], EINC_STAGE_LOOPS, side) ||
+	    !dump_has(ctx, p[0], EINC_STAGE_LOOPS, ": fused into step "))
+		fail_msg("%s %s: not fused as %c", c->spec, c->dims, c->side);
+	if (!dump_has(ctx, p[0], EINC_STAGE_PLAN, "\npeak 0\n"))
+		fail_msg("%s %s: the plan keeps an intermediate", c->spec, c->dims);
+	void **in = refcheck_inputs(ctx, p[0], seed);
+	assert_non_null(in);
+	size_t bytes, again_bytes;
+	void *got = run(ctx, p[0], (const void *const *)in, &bytes);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s %s: element %lld is %g, expected %g", c->spec, c->dims, (long long)r.at,
+		         r.got, r.want);
+	for (int t = 1; t < NTHREADS; t++) {
+		void *again = run(ctx, p[t], (const void *const *)in, &again_bytes);
+		if (memcmp(got, again, bytes))
+			fail_msg("%s %s: %d threads differ from 1", c->spec, c->dims, thread_counts[t]);
+		free(again);
+	}
+	/* the product stored, then read by the step alone */
+	einc_program *prod = compile(ctx, c->producer, c->pdims, dtype, 1);
+	einc_program *reader = compile(ctx, c->reader, c->rdims, dtype, 1);
+	const void *pin[2] = {in[c->pin[0]], in[c->pin[1]]};
+	size_t tbytes;
+	void *t = run(ctx, prod, pin, &tbytes);
+	const void *rin[2] = {t, in[c->other]};
+	void *want = run(ctx, reader, rin, &again_bytes);
+	assert_int_equal(again_bytes, bytes);
+	if (memcmp(got, want, bytes))
+		fail_msg("%s %s: differs from the product stored first", c->spec, c->dims);
+	free(t);
+	free(want);
+	einc_program_free(prod);
+	einc_program_free(reader);
+	free(got);
+	refcheck_inputs_free(in);
+	for (int x = 0; x < NTHREADS; x++)
+		einc_program_free(p[x]);
+}
+
+/* Every case in the dtype "*state" points at. */
+static void test_fused(void **state)
+{
+	einc_dtype dtype = *(const einc_dtype *)*state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
+		check_case(ctx, &cases[x], dtype, &seed);
+	einc_ctx_free(ctx);
+}
+
+/* Integers and complex numbers are never fused: the product is stored. */
+static void test_not_fused(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_dtype other[] = {EINC_I32, EINC_I64, EINC_C64, EINC_C128};
+	for (size_t x = 0; x < sizeof other / sizeof other[0]; x++) {
+		einc_program *p = compile(ctx, cases[0].spec, cases[0].dims, other[x], 1);
+		assert_false(dump_has(ctx, p, EINC_STAGE_LOOPS, "fused"));
+		assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "\npeak 0\n"));
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+static const einc_dtype f32 = EINC_F32, f64 = EINC_F64;
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_prestate(test_fused, (void *)&f32),
+		cmocka_unit_test_prestate(test_fused, (void *)&f64),
+		cmocka_unit_test(test_not_fused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

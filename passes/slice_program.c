@@ -61,13 +61,15 @@ static int weighs(const einc_options *o)
 
 /* The bytes the plan of tree "t" over "g" under "budget" moves (spills and
  * reloads), times "n", into "*bytes", SLICE_SPILL_FLOPS_PER_BYTE times
- * that into "*cost"; -1 and INFINITY when no plan fits the budget. */
+ * that into "*cost"; -1 and INFINITY when no plan fits the budget. The
+ * plan stores every intermediate (no fusion): fusion only drops some, so
+ * the bytes are an upper bound for both sides of the weighing. */
 static einc_status plan_cost(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
                              int64_t budget, int64_t n, int64_t *bytes, double *cost)
 {
 	arena *tmp = arena_new();
 	ir_plan *plan;
-	einc_status st = tmp ? pass_plan(ctx, tmp, g, t, budget, &plan)
+	einc_status st = tmp ? pass_plan(ctx, tmp, g, t, NULL, budget, &plan)
 	                     : ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
 	*bytes = -1;
 	*cost = INFINITY;

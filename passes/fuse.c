@@ -12,6 +12,7 @@
  */
 #include "ctx.h"
 #include "dtype.h"
+#include "planner.h"
 #include "program.h"
 
 /* Whether tree node "n" multiplies two operands and keeps every index of
@@ -39,6 +40,9 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 	*out = fused;
 	if (ir_dtype(g->dtype)->kind != EINC_KIND_REAL)
 		return EINC_OK;
+	for (int x = 0; x < t->nnodes; x++) /* pass_plan refuses the tree, naming the node */
+		if (plan_node_bytes(g, &t->nodes[x]) < 0)
+			return EINC_OK;
 	for (int p = 0; p < t->nnodes; p++) {
 		const ir_tree_node *n = &t->nodes[p];
 		if (n->input >= 0 || n->right < 0)

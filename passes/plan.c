@@ -299,9 +299,7 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
 	return EINC_OK;
 }
 
-/* The bytes of tree node "n"'s dense result in "g"'s dtype, or -1 when
- * they pass 2^61 (so that the arena's sums of a few stay within int64). */
-static int64_t node_bytes(const ir_graph *g, const ir_tree_node *n)
+int64_t plan_node_bytes(const ir_graph *g, const ir_tree_node *n)
 {
 	int64_t bytes = ir_dtype(g->dtype)->bytes;
 	for (int x = 0; x < n->rank; x++) {
@@ -384,7 +382,7 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 		e->name = arena_strdup(a, name);
 		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT
 		        : fused && fused[n] ? IR_DAG_FUSED : IR_DAG_MID;
-		if ((e->bytes = node_bytes(g, x)) < 0)
+		if ((e->bytes = plan_node_bytes(g, x)) < 0)
 			return node_too_big(ctx, g, t, n);
 		if (x->input >= 0)
 			continue;

@@ -76,7 +76,8 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 /* fuse.c: which nodes of tree "t" (over "g") are computed inside the
  * packing of their reader, a GEMM-like step for "vector_bits" and
  * "caches", never stored: "*fused" (in "a", one int per node) nonzero for
- * those (see fuse.c for which qualify). */
+ * those (see fuse.c for which qualify); none in a tree with a node past
+ * 2^61 bytes (plan_node_bytes), which pass_plan refuses. */
 einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int vector_bits, const cg_caches *caches, int **fused);
 

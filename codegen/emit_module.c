@@ -99,35 +99,43 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 }
 
 /*
- * In a kernel of more than MANY_SHAPES step functions, a plain step of at
- * most SMALL_STEP_POINTS points (the product of its extents) is optimised
- * for size: there LLVM's unrolling and vectorising of every small step cost
- * more than they save, unless the kernel runs thousands of times. A PEPS of
- * 100 tensors (bond 2, 88 step functions): JIT 1.14 s of CPU at -O3, 0.44 s
- * so, the kernel's run time within the noise (0.08-0.10 ms). A kernel of
- * few steps (a small einsum called again and again) keeps -O3 throughout.
+ * In a kernel of more than MANY_SHAPES step functions ("e->many_shapes"),
+ * a plain step of at most TINY_STEP_POINTS points (the product of its
+ * extents) is not optimised at all (optnone: LLVM's cheapest instruction
+ * selection too), and one of at most SMALL_STEP_POINTS points is
+ * optimised for size: there LLVM's unrolling and vectorising of every
+ * small step cost more than they save, unless the kernel runs thousands of
+ * times. A PEPS of 100 tensors (bond 2, 88 step functions): JIT 1.14 s of
+ * CPU at -O3, 0.44 s with optsize up to 65536 points, 0.16 s with optnone
+ * up to 1024 too; its run 0.09 ms, then 0.13 ms. A random regular graph of
+ * 100 tensors: JIT 0.37 s, then 0.13 s, run time within the noise. A
+ * kernel of few steps (a small einsum called again and again) keeps -O3
+ * throughout.
  */
 #define MANY_SHAPES 16
+#define TINY_STEP_POINTS 1024
 #define SMALL_STEP_POINTS 65536
 
-/* Whether "st" is a plain step of at most SMALL_STEP_POINTS points. */
-static int small_step(const loop_step *st)
+/* The points of step "st" (the product of its extents) when it is a plain
+ * step of at most SMALL_STEP_POINTS; SMALL_STEP_POINTS + 1 otherwise. */
+static int64_t small_step_points(const loop_step *st)
 {
 	int64_t points = 1;
 	for (int d = 0; d < st->ndims; d++) {
 		if (st->sizes[d] > SMALL_STEP_POINTS / points)
-			return 0;
+			return SMALL_STEP_POINTS + 1;
 		points *= st->sizes[d];
 	}
-	return !st->gemm;
+	return st->gemm ? SMALL_STEP_POINTS + 1 : points;
 }
 
 /* Defines NAME.stepS(result, arg0, arg1, workspace[, factor]), internal
- * and never inlined (optimised for size when "size_opt" and small_step),
+ * and never inlined (in a kernel of many shapes, not optimised or
+ * optimised for size when small),
  * that runs step "s" ("st") and every step of its shape on the buffers it
  * is given (arg1 unused by a unary step; "factor" the second factor of a
  * fused argument); NULL on failure. The builder returns to where it was. */
-static LLVMValueRef step_function(emitter *e, int s, const loop_step *st, int size_opt)
+static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 {
 	LLVMTypeRef params[5] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
 	unsigned nparams = st->fused_arg >= 0 ? 5 : 4;
@@ -138,8 +146,10 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st, int si
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "noinline");
-	if (size_opt && small_step(st))
-		cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "optsize");
+	int64_t points = e->many_shapes ? small_step_points(st) : SMALL_STEP_POINTS + 1;
+	if (points <= SMALL_STEP_POINTS)
+		cg_add_attr(e, fn, LLVMAttributeFunctionIndex,
+		            points <= TINY_STEP_POINTS ? "optnone" : "optsize");
 	cg_copy_target_attrs(e->fn, fn);
 	static const char *const names[5] = {"result", "arg0", "arg1", "workspace", "factor"};
 	for (unsigned k = 0; k < nparams; k++)
@@ -187,12 +197,13 @@ static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValue
 		cg_step_shapes(l, first);
 	for (int s = 0; s < l->nsteps && !e->status; s++)
 		nshapes += first[s] == s;
+	e->many_shapes = nshapes > MANY_SHAPES;
 	for (int s = 0; s < l->nsteps && !e->status; s++) {
 		emit_copies(e, &l->steps[s], ws, slow, count);
 		if (l->steps[s].fused_into >= 0) /* its reader computes it */
 			continue;
 		if (first[s] == s &&
-		    !(fns[s] = step_function(e, s, &l->steps[s], nshapes > MANY_SHAPES)))
+		    !(fns[s] = step_function(e, s, &l->steps[s])))
 			break;
 		call_step(e, fns[first[s]], &l->steps[s], ws);
 	}

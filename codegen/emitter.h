@@ -27,6 +27,8 @@ typedef struct {
 	LLVMValueRef lo, hi;
 	LLVMValueRef base[4];  /* the result, arg0, arg1 of the current step, and
 	                          a fused argument's second factor */
+	int many_shapes;       /* the kernel has many step functions: small ones are
+	                          optimised less, long nests unrolled less */
 	int nfor;              /* the for loops emitted so far */
 	int64_t inner_extent;  /* the extent of the last innermost loop emitted */
 	LLVMValueRef in_result, in_args; /* alias scope lists: a step's result, its operands */

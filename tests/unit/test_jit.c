@@ -559,36 +559,46 @@ static double chain_error(void *const *in, const int *d, int n, const double *go
  * and GETT steps of different shapes share their micro-kernel: a chain of
  * four 8x8 matrices is one step function called three times; a chain of
  * two GEMM steps is two step functions and one micro-kernel. A chain of 20
- * matrices of sizes 2 to 22 has 19 small step shapes, more than a kernel
- * optimises fully: they are optimised for size (the others are not). All
- * run right: the first two against the reference evaluator, the chain
- * (too large for it) against its product computed here. */
+ * matrices of sizes 24 and 3 to 22 has 19 small step shapes, more than a
+ * kernel optimises fully: those of at most 1024 points are not optimised
+ * (optnone), the others are optimised for size (neither in the first two
+ * kernels). With the last size 32 instead of 22, a step's innermost loop
+ * runs over 8 vectors of f64 and the loops around it are not unrolled
+ * there; alone (ab,bc->ac) that nest keeps LLVM's unrolling. All run right:
+ * the others against the reference evaluator, the chains (too large for
+ * it) against their product computed here. */
 static void test_shared_steps(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *spec, *dims;
-		int functions, calls, ukernels, optsize;
+		int functions, calls, ukernels, lean, no_unroll;
 	} want[] = {
-		{"ab,bc,cd,de->ae", "a=8,b=8,c=8,d=8,e=8", 1, 3, 0, 0},
-		{"ab,bc,cd->ad", "a=64,b=64,c=48,d=64", 2, 2, 1, 0},
+		{"ab,bc,cd,de->ae", "a=8,b=8,c=8,d=8,e=8", 1, 3, 0, 0, 0},
+		{"ab,bc,cd->ad", "a=64,b=64,c=48,d=64", 2, 2, 1, 0, 0},
+		{"ab,bc->ac", "a=4,b=5,c=32", 1, 1, 0, 0, 0},
 		{"ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq,qr,rs,st,tu->au",
-		 "a=2,b=3,c=4,d=5,e=6,f=7,g=8,h=9,i=10,j=11,k=12,l=13,m=14,n=15,o=16,p=17,q=18,"
-		 "r=19,s=20,t=21,u=22", 19, 19, 0, 1},
+		 "a=24,b=3,c=4,d=5,e=6,f=7,g=8,h=9,i=10,j=11,k=12,l=13,m=14,n=15,o=16,p=17,q=18,"
+		 "r=19,s=20,t=21,u=22", 19, 19, 0, 1, 0},
+		{"ab,bc,cd,de,ef,fg,gh,hi,ij,jk,kl,lm,mn,no,op,pq,qr,rs,st,tu->au",
+		 "a=24,b=3,c=4,d=5,e=6,f=7,g=8,h=9,i=10,j=11,k=12,l=13,m=14,n=15,o=16,p=17,q=18,"
+		 "r=19,s=20,t=21,u=32", 19, 19, 1, 1, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t s = 11;
 	for (size_t x = 0; x < sizeof want / sizeof want[0]; x++) {
-		int chain = want[x].optsize;
+		int chain = want[x].lean;
 		einc_program *p = refcheck_compile(ctx, want[x].spec, want[x].dims,
-		                                   chain ? EINC_F64 : EINC_F32);
+		                                   chain || x == 2 ? EINC_F64 : EINC_F32);
 		char *ir = NULL;
 		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
 		assert_int_equal(count_of(ir, "define internal void @einc_kernel.step"), want[x].functions);
 		assert_int_equal(count_of(ir, "call void @einc_kernel.step"), want[x].calls);
 		assert_int_equal(count_of(ir, "define internal void @einc_kernel.ukernel"),
 		                 want[x].ukernels);
-		assert_int_equal(count_of(ir, " optsize ") > 0, want[x].optsize);
+		assert_int_equal(count_of(ir, " optnone ") > 0, want[x].lean);
+		assert_int_equal(count_of(ir, " optsize ") > 0, want[x].lean);
+		assert_int_equal(count_of(ir, "llvm.loop.unroll.disable") > 0, want[x].no_unroll);
 		einc_free(ir);
 		if (!chain) {
 			double worst = check_program(ctx, p, &s, 1);
@@ -598,9 +608,9 @@ static void test_shared_steps(void **state)
 		}
 		int d[21];
 		for (int k = 0; k < 21; k++)
-			d[k] = k + 2;
+			d[k] = k == 0 ? 24 : k == 20 && want[x].no_unroll ? 32 : k + 2;
 		void **in = refcheck_inputs(ctx, p, &s);
-		double got[2 * 22];
+		double got[24 * 32];
 		einc_kernel *k = NULL;
 		assert_non_null(in);
 		assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);

@@ -85,6 +85,8 @@ typedef struct {
 	item **list;         /* per size: its entries */
 	int *nlist, *caplist;
 	item **mlist;        /* per size * DP_MAXN + tensor: the entries holding it */
+	item *tmp;           /* sort_level's scratch, "captmp" items */
+	int captmp;
 	int *nmlist, *capmlist, nml; /* nml: lists, DP_MAXN per size up to n */
 	int64_t work;        /* pair evaluations */
 	int64_t listed;      /* per-tensor list entries of stored subsets */
@@ -345,39 +347,69 @@ static int item_less(const item *a, const item *b)
 	return a->key < b->key || (a->key == b->key && a->k < b->k);
 }
 
-/* Refreshes the list "l" ("n") from the entries and sorts it by key
- * (bottom-up merge sort); -1 when out of memory. */
-static int sort_items(const dp *d, item *l, int n)
+/* Sorts "l" ("n" items) by item_less: insertion sort of runs of SORT_RUN,
+ * then bottom-up merges through "tmp" (room for "n"). The order is total
+ * (entries differ), so any sort gives the same list. */
+#define SORT_RUN 16
+static void sort_items(item *l, item *tmp, int n)
 {
-	for (int i = 0; i < n; i++) {
-		l[i].key = path_cost_add(d->e[l[i].k].score, d->e[l[i].k].size);
-		l[i].mask = d->e[l[i].k].mask;
+	for (int lo = 0; lo < n; lo += SORT_RUN) {
+		int hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+		for (int i = lo + 1; i < hi; i++) {
+			item x = l[i];
+			int j = i;
+			for (; j > lo && item_less(&x, &l[j - 1]); j--)
+				l[j] = l[j - 1];
+			l[j] = x;
+		}
 	}
-	item *tmp = malloc(sizeof(item) * (size_t)(n + 1));
-	if (!tmp)
-		return -1;
-	for (int w = 1; w < n; w *= 2) {
+	item *src = l, *dst = tmp;
+	for (int w = SORT_RUN; w < n; w *= 2) {
 		for (int lo = 0; lo < n; lo += 2 * w) {
 			int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			int i = lo, j = mid, k = lo;
 			while (i < mid || j < hi)
-				tmp[k++] = j == hi || (i < mid && item_less(&l[i], &l[j])) ? l[i++] : l[j++];
+				dst[k++] = j == hi || (i < mid && item_less(&src[i], &src[j])) ? src[i++] : src[j++];
 		}
-		memcpy(l, tmp, sizeof(item) * (size_t)n);
+		item *t = src;
+		src = dst;
+		dst = t;
 	}
-	free(tmp);
-	return 0;
+	if (src != l)
+		memcpy(l, src, sizeof(item) * (size_t)n);
 }
 
-/* Sorts the lists of size "m" by key once that size is complete, so that
- * pairing can stop at the first partner that breaks the cap. */
+/* Sorts the entries of size "m" by key (score plus size) once that size is
+ * complete, so that pairing can stop at the first partner that breaks the
+ * cap: the list of the size, then (without outer products) each tensor's
+ * list refilled from it in order. */
 static void sort_level(dp *d, int m)
 {
-	if (sort_items(d, d->list[m], d->nlist[m]))
-		d->oom = d->stop = 1;
-	for (int v = 0; !d->outer && v < d->m; v++)
-		if (sort_items(d, d->mlist[m * DP_MAXN + v], d->nmlist[m * DP_MAXN + v]))
+	item *l = d->list[m];
+	int n = d->nlist[m];
+	for (int i = 0; i < n; i++) {
+		l[i].key = path_cost_add(d->e[l[i].k].score, d->e[l[i].k].size);
+		l[i].mask = d->e[l[i].k].mask;
+	}
+	if (n > d->captmp) {
+		item *t = realloc(d->tmp, sizeof(item) * (size_t)n);
+		if (!t) {
 			d->oom = d->stop = 1;
+			return;
+		}
+		d->tmp = t;
+		d->captmp = n;
+	}
+	sort_items(l, d->tmp, n);
+	if (d->outer)
+		return;
+	int *nm = d->nmlist + (size_t)m * DP_MAXN;
+	memset(nm, 0, sizeof(int) * (size_t)d->m);
+	for (int i = 0; i < n; i++)
+		for (tset r = l[i].mask; r; r &= r - 1) {
+			int v = tset_first(r);
+			d->mlist[m * DP_MAXN + v][nm[v]++] = l[i];
+		}
 }
 
 /* Counts one pair evaluation against the work budget, which also pays for
@@ -427,16 +459,17 @@ static void pair_connected(dp *d, int k, int m, path_cost cap)
 		path_cost room = cap == PATH_COST_MAX ? PATH_COST_MAX : cap - sa;
 		for (tset r = an; r && !d->stop; r &= r - 1) {
 			int v = tset_first(r), l = (m - k) * DP_MAXN + v, nb = d->nmlist[l];
-			tset lower = an & (((tset)1 << v) - 1);
+			/* a partner holds none of a's tensors and none of its
+			 * neighbours below v */
+			tset bad = am | (an & (((tset)1 << v) - 1));
 			const item *lb = d->mlist[l];
-			for (int ib = 0; ib < nb && !d->stop; ib++) {
-				if (lb[ib].key > room)
-					break;
-				tset bm = lb[ib].mask;
-				if ((am & bm) || (bm & lower) || (k == m - k && lb[ib].k < a))
+			for (const item *b = lb; b < lb + nb && b->key <= room; b++) {
+				if ((b->mask & bad) || (k == m - k && b->k < a))
 					continue;
 				count_work(d);
-				pair(d, a, lb[ib].k, cap);
+				pair(d, a, b->k, cap);
+				if (d->stop)
+					break;
 			}
 		}
 	}
@@ -603,6 +636,7 @@ static void dp_fini(dp *d)
 	free(d->e);
 	free(d->bits);
 	free(d->hash);
+	free(d->tmp);
 }
 
 /* A component's result while joining: its output indices' element count

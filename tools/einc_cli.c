@@ -77,6 +77,11 @@ static const char usage_text[] =
 	"                      no limit); below what they need at once, some are\n"
 	"                      spilled to a slow buffer and reloaded; below one\n"
 	"                      step's operands and result, an error naming it\n"
+	"  --tile-cache BYTES|off\n"
+	"                      run a chain of steps tile by tile so that each\n"
+	"                      tile's intermediates fit BYTES of fast memory\n"
+	"                      (default 0: the CPU's L2, else its L3 share; off:\n"
+	"                      no tiling); --dump=plan shows the tiles\n"
 	"  --slice=auto|LABELS split the einsum into slices: fix the values of the\n"
 	"                      given labels ('ab' or 'a,b'), or of labels chosen\n"
 	"                      to meet the targets below (auto; with --budget and\n"
@@ -194,6 +199,7 @@ typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
                OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
                OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_PRINT_JSON,
                OPT_TREE, OPT_SLICE, OPT_TARGET_SIZE, OPT_TARGET_SLICES, OPT_MAX_OVERHEAD,
+               OPT_TILE_CACHE,
                OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
 
 static const struct {
@@ -218,6 +224,7 @@ static const struct {
 	{"-mcpu=", NULL, 1, OPT_CPU},
 	{NULL, "--threads", 1, OPT_THREADS},
 	{NULL, "--budget", 1, OPT_BUDGET},
+	{NULL, "--tile-cache", 1, OPT_TILE_CACHE},
 	{NULL, "--plan-dag", 1, OPT_PLAN_DAG},
 	{NULL, "--plan-svg", 1, OPT_PLAN_SVG},
 	{NULL, "--staging", 0, OPT_STAGING},
@@ -378,6 +385,15 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		if ((st = numeric_opt("--budget", val, "a byte count", 0, INT64_MAX, &n)))
 			return st;
 		c->options.budget = (int64_t)n;
+		break;
+	case OPT_TILE_CACHE:
+		if (!strcmp(val, "off")) {
+			c->options.tile_cache = -1;
+			break;
+		}
+		if ((st = numeric_opt("--tile-cache", val, "a byte count or 'off'", 0, INT64_MAX, &n)))
+			return st;
+		c->options.tile_cache = (int64_t)n;
 		break;
 	case OPT_PLAN_DAG:
 		c->plan_dag = val;

@@ -573,7 +573,7 @@ static void test_dag_errors(void **state)
 	assert_dag_error("t x 64 in\nt y 64 mid\no f y y\n",
 	                 "x.dag:3:7: error: dag: 'y' is read before an op writes it\n  o f y y\n        ^");
 	assert_dag_error("t x 64 in\nt y 64 tmp\n",
-	                 "x.dag:2:8: error: dag: expected 'in', 'mid', 'out' or 'fused', found 'tmp'\n"
+	                 "x.dag:2:8: error: dag: expected 'in', 'mid', 'out', 'fused' or 'tiled', found 'tmp'\n"
 	                 "  t y 64 tmp\n         ^");
 	assert_dag_error("t x 64 in\nt y 64 mid\n",
 	                 "x.dag:3:1: error: dag: the DAG has no op ('o' line)\n  \n  ^");
@@ -594,7 +594,7 @@ static void test_tensor_line_errors(void **state)
 	} cases[] = {
 		{"0 in", EINC_ESYNTAX, "expected the size of tensor 'x' in bytes (>= 1)\n"},
 		{"2305843009213693953 in", EINC_EOVERFLOW, "tensor 'x' has more than 2^61 bytes\n"},
-		{"64 tmp", EINC_ESYNTAX, "expected 'in', 'mid', 'out' or 'fused', found 'tmp'\n"},
+		{"64 tmp", EINC_ESYNTAX, "expected 'in', 'mid', 'out', 'fused' or 'tiled', found 'tmp'\n"},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	arena *a = arena_new();

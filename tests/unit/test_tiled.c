@@ -1,0 +1,174 @@
+/*
+ * test_tiled.c - chains of steps run tile by tile (passes/tile.c): each
+ * case, compiled with a fast-memory size (einc_options.tile_cache) small
+ * enough that its intermediates pass it, is tiled as expected (the plan's
+ * report, the loops' tile loop); the result matches the reference
+ * evaluator and is bit-identical on 1, 2 and 16 threads, in f32 and f64.
+ * (Not always bit-identical to the einsum untiled: a step over a tile may
+ * block or vectorise its sums otherwise than over the whole.) Sizes leave
+ * partial register and cache blocks inside each tile; a tile always
+ * divides its label's size (tile.h), so a prime size runs tiles of 1.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "einc.h"
+#include "refcheck.h"
+
+/* One case: the spec and sizes, the contraction order, the fast memory
+ * it is tiled for in f32 (twice that in f64, so that the same tiles fit),
+ * and what the plan's report says of the chain ("over X, tile T of N"). */
+typedef struct {
+	const char *spec, *dims;
+	einc_path path;
+	int64_t cache;
+	const char *tiles;
+} tcase;
+
+static const tcase cases[] = {
+	/* the 4-index transform: three steps over the label the last sums */
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=6,q=5,r=7,s=4,i=3,j=5,k=6,l=4", EINC_PATH_AUTO, 1024,
+	 "steps n5 n6 n7 over s, tile 1 of 4"},
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=5,r=6,s=4,i=3,j=5,k=6,l=4", EINC_PATH_AUTO, 1024,
+	 "over i, tile 1 of 3"},
+	/* Tucker reconstruction and projection: tiles of 3 */
+	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 2048,
+	 "steps n5 n6 over j, tile 3 of 18"},
+	{"ijk,ia,jb,kc->abc", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 2048,
+	 "steps n4 n5 over j, tile 3 of 18"},
+	/* a batch label every operand holds: each tile reads its own windows */
+	{"zab,zbc,zcd,zde->zae", "z=12,a=9,b=11,c=10,d=13,e=7", EINC_PATH_AUTO, 2048,
+	 "steps n4 n5 n6 over z, tile 3 of 12"},
+	/* plain nests, merged dims, a chain's result zeroed a tile at a time
+	 * (its window not one block), four steps (numpy's test_complex) */
+	{"acdf,jbje,gihb,hfac,gfac,gifabc,hfac", "a=2,b=3,c=4,d=5,e=4,f=3,g=2,h=6,i=5,j=4",
+	 EINC_PATH_LTR, 131072, "steps n8 n9 n10 n11 over h, tile 1 of 6"},
+};
+
+/* The thread counts every case runs on. */
+static const int thread_counts[] = {1, 2, 16};
+#define NTHREADS 3
+
+/* Compiles case "c" in "dtype" for "threads" and "cache" (tile_cache),
+ * asserting success. */
+static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, int threads,
+                             int64_t cache)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = dtype;
+	o.path = c->path;
+	o.threads = threads;
+	o.tile_cache = cache;
+	einc_program *p = NULL;
+	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
+		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
+	return p;
+}
+
+/* Runs "p" on "in" into a new buffer (give, free()), its bytes in "*bytes". */
+static void *run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes)
+{
+	*bytes = (size_t)einc_program_elems(p, -1) * einc_dtype_size(einc_program_dtype(p));
+	void *out = malloc(*bytes + 8);
+	memset(out, 0x7f, *bytes);
+	einc_kernel *k = NULL;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
+	einc_kernel_free(k);
+	return out;
+}
+
+/* Whether dump "stage" of "p" contains "text". */
+static int dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text)
+{
+	char *s = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, stage, &s), EINC_OK);
+	int has = strstr(s, text) != NULL;
+	einc_free(s);
+	return has;
+}
+
+/* Case "c" in "dtype" (see the top of the file). */
+static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t *seed)
+{
+	einc_program *p[NTHREADS];
+	int64_t cache = c->cache * (int64_t)einc_dtype_size(dtype) / 4;
+	for (int t = 0; t < NTHREADS; t++)
+		p[t] = compile(ctx, c, dtype, thread_counts[t], cache);
+	if (!dump_has(ctx, p[0], EINC_STAGE_PLAN, "; tiled: steps") ||
+	    !dump_has(ctx, p[0], EINC_STAGE_PLAN, c->tiles) ||
+	    !dump_has(ctx, p[0], EINC_STAGE_LOOPS, " : tiles "))
+		fail_msg("%s %s: not tiled (%s)", c->spec, c->dims, c->tiles);
+	void **in = refcheck_inputs(ctx, p[0], seed);
+	assert_non_null(in);
+	size_t bytes, again_bytes;
+	void *got = run(ctx, p[0], (const void *const *)in, &bytes);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s %s: element %lld is %g, expected %g", c->spec, c->dims, (long long)r.at,
+		         r.got, r.want);
+	for (int t = 1; t < NTHREADS; t++) {
+		void *again = run(ctx, p[t], (const void *const *)in, &again_bytes);
+		if (memcmp(got, again, bytes))
+			fail_msg("%s %s: %d threads differ from 1", c->spec, c->dims, thread_counts[t]);
+		free(again);
+	}
+	free(got);
+	refcheck_inputs_free(in);
+	for (int x = 0; x < NTHREADS; x++)
+		einc_program_free(p[x]);
+}
+
+/* Every case in the dtype "*state" points at. */
+static void test_tiled(void **state)
+{
+	einc_dtype dtype = *(const einc_dtype *)*state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x13198a2e03707344ULL;
+	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
+		check_case(ctx, &cases[x], dtype, &seed);
+	einc_ctx_free(ctx);
+}
+
+/* Intermediates that fit the fast memory are not tiled, nor anything
+ * under a budget; a tile_cache below -1 is an error. */
+static void test_not_tiled(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = compile(ctx, &cases[0], EINC_F64, 1, 1 << 20);
+	assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	einc_program_free(p);
+	einc_options o;
+	einc_options_init(&o);
+	o.tile_cache = 4096;
+	o.budget = 1 << 20;
+	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p), EINC_OK);
+	assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	einc_program_free(p);
+	o.budget = 0;
+	o.tile_cache = -2;
+	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p),
+	                 EINC_EINVAL);
+	assert_non_null(strstr(einc_ctx_message(ctx), "tile_cache"));
+	einc_ctx_free(ctx);
+}
+
+static const einc_dtype f32 = EINC_F32, f64 = EINC_F64;
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_prestate(test_tiled, (void *)&f32),
+		cmocka_unit_test_prestate(test_tiled, (void *)&f64),
+		cmocka_unit_test(test_not_tiled),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
@@ -71,29 +72,6 @@ static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, in
 	return p;
 }
 
-/* Runs "p" on "in" into a new buffer (give, free()), its bytes in "*bytes". */
-static void *run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes)
-{
-	*bytes = (size_t)einc_program_elems(p, -1) * einc_dtype_size(einc_program_dtype(p));
-	void *out = malloc(*bytes + 8);
-	memset(out, 0x7f, *bytes);
-	einc_kernel *k = NULL;
-	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
-	einc_kernel_free(k);
-	return out;
-}
-
-/* Whether dump "stage" of "p" contains "text". */
-static int dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text)
-{
-	char *s = NULL;
-	assert_int_equal(einc_program_dump(ctx, p, stage, &s), EINC_OK);
-	int has = strstr(s, text) != NULL;
-	einc_free(s);
-	return has;
-}
-
 /* Case "c" in "dtype" (see the top of the file). */
 static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t *seed)
 {
@@ -101,26 +79,16 @@ static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t
 	int64_t cache = c->cache * (int64_t)einc_dtype_size(dtype) / 4;
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t], cache);
-	if (!dump_has(ctx, p[0], EINC_STAGE_PLAN, "; tiled: steps") ||
-	    !dump_has(ctx, p[0], EINC_STAGE_PLAN, c->tiles) ||
-	    !dump_has(ctx, p[0], EINC_STAGE_LOOPS, " : tiles "))
+	if (!refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, "; tiled: steps") ||
+	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, c->tiles) ||
+	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, " : tiles "))
 		fail_msg("%s %s: not tiled (%s)", c->spec, c->dims, c->tiles);
 	void **in = refcheck_inputs(ctx, p[0], seed);
 	assert_non_null(in);
-	size_t bytes, again_bytes;
-	void *got = run(ctx, p[0], (const void *const *)in, &bytes);
-	einc_check_result r;
-	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
-	if (!r.ok)
-		fail_msg("%s %s: element %lld is %g, expected %g", c->spec, c->dims, (long long)r.at,
-		         r.got, r.want);
-	for (int t = 1; t < NTHREADS; t++) {
-		void *again = run(ctx, p[t], (const void *const *)in, &again_bytes);
-		if (memcmp(got, again, bytes))
-			fail_msg("%s %s: %d threads differ from 1", c->spec, c->dims, thread_counts[t]);
-		free(again);
-	}
-	free(got);
+	char what[160];
+	snprintf(what, sizeof what, "%s %s", c->spec, c->dims);
+	size_t bytes;
+	free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, what, &bytes));
 	refcheck_inputs_free(in);
 	for (int x = 0; x < NTHREADS; x++)
 		einc_program_free(p[x]);
@@ -144,14 +112,14 @@ static void test_not_tiled(void **state)
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
 	einc_program *p = compile(ctx, &cases[0], EINC_F64, 1, 1 << 20);
-	assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
 	einc_program_free(p);
 	einc_options o;
 	einc_options_init(&o);
 	o.tile_cache = 4096;
 	o.budget = 1 << 20;
 	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p), EINC_OK);
-	assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
 	einc_program_free(p);
 	o.budget = 0;
 	o.tile_cache = -2;

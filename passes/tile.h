@@ -33,7 +33,7 @@ typedef struct chain_tiling {
 	int level;          /* its cache level: 2 or 3 */
 	int64_t kept;       /* DRAM bytes the intermediates would move untiled
 	                       (written and read back; those past the budget) */
-	int64_t reread;     /* bytes of operands read again by each later tile */
+	int64_t reread;     /* bytes operands and result move again per later tile */
 	int64_t saved;      /* kept less reread less the tiles' call costs */
 } chain_tiling;
 
@@ -44,9 +44,10 @@ typedef struct chain_tiling {
  * -1: no tiling). Nodes "fused" marks (pass_fuse; NULL: none) and their
  * readers are never in a chain. A chain pays when the DRAM bytes its
  * intermediates would move (written, read back; each larger than the
- * budget) pass the operands it reads again once per tile (those without
- * the label, larger than the budget) plus a per-call cost of each tile's
- * steps. Every tile's intermediates, two at a time, fit the budget.
+ * budget) pass the bytes its operands and result move again once per
+ * tile (those larger than the budget that lack the label, or hold it in
+ * runs too short for whole cache lines) plus a per-call cost of each
+ * tile's steps. Every tile's intermediates, two at a time, fit the budget.
  */
 einc_status pass_tile(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       const int *fused, const cg_caches *caches, int64_t cache,

@@ -32,16 +32,20 @@ typedef struct {
 } tcase;
 
 static const tcase cases[] = {
-	/* the 4-index transform: three steps over the label the last sums */
-	{"pqrs,pi,qj,rk,sl->ijkl", "p=6,q=5,r=7,s=4,i=3,j=5,k=6,l=4", EINC_PATH_AUTO, 1024,
-	 "steps n5 n6 n7 over s, tile 1 of 4"},
-	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=5,r=6,s=4,i=3,j=5,k=6,l=4", EINC_PATH_AUTO, 1024,
-	 "over i, tile 1 of 3"},
-	/* Tucker reconstruction and projection: tiles of 3 */
+	/* the 4-index transform: the two steps that keep p, tiles of 2 */
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=8,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 4096,
+	 "steps n5 n6 over p, tile 2 of 8"},
+	/* a prime size: tiles of one */
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 2048,
+	 "steps n5 n6 over p, tile 1 of 7"},
+	/* Tucker reconstruction (over its output's first label, or a core
+	 * label) and projection */
 	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 2048,
-	 "steps n5 n6 over j, tile 3 of 18"},
-	{"ijk,ia,jb,kc->abc", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 2048,
-	 "steps n4 n5 over j, tile 3 of 18"},
+	 "steps n5 n6 over i, tile 2 of 20"},
+	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 1024,
+	 "steps n4 n5 over c, tile 1 of 4"},
+	{"ijk,ia,jb,kc->abc", "a=4,b=5,c=3,i=40,j=36,k=30", EINC_PATH_AUTO, 8192,
+	 "steps n4 n5 over j, tile 6 of 36"},
 	/* a batch label every operand holds: each tile reads its own windows */
 	{"zab,zbc,zcd,zde->zae", "z=12,a=9,b=11,c=10,d=13,e=7", EINC_PATH_AUTO, 2048,
 	 "steps n4 n5 n6 over z, tile 3 of 12"},

@@ -106,9 +106,12 @@ static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t budget, c
 		int64_t b = plan_node_bytes(g, &t->nodes[c->nodes[k]]);
 		inner = b > inner ? b : inner;
 	}
+	if (inner <= budget) /* every intermediate stays cached untiled */
+		return 0;
+	int64_t most = budget / (2 * (inner / size)); /* the largest tile that fits */
 	c->tile = 0;
-	for (int64_t tile = size / 2; tile >= 1 && !c->tile; tile--)
-		if (size % tile == 0 && 2 * (inner / size * tile) <= budget)
+	for (int64_t tile = most < size / 2 ? most : size / 2; tile >= 1 && !c->tile; tile--)
+		if (size % tile == 0)
 			c->tile = tile;
 	if (!c->tile)
 		return 0;

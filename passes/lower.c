@@ -307,6 +307,8 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	loop_order(st, order);
 	if (transpose_dims(st, &tiled[0], &tiled[1])) {
 		st->tile = TILE_EDGE;
+		st->tile_dims[0] = tiled[0];
+		st->tile_dims[1] = tiled[1];
 		for (int x = 0; x < 2; x++)
 			if (!(tile_names[x] = joined_name(a, st->names[tiled[x]], "_t")))
 				return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");

@@ -1,7 +1,7 @@
 /*
  * emit_transpose.c - a step that only copies its operand into a layout
- * whose unit-stride dim is another (a transposing nest of passes/lower.c
- * that sums nothing, such as passes/relayout.c's copies), as one call of
+ * whose unit-stride dim is another (passes/lower.c's copy_dims, such as
+ * passes/relayout.c's copies), as one call of
  * the runtime's einc_rt_transpose_copy on the step's extents and strides:
  * its blocks write whole cache lines, past the caches when large, where
  * LLVM's tiles of scalar moves took twice as long
@@ -13,8 +13,7 @@
 
 int cg_emit_transpose_copy(emitter *e, const loop_step *st)
 {
-	if (!st->tile || st->nargs != 1 || st->fused_arg >= 0 || !e->overwrite ||
-	    st->par.mode != LOOP_PAR_NONE)
+	if (!st->transposes || st->fused_arg >= 0 || st->par.mode != LOOP_PAR_NONE)
 		return 0;
 	int n = st->ndims;
 	int64_t strides[2 * n + 1];
@@ -35,8 +34,8 @@ int cg_emit_transpose_copy(emitter *e, const loop_step *st)
 	LLVMValueRef args[8] = {
 		e->base[0], e->base[1], LLVMConstInt(e->i64, esize, 0),
 		LLVMConstInt(e->i64, (unsigned long long)n, 0),
-		LLVMConstInt(e->i64, (unsigned long long)st->tile_dims[0], 0),
-		LLVMConstInt(e->i64, (unsigned long long)st->tile_dims[1], 0),
+		LLVMConstInt(e->i64, (unsigned long long)st->copy_dims[0], 0),
+		LLVMConstInt(e->i64, (unsigned long long)st->copy_dims[1], 0),
 		cg_const_array(e->m, st->sizes, n, name, "sizes"),
 		cg_const_array(e->m, strides, 2 * n, name, "strides"),
 	};

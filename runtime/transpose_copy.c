@@ -25,22 +25,35 @@
  * other dims move (64 and 32 measured 2.7 and 2.9 ms, 16 3.2). */
 enum { BLOCK_ROWS = 64, LINE = 64 };
 
+/* A unit-stride run of the source shorter than this takes the dim that
+ * continues it in as well (passes/lower.c's copy_dims asks as much). */
+enum { SHORT_RUN = 8 };
+
 /* The copy's shape: "o" the other dims (sizes "os", strides "od" in dst,
- * "osrc" in src, "no" of them), the extents and strides of r and a. */
+ * "osrc" in src, "no" of them), r's extent and stride in src, and the
+ * columns: "na" of them, a's "na0" elements (dst stride "dst_a"), repeated
+ * along the dim that continues a in src when a alone is short (dst stride
+ * "dst_h"; else "na0" is "na"). */
 typedef struct {
-	int64_t esize, nr, na, dst_a, src_r;
+	int64_t esize, nr, na, na0, dst_a, dst_h, src_r;
 	int no;
 	int64_t *os, *od, *osrc;
 } copy_shape;
 
-/* Elements r0 .. r1-1 of r by a0 .. a1-1 of a, one at a time. */
+/* The element offset in dst of column "c". */
+static inline int64_t column(const copy_shape *s, int64_t c)
+{
+	return c % s->na0 * s->dst_a + c / s->na0 * s->dst_h;
+}
+
+/* Elements r0 .. r1-1 of r by columns a0 .. a1-1, one at a time. */
 static void copy_tail(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
                       int64_t a0, int64_t a1)
 {
 	int64_t e = s->esize;
 	for (int64_t x = a0; x < a1; x++)
 		for (int64_t y = r0; y < r1; y++)
-			memcpy(dst + (x * s->dst_a + y) * e, src + (y * s->src_r + x) * e, (size_t)e);
+			memcpy(dst + (column(s, x) + y) * e, src + (y * s->src_r + x) * e, (size_t)e);
 }
 
 #ifdef COPY_AVX2
@@ -86,16 +99,18 @@ __attribute__((target("avx2"))) static inline void block4_f64(__m256d t[4], cons
 	}
 }
 
-/* 16 elements of r by 8 of a (4-byte elements): two 8 x 8 blocks, stored as
- * 8 whole lines of dst ("stream": past the caches, dst's lines aligned). */
+/* 16 elements of r by 8 columns (4-byte elements) into dst's rows at
+ * "cols": two 8 x 8 blocks, stored as 8 whole lines ("stream": past the
+ * caches, dst's lines aligned). */
 __attribute__((target("avx2"), always_inline)) static inline void line_f32(char *dst, const char *src,
-                                                     const copy_shape *s, int stream)
+                                                     const copy_shape *s, const int64_t *cols,
+                                                     int stream)
 {
 	__m256 lo[8], hi[8];
 	block8_f32(lo, (const float *)src, s->src_r);
 	block8_f32(hi, (const float *)src + 8 * s->src_r, s->src_r);
 	for (int x = 0; x < 8; x++) {
-		float *d = (float *)dst + x * s->dst_a;
+		float *d = (float *)dst + cols[x];
 		if (stream) {
 			_mm256_stream_ps(d, lo[x]);
 			_mm256_stream_ps(d + 8, hi[x]);
@@ -106,15 +121,16 @@ __attribute__((target("avx2"), always_inline)) static inline void line_f32(char 
 	}
 }
 
-/* 8 elements of r by 4 of a (8-byte elements), as line_f32. */
+/* 8 elements of r by 4 columns (8-byte elements), as line_f32. */
 __attribute__((target("avx2"), always_inline)) static inline void line_f64(char *dst, const char *src,
-                                                     const copy_shape *s, int stream)
+                                                     const copy_shape *s, const int64_t *cols,
+                                                     int stream)
 {
 	__m256d lo[4], hi[4];
 	block4_f64(lo, (const double *)src, s->src_r);
 	block4_f64(hi, (const double *)src + 4 * s->src_r, s->src_r);
 	for (int x = 0; x < 4; x++) {
-		double *d = (double *)dst + x * s->dst_a;
+		double *d = (double *)dst + cols[x];
 		if (stream) {
 			_mm256_stream_pd(d, lo[x]);
 			_mm256_stream_pd(d + 4, hi[x]);
@@ -133,15 +149,19 @@ __attribute__((target("avx2"))) static void rows_avx2(char *dst, const char *src
 {
 	int64_t e = s->esize, rs = LINE / e, as = 32 / e;
 	int64_t rend = r0 + (r1 - r0) / rs * rs, aend = s->na / as * as;
-	for (int64_t x = 0; x < aend; x += as)
+	for (int64_t x = 0; x < aend; x += as) {
+		int64_t cols[8];
+		for (int64_t c = 0; c < as; c++)
+			cols[c] = column(s, x + c);
 		for (int64_t y = r0; y < rend; y += rs) {
-			char *d = dst + (x * s->dst_a + y) * e;
+			char *d = dst + y * e;
 			const char *p = src + (y * s->src_r + x) * e;
 			if (e == 4)
-				line_f32(d, p, s, stream);
+				line_f32(d, p, s, cols, stream);
 			else
-				line_f64(d, p, s, stream);
+				line_f64(d, p, s, cols, stream);
 		}
+	}
 	copy_tail(dst, src, s, rend, r1, 0, s->na);
 	copy_tail(dst, src, s, r0, rend, aend, s->na);
 }
@@ -167,7 +187,7 @@ static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, in
 static int lines_aligned(const void *dst, const copy_shape *s)
 {
 	int64_t line = LINE / s->esize;
-	int ok = (uintptr_t)dst % LINE == 0 && s->dst_a % line == 0;
+	int ok = (uintptr_t)dst % LINE == 0 && s->dst_a % line == 0 && s->dst_h % line == 0;
 	for (int x = 0; x < s->no; x++)
 		ok &= s->od[x] % line == 0;
 	return ok;
@@ -177,11 +197,19 @@ void einc_rt_transpose_copy(void *dst, const void *src, int64_t esize, int64_t n
                             int64_t a, const int64_t *sizes, const int64_t *strides)
 {
 	int64_t os[ndims], od[ndims], osrc[ndims], x[ndims];
-	copy_shape s = {.esize = esize, .nr = sizes[r], .na = sizes[a], .dst_a = strides[a],
-	                .src_r = strides[ndims + r], .os = os, .od = od, .osrc = osrc};
+	copy_shape s = {.esize = esize, .nr = sizes[r], .na = sizes[a], .na0 = sizes[a],
+	                .dst_a = strides[a], .src_r = strides[ndims + r], .os = os, .od = od,
+	                .osrc = osrc};
+	int64_t h = -1; /* the dim that continues a short a in src */
+	for (int64_t d = 0; d < ndims && s.na0 < SHORT_RUN; d++)
+		if (d != r && d != a && sizes[d] > 1 && strides[ndims + d] == s.na0) {
+			h = d;
+			s.na *= sizes[d];
+			s.dst_h = strides[d];
+		}
 	int64_t points = 1, bytes = esize * s.nr * s.na;
 	for (int64_t d = 0; d < ndims; d++)
-		if (d != r && d != a && sizes[d] != 1) {
+		if (d != r && d != a && d != h && sizes[d] != 1) {
 			s.os[s.no] = sizes[d];
 			s.od[s.no] = strides[d];
 			s.osrc[s.no++] = strides[ndims + d];

@@ -85,6 +85,9 @@ static const scase copies[] = {
 	/* axes reversed, 4.25 MiB of f32 in whole lines: j's blocks of 64 end
 	 * in one of 16 */
 	{"bij->bij", 1, {3}, {{16, 256, 272}}, {{1, 16, 4096}}, {0}, 1, {0}},
+	/* axes reversed, b (4) too short a run alone: b and h read as one
+	 * run of 64 columns, whose dst rows lie at two strides */
+	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},
 	/* a transposed matrix into one with padded rows */
 	{"ij->ij", 1, {2}, {{40, 48}}, {{1, 40}}, {0}, 0, {56, 1}},
 };

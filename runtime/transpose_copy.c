@@ -17,7 +17,7 @@
 #include "transpose_copy.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
+#include "transpose_avx2.h"
 #define COPY_AVX2 1
 #endif
 
@@ -57,89 +57,41 @@ static void copy_tail(char *dst, const char *src, const copy_shape *s, int64_t r
 }
 
 #ifdef COPY_AVX2
-/* The 8 x 8 block of floats at "src" (rows "ss" apart) transposed into "t"
- * (rows of 8). */
-__attribute__((target("avx2"))) static inline void block8_f32(__m256 t[8], const float *src,
-                                                              int64_t ss)
-{
-	__m256 r[8], u[8], v[8];
-	for (int x = 0; x < 8; x++)
-		r[x] = _mm256_loadu_ps(src + x * ss);
-	for (int x = 0; x < 8; x += 2) {
-		u[x] = _mm256_unpacklo_ps(r[x], r[x + 1]);
-		u[x + 1] = _mm256_unpackhi_ps(r[x], r[x + 1]);
+/*
+ * line_T: 2 * B elements of r by B columns (B a vector of T) into dst's
+ * rows at "cols": two B x B blocks of src (rows s->src_r apart) transposed,
+ * stored as B whole lines ("stream": past the caches, dst's lines
+ * aligned).
+ */
+#define COPY_LINE(T, NAME, V, B, LOAD, TRANSPOSE, STORE, STREAM)                        \
+	__attribute__((target("avx2"), always_inline)) static inline void line_##NAME(  \
+		char *dst, const char *src, const copy_shape *s, const int64_t *cols,   \
+		int stream)                                                             \
+	{                                                                               \
+		V r[B], lo[B], hi[B];                                                   \
+		const T *p = (const T *)src;                                            \
+		for (int x = 0; x < (B); x++)                                           \
+			r[x] = LOAD(p + x * s->src_r);                                  \
+		TRANSPOSE(r, lo);                                                       \
+		for (int x = 0; x < (B); x++)                                           \
+			r[x] = LOAD(p + ((B) + x) * s->src_r);                          \
+		TRANSPOSE(r, hi);                                                       \
+		for (int x = 0; x < (B); x++) {                                         \
+			T *d = (T *)dst + cols[x];                                      \
+			if (stream) {                                                   \
+				STREAM(d, lo[x]);                                       \
+				STREAM(d + (B), hi[x]);                                 \
+			} else {                                                        \
+				STORE(d, lo[x]);                                        \
+				STORE(d + (B), hi[x]);                                  \
+			}                                                               \
+		}                                                                       \
 	}
-	for (int x = 0; x < 8; x += 4) {
-		v[x] = _mm256_shuffle_ps(u[x], u[x + 2], _MM_SHUFFLE(1, 0, 1, 0));
-		v[x + 1] = _mm256_shuffle_ps(u[x], u[x + 2], _MM_SHUFFLE(3, 2, 3, 2));
-		v[x + 2] = _mm256_shuffle_ps(u[x + 1], u[x + 3], _MM_SHUFFLE(1, 0, 1, 0));
-		v[x + 3] = _mm256_shuffle_ps(u[x + 1], u[x + 3], _MM_SHUFFLE(3, 2, 3, 2));
-	}
-	for (int x = 0; x < 4; x++) {
-		t[x] = _mm256_permute2f128_ps(v[x], v[x + 4], 0x20);
-		t[x + 4] = _mm256_permute2f128_ps(v[x], v[x + 4], 0x31);
-	}
-}
 
-/* The 4 x 4 block of doubles at "src" (rows "ss" apart) transposed into
- * "t" (rows of 4). */
-__attribute__((target("avx2"))) static inline void block4_f64(__m256d t[4], const double *src,
-                                                              int64_t ss)
-{
-	__m256d r[4], u[4];
-	for (int x = 0; x < 4; x++)
-		r[x] = _mm256_loadu_pd(src + x * ss);
-	for (int x = 0; x < 4; x += 2) {
-		u[x] = _mm256_unpacklo_pd(r[x], r[x + 1]);
-		u[x + 1] = _mm256_unpackhi_pd(r[x], r[x + 1]);
-	}
-	for (int x = 0; x < 2; x++) {
-		t[x] = _mm256_permute2f128_pd(u[x], u[x + 2], 0x20);
-		t[x + 2] = _mm256_permute2f128_pd(u[x], u[x + 2], 0x31);
-	}
-}
-
-/* 16 elements of r by 8 columns (4-byte elements) into dst's rows at
- * "cols": two 8 x 8 blocks, stored as 8 whole lines ("stream": past the
- * caches, dst's lines aligned). */
-__attribute__((target("avx2"), always_inline)) static inline void line_f32(char *dst, const char *src,
-                                                     const copy_shape *s, const int64_t *cols,
-                                                     int stream)
-{
-	__m256 lo[8], hi[8];
-	block8_f32(lo, (const float *)src, s->src_r);
-	block8_f32(hi, (const float *)src + 8 * s->src_r, s->src_r);
-	for (int x = 0; x < 8; x++) {
-		float *d = (float *)dst + cols[x];
-		if (stream) {
-			_mm256_stream_ps(d, lo[x]);
-			_mm256_stream_ps(d + 8, hi[x]);
-		} else {
-			_mm256_storeu_ps(d, lo[x]);
-			_mm256_storeu_ps(d + 8, hi[x]);
-		}
-	}
-}
-
-/* 8 elements of r by 4 columns (8-byte elements), as line_f32. */
-__attribute__((target("avx2"), always_inline)) static inline void line_f64(char *dst, const char *src,
-                                                     const copy_shape *s, const int64_t *cols,
-                                                     int stream)
-{
-	__m256d lo[4], hi[4];
-	block4_f64(lo, (const double *)src, s->src_r);
-	block4_f64(hi, (const double *)src + 4 * s->src_r, s->src_r);
-	for (int x = 0; x < 4; x++) {
-		double *d = (double *)dst + cols[x];
-		if (stream) {
-			_mm256_stream_pd(d, lo[x]);
-			_mm256_stream_pd(d + 4, hi[x]);
-		} else {
-			_mm256_storeu_pd(d, lo[x]);
-			_mm256_storeu_pd(d + 4, hi[x]);
-		}
-	}
-}
+COPY_LINE(float, f32, __m256, 8, _mm256_loadu_ps, transpose8_ps, _mm256_storeu_ps,
+          _mm256_stream_ps)
+COPY_LINE(double, f64, __m256d, 4, _mm256_loadu_pd, transpose4_pd, _mm256_storeu_pd,
+          _mm256_stream_pd)
 
 /* Rows r0 .. r1-1 of r by all of a at one point of the other dims, in
  * whole lines where they fit, the rest one element at a time. */

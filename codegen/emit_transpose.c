@@ -2,7 +2,8 @@
  * emit_transpose.c - a step that only copies its operand into a layout
  * whose unit-stride dim is another (passes/lower.c's copy_dims, such as
  * passes/relayout.c's copies), as one call of
- * the runtime's einc_rt_transpose_copy on the step's extents and strides:
+ * the runtime's einc_rt_transpose_copy on the step's extents and strides
+ * (4- and 8-byte elements, which it moves in AVX2 vectors):
  * its blocks write whole cache lines, past the caches when large, where
  * LLVM's tiles of scalar moves took twice as long
  * (runtime/transpose_copy.c).
@@ -13,7 +14,9 @@
 
 int cg_emit_transpose_copy(emitter *e, const loop_step *st)
 {
-	if (!st->transposes || st->fused_arg >= 0 || st->par.mode != LOOP_PAR_NONE)
+	unsigned long long esize = LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	if (!st->transposes || st->fused_arg >= 0 || st->par.mode != LOOP_PAR_NONE ||
+	    (esize != 4 && esize != 8))
 		return 0;
 	int n = st->ndims;
 	int64_t strides[2 * n + 1];
@@ -25,7 +28,6 @@ int cg_emit_transpose_copy(emitter *e, const loop_step *st)
 	const char *fname = LLVMGetValueName2(e->fn, &len);
 	char name[200];
 	snprintf(name, sizeof name, "%.*s.copy", (int)(len < 150 ? len : 150), fname);
-	unsigned long long esize = LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	LLVMTypeRef params[8] = {e->ptr, e->ptr, e->i64, e->i64, e->i64, e->i64, e->ptr, e->ptr};
 	LLVMTypeRef type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 8, 0);
 	LLVMValueRef fn = LLVMGetNamedFunction(e->m, "einc_rt_transpose_copy");

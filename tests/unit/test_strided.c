@@ -263,8 +263,8 @@ static void test_views(void **state)
 				run_case(&cases[x], d ? EINC_F64 : EINC_F32, t, &seed);
 }
 
-/* The transposing copies in every dtype (4-, 8- and 16-byte elements), on
- * 1 thread (the runtime's copy) and 4. */
+/* The transposing copies in every dtype, on 1 thread (the runtime's copy
+ * for 4- and 8-byte elements, the nest for c128) and 4 (the nest). */
 static void test_transpose_copies(void **state)
 {
 	(void)state;

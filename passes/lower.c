@@ -242,13 +242,11 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
  */
 static int copy_dims(const loop_step *st, int *r, int *a)
 {
-	if (st->nargs != 1)
+	if (st->nargs != 1 || !ir_loop_step_stores(st))
 		return 0;
 	const int64_t *rs = st->result.strides, *as = st->args[0].strides;
 	*r = *a = -1;
 	for (int d = 0; d < st->ndims; d++) {
-		if (st->sizes[d] != 1 && !rs[d])
-			return 0;
 		if (st->sizes[d] >= TILE_EDGE && rs[d] == 1)
 			*r = d;
 		if (st->sizes[d] > 1 && as[d] == 1)

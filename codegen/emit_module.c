@@ -72,7 +72,8 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
 
 /* The body of step "st" at the builder's position in e->fn, on the bases
  * e->base and workspace "ws": its GETT call (which writes every result),
- * its nest storing each result once, its nest summed in partial results,
+ * a copy that transposes as the runtime's call, its nest storing each
+ * result once, its nest summed in partial results,
  * or zero its result, then its nest; a large nest runs as parallel tasks. */
 static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 {
@@ -85,6 +86,8 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->dtype, e->base, ws);
 		return 0;
 	}
+	if (cg_emit_transpose_copy(e, st))
+		return 0;
 	if (st->par.mode == LOOP_PAR_SUMS)
 		return cg_emit_parallel(e, st);
 	if (!e->overwrite && st->strided_out)

@@ -167,6 +167,11 @@ typedef struct loop_step {
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the
 	                         GEMM-like step that reads its result split it; -1: none */
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
+	int transposes;       /* 1: the step only copies its operand into a layout
+	                         whose unit-stride dim "copy_dims[0]" is not the
+	                         operand's "copy_dims[1]" (pass_lower); codegen
+	                         calls the runtime's einc_rt_transpose_copy */
+	int copy_dims[2];
 	isl_ast_node *ast;    /* the nest (NULL for a GEMM-like step); statement
 	                         arguments are the dims in order; each iterator's
 	                         id carries its loop_iter */

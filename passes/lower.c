@@ -263,6 +263,36 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
 	return 0;
 }
 
+/*
+ * Whether step "st" only copies its operand across layouts, as the
+ * runtime's einc_rt_transpose_copy does: one operand, no dim summed, the
+ * result's unit-stride dim "*r" (TILE_EDGE long at least) another than the
+ * operand's "*a", the operand moving along r. The operand's unit-stride
+ * run, "*a" alone or with the dim that continues it (which the runtime
+ * takes as one), holds TILE_EDGE elements at least: attn_scores' bhqd
+ * with its axes reversed runs b (4) then h (16) with unit stride.
+ */
+static int copy_dims(const loop_step *st, int *r, int *a)
+{
+	if (st->nargs != 1 || !ir_loop_step_stores(st))
+		return 0;
+	const int64_t *rs = st->result.strides, *as = st->args[0].strides;
+	*r = *a = -1;
+	for (int d = 0; d < st->ndims; d++) {
+		if (st->sizes[d] >= TILE_EDGE && rs[d] == 1)
+			*r = d;
+		if (st->sizes[d] > 1 && as[d] == 1)
+			*a = d;
+	}
+	if (*r < 0 || *a < 0 || *r == *a || !as[*r])
+		return 0;
+	int64_t run = st->sizes[*a];
+	for (int d = 0; d < st->ndims && run < TILE_EDGE; d++)
+		if (d != *r && d != *a && as[d] == st->sizes[*a])
+			run *= st->sizes[d];
+	return run >= TILE_EDGE;
+}
+
 /* Summed rows at least this long (elements) are read two at a time. */
 enum { PAIR_MIN_ROW = 4096 };
 
@@ -672,6 +702,8 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 		if (st)
 			return st;
 		lower_parallel(&l->steps[s], threads, esize);
+		l->steps[s].transposes = copy_dims(&l->steps[s], &l->steps[s].copy_dims[0],
+		                               &l->steps[s].copy_dims[1]);
 	}
 	if (l->moved_bytes != p->traffic)
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",

@@ -107,6 +107,11 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
                             LLVMValueRef like);
 
+/* gemm.c: the internal constant i64 array NAME.SUFFIX holding "vals[0 ..
+ * n-1]". */
+LLVMValueRef cg_const_array(LLVMModuleRef m, const int64_t *vals, int n, const char *name,
+                            const char *suffix);
+
 /* gemm.c: emits in "fn" at "b" the GETT form of step "st" ("st->gemm") on
  * elements of "dtype": its descriptor (FN.gemm) as a constant and the call
  * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1,

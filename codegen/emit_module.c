@@ -25,14 +25,21 @@ static LLVMValueRef byte_at(emitter *e, LLVMValueRef base, int64_t offset, const
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, base, &off, 1, name);
 }
 
-/* The base pointer of "acc": a parameter, or the workspace plus an offset. */
-static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws)
+/* The base pointer of "acc": a parameter, or the workspace plus an
+ * offset; in tile "tile" of a tiled chain (NULL: none) moved by its
+ * tile_bytes per tile. */
+static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws,
+                           LLVMValueRef tile)
 {
-	if (acc->buffer == LOOP_OUT)
-		return LLVMGetParam(e->fn, 0);
-	if (acc->buffer == LOOP_INPUT)
-		return LLVMGetParam(e->fn, (unsigned)acc->input + 1);
-	return byte_at(e, ws, acc->offset, "ws.at");
+	LLVMValueRef base = acc->buffer == LOOP_OUT ? LLVMGetParam(e->fn, 0)
+	                  : acc->buffer == LOOP_INPUT ? LLVMGetParam(e->fn, (unsigned)acc->input + 1)
+	                                              : byte_at(e, ws, acc->offset, "ws.at");
+	if (!tile || !acc->tile_bytes)
+		return base;
+	LLVMValueRef off = LLVMBuildMul(e->b, tile,
+	                                LLVMConstInt(e->i64, (unsigned long long)acc->tile_bytes, 0),
+	                                "tile.off");
+	return LLVMBuildInBoundsGEP2(e->b, e->i8, base, &off, 1, "tile.at");
 }
 
 /* The copies of step "st": einc_rt_spill_copy(dst, src, bytes, count) each,
@@ -65,7 +72,8 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
 
 /* The body of step "st" at the builder's position in e->fn, on the bases
  * e->base and workspace "ws": its GETT call (which writes every result),
- * its nest storing each result once, its nest summed in partial results,
+ * a copy that transposes as the runtime's call, its nest storing each
+ * result once, its nest summed in partial results,
  * or zero its result, then its nest; a large nest runs as parallel tasks. */
 static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 {
@@ -78,6 +86,8 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->dtype, e->base, ws);
 		return 0;
 	}
+	if (cg_emit_transpose_copy(e, st))
+		return 0;
 	if (st->par.mode == LOOP_PAR_SUMS)
 		return cg_emit_parallel(e, st);
 	if (!e->overwrite && st->strided_out)
@@ -159,22 +169,49 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 	return r ? NULL : fn;
 }
 
-/* The call of step "st"'s function "fn" on its buffers and workspace "ws". */
-static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws)
+/* The call of step "st"'s function "fn" on its buffers and workspace
+ * "ws", in tile "tile" of a tiled chain (NULL: none). */
+static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws,
+                      LLVMValueRef tile)
 {
-	LLVMValueRef args[5] = {buffer(e, &st->result, ws), LLVMConstNull(e->ptr),
+	LLVMValueRef args[5] = {buffer(e, &st->result, ws, tile), LLVMConstNull(e->ptr),
 	                        LLVMConstNull(e->ptr), ws, NULL};
 	for (int x = 0; x < st->nargs; x++)
-		args[x + 1] = buffer(e, &st->args[x], ws);
+		args[x + 1] = buffer(e, &st->args[x], ws, tile);
 	unsigned nargs = 4;
 	if (st->fused_arg >= 0)
-		args[nargs++] = buffer(e, &st->factor, ws);
+		args[nargs++] = buffer(e, &st->factor, ws, tile);
 	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, nargs, "");
+}
+
+/* The tile loop of chain step "top" of "l": for each of its tiles, a call
+ * of each step of the chain (functions "fns" by first step of a shape,
+ * "first") on that tile's buffers. */
+static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
+                       const LLVMValueRef *fns, const int *first, LLVMValueRef ws)
+{
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b), body = cg_block(e, "tile"),
+	                  done = cg_block(e, "tile.done");
+	LLVMBuildBr(e->b, body);
+	LLVMPositionBuilderAtEnd(e->b, body);
+	LLVMValueRef tile = LLVMBuildPhi(e->b, e->i64, "tile");
+	for (int k = 0; k < top->nchain; k++)
+		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], ws, tile);
+	LLVMValueRef next = LLVMBuildAdd(e->b, tile, LLVMConstInt(e->i64, 1, 0), "tile.next");
+	LLVMValueRef from[2] = {LLVMConstInt(e->i64, 0, 0), next};
+	LLVMBasicBlockRef blocks[2] = {pre, LLVMGetInsertBlock(e->b)};
+	LLVMAddIncoming(tile, from, blocks, 2);
+	LLVMValueRef more = LLVMBuildICmp(e->b, LLVMIntULT, next,
+	                                  LLVMConstInt(e->i64, (unsigned long long)top->ntiles, 0),
+	                                  "tile.more");
+	LLVMBuildCondBr(e->b, more, body, done);
+	LLVMPositionBuilderAtEnd(e->b, done);
 }
 
 /* Every step of "l" with its copies (counted in "count") at the builder's
  * position, on workspace "ws" and slow buffer "slow": each shape's function
- * defined at its first step, called at every step of that shape. */
+ * defined at its first step, called at every step of that shape; the steps
+ * of a tiled chain called in the tile loop at its last step. */
 static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValueRef slow,
                        LLVMValueRef count)
 {
@@ -195,7 +232,10 @@ static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValue
 		if (first[s] == s &&
 		    !(fns[s] = step_function(e, s, &l->steps[s])))
 			break;
-		call_step(e, fns[first[s]], &l->steps[s], ws);
+		if (l->steps[s].nchain)
+			emit_tiles(e, l, &l->steps[s], fns, first, ws);
+		else if (l->steps[s].tiled_into < 0) /* else it runs in its chain's tiles */
+			call_step(e, fns[first[s]], &l->steps[s], ws, NULL);
 	}
 	free(first);
 	free(fns);

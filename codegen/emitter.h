@@ -73,6 +73,13 @@ void cg_end_loop(emitter *e, LLVMValueRef x, LLVMBasicBlockRef latch[2]);
  * "base". */
 LLVMValueRef cg_elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i);
 
+/* emit_transpose.c: when step "st" only copies its operand across layouts
+ * (st->transposes) on one thread, of 4- or 8-byte elements, the call of
+ * einc_rt_transpose_copy that runs it on e->base at the builder's
+ * position, and 1; else 0, nothing emitted. The step's nest stays for the
+ * dumps. */
+int cg_emit_transpose_copy(emitter *e, const loop_step *st);
+
 /* emit_zero.c: zeroes the elements of an array at "base" with "rank" axes
  * of extents "dims" at element strides "strides" (any; axes at stride 0
  * are skipped, they hold the same elements), one by one in loops at the

@@ -55,8 +55,7 @@ static LLVMValueRef const_global(LLVMModuleRef m, LLVMTypeRef type, LLVMValueRef
 	return gv;
 }
 
-/* The constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]". */
-static LLVMValueRef const_array(LLVMModuleRef m, const int64_t *vals, int n,
+LLVMValueRef cg_const_array(LLVMModuleRef m, const int64_t *vals, int n,
                                 const char *name, const char *suffix)
 {
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(LLVMGetModuleContext(m));
@@ -102,7 +101,7 @@ static LLVMValueRef fused_desc(LLVMModuleRef m, const loop_step *st, LLVMTypeRef
 		strides[x] = st->factor.strides[g->dims[x]];
 	int64_t side = st->fused_arg == g->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
 	LLVMValueRef fields[3] = {gemm, LLVMConstInt(i64, (unsigned long long)side, 0),
-	                          const_array(m, strides, n, name, "factor")};
+	                          cg_const_array(m, strides, n, name, "factor")};
 	LLVMTypeRef types[3] = {gemm_type, i64, LLVMPointerTypeInContext(c, 0)};
 	LLVMTypeRef type = LLVMStructTypeInContext(c, types, 3, 0);
 	char fname[256];
@@ -152,8 +151,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 		fields[f] = LLVMConstInt(i64, (unsigned long long)head[f], 0);
 		types[f] = i64;
 	}
-	fields[DESC_SIZES] = const_array(m, sizes, n, name, "sizes");
-	fields[DESC_STRIDES] = const_array(m, strides, 3 * n, name, "strides");
+	fields[DESC_SIZES] = cg_const_array(m, sizes, n, name, "sizes");
+	fields[DESC_STRIDES] = cg_const_array(m, strides, 3 * n, name, "strides");
 	fields[DESC_KERNEL] = g->a_stride ? null : kernel_fn;
 	fields[DESC_KERNEL_DIRECT] = g->a_stride ? kernel_fn : null;
 	for (int f = DESC_SIZES; f < DESC_KIND; f++)

@@ -17,6 +17,7 @@
 #include "slice.h"
 #include "slices.h"
 #include "spill.h"
+#include "transpose_copy.h"
 #include "workspace.h"
 
 /* The JIT's entry: NAME.argv(out, in, workspace, slow, moved). */
@@ -56,6 +57,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		{"einc_rt_gett", (void (*)(void))einc_rt_gett},
 		{"einc_rt_gett_fused", (void (*)(void))einc_rt_gett_fused},
 		{"einc_rt_spill_copy", (void (*)(void))einc_rt_spill_copy},
+		{"einc_rt_transpose_copy", (void (*)(void))einc_rt_transpose_copy},
 		{"einc_rt_parallel_for", (void (*)(void))einc_rt_parallel_for},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},

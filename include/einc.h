@@ -146,6 +146,11 @@ typedef struct {
 	double max_overhead;   /* the most the slices' flops together may be, over
 	                          the unsliced tree's; 0: no limit. Beyond it,
 	                          EINC_EBUDGET */
+	int64_t tile_cache;    /* chains of steps run tile by tile (passes/tile.c)
+	                          so that each tile's intermediates fit this many
+	                          bytes of fast memory: 0 (default): the CPU's L2,
+	                          else its share of L3 when no tile fits the L2;
+	                          -1: no tiling. Not with a budget or slicing. */
 } einc_options;
 
 typedef struct einc_ctx einc_ctx;

@@ -7,10 +7,10 @@
 #include "ctx.h"
 #include "text.h"
 
-/* "in", "mid", "out" or "fused". */
+/* "in", "mid", "out", "fused" or "tiled". */
 const char *ir_dag_kind_name(ir_dag_kind k)
 {
-	static const char *const names[] = {"in", "mid", "out", "fused"};
+	static const char *const names[] = {"in", "mid", "out", "fused", "tiled"};
 	return names[k];
 }
 
@@ -79,10 +79,10 @@ einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
 	if (st)
 		return st;
 	ir_dag_kind k = IR_DAG_IN;
-	while (k <= IR_DAG_FUSED && !text_is_word(lx, ir_dag_kind_name(k)))
+	while (k <= IR_DAG_TILED && !text_is_word(lx, ir_dag_kind_name(k)))
 		k++;
-	if (k > IR_DAG_FUSED)
-		return text_expected(lx, "'in', 'mid', 'out' or 'fused'");
+	if (k > IR_DAG_TILED)
+		return text_expected(lx, "'in', 'mid', 'out', 'fused' or 'tiled'");
 	t->kind = k;
 	return text_next(lx);
 }

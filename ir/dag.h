@@ -16,8 +16,11 @@
 #include "text.h"
 
 /* IR_DAG_FUSED: an intermediate never stored, computed where its one
- * reader packs it (passes/fuse.c); that reader reads its operands too. */
-typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT, IR_DAG_FUSED } ir_dag_kind;
+ * reader packs it (passes/fuse.c); that reader reads its operands too.
+ * IR_DAG_TILED: an intermediate of a tiled chain (passes/tile.c), held a
+ * tile at a time in buffers of its own beside the arena; the chain's last
+ * op reads every operand of the chain. */
+typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT, IR_DAG_FUSED, IR_DAG_TILED } ir_dag_kind;
 
 typedef struct {
 	const char *name;
@@ -46,7 +49,7 @@ typedef struct {
 	ir_dag_op *ops;
 } ir_dag;
 
-/* The name of kind "k" ("in", "mid", "out", "fused"). */
+/* The name of kind "k" ("in", "mid", "out", "fused", "tiled"). */
 const char *ir_dag_kind_name(ir_dag_kind k);
 
 /*

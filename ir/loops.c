@@ -22,11 +22,14 @@ void ir_loops_free(ir_loops *l)
 static void print_access(strbuf *b, const loop_step *st, const loop_access *acc)
 {
 	if (acc->buffer == LOOP_OUT)
-		strbuf_printf(b, "out[");
+		strbuf_printf(b, "out");
 	else if (acc->buffer == LOOP_INPUT)
-		strbuf_printf(b, "in%d[", acc->input);
+		strbuf_printf(b, "in%d", acc->input);
 	else
-		strbuf_printf(b, "ws@%lld[", (long long)acc->offset);
+		strbuf_printf(b, "ws@%lld", (long long)acc->offset);
+	if (acc->tile_bytes)
+		strbuf_printf(b, "+%lld/tile", (long long)acc->tile_bytes);
+	strbuf_printf(b, "[");
 	int terms = 0;
 	for (int d = 0; d < st->ndims; d++) {
 		int64_t s = acc->strides[d];
@@ -149,6 +152,13 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 			print_access(b, st, &st->factor);
 			strbuf_printf(b, ")");
 		}
+	}
+	if (st->tiled_into >= 0)
+		strbuf_printf(b, " : in tiles of step %d", st->tiled_into);
+	if (st->nchain) {
+		strbuf_printf(b, " : tiles %lld of steps", (long long)st->ntiles);
+		for (int k = 0; k < st->nchain; k++)
+			strbuf_printf(b, " %d", st->chain[k]);
 	}
 	strbuf_printf(b, "\n");
 	if (st->fused_into >= 0)

@@ -39,6 +39,12 @@
  * the operand, and "fused=a" or "fused=b" on its gemm line:
  *   step 0: S0(z, c, i, j) : fused into step 1 as in0[16*c + 512*z + i] * in1[...]
  *   step 1: S1(...) : out[...] += in2[...] * (in0[...] * in1[...])
+ * The steps of a chain run tile by tile (passes/tile.c) run over one tile
+ * of its label; the last one's line ends with the loop over the tiles,
+ * the others' with where they run, and each access that moves from one
+ * tile to the next with "+BYTES/tile":
+ *   step 2: S2(i, j, r, s) : ws@1024[...] += ws@0[...] * in2[...] : in tiles of step 3
+ *   step 3: S3(...) : ws@0+8192/tile[...] += ... : tiles 6 of steps 1 2 3
  * An output at the caller's strides (einc_compile_strided) is zeroed
  * element by element: "zero out[5*i + k]" names the elements.
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
@@ -101,6 +107,8 @@ typedef struct {
 	int input;        /* LOOP_INPUT: the input number */
 	int64_t offset;   /* LOOP_WORKSPACE: byte offset */
 	int64_t *strides; /* element stride for each dim of the step */
+	int64_t tile_bytes; /* in a tiled chain's step: bytes the buffer moves
+	                       from one tile to the next (0: the same for all) */
 } loop_access;
 
 /*
@@ -151,6 +159,7 @@ typedef struct loop_step {
 	loop_access result;
 	int64_t result_elems; /* elements zeroed before the nest */
 	int strided_out;      /* the result is the output at the caller's strides,
+	                         or a tiled chain's result a tile at a time,
 	                         not dense (einc_compile_strided): zeroed element
 	                         by element, never summed in partial results */
 	int nargs;            /* 1 (unary step) or 2 */
@@ -158,6 +167,11 @@ typedef struct loop_step {
 	int lead;             /* a plain nest's dim run outermost, as the K slices of the
 	                         GEMM-like step that reads its result split it; -1: none */
 	int64_t tile;         /* 0, or a transposing nest's tile edge (pass_lower) */
+	int transposes;       /* 1: the step only copies its operand into a layout
+	                         whose unit-stride dim "copy_dims[0]" is not the
+	                         operand's "copy_dims[1]" (pass_lower); codegen
+	                         calls the runtime's einc_rt_transpose_copy */
+	int copy_dims[2];
 	isl_ast_node *ast;    /* the nest (NULL for a GEMM-like step); statement
 	                         arguments are the dims in order; each iterator's
 	                         id carries its loop_iter */
@@ -170,6 +184,14 @@ typedef struct loop_step {
 	                         product: args[fused_arg] * factor, both in this
 	                         step's dims; -1: none */
 	loop_access factor;
+	int tiled_into;       /* a step of a tiled chain (passes/tile.c) run in the
+	                         tile loop of step "tiled_into", the chain's last;
+	                         -1: none */
+	int nchain;           /* the chain's last step: its steps, bottom first,
+	                         this one last, run for each of "ntiles" tiles;
+	                         0: not a chain's last step */
+	int *chain;
+	int64_t ntiles;
 } loop_step;
 
 typedef struct {

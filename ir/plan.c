@@ -23,11 +23,12 @@ const ir_plan_range *ir_plan_range_at(const ir_plan *p, int tensor, int step)
 }
 
 /* Rounds up to the alignment; inputs and outputs stay out in workspace
- * mode, fused tensors in both. */
+ * mode, fused and tiled tensors in both. */
 int64_t ir_plan_size(const ir_dag *d, ir_plan_mode mode, int e)
 {
 	const ir_dag_tensor *t = &d->tensors[e];
-	if ((mode == IR_PLAN_WORKSPACE && t->kind != IR_DAG_MID) || t->kind == IR_DAG_FUSED)
+	if ((mode == IR_PLAN_WORKSPACE && t->kind != IR_DAG_MID) || t->kind == IR_DAG_FUSED ||
+	    t->kind == IR_DAG_TILED)
 		return 0;
 	return (t->bytes + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
 }

@@ -21,33 +21,62 @@
 #include "gett.h"
 #include "program.h"
 #include "strbuf.h"
+#include "tile.h"
 
-/* Row-major strides of tree node "n"'s dense result, per graph index. */
-static void dense_strides(const ir_graph *g, const ir_tree_node *n, int64_t *strides)
+/* The extent of index "i" of "g" in a step of chain "c" (NULL: none, or
+ * a step outside it): a tile of the chain's label, else its size. */
+static int64_t extent(const ir_graph *g, const chain_tiling *c, int i)
+{
+	return c && i == c->label ? c->tile : g->indices[i].size;
+}
+
+/* Row-major strides of tree node "n"'s dense result, per graph index, in
+ * a step of chain "c" (extent). */
+static void dense_strides(const ir_graph *g, const chain_tiling *c, const ir_tree_node *n,
+                          int64_t *strides)
 {
 	for (int i = 0; i < g->nindices; i++)
 		strides[i] = 0;
 	int64_t s = 1;
 	for (int a = n->rank - 1; a >= 0; a--) {
 		strides[n->index[a]] = s;
-		s *= g->indices[n->index[a]].size;
+		s *= extent(g, c, n->index[a]);
 	}
+}
+
+/* The position of tree node "node" in chain "c" (NULL: none); -1 when
+ * it is not in it. */
+static int chain_position(const chain_tiling *c, int node)
+{
+	for (int k = 0; c && k < c->n; k++)
+		if (c->nodes[k] == node)
+			return k;
+	return -1;
 }
 
 /* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input
  * or the output (root) at the strides the caller gave, or a workspace
  * intermediate where the plan holds it during the step; with no plan
  * ("p" NULL: lower_gemm_probe) or when "fused" marks it, an intermediate
- * is dense at no offset (-1). "tmp" holds nindices. */
+ * is dense at no offset (-1). In a step of chain "c" (NULL: none) a
+ * per-tile intermediate is dense over a tile in its buffer after the
+ * plan's arena, and the others move "tile_bytes" a tile. "tmp" holds
+ * nindices. */
 static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
-                               const ir_plan *p, const int *fused, int node, int s,
-                               const loop_step *st, int64_t *tmp, loop_access *acc)
+                               const ir_plan *p, const int *fused, const chain_tiling *c,
+                               int node, int s, const loop_step *st, int64_t *tmp,
+                               loop_access *acc)
 {
 	const ir_tree_node *n = &t->nodes[node];
+	acc->tile_bytes = 0;
 	if (n->input < 0 && node != t->root && (!p || (fused && fused[node]))) {
 		acc->buffer = LOOP_WORKSPACE;
 		acc->offset = -1;
-		dense_strides(g, n, tmp);
+		dense_strides(g, NULL, n, tmp);
+	} else if (c && c->inner[node]) {
+		acc->buffer = LOOP_WORKSPACE;
+		acc->offset = p->workspace_bytes + chain_position(c, node) % 2 * c->buffer;
+		dense_strides(g, c, n, tmp);
 	} else if (n->input >= 0) {
 		acc->buffer = LOOP_INPUT;
 		acc->input = n->input;
@@ -61,8 +90,10 @@ static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
 			return EINC_EINTERNAL;
 		acc->buffer = LOOP_WORKSPACE;
 		acc->offset = r->offset;
-		dense_strides(g, n, tmp);
+		dense_strides(g, NULL, n, tmp);
 	}
+	if (c && !c->inner[node])
+		acc->tile_bytes = c->tile * tmp[c->label] * ir_dtype(g->dtype)->bytes;
 	acc->strides = arena_array(a, (size_t)st->ndims + 1, sizeof(int64_t));
 	if (!acc->strides)
 		return EINC_ENOMEM;
@@ -84,9 +115,10 @@ static const char *iterator_name(arena *a, const ir_graph *g, int i)
 }
 
 /* Sets the dims of step "st" (the union of its children's indices, in
- * index order), their sizes, names and the result size. */
+ * index order), their sizes (a tile of the label of chain "c", NULL:
+ * none), names and the result size. */
 static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
-                             int node, loop_step *st)
+                             const chain_tiling *c, int node, loop_step *st)
 {
 	const ir_tree_node *n = &t->nodes[node];
 	size_t cap = (size_t)g->nindices + 1;
@@ -101,14 +133,14 @@ static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
 		if (!in)
 			continue;
 		st->index[st->ndims] = i;
-		st->sizes[st->ndims] = g->indices[i].size;
+		st->sizes[st->ndims] = extent(g, c, i);
 		if (!(st->names[st->ndims] = iterator_name(a, g, i)))
 			return EINC_ENOMEM;
 		st->ndims++;
 	}
 	st->result_elems = 1;
 	for (int x = 0; x < n->rank; x++)
-		st->result_elems *= g->indices[n->index[x]].size;
+		st->result_elems *= extent(g, c, n->index[x]);
 	return EINC_OK;
 }
 
@@ -229,6 +261,36 @@ static int transpose_dims(const loop_step *st, int *r, int *a)
 			}
 	}
 	return 0;
+}
+
+/*
+ * Whether step "st" only copies its operand across layouts, as the
+ * runtime's einc_rt_transpose_copy does: one operand, no dim summed, the
+ * result's unit-stride dim "*r" (TILE_EDGE long at least) another than the
+ * operand's "*a", the operand moving along r. The operand's unit-stride
+ * run, "*a" alone or with the dim that continues it (which the runtime
+ * takes as one), holds TILE_EDGE elements at least: attn_scores' bhqd
+ * with its axes reversed runs b (4) then h (16) with unit stride.
+ */
+static int copy_dims(const loop_step *st, int *r, int *a)
+{
+	if (st->nargs != 1 || !ir_loop_step_stores(st))
+		return 0;
+	const int64_t *rs = st->result.strides, *as = st->args[0].strides;
+	*r = *a = -1;
+	for (int d = 0; d < st->ndims; d++) {
+		if (st->sizes[d] >= TILE_EDGE && rs[d] == 1)
+			*r = d;
+		if (st->sizes[d] > 1 && as[d] == 1)
+			*a = d;
+	}
+	if (*r < 0 || *a < 0 || *r == *a || !as[*r])
+		return 0;
+	int64_t run = st->sizes[*a];
+	for (int d = 0; d < st->ndims && run < TILE_EDGE; d++)
+		if (d != *r && d != *a && as[d] == st->sizes[*a])
+			run *= st->sizes[d];
+	return run >= TILE_EDGE;
 }
 
 /* Summed rows at least this long (elements) are read two at a time. */
@@ -439,11 +501,11 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 	if (!st || !tmp)
 		return -1;
 	st->nargs = 2;
-	einc_status bad = make_dims(a, g, t, node, st);
+	einc_status bad = make_dims(a, g, t, NULL, node, st);
 	if (!bad)
-		bad = make_access(a, g, t, NULL, NULL, node, 0, st, tmp, &st->result);
+		bad = make_access(a, g, t, NULL, NULL, NULL, node, 0, st, tmp, &st->result);
 	for (int x = 0; x < 2 && !bad; x++)
-		bad = make_access(a, g, t, NULL, NULL, x ? n->right : n->left, 0, st, tmp,
+		bad = make_access(a, g, t, NULL, NULL, NULL, x ? n->right : n->left, 0, st, tmp,
 		                  &st->args[x]);
 	if (bad)
 		return -1;
@@ -468,38 +530,82 @@ static einc_status fuse_argument(arena *a, const ir_graph *g, const ir_tree *t,
 		st->fused_arg = x;
 		if (x == gm->a)
 			lower_gemm_fuse_a(gm);
-		einc_status bad = make_access(a, g, t, p, fused, c->left, s, st, tmp, &st->args[x]);
-		return bad ? bad : make_access(a, g, t, p, fused, c->right, s, st, tmp, &st->factor);
+		einc_status bad = make_access(a, g, t, p, fused, NULL, c->left, s, st, tmp,
+		                              &st->args[x]);
+		return bad ? bad
+		           : make_access(a, g, t, p, fused, NULL, c->right, s, st, tmp, &st->factor);
 	}
+	return EINC_OK;
+}
+
+/* The bytes the per-tile buffers of chain "c" (NULL: none) take after
+ * the plan's arena. */
+static int64_t tile_buffers(const chain_tiling *c)
+{
+	return c ? 2 * c->buffer : 0;
+}
+
+/* The step of plan "p" that computes tree node "node"; -1 when none. */
+static int step_of(const ir_plan *p, int node)
+{
+	for (int s = 0; s < p->nsteps; s++)
+		if (p->steps[s].node == node)
+			return s;
+	return -1;
+}
+
+/* Marks step "st" of tree node "node" as a step of chain "c": an inner
+ * one runs in the last one's tile loop ("tiled_into"), the last one lists
+ * the chain's steps ("chain", bottom first) and runs "ntiles" tiles. */
+static einc_status chain_step(arena *a, const ir_plan *p, const chain_tiling *c, int node,
+                              loop_step *st)
+{
+	if (node != c->nodes[c->n - 1]) {
+		st->tiled_into = step_of(p, c->nodes[c->n - 1]);
+		return EINC_OK;
+	}
+	if (!(st->chain = arena_array(a, (size_t)c->n, sizeof(int))))
+		return EINC_ENOMEM;
+	st->nchain = c->n;
+	st->ntiles = c->ntiles;
+	for (int k = 0; k < c->n; k++)
+		st->chain[k] = step_of(p, c->nodes[k]);
 	return EINC_OK;
 }
 
 /* Lowers one plan step into "l->steps[s]", with the copies before it;
  * a GEMM-like one gets its GETT form for "vector_bits" and "caches"
  * (lower_gemm.c), with the product of a node "fused" marks as an operand;
- * such a node's own step gets its operands only.
+ * such a node's own step gets its operands only; a step of chain "tiling"
+ * (NULL: none) runs over one tile of its label.
  * "tmp" holds nindices; "slot" as lower_slow_slots fills it. */
 static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
                               const ir_tree *t, const ir_plan *p, const int *fused,
-                              ir_loops *l, int s, int vector_bits, const cg_caches *caches,
-                              int64_t *tmp, const int64_t *slot)
+                              const chain_tiling *tiling, ir_loops *l, int s,
+                              int vector_bits, const cg_caches *caches, int64_t *tmp,
+                              const int64_t *slot)
 {
 	int node = p->steps[s].node;
 	const ir_tree_node *n = &t->nodes[node];
+	const chain_tiling *c = chain_position(tiling, node) >= 0 ? tiling : NULL;
 	loop_step *st = &l->steps[s];
 	st->nargs = n->right >= 0 ? 2 : 1;
 	einc_status bad = lower_copies(a, p, slot, s, st, &l->moved_bytes);
 	if (!bad)
-		bad = make_dims(a, g, t, node, st);
+		bad = make_dims(a, g, t, c, node, st);
+	if (!bad && c)
+		bad = chain_step(a, p, c, node, st);
 	if (!bad && fused && fused[node])
 		st->fused_into = reader_step(t, p, node);
 	if (!bad && st->fused_into < 0)
-		bad = make_access(a, g, t, p, fused, node, s, st, tmp, &st->result);
+		bad = make_access(a, g, t, p, fused, c, node, s, st, tmp, &st->result);
 	if (!bad)
-		bad = make_access(a, g, t, p, fused, n->left, s, st, tmp, &st->args[0]);
+		bad = make_access(a, g, t, p, fused, c, n->left, s, st, tmp, &st->args[0]);
 	if (!bad && n->right >= 0)
-		bad = make_access(a, g, t, p, fused, n->right, s, st, tmp, &st->args[1]);
-	st->strided_out = node == t->root && g->strides && g->strides[g->ninputs];
+		bad = make_access(a, g, t, p, fused, c, n->right, s, st, tmp, &st->args[1]);
+	/* the caller's strided output, or a chain's result: a window of a tile */
+	st->strided_out = (node == t->root && g->strides && g->strides[g->ninputs]) ||
+	                  (c && st->fused_into < 0 && st->result.tile_bytes);
 	if (bad == EINC_ENOMEM)
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	if (bad)
@@ -509,11 +615,11 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	const ir_dtype_info *d = ir_dtype(g->dtype);
 	if (st->fused_into >= 0)
 		return EINC_OK;
+	int64_t ws = p->workspace_bytes + tile_buffers(tiling);
 	if (st->nargs == 2)
 		st->gemm = d->kind == EINC_KIND_COMPLEX
-		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches,
-		                              p->workspace_bytes)
-		         : lower_gemm(a, st, d->bytes, vector_bits, caches, p->workspace_bytes);
+		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws)
+		         : lower_gemm(a, st, d->bytes, vector_bits, caches, ws);
 	if (fused && st->nargs == 2 && (bad = fuse_argument(a, g, t, p, fused, n, s, st, tmp)))
 		return ctx_fail(ctx, bad == EINC_ENOMEM ? EINC_ENOMEM : EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d): its fused operand %s", s, node,
@@ -562,8 +668,8 @@ static void align_producers(const ir_tree *t, const ir_plan *p, ir_loops *l)
 /* Lowers every step of "p" into "*out"; "*out" is set even on failure, so
  * that the program frees what was built. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, const int *fused, int vector_bits,
-                       const cg_caches *caches, int threads, ir_loops **out)
+                       const ir_plan *p, const int *fused, const chain_tiling *tiling,
+                       int vector_bits, const cg_caches *caches, int threads, ir_loops **out)
 {
 	*out = NULL;
 	ir_loops *l = arena_alloc(a, sizeof(*l));
@@ -574,15 +680,15 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	if (!l || !tmp || !slot || !l->steps || !(l->isl = isl_ctx_alloc()))
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	isl_options_set_on_error(l->isl, ISL_ON_ERROR_CONTINUE);
-	l->workspace_bytes = p->workspace_bytes;
+	l->workspace_bytes = p->workspace_bytes + tile_buffers(tiling);
 	l->slow_bytes = lower_slow_slots(p, t->nnodes, slot);
 	*out = l;
 	for (int s = 0; s < p->nsteps; s++) {
 		l->nsteps = s + 1;
 		l->steps[s].lead = -1;
-		l->steps[s].fused_into = l->steps[s].fused_arg = -1;
-		einc_status st = lower_step(ctx, a, g, t, p, fused, l, s, vector_bits, caches, tmp,
-		                            slot);
+		l->steps[s].fused_into = l->steps[s].fused_arg = l->steps[s].tiled_into = -1;
+		einc_status st = lower_step(ctx, a, g, t, p, fused, tiling, l, s, vector_bits, caches,
+		                            tmp, slot);
 		if (st)
 			return st;
 	}
@@ -596,6 +702,8 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 		if (st)
 			return st;
 		lower_parallel(&l->steps[s], threads, esize);
+		l->steps[s].transposes = copy_dims(&l->steps[s], &l->steps[s].copy_dims[0],
+		                               &l->steps[s].copy_dims[1]);
 	}
 	if (l->moved_bytes != p->traffic)
 		return ctx_fail(ctx, EINC_EINTERNAL, "lower",

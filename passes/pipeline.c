@@ -14,6 +14,8 @@
  *                     copied dense first
  *   pass_fuse         products packed by the GEMM-like   (fuse.c)
  *                     step that reads them, never stored
+ *   pass_tile         a chain of steps run tile by tile  (tile.c)
+ *                     so its intermediates stay in cache
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -31,6 +33,7 @@
 #include "planner.h"
 #include "path.h"
 #include "program.h"
+#include "tile.h"
 
 void einc_options_init(einc_options *options)
 {
@@ -73,6 +76,10 @@ static einc_status options_check(einc_ctx *ctx, const einc_options *options, ein
 	if (out->max_intermediate < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "max_intermediate %lld is negative",
 		                (long long)out->max_intermediate);
+	if (out->tile_cache < -1)
+		return ctx_fail(ctx, EINC_EINVAL, "options",
+		                "tile_cache %lld is out of range (expected -1, 0 or a byte count)",
+		                (long long)out->tile_cache);
 	if (out->budget < 0)
 		return ctx_fail(ctx, EINC_EINVAL, "options", "budget %lld is negative",
 		                (long long)out->budget);
@@ -103,11 +110,15 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = pass_relayout(ctx, p->arena, g, &p->tree);
 	if (!st)
 		st = pass_fuse(ctx, p->arena, g, p->tree, p->vector_bits, &p->caches, &p->fused);
+	if (!st && !p->slicing && !o->budget) /* tiles with spills or slices: not yet */
+		st = pass_tile(ctx, p->arena, g, p->tree, p->fused, &p->caches, o->tile_cache,
+		               &p->tiling);
 	if (!st)
-		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->options.budget, &p->plan);
+		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->tiling, p->options.budget,
+		               &p->plan);
 	if (!st)
-		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->fused, p->vector_bits,
-		                &p->caches, o->threads, &p->loops);
+		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->fused, p->tiling,
+		                p->vector_bits, &p->caches, o->threads, &p->loops);
 	return st;
 }
 

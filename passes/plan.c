@@ -12,6 +12,7 @@
 #include "dtype.h"
 #include "planner.h"
 #include "strbuf.h"
+#include "tile.h"
 
 /* The most bytes all step results of a tree may add up to. */
 #define PLAN_RESULTS_MAX ((int64_t)1 << 62)
@@ -355,11 +356,37 @@ static einc_status node_too_big(einc_ctx *ctx, const ir_graph *g, const ir_tree 
 	return EINC_EOVERFLOW;
 }
 
+/* Makes "op", the last op of chain "c" of "t", read every operand of the
+ * chain's ops besides its own: the tensors from outside the chain stay
+ * until each tile has run. -1 when out of memory. */
+static int chain_operands(arena *a, const ir_tree *t, const chain_tiling *c, ir_dag_op *op)
+{
+	int *in = arena_array(a, 2 * (size_t)c->n + 1, sizeof(int));
+	if (!in)
+		return -1;
+	in[0] = op->in[0];
+	op->nin = 1;
+	if (t->nodes[op->node].right >= 0)
+		in[op->nin++] = t->nodes[op->node].right;
+	for (int k = 0; k + 1 < c->n; k++) {
+		const ir_tree_node *x = &t->nodes[c->nodes[k]];
+		for (int s = 0; s < 2; s++) {
+			int y = s ? x->right : x->left;
+			if (y >= 0 && !c->inner[y])
+				in[op->nin++] = y;
+		}
+	}
+	op->in = in;
+	return 0;
+}
+
 /* The op DAG of tree "t" over "g": one tensor per tree node (leaves: the
  * inputs), one op per inner node; a node "fused" marks (NULL: none) is a
- * fused tensor whose reader's op also reads its operands. */
+ * fused tensor whose reader's op also reads its operands; the intermediates
+ * of chain "tiling" (NULL: none) are tiled tensors, its last op reads every
+ * operand of the chain. */
 static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                               const int *fused, ir_dag **out)
+                               const int *fused, const chain_tiling *tiling, ir_dag **out)
 {
 	ir_dag *d = arena_alloc(a, sizeof(*d));
 	if (d) {
@@ -381,7 +408,8 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 			snprintf(name, sizeof name, n == t->root ? "out" : "t%d", n);
 		e->name = arena_strdup(a, name);
 		e->kind = x->input >= 0 ? IR_DAG_IN : n == t->root ? IR_DAG_OUT
-		        : fused && fused[n] ? IR_DAG_FUSED : IR_DAG_MID;
+		        : fused && fused[n] ? IR_DAG_FUSED
+		        : tiling && tiling->inner[n] ? IR_DAG_TILED : IR_DAG_MID;
 		if ((e->bytes = plan_node_bytes(g, x)) < 0)
 			return node_too_big(ctx, g, t, n);
 		if (x->input >= 0)
@@ -409,6 +437,8 @@ static einc_status dag_of_tree(einc_ctx *ctx, arena *a, const ir_graph *g, const
 				op->in[op->nin++] = t->nodes[op->in[c]].left;
 				op->in[op->nin++] = t->nodes[op->in[c]].right;
 			}
+		if (tiling && n == tiling->nodes[tiling->n - 1] && chain_operands(a, t, tiling, op))
+			return ctx_fail(ctx, EINC_ENOMEM, "plan", "out of memory");
 	}
 	einc_status st = ir_dag_link(ctx, a, d, "plan");
 	if (!st)
@@ -454,14 +484,15 @@ static einc_status step_over_budget(einc_ctx *ctx, const ir_graph *g, const ir_t
  * no plan fits when the offsets fragment past it. The plan is validated
  * before it is returned. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                      const int *fused, int64_t budget, ir_plan **out)
+                      const int *fused, const chain_tiling *tiling, int64_t budget,
+                      ir_plan **out)
 {
 	ir_dag *d = NULL;
 	plan_options o;
 	plan_options_init(&o);
 	o.budget = budget;
 	plan_problem pb;
-	einc_status st = dag_of_tree(ctx, a, g, t, fused, &d);
+	einc_status st = dag_of_tree(ctx, a, g, t, fused, tiling, &d);
 	if (st)
 		return st;
 	if (plan_problem_init(&pb, a, d, o.mode) < 0)

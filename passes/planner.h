@@ -15,6 +15,8 @@
 #include "plan.h"
 #include "tree.h"
 
+struct chain_tiling;
+
 /* Replacement policies: furthest next use first, least recently used first. */
 typedef enum { PLAN_BELADY, PLAN_LRU } plan_policy;
 
@@ -155,8 +157,11 @@ einc_status pass_plan_dag(einc_ctx *ctx, arena *a, const ir_dag *d, const plan_o
  * intermediates where they do not fit; EINC_EBUDGET names the step whose
  * operands and result alone pass the budget. The nodes "fused" marks
  * (pass_fuse; NULL: none) are never stored: IR_DAG_FUSED tensors, whose
- * readers read their operands. */
+ * readers read their operands. The intermediates of chain "tiling"
+ * (pass_tile; NULL: none) are IR_DAG_TILED tensors, outside the arena,
+ * and the chain's last op reads every operand of the chain. */
 einc_status pass_plan(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                      const int *fused, int64_t budget, ir_plan **out);
+                      const int *fused, const struct chain_tiling *tiling, int64_t budget,
+                      ir_plan **out);
 
 #endif

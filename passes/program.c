@@ -10,6 +10,7 @@
 #include "path.h"
 #include "program.h"
 #include "strbuf.h"
+#include "tile.h"
 
 int einc_program_num_inputs(const einc_program *program)
 {
@@ -77,6 +78,21 @@ static einc_status with_lead(einc_ctx *ctx, const einc_program *program, einc_st
 	return EINC_OK;
 }
 
+/* "plan" (take; NULL allowed) followed by the report of the tiled chain of
+ * "p" (chain_tiling_report) when it has one; NULL when out of memory. */
+static char *with_tiling(const einc_program *p, char *plan)
+{
+	if (!plan || !p->tiling)
+		return plan;
+	char *tail = chain_tiling_report(p->graph, p->tiling);
+	strbuf b = {0};
+	if (tail)
+		strbuf_printf(&b, "%s%s", plan, tail);
+	free(plan);
+	free(tail);
+	return tail ? strbuf_take(&b) : NULL;
+}
+
 /* Prints the IR of "stage". */
 einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
                               einc_stage stage, char **text)
@@ -92,7 +108,7 @@ einc_status einc_program_dump(einc_ctx *ctx, const einc_program *program,
 		*text = ir_graph_print(program->graph);
 		break;
 	case EINC_STAGE_PLAN:
-		*text = ir_plan_print(program->plan);
+		*text = with_tiling(program, ir_plan_print(program->plan));
 		return with_lead(ctx, program, stage, text);
 	case EINC_STAGE_LOOPS:
 		*text = ir_loops_print(program_work_graph(program), program->loops);

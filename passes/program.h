@@ -17,6 +17,7 @@ struct path_problem;
 struct path_canon;
 struct path;
 struct path_options;
+struct chain_tiling;
 
 /* Every stage's result, in pipeline order (pipeline.c). */
 struct einc_program {
@@ -33,6 +34,7 @@ struct einc_program {
 	                                        budget (slice.h); NULL: not weighed */
 	ir_tree *tree;          /* over slicing->graph when sliced, else graph */
 	int *fused;             /* per tree node: computed in its reader's packing (fuse.c) */
+	struct chain_tiling *tiling; /* the chain run tile by tile (tile.h); NULL: none */
 	ir_plan *plan;
 	ir_loops *loops;        /* its ISL objects are freed with the program */
 };
@@ -68,10 +70,13 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
  * registers "vector_bits" wide and the caches "caches", plain nests split
  * over "threads" (einc_options.threads), the nodes "fused" marks (pass_fuse;
- * NULL: none) packed by their reader; "*out" is set even on failure. */
+ * NULL: none) packed by their reader, the steps of chain "tiling"
+ * (pass_tile; NULL: none) over one tile, run in its last step's tile loop
+ * with their intermediates in two buffers after the plan's arena; "*out"
+ * is set even on failure. */
 einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                       const ir_plan *p, const int *fused, int vector_bits,
-                       const cg_caches *caches, int threads, ir_loops **out);
+                       const ir_plan *p, const int *fused, const struct chain_tiling *tiling,
+                       int vector_bits, const cg_caches *caches, int threads, ir_loops **out);
 
 /* fuse.c: which nodes of tree "t" (over "g") are computed inside the
  * packing of their reader, a GEMM-like step for "vector_bits" and

@@ -69,7 +69,7 @@ static einc_status plan_cost(einc_ctx *ctx, const ir_graph *g, const ir_tree *t,
 {
 	arena *tmp = arena_new();
 	ir_plan *plan;
-	einc_status st = tmp ? pass_plan(ctx, tmp, g, t, NULL, budget, &plan)
+	einc_status st = tmp ? pass_plan(ctx, tmp, g, t, NULL, NULL, budget, &plan)
 	                     : ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
 	*bytes = -1;
 	*cost = INFINITY;

@@ -12,7 +12,7 @@
 #include <emmintrin.h>
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
+#include "transpose_avx2.h"
 #define TRANSPOSE_AVX2 1
 #endif
 
@@ -29,25 +29,12 @@ __attribute__((target("avx2"))) static void avx2_f32(float *dst, const float *co
 {
 	for (int64_t i = 0; i < n; i += 8)
 		for (int64_t p = 0; p < kc; p += 8) {
-			__m256 r[8], t[8], s[8];
+			__m256 r[8], t[8];
 			for (int x = 0; x < 8; x++)
 				r[x] = _mm256_loadu_ps(rows[i + x] + p);
-			for (int x = 0; x < 8; x += 2) {
-				t[x] = _mm256_unpacklo_ps(r[x], r[x + 1]);
-				t[x + 1] = _mm256_unpackhi_ps(r[x], r[x + 1]);
-			}
-			for (int x = 0; x < 8; x += 4) {
-				s[x] = _mm256_shuffle_ps(t[x], t[x + 2], _MM_SHUFFLE(1, 0, 1, 0));
-				s[x + 1] = _mm256_shuffle_ps(t[x], t[x + 2], _MM_SHUFFLE(3, 2, 3, 2));
-				s[x + 2] = _mm256_shuffle_ps(t[x + 1], t[x + 3], _MM_SHUFFLE(1, 0, 1, 0));
-				s[x + 3] = _mm256_shuffle_ps(t[x + 1], t[x + 3], _MM_SHUFFLE(3, 2, 3, 2));
-			}
-			for (int x = 0; x < 4; x++) {
-				_mm256_storeu_ps(dst + (p + x) * w + i,
-				                 _mm256_permute2f128_ps(s[x], s[x + 4], 0x20));
-				_mm256_storeu_ps(dst + (p + x + 4) * w + i,
-				                 _mm256_permute2f128_ps(s[x], s[x + 4], 0x31));
-			}
+			transpose8_ps(r, t);
+			for (int x = 0; x < 8; x++)
+				_mm256_storeu_ps(dst + (p + x) * w + i, t[x]);
 		}
 }
 
@@ -60,16 +47,9 @@ __attribute__((target("avx2"))) static void avx2_f64(double *dst, const double *
 			__m256d r[4], t[4];
 			for (int x = 0; x < 4; x++)
 				r[x] = _mm256_loadu_pd(rows[i + x] + p);
-			for (int x = 0; x < 4; x += 2) {
-				t[x] = _mm256_unpacklo_pd(r[x], r[x + 1]);
-				t[x + 1] = _mm256_unpackhi_pd(r[x], r[x + 1]);
-			}
-			for (int x = 0; x < 2; x++) {
-				_mm256_storeu_pd(dst + (p + x) * w + i,
-				                 _mm256_permute2f128_pd(t[x], t[x + 2], 0x20));
-				_mm256_storeu_pd(dst + (p + x + 2) * w + i,
-				                 _mm256_permute2f128_pd(t[x], t[x + 2], 0x31));
-			}
+			transpose4_pd(r, t);
+			for (int x = 0; x < 4; x++)
+				_mm256_storeu_pd(dst + (p + x) * w + i, t[x]);
 		}
 }
 #endif

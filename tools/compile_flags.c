@@ -18,6 +18,7 @@ static const struct {
 	{FLAG_SEED, "--seed", "a seed", 0, UINT64_MAX},
 	{FLAG_THREADS, "--threads", "a thread count", 0, 1024},
 	{FLAG_BUDGET, "--budget", "a byte count", 0, INT64_MAX},
+	{FLAG_TILE_CACHE, "--tile-cache", "a byte count or 'off'", 0, INT64_MAX},
 	{FLAG_MAX_INTERMEDIATE, "--max-intermediate", "an element count", 1, INT64_MAX},
 	{FLAG_TARGET_SIZE, "--target-size", "a byte count", 1, INT64_MAX},
 	{FLAG_TARGET_SLICES, "--target-slices", "a slice count", 1, INT64_MAX},
@@ -62,6 +63,7 @@ static int set_integer(einc_options *o, compile_flag f, const char *val, flag_er
 	case FLAG_SEED: o->seed = n; break;
 	case FLAG_THREADS: o->threads = (int)n; break;
 	case FLAG_BUDGET: o->budget = (int64_t)n; break;
+	case FLAG_TILE_CACHE: o->tile_cache = (int64_t)n; break;
 	case FLAG_MAX_INTERMEDIATE: o->max_intermediate = (int64_t)n; break;
 	case FLAG_TARGET_SIZE: o->target_size = (int64_t)n; break;
 	default: o->target_slices = (int64_t)n; break;
@@ -72,6 +74,12 @@ static int set_integer(einc_options *o, compile_flag f, const char *val, flag_er
 int compile_flag_set(einc_options *o, compile_flag f, const char *val, flag_error *err)
 {
 	switch (f) {
+	case FLAG_TILE_CACHE:
+		if (strcmp(val, "off") == 0) {
+			o->tile_cache = -1;
+			return 0;
+		}
+		return set_integer(o, f, val, err);
 	case FLAG_SEED:
 	case FLAG_THREADS:
 	case FLAG_BUDGET:

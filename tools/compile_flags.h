@@ -1,7 +1,7 @@
 /*
  * compile_flags.h - the flags einc and einc-mpi share, each setting a field
  * of einc_options: -t, -O, -march/-mcpu, --path, --seed, --threads,
- * --budget, --max-intermediate and the slicing flags. Each tool matches
+ * --budget, --tile-cache, --max-intermediate and the slicing flags. Each tool matches
  * the flag's name its own way (an option table, getopt) and prints the
  * error its own way; the values are read and checked here, once.
  */
@@ -21,6 +21,7 @@ typedef enum {
 	FLAG_SEED,             /* --seed N */
 	FLAG_THREADS,          /* --threads N (0: the default) */
 	FLAG_BUDGET,           /* --budget BYTES */
+	FLAG_TILE_CACHE,       /* --tile-cache BYTES|off */
 	FLAG_MAX_INTERMEDIATE, /* --max-intermediate N */
 	FLAG_SLICE,            /* --slice=auto|LABELS */
 	FLAG_TARGET_SIZE,      /* --target-size BYTES */

@@ -77,6 +77,11 @@ static const char usage_text[] =
 	"                      no limit); below what they need at once, some are\n"
 	"                      spilled to a slow buffer and reloaded; below one\n"
 	"                      step's operands and result, an error naming it\n"
+	"  --tile-cache BYTES|off\n"
+	"                      run a chain of steps tile by tile so that each\n"
+	"                      tile's intermediates fit BYTES of fast memory\n"
+	"                      (default 0: the CPU's L2, else its L3 share; off:\n"
+	"                      no tiling); --dump=plan shows the tiles\n"
 	"  --slice=auto|LABELS split the einsum into slices: fix the values of the\n"
 	"                      given labels ('ab' or 'a,b'), or of labels chosen\n"
 	"                      to meet the targets below (auto; with --budget and\n"
@@ -215,6 +220,7 @@ static const struct {
 	{"-mcpu=", NULL, 1, OPT_FLAG, FLAG_CPU},
 	{NULL, "--threads", 1, OPT_FLAG, FLAG_THREADS},
 	{NULL, "--budget", 1, OPT_FLAG, FLAG_BUDGET},
+	{NULL, "--tile-cache", 1, OPT_FLAG, FLAG_TILE_CACHE},
 	{NULL, "--plan-dag", 1, OPT_PLAN_DAG, FLAG_NONE},
 	{NULL, "--plan-svg", 1, OPT_PLAN_SVG, FLAG_NONE},
 	{NULL, "--staging", 0, OPT_STAGING, FLAG_NONE},

@@ -28,7 +28,7 @@ class Options(ctypes.Structure):
                 ("budget", ctypes.c_int64), ("tree", ctypes.c_char_p),
                 ("tree_name", ctypes.c_char_p), ("slice", ctypes.c_char_p),
                 ("target_size", ctypes.c_int64), ("target_slices", ctypes.c_int64),
-                ("max_overhead", ctypes.c_double)]
+                ("max_overhead", ctypes.c_double), ("tile_cache", ctypes.c_int64)]
 
 
 def _candidates():

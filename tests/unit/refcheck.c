@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "refcheck.h"
@@ -50,4 +51,44 @@ void refcheck_inputs_free(void **in)
 	for (int k = 0; in && in[k]; k++)
 		free(in[k]);
 	free(in);
+}
+
+void *refcheck_run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes)
+{
+	*bytes = (size_t)einc_program_elems(p, -1) * einc_dtype_size(einc_program_dtype(p));
+	void *out = malloc(*bytes + 8);
+	assert_non_null(out);
+	memset(out, 0x7f, *bytes);
+	einc_kernel *k = NULL;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
+	einc_kernel_free(k);
+	return out;
+}
+
+int refcheck_dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text)
+{
+	char *s = NULL;
+	assert_int_equal(einc_program_dump(ctx, p, stage, &s), EINC_OK);
+	int has = strstr(s, text) != NULL;
+	einc_free(s);
+	return has;
+}
+
+void *refcheck_agree(einc_ctx *ctx, einc_program *const *p, const int *threads, int n,
+                     const void *const *in, const char *what, size_t *bytes)
+{
+	void *got = refcheck_run(ctx, p[0], in, bytes);
+	einc_check_result r;
+	assert_int_equal(einc_program_check(ctx, p[0], in, got, &r), EINC_OK);
+	if (!r.ok)
+		fail_msg("%s: element %lld is %g, expected %g", what, (long long)r.at, r.got, r.want);
+	for (int t = 1; t < n; t++) {
+		size_t again_bytes;
+		void *again = refcheck_run(ctx, p[t], in, &again_bytes);
+		if (memcmp(got, again, *bytes))
+			fail_msg("%s: %d threads differ from %d", what, threads[t], threads[0]);
+		free(again);
+	}
+	return got;
 }

@@ -31,4 +31,21 @@ void **refcheck_inputs(einc_ctx *ctx, const einc_program *p, uint64_t *s);
 /* Frees "in" and its arrays (NULL allowed). take. */
 void refcheck_inputs_free(void **in);
 
+/* Runs "p" (JIT) on "in" into a new buffer, failing the running test when
+ * it does not run; its bytes into "*bytes". give (free()). */
+void *refcheck_run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes);
+
+/* Whether dump "stage" of "p" contains "text". */
+int refcheck_dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text);
+
+/*
+ * Runs the "n" programs "p" (one einsum, compiled for different thread
+ * counts "threads") on "in" and fails the running test, naming "what",
+ * unless the first's result passes the reference check and the others'
+ * are bit-identical to it. Returns the first's result, its bytes into
+ * "*bytes". give (free()).
+ */
+void *refcheck_agree(einc_ctx *ctx, einc_program *const *p, const int *threads, int n,
+                     const void *const *in, const char *what, size_t *bytes);
+
 #endif

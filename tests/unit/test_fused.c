@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
@@ -79,29 +80,6 @@ static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
 	return p;
 }
 
-/* Runs "p" on "in" into a new buffer (give, free()), its bytes in "*bytes". */
-static void *run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes)
-{
-	*bytes = (size_t)einc_program_elems(p, -1) * einc_dtype_size(einc_program_dtype(p));
-	void *out = malloc(*bytes + 8);
-	memset(out, 0x7f, *bytes);
-	einc_kernel *k = NULL;
-	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, out, in, NULL), EINC_OK);
-	einc_kernel_free(k);
-	return out;
-}
-
-/* Whether dump "stage" of "p" contains "text". */
-static int dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text)
-{
-	char *s = NULL;
-	assert_int_equal(einc_program_dump(ctx, p, stage, &s), EINC_OK);
-	int has = strstr(s, text) != NULL;
-	einc_free(s);
-	return has;
-}
-
 /* Case "c" in "dtype" (see the top of the file). */
 static void check_case(einc_ctx *ctx, const fcase *c, einc_dtype dtype, uint64_t *seed)
 {
@@ -110,34 +88,26 @@ static void check_case(einc_ctx *ctx, const fcase *c, einc_dtype dtype, uint64_t
 		p[t] = compile(ctx, c->spec, c->dims, dtype, thread_counts[t]);
 	char side[16] = "fused=a ";
 	side[6] = c->side;
-	if (!dump_has(ctx, p[0], EINC_STAGE_LOOPS, side) ||
-	    !dump_has(ctx, p[0], EINC_STAGE_LOOPS, ": fused into step "))
+	if (!refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, side) ||
+	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, ": fused into step "))
 		fail_msg("%s %s: not fused as %c", c->spec, c->dims, c->side);
-	if (!dump_has(ctx, p[0], EINC_STAGE_PLAN, "\npeak 0\n"))
+	if (!refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, "\npeak 0\n"))
 		fail_msg("%s %s: the plan keeps an intermediate", c->spec, c->dims);
 	void **in = refcheck_inputs(ctx, p[0], seed);
 	assert_non_null(in);
+	char what[160];
+	snprintf(what, sizeof what, "%s %s", c->spec, c->dims);
 	size_t bytes, again_bytes;
-	void *got = run(ctx, p[0], (const void *const *)in, &bytes);
-	einc_check_result r;
-	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
-	if (!r.ok)
-		fail_msg("%s %s: element %lld is %g, expected %g", c->spec, c->dims, (long long)r.at,
-		         r.got, r.want);
-	for (int t = 1; t < NTHREADS; t++) {
-		void *again = run(ctx, p[t], (const void *const *)in, &again_bytes);
-		if (memcmp(got, again, bytes))
-			fail_msg("%s %s: %d threads differ from 1", c->spec, c->dims, thread_counts[t]);
-		free(again);
-	}
+	void *got = refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, what,
+	                           &bytes);
 	/* the product stored, then read by the step alone */
 	einc_program *prod = compile(ctx, c->producer, c->pdims, dtype, 1);
 	einc_program *reader = compile(ctx, c->reader, c->rdims, dtype, 1);
 	const void *pin[2] = {in[c->pin[0]], in[c->pin[1]]};
 	size_t tbytes;
-	void *t = run(ctx, prod, pin, &tbytes);
+	void *t = refcheck_run(ctx, prod, pin, &tbytes);
 	const void *rin[2] = {t, in[c->other]};
-	void *want = run(ctx, reader, rin, &again_bytes);
+	void *want = refcheck_run(ctx, reader, rin, &again_bytes);
 	assert_int_equal(again_bytes, bytes);
 	if (memcmp(got, want, bytes))
 		fail_msg("%s %s: differs from the product stored first", c->spec, c->dims);
@@ -170,8 +140,8 @@ static void test_not_fused(void **state)
 	einc_dtype other[] = {EINC_I32, EINC_I64, EINC_C64, EINC_C128};
 	for (size_t x = 0; x < sizeof other / sizeof other[0]; x++) {
 		einc_program *p = compile(ctx, cases[0].spec, cases[0].dims, other[x], 1);
-		assert_false(dump_has(ctx, p, EINC_STAGE_LOOPS, "fused"));
-		assert_false(dump_has(ctx, p, EINC_STAGE_PLAN, "\npeak 0\n"));
+		assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_LOOPS, "fused"));
+		assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "\npeak 0\n"));
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);

@@ -573,7 +573,7 @@ static void test_dag_errors(void **state)
 	assert_dag_error("t x 64 in\nt y 64 mid\no f y y\n",
 	                 "x.dag:3:7: error: dag: 'y' is read before an op writes it\n  o f y y\n        ^");
 	assert_dag_error("t x 64 in\nt y 64 tmp\n",
-	                 "x.dag:2:8: error: dag: expected 'in', 'mid', 'out' or 'fused', found 'tmp'\n"
+	                 "x.dag:2:8: error: dag: expected 'in', 'mid', 'out', 'fused' or 'tiled', found 'tmp'\n"
 	                 "  t y 64 tmp\n         ^");
 	assert_dag_error("t x 64 in\nt y 64 mid\n",
 	                 "x.dag:3:1: error: dag: the DAG has no op ('o' line)\n  \n  ^");
@@ -594,7 +594,7 @@ static void test_tensor_line_errors(void **state)
 	} cases[] = {
 		{"0 in", EINC_ESYNTAX, "expected the size of tensor 'x' in bytes (>= 1)\n"},
 		{"2305843009213693953 in", EINC_EOVERFLOW, "tensor 'x' has more than 2^61 bytes\n"},
-		{"64 tmp", EINC_ESYNTAX, "expected 'in', 'mid', 'out' or 'fused', found 'tmp'\n"},
+		{"64 tmp", EINC_ESYNTAX, "expected 'in', 'mid', 'out', 'fused' or 'tiled', found 'tmp'\n"},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	arena *a = arena_new();
@@ -635,37 +635,45 @@ static void test_budget_errors(void **state)
 	einc_ctx_free(ctx);
 }
 
-/* A fused tensor takes no arena in either mode and gets no range; its
- * reader, which reads its operands, keeps them live until then: "b" (mid)
- * stays resident from op f to op h. The plan round-trips. */
+/* A fused tensor, or a tiled one (a tiled chain's intermediate), takes no
+ * arena in either mode and gets no range; its reader, which reads its
+ * operands, keeps them live until then: "b" (mid) stays resident from op f
+ * to op h. The plan round-trips. */
 static void test_fused(void **state)
 {
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
 	arena *a = arena_new();
-	ir_dag *d;
-	assert_int_equal(ir_dag_parse(ctx, a, "t x 100 in\nt b 64 mid\nt y 640 fused\n"
-	                              "t w 64 in\nt z 64 out\n"
-	                              "o f b x\no g y b x\no h z w y b x\n", "x.dag", &d), EINC_OK);
-	for (int staging = 0; staging < 2; staging++) {
-		plan_options o;
-		plan_options_init(&o);
-		o.mode = staging ? IR_PLAN_STAGING : IR_PLAN_WORKSPACE;
-		ir_plan *p;
-		assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
-		check_plan(ctx, p);
-		assert_int_equal(ir_plan_size(d, o.mode, 2), 0);
-		for (int r = 0; r < p->nranges; r++)
-			assert_int_not_equal(p->ranges[r].tensor, 2);
-		const ir_plan_range *b = ir_plan_range_at(p, 1, 2);
-		assert_non_null(b);
-		assert_int_equal(b->first, 0);
-		/* workspace: b alone; staging: x (128) + b + w + z at h, never y */
-		assert_int_equal(p->workspace_bytes, staging ? 128 + 3 * 64 : 64);
-		char *text = ir_plan_print(p);
-		assert_non_null(strstr(text, "tensor %2 \"y\" 640 fused\n"));
-		assert_non_null(strstr(text, "; fused: 640 bytes never stored nor read back\n"));
-		free(text);
+	static const char *const kinds[] = {"fused", "tiled"};
+	for (int k = 0; k < 2; k++) {
+		char text_dag[256], line[64];
+		snprintf(text_dag, sizeof text_dag,
+		         "t x 100 in\nt b 64 mid\nt y 640 %s\nt w 64 in\nt z 64 out\n"
+		         "o f b x\no g y b x\no h z w y b x\n", kinds[k]);
+		snprintf(line, sizeof line, "tensor %%2 \"y\" 640 %s\n", kinds[k]);
+		ir_dag *d;
+		assert_int_equal(ir_dag_parse(ctx, a, text_dag, "x.dag", &d), EINC_OK);
+		for (int staging = 0; staging < 2; staging++) {
+			plan_options o;
+			plan_options_init(&o);
+			o.mode = staging ? IR_PLAN_STAGING : IR_PLAN_WORKSPACE;
+			ir_plan *p;
+			assert_int_equal(pass_plan_dag(ctx, a, d, &o, &p), EINC_OK);
+			check_plan(ctx, p);
+			assert_int_equal(ir_plan_size(d, o.mode, 2), 0);
+			for (int r = 0; r < p->nranges; r++)
+				assert_int_not_equal(p->ranges[r].tensor, 2);
+			const ir_plan_range *b = ir_plan_range_at(p, 1, 2);
+			assert_non_null(b);
+			assert_int_equal(b->first, 0);
+			/* workspace: b alone; staging: x (128) + b + w + z at h, never y */
+			assert_int_equal(p->workspace_bytes, staging ? 128 + 3 * 64 : 64);
+			char *text = ir_plan_print(p);
+			assert_non_null(strstr(text, line));
+			assert_int_equal(strstr(text, "; fused: 640 bytes never stored nor read back\n") !=
+			                 NULL, k == 0);
+			free(text);
+		}
 	}
 	arena_free(a);
 	einc_ctx_free(ctx);

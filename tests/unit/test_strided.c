@@ -76,6 +76,22 @@ static const scase cases[] = {
 	{"ik,kj->ij", 2, {2, 2}, {{200, 50}, {50, 40}}, {{1, 200}, {0, 0}}, {0, 1}, 1, {0}},
 };
 
+/* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
+ * whole blocks and tails on both unit-stride dims, a destination of 4 MiB
+ * and more (f32 and up) stored past the caches, a padded output. */
+static const scase copies[] = {
+	/* a transposed matrix into a dense one: 37 x 53, tails on both dims */
+	{"ij->ij", 1, {2}, {{37, 53}}, {{1, 37}}, {0}, 1, {0}},
+	/* axes reversed, 4.25 MiB of f32 in whole lines: j's blocks of 64 end
+	 * in one of 16 */
+	{"bij->bij", 1, {3}, {{16, 256, 272}}, {{1, 16, 4096}}, {0}, 1, {0}},
+	/* axes reversed, b (4) too short a run alone: b and h read as one
+	 * run of 64 columns, whose dst rows lie at two strides */
+	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},
+	/* a transposed matrix into one with padded rows */
+	{"ij->ij", 1, {2}, {{40, 48}}, {{1, 40}}, {0}, 0, {56, 1}},
+};
+
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
 static int64_t extent(int rank, const int64_t *shape, const int64_t *strides, int64_t *lo,
                       int64_t *hi)
@@ -122,7 +138,8 @@ static view view_new(int rank, const int64_t *shape, const int64_t *strides, siz
 	view v;
 	v.elems = extent(rank, shape, strides, &lo, &hi);
 	v.span = hi - lo + 1;
-	v.buf = malloc((size_t)v.span * esize);
+	/* aligned as a workspace is: large copies stream into whole lines */
+	v.buf = aligned_alloc(64, ((size_t)v.span * esize + 63) / 64 * 64);
 	assert_non_null(v.buf);
 	memset(v.buf, fill, (size_t)v.span * esize);
 	v.at = v.buf - lo * (int64_t)esize;
@@ -246,6 +263,20 @@ static void test_views(void **state)
 				run_case(&cases[x], d ? EINC_F64 : EINC_F32, t, &seed);
 }
 
+/* The transposing copies in every dtype, on 1 thread (the runtime's copy
+ * for 4- and 8-byte elements, the nest for c128) and 4 (the nest). */
+static void test_transpose_copies(void **state)
+{
+	(void)state;
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_C64, EINC_C128, EINC_I32,
+	                                    EINC_I64};
+	for (size_t x = 0; x < sizeof copies / sizeof copies[0]; x++)
+		for (size_t d = 0; d < sizeof dtypes / sizeof dtypes[0]; d++)
+			for (int t = 1; t <= 4; t += 3)
+				run_case(&copies[x], dtypes[d], t, &seed);
+}
+
 /* The dump of "p" at "stage". give. */
 static char *dump(einc_ctx *ctx, const einc_program *p, einc_stage stage)
 {
@@ -357,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_transpose_copies),
 		cmocka_unit_test(test_dense_and_dump),
 		cmocka_unit_test(test_relayout),
 		cmocka_unit_test(test_bad_strides),

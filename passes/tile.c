@@ -1,0 +1,218 @@
+/*
+ * tile.c - which chain of steps runs tile by tile (tile.h): for each node
+ * and each label of its result, the chain below it that keeps the label
+ * (each step reading the one before, nothing fused), every sub-chain
+ * ending there, at the largest tile (a divisor of the label's size) whose
+ * intermediates fit the budget; the one that saves the most DRAM bytes.
+ */
+#include <stdlib.h>
+
+#include "ctx.h"
+#include "dtype.h"
+#include "planner.h"
+#include "program.h"
+#include "strbuf.h"
+#include "tile.h"
+
+/* Nodes a chain holds at most: enough for the chains of small-K steps. */
+#define CHAIN_MAX 8
+
+/* What one step call of one tile costs beyond its work, in DRAM bytes,
+ * as a share of the fast memory: the GETT driver's set-up, its packed
+ * panels of the side operands and the tile's edges warmed again, which
+ * grow with the tile (16 KiB for an L2 of 512 KiB). */
+#define TILE_CALL_SHARE 32
+
+/* A candidate: the chain "nodes" ("n" of them, bottom first) over "label". */
+typedef struct {
+	int label, n;
+	int nodes[CHAIN_MAX];
+	int64_t tile, buffer, kept, saved, reread;
+} candidate;
+
+/* Whether inner node "x" may be in a chain over label "l": it keeps "l",
+ * is not fused and reads no fused operand. */
+static int chainable(const ir_tree *t, const int *fused, int x, int l)
+{
+	const ir_tree_node *n = &t->nodes[x];
+	if (n->input >= 0 || !ir_tree_node_has(n, l) || (fused && fused[x]))
+		return 0;
+	return !fused || (!fused[n->left] && (n->right < 0 || !fused[n->right]));
+}
+
+/* The chain below node "top" over label "l" into "nodes" (top first,
+ * at most CHAIN_MAX): each time the child that is chainable, the larger
+ * when both are. Returns its length. */
+static int chain_below(const ir_graph *g, const ir_tree *t, const int *fused, int top, int l,
+                       int *nodes)
+{
+	int n = 0;
+	for (int x = top; x >= 0 && n < CHAIN_MAX;) {
+		nodes[n++] = x;
+		const ir_tree_node *p = &t->nodes[x];
+		int next = -1;
+		for (int c = 0; c < 2; c++) {
+			int y = c ? p->right : p->left;
+			if (y >= 0 && chainable(t, fused, y, l) &&
+			    (next < 0 || plan_node_bytes(g, &t->nodes[y]) >
+			                     plan_node_bytes(g, &t->nodes[next])))
+				next = y;
+		}
+		x = next;
+	}
+	return n;
+}
+
+/* Whether node "x" is one of the "n" chain nodes "nodes". */
+static int in_chain(const int *nodes, int n, int x)
+{
+	for (int k = 0; k < n; k++)
+		if (nodes[k] == x)
+			return 1;
+	return 0;
+}
+
+/* A tile's window of a tensor whose runs along the label are shorter than
+ * this many bytes shares most cache lines with the other tiles' windows:
+ * each tile moves about the whole tensor. */
+#define TILE_RUN_BYTES 512
+
+/* The bytes tiles of "tile" along label "l" make node "x" move besides
+ * its own once: when it holds "l" in runs shorter than TILE_RUN_BYTES
+ * (its axes after l's, row-major), or lacks it, every later tile moves
+ * it again; 0 otherwise, or when it fits "budget" (it stays cached). */
+static int64_t moved_again(const ir_graph *g, const ir_tree_node *x, int l, int64_t tile,
+                           int64_t budget)
+{
+	int64_t bytes = plan_node_bytes(g, x), run = ir_dtype(g->dtype)->bytes * tile;
+	int has = 0;
+	for (int a = x->rank - 1; a >= 0 && !has; a--) {
+		has = x->index[a] == l;
+		if (!has)
+			run *= g->indices[x->index[a]].size;
+	}
+	if (bytes <= budget || (has && run >= TILE_RUN_BYTES))
+		return 0;
+	return (g->indices[l].size / tile - 1) * bytes;
+}
+
+/* Sizes candidate "c" (its label and nodes set) for "budget": the largest
+ * tile below the label's size whose two largest consecutive intermediates
+ * fit, and what it saves. Returns 0 when no tile fits or it saves nothing. */
+static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t budget, candidate *c)
+{
+	int64_t size = g->indices[c->label].size, inner = 0;
+	for (int k = 0; k + 1 < c->n; k++) {
+		int64_t b = plan_node_bytes(g, &t->nodes[c->nodes[k]]);
+		inner = b > inner ? b : inner;
+	}
+	if (inner <= budget) /* every intermediate stays cached untiled */
+		return 0;
+	int64_t most = budget / (2 * (inner / size)); /* the largest tile that fits */
+	c->tile = 0;
+	for (int64_t tile = most < size / 2 ? most : size / 2; tile >= 1 && !c->tile; tile--)
+		if (size % tile == 0)
+			c->tile = tile;
+	if (!c->tile)
+		return 0;
+	int64_t ntiles = size / c->tile;
+	c->buffer = (inner / size * c->tile + IR_PLAN_ALIGN - 1) / IR_PLAN_ALIGN * IR_PLAN_ALIGN;
+	c->kept = c->reread = 0;
+	for (int k = 0; k < c->n; k++) {
+		const ir_tree_node *x = &t->nodes[c->nodes[k]];
+		int64_t b = plan_node_bytes(g, x);
+		if (k + 1 < c->n && b > budget) /* written and read back */
+			c->kept += 2 * b;
+		for (int s = 0; s < 2; s++) {
+			int y = s ? x->right : x->left;
+			if (y >= 0 && !in_chain(c->nodes, c->n, y))
+				c->reread += moved_again(g, &t->nodes[y], c->label, c->tile, budget);
+		}
+	}
+	c->reread += moved_again(g, &t->nodes[c->nodes[c->n - 1]], c->label, c->tile, budget);
+	c->saved = c->kept - c->reread - ntiles * c->n * (budget / TILE_CALL_SHARE);
+	return c->saved > 0;
+}
+
+/* The best chain of "t" for "budget" into "*best" (saved 0: none). */
+static void best_chain(const ir_graph *g, const ir_tree *t, const int *fused, int64_t budget,
+                       candidate *best)
+{
+	best->saved = 0;
+	for (int top = 0; top < t->nnodes; top++) {
+		const ir_tree_node *n = &t->nodes[top];
+		for (int a = 0; a < n->rank && n->input < 0; a++) {
+			int l = n->index[a], down[CHAIN_MAX];
+			if (!chainable(t, fused, top, l) || g->indices[l].size < 2)
+				continue;
+			int len = chain_below(g, t, fused, top, l, down);
+			for (int m = 2; m <= len; m++) { /* the chain of the m nodes ending at top */
+				candidate c = {.label = l, .n = m};
+				for (int k = 0; k < m; k++)
+					c.nodes[k] = down[m - 1 - k];
+				if (size_candidate(g, t, budget, &c) && c.saved > best->saved)
+					*best = c;
+			}
+		}
+	}
+}
+
+einc_status pass_tile(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
+                      const int *fused, const cg_caches *caches, int64_t cache,
+                      chain_tiling **out)
+{
+	*out = NULL;
+	if (cache < 0 || g->empty_dims)
+		return EINC_OK;
+	for (int x = 0; x < t->nnodes; x++) /* pass_plan refuses the tree, naming the node */
+		if (plan_node_bytes(g, &t->nodes[x]) < 0)
+			return EINC_OK;
+	int64_t budgets[2] = {cache ? cache : caches->l2, cache ? 0 : caches->l3};
+	candidate best = {0};
+	int level = 0;
+	for (int k = 0; k < 2 && !best.saved; k++) {
+		if (budgets[k] > 0)
+			best_chain(g, t, fused, budgets[k], &best);
+		level = cache ? 0 : k + 2;
+	}
+	if (!best.saved)
+		return EINC_OK;
+	chain_tiling *c = arena_alloc(a, sizeof(*c));
+	int *nodes = arena_array(a, (size_t)best.n, sizeof(int));
+	int *inner = arena_array(a, (size_t)t->nnodes, sizeof(int));
+	if (!c || !nodes || !inner)
+		return ctx_fail(ctx, EINC_ENOMEM, "tile", "out of memory");
+	for (int k = 0; k < best.n; k++) {
+		nodes[k] = best.nodes[k];
+		inner[nodes[k]] = k + 1 < best.n;
+	}
+	*c = (chain_tiling){.label = best.label, .tile = best.tile,
+	                    .ntiles = g->indices[best.label].size / best.tile, .n = best.n,
+	                    .nodes = nodes, .inner = inner, .buffer = best.buffer,
+	                    .budget = budgets[level == 3], .level = level, .kept = best.kept,
+	                    .saved = best.saved, .reread = best.reread};
+	*out = c;
+	return EINC_OK;
+}
+
+char *chain_tiling_report(const ir_graph *g, const chain_tiling *c)
+{
+	strbuf b = {0};
+	strbuf_printf(&b, "; tiled: steps");
+	for (int k = 0; k < c->n; k++)
+		strbuf_printf(&b, " n%d", c->nodes[k]);
+	strbuf_printf(&b, " over %s, tile %lld of %lld (%lld tiles), 2 buffers of %lld bytes\n",
+	              g->indices[c->label].name, (long long)c->tile,
+	              (long long)g->indices[c->label].size, (long long)c->ntiles,
+	              (long long)c->buffer);
+	if (c->level)
+		strbuf_printf(&b, "; tiled: fast memory L%d, %lld bytes\n", c->level,
+		              (long long)c->budget);
+	else
+		strbuf_printf(&b, "; tiled: fast memory %lld bytes (tile_cache)\n",
+		              (long long)c->budget);
+	strbuf_printf(&b, "; tiled: DRAM bytes not moved %lld (intermediates written and read "
+	              "back), moved again by later tiles %lld, saved %lld\n", (long long)c->kept,
+	              (long long)c->reread, (long long)c->saved);
+	return strbuf_take(&b);
+}

@@ -1,0 +1,146 @@
+/*
+ * test_tiled.c - chains of steps run tile by tile (passes/tile.c): each
+ * case, compiled with a fast-memory size (einc_options.tile_cache) small
+ * enough that its intermediates pass it, is tiled as expected (the plan's
+ * report, the loops' tile loop); the result matches the reference
+ * evaluator and is bit-identical on 1, 2 and 16 threads, in f32 and f64.
+ * (Not always bit-identical to the einsum untiled: a step over a tile may
+ * block or vectorise its sums otherwise than over the whole.) Sizes leave
+ * partial register and cache blocks inside each tile; a tile always
+ * divides its label's size (tile.h), so a prime size runs tiles of 1.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "einc.h"
+#include "refcheck.h"
+
+/* One case: the spec and sizes, the contraction order, the fast memory
+ * it is tiled for in f32 (twice that in f64, so that the same tiles fit),
+ * and what the plan's report says of the chain ("over X, tile T of N"). */
+typedef struct {
+	const char *spec, *dims;
+	einc_path path;
+	int64_t cache;
+	const char *tiles;
+} tcase;
+
+static const tcase cases[] = {
+	/* the 4-index transform: the two steps that keep p, tiles of 2 */
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=8,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 4096,
+	 "steps n5 n6 over p, tile 2 of 8"},
+	/* a prime size: tiles of one */
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 2048,
+	 "steps n5 n6 over p, tile 1 of 7"},
+	/* Tucker reconstruction (over its output's first label, or a core
+	 * label) and projection */
+	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 2048,
+	 "steps n5 n6 over i, tile 2 of 20"},
+	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 1024,
+	 "steps n4 n5 over c, tile 1 of 4"},
+	{"ijk,ia,jb,kc->abc", "a=4,b=5,c=3,i=40,j=36,k=30", EINC_PATH_AUTO, 8192,
+	 "steps n4 n5 over j, tile 6 of 36"},
+	/* a batch label every operand holds: each tile reads its own windows */
+	{"zab,zbc,zcd,zde->zae", "z=12,a=9,b=11,c=10,d=13,e=7", EINC_PATH_AUTO, 2048,
+	 "steps n4 n5 n6 over z, tile 3 of 12"},
+	/* plain nests, merged dims, a chain's result zeroed a tile at a time
+	 * (its window not one block), four steps (numpy's test_complex) */
+	{"acdf,jbje,gihb,hfac,gfac,gifabc,hfac", "a=2,b=3,c=4,d=5,e=4,f=3,g=2,h=6,i=5,j=4",
+	 EINC_PATH_LTR, 131072, "steps n8 n9 n10 n11 over h, tile 1 of 6"},
+};
+
+/* The thread counts every case runs on. */
+static const int thread_counts[] = {1, 2, 16};
+#define NTHREADS 3
+
+/* Compiles case "c" in "dtype" for "threads" and "cache" (tile_cache),
+ * asserting success. */
+static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, int threads,
+                             int64_t cache)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = dtype;
+	o.path = c->path;
+	o.threads = threads;
+	o.tile_cache = cache;
+	einc_program *p = NULL;
+	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
+		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
+	return p;
+}
+
+/* Case "c" in "dtype" (see the top of the file). */
+static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t *seed)
+{
+	einc_program *p[NTHREADS];
+	int64_t cache = c->cache * (int64_t)einc_dtype_size(dtype) / 4;
+	for (int t = 0; t < NTHREADS; t++)
+		p[t] = compile(ctx, c, dtype, thread_counts[t], cache);
+	if (!refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, "; tiled: steps") ||
+	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, c->tiles) ||
+	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, " : tiles "))
+		fail_msg("%s %s: not tiled (%s)", c->spec, c->dims, c->tiles);
+	void **in = refcheck_inputs(ctx, p[0], seed);
+	assert_non_null(in);
+	char what[160];
+	snprintf(what, sizeof what, "%s %s", c->spec, c->dims);
+	size_t bytes;
+	free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, what, &bytes));
+	refcheck_inputs_free(in);
+	for (int x = 0; x < NTHREADS; x++)
+		einc_program_free(p[x]);
+}
+
+/* Every case in the dtype "*state" points at. */
+static void test_tiled(void **state)
+{
+	einc_dtype dtype = *(const einc_dtype *)*state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x13198a2e03707344ULL;
+	for (size_t x = 0; x < sizeof cases / sizeof cases[0]; x++)
+		check_case(ctx, &cases[x], dtype, &seed);
+	einc_ctx_free(ctx);
+}
+
+/* Intermediates that fit the fast memory are not tiled, nor anything
+ * under a budget; a tile_cache below -1 is an error. */
+static void test_not_tiled(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p = compile(ctx, &cases[0], EINC_F64, 1, 1 << 20);
+	assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	einc_program_free(p);
+	einc_options o;
+	einc_options_init(&o);
+	o.tile_cache = 4096;
+	o.budget = 1 << 20;
+	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p), EINC_OK);
+	assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+	einc_program_free(p);
+	o.budget = 0;
+	o.tile_cache = -2;
+	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p),
+	                 EINC_EINVAL);
+	assert_non_null(strstr(einc_ctx_message(ctx), "tile_cache"));
+	einc_ctx_free(ctx);
+}
+
+static const einc_dtype f32 = EINC_F32, f64 = EINC_F64;
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_prestate(test_tiled, (void *)&f32),
+		cmocka_unit_test_prestate(test_tiled, (void *)&f64),
+		cmocka_unit_test(test_not_tiled),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

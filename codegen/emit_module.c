@@ -63,16 +63,6 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
 	LLVMAddAttributeAtIndex(fn, index, LLVMCreateEnumAttribute(e->c, kind, 0));
 }
 
-/* Whether step "st" writes each result element once: every dim longer
- * than 1 moves the result, so it sums nothing. */
-static int sums_nothing(const loop_step *st)
-{
-	for (int d = 0; d < st->ndims; d++)
-		if (st->sizes[d] != 1 && !st->result.strides[d])
-			return 0;
-	return 1;
-}
-
 /* The body of step "st" at the builder's position in e->fn, on the bases
  * e->base and workspace "ws": its GETT call (which writes every result),
  * its nest storing each result once, its nest summed in partial results,
@@ -80,7 +70,7 @@ static int sums_nothing(const loop_step *st)
 static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
-	e->overwrite = !st->gemm && sums_nothing(st);
+	e->overwrite = !st->gemm && ir_loop_step_stores(st);
 	cg_alias_scopes(e);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;

@@ -92,8 +92,31 @@ static void print_par(strbuf *b, const loop_step *st)
 	isl_ast_expr_free(it);
 }
 
-/* Prints one step: the copies before it, its statement, the zeroing, then
- * its GETT form or the AST as C. */
+int ir_loop_step_stores(const loop_step *st)
+{
+	for (int d = 0; d < st->ndims; d++)
+		if (st->sizes[d] != 1 && !st->result.strides[d])
+			return 0;
+	return 1;
+}
+
+/* Prints the zeroing of step "st"'s result before its nest. */
+static void print_zero(strbuf *b, const loop_step *st)
+{
+	strbuf_printf(b, "  zero ");
+	if (st->strided_out) {
+		print_access(b, st, &st->result);
+		strbuf_printf(b, "\n");
+		return;
+	}
+	strbuf_printf(b, "%s", st->result.buffer == LOOP_OUT ? "out" : "ws");
+	if (st->result.buffer == LOOP_WORKSPACE)
+		strbuf_printf(b, "@%lld", (long long)st->result.offset);
+	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
+}
+
+/* Prints one step: the copies before it, its statement, then its GETT
+ * form, or the zeroing (unless it stores) and the AST as C. */
 static void print_step(strbuf *b, const loop_step *st, int s)
 {
 	for (int c = 0; c < st->ncopies; c++) {
@@ -110,11 +133,12 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 	for (int d = 0; d < st->ndims; d++)
 		strbuf_printf(b, "%s%s", d ? ", " : "", st->names[d]);
 	strbuf_printf(b, ") : ");
+	int stores = st->fused_into < 0 && !st->gemm && ir_loop_step_stores(st);
 	if (st->fused_into >= 0)
 		strbuf_printf(b, "fused into step %d as ", st->fused_into);
 	else {
 		print_access(b, st, &st->result);
-		strbuf_printf(b, " += ");
+		strbuf_printf(b, stores ? " = " : " += ");
 	}
 	for (int x = 0; x < st->nargs; x++) {
 		int fused = x == st->fused_arg;
@@ -126,24 +150,15 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 			strbuf_printf(b, ")");
 		}
 	}
-	if (st->fused_into >= 0) {
-		strbuf_printf(b, "\n");
+	strbuf_printf(b, "\n");
+	if (st->fused_into >= 0)
 		return;
-	}
-	strbuf_printf(b, "\n  zero ");
-	if (st->strided_out) {
-		print_access(b, st, &st->result);
-		strbuf_printf(b, "\n");
-	} else {
-		strbuf_printf(b, "%s", st->result.buffer == LOOP_OUT ? "out" : "ws");
-		if (st->result.buffer == LOOP_WORKSPACE)
-			strbuf_printf(b, "@%lld", (long long)st->result.offset);
-		strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
-	}
-	if (st->gemm) {
+	if (st->gemm) { /* the GETT driver's first K block stores: no zeroing */
 		print_gemm(b, st);
 		return;
 	}
+	if (!stores)
+		print_zero(b, st);
 	if (st->par.mode != LOOP_PAR_NONE)
 		print_par(b, st);
 	char *c = isl_ast_node_to_C_str(st->ast);
@@ -165,7 +180,14 @@ char *ir_loops_print(const ir_graph *g, const ir_loops *l)
 		strbuf_printf(&b, " slow=%lld moved=%lld", (long long)l->slow_bytes,
 		              (long long)l->moved_bytes);
 	strbuf_printf(&b, "\n");
-	for (int s = 0; s < l->nsteps; s++)
-		print_step(&b, &l->steps[s], s);
+	int64_t elems = ir_graph_elems(g, -1);
+	if (g->empty_dims && elems == 0)
+		strbuf_printf(&b, "; an index has size 0: no step runs, the result is empty\n");
+	else if (g->empty_dims) /* codegen writes zeros in place of the steps */
+		strbuf_printf(&b, "; an index has size 0: no step runs, the result is %lld zeros\n",
+		              (long long)elems);
+	else
+		for (int s = 0; s < l->nsteps; s++)
+			print_step(&b, &l->steps[s], s);
 	return strbuf_take(&b);
 }

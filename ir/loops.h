@@ -17,6 +17,12 @@
  *     for (int i = 0; i <= 2; i += 1)
  *       ...
  *           S0(i, j, k);
+ * A plain step that sums nothing (a copy, a transpose, an outer product)
+ * stores each element once: "=" for "+=", and no zero line:
+ *   step 0: S0(i, j) : out[i + 4*j] = in0[5*i + j]
+ * With an index of size 0 no step runs: the header line is followed by
+ *   ; an index has size 0: no step runs, the result is N zeros
+ * (or "the result is empty").
  * A plain nest (not GEMM-like) merges the dims that every access walks as
  * one into a dim named by both iterators: ijk->i runs
  *   step 0: S0(i, jk) : out[i] += in0[131072*i + jk]
@@ -24,8 +30,9 @@
  * (loop_par; "over" names the outermost loop):
  *     parallel sums over k: tasks=16 chunk=256 extent=4096
  * A GEMM-like step has no nest (the runtime's GETT driver runs it, and
- * building one costs ISL most of its time on large networks); a line
- * after its zero line says how it runs:
+ * building one costs ISL most of its time on large networks) and no zero
+ * line (its first K block stores); a line after its statement says how it
+ * runs:
  *     gemm batch(b) m(i) n(k) k(j) a=in0 mc=144 nc=64 kc=256 chunks=1 scratch=ws@0
  * A step fused into the packing of a later one (passes/fuse.c) prints its
  * product and where it goes, and that step prints the product in place of
@@ -176,6 +183,11 @@ typedef struct {
 
 /* Frees the ISL objects of "l" (NULL allowed); the struct stays in its arena. */
 void ir_loops_free(ir_loops *l);
+
+/* Whether the plain step "st" writes each result element once (every dim
+ * longer than 1 moves the result, so it sums nothing): it stores, with no
+ * zeroing first. */
+int ir_loop_step_stores(const loop_step *st);
 
 /* The text form of "l" for "g" (--dump=loops): give, free(); NULL when out
  * of memory. */

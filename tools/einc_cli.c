@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "compile_flags.h"
 #include "einc.h"
-#include "numarg.h"
 #include "parts.h"
 
 /* Exit statuses. */
@@ -141,19 +141,16 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /*
- * Reads the value "val" of option "opt" as "what", an integer from "min"
- * to "max", into "*out"; returns 0, or a usage error that echoes the value
- * with a caret under the culprit, as the dims' errors do.
+ * Prints a shared flag's refused value: numbers echo the value with a
+ * caret under the culprit, as the dims' errors do. Returns EXIT_USAGE.
  */
-static int numeric_opt(const char *opt, const char *val, const char *what, uint64_t min,
-                       uint64_t max, uint64_t *out)
+static int flag_usage_error(const char *val, const flag_error *err)
 {
-	numarg_error err;
-	if (numarg_parse(val, what, min, max, out, &err) == 0)
-		return 0;
+	if (!err->caret)
+		return usage_error("%s", err->message);
 	fprintf(stderr, "einc: %s:1:%zu: error: usage: %s\n  %s\n  %*s^\n"
 	        "Try 'einc --help' for more information.\n",
-	        opt, err.offset + 1, err.message, val, (int)err.offset, "");
+	        err->flag, err->offset + 1, err->message, val, (int)err->offset, "");
 	return EXIT_USAGE;
 }
 
@@ -189,51 +186,51 @@ static int match_opt(char **argv, int argc, int *i, const char *shrt,
 
 /* Command-line options: flags take no value; the others take one as
  * "-dX", "-d X", "--dims=X" or "--dims X". */
-typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DTYPE, OPT_DUMP, OPT_SEED, OPT_RUN,
-               OPT_CHECK, OPT_OUTPUT, OPT_ASM, OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME,
-               OPT_OPT, OPT_CPU, OPT_THREADS, OPT_BUDGET, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
-               OPT_PATH, OPT_MAX_INTERMEDIATE, OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_PRINT_JSON,
-               OPT_TREE, OPT_SLICE, OPT_TARGET_SIZE, OPT_TARGET_SLICES, OPT_MAX_OVERHEAD,
-               OPT_VERBOSE, OPT_HELP, OPT_VERSION } opt_id;
+typedef enum { OPT_DIMS, OPT_SHAPES, OPT_DUMP, OPT_RUN, OPT_CHECK, OPT_OUTPUT, OPT_ASM,
+               OPT_EMIT_LLVM, OPT_HEADER, OPT_NAME, OPT_PLAN_DAG, OPT_PLAN_SVG, OPT_STAGING,
+               OPT_PRINT_PATH, OPT_PRINT_LINEAR, OPT_PRINT_JSON, OPT_TREE, OPT_VERBOSE,
+               OPT_HELP, OPT_VERSION,
+               OPT_FLAG /* a flag einc-mpi shares: compile_flags.h's .flag */ } opt_id;
 
 static const struct {
 	const char *shrt, *lng;
 	int has_value;
 	opt_id id;
+	compile_flag flag;
 } opt_table[] = {
-	{"-d", "--dims", 1, OPT_DIMS},
-	{"-s", "--shapes", 1, OPT_SHAPES},
-	{"-t", "--dtype", 1, OPT_DTYPE},
-	{NULL, "--dump", 1, OPT_DUMP},
-	{NULL, "--seed", 1, OPT_SEED},
-	{NULL, "--run", 0, OPT_RUN},
-	{NULL, "--check", 0, OPT_CHECK},
-	{"-o", NULL, 1, OPT_OUTPUT},
-	{"-S", NULL, 0, OPT_ASM},
-	{NULL, "--emit-llvm", 0, OPT_EMIT_LLVM},
-	{NULL, "--header", 1, OPT_HEADER},
-	{NULL, "--name", 1, OPT_NAME},
-	{"-O", NULL, 1, OPT_OPT},
-	{"-march=", NULL, 1, OPT_CPU},
-	{"-mcpu=", NULL, 1, OPT_CPU},
-	{NULL, "--threads", 1, OPT_THREADS},
-	{NULL, "--budget", 1, OPT_BUDGET},
-	{NULL, "--plan-dag", 1, OPT_PLAN_DAG},
-	{NULL, "--plan-svg", 1, OPT_PLAN_SVG},
-	{NULL, "--staging", 0, OPT_STAGING},
-	{NULL, "--path", 1, OPT_PATH},
-	{NULL, "--max-intermediate", 1, OPT_MAX_INTERMEDIATE},
-	{NULL, "--print-path=linear", 0, OPT_PRINT_LINEAR},
-	{NULL, "--print-path=json", 0, OPT_PRINT_JSON},
-	{NULL, "--print-path", 0, OPT_PRINT_PATH},
-	{NULL, "--tree", 1, OPT_TREE},
-	{NULL, "--slice", 1, OPT_SLICE},
-	{NULL, "--target-size", 1, OPT_TARGET_SIZE},
-	{NULL, "--target-slices", 1, OPT_TARGET_SLICES},
-	{NULL, "--max-overhead", 1, OPT_MAX_OVERHEAD},
-	{"-v", "--verbose", 0, OPT_VERBOSE},
-	{"-h", "--help", 0, OPT_HELP},
-	{NULL, "--version", 0, OPT_VERSION},
+	{"-d", "--dims", 1, OPT_DIMS, FLAG_NONE},
+	{"-s", "--shapes", 1, OPT_SHAPES, FLAG_NONE},
+	{"-t", "--dtype", 1, OPT_FLAG, FLAG_DTYPE},
+	{NULL, "--dump", 1, OPT_DUMP, FLAG_NONE},
+	{NULL, "--seed", 1, OPT_FLAG, FLAG_SEED},
+	{NULL, "--run", 0, OPT_RUN, FLAG_NONE},
+	{NULL, "--check", 0, OPT_CHECK, FLAG_NONE},
+	{"-o", NULL, 1, OPT_OUTPUT, FLAG_NONE},
+	{"-S", NULL, 0, OPT_ASM, FLAG_NONE},
+	{NULL, "--emit-llvm", 0, OPT_EMIT_LLVM, FLAG_NONE},
+	{NULL, "--header", 1, OPT_HEADER, FLAG_NONE},
+	{NULL, "--name", 1, OPT_NAME, FLAG_NONE},
+	{"-O", NULL, 1, OPT_FLAG, FLAG_OPT_LEVEL},
+	{"-march=", NULL, 1, OPT_FLAG, FLAG_CPU},
+	{"-mcpu=", NULL, 1, OPT_FLAG, FLAG_CPU},
+	{NULL, "--threads", 1, OPT_FLAG, FLAG_THREADS},
+	{NULL, "--budget", 1, OPT_FLAG, FLAG_BUDGET},
+	{NULL, "--plan-dag", 1, OPT_PLAN_DAG, FLAG_NONE},
+	{NULL, "--plan-svg", 1, OPT_PLAN_SVG, FLAG_NONE},
+	{NULL, "--staging", 0, OPT_STAGING, FLAG_NONE},
+	{NULL, "--path", 1, OPT_FLAG, FLAG_PATH},
+	{NULL, "--max-intermediate", 1, OPT_FLAG, FLAG_MAX_INTERMEDIATE},
+	{NULL, "--print-path=linear", 0, OPT_PRINT_LINEAR, FLAG_NONE},
+	{NULL, "--print-path=json", 0, OPT_PRINT_JSON, FLAG_NONE},
+	{NULL, "--print-path", 0, OPT_PRINT_PATH, FLAG_NONE},
+	{NULL, "--tree", 1, OPT_TREE, FLAG_NONE},
+	{NULL, "--slice", 1, OPT_FLAG, FLAG_SLICE},
+	{NULL, "--target-size", 1, OPT_FLAG, FLAG_TARGET_SIZE},
+	{NULL, "--target-slices", 1, OPT_FLAG, FLAG_TARGET_SLICES},
+	{NULL, "--max-overhead", 1, OPT_FLAG, FLAG_MAX_OVERHEAD},
+	{"-v", "--verbose", 0, OPT_VERBOSE, FLAG_NONE},
+	{"-h", "--help", 0, OPT_HELP, FLAG_NONE},
+	{NULL, "--version", 0, OPT_VERSION, FLAG_NONE},
 };
 
 /* The stages --dump names, in the order they are printed. */
@@ -245,36 +242,24 @@ static const struct {
 	{"plan", EINC_STAGE_PLAN}, {"loops", EINC_STAGE_LOOPS}, {"llvm", EINC_STAGE_LLVM},
 };
 
-/* The methods --path names. */
-static const struct {
-	const char *name;
-	einc_path path;
-} path_names[] = {
-	{"auto", EINC_PATH_AUTO}, {"exact", EINC_PATH_EXACT}, {"greedy", EINC_PATH_GREEDY},
-	{"refine", EINC_PATH_REFINE}, {"ltr", EINC_PATH_LTR},
-};
-
-/* Applies option "id" with value "val" to "c"; returns 0 to go on, -1 to
- * stop with success, or a usage error. */
-static int apply_opt(cli *c, opt_id id, const char *val)
+/* Applies option "id" (or the shared "flag") with value "val" to "c";
+ * returns 0 to go on, -1 to stop with success, or a usage error. */
+static int apply_opt(cli *c, opt_id id, compile_flag flag, const char *val)
 {
 	size_t x;
-	uint64_t n;
-	int st;
+	flag_error err;
 	switch (id) {
+	case OPT_FLAG:
+		if (compile_flag_set(&c->options, flag, val, &err))
+			return flag_usage_error(val, &err);
+		if (flag == FLAG_SEED)
+			c->seed = c->options.seed;
+		break;
 	case OPT_DIMS:
 		c->dims = val;
 		break;
 	case OPT_SHAPES:
 		c->shapes = val;
-		break;
-	case OPT_DTYPE:
-		if (einc_dtype_parse(val, &c->options.dtype)) {
-			char msg[256];
-			snprintf(msg, sizeof msg, "unknown dtype '%.100s' (expected %s)", val,
-			         einc_dtype_names());
-			return usage_error("%s", msg);
-		}
 		break;
 	case OPT_DUMP:
 		for (x = 0; x < sizeof dump_names / sizeof dump_names[0]; x++)
@@ -284,21 +269,6 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 			return usage_error("unknown stage '%s' for --dump "
 			                   "(expected graph, canon, tree, plan, loops or llvm)", val);
 		c->dumps |= 1u << dump_names[x].stage;
-		break;
-	case OPT_PATH:
-		for (x = 0; x < sizeof path_names / sizeof path_names[0]; x++)
-			if (strcmp(val, path_names[x].name) == 0)
-				break;
-		if (x == sizeof path_names / sizeof path_names[0])
-			return usage_error("unknown method '%s' for --path "
-			                   "(expected auto, exact, greedy, refine or ltr)", val);
-		c->options.path = path_names[x].path;
-		break;
-	case OPT_MAX_INTERMEDIATE:
-		if ((st = numeric_opt("--max-intermediate", val, "an element count", 1,
-		                      INT64_MAX, &n)))
-			return st;
-		c->options.max_intermediate = (int64_t)n;
 		break;
 	case OPT_PRINT_PATH:
 		c->dumps |= 1u << EINC_STAGE_PATH;
@@ -311,34 +281,6 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		break;
 	case OPT_TREE:
 		c->tree_file = val;
-		break;
-	case OPT_SLICE:
-		c->options.slice = val;
-		break;
-	case OPT_TARGET_SIZE:
-		if ((st = numeric_opt("--target-size", val, "a byte count", 1, INT64_MAX, &n)))
-			return st;
-		c->options.target_size = (int64_t)n;
-		break;
-	case OPT_TARGET_SLICES:
-		if ((st = numeric_opt("--target-slices", val, "a slice count", 1, INT64_MAX, &n)))
-			return st;
-		c->options.target_slices = (int64_t)n;
-		break;
-	case OPT_MAX_OVERHEAD: {
-		char *end;
-		errno = 0;
-		double ratio = strtod(val, &end);
-		if (end == val || *end || errno || !(ratio >= 1) || ratio > 1e300)
-			return usage_error("--max-overhead: '%s' is not a ratio of at least 1 "
-			                   "(expected a number as 1.5)", val);
-		c->options.max_overhead = ratio;
-		break;
-	}
-	case OPT_SEED:
-		if ((st = numeric_opt("--seed", val, "a seed", 0, UINT64_MAX, &n)))
-			return st;
-		c->seed = c->options.seed = n;
 		break;
 	case OPT_RUN:
 		c->run = 1;
@@ -360,24 +302,6 @@ static int apply_opt(cli *c, opt_id id, const char *val)
 		break;
 	case OPT_NAME:
 		c->name = val;
-		break;
-	case OPT_OPT:
-		if (val[0] < '0' || val[0] > '3' || val[1])
-			return usage_error("unknown optimization level '-O%s' (expected -O0 .. -O3)", val);
-		c->options.opt_level = val[0] - '0';
-		break;
-	case OPT_CPU:
-		c->options.cpu = val;
-		break;
-	case OPT_THREADS:
-		if ((st = numeric_opt("--threads", val, "a thread count", 0, 1024, &n)))
-			return st;
-		c->options.threads = (int)n;
-		break;
-	case OPT_BUDGET:
-		if ((st = numeric_opt("--budget", val, "a byte count", 0, INT64_MAX, &n)))
-			return st;
-		c->options.budget = (int64_t)n;
 		break;
 	case OPT_PLAN_DAG:
 		c->plan_dag = val;
@@ -441,7 +365,7 @@ static int parse_args(cli *c, int argc, char **argv)
 			return usage_error("unknown option '%s'", a);
 		if (m < 0)
 			return usage_error("option '%s' needs a value", a);
-		int st = apply_opt(c, opt_table[k].id, val);
+		int st = apply_opt(c, opt_table[k].id, opt_table[k].flag, val);
 		if (st)
 			return st;
 	}

@@ -26,6 +26,7 @@
 
 #include <mpi.h>
 
+#include "compile_flags.h"
 #include "einc.h"
 #include "npy.h"
 #include "numarg.h"
@@ -99,7 +100,6 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 		{"budget", 1, NULL, O_BUDGET}, {"max-intermediate", 1, NULL, O_MAXINT},
 		{"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	static const char *const paths[] = {"ltr", "auto", "exact", "greedy", "refine"};
 	memset(a, 0, sizeof(*a));
 	einc_options_init(&a->options);
 	a->seed = a->options.seed = 1;
@@ -108,26 +108,13 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 	uint64_t n;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:s:t:O:m:h", longs, NULL)) != -1) {
+		compile_flag f = FLAG_NONE; /* read after the switch */
+		const char *val = optarg;
 		switch (c) {
 		case 'd': a->dims = optarg; break;
 		case 's': a->shapes = optarg; break;
-		case 't':
-			if (einc_dtype_parse(optarg, &a->options.dtype)) {
-				if (rank == 0)
-					fprintf(stderr, "einc-mpi: error: unknown dtype '%s' (expected %s)\n",
-					        optarg, einc_dtype_names());
-				return EXIT_USAGE;
-			}
-			break;
-		case 'O':
-			if (optarg[0] < '0' || optarg[0] > '3' || optarg[1]) {
-				if (rank == 0)
-					fprintf(stderr, "einc-mpi: error: unknown optimization level "
-					        "'-O%s' (expected -O0 .. -O3)\n", optarg);
-				return EXIT_USAGE;
-			}
-			a->options.opt_level = optarg[0] - '0';
-			break;
+		case 't': f = FLAG_DTYPE; break;
+		case 'O': f = FLAG_OPT_LEVEL; break;
 		case 'm': /* -march=CPU, -mcpu=CPU: getopt reads "arch=CPU" */
 			if (strncmp(optarg, "arch=", 5) && strncmp(optarg, "cpu=", 4)) {
 				if (rank == 0)
@@ -135,64 +122,18 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 					        "(expected -march=CPU or -mcpu=CPU)\n", optarg);
 				return EXIT_USAGE;
 			}
-			a->options.cpu = strchr(optarg, '=') + 1;
+			f = FLAG_CPU;
+			val = strchr(optarg, '=') + 1;
 			break;
-		case O_BUDGET:
-			if (number("--budget", optarg, "a byte count", 0, INT64_MAX, &n, rank))
-				return EXIT_USAGE;
-			a->options.budget = (int64_t)n;
-			break;
-		case O_MAXINT:
-			if (number("--max-intermediate", optarg, "an element count", 1, INT64_MAX, &n,
-			           rank))
-				return EXIT_USAGE;
-			a->options.max_intermediate = (int64_t)n;
-			break;
-		case O_SLICE: a->options.slice = optarg; break;
-		case O_TSIZE:
-			if (number("--target-size", optarg, "a byte count", 1, INT64_MAX, &n, rank))
-				return EXIT_USAGE;
-			a->options.target_size = (int64_t)n;
-			break;
-		case O_TSLICES:
-			if (number("--target-slices", optarg, "a slice count", 1, INT64_MAX, &n, rank))
-				return EXIT_USAGE;
-			a->options.target_slices = (int64_t)n;
-			break;
-		case O_OVERHEAD: {
-			char *end;
-			a->options.max_overhead = strtod(optarg, &end);
-			if (end == optarg || *end || !(a->options.max_overhead >= 1)) {
-				if (rank == 0)
-					fprintf(stderr, "einc-mpi: error: --max-overhead: '%s' is not a "
-					        "ratio of at least 1\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		}
-		case O_PATH: {
-			int m = 0;
-			while (m < 5 && strcmp(optarg, paths[m]))
-				m++;
-			if (m == 5) {
-				if (rank == 0)
-					fprintf(stderr, "einc-mpi: error: unknown method '%s' for --path\n",
-					        optarg);
-				return EXIT_USAGE;
-			}
-			a->options.path = (einc_path)m;
-			break;
-		}
-		case O_SEED:
-			if (number("--seed", optarg, "a seed", 0, UINT64_MAX, &n, rank))
-				return EXIT_USAGE;
-			a->seed = a->options.seed = n;
-			break;
-		case O_THREADS:
-			if (number("--threads", optarg, "a thread count", 1, 1024, &n, rank))
-				return EXIT_USAGE;
-			a->options.threads = (int)n;
-			break;
+		case O_BUDGET: f = FLAG_BUDGET; break;
+		case O_MAXINT: f = FLAG_MAX_INTERMEDIATE; break;
+		case O_SLICE: f = FLAG_SLICE; break;
+		case O_TSIZE: f = FLAG_TARGET_SIZE; break;
+		case O_TSLICES: f = FLAG_TARGET_SLICES; break;
+		case O_OVERHEAD: f = FLAG_MAX_OVERHEAD; break;
+		case O_PATH: f = FLAG_PATH; break;
+		case O_SEED: f = FLAG_SEED; break;
+		case O_THREADS: f = FLAG_THREADS; break;
 		case O_IN:
 			if (a->nin == MAX_FILES) {
 				if (rank == 0)
@@ -212,6 +153,16 @@ static int parse_args(int argc, char **argv, args *a, int rank)
 		case 'h': a->help = 1; return 0;
 		default: return EXIT_USAGE; /* getopt printed why on rank 0 */
 		}
+		flag_error err;
+		if (f != FLAG_NONE && compile_flag_set(&a->options, f, val, &err)) {
+			if (rank == 0 && err.caret)
+				fprintf(stderr, "einc-mpi: error: %s: %s\n", err.flag, err.message);
+			else if (rank == 0)
+				fprintf(stderr, "einc-mpi: error: %s\n", err.message);
+			return EXIT_USAGE;
+		}
+		if (f == FLAG_SEED)
+			a->seed = a->options.seed;
 	}
 	if (optind + 1 != argc) {
 		if (rank == 0)

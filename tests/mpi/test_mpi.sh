@@ -134,6 +134,13 @@ expect_err 2 2 "unknown optimization level '-O7'" -O7 'ij,jk->ik' -d i=2,j=3,k=4
 expect_err 2 2 "expected -march=CPU or -mcpu=CPU" -mtune=znver3 'ij,jk->ik' -d i=2,j=3,k=4
 expect_err 2 1 "unknown CPU 'nocpu'" -march=nocpu 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j
 expect_err 2 2 "--budget" --budget=-1 'ij,jk->ik' -d i=2,j=3,k=4
+# the flags einc-mpi shares with einc read their values the same way
+# (tools/compile_flags.c): same messages, --threads 0 is the default
+expect_err 2 2 "unknown method 'bogus' for --path (expected auto, exact, greedy, refine or ltr)" --path=bogus 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 2 "--max-overhead: '0.5' is not a ratio of at least 1 (expected a number as 1.5)" --max-overhead 0.5 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 2 "unknown dtype 'f16' (expected" -t f16 'ij,jk->ik' -d i=2,j=3,k=4
+expect_err 2 2 "--threads: 1025 is out of range: a thread count is an integer from 0 to 1024" --threads 1025 'ij,jk->ik' -d i=2,j=3,k=4
+expect_ok 2 "$checked" --check --threads 0 --path=greedy 'ij,jk->ik' -d i=5,j=3,k=4 --slice=j
 expect_err 2 1 "the budget is 64" --budget 64 'ij,jk,kl->il' -d i=20,j=30,k=40,l=20 --slice=j
 expect_err 2 1 "within max_intermediate" --max-intermediate 2 'ij,jk,kl->il' -d i=9,j=10,k=11,l=7 --slice=j
 # a failing rank: the others stop too, nobody hangs

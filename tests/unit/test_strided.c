@@ -310,7 +310,7 @@ static void test_relayout(void **state)
 	if (!strstr(tree, "%2 = reduce %0 -> [b i j]") ||
 	    !strstr(tree, "%3 = contract %2 %1 -> [b i k]"))
 		fail_msg("no copy step in the tree:\n%s", tree);
-	if (!strstr(loops, "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] += in0[b + 3*i + 60*j]"))
+	if (!strstr(loops, "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] = in0[b + 3*i + 60*j]"))
 		fail_msg("the copy does not read the view:\n%s", loops);
 	einc_free(tree);
 	einc_free(loops);

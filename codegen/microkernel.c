@@ -123,8 +123,11 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		bv[v] = LLVMBuildLoad2(b, vec, at(b, elem, bp, off), "b");
 		LLVMSetAlignment(bv[v], esize);
 	}
-	LLVMValueRef ahead = LLVMBuildNUWAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), "");
-	prefetch(m, b, at(b, elem, bp, LLVMBuildNUWMul(b, ahead, LLVMGetParam(fn, np - 4), "")), 0);
+	/* past B's last row on the last values of k: a plain (not inbounds)
+	 * address, which a prefetch may name without faulting */
+	LLVMValueRef ahead = LLVMBuildMul(b, LLVMBuildAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), ""),
+	                                  LLVMGetParam(fn, np - 4), "");
+	prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
 	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));

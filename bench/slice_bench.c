@@ -5,7 +5,11 @@
  * flops together over the unsliced flops) of einc's slicing (greedy on the
  * tree, the tree searched again per choice: passes/slice.c) beside the
  * plain baseline (the index most tensors hold first, the tree kept),
- * both in the same run, on the path einc's pipeline found.
+ * both in the same run, on the path einc's pipeline found, and beside
+ * einc's a lower bound on the overhead of any slicing that meets the
+ * target (slice_exact in slice.h: einc's own exact search, given more
+ * work than the planner gives it), for problems of at most BOUND_TENSORS
+ * tensors.
  *
  *   slice_bench [--corpus FILE] [--scale K] [--markdown]
  *
@@ -28,6 +32,8 @@
 
 #define MAXP 256
 #define BIG ((path_cost)1 << 20)
+#define BOUND_TENSORS 16       /* the bound: 3^n per label set tried */
+#define BOUND_WORK 10000000000 /* and at most this many splits per target */
 enum { NFRAC = 3, NMETHOD = 2 };
 static const int fractions[NFRAC] = {8, 64, 1024};
 static const char *const families[] = {"mps", "peps", "qcirc", "randreg"};
@@ -87,9 +93,11 @@ static int scale_dims(const char *dims, long k, char *out, size_t len)
 
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
- * into "*secs"; -1 when it fails (message printed). */
+ * into "*secs"; unless "bound" is NULL, the lower bound on the overhead of
+ * any slicing (slice_bound.h; NAN where not searched) into "*bound"; -1
+ * when it fails (message printed). */
 static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
-                      slice_method method, double *ov, int64_t *ns, double *secs)
+                      slice_method method, double *ov, int64_t *ns, double *secs, double *bound)
 {
 	path_options po;
 	path_options_from(&p->options, &po);
@@ -99,6 +107,13 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 	double t0 = cpu_now();
 	einc_status st = a ? pass_slice(ctx, a, p->graph, p->path, &po, &goal, &s) : EINC_ENOMEM;
 	*secs = cpu_now() - t0;
+	path_problem *prob;
+	uint64_t labels;
+	if (!st && bound && p->graph->ninputs <= BOUND_TENSORS &&
+	    !(st = path_problem_from_graph(ctx, a, p->graph, &prob)))
+		*bound = slice_exact(prob, path_cost_double(target), 0,
+		                     path_cost_double(s->flops) * (double)s->nslices, BOUND_WORK, 0,
+		                     &labels) / path_cost_double(s->flops_full);
 	if (!st) {
 		*ov = slice_overhead(s);
 		*ns = s->nslices;
@@ -135,13 +150,17 @@ int main(int argc, char **argv)
 	 * least BIG elements, where a slice of 1/64 of it is still real work */
 	static double ov[2][NMETHOD][NFRAC][MAXP];
 	int count[2][NMETHOD][NFRAC] = {{{0}}};
-	double secs_total = 0;
+	/* einc's overhead over the bound, per target, where the bound was found */
+	static double gap[NFRAC][MAXP];
+	int ngap[NFRAC] = {0}, tight[NFRAC] = {0};
+	double secs_total = 0, secs_bound = 0;
 	char line[16384], dims[16384], id[32] = "", family[32] = "", name[128] = "";
 	einc_ctx *ctx = einc_ctx_new();
-	printf(markdown ? "| problem | family | largest | 1/8 einc | 1/8 base | 1/64 einc | "
-	                  "1/64 base | 1/1024 einc | 1/1024 base |\n|---|---|---|---|---|---|---|"
-	                  "---|---|\n"
-	                : "%-8s %-8s %10s   overhead (slices) einc | baseline at 1/8, 1/64, 1/1024\n",
+	printf(markdown ? "| problem | family | largest | 1/8 einc | 1/8 bound | 1/8 base | "
+	                  "1/64 einc | 1/64 bound | 1/64 base | 1/1024 einc | 1/1024 bound | "
+	                  "1/1024 base |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+	                : "%-8s %-8s %10s   overhead (slices) einc | lower bound | baseline at 1/8, "
+	                  "1/64, 1/1024\n",
 	       "problem", "family", "largest");
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
@@ -169,20 +188,29 @@ int main(int argc, char **argv)
 		for (int x = 0; x < NFRAC; x++)
 			for (int m = 0; m < NMETHOD; m++) {
 				path_cost target = largest / (path_cost)fractions[x];
-				double o, secs;
+				double o, secs, lb = NAN, t0 = cpu_now();
 				int64_t ns;
 				if (!target || slice_once(ctx, p, target, m ? SLICE_MOST_SHARED : SLICE_GREEDY,
-				                          &o, &ns, &secs)) {
-					printf(markdown ? " - |" : " %14s", "-");
+				                          &o, &ns, &secs, m ? NULL : &lb)) {
+					printf(markdown ? (m ? " - |" : " - | - |") : (m ? " %14s" : " %14s %9s"),
+					       "-", "-");
 					continue;
 				}
-				if (!m)
-					secs_total += secs;
-				for (int b = 0; b < 1 + (largest >= BIG); b++)
-					ov[b][m][x][count[b][m][x]++] = o;
 				char cell[48];
 				snprintf(cell, sizeof cell, "%.3g (%lld)", o, (long long)ns);
 				printf(markdown ? " %s |" : " %14s", cell);
+				if (!m) {
+					secs_total += secs;
+					secs_bound += cpu_now() - t0 - secs;
+					snprintf(cell, sizeof cell, isnan(lb) ? "-" : "%.3g", lb);
+					printf(markdown ? " %s |" : " %9s", cell);
+					if (!isnan(lb)) {
+						gap[x][ngap[x]++] = o / lb;
+						tight[x] += o <= lb * (1 + 1e-9);
+					}
+				}
+				for (int b = 0; b < 1 + (largest >= BIG); b++)
+					ov[b][m][x][count[b][m][x]++] = o;
 			}
 		printf("\n");
 		fflush(stdout);
@@ -199,6 +227,11 @@ int main(int argc, char **argv)
 			       fractions[x], median(ov[b][0][x], count[b][0][x]), count[b][0][x],
 			       median(ov[b][1][x], count[b][1][x]), count[b][1][x]);
 	}
-	printf("einc's slicing took %.2f s of CPU over all problems and targets\n", secs_total);
+	printf("einc over the lower bound (problems of at most %d tensors):\n", BOUND_TENSORS);
+	for (int x = 0; x < NFRAC; x++)
+		printf("  1/%-5d median %.3f, at the bound (optimal) %d of %d problems\n", fractions[x],
+		       median(gap[x], ngap[x]), tight[x], ngap[x]);
+	printf("einc's slicing took %.2f s of CPU over all problems and targets, the bound %.2f s\n",
+	       secs_total, secs_bound);
 	return 0;
 }

@@ -76,6 +76,30 @@ typedef struct budget_choice {
  * JSON member ("budget_choice": {...},) when "json". give, free(). */
 char *budget_choice_report(const budget_choice *c, const char *lead, int json);
 
+/*
+ * slice_exact.c: a lower bound on the flops, all slices together
+ * (opt_einsum's convention, as slice_overhead counts them), of any set of
+ * sliced labels of "prob" with any tree whose every step result holds at
+ * most "target" elements per slice, in at least "min_slices" slices. It is
+ * the least such cost over every label set and every binary tree (dynamic
+ * programming over the subsets of tensors per set, 3^n; the sets branched
+ * and bounded), with one relaxation that only lowers it: unary steps (a
+ * tensor's own labels summed first) cost nothing and their results are
+ * not held to the target. So it is at most the best slicing's flops, and
+ * equal to them up to those unary steps. With "keep_sums" a step that
+ * sums only sliced labels still counts twice its terms, as the unsliced
+ * step does (the slices' parts are added up in its place): the planner's
+ * measure, which does not let slicing a summed label away halve a step;
+ * the bound is then on that measure. "limit" is a cost known to be
+ * reached: returned when nothing cheaper exists. The labels of the best
+ * set found below "limit" go to "*labels" as bits by index (0: none).
+ * NAN where "prob" has more than SLICE_EXACT_MAX_TENSORS tensors or more
+ * than 64 indices, or the search would evaluate more than "work" splits.
+ */
+#define SLICE_EXACT_MAX_TENSORS 20
+double slice_exact(const path_problem *prob, double target, double min_slices, double limit,
+                   int64_t work, int keep_sums, uint64_t *labels);
+
 /* The slices' flops together over the unsliced path's. */
 double slice_overhead(const slicing *s);
 

@@ -20,37 +20,41 @@ int64_t einc_rt_slices_count(const int64_t *table)
 	return n;
 }
 
-/* Copies (or, when "add", adds) the element at "from" to the one at "to",
- * of "esize" bytes and "kind" (EINC_RT_*): floats, a complex part by part,
- * integers wrapping (added unsigned: the same bits). */
-static void put_element(char *to, const char *from, int64_t esize, int64_t kind, int add)
+/* Copies (or, when "add", adds) the "n" consecutive elements at "from" to
+ * those at "to", of "esize" bytes and "kind" (EINC_RT_*): floats, a
+ * complex part by part, integers wrapping (added unsigned: the same bits). */
+static void put_run(char *to, const char *from, int64_t n, int64_t esize, int64_t kind, int add)
 {
-	int64_t parts = kind == EINC_RT_COMPLEX ? 2 : 1, bytes = esize / parts;
-	for (int64_t p = 0; p < parts; p++, to += bytes, from += bytes) {
-		if (!add)
-			memcpy(to, from, (size_t)bytes);
-		else if (kind == EINC_RT_INT && bytes == 8)
-			*(uint64_t *)to += *(const uint64_t *)from;
-		else if (kind == EINC_RT_INT)
-			*(uint32_t *)to += *(const uint32_t *)from;
-		else if (bytes == 8)
-			*(double *)to += *(const double *)from;
-		else
-			*(float *)to += *(const float *)from;
-	}
+	int64_t parts = n * (kind == EINC_RT_COMPLEX ? 2 : 1), bytes = esize * n / parts;
+	if (!add)
+		memcpy(to, from, (size_t)(esize * n));
+	else if (kind == EINC_RT_INT && bytes == 8)
+		for (int64_t p = 0; p < parts; p++)
+			((uint64_t *)(void *)to)[p] += ((const uint64_t *)(const void *)from)[p];
+	else if (kind == EINC_RT_INT)
+		for (int64_t p = 0; p < parts; p++)
+			((uint32_t *)(void *)to)[p] += ((const uint32_t *)(const void *)from)[p];
+	else if (bytes == 8)
+		for (int64_t p = 0; p < parts; p++)
+			((double *)(void *)to)[p] += ((const double *)(const void *)from)[p];
+	else
+		for (int64_t p = 0; p < parts; p++)
+			((float *)(void *)to)[p] += ((const float *)(const void *)from)[p];
 }
 
 /* Copies (or, when "add", adds) the dense part "part" into "out" along
- * the part's dims and strides in "t". */
+ * the part's dims and strides in "t", a row at a time where the last dim
+ * is contiguous in "out". */
 static void put_part(const int64_t *t, char *out, const char *part, int add)
 {
 	int r = (int)t[SLICES_RANK];
 	const int64_t *dims = t + SLICES_HEAD, *strides = dims + r;
-	int64_t at[r + 1], off = 0, esize = t[SLICES_ESIZE];
+	int rows = r > 0 && strides[r - 1] == 1 ? r - 1 : r; /* the dims walked */
+	int64_t at[r + 1], off = 0, esize = t[SLICES_ESIZE], run = rows < r ? dims[r - 1] : 1;
 	memset(at, 0, sizeof(at));
-	for (int64_t e = 0; e < t[SLICES_ELEMS]; e++) {
-		put_element(out + off * esize, part + e * esize, esize, t[SLICES_KIND], add);
-		for (int d = r - 1; d >= 0; d--) { /* the next element: an odometer */
+	for (int64_t e = 0; run > 0 && e < t[SLICES_ELEMS]; e += run) {
+		put_run(out + off * esize, part + e * esize, run, esize, t[SLICES_KIND], add);
+		for (int d = rows - 1; d >= 0; d--) { /* the next row: an odometer */
 			off += strides[d];
 			if (++at[d] < dims[d])
 				break;

@@ -219,6 +219,12 @@ expect_out '^check: .*: ok$' --run --check --slice=j 'ij,jk->ik' -d i=5,j=7,k=3
 expect_out '^check: .*: ok$' --run --check -t f64 --slice=i,k 'ij,jk->ik' -d i=5,j=7,k=3
 expect_out '"num_slices": 4,' --print-path=json --target-slices 4 'ij,jk->ik' -d i=2,j=4,k=3
 expect_out '^; largest intermediate per slice: 8 \(unsliced: 64\)$' --dump=tree --target-size 64 'ij,jk,kl->il' -d i=8,j=9,k=7,l=8
+# a network of 10 tensors (the corpus's randreg pub-028) gets the exact
+# search's labels: the least flops of any slicing under 16 elements (the
+# greedy runs' best costs 78.2 times the unsliced flops), run and checked
+rr='abc,dea,fge,hij,klm,nlj,hdf,moc,kgo,bin->' drr=a=9,b=5,c=7,d=7,e=4,f=3,g=6,h=5,i=9,j=6,k=6,l=5,m=5,n=3,o=5
+expect_out '^flops: 2639250 over all slices \(unsliced: 75684\), overhead 34.8720$' --print-path --target-size 64 "$rr" -d $drr
+expect_out '^check: .*: ok$' --run --check -t f64 --target-size 32 "$rr" -d a=3,b=2,c=3,d=3,e=2,f=2,g=3,h=2,i=3,j=2,k=3,l=2,m=2,n=2,o=2
 expect 1 "einc: slice:1:3: error: slice: no such label in the spec (expected labels of the spec, as 'ab' or 'a,b')" --slice=j,x 'ij,jk->ik' -d i=2,j=3,k=4
 expect 1 "einc: error: slice: no slicing reaches a target size of 2 bytes: a slice's intermediates hold at least one element (4 bytes)" --target-size 2 'ij,jk->ik' -d i=2,j=3,k=4
 # under --budget, --slice=auto weighs slicing against the unsliced plan's

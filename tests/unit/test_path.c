@@ -3,9 +3,12 @@
  * cases, the linear path form, a brute-force oracle (every merge order) for
  * the exact DP on random problems of <= 7 tensors, reported costs equal to
  * recomputed ones for every tier, max_intermediate, determinism, the
- * pipeline pass that turns a path into the tree IR, einc_options.path, and
- * odd shapes (one tensor, scalars, components, saturating costs).
+ * pipeline pass that turns a path into the tree IR, einc_options.path,
+ * odd shapes (one tensor, scalars, components, saturating costs), and the
+ * exact slicing search (slice_exact) against the oracle run on every set
+ * of sliced labels.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +20,7 @@
 
 #include "path.h"
 #include "program.h"
+#include "slice.h"
 
 /* A splitmix64 step, for reproducible random problems. */
 static uint64_t next_rand(uint64_t *s)
@@ -67,6 +71,18 @@ static path *path_of(arena *a, int n, int nsteps, const int (*steps)[2])
 	return p;
 }
 
+/* path_problem_new's problem, asserted made. */
+static path_problem *problem_new(arena *a, int n, const int *ranks, const int **ptrs, int ni,
+                                 const int64_t *sizes, int nout, const int *out)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	path_problem *p = NULL;
+	assert_int_equal(path_problem_new(ctx, a, n, ranks, ptrs, ni, sizes, nout, out, &p),
+	                 EINC_OK);
+	einc_ctx_free(ctx);
+	return p;
+}
+
 /* A random problem: "n" tensors over up to "ni" indices of sizes 1..5,
  * each tensor 1..4 indices, a random output. */
 static path_problem *random_problem(arena *a, uint64_t *seed, int n, int ni)
@@ -88,12 +104,7 @@ static path_problem *random_problem(arena *a, uint64_t *seed, int n, int ni)
 	for (int i = 0; i < ni; i++)
 		if (used[i] && next_rand(seed) % 4 == 0)
 			out[nout++] = i;
-	einc_ctx *ctx = einc_ctx_new();
-	path_problem *p = NULL;
-	assert_int_equal(path_problem_new(ctx, a, n, ranks, ptrs, ni, sizes, nout, out, &p),
-	                 EINC_OK);
-	einc_ctx_free(ctx);
-	return p;
+	return problem_new(a, n, ranks, ptrs, ni, sizes, nout, out);
 }
 
 /* Hand-computed costs: "ab,bc,cd->ad" with a=2, b=3, c=4, d=5 along
@@ -266,6 +277,79 @@ static void test_exact_vs_oracle(void **state)
 			assert_true(p->score == want);
 		}
 		einc_ctx_free(ctx);
+		arena_free(a);
+	}
+}
+
+/* A random network of "n" tensors over "ni" labels of sizes 1..5, each
+ * label held by two tensors or by one and the output (no label a tensor
+ * sums alone: slice_exact's relaxation leaves out such unary steps);
+ * labels "drop" (bits) left out of every tensor and the output, and
+ * labels "unit" of size 1. */
+static path_problem *bond_problem(arena *a, uint64_t seed, int n, int ni, unsigned drop,
+                                  unsigned unit)
+{
+	int ranks[8] = {0}, idx[8][16], out[16], nout = 0;
+	int64_t sizes[16];
+	const int *ptrs[8];
+	for (int i = 0; i < ni; i++) {
+		sizes[i] = 1 + (int64_t)(next_rand(&seed) % 5);
+		if (unit >> i & 1)
+			sizes[i] = 1;
+		int t = (int)(next_rand(&seed) % (uint64_t)n);
+		int u = (t + 1 + (int)(next_rand(&seed) % (uint64_t)n)) % n;
+		if (drop >> i & 1)
+			continue;
+		idx[t][ranks[t]++] = i;
+		if (u == t)
+			out[nout++] = i;
+		else
+			idx[u][ranks[u]++] = i;
+	}
+	for (int t = 0; t < n; t++)
+		ptrs[t] = idx[t];
+	return problem_new(a, n, ranks, ptrs, ni, sizes, nout, out);
+}
+
+/* slice_exact equals the oracle's best over every set S of sliced labels
+ * (the slices' count times the best tree's flops on the network with S
+ * left out, or, keeping sums, with S of size 1, whose sums still count),
+ * intermediates within the target, at least the slices asked for; and
+ * the labels it returns cost that. Random networks of 2..6 tensors. */
+static void test_slice_exact_vs_oracle(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 24; round++) {
+		uint64_t seed = 1000 + (uint64_t)round, r = seed * 7;
+		int n = 2 + round % 5, ni = 3 + round % 5, keep = round % 2;
+		double target = (double)(1 + next_rand(&r) % 24), least = 1 + round % 3 * 3;
+		arena *a = arena_new();
+		path_problem *prob = bond_problem(a, seed, n, ni, 0, 0);
+		double want = INFINITY, got_set = INFINITY;
+		uint64_t labels;
+		double got = slice_exact(prob, target, least, INFINITY, INT64_MAX, keep, &labels);
+		for (unsigned set = 0; set < 1u << ni; set++) {
+			double slices = 1;
+			for (int i = 0; i < ni; i++)
+				if (set >> i & 1)
+					slices *= (double)prob->size[i];
+			path_problem *q = bond_problem(a, seed, n, ni, keep ? 0 : set, keep ? set : 0);
+			path_options o;
+			path_options_init(&o);
+			o.max_intermediate = (path_cost)target;
+			path_cost best = oracle_best(a, q, &o);
+			double cost = best == PATH_COST_MAX ? INFINITY : slices * path_cost_double(best);
+			if (slices >= least && cost < want)
+				want = cost;
+			if (set == labels)
+				got_set = cost;
+		}
+		assert_true(isfinite(want));
+		assert_true(got == want);
+		assert_true(got_set == want);
+		/* a limit the best reaches: nothing cheaper, the limit back */
+		assert_true(slice_exact(prob, target, least, want, INT64_MAX, keep, &labels) == want);
+		assert_true(labels == 0);
 		arena_free(a);
 	}
 }
@@ -594,6 +678,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pass_tree),
 		cmocka_unit_test(test_compile_options),
 		cmocka_unit_test(test_edge_cases),
+		cmocka_unit_test(test_slice_exact_vs_oracle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

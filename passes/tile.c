@@ -77,21 +77,41 @@ static int in_chain(const int *nodes, int n, int x)
  * each tile moves about the whole tensor. */
 #define TILE_RUN_BYTES 512
 
-/* The bytes tiles of "tile" along label "l" make node "x" move besides
- * its own once: when it holds "l" in runs shorter than TILE_RUN_BYTES
- * (its axes after l's, row-major), or lacks it, every later tile moves
- * it again; 0 otherwise, or when it fits "budget" (it stays cached). */
-static int64_t moved_again(const ir_graph *g, const ir_tree_node *x, int l, int64_t tile,
+/* The element stride of label "l" in node "x"'s result as it lies in
+ * memory: an operand's or the output's from the caller's strides (a view
+ * may run along any axis), an intermediate's row-major over its indices;
+ * 0 when "x" lacks "l". */
+static int64_t label_stride(const ir_graph *g, const ir_tree *t, int nx, int l)
+{
+	const ir_tree_node *x = &t->nodes[nx];
+	if (x->input >= 0 || nx == t->root) {
+		int64_t *strides = calloc((size_t)g->nindices, sizeof(*strides)), s;
+		if (!strides)
+			return 1; /* short runs: the caller charges the tensor again */
+		ir_graph_memory_strides(g, x->input >= 0 ? x->input : -1, strides);
+		s = strides[l] < 0 ? -strides[l] : strides[l];
+		free(strides);
+		return s;
+	}
+	int64_t s = 1;
+	for (int a = x->rank - 1; a >= 0; a--) {
+		if (x->index[a] == l)
+			return s;
+		s *= g->indices[x->index[a]].size;
+	}
+	return 0;
+}
+
+/* The bytes tiles of "tile" along label "l" make node "nx" move besides
+ * its own once: when it holds "l" in runs shorter than TILE_RUN_BYTES (the
+ * tile's extent times l's stride in memory), or lacks it, every later tile
+ * moves it again; 0 otherwise, or when it fits "budget" (it stays cached). */
+static int64_t moved_again(const ir_graph *g, const ir_tree *t, int nx, int l, int64_t tile,
                            int64_t budget)
 {
-	int64_t bytes = plan_node_bytes(g, x), run = ir_dtype(g->dtype)->bytes * tile;
-	int has = 0;
-	for (int a = x->rank - 1; a >= 0 && !has; a--) {
-		has = x->index[a] == l;
-		if (!has)
-			run *= g->indices[x->index[a]].size;
-	}
-	if (bytes <= budget || (has && run >= TILE_RUN_BYTES))
+	int64_t bytes = plan_node_bytes(g, &t->nodes[nx]), stride = label_stride(g, t, nx, l);
+	int64_t run = ir_dtype(g->dtype)->bytes * tile;
+	if (bytes <= budget || (stride && stride >= (TILE_RUN_BYTES + run - 1) / run))
 		return 0;
 	return (g->indices[l].size / tile - 1) * bytes;
 }
@@ -126,10 +146,10 @@ static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t budget, c
 		for (int s = 0; s < 2; s++) {
 			int y = s ? x->right : x->left;
 			if (y >= 0 && !in_chain(c->nodes, c->n, y))
-				c->reread += moved_again(g, &t->nodes[y], c->label, c->tile, budget);
+				c->reread += moved_again(g, t, y, c->label, c->tile, budget);
 		}
 	}
-	c->reread += moved_again(g, &t->nodes[c->nodes[c->n - 1]], c->label, c->tile, budget);
+	c->reread += moved_again(g, t, c->nodes[c->n - 1], c->label, c->tile, budget);
 	c->saved = c->kept - c->reread - ntiles * c->n * (budget / TILE_CALL_SHARE);
 	return c->saved > 0;
 }

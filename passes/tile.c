@@ -5,8 +5,6 @@
  * ending there, at the largest tile (a divisor of the label's size) whose
  * intermediates fit the budget; the one that saves the most DRAM bytes.
  */
-#include <stdlib.h>
-
 #include "ctx.h"
 #include "dtype.h"
 #include "planner.h"
@@ -77,21 +75,18 @@ static int in_chain(const int *nodes, int n, int x)
  * each tile moves about the whole tensor. */
 #define TILE_RUN_BYTES 512
 
-/* The element stride of label "l" in node "x"'s result as it lies in
- * memory: an operand's or the output's from the caller's strides (a view
- * may run along any axis), an intermediate's row-major over its indices;
- * 0 when "x" lacks "l". */
-static int64_t label_stride(const ir_graph *g, const ir_tree *t, int nx, int l)
+/* The element stride of label "l" in node "nx"'s result as it lies in
+ * memory: an operand's or the output's from "mem" (ir_graph_memory_strides
+ * of input k at mem[k], the output's at mem[ninputs]: a view may run along
+ * any axis), an intermediate's row-major over its indices; 0 when the node
+ * lacks "l". */
+static int64_t label_stride(const ir_graph *g, const ir_tree *t, int64_t *const *mem, int nx,
+                            int l)
 {
 	const ir_tree_node *x = &t->nodes[nx];
 	if (x->input >= 0 || nx == t->root) {
-		int64_t *strides = calloc((size_t)g->nindices, sizeof(*strides)), s;
-		if (!strides)
-			return 1; /* short runs: the caller charges the tensor again */
-		ir_graph_memory_strides(g, x->input >= 0 ? x->input : -1, strides);
-		s = strides[l] < 0 ? -strides[l] : strides[l];
-		free(strides);
-		return s;
+		int64_t s = mem[x->input >= 0 ? x->input : g->ninputs][l];
+		return s < 0 ? -s : s;
 	}
 	int64_t s = 1;
 	for (int a = x->rank - 1; a >= 0; a--) {
@@ -106,20 +101,21 @@ static int64_t label_stride(const ir_graph *g, const ir_tree *t, int nx, int l)
  * its own once: when it holds "l" in runs shorter than TILE_RUN_BYTES (the
  * tile's extent times l's stride in memory), or lacks it, every later tile
  * moves it again; 0 otherwise, or when it fits "budget" (it stays cached). */
-static int64_t moved_again(const ir_graph *g, const ir_tree *t, int nx, int l, int64_t tile,
-                           int64_t budget)
+static int64_t moved_again(const ir_graph *g, const ir_tree *t, int64_t *const *mem, int nx,
+                           int l, int64_t tile, int64_t budget)
 {
-	int64_t bytes = plan_node_bytes(g, &t->nodes[nx]), stride = label_stride(g, t, nx, l);
+	int64_t bytes = plan_node_bytes(g, &t->nodes[nx]), stride = label_stride(g, t, mem, nx, l);
 	int64_t run = ir_dtype(g->dtype)->bytes * tile;
 	if (bytes <= budget || (stride && stride >= (TILE_RUN_BYTES + run - 1) / run))
 		return 0;
 	return (g->indices[l].size / tile - 1) * bytes;
 }
 
-/* Sizes candidate "c" (its label and nodes set) for "budget": the largest
- * tile below the label's size whose two largest consecutive intermediates
- * fit, and what it saves. Returns 0 when no tile fits or it saves nothing. */
-static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t budget, candidate *c)
+/* Sizes candidate "c" (its label and nodes set) for "budget" ("mem" as
+ * label_stride reads it): the largest tile below the label's size whose
+ * two largest consecutive intermediates fit, and what it saves. Returns 0 when no tile fits or it saves nothing. */
+static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t *const *mem,
+                          int64_t budget, candidate *c)
 {
 	int64_t size = g->indices[c->label].size, inner = 0;
 	for (int k = 0; k + 1 < c->n; k++) {
@@ -146,17 +142,17 @@ static int size_candidate(const ir_graph *g, const ir_tree *t, int64_t budget, c
 		for (int s = 0; s < 2; s++) {
 			int y = s ? x->right : x->left;
 			if (y >= 0 && !in_chain(c->nodes, c->n, y))
-				c->reread += moved_again(g, t, y, c->label, c->tile, budget);
+				c->reread += moved_again(g, t, mem, y, c->label, c->tile, budget);
 		}
 	}
-	c->reread += moved_again(g, t, c->nodes[c->n - 1], c->label, c->tile, budget);
+	c->reread += moved_again(g, t, mem, c->nodes[c->n - 1], c->label, c->tile, budget);
 	c->saved = c->kept - c->reread - ntiles * c->n * (budget / TILE_CALL_SHARE);
 	return c->saved > 0;
 }
 
 /* The best chain of "t" for "budget" into "*best" (saved 0: none). */
-static void best_chain(const ir_graph *g, const ir_tree *t, const int *fused, int64_t budget,
-                       candidate *best)
+static void best_chain(const ir_graph *g, const ir_tree *t, const int *fused,
+                       int64_t *const *mem, int64_t budget, candidate *best)
 {
 	best->saved = 0;
 	for (int top = 0; top < t->nnodes; top++) {
@@ -170,7 +166,7 @@ static void best_chain(const ir_graph *g, const ir_tree *t, const int *fused, in
 				candidate c = {.label = l, .n = m};
 				for (int k = 0; k < m; k++)
 					c.nodes[k] = down[m - 1 - k];
-				if (size_candidate(g, t, budget, &c) && c.saved > best->saved)
+				if (size_candidate(g, t, mem, budget, &c) && c.saved > best->saved)
 					*best = c;
 			}
 		}
@@ -187,12 +183,20 @@ einc_status pass_tile(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 	for (int x = 0; x < t->nnodes; x++) /* pass_plan refuses the tree, naming the node */
 		if (plan_node_bytes(g, &t->nodes[x]) < 0)
 			return EINC_OK;
+	int64_t **mem = arena_array(a, (size_t)g->ninputs + 1, sizeof(*mem));
+	for (int k = 0; mem && k <= g->ninputs; k++)
+		if ((mem[k] = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t))))
+			ir_graph_memory_strides(g, k < g->ninputs ? k : -1, mem[k]);
+		else
+			mem = NULL;
+	if (!mem)
+		return ctx_fail(ctx, EINC_ENOMEM, "tile", "out of memory");
 	int64_t budgets[2] = {cache ? cache : caches->l2, cache ? 0 : caches->l3};
 	candidate best = {0};
 	int level = 0;
 	for (int k = 0; k < 2 && !best.saved; k++) {
 		if (budgets[k] > 0)
-			best_chain(g, t, fused, budgets[k], &best);
+			best_chain(g, t, fused, mem, budgets[k], &best);
 		level = cache ? 0 : k + 2;
 	}
 	if (!best.saved)

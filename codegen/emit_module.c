@@ -190,22 +190,11 @@ static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValu
 static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
                        const LLVMValueRef *fns, const int *first, LLVMValueRef ws)
 {
-	LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b), body = cg_block(e, "tile"),
-	                  done = cg_block(e, "tile.done");
-	LLVMBuildBr(e->b, body);
-	LLVMPositionBuilderAtEnd(e->b, body);
-	LLVMValueRef tile = LLVMBuildPhi(e->b, e->i64, "tile");
+	LLVMBasicBlockRef latch[2];
+	LLVMValueRef tile = cg_begin_loop(e, top->ntiles, latch);
 	for (int k = 0; k < top->nchain; k++)
 		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], ws, tile);
-	LLVMValueRef next = LLVMBuildAdd(e->b, tile, LLVMConstInt(e->i64, 1, 0), "tile.next");
-	LLVMValueRef from[2] = {LLVMConstInt(e->i64, 0, 0), next};
-	LLVMBasicBlockRef blocks[2] = {pre, LLVMGetInsertBlock(e->b)};
-	LLVMAddIncoming(tile, from, blocks, 2);
-	LLVMValueRef more = LLVMBuildICmp(e->b, LLVMIntULT, next,
-	                                  LLVMConstInt(e->i64, (unsigned long long)top->ntiles, 0),
-	                                  "tile.more");
-	LLVMBuildCondBr(e->b, more, body, done);
-	LLVMPositionBuilderAtEnd(e->b, done);
+	cg_end_loop(e, tile, latch);
 }
 
 /* Every step of "l" with its copies (counted in "count") at the builder's

@@ -194,6 +194,11 @@ static const kcase dtype_cases[] = {
 	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
 	{"ik,kj->ij", "i=13,k=20011,j=20", DIRECT},
 	{"ik,kj->ij", "i=13,k=3000,j=600", GEMM},
+	/* split steps whose tasks pack a shared B panel as they reach each KC
+	 * block: K in rounds (2 in c64, 3 in c128); 3 units in rounds of 2 in
+	 * c128, the last round's tasks of the missing unit idle */
+	{"ik,kj->ij", "i=31,k=1100,j=1100", GEMM},
+	{"bik,bkj->bij", "b=3,i=40,k=300,j=700", GEMM},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
 	{"ij,ij->", "i=300,j=301", SUMS},
 	{"ij,i->j", "i=300,j=333", SUMS},
@@ -430,13 +435,22 @@ static void test_gett_split(void **state)
 				assert_true(!s.shared && (s.mparts == 1 || s.nparts == np));
 			if (s.shared) {
 				assert_true(s.uround >= 1 && (s.kspan % d.kc == 0 || s.kspan == d.k));
-				assert_true(s.pack_tasks >= 1);
+				assert_true(s.uround * ((s.kspan + d.kc - 1) / d.kc) <=
+				            RT_GETT_ROUND_BLOCKS);
 				assert_int_equal(s.tasks, s.uround * s.mparts * s.nparts);
 			} else {
 				assert_int_equal(s.tasks, tasks);
 			}
 		}
 	}
+	/* short KC blocks: 8 units of 256 would share one round; it takes
+	 * RT_GETT_ROUND_BLOCKS of them at most (their packing states) */
+	einc_rt_gett_desc d = bench_step(8, 5000, 32, 16384);
+	einc_rt_gett_split s;
+	d.kc = 64;
+	einc_rt_gett_plan(&d, 16, &s);
+	assert_true(s.shared && s.uround >= 1);
+	assert_true(s.uround * ((s.kspan + d.kc - 1) / d.kc) <= RT_GETT_ROUND_BLOCKS);
 }
 
 /*

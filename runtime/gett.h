@@ -164,8 +164,9 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
  * factor's element stride per dim, in the order of gemm.sizes (zero where
  * it lacks the dim). Real elements only (gemm.kind EINC_RT_REAL). A fused
  * A is computed a block of rows at a time into a row-major tile, which the
- * direct micro-kernel (K stride 1) reads or which is packed; a fused B is
- * packed element by element, B in place never.
+ * direct micro-kernel (K stride 1) reads or which is packed (beside one
+ * column of register blocks, a register block of rows at a time); a fused
+ * B is packed element by element, B in place never.
  */
 enum { RT_GETT_FUSED_A = 1, RT_GETT_FUSED_B = 2 };
 

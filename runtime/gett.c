@@ -4,7 +4,9 @@
  * (batch element, NC block): for each KC block pack B's panel, for each MC
  * block pack A's, then the micro-kernel on every MR x NR tile. When the
  * units are too few for the threads, tasks take M x N parts of a unit and
- * share its B panels, packed once per round by their own parallel loop;
+ * share its B panels, packed once per round by the tasks themselves, in
+ * chunks, each KC block by those that reach it first (no pass of its own
+ * that all must wait for, and the block still in cache when they use it);
  * a K long beside M and N is summed instead in slices (fixed by the
  * extents) into partial results added at the end, each slice packing its
  * own B panels as a unit does. Full tiles with unit-stride columns in C
@@ -20,6 +22,8 @@
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed, B element by element.
  */
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gett.h"
@@ -57,12 +61,15 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
 	int64_t units = batch * ((n + nc - 1) / nc);
 	*width = round_up(n, RT_GETT_NR_MAX) < nc ? round_up(n, RT_GETT_NR_MAX) : nc;
 	int64_t row = *width * esize, unit = k * row;
-	if (unit <= RT_GETT_SHARED_MAX) {
+	if (unit <= RT_GETT_SHARED_MAX && (k + kc - 1) / kc <= RT_GETT_ROUND_BLOCKS) {
 		*uround = RT_GETT_SHARED_MAX / unit < units ? RT_GETT_SHARED_MAX / unit : units;
+		int64_t most = RT_GETT_ROUND_BLOCKS / ((k + kc - 1) / kc);
+		*uround = *uround < most ? *uround : most;
 		*kspan = k;
 	} else {
 		*uround = 1;
-		*kspan = RT_GETT_SHARED_MAX / row / kc * kc;
+		*kspan = RT_GETT_SHARED_MAX / row / kc;
+		*kspan = (*kspan < RT_GETT_ROUND_BLOCKS ? *kspan : RT_GETT_ROUND_BLOCKS) * kc;
 		if (*kspan < kc)
 			*kspan = kc;
 	}
@@ -161,9 +168,6 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 	s->shared = 1;
 	shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &s->uround, &s->kspan, &width);
 	s->tasks = s->uround * s->mparts * s->nparts;
-	int64_t kblocks = (s->kspan + d->kc - 1) / d->kc, groups = s->uround * kblocks;
-	int64_t per = (t + groups - 1) / groups;
-	s->pack_tasks = groups * (per < np ? per : np);
 }
 
 /* Fills "t" with the offsets sum_y x_y * strides[y] of every point x of the
@@ -539,6 +543,12 @@ static void add(const einc_rt_gett_desc *d, void *c, const void *tile, const int
 		add_f64(c, tile, off_m, off_n, mr, nr, width, first);
 }
 
+/* The packing of one KC block of one unit's shared B panel in a round:
+ * chunks claimed ("next") and chunks packed ("done"). */
+typedef struct {
+	_Atomic int64_t next, done;
+} panel_block;
+
 /* The operands of one einc_rt_gett call, shared by its tasks, and the round
  * that runs (split steps). */
 typedef struct {
@@ -554,6 +564,7 @@ typedef struct {
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
+	panel_block *blocks;  /* the round's KC blocks of the panel, unit by unit */
 	int64_t fused;        /* 0, or the fused operand (RT_GETT_FUSED_A, _B) */
 	const char *f;        /* its second factor, offsets f_b, f_r (its M or N
 	                         group), f_k */
@@ -722,6 +733,46 @@ static void product_block(const gett_call *g, gett_block *k, int64_t bt, int64_t
 	}
 }
 
+/* Chunk "x" of "chunks" of the KC block from "pc" of the round's unit
+ * "ul" (an even share of its register blocks of columns), packed into the
+ * shared panel. */
+static void pack_chunk(const gett_call *g, int64_t ul, int64_t pc, int64_t x, int64_t chunks)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t u = g->u0 + ul, jc, lo, hi, nlen = block_width(g, u, &jc);
+	part((nlen + d->nr - 1) / d->nr, chunks, x, &lo, &hi);
+	if (lo >= hi)
+		return;
+	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
+	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
+	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
+	                        lo * d->nr * kc) * d->esize;
+	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
+}
+
+/* Makes the shared panel hold the KC block from "pc" of the round's unit
+ * "ul": the tasks that reach it first claim its chunks
+ * (RT_GETT_PACK_CHUNKS) one at a time and pack them, then wait for the
+ * chunks others claimed. A task claims a chunk only while it runs and
+ * packs it at once, so the wait ends whatever thread runs which task. */
+static void shared_block(const gett_call *g, int64_t ul, int64_t pc)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc, jc, x;
+	panel_block *b = &g->blocks[ul * kblocks + (pc - g->k0) / d->kc];
+	int64_t panels = (block_width(g, g->u0 + ul, &jc) + d->nr - 1) / d->nr;
+	int64_t chunks = panels < RT_GETT_PACK_CHUNKS ? panels : RT_GETT_PACK_CHUNKS;
+	while ((x = atomic_fetch_add_explicit(&b->next, 1, memory_order_relaxed)) < chunks) {
+		pack_chunk(g, ul, pc, x, chunks);
+		atomic_fetch_add_explicit(&b->done, 1, memory_order_release);
+	}
+	for (unsigned i = 1; atomic_load_explicit(&b->done, memory_order_acquire) < chunks; i++) {
+		einc_rt_spin_pause();
+		if (i % 1024 == 0)
+			sched_yield(); /* the packer may wait for a CPU */
+	}
+}
+
 /* Range "r": per KC block, B's panel (shared or packed here), then A's
  * blocks (packed, in place, or a fused A's products) and the tiles. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
@@ -743,6 +794,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 		k.bk = g->b_k + pc;
 		k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
 		if (r->panel) {
+			shared_block(g, r->u - g->u0, pc);
 			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
 		} else {
 			if (!k.bsrc)
@@ -803,30 +855,6 @@ static void piece_task(void *arg, int64_t t, void *scratch)
 		r.cn = g->p_n;
 	}
 	unit_range(g, &r, scratch);
-}
-
-/* Task "t" of a round's packing: a range of register blocks of one KC
- * block of one unit's B panel, into the shared panel. */
-static void pack_task(void *arg, int64_t t, void *scratch)
-{
-	const gett_call *g = arg;
-	const einc_rt_gett_desc *d = g->d;
-	(void)scratch;
-	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc;
-	int64_t per = g->s.pack_tasks / (g->s.uround * kblocks);
-	int64_t x = t % per, kb = t / per % kblocks, ul = t / per / kblocks, u = g->u0 + ul;
-	int64_t pc = g->k0 + kb * d->kc, jc, nlen, lo, hi;
-	if (u >= g->s.units || pc >= g->k1)
-		return;
-	nlen = block_width(g, u, &jc);
-	part((nlen + d->nr - 1) / d->nr, per, x, &lo, &hi);
-	if (lo >= hi)
-		return;
-	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
-	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
-	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
-	                        lo * d->nr * kc) * d->esize;
-	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
 }
 
 /* Task "t" of a round's compute: an M part x N part of one unit, with the
@@ -934,10 +962,16 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 			                        sum_task, &g, pack0, 0);
 		return;
 	}
+	panel_block blocks[RT_GETT_ROUND_BLOCKS];
+	int64_t nstates = g.s.uround * ((g.s.kspan + d->kc - 1) / d->kc);
+	g.blocks = blocks;
 	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)
 		for (g.k0 = 0; g.k0 < d->k; g.k0 += g.s.kspan) {
 			g.k1 = d->k - g.k0 < g.s.kspan ? d->k : g.k0 + g.s.kspan;
-			einc_rt_parallel_for_at(d, (int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
+			for (int64_t x = 0; x < nstates; x++) {
+				atomic_store_explicit(&blocks[x].next, 0, memory_order_relaxed);
+				atomic_store_explicit(&blocks[x].done, 0, memory_order_relaxed);
+			}
 			einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, part_task, &g, pack0,
 			                        pack_bytes);
 		}

@@ -15,8 +15,7 @@
 int cg_emit_transpose_copy(emitter *e, const loop_step *st)
 {
 	unsigned long long esize = LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
-	if (!st->transposes || st->fused_arg >= 0 || st->par.mode != LOOP_PAR_NONE ||
-	    (esize != 4 && esize != 8))
+	if (!ir_loop_step_runtime_copy(st, (int64_t)esize))
 		return 0;
 	int n = st->ndims;
 	int64_t strides[2 * n + 1];

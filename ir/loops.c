@@ -103,6 +103,12 @@ int ir_loop_step_stores(const loop_step *st)
 	return 1;
 }
 
+int ir_loop_step_runtime_copy(const loop_step *st, int64_t esize)
+{
+	return st->transposes && st->fused_arg < 0 && st->par.mode == LOOP_PAR_NONE &&
+	       (esize == 4 || esize == 8);
+}
+
 /* Prints the zeroing of step "st"'s result before its nest. */
 static void print_zero(strbuf *b, const loop_step *st)
 {
@@ -118,9 +124,10 @@ static void print_zero(strbuf *b, const loop_step *st)
 	strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
 }
 
-/* Prints one step: the copies before it, its statement, then its GETT
- * form, or the zeroing (unless it stores) and the AST as C. */
-static void print_step(strbuf *b, const loop_step *st, int s)
+/* Prints one step of "esize"-byte elements: the copies before it, its
+ * statement, then its GETT form, the runtime's copy, or the zeroing
+ * (unless it stores) and the AST as C. */
+static void print_step(strbuf *b, const loop_step *st, int s, int64_t esize)
 {
 	for (int c = 0; c < st->ncopies; c++) {
 		const loop_copy *x = &st->copies[c];
@@ -167,6 +174,11 @@ static void print_step(strbuf *b, const loop_step *st, int s)
 		print_gemm(b, st);
 		return;
 	}
+	if (ir_loop_step_runtime_copy(st, esize)) {
+		strbuf_printf(b, "  einc_rt_transpose_copy: result along %s, operand along %s\n",
+		              st->names[st->copy_dims[0]], st->names[st->copy_dims[1]]);
+		return;
+	}
 	if (!stores)
 		print_zero(b, st);
 	if (st->par.mode != LOOP_PAR_NONE)
@@ -198,6 +210,6 @@ char *ir_loops_print(const ir_graph *g, const ir_loops *l)
 		              (long long)elems);
 	else
 		for (int s = 0; s < l->nsteps; s++)
-			print_step(&b, &l->steps[s], s);
+			print_step(&b, &l->steps[s], s, ir_dtype(g->dtype)->bytes);
 	return strbuf_take(&b);
 }

@@ -211,6 +211,12 @@ void ir_loops_free(ir_loops *l);
  * zeroing first. */
 int ir_loop_step_stores(const loop_step *st);
 
+/* Whether the plain step "st" of "esize"-byte elements runs as one call of
+ * the runtime's einc_rt_transpose_copy (codegen/emit_transpose.c) rather
+ * than its nest: a copy across layouts ("transposes") on one thread, of
+ * 4- or 8-byte elements. */
+int ir_loop_step_runtime_copy(const loop_step *st, int64_t esize);
+
 /* The text form of "l" for "g" (--dump=loops): give, free(); NULL when out
  * of memory. */
 char *ir_loops_print(const ir_graph *g, const ir_loops *l);

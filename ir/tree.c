@@ -11,6 +11,20 @@ int ir_tree_node_has(const ir_tree_node *n, int i)
 	return 0;
 }
 
+int ir_tree_sums_nothing(const ir_tree *t, const ir_tree_node *n)
+{
+	if (n->input >= 0 || n->right < 0)
+		return 0;
+	int child[2] = {n->left, n->right};
+	for (int c = 0; c < 2; c++) {
+		const ir_tree_node *x = &t->nodes[child[c]];
+		for (int k = 0; k < x->rank; k++)
+			if (!ir_tree_node_has(n, x->index[k]))
+				return 0;
+	}
+	return 1;
+}
+
 /* Makes leaf "k": the distinct indices of input k in axis order, without
  * its axes of extent 1 (a size-1 index or a broadcast axis: the input is
  * read at 0 along them, so no step carries them). */

@@ -57,6 +57,11 @@ einc_status ir_tree_build(einc_ctx *ctx, arena *a, const ir_graph *g, int nsteps
 /* Whether node "n" has index "i" among its result axes. */
 int ir_tree_node_has(const ir_tree_node *n, int i);
 
+/* Whether node "n" of "t" multiplies two operands and keeps every index
+ * of both (an outer product, an elementwise product, a scaling): the
+ * steps that pass_fuse may compute inside their reader's packing. */
+int ir_tree_sums_nothing(const ir_tree *t, const ir_tree_node *n);
+
 /*
  * The role of every index of "g" in inner node "node" of "t", into
  * "roles[0 .. g->nindices-1]" (IR_ROLE_NONE for leaves' and absent indices;

@@ -15,22 +15,6 @@
 #include "planner.h"
 #include "program.h"
 
-/* Whether tree node "n" multiplies two operands and keeps every index of
- * both. */
-static int sums_nothing(const ir_tree *t, const ir_tree_node *n)
-{
-	if (n->input >= 0 || n->right < 0)
-		return 0;
-	int child[2] = {n->left, n->right};
-	for (int c = 0; c < 2; c++) {
-		const ir_tree_node *x = &t->nodes[child[c]];
-		for (int k = 0; k < x->rank; k++)
-			if (!ir_tree_node_has(n, x->index[k]))
-				return 0;
-	}
-	return 1;
-}
-
 einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int vector_bits, const cg_caches *caches, int **out)
 {
@@ -49,7 +33,7 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 			continue;
 		int child[2] = {n->left, n->right}, pick = -1;
 		for (int c = 0; c < 2 && pick < 0; c++)
-			if (sums_nothing(t, &t->nodes[child[c]]))
+			if (ir_tree_sums_nothing(t, &t->nodes[child[c]]))
 				pick = child[c];
 		if (pick < 0)
 			continue;

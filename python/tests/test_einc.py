@@ -204,6 +204,28 @@ def test_strides_of_part_elements_copied():
     close(einc.contract("i,i->", field, field), np.dot(field, field))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("spec,shapes,k", [
+    ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 0),  # M of unit stride: A in place (f32)
+    ("ijk,lk->ijl", [(12, 30, 40), (9, 40)], 0),             # M of unit stride, K one stride
+    ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
+    ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied
+])
+def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
+    """An operand with its axes reversed, on a GEMM-like step: the result
+    is numpy's and the same bits on 1, 2 and 16 threads; a factor of a
+    product the step packs is copied dense by a step of its own."""
+    ops = [rand(*s, dtype=dtype) for s in shapes]
+    ops[k] = np.ascontiguousarray(ops[k].T).T
+    einc.clear_cache()
+    got = [einc.contract(spec, *ops, threads=t) for t in (1, 2, 16)]
+    close(got[0], np.einsum(spec, *ops))
+    assert all(np.array_equal(got[0], g) for g in got[1:])
+    if spec.split("->")[0].split(",")[k] in ("bj", "jr"):
+        [expr] = [e for key, e in einc._contract.cache._map.items() if key[-1] == 1]
+        assert " = in%d[" % k in expr.dump("loops")
+
+
 def test_view_strides_in_the_loops():
     a, b = rand(37, 53).T, rand(53, 29)[::-1]
     einc.clear_cache()

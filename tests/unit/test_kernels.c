@@ -31,9 +31,10 @@
 #include "refcheck.h"
 
 /* How a case must run: plain nests, a GEMM-like step (DIRECT: one reading
- * A in place in both dtypes), or a nest summed by parallel chunks into
- * partial results. */
-enum { PLAIN, GEMM, DIRECT, SUMS };
+ * A in place in both dtypes; ACROSS: in f32 only, A's M of unit stride and
+ * its K of another, lower_gemm.c's GEMM_DIRECT_ACROSS_BYTES), or a nest
+ * summed by parallel chunks into partial results. */
+enum { PLAIN, GEMM, DIRECT, ACROSS, SUMS };
 
 /* One case: a spec, its sizes, and how it must run. */
 typedef struct {
@@ -55,8 +56,8 @@ static const kcase cases[] = {
 	{"ik,kj->ij", "i=37,k=513,j=57", DIRECT},
 	{"ik,kj->ij", "i=11,k=17,j=4099", GEMM},
 	/* every layout: transposed operands, C's unit stride on either side */
-	{"ki,jk->ij", "i=29,k=41,j=23", GEMM},
-	{"ki,kj->ji", "i=53,k=19,j=17", GEMM},
+	{"ki,jk->ij", "i=29,k=41,j=23", ACROSS},
+	{"ki,kj->ji", "i=53,k=19,j=17", ACROSS},
 	{"ik,jk->ij", "i=31,k=37,j=43", DIRECT},
 	{"ik,jk->ji", "i=47,k=23,j=9", DIRECT},
 	/* batches, several dims per group, diagonals, free dims of size 1 */
@@ -64,7 +65,7 @@ static const kcase cases[] = {
 	{"bij,bjk->ibk", "b=5,i=13,j=33,k=7", DIRECT},
 	{"bhqd,bhkd->bhqk", "b=2,h=3,q=29,k=31,d=16", DIRECT},
 	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", GEMM},
-	{"ijk,jl->ilk", "i=9,j=20,k=11,l=13", GEMM},
+	{"ijk,jl->ilk", "i=9,j=20,k=11,l=13", ACROSS},
 	{"ijk,lk->ijl", "i=6,j=7,k=50,l=9", DIRECT},
 	{"iik,kj->ij", "i=30,k=40,j=50", DIRECT},
 	{"aik,kjc->aijc", "a=1,i=40,k=33,j=41,c=1", DIRECT},
@@ -84,24 +85,25 @@ static const kcase cases[] = {
 	 * dim breaks: runs shorter than a transpose block, and longer */
 	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
 	{"ioj,bij->bo", "b=9,i=7,o=37,j=129", DIRECT},
-	/* packed A (K stride not 1) on the edge sizes, split steps included */
-	{"ki,kj->ij", "i=2,k=64,j=64", GEMM},
-	{"ki,kj->ij", "i=7,k=300,j=33", GEMM},
-	{"ki,kj->ij", "i=13,k=257,j=97", GEMM},
+	/* A of K stride not 1 and M of unit stride on the edge sizes, split
+	 * steps included: in place in f32, packed in f64 */
+	{"ki,kj->ij", "i=2,k=64,j=64", ACROSS},
+	{"ki,kj->ij", "i=7,k=300,j=33", ACROSS},
+	{"ki,kj->ij", "i=13,k=257,j=97", ACROSS},
 	{"ki,kj->ij", "i=145,k=31,j=150", GEMM},
-	{"ki,kj->ij", "i=37,k=513,j=65", GEMM},
-	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", GEMM},
-	{"ki,kj->ij", "i=13,k=140001,j=20", GEMM},
+	{"ki,kj->ij", "i=37,k=513,j=65", ACROSS},
+	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", ACROSS},
+	{"ki,kj->ij", "i=13,k=140001,j=20", ACROSS},
 	/* few columns (one vector, 8 rows a block): A in place and packed,
 	 * rows around the block */
 	{"ik,kj->ij", "i=17,k=70,j=3", DIRECT},
-	{"ki,kj->ij", "i=21,k=70,j=3", GEMM},
-	{"ki,kj->ij", "i=9,k=300,j=8", GEMM},
-	{"bki,bkj->bij", "b=3,i=15,k=40,j=16", GEMM},
+	{"ki,kj->ij", "i=21,k=70,j=3", ACROSS},
+	{"ki,kj->ij", "i=9,k=300,j=8", ACROSS},
+	{"bki,bkj->bij", "b=3,i=15,k=40,j=16", ACROSS},
 	/* B in place (few rows): edge panels, B's columns or K block not one
 	 * run (packed panel by panel), batches, N parts on 16 threads */
 	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
-	{"ki,kj->ij", "i=3,k=70,j=45", GEMM},
+	{"ki,kj->ij", "i=3,k=70,j=45", ACROSS},
 	{"ik,jk->ij", "i=5,k=37,j=43", DIRECT},
 	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=21", DIRECT},
 	{"bik,bkj->bij", "b=3,i=2,k=50,j=61", DIRECT},
@@ -188,7 +190,7 @@ static const kcase dtype_cases[] = {
 	{"ik,kj->ij", "i=13,k=20,j=2100", GEMM}, /* two NC blocks (complex: 4200 parts) */
 	{"ki,kj->ij", "i=29,k=41,j=23", GEMM},
 	{"ik,jk->ji", "i=47,k=23,j=9", DIRECT},
-	{"ki,jk->ij", "i=19,k=43,j=37", GEMM},
+	{"ki,jk->ij", "i=19,k=43,j=37", ACROSS},
 	{"bij,bjk->bik", "b=3,i=17,j=19,k=40", DIRECT},
 	{"abcd,dbef->acef", "a=5,b=3,c=7,d=4,e=6,f=9", GEMM},
 	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
@@ -278,7 +280,8 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const cha
 	einc_program *p[NTHREADS];
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t], cpu);
-	int gemm = c->kind == GEMM || c->kind == DIRECT;
+	int gemm = c->kind == GEMM || c->kind == DIRECT || c->kind == ACROSS;
+	int want = c->kind == DIRECT || (c->kind == ACROSS && dtype == EINC_F32);
 	if (has_gemm(p[0]) != gemm)
 		fail_msg("%s %s %s: expected %s GEMM step", c->spec, c->dims, name, gemm ? "a" : "no");
 	char *ir = NULL;
@@ -286,9 +289,8 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const cha
 	/* the direct micro-kernel is emitted only for the steps that use it */
 	int direct = strstr(ir, ".ukernel.direct") != NULL;
 	int exact = einc_dtype_kind(dtype) == EINC_KIND_REAL;
-	if (exact && direct != (c->kind == DIRECT))
-		fail_msg("%s %s %s: A in place %sexpected", c->spec, c->dims, name,
-		         c->kind == DIRECT ? "" : "not ");
+	if (exact && direct != want)
+		fail_msg("%s %s %s: A in place %sexpected", c->spec, c->dims, name, want ? "" : "not ");
 	if ((strstr(ir, "%partial") != NULL) != (c->kind == SUMS))
 		fail_msg("%s %s: partial sums %sexpected", c->spec, c->dims, c->kind == SUMS ? "" : "not ");
 	einc_free(ir);

@@ -74,6 +74,10 @@ static const scase cases[] = {
 	/* A transposed, its M of 200 rows one unit-stride run: GETT packs more
 	 * than 16 register blocks of it at a time, the last one partial */
 	{"ik,kj->ij", 2, {2, 2}, {{200, 50}, {50, 40}}, {{1, 200}, {0, 0}}, {0, 1}, 1, {0}},
+	/* a transposed factor of a product that the GEMM-like step reads
+	 * i * o = 384 times per element: copied dense first (relayout.c) */
+	{"bi,ioj,bj->bo", 3, {2, 3, 2}, {{20, 16}, {16, 24, 20}, {20, 20}}, {{0}, {0}, {1, 20}},
+	 {1, 1, 0}, 1, {0}},
 };
 
 /* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
@@ -328,10 +332,10 @@ static void test_dense_and_dump(void **state)
 	einc_ctx_free(ctx);
 }
 
-/* A strided operand that a GEMM-like step reads many times per element
- * gets a copy step of its own (the tree's unary "reduce" that keeps every
- * index, a nest from the view into a dense intermediate); one read few
- * times does not. */
+/* A strided operand that a GEMM-like step reads many times per element,
+ * itself or as a factor of a product the step packs, gets a copy step of
+ * its own (the tree's unary "reduce" that keeps every index, a nest from
+ * the view into a dense intermediate); one read few times does not. */
 static void test_relayout(void **state)
 {
 	(void)state;
@@ -345,6 +349,12 @@ static void test_relayout(void **state)
 		fail_msg("the copy does not read the view:\n%s", loops);
 	einc_free(tree);
 	einc_free(loops);
+	einc_program_free(p);
+	p = compile(ctx, &cases[15], EINC_F32, 0, 1); /* bj, a factor of the product */
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	if (!strstr(tree, "%3 = reduce %2 -> [b j]"))
+		fail_msg("no copy of the product's transposed factor:\n%s", tree);
+	einc_free(tree);
 	einc_program_free(p);
 	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */
 	tree = dump(ctx, p, EINC_STAGE_TREE);

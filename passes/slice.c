@@ -566,7 +566,8 @@ static einc_status research_best(einc_ctx *ctx, arena *a, const ir_graph *g, uns
 /* Networks of at most SLICE_EXACT_TENSORS tensors: the labels of the
  * least flops any slicing that meets "goal" can have, a step that sums
  * only sliced labels counted as summing (slice_exact, within
- * SLICE_EXACT_WORK splits), into "set" and their cost, the tree searched
+ * SLICE_EXACT_WORK splits; where those do not settle it, the cheapest
+ * set it found), into "set" and their cost, the tree searched
  * as the greedy runs' best (capped, then not), into "*best" where that
  * meets the goal at fewer flops than "*best". A set is only found below
  * "*best"'s flops, which its measure is at most. */
@@ -582,8 +583,9 @@ static einc_status exact_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsi
 	if (st)
 		return st;
 	double target = goal->target_size ? path_cost_double(goal->target_size) : INFINITY;
+	int settled;
 	slice_exact(prob, target, (double)goal->target_slices, best->total, SLICE_EXACT_WORK, 1,
-	            &bits);
+	            &bits, &settled);
 	unsigned char *exact = arena_alloc(a, (size_t)g->nindices + 1);
 	if (!exact)
 		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");

@@ -116,17 +116,21 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 #define TINY_STEP_POINTS 1024
 #define SMALL_STEP_POINTS 65536
 
-/* The points of step "st" (the product of its extents) when it is a plain
- * step of at most SMALL_STEP_POINTS; SMALL_STEP_POINTS + 1 otherwise. */
-static int64_t small_step_points(const loop_step *st)
+/* The attribute that step "st"'s function gets for its size: "optnone"
+ * for a plain step of at most TINY_STEP_POINTS points (the product of its
+ * extents), "optsize" for one of at most SMALL_STEP_POINTS, in a kernel of
+ * many shapes; NULL otherwise (optimised as the kernel is). */
+static const char *small_step_attr(const emitter *e, const loop_step *st)
 {
+	if (!e->many_shapes || st->gemm)
+		return NULL;
 	int64_t points = 1;
 	for (int d = 0; d < st->ndims; d++) {
 		if (st->sizes[d] > SMALL_STEP_POINTS / points)
-			return SMALL_STEP_POINTS + 1;
+			return NULL;
 		points *= st->sizes[d];
 	}
-	return st->gemm ? SMALL_STEP_POINTS + 1 : points;
+	return points <= TINY_STEP_POINTS ? "optnone" : "optsize";
 }
 
 /* Defines NAME.stepS(result, arg0, arg1, workspace[, factor]), internal
@@ -146,10 +150,9 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "nounwind");
 	cg_add_attr(e, fn, LLVMAttributeFunctionIndex, "noinline");
-	int64_t points = e->many_shapes ? small_step_points(st) : SMALL_STEP_POINTS + 1;
-	if (points <= SMALL_STEP_POINTS)
-		cg_add_attr(e, fn, LLVMAttributeFunctionIndex,
-		            points <= TINY_STEP_POINTS ? "optnone" : "optsize");
+	const char *size_attr = small_step_attr(e, st);
+	if (size_attr)
+		cg_add_attr(e, fn, LLVMAttributeFunctionIndex, size_attr);
 	cg_copy_target_attrs(e->fn, fn);
 	static const char *const names[5] = {"result", "arg0", "arg1", "workspace", "factor"};
 	for (unsigned k = 0; k < nparams; k++)

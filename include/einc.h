@@ -149,7 +149,7 @@ typedef struct {
 	int64_t tile_cache;    /* chains of steps run tile by tile (passes/tile.c)
 	                          so that each tile's intermediates fit this many
 	                          bytes of fast memory: 0 (default): the CPU's L2,
-	                          else its share of L3 when no tile fits the L2;
+	                          else half its share of L3 when no tile fits the L2;
 	                          -1: no tiling. Not with a budget or slicing. */
 } einc_options;
 

@@ -64,14 +64,14 @@ einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage)
 	return EINC_OK;
 }
 
-/* Sizes above 2^61 bytes are refused, as for an einsum's tensors
- * (plan.c's node_bytes). */
+/* Sizes above IR_DAG_MAX_BYTES are refused, as for an einsum's tensors
+ * (plan.c's plan_node_bytes). */
 einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
 {
 	if (lx->tok.kind != TEXT_INT || lx->tok.num < 1)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
 		                 "expected the size of tensor '%s' in bytes (>= 1)", t->name);
-	if (lx->tok.num > INT64_MAX / 4)
+	if (lx->tok.num > IR_DAG_MAX_BYTES)
 		return text_fail(lx, lx->tok.off, EINC_EOVERFLOW, "tensor '%s' has more than 2^61 bytes",
 		                 t->name);
 	t->bytes = lx->tok.num;

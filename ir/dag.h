@@ -20,6 +20,10 @@
  * IR_DAG_TILED: an intermediate of a tiled chain (passes/tile.c), held a
  * tile at a time in buffers of its own beside the arena; the chain's last
  * op reads every operand of the chain. */
+/* The most bytes a tensor may have, 2^61: the arena's sums of a few such
+ * sizes stay within int64. */
+#define IR_DAG_MAX_BYTES ((int64_t)1 << 61)
+
 typedef enum { IR_DAG_IN, IR_DAG_MID, IR_DAG_OUT, IR_DAG_FUSED, IR_DAG_TILED } ir_dag_kind;
 
 typedef struct {

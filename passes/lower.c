@@ -48,10 +48,7 @@ static void dense_strides(const ir_graph *g, const chain_tiling *c, const ir_tre
  * it is not in it. */
 static int chain_position(const chain_tiling *c, int node)
 {
-	for (int k = 0; c && k < c->n; k++)
-		if (c->nodes[k] == node)
-			return k;
-	return -1;
+	return c ? chain_node_position(c->nodes, c->n, node) : -1;
 }
 
 /* Fills "acc" for tree node "node" as step "s" ("st") sees it: an input

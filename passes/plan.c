@@ -305,7 +305,7 @@ int64_t plan_node_bytes(const ir_graph *g, const ir_tree_node *n)
 	int64_t bytes = ir_dtype(g->dtype)->bytes;
 	for (int x = 0; x < n->rank; x++) {
 		int64_t size = g->indices[n->index[x]].size;
-		if (bytes > INT64_MAX / 4 / size)
+		if (bytes > IR_DAG_MAX_BYTES / size)
 			return -1;
 		bytes *= size;
 	}

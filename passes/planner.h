@@ -144,8 +144,8 @@ int plan_ilp(const plan_problem *pb, arena *a, const plan_options *o, int64_t ca
 int plan_ilp_probe(int bad);
 
 /* plan.c: the bytes of tree node "n"'s dense result in "g"'s dtype, or -1
- * when they pass 2^61 (so that the arena's sums of a few stay within
- * int64); pass_plan refuses a tree with such a node, naming it. */
+ * when they pass IR_DAG_MAX_BYTES (2^61); pass_plan refuses a tree with
+ * such a node, naming it. */
 int64_t plan_node_bytes(const ir_graph *g, const ir_tree_node *n);
 
 /* plan.c: plans "d" under "o" into "*out" (arena "a"). */

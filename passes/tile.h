@@ -40,7 +40,7 @@ typedef struct chain_tiling {
 /*
  * Chooses the chain of tree "t" over "g" to tile (into "*out", NULL when
  * none pays) for fast memory "cache" bytes (einc_options.tile_cache: 0 for
- * the CPU's L2 from "caches", else its L3 share when no tile fits the L2;
+ * the CPU's L2 from "caches", else half its L3 share when no tile fits the L2;
  * -1: no tiling). Nodes "fused" marks (pass_fuse; NULL: none) and their
  * readers are never in a chain. A chain pays when the DRAM bytes its
  * intermediates would move (written, read back; each larger than the
@@ -52,6 +52,10 @@ typedef struct chain_tiling {
 einc_status pass_tile(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       const int *fused, const cg_caches *caches, int64_t cache,
                       chain_tiling **out);
+
+/* The position of tree node "x" among the "n" chain nodes "nodes" (bottom
+ * first), -1 when it is none of them. */
+int chain_node_position(const int *nodes, int n, int x);
 
 /* The lines --dump=plan ends with for "c" over "g" ("; tiled: ..."); give,
  * free(); NULL when out of memory. */

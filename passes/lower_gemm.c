@@ -20,9 +20,10 @@
  */
 enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
 
-/* MC (M's blocks made even, then rounded up) is a multiple of GEMM_MC_STEP, the least
- * common multiple of both register blocks' rows; NC of GEMM_NC_STEP, which
- * every NR (4 to RT_GETT_NR_MAX, a power of two) divides; KC of
+/* MC and NC (M's and N's blocks made even, then rounded up): MC a
+ * multiple of GEMM_MC_STEP, the least common multiple of both register
+ * blocks' rows; NC of GEMM_NC_STEP, which every NR (4 to RT_GETT_NR_MAX,
+ * a power of two) divides; KC of
  * GEMM_KC_STEP. NC stays within GEMM_NC_MAX, which bounds each thread's
  * packing buffer for B (4 MiB f32 at KC 256). The blocks come from the
  * target's caches (cache_blocks); the split into tasks is the runtime's,
@@ -205,9 +206,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	g->k = ext[3];
 	int64_t mc, nc, kc;
 	cache_blocks(caches, vector_bits, esize, &mc, &nc, &kc);
-	int64_t mblocks = (g->m + mc - 1) / mc; /* as even as whole steps allow */
+	/* as even as whole steps allow: the runtime splits a step's NC blocks
+	 * among threads as equal units of work */
+	int64_t mblocks = (g->m + mc - 1) / mc, nblocks = (g->n + nc - 1) / nc;
 	g->mc = round_up((g->m + mblocks - 1) / mblocks, GEMM_MC_STEP);
-	g->nc = round_up(g->n, GEMM_NC_STEP) < nc ? round_up(g->n, GEMM_NC_STEP) : nc;
+	g->nc = round_up((g->n + nblocks - 1) / nblocks, GEMM_NC_STEP);
 	int64_t width = g->n < g->nc ? g->n : g->nc;
 	while (2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;

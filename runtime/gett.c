@@ -4,7 +4,9 @@
  * (batch element, NC block): for each KC block pack B's panel, for each MC
  * block pack A's, then the micro-kernel on every MR x NR tile. When the
  * units are too few for the threads, tasks take M x N parts of a unit and
- * share its B panels, packed once per round by their own parallel loop;
+ * share its B panels, packed once per round by the tasks themselves, in
+ * chunks, each KC block by those that reach it first (no pass of its own
+ * that all must wait for, and the block still in cache when they use it);
  * a K long beside M and N is summed instead in slices (fixed by the
  * extents) into partial results added at the end, each slice packing its
  * own B panels as a unit does. Full tiles with unit-stride columns in C
@@ -18,8 +20,12 @@
  * are packed, one at a time, by the tasks themselves. An operand that is
  * the product of two tensors (einc_rt_gett_fused) is multiplied as it is
  * packed: A a block of rows at a time into a row-major tile that the
- * direct micro-kernel reads or that is packed, B element by element.
+ * direct micro-kernel reads or that is packed (beside one column of
+ * register blocks, a register block of rows at a time, just before the
+ * micro-kernel reads them from L1), B element by element.
  */
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gett.h"
@@ -57,12 +63,15 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
 	int64_t units = batch * ((n + nc - 1) / nc);
 	*width = round_up(n, RT_GETT_NR_MAX) < nc ? round_up(n, RT_GETT_NR_MAX) : nc;
 	int64_t row = *width * esize, unit = k * row;
-	if (unit <= RT_GETT_SHARED_MAX) {
+	if (unit <= RT_GETT_SHARED_MAX && (k + kc - 1) / kc <= RT_GETT_ROUND_BLOCKS) {
 		*uround = RT_GETT_SHARED_MAX / unit < units ? RT_GETT_SHARED_MAX / unit : units;
+		int64_t most = RT_GETT_ROUND_BLOCKS / ((k + kc - 1) / kc);
+		*uround = *uround < most ? *uround : most;
 		*kspan = k;
 	} else {
 		*uround = 1;
-		*kspan = RT_GETT_SHARED_MAX / row / kc * kc;
+		*kspan = RT_GETT_SHARED_MAX / row / kc;
+		*kspan = (*kspan < RT_GETT_ROUND_BLOCKS ? *kspan : RT_GETT_ROUND_BLOCKS) * kc;
 		if (*kspan < kc)
 			*kspan = kc;
 	}
@@ -161,23 +170,28 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 	s->shared = 1;
 	shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &s->uround, &s->kspan, &width);
 	s->tasks = s->uround * s->mparts * s->nparts;
-	int64_t kblocks = (s->kspan + d->kc - 1) / d->kc, groups = s->uround * kblocks;
-	int64_t per = (t + groups - 1) / groups;
-	s->pack_tasks = groups * (per < np ? per : np);
 }
 
 /* Fills "t" with the offsets sum_y x_y * strides[y] of every point x of the
- * box "sizes[0 .. n-1]" in row-major order; returns the end of "t". */
+ * box "sizes[0 .. n-1]" in row-major order; returns the end of "t". The
+ * last dim's run is written in one loop: the tables of a step's M run to
+ * 10^5 entries and more (the issue's outer product: 131072 in three tables,
+ * 5% of its time with a carry per entry). */
 static int64_t *offset_table(int64_t *t, const int64_t *sizes, const int64_t *strides, int n)
 {
-	int64_t coord[n + 1], len = 1, off = 0;
-	for (int y = 0; y < n; y++) {
-		coord[y] = 0;
-		len *= sizes[y];
+	if (n == 0) {
+		*t = 0;
+		return t + 1;
 	}
-	for (int64_t f = 0; f < len; f++) {
-		t[f] = off;
-		for (int y = n - 1; y >= 0; y--) {
+	int64_t coord[n], outer = 1, off = 0, inner = sizes[n - 1], step = strides[n - 1];
+	for (int y = 0; y + 1 < n; y++) {
+		coord[y] = 0;
+		outer *= sizes[y];
+	}
+	for (int64_t f = 0; f < outer; f++) {
+		for (int64_t x = 0; x < inner; x++)
+			*t++ = off + x * step;
+		for (int y = n - 2; y >= 0; y--) {
 			off += strides[y];
 			if (++coord[y] < sizes[y])
 				break;
@@ -185,7 +199,7 @@ static int64_t *offset_table(int64_t *t, const int64_t *sizes, const int64_t *st
 			coord[y] = 0;
 		}
 	}
-	return t + len;
+	return t;
 }
 
 /* Runs of the summed index at least this long are packed by the blocked
@@ -395,46 +409,79 @@ static int64_t product_runs(const int64_t *c1, const int64_t *c2, int64_t kc, pr
 	return n;
 }
 
+/* A fused A's K block: its runs (product_runs) and, when they split it as
+ * an outer product (product_outer), the factor that runs along every run
+ * ("inner": 1 or 2; 0 when they do not), from which offset ("cin"), the
+ * runs' length ("n") and the other factor's offset per run ("cout"). */
+typedef struct {
+	prod_run *runs;
+	int64_t *cout;
+	int64_t nruns, inner, cin, n;
+} prod_block;
+
+/* The most vectors in a run of outer_T, and the bytes of a vector of
+ * products: SSE2's, or AVX2's where the CPU runs it. */
+enum { OUTER_VECS = 4, PRODUCT_BYTES = 16, PRODUCT_AVX2_BYTES = 32 };
+
+/* Sets p->inner (and p->cin, p->n, p->cout) where p's runs are all "n"
+ * long, a whole number of vectors of "lanes" elements (OUTER_VECS at
+ * most), one factor stepping along each from the same offset and the other
+ * staying put; else p->inner = 0. */
+static void product_outer(prod_block *p, int64_t lanes)
+{
+	const prod_run *r = p->runs;
+	p->inner = r->s1 != r->s2 ? (r->s1 ? 1 : 2) : 0;
+	p->n = r->len;
+	p->cin = p->inner == 1 ? r->c1 : r->c2;
+	if (p->n % lanes || p->n > OUTER_VECS * lanes)
+		p->inner = 0;
+	for (int64_t u = 0; u < p->nruns && p->inner; u++, r++) {
+		int64_t sin = p->inner == 1 ? r->s1 : r->s2, sout = p->inner == 1 ? r->s2 : r->s1;
+		if (r->len != p->n || sin != 1 || sout != 0 || (p->inner == 1 ? r->c1 : r->c2) != p->cin)
+			p->inner = 0;
+		p->cout[u] = p->inner == 1 ? r->c2 : r->c1;
+	}
+}
+
 /*
  * product_T: the rows "r0" to "r0 + len" of a fused operand over one block
  * of the summed index, row-major into "t" ("pitch" apart): t[i][p] =
  * s1[r1[r0 + i] + c1[p]] * s2[r2[r0 + i] + c2[p]], a run ("runs") at a
- * time, each factor loaded along it or broadcast, PRODUCT_BYTES of
- * products at once (GCC's vector extension: SSE2 pairs, or one AVX
- * register where the runtime is built for it).
+ * time over every row (its fields read once, not once per row), each
+ * factor loaded along it or broadcast, BYTES of products at once (GCC's
+ * vector extension: PRODUCT_BYTES, or PRODUCT_AVX2_BYTES in
+ * product_avx2_T, called where the CPU runs AVX2).
  */
-#define PRODUCT_BYTES 16
-#define GETT_PRODUCT(T, NAME)                                                           \
-	typedef T NAME##_vec __attribute__((vector_size(PRODUCT_BYTES)));                \
-	static void product_##NAME(T *t, int64_t pitch, const T *s1, const T *s2,       \
-	                           const int64_t *r1, const int64_t *r2, int64_t r0,    \
-	                           int64_t len, const prod_run *runs, int64_t nruns)    \
+#define GETT_PRODUCT(T, NAME, BYTES, ATTR)                                              \
+	typedef T NAME##_vec __attribute__((vector_size(BYTES)));                       \
+	ATTR static void product_##NAME(T *t, int64_t pitch, const T *s1, const T *s2,  \
+	                                const int64_t *r1, const int64_t *r2, int64_t r0, \
+	                                int64_t len, const prod_run *runs, int64_t nruns) \
 	{                                                                               \
-		enum { L = PRODUCT_BYTES / sizeof(T) };                                 \
-		for (int64_t i = 0; i < len; i++) {                                     \
-			const T *a = s1 + r1[r0 + i], *b = s2 + r2[r0 + i];            \
-			for (int64_t u = 0; u < nruns; u++) {                           \
-				const prod_run *r = &runs[u];                           \
+		enum { L = BYTES / sizeof(T) };                                         \
+		for (const prod_run *r = runs; r < runs + nruns; r++) {                 \
+			int64_t n = r->len, nv = n / L * L;                             \
+			for (int64_t i = 0; i < len; i++) {                             \
 				T *o = t + i * pitch + r->p0;                           \
-				const T *x = a + r->c1, *y = b + r->c2;                 \
+				const T *x = s1 + r1[r0 + i] + r->c1, *y = s2 + r2[r0 + i] + r->c2; \
 				T x0 = x[0], y0 = y[0];                                 \
-				int64_t n = r->len, q = 0;                              \
+				int64_t q = 0;                                          \
 				NAME##_vec vx, vy, vo;                                  \
 				if (r->s1 && r->s2)                                     \
-					for (; q + L <= n; q += L) {                    \
+					for (; q < nv; q += L) {                        \
 						memcpy(&vx, x + q, sizeof vx);          \
 						memcpy(&vy, y + q, sizeof vy);          \
 						vo = vx * vy;                           \
 						memcpy(o + q, &vo, sizeof vo);          \
 					}                                               \
 				else if (r->s1)                                         \
-					for (; q + L <= n; q += L) {                    \
+					for (; q < nv; q += L) {                        \
 						memcpy(&vx, x + q, sizeof vx);          \
 						vo = vx * y0;                           \
 						memcpy(o + q, &vo, sizeof vo);          \
 					}                                               \
 				else if (r->s2)                                         \
-					for (; q + L <= n; q += L) {                    \
+					for (; q < nv; q += L) {                        \
 						memcpy(&vy, y + q, sizeof vy);          \
 						vo = x0 * vy;                           \
 						memcpy(o + q, &vo, sizeof vo);          \
@@ -497,8 +544,62 @@ static int row_step(const int64_t *r, int64_t n)
 		}                                                                       \
 	}
 
-GETT_PRODUCT(float, f32)
-GETT_PRODUCT(double, f64)
+/*
+ * outer_T: product_T for a block that the runs split as an outer product
+ * (product_outer): "nruns" runs of "n" values each (whole vectors,
+ * OUTER_VECS at most), factor "in" (rows "rin") along every run from
+ * offset "cin", factor "out" (rows "rout") one value per run, at "cout[u]"
+ * for run u: t[i][u * n + q] = out[cout[u]] * in[cin + q] on row i. A
+ * row's run of "in" is loaded once and each value of "out" broadcast, so
+ * a vector of products costs a multiply and a store (the general loop
+ * spent as long again on each run's fields as on its products). x * y is
+ * y * x in IEEE arithmetic, so either factor may be "in".
+ */
+#define GETT_OUTER(T, NAME, ATTR)                                                       \
+	ATTR static void outer_##NAME(T *t, int64_t pitch, const T *in, const T *out,   \
+	                              const int64_t *rin, const int64_t *rout, int64_t r0, \
+	                              int64_t len, int64_t cin, const int64_t *cout,    \
+	                              int64_t nruns, int64_t n)                         \
+	{                                                                               \
+		enum { L = sizeof(NAME##_vec) / sizeof(T) };                            \
+		switch (n / L) {                                                        \
+		case 1: OUTER_ROWS(T, NAME, 1); break;                                  \
+		case 2: OUTER_ROWS(T, NAME, 2); break;                                  \
+		case 3: OUTER_ROWS(T, NAME, 3); break;                                  \
+		default: OUTER_ROWS(T, NAME, 4);                                        \
+		}                                                                       \
+	}
+/* outer_T's rows for runs of "NV" vectors: the run of "in" held in registers. */
+#define OUTER_ROWS(T, NAME, NV)                                                         \
+	for (int64_t i = 0; i < len; i++) {                                             \
+		const T *x = out + rout[r0 + i], *y = in + rin[r0 + i] + cin;           \
+		T *o = t + i * pitch;                                                   \
+		NAME##_vec vy[NV], vo;                                                  \
+		for (int v = 0; v < NV; v++)                                            \
+			memcpy(&vy[v], y + v * L, sizeof vy[v]);                        \
+		for (int64_t u = 0; u < nruns; u++, o += n) {                           \
+			T x0 = x[cout[u]];                                              \
+			for (int v = 0; v < NV; v++) {                                  \
+				vo = x0 * vy[v];                                        \
+				memcpy(o + v * L, &vo, sizeof vo);                      \
+			}                                                               \
+		}                                                                       \
+	}
+
+GETT_PRODUCT(float, f32, PRODUCT_BYTES, )
+GETT_PRODUCT(double, f64, PRODUCT_BYTES, )
+GETT_OUTER(float, f32, )
+GETT_OUTER(double, f64, )
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PRODUCT_AVX2 1
+#define AVX2 __attribute__((target("avx2")))
+GETT_PRODUCT(float, avx2_f32, PRODUCT_AVX2_BYTES, AVX2)
+GETT_PRODUCT(double, avx2_f64, PRODUCT_AVX2_BYTES, AVX2)
+GETT_OUTER(float, avx2_f32, AVX2)
+GETT_OUTER(double, avx2_f64, AVX2)
+#undef AVX2
+#endif
+
 GETT_PACK_PRODUCT(float, f32)
 GETT_PACK_PRODUCT(double, f64)
 
@@ -539,6 +640,12 @@ static void add(const einc_rt_gett_desc *d, void *c, const void *tile, const int
 		add_f64(c, tile, off_m, off_n, mr, nr, width, first);
 }
 
+/* The packing of one KC block of one unit's shared B panel in a round:
+ * chunks claimed ("next") and chunks packed ("done"). */
+typedef struct {
+	_Atomic int64_t next, done;
+} panel_block;
+
 /* The operands of one einc_rt_gett call, shared by its tasks, and the round
  * that runs (split steps). */
 typedef struct {
@@ -554,11 +661,13 @@ typedef struct {
 	char *panel;          /* the shared B panel */
 	int64_t width;        /* its columns per unit */
 	int64_t u0, k0, k1;   /* the round: units u0 .., K from k0 to k1 */
+	panel_block *blocks;  /* the round's KC blocks of the panel, unit by unit */
 	int64_t fused;        /* 0, or the fused operand (RT_GETT_FUSED_A, _B) */
 	const char *f;        /* its second factor, offsets f_b, f_r (its M or N
 	                         group), f_k */
 	const int64_t *f_b, *f_r, *f_k;
 	const int64_t *t_rows; /* a product tile's row offsets (i * kc) */
+	int avx2;              /* products in AVX2 (the CPU runs it) */
 } gett_call;
 
 /* What a task computes: rows "mbeg" to "mend" and columns "n0" to
@@ -587,7 +696,47 @@ typedef struct {
 	const char *a, *b, *bsrc;
 	int64_t m0, mlen, n0, nlen, kc, bks;
 	int first;
+	const prod_block *pb; /* a fused A's K block when its products are formed
+	                         a register block of rows at a time into "a"
+	                         (product_block), else NULL */
+	int64_t bt;           /* its batch element */
 } gett_block;
+
+/* Calls NAME##_f32 or NAME##_f64 (by "esize") on the arguments that
+ * follow "t" and "pitch", the first casting "t", "x" and "y" to pointers of
+ * the element type. */
+#define BY_TYPE(esize, NAME, t, pitch, x, y, ...)                                       \
+	((esize) == 4 ? NAME##_f32((float *)(t), pitch, (const float *)(x),              \
+	                           (const float *)(y), __VA_ARGS__)                      \
+	              : NAME##_f64((double *)(t), pitch, (const double *)(x),            \
+	                           (const double *)(y), __VA_ARGS__))
+
+/* Rows "r0" to "r0 + len" of a fused A's products over K block "p" of
+ * batch element "bt", row-major into "t" (d->kc apart): outer_T where the
+ * runs split the block as an outer product, else product_T; in AVX2 where
+ * the CPU runs it. */
+static void products(const gett_call *g, char *t, int64_t bt, const prod_block *p, int64_t r0,
+                     int64_t len)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const char *x = g->a + g->a_b[bt] * d->esize, *y = g->f + g->f_b[bt] * d->esize;
+	const char *in = p->inner == 1 ? x : y, *out = p->inner == 1 ? y : x;
+	const int64_t *rin = p->inner == 1 ? g->a_m : g->f_r, *rout = p->inner == 1 ? g->f_r : g->a_m;
+#ifdef PRODUCT_AVX2
+	if (g->avx2 && p->inner)
+		BY_TYPE(d->esize, outer_avx2, t, d->kc, in, out, rin, rout, r0, len, p->cin, p->cout,
+		        p->nruns, p->n);
+	else if (g->avx2)
+		BY_TYPE(d->esize, product_avx2, t, d->kc, x, y, g->a_m, g->f_r, r0, len, p->runs,
+		        p->nruns);
+	else
+#endif
+	if (p->inner)
+		BY_TYPE(d->esize, outer, t, d->kc, in, out, rin, rout, r0, len, p->cin, p->cout,
+		        p->nruns, p->n);
+	else
+		BY_TYPE(d->esize, product, t, d->kc, x, y, g->a_m, g->f_r, r0, len, p->runs, p->nruns);
+}
 
 /* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
  * in L1 while A's MC rows, packed or in place, stream past it): full tiles
@@ -630,6 +779,10 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 			}
 			if (d->kernel_direct) {
 				const int64_t *am = k->am + ir;
+				if (k->pb) {
+					products(g, (char *)k->a, k->bt, k->pb, k->m0 + ir, mr);
+					am = k->am;
+				}
 				if (mr < d->mr) {
 					for (int64_t i = 0; i < d->mr; i++)
 						aoff[i] = am[i < mr ? i : mr - 1];
@@ -665,7 +818,8 @@ static int64_t block_width(const gett_call *g, int64_t u, int64_t *jc)
  * "esize"-byte elements) and its runs of the summed index. */
 static size_t product_tile_bytes(int64_t mc, int64_t kc, int64_t esize)
 {
-	return line((size_t)(mc * kc * esize)) + line((size_t)kc * sizeof(prod_run));
+	return line((size_t)(mc * kc * esize)) + line((size_t)kc * sizeof(prod_run)) +
+	       line((size_t)kc * sizeof(int64_t));
 }
 
 /* Packs "len" rows from "n0" of B's panel over K from "pc" ("kc" of it)
@@ -689,36 +843,82 @@ static void pack_b_panel(const gett_call *g, char *dst, int64_t bt, int64_t pc, 
 		                 g->b_k + pc, g->f_r, g->f_k + pc, n0, len, kc, d->nr);
 }
 
-/* The runs of a fused A's K block from "pc" ("kc" long), after the
- * product tile at "tile"; returns how many. */
-static int64_t product_block_runs(const gett_call *g, char *tile, int64_t pc, int64_t kc)
+/* A fused A's K block from "pc" ("kc" long) into "p": its runs and the
+ * outer factor's offsets per run (in the scratch after the product tile
+ * at "tile"), and whether the runs split it as an outer product. */
+static void product_block_runs(const gett_call *g, char *tile, int64_t pc, int64_t kc,
+                               prod_block *p)
 {
 	const einc_rt_gett_desc *d = g->d;
-	prod_run *runs = (prod_run *)(tile + line((size_t)(d->mc * d->kc * d->esize)));
-	return product_runs(g->a_k + pc, g->f_k + pc, kc, runs);
+	p->runs = (prod_run *)(tile + line((size_t)(d->mc * d->kc * d->esize)));
+	p->cout = (int64_t *)((char *)p->runs + line((size_t)d->kc * sizeof(prod_run)));
+	p->nruns = product_runs(g->a_k + pc, g->f_k + pc, kc, p->runs);
+	product_outer(p, (g->avx2 ? PRODUCT_AVX2_BYTES : PRODUCT_BYTES) / d->esize);
 }
 
-/* A fused A's block "k" (rows k->m0 on, K from "pc") of batch element
- * "bt": the product tile at "tile" (its "nruns" runs after it,
- * product_block_runs), which the direct micro-kernel reads (k->a, k->am)
- * or which is packed into "ap". */
-static void product_block(const gett_call *g, gett_block *k, int64_t bt, int64_t nruns,
+/* A fused A's block "k" (rows k->m0 on) of batch element "bt" over K
+ * block "p": the product tile at "tile", which the direct micro-kernel
+ * reads (k->a, k->am) or which is packed into "ap". Beside one column of
+ * register blocks (each product used once) the direct micro-kernel's rows
+ * are formed just before it reads them (k->pb, macro_kernel), so that
+ * they stay in L1: the issue's outer product, written a whole MC x KC tile
+ * at a time, went to L2 and back. */
+static void product_block(const gett_call *g, gett_block *k, int64_t bt, const prod_block *p,
                           char *tile, char *ap)
 {
 	const einc_rt_gett_desc *d = g->d;
-	prod_run *runs = (prod_run *)(tile + line((size_t)(d->mc * d->kc * d->esize)));
-	const char *a = g->a + g->a_b[bt] * d->esize, *f = g->f + g->f_b[bt] * d->esize;
-	if (d->esize == 4)
-		product_f32((float *)tile, d->kc, (const float *)a, (const float *)f, g->a_m, g->f_r,
-		            k->m0, k->mlen, runs, nruns);
-	else
-		product_f64((double *)tile, d->kc, (const double *)a, (const double *)f, g->a_m,
-		            g->f_r, k->m0, k->mlen, runs, nruns);
 	k->a = tile;
 	k->am = g->t_rows;
+	k->pb = NULL;
+	if (d->kernel_direct && k->nlen <= d->nr) {
+		k->pb = p;
+		k->bt = bt;
+		return;
+	}
+	products(g, tile, bt, p, k->m0, k->mlen);
 	if (!d->kernel_direct) {
 		pack(d, ap, tile, g->t_rows, g->t_rows + d->mc, 0, k->mlen, k->kc, d->mr);
 		k->a = ap;
+	}
+}
+
+/* Chunk "x" of "chunks" of the KC block from "pc" of the round's unit
+ * "ul" (an even share of its register blocks of columns), packed into the
+ * shared panel. */
+static void pack_chunk(const gett_call *g, int64_t ul, int64_t pc, int64_t x, int64_t chunks)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t u = g->u0 + ul, jc, lo, hi, nlen = block_width(g, u, &jc);
+	part((nlen + d->nr - 1) / d->nr, chunks, x, &lo, &hi);
+	if (lo >= hi)
+		return;
+	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
+	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
+	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
+	                        lo * d->nr * kc) * d->esize;
+	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
+}
+
+/* Makes the shared panel hold the KC block from "pc" of the round's unit
+ * "ul": the tasks that reach it first claim its chunks
+ * (RT_GETT_PACK_CHUNKS) one at a time and pack them, then wait for the
+ * chunks others claimed. A task claims a chunk only while it runs and
+ * packs it at once, so the wait ends whatever thread runs which task. */
+static void shared_block(const gett_call *g, int64_t ul, int64_t pc)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc, jc, x;
+	panel_block *b = &g->blocks[ul * kblocks + (pc - g->k0) / d->kc];
+	int64_t panels = (block_width(g, g->u0 + ul, &jc) + d->nr - 1) / d->nr;
+	int64_t chunks = panels < RT_GETT_PACK_CHUNKS ? panels : RT_GETT_PACK_CHUNKS;
+	while ((x = atomic_fetch_add_explicit(&b->next, 1, memory_order_relaxed)) < chunks) {
+		pack_chunk(g, ul, pc, x, chunks);
+		atomic_fetch_add_explicit(&b->done, 1, memory_order_release);
+	}
+	for (unsigned i = 1; atomic_load_explicit(&b->done, memory_order_acquire) < chunks; i++) {
+		einc_rt_spin_pause();
+		if (i % 1024 == 0)
+			sched_yield(); /* the packer may wait for a CPU */
 	}
 }
 
@@ -743,19 +943,21 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 		k.bk = g->b_k + pc;
 		k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
 		if (r->panel) {
+			shared_block(g, r->u - g->u0, pc);
 			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
 		} else {
 			if (!k.bsrc)
 				pack_b_panel(g, bp, bt, pc, k.kc, r->n0, r->nlen);
 			k.b = bp;
 		}
-		int64_t nruns = g->fused == RT_GETT_FUSED_A ? product_block_runs(g, product, pc, k.kc)
-		                                            : 0;
+		prod_block pb = {0};
+		if (g->fused == RT_GETT_FUSED_A)
+			product_block_runs(g, product, pc, k.kc, &pb);
 		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
 			k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
 			k.am = g->a_m + k.m0;
 			if (g->fused == RT_GETT_FUSED_A)
-				product_block(g, &k, bt, nruns, product, ap);
+				product_block(g, &k, bt, &pb, product, ap);
 			else if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
 			macro_kernel(g, &k);
@@ -803,30 +1005,6 @@ static void piece_task(void *arg, int64_t t, void *scratch)
 		r.cn = g->p_n;
 	}
 	unit_range(g, &r, scratch);
-}
-
-/* Task "t" of a round's packing: a range of register blocks of one KC
- * block of one unit's B panel, into the shared panel. */
-static void pack_task(void *arg, int64_t t, void *scratch)
-{
-	const gett_call *g = arg;
-	const einc_rt_gett_desc *d = g->d;
-	(void)scratch;
-	int64_t kblocks = (g->s.kspan + d->kc - 1) / d->kc;
-	int64_t per = g->s.pack_tasks / (g->s.uround * kblocks);
-	int64_t x = t % per, kb = t / per % kblocks, ul = t / per / kblocks, u = g->u0 + ul;
-	int64_t pc = g->k0 + kb * d->kc, jc, nlen, lo, hi;
-	if (u >= g->s.units || pc >= g->k1)
-		return;
-	nlen = block_width(g, u, &jc);
-	part((nlen + d->nr - 1) / d->nr, per, x, &lo, &hi);
-	if (lo >= hi)
-		return;
-	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
-	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
-	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
-	                        lo * d->nr * kc) * d->esize;
-	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
 }
 
 /* Task "t" of a round's compute: an M part x N part of one unit, with the
@@ -907,6 +1085,9 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	                                      &uround, &kspan, &g.width);
 	size_t pack_bytes = thread_pack_bytes(d->mc, d->nc, d->kc, d->esize);
 	if (g.fused) {
+#ifdef PRODUCT_AVX2
+		g.avx2 = __builtin_cpu_supports("avx2");
+#endif
 		/* the second factor's tables (its group: A's M or B's N), then a
 		 * product tile's rows and columns, after this thread's buffers */
 		pack_bytes += product_tile_bytes(d->mc, d->kc, d->esize);
@@ -934,10 +1115,16 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 			                        sum_task, &g, pack0, 0);
 		return;
 	}
+	panel_block blocks[RT_GETT_ROUND_BLOCKS];
+	int64_t nstates = g.s.uround * ((g.s.kspan + d->kc - 1) / d->kc);
+	g.blocks = blocks;
 	for (g.u0 = 0; g.u0 < g.s.units; g.u0 += g.s.uround)
 		for (g.k0 = 0; g.k0 < d->k; g.k0 += g.s.kspan) {
 			g.k1 = d->k - g.k0 < g.s.kspan ? d->k : g.k0 + g.s.kspan;
-			einc_rt_parallel_for_at(d, (int)d->threads, g.s.pack_tasks, pack_task, &g, pack0, 0);
+			for (int64_t x = 0; x < nstates; x++) {
+				atomic_store_explicit(&blocks[x].next, 0, memory_order_relaxed);
+				atomic_store_explicit(&blocks[x].done, 0, memory_order_relaxed);
+			}
 			einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, part_task, &g, pack0,
 			                        pack_bytes);
 		}

@@ -33,6 +33,13 @@
  * shared panel (einc_rt_gett_split). */
 #define RT_GETT_SHARED_MAX (16 << 20)
 
+/* A round of a split step spans at most this many KC blocks of its units'
+ * shared panels (the states of their packing live on the stack); each KC
+ * block of a unit is packed in this many chunks at most, by the tasks
+ * that need it, as they reach it. */
+#define RT_GETT_ROUND_BLOCKS 512
+#define RT_GETT_PACK_CHUNKS 16
+
 /* Steps whose K is long beside M and N (RT_GETT_SLICE_DEPTH times the
  * larger) sum it in up to RT_GETT_SLICES_MAX slices of at least
  * RT_GETT_SLICE_BLOCKS KC blocks each, every slice but the first into a
@@ -115,13 +122,14 @@ size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int6
  * blocks allow): the tasks of a sliced step, or of one that reads B in
  * place (RT_GETT_B_DIRECT_TILES), still pack their own B panels; the
  * others share them, packed once per round: a round is "uround" units over
- * "kspan" of K (whole KC blocks), packed by "pack_tasks" tasks, then
- * computed by "tasks" tasks.
+ * "kspan" of K (whole KC blocks, RT_GETT_ROUND_BLOCKS at most), computed
+ * by "tasks" tasks, which pack each KC block of a unit's panel together
+ * when they first need it.
  */
 typedef struct {
 	int64_t units, kslices, mparts, nparts, tasks;
 	int shared;
-	int64_t uround, kspan, pack_tasks;
+	int64_t uround, kspan;
 } einc_rt_gett_split;
 
 /* The slices K is summed in (einc_rt_gett_split's "kslices") for a step of
@@ -156,8 +164,9 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
  * factor's element stride per dim, in the order of gemm.sizes (zero where
  * it lacks the dim). Real elements only (gemm.kind EINC_RT_REAL). A fused
  * A is computed a block of rows at a time into a row-major tile, which the
- * direct micro-kernel (K stride 1) reads or which is packed; a fused B is
- * packed element by element, B in place never.
+ * direct micro-kernel (K stride 1) reads or which is packed (beside one
+ * column of register blocks, a register block of rows at a time); a fused
+ * B is packed element by element, B in place never.
  */
 enum { RT_GETT_FUSED_A = 1, RT_GETT_FUSED_B = 2 };
 

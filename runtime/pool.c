@@ -158,9 +158,7 @@ static int spin(int (*ready)(uint64_t), uint64_t x)
 	for (unsigned i = 1;; i++) {
 		if (ready(x))
 			return 1;
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
+		einc_rt_spin_pause();
 		if (i % 256 == 0 && now_ns() > until)
 			return 0;
 	}

@@ -47,4 +47,13 @@ void einc_rt_parallel_for_at(const void *site, int threads, int64_t ntasks,
                              einc_rt_task_fn fn, void *arg, void *scratch0,
                              size_t scratch_bytes);
 
+/* Tells the CPU that the thread spins on a memory word (x86's pause), so
+ * that it spins slower and yields to its SMT sibling. */
+static inline void einc_rt_spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 #endif

@@ -57,6 +57,20 @@ static const fcase cases[] = {
 	 "a=200,b=150,c=40", 0},
 	{"ab,bc,c->ac", "a=200,b=150,c=40", 'b', "bc,c->bc", "b=150,c=40", {1, 2}, "bc,ab->ac",
 	 "a=200,b=150,c=40", 0},
+	/* runs of whole vectors (j = 16 f32 and f64, j = 4 f64): the
+	 * outer-product loop (outer_T), formed a register block of rows at a
+	 * time beside one column of them (f32 k = 9, k = 8) or into the
+	 * MC x KC tile (f64 k = 9); partial blocks of rows; the factor along
+	 * the runs second or first */
+	{"zci,zcj,ijk->zck", "z=7,c=5,i=6,j=16,k=9", 'a', "zci,zcj->zcij", "z=7,c=5,i=6,j=16",
+	 {0, 1}, "zcij,ijk->zck", "z=7,c=5,i=6,j=16,k=9", 2},
+	{"zci,zcj,ijk->zck", "z=7,c=5,i=6,j=4,k=8", 'a', "zci,zcj->zcij", "z=7,c=5,i=6,j=4",
+	 {0, 1}, "zcij,ijk->zck", "z=7,c=5,i=6,j=4,k=8", 2},
+	{"zci,zcj,jik->zck", "z=2,c=4,i=16,j=5,k=9", 'a', "zci,zcj->zcij", "z=2,c=4,i=16,j=5",
+	 {0, 1}, "zcij,jik->zck", "z=2,c=4,i=16,j=5,k=9", 2},
+	/* the same over several KC blocks and NR blocks */
+	{"zci,zcj,ijk->zck", "z=10,c=7,i=40,j=16,k=40", 'a', "zci,zcj->zcij",
+	 "z=10,c=7,i=40,j=16", {0, 1}, "zcij,ijk->zck", "z=10,c=7,i=40,j=16,k=40", 2},
 	/* a diagonal of an operand in the product */
 	{"zii,zj,ijk->zk", "z=37,i=6,j=5,k=11", 'a', "zii,zj->zij", "z=37,i=6,j=5", {0, 1},
 	 "zij,ijk->zk", "z=37,i=6,j=5,k=11", 2},

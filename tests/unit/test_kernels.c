@@ -185,6 +185,7 @@ static const kcase dtype_cases[] = {
 	{"ik,kj->ij", "i=145,k=31,j=150", GEMM},
 	{"ik,kj->ij", "i=13,k=257,j=97", GEMM},
 	{"ik,kj->ij", "i=11,k=17,j=301", GEMM},
+	{"ik,kj->ij", "i=13,k=20,j=2100", GEMM}, /* two NC blocks (complex: 4200 parts) */
 	{"ki,kj->ij", "i=29,k=41,j=23", GEMM},
 	{"ik,jk->ji", "i=47,k=23,j=9", DIRECT},
 	{"ki,jk->ij", "i=19,k=43,j=37", GEMM},
@@ -193,6 +194,11 @@ static const kcase dtype_cases[] = {
 	{"ik,kj->ij", "i=5,k=300,j=60", DIRECT},
 	{"ik,kj->ij", "i=13,k=20011,j=20", DIRECT},
 	{"ik,kj->ij", "i=13,k=3000,j=600", GEMM},
+	/* split steps whose tasks pack a shared B panel as they reach each KC
+	 * block: K in rounds (2 in c64, 3 in c128); 3 units in rounds of 2 in
+	 * c128, the last round's tasks of the missing unit idle */
+	{"ik,kj->ij", "i=31,k=1100,j=1100", GEMM},
+	{"bik,bkj->bij", "b=3,i=40,k=300,j=700", GEMM},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
 	{"ij,ij->", "i=300,j=301", SUMS},
 	{"ij,i->j", "i=300,j=333", SUMS},
@@ -376,7 +382,8 @@ static einc_rt_gett_desc bench_step(int64_t batch, int64_t m, int64_t n, int64_t
 	einc_rt_gett_desc d = {.esize = 4, .batch = batch, .m = m, .n = n, .k = k, .mr = 6, .nr = 32,
 	                  .kc = k < 256 ? k : 256};
 	d.mc = (m + 23) / 24 * 24 < 144 ? (m + 23) / 24 * 24 : 144;
-	d.nc = (n + 63) / 64 * 64 < 4096 ? (n + 63) / 64 * 64 : 4096;
+	int64_t nblocks = (n + 4095) / 4096; /* NC 4096 at most, blocks made even */
+	d.nc = ((n + nblocks - 1) / nblocks + 63) / 64 * 64;
 	return d;
 }
 
@@ -428,13 +435,65 @@ static void test_gett_split(void **state)
 				assert_true(!s.shared && (s.mparts == 1 || s.nparts == np));
 			if (s.shared) {
 				assert_true(s.uround >= 1 && (s.kspan % d.kc == 0 || s.kspan == d.k));
-				assert_true(s.pack_tasks >= 1);
+				assert_true(s.uround * ((s.kspan + d.kc - 1) / d.kc) <=
+				            RT_GETT_ROUND_BLOCKS);
 				assert_int_equal(s.tasks, s.uround * s.mparts * s.nparts);
 			} else {
 				assert_int_equal(s.tasks, tasks);
 			}
 		}
 	}
+	/* short KC blocks: 8 units of 256 would share one round; it takes
+	 * RT_GETT_ROUND_BLOCKS of them at most (their packing states) */
+	einc_rt_gett_desc d = bench_step(8, 5000, 32, 16384);
+	einc_rt_gett_split s;
+	d.kc = 64;
+	einc_rt_gett_plan(&d, 16, &s);
+	assert_true(s.shared && s.uround >= 1);
+	assert_true(s.uround * ((s.kspan + d.kc - 1) / d.kc) <= RT_GETT_ROUND_BLOCKS);
+}
+
+/*
+ * The cache blocks of a GEMM-like step are as even as whole register
+ * blocks allow, for the runtime hands NC blocks (with their batch
+ * element) to threads as equal units: the last NC block of N falls short
+ * of the others by less than a column step (GEMM_NC_STEP, 64) per block,
+ * and so does the last MC block of M (24 rows). A complex step's N counts
+ * parts: tc_abcd_dbef in c64 has 4608, which the host's 4096 columns cut
+ * into 4096 and 512 (one thread of two had 7/8 of the work).
+ */
+static void test_gemm_even_blocks(void **state)
+{
+	(void)state;
+	static const struct {
+		kcase c;
+		einc_dtype dtype;
+		const char *cpu;
+	} steps[] = {
+		{{"abcd,dbef->acef", "a=48,b=16,c=48,d=16,e=48,f=48", GEMM}, EINC_C64, NULL},
+		{{"abcd,dbef->acef", "a=48,b=16,c=48,d=16,e=48,f=48", GEMM}, EINC_C128, NULL},
+		{{"ik,kj->ij", "i=500,k=64,j=4099", GEMM}, EINC_F32, NULL},
+		{{"ik,kj->ij", "i=700,k=64,j=2100", GEMM}, EINC_C64, "znver3"},
+		{{"ik,kj->ij", "i=125,k=260,j=1290", GEMM}, EINC_F64, "haswell"},
+		{{"ik,kj->ij", "i=1000,k=64,j=3000", GEMM}, EINC_F32, "sapphirerapids"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		einc_program *p = compile(ctx, &steps[x].c, steps[x].dtype, 2, steps[x].cpu);
+		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+		assert_non_null(g);
+		int64_t nblocks = (g->n + g->nc - 1) / g->nc, mblocks = (g->m + g->mc - 1) / g->mc;
+		int64_t nlast = g->n - (nblocks - 1) * g->nc, mlast = g->m - (mblocks - 1) * g->mc;
+		if (nblocks < 2 && mblocks < 2)
+			fail_msg("%s %s: expected more than one cache block", steps[x].c.spec,
+			         steps[x].c.dims);
+		if (g->nc - nlast >= 64 * nblocks || g->mc - mlast >= 24 * mblocks)
+			fail_msg("%s %s: N %lld in blocks of %lld, M %lld in blocks of %lld",
+			         steps[x].c.spec, steps[x].c.dims, (long long)g->n, (long long)g->nc,
+			         (long long)g->m, (long long)g->mc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
 }
 
 /* The register block of the hand-written f64 kernels below. */
@@ -545,6 +604,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_gett_split),
+		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[0]),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[1]),

@@ -8,8 +8,9 @@
  * both in the same run, on the path einc's pipeline found, and beside
  * einc's a lower bound on the overhead of any slicing that meets the
  * target (slice_exact in slice.h: einc's own exact search, given more
- * work than the planner gives it), for problems of at most BOUND_TENSORS
- * tensors.
+ * work than the planner gives it; ">=X" where that work does not settle
+ * it: the least bound of the branches left), for problems of at most
+ * BOUND_TENSORS tensors.
  *
  *   slice_bench [--corpus FILE] [--scale K] [--markdown]
  *
@@ -32,7 +33,7 @@
 
 #define MAXP 256
 #define BIG ((path_cost)1 << 20)
-#define BOUND_TENSORS 16       /* the bound: 3^n per label set tried */
+#define BOUND_TENSORS 20       /* the bound: 3^n per branch tried */
 #define BOUND_WORK 10000000000 /* and at most this many splits per target */
 enum { NFRAC = 3, NMETHOD = 2 };
 static const int fractions[NFRAC] = {8, 64, 1024};
@@ -94,10 +95,12 @@ static int scale_dims(const char *dims, long k, char *out, size_t len)
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
  * into "*secs"; unless "bound" is NULL, the lower bound on the overhead of
- * any slicing (slice_bound.h; NAN where not searched) into "*bound"; -1
- * when it fails (message printed). */
+ * any slicing (slice_exact in slice.h; NAN where not searched) into
+ * "*bound" and whether it is the least overhead (the search settled) into
+ * "*settled"; -1 when it fails (message printed). */
 static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
-                      slice_method method, double *ov, int64_t *ns, double *secs, double *bound)
+                      slice_method method, double *ov, int64_t *ns, double *secs, double *bound,
+                      int *settled)
 {
 	path_options po;
 	path_options_from(&p->options, &po);
@@ -113,7 +116,7 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 	    !(st = path_problem_from_graph(ctx, a, p->graph, &prob)))
 		*bound = slice_exact(prob, path_cost_double(target), 0,
 		                     path_cost_double(s->flops) * (double)s->nslices, BOUND_WORK, 0,
-		                     &labels) / path_cost_double(s->flops_full);
+		                     &labels, settled) / path_cost_double(s->flops_full);
 	if (!st) {
 		*ov = slice_overhead(s);
 		*ns = s->nslices;
@@ -190,8 +193,9 @@ int main(int argc, char **argv)
 				path_cost target = largest / (path_cost)fractions[x];
 				double o, secs, lb = NAN, t0 = cpu_now();
 				int64_t ns;
+				int settled = 0;
 				if (!target || slice_once(ctx, p, target, m ? SLICE_MOST_SHARED : SLICE_GREEDY,
-				                          &o, &ns, &secs, m ? NULL : &lb)) {
+				                          &o, &ns, &secs, m ? NULL : &lb, &settled)) {
 					printf(markdown ? (m ? " - |" : " - | - |") : (m ? " %14s" : " %14s %9s"),
 					       "-", "-");
 					continue;
@@ -202,9 +206,10 @@ int main(int argc, char **argv)
 				if (!m) {
 					secs_total += secs;
 					secs_bound += cpu_now() - t0 - secs;
-					snprintf(cell, sizeof cell, isnan(lb) ? "-" : "%.3g", lb);
+					snprintf(cell, sizeof cell, isnan(lb) ? "-" : settled ? "%.3g" : ">=%.3g",
+					         lb);
 					printf(markdown ? " %s |" : " %9s", cell);
-					if (!isnan(lb)) {
+					if (!isnan(lb) && settled) {
 						gap[x][ngap[x]++] = o / lb;
 						tight[x] += o <= lb * (1 + 1e-9);
 					}

@@ -366,6 +366,10 @@ enum { SLICE_RUNS = 4, SLICE_RESEARCHED = 3, SLICE_CAPPED_STARTS = 2, SLICE_TRIA
 enum { SLICE_EXACT_TENSORS = 16 };
 #define SLICE_EXACT_WORK 100000000
 #define SLICE_TEMPERATURE 0.3
+/* The exchange of labels: networks of at most this many tensors (the
+ * planner's tree search is then its exact DP, a few ms a set), trees
+ * searched at most */
+enum { SLICE_EXCHANGE_TENSORS = 24, SLICE_EXCHANGE_TRIES = 1000 };
 
 typedef struct {
 	einc_ctx *ctx;
@@ -566,7 +570,8 @@ static einc_status research_best(einc_ctx *ctx, arena *a, const ir_graph *g, uns
 /* Networks of at most SLICE_EXACT_TENSORS tensors: the labels of the
  * least flops any slicing that meets "goal" can have, a step that sums
  * only sliced labels counted as summing (slice_exact, within
- * SLICE_EXACT_WORK splits), into "set" and their cost, the tree searched
+ * SLICE_EXACT_WORK splits; where those do not settle it, the cheapest
+ * set it found), into "set" and their cost, the tree searched
  * as the greedy runs' best (capped, then not), into "*best" where that
  * meets the goal at fewer flops than "*best". A set is only found below
  * "*best"'s flops, which its measure is at most. */
@@ -582,8 +587,9 @@ static einc_status exact_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsi
 	if (st)
 		return st;
 	double target = goal->target_size ? path_cost_double(goal->target_size) : INFINITY;
+	int settled;
 	slice_exact(prob, target, (double)goal->target_slices, best->total, SLICE_EXACT_WORK, 1,
-	            &bits);
+	            &bits, &settled);
 	unsigned char *exact = arena_alloc(a, (size_t)g->nindices + 1);
 	if (!exact)
 		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
@@ -599,9 +605,81 @@ static einc_status exact_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsi
 	return EINC_OK;
 }
 
-/* Picks the labels for "goal" (SLICE_GREEDY, see above; on networks of
- * at most SLICE_EXACT_TENSORS tensors the exact set where it is cheaper)
- * into "set", the chosen cost into "*cur" (the unsliced one on entry). */
+/* From "set" and its cost "*best" (meeting "goal"), the exchange of
+ * labels: each round tries every label dropped, every label not sliced
+ * added, and every pair of the two (one out, one in), each with the
+ * planner's tree search "po" capped at the target, and moves to the
+ * cheapest that meets the goal below "*best"; rounds go on while one
+ * pays, for at most SLICE_EXCHANGE_TRIES trees in all. A local search
+ * with the tree chosen anew per set: it leaves the greedy runs' path
+ * when their pick order, not the labels, held them back. A set whose
+ * slices together cost less than "unsliced" (the unsliced path's flops)
+ * is not taken: that is opt_einsum's measure counting a step whose
+ * summed labels are all sliced as half (the slices' parts are then added
+ * up outside it), not a saving. */
+static einc_status exchange_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
+                                   const slice_goal *goal, const path_options *po,
+                                   double unsliced, path_cost *sizes, slice_cost *best)
+{
+	int ni = g->nindices, tries = 0;
+	if (g->ninputs > SLICE_EXCHANGE_TENSORS)
+		return EINC_OK;
+	unsigned char *move = arena_alloc(a, (size_t)ni + 1);
+	if (!move)
+		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+	for (int moved = 1; moved && tries < SLICE_EXCHANGE_TRIES;) {
+		moved = 0;
+		int out_best = -1, in_best = -1;
+		slice_cost round = *best;
+		/* "out" is dropped (-1: none), "in" added (-1: none) */
+		for (int out = -1; out < ni && tries < SLICE_EXCHANGE_TRIES; out++)
+			for (int in = -1; in < ni && tries < SLICE_EXCHANGE_TRIES; in++) {
+				if ((out < 0 && in < 0) || (out >= 0 && !set[out]) ||
+				    (in >= 0 && (set[in] || g->indices[in].size < 2)))
+					continue;
+				memcpy(move, set, (size_t)ni + 1);
+				if (out >= 0)
+					move[out] = 0;
+				if (in >= 0)
+					move[in] = 1;
+				if (count_slices(g, move) < 0)
+					continue;
+				arena *tmp = arena_new();
+				if (!tmp)
+					return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+				slice_cost c;
+				einc_status st = research(ctx, tmp, g, move, goal, po, 1, sizes, &c);
+				tries++;
+				if (!st && meets(goal, &c) && c.total < round.total && c.total >= unsliced) {
+					if (!(c.path = path_copy(a, c.path))) {
+						arena_free(tmp);
+						return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+					}
+					round = c;
+					out_best = out;
+					in_best = in;
+				}
+				arena_free(tmp);
+				if (st && st != EINC_EBUDGET)
+					return st;
+			}
+		if (round.total < best->total) {
+			if (out_best >= 0)
+				set[out_best] = 0;
+			if (in_best >= 0)
+				set[in_best] = 1;
+			*best = round;
+			moved = 1;
+		}
+	}
+	return EINC_OK;
+}
+
+/* Picks the labels for "goal" (SLICE_GREEDY, see above: the greedy runs'
+ * best, then on networks of at most SLICE_EXCHANGE_TENSORS tensors the
+ * exchange of labels from it, then on those of at most
+ * SLICE_EXACT_TENSORS the exact set where it is cheaper) into "set", the
+ * chosen cost into "*cur" (the unsliced one on entry). */
 static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
                                const slice_goal *goal, const path_options *po,
                                path_cost *sizes, slice_cost *cur)
@@ -639,6 +717,8 @@ static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsig
 			}
 			arena_free(tmp);
 		}
+	if (!st && isfinite(best.total))
+		st = exchange_labels(ctx, a, g, set, goal, po, cur->total, sizes, &best);
 	if (!st)
 		st = exact_labels(ctx, a, g, set, goal, po, sizes, &best);
 	if (st)

@@ -93,12 +93,16 @@ char *budget_choice_report(const budget_choice *c, const char *lead, int json);
  * the bound is then on that measure. "limit" is a cost known to be
  * reached: returned when nothing cheaper exists. The labels of the best
  * set found below "limit" go to "*labels" as bits by index (0: none).
- * NAN where "prob" has more than SLICE_EXACT_MAX_TENSORS tensors or more
- * than 64 indices, or the search would evaluate more than "work" splits.
+ * "*settled" is 1 when the search ended within "work" splits (the bound
+ * is then the least cost); when the work runs out, the branches left
+ * open are given up with their parents' bounds, and the result is the
+ * least of those and the best found: still a lower bound, not the least
+ * cost. NAN where "prob" has more than SLICE_EXACT_MAX_TENSORS tensors or
+ * more than 64 indices.
  */
 #define SLICE_EXACT_MAX_TENSORS 20
 double slice_exact(const path_problem *prob, double target, double min_slices, double limit,
-                   int64_t work, int keep_sums, uint64_t *labels);
+                   int64_t work, int keep_sums, uint64_t *labels, int *settled);
 
 /* The slices' flops together over the unsliced path's. */
 double slice_overhead(const slicing *s);

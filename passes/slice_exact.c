@@ -13,7 +13,10 @@
  * costing |U(v) u sliced| (twice when it sums a "never" label), bounds
  * every completion from below (more sliced labels only cost more, fewer
  * "never" ones only allow more trees), so a branch whose bound is not
- * below the best complete set so far is cut.
+ * below the best complete set so far is cut. Branches are taken best
+ * first (least bound): started from a good set's cost, the search only
+ * opens the branches that bound below it, and when the work runs out the
+ * least bound left still bounds every set from below.
  */
 #include <math.h>
 #include <stdint.h>
@@ -42,6 +45,7 @@ typedef struct {
 	double target, min_slices, best, *cost;
 	uint64_t found; /* the labels of the best complete set */
 	int64_t work;   /* split evaluations left; < 0: given up */
+	double open;    /* the least bound of the branches left (best_first) */
 } search;
 
 /* The least cost over trees whose every step result keeps at most the
@@ -80,29 +84,106 @@ static double best_tree(search *f, uint64_t sliced, uint64_t never)
 	return best[full];
 }
 
-/* Decides label "k" on: sliced (in "sliced") or not (in "never"), both
- * ways, pruning by best_tree's bound; the best full decision with at
- * least f->min_slices slices into f->best and f->found. */
-static void branch(search *f, int k, uint64_t sliced, uint64_t never)
+/* A branch: labels label[0 .. k-1] decided (sliced or never), the rest
+ * open, and best_tree's bound for it. */
+typedef struct {
+	double bound;
+	uint64_t sliced, never;
+	int k;
+} node;
+
+/* Adds "x" to the min-heap "h" of "*n" nodes by bound (room for "*cap",
+ * grown as needed); -1 when out of memory. */
+static int heap_push(node **h, size_t *n, size_t *cap, node x)
 {
-	if (f->work < 0 || !(best_tree(f, sliced, never) < f->best))
-		return;
-	if (k == f->nl) {
-		if (mask_product(f->tab, sliced) >= f->min_slices) {
-			f->best = f->cost[(1u << f->n) - 1];
-			f->found = sliced;
-		}
-		return;
+	if (*n == *cap) {
+		size_t more = *cap ? 2 * *cap : 64;
+		node *g = realloc(*h, sizeof(node) * more);
+		if (!g)
+			return -1;
+		*h = g;
+		*cap = more;
 	}
-	branch(f, k + 1, sliced | (uint64_t)1 << f->label[k], never);
-	branch(f, k + 1, sliced, never | (uint64_t)1 << f->label[k]);
+	size_t i = (*n)++;
+	for (; i && (*h)[(i - 1) / 2].bound > x.bound; i = (i - 1) / 2)
+		(*h)[i] = (*h)[(i - 1) / 2];
+	(*h)[i] = x;
+	return 0;
+}
+
+/* Removes the least node of the min-heap "h" of "*n" nodes (not empty). */
+static void heap_pop(node *h, size_t *n)
+{
+	node last = h[--*n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1].bound < h[c].bound)
+			c++;
+		if (!(h[c].bound < last.bound))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = last;
+}
+
+/* Bounds branch "x" (x.bound set): one below f->best goes on the heap
+ * "h" of "*n" ("*cap" room) when a label is still open, else it is a full
+ * set, which with at least f->min_slices slices becomes f->best (its
+ * bound is exact there) and f->found. -1 when out of memory. */
+static int consider(search *f, node x, node **h, size_t *n, size_t *cap)
+{
+	x.bound = best_tree(f, x.sliced, x.never);
+	if (!(x.bound < f->best))
+		return 0;
+	if (x.k < f->nl)
+		return heap_push(h, n, cap, x);
+	if (mask_product(f->tab, x.sliced) >= f->min_slices) {
+		f->best = x.bound;
+		f->found = x.sliced;
+	}
+	return 0;
+}
+
+/* The branch and bound, best first: takes the open branch of the least
+ * bound and decides its next label both ways (consider). When the work
+ * runs out, the least bound of the branches left is a lower bound on
+ * every set not tried (into f->open; INFINITY when the search ended).
+ * -1 when out of memory. */
+static int best_first(search *f)
+{
+	size_t n = 0, cap = 0;
+	node *h = NULL;
+	int st = consider(f, (node){0}, &h, &n, &cap);
+	f->open = INFINITY;
+	while (!st && n && h[0].bound < f->best) {
+		if (f->work < 0) {
+			f->open = h[0].bound;
+			break;
+		}
+		node top = h[0];
+		uint64_t bit = (uint64_t)1 << f->label[top.k];
+		heap_pop(h, &n);
+		st = consider(f, (node){.sliced = top.sliced | bit, .never = top.never, .k = top.k + 1},
+		              &h, &n, &cap);
+		if (!st)
+			st = consider(f, (node){.sliced = top.sliced, .never = top.never | bit,
+			                        .k = top.k + 1}, &h, &n, &cap);
+	}
+	free(h);
+	return st;
 }
 
 double slice_exact(const path_problem *prob, double target, double min_slices, double limit,
-                   int64_t work, int keep_sums, uint64_t *labels)
+                   int64_t work, int keep_sums, uint64_t *labels, int *settled)
 {
 	int n = prob->n, ni = prob->nindices;
 	*labels = 0;
+	*settled = 0;
 	if (n < 2 || n > SLICE_EXACT_MAX_TENSORS || ni > 64)
 		return NAN;
 	size_t subsets = (size_t)1 << n;
@@ -138,13 +219,15 @@ double slice_exact(const path_problem *prob, double target, double min_slices, d
 		bonds |= out[a] = held[a] & (held[full ^ a] | outputs);
 	search f = {.n = n, .out = out, .tab = (const double(*)[256])tab, .target = target,
 	            .min_slices = min_slices, .best = limit, .cost = cost,
-	            .work = work, .sums = keep_sums ? ~(uint64_t)0 : 0};
+	            .work = work, .sums = keep_sums ? ~(uint64_t)0 : 0, .open = INFINITY};
 	for (int i = 0; i < ni; i++)
 		if (bonds >> i & 1)
 			f.label[f.nl++] = i;
-	branch(&f, 0, 0, 0);
-	bound = f.work < 0 ? NAN : f.best < limit ? f.best : limit;
-	*labels = f.work < 0 ? 0 : f.found;
+	if (best_first(&f))
+		goto done;
+	bound = f.open < f.best ? f.open : f.best;
+	*labels = f.found;
+	*settled = f.open == INFINITY;
 done:
 	free(held);
 	free(out);

@@ -225,6 +225,17 @@ expect_out '^; largest intermediate per slice: 8 \(unsliced: 64\)$' --dump=tree 
 rr='abc,dea,fge,hij,klm,nlj,hdf,moc,kgo,bin->' drr=a=9,b=5,c=7,d=7,e=4,f=3,g=6,h=5,i=9,j=6,k=6,l=5,m=5,n=3,o=5
 expect_out '^flops: 2639250 over all slices \(unsliced: 75684\), overhead 34.8720$' --print-path --target-size 64 "$rr" -d $drr
 expect_out '^check: .*: ok$' --run --check -t f64 --target-size 32 "$rr" -d a=3,b=2,c=3,d=3,e=2,f=2,g=3,h=2,i=3,j=2,k=3,l=2,m=2,n=2,o=2
+# the exchange of labels (one out, one in, the tree searched again per
+# set) from the greedy runs' best: the corpus's 4x5 PEPS pub-026 under 16
+# elements (the greedy runs' best costs 591.37 times the unsliced flops),
+# and a chain of 16 tensors (385.41 before), run and checked
+peps='ab,bcd,defg,fhi,ij,akl,clmn,enop,hpqr,jrs,ktuv,muwx,oxyz,qzAB,sBC,tD,wDE,yEF,AFG,CG->gv'
+dpeps=a=4,b=4,c=4,d=4,e=4,f=4,g=2,h=4,i=4,j=4,k=4,l=4,m=4,n=4,o=4,p=4,q=4,r=4,s=4,t=4,u=4,v=2,w=4,x=4,y=4,z=4,A=4,B=4,C=4,D=4,E=4,F=4,G=4
+expect_out '^flops: 95944704 over all slices \(unsliced: 168448\), overhead 569.5805$' --print-path --target-size 64 "$peps" -d $dpeps
+chain='abc,def,fgh,ijk,hlm,kno,pq,rla,cs,qjt,tnd,oeu,mbv,vs,pi,ugr->'
+dchain=a=2,b=2,c=2,d=2,e=2,f=2,g=2,h=2,i=3,j=2,k=2,l=3,m=2,n=2,o=2,p=2,q=2,r=2,s=2,t=3,u=3,v=2
+expect_out '^flops: 81408 over all slices \(unsliced: 544\), overhead 149.6471$' --print-path --target-size 8 "$chain" -d $dchain
+expect_out '^check: .*: ok$' --run --check -t f64 --target-size 16 "$chain" -d $dchain
 expect 1 "einc: slice:1:3: error: slice: no such label in the spec (expected labels of the spec, as 'ab' or 'a,b')" --slice=j,x 'ij,jk->ik' -d i=2,j=3,k=4
 expect 1 "einc: error: slice: no slicing reaches a target size of 2 bytes: a slice's intermediates hold at least one element (4 bytes)" --target-size 2 'ij,jk->ik' -d i=2,j=3,k=4
 # under --budget, --slice=auto weighs slicing against the unsliced plan's

@@ -128,6 +128,8 @@ typedef struct {
 	int mr, nr, vl;           /* the register block: rows, columns, elements per vector */
 	int64_t a_stride;         /* A's element stride along K where the micro-kernel
 	                             reads A in place; 0: A is packed */
+	int a_ahead;              /* 1: the runtime prefetches A's next block into L2
+	                             (einc_rt_gett_desc's "ahead") */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,

@@ -242,6 +242,13 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	while (!across && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;
 	g->kc = g->k < kc ? g->k : kc;
+	/* A's next block is fetched into L2 while one is computed
+	 * (runtime/gett.c, next_a_block) where the two fit the L2, A's rows
+	 * run along K within 64-byte lines and A is larger than the half of
+	 * L2 its blocks are given (a smaller A stays there after its first
+	 * pass, and the prefetches would only cost their instructions) */
+	g->a_ahead = ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
+	             g->batch * g->m * g->k * esize > caches->l2 / 2;
 	g->view = st;
 	g->esize = esize;
 	return g;

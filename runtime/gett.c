@@ -683,6 +683,16 @@ typedef struct {
 	const char *panel;
 } gett_range;
 
+/* Cache lines that a task prefetches while it computes, a few before each
+ * micro-kernel call: "nrows" runs of "lines" lines each, run x from
+ * "base" plus rows[x] elements (rounded down to a line); "step" lines a
+ * call, from run "row", line "line" on. */
+typedef struct {
+	const char *base;
+	const int64_t *rows;
+	int64_t nrows, lines, step, row, line;
+} prefetch_runs;
+
 /* A macro-kernel's operands: C at "c" (tables "cm", "cn"), A's packed
  * MC x KC block or (direct) A's tensor at the K block, B's packed panel,
  * for rows m0 .. m0+mlen-1 and columns n0 .. n0+nlen-1 of C over "kc"; the
@@ -700,6 +710,7 @@ typedef struct {
 	                         a register block of rows at a time into "a"
 	                         (product_block), else NULL */
 	int64_t bt;           /* its batch element */
+	prefetch_runs *ahead; /* the next A block's lines (next_a_block), or NULL */
 } gett_block;
 
 /* Calls NAME##_f32 or NAME##_f64 (by "esize") on the arguments that
@@ -736,6 +747,59 @@ static void products(const gett_call *g, char *t, int64_t bt, const prod_block *
 		        p->nruns, p->n);
 	else
 		BY_TYPE(d->esize, product, t, d->kc, x, y, g->a_m, g->f_r, r0, len, p->runs, p->nruns);
+}
+
+/* Issues the next "p->step" prefetches of "p", for reading, into L2 (and
+ * nearer). */
+static void prefetch_some(prefetch_runs *p, int64_t esize)
+{
+	for (int64_t x = 0; x < p->step && p->row < p->nrows; x++) {
+		uintptr_t run = (uintptr_t)(p->base + p->rows[p->row] * esize) / 64 * 64;
+		__builtin_prefetch((const void *)(run + (uintptr_t)p->line * 64), 0, 2);
+		if (++p->line == p->lines) {
+			p->line = 0;
+			p->row++;
+		}
+	}
+}
+
+/*
+ * Plans "p": the lines of the A block after block "k" (rows k->m0 on, K
+ * block from "pc") of range "r" on A at "a": its next MC rows, else the
+ * first of the next KC block; spread over k's micro-kernel calls, so that
+ * a block that comes from memory (A read in place, or the packing's
+ * source) is in L2 when it is reached, not fetched row by row as the
+ * kernels stall on it. 0 (no plan) unless the step asks for it
+ * (d->ahead: two blocks fit the L2), after the last block, for a fused
+ * A, where the block is read by one column of register blocks only (each
+ * element once: the hardware's own prefetch streams it, and the plan
+ * only crowds the L1), or where A's rows do not run along K with one
+ * stride of a line at most.
+ * Measured on ijk,kc->ijc, i = j = k = 192, c = 48, f64 (A, 56 MB, in
+ * place), 1 thread: 19.0 -> 17.3 ms (in-cache rate 14.3); Tucker
+ * projection 25.5 -> 23.8, the 4-index transform 68.1 -> 63.0.
+ */
+static int next_a_block(const gett_call *g, const gett_range *r, const char *a, int64_t pc,
+                        const gett_block *k, prefetch_runs *p)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t m1 = k->m0 + d->mc, p1 = pc;
+	if (m1 >= r->mend) {
+		m1 = r->mbeg;
+		p1 = pc + d->kc;
+	}
+	if (!d->ahead || g->fused == RT_GETT_FUSED_A || p1 >= r->k1 || k->nlen <= d->nr)
+		return 0;
+	int64_t kc = r->k1 - p1 < d->kc ? r->k1 - p1 : d->kc, ks = one_stride(g->a_k + p1, kc);
+	if (!ks || ks * d->esize > 64)
+		return 0;
+	int64_t span = ((kc - 1) * ks + 1) * d->esize;
+	int64_t calls = (k->nlen + d->nr - 1) / d->nr * ((k->mlen + d->mr - 1) / d->mr);
+	*p = (prefetch_runs){.base = a + g->a_k[p1] * d->esize, .rows = g->a_m + m1,
+	                     .nrows = r->mend - m1 < d->mc ? r->mend - m1 : d->mc,
+	                     .lines = (span + 62) / 64 + 1};
+	p->step = (p->nrows * p->lines + calls - 1) / calls;
+	return 1;
 }
 
 /* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
@@ -777,6 +841,8 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 					rowoff[i] = cm[i] + cn[0];
 				rows = rowoff;
 			}
+			if (k->ahead)
+				prefetch_some(k->ahead, d->esize);
 			if (d->kernel_direct) {
 				const int64_t *am = k->am + ir;
 				if (k->pb) {
@@ -960,6 +1026,8 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 				product_block(g, &k, bt, &pb, product, ap);
 			else if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
+			prefetch_runs ahead;
+			k.ahead = next_a_block(g, r, a, pc, &k, &ahead) ? &ahead : NULL;
 			macro_kernel(g, &k);
 		}
 	}

@@ -101,6 +101,9 @@ typedef struct {
 	                             parts, K and N end in a dim of the two parts
 	                             (A's along K, C's along N), and B is packed as
 	                             [re im; -im re] blocks, never read in place */
+	int64_t ahead;            /* 1: A's next MC x KC block is prefetched into L2
+	                             while one is computed (two fit the L2;
+	                             passes/lower_gemm.c decides) */
 } einc_rt_gett_desc;
 
 /*

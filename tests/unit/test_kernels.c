@@ -543,7 +543,10 @@ static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const 
 /* einc_rt_gett runs the kernel the descriptor asks for, never the other: A in
  * place when kernel_direct is set, packed otherwise, on C = A B (row-major,
  * A's K stride 1) with edge extents against plain loops, exactly (small
- * integers), on 1 and 2 threads; B in place exactly when M has at most
+ * integers), on 1 and 2 threads, with and without A's next block
+ * prefetched ("ahead": 13x11x131 has partial row, column and K blocks,
+ * the prefetch crossing into the next K block; ASan checks that it reads
+ * no offset table past its end); B in place exactly when M has at most
  * RT_GETT_B_DIRECT_TILES blocks of rows and a whole panel of columns; and
  * the rule that gives a step the direct kernel, on the benchmark's steps. */
 static void test_gett_direct(void **state)
@@ -551,14 +554,15 @@ static void test_gett_direct(void **state)
 	(void)state;
 	const int64_t shapes[][3] = {{1, 1, 1}, {1, 5, 2}, {7, 1, 3}, {13, 11, 131}, {4, 16, 64}};
 	for (size_t x = 0; x < sizeof shapes / sizeof shapes[0]; x++)
-		for (int run = 0; run < 4; run++) {
+		for (int run = 0; run < 8; run++) {
 			int64_t m = shapes[x][0], n = shapes[x][1], k = shapes[x][2];
 			int64_t sizes[3] = {m, n, k}, strides[9] = {k, 0, 1, 0, 1, n, n, 1, 0};
 			einc_rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
 			                  .nr = TNR, .mc = 2 * TMR, .nc = 2 * TNR, .kc = 64,
 			                  .threads = 1 + run % 2, .ndims = {0, 1, 1, 1},
 			                  .sizes = sizes, .strides = strides, .kernel = packed_kernel,
-			                  .kernel_direct = run < 2 ? direct_kernel : NULL};
+			                  .kernel_direct = run % 4 < 2 ? direct_kernel : NULL,
+			                  .ahead = run / 4};
 			double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
 			double *c = malloc((size_t)(m * n) * 8);
 			for (int64_t e = 0; e < m * k; e++)

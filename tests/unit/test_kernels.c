@@ -545,9 +545,9 @@ static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const 
  * A's K stride 1) with edge extents against plain loops, exactly (small
  * integers), on 1 and 2 threads, with and without A's next block
  * prefetched ("ahead": 13x11x131 has partial row, column and K blocks,
- * the prefetch crossing into the next K block; ASan checks that it reads
- * no offset table past its end); B in place exactly when M has at most
- * RT_GETT_B_DIRECT_TILES blocks of rows and a whole panel of columns; and
+ * the prefetch crossing into the next K block); B in place exactly when
+ * M has at most RT_GETT_B_DIRECT_TILES blocks of rows and a whole panel
+ * of columns; and
  * the rule that gives a step the direct kernel, on the benchmark's steps. */
 static void test_gett_direct(void **state)
 {

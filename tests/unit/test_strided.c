@@ -78,6 +78,20 @@ static const scase cases[] = {
 	 * i * o = 384 times per element: copied dense first (relayout.c) */
 	{"bi,ioj,bj->bo", 3, {2, 3, 2}, {{20, 16}, {16, 24, 20}, {20, 20}}, {{0}, {0}, {1, 20}},
 	 {1, 1, 0}, 1, {0}},
+	/* A, read 300 times per element, a batch of transposed matrices (M
+	 * of unit stride): GETT reads it in place, no copy (relayout.c) */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 300}}, {{600, 1, 20}, {0}}, {0, 1}, 1,
+	 {0}},
+	/* B, read 260 times per element, a batch of transposed matrices (K of
+	 * unit stride): read in place */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 260, 30}, {3, 30, 40}}, {{0}, {1200, 1, 30}}, {1, 0}, 1,
+	 {0}},
+	/* A's axes reversed: unit stride along i, but M (i, k) then runs
+	 * i-inner where the result runs k-inner: copied dense first */
+	{"ijk,jl->ilk", 2, {3, 2}, {{8, 30, 10}, {30, 260}}, {{1, 8, 240}, {0}}, {0, 1}, 1, {0}},
+	/* A's last two axes swapped: unit stride along the summed j, M (i, k)
+	 * in the twin's order: read in place */
+	{"ijk,jl->ilk", 2, {3, 2}, {{8, 30, 10}, {30, 260}}, {{300, 1, 30}, {0}}, {0, 1}, 1, {0}},
 };
 
 /* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
@@ -335,7 +349,8 @@ static void test_dense_and_dump(void **state)
 /* A strided operand that a GEMM-like step reads many times per element,
  * itself or as a factor of a product the step packs, gets a copy step of
  * its own (the tree's unary "reduce" that keeps every index, a nest from
- * the view into a dense intermediate); one read few times does not. */
+ * the view into a dense intermediate); one read few times does not, nor
+ * one that GETT reads as fast as its dense twin. */
 static void test_relayout(void **state)
 {
 	(void)state;
@@ -354,6 +369,24 @@ static void test_relayout(void **state)
 	tree = dump(ctx, p, EINC_STAGE_TREE);
 	if (!strstr(tree, "%3 = reduce %2 -> [b j]"))
 		fail_msg("no copy of the product's transposed factor:\n%s", tree);
+	einc_free(tree);
+	einc_program_free(p);
+	/* views whose unit stride GETT's packing follows, their indices in
+	 * the twin's order within each group: read in place; a reversed A
+	 * whose M would flatten in another order than the result's: copied */
+	static const int in_place[] = {16, 17, 19};
+	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++) {
+		p = compile(ctx, &cases[in_place[x]], EINC_F32, 0, 1);
+		tree = dump(ctx, p, EINC_STAGE_TREE);
+		if (strstr(tree, "reduce"))
+			fail_msg("case %d copies a view GETT reads in place:\n%s", in_place[x], tree);
+		einc_free(tree);
+		einc_program_free(p);
+	}
+	p = compile(ctx, &cases[18], EINC_F32, 0, 1);
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	if (!strstr(tree, "%2 = reduce %0 -> [i j k]"))
+		fail_msg("no copy of the reversed A:\n%s", tree);
 	einc_free(tree);
 	einc_program_free(p);
 	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */

@@ -96,7 +96,8 @@ static const scase cases[] = {
 
 /* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
  * whole blocks and tails on both unit-stride dims, a destination of 4 MiB
- * and more (f32 and up) stored past the caches, a padded output. */
+ * and more (f32 and up) stored past the caches, a padded output, row
+ * tasks. */
 static const scase copies[] = {
 	/* a transposed matrix into a dense one: 37 x 53, tails on both dims */
 	{"ij->ij", 1, {2}, {{37, 53}}, {{1, 37}}, {0}, 1, {0}},
@@ -108,6 +109,9 @@ static const scase copies[] = {
 	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},
 	/* a transposed matrix into one with padded rows */
 	{"ij->ij", 1, {2}, {{40, 48}}, {{1, 40}}, {0}, 0, {56, 1}},
+	/* on 4 threads a copy in row tasks, one runtime call each: 38 tiles
+	 * of 8 rows of i, the last one of 5 */
+	{"ij->ij", 1, {2}, {{301, 253}}, {{1, 301}}, {0}, 1, {0}},
 };
 
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
@@ -281,8 +285,9 @@ static void test_views(void **state)
 				run_case(&cases[x], d ? EINC_F64 : EINC_F32, t, &seed);
 }
 
-/* The transposing copies in every dtype, on 1 thread (the runtime's copy
- * for 4- and 8-byte elements, the nest for c128) and 4 (the nest). */
+/* The transposing copies in every dtype, on 1 thread and 4 (the runtime's
+ * copy for 4- and 8-byte elements, whole or per row task when large; the
+ * nest for c128). */
 static void test_transpose_copies(void **state)
 {
 	(void)state;

@@ -33,7 +33,6 @@
 
 #define MAXP 256
 #define BIG ((path_cost)1 << 20)
-#define BOUND_TENSORS 20       /* the bound: 3^n per branch tried */
 #define BOUND_WORK 10000000000 /* and at most this many splits per target */
 enum { NFRAC = 3, NMETHOD = 2 };
 static const int fractions[NFRAC] = {8, 64, 1024};
@@ -98,6 +97,12 @@ static int scale_dims(const char *dims, long k, char *out, size_t len)
  * any slicing (slice_exact in slice.h; NAN where not searched) into
  * "*bound" and whether it is the least overhead (the search settled) into
  * "*settled"; -1 when it fails (message printed). */
+static int bound_tensors = 16; /* the bound's reach (--bound-tensors): 3^n per branch */
+/* beyond it, the bound over subnetworks of this many tensors (--bound-within;
+ * slice_bound_within), given this much work per target */
+static int bound_within = 12;
+static int64_t within_work = 2000000000;
+
 static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
                       slice_method method, double *ov, int64_t *ns, double *secs, double *bound,
                       int *settled)
@@ -112,11 +117,22 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 	*secs = cpu_now() - t0;
 	path_problem *prob;
 	uint64_t labels;
-	if (!st && bound && p->graph->ninputs <= BOUND_TENSORS &&
-	    !(st = path_problem_from_graph(ctx, a, p->graph, &prob)))
-		*bound = slice_exact(prob, path_cost_double(target), 0,
-		                     path_cost_double(s->flops) * (double)s->nslices, BOUND_WORK, 0,
-		                     &labels, settled) / path_cost_double(s->flops_full);
+	double reached = st ? 0 : path_cost_double(s->flops) * (double)s->nslices, lb = NAN;
+	if (!st && bound && !(st = path_problem_from_graph(ctx, a, p->graph, &prob))) {
+		if (p->graph->ninputs <= bound_tensors)
+			lb = slice_exact(prob, path_cost_double(target), 0, reached, BOUND_WORK, 0,
+			                 &labels, settled);
+		int done;
+		double within = p->graph->ninputs > bound_within && !*settled
+		                ? slice_bound_within(prob, bound_within, path_cost_double(target),
+		                                     reached, within_work, 0, &done)
+		                : NAN;
+		if (within > lb || (isnan(lb) && !isnan(within))) {
+			lb = within;
+			*settled = done;
+		}
+		*bound = lb / path_cost_double(s->flops_full);
+	}
 	if (!st) {
 		*ov = slice_overhead(s);
 		*ns = s->nslices;
@@ -137,6 +153,12 @@ int main(int argc, char **argv)
 			corpus = argv[++i];
 		else if (!strcmp(argv[i], "--scale") && i + 1 < argc && (scale = atol(argv[++i])) >= 1)
 			continue;
+		else if (!strcmp(argv[i], "--bound-tensors") && i + 1 < argc)
+			bound_tensors = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bound-within") && i + 1 < argc)
+			bound_within = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--within-work") && i + 1 < argc)
+			within_work = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
@@ -232,7 +254,7 @@ int main(int argc, char **argv)
 			       fractions[x], median(ov[b][0][x], count[b][0][x]), count[b][0][x],
 			       median(ov[b][1][x], count[b][1][x]), count[b][1][x]);
 	}
-	printf("einc over the lower bound (problems of at most %d tensors):\n", BOUND_TENSORS);
+	printf("einc over the lower bound (problems of at most %d tensors):\n", bound_tensors);
 	for (int x = 0; x < NFRAC; x++)
 		printf("  1/%-5d median %.3f, at the bound (optimal) %d of %d problems\n", fractions[x],
 		       median(gap[x], ngap[x]), tight[x], ngap[x]);

@@ -9,10 +9,14 @@
  * einc's a lower bound on the overhead of any slicing that meets the
  * target (slice_exact in slice.h: einc's own exact search, given more
  * work than the planner gives it; ">=X" where that work does not settle
- * it: the least bound of the branches left), for problems of at most
- * BOUND_TENSORS tensors.
+ * it: the least bound of the branches left), for problems of at most N
+ * tensors (--bound-tensors, 16; 0: none); beyond them, and where that
+ * did not settle, the bound through subnetworks of K tensors where it is
+ * higher (slice_bound_within, --bound-within, 12; 0: none), given W
+ * splits a target (--within-work, 2*10^9).
  *
- *   slice_bench [--corpus FILE] [--scale K] [--markdown]
+ *   slice_bench [--corpus FILE] [--scale K] [--markdown] [--bound-tensors N]
+ *               [--bound-within K] [--within-work W]
  *
  * FILE defaults to ../shared/bench/corpus_public.txt beside the
  * repository; --scale multiplies every label's size by K (the same
@@ -91,18 +95,19 @@ static int scale_dims(const char *dims, long k, char *out, size_t len)
 	return 0;
 }
 
-/* Slices program "p" for a largest intermediate of "target" elements by
- * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
- * into "*secs"; unless "bound" is NULL, the lower bound on the overhead of
- * any slicing (slice_exact in slice.h; NAN where not searched) into
- * "*bound" and whether it is the least overhead (the search settled) into
- * "*settled"; -1 when it fails (message printed). */
 static int bound_tensors = 16; /* the bound's reach (--bound-tensors): 3^n per branch */
 /* beyond it, the bound over subnetworks of this many tensors (--bound-within;
  * slice_bound_within), given this much work per target */
 static int bound_within = 12;
 static int64_t within_work = 2000000000;
 
+/* Slices program "p" for a largest intermediate of "target" elements by
+ * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
+ * into "*secs"; unless "bound" is NULL, the lower bound on the overhead of
+ * any slicing (slice_exact in slice.h, and slice_bound_within beyond
+ * bound_tensors or where that did not settle; NAN where not searched) into
+ * "*bound" and whether it is the least overhead (the search settled) into
+ * "*settled"; -1 when it fails (message printed). */
 static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
                       slice_method method, double *ov, int64_t *ns, double *secs, double *bound,
                       int *settled)
@@ -162,7 +167,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
-			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown]\n");
+			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown] "
+			                "[--bound-tensors N] [--bound-within K] [--within-work W]\n");
 			return 2;
 		}
 	}
@@ -254,7 +260,7 @@ int main(int argc, char **argv)
 			       fractions[x], median(ov[b][0][x], count[b][0][x]), count[b][0][x],
 			       median(ov[b][1][x], count[b][1][x]), count[b][1][x]);
 	}
-	printf("einc over the lower bound (problems of at most %d tensors):\n", bound_tensors);
+	printf("einc over the lower bound (where it is settled):\n");
 	for (int x = 0; x < NFRAC; x++)
 		printf("  1/%-5d median %.3f, at the bound (optimal) %d of %d problems\n", fractions[x],
 		       median(gap[x], ngap[x]), tight[x], ngap[x]);

@@ -9,10 +9,14 @@
  * einc's a lower bound on the overhead of any slicing that meets the
  * target (slice_exact in slice.h: einc's own exact search, given more
  * work than the planner gives it; ">=X" where that work does not settle
- * it: the least bound of the branches left), for problems of at most
- * BOUND_TENSORS tensors.
+ * it: the least bound of the branches left), for problems of at most N
+ * tensors (--bound-tensors, 16; 0: none); beyond them, and where that
+ * did not settle, the bound through subnetworks of K tensors where it is
+ * higher (slice_bound_within, --bound-within, 12; 0: none), given W
+ * splits a target (--within-work, 2*10^9).
  *
- *   slice_bench [--corpus FILE] [--scale K] [--markdown]
+ *   slice_bench [--corpus FILE] [--scale K] [--markdown] [--bound-tensors N]
+ *               [--bound-within K] [--within-work W]
  *
  * FILE defaults to ../shared/bench/corpus_public.txt beside the
  * repository; --scale multiplies every label's size by K (the same
@@ -33,7 +37,6 @@
 
 #define MAXP 256
 #define BIG ((path_cost)1 << 20)
-#define BOUND_TENSORS 20       /* the bound: 3^n per branch tried */
 #define BOUND_WORK 10000000000 /* and at most this many splits per target */
 enum { NFRAC = 3, NMETHOD = 2 };
 static const int fractions[NFRAC] = {8, 64, 1024};
@@ -92,10 +95,17 @@ static int scale_dims(const char *dims, long k, char *out, size_t len)
 	return 0;
 }
 
+static int bound_tensors = 16; /* the bound's reach (--bound-tensors): 3^n per branch */
+/* beyond it, the bound over subnetworks of this many tensors (--bound-within;
+ * slice_bound_within), given this much work per target */
+static int bound_within = 12;
+static int64_t within_work = 2000000000;
+
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
  * into "*secs"; unless "bound" is NULL, the lower bound on the overhead of
- * any slicing (slice_exact in slice.h; NAN where not searched) into
+ * any slicing (slice_exact in slice.h, and slice_bound_within beyond
+ * bound_tensors or where that did not settle; NAN where not searched) into
  * "*bound" and whether it is the least overhead (the search settled) into
  * "*settled"; -1 when it fails (message printed). */
 static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
@@ -112,11 +122,22 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 	*secs = cpu_now() - t0;
 	path_problem *prob;
 	uint64_t labels;
-	if (!st && bound && p->graph->ninputs <= BOUND_TENSORS &&
-	    !(st = path_problem_from_graph(ctx, a, p->graph, &prob)))
-		*bound = slice_exact(prob, path_cost_double(target), 0,
-		                     path_cost_double(s->flops) * (double)s->nslices, BOUND_WORK, 0,
-		                     &labels, settled) / path_cost_double(s->flops_full);
+	double reached = st ? 0 : path_cost_double(s->flops) * (double)s->nslices, lb = NAN;
+	if (!st && bound && !(st = path_problem_from_graph(ctx, a, p->graph, &prob))) {
+		if (p->graph->ninputs <= bound_tensors)
+			lb = slice_exact(prob, path_cost_double(target), 0, reached, BOUND_WORK, 0,
+			                 &labels, settled);
+		int done;
+		double within = p->graph->ninputs > bound_within && !*settled
+		                ? slice_bound_within(prob, bound_within, path_cost_double(target),
+		                                     reached, within_work, 0, &done)
+		                : NAN;
+		if (within > lb || (isnan(lb) && !isnan(within))) {
+			lb = within;
+			*settled = done;
+		}
+		*bound = lb / path_cost_double(s->flops_full);
+	}
 	if (!st) {
 		*ov = slice_overhead(s);
 		*ns = s->nslices;
@@ -137,10 +158,17 @@ int main(int argc, char **argv)
 			corpus = argv[++i];
 		else if (!strcmp(argv[i], "--scale") && i + 1 < argc && (scale = atol(argv[++i])) >= 1)
 			continue;
+		else if (!strcmp(argv[i], "--bound-tensors") && i + 1 < argc)
+			bound_tensors = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bound-within") && i + 1 < argc)
+			bound_within = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--within-work") && i + 1 < argc)
+			within_work = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
-			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown]\n");
+			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown] "
+			                "[--bound-tensors N] [--bound-within K] [--within-work W]\n");
 			return 2;
 		}
 	}
@@ -232,7 +260,7 @@ int main(int argc, char **argv)
 			       fractions[x], median(ov[b][0][x], count[b][0][x]), count[b][0][x],
 			       median(ov[b][1][x], count[b][1][x]), count[b][1][x]);
 	}
-	printf("einc over the lower bound (problems of at most %d tensors):\n", BOUND_TENSORS);
+	printf("einc over the lower bound (where it is settled):\n");
 	for (int x = 0; x < NFRAC; x++)
 		printf("  1/%-5d median %.3f, at the bound (optimal) %d of %d problems\n", fractions[x],
 		       median(gap[x], ngap[x]), tight[x], ngap[x]);

@@ -366,10 +366,12 @@ enum { SLICE_RUNS = 4, SLICE_RESEARCHED = 3, SLICE_CAPPED_STARTS = 2, SLICE_TRIA
 enum { SLICE_EXACT_TENSORS = 16 };
 #define SLICE_EXACT_WORK 100000000
 #define SLICE_TEMPERATURE 0.3
-/* The exchange of labels: networks of at most this many tensors (the
- * planner's tree search is then its exact DP, a few ms a set), trees
- * searched at most */
-enum { SLICE_EXCHANGE_TENSORS = 24, SLICE_EXCHANGE_TRIES = 1000 };
+/* The exchange of labels: on networks of at most this many tensors each
+ * set's tree is the planner's search (its exact DP, a few ms a set),
+ * beyond them the candidates' greedy; trees searched at most, and at most
+ * this many tensors times trees (a greedy search costs about its tensors) */
+enum { SLICE_EXCHANGE_TENSORS = 24, SLICE_EXCHANGE_TRIES = 1000,
+       SLICE_EXCHANGE_TENSOR_TREES = 40000 };
 
 typedef struct {
 	einc_ctx *ctx;
@@ -608,9 +610,11 @@ static einc_status exact_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsi
 /* From "set" and its cost "*best" (meeting "goal"), the exchange of
  * labels: each round tries every label dropped, every label not sliced
  * added, and every pair of the two (one out, one in), each with the
- * planner's tree search "po" capped at the target, and moves to the
- * cheapest that meets the goal below "*best"; rounds go on while one
- * pays, for at most SLICE_EXCHANGE_TRIES trees in all. A local search
+ * tree search "po" capped at the target, and moves to the cheapest that
+ * meets the goal below "*best"; rounds go on while one pays, for at most
+ * SLICE_EXCHANGE_TRIES trees in all (fewer on networks of more than
+ * SLICE_EXCHANGE_TENSOR_TREES / SLICE_EXCHANGE_TRIES tensors, a round
+ * cut short moving to the cheapest it tried). A local search
  * with the tree chosen anew per set: it leaves the greedy runs' path
  * when their pick order, not the labels, held them back. A set whose
  * slices together cost less than "unsliced" (the unsliced path's flops)
@@ -621,19 +625,19 @@ static einc_status exchange_labels(einc_ctx *ctx, arena *a, const ir_graph *g, u
                                    const slice_goal *goal, const path_options *po,
                                    double unsliced, path_cost *sizes, slice_cost *best)
 {
-	int ni = g->nindices, tries = 0;
-	if (g->ninputs > SLICE_EXCHANGE_TENSORS)
-		return EINC_OK;
+	int ni = g->nindices, tries = 0, most = SLICE_EXCHANGE_TENSOR_TREES / g->ninputs;
+	if (most > SLICE_EXCHANGE_TRIES)
+		most = SLICE_EXCHANGE_TRIES;
 	unsigned char *move = arena_alloc(a, (size_t)ni + 1);
 	if (!move)
 		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
-	for (int moved = 1; moved && tries < SLICE_EXCHANGE_TRIES;) {
+	for (int moved = 1; moved && tries < most;) {
 		moved = 0;
 		int out_best = -1, in_best = -1;
 		slice_cost round = *best;
 		/* "out" is dropped (-1: none), "in" added (-1: none) */
-		for (int out = -1; out < ni && tries < SLICE_EXCHANGE_TRIES; out++)
-			for (int in = -1; in < ni && tries < SLICE_EXCHANGE_TRIES; in++) {
+		for (int out = -1; out < ni && tries < most; out++)
+			for (int in = -1; in < ni && tries < most; in++) {
 				if ((out < 0 && in < 0) || (out >= 0 && !set[out]) ||
 				    (in >= 0 && (set[in] || g->indices[in].size < 2)))
 					continue;
@@ -676,8 +680,9 @@ static einc_status exchange_labels(einc_ctx *ctx, arena *a, const ir_graph *g, u
 }
 
 /* Picks the labels for "goal" (SLICE_GREEDY, see above: the greedy runs'
- * best, then on networks of at most SLICE_EXCHANGE_TENSORS tensors the
- * exchange of labels from it, then on those of at most
+ * best, then the exchange of labels from it, each set's tree the
+ * planner's search "po" on networks of at most SLICE_EXCHANGE_TENSORS
+ * tensors, the candidates' greedy beyond, then on those of at most
  * SLICE_EXACT_TENSORS the exact set where it is cheaper) into "set", the
  * chosen cost into "*cur" (the unsliced one on entry). */
 static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
@@ -718,7 +723,9 @@ static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsig
 			arena_free(tmp);
 		}
 	if (!st && isfinite(best.total))
-		st = exchange_labels(ctx, a, g, set, goal, po, cur->total, sizes, &best);
+		st = exchange_labels(ctx, a, g, set, goal,
+		                     g->ninputs <= SLICE_EXCHANGE_TENSORS ? po : &f.fast, cur->total,
+		                     sizes, &best);
 	if (!st)
 		st = exact_labels(ctx, a, g, set, goal, po, sizes, &best);
 	if (st)

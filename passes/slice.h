@@ -104,6 +104,26 @@ char *budget_choice_report(const budget_choice *c, const char *lead, int json);
 double slice_exact(const path_problem *prob, double target, double min_slices, double limit,
                    int64_t work, int keep_sums, uint64_t *labels, int *settled);
 
+/*
+ * slice_exact.c: a lower bound on what slice_exact bounds (with no
+ * "min_slices") for networks of any size: the most of slice_exact's
+ * bound over subnetworks of "k" tensors (at most SLICE_EXACT_MAX_TENSORS;
+ * grown from SLICE_BOUND_SEEDS tensors spread over "prob", each taking
+ * next the tensor that shares the most with it), each given an equal
+ * share of "work". It is valid because any tree of the whole network,
+ * restricted to a subnetwork W's leaves, is a tree of W whose every step
+ * is a distinct step of the whole and holds at most the labels of the
+ * whole's step (W's labels are those held by two of its tensors or by
+ * one and the output; a label counts as summed, doubling a step, only
+ * where every tensor that holds it is in W), so each W's least sliced
+ * cost is at most the whole's. "*settled" is 1 when the bound reaches
+ * "limit" (a cost known to be reached: it is then the least cost). NAN
+ * for "k" below 2 or above SLICE_EXACT_MAX_TENSORS.
+ */
+#define SLICE_BOUND_SEEDS 16
+double slice_bound_within(const path_problem *prob, int k, double target, double limit,
+                          int64_t work, int keep_sums, int *settled);
+
 /* The slices' flops together over the unsliced path's. */
 double slice_overhead(const slicing *s);
 

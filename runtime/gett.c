@@ -22,7 +22,9 @@
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed (beside one column of
  * register blocks, a register block of rows at a time, just before the
- * micro-kernel reads them from L1), B element by element.
+ * micro-kernel reads them from L1), B element by element. An A block that
+ * is one run of memory but not of rows (a transposed view packed a whole
+ * M at a time) is prefetched while the block before it is computed.
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -751,6 +753,24 @@ static void products(const gett_call *g, char *t, int64_t bt, const prod_block *
 		BY_TYPE(d->esize, product, t, d->kc, x, y, g->a_m, g->f_r, r0, len, p->runs, p->nruns);
 }
 
+/* A's next block, read into the caches while the micro-kernel runs on
+ * this one (passes/lower_gemm.c's GEMM_WHOLE_M_KC): "bytes" from "at",
+ * "per_call" of them after each call of the micro-kernel (a_ahead_some). */
+typedef struct {
+	const char *at;
+	int64_t bytes, per_call;
+} a_ahead;
+
+/* Issues the prefetches of x->per_call more bytes of "x", into L2. */
+static void a_ahead_some(a_ahead *x)
+{
+	int64_t n = x->bytes < x->per_call ? x->bytes : x->per_call;
+	for (int64_t l = 0; l < n; l += 64)
+		__builtin_prefetch(x->at + l, 0, 2);
+	x->at += n;
+	x->bytes -= n;
+}
+
 /* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
  * in L1 while A's MC rows, packed or in place, stream past it): full tiles
  * with unit-stride columns in C in place, others into the edge buffer,
@@ -758,7 +778,7 @@ static void products(const gett_call *g, char *t, int64_t bt, const prod_block *
  * repeating the last (their results are dropped). B in place is read from
  * the tensor where a micro-panel is whole, its columns run with unit
  * stride and its K block with one stride; other panels are packed. */
-static void macro_kernel(const gett_call *g, const gett_block *k)
+static void macro_kernel(const gett_call *g, const gett_block *k, a_ahead *ahead)
 {
 	const einc_rt_gett_desc *d = g->d;
 	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
@@ -806,6 +826,7 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows,
 				          full ? k->first : 1);
 			}
+			a_ahead_some(ahead);
 			if (full)
 				continue;
 			add(d, k->c, k->tile, cm, cn, mr, nr, d->nr, k->first);
@@ -935,6 +956,33 @@ static void shared_block(const gett_call *g, int64_t ul, int64_t pc)
 	}
 }
 
+/* Sets "x" to A's block after block "k" (K from "pc") of range "r", A at
+ * "a" (the batch element's): the next MC block, else the first of the next
+ * KC block, spread over k's calls of the micro-kernel, when that block is
+ * one run of memory whose rows are not (a transposed view, its K stride
+ * the rows' length: the hardware prefetcher follows rows, not runs of
+ * them); else leaves x empty. */
+static void next_a_block(const gett_call *g, const gett_range *r, const gett_block *k,
+                         int64_t pc, const char *a, a_ahead *x)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t m0 = k->m0 + d->mc;
+	if (m0 >= r->mend) {
+		m0 = r->mbeg;
+		pc += d->kc;
+	}
+	if (pc >= r->k1)
+		return;
+	int64_t mlen = r->mend - m0 < d->mc ? r->mend - m0 : d->mc;
+	int64_t kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
+	if (mlen < 2 || kc < 2 || !unit_run(g->a_m + m0, mlen) || one_stride(g->a_k + pc, kc) != mlen)
+		return;
+	int64_t calls = (k->nlen + d->nr - 1) / d->nr * ((k->mlen + d->mr - 1) / d->mr);
+	x->at = a + (g->a_m[m0] + g->a_k[pc]) * d->esize;
+	x->bytes = kc * mlen * d->esize;
+	x->per_call = ((x->bytes + calls - 1) / calls + 63) / 64 * 64;
+}
+
 /* Range "r": per KC block, B's panel (shared or packed here), then A's
  * blocks (packed, in place, or a fused A's products) and the tiles. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
@@ -973,7 +1021,10 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 				product_block(g, &k, bt, &pb, product, ap);
 			else if (!d->kernel_direct)
 				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
-			macro_kernel(g, &k);
+			a_ahead ahead = {0};
+			if (g->fused != RT_GETT_FUSED_A)
+				next_a_block(g, r, &k, pc, a, &ahead);
+			macro_kernel(g, &k, &ahead);
 		}
 	}
 }

@@ -244,16 +244,20 @@ static int64_t one_stride(const int64_t *off, int64_t n)
  * pack B's columns this way, ran as fast (gemm, gemm_f64, bmm). */
 #define PACK_SPAN_MAX 64
 
-/* Such panels are copied PACK_SPAN_K values of the summed index at a
- * time, panel by panel: a row per value into every panel wrote one short
- * row (24 or 48 bytes of A) a panel (kc * w elements) apart, strides of
- * 6 or 24 KiB that fell in one or two sets of L1 and missed it on every
- * store; the PACK_SPAN_K rows read at once stay within L1's 8 ways when
- * they all fall in one set (ttm with its tensor's axes reversed: 256 KiB
- * apart). Measured (1 thread, CPU time, best of 5, against the twin):
- * ttm in0T 35.9 -> 31.6 ms (twin 30.0), mttkrp_f64 in0T 44.3 -> 39.6
- * (27.3); 4, 6, 8, 16, 32 values: ttm 33.4, 32.2, 32.9, 34.9, 36.4 ms. */
+/* Such panels whose values of the summed index lie PACK_SPAN_FAR bytes
+ * apart or more are copied PACK_SPAN_K values at a time, panel by panel:
+ * a row per value into every panel wrote one short row (24 or 48 bytes
+ * of A) a panel (kc * w elements) apart, strides of 6 or 24 KiB that fell
+ * in one or two sets of L1 and missed it on every store; the PACK_SPAN_K
+ * rows read at once stay within L1's 8 ways when they all fall in one set
+ * (ttm with its tensor's axes reversed: 256 KiB apart). Measured (1
+ * thread, CPU time, best of 5, against the twin): ttm in0T 35.9 -> 31.6
+ * ms (twin 30.0), mttkrp_f64 in0T 44.3 -> 39.6 (27.3); 4, 6, 8, 16, 32
+ * values: ttm 33.4, 32.2, 32.9, 34.9, 36.4 ms. Values closer together are
+ * read as one stream a value at a time: tc_ijk_jl's A (512 bytes apart)
+ * and B (1 KiB) panel by panel took 27.2-28.0 ms against 24.7-26.4. */
 #define PACK_SPAN_K 8
+#define PACK_SPAN_FAR 2048
 
 /* How many whole panels of "w" of the "len" rows at offsets "r" (len >= 1)
  * lie in one unit-stride run from the first, PACK_SPAN_MAX at most. */
@@ -286,9 +290,10 @@ static inline void copy_row(void *dst, const void *src, int64_t bytes)
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
  * src[row[r0 + panel*w + i] + col[p]], zero past "len". Whole panels
- * whose rows run on with unit stride are copied PACK_SPAN_K values of
- * the summed index at a time, up to PACK_SPAN_MAX panels together, so
- * that the tensor is read in order rather than once per panel; otherwise runs of
+ * whose rows run on with unit stride are copied a value of the summed
+ * index at a time (PACK_SPAN_K values where they lie far apart), up to
+ * PACK_SPAN_MAX panels together, so that the tensor is read in order
+ * rather than once per panel; otherwise runs of
  * the summed index with unit stride are transposed in blocks
  * (einc_rt_transpose_T), other elements read through both tables.
  * Integers are packed as the floats of their size: packing moves bits.
@@ -302,8 +307,10 @@ static inline void copy_row(void *dst, const void *src, int64_t bytes)
 			const int64_t *r = row + r0 + q;                                \
 			int64_t span = unit_panels(r, len - q, w);                      \
 			if (span > 0) {                                                 \
-				for (int64_t p0 = 0; p0 < kc; p0 += PACK_SPAN_K) {      \
-					int64_t p1 = kc - p0 < PACK_SPAN_K ? kc : p0 + PACK_SPAN_K; \
+				int64_t step = kc > 1 && (col[1] - col[0]) * (int64_t)sizeof(T) >= \
+				               PACK_SPAN_FAR ? PACK_SPAN_K : 1;                 \
+				for (int64_t p0 = 0; p0 < kc; p0 += step) {             \
+					int64_t p1 = kc - p0 < step ? kc : p0 + step;   \
 					for (int64_t x = 0; x < span; x++)              \
 						for (int64_t p = p0; p < p1; p++)       \
 							copy_row(dst + (x * kc + p) * w, \

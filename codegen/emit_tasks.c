@@ -63,7 +63,8 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 
 /*
  * Runs the nest of step "st" as its "st->par" tasks over chunks of its
- * outermost loop through einc_rt_parallel_for: the nest goes into an
+ * outermost loop through einc_rt_parallel_for (a copy that the runtime
+ * runs: its call on each chunk, cg_emit_transpose_rows): the nest goes into an
  * internal function FN.tasks(ctx, task, scratch), FN the step's function
  * (e->fn) and ctx holding the step's
  * base pointers. LOOP_PAR_ROWS: every element is computed by one task in the
@@ -135,7 +136,11 @@ int cg_emit_parallel(emitter *e, const loop_step *st)
 	LLVMValueRef end = LLVMConstInt(e->i64, (unsigned long long)extent, 0);
 	e->hi = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, hi, end, ""), hi, end, "hi");
 	e->split = st->ast;
-	int r = cg_emit_node(e, st->ast);
+	int r = 0;
+	if (ir_loop_step_runtime_copy(st, esize))
+		cg_emit_transpose_rows(e, st);
+	else
+		r = cg_emit_node(e, st->ast);
 	e->split = NULL;
 	if (!r)
 		LLVMBuildRetVoid(e->b);

@@ -80,6 +80,12 @@ LLVMValueRef cg_elem_at(emitter *e, LLVMValueRef base, LLVMValueRef i);
  * dumps. */
 int cg_emit_transpose_copy(emitter *e, const loop_step *st);
 
+/* emit_transpose.c: in a task of such a copy split into row chunks
+ * (ir_loop_step_runtime_copy, st->par), the call of
+ * einc_rt_transpose_copy_rows on the task's chunk, iterations e->lo to
+ * e->hi of its outermost loop. */
+void cg_emit_transpose_rows(emitter *e, const loop_step *st);
+
 /* emit_zero.c: zeroes the elements of an array at "base" with "rank" axes
  * of extents "dims" at element strides "strides" (any; axes at stride 0
  * are skipped, they hold the same elements), one by one in loops at the

@@ -58,6 +58,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		{"einc_rt_gett_fused", (void (*)(void))einc_rt_gett_fused},
 		{"einc_rt_spill_copy", (void (*)(void))einc_rt_spill_copy},
 		{"einc_rt_transpose_copy", (void (*)(void))einc_rt_transpose_copy},
+		{"einc_rt_transpose_copy_rows", (void (*)(void))einc_rt_transpose_copy_rows},
 		{"einc_rt_parallel_for", (void (*)(void))einc_rt_parallel_for},
 		{"memset", (void (*)(void))memset},
 		{"memcpy", (void (*)(void))memcpy},

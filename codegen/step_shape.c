@@ -219,6 +219,7 @@ static int same_step(const loop_step *a, const loop_step *b)
 	    !same_ints(a->sizes, b->sizes, n) || !same_ints(a->result.strides, b->result.strides, n) ||
 	    a->par.mode != b->par.mode || a->par.extent != b->par.extent ||
 	    a->par.ntasks != b->par.ntasks || a->par.chunk != b->par.chunk ||
+	    a->par.dim != b->par.dim || a->par.unit != b->par.unit ||
 	    !same_gemm(a->gemm, b->gemm) || a->fused_arg != b->fused_arg ||
 	    (a->fused_arg >= 0 && !same_ints(a->factor.strides, b->factor.strides, n)))
 		return 0;

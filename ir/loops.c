@@ -105,7 +105,7 @@ int ir_loop_step_stores(const loop_step *st)
 
 int ir_loop_step_runtime_copy(const loop_step *st, int64_t esize)
 {
-	return st->transposes && st->fused_arg < 0 && st->par.mode == LOOP_PAR_NONE &&
+	return st->transposes && st->fused_arg < 0 && st->par.mode != LOOP_PAR_SUMS &&
 	       (esize == 4 || esize == 8);
 }
 
@@ -175,6 +175,8 @@ static void print_step(strbuf *b, const loop_step *st, int s, int64_t esize)
 		return;
 	}
 	if (ir_loop_step_runtime_copy(st, esize)) {
+		if (st->par.mode != LOOP_PAR_NONE)
+			print_par(b, st);
 		strbuf_printf(b, "  einc_rt_transpose_copy: result along %s, operand along %s\n",
 		              st->names[st->copy_dims[0]], st->names[st->copy_dims[1]]);
 		return;

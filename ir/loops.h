@@ -93,6 +93,8 @@ typedef enum { LOOP_PAR_NONE, LOOP_PAR_ROWS, LOOP_PAR_SUMS } loop_par_mode;
 typedef struct {
 	loop_par_mode mode;
 	int64_t extent, ntasks, chunk;
+	int dim;      /* the step's dim the outermost loop runs along */
+	int64_t unit; /* its elements per iteration of that loop */
 } loop_par;
 
 /* Where an access points. */
@@ -211,10 +213,11 @@ void ir_loops_free(ir_loops *l);
  * zeroing first. */
 int ir_loop_step_stores(const loop_step *st);
 
-/* Whether the plain step "st" of "esize"-byte elements runs as one call of
- * the runtime's einc_rt_transpose_copy (codegen/emit_transpose.c) rather
- * than its nest: a copy across layouts ("transposes") on one thread, of
- * 4- or 8-byte elements. */
+/* Whether the plain step "st" of "esize"-byte elements runs as calls of
+ * the runtime's transposing copy (codegen/emit_transpose.c) rather than
+ * its nest: a copy across layouts ("transposes") of 4- or 8-byte
+ * elements, whole on one thread or one call per task of its row chunks
+ * (st->par). */
 int ir_loop_step_runtime_copy(const loop_step *st, int64_t esize);
 
 /* The text form of "l" for "g" (--dump=loops): give, free(); NULL when out

@@ -34,7 +34,7 @@ static const loop_iter *outer_loop(const loop_step *st)
  */
 void lower_parallel(loop_step *st, int threads, int64_t esize)
 {
-	st->par = (loop_par){LOOP_PAR_NONE, 0, 0, 0};
+	st->par = (loop_par){LOOP_PAR_NONE, 0, 0, 0, 0, 0};
 	const loop_iter *outer = outer_loop(st);
 	int64_t work = 1;
 	for (int d = 0; d < st->ndims; d++)
@@ -59,5 +59,5 @@ void lower_parallel(loop_step *st, int threads, int64_t esize)
 	if (most < 2)
 		return;
 	int64_t chunk = (extent + most - 1) / most;
-	st->par = (loop_par){mode, extent, (extent + chunk - 1) / chunk, chunk};
+	st->par = (loop_par){mode, extent, (extent + chunk - 1) / chunk, chunk, outer->dim, tile};
 }

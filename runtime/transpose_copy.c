@@ -148,6 +148,21 @@ static int lines_aligned(const void *dst, const copy_shape *s)
 void einc_rt_transpose_copy(void *dst, const void *src, int64_t esize, int64_t ndims, int64_t r,
                             int64_t a, const int64_t *sizes, const int64_t *strides)
 {
+	einc_rt_transpose_copy_rows(dst, src, esize, ndims, r, a, sizes, strides, 0, 0, sizes[0]);
+}
+
+void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int64_t ndims,
+                                 int64_t r, int64_t a, const int64_t *whole,
+                                 const int64_t *strides, int64_t dim, int64_t lo, int64_t hi)
+{
+	int64_t sizes[ndims], all = esize;
+	for (int64_t d = 0; d < ndims; d++) {
+		sizes[d] = whole[d];
+		all *= whole[d];
+	}
+	sizes[dim] = hi - lo;
+	dst = (char *)dst + lo * strides[dim] * esize;
+	src = (const char *)src + lo * strides[ndims + dim] * esize;
 	int64_t os[ndims], od[ndims], osrc[ndims], x[ndims];
 	copy_shape s = {.esize = esize, .nr = sizes[r], .na = sizes[a], .na0 = sizes[a],
 	                .dst_a = strides[a], .src_r = strides[ndims + r], .os = os, .od = od,
@@ -174,7 +189,7 @@ void einc_rt_transpose_copy(void *dst, const void *src, int64_t esize, int64_t n
 #ifdef COPY_AVX2
 	avx2 = (esize == 4 || esize == 8) && __builtin_cpu_supports("avx2");
 #endif
-	int stream = avx2 && bytes >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
+	int stream = avx2 && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
 	for (int64_t r0 = 0; r0 < s.nr; r0 += BLOCK_ROWS) {
 		int64_t r1 = s.nr - r0 < BLOCK_ROWS ? s.nr : r0 + BLOCK_ROWS;
 		memset(x, 0, sizeof x);

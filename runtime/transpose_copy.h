@@ -25,4 +25,14 @@
 void einc_rt_transpose_copy(void *dst, const void *src, int64_t esize, int64_t ndims, int64_t r,
                             int64_t a, const int64_t *sizes, const int64_t *strides);
 
+/*
+ * As einc_rt_transpose_copy, but only the elements whose index along dim
+ * "dim" lies in [lo, hi) (0 <= lo <= hi <= sizes[dim]): one task's rows of
+ * a copy split over threads, stored past the caches as the whole copy
+ * would be.
+ */
+void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int64_t ndims,
+                                 int64_t r, int64_t a, const int64_t *sizes,
+                                 const int64_t *strides, int64_t dim, int64_t lo, int64_t hi);
+
 #endif

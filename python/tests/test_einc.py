@@ -227,6 +227,32 @@ def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
         assert " = in%d[" % k in expr.dump("loops")
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("spec,shapes,k,copied", [
+    ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], 0, False),  # M of unit stride
+    ("bij,bjk->bik", [(3, 260, 30), (3, 30, 40)], 1, False),  # K of unit stride
+    ("ijk,jl->ilk", [(8, 30, 10), (30, 260)], 0, False),      # K of unit stride, M in order
+    ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1, False),  # N of unit stride
+    ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], None, True),  # axes reversed: batch unit
+])
+def test_swapped_operands_of_gemm_like_steps(spec, shapes, k, copied, dtype):
+    """An operand with its last two axes swapped in memory (None: A's
+    axes reversed), read many times by a GEMM-like step: numpy's result,
+    the same bits on 1, 2 and 16 threads, and read where it lies unless
+    its unit stride runs along a batch index."""
+    ops = [rand(*s, dtype=dtype) for s in shapes]
+    if k is None:
+        k, ops[0] = 0, np.ascontiguousarray(ops[0].T).T
+    else:
+        ops[k] = np.ascontiguousarray(ops[k].swapaxes(-1, -2)).swapaxes(-1, -2)
+    einc.clear_cache()
+    got = [einc.contract(spec, *ops, threads=t) for t in (1, 2, 16)]
+    close(got[0], np.einsum(spec, *ops))
+    assert all(np.array_equal(got[0], g) for g in got[1:])
+    [expr] = [e for key, e in einc._contract.cache._map.items() if key[-1] == 1]
+    assert (" = in%d[" % k in expr.dump("loops")) == copied
+
+
 def test_view_strides_in_the_loops():
     a, b = rand(37, 53).T, rand(53, 29)[::-1]
     einc.clear_cache()

@@ -78,11 +78,26 @@ static const scase cases[] = {
 	 * i * o = 384 times per element: copied dense first (relayout.c) */
 	{"bi,ioj,bj->bo", 3, {2, 3, 2}, {{20, 16}, {16, 24, 20}, {20, 20}}, {{0}, {0}, {1, 20}},
 	 {1, 1, 0}, 1, {0}},
+	/* A, read 300 times per element, a batch of transposed matrices (M
+	 * of unit stride): GETT reads it in place, no copy (relayout.c) */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 20, 30}, {3, 30, 300}}, {{600, 1, 20}, {0}}, {0, 1}, 1,
+	 {0}},
+	/* B, read 260 times per element, a batch of transposed matrices (K of
+	 * unit stride): read in place */
+	{"bij,bjk->bik", 2, {3, 3}, {{3, 260, 30}, {3, 30, 40}}, {{0}, {1200, 1, 30}}, {1, 0}, 1,
+	 {0}},
+	/* A's axes reversed: unit stride along i, but M (i, k) then runs
+	 * i-inner where the result runs k-inner: copied dense first */
+	{"ijk,jl->ilk", 2, {3, 2}, {{8, 30, 10}, {30, 260}}, {{1, 8, 240}, {0}}, {0, 1}, 1, {0}},
+	/* A's last two axes swapped: unit stride along the summed j, M (i, k)
+	 * in the twin's order: read in place */
+	{"ijk,jl->ilk", 2, {3, 2}, {{8, 30, 10}, {30, 260}}, {{300, 1, 30}, {0}}, {0, 1}, 1, {0}},
 };
 
 /* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
  * whole blocks and tails on both unit-stride dims, a destination of 4 MiB
- * and more (f32 and up) stored past the caches, a padded output. */
+ * and more (f32 and up) stored past the caches, a padded output, row
+ * tasks. */
 static const scase copies[] = {
 	/* a transposed matrix into a dense one: 37 x 53, tails on both dims */
 	{"ij->ij", 1, {2}, {{37, 53}}, {{1, 37}}, {0}, 1, {0}},
@@ -94,6 +109,9 @@ static const scase copies[] = {
 	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},
 	/* a transposed matrix into one with padded rows */
 	{"ij->ij", 1, {2}, {{40, 48}}, {{1, 40}}, {0}, 0, {56, 1}},
+	/* on 4 threads a copy in row tasks, one runtime call each: 38 tiles
+	 * of 8 rows of i, the last one of 5 */
+	{"ij->ij", 1, {2}, {{301, 253}}, {{1, 301}}, {0}, 1, {0}},
 };
 
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
@@ -267,8 +285,9 @@ static void test_views(void **state)
 				run_case(&cases[x], d ? EINC_F64 : EINC_F32, t, &seed);
 }
 
-/* The transposing copies in every dtype, on 1 thread (the runtime's copy
- * for 4- and 8-byte elements, the nest for c128) and 4 (the nest). */
+/* The transposing copies in every dtype, on 1 thread and 4 (the runtime's
+ * copy for 4- and 8-byte elements, whole or per row task when large; the
+ * nest for c128). */
 static void test_transpose_copies(void **state)
 {
 	(void)state;
@@ -335,7 +354,8 @@ static void test_dense_and_dump(void **state)
 /* A strided operand that a GEMM-like step reads many times per element,
  * itself or as a factor of a product the step packs, gets a copy step of
  * its own (the tree's unary "reduce" that keeps every index, a nest from
- * the view into a dense intermediate); one read few times does not. */
+ * the view into a dense intermediate); one read few times does not, nor
+ * one that GETT reads as fast as its dense twin. */
 static void test_relayout(void **state)
 {
 	(void)state;
@@ -354,6 +374,24 @@ static void test_relayout(void **state)
 	tree = dump(ctx, p, EINC_STAGE_TREE);
 	if (!strstr(tree, "%3 = reduce %2 -> [b j]"))
 		fail_msg("no copy of the product's transposed factor:\n%s", tree);
+	einc_free(tree);
+	einc_program_free(p);
+	/* views whose unit stride GETT's packing follows, their indices in
+	 * the twin's order within each group: read in place; a reversed A
+	 * whose M would flatten in another order than the result's: copied */
+	static const int in_place[] = {16, 17, 19};
+	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++) {
+		p = compile(ctx, &cases[in_place[x]], EINC_F32, 0, 1);
+		tree = dump(ctx, p, EINC_STAGE_TREE);
+		if (strstr(tree, "reduce"))
+			fail_msg("case %d copies a view GETT reads in place:\n%s", in_place[x], tree);
+		einc_free(tree);
+		einc_program_free(p);
+	}
+	p = compile(ctx, &cases[18], EINC_F32, 0, 1);
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	if (!strstr(tree, "%2 = reduce %0 -> [i j k]"))
+		fail_msg("no copy of the reversed A:\n%s", tree);
 	einc_free(tree);
 	einc_program_free(p);
 	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */

@@ -126,13 +126,14 @@ static void test_not_tiled(void **state)
 	assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
 	einc_program_free(p);
 	/* bmm with A a view read 256 times per element: its relayout copy and
-	 * the GEMM keep b. With A's i and j swapped a tile of b reads 4 KiB
-	 * runs: tiled. With b of unit stride a tile reads A's elements 64
+	 * the GEMM keep b. With A's i and j swapped, in padded rows (with
+	 * gaps, so still copied: relayout.c) a tile of b reads runs of 4 KiB
+	 * and more: tiled. With b of unit stride a tile reads A's elements 64
 	 * bytes apart, moving the whole of A again each time: not tiled. */
 	o.budget = 0;
 	o.tile_cache = 16384;
 	int64_t a_shape[3] = {16, 32, 32}, b_shape[3] = {16, 32, 256};
-	int64_t swapped[3] = {1024, 1, 32}, b_unit[3] = {1, 16, 512}, dense[3] = {8192, 256, 1};
+	int64_t swapped[3] = {1100, 1, 34}, b_unit[3] = {1, 16, 512}, dense[3] = {8192, 256, 1};
 	const int64_t *shapes[2] = {a_shape, b_shape}, *strides[2] = {swapped, dense};
 	int ranks[2] = {3, 3};
 	for (int v = 0; v < 2; v++) {

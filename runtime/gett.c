@@ -22,7 +22,9 @@
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed (beside one column of
  * register blocks, a register block of rows at a time, just before the
- * micro-kernel reads them from L1), B element by element.
+ * micro-kernel reads them from L1), B element by element. A's next block
+ * is prefetched while one is computed where it comes from memory in a
+ * pattern the hardware does not follow ahead (next_a_block).
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -242,6 +244,21 @@ static int64_t one_stride(const int64_t *off, int64_t n)
  * pack B's columns this way, ran as fast (gemm, gemm_f64, bmm). */
 #define PACK_SPAN_MAX 64
 
+/* Such panels whose values of the summed index lie PACK_SPAN_FAR bytes
+ * apart or more are copied PACK_SPAN_K values at a time, panel by panel:
+ * a row per value into every panel wrote one short row (24 or 48 bytes
+ * of A) a panel (kc * w elements) apart, strides of 6 or 24 KiB that fell
+ * in one or two sets of L1 and missed it on every store; the PACK_SPAN_K
+ * rows read at once stay within L1's 8 ways when they all fall in one set
+ * (ttm with its tensor's axes reversed: 256 KiB apart). Measured (1
+ * thread, CPU time, best of 5, against the twin): ttm in0T 35.9 -> 31.6
+ * ms (twin 30.0), mttkrp_f64 in0T 44.3 -> 39.6 (27.3); 4, 6, 8, 16, 32
+ * values: ttm 33.4, 32.2, 32.9, 34.9, 36.4 ms. Values closer together are
+ * read as one stream a value at a time: tc_ijk_jl's A (512 bytes apart)
+ * and B (1 KiB) panel by panel took 27.2-28.0 ms against 24.7-26.4. */
+#define PACK_SPAN_K 8
+#define PACK_SPAN_FAR 2048
+
 /* How many whole panels of "w" of the "len" rows at offsets "r" (len >= 1)
  * lie in one unit-stride run from the first, PACK_SPAN_MAX at most. */
 static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
@@ -274,8 +291,9 @@ static inline void copy_row(void *dst, const void *src, int64_t bytes)
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
  * src[row[r0 + panel*w + i] + col[p]], zero past "len". Whole panels
  * whose rows run on with unit stride are copied a value of the summed
- * index at a time, up to PACK_SPAN_MAX panels together, so that the
- * tensor is read in order rather than once per panel; otherwise runs of
+ * index at a time (PACK_SPAN_K values where they lie far apart), up to
+ * PACK_SPAN_MAX panels together, so that the tensor is read in order
+ * rather than once per panel; otherwise runs of
  * the summed index with unit stride are transposed in blocks
  * (einc_rt_transpose_T), other elements read through both tables.
  * Integers are packed as the floats of their size: packing moves bits.
@@ -289,11 +307,15 @@ static inline void copy_row(void *dst, const void *src, int64_t bytes)
 			const int64_t *r = row + r0 + q;                                \
 			int64_t span = unit_panels(r, len - q, w);                      \
 			if (span > 0) {                                                 \
-				for (int64_t p = 0; p < kc; p++) {                      \
-					const T *s = src + r[0] + col[p];               \
+				int64_t step = kc > 1 && (col[1] - col[0]) * (int64_t)sizeof(T) >= \
+				               PACK_SPAN_FAR ? PACK_SPAN_K : 1;                 \
+				for (int64_t p0 = 0; p0 < kc; p0 += step) {             \
+					int64_t p1 = kc - p0 < step ? kc : p0 + step;   \
 					for (int64_t x = 0; x < span; x++)              \
-						copy_row(dst + (x * kc + p) * w, s + x * w, \
-						         w * (int64_t)sizeof(T));       \
+						for (int64_t p = p0; p < p1; p++)       \
+							copy_row(dst + (x * kc + p) * w, \
+							         src + r[0] + col[p] + x * w, \
+							         w * (int64_t)sizeof(T)); \
 				}                                                       \
 				q += (span - 1) * w;                                    \
 				dst += (span - 1) * kc * w;                             \
@@ -768,16 +790,21 @@ static void prefetch_some(prefetch_runs *p, int64_t esize)
  * block from "pc") of range "r" on A at "a": its next MC rows, else the
  * first of the next KC block; spread over k's micro-kernel calls, so that
  * a block that comes from memory (A read in place, or the packing's
- * source) is in L2 when it is reached, not fetched row by row as the
- * kernels stall on it. 0 (no plan) unless the step asks for it
- * (d->ahead: two blocks fit the L2), after the last block, for a fused
- * A, where the block is read by one column of register blocks only (each
- * element once: the hardware's own prefetch streams it, and the plan
- * only crowds the L1), or where A's rows do not run along K with one
- * stride of a line at most.
- * Measured on ijk,kc->ijc, i = j = k = 192, c = 48, f64 (A, 56 MB, in
- * place), 1 thread: 19.0 -> 17.3 ms (in-cache rate 14.3); Tucker
- * projection 25.5 -> 23.8, the 4-index transform 68.1 -> 63.0.
+ * source) is in L2 when it is reached, not fetched as the kernels or the
+ * packing stall on it. Two kinds of block are planned:
+ * - rows that run along K with one stride of a line at most, where the
+ *   step asks for it (d->ahead: two blocks fit the L2) and the block is
+ *   read by more than one column of register blocks (read once, the
+ *   hardware's own prefetch streams it, and the plan only crowds the L1).
+ *   Measured on ijk,kc->ijc, i = j = k = 192, c = 48, f64 (A, 56 MB, in
+ *   place), 1 thread: 19.0 -> 17.3 ms (in-cache rate 14.3); Tucker
+ *   projection 25.5 -> 23.8, the 4-index transform 68.1 -> 63.0.
+ * - one run of memory whose rows are not (a transposed view packed a
+ *   whole M at a time, passes/lower_gemm.c's GEMM_WHOLE_M_KC: K's stride
+ *   is the rows' length, and the hardware prefetcher follows rows, not
+ *   runs of them): mttkrp_f64 with its first operand transposed, 41.0 ->
+ *   33.7 ms (twin 27.1).
+ * 0 (no plan) after the last block, for a fused A, and for other blocks.
  */
 static int next_a_block(const gett_call *g, const gett_range *r, const char *a, int64_t pc,
                         const gett_block *k, prefetch_runs *p)
@@ -788,16 +815,22 @@ static int next_a_block(const gett_call *g, const gett_range *r, const char *a, 
 		m1 = r->mbeg;
 		p1 = pc + d->kc;
 	}
-	if (!d->ahead || g->fused == RT_GETT_FUSED_A || p1 >= r->k1 || k->nlen <= d->nr)
+	if (g->fused == RT_GETT_FUSED_A || p1 >= r->k1)
 		return 0;
 	int64_t kc = r->k1 - p1 < d->kc ? r->k1 - p1 : d->kc, ks = one_stride(g->a_k + p1, kc);
-	if (!ks || ks * d->esize > 64)
+	int64_t mlen = r->mend - m1 < d->mc ? r->mend - m1 : d->mc, span, nrows;
+	if (d->ahead && k->nlen > d->nr && ks && ks * d->esize <= 64) {
+		span = ((kc - 1) * ks + 1) * d->esize;
+		nrows = mlen;
+	} else if (mlen > 1 && kc > 1 && ks == mlen && unit_run(g->a_m + m1, mlen)) {
+		span = kc * mlen * d->esize;
+		nrows = 1;
+	} else {
 		return 0;
-	int64_t span = ((kc - 1) * ks + 1) * d->esize;
+	}
 	int64_t calls = (k->nlen + d->nr - 1) / d->nr * ((k->mlen + d->mr - 1) / d->mr);
 	*p = (prefetch_runs){.base = a + g->a_k[p1] * d->esize, .rows = g->a_m + m1,
-	                     .nrows = r->mend - m1 < d->mc ? r->mend - m1 : d->mc,
-	                     .lines = (span + 62) / 64 + 1};
+	                     .nrows = nrows, .lines = (span + 62) / 64 + 1};
 	p->step = (p->nrows * p->lines + calls - 1) / calls;
 	return 1;
 }
@@ -841,8 +874,6 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 					rowoff[i] = cm[i] + cn[0];
 				rows = rowoff;
 			}
-			if (k->ahead)
-				prefetch_some(k->ahead, d->esize);
 			if (d->kernel_direct) {
 				const int64_t *am = k->am + ir;
 				if (k->pb) {
@@ -859,6 +890,8 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows,
 				          full ? k->first : 1);
 			}
+			if (k->ahead)
+				prefetch_some(k->ahead, d->esize);
 			if (full)
 				continue;
 			add(d, k->c, k->tile, cm, cn, mr, nr, d->nr, k->first);

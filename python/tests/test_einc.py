@@ -207,6 +207,7 @@ def test_strides_of_part_elements_copied():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("spec,shapes,k", [
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 0),  # M of unit stride: A in place (f32)
+    ("ijk,jr,kr->ir", [(250, 24, 20), (24, 8), (20, 8)], 0),  # f64: packed a whole M at a time
     ("ijk,lk->ijl", [(12, 30, 40), (9, 40)], 0),             # M of unit stride, K one stride
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied

@@ -91,9 +91,15 @@ static const kcase cases[] = {
 	{"ki,kj->ij", "i=7,k=300,j=33", ACROSS},
 	{"ki,kj->ij", "i=13,k=257,j=97", ACROSS},
 	{"ki,kj->ij", "i=145,k=31,j=150", GEMM},
+	/* K's values 2 KiB apart or more: A's panels copied 8 values at a
+	 * time (K of 37), in f32 a whole M at a time (KC 112) */
+	{"ki,kj->ij", "i=530,k=37,j=150", GEMM},
 	{"ki,kj->ij", "i=37,k=513,j=65", ACROSS},
 	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", ACROSS},
 	{"ki,kj->ij", "i=13,k=140001,j=20", ACROSS},
+	/* M over one MC block: packed in f64 a whole M at a time (KC 112), one
+	 * run of memory per block, prefetched ahead on 1 thread */
+	{"ki,kj->ij", "i=250,k=300,j=20", ACROSS},
 	/* few columns (one vector, 8 rows a block): A in place and packed,
 	 * rows around the block */
 	{"ik,kj->ij", "i=17,k=70,j=3", DIRECT},

@@ -69,9 +69,9 @@ enum { GEMM_WHOLE_M_KC = 96 };
 
 /* An A read across in place (GEMM_DIRECT_ACROSS_BYTES) that is larger
  * than the core's share of L3, so that it comes from memory, is read a
- * whole M at a time too, in blocks of a quarter of L2 (the block the
- * kernel reads and the next one, read into the caches meanwhile, fit in
- * half of it): each KC block is then one run of memory, where K's stride
+ * whole M at a time too, in blocks of 1 / GEMM_ACROSS_L2_PARTS of L2
+ * (the block the kernel reads and the next one, read into the caches
+ * meanwhile, fit in half of it): each KC block is then one run of memory, where K's stride
  * is M, which runtime/gett.c prefetches a line pair at a time. In place,
  * each micro-kernel call reads a line per k at K's stride, a power of two
  * apart in a transposed view, whose lines the hardware neither keeps in
@@ -81,6 +81,7 @@ enum { GEMM_WHOLE_M_KC = 96 };
  * twin 12.8-13.1; r = 16 9.8-11.3 -> 9.1-9.2 (twin 6.7-7.4); KC 64 / 96 /
  * 128 / 192 / 240 16.3 / 15.5 / 15.7 / 16.4-16.9 / 16.5-17.2 ms. An A in
  * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
+enum { GEMM_ACROSS_L2_PARTS = 4 };
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
  * while B's panel stays within a quarter of L2 (beside A's block): A,
@@ -283,7 +284,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
 	if (across && a_bytes > caches->l3)
-		whole_m_block(caches->l2 / 4, g->m, esize, &g->mc, &kc);
+		whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
 	while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;
 	g->kc = g->k < kc ? g->k : kc;

@@ -67,6 +67,22 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
  * 33.6 / 33.7 ms, whole M without the prefetch 41.0 ms, twin 27.1. */
 enum { GEMM_WHOLE_M_KC = 96 };
 
+/* An A read across in place (GEMM_DIRECT_ACROSS_BYTES) that is larger
+ * than the core's share of L3, so that it comes from memory, is read a
+ * whole M at a time too, in blocks of 1 / GEMM_ACROSS_L2_PARTS of L2
+ * (the block the kernel reads and the next one, read into the caches
+ * meanwhile, fit in half of it): each KC block is then one run of memory, where K's stride
+ * is M, which runtime/gett.c prefetches a line pair at a time. In place,
+ * each micro-kernel call reads a line per k at K's stride, a power of two
+ * apart in a transposed view, whose lines the hardware neither keeps in
+ * L1 (they share a few sets) nor fetches ahead. Measured (1 thread, CPU
+ * time, best of 7, alternating): ijk,jr,kr->ir 256^3 x 32 with ijk's axes
+ * reversed (MC 144 -> 264, KC 256 -> 112) 16.0-16.9 -> 15.4-15.8 ms,
+ * twin 12.8-13.1; r = 16 9.8-11.3 -> 9.1-9.2 (twin 6.7-7.4); KC 64 / 96 /
+ * 128 / 192 / 240 16.3 / 15.5 / 15.7 / 16.4-16.9 / 16.5-17.2 ms. An A in
+ * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
+enum { GEMM_ACROSS_L2_PARTS = 4 };
+
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
  * while B's panel stays within a quarter of L2 (beside A's block): A,
  * read across to be packed, then runs along longer stretches of each row. */
@@ -160,13 +176,13 @@ static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int n)
 	return strides[n - 1];
 }
 
-/* Sets "*mc" and "*kc" for an A packed whole "m" rows of "esize" bytes at
- * a time in an L2 of "l2" bytes (GEMM_WHOLE_M_KC), when M is more than
- * one block of "*mc"; returns whether it did. */
-static int whole_m_block(int64_t l2, int64_t m, int64_t esize, int64_t *mc, int64_t *kc)
+/* Sets "*mc" and "*kc" for an A read whole "m" rows of "esize" bytes at
+ * a time in blocks of "share" bytes at most (GEMM_WHOLE_M_KC), when M is
+ * more than one block of "*mc"; returns whether it did. */
+static int whole_m_block(int64_t share, int64_t m, int64_t esize, int64_t *mc, int64_t *kc)
 {
 	int64_t whole = round_up(m, GEMM_MC_STEP);
-	int64_t k = l2 / 2 / (whole * esize) / GEMM_KC_STEP * GEMM_KC_STEP;
+	int64_t k = share / (whole * esize) / GEMM_KC_STEP * GEMM_KC_STEP;
 	if (m <= *mc || k < GEMM_WHOLE_M_KC)
 		return 0;
 	*mc = whole;
@@ -264,8 +280,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
 	int64_t width = g->n < g->nc ? g->n : g->nc;
+	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
-	            whole_m_block(caches->l2, g->m, esize, &g->mc, &kc);
+	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
+	if (across && a_bytes > caches->l3)
+		whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
 	while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;
 	g->kc = g->k < kc ? g->k : kc;
@@ -275,7 +294,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * L2 its blocks are given (a smaller A stays there after its first
 	 * pass, and the prefetches would only cost their instructions) */
 	g->a_ahead = ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
-	             g->batch * g->m * g->k * esize > caches->l2 / 2;
+	             a_bytes > caches->l2 / 2;
 	g->view = st;
 	g->esize = esize;
 	return g;

@@ -705,14 +705,15 @@ typedef struct {
 	const char *panel;
 } gett_range;
 
-/* Cache lines that a task prefetches while it computes, a few before each
+/* Cache lines that a task prefetches while it computes, a few after each
  * micro-kernel call: "nrows" runs of "lines" lines each, run x from
- * "base" plus rows[x] elements (rounded down to a line); "step" lines a
- * call, from run "row", line "line" on. */
+ * "base" plus rows[x] elements (rounded down to a line), every "gap"-th
+ * line of a run (1 or 2); "step" prefetches a call, from run "row", line
+ * "line" on. */
 typedef struct {
 	const char *base;
 	const int64_t *rows;
-	int64_t nrows, lines, step, row, line;
+	int64_t nrows, lines, gap, step, row, line;
 } prefetch_runs;
 
 /* A macro-kernel's operands: C at "c" (tables "cm", "cn"), A's packed
@@ -778,7 +779,7 @@ static void prefetch_some(prefetch_runs *p, int64_t esize)
 	for (int64_t x = 0; x < p->step && p->row < p->nrows; x++) {
 		uintptr_t run = (uintptr_t)(p->base + p->rows[p->row] * esize) / 64 * 64;
 		__builtin_prefetch((const void *)(run + (uintptr_t)p->line * 64), 0, 2);
-		if (++p->line == p->lines) {
+		if ((p->line += p->gap) >= p->lines) {
 			p->line = 0;
 			p->row++;
 		}
@@ -803,7 +804,14 @@ static void prefetch_some(prefetch_runs *p, int64_t esize)
  *   whole M at a time, passes/lower_gemm.c's GEMM_WHOLE_M_KC: K's stride
  *   is the rows' length, and the hardware prefetcher follows rows, not
  *   runs of them): mttkrp_f64 with its first operand transposed, 41.0 ->
- *   33.7 ms (twin 27.1).
+ *   33.7 ms (twin 27.1). Where the micro-kernel reads such a block in
+ *   place (f32, passes/lower_gemm.c), every other line: the hardware
+ *   fetches each line's pair with it, and the prefetches, which hold L1's
+ *   miss buffers until memory answers, then stall the kernels half as
+ *   long: mttkrp with its first operand transposed 15.9-16.0 -> 15.4 ms
+ *   (twin 12.6-13.2); f64's packing, which reads every line of the block
+ *   at once, stalled on the lines not prefetched (its pack_f64 twice as
+ *   long).
  * 0 (no plan) after the last block, for a fused A, and for other blocks.
  */
 static int next_a_block(const gett_call *g, const gett_range *r, const char *a, int64_t pc,
@@ -818,20 +826,21 @@ static int next_a_block(const gett_call *g, const gett_range *r, const char *a, 
 	if (g->fused == RT_GETT_FUSED_A || p1 >= r->k1)
 		return 0;
 	int64_t kc = r->k1 - p1 < d->kc ? r->k1 - p1 : d->kc, ks = one_stride(g->a_k + p1, kc);
-	int64_t mlen = r->mend - m1 < d->mc ? r->mend - m1 : d->mc, span, nrows;
+	int64_t mlen = r->mend - m1 < d->mc ? r->mend - m1 : d->mc, span, nrows, gap = 1;
 	if (d->ahead && k->nlen > d->nr && ks && ks * d->esize <= 64) {
 		span = ((kc - 1) * ks + 1) * d->esize;
 		nrows = mlen;
 	} else if (mlen > 1 && kc > 1 && ks == mlen && unit_run(g->a_m + m1, mlen)) {
 		span = kc * mlen * d->esize;
 		nrows = 1;
+		gap = d->kernel_direct ? 2 : 1;
 	} else {
 		return 0;
 	}
 	int64_t calls = (k->nlen + d->nr - 1) / d->nr * ((k->mlen + d->mr - 1) / d->mr);
 	*p = (prefetch_runs){.base = a + g->a_k[p1] * d->esize, .rows = g->a_m + m1,
-	                     .nrows = nrows, .lines = (span + 62) / 64 + 1};
-	p->step = (p->nrows * p->lines + calls - 1) / calls;
+	                     .nrows = nrows, .lines = (span + 62) / 64 + 1, .gap = gap};
+	p->step = (p->nrows * ((p->lines + gap - 1) / gap) + calls - 1) / calls;
 	return 1;
 }
 

@@ -230,6 +230,11 @@ static const struct {
 } cpu_cases[] = {
 	{{"ik,kj->ij", "i=125,k=260,j=1290", GEMM}, "haswell"},
 	{{"ik,kj->ij", "i=50,k=520,j=530", GEMM}, "x86-64"},
+	/* A^T in place larger than haswell's L3 share (2.5 MiB): read a whole
+	 * M at a time, K (4500) in 47 blocks of 96, the last partial, each
+	 * block one run of memory, prefetched every other line on 1 thread;
+	 * M (149) ends in a partial register block */
+	{{"ki,kj->ij", "i=149,k=4500,j=20", ACROSS}, "haswell"},
 };
 
 /* Compiles case "c" for "dtype", "threads" and CPU "cpu" (NULL: the
@@ -504,6 +509,38 @@ static void test_gemm_even_blocks(void **state)
 	einc_ctx_free(ctx);
 }
 
+/*
+ * An f32 A read across in place (M of unit stride) is read a whole M at a
+ * time in blocks of a quarter of L2 exactly when it is larger than the
+ * core's share of L3 (lower_gemm.c): haswell's 2.5 MiB, L2 256 KiB, so
+ * M 149 in one block of 168 rows, KC 96, against MC 96 and KC 256 for an
+ * A just under the share.
+ */
+static void test_across_from_memory_blocks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims;
+		int64_t mc, kc;
+	} steps[] = {
+		{"i=149,k=4500,j=20", 168, 96},  /* 2.68 MB */
+		{"i=149,k=4000,j=20", 96, 256},  /* 2.38 MB */
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
+		einc_program *p = compile(ctx, &c, EINC_F32, 1, "haswell");
+		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+		assert_non_null(g);
+		if (g->a_stride != 149 || g->mc != steps[x].mc || g->kc != steps[x].kc)
+			fail_msg("%s: A's K stride %lld, MC %lld, KC %lld; expected 149, %lld, %lld",
+			         steps[x].dims, (long long)g->a_stride, (long long)g->mc,
+			         (long long)g->kc, (long long)steps[x].mc, (long long)steps[x].kc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* The register block of the hand-written f64 kernels below. */
 #define TMR 3
 #define TNR 4
@@ -617,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_gett_split),
 		cmocka_unit_test(test_gemm_even_blocks),
+		cmocka_unit_test(test_across_from_memory_blocks),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[0]),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[1]),

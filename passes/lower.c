@@ -498,6 +498,7 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 	if (!st || !tmp)
 		return -1;
 	st->nargs = 2;
+	st->fused_arg = -1;
 	einc_status bad = make_dims(a, g, t, NULL, node, st);
 	if (!bad)
 		bad = make_access(a, g, t, NULL, NULL, NULL, node, 0, st, tmp, &st->result);
@@ -613,6 +614,9 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	if (st->fused_into >= 0)
 		return EINC_OK;
 	int64_t ws = p->workspace_bytes + tile_buffers(tiling);
+	for (int x = 0; fused && st->nargs == 2 && x < 2; x++)
+		if (fused[x ? n->right : n->left])
+			st->fused_arg = x; /* lower_gemm orders K by the other operand */
 	if (st->nargs == 2)
 		st->gemm = d->kind == EINC_KIND_COMPLEX
 		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws)

@@ -206,7 +206,11 @@ int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
  * are those the result has with both arguments or with neither; A is the
  * argument whose kept dims include the result's smallest stride, so that
  * C's rows run along B's panels. A dim of extent 1 is a batch dim whatever
- * its strides.
+ * its strides. M runs in A's stride order, N in C's, K in the larger
+ * operand's; beside a fused product ("st->fused_arg", formed as it is
+ * packed, in whatever order K runs) in the other operand's, so that a
+ * view of it is read as its twin (bilinear's ioj with its axes reversed:
+ * K = (j, i), i of unit stride, as j in the twin).
  */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
                       const cg_caches *caches, int64_t ws_bytes)
@@ -246,8 +250,9 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 			return NULL;
 		if (x == 3 && ext[1] * ext[2] * ext[3] < GEMM_MIN_WORK)
 			return NULL;
+		int k_order = st->fused_arg >= 0 ? !st->fused_arg : ext[1] > ext[2] ? g->a : !g->a;
 		const int64_t *key = x == 1 ? st->args[g->a].strides : x == 2 ? rs
-		                   : st->args[ext[1] > ext[2] ? g->a : !g->a].strides;
+		                   : st->args[k_order].strides;
 		if (x)
 			sort_by_stride(first, (int)(at - first), key);
 	}

@@ -17,6 +17,7 @@
  * its twin, 1.01x after a 128 KiB copy).
  */
 #include "ctx.h"
+#include "dtype.h"
 #include "program.h"
 
 /* A pairwise step's multiply-adds per element of an operand at which the
@@ -59,9 +60,12 @@ static int64_t reuse(const ir_graph *g, const ir_tree *t, int child, const ir_ro
  * index), and within each role its indices run in the twin's order, so
  * that the step's groups flatten as on the twin (bmm, tc_ijk_jl and
  * bilinear with the last two axes swapped: 1.00-1.05x the twin read in
- * place, 1.10-1.15x after the copy).
+ * place, 1.10-1.15x after the copy). Where "k_free", the other operand is
+ * a product that pass_fuse forms as it is packed, in the order K takes
+ * from this input (lower_gemm.c), so its summed indices may run in any
+ * order (bilinear with ioj's axes reversed: 1.10x after the copy).
  */
-static int reads_as_dense(const ir_graph *g, int in, const ir_role *roles)
+static int reads_as_dense(const ir_graph *g, int in, const ir_role *roles, int k_free)
 {
 	const ir_tensor *x = &g->inputs[in];
 	const int64_t *st = g->strides[in];
@@ -75,7 +79,8 @@ static int reads_as_dense(const ir_graph *g, int in, const ir_role *roles)
 		if (st[d] <= 0)
 			return 0;
 		for (int e = 0; e < m; e++)
-			if (roles[x->index[axes[e]]] == roles[x->index[d]] && st[axes[e]] < st[d])
+			if (roles[x->index[axes[e]]] == roles[x->index[d]] && st[axes[e]] < st[d] &&
+			    !(k_free && roles[x->index[d]] == IR_ROLE_CONTRACTED))
 				return 0;
 		if (st[d] == 1)
 			unit = d;
@@ -103,7 +108,7 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 	int n = g->ninputs, inner = t->nnodes - n;
 	if (!g->strides || inner < 1 || t->nodes[t->root].right < 0)
 		return EINC_OK;
-	int unary_of[n + 1], copies = 0;
+	int unary_of[n + 1], copies = 0, real = ir_dtype(g->dtype)->kind == EINC_KIND_REAL;
 	ir_role roles[g->nindices + 1];
 	for (int k = 0; k < n; k++)
 		unary_of[k] = -1;
@@ -117,11 +122,13 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 			int factors[2] = {c, -1};
 			if (ir_tree_sums_nothing(t, f))
 				factors[0] = f->left, factors[1] = f->right;
+			/* the other operand a product pass_fuse forms (real elements) */
+			int k_free = real && ir_tree_sums_nothing(t, &t->nodes[side ? p->left : p->right]);
 			for (int y = 0; y < 2; y++) {
 				int in = factors[y];
 				if (in >= 0 && in < n && g->strides[in] &&
 				    reuse(g, t, in, roles) >= RELAYOUT_REUSE &&
-				    (in != c || !reads_as_dense(g, in, roles)))
+				    (in != c || !reads_as_dense(g, in, roles, k_free)))
 					unary_of[in] = n + copies++;
 			}
 		}

@@ -211,20 +211,25 @@ def test_strides_of_part_elements_copied():
     ("ijk,lk->ijl", [(12, 30, 40), (9, 40)], 0),             # M of unit stride, K one stride
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied
+    ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1),  # beside a product: in place
 ])
 def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     """An operand with its axes reversed, on a GEMM-like step: the result
     is numpy's and the same bits on 1, 2 and 16 threads; a factor of a
-    product the step packs is copied dense by a step of its own."""
+    product the step packs is copied dense by a step of its own; the
+    operand beside such a product is read in place, K in its order."""
     ops = [rand(*s, dtype=dtype) for s in shapes]
     ops[k] = np.ascontiguousarray(ops[k].T).T
     einc.clear_cache()
     got = [einc.contract(spec, *ops, threads=t) for t in (1, 2, 16)]
     close(got[0], np.einsum(spec, *ops))
     assert all(np.array_equal(got[0], g) for g in got[1:])
-    if spec.split("->")[0].split(",")[k] in ("bj", "jr"):
+    operand = spec.split("->")[0].split(",")[k]
+    if operand in ("bj", "jr", "ioj"):
         [expr] = [e for key, e in einc._contract.cache._map.items() if key[-1] == 1]
-        assert " = in%d[" % k in expr.dump("loops")
+        loops = expr.dump("loops")
+        assert (" = in%d[" % k in loops) == (operand != "ioj")
+        assert operand != "ioj" or "k(j, i) a=in0 fused=a" in loops
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

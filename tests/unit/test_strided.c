@@ -92,6 +92,11 @@ static const scase cases[] = {
 	/* A's last two axes swapped: unit stride along the summed j, M (i, k)
 	 * in the twin's order: read in place */
 	{"ijk,jl->ilk", 2, {3, 2}, {{8, 30, 10}, {30, 260}}, {{300, 1, 30}, {0}}, {0, 1}, 1, {0}},
+	/* ioj with its axes reversed, read b = 260 times per element beside
+	 * a product that the step forms as it packs: K flattens as (j, i), i
+	 * of unit stride, the product follows, read in place */
+	{"bi,ioj,bj->bo", 3, {2, 3, 2}, {{260, 16}, {16, 24, 20}, {260, 20}}, {{0}, {1, 16, 384}},
+	 {1, 0, 1}, 1, {0}},
 };
 
 /* Copies that transpose, which the runtime runs (einc_rt_transpose_copy):
@@ -377,9 +382,10 @@ static void test_relayout(void **state)
 	einc_free(tree);
 	einc_program_free(p);
 	/* views whose unit stride GETT's packing follows, their indices in
-	 * the twin's order within each group: read in place; a reversed A
-	 * whose M would flatten in another order than the result's: copied */
-	static const int in_place[] = {16, 17, 19};
+	 * the twin's order within each group (K in any order beside a fused
+	 * product): read in place; a reversed A whose M would flatten in
+	 * another order than the result's: copied */
+	static const int in_place[] = {16, 17, 19, 20};
 	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++) {
 		p = compile(ctx, &cases[in_place[x]], EINC_F32, 0, 1);
 		tree = dump(ctx, p, EINC_STAGE_TREE);
@@ -392,6 +398,21 @@ static void test_relayout(void **state)
 	tree = dump(ctx, p, EINC_STAGE_TREE);
 	if (!strstr(tree, "%2 = reduce %0 -> [i j k]"))
 		fail_msg("no copy of the reversed A:\n%s", tree);
+	einc_free(tree);
+	einc_program_free(p);
+	/* the same K order in place beside a product fused as it is packed:
+	 * its GEMM follows the view's order; complex products are not fused,
+	 * so the view is copied */
+	p = compile(ctx, &cases[20], EINC_F32, 0, 1);
+	loops = dump(ctx, p, EINC_STAGE_LOOPS);
+	if (!strstr(loops, "k(j, i) a=in0 fused=a"))
+		fail_msg("K does not follow the view beside the fused product:\n%s", loops);
+	einc_free(loops);
+	einc_program_free(p);
+	p = compile(ctx, &cases[20], EINC_C64, 0, 1);
+	tree = dump(ctx, p, EINC_STAGE_TREE);
+	if (!strstr(tree, "reduce %1 -> [i o j]"))
+		fail_msg("no copy of the reversed ioj beside a complex product:\n%s", tree);
 	einc_free(tree);
 	einc_program_free(p);
 	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */

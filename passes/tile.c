@@ -80,7 +80,11 @@ int chain_node_position(const int *nodes, int n, int x)
 
 /* A tile's window of a tensor whose runs along the label are shorter than
  * this many bytes shares most cache lines with the other tiles' windows:
- * each tile moves about the whole tensor. */
+ * each tile moves about the whole tensor. Whole lines are not enough:
+ * bmm's A stored as a.T (b of unit stride, runs of 256 bytes), copied and
+ * multiplied in tiles of 16 or 32 batches (one or two lines of each run)
+ * took 1.30-1.40x the contiguous twin, untiled 1.14-1.17x; the tiled copy
+ * alone took 1.5-2x the whole one's time (docs/bench-views.md, run 7). */
 #define TILE_RUN_BYTES 512
 
 /* The element stride of label "l" in node "nx"'s result as it lies in

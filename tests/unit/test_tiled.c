@@ -144,6 +144,24 @@ static void test_not_tiled(void **state)
 		assert_int_equal(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"), !v);
 		einc_program_free(p);
 	}
+	/* The same with 128 batches, where the budget holds tiles of 16 or 32
+	 * batches: whole lines of A's b (64 or 128 bytes), an eighth or a
+	 * quarter of each 512-byte run. Still not tiled: bmm's a.T copied and
+	 * multiplied in tiles of 16 or 32 batches measured 1.30-1.40x its
+	 * twin, untiled 1.14-1.17x (docs/bench-views.md, run 7). */
+	int64_t a128[3] = {128, 32, 32}, b128[3] = {128, 32, 256};
+	int64_t unit128[3] = {1, 128, 4096};
+	shapes[0] = a128;
+	shapes[1] = b128;
+	strides[0] = unit128;
+	for (int tile = 16; tile <= 32; tile *= 2) {
+		o.tile_cache = 2 * tile * 32 * 32 * 4; /* two buffers of "tile" batches of A */
+		assert_int_equal(einc_compile_strided(ctx, "bij,bjk->bik", 2, ranks, shapes, strides,
+		                                      3, NULL, &o, &p), EINC_OK);
+		assert_true(refcheck_dump_has(ctx, p, EINC_STAGE_TREE, "reduce %0 -> [b i j]"));
+		assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+		einc_program_free(p);
+	}
 	o.tile_cache = -2;
 	assert_int_equal(einc_compile_text(ctx, cases[0].spec, cases[0].dims, NULL, &o, &p),
 	                 EINC_EINVAL);

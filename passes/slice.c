@@ -8,7 +8,9 @@
  * largest intermediate most per flop added (the slices' flops together
  * over the current ones, in logs); then the path search runs again on the
  * sliced network and its path replaces the current one when it costs
- * less. Rounds go on until the targets are met. The plain baseline
+ * less (or, in a second pass, the current tree's subtrees re-solved on
+ * the sliced network: cotengra's slice and reconfigure). Rounds go on
+ * until the targets are met. The plain baseline
  * (SLICE_MOST_SHARED, for the benchmark) takes the index most tensors
  * hold and keeps the tree.
  */
@@ -222,6 +224,42 @@ static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const un
 	return st;
 }
 
+/* The reconfiguration's work per tree, window DP pair evaluations: a
+ * bound for the largest networks (on the corpus's circuits at --scale 4
+ * it finds what an unbounded one does) */
+#define SLICE_RECONFIGURE_WORK 1000000
+
+/* "*c" (the labels "set" on a tree, as evaluate) with that tree's
+ * subtrees re-solved under the goal's target size (path_search_refine:
+ * cotengra's subtree reconfiguration, on the sliced network), where that
+ * costs fewer flops and keeps the largest intermediate within the target
+ * or "*c"'s. */
+static einc_status reconfigure(einc_ctx *ctx, arena *a, const ir_graph *g,
+                               const unsigned char *set, const slice_goal *goal,
+                               const path_options *po, path_cost *sizes, slice_cost *c)
+{
+	path_options capped = *po;
+	if (goal->target_size &&
+	    (!po->max_intermediate || goal->target_size < po->max_intermediate))
+		capped.max_intermediate = goal->target_size;
+	capped.refine_work = SLICE_RECONFIGURE_WORK;
+	ir_graph *s = sliced_graph(a, g, set);
+	path_problem *prob;
+	path *p = c->path;
+	slice_cost r;
+	if (!s)
+		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+	einc_status st = path_problem_from_graph(ctx, a, s, &prob);
+	if (!st)
+		st = path_search_refine(ctx, a, prob, &capped, &p);
+	if (st || p == c->path || (st = evaluate(ctx, a, g, set, p, po, sizes, &r)))
+		return st;
+	if (r.total < c->total &&
+	    (r.largest <= c->largest || (goal->target_size && r.largest <= goal->target_size)))
+		*c = r;
+	return EINC_OK;
+}
+
 /* Whether "c" meets the goal: its slices' largest intermediate and count. */
 static int meets(const slice_goal *goal, const slice_cost *c)
 {
@@ -358,9 +396,16 @@ static einc_status most_shared(einc_ctx *ctx, arena *a, const ir_graph *g, unsig
  * meets it at fewer flops, while that pays. The searches of candidates
  * are the path search's greedy of SLICE_TRIALS trials; the first run from
  * the unsliced tree also searches each pick with the planner's search
- * ("po"), and the best labels get that search last.
+ * ("po"), and the best labels get that search last. The runs and the
+ * exchange of labels from their best go in SLICE_PASSES passes: in the
+ * second each candidate's tree (the current one on the new labels) is
+ * also reconfigured (reconfigure: cotengra's slice and reconfigure,
+ * which keeps the tree's good structure where a search from scratch
+ * loses it); the cheaper pass's labels are kept, so the second pass only
+ * adds.
  */
-enum { SLICE_RUNS = 4, SLICE_RESEARCHED = 3, SLICE_CAPPED_STARTS = 2, SLICE_TRIALS = 8 };
+enum { SLICE_RUNS = 4, SLICE_RESEARCHED = 3, SLICE_CAPPED_STARTS = 2, SLICE_TRIALS = 8,
+       SLICE_PASSES = 2 };
 /* The exact search's reach in the planner: tensors, and splits evaluated
  * (about 0.1 s of CPU) */
 enum { SLICE_EXACT_TENSORS = 16 };
@@ -379,6 +424,7 @@ typedef struct {
 	const slice_goal *goal;
 	path_options fast;   /* the candidates' searches */
 	const path_options *full; /* the plain run's search of each pick; NULL */
+	int reconf;          /* candidates' trees also reconfigured (reconfigure) */
 	path_cost *sizes;
 	double *key;         /* per index: its score this round */
 	uint64_t rng;
@@ -392,13 +438,15 @@ static double draw(uint64_t *s)
 	return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
 }
 
-/* The cost of the labels "set" into "*c": "from"'s tree evaluated on them,
- * or the tree search "po" finds (capped at the target, else not) where
- * that improves on it. */
+/* The cost of the labels "set" into "*c": "from"'s tree evaluated on them
+ * (and reconfigured where f->reconf), or the tree search "po" finds
+ * (capped at the target, else not) where that improves on it. */
 static einc_status cost_of(finder *f, arena *a, unsigned char *set, const slice_cost *from,
                           const path_options *po, slice_cost *c)
 {
 	einc_status st = evaluate(f->ctx, a, f->g, set, from->path, po, f->sizes, c);
+	if (!st && f->reconf)
+		st = reconfigure(f->ctx, a, f->g, set, f->goal, po, f->sizes, c);
 	for (int cap = 1; !st && cap >= 0; cap--) {
 		slice_cost again;
 		st = research(f->ctx, a, f->g, set, f->goal, po, cap, f->sizes, &again);
@@ -679,53 +727,86 @@ static einc_status exchange_labels(einc_ctx *ctx, arena *a, const ir_graph *g, u
 	return EINC_OK;
 }
 
-/* Picks the labels for "goal" (SLICE_GREEDY, see above: the greedy runs'
- * best, then the exchange of labels from it, each set's tree the
- * planner's search "po" on networks of at most SLICE_EXCHANGE_TENSORS
- * tensors, the candidates' greedy beyond, then on those of at most
- * SLICE_EXACT_TENSORS the exact set where it is cheaper) into "set", the
- * chosen cost into "*cur" (the unsliced one on entry). */
+/* The greedy runs (see above) from the "nstarts" trees "starts",
+ * SLICE_RUNS from each, their candidates' trees reconfigured where
+ * f->reconf: the cheapest labels that meet the goal below "bound" total
+ * flops into "set" and their cost (its path in "a") into "*best" (total
+ * "bound": none did; then, without f->reconf, the first run's labels and
+ * cost into "set" and "*last"). "run" has room for a set. */
+static einc_status greedy_runs(finder *f, arena *a, const path_options *po,
+                               const slice_cost *starts, int nstarts, double bound,
+                               unsigned char *set, unsigned char *run, slice_cost *best,
+                               slice_cost *last)
+{
+	size_t n = (size_t)f->g->nindices + 1;
+	einc_status st = EINC_OK;
+	best->total = bound;
+	for (int s = 0; !st && s < nstarts; s++)
+		for (int r = 0; !st && r < SLICE_RUNS; r++) {
+			arena *tmp = arena_new();
+			if (!tmp)
+				return ctx_fail(f->ctx, EINC_ENOMEM, "slice", "out of memory");
+			slice_cost c = starts[s];
+			int met, k = (f->reconf * (1 + SLICE_CAPPED_STARTS) + s) * SLICE_RUNS + r;
+			f->rng = po->seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(k + 1));
+			memset(run, 0, n);
+			f->full = s == 0 && r == 0 ? po : NULL;
+			st = greedy_run(f, tmp, run, &c, r > 1 ? SLICE_TEMPERATURE : 0, best->total, &met);
+			if (!st && met && !(best->path = path_copy(a, c.path)))
+				st = ctx_fail(f->ctx, EINC_ENOMEM, "slice", "out of memory");
+			if (!st && met) {
+				c.path = best->path;
+				*best = c;
+				memcpy(set, run, n);
+			} else if (!st && k == 0) {
+				*last = c;
+				memcpy(set, run, n);
+			}
+			arena_free(tmp);
+		}
+	return st;
+}
+
+/* Picks the labels for "goal" (SLICE_GREEDY, see above) into "set", the
+ * chosen cost into "*cur" (the unsliced one on entry): SLICE_PASSES
+ * passes of the greedy runs then the exchange of labels from their best
+ * (each set's tree the planner's search "po" on networks of at most
+ * SLICE_EXCHANGE_TENSORS tensors, the candidates' greedy beyond), the
+ * second pass with the candidates' trees reconfigured (cotengra's
+ * slice and reconfigure), its runs stopped past the first pass's flops
+ * and its exchange only from a run below them; the cheaper pass's
+ * labels, then on networks of at most SLICE_EXACT_TENSORS the exact set
+ * where it is cheaper. */
 static einc_status pick_labels(einc_ctx *ctx, arena *a, const ir_graph *g, unsigned char *set,
                                const slice_goal *goal, const path_options *po,
                                path_cost *sizes, slice_cost *cur)
 {
 	finder f = {.ctx = ctx, .g = g, .goal = goal, .fast = *po, .sizes = sizes,
 	            .key = arena_array(a, (size_t)g->nindices + 1, sizeof(double))};
-	unsigned char *run = arena_alloc(a, (size_t)g->nindices + 1);
+	size_t n = (size_t)g->nindices + 1;
+	unsigned char *run = arena_alloc(a, n), *pass_set = arena_alloc(a, n);
 	slice_cost starts[1 + SLICE_CAPPED_STARTS], best = {.total = INFINITY}, last = *cur;
-	if (!f.key || !run)
+	if (!f.key || !run || !pass_set)
 		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
 	f.fast.method = PATH_GREEDY;
 	f.fast.trials = SLICE_TRIALS;
 	int nstarts = start_trees(&f, a, set, cur, starts);
 	einc_status st = EINC_OK;
-	for (int s = 0; !st && s < nstarts; s++)
-		for (int r = 0; !st && r < SLICE_RUNS; r++) {
-			arena *tmp = arena_new();
-			if (!tmp)
-				return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
-			slice_cost c = starts[s];
-			int met;
-			f.rng = po->seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(s * SLICE_RUNS + r + 1));
-			memset(run, 0, (size_t)g->nindices + 1);
-			f.full = s == 0 && r == 0 ? po : NULL;
-			st = greedy_run(&f, tmp, run, &c, r > 1 ? SLICE_TEMPERATURE : 0, best.total, &met);
-			if (!st && met && !(best.path = path_copy(a, c.path)))
-				st = ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
-			if (!st && met) {
-				c.path = best.path;
-				best = c;
-				memcpy(set, run, (size_t)g->nindices + 1);
-			} else if (!st && s == 0 && r == 0) {
-				last = c;
-				memcpy(set, run, (size_t)g->nindices + 1);
-			}
-			arena_free(tmp);
+	for (int pass = 0; !st && pass < SLICE_PASSES; pass++) {
+		slice_cost c;
+		f.reconf = pass;
+		st = greedy_runs(&f, a, po, starts, nstarts, best.total, pass ? pass_set : set, run,
+		                 &c, &last);
+		if (!st && c.total < best.total)
+			st = exchange_labels(ctx, a, g, pass ? pass_set : set, goal,
+			                     g->ninputs <= SLICE_EXCHANGE_TENSORS ? po : &f.fast,
+			                     cur->total, sizes, &c);
+		if (!st && c.total < best.total) {
+			best = c;
+			if (pass)
+				memcpy(set, pass_set, n);
 		}
-	if (!st && isfinite(best.total))
-		st = exchange_labels(ctx, a, g, set, goal,
-		                     g->ninputs <= SLICE_EXCHANGE_TENSORS ? po : &f.fast, cur->total,
-		                     sizes, &best);
+	}
 	if (!st)
 		st = exact_labels(ctx, a, g, set, goal, po, sizes, &best);
 	if (st)

@@ -236,6 +236,18 @@ chain='abc,def,fgh,ijk,hlm,kno,pq,rla,cs,qjt,tnd,oeu,mbv,vs,pi,ugr->'
 dchain=a=2,b=2,c=2,d=2,e=2,f=2,g=2,h=2,i=3,j=2,k=2,l=3,m=2,n=2,o=2,p=2,q=2,r=2,s=2,t=3,u=3,v=2
 expect_out '^flops: 81408 over all slices \(unsliced: 544\), overhead 149.6471$' --print-path --target-size 8 "$chain" -d $dchain
 expect_out '^check: .*: ok$' --run --check -t f64 --target-size 16 "$chain" -d $dchain
+# the second pass (each candidate's tree reconfigured, cotengra's slice
+# and reconfigure): the corpus's circuit pub-039 with every size times 4
+# under 4096 elements (the first pass's best, the search before it, costs
+# 16.0 times the unsliced flops)
+qc='a,b,c,d,e,f,g,h,i,j,bk,gl,hm,jn,akop,cdqr,efst,lmuv,inwx,py,rz,sA,tB,vC,xD,yqEF,zAGH,BuIJ,CwKL,oM,FN,IO,KP,MEQR,NGST,HOUV,JPWX,LDYZ,UÀ,WÁ,RSÂÃ,TÀÄÅ,VÁÆÇ,XYÈÉ,ÂÊ,ÅË,ÉÌ,QÊÍÎ,ÃÄÏÐ,ËÆÑÒ,ÇÈÓÔ,ÌZÕÖ,Í×,ÏØ,ÐÙ,ÑÚ,ÓÛ,ÔÜ,ÕÝ,ÎØÞß,ÙÚàá,ÒÛâã,ÜÝäå,×,Þ,à,á,ã,ä,Ö->ßâå'
+dqc=$(printf '%s\n' a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z À Á Â Ã Ä Å Æ Ç È É Ê Ë Ì Í Î Ï Ð Ñ Ò Ó Ô Õ Ö × Ø Ù Ú Û Ü Ý Þ ß à á â ã ä å | sed 's/$/=8/' | paste -sd, -)
+expect_out '^flops: 3728670720 over all slices \(unsliced: 235026048\), overhead 15.8649$' --print-path --target-size 16384 "$qc" -d "$dqc"
+# and the corpus's MPS pub-020 under 80 elements (the first pass: 2.79
+# times; the reference evaluator cannot check a run of 37 labels)
+mps='ab,bcd,def,fgh,hij,jkl,lmn,no,apq,qcrs,setu,ugvw,wixy,ykzA,AmBC,CoD,pE,ErF,FtG,GvH,HxI,IzJ,JBK,KD->'
+dmps=a=2,b=8,c=2,d=8,e=2,f=8,g=2,h=8,i=2,j=8,k=2,l=8,m=2,n=8,o=2,p=2,q=5,r=2,s=5,t=2,u=5,v=2,w=5,x=2,y=5,z=2,A=5,B=2,C=5,D=2,E=8,F=8,G=8,H=8,I=8,J=8,K=8
+expect_out '^flops: 160512 over all slices \(unsliced: 88928\), overhead 1.8050$' --print-path --target-size 320 "$mps" -d $dmps
 expect 1 "einc: slice:1:3: error: slice: no such label in the spec (expected labels of the spec, as 'ab' or 'a,b')" --slice=j,x 'ij,jk->ik' -d i=2,j=3,k=4
 expect 1 "einc: error: slice: no slicing reaches a target size of 2 bytes: a slice's intermediates hold at least one element (4 bytes)" --target-size 2 'ij,jk->ik' -d i=2,j=3,k=4
 # under --budget, --slice=auto weighs slicing against the unsliced plan's

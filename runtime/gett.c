@@ -24,7 +24,9 @@
  * register blocks, a register block of rows at a time, just before the
  * micro-kernel reads them from L1), B element by element. A's next block
  * is prefetched while one is computed where it comes from memory in a
- * pattern the hardware does not follow ahead (next_a_block).
+ * pattern the hardware does not follow ahead (next_a_block). Where C's
+ * rows start past a cache line, N is turned so that the tiles store whole
+ * lines (line_turn).
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -422,23 +424,26 @@ static inline const char *span_ahead(const void *row, int64_t at, int64_t bytes,
 
 /*
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
- * or a slice's partial result, stored when "first" is set; added row by row
- * when C's columns run with unit stride.
+ * or a slice's partial result, stored when "first" is set; row by row, a
+ * run of columns with unit stride in C at a time (a turned step's tile
+ * that wraps around N holds two, line_turn).
  */
 #define GETT_ADD(T, NAME)                                                               \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
 	                       int64_t mr, int64_t nr, int64_t width, int first)        \
 	{                                                                               \
-		int unit = !first && unit_run(off_n, nr);                               \
 		for (int64_t i = 0; i < mr; i++) {                                      \
 			T *row = c + off_m[i];                                          \
 			const T *t = tile + i * width;                                  \
-			if (unit)                                                       \
-				for (int64_t j = 0; j < nr; j++)                        \
-					row[off_n[0] + j] += t[j];                      \
-			else                                                            \
-				for (int64_t j = 0; j < nr; j++)                        \
-					row[off_n[j]] = first ? t[j] : row[off_n[j]] + t[j]; \
+			for (int64_t j = 0, run; j < nr; j += run) {                    \
+				run = run_length(off_n + j, nr - j);                    \
+				T *o = row + off_n[j];                                  \
+				if (first)                                              \
+					memcpy(o, t + j, (size_t)run * sizeof(T));      \
+				else                                                    \
+					for (int64_t q = 0; q < run; q++)               \
+						o[q] += t[j + q];                       \
+			}                                                               \
 		}                                                                       \
 	}
 
@@ -1201,6 +1206,62 @@ static void sum_task(void *arg, int64_t t, void *scratch)
 	}
 }
 
+/* Steps whose N holds at least TURN_MIN_TILES register blocks are turned
+ * (line_turn): the one tile that then goes through the edge buffer costs
+ * less than the split stores it saves. */
+#define TURN_MIN_TILES 32
+
+/*
+ * The columns "h" by which to turn N so that C's full tiles store whole
+ * cache lines: C's rows begin "h" elements before a line's end (numpy's
+ * large arrays lie 16 bytes past a line, and every MR x NR tile's rows then
+ * straddled two lines, each line written part by one column of tiles and
+ * part by the next, an MC block of rows later). Turned, column v stands for
+ * column (v + h) mod N: the tiles start on lines, and the one tile that
+ * wraps around to N's first "h" columns is scattered from the edge buffer.
+ * Each element's sum is computed as before, so the result is the same
+ * bytes. 0 where it is no use or does not apply: C's N not of unit stride,
+ * rows that do not all lie at one offset from a line, complex steps (N
+ * pairs a number's parts), K summed in slices (the partial results' sum
+ * reads N in order), N short (TURN_MIN_TILES), or rows that start on one.
+ */
+static int64_t line_turn(const gett_call *g)
+{
+	const einc_rt_gett_desc *d = g->d;
+	if (d->kind == EINC_RT_COMPLEX || g->s.kslices > 1 || d->n < TURN_MIN_TILES * d->nr ||
+	    !unit_run(g->c_n, d->n))
+		return 0;
+	int64_t off = (int64_t)(((uintptr_t)g->c + (uintptr_t)((g->c_b[0] + g->c_m[0] + g->c_n[0]) *
+	                                                        d->esize)) % 64);
+	if (off == 0 || off % d->esize)
+		return 0;
+	for (int64_t x = 1; x < d->batch; x++)
+		if ((g->c_b[x] - g->c_b[0]) * d->esize % 64)
+			return 0;
+	for (int64_t i = 1; i < d->m; i++)
+		if ((g->c_m[i] - g->c_m[0]) * d->esize % 64)
+			return 0;
+	return (64 - off) / d->esize;
+}
+
+/* Reverses "t[0 .. n-1]". */
+static void reverse(int64_t *t, int64_t n)
+{
+	for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+		int64_t x = t[i];
+		t[i] = t[j];
+		t[j] = x;
+	}
+}
+
+/* Turns table "t" of "n" entries by "h": t[v] becomes t[(v + h) mod n]. */
+static void turn(int64_t *t, int64_t n, int64_t h)
+{
+	reverse(t, h);
+	reverse(t + h, n - h);
+	reverse(t, n);
+}
+
 /* Runs call "g" (its step, tensors and fused operand set) on "scratch"
  * (einc_rt_gett_scratch bytes, or einc_rt_gett_fused_scratch's for a fused
  * operand whose second factor has strides "fstrides"). */
@@ -1224,9 +1285,11 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	static const int group[9] = {0, 1, 3, 0, 3, 2, 0, 1, 2};
 	const int64_t **out[9] = {&g.a_b, &g.a_m, &g.a_k, &g.b_b, &g.b_k, &g.b_n,
 	                          &g.c_b, &g.c_m, &g.c_n};
-	int64_t *t = scratch;
+	int64_t *t = scratch, *n_tables[3] = {0}; /* B's, C's, a fused B's second factor's */
 	for (int x = 0; x < 9; x++) {
 		int y = group[x];
+		if (y == 2)
+			n_tables[x / 6] = t;
 		*out[x] = t;
 		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
 	}
@@ -1256,6 +1319,8 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 		const int64_t **fout[3] = {&g.f_b, &g.f_r, &g.f_k};
 		t = (int64_t *)(pack0 + pack_bytes);
 		for (int x = 0; x < 3; x++) {
+			if (fgroup[x] == 2)
+				n_tables[2] = t;
 			*fout[x] = t;
 			t = offset_table(t, size[fgroup[x]], fstrides + first[fgroup[x]],
 			                 (int)d->ndims[fgroup[x]]);
@@ -1266,6 +1331,10 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 		for (int64_t p = 0; p < d->kc; p++)
 			t[d->mc + p] = p;
 	}
+	int64_t h = line_turn(&g);
+	for (int x = 0; x < 3 && h; x++)
+		if (n_tables[x])
+			turn(n_tables[x], d->n, h);
 	if (!g.s.shared) {
 		einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, piece_task, &g, pack0,
 		                        pack_bytes);

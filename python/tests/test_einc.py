@@ -99,6 +99,42 @@ def test_constants_folded_once():
         close(expr(x), x @ want_w)
 
 
+def at_line_offset(shape, dtype, off):
+    """An uninitialised C-order array of "shape" and "dtype" whose first
+    element lies "off" bytes past a 64-byte cache line."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    buf = np.empty(size + 128, np.uint8)
+    skip = (-buf.ctypes.data) % 64 + off
+    return buf[skip:skip + size].view(dtype).reshape(shape)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("spec,dims", [
+    ("ik,kj->ij", dict(i=37, k=29, j=533)),              # one K block, partial tiles
+    ("bik,bkj->bij", dict(b=3, i=13, k=300, j=517)),     # a batch, two K blocks
+    ("abc,ia,jb,kc->ijk", dict(a=5, b=6, c=7, i=9, j=10, k=300)),  # a chain
+])
+def test_operands_and_out_off_a_line(spec, dims, dtype):
+    """Operands and out anywhere past a cache line (numpy's large arrays lie
+    16 bytes past one; C's rows are then turned, runtime/gett.c): numpy's
+    result, the same bytes at every offset and thread count."""
+    ins, res = spec.split("->")[0].split(","), spec.split("->")[1]
+    src = [rand(*[dims[c] for c in lab], dtype=dtype) for lab in ins]
+    want = np.einsum(spec, *[x.astype(np.float64) for x in src]).astype(dtype)
+    first = None
+    for off in (0, 4, 16, 40) if dtype == np.float32 else (0, 8, 16, 40):
+        ops = [at_line_offset(x.shape, dtype, off) for x in src]
+        for o, x in zip(ops, src):
+            o[...] = x
+        for threads in (1, 2, 16):
+            out = at_line_offset(want.shape, dtype, off)
+            einc.contract(spec, *ops, out=out, threads=threads)
+            if first is None:
+                close(out, want)
+                first = out.tobytes()
+            assert out.tobytes() == first
+
+
 def test_constants_kept_when_folding_grows():
     u, v, x = rand(6), rand(7), rand(6, 7)
     expr = einc.contract_expression("i,j,ij->", u, v, x.shape, constants=[0, 1])

@@ -344,6 +344,75 @@ static void check_all(const kcase *list, size_t n, einc_dtype dtype)
 	einc_ctx_free(ctx);
 }
 
+/* Steps with N long enough to be turned when C's rows do not start on a
+ * cache line (gett.c's line_turn: 32 register blocks, 512 f32 or 256 f64
+ * columns on AVX2): partial blocks at N's ends, one K block and two (a
+ * batch), a fused B scaled along N, and C transposed (not turned). */
+static const kcase line_cases[] = {
+	{"ik,kj->ij", "i=37,k=29,j=533", GEMM},
+	{"bik,bkj->bij", "b=3,i=13,k=300,j=517", GEMM},
+	{"ab,bc,c->ac", "a=20,b=30,c=531", GEMM},
+	{"ik,kj->ji", "i=37,k=29,j=533", GEMM},
+};
+
+/* Runs kernel "k" on "in" into "out" ("bytes" long) at "off" bytes past a
+ * cache line of "buf"; returns that output. */
+static const void *run_at(einc_kernel *k, void *const *in, char *buf, size_t off, size_t bytes)
+{
+	memset(buf + off, 0x7f, bytes);
+	assert_int_equal(einc_kernel_run(k, buf + off, (const void *const *)in, NULL), EINC_OK);
+	return buf + off;
+}
+
+/* line_cases in f32 and f64 into outputs 0 to 60 bytes past a cache line
+ * (numpy's large arrays lie 16 past one) on 1, 2 and 16 threads: the
+ * first against the reference evaluator, every other bit-equal to it. */
+static void test_line_offsets(void **state)
+{
+	(void)state;
+	static const size_t offsets[][5] = {{0, 4, 16, 36, 60}, {0, 8, 16, 40, 56}};
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64};
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x2545f4914f6cdd1dULL;
+	for (size_t x = 0; x < sizeof line_cases / sizeof line_cases[0]; x++)
+		for (int dt = 0; dt < 2; dt++) {
+			const kcase *c = &line_cases[x];
+			einc_program *p[NTHREADS];
+			einc_kernel *k[NTHREADS];
+			for (int t = 0; t < NTHREADS; t++) {
+				p[t] = compile(ctx, c, dtypes[dt], thread_counts[t], NULL);
+				assert_int_equal(einc_program_jit(ctx, p[t], &k[t]), EINC_OK);
+			}
+			assert_true(has_gemm(p[0]));
+			void **in = refcheck_inputs(ctx, p[0], &seed);
+			assert_non_null(in);
+			size_t bytes = (size_t)einc_program_elems(p[0], -1) * einc_dtype_size(dtypes[dt]);
+			char *want = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+			char *got = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+			run_at(k[0], in, want, 0, bytes);
+			einc_check_result r;
+			assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, want, &r),
+			                 EINC_OK);
+			if (!r.ok)
+				fail_msg("%s %s: element %lld is %g, expected %g", c->spec, c->dims,
+				         (long long)r.at, r.got, r.want);
+			for (int t = 0; t < NTHREADS; t++)
+				for (int o = 0; o < 5; o++)
+					if (memcmp(run_at(k[t], in, got, offsets[dt][o], bytes), want, bytes))
+						fail_msg("%s %s %s: %zu bytes past a line on %d threads differs",
+						         c->spec, c->dims, einc_dtype_name(dtypes[dt]),
+						         offsets[dt][o], thread_counts[t]);
+			free(want);
+			free(got);
+			refcheck_inputs_free(in);
+			for (int t = 0; t < NTHREADS; t++) {
+				einc_kernel_free(k[t]);
+				einc_program_free(p[t]);
+			}
+		}
+	einc_ctx_free(ctx);
+}
+
 /* A list of cases and the dtype to run it in. */
 typedef struct {
 	const kcase *list;
@@ -583,6 +652,33 @@ static void direct_kernel(int64_t kc, const void *a, const int64_t *aoff, const 
 	c_kernel(kc, a, aoff, 1, b, ldb, c, rowoff, first);
 }
 
+/* Small integers into A (m x k) and B (k x n), row-major: their products
+ * and sums are exact. */
+static void fill_small(double *a, double *b, int64_t m, int64_t n, int64_t k)
+{
+	for (int64_t e = 0; e < m * k; e++)
+		a[e] = (double)(e * 7 % 11) - 5;
+	for (int64_t e = 0; e < k * n; e++)
+		b[e] = (double)(e * 5 % 13) - 6;
+}
+
+/* Asserts that C (rows "ldc" apart) holds A B exactly (fill_small's
+ * operands); "run" names the case. */
+static void check_product(const double *c, int64_t ldc, const double *a, const double *b,
+                          int64_t m, int64_t n, int64_t k, int run)
+{
+	for (int64_t i = 0; i < m; i++)
+		for (int64_t j = 0; j < n; j++) {
+			double want = 0;
+			for (int64_t p = 0; p < k; p++)
+				want += a[i * k + p] * b[p * n + j];
+			if (c[i * ldc + j] != want)
+				fail_msg("%lldx%lldx%lld run %d: c[%lld,%lld] = %g, expected %g",
+				         (long long)m, (long long)n, (long long)k, run, (long long)i,
+				         (long long)j, c[i * ldc + j], want);
+		}
+}
+
 /* einc_rt_gett runs the kernel the descriptor asks for, never the other: A in
  * place when kernel_direct is set, packed otherwise, on C = A B (row-major,
  * A's K stride 1) with edge extents against plain loops, exactly (small
@@ -608,10 +704,7 @@ static void test_gett_direct(void **state)
 			                  .ahead = run / 4};
 			double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
 			double *c = malloc((size_t)(m * n) * 8);
-			for (int64_t e = 0; e < m * k; e++)
-				a[e] = (double)(e * 7 % 11) - 5;
-			for (int64_t e = 0; e < k * n; e++)
-				b[e] = (double)(e * 5 % 13) - 6;
+			fill_small(a, b, m, n, k);
 			size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
 			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 			packed_calls = direct_calls = b_in_place_calls = 0;
@@ -622,16 +715,7 @@ static void test_gett_direct(void **state)
 				assert_true(packed_calls > 0 && direct_calls == 0);
 			int in_place = m <= RT_GETT_B_DIRECT_TILES * TMR && n >= TNR;
 			assert_true((b_in_place_calls > 0) == in_place);
-			for (int64_t i = 0; i < m; i++)
-				for (int64_t j = 0; j < n; j++) {
-					double want = 0;
-					for (int64_t p = 0; p < k; p++)
-						want += a[i * k + p] * b[p * n + j];
-					if (c[i * n + j] != want)
-						fail_msg("%lldx%lldx%lld run %d: c[%lld,%lld] = %g, expected %g",
-						         (long long)m, (long long)n, (long long)k, run,
-						         (long long)i, (long long)j, c[i * n + j], want);
-				}
+			check_product(c, n, a, b, m, n, k, run);
 			free(scratch);
 			free(a);
 			free(b);
@@ -648,6 +732,61 @@ static void test_gett_direct(void **state)
 	assert_false(lower_gemm_direct_pays(0, 64, 64, 32));
 }
 
+/* C's bounds for line_kernel, and the rows of tiles that it stored in place
+ * across a cache line's end. */
+static const char *line_c0, *line_c1;
+static int64_t line_straddles;
+
+/* packed_kernel, counting the rows of tiles in place in C (not the edge
+ * buffer) that straddle two cache lines. */
+static void line_kernel(int64_t kc, const void *a, const void *b, int64_t ldb, void *c,
+                        const int64_t *rowoff, int64_t first)
+{
+	for (int i = 0; i < TMR; i++) {
+		const char *row = (const char *)((double *)c + rowoff[i]);
+		if (row >= line_c0 && row < line_c1 && (uintptr_t)row % 64 + TNR * 8 > 64)
+			line_straddles++;
+	}
+	packed_kernel(kc, a, b, ldb, c, rowoff, first);
+}
+
+/* einc_rt_gett on a C whose rows start 8 to 56 bytes past a cache line
+ * (numpy's large arrays: 16) and lie whole lines apart: N is turned so that
+ * no tile in place straddles a line (gett.c's line_turn), the tile that
+ * wraps around N's ends scattered; exact against plain loops with partial
+ * blocks at both ends of N, one K block (stored) and two (added), on 1 and
+ * 2 threads. Rows not whole lines apart are computed as they lie. */
+static void test_gett_line_turn(void **state)
+{
+	(void)state;
+	const int64_t m = 7, n = 32 * TNR + 3;
+	for (int run = 0; run < 16; run++) {
+		int64_t k = run % 2 ? 70 : 5, off = 8 * (1 + run / 2 % 7), ldc = run / 2 < 7 ? 136 : n;
+		int64_t sizes[3] = {m, n, k}, strides[9] = {k, 0, 1, 0, 1, n, ldc, 1, 0};
+		einc_rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
+		                       .nr = TNR, .mc = 2 * TMR, .nc = 4 * TNR, .kc = 64,
+		                       .threads = 1 + run / 4 % 2, .ndims = {0, 1, 1, 1},
+		                       .sizes = sizes, .strides = strides, .kernel = line_kernel};
+		double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
+		char *buf = aligned_alloc(64, (size_t)(m * ldc * 8 + 63) / 64 * 64 + 64);
+		double *c = (double *)(buf + off);
+		fill_small(a, b, m, n, k);
+		size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+		void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		line_c0 = (const char *)c;
+		line_c1 = (const char *)(c + m * ldc);
+		line_straddles = 0;
+		einc_rt_gett(&d, c, a, b, scratch);
+		if (ldc % 8 == 0)
+			assert_int_equal(line_straddles, 0);
+		check_product(c, ldc, a, b, m, n, k, run);
+		free(scratch);
+		free(a);
+		free(b);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +795,8 @@ int main(void)
 		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_across_from_memory_blocks),
 		cmocka_unit_test(test_gett_direct),
+		cmocka_unit_test(test_gett_line_turn),
+		cmocka_unit_test(test_line_offsets),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[0]),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[1]),
 		cmocka_unit_test_prestate(test_kernels, (void *)&runs[2]),

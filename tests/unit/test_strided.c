@@ -356,6 +356,20 @@ static void test_dense_and_dump(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Fails with "what" and the dump unless case "c" compiled in "dtype" on
+ * one thread has "text" in its dump at "stage" ("present" nonzero) or
+ * lacks it ("present" 0). */
+static void expect_dump(einc_ctx *ctx, int c, einc_dtype dtype, einc_stage stage,
+                        const char *text, int present, const char *what)
+{
+	einc_program *p = compile(ctx, &cases[c], dtype, 0, 1);
+	char *d = dump(ctx, p, stage);
+	if ((strstr(d, text) != NULL) != !!present)
+		fail_msg("case %d: %s:\n%s", c, what, d);
+	einc_free(d);
+	einc_program_free(p);
+}
+
 /* A strided operand that a GEMM-like step reads many times per element,
  * itself or as a factor of a product the step packs, gets a copy step of
  * its own (the tree's unary "reduce" that keeps every index, a nest from
@@ -365,61 +379,35 @@ static void test_relayout(void **state)
 {
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
-	einc_program *p = compile(ctx, &cases[3], EINC_F32, 0, 1);
-	char *tree = dump(ctx, p, EINC_STAGE_TREE), *loops = dump(ctx, p, EINC_STAGE_LOOPS);
-	if (!strstr(tree, "%2 = reduce %0 -> [b i j]") ||
-	    !strstr(tree, "%3 = contract %2 %1 -> [b i k]"))
-		fail_msg("no copy step in the tree:\n%s", tree);
-	if (!strstr(loops, "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] = in0[b + 3*i + 60*j]"))
-		fail_msg("the copy does not read the view:\n%s", loops);
-	einc_free(tree);
-	einc_free(loops);
-	einc_program_free(p);
-	p = compile(ctx, &cases[15], EINC_F32, 0, 1); /* bj, a factor of the product */
-	tree = dump(ctx, p, EINC_STAGE_TREE);
-	if (!strstr(tree, "%3 = reduce %2 -> [b j]"))
-		fail_msg("no copy of the product's transposed factor:\n%s", tree);
-	einc_free(tree);
-	einc_program_free(p);
+	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [b i j]", 1,
+	            "no copy step in the tree");
+	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_TREE, "%3 = contract %2 %1 -> [b i k]", 1,
+	            "the step does not read the copy");
+	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_LOOPS,
+	            "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] = in0[b + 3*i + 60*j]", 1,
+	            "the copy does not read the view");
+	/* bj, a factor of the product */
+	expect_dump(ctx, 15, EINC_F32, EINC_STAGE_TREE, "%3 = reduce %2 -> [b j]", 1,
+	            "no copy of the product's transposed factor");
 	/* views whose unit stride GETT's packing follows, their indices in
 	 * the twin's order within each group (K in any order beside a fused
 	 * product): read in place; a reversed A whose M would flatten in
 	 * another order than the result's: copied */
 	static const int in_place[] = {16, 17, 19, 20};
-	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++) {
-		p = compile(ctx, &cases[in_place[x]], EINC_F32, 0, 1);
-		tree = dump(ctx, p, EINC_STAGE_TREE);
-		if (strstr(tree, "reduce"))
-			fail_msg("case %d copies a view GETT reads in place:\n%s", in_place[x], tree);
-		einc_free(tree);
-		einc_program_free(p);
-	}
-	p = compile(ctx, &cases[18], EINC_F32, 0, 1);
-	tree = dump(ctx, p, EINC_STAGE_TREE);
-	if (!strstr(tree, "%2 = reduce %0 -> [i j k]"))
-		fail_msg("no copy of the reversed A:\n%s", tree);
-	einc_free(tree);
-	einc_program_free(p);
+	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++)
+		expect_dump(ctx, in_place[x], EINC_F32, EINC_STAGE_TREE, "reduce", 0,
+		            "copies a view GETT reads in place");
+	expect_dump(ctx, 18, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [i j k]", 1,
+	            "no copy of the reversed A");
 	/* the same K order in place beside a product fused as it is packed:
 	 * its GEMM follows the view's order; complex products are not fused,
 	 * so the view is copied */
-	p = compile(ctx, &cases[20], EINC_F32, 0, 1);
-	loops = dump(ctx, p, EINC_STAGE_LOOPS);
-	if (!strstr(loops, "k(j, i) a=in0 fused=a"))
-		fail_msg("K does not follow the view beside the fused product:\n%s", loops);
-	einc_free(loops);
-	einc_program_free(p);
-	p = compile(ctx, &cases[20], EINC_C64, 0, 1);
-	tree = dump(ctx, p, EINC_STAGE_TREE);
-	if (!strstr(tree, "reduce %1 -> [i o j]"))
-		fail_msg("no copy of the reversed ioj beside a complex product:\n%s", tree);
-	einc_free(tree);
-	einc_program_free(p);
-	p = compile(ctx, &cases[0], EINC_F32, 0, 1); /* C reads A 29 times per element */
-	tree = dump(ctx, p, EINC_STAGE_TREE);
-	assert_null(strstr(tree, "reduce"));
-	einc_free(tree);
-	einc_program_free(p);
+	expect_dump(ctx, 20, EINC_F32, EINC_STAGE_LOOPS, "k(j, i) a=in0 fused=a", 1,
+	            "K does not follow the view beside the fused product");
+	expect_dump(ctx, 20, EINC_C64, EINC_STAGE_TREE, "reduce %1 -> [i o j]", 1,
+	            "no copy of the reversed ioj beside a complex product");
+	/* C reads A 29 times per element */
+	expect_dump(ctx, 0, EINC_F32, EINC_STAGE_TREE, "reduce", 0, "copies a view read few times");
 	einc_ctx_free(ctx);
 }
 

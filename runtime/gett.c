@@ -353,21 +353,22 @@ static inline const char *span_ahead(const void *row, int64_t at, int64_t bytes,
 				int64_t ks = step > 1 ? one_stride(col, kc) : 0;        \
 				for (int64_t p0 = 0; p0 < kc; p0 += step) {             \
 					int64_t p1 = kc - p0 < step ? kc : p0 + step;   \
-					for (int64_t x = 0; x < span && ks; x++)        \
-						copy_rows((char *)(dst + (x * kc + p0) * w), \
-						          (const char *)(src + r[0] + col[p0] + x * w), \
-						          ks * (int64_t)sizeof(T), p1 - p0,  \
-						          w * (int64_t)sizeof(T),            \
-						          span_ahead(src + r[0] + col[p0], \
-						                     x * w * (int64_t)sizeof(T), \
-						                     span * w * (int64_t)sizeof(T), \
-						                     p1 + step > kc ? 0 : \
-						                     (p1 - p0) * ks * (int64_t)sizeof(T))); \
-					for (int64_t x = 0; x < span && !ks; x++)       \
-						for (int64_t p = p0; p < p1; p++)       \
-							copy_rows((char *)(dst + (x * kc + p) * w), \
-							          (const char *)(src + r[0] + col[p] + x * w), \
-							          0, 1, w * (int64_t)sizeof(T), NULL); \
+					for (int64_t x = 0; x < span; x++)              \
+						if (ks)                                 \
+							copy_rows((char *)(dst + (x * kc + p0) * w), \
+							          (const char *)(src + r[0] + col[p0] + x * w), \
+							          ks * (int64_t)sizeof(T), p1 - p0, \
+							          w * (int64_t)sizeof(T),   \
+							          span_ahead(src + r[0] + col[p0], \
+							                     x * w * (int64_t)sizeof(T), \
+							                     span * w * (int64_t)sizeof(T), \
+							                     p1 + step > kc ? 0 : \
+							                     (p1 - p0) * ks * (int64_t)sizeof(T))); \
+						else                                    \
+							for (int64_t p = p0; p < p1; p++) \
+								copy_rows((char *)(dst + (x * kc + p) * w), \
+								          (const char *)(src + r[0] + col[p] + x * w), \
+								          0, 1, w * (int64_t)sizeof(T), NULL); \
 				}                                                       \
 				q += (span - 1) * w;                                    \
 				dst += (span - 1) * kc * w;                             \
@@ -424,25 +425,24 @@ static inline const char *span_ahead(const void *row, int64_t at, int64_t bytes,
 
 /*
  * add_T: c[off_m[i] + off_n[j]] (+)= tile[i * width + j] for an edge tile
- * or a slice's partial result, stored when "first" is set; row by row, a
- * run of columns with unit stride in C at a time (a turned step's tile
- * that wraps around N holds two, line_turn).
+ * or a slice's partial result, stored when "first" is set; a run of
+ * columns with unit stride in C at a time, row by row (a turned step's
+ * tile that wraps around N holds two, line_turn).
  */
 #define GETT_ADD(T, NAME)                                                               \
 	static void add_##NAME(T *c, const T *tile, const int64_t *off_m, const int64_t *off_n, \
 	                       int64_t mr, int64_t nr, int64_t width, int first)        \
 	{                                                                               \
-		for (int64_t i = 0; i < mr; i++) {                                      \
-			T *row = c + off_m[i];                                          \
-			const T *t = tile + i * width;                                  \
-			for (int64_t j = 0, run; j < nr; j += run) {                    \
-				run = run_length(off_n + j, nr - j);                    \
-				T *o = row + off_n[j];                                  \
+		for (int64_t j = 0, run; j < nr; j += run) {                            \
+			run = run_length(off_n + j, nr - j);                            \
+			for (int64_t i = 0; i < mr; i++) {                              \
+				T *o = c + off_m[i] + off_n[j];                         \
+				const T *t = tile + i * width + j;                      \
 				if (first)                                              \
-					memcpy(o, t + j, (size_t)run * sizeof(T));      \
+					memcpy(o, t, (size_t)run * sizeof(T));          \
 				else                                                    \
 					for (int64_t q = 0; q < run; q++)               \
-						o[q] += t[j + q];                       \
+						o[q] += t[q];                           \
 			}                                                               \
 		}                                                                       \
 	}

@@ -6,8 +6,9 @@ and called many times.
     f = einc.contract_expression("ij,jk->ik", (8, 8), (8, 8))
     f(a, b); print(f.dump("loops")); f.emit("k.o", header="k.h", name="k")
 
-Operands that are not C-contiguous (transposes, slices, broadcasts) are
-copied to contiguous arrays first; the library is libeinc.so, loaded with
+Operands that are not C-contiguous (transposes, slices, reversed axes,
+broadcasts) are read in place: the kernel is compiled for their strides,
+which are part of the cache key. The library is libeinc.so, loaded with
 ctypes ($EINC_LIBRARY overrides where).
 """
 from ._contract import (contract, contract_path, contract_expression, cache_info,

@@ -12,9 +12,17 @@
 einc_program *refcheck_compile(einc_ctx *ctx, const char *spec, const char *dims,
                                einc_dtype dtype)
 {
+	return refcheck_compile_cpu(ctx, spec, dims, dtype, NULL);
+}
+
+einc_program *refcheck_compile_cpu(einc_ctx *ctx, const char *spec, const char *dims,
+                                   einc_dtype dtype, const char *cpu)
+{
 	einc_options o;
 	einc_options_init(&o);
 	o.dtype = dtype;
+	if (cpu)
+		o.cpu = cpu;
 	einc_program *p = NULL;
 	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p))
 		fail_msg("%s: %s", spec, einc_ctx_message(ctx));

@@ -17,6 +17,12 @@
 einc_program *refcheck_compile(einc_ctx *ctx, const char *spec, const char *dims,
                                einc_dtype dtype);
 
+/* refcheck_compile for CPU "cpu" (as einc_options.cpu; NULL: the host):
+ * what depends on the vector width or the caches, checked for a CPU named
+ * so that every host gets the same program. give. */
+einc_program *refcheck_compile_cpu(einc_ctx *ctx, const char *spec, const char *dims,
+                                   einc_dtype dtype, const char *cpu);
+
 /* xorshift64* over the state "*s" (nonzero): the tests' only randomness. */
 uint64_t refcheck_rand(uint64_t *s);
 

@@ -98,7 +98,8 @@ static const kcase cases[] = {
 	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", ACROSS},
 	{"ki,kj->ij", "i=13,k=140001,j=20", ACROSS},
 	/* M over one MC block: packed in f64 a whole M at a time (KC 112), one
-	 * run of memory per block, prefetched ahead on 1 thread */
+	 * run of memory per block (prefetched ahead on 1 thread where the
+	 * kernel is slow enough per line: cpu_cases) */
 	{"ki,kj->ij", "i=250,k=300,j=20", ACROSS},
 	/* few columns (one vector, 8 rows a block): A in place and packed,
 	 * rows around the block */
@@ -235,6 +236,10 @@ static const struct {
 	 * block one run of memory, prefetched every other line on 1 thread;
 	 * M (149) ends in a partial register block */
 	{{"ki,kj->ij", "i=149,k=4500,j=20", ACROSS}, "haswell"},
+	/* A^T packed in f64 a whole M at a time (KC 112), each block one run
+	 * of memory prefetched while the one before it runs (4 register
+	 * blocks of columns: lower_gemm.c's GEMM_AHEAD_FMAS) */
+	{{"ki,kj->ij", "i=250,k=300,j=32", ACROSS}, "znver3"},
 };
 
 /* Compiles case "c" for "dtype", "threads" and CPU "cpu" (NULL: the
@@ -610,6 +615,45 @@ static void test_across_from_memory_blocks(void **state)
 	einc_ctx_free(ctx);
 }
 
+/*
+ * A's next block, one run of memory (M of unit stride, K's stride M, a
+ * whole M per block), is prefetched while one is computed exactly where
+ * the micro-kernel spends 64 vector multiply-adds or more on each of its
+ * lines (lower_gemm.c's GEMM_AHEAD_FMAS): N = 32 on AVX2 (znver3: f32 in
+ * place, 2 register blocks of 16 columns; f64 packed, 4 of 8), not on
+ * AVX-512 (znver5: 1 of 32, 2 of 16), where the prefetches stalled the
+ * kernel; nor at N = 20 in f64 on AVX2 (3 blocks of 8: 48).
+ */
+static void test_whole_m_ahead(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		einc_dtype dtype;
+		int64_t ahead;
+	} steps[] = {
+		{"i=250,k=4500,j=32", "znver3", EINC_F32, 1},
+		{"i=250,k=300,j=32", "znver3", EINC_F64, 1},
+		{"i=250,k=4500,j=32", "znver5", EINC_F32, 0},
+		{"i=250,k=300,j=32", "znver5", EINC_F64, 0},
+		{"i=250,k=300,j=20", "znver3", EINC_F64, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
+		einc_program *p = compile(ctx, &c, steps[x].dtype, 1, steps[x].cpu);
+		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+		assert_non_null(g);
+		if (g->mc < g->m || g->a_ahead != steps[x].ahead)
+			fail_msg("%s %s %s: MC %lld of M %lld, ahead %lld; expected a whole M, %lld",
+			         steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype),
+			         (long long)g->mc, (long long)g->m, (long long)g->a_ahead,
+			         (long long)steps[x].ahead);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* The register block of the hand-written f64 kernels below. */
 #define TMR 3
 #define TNR 4
@@ -794,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_gett_split),
 		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_across_from_memory_blocks),
+		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

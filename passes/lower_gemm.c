@@ -48,13 +48,24 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
  * micro-kernel (MR elements of a row of A^T per k) in KC blocks that are
  * not made longer (below), where it pays by GEMM_DIRECT_TILES: packing it
  * reads the tensor a line per k and writes panels, one pass the twin (K
- * of stride 1, in place) does not make. f32 only: f64 ran slower in place.
+ * of stride 1, in place) does not make. f64 only beside few columns
+ * (GEMM_DIRECT_ACROSS_F64_TILES): it ran slower in place on AVX2.
  * Measured (1 thread, CPU time, best of 5-7, against packing and the
  * contiguous twin): ijk,jr,kr->ir 256^3 x 32 with ijk's axes reversed
  * (1 KiB) 26.5 -> 17.0 ms (twin 13.2); ik,kj->ij k = 4096 j = 32 with A
  * transposed, i = 4096 (16 KiB) 27.2 -> 20.2 ms (twin 13.7), i = 16384
  * (64 KiB) 28.0 -> 36.7 ms; f64 i = 2048 (16 KiB) 19.2 -> 25.1 ms. */
 #define GEMM_DIRECT_ACROSS_BYTES (16 << 10)
+
+/* f64 (8-byte elements) is read so only where an NC block has at most
+ * this many register blocks of columns: each reads A's block again, MR
+ * elements a line, and a line holds half as many f64 as f32 for the
+ * same misses. Measured (1 thread, CPU time, alternating): AVX2's 8
+ * columns, 4 blocks at N = 32, slower in place (above, and 34.9-36.1
+ * packed against 37.4-51.5 ms for mttkrp_f64 with its tensor's axes
+ * reversed, on znver3); AVX-512's 16, 2 blocks: mttkrp_f64 so 20.0-21.1
+ * -> 17.3-17.8 ms (twin 14.6-16.7, znver5). */
+#define GEMM_DIRECT_ACROSS_F64_TILES 2
 
 /* A packed whose M runs with unit stride and K with one stride (a
  * transposed view not read in place: f64, or many columns), M more than
@@ -298,10 +309,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	}
 	int64_t ks = k_stride(sizes, strides, g->nk);
 	int unit_m = st->args[g->a].strides[g->dims[g->nb + g->nm - 1]] == 1;
-	int across = esize == 4 && unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
-	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
+	int64_t width = g->n < g->nc ? g->n : g->nc, tiles = (width + g->nr - 1) / g->nr;
+	int across = unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
+	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr) &&
+	             (esize == 4 || tiles <= GEMM_DIRECT_ACROSS_F64_TILES);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
-	int64_t width = g->n < g->nc ? g->n : g->nc;
 	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
@@ -317,7 +329,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * pass, and the prefetches would only cost their instructions); or
 	 * where each block is one run of memory and the kernel works long
 	 * enough on each line (GEMM_AHEAD_FMAS) */
-	int64_t fmas = (width + g->nr - 1) / g->nr * (g->nr / g->vl) * (64 / esize);
+	int64_t fmas = tiles * (g->nr / g->vl) * (64 / esize);
 	g->a_ahead = (ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
 	              a_bytes > caches->l2 / 2) ||
 	             (unit_m && ks * esize > 64 && ks == g->m && g->m <= g->mc &&

@@ -48,13 +48,24 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
  * micro-kernel (MR elements of a row of A^T per k) in KC blocks that are
  * not made longer (below), where it pays by GEMM_DIRECT_TILES: packing it
  * reads the tensor a line per k and writes panels, one pass the twin (K
- * of stride 1, in place) does not make. f32 only: f64 ran slower in place.
+ * of stride 1, in place) does not make. f64 only beside few columns
+ * (GEMM_DIRECT_ACROSS_F64_TILES): it ran slower in place on AVX2.
  * Measured (1 thread, CPU time, best of 5-7, against packing and the
  * contiguous twin): ijk,jr,kr->ir 256^3 x 32 with ijk's axes reversed
  * (1 KiB) 26.5 -> 17.0 ms (twin 13.2); ik,kj->ij k = 4096 j = 32 with A
  * transposed, i = 4096 (16 KiB) 27.2 -> 20.2 ms (twin 13.7), i = 16384
  * (64 KiB) 28.0 -> 36.7 ms; f64 i = 2048 (16 KiB) 19.2 -> 25.1 ms. */
 #define GEMM_DIRECT_ACROSS_BYTES (16 << 10)
+
+/* f64 (8-byte elements) is read so only where an NC block has at most
+ * this many register blocks of columns: each reads A's block again, MR
+ * elements a line, and a line holds half as many f64 as f32 for the
+ * same misses. Measured (1 thread, CPU time, alternating): AVX2's 8
+ * columns, 4 blocks at N = 32, slower in place (above, and 34.9-36.1
+ * packed against 37.4-51.5 ms for mttkrp_f64 with its tensor's axes
+ * reversed, on znver3); AVX-512's 16, 2 blocks: mttkrp_f64 so 20.0-21.1
+ * -> 17.3-17.8 ms (twin 14.6-16.7, znver5). */
+#define GEMM_DIRECT_ACROSS_F64_TILES 2
 
 /* A packed whose M runs with unit stride and K with one stride (a
  * transposed view not read in place: f64, or many columns), M more than
@@ -82,6 +93,23 @@ enum { GEMM_WHOLE_M_KC = 96 };
  * 128 / 192 / 240 16.3 / 15.5 / 15.7 / 16.4-16.9 / 16.5-17.2 ms. An A in
  * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
 enum { GEMM_ACROSS_L2_PARTS = 4 };
+
+/* A's next block, where it is one run of memory (M of unit stride and K's
+ * stride M: a whole M per block, GEMM_WHOLE_M_KC, GEMM_ACROSS_L2_PARTS),
+ * is prefetched in software while one is computed only where the
+ * micro-kernel spends at least this many vector multiply-adds on each of
+ * its cache lines (register blocks of columns x vectors per row x
+ * elements per line). A software prefetch holds one of L1's miss buffers
+ * until memory answers; faster than that the prefetches wait for buffers
+ * and stall the kernel, and the hardware's stream prefetch, which serves
+ * the packing as it reads the run, does better. Measured (1 thread, CPU
+ * time, alternating): on znver3 (AVX2; 64 per line in both) mttkrp_f64
+ * with its tensor's axes reversed 41.0 -> 33.7 ms with the prefetch, f32
+ * 16.0 -> 15.4; on znver5 (AVX-512, 32 per line) the prefetch cost f64
+ * 18.7-19.3 -> 21.0-24.7 ms (twin 15.1-15.6), f32 7.4-7.9 -> 8.6-9.3
+ * (twin 7.4-7.5); every 2nd, 4th, 8th or 16th line, or other hints, no
+ * better than none. */
+enum { GEMM_AHEAD_FMAS = 64 };
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
  * while B's panel stays within a quarter of L2 (beside A's block): A,
@@ -281,10 +309,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	}
 	int64_t ks = k_stride(sizes, strides, g->nk);
 	int unit_m = st->args[g->a].strides[g->dims[g->nb + g->nm - 1]] == 1;
-	int across = esize == 4 && unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
-	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
+	int64_t width = g->n < g->nc ? g->n : g->nc, tiles = (width + g->nr - 1) / g->nr;
+	int across = unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
+	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr) &&
+	             (esize == 4 || tiles <= GEMM_DIRECT_ACROSS_F64_TILES);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
-	int64_t width = g->n < g->nc ? g->n : g->nc;
 	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
@@ -297,9 +326,14 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * (runtime/gett.c, next_a_block) where the two fit the L2, A's rows
 	 * run along K within 64-byte lines and A is larger than the half of
 	 * L2 its blocks are given (a smaller A stays there after its first
-	 * pass, and the prefetches would only cost their instructions) */
-	g->a_ahead = ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
-	             a_bytes > caches->l2 / 2;
+	 * pass, and the prefetches would only cost their instructions); or
+	 * where each block is one run of memory and the kernel works long
+	 * enough on each line (GEMM_AHEAD_FMAS) */
+	int64_t fmas = tiles * (g->nr / g->vl) * (64 / esize);
+	g->a_ahead = (ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
+	              a_bytes > caches->l2 / 2) ||
+	             (unit_m && ks * esize > 64 && ks == g->m && g->m <= g->mc &&
+	              fmas >= GEMM_AHEAD_FMAS);
 	g->view = st;
 	g->esize = esize;
 	return g;

@@ -858,15 +858,16 @@ static void prefetch_some(prefetch_runs *p, int64_t esize)
  * - one run of memory whose rows are not (a transposed view packed a
  *   whole M at a time, passes/lower_gemm.c's GEMM_WHOLE_M_KC: K's stride
  *   is the rows' length, and the hardware prefetcher follows rows, not
- *   runs of them): mttkrp_f64 with its first operand transposed, 41.0 ->
- *   33.7 ms (twin 27.1). Where the micro-kernel reads such a block in
- *   place (f32, passes/lower_gemm.c), every other line: the hardware
- *   fetches each line's pair with it, and the prefetches, which hold L1's
- *   miss buffers until memory answers, then stall the kernels half as
- *   long: mttkrp with its first operand transposed 15.9-16.0 -> 15.4 ms
- *   (twin 12.6-13.2); f64's packing, which reads every line of the block
- *   at once, stalled on the lines not prefetched (its pack_f64 twice as
- *   long).
+ *   runs of them), where the step asks for it (GEMM_AHEAD_FMAS: the
+ *   kernel slow enough per line): mttkrp_f64 with its first operand
+ *   transposed, 41.0 -> 33.7 ms on znver3 (twin 27.1). Where the
+ *   micro-kernel reads such a block in place (f32, passes/lower_gemm.c),
+ *   every other line: the hardware fetches each line's pair with it, and
+ *   the prefetches, which hold L1's miss buffers until memory answers,
+ *   then stall the kernels half as long: mttkrp with its first operand
+ *   transposed 15.9-16.0 -> 15.4 ms (twin 12.6-13.2); f64's packing,
+ *   which reads every line of the block at once, stalled on the lines not
+ *   prefetched (its pack_f64 twice as long).
  * 0 (no plan) after the last block, for a fused A, and for other blocks.
  */
 static int next_a_block(const gett_call *g, const gett_range *r, const char *a, int64_t pc,
@@ -885,7 +886,7 @@ static int next_a_block(const gett_call *g, const gett_range *r, const char *a, 
 	if (d->ahead && k->nlen > d->nr && ks && ks * d->esize <= 64) {
 		span = ((kc - 1) * ks + 1) * d->esize;
 		nrows = mlen;
-	} else if (mlen > 1 && kc > 1 && ks == mlen && unit_run(g->a_m + m1, mlen)) {
+	} else if (d->ahead && mlen > 1 && kc > 1 && ks == mlen && unit_run(g->a_m + m1, mlen)) {
 		span = kc * mlen * d->esize;
 		nrows = 1;
 		gap = d->kernel_direct ? 2 : 1;

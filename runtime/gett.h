@@ -102,7 +102,8 @@ typedef struct {
 	                             (A's along K, C's along N), and B is packed as
 	                             [re im; -im re] blocks, never read in place */
 	int64_t ahead;            /* 1: A's next MC x KC block is prefetched into L2
-	                             while one is computed (two fit the L2;
+	                             while one is computed (two fit the L2, or
+	                             the block is one run of memory;
 	                             passes/lower_gemm.c decides) */
 } einc_rt_gett_desc;
 

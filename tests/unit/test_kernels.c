@@ -31,9 +31,11 @@
 #include "refcheck.h"
 
 /* How a case must run: plain nests, a GEMM-like step (DIRECT: one reading
- * A in place in both dtypes; ACROSS: in f32 only, A's M of unit stride and
- * its K of another, lower_gemm.c's GEMM_DIRECT_ACROSS_BYTES), or a nest
- * summed by parallel chunks into partial results. */
+ * A in place in both dtypes; ACROSS: in f32, and in f64 where an NC block
+ * has at most 2 register blocks of columns, A's M of unit stride and its
+ * K of another, lower_gemm.c's GEMM_DIRECT_ACROSS_BYTES and
+ * GEMM_DIRECT_ACROSS_F64_TILES), or a nest summed by parallel chunks into
+ * partial results. */
 enum { PLAIN, GEMM, DIRECT, ACROSS, SUMS };
 
 /* One case: a spec, its sizes, and how it must run. */
@@ -86,19 +88,21 @@ static const kcase cases[] = {
 	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
 	{"ioj,bij->bo", "b=9,i=7,o=37,j=129", DIRECT},
 	/* A of K stride not 1 and M of unit stride on the edge sizes, split
-	 * steps included: in place in f32, packed in f64 */
+	 * steps included: in place in f32, in f64 beside 2 register blocks of
+	 * columns at most (AVX-512's j = 23 and 33), packed past 8 (j = 300) */
 	{"ki,kj->ij", "i=2,k=64,j=64", ACROSS},
 	{"ki,kj->ij", "i=7,k=300,j=33", ACROSS},
 	{"ki,kj->ij", "i=13,k=257,j=97", ACROSS},
-	{"ki,kj->ij", "i=145,k=31,j=150", GEMM},
+	{"ki,kj->ij", "i=145,k=31,j=300", GEMM},
 	/* K's values 2 KiB apart or more: A's panels copied 8 values at a
 	 * time (K of 37), in f32 a whole M at a time (KC 112) */
-	{"ki,kj->ij", "i=530,k=37,j=150", GEMM},
+	{"ki,kj->ij", "i=530,k=37,j=300", GEMM},
 	{"ki,kj->ij", "i=37,k=513,j=65", ACROSS},
 	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", ACROSS},
 	{"ki,kj->ij", "i=13,k=140001,j=20", ACROSS},
 	/* M over one MC block: packed in f64 a whole M at a time (KC 112), one
-	 * run of memory per block, prefetched ahead on 1 thread */
+	 * run of memory per block (prefetched ahead on 1 thread where the
+	 * kernel is slow enough per line: cpu_cases) */
 	{"ki,kj->ij", "i=250,k=300,j=20", ACROSS},
 	/* few columns (one vector, 8 rows a block): A in place and packed,
 	 * rows around the block */
@@ -235,6 +239,10 @@ static const struct {
 	 * block one run of memory, prefetched every other line on 1 thread;
 	 * M (149) ends in a partial register block */
 	{{"ki,kj->ij", "i=149,k=4500,j=20", ACROSS}, "haswell"},
+	/* A^T packed in f64 a whole M at a time (KC 112), each block one run
+	 * of memory prefetched while the one before it runs (4 register
+	 * blocks of columns: lower_gemm.c's GEMM_AHEAD_FMAS) */
+	{{"ki,kj->ij", "i=250,k=300,j=32", ACROSS}, "znver3"},
 };
 
 /* Compiles case "c" for "dtype", "threads" and CPU "cpu" (NULL: the
@@ -261,6 +269,15 @@ static int has_gemm(const einc_program *p)
 		if (p->loops->steps[s].gemm)
 			return 1;
 	return 0;
+}
+
+/* Whether the last step of "p" is a GEMM-like step whose NC block has at
+ * most "most" register blocks of columns. */
+static int few_column_blocks(const einc_program *p, int64_t most)
+{
+	const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+	int64_t width = g && g->n < g->nc ? g->n : g ? g->nc : 0;
+	return g && (width + g->nr - 1) / g->nr <= most;
 }
 
 /* JIT-compiles and runs "p" on "in" into a new buffer (give, free()). */
@@ -298,7 +315,8 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const cha
 	for (int t = 0; t < NTHREADS; t++)
 		p[t] = compile(ctx, c, dtype, thread_counts[t], cpu);
 	int gemm = c->kind == GEMM || c->kind == DIRECT || c->kind == ACROSS;
-	int want = c->kind == DIRECT || (c->kind == ACROSS && dtype == EINC_F32);
+	int want = c->kind == DIRECT ||
+	           (c->kind == ACROSS && (dtype == EINC_F32 || few_column_blocks(p[0], 2)));
 	if (plan && has_gemm(p[0]) != gemm)
 		fail_msg("%s %s %s: expected %s GEMM step", c->spec, c->dims, name, gemm ? "a" : "no");
 	char *ir = NULL;
@@ -619,6 +637,50 @@ static void test_across_from_memory_blocks(void **state)
 	einc_ctx_free(ctx);
 }
 
+/*
+ * A's next block, one run of memory (M of unit stride, K's stride M, a
+ * whole M per block), is prefetched while one is computed exactly where
+ * the micro-kernel spends 64 vector multiply-adds or more on each of its
+ * lines (lower_gemm.c's GEMM_AHEAD_FMAS): N = 32 on AVX2 (znver3: f32 in
+ * place, 2 register blocks of 16 columns; f64 packed, 4 of 8), not on
+ * AVX-512 (znver5: 1 of 32, 2 of 16), where the prefetches stalled the
+ * kernel; nor at N = 20 in f64 on AVX2 (3 blocks of 8: 48). An f64 A is
+ * read in place (K's stride 250) beside 2 register blocks of columns at
+ * most (lower_gemm.c's GEMM_DIRECT_ACROSS_F64_TILES: znver5), packed
+ * beside more (znver3's 4 and 3).
+ */
+static void test_whole_m_ahead(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		einc_dtype dtype;
+		int64_t ahead, a_stride;
+	} steps[] = {
+		{"i=250,k=4500,j=32", "znver3", EINC_F32, 1, 250},
+		{"i=250,k=300,j=32", "znver3", EINC_F64, 1, 0},
+		{"i=250,k=4500,j=32", "znver5", EINC_F32, 0, 250},
+		{"i=250,k=300,j=32", "znver5", EINC_F64, 0, 250},
+		{"i=250,k=300,j=20", "znver3", EINC_F64, 0, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
+		einc_program *p = compile(ctx, &c, steps[x].dtype, 1, steps[x].cpu);
+		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+		assert_non_null(g);
+		if (g->mc < g->m || g->a_ahead != steps[x].ahead || g->a_stride != steps[x].a_stride)
+			fail_msg("%s %s %s: MC %lld of M %lld, ahead %lld, A's K stride in place "
+			         "%lld; expected a whole M, %lld, %lld",
+			         steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype),
+			         (long long)g->mc, (long long)g->m, (long long)g->a_ahead,
+			         (long long)g->a_stride, (long long)steps[x].ahead,
+			         (long long)steps[x].a_stride);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* The register block of the hand-written f64 kernels below. */
 #define TMR 3
 #define TNR 4
@@ -803,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_gett_split),
 		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_across_from_memory_blocks),
+		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

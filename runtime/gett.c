@@ -22,7 +22,8 @@
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed (beside one column of
  * register blocks, a register block of rows at a time, just before the
- * micro-kernel reads them from L1), B element by element. A's next block
+ * micro-kernel reads them from L1, or by a micro-kernel that forms them
+ * itself, runtime/outer_kernel.c), B element by element. A's next block
  * is prefetched while one is computed where it comes from memory in a
  * pattern the hardware does not follow ahead (next_a_block). Where C's
  * rows start past a cache line, N is turned so that the tiles store whole
@@ -33,6 +34,7 @@
 #include <string.h>
 
 #include "gett.h"
+#include "outer_kernel.h"
 #include "pool.h"
 #include "transpose.h"
 
@@ -489,11 +491,13 @@ static int64_t product_runs(const int64_t *c1, const int64_t *c2, int64_t kc, pr
 /* A fused A's K block: its runs (product_runs) and, when they split it as
  * an outer product (product_outer), the factor that runs along every run
  * ("inner": 1 or 2; 0 when they do not), from which offset ("cin"), the
- * runs' length ("n") and the other factor's offset per run ("cout"). */
+ * runs' length ("n"), the other factor's offset per run ("cout") and the
+ * micro-kernel that forms the products itself, or NULL ("kernel"). */
 typedef struct {
 	prod_run *runs;
 	int64_t *cout;
 	int64_t nruns, inner, cin, n;
+	einc_rt_outer_kernel kernel;
 } prod_block;
 
 /* The most vectors in a run of outer_T, and the bytes of a vector of
@@ -800,6 +804,20 @@ typedef struct {
 	              : NAME##_f64((double *)(t), pitch, (const double *)(x),            \
 	                           (const double *)(y), __VA_ARGS__))
 
+/* The factors of a fused A's block "p" that is an outer product, at
+ * batch element "bt": the one along the runs ("*in", its row offsets
+ * "*rin") and the other ("*out", "*rout"). */
+static void outer_factors(const gett_call *g, const prod_block *p, int64_t bt, const char **in,
+                          const char **out, const int64_t **rin, const int64_t **rout)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const char *x = g->a + g->a_b[bt] * d->esize, *y = g->f + g->f_b[bt] * d->esize;
+	*in = p->inner == 1 ? x : y;
+	*out = p->inner == 1 ? y : x;
+	*rin = p->inner == 1 ? g->a_m : g->f_r;
+	*rout = p->inner == 1 ? g->f_r : g->a_m;
+}
+
 /* Rows "r0" to "r0 + len" of a fused A's products over K block "p" of
  * batch element "bt", row-major into "t" (d->kc apart): outer_T where the
  * runs split the block as an outer product, else product_T; in AVX2 where
@@ -808,9 +826,9 @@ static void products(const gett_call *g, char *t, int64_t bt, const prod_block *
                      int64_t len)
 {
 	const einc_rt_gett_desc *d = g->d;
-	const char *x = g->a + g->a_b[bt] * d->esize, *y = g->f + g->f_b[bt] * d->esize;
-	const char *in = p->inner == 1 ? x : y, *out = p->inner == 1 ? y : x;
-	const int64_t *rin = p->inner == 1 ? g->a_m : g->f_r, *rout = p->inner == 1 ? g->f_r : g->a_m;
+	const char *x = g->a + g->a_b[bt] * d->esize, *y = g->f + g->f_b[bt] * d->esize, *in, *out;
+	const int64_t *rin, *rout;
+	outer_factors(g, p, bt, &in, &out, &rin, &rout);
 #ifdef PRODUCT_AVX2
 	if (g->avx2 && p->inner)
 		BY_TYPE(d->esize, outer_avx2, t, d->kc, in, out, rin, rout, r0, len, p->cin, p->cout,
@@ -900,6 +918,26 @@ static int next_a_block(const gett_call *g, const gett_range *r, const char *a, 
 	return 1;
 }
 
+/* The MR x NR tile at row "ir" of "k" ("mr" rows of it in A, the others
+ * repeating the last), a fused A's products formed by k->pb->kernel, into
+ * "c" at "rows", B at "b" ("ldb" apart); "first" stores the sum. */
+static void outer_tile(const gett_call *g, const gett_block *k, int64_t ir, int64_t mr,
+                       const char *b, int64_t ldb, char *c, const int64_t *rows, int first)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const prod_block *p = k->pb;
+	const char *in, *out;
+	const int64_t *rin, *rout;
+	outer_factors(g, p, k->bt, &in, &out, &rin, &rout);
+	const void *inr[RT_GETT_MR_MAX], *outr[RT_GETT_MR_MAX];
+	for (int64_t i = 0; i < d->mr; i++) {
+		int64_t row = k->m0 + ir + (i < mr ? i : mr - 1);
+		inr[i] = in + (rin[row] + p->cin) * d->esize;
+		outr[i] = out + rout[row] * d->esize;
+	}
+	p->kernel(inr, outr, p->cout, p->nruns, p->n, b, ldb, c, rows, first);
+}
+
 /* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
  * in L1 while A's MC rows, packed or in place, stream past it): full tiles
  * with unit-stride columns in C in place, others into the edge buffer,
@@ -939,7 +977,9 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 					rowoff[i] = cm[i] + cn[0];
 				rows = rowoff;
 			}
-			if (d->kernel_direct) {
+			if (k->pb && k->pb->kernel) {
+				outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? k->first : 1);
+			} else if (d->kernel_direct) {
 				const int64_t *am = k->am + ir;
 				if (k->pb) {
 					products(g, (char *)k->a, k->bt, k->pb, k->m0 + ir, mr);
@@ -1009,7 +1049,8 @@ static void pack_b_panel(const gett_call *g, char *dst, int64_t bt, int64_t pc, 
 
 /* A fused A's K block from "pc" ("kc" long) into "p": its runs and the
  * outer factor's offsets per run (in the scratch after the product tile
- * at "tile"), and whether the runs split it as an outer product. */
+ * at "tile"), whether the runs split it as an outer product, and if so
+ * the micro-kernel that forms its products, where there is one. */
 static void product_block_runs(const gett_call *g, char *tile, int64_t pc, int64_t kc,
                                prod_block *p)
 {
@@ -1018,6 +1059,7 @@ static void product_block_runs(const gett_call *g, char *tile, int64_t pc, int64
 	p->cout = (int64_t *)((char *)p->runs + line((size_t)d->kc * sizeof(prod_run)));
 	p->nruns = product_runs(g->a_k + pc, g->f_k + pc, kc, p->runs);
 	product_outer(p, (g->avx2 ? PRODUCT_AVX2_BYTES : PRODUCT_BYTES) / d->esize);
+	p->kernel = p->inner ? einc_rt_outer_kernel_for(d->esize, d->mr, d->nr, p->n) : NULL;
 }
 
 /* A fused A's block "k" (rows k->m0 on) of batch element "bt" over K

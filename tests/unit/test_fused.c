@@ -71,6 +71,18 @@ static const fcase cases[] = {
 	/* the same over several KC blocks and NR blocks */
 	{"zci,zcj,ijk->zck", "z=10,c=7,i=40,j=16,k=40", 'a', "zci,zcj->zcij",
 	 "z=10,c=7,i=40,j=16", {0, 1}, "zcij,ijk->zck", "z=10,c=7,i=40,j=16,k=40", 2},
+	/* runs of one and two AVX-512 vectors beside a block of one vector of
+	 * columns or of two, where runtime/outer_kernel.c forms the products:
+	 * f32 runs of 16, f64 of 8 and 16, k from 5 to 20 (blocks of 8 x 1
+	 * and 6 x 2 vectors); partial blocks of rows and columns */
+	{"zci,zcj,ijk->zck", "z=9,c=5,i=5,j=8,k=13", 'a', "zci,zcj->zcij", "z=9,c=5,i=5,j=8",
+	 {0, 1}, "zcij,ijk->zck", "z=9,c=5,i=5,j=8,k=13", 2},
+	{"zci,zcj,ijk->zck", "z=3,c=13,i=7,j=8,k=5", 'a', "zci,zcj->zcij", "z=3,c=13,i=7,j=8",
+	 {0, 1}, "zcij,ijk->zck", "z=3,c=13,i=7,j=8,k=5", 2},
+	{"zci,zcj,ijk->zck", "z=11,c=3,i=3,j=16,k=20", 'a', "zci,zcj->zcij", "z=11,c=3,i=3,j=16",
+	 {0, 1}, "zcij,ijk->zck", "z=11,c=3,i=3,j=16,k=20", 2},
+	{"zci,zcj,ijk->zck", "z=64,c=9,i=6,j=16,k=8", 'a', "zci,zcj->zcij", "z=64,c=9,i=6,j=16",
+	 {0, 1}, "zcij,ijk->zck", "z=64,c=9,i=6,j=16,k=8", 2},
 	/* a diagonal of an operand in the product */
 	{"zii,zj,ijk->zk", "z=37,i=6,j=5,k=11", 'a', "zii,zj->zij", "z=37,i=6,j=5", {0, 1},
 	 "zij,ijk->zk", "z=37,i=6,j=5,k=11", 2},

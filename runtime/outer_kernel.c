@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * outer_kernel.c - the micro-kernel of a GEMM whose A is an outer product
+ * (outer_kernel.h), in AVX-512 where the CPU runs it. gett.c otherwise
+ * writes a register block of rows' products (outer_T) and then calls the
+ * generated micro-kernel on them: the products' multiplies and stores wait
+ * for the kernel and the kernel for them. Here the products of run u + 1
+ * (one vector multiply and store per row and vector of the run) are made
+ * while run u's multiply-adds run, so they take the FMA units' spare
+ * slots: on zci,zcj,ijk->zck, z=4096, c=32, i=j=k=16 the products took
+ * 18% of the time (docs/bench-kernels.md, "Products in the micro-kernel").
+ * Each product is rounded, then multiply-added in the generated kernel's
+ * order, so the bits do not change.
+ */
+#include "outer_kernel.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+
+/*
+ * outer_T_MRxNVxNQ: outer_kernel.h's kernel for an MR x NV-vector block of
+ * "T" and runs of NQ vectors (VEC, its vector type, and its intrinsics:
+ * SET1 a broadcast, MUL, FMADD a * b + c, ADD, LOAD and STORE unaligned).
+ * Each row's run of "in" is held in registers; run u's products lie in
+ * "prod"[u % 2], row by row, and are made while run u - 1's multiply-adds
+ * run.
+ */
+#define OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, SET1, MUL, FMADD, ADD, LOAD, STORE)      \
+	AVX512 static void outer_##NAME##_##MR##x##NV##x##NQ(                            \
+		const void *const *in_, const void *const *out_, const int64_t *cout,     \
+		int64_t nruns, int64_t n, const void *b_, int64_t ldb, void *c_,          \
+		const int64_t *rows, int64_t first)                                       \
+	{                                                                                 \
+		enum { L = sizeof(VEC) / sizeof(T) };                                     \
+		const T *const *in = (const T *const *)in_, *const *out = (const T *const *)out_; \
+		const T *b = b_;                                                          \
+		T *c = c_, prod[2][MR][NQ * L];                                           \
+		VEC acc[MR][NV], x[MR][NQ];                                               \
+		(void)n;                                                                  \
+		_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {                   \
+			__builtin_prefetch(c + rows[i], 1, 3);                            \
+			__builtin_prefetch(c + rows[i] + NV * L - 1, 1, 3);               \
+			_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)              \
+				acc[i][v] = SET1(0);                                      \
+			_Pragma("GCC unroll 4") for (int w = 0; w < NQ; w++)              \
+				x[i][w] = LOAD(in[i] + w * L);                            \
+		}                                                                         \
+		for (int64_t u = -1; u < nruns; u++) {                                    \
+			if (u + 1 < nruns)                                                \
+				_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++)     \
+					_Pragma("GCC unroll 4") for (int w = 0; w < NQ; w++) \
+						STORE(&prod[(u + 1) % 2][i][w * L],       \
+						      MUL(SET1(out[i][cout[u + 1]]), x[i][w])); \
+			if (u >= 0)                                                       \
+				_Pragma("GCC unroll 64") for (int q = 0; q < NQ * L; q++) { \
+					VEC bv[NV];                                       \
+					_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) \
+						bv[v] = LOAD(b + q * ldb + v * L);        \
+					_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) { \
+						VEC a = SET1(prod[u % 2][i][q]);          \
+						_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) \
+							acc[i][v] = FMADD(a, bv[v], acc[i][v]); \
+					}                                                 \
+				}                                                         \
+			b += u >= 0 ? NQ * L * ldb : 0;                                   \
+		}                                                                         \
+		_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++)                     \
+			_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) {            \
+				T *o = c + rows[i] + v * L;                               \
+				STORE(o, first ? acc[i][v] : ADD(LOAD(o), acc[i][v]));    \
+			}                                                                 \
+	}
+
+/* The blocks passes/lower_gemm.c gives AVX-512, 8 rows of one vector or 6
+ * of two, for runs of one vector or two; each fits the 32 vector registers
+ * with its runs and its B row. */
+#define OUTER_KERNELS(T, NAME, VEC, SFX)                                                 \
+	OUTER_KERNEL_AT(T, NAME, 8, 1, 1, VEC, SFX)                                       \
+	OUTER_KERNEL_AT(T, NAME, 8, 1, 2, VEC, SFX)                                       \
+	OUTER_KERNEL_AT(T, NAME, 6, 2, 1, VEC, SFX)                                       \
+	OUTER_KERNEL_AT(T, NAME, 6, 2, 2, VEC, SFX)
+#define OUTER_KERNEL_AT(T, NAME, MR, NV, NQ, VEC, SFX)                                   \
+	OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, _mm512_set1_##SFX, _mm512_mul_##SFX,       \
+	             _mm512_fmadd_##SFX, _mm512_add_##SFX, _mm512_loadu_##SFX,            \
+	             _mm512_storeu_##SFX)
+
+OUTER_KERNELS(float, f32, __m512, ps)
+OUTER_KERNELS(double, f64, __m512d, pd)
+
+einc_rt_outer_kernel einc_rt_outer_kernel_for(int64_t esize, int64_t mr, int64_t nr, int64_t n)
+{
+	int64_t lanes = 64 / esize, nq = n / lanes;
+	einc_rt_outer_kernel k[2][2][2] = {
+		{{outer_f32_8x1x1, outer_f32_8x1x2}, {outer_f32_6x2x1, outer_f32_6x2x2}},
+		{{outer_f64_8x1x1, outer_f64_8x1x2}, {outer_f64_6x2x1, outer_f64_6x2x2}}};
+	if (!__builtin_cpu_supports("avx512f") || n % lanes || nq < 1 || nq > 2)
+		return NULL;
+	if ((mr == 8 && nr == lanes) || (mr == 6 && nr == 2 * lanes))
+		return k[esize == 8][mr == 6][nq - 1];
+	return NULL;
+}
+
+#else
+
+einc_rt_outer_kernel einc_rt_outer_kernel_for(int64_t esize, int64_t mr, int64_t nr, int64_t n)
+{
+	(void)esize, (void)mr, (void)nr, (void)n;
+	return NULL;
+}
+
+#endif

@@ -56,6 +56,7 @@ static const kcase cases[] = {
 	{"ik,kj->ij", "i=13,k=257,j=61", DIRECT},
 	{"ik,kj->ij", "i=145,k=31,j=300", GEMM},
 	{"ik,kj->ij", "i=37,k=513,j=57", DIRECT},
+	{"ik,kj->ij", "i=37,k=250,j=57", DIRECT}, /* one K block of 4/3 KC (znver5) */
 	{"ik,kj->ij", "i=11,k=17,j=4099", GEMM},
 	/* every layout: transposed operands, C's unit stride on either side */
 	{"ki,jk->ij", "i=29,k=41,j=23", ACROSS},
@@ -637,6 +638,38 @@ static void test_across_from_memory_blocks(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A K of at most 4/3 of KC runs as one block (lower_gemm.c's
+ * GEMM_KC_STRETCH_NUM / _DEN), a longer one in blocks of KC: znver5's KC
+ * is 192 (K 256 in one block, 257 in two), haswell's 256 (341 in one,
+ * 342 in two); N too wide for a skinny step's longer KC. Compiled, not
+ * run (the host may lack AVX-512); `cases` runs K = 250 on the host
+ * against the reference. */
+static void test_kc_one_block(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		int64_t kc;
+	} steps[] = {
+		{"i=48,j=256,k=256", "znver5", 256},
+		{"i=48,j=256,k=257", "znver5", 192},
+		{"i=48,j=256,k=341", "haswell", 341},
+		{"i=48,j=256,k=342", "haswell", 256},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ik,kj->ij", steps[x].dims, GEMM};
+		einc_program *p = compile(ctx, &c, EINC_F32, 1, steps[x].cpu);
+		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+		assert_non_null(g);
+		if (g->kc != steps[x].kc)
+			fail_msg("%s %s: KC %lld, expected %lld", steps[x].dims, steps[x].cpu,
+			         (long long)g->kc, (long long)steps[x].kc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /*
  * A's next block, one run of memory (M of unit stride, K's stride M, a
  * whole M per block), is prefetched while one is computed exactly where
@@ -866,6 +899,7 @@ int main(void)
 		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_across_from_memory_blocks),
 		cmocka_unit_test(test_whole_m_ahead),
+		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mpi_scaling.sh BUILD [ROUNDS [BIND]]: einc-mpi's scaling from 1 to 2 ranks (one
 # thread each) beside the 2-vs-1 scaling of ../shared/bench/perf/peak.c's
-# AVX2 FP32 FMA loop, measured in the same run, alternating (rounds of:
+# widest FP32 FMA loop (zmm where the CPU has AVX-512, else ymm), measured in the same run, alternating (rounds of:
 # summed 1 rank, 2 ranks, gathered 1 rank, 2 ranks, peak), every round
 # printed with its own ratio to peak.c's scaling; then the best of ROUNDS
 # (default 3) and the median of the rounds' ratios (a round's runs share
@@ -23,11 +23,18 @@ peak_src=$here/../../shared/bench/perf/peak.c
 peak=$(mktemp /tmp/19-peak.XXXXXX)
 trap 'rm -f "$peak" "$peak.c"' EXIT
 # peak.c also times AVX-512 loops, which neither compile nor run on a CPU
-# without AVX-512 (znver3): its zmm FMA loops are left out and its read
-# loop is made AVX2 (its figures are not used here); the ymm FMA loops,
-# the ones read below, are peak.c's own.
-sed -e '/fma_zmm_p[sd]/d' -e 's/__m512d/__m256d/; s/_mm512_\(setzero\|add\|load\)_pd/_mm256_\1_pd/g' \
-    -e 's/_mm512_reduce_add_pd(s\[0\])/s[0][0]/' "$peak_src" >"$peak.c"
+# without AVX-512 (znver3): there its zmm FMA loops are left out and its
+# read loop is made AVX2 (its figures are not used here), and the ymm FP32
+# FMA loop is the one read below; on an AVX-512 CPU peak.c runs as it is
+# and its zmm FP32 loop is read.
+if grep -qw avx512f /proc/cpuinfo; then
+  cp "$peak_src" "$peak.c"
+  loop='zmm FP32 (AVX-512)'
+else
+  sed -e '/fma_zmm_p[sd]/d' -e 's/__m512d/__m256d/; s/_mm512_\(setzero\|add\|load\)_pd/_mm256_\1_pd/g' \
+      -e 's/_mm512_reduce_add_pd(s\[0\])/s[0][0]/' "$peak_src" >"$peak.c"
+  loop='ymm FP32 (AVX2)'
+fi
 gcc -O3 -march=native -fopenmp "$peak.c" -o "$peak"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 specs=('xij,xjk->ik' 'xij,jk->xik') names=(summed gathered)
@@ -48,7 +55,7 @@ for _ in $(seq "$rounds"); do
     b1[$c]=$(least "${b1[$c]}" "${t1[$c]}") b2[$c]=$(least "${b2[$c]}" "${t2[$c]}")
     line="$line ${names[$c]} 1 rank ${t1[$c]} ms, 2 ranks ${t2[$c]} ms;"
   done
-  out=$("$peak" 20000000 1024 2>/dev/null | grep 'ymm FP32 (AVX2)')
+  out=$("$peak" 20000000 1024 2>/dev/null | grep -F "$loop")
   f1=$(printf '%s\n' "$out" | sed -n 's/.*threads=1 *best *\([0-9.]*\).*/\1/p')
   f2=$(printf '%s\n' "$out" | sed -n 's/.*threads=2 *best *\([0-9.]*\).*/\1/p')
   p1=$(most "$p1" "$f1") p2=$(most "$p2" "$f2")
@@ -77,5 +84,5 @@ for c in 0 1; do
       n, s, t1, t2, t1 / t2, 14.496 / (t2 / 1000)
     printf "/ best peak scaling: %.2f; median of the rounds: %.2f\n", (t1 / t2) / (p2 / p1), med }'
 done
-awk -v p1="$p1" -v p2="$p2" 'BEGIN {
-  printf "peak.c AVX2 FP32 FMA: 1 thread %.1f, 2 threads %.1f GFLOP/s: %.2fx\n", p1, p2, p2 / p1 }'
+awk -v p1="$p1" -v p2="$p2" -v loop="$loop" 'BEGIN {
+  printf "peak.c %s FMA: 1 thread %.1f, 2 threads %.1f GFLOP/s: %.2fx\n", loop, p1, p2, p2 / p1 }'

@@ -272,11 +272,30 @@ static int has_gemm(const einc_program *p)
 	return 0;
 }
 
+/* The GEMM form of the last step of "p" (NULL when it has none). */
+static const loop_gemm *last_gemm(const einc_program *p)
+{
+	return p->loops->steps[p->loops->nsteps - 1].gemm;
+}
+
+/* Compiles case "c" for "dtype", "threads" and CPU "cpu" into "*p" and
+ * gives the GEMM form of its last step, asserting that it has one. */
+static const loop_gemm *compile_gemm(einc_ctx *ctx, const kcase *c, einc_dtype dtype,
+                                     int threads, const char *cpu, einc_program **p)
+{
+	*p = compile(ctx, c, dtype, threads, cpu);
+	const loop_gemm *g = last_gemm(*p);
+	if (!g)
+		fail_msg("%s %s (%s): the last step is not GEMM-like", c->spec, c->dims,
+		         cpu ? cpu : "host");
+	return g;
+}
+
 /* Whether the last step of "p" is a GEMM-like step whose NC block has at
  * most "most" register blocks of columns. */
 static int few_column_blocks(const einc_program *p, int64_t most)
 {
-	const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
+	const loop_gemm *g = last_gemm(p);
 	int64_t width = g && g->n < g->nc ? g->n : g ? g->nc : 0;
 	return g && (width + g->nr - 1) / g->nr <= most;
 }
@@ -589,9 +608,8 @@ static void test_gemm_even_blocks(void **state)
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
-		einc_program *p = compile(ctx, &steps[x].c, steps[x].dtype, 2, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &steps[x].c, steps[x].dtype, 2, steps[x].cpu, &p);
 		int64_t nblocks = (g->n + g->nc - 1) / g->nc, mblocks = (g->m + g->mc - 1) / g->mc;
 		int64_t nlast = g->n - (nblocks - 1) * g->nc, mlast = g->m - (mblocks - 1) * g->mc;
 		if (nblocks < 2 && mblocks < 2)
@@ -626,9 +644,8 @@ static void test_across_from_memory_blocks(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
-		einc_program *p = compile(ctx, &c, EINC_F32, 1, "haswell");
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, "haswell", &p);
 		if (g->a_stride != 149 || g->mc != steps[x].mc || g->kc != steps[x].kc)
 			fail_msg("%s: A's K stride %lld, MC %lld, KC %lld; expected 149, %lld, %lld",
 			         steps[x].dims, (long long)g->a_stride, (long long)g->mc,
@@ -659,9 +676,8 @@ static void test_kc_one_block(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ik,kj->ij", steps[x].dims, GEMM};
-		einc_program *p = compile(ctx, &c, EINC_F32, 1, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, steps[x].cpu, &p);
 		if (g->kc != steps[x].kc)
 			fail_msg("%s %s: KC %lld, expected %lld", steps[x].dims, steps[x].cpu,
 			         (long long)g->kc, (long long)steps[x].kc);
@@ -699,9 +715,8 @@ static void test_whole_m_ahead(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
-		einc_program *p = compile(ctx, &c, steps[x].dtype, 1, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
 		if (g->mc < g->m || g->a_ahead != steps[x].ahead || g->a_stride != steps[x].a_stride)
 			fail_msg("%s %s %s: MC %lld of M %lld, ahead %lld, A's K stride in place "
 			         "%lld; expected a whole M, %lld, %lld",

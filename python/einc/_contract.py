@@ -8,6 +8,7 @@ from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
 from ._spec import split_operands, explicit_labels
+from ._through import through, NAMES as THROUGH_NAMES
 from .errors import InputError, UnsupportedError
 
 cache = KernelCache()
@@ -43,21 +44,38 @@ def _limit(memory_limit, shapes):
     return int(memory_limit)
 
 
-def _dtype(dtype, arrays):
-    """The dtype einc computes in: "dtype", else the operands' common one."""
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _dtype(dtype, arrays, casting="unsafe"):
+    """(dt, thr): the dtype the result is computed in, "dtype", else the
+    operands' common one; and None when einc has kernels for it, else its
+    Through (_through.py: computed in a wider dtype). Operands that
+    numpy's rule "casting" does not let become "dtype" raise TypeError, as
+    numpy.einsum does."""
+    if casting != "safe" and casting not in _CASTINGS:
+        raise InputError("einc: casting=%r is none of %s" % (casting, ", ".join(_CASTINGS)))
     if dtype is not None:
         dt = np.dtype(dtype)
+        if casting != "unsafe":
+            for k, a in enumerate(arrays):
+                if not np.can_cast(a.dtype, dt, casting):
+                    raise TypeError("einc: operand %d cannot be cast from %s to %s by the "
+                                    "rule %r" % (k, a.dtype, dt, casting))
     else:
         dt = arrays[0].dtype if arrays else _F64
         for a in arrays:
             if a.dtype != dt:
                 dt = np.result_type(*arrays)
                 break
-    if dt.name not in _lib.DTYPES or not dt.isnative:
-        raise UnsupportedError("einc: dtype %s is not supported; einc computes %s "
-                               "(dtype= converts the operands)"
-                               % (dt, ", ".join(sorted(_lib.DTYPES))))
-    return dt
+    if dt.name in _lib.DTYPES and dt.isnative:
+        return dt, None
+    thr = through(dt)
+    if thr is None:
+        raise UnsupportedError("einc: dtype %s is not supported; einc computes %s, and %s "
+                               "through them (dtype= converts the operands)"
+                               % (dt, ", ".join(sorted(_lib.DTYPES)), ", ".join(THROUGH_NAMES)))
+    return dt, thr
 
 
 def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides=None,
@@ -110,14 +128,18 @@ def _in_dtype(arrays, dt):
     return (arrays, None) if dense else layout.operand_strides(arrays)
 
 
-def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None,
-             budget=None, threads=None):
+def contract(*operands, out=None, dtype=None, order="K", casting="safe", optimize="auto",
+             memory_limit=None, budget=None, threads=None):
     """numpy.einsum's result for "operands" (a spec and arrays, or numpy's
     sublist form a, [0, 1], b, [1, 2]), compiled by einc once per spec,
     shapes, dtype and options and cached.
 
-    dtype: float32, float64, complex64, complex128, int32 or int64
-    (default: the operands' common one; integers wrap around as numpy's); optimize: 'auto'
+    dtype: float32, float64, complex64, complex128, int32 or int64, and
+    through them (exactly: _through.py) int8, int16, uint8 to uint64,
+    bool and float16 (default: the operands' common one; integers wrap
+    around as numpy's); casting: numpy's rule for converting the operands
+    to dtype=; order: the result's layout as numpy's ('C', 'F'; 'A' and
+    'K': F when every operand is F-contiguous, else C); optimize: 'auto'
     (or True), 'optimal', 'greedy', 'refine', False (left to right) or
     an explicit path [(0, 1), ...] (numpy's 'einsum_path' head allowed);
     memory_limit: the largest intermediate in elements, or 'max_input';
@@ -132,7 +154,12 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
     shares no memory with the operands is written in place too."""
     spec, arrays = split_operands(operands)
     arrays = [layout.as_array(a) for a in arrays]
-    dt = _dtype(dtype, arrays)
+    dt, thr = _dtype(dtype, arrays, casting)
+    if order != "K":
+        order = _order(order)
+    if thr is not None:
+        return _contract_through(thr, spec, arrays, out, order, casting, optimize,
+                                 memory_limit, budget, threads)
     arrays, strides = _in_dtype(arrays, dt)
     shapes = tuple(a.shape for a in arrays)
     if (type(out) is np.ndarray and not out.flags.c_contiguous
@@ -140,7 +167,49 @@ def contract(*operands, out=None, dtype=None, optimize="auto", memory_limit=None
         return _run_into_view(spec, arrays, shapes, strides, out, dt, optimize, memory_limit,
                               budget, threads)
     expr = _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strides)
-    return expr.run_prepared(arrays, out)
+    res = expr.run_prepared(arrays, out, casting)
+    if out is not None or (order == "K" and strides is None):
+        return res
+    return _ordered(res, order, arrays)
+
+
+_ORDERS = ("K", "C", "F", "A")
+
+
+def _order(order):
+    """numpy's "order" (any case) as one of _ORDERS."""
+    if not isinstance(order, str) or order.upper() not in _ORDERS:
+        raise InputError("einc: order=%r is none of %s" % (order, ", ".join(_ORDERS)))
+    return order.upper()
+
+
+def _ordered(res, order, arrays):
+    """Result "res" (C order) in numpy.einsum's "order": a Fortran-order
+    copy for 'F', and for 'A' and 'K' where every operand is
+    Fortran-contiguous and some is not C-contiguous (numpy's 'K' follows
+    the operands' strides; einc follows them that far)."""
+    fortran = order == "F" or (order != "C" and all(a.flags.f_contiguous for a in arrays)
+                               and not all(a.flags.c_contiguous for a in arrays))
+    return np.asfortranarray(res) if fortran and res.ndim > 1 else res
+
+
+def _contract_through(thr, spec, arrays, out, order, casting, *options):
+    """contract's result in a dtype einc computes through a wider one
+    ("thr", a _through.Through): the operands in the wide dtype, the
+    result cast back, then written into "out" when given (by numpy's rule
+    "casting")."""
+    arrays, strides = _in_dtype([thr.operand(a) for a in arrays], thr.wide)
+    expr = _expression(spec, tuple(a.shape for a in arrays), thr.wide, *options, strides)
+    res = thr.result(expr.run_prepared(arrays))
+    return _ordered(res, order, arrays) if out is None else _written(res, out, casting)
+
+
+def _written(res, out, casting="same_kind"):
+    """"out" holding the result "res", copied by numpy's rule "casting"."""
+    if np.shape(out) != res.shape:
+        raise InputError("einc: out has shape %s, the result %s" % (np.shape(out), res.shape))
+    np.copyto(out, res, casting=casting)
+    return out
 
 
 def _run_into_view(spec, arrays, shapes, strides, out, dt, *options):
@@ -175,12 +244,15 @@ class ContractExpression:
     two or more fold into a tensor no larger than they are, contracted
     together once. Views are read in place by a kernel compiled once per
     layout ("variant": strides -> its expression, from the cache).
-    dump(), emit(), path and workspace_bytes are the dense expression's."""
+    dump(), emit(), path and workspace_bytes are the dense expression's.
+    A dtype einc computes through a wider one ("thr", _through.py) has its
+    operands converted and its result cast back on each call."""
 
-    def __init__(self, expr, slots, variant):
+    def __init__(self, expr, slots, variant, thr=None):
         self._expr = expr
         self._slots = slots  # per operand: an int (the call's argument) or an array
         self._variant = variant
+        self._thr = thr
 
     def __call__(self, *arrays, out=None):
         nargs = sum(isinstance(s, int) for s in self._slots)
@@ -188,10 +260,22 @@ class ContractExpression:
             raise ValueError("einc: this expression takes %d operands, got %d"
                              % (nargs, len(arrays)))
         ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
+        if self._thr is not None:
+            return self._call_through(ops, out)
         if all(type(a) is np.ndarray and a.flags.c_contiguous for a in ops):
             return self._expr.run(ops, out)
         ops, strides = _in_dtype([layout.as_array(a) for a in ops], self._expr.dtype)
         return (self._variant(strides) if strides else self._expr).run(ops, out)
+
+    def _call_through(self, ops, out):
+        """A call whose dtype einc computes through a wider one: the call's
+        operands cast and converted (the constants already are), the
+        result cast back and written into "out" when given."""
+        thr = self._thr
+        ops = [thr.operand(layout.as_array(a)) if isinstance(s, int) else a
+               for a, s in zip(ops, self._slots)]
+        res = thr.result(self._expr.run(ops))
+        return res if out is None else _written(res, out)
 
     def __getattr__(self, name):
         return getattr(self._expr, name)
@@ -231,13 +315,16 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     """A callable computing "spec" for operands of "shapes", compiled once.
     The positions listed in "constants" hold arrays instead of shapes; the
     call takes the other operands. dtype: as for contract (default the
-    constants', else float64); the other options as for contract."""
+    constants', else float64; the dtypes computed through others too); the
+    other options as for contract."""
     constants = sorted(set(constants))
     if any(not 0 <= k < len(shapes) for k in constants):
         raise InputError("einc: constants %s name operands beyond the %d given"
                          % (constants, len(shapes)))
     const = {k: np.asarray(shapes[k]) for k in constants}
-    dt = _dtype(dtype, list(const.values()))
+    dt, thr = _dtype(dtype, list(const.values()))
+    if thr is not None:
+        const, dt = {k: thr.operand(a) for k, a in const.items()}, thr.wide
     const = {k: np.asarray(a, dt, order="C") for k, a in const.items()}
     dims = tuple(const[k].shape if k in const else tuple(int(d) for d in s)
                  for k, s in enumerate(shapes))
@@ -254,7 +341,7 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
         spec, dims, slots = folded
     expr = _expression(spec, dims, dt, optimize, memory_limit, budget, threads)
     return ContractExpression(expr, slots, lambda strides: _expression(
-        spec, dims, dt, optimize, memory_limit, budget, threads, strides))
+        spec, dims, dt, optimize, memory_limit, budget, threads, strides), thr)
 
 
 def cache_info():

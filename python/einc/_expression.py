@@ -148,10 +148,11 @@ class Expression:
             raise _shape_error(self, k, ins[k].shape)
         return self.run_prepared(ins, out)
 
-    def run_prepared(self, ins, out=None):
+    def run_prepared(self, ins, out=None, casting="same_kind"):
         """run() on ndarrays "ins" known to be of this expression's dtype,
         shapes and strides (einc.contract makes them so): nothing checked
-        twice on the hot path."""
+        twice on the hot path. An "out" of another dtype or layout gets a
+        copy by numpy's rule "casting"."""
         direct = (out is not None
                   and layout.writes_in_place(out, self.dtype, self.out_shape, ins)
                   and layout.element_strides(out) == self.out_strides)
@@ -171,7 +172,7 @@ class Expression:
         if np.shape(out) != self.out_shape:
             raise ValueError("einc: out has shape %s, the result %s"
                              % (np.shape(out), self.out_shape))
-        np.copyto(out, res, casting="same_kind")
+        np.copyto(out, res, casting=casting)
         return out
 
     __call__ = run

@@ -1,7 +1,7 @@
 """einc's complex and integer dtypes against numpy: random einsums in
-every dtype, the complex GEMM's edge sizes, integer wrap-around on
-overflow, and a quantum circuit as a tensor network against a state-vector
-simulation."""
+every dtype (and those computed through wider ones), the complex GEMM's
+edge sizes, integer wrap-around on overflow, order=, and a quantum
+circuit as a tensor network against a state-vector simulation."""
 import numpy as np
 import pytest
 
@@ -87,6 +87,83 @@ def test_integer_overflow_wraps_as_numpy(dtype, spec, shapes):
     same(einc.contract(spec, *ops), want)
     assert np.abs(want.astype(np.float64)).max() < np.abs(  # the sums did overflow
         np.einsum(spec, *[o.astype(np.float64) for o in ops])).max()
+
+
+THROUGH = [np.int8, np.uint8, np.int16, np.uint16, np.uint32, np.uint64, np.bool_, np.float16]
+
+
+def full_range(shape, dtype):
+    """Random values of "shape" over the whole range of integer or bool
+    "dtype"; in [-1, 1) for float16."""
+    dt = np.dtype(dtype)
+    if dt.kind == "b":
+        return RNG.integers(0, 2, size=shape).astype(dt)
+    if dt.kind == "f":
+        return (RNG.random(shape) * 2 - 1).astype(dt)
+    info = np.iinfo(dt)
+    return RNG.integers(info.min, info.max, size=shape, dtype=dt, endpoint=True)
+
+
+def same_through(got, want):
+    """"got" is numpy's "want": exactly (the wrapped integers, bool), or
+    for float16 within a few of half's steps (numpy rounds its running
+    sums to half, einc once)."""
+    assert got.dtype == want.dtype and got.shape == want.shape
+    if got.dtype == np.float16:
+        np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64),
+                                   rtol=1e-2, atol=1e-2)
+    else:
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", THROUGH)
+def test_dtypes_through_wider_ones_match_numpy(dtype):
+    """Dtypes einc computes through a wider one (_through.py): random
+    einsums, a GEMM whose sums wrap (or saturate a bool), a transposed
+    view, out= and a compiled expression with a constant, all against
+    numpy.einsum."""
+    for spec, shapes in CASES:
+        ops = [full_range(s, dtype) for s in shapes]
+        same_through(einc.contract(spec, *ops), np.einsum(spec, *ops))
+    a, b = full_range((37, 45), dtype), full_range((45, 29), dtype)
+    want = np.einsum("ij,jk->ik", a, b)
+    same_through(einc.contract("ij,jk->ik", a, b), want)
+    same_through(einc.contract("ji,jk->ik", a.T, b), want)
+    out = np.zeros((37, 29), dtype)
+    assert einc.contract("ij,jk->ik", a, b, out=out) is out
+    same_through(out, want)
+    expr = einc.contract_expression("ij,jk->ik", a.shape, b, constants=[1])
+    same_through(expr(a), want)
+    if np.dtype(dtype).kind in "iu":  # the sums did wrap around
+        assert (want.astype(np.float64) != a.astype(np.float64) @ b.astype(np.float64)).any()
+
+
+def test_dtype_argument_casts_first():
+    """dtype= a narrow dtype casts the operands to it first, as numpy does
+    (int64 values wrap to int8, floats become bool), under casting=."""
+    a = RNG.integers(-1000, 1000, size=(6, 7))
+    b = RNG.integers(-1000, 1000, size=(7, 5))
+    same_through(einc.contract("ij,jk", a, b, dtype=np.int8, casting="unsafe"),
+                 np.einsum("ij,jk", a, b, dtype=np.int8, casting="unsafe"))
+    x, y = RNG.random((6, 7)) - 0.5, np.round(RNG.random((7, 5)))
+    same_through(einc.contract("ij,jk", x, y, dtype=bool, casting="unsafe"),
+                 np.einsum("ij,jk", x, y, dtype=bool, casting="unsafe"))
+    with pytest.raises(TypeError):
+        einc.contract("ij,jk", a, b, dtype=np.int8)
+
+
+def test_order_lays_out_the_result():
+    """order= as numpy's: 'F' Fortran order, 'A' Fortran when every operand
+    is, 'C' C order; the values unchanged."""
+    a, b = rand((5, 6), np.float64), rand((6, 7), np.float64)
+    want = a @ b
+    for order, fortran in (("F", True), ("C", False), ("A", False)):
+        got = einc.contract("ij,jk->ik", a, b, order=order)
+        assert got.flags.f_contiguous == fortran and got.flags.c_contiguous != fortran
+        same(got, want)
+    got = einc.contract("ij,jk->ik", np.asfortranarray(a), np.asfortranarray(b), order="a")
+    assert got.flags.f_contiguous and not got.flags.c_contiguous
+    same(got, want)
 
 
 def random_unitary(n, rng):

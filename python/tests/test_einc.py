@@ -248,6 +248,8 @@ def test_strides_of_part_elements_copied():
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied
     ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1),  # beside a product: in place
+    ("ij,jk->ik", [(2100, 250), (250, 70)], 0),  # M of unit stride, K 8 KiB apart: packed
+    ("ij,jk->ik", [(300, 250), (250, 40)], 0),   # in place, K in one block
 ])
 def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     """An operand with its axes reversed, on a GEMM-like step: the result

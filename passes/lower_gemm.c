@@ -45,8 +45,9 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
 
 /* A whose M runs with unit stride and K with a stride of at most this
  * many bytes (a transposed view) is read in place too, by the same
- * micro-kernel (MR elements of a row of A^T per k) in KC blocks that are
- * not made longer (below), where it pays by GEMM_DIRECT_TILES: packing it
+ * micro-kernel (MR elements of a row of A^T per k) in KC blocks that
+ * skinny steps do not lengthen (below), where it pays by GEMM_DIRECT_TILES
+ * and GEMM_DIRECT_ACROSS_COLUMNS: packing it
  * reads the tensor a line per k and writes panels, one pass the twin (K
  * of stride 1, in place) does not make. f64 only beside few columns
  * (GEMM_DIRECT_ACROSS_F64_TILES): it ran slower in place on AVX2.
@@ -56,6 +57,23 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
  * transposed, i = 4096 (16 KiB) 27.2 -> 20.2 ms (twin 13.7), i = 16384
  * (64 KiB) 28.0 -> 36.7 ms; f64 i = 2048 (16 KiB) 19.2 -> 25.1 ms. */
 #define GEMM_DIRECT_ACROSS_BYTES (16 << 10)
+
+/* ... and where K's stride in bytes times the NC block's columns is at
+ * most GEMM_DIRECT_ACROSS_BYTES times this many columns: each register
+ * block of columns reads A's block again, and the wider K's stride, the
+ * fewer sets of L2 its rows fall in, so fewer of them are still there for
+ * the next; packing reads A once. Measured on znver5 (AVX-512, 32
+ * columns a register block; 1 thread, CPU time, best of 7-40, against
+ * packing): ij,jk->ik with A transposed, i = 4096, j = 256 (16 KiB),
+ * k = 32 / 64 / 96 / 128 / 256 (chain3's last step): 0.48 / 1.08-1.12 / 1.57-1.68 /
+ * 1.99-2.03 / 3.81 ms in place, 0.60 / 0.88-1.02 / 1.16-1.46 /
+ * 0.99-1.60 / 2.93 packed; j = 4096 (A 64 MiB) k = 32 / 64 / 128:
+ * 10.3 / 20.0 / 38.2 ms against 12.3 / 18.5 / 29.7; at 1 KiB and 64
+ * columns (ijk,lk->ijl with the last two axes of ijk swapped) 14.4 in
+ * place against 25.0 packed, at 2 KiB and 32 (mttkrp_f64 with its
+ * tensor's axes reversed) 18.3 against 20.6. znver3's 16 KiB and 32
+ * columns (above) ran faster in place. */
+#define GEMM_DIRECT_ACROSS_COLUMNS 32
 
 /* f64 (8-byte elements) is read so only where an NC block has at most
  * this many register blocks of columns: each reads A's block again, MR
@@ -116,7 +134,11 @@ enum { GEMM_AHEAD_FMAS = 64 };
  * written once, not a second time for a short last block. Measured on
  * znver5 (KC 192; 1 thread, CPU time, alternating, kernel_cpu): tc_k256
  * (K = 256) 18.04-18.89 -> 14.54-15.03 ms, f64 30.13 -> 28.66; bmm
- * 0.91-0.97x, chain3 0.96x, tc_ijk_jl 0.96-0.97x, tc_abcd_dbef 0.98x. */
+ * 0.91-0.97x, chain3 0.96x, tc_ijk_jl 0.96-0.97x, tc_abcd_dbef 0.98x.
+ * So does an A read across in place, but one read a whole M at a time
+ * (GEMM_ACROSS_L2_PARTS): ijk,lk->ijl 256^3 x 64 with ijk's last two
+ * axes swapped (K = 256), 7 rounds alternating, best of 9 each: 13.9-15.9
+ * -> 12.3-15.8 ms, 5 of 7 rounds faster (twin 11.8-12.6). */
 enum { GEMM_KC_STRETCH_NUM = 4, GEMM_KC_STRETCH_DEN = 3 };
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
@@ -319,17 +341,18 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	int unit_m = st->args[g->a].strides[g->dims[g->nb + g->nm - 1]] == 1;
 	int64_t width = g->n < g->nc ? g->n : g->nc, tiles = (width + g->nr - 1) / g->nr;
 	int across = unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
+	             ks * esize * width <= GEMM_DIRECT_ACROSS_BYTES * GEMM_DIRECT_ACROSS_COLUMNS &&
 	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr) &&
 	             (esize == 4 || tiles <= GEMM_DIRECT_ACROSS_F64_TILES);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
 	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
-	if (across && a_bytes > caches->l3)
-		whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
+	int whole_across = across && a_bytes > caches->l3 &&
+	                   whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
 	while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
 		kc *= 2;
-	int one = !across && !whole && GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
+	int one = !whole && !whole_across && GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
 	g->kc = g->k < kc || one ? g->k : kc;
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the two fit the L2, A's rows

@@ -250,6 +250,8 @@ def test_strides_of_part_elements_copied():
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied
     ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1),  # beside a product: in place
+    ("ij,jk->ik", [(2100, 250), (250, 70)], 0),  # M of unit stride, K 8 KiB apart: packed
+    ("ij,jk->ik", [(300, 250), (250, 40)], 0),   # in place, K in one block
 ])
 def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     """An operand with its axes reversed, on a GEMM-like step: the result
@@ -275,6 +277,7 @@ def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], 0, False),  # M of unit stride
     ("bij,bjk->bik", [(3, 260, 30), (3, 30, 40)], 1, False),  # K of unit stride
     ("ijk,jl->ilk", [(8, 30, 10), (30, 260)], 0, False),      # K of unit stride, M in order
+    ("ijk,jl->ilk", [(4, 40, 64), (40, 50)], 0, False),       # B's panels of 32 rows transposed
     ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1, False),  # N of unit stride
     ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], None, True),  # axes reversed: batch unit
 ])

@@ -33,8 +33,8 @@
 /* How a case must run: plain nests, a GEMM-like step (DIRECT: one reading
  * A in place in both dtypes; ACROSS: in f32, and in f64 where an NC block
  * has at most 2 register blocks of columns, A's M of unit stride and its
- * K of another, lower_gemm.c's GEMM_DIRECT_ACROSS_BYTES and
- * GEMM_DIRECT_ACROSS_F64_TILES), or a nest summed by parallel chunks into
+ * K of another, lower_gemm.c's GEMM_DIRECT_ACROSS_BYTES, _COLUMNS and
+ * _F64_TILES), or a nest summed by parallel chunks into
  * partial results. */
 enum { PLAIN, GEMM, DIRECT, ACROSS, SUMS };
 
@@ -625,31 +625,46 @@ static void test_gemm_even_blocks(void **state)
 }
 
 /*
- * An f32 A read across in place (M of unit stride) is read a whole M at a
- * time in blocks of a quarter of L2 exactly when it is larger than the
- * core's share of L3 (lower_gemm.c): haswell's 2.5 MiB, L2 256 KiB, so
- * M 149 in one block of 168 rows, KC 96, against MC 96 and KC 256 for an
- * A just under the share.
+ * How an A whose M runs with unit stride is read (lower_gemm.c), on named
+ * CPUs. An f32 A read across in place is read a whole M at a time in
+ * blocks of a quarter of L2 exactly when it is larger than the core's
+ * share of L3: haswell's 2.5 MiB, L2 256 KiB, so M 149 in one block of
+ * 168 rows, KC 96, against MC 96 and KC 256 for an A just under the
+ * share. It is read in place exactly where K's stride in bytes times the
+ * NC block's columns is at most 16 KiB x 32 (GEMM_DIRECT_ACROSS_COLUMNS),
+ * else packed: on znver5, K 16 KiB apart beside 32 columns in place,
+ * beside 64 or 256 (chain3's ij,jk with ij transposed) packed; 1 KiB
+ * apart beside 64 (ttm's ijk with its last two axes swapped) in place.
+ * Such an A, not read a whole M at a time, runs a K of at most 4/3 KC
+ * (znver5's 192) as one block.
  */
-static void test_across_from_memory_blocks(void **state)
+static void test_across_blocks(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *dims;
-		int64_t mc, kc;
+		const char *dims, *cpu;
+		int64_t a_stride, mc, kc;
 	} steps[] = {
-		{"i=149,k=4500,j=20", 168, 96},  /* 2.68 MB */
-		{"i=149,k=4000,j=20", 96, 256},  /* 2.38 MB */
+		{"i=149,k=4500,j=20", "haswell", 149, 168, 96},  /* 2.68 MB */
+		{"i=149,k=4000,j=20", "haswell", 149, 96, 256},  /* 2.38 MB */
+		{"i=4096,k=256,j=32", "znver5", 4096, 600, 256},
+		{"i=4096,k=256,j=64", "znver5", 0, 600, 256},
+		{"i=4096,k=256,j=256", "znver5", 0, 600, 256},
+		{"i=256,k=256,j=64", "znver5", 256, 264, 256},
+		{"i=256,k=257,j=64", "znver5", 256, 264, 192},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
 		einc_program *p;
-		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, "haswell", &p);
-		if (g->a_stride != 149 || g->mc != steps[x].mc || g->kc != steps[x].kc)
-			fail_msg("%s: A's K stride %lld, MC %lld, KC %lld; expected 149, %lld, %lld",
-			         steps[x].dims, (long long)g->a_stride, (long long)g->mc,
-			         (long long)g->kc, (long long)steps[x].mc, (long long)steps[x].kc);
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, steps[x].cpu, &p);
+		if (g->a_stride != steps[x].a_stride || g->mc != steps[x].mc ||
+		    g->kc != steps[x].kc)
+			fail_msg("%s %s: A's K stride in place %lld, MC %lld, KC %lld; expected "
+			         "%lld, %lld, %lld",
+			         steps[x].dims, steps[x].cpu, (long long)g->a_stride,
+			         (long long)g->mc, (long long)g->kc, (long long)steps[x].a_stride,
+			         (long long)steps[x].mc, (long long)steps[x].kc);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);
@@ -912,7 +927,7 @@ int main(void)
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_gett_split),
 		cmocka_unit_test(test_gemm_even_blocks),
-		cmocka_unit_test(test_across_from_memory_blocks),
+		cmocka_unit_test(test_across_blocks),
 		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_gett_direct),

@@ -189,6 +189,14 @@ static void register_block(int vector_bits, int esize, int64_t n, int *mr, int *
 	*mr = GEMM_MR_NARROW;
 }
 
+/* The block of an extent "x" in the fewest blocks of at most "most",
+ * as even as blocks that are multiples of "step" allow. */
+static int64_t even_block(int64_t x, int64_t most, int64_t step)
+{
+	int64_t blocks = (x + most - 1) / most;
+	return round_up((x + blocks - 1) / blocks, step);
+}
+
 /* "x" rounded down to a multiple of "m", within [m, hi]. */
 static int64_t round_within(int64_t x, int64_t m, int64_t hi)
 {
@@ -246,6 +254,25 @@ static int whole_m_block(int64_t share, int64_t m, int64_t esize, int64_t *mc, i
 	*mc = whole;
 	*kc = k;
 	return 1;
+}
+
+/*
+ * The K block (at least the L1 model's "kc") of a step that reads A in
+ * place with K of unit stride, "k" longer than one block
+ * (GEMM_KC_STRETCH_NUM), B's panel "width" columns of "esize" bytes: no
+ * packed block of A is kept, its rows stream from where they lie past B's
+ * panel, so K runs in the fewest blocks whose panel stays within a quarter
+ * of "l2" (as the skinny steps' below), as even as GEMM_KC_STEP allows.
+ * Each row of A then streams in longer runs, and C's tiles are read and
+ * written once per block, fewer times. MC stays the L1 model's: from the
+ * longer KC it would turn on next_a_block's prefetch where it costs.
+ * Measured on znver5: docs/bench-kernels.md, "In-place A: K blocks
+ * within L2" (few_cols_16, KC 768 -> 4096).
+ */
+static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, int64_t kc)
+{
+	int64_t most = l2 / 4 / (width * esize) / GEMM_KC_STEP * GEMM_KC_STEP;
+	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 
 void lower_gemm_fuse_a(loop_gemm *g)
@@ -326,9 +353,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	cache_blocks(caches, vector_bits, esize, &mc, &nc, &kc);
 	/* as even as whole steps allow: the runtime splits a step's NC blocks
 	 * among threads as equal units of work */
-	int64_t mblocks = (g->m + mc - 1) / mc, nblocks = (g->n + nc - 1) / nc;
-	g->mc = round_up((g->m + mblocks - 1) / mblocks, GEMM_MC_STEP);
-	g->nc = round_up((g->n + nblocks - 1) / nblocks, GEMM_NC_STEP);
+	g->mc = even_block(g->m, mc, GEMM_MC_STEP);
+	g->nc = even_block(g->n, nc, GEMM_NC_STEP);
 	g->scratch = round_up(ws_bytes, 64);
 	register_block(vector_bits, (int)esize, g->n, &g->mr, &g->nr, &g->vl);
 	int64_t sizes[st->ndims + 1], strides[st->ndims + 1];
@@ -350,8 +376,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
 	int whole_across = across && a_bytes > caches->l3 &&
 	                   whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
-	while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
-		kc *= 2;
+	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
+		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
+	else
+		while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
+			kc *= 2;
 	int one = !whole && !whole_across && GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
 	g->kc = g->k < kc || one ? g->k : kc;
 	/* A's next block is fetched into L2 while one is computed

@@ -84,6 +84,7 @@ static const kcase cases[] = {
 	{"bij,bjk->bik", "b=3,i=7,j=129,k=61", DIRECT},
 	{"bi,ioj,bj->bo", "b=29,i=12,o=21,j=14", DIRECT},
 	{"ik,kj->ij", "i=7,k=140001,j=20", DIRECT},
+	{"ik,kj->ij", "i=40,k=4100,j=4", DIRECT}, /* K in one block (znver5, haswell) */
 	/* B packed across (its N stride not 1) along K runs that an outer K
 	 * dim breaks: runs shorter than a transpose block, and longer */
 	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
@@ -670,12 +671,20 @@ static void test_across_blocks(void **state)
 	einc_ctx_free(ctx);
 }
 
-/* A K of at most 4/3 of KC runs as one block (lower_gemm.c's
- * GEMM_KC_STRETCH_NUM / _DEN), a longer one in blocks of KC: znver5's KC
- * is 192 (K 256 in one block, 257 in two), haswell's 256 (341 in one,
- * 342 in two); N too wide for a skinny step's longer KC. Compiled, not
- * run (the host may lack AVX-512); `cases` runs K = 250 on the host
- * against the reference. */
+/*
+ * A K of at most 4/3 of KC runs as one block (lower_gemm.c's
+ * GEMM_KC_STRETCH_NUM / _DEN), a longer one in blocks of KC where A is
+ * packed: znver5's KC is 192 (K 256 in one block), haswell's 256 (341 in
+ * one, 342, A packed beside 16 register blocks of columns, in 256 and
+ * 86); N too wide for a skinny step's longer KC. Where A is read in place
+ * with K of unit stride, K runs in the fewest blocks whose B panel stays
+ * within a quarter of L2, as even as blocks of 16 allow (streamed_kc):
+ * znver5 (1 MiB L2) K 257 in two of 144, 4096 at N = 4 and 16 in one,
+ * at N = 256 in blocks of 256, 4100 at N = 16 in two of 2064; haswell
+ * (256 KiB) 4096 at N = 16 in four of 1024, at N = 4 in one. Compiled,
+ * not run (the host may lack AVX-512); `cases` runs K = 250, and 4100 at
+ * N = 4, on the host against the reference.
+ */
 static void test_kc_one_block(void **state)
 {
 	(void)state;
@@ -684,9 +693,15 @@ static void test_kc_one_block(void **state)
 		int64_t kc;
 	} steps[] = {
 		{"i=48,j=256,k=256", "znver5", 256},
-		{"i=48,j=256,k=257", "znver5", 192},
+		{"i=48,j=256,k=257", "znver5", 144},
 		{"i=48,j=256,k=341", "haswell", 341},
 		{"i=48,j=256,k=342", "haswell", 256},
+		{"i=64,j=4,k=4096", "znver5", 4096},
+		{"i=64,j=16,k=4096", "znver5", 4096},
+		{"i=64,j=256,k=4096", "znver5", 256},
+		{"i=64,j=16,k=4100", "znver5", 2064},
+		{"i=64,j=16,k=4096", "haswell", 1024},
+		{"i=64,j=4,k=4096", "haswell", 4096},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {

@@ -53,6 +53,9 @@ typedef struct path {
 
 typedef enum { PATH_AUTO, PATH_EXACT, PATH_GREEDY, PATH_REFINE } path_method;
 
+/* The DP's solutions kept across searches (path_memo.c). */
+typedef struct path_memo path_memo;
+
 typedef struct path_options {
 	path_method method;
 	uint64_t seed;        /* restarts: trial r draws from (seed, r); 0 is a seed */
@@ -62,6 +65,7 @@ typedef struct path_options {
 	int64_t dp_work;      /* exact DP: pair evaluations plus per-tensor list entries
 	                       * of stored subsets before it gives up; 0 = no limit */
 	int64_t refine_work;  /* one refinement: window DP pair evaluations; 0 = no limit */
+	path_memo *memo;      /* the DPs' solutions kept across searches; NULL = none */
 } path_options;
 
 /* Fills "o" with the defaults (auto, seed 0, 32 trials, flops, no limit). */
@@ -217,6 +221,31 @@ einc_status path_search_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
  */
 int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upper,
                   int flags, int (*steps)[2], int64_t *work);
+
+/* path_memo.c */
+
+/* An empty memo (give, path_memo_free), or NULL when out of memory. */
+path_memo *path_memo_new(void);
+
+/* Frees "m" (NULL allowed). */
+void path_memo_free(path_memo *m);
+
+/* The "*nvalue" words kept under the "nkey" words "key", or NULL (also
+ * when "m" is NULL). */
+const uint64_t *path_memo_find(const path_memo *m, const uint64_t *key, size_t nkey,
+                               size_t *nvalue);
+
+/* Keeps the "nvalue" words "value" under the "nkey" words "key" (a key
+ * kept already keeps its words); past its memory "m" keeps no more, and
+ * NULL keeps nothing. */
+void path_memo_keep(path_memo *m, const uint64_t *key, size_t nkey, const uint64_t *value,
+                    size_t nvalue);
+
+/* path_dp_solve, its answer and the work it counted kept in "m" (NULL:
+ * none) and given again for the same problem, bound, flags and options
+ * (max_intermediate, combo, dp_work): the same answer, the same work. */
+int path_dp_solve_memo(path_memo *m, const path_problem *prob, const path_options *o,
+                       path_cost upper, int flags, int (*steps)[2], int64_t *work);
 
 /* path_refine.c */
 

@@ -738,8 +738,8 @@ einc_status path_search_dp(einc_ctx *ctx, arena *a, const path_problem *prob,
 	path *p = path_new(a, prob->n);
 	if (!p)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-	int r = path_dp_solve(prob, o, upper ? upper->score : PATH_COST_MAX, PATH_DP_UNARY, p->step,
-	                      NULL);
+	int r = path_dp_solve_memo(o->memo, prob, o, upper ? upper->score : PATH_COST_MAX,
+	                           PATH_DP_UNARY, p->step, NULL);
 	if (r < 0)
 		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 	if (r == 1)

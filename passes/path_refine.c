@@ -10,7 +10,8 @@
  * (at most REFINE_SWEEPS). A window none of whose nodes changed since it was
  * last tried is skipped, and so is one whose cost saturates (nothing to
  * compare). With o->refine_work, refinement stops once its window DPs have
- * made that many pair evaluations.
+ * made that many pair evaluations. A window DP solved before (o->memo,
+ * path_memo.c) is answered from the memo, its work counted again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +255,8 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 	r->sub.nindices = nl;
 	path_options so = *r->o;
 	so.dp_work = 0;
-	int st = path_dp_solve(&r->sub, &so, old, PATH_DP_CONNECTED, r->sub_steps, &r->work);
+	int st = path_dp_solve_memo(so.memo, &r->sub, &so, old, PATH_DP_CONNECTED, r->sub_steps,
+	                           &r->work);
 	if (st < 0)
 		return -1;
 	if (st)

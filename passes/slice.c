@@ -204,10 +204,93 @@ static einc_status search(einc_ctx *ctx, arena *a, const ir_graph *g, const unsi
 	return st ? st : evaluate(ctx, a, g, set, found, po, sizes, c);
 }
 
+/* The key of a search for one slice of "set" of "g" with "o" into "key"
+ * (room for RESEARCH_KEY + nindices / 64 words); its words. The first
+ * word (all ones) tells it from a DP's (path_memo.c). */
+enum { RESEARCH_KEY = 11 };
+static size_t research_key(const ir_graph *g, const unsigned char *set, const path_options *o,
+                           uint64_t *key)
+{
+	size_t w = 0;
+	key[w++] = ~0ull;
+	key[w++] = (uint64_t)o->method;
+	key[w++] = o->seed;
+	key[w++] = (uint64_t)o->trials;
+	memcpy(&key[w++], &o->combo, sizeof(uint64_t));
+	key[w++] = (uint64_t)o->max_intermediate;
+	key[w++] = (uint64_t)(o->max_intermediate >> 64);
+	key[w++] = (uint64_t)o->dp_work;
+	key[w++] = (uint64_t)o->refine_work;
+	key[w++] = (uint64_t)g->nindices;
+	for (int i = 0; i < g->nindices; i++) {
+		if (!(i & 63))
+			key[w++] = 0;
+		key[w - 1] |= (uint64_t)(set[i] != 0) << (i & 63);
+	}
+	return w;
+}
+
+/* The words of a search's outcome "st" and, when EINC_OK, "c" (its
+ * path's costs and steps; the rest follows from the labels) into "v"
+ * (room for 9 + 2 * its steps); their number. */
+static size_t research_words(einc_status st, const slice_cost *c, uint64_t *v)
+{
+	size_t w = 0;
+	v[w++] = (uint64_t)st;
+	if (st)
+		return w;
+	const path *p = c->path;
+	path_cost cost[3] = {c->sizes, p->largest, p->score};
+	v[w++] = (uint64_t)p->n;
+	for (int k = 0; k < 3; k++) {
+		v[w++] = (uint64_t)cost[k];
+		v[w++] = (uint64_t)(cost[k] >> 64);
+	}
+	v[w++] = (uint64_t)p->flops;
+	v[w++] = (uint64_t)(p->flops >> 64);
+	for (int s = 0; s < p->nsteps; s++) {
+		v[w++] = (uint64_t)(int64_t)p->step[s][0];
+		v[w++] = (uint64_t)(int64_t)p->step[s][1];
+	}
+	return w;
+}
+
+/* The outcome kept as research_words' "nv" words "v" for "set": its
+ * status, and "*c" with its path in "a" when EINC_OK. */
+static einc_status research_kept(einc_ctx *ctx, arena *a, const ir_graph *g,
+                                 const unsigned char *set, const uint64_t *v, size_t nv,
+                                 slice_cost *c)
+{
+	if (v[0])
+		return (einc_status)v[0];
+	path *p = path_new(a, (int)v[1]);
+	if (!p)
+		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+	path_cost cost[4];
+	for (int k = 0; k < 4; k++)
+		cost[k] = (path_cost)v[2 + 2 * k] | (path_cost)v[3 + 2 * k] << 64;
+	p->nsteps = (int)((nv - 10) / 2);
+	for (int s = 0; s < p->nsteps; s++) {
+		p->step[s][0] = (int)(int64_t)v[10 + 2 * s];
+		p->step[s][1] = (int)(int64_t)v[11 + 2 * s];
+	}
+	p->largest = cost[1];
+	p->score = cost[2];
+	p->flops = cost[3];
+	c->path = p;
+	c->flops = p->flops;
+	c->largest = p->largest;
+	c->sizes = cost[0];
+	c->nslices = count_slices(g, set);
+	c->total = path_cost_double(p->flops) * (double)c->nslices;
+	return EINC_OK;
+}
+
 /* The search again for one slice of "set" (as search), with "cap" its
  * largest intermediate capped at the goal's target size: EINC_EBUDGET when
  * no tree the search finds fits it (the exact search out of work under
- * the cap included). */
+ * the cap included). Its outcome is kept in po->memo and given again for
+ * the same labels and options (the search is a function of them). */
 static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const unsigned char *set,
                             const slice_goal *goal, const path_options *po, int cap,
                             path_cost *sizes, slice_cost *c)
@@ -216,11 +299,23 @@ static einc_status research(einc_ctx *ctx, arena *a, const ir_graph *g, const un
 	if (cap && goal->target_size &&
 	    (!po->max_intermediate || goal->target_size < po->max_intermediate))
 		capped.max_intermediate = goal->target_size;
+	uint64_t *key = arena_array(a, RESEARCH_KEY + (size_t)g->nindices / 64, sizeof(uint64_t));
+	if (!key)
+		return ctx_fail(ctx, EINC_ENOMEM, "slice", "out of memory");
+	size_t nkey = research_key(g, set, &capped, key), nv;
+	const uint64_t *kept = path_memo_find(po->memo, key, nkey, &nv);
+	if (kept)
+		return research_kept(ctx, a, g, set, kept, nv, c);
 	einc_status st = search(ctx, a, g, set, &capped, sizes, c);
 	if (st == EINC_EUNSUPPORTED && capped.max_intermediate != po->max_intermediate)
 		st = EINC_EBUDGET;
 	if (st == EINC_EBUDGET)
 		ctx_ok(ctx);
+	uint64_t *v = po->memo && (!st || st == EINC_EBUDGET)
+	              ? arena_array(a, 10 + 2 * (st ? 0 : (size_t)c->path->nsteps), sizeof(uint64_t))
+	              : NULL;
+	if (v)
+		path_memo_keep(po->memo, key, nkey, v, research_words(st, c, v));
 	return st;
 }
 
@@ -873,7 +968,12 @@ einc_status pass_slice(einc_ctx *ctx, arena *a, const ir_graph *g, const path *f
 	} else if (goal->method == SLICE_MOST_SHARED) {
 		st = most_shared(ctx, a, g, set, goal, po, sizes, &cur);
 	} else {
-		st = pick_labels(ctx, a, g, set, goal, po, sizes, &cur);
+		/* its searches refine the trees of sets a label apart: the window
+		 * DPs recur, kept in a memo (without memory, none) */
+		path_options kept = *po;
+		kept.memo = path_memo_new();
+		st = pick_labels(ctx, a, g, set, goal, &kept, sizes, &cur);
+		path_memo_free(kept.memo);
 	}
 	if (st)
 		return st;

@@ -66,8 +66,8 @@ done
 corpus=$(dirname "$0")/../../../shared/bench/corpus_public.txt
 if [ -f "$corpus" ]; then
   # its slicing search re-solves subtrees (1.4 s of CPU a rank in a
-  # release build, 20 s under ASan): two ranks at a load of 16 took more
-  # than 120 s
+  # release build, 20 s under ASan; 0.9 s since the memo of DPs): two
+  # ranks at a load of 16 took more than 120 s
   line=$(grep -A1 '^# pub-026 ' "$corpus" | tail -n1)
   limit=400 expect_ok 2 "$checked" --check "${line%% ; *}" -d "${line##* ; }" --target-size 64
 else

@@ -561,6 +561,57 @@ static void test_deterministic(void **state)
 	arena_free(a);
 }
 
+/* The memo of DP solutions (path_memo.c) changes nothing but the time: a
+ * DP answered from it gives the steps, status and work it gave when
+ * solved, and the searches that use one (refine and auto, on rings and
+ * random problems, each run twice on one memo so that the second is
+ * answered from it) find the paths they find without. */
+static void test_memo_same(void **state)
+{
+	(void)state;
+	uint64_t seed = 5;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	path_memo *m = path_memo_new();
+	assert_non_null(m);
+	for (int k = 0; k < 12; k++) {
+		path_problem *prob = k < 4 ? ring(a, 20 + 10 * k, &seed)
+		                           : random_problem(a, &seed, 6 + k % 5, 10);
+		path_options o;
+		path_options_init(&o);
+		o.seed = (uint64_t)k;
+		int steps[3][128][2];
+		int64_t work[3] = {0, 0, 0};
+		int r0 = path_dp_solve(prob, &o, PATH_COST_MAX, PATH_DP_UNARY, steps[0], &work[0]);
+		int r1 = path_dp_solve_memo(m, prob, &o, PATH_COST_MAX, PATH_DP_UNARY, steps[1], &work[1]);
+		int r2 = path_dp_solve_memo(m, prob, &o, PATH_COST_MAX, PATH_DP_UNARY, steps[2], &work[2]);
+		assert_int_equal(r0, r1);
+		assert_int_equal(r0, r2);
+		assert_true(work[0] > 0 && work[1] == work[0] && work[2] == work[0]);
+		if (!r0) {
+			assert_memory_equal(steps[0], steps[1], sizeof(steps[0][0]) * (size_t)(prob->n - 1));
+			assert_memory_equal(steps[0], steps[2], sizeof(steps[0][0]) * (size_t)(prob->n - 1));
+		}
+		for (int method = 0; method < 2; method++) {
+			o.method = method ? PATH_REFINE : PATH_AUTO;
+			path *plain = NULL, *memo[2] = {NULL, NULL};
+			o.memo = NULL;
+			assert_int_equal(path_search(ctx, a, prob, &o, &plain), EINC_OK);
+			o.memo = m;
+			for (int run = 0; run < 2; run++) {
+				assert_int_equal(path_search(ctx, a, prob, &o, &memo[run]), EINC_OK);
+				assert_int_equal(memo[run]->nsteps, plain->nsteps);
+				assert_memory_equal(memo[run]->step, plain->step,
+				                    sizeof(*plain->step) * (size_t)plain->nsteps);
+				assert_true(memo[run]->flops == plain->flops);
+			}
+		}
+	}
+	path_memo_free(m);
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
 /* The pipeline pass: "ij,jk,kl->il" with i = k = 100, j = l = 2 contracts
  * jk with kl first (1600 flops, against 80000 left to right), and the tree
  * says so; the report of that path; a unary step is dropped from the pairs. */
@@ -739,6 +790,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tiers_reported),
 		cmocka_unit_test(test_limit_impossible),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_memo_same),
 		cmocka_unit_test(test_pass_tree),
 		cmocka_unit_test(test_compile_options),
 		cmocka_unit_test(test_edge_cases),

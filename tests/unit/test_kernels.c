@@ -267,6 +267,17 @@ static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, in
 	return p;
 }
 
+/* Compiles case "c" as compile() does into "*p" and returns its last
+ * step's GEMM form, asserting that it has one. */
+static const loop_gemm *compiled_gemm(einc_ctx *ctx, const kcase *c, einc_dtype dtype,
+                                      int threads, const char *cpu, einc_program **p)
+{
+	*p = compile(ctx, c, dtype, threads, cpu);
+	const loop_gemm *g = (*p)->loops->steps[(*p)->loops->nsteps - 1].gemm;
+	assert_non_null(g);
+	return g;
+}
+
 /* Whether some step of "p" runs as a GEMM. */
 static int has_gemm(const einc_program *p)
 {
@@ -593,9 +604,9 @@ static void test_gemm_even_blocks(void **state)
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
-		einc_program *p = compile(ctx, &steps[x].c, steps[x].dtype, 2, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g =
+			compiled_gemm(ctx, &steps[x].c, steps[x].dtype, 2, steps[x].cpu, &p);
 		int64_t nblocks = (g->n + g->nc - 1) / g->nc, mblocks = (g->m + g->mc - 1) / g->mc;
 		int64_t nlast = g->n - (nblocks - 1) * g->nc, mlast = g->m - (mblocks - 1) * g->mc;
 		if (nblocks < 2 && mblocks < 2)
@@ -630,9 +641,8 @@ static void test_across_from_memory_blocks(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
-		einc_program *p = compile(ctx, &c, EINC_F32, 1, "haswell");
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compiled_gemm(ctx, &c, EINC_F32, 1, "haswell", &p);
 		if (g->a_stride != 149 || g->mc != steps[x].mc || g->kc != steps[x].kc)
 			fail_msg("%s: A's K stride %lld, MC %lld, KC %lld; expected 149, %lld, %lld",
 			         steps[x].dims, (long long)g->a_stride, (long long)g->mc,
@@ -663,9 +673,8 @@ static void test_kc_one_block(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ik,kj->ij", steps[x].dims, GEMM};
-		einc_program *p = compile(ctx, &c, EINC_F32, 1, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compiled_gemm(ctx, &c, EINC_F32, 1, steps[x].cpu, &p);
 		if (g->kc != steps[x].kc)
 			fail_msg("%s %s: KC %lld, expected %lld", steps[x].dims, steps[x].cpu,
 			         (long long)g->kc, (long long)steps[x].kc);
@@ -703,9 +712,8 @@ static void test_whole_m_ahead(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
-		einc_program *p = compile(ctx, &c, steps[x].dtype, 1, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compiled_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
 		if (g->mc < g->m || g->a_ahead != steps[x].ahead || g->a_stride != steps[x].a_stride)
 			fail_msg("%s %s %s: MC %lld of M %lld, ahead %lld, A's K stride in place "
 			         "%lld; expected a whole M, %lld, %lld",
@@ -741,9 +749,8 @@ static void test_rows_ahead(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ijk,kc->ijc", steps[x].dims, DIRECT};
-		einc_program *p = compile(ctx, &c, EINC_F64, 1, steps[x].cpu);
-		const loop_gemm *g = p->loops->steps[p->loops->nsteps - 1].gemm;
-		assert_non_null(g);
+		einc_program *p;
+		const loop_gemm *g = compiled_gemm(ctx, &c, EINC_F64, 1, steps[x].cpu, &p);
 		if (!g->a_stride || g->a_ahead != steps[x].ahead)
 			fail_msg("%s %s: A's K stride in place %lld, ahead %lld; expected in place, %lld",
 			         steps[x].dims, steps[x].cpu, (long long)g->a_stride,

@@ -112,21 +112,25 @@ enum { GEMM_WHOLE_M_KC = 96 };
  * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
 enum { GEMM_ACROSS_L2_PARTS = 4 };
 
-/* A's next block, where it is one run of memory (M of unit stride and K's
- * stride M: a whole M per block, GEMM_WHOLE_M_KC, GEMM_ACROSS_L2_PARTS),
- * is prefetched in software while one is computed only where the
- * micro-kernel spends at least this many vector multiply-adds on each of
- * its cache lines (register blocks of columns x vectors per row x
- * elements per line). A software prefetch holds one of L1's miss buffers
- * until memory answers; faster than that the prefetches wait for buffers
- * and stall the kernel, and the hardware's stream prefetch, which serves
- * the packing as it reads the run, does better. Measured (1 thread, CPU
- * time, alternating): on znver3 (AVX2; 64 per line in both) mttkrp_f64
- * with its tensor's axes reversed 41.0 -> 33.7 ms with the prefetch, f32
- * 16.0 -> 15.4; on znver5 (AVX-512, 32 per line) the prefetch cost f64
- * 18.7-19.3 -> 21.0-24.7 ms (twin 15.1-15.6), f32 7.4-7.9 -> 8.6-9.3
- * (twin 7.4-7.5); every 2nd, 4th, 8th or 16th line, or other hints, no
- * better than none. */
+/* A's next block (next_a_block: rows that run along K within a line, or
+ * one run of memory, M of unit stride and K's stride M: a whole M per
+ * block, GEMM_WHOLE_M_KC, GEMM_ACROSS_L2_PARTS) is prefetched in software
+ * while one is computed only where the micro-kernel spends at least this
+ * many vector multiply-adds on each of its cache lines (register blocks
+ * of columns x vectors per row x elements per line). A software prefetch
+ * holds one of L1's miss buffers until memory answers; faster than that
+ * the prefetches wait for buffers and stall the kernel, and the hardware's
+ * stream prefetch, which serves the packing as it reads the run, does
+ * better. Measured (1 thread, CPU time, alternating): on znver3 (AVX2; 64
+ * per line in both) mttkrp_f64 with its tensor's axes reversed 41.0 ->
+ * 33.7 ms with the prefetch, f32 16.0 -> 15.4; on znver5 (AVX-512, 32 per
+ * line) the prefetch cost f64 18.7-19.3 -> 21.0-24.7 ms (twin 15.1-15.6),
+ * f32 7.4-7.9 -> 8.6-9.3 (twin 7.4-7.5); every 2nd, 4th, 8th or 16th line,
+ * or other hints, no better than none. Rows along K: ijk,kc->ijc (Tucker
+ * projection's first step, c = 48) on znver3 (96 per line) 19.0 -> 17.3
+ * ms with it; on znver5 (48 per line) without it tucker_proj (that step
+ * first) 12.67-13.00 -> 11.72-11.86 ms, four_index (its first step
+ * alike) 30.22-31.01 -> 29.80-30.14. */
 enum { GEMM_AHEAD_FMAS = 64 };
 
 /* A K of at most KC * NUM / DEN runs as one block: its B micro-panel
@@ -384,17 +388,17 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	int one = !whole && !whole_across && GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
 	g->kc = g->k < kc || one ? g->k : kc;
 	/* A's next block is fetched into L2 while one is computed
-	 * (runtime/gett.c, next_a_block) where the two fit the L2, A's rows
-	 * run along K within 64-byte lines and A is larger than the half of
-	 * L2 its blocks are given (a smaller A stays there after its first
-	 * pass, and the prefetches would only cost their instructions); or
-	 * where each block is one run of memory and the kernel works long
-	 * enough on each line (GEMM_AHEAD_FMAS) */
+	 * (runtime/gett.c, next_a_block) where the kernel works long enough
+	 * on each line (GEMM_AHEAD_FMAS) and either the two fit the L2, A's
+	 * rows run along K within 64-byte lines and A is larger than the half
+	 * of L2 its blocks are given (a smaller A stays there after its first
+	 * pass, and the prefetches would only cost their instructions), or
+	 * each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (64 / esize);
-	g->a_ahead = (ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
-	              a_bytes > caches->l2 / 2) ||
-	             (unit_m && ks * esize > 64 && ks == g->m && g->m <= g->mc &&
-	              fmas >= GEMM_AHEAD_FMAS);
+	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
+	             ((ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
+	               a_bytes > caches->l2 / 2) ||
+	              (unit_m && ks * esize > 64 && ks == g->m && g->m <= g->mc));
 	g->view = st;
 	g->esize = esize;
 	return g;

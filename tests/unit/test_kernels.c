@@ -106,6 +106,10 @@ static const kcase cases[] = {
 	 * run of memory per block (prefetched ahead on 1 thread where the
 	 * kernel is slow enough per line: cpu_cases) */
 	{"ki,kj->ij", "i=250,k=300,j=20", ACROSS},
+	/* A in place, its rows along K, over half the L2 in f64: its next
+	 * block prefetched where the kernel is slow enough per line
+	 * (test_rows_ahead); M ends in a partial register block */
+	{"ijk,kc->ijc", "i=16,j=25,k=200,c=48", DIRECT},
 	/* few columns (one vector, 8 rows a block): A in place and packed,
 	 * rows around the block */
 	{"ik,kj->ij", "i=17,k=70,j=3", DIRECT},
@@ -759,6 +763,40 @@ static void test_whole_m_ahead(void **state)
 	einc_ctx_free(ctx);
 }
 
+/*
+ * A's next block, rows that run along K (A read in place beside few
+ * columns), is prefetched while one is computed only where the
+ * micro-kernel spends 64 vector multiply-adds or more on each of its lines
+ * (lower_gemm.c's GEMM_AHEAD_FMAS), as for whole-M blocks: Tucker
+ * projection's first step (c = 48, f64) does 96 per line on znver3 (6
+ * register blocks of 8 columns), 48 on znver5 (3 of 16), 64 there at c =
+ * 64. `cases` runs such a step on the host against the reference.
+ */
+static void test_rows_ahead(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		int64_t ahead;
+	} steps[] = {
+		{"i=64,j=64,k=192,c=48", "znver3", 1},
+		{"i=64,j=64,k=192,c=48", "znver5", 0},
+		{"i=64,j=64,k=192,c=64", "znver5", 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ijk,kc->ijc", steps[x].dims, DIRECT};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F64, 1, steps[x].cpu, &p);
+		if (!g->a_stride || g->a_ahead != steps[x].ahead)
+			fail_msg("%s %s: A's K stride in place %lld, ahead %lld; expected in place, %lld",
+			         steps[x].dims, steps[x].cpu, (long long)g->a_stride,
+			         (long long)g->a_ahead, (long long)steps[x].ahead);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* The register block of the hand-written f64 kernels below. */
 #define TMR 3
 #define TNR 4
@@ -944,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_gemm_even_blocks),
 		cmocka_unit_test(test_across_blocks),
 		cmocka_unit_test(test_whole_m_ahead),
+		cmocka_unit_test(test_rows_ahead),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),

@@ -201,15 +201,7 @@ def _contract_through(thr, spec, arrays, out, order, casting, *options):
     arrays, strides = _in_dtype([thr.operand(a) for a in arrays], thr.wide)
     expr = _expression(spec, tuple(a.shape for a in arrays), thr.wide, *options, strides)
     res = thr.result(expr.run_prepared(arrays))
-    return _ordered(res, order, arrays) if out is None else _written(res, out, casting)
-
-
-def _written(res, out, casting="same_kind"):
-    """"out" holding the result "res", copied by numpy's rule "casting"."""
-    if np.shape(out) != res.shape:
-        raise InputError("einc: out has shape %s, the result %s" % (np.shape(out), res.shape))
-    np.copyto(out, res, casting=casting)
-    return out
+    return _ordered(res, order, arrays) if out is None else layout.written_into(out, res, casting)
 
 
 def _run_into_view(spec, arrays, shapes, strides, out, dt, *options):
@@ -275,7 +267,7 @@ class ContractExpression:
         ops = [thr.operand(layout.as_array(a)) if isinstance(s, int) else a
                for a, s in zip(ops, self._slots)]
         res = thr.result(self._expr.run(ops))
-        return res if out is None else _written(res, out)
+        return res if out is None else layout.written_into(out, res)
 
     def __getattr__(self, name):
         return getattr(self._expr, name)

@@ -167,13 +167,7 @@ class Expression:
             raise status_error(status, "einc: the kernel could not run: "
                                + ("its buffers could not be allocated"
                                   if status == _lib.ENOMEM else "invalid arguments"))
-        if out is None or direct:
-            return res
-        if np.shape(out) != self.out_shape:
-            raise ValueError("einc: out has shape %s, the result %s"
-                             % (np.shape(out), self.out_shape))
-        np.copyto(out, res, casting=casting)
-        return out
+        return res if out is None or direct else layout.written_into(out, res, casting)
 
     __call__ = run
 

@@ -4,7 +4,7 @@ compiles a kernel for, so that views (transposed, sliced, reversed,
 broadcast) run in place."""
 import numpy as np
 
-from .errors import UnsupportedError
+from .errors import InputError, UnsupportedError
 
 
 def as_array(x):
@@ -47,6 +47,15 @@ def operand_strides(arrays):
         if s is False:
             arrays[k], strides[k] = np.ascontiguousarray(arrays[k]), None
     return arrays, tuple(strides)
+
+
+def written_into(out, res, casting="same_kind"):
+    """"out" (any array of the result's shape) holding the result "res",
+    copied by numpy's rule "casting"."""
+    if np.shape(out) != res.shape:
+        raise InputError("einc: out has shape %s, the result %s" % (np.shape(out), res.shape))
+    np.copyto(out, res, casting=casting)
+    return out
 
 
 def writes_in_place(out, dtype, shape, arrays):

@@ -507,7 +507,7 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 		                  &st->args[x]);
 	if (bad)
 		return -1;
-	return lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0) != NULL;
+	return lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0) != NULL;
 }
 
 /* Makes GEMM-like step "s" ("st", of tree node "n") read its fused
@@ -620,7 +620,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	if (st->nargs == 2)
 		st->gemm = d->kind == EINC_KIND_COMPLEX
 		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws)
-		         : lower_gemm(a, st, d->bytes, vector_bits, caches, ws);
+		         : lower_gemm(a, st, d->bytes, vector_bits, caches, ws, 0);
 	if (fused && st->nargs == 2 && (bad = fuse_argument(a, g, t, p, fused, n, s, st, tmp)))
 		return ctx_fail(ctx, bad == EINC_ENOMEM ? EINC_ENOMEM : EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d): its fused operand %s", s, node,

@@ -279,6 +279,30 @@ static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, 
 	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 
+/*
+ * The N and K blocks of a step whose B the runtime reads in place
+ * (runtime/gett.c's b_direct: "m" rows of C, RT_GETT_B_DIRECT_TILES
+ * register blocks at most), "n" columns and "k" of "esize" bytes, A
+ * packed. B is neither packed nor kept in L2 or L3: each micro-panel
+ * comes from memory once and stays in L1 only while those few register
+ * blocks use it in turn. So K runs in the fewest blocks whose micro-panel
+ * (2 vectors of "vector_bits" wide) fills L1, as even as GEMM_KC_STEP
+ * allows (C's tiles are read and written once per K block), and N in the
+ * fewest whose block of C (m x NC) stays within half of L2, GEMM_NC_MAX
+ * at most: each of B's KC rows is read in one run per NC block, each run
+ * a stream the hardware's prefetcher picks up anew. Measured on znver5:
+ * docs/bench-kernels.md, "B in place: N in one block" (few_rows_2..16,
+ * NC 2048 -> 4096, KC 192 -> 384).
+ */
+static void in_place_b_blocks(const cg_caches *caches, int vector_bits, int64_t m, int64_t n,
+                              int64_t k, int64_t esize, int64_t *nc, int64_t *kc)
+{
+	int64_t panel = round_within(caches->l1 / (2 * (vector_bits / 8)), GEMM_KC_STEP, GEMM_KC_MAX);
+	int64_t most = round_within(caches->l2 / 2 / (m * esize), GEMM_NC_STEP, GEMM_NC_MAX);
+	*kc = even_block(k, panel, GEMM_KC_STEP);
+	*nc = even_block(n, most, GEMM_NC_STEP);
+}
+
 void lower_gemm_fuse_a(loop_gemm *g)
 {
 	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
@@ -302,7 +326,7 @@ int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
  * K = (j, i), i of unit stride, as j in the twin).
  */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
-                      const cg_caches *caches, int64_t ws_bytes)
+                      const cg_caches *caches, int64_t ws_bytes, int b_packed)
 {
 	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
 	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
@@ -375,6 +399,12 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr) &&
 	             (esize == 4 || tiles <= GEMM_DIRECT_ACROSS_F64_TILES);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
+	/* B read in place (the runtime's b_direct) beside A packed, no fused
+	 * operand */
+	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 &&
+	                 (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES;
+	if (b_in_place)
+		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);
 	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
@@ -383,9 +413,11 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
 		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
 	else
-		while (!across && !whole && 2 * kc <= GEMM_KC_MAX && 2 * kc * width * esize <= caches->l2 / 4)
+		while (!b_in_place && !across && !whole && 2 * kc <= GEMM_KC_MAX &&
+		       2 * kc * width * esize <= caches->l2 / 4)
 			kc *= 2;
-	int one = !whole && !whole_across && GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
+	int one = !whole && !whole_across && !b_in_place &&
+	          GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
 	g->kc = g->k < kc || one ? g->k : kc;
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the kernel works long enough

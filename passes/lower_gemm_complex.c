@@ -21,7 +21,7 @@ loop_gemm *lower_gemm_complex(arena *a, const loop_step *st, int64_t part_bytes,
                               int vector_bits, const cg_caches *caches, int64_t ws_bytes)
 {
 	/* the complex step's own GETT form says which argument is B */
-	const loop_gemm *c = lower_gemm(a, st, 2 * part_bytes, vector_bits, caches, ws_bytes);
+	const loop_gemm *c = lower_gemm(a, st, 2 * part_bytes, vector_bits, caches, ws_bytes, 1);
 	if (!c)
 		return NULL;
 	int n = st->ndims, kp = n, np = n + 1; /* the parts along K and along N */
@@ -56,7 +56,7 @@ loop_gemm *lower_gemm_complex(arena *a, const loop_step *st, int64_t part_bytes,
 	v->names[np] = "n.part";
 	ra->strides[kp] = 1, rb->strides[kp] = 1, rc->strides[kp] = 0;
 	ra->strides[np] = 0, rb->strides[np] = 1, rc->strides[np] = 1;
-	loop_gemm *g = lower_gemm(a, v, part_bytes, vector_bits, caches, ws_bytes);
+	loop_gemm *g = lower_gemm(a, v, part_bytes, vector_bits, caches, ws_bytes, 1);
 	/* the real form keeps the sides, and the parts innermost (even blocks) */
 	if (!g || g->a != c->a || !innermost(g, g->nb + g->nm, g->nn, np) ||
 	    !innermost(g, g->nb + g->nm + g->nn, g->nk, kp) || g->kc % 2 || g->nc % 2 || g->nr % 2)

@@ -96,9 +96,11 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
  * elements, registers "vector_bits" wide, blocks for "caches") in "a", or NULL when it is not
  * GEMM-like (a dim summed on one side only or by no access, no M, N or K
  * dim, an empty dim, a group too large for its tables, or too little work)
- * or out of memory. Its packing buffers go after the plan's "ws_bytes". */
+ * or out of memory. Its packing buffers go after the plan's "ws_bytes".
+ * "b_packed": the runtime packs B whatever its rows (a complex step's real
+ * form), never reads it in place (RT_GETT_B_DIRECT_TILES). */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
-                      const cg_caches *caches, int64_t ws_bytes);
+                      const cg_caches *caches, int64_t ws_bytes, int b_packed);
 
 /* lower_gemm_complex.c: the GETT form of two-argument complex step "st"
  * ("part_bytes" per part) as a real step (BLIS's 1m), as lower_gemm. */

@@ -124,6 +124,10 @@ static const kcase cases[] = {
 	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=21", DIRECT},
 	{"bik,bkj->bij", "b=3,i=2,k=50,j=61", DIRECT},
 	{"ki,kj->ij", "i=6,k=64,j=5000", GEMM},
+	/* B in place with its own blocks (lower_gemm.c's in_place_b_blocks):
+	 * K in two blocks of 272 (the last 258), N in two of 2112 (the host's
+	 * 1 MiB L2) or three of 1408 (haswell's 256 KiB), 17 rows */
+	{"ik,kj->ij", "i=17,k=530,j=4100", GEMM},
 	/* trees: GEMM steps reading and writing workspace intermediates */
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
@@ -721,6 +725,49 @@ static void test_kc_one_block(void **state)
 }
 
 /*
+ * B read in place (at most 3 register blocks of rows, runtime/gett.h's
+ * RT_GETT_B_DIRECT_TILES) beside A packed: K in the fewest blocks whose
+ * B micro-panel (2 vectors) fills L1, N in the fewest whose block of C
+ * stays within half of L2 (lower_gemm.c's in_place_b_blocks). znver5
+ * (48 KiB L1, 1 MiB L2, 128-byte panel rows): KC 384, 4096 columns in
+ * one block in f32 and f64; K 500 in two blocks of 256. 19 rows (4
+ * register blocks of 6) pack B: the L1 model's KC 192, NC 2048 from L3.
+ * haswell (32 KiB, 256 KiB, 64-byte rows): KC 512, NC 2048 in f32 and
+ * 1024 in f64 at 16 rows. A complex step packs B whatever its rows (its
+ * real form, BLIS's 1m): c64 at 4 rows keeps KC 192, NC 2048. Compiled,
+ * not run; `cases` runs 17 rows against the reference.
+ */
+static void test_b_in_place_blocks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		einc_dtype dtype;
+		int64_t nc, kc;
+	} steps[] = {
+		{"i=2,k=4096,j=4096", "znver5", EINC_F32, 4096, 384},
+		{"i=16,k=4096,j=4096", "znver5", EINC_F64, 4096, 384},
+		{"i=18,k=500,j=4096", "znver5", EINC_F32, 4096, 256},
+		{"i=19,k=4096,j=4096", "znver5", EINC_F32, 2048, 192},
+		{"i=16,k=4096,j=4096", "haswell", EINC_F32, 2048, 512},
+		{"i=16,k=4096,j=4096", "haswell", EINC_F64, 1024, 512},
+		{"i=4,k=4096,j=4096", "znver5", EINC_C64, 2048, 192},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ik,kj->ij", steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
+		if (g->nc != steps[x].nc || g->kc != steps[x].kc)
+			fail_msg("%s %s %s: NC %lld, KC %lld; expected %lld, %lld", steps[x].dims,
+			         steps[x].cpu, einc_dtype_name(steps[x].dtype), (long long)g->nc,
+			         (long long)g->kc, (long long)steps[x].nc, (long long)steps[x].kc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
  * A's next block, one run of memory (M of unit stride, K's stride M, a
  * whole M per block), is prefetched while one is computed exactly where
  * the micro-kernel spends 64 vector multiply-adds or more on each of its
@@ -984,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_rows_ahead),
 		cmocka_unit_test(test_kc_one_block),
+		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

@@ -109,7 +109,18 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMSetAlignment(ro, 8);
 		arow[i] = at(b, elem, a, ro);
 	}
-	prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
+	/* a narrow block (one vector of B per row, a line at most: few
+	 * columns) on A in place along rows of unit stride prefetches neither
+	 * B nor C: its B micro-panel is read in order, as the hardware's
+	 * stream prefetcher follows it, C's tile is MR vectors, and each value
+	 * of k loads MR values of A, MR rows streamed from where A lies, for
+	 * one of B; prefetches there take load slots and L1's miss buffers
+	 * from A's rows. Measured on znver5: docs/bench-kernels.md, "Few
+	 * columns: no prefetches, K within GEMM_KC_MAX" (ik,kj->ij, i = k =
+	 * 4096, j = 4 and 16). */
+	int fetch = a_stride != 1 || nr != vl;
+	if (fetch)
+		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
 	LLVMPositionBuilderAtEnd(b, loop);
 	int nv = nr / vl, nacc = mr * nv;
@@ -125,9 +136,11 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	}
 	/* past B's last row on the last values of k: a plain (not inbounds)
 	 * address, which a prefetch may name without faulting */
-	LLVMValueRef ahead = LLVMBuildMul(b, LLVMBuildAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), ""),
-	                                  LLVMGetParam(fn, np - 4), "");
-	prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);
+	if (fetch) {
+		LLVMValueRef ahead = LLVMBuildMul(b, LLVMBuildAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), ""),
+		                                  LLVMGetParam(fn, np - 4), "");
+		prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);
+	}
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
 	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));

@@ -266,16 +266,17 @@ static int whole_m_block(int64_t share, int64_t m, int64_t esize, int64_t *mc, i
  * (GEMM_KC_STRETCH_NUM), B's panel "width" columns of "esize" bytes: no
  * packed block of A is kept, its rows stream from where they lie past B's
  * panel, so K runs in the fewest blocks whose panel stays within a quarter
- * of "l2" (as the skinny steps' below), as even as GEMM_KC_STEP allows.
- * Each row of A then streams in longer runs, and C's tiles are read and
- * written once per block, fewer times. MC stays the L1 model's: from the
- * longer KC it would turn on next_a_block's prefetch where it costs.
- * Measured on znver5: docs/bench-kernels.md, "In-place A: K blocks
- * within L2" (few_cols_16, KC 768 -> 4096).
+ * of "l2" (as the skinny steps' below) and GEMM_KC_MAX, as even as
+ * GEMM_KC_STEP allows. Each row of A then streams in longer runs, and C's
+ * tiles are read and written once per block, fewer times. MC stays the
+ * L1 model's: from the longer KC it would turn on next_a_block's prefetch
+ * where it costs. Measured on znver5: docs/bench-kernels.md, "In-place A:
+ * K blocks within L2" (few_cols_16, KC 768 -> 4096) and "Few columns: no
+ * prefetches, K within GEMM_KC_MAX" (4096 -> 1024, idle).
  */
 static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, int64_t kc)
 {
-	int64_t most = l2 / 4 / (width * esize) / GEMM_KC_STEP * GEMM_KC_STEP;
+	int64_t most = round_within(l2 / 4 / (width * esize), GEMM_KC_STEP, GEMM_KC_MAX);
 	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 

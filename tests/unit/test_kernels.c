@@ -84,7 +84,7 @@ static const kcase cases[] = {
 	{"bij,bjk->bik", "b=3,i=7,j=129,k=61", DIRECT},
 	{"bi,ioj,bj->bo", "b=29,i=12,o=21,j=14", DIRECT},
 	{"ik,kj->ij", "i=7,k=140001,j=20", DIRECT},
-	{"ik,kj->ij", "i=40,k=4100,j=4", DIRECT}, /* K in one block (znver5, haswell) */
+	{"ik,kj->ij", "i=40,k=4100,j=4", DIRECT}, /* K in 5 blocks of 832, the last 772 */
 	/* B packed across (its N stride not 1) along K runs that an outer K
 	 * dim breaks: runs shorter than a transpose block, and longer */
 	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
@@ -686,12 +686,12 @@ static void test_across_blocks(void **state)
  * one, 342, A packed beside 16 register blocks of columns, in 256 and
  * 86); N too wide for a skinny step's longer KC. Where A is read in place
  * with K of unit stride, K runs in the fewest blocks whose B panel stays
- * within a quarter of L2, as even as blocks of 16 allow (streamed_kc):
- * znver5 (1 MiB L2) K 257 in two of 144, 4096 at N = 4 and 16 in one,
- * at N = 256 in blocks of 256, 4100 at N = 16 in two of 2064; haswell
- * (256 KiB) 4096 at N = 16 in four of 1024, at N = 4 in one. Compiled,
- * not run (the host may lack AVX-512); `cases` runs K = 250, and 4100 at
- * N = 4, on the host against the reference.
+ * within a quarter of L2 and 1024 (GEMM_KC_MAX), as even as blocks of 16
+ * allow (streamed_kc): znver5 (1 MiB L2) K 257 in two of 144, 4096 at
+ * N = 4 and 16 in four of 1024, at N = 256 in blocks of 256, 4100 at N =
+ * 16 in five of 832; haswell (256 KiB) 4096 at N = 16 and 4 in four of
+ * 1024. Compiled, not run (the host may lack AVX-512); `cases` runs K =
+ * 250, and 4100 at N = 4, on the host against the reference.
  */
 static void test_kc_one_block(void **state)
 {
@@ -704,12 +704,12 @@ static void test_kc_one_block(void **state)
 		{"i=48,j=256,k=257", "znver5", 144},
 		{"i=48,j=256,k=341", "haswell", 341},
 		{"i=48,j=256,k=342", "haswell", 256},
-		{"i=64,j=4,k=4096", "znver5", 4096},
-		{"i=64,j=16,k=4096", "znver5", 4096},
+		{"i=64,j=4,k=4096", "znver5", 1024},
+		{"i=64,j=16,k=4096", "znver5", 1024},
 		{"i=64,j=256,k=4096", "znver5", 256},
-		{"i=64,j=16,k=4100", "znver5", 2064},
+		{"i=64,j=16,k=4100", "znver5", 832},
 		{"i=64,j=16,k=4096", "haswell", 1024},
-		{"i=64,j=4,k=4096", "haswell", 4096},
+		{"i=64,j=4,k=4096", "haswell", 1024},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
@@ -762,6 +762,44 @@ static void test_b_in_place_blocks(void **state)
 			fail_msg("%s %s %s: NC %lld, KC %lld; expected %lld, %lld", steps[x].dims,
 			         steps[x].cpu, einc_dtype_name(steps[x].dtype), (long long)g->nc,
 			         (long long)g->kc, (long long)steps[x].nc, (long long)steps[x].kc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
+ * A narrow micro-kernel (one vector of B per row) on A in place along
+ * K of unit stride prefetches neither B's rows nor C's tile
+ * (codegen/microkernel.c); a wide one on A in place, and a narrow one
+ * on A^T in place (K's stride 530), do: znver5, N = 16 and 64 in f32,
+ * 8 in f64. Compiled, not run; `cases` runs all three kinds against the
+ * reference.
+ */
+static void test_narrow_prefetches(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims;
+		einc_dtype dtype;
+		int direct, prefetches;
+	} steps[] = {
+		{"ik,kj->ij", "i=64,k=64,j=16", EINC_F32, 1, 0},
+		{"ik,kj->ij", "i=64,k=64,j=64", EINC_F32, 1, 1},
+		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {steps[x].spec, steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, "znver5", &p);
+		char *ir = NULL;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		int fetches = strstr(ir, "@llvm.prefetch") != NULL;
+		if ((g->a_stride != 0) != steps[x].direct || fetches != steps[x].prefetches)
+			fail_msg("%s %s: A in place %d, prefetches %d; expected %d, %d", steps[x].spec,
+			         steps[x].dims, g->a_stride != 0, fetches, steps[x].direct,
+			         steps[x].prefetches);
+		einc_free(ir);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);
@@ -1032,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_rows_ahead),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_b_in_place_blocks),
+		cmocka_unit_test(test_narrow_prefetches),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

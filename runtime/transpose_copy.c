@@ -5,12 +5,15 @@
  * elements of r, then the other dims, then blocks of one vector of a by one
  * cache line of r. Each block reads its source rows one vector each and
  * writes whole cache lines of the destination, in AVX2 where the CPU has it
- * (checked at run time; the library itself targets baseline x86-64), past
- * the caches for a large destination (RT_TRANSPOSE_COPY_STREAM_BYTES). The
- * blocks of r keep the source's rows streaming in order while the other
- * dims move. Measured on bmm's operand viewed with its axes reversed (64 x
- * 256 x 256 f32, one thread): 8 x 8 tiles of scalar moves 5.5-6.0 ms,
- * these blocks 3.0-3.6 ms, memcpy 1.5 ms.
+ * and in AVX-512 blocks of a line a side where it has that and a comes in
+ * whole lines (checked at run time; the library itself targets baseline
+ * x86-64), past the caches for a large destination
+ * (RT_TRANSPOSE_COPY_STREAM_BYTES). The blocks of r keep the source's rows
+ * streaming in order while the other dims move. Measured on bmm's operand
+ * viewed with its axes reversed (64 x 256 x 256 f32, one thread): 8 x 8
+ * tiles of scalar moves 5.5-6.0 ms, the AVX2 blocks 3.0-3.6 ms, memcpy 1.5
+ * ms (a znver3); on a Zen 5 the AVX2 blocks 3.0-3.4, the AVX-512 ones 1.6-
+ * 1.75, memcpy 0.9-1.1.
  */
 #include <string.h>
 
@@ -18,6 +21,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include "transpose_avx2.h"
+#include "transpose_avx512.h"
 #define COPY_AVX2 1
 #endif
 
@@ -93,43 +97,88 @@ COPY_LINE(float, f32, __m256, 8, _mm256_loadu_ps, transpose8_ps, _mm256_storeu_p
 COPY_LINE(double, f64, __m256d, 4, _mm256_loadu_pd, transpose4_pd, _mm256_storeu_pd,
           _mm256_stream_pd)
 
-/* Rows r0 .. r1-1 of r by all of a at one point of the other dims, in
- * whole lines where they fit, the rest one element at a time. */
-__attribute__((target("avx2"))) static void rows_avx2(char *dst, const char *src,
-                                                      const copy_shape *s, int64_t r0,
-                                                      int64_t r1, int stream)
-{
-	int64_t e = s->esize, rs = LINE / e, as = 32 / e;
-	int64_t rend = r0 + (r1 - r0) / rs * rs, aend = s->na / as * as;
-	for (int64_t x = 0; x < aend; x += as) {
-		int64_t cols[8];
-		for (int64_t c = 0; c < as; c++)
-			cols[c] = column(s, x + c);
-		for (int64_t y = r0; y < rend; y += rs) {
-			char *d = dst + y * e;
-			const char *p = src + (y * s->src_r + x) * e;
-			if (e == 4)
-				line_f32(d, p, s, cols, stream);
-			else
-				line_f64(d, p, s, cols, stream);
-		}
+/*
+ * block_T: one line of r by one line of columns (B elements each): B rows
+ * of src (s->src_r apart) loaded whole, transposed, stored as B whole
+ * lines into dst's rows at "cols" ("stream": past the caches).
+ */
+#define COPY_BLOCK(T, NAME, V, B, LOAD, TRANSPOSE, STORE, STREAM)                       \
+	__attribute__((target("avx512f"), always_inline)) static inline void block_##NAME( \
+		char *dst, const char *src, const copy_shape *s, const int64_t *cols,   \
+		int stream)                                                             \
+	{                                                                               \
+		V r[B];                                                                 \
+		const T *p = (const T *)src;                                            \
+		_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++)                  \
+			r[x] = LOAD(p + x * s->src_r);                                  \
+		TRANSPOSE(r);                                                           \
+		_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++) {                \
+			T *d = (T *)dst + cols[x];                                      \
+			if (stream)                                                     \
+				STREAM(d, r[x]);                                        \
+			else                                                            \
+				STORE(d, r[x]);                                         \
+		}                                                                       \
 	}
-	copy_tail(dst, src, s, rend, r1, 0, s->na);
-	copy_tail(dst, src, s, r0, rend, aend, s->na);
-}
+
+COPY_BLOCK(float, f32, __m512, 16, _mm512_loadu_ps, transpose16_ps, _mm512_storeu_ps,
+           _mm512_stream_ps)
+COPY_BLOCK(double, f64, __m512d, 8, _mm512_loadu_pd, transpose8_pd, _mm512_storeu_pd,
+           _mm512_stream_pd)
+
+/*
+ * rows_NAME: rows r0 .. r1-1 of r by all of a at one point of the other
+ * dims, in whole lines where they fit, the rest one element at a time:
+ * each COLS bytes of a by one line of r in one call of F32 or F64 (as
+ * line_T or block_T), compiled for TARGET. In AVX-512 each block loads
+ * and stores whole lines: bmm's operand with its axes reversed (16 MiB
+ * f32, one thread, a Zen 5) 3.0-3.4 ms in AVX2's blocks, which load each
+ * source line in two halves at different times, 1.6-1.75 ms so.
+ */
+#define COPY_ROWS(NAME, TARGET, COLS, F32, F64)                                        \
+	__attribute__((target(TARGET))) static void rows_##NAME(                        \
+		char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1, \
+		int stream)                                                             \
+	{                                                                               \
+		int64_t e = s->esize, rs = LINE / e, as = (COLS) / e;                   \
+		int64_t rend = r0 + (r1 - r0) / rs * rs, aend = s->na / as * as;        \
+		for (int64_t x = 0; x < aend; x += as) {                                \
+			int64_t cols[LINE / 4];                                         \
+			for (int64_t c = 0; c < as; c++)                                \
+				cols[c] = column(s, x + c);                             \
+			for (int64_t y = r0; y < rend; y += rs) {                       \
+				char *d = dst + y * e;                                  \
+				const char *p = src + (y * s->src_r + x) * e;           \
+				if (e == 4)                                             \
+					F32(d, p, s, cols, stream);                     \
+				else                                                    \
+					F64(d, p, s, cols, stream);                     \
+			}                                                               \
+		}                                                                       \
+		copy_tail(dst, src, s, rend, r1, 0, s->na);                             \
+		copy_tail(dst, src, s, r0, rend, aend, s->na);                          \
+	}
+
+COPY_ROWS(avx2, "avx2", 32, line_f32, line_f64)
+COPY_ROWS(avx512, "avx512f", LINE, block_f32, block_f64)
 #endif
 
-/* Rows r0 .. r1-1 of r by all of a at one point of the other dims. */
+/* Rows r0 .. r1-1 of r by all of a at one point of the other dims, with
+ * the widest vectors "simd" allows (0 none, 1 AVX2, 2 AVX-512). */
 static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
-                 int avx2, int stream)
+                 int simd, int stream)
 {
 #ifdef COPY_AVX2
-	if (avx2) {
+	if (simd == 2) {
+		rows_avx512(dst, src, s, r0, r1, stream);
+		return;
+	}
+	if (simd) {
 		rows_avx2(dst, src, s, r0, r1, stream);
 		return;
 	}
 #endif
-	(void)avx2;
+	(void)simd;
 	(void)stream;
 	copy_tail(dst, src, s, r0, r1, 0, s->na);
 }
@@ -185,11 +234,13 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 		}
 	if (!points || !bytes)
 		return;
-	int avx2 = 0;
+	int simd = 0;
 #ifdef COPY_AVX2
-	avx2 = (esize == 4 || esize == 8) && __builtin_cpu_supports("avx2");
+	simd = (esize == 4 || esize == 8) && __builtin_cpu_supports("avx2");
+	if (simd && s.na % (LINE / esize) == 0 && __builtin_cpu_supports("avx512f"))
+		simd = 2;
 #endif
-	int stream = avx2 && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
+	int stream = simd && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
 	for (int64_t r0 = 0; r0 < s.nr; r0 += BLOCK_ROWS) {
 		int64_t r1 = s.nr - r0 < BLOCK_ROWS ? s.nr : r0 + BLOCK_ROWS;
 		memset(x, 0, sizeof x);
@@ -200,7 +251,7 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 				from += x[y] * s.osrc[y];
 			}
 			rows((char *)dst + to * esize, (const char *)src + from * esize, &s, r0, r1,
-			     avx2, stream);
+			     simd, stream);
 			for (int y = s.no - 1; y >= 0 && ++x[y] == s.os[y]; y--)
 				x[y] = 0;
 		}

@@ -114,6 +114,10 @@ static const scase copies[] = {
 	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},
 	/* a transposed matrix into one with padded rows */
 	{"ij->ij", 1, {2}, {{40, 48}}, {{1, 40}}, {0}, 0, {56, 1}},
+	/* whole lines of i (48 = 3 x 16 f32, 6 x 8 f64: AVX-512's blocks a
+	 * line a side where the CPU has it), a tail of 3 of j, padded rows
+	 * that are not line-aligned (stored in place, not streamed) */
+	{"ij->ij", 1, {2}, {{48, 35}}, {{1, 48}}, {0}, 0, {37, 1}},
 	/* on 4 threads a copy in row tasks, one runtime call each: 38 tiles
 	 * of 8 rows of i, the last one of 5 */
 	{"ij->ij", 1, {2}, {{301, 253}}, {{1, 301}}, {0}, 1, {0}},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "slices.h"
+#include "workspace.h"
 
 
 /* The entries of sliced label "l" of "t": size, output stride, input strides. */
@@ -109,7 +110,7 @@ int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, 
 		return 1;
 	if (!table[SLICES_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
 		return count && one(user, out, in) ? -1 : 0;
-	char *part = count && !packed ? malloc((size_t)part_bytes + 1) : NULL;
+	char *part = count && !packed ? einc_rt_buffer_alloc((size_t)part_bytes) : NULL;
 	const void **ins = malloc(sizeof(void *) * ((size_t)table[SLICES_NIN] + 1));
 	int r = !ins || (count && !packed && !part) ? -1 : 0;
 	for (int64_t s = first; !r && s < first + count; s++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "slices.h"
+#include "workspace.h"
 
 
 /* The entries of sliced label "l" of "t": size, output stride, input strides. */
@@ -101,6 +102,19 @@ static int64_t slice_bases(const int64_t *table, int64_t s, const void *const *i
 	return out_off;
 }
 
+/* Whether the part of "t" lies in the output as it is dense (row-major
+ * over its dims), so that a slice may write it there in place. */
+static int part_dense(const int64_t *t)
+{
+	int r = (int)t[SLICES_RANK];
+	const int64_t *dims = t + SLICES_HEAD, *strides = dims + r;
+	int64_t step = 1;
+	for (int d = r - 1; d >= 0; step *= dims[d], d--)
+		if (dims[d] > 1 && strides[d] != step)
+			return 0;
+	return 1;
+}
+
 int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, void *out,
                        const void *const *in, int64_t first, int64_t count, int packed)
 {
@@ -109,16 +123,23 @@ int einc_rt_run_slices(const int64_t *table, einc_rt_slice_fn *one, void *user, 
 		return 1;
 	if (!table[SLICES_NLAB] && !packed) /* unsliced: the kernel writes "out" itself */
 		return count && one(user, out, in) ? -1 : 0;
-	char *part = count && !packed ? malloc((size_t)part_bytes + 1) : NULL;
+	/* a part dense in "out" is written there by the first slice that
+	 * touches it; the buffer takes the slices that add or a part that is
+	 * not dense */
+	int dense = part_dense(table);
+	int buffered = count && !packed && (!dense || (summed > 1 && count > 1));
+	char *part = buffered ? einc_rt_buffer_alloc((size_t)part_bytes) : NULL;
 	const void **ins = malloc(sizeof(void *) * ((size_t)table[SLICES_NIN] + 1));
-	int r = !ins || (count && !packed && !part) ? -1 : 0;
+	int r = !ins || (buffered && !part) ? -1 : 0;
 	for (int64_t s = first; !r && s < first + count; s++) {
 		int64_t out_off = slice_bases(table, s, in, ins);
-		char *to = packed ? (char *)out + (s - first) * part_bytes : part;
+		int add = s != first && s % summed != 0;
+		char *at = (char *)out + out_off * esize;
+		char *to = packed ? (char *)out + (s - first) * part_bytes : dense && !add ? at : part;
 		if (one(user, to, ins))
 			r = -1;
-		else if (!packed)
-			put_part(table, (char *)out + out_off * esize, part, s != first && s % summed != 0);
+		else if (to == part)
+			put_part(table, at, part, add);
 	}
 	free(ins);
 	free(part);

@@ -6,9 +6,9 @@
  * MPI_Reduce (or on every rank with MPI_Allreduce) under an operation
  * declared non-commutative, so that MPI adds them in rank order: for a
  * fixed number of ranks the result is the same bits on every run. When
- * only output labels are sliced, each rank's parts are packed and
- * gathered instead (MPI_Gatherv, MPI_Allgatherv)
- * (docs/slicing.md). Inputs come from .npy files (read by rank 0 and
+ * only output labels are sliced, rank 0 runs its parts in place and the
+ * other ranks' are packed and gathered instead (MPI_Gatherv,
+ * MPI_Allgatherv) (docs/slicing.md). Inputs come from .npy files (read by rank 0 and
  * broadcast) or from the seeded generator of einc --run; the output goes
  * to a .npy file; --check compares it with the unsliced kernel's.
  * Failures on any rank are agreed on by all before anyone goes on, so
@@ -31,6 +31,7 @@
 #include "npy.h"
 #include "numarg.h"
 #include "parts.h"
+#include "workspace.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 enum { MAX_FILES = 64 };
@@ -368,29 +369,41 @@ static void block(int64_t nslices, int size, int r, int64_t *first, int64_t *cou
 	*count = base + (r < extra);
 }
 
-/* Gathers the packed parts "parts" of every rank's block (output labels
- * only are sliced: each slice owns its part) into "all" on rank 0 (every
- * rank with "all_ranks"), by MPI_Gatherv, and puts them in place into
- * "sum". Needs nslices * part elements within an int. */
+/* The first slice whose part rank 0's gather buffer holds: with
+ * "all_ranks" 0 (every rank's parts), else those after rank 0's block
+ * (rank 0 ran its own into the output in place). */
+static int64_t gathered_from(int64_t nslices, int size, int all_ranks)
+{
+	int64_t first, count;
+	block(nslices, size, 0, &first, &count);
+	return all_ranks ? 0 : count;
+}
+
+/* Gathers the packed parts of every rank's block (output labels only are
+ * sliced: each slice owns its part) into "all" on rank 0 (every rank
+ * with "all_ranks"), by MPI_Gatherv, and puts them in place into "sum":
+ * "parts" holds this rank's (with "all_ranks" they lie in their place in
+ * "all" and go in place; rank 0 without it has run its own into "sum"
+ * and sends none). Needs nslices * part elements within an int. */
 static void gather(const einc_kernel *k, const void *parts, void *all, void *sum,
                    int64_t nslices, int rank, int size, MPI_Datatype type, int all_ranks)
 {
-	int64_t part = einc_kernel_slice_part_elems(k), first, count;
+	int64_t part = einc_kernel_slice_part_elems(k), from = gathered_from(nslices, size, all_ranks);
+	int64_t first, count;
 	int *counts = malloc(sizeof(int) * (size_t)size), *displs = malloc(sizeof(int) * (size_t)size);
 	for (int r = 0; counts && displs && r < size; r++) {
 		block(nslices, size, r, &first, &count);
-		counts[r] = (int)(count * part);
-		displs[r] = (int)(first * part);
+		counts[r] = first < from ? 0 : (int)(count * part);
+		displs[r] = first < from ? 0 : (int)((first - from) * part);
 	}
 	block(nslices, size, rank, &first, &count);
 	if (all_ranks)
-		MPI_Allgatherv(parts, (int)(count * part), type, all, counts, displs, type,
-		               MPI_COMM_WORLD);
+		MPI_Allgatherv(MPI_IN_PLACE, 0, type, all, counts, displs, type, MPI_COMM_WORLD);
 	else
-		MPI_Gatherv(parts, (int)(count * part), type, all, counts, displs, type, 0,
-		            MPI_COMM_WORLD);
+		MPI_Gatherv(parts, rank == 0 ? 0 : (int)(count * part), type, all, counts, displs,
+		            type, 0, MPI_COMM_WORLD);
 	if (all_ranks || rank == 0)
-		einc_kernel_place_slices(k, sum, all, 0, nslices);
+		einc_kernel_place_slices(k, sum, all, from, nslices - from);
 	free(counts);
 	free(displs);
 }
@@ -460,6 +473,18 @@ static int finish(einc_ctx *ctx, const args *a, const einc_program *p, void **in
 	return a->check ? check_unsliced(ctx, a, p, in, sum) : EXIT_OK;
 }
 
+/* A buffer of "elems" elements of "esize" bytes set to zeros (free() it),
+ * on huge pages where it is large (einc_rt_buffer_alloc): its pages are
+ * taken here, before the timed run, two-megabyte ones where the kernel
+ * gives them, not one fault per 4 KiB page under the run's copies. */
+static void *zeros(int64_t elems, size_t esize)
+{
+	void *p = einc_rt_buffer_alloc((size_t)elems * esize);
+	if (p)
+		memset(p, 0, (size_t)elems * esize);
+	return p;
+}
+
 /* Compiles, runs this rank's block of slices and combines; the exit status. */
 static int run(einc_ctx *ctx, args *a, int rank, int size)
 {
@@ -486,18 +511,29 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 	int gathered = !status && !einc_kernel_slices_summed(k) && nslices * part <= INT_MAX;
 	int root = rank == 0 || a->allreduce;
 	block(nslices, size, rank, &first, &count);
-	void *out = status ? NULL : calloc((size_t)(gathered ? count * part : elems) + 1, esize);
-	void *sum = status || !root ? NULL : calloc((size_t)elems + 1, esize);
-	void *all = gathered && root ? malloc((size_t)(nslices * part) * esize + 1) : NULL;
+	/* where this rank's slices go when gathered: rank 0's in place into
+	 * its sum (gathered to rank 0 alone), a root's packed into their place
+	 * among the gathered parts (MPI_Allgatherv), the others' packed into
+	 * "out"; added up, every rank's into "out" (an MPI_IN_PLACE reduce
+	 * at the root was slower: 2026-12-05, docs/slicing.md) */
+	int64_t from = gathered ? gathered_from(nslices, size, a->allreduce) : 0;
+	void *sum = status || !root ? NULL : zeros(elems, esize);
+	void *all = gathered && root ? zeros((nslices - from) * part, esize) : NULL;
+	int packed = gathered && (rank != 0 || a->allreduce);
+	int own = !gathered || !root; /* "out" a buffer of its own */
+	void *out = status ? NULL
+	            : own ? zeros(gathered ? count * part : elems, esize)
+	            : !packed ? sum
+	            : all ? (char *)all + (size_t)(first * part) * esize : NULL;
 	if (!status)
 		status = agree(!out || (root && (!sum || (gathered && !all))) ? EXIT_INTERNAL : 0);
 	if (!status) {
 		MPI_Barrier(MPI_COMM_WORLD);
 		double t0 = MPI_Wtime();
-		st = gathered ? einc_kernel_run_slices_packed(k, out, (const void *const *)in, NULL,
-		                                              first, count)
-		              : einc_kernel_run_slices(k, out, (const void *const *)in, NULL, first,
-		                                       count);
+		st = packed ? einc_kernel_run_slices_packed(k, out, (const void *const *)in, NULL, first,
+		                                            count)
+		            : einc_kernel_run_slices(k, out, (const void *const *)in, NULL, first,
+		                                     count);
 		int failed = st != EINC_OK || rank == a->fail_rank;
 		int low = first_failing(failed, rank, size);
 		if (low == rank)
@@ -521,7 +557,8 @@ static int run(einc_ctx *ctx, args *a, int rank, int size)
 	for (int x = 0; in && x < n; x++)
 		free(in[x]);
 	free(in);
-	free(out);
+	if (own)
+		free(out);
 	free(sum);
 	free(all);
 	einc_kernel_free(k);

@@ -5,7 +5,8 @@
  * (transpose_copy.c): 16 x 16 floats or 8 x 8 doubles, each row one whole
  * line in and each column one whole line out. Include it only where the
  * compiler has immintrin.h and target attributes (x86-64, GCC or Clang),
- * and call it only where the CPU runs AVX-512F.
+ * and call it only where the CPU runs AVX-512F. Each shuffle names its
+ * selector as a literal: unoptimised builds (-O0) need an immediate.
  */
 #ifndef EINC_RT_TRANSPOSE_AVX512_H
 #define EINC_RT_TRANSPOSE_AVX512_H
@@ -31,7 +32,8 @@ __attribute__((target("avx512f"), always_inline)) static inline void transpose16
 #pragma GCC unroll 16
 	for (int x = 0; x < 16; x++) { /* 128-bit lanes 0 and 2, 1 and 3 of r[x], r[x + 4] */
 		int y = x / 8 * 8 + x % 4;
-		t[x] = _mm512_shuffle_f32x4(r[y], r[y + 4], x % 8 < 4 ? 0x88 : 0xDD);
+		t[x] = x % 8 < 4 ? _mm512_shuffle_f32x4(r[y], r[y + 4], 0x88)
+		                 : _mm512_shuffle_f32x4(r[y], r[y + 4], 0xDD);
 	}
 #pragma GCC unroll 16
 	for (int x = 0; x < 8; x++) {
@@ -52,7 +54,8 @@ __attribute__((target("avx512f"), always_inline)) static inline void transpose8_
 #pragma GCC unroll 8
 	for (int x = 0; x < 8; x++) { /* 128-bit lanes 0 and 2, 1 and 3 of t[y], t[y + 2] */
 		int y = x / 4 * 4 + x % 2;
-		r[x] = _mm512_shuffle_f64x2(t[y], t[y + 2], x % 4 < 2 ? 0x88 : 0xDD);
+		r[x] = x % 4 < 2 ? _mm512_shuffle_f64x2(t[y], t[y + 2], 0x88)
+		                 : _mm512_shuffle_f64x2(t[y], t[y + 2], 0xDD);
 	}
 #pragma GCC unroll 8
 	for (int x = 0; x < 4; x++) {

@@ -246,6 +246,7 @@ def test_strides_of_part_elements_copied():
 @pytest.mark.parametrize("spec,shapes,k", [
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 0),  # M of unit stride: A in place (f32)
     ("ijk,jr,kr->ir", [(250, 24, 20), (24, 8), (20, 8)], 0),  # f64: packed a whole M at a time
+    ("ijk,jr,kr->ir", [(37, 24, 20), (24, 32), (20, 32)], 0),  # 2 vectors: 8-row blocks (AVX-512)
     ("ijk,lk->ijl", [(12, 30, 40), (9, 40)], 0),             # M of unit stride, K one stride
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied

@@ -279,6 +279,7 @@ def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     ("bij,bjk->bik", [(3, 260, 30), (3, 30, 40)], 1, False),  # K of unit stride
     ("ijk,jl->ilk", [(8, 30, 10), (30, 260)], 0, False),      # K of unit stride, M in order
     ("ijk,jl->ilk", [(4, 40, 64), (40, 50)], 0, False),       # B's panels of 32 rows transposed
+    ("ijk,lk->ijl", [(5, 32, 40), (40, 40)], 0, False),       # M in blocks of j's run (AVX-512)
     ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1, False),  # N of unit stride
     ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], None, True),  # axes reversed: batch unit
 ])

@@ -16,7 +16,8 @@
  * rows by 1 vector as narrow as holds them (128 bits at least): 8
  * accumulators cover the multiply-adds' latency, and 8 rows of A read in
  * place a power of two apart, all in one L1 set, fit its ways (measured at
- * j = 4, 16: 12 rows 8% slower, 16 rows 60%).
+ * j = 4, 16: 12 rows 8% slower, 16 rows 60%). An A read across in place
+ * takes rows that tile a line where the registers hold them (across_rows).
  */
 enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
 
@@ -75,6 +76,9 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
  * columns (above) ran faster in place. */
 #define GEMM_DIRECT_ACROSS_COLUMNS 32
 
+/* The bytes of a cache line (every x86 target einc plans for). */
+enum { GEMM_LINE_BYTES = 64 };
+
 /* f64 (8-byte elements) is read so only where an NC block has at most
  * this many register blocks of columns: each reads A's block again, MR
  * elements a line, and a line holds half as many f64 as f32 for the
@@ -111,6 +115,15 @@ enum { GEMM_WHOLE_M_KC = 96 };
  * 128 / 192 / 240 16.3 / 15.5 / 15.7 / 16.4-16.9 / 16.5-17.2 ms. An A in
  * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
 enum { GEMM_ACROSS_L2_PARTS = 4 };
+
+/* Such an A whose M holds more dims than its unit-stride one, K's stride
+ * that dim's extent (ijk,lk->ijl with ijk's last two axes swapped: j of
+ * 256, K 1 KiB apart), is read in M blocks of that dim's extent where it
+ * is less than MC: each block, over all of K, is then one run of memory,
+ * as a whole M's is above, not two runs' parts. Measured on znver5 (1
+ * thread, CPU time, best of 15, alternating in one process, load 9-12):
+ * that view at MC 672 / 256 / 512 / 768 12.91-14.01 / 12.34-12.95 /
+ * 13.30 / 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block). */
 
 /* A's next block (next_a_block: rows that run along K within a line, or
  * one run of memory, M of unit stride and K's stride M: a whole M per
@@ -191,6 +204,42 @@ static void register_block(int vector_bits, int esize, int64_t n, int *mr, int *
 		;
 	*nr = *vl;
 	*mr = GEMM_MR_NARROW;
+}
+
+/* The vector registers of an x86 target whose registers are
+ * "vector_bits" wide: AVX-512's 32, AVX's and SSE's 16. */
+static int vector_registers(int vector_bits)
+{
+	return vector_bits >= 512 ? 32 : 16;
+}
+
+/*
+ * The rows of the wide register block ("nv" vectors of columns) of an A
+ * read across in place, of "esize"-byte elements, for registers
+ * "vector_bits" wide: the most rows, a power of two, whose elements tile
+ * a cache line and whose accumulators fit the registers beside a B vector
+ * per column vector and a broadcast; "mr" (GEMM_MR_WIDE) where those are
+ * fewer. Each micro-kernel call reads MR elements of a line per value of
+ * k, KC lines K's stride apart that share a few sets of L1 and leave it
+ * before the next block of rows reads the rest of them, so a block whose
+ * elements cross a line's end (6 f32, 24 bytes: every fourth block; 6
+ * f64, 48 bytes: every other) misses twice on those rows. A 512-bit
+ * target's 32 registers hold 8 rows (16 accumulators, 2 B vectors, a
+ * broadcast): 32 bytes of f32, a whole line of f64; a 256-bit target's
+ * 16 hold 6, so it keeps GEMM_MR_WIDE. Measured on znver5 (1 thread, CPU
+ * time, best of 15-20, 6 and 8 rows alternating in one process, load
+ * 4-5): ijk,jr,kr->ir 256^3 x 32 with ijk's axes reversed 7.63 / 8.08 ->
+ * 6.97 / 7.44 ms (twin 6.59-6.64), f64 17.20 / 17.67 -> 16.41 / 16.84
+ * (twin 15.60-15.83); ijk,lk->ijl 256^3 x 64 with ijk's last two axes
+ * swapped 13.61 / 13.16 -> 13.04 / 12.54 (twin 11.73); 10, 12 and 16
+ * rows slower than 8 (16 spill: 32 accumulators).
+ */
+static int across_rows(int mr, int nv, int vector_bits, int64_t esize)
+{
+	int most = (vector_registers(vector_bits) - nv - 1) / nv, rows = 1;
+	while (2 * rows <= most && 2 * rows * esize <= GEMM_LINE_BYTES)
+		rows *= 2;
+	return rows > mr ? rows : mr;
 }
 
 /* The block of an extent "x" in the fewest blocks of at most "most",
@@ -400,6 +449,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	             lower_gemm_direct_pays(1, g->n, g->nc, g->nr) &&
 	             (esize == 4 || tiles <= GEMM_DIRECT_ACROSS_F64_TILES);
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
+	if (across && g->mr == GEMM_MR_WIDE)
+		g->mr = across_rows(g->mr, g->nr / g->vl, vector_bits, esize);
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 &&
@@ -411,6 +462,9 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
 	int whole_across = across && a_bytes > caches->l3 &&
 	                   whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
+	int64_t run = st->sizes[g->dims[g->nb + g->nm - 1]];
+	if (across && !whole_across && g->nm > 1 && ks == run && run < g->mc && run % g->mr == 0)
+		g->mc = run;
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
 		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
 	else
@@ -427,7 +481,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * of L2 its blocks are given (a smaller A stays there after its first
 	 * pass, and the prefetches would only cost their instructions), or
 	 * each block is one run of memory */
-	int64_t fmas = tiles * (g->nr / g->vl) * (64 / esize);
+	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
 	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
 	             ((ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
 	               a_bytes > caches->l2 / 2) ||

@@ -246,6 +246,7 @@ def test_strides_of_part_elements_copied():
 @pytest.mark.parametrize("spec,shapes,k", [
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 0),  # M of unit stride: A in place (f32)
     ("ijk,jr,kr->ir", [(250, 24, 20), (24, 8), (20, 8)], 0),  # f64: packed a whole M at a time
+    ("ijk,jr,kr->ir", [(37, 24, 20), (24, 32), (20, 32)], 0),  # 2 vectors: 8-row blocks (AVX-512)
     ("ijk,lk->ijl", [(12, 30, 40), (9, 40)], 0),             # M of unit stride, K one stride
     ("bi,ioj,bj->bo", [(20, 16), (16, 24, 20), (20, 20)], 2),  # a product's factor: copied
     ("ijk,jr,kr->ir", [(40, 24, 20), (24, 8), (20, 8)], 1),  # a product's factor: copied
@@ -278,6 +279,7 @@ def test_transposed_operands_of_gemm_like_steps(spec, shapes, k, dtype):
     ("bij,bjk->bik", [(3, 260, 30), (3, 30, 40)], 1, False),  # K of unit stride
     ("ijk,jl->ilk", [(8, 30, 10), (30, 260)], 0, False),      # K of unit stride, M in order
     ("ijk,jl->ilk", [(4, 40, 64), (40, 50)], 0, False),       # B's panels of 32 rows transposed
+    ("ijk,lk->ijl", [(5, 32, 40), (40, 40)], 0, False),       # M in blocks of j's run (AVX-512)
     ("bi,ioj,bj->bo", [(260, 16), (16, 24, 20), (260, 20)], 1, False),  # N of unit stride
     ("bij,bjk->bik", [(3, 20, 30), (3, 30, 300)], None, True),  # axes reversed: batch unit
 ])

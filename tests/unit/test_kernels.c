@@ -645,35 +645,45 @@ static void test_gemm_even_blocks(void **state)
  * beside 64 or 256 (chain3's ij,jk with ij transposed) packed; 1 KiB
  * apart beside 64 (ttm's ijk with its last two axes swapped) in place.
  * Such an A, not read a whole M at a time, runs a K of at most 4/3 KC
- * (znver5's 192) as one block.
+ * (znver5's 192) as one block. In place, its register block takes 8 rows
+ * on AVX-512 (lower_gemm.c's across_rows: 32 bytes of f32, so that no
+ * block's rows cross a line), 6 on AVX2 and where packed. Where M holds
+ * a dim beside the unit-stride one and K's stride is that one's extent
+ * (ttm's ijk with its last two axes swapped), M runs in blocks of that
+ * extent (256, one run of memory each), where whole register blocks fill
+ * it (not 252 of 8 rows).
  */
 static void test_across_blocks(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *dims, *cpu;
-		int64_t a_stride, mc, kc;
+		int64_t a_stride, mc, kc, mr;
+		const char *spec;
 	} steps[] = {
-		{"i=149,k=4500,j=20", "haswell", 149, 168, 96},  /* 2.68 MB */
-		{"i=149,k=4000,j=20", "haswell", 149, 96, 256},  /* 2.38 MB */
-		{"i=4096,k=256,j=32", "znver5", 4096, 600, 256},
-		{"i=4096,k=256,j=64", "znver5", 0, 600, 256},
-		{"i=4096,k=256,j=256", "znver5", 0, 600, 256},
-		{"i=256,k=256,j=64", "znver5", 256, 264, 256},
-		{"i=256,k=257,j=64", "znver5", 256, 264, 192},
+		{"i=149,k=4500,j=20", "haswell", 149, 168, 96, 6, NULL},  /* 2.68 MB */
+		{"i=149,k=4000,j=20", "haswell", 149, 96, 256, 6, NULL},  /* 2.38 MB */
+		{"i=4096,k=256,j=32", "znver5", 4096, 600, 256, 8, NULL},
+		{"i=4096,k=256,j=64", "znver5", 0, 600, 256, 6, NULL},
+		{"i=4096,k=256,j=256", "znver5", 0, 600, 256, 6, NULL},
+		{"i=256,k=256,j=64", "znver5", 256, 264, 256, 8, NULL},
+		{"i=256,k=257,j=64", "znver5", 256, 264, 192, 8, NULL},
+		{"i=64,k=256,j=256,l=64", "znver5", 256, 256, 256, 8, "ikj,kl->ijl"},
+		{"i=64,k=252,j=252,l=64", "znver5", 252, 672, 252, 8, "ikj,kl->ijl"},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
-		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
+		kcase c = {steps[x].spec ? steps[x].spec : "ki,kj->ij", steps[x].dims, ACROSS};
 		einc_program *p;
 		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, steps[x].cpu, &p);
 		if (g->a_stride != steps[x].a_stride || g->mc != steps[x].mc ||
-		    g->kc != steps[x].kc)
-			fail_msg("%s %s: A's K stride in place %lld, MC %lld, KC %lld; expected "
-			         "%lld, %lld, %lld",
+		    g->kc != steps[x].kc || g->mr != steps[x].mr)
+			fail_msg("%s %s: A's K stride in place %lld, MC %lld, KC %lld, MR %lld; "
+			         "expected %lld, %lld, %lld, %lld",
 			         steps[x].dims, steps[x].cpu, (long long)g->a_stride,
-			         (long long)g->mc, (long long)g->kc, (long long)steps[x].a_stride,
-			         (long long)steps[x].mc, (long long)steps[x].kc);
+			         (long long)g->mc, (long long)g->kc, (long long)g->mr,
+			         (long long)steps[x].a_stride, (long long)steps[x].mc,
+			         (long long)steps[x].kc, (long long)steps[x].mr);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);
@@ -815,7 +825,8 @@ static void test_narrow_prefetches(void **state)
  * kernel; nor at N = 20 in f64 on AVX2 (3 blocks of 8: 48). An f64 A is
  * read in place (K's stride 250) beside 2 register blocks of columns at
  * most (lower_gemm.c's GEMM_DIRECT_ACROSS_F64_TILES: znver5), packed
- * beside more (znver3's 4 and 3).
+ * beside more (znver3's 4 and 3); in place on AVX-512, 8 rows a register
+ * block (across_rows: a whole line of f64), else 6.
  */
 static void test_whole_m_ahead(void **state)
 {
@@ -823,26 +834,28 @@ static void test_whole_m_ahead(void **state)
 	static const struct {
 		const char *dims, *cpu;
 		einc_dtype dtype;
-		int64_t ahead, a_stride;
+		int64_t ahead, a_stride, mr;
 	} steps[] = {
-		{"i=250,k=4500,j=32", "znver3", EINC_F32, 1, 250},
-		{"i=250,k=300,j=32", "znver3", EINC_F64, 1, 0},
-		{"i=250,k=4500,j=32", "znver5", EINC_F32, 0, 250},
-		{"i=250,k=300,j=32", "znver5", EINC_F64, 0, 250},
-		{"i=250,k=300,j=20", "znver3", EINC_F64, 0, 0},
+		{"i=250,k=4500,j=32", "znver3", EINC_F32, 1, 250, 6},
+		{"i=250,k=300,j=32", "znver3", EINC_F64, 1, 0, 6},
+		{"i=250,k=4500,j=32", "znver5", EINC_F32, 0, 250, 8},
+		{"i=250,k=300,j=32", "znver5", EINC_F64, 0, 250, 8},
+		{"i=250,k=300,j=20", "znver3", EINC_F64, 0, 0, 6},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"ki,kj->ij", steps[x].dims, ACROSS};
 		einc_program *p;
 		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
-		if (g->mc < g->m || g->a_ahead != steps[x].ahead || g->a_stride != steps[x].a_stride)
+		if (g->mc < g->m || g->a_ahead != steps[x].ahead ||
+		    g->a_stride != steps[x].a_stride || g->mr != steps[x].mr)
 			fail_msg("%s %s %s: MC %lld of M %lld, ahead %lld, A's K stride in place "
-			         "%lld; expected a whole M, %lld, %lld",
+			         "%lld, MR %lld; expected a whole M, %lld, %lld, %lld",
 			         steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype),
 			         (long long)g->mc, (long long)g->m, (long long)g->a_ahead,
-			         (long long)g->a_stride, (long long)steps[x].ahead,
-			         (long long)steps[x].a_stride);
+			         (long long)g->a_stride, (long long)g->mr,
+			         (long long)steps[x].ahead, (long long)steps[x].a_stride,
+			         (long long)steps[x].mr);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);

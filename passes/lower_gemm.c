@@ -116,15 +116,6 @@ enum { GEMM_WHOLE_M_KC = 96 };
  * cache ran slower so (j = k = 16, 256 KiB: 1.08 -> 1.19 x its twin). */
 enum { GEMM_ACROSS_L2_PARTS = 4 };
 
-/* Such an A whose M holds more dims than its unit-stride one, K's stride
- * that dim's extent (ijk,lk->ijl with ijk's last two axes swapped: j of
- * 256, K 1 KiB apart), is read in M blocks of that dim's extent where it
- * is less than MC: each block, over all of K, is then one run of memory,
- * as a whole M's is above, not two runs' parts. Measured on znver5 (1
- * thread, CPU time, best of 15, alternating in one process, load 9-12):
- * that view at MC 672 / 256 / 512 / 768 12.91-14.01 / 12.34-12.95 /
- * 13.30 / 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block). */
-
 /* A's next block (next_a_block: rows that run along K within a line, or
  * one run of memory, M of unit stride and K's stride M: a whole M per
  * block, GEMM_WHOLE_M_KC, GEMM_ACROSS_L2_PARTS) is prefetched in software
@@ -462,6 +453,15 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
 	int whole_across = across && a_bytes > caches->l3 &&
 	                   whole_m_block(caches->l2 / GEMM_ACROSS_L2_PARTS, g->m, esize, &g->mc, &kc);
+	/* An A read across in place (not a whole M at a time) whose M holds
+	 * more dims than its unit-stride one, K's stride that dim's extent
+	 * (ijk,lk->ijl with ijk's last two axes swapped: j of 256, K 1 KiB
+	 * apart), is read in M blocks of that dim's extent where it is less than
+	 * MC: each block, over all of K, is then one run of memory, as a whole
+	 * M's is, not two runs' parts. Measured on znver5 (1 thread, CPU time,
+	 * best of 15, alternating in one process, load 9-12): that view at MC
+	 * 672 / 256 / 512 / 768 12.91-14.01 / 12.34-12.95 / 13.30 /
+	 * 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block). */
 	int64_t run = st->sizes[g->dims[g->nb + g->nm - 1]];
 	if (across && !whole_across && g->nm > 1 && ks == run && run < g->mc && run % g->mr == 0)
 		g->mc = run;
@@ -477,15 +477,15 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the kernel works long enough
 	 * on each line (GEMM_AHEAD_FMAS) and either the two fit the L2, A's
-	 * rows run along K within 64-byte lines and A is larger than the half
+	 * rows run along K within a line and A is larger than the half
 	 * of L2 its blocks are given (a smaller A stays there after its first
 	 * pass, and the prefetches would only cost their instructions), or
 	 * each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
 	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
-	             ((ks > 0 && ks * esize <= 64 && 2 * g->mc * g->kc * ks * esize <= caches->l2 &&
-	               a_bytes > caches->l2 / 2) ||
-	              (unit_m && ks * esize > 64 && ks == g->m && g->m <= g->mc));
+	             ((ks > 0 && ks * esize <= GEMM_LINE_BYTES &&
+	               2 * g->mc * g->kc * ks * esize <= caches->l2 && a_bytes > caches->l2 / 2) ||
+	              (unit_m && ks * esize > GEMM_LINE_BYTES && ks == g->m && g->m <= g->mc));
 	g->view = st;
 	g->esize = esize;
 	return g;

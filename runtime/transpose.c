@@ -34,9 +34,11 @@
  * 13.6-15.1), bilinear's twin (bi,ioj,bj->bo, K of unit stride in ioj)
  * 9.1-9.3 -> 7.9-8.4 ms. */
 #define AHEAD_ROWS(rows, i, b, n, p, e)                                         \
-	if ((i) + 2 * (b) <= (n) && (p) * (e) % 64 == 0)                        \
-		for (int x = 0; x < (b); x++)                                   \
-			__builtin_prefetch((rows)[(i) + (b) + x] + (p), 0, 3);
+	do {                                                                    \
+		if ((i) + 2 * (b) <= (n) && (p) * (e) % 64 == 0)                \
+			for (int x = 0; x < (b); x++)                           \
+				__builtin_prefetch((rows)[(i) + (b) + x] + (p), 0, 3); \
+	} while (0)
 
 /* Rows 0 .. n-1 over p 0 .. kc-1 in 8 x 8 blocks (n, kc multiples of 8). */
 __attribute__((target("avx2"))) static void avx2_f32(float *dst, const float *const *rows,
@@ -44,7 +46,7 @@ __attribute__((target("avx2"))) static void avx2_f32(float *dst, const float *co
 {
 	for (int64_t i = 0; i < n; i += 8)
 		for (int64_t p = 0; p < kc; p += 8) {
-			AHEAD_ROWS(rows, i, 8, n, p, 4)
+			AHEAD_ROWS(rows, i, 8, n, p, 4);
 			__m256 r[8], t[8];
 			for (int x = 0; x < 8; x++)
 				r[x] = _mm256_loadu_ps(rows[i + x] + p);
@@ -60,7 +62,7 @@ __attribute__((target("avx2"))) static void avx2_f64(double *dst, const double *
 {
 	for (int64_t i = 0; i < n; i += 4)
 		for (int64_t p = 0; p < kc; p += 4) {
-			AHEAD_ROWS(rows, i, 4, n, p, 8)
+			AHEAD_ROWS(rows, i, 4, n, p, 8);
 			__m256d r[4], t[4];
 			for (int x = 0; x < 4; x++)
 				r[x] = _mm256_loadu_pd(rows[i + x] + p);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The shared library's interface: its SONAME follows CHANGELOG.md's rule
-# (libeinc.so.0.MINOR while MAJOR is 0, then libeinc.so.MAJOR), and the
+# (libeinc.so.MAJOR, the file libeinc.so.MAJOR.MINOR.PATCH), and the
 # symbols it exports are exactly the functions include/einc.h marks
 # EINC_API: nothing of the compiler's insides, the runtime, LLVM, ISL or
 # GLPK. Usage: test_shared_symbols.sh LIBEINC_SO SOURCE_DIR
@@ -11,10 +11,13 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 version() { sed -n "s/^#define EINC_VERSION_$1 \([0-9]*\)$/\1/p" "$src/include/einc.h"; }
-major=$(version MAJOR) minor=$(version MINOR)
-if [ "$major" = 0 ]; then want=libeinc.so.0.$minor; else want=libeinc.so.$major; fi
+major=$(version MAJOR) minor=$(version MINOR) patch=$(version PATCH)
+want=libeinc.so.$major
 soname=$(objdump -p "$so" | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = "$want" ] || fail "SONAME is '$soname', CHANGELOG.md's rule says $want"
+file=$(basename "$(readlink -f "$so")")
+[ "$file" = "$want.$minor.$patch" ] ||
+  fail "the library's file is '$file', CHANGELOG.md's rule says $want.$minor.$patch"
 
 sed -n 's/^EINC_API .*[ *]\(einc_[a-z0-9_]*\)(.*/\1/p' "$src/include/einc.h" | sort > "$dir/declared"
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' |

@@ -128,7 +128,7 @@ static const scase copies[] = {
  * read l = 260 times per element (copied dense before). i holds two and
  * three lines of f32 (four and six of f64), k = 64 whole panels (D),
  * 260 rows of M end in a partial register block, K = 37 in one partial
- * block; the last N of 3 groups a block's partial share. */
+ * block; i = 48 makes N three groups, NC blocks holding whole ones. */
 static const scase crossed[] = {
 	{"ijk,jl->ilk", 2, {3, 2}, {{32, 37, 64}, {37, 260}}, {{1, 32, 1184}, {0}}, {0, 1}, 1, {0}},
 	{"ijk,jl->ilk", 2, {3, 2}, {{48, 37, 64}, {37, 260}}, {{1, 48, 1776}, {0}}, {0, 1}, 1, {0}},

@@ -132,6 +132,10 @@ typedef struct {
 	                             reads A in place; 0: A is packed */
 	int a_ahead;              /* 1: the runtime prefetches A's next block into L2
 	                             (einc_rt_gett_desc's "ahead") */
+	int b_crossed;            /* 1: B's unit stride runs along an N dim outside
+	                             the one its panels' columns follow, and NC
+	                             holds whole groups of a line's elements of it
+	                             (runtime/pack_crossed.c packs those) */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,

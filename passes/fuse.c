@@ -37,7 +37,7 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 				pick = child[c];
 		if (pick < 0)
 			continue;
-		int gemm = lower_gemm_probe(a, g, t, p, vector_bits, caches);
+		int gemm = lower_gemm_probe(a, g, t, p, vector_bits, caches, NULL);
 		if (gemm < 0)
 			return ctx_fail(ctx, EINC_ENOMEM, "fuse", "out of memory");
 		fused[pick] = gemm;

@@ -490,8 +490,10 @@ static int reader_step(const ir_tree *t, const ir_plan *p, int node)
 }
 
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
-                     const cg_caches *caches)
+                     const cg_caches *caches, int *crossed)
 {
+	if (crossed)
+		*crossed = -1;
 	const ir_tree_node *n = &t->nodes[node];
 	loop_step *st = arena_alloc(a, sizeof(*st));
 	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
@@ -507,7 +509,10 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 		                  &st->args[x]);
 	if (bad)
 		return -1;
-	return lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0) != NULL;
+	loop_gemm *gemm = lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0);
+	if (gemm && gemm->b_crossed && crossed)
+		*crossed = !gemm->a;
+	return gemm != NULL;
 }
 
 /* Makes GEMM-like step "s" ("st", of tree node "n") read its fused

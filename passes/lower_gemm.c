@@ -344,6 +344,43 @@ static void in_place_b_blocks(const cg_caches *caches, int vector_bits, int64_t 
 	*nc = even_block(n, most, GEMM_NC_STEP);
 }
 
+/*
+ * Whether B (the argument not "g->a" of "st") is packed across its
+ * panels (runtime/pack_crossed.c), for registers "vector_bits" wide and
+ * "esize"-byte elements, and if so N's block in "*nc": B's unit stride
+ * lies along an N dim u other than the innermost (the one C runs with and
+ * B's panels' columns follow), which a transposed view does (tc_ijk_jl's
+ * ijk stored kji: N = (i, k), i of unit stride). Element by element each
+ * panel row would read a line per element; across, the L elements of a
+ * line (u's next L values) go to L panel groups of D columns (the extent
+ * of N's dims inside u) at once, loaded whole and transposed in AVX-512
+ * registers. So where registers are 512 bits wide, D holds whole panels,
+ * u's extent whole lines and one group (L x D columns) fits GEMM_NC_MAX,
+ * NC is made whole groups (the most within "*nc", one at least), so that
+ * no block splits one. Measured on znver5 (1 thread, CPU time, best of 7,
+ * against the relayout copy it replaces): docs/bench-views.md, run 17.
+ */
+static int crossed_b(const loop_step *st, const loop_gemm *g, int vector_bits, int64_t esize,
+                     int64_t *nc)
+{
+	const int *n = g->dims + g->nb + g->nm;
+	const int64_t *s = st->args[!g->a].strides;
+	int64_t lanes = GEMM_LINE_BYTES / esize, d = 1;
+	if (vector_bits < 512 || g->nn < 2 || s[n[g->nn - 1]] == 1)
+		return 0;
+	for (int x = g->nn - 1; x > 0; x--) {
+		d *= st->sizes[n[x]];
+		if (s[n[x - 1]] != 1)
+			continue;
+		if (d % g->nr || st->sizes[n[x - 1]] % lanes || lanes * d > GEMM_NC_MAX)
+			return 0;
+		int64_t group = lanes * d;
+		*nc = *nc < group ? group : *nc / group * group;
+		return 1;
+	}
+	return 0;
+}
+
 void lower_gemm_fuse_a(loop_gemm *g)
 {
 	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
@@ -426,6 +463,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	g->nc = even_block(g->n, nc, GEMM_NC_STEP);
 	g->scratch = round_up(ws_bytes, 64);
 	register_block(vector_bits, (int)esize, g->n, &g->mr, &g->nr, &g->vl);
+	g->b_crossed = st->fused_arg < 0 && crossed_b(st, g, vector_bits, esize, &g->nc);
 	int64_t sizes[st->ndims + 1], strides[st->ndims + 1];
 	for (int x = 0; x < g->nk; x++) {
 		int d = g->dims[g->nb + g->nm + g->nn + x];
@@ -444,7 +482,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 		g->mr = across_rows(g->mr, g->nr / g->vl, vector_bits, esize);
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
-	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 &&
+	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
 	                 (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES;
 	if (b_in_place)
 		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);

@@ -107,7 +107,7 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = program_slice(ctx, p, &po);
 	const ir_graph *g = program_work_graph(p);
 	if (!st)
-		st = pass_relayout(ctx, p->arena, g, &p->tree);
+		st = pass_relayout(ctx, p->arena, g, p->vector_bits, &p->caches, &p->tree);
 	if (!st)
 		st = pass_fuse(ctx, p->arena, g, p->tree, p->vector_bits, &p->caches, &p->fused);
 	if (!st && !p->slicing && !o->budget) /* tiles with spills or slices: not yet */

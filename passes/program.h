@@ -64,8 +64,11 @@ einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 
 /* relayout.c: "*tree" (over "g") with a unary step copying each
  * non-dense input (g->strides) that a GEMM-like step reads many times per
- * element into a dense intermediate first; "*tree" stays when none does. */
-einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **tree);
+ * element into a dense intermediate first, but those the step packs
+ * across (lower_gemm_probe's "crossed", for "vector_bits" and "caches");
+ * "*tree" stays when none does. */
+einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, int vector_bits,
+                          const cg_caches *caches, ir_tree **tree);
 
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
  * registers "vector_bits" wide and the caches "caches", plain nests split
@@ -88,9 +91,11 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 
 /* lower.c: whether tree node "node" of "t" (over "g"; two operands) is
  * GEMM-like, as pass_lower would find its step for "vector_bits" and
- * "caches" (lower_gemm): 1 or 0; -1 when out of memory. */
+ * "caches" (lower_gemm): 1 or 0; -1 when out of memory. "*crossed" (when
+ * not NULL): the operand (0 left, 1 right) that it packs as a B across
+ * its panels (loop_gemm's b_crossed), else -1. */
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
-                     const cg_caches *caches);
+                     const cg_caches *caches, int *crossed);
 
 /* lower_gemm.c: the GETT form of two-argument step "st" ("esize"-byte
  * elements, registers "vector_bits" wide, blocks for "caches") in "a", or NULL when it is not

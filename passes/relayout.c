@@ -11,7 +11,10 @@
  * the step then runs as on the contiguous twin; the copy moves each
  * element once, against the step's RELAYOUT_REUSE multiply-adds or more.
  * A view that GETT packs as fast as the twin (reads_as_dense) is read
- * where it lies. A factor of a product that the step may pack (pass_fuse)
+ * where it lies, and so is a B whose unit stride runs across its panels
+ * where the step packs it so (lower_gemm_probe's "crossed",
+ * runtime/pack_crossed.c: tc_ijk_jl with ijk's axes reversed, 1.17-1.19x
+ * its twin after the copy, 1.03-1.05x packed across). A factor of a product that the step may pack (pass_fuse)
  * is always copied: the product tile reads a factor transposed across its
  * runs one element at a time (bilinear's bj with b of unit stride: 1.53x
  * its twin, 1.01x after a 128 KiB copy).
@@ -102,7 +105,8 @@ static int reads_as_dense(const ir_graph *g, int in, const ir_role *roles, int k
 	return 1;
 }
 
-einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **tree)
+einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, int vector_bits,
+                          const cg_caches *caches, ir_tree **tree)
 {
 	const ir_tree *t = *tree;
 	int n = g->ninputs, inner = t->nnodes - n;
@@ -116,6 +120,9 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 		const ir_tree_node *p = &t->nodes[x];
 		if (!gemm_like(g, t, x, roles))
 			continue;
+		int crossed;
+		if (lower_gemm_probe(a, g, t, x, vector_bits, caches, &crossed) < 0)
+			return ctx_fail(ctx, EINC_ENOMEM, "relayout", "out of memory");
 		for (int side = 0; side < 2; side++) {
 			int c = side ? p->right : p->left;
 			const ir_tree_node *f = &t->nodes[c];
@@ -128,7 +135,7 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **
 				int in = factors[y];
 				if (in >= 0 && in < n && g->strides[in] &&
 				    reuse(g, t, in, roles) >= RELAYOUT_REUSE &&
-				    (in != c || !reads_as_dense(g, in, roles, k_free)))
+				    (in != c || (!reads_as_dense(g, in, roles, k_free) && crossed != side)))
 					unary_of[in] = n + copies++;
 			}
 		}

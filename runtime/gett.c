@@ -35,6 +35,7 @@
 
 #include "gett.h"
 #include "outer_kernel.h"
+#include "pack_crossed.h"
 #include "pool.h"
 #include "transpose.h"
 
@@ -331,7 +332,10 @@ static inline const char *span_ahead(const void *row, int64_t at, int64_t bytes,
 /*
  * pack_T: panels of "w" rows (MR or NR) of the "len" rows of a tensor from
  * row "r0", over "kc" values of the summed index: dst[panel][p][i] =
- * src[row[r0 + panel*w + i] + col[p]], zero past "len". Whole panels
+ * src[row[r0 + panel*w + i] + col[p]], zero past "len". Whole groups
+ * of panels that a unit stride crosses (einc_rt_crossed_columns: a view
+ * whose unit-stride dim steps from one group of panels to the next) are
+ * packed by AVX-512 transposes, a line of each row at a time. Whole panels
  * whose rows run on with unit stride are copied a value of the summed
  * index at a time (PACK_SPAN_K values where they lie far apart, at one
  * stride as copy_rows's runs, prefetched PACK_AHEAD_BYTES ahead), up to
@@ -348,6 +352,15 @@ static inline const char *span_ahead(const void *row, int64_t at, int64_t bytes,
 		for (int64_t q = 0; q < len; q += w, dst += kc * w) {                   \
 			int64_t n = len - q < w ? len - q : w;                          \
 			const int64_t *r = row + r0 + q;                                \
+			int64_t rows, crossed;                                          \
+			crossed = einc_rt_crossed_columns(r, len - q, sizeof(T), w, &rows); \
+			if (crossed) {                                                  \
+				einc_rt_pack_crossed_##NAME(dst, src, r, crossed, col, kc, w, \
+				                            0, crossed);                \
+				q += rows - w;                                          \
+				dst += (rows / w - 1) * kc * w;                         \
+				continue;                                               \
+			}                                                               \
 			int64_t span = unit_panels(r, len - q, w);                      \
 			if (span > 0) {                                                 \
 				int64_t step = kc > 1 && (col[1] - col[0]) * (int64_t)sizeof(T) >= \
@@ -1088,6 +1101,36 @@ static void product_block(const gett_call *g, gett_block *k, int64_t bt, const p
 	}
 }
 
+/* The panel columns (einc_rt_crossed_columns) of B's NC block of "nlen"
+ * columns from "jc" where the block is whole crossed groups, else 0: its
+ * chunks are then runs of panel columns, each packed by the transposes
+ * for every group's copy at once (a run of panels would load each line
+ * for one of its elements). */
+static int64_t crossed_block(const gett_call *g, int64_t jc, int64_t nlen)
+{
+	const einc_rt_gett_desc *d = g->d;
+	if (g->fused == RT_GETT_FUSED_B || d->kind == EINC_RT_COMPLEX)
+		return 0;
+	int64_t rows, columns = einc_rt_crossed_columns(g->b_n + jc, nlen, d->esize, d->nr, &rows);
+	return rows == nlen ? columns : 0;
+}
+
+/* Panel columns "lo" to "hi" - 1 of the "columns" of B's crossed NC block
+ * from "jc" (crossed_block) over K from "pc" ("kc" of it) of batch
+ * element "bt", into the block's panel at "dst". */
+static void pack_crossed(const gett_call *g, char *dst, int64_t bt, int64_t pc, int64_t kc,
+                         int64_t jc, int64_t columns, int64_t lo, int64_t hi)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const char *b = g->b + g->b_b[bt] * d->esize;
+	if (d->esize == 4)
+		einc_rt_pack_crossed_f32((float *)dst, (const float *)b, g->b_n + jc, columns,
+		                         g->b_k + pc, kc, d->nr, lo, hi);
+	else
+		einc_rt_pack_crossed_f64((double *)dst, (const double *)b, g->b_n + jc, columns,
+		                         g->b_k + pc, kc, d->nr, lo, hi);
+}
+
 /* Chunk "x" of "chunks" of the KC block from "pc" of the round's unit
  * "ul" (an even share of its register blocks of columns), packed into the
  * shared panel. */
@@ -1095,14 +1138,19 @@ static void pack_chunk(const gett_call *g, int64_t ul, int64_t pc, int64_t x, in
 {
 	const einc_rt_gett_desc *d = g->d;
 	int64_t u = g->u0 + ul, jc, lo, hi, nlen = block_width(g, u, &jc);
-	part((nlen + d->nr - 1) / d->nr, chunks, x, &lo, &hi);
+	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
+	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width) * d->esize;
+	int64_t crossed = crossed_block(g, jc, nlen);
+	part(crossed ? crossed : (nlen + d->nr - 1) / d->nr, chunks, x, &lo, &hi);
 	if (lo >= hi)
 		return;
-	int64_t kc = g->k1 - pc < d->kc ? g->k1 - pc : d->kc;
+	if (crossed) {
+		pack_crossed(g, dst, u / g->nblocks, pc, kc, jc, crossed, lo, hi);
+		return;
+	}
 	int64_t len = hi * d->nr < nlen ? hi * d->nr - lo * d->nr : nlen - lo * d->nr;
-	char *dst = g->panel + (ul * g->s.kspan * g->width + (pc - g->k0) * g->width +
-	                        lo * d->nr * kc) * d->esize;
-	pack_b_panel(g, dst, u / g->nblocks, pc, kc, jc + lo * d->nr, len);
+	pack_b_panel(g, dst + lo * d->nr * kc * d->esize, u / g->nblocks, pc, kc, jc + lo * d->nr,
+	             len);
 }
 
 /* Makes the shared panel hold the KC block from "pc" of the round's unit

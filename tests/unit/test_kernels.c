@@ -935,6 +935,50 @@ static void test_ahead_from_memory(void **state)
 	einc_ctx_free(ctx);
 }
 
+/*
+ * A step's workspace holds no packing buffer that the runtime leaves
+ * unused (runtime/gett.c): no block of A where A is read in place, one
+ * KC x NR micro-panel of B and no shared panel where B is (few rows):
+ * znver5, f32; few rows (B in place: NC 4096 x KC 384 and the shared
+ * panel no longer reserved, 19.0 MB -> 218 KB), few columns and ttm (A in
+ * place). `cases` runs such steps against the reference on 1, 2 and 16
+ * threads.
+ */
+static void test_in_place_scratch(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims;
+		int a_in_place, b_in_place;
+	} steps[] = {
+		{"ik,kj->ij", "i=4,k=4096,j=4096", 0, 1},
+		{"ik,kj->ij", "i=4096,k=4096,j=16", 1, 0},
+		{"ijk,lk->ijl", "i=256,j=256,k=256,l=64", 1, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {steps[x].spec, steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, "znver5", &p);
+		einc_rt_gett_desc d = {.esize = 4, .batch = g->batch, .m = g->m, .n = g->n,
+		                       .k = g->k, .mr = g->mr, .nr = g->nr, .mc = g->mc,
+		                       .nc = g->nc, .kc = g->kc, .kind = EINC_RT_REAL};
+		size_t ws = einc_program_workspace_size(p), line = 64;
+		size_t a_block = (size_t)(g->mc * g->kc * 4 + 63) / line * line;
+		size_t tables = (size_t)((3 * g->batch + 2 * (g->m + g->n + g->k)) * 8 + 63) / line * line;
+		size_t micro_panel = (size_t)(g->kc * g->nr * 4 + 63) / line * line;
+		assert_int_equal(g->a_stride != 0, steps[x].a_in_place);
+		assert_int_equal(ws, (size_t)g->scratch + einc_rt_gett_scratch(&d, g->a_stride != 0));
+		if (steps[x].a_in_place)
+			assert_int_equal(einc_rt_gett_scratch(&d, 1) + a_block, einc_rt_gett_scratch(&d, 0));
+		if (steps[x].b_in_place)
+			assert_int_equal(ws, (size_t)g->scratch + tables + a_block + micro_panel +
+			                         RT_GETT_TILE_MAX);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* The register block of the hand-written f64 kernels below. */
 #define TMR 3
 #define TNR 4
@@ -1030,7 +1074,7 @@ static void test_gett_direct(void **state)
 			double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
 			double *c = malloc((size_t)(m * n) * 8);
 			fill_small(a, b, m, n, k);
-			size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+			size_t bytes = einc_rt_gett_scratch(&d, d.kernel_direct != NULL);
 			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 			packed_calls = direct_calls = b_in_place_calls = 0;
 			einc_rt_gett(&d, c, a, b, scratch);
@@ -1096,7 +1140,7 @@ static void test_gett_line_turn(void **state)
 		char *buf = aligned_alloc(64, (size_t)(m * ldc * 8 + 63) / 64 * 64 + 64);
 		double *c = (double *)(buf + off);
 		fill_small(a, b, m, n, k);
-		size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+		size_t bytes = einc_rt_gett_scratch(&d, d.kernel_direct != NULL);
 		void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 		line_c0 = (const char *)c;
 		line_c1 = (const char *)(c + m * ldc);
@@ -1122,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_rows_ahead),
 		cmocka_unit_test(test_ahead_from_memory),
+		cmocka_unit_test(test_in_place_scratch),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),

@@ -117,8 +117,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * rows streamed from where A lies; prefetches there take load slots
 	 * and L1's miss buffers from A's rows. Measured on znver5:
 	 * docs/bench-kernels.md, "Few columns: no prefetches, K within
-	 * GEMM_KC_MAX" (ik,kj->ij, i = k = 4096, j = 4 and 16) and "No B
-	 * prefetch beside A in place" (ttm, tucker_proj). */
+	 * GEMM_KC_MAX" (ik,kj->ij, i = k = 4096, j = 4 and 16) and
+	 * "Prefetches and workspace against 75ec058" (ttm, tucker_proj). */
 	int fetch_b = a_stride != 1, fetch_c = fetch_b || nr != vl;
 	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));

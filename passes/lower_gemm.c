@@ -481,8 +481,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * share of L3 (a smaller A is found there, left by the step or the
 	 * call before, and the hardware's stream prefetch brings it in time:
 	 * the prefetches would only cost their instructions; measured on
-	 * znver5, docs/bench-kernels.md, "A's next block only from memory"),
-	 * or each block is one run of memory */
+	 * znver5, docs/bench-kernels.md, "Prefetches and workspace against
+	 * 75ec058"), or each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
 	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
 	             ((ks > 0 && ks * esize <= GEMM_LINE_BYTES &&

@@ -109,17 +109,18 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMSetAlignment(ro, 8);
 		arow[i] = at(b, elem, a, ro);
 	}
-	/* a narrow block (one vector of B per row, a line at most: few
-	 * columns) on A in place along rows of unit stride prefetches neither
-	 * B nor C: its B micro-panel is read in order, as the hardware's
-	 * stream prefetcher follows it, C's tile is MR vectors, and each value
-	 * of k loads MR values of A, MR rows streamed from where A lies, for
-	 * one of B; prefetches there take load slots and L1's miss buffers
-	 * from A's rows. Measured on znver5: docs/bench-kernels.md, "Few
-	 * columns: no prefetches, K within GEMM_KC_MAX" (ik,kj->ij, i = k =
-	 * 4096, j = 4 and 16). */
-	int fetch = a_stride != 1 || nr != vl;
-	if (fetch)
+	/* a block on A in place along rows of unit stride prefetches no B
+	 * rows, and a narrow one (one vector of B per row, a line at most:
+	 * few columns) not C's tile either: its B micro-panel is read in
+	 * order, as the hardware's stream prefetcher follows it, C's narrow
+	 * tile is MR vectors, and each value of k loads MR values of A, MR
+	 * rows streamed from where A lies; prefetches there take load slots
+	 * and L1's miss buffers from A's rows. Measured on znver5:
+	 * docs/bench-kernels.md, "Few columns: no prefetches, K within
+	 * GEMM_KC_MAX" (ik,kj->ij, i = k = 4096, j = 4 and 16) and
+	 * "Prefetches and workspace against 75ec058" (ttm, tucker_proj). */
+	int fetch_b = a_stride != 1, fetch_c = fetch_b || nr != vl;
+	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
 	LLVMPositionBuilderAtEnd(b, loop);
@@ -136,7 +137,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	}
 	/* past B's last row on the last values of k: a plain (not inbounds)
 	 * address, which a prefetch may name without faulting */
-	if (fetch) {
+	if (fetch_b) {
 		LLVMValueRef ahead = LLVMBuildMul(b, LLVMBuildAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), ""),
 		                                  LLVMGetParam(fn, np - 4), "");
 		prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);

@@ -631,12 +631,16 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		                "step %d (tree node %d): its fused operand %s", s, node,
 		                bad == EINC_ENOMEM ? "ran out of memory" : "has no GEMM-like reader");
 	if (st->gemm) {
+		/* the runtime's descriptor as far as its scratch depends on it */
 		const loop_gemm *gm = st->gemm;
-		size_t (*scratch)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-		                  int64_t) = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch
-		                                                : einc_rt_gett_scratch;
-		int64_t end = gm->scratch + (int64_t)scratch(gm->batch, gm->m, gm->n, gm->k, gm->mc,
-		                                             gm->nc, gm->kc, gm->esize);
+		einc_rt_gett_desc rd = {.esize = gm->esize, .batch = gm->batch, .m = gm->m, .n = gm->n,
+		                        .k = gm->k, .mr = gm->mr, .nr = gm->nr, .mc = gm->mc,
+		                        .nc = gm->nc, .kc = gm->kc, .kind = d->kind};
+		int direct = gm->a_stride != 0;
+		int64_t side = st->fused_arg == gm->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
+		size_t bytes = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch(&rd, direct, side)
+		                                  : einc_rt_gett_scratch(&rd, direct);
+		int64_t end = gm->scratch + (int64_t)bytes;
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {

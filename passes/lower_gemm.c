@@ -515,14 +515,16 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the kernel works long enough
 	 * on each line (GEMM_AHEAD_FMAS) and either the two fit the L2, A's
-	 * rows run along K within a line and A is larger than the half
-	 * of L2 its blocks are given (a smaller A stays there after its first
-	 * pass, and the prefetches would only cost their instructions), or
-	 * each block is one run of memory */
+	 * rows run along K within a line and A is larger than the core's
+	 * share of L3 (a smaller A is found there, left by the step or the
+	 * call before, and the hardware's stream prefetch brings it in time:
+	 * the prefetches would only cost their instructions; measured on
+	 * znver5, docs/bench-kernels.md, "Prefetches and workspace against
+	 * 75ec058"), or each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
 	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
 	             ((ks > 0 && ks * esize <= GEMM_LINE_BYTES &&
-	               2 * g->mc * g->kc * ks * esize <= caches->l2 && a_bytes > caches->l2 / 2) ||
+	               2 * g->mc * g->kc * ks * esize <= caches->l2 && a_bytes > caches->l3) ||
 	              (unit_m && ks * esize > GEMM_LINE_BYTES && ks == g->m && g->m <= g->mc));
 	g->view = st;
 	g->esize = esize;

@@ -45,14 +45,6 @@ static size_t line(size_t bytes)
 	return (bytes + 63) / 64 * 64;
 }
 
-/* The packing buffers of one thread for blocks "mc", "nc", "kc" of
- * "esize"-byte elements: packed A and B, and an edge tile. */
-static size_t thread_pack_bytes(int64_t mc, int64_t nc, int64_t kc, int64_t esize)
-{
-	return line((size_t)(mc * kc * esize)) + line((size_t)(kc * nc * esize)) +
-	       RT_GETT_TILE_MAX;
-}
-
 /* "x" rounded up to a multiple of "m". */
 static int64_t round_up(int64_t x, int64_t m)
 {
@@ -110,16 +102,6 @@ static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_
 {
 	int64_t partial = slices > 1 ? batch + m + n : 0;
 	return line((size_t)(3 * batch + 2 * (m + n + k) + partial) * sizeof(int64_t));
-}
-
-size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
-                       int64_t nc, int64_t kc, int64_t esize)
-{
-	int64_t uround, kspan, width, slices = einc_rt_gett_kslices(batch, m, n, k, kc, esize);
-	return table_bytes(batch, m, n, k, slices) +
-	       (size_t)(slices - 1) * partial_bytes(batch, m, n, esize) +
-	       shared_rounds(batch, n, k, nc, kc, esize, &uround, &kspan, &width) +
-	       thread_pack_bytes(mc, nc, kc, esize);
 }
 
 /* Whether step "d" reads B in place (RT_GETT_B_DIRECT_TILES; never a
@@ -1039,6 +1021,66 @@ static size_t product_tile_bytes(int64_t mc, int64_t kc, int64_t esize)
 	       line((size_t)kc * sizeof(int64_t));
 }
 
+/* Whether the tasks of step "d" read B in place beside fused operand
+ * "fused" (0: none): b_direct, never a fused B. */
+static int b_in_place(const einc_rt_gett_desc *d, int64_t fused)
+{
+	return b_direct(d) && fused != RT_GETT_FUSED_B;
+}
+
+/* The bytes of A's block in a thread's buffers of step "d": none where A
+ * is read in place ("direct"). */
+static size_t a_block_bytes(const einc_rt_gett_desc *d, int direct)
+{
+	return direct ? 0 : line((size_t)(d->mc * d->kc * d->esize));
+}
+
+/* The bytes of B's panel in a thread's buffers of step "d" beside fused
+ * operand "fused": KC x NC, or one KC x NR micro-panel where B is read
+ * in place (macro_kernel packs there, one at a time, the micro-panels
+ * that cannot be). */
+static size_t b_panel_bytes(const einc_rt_gett_desc *d, int64_t fused)
+{
+	int64_t width = b_in_place(d, fused) ? d->nr : d->nc;
+	return line((size_t)(d->kc * width * d->esize));
+}
+
+/* The packing buffers of one thread of step "d" (A in place where
+ * "direct" is set, fused operand "fused"): A's block, B's panel, an edge
+ * tile, and a fused operand's product tile. */
+static size_t thread_pack_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
+{
+	return a_block_bytes(d, direct) + b_panel_bytes(d, fused) + RT_GETT_TILE_MAX +
+	       (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
+}
+
+/* The bytes of step "d"'s shared B panel, "*width" its unit's columns
+ * (shared_rounds): none where K is summed in "slices" > 1 or B is read
+ * in place, whose tasks pack their own panels (einc_rt_gett_plan). */
+static size_t shared_panel_bytes(const einc_rt_gett_desc *d, int64_t slices, int64_t *width)
+{
+	int64_t uround, kspan;
+	size_t bytes = shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &uround, &kspan,
+	                             width);
+	return slices > 1 || b_direct(d) ? 0 : bytes;
+}
+
+/* The scratch bytes of step "d" as gett_run lays them out (A in place
+ * where "direct" is set, fused operand "fused"), short of a fused
+ * operand's offset tables. */
+static size_t scratch_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
+{
+	int64_t width, slices = einc_rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
+	return table_bytes(d->batch, d->m, d->n, d->k, slices) +
+	       (size_t)(slices - 1) * partial_bytes(d->batch, d->m, d->n, d->esize) +
+	       shared_panel_bytes(d, slices, &width) + thread_pack_bytes(d, direct, fused);
+}
+
+size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct)
+{
+	return scratch_bytes(d, direct, 0);
+}
+
 /* Packs "len" rows from "n0" of B's panel over K from "pc" ("kc" of it)
  * of batch element "bt" into "dst": B's tensor, or the product of a fused
  * B's factors. */
@@ -1183,13 +1225,13 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	const einc_rt_gett_desc *d = g->d;
 	int64_t bt = r->u / g->nblocks;
 	char *ap = scratch;
-	char *bp = ap + line((size_t)(d->mc * d->kc * d->esize));
+	char *bp = ap + a_block_bytes(d, d->kernel_direct != NULL);
 	gett_block k = {.c = r->c + r->cb[bt] * d->esize, .cm = r->cm, .cn = r->cn,
 	                .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
-	                .tile = bp + line((size_t)(d->kc * d->nc * d->esize))};
+	                .tile = bp + b_panel_bytes(d, g->fused)};
 	char *product = k.tile + RT_GETT_TILE_MAX;
 	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
-	k.bsrc = !r->panel && b_direct(d) && g->fused != RT_GETT_FUSED_B ? b : NULL;
+	k.bsrc = !r->panel && b_in_place(d, g->fused) ? b : NULL;
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
 		k.first = pc == r->kfirst;
@@ -1391,20 +1433,17 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 		*pout[x] = t;
 		t = offset_table(t, &dense[x][0], &dense[x][1], 1);
 	}
-	int64_t uround, kspan;
 	g.partials = (char *)scratch + table_bytes(d->batch, d->m, d->n, d->k, g.s.kslices);
 	g.partial_bytes = partial_bytes(d->batch, d->m, d->n, d->esize);
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
-	char *pack0 = g.panel + shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize,
-	                                      &uround, &kspan, &g.width);
-	size_t pack_bytes = thread_pack_bytes(d->mc, d->nc, d->kc, d->esize);
+	char *pack0 = g.panel + shared_panel_bytes(d, g.s.kslices, &g.width);
+	size_t pack_bytes = thread_pack_bytes(d, d->kernel_direct != NULL, g.fused);
 	if (g.fused) {
 #ifdef PRODUCT_AVX2
 		g.avx2 = __builtin_cpu_supports("avx2");
 #endif
 		/* the second factor's tables (its group: A's M or B's N), then a
 		 * product tile's rows and columns, after this thread's buffers */
-		pack_bytes += product_tile_bytes(d->mc, d->kc, d->esize);
 		int own = g.fused == RT_GETT_FUSED_A ? 1 : 2;
 		int fgroup[3] = {0, own, 3};
 		const int64_t **fout[3] = {&g.f_b, &g.f_r, &g.f_k};
@@ -1456,12 +1495,10 @@ void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void
 	gett_run(&g, NULL, scratch);
 }
 
-size_t einc_rt_gett_fused_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
-                                  int64_t nc, int64_t kc, int64_t esize)
+size_t einc_rt_gett_fused_scratch(const einc_rt_gett_desc *d, int direct, int64_t side)
 {
-	return einc_rt_gett_scratch(batch, m, n, k, mc, nc, kc, esize) +
-	       product_tile_bytes(mc, kc, esize) +
-	       line((size_t)(batch + m + n + k + mc + kc) * sizeof(int64_t));
+	return scratch_bytes(d, direct, side) +
+	       line((size_t)(d->batch + d->m + d->n + d->k + d->mc + d->kc) * sizeof(int64_t));
 }
 
 void einc_rt_gett_fused(const einc_rt_gett_fused_desc *d, void *c, const void *a,

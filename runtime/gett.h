@@ -108,13 +108,16 @@ typedef struct {
 } einc_rt_gett_desc;
 
 /*
- * The scratch bytes of an einc_rt_gett call: the offset tables of a step of
- * flattened extents "batch", "m", "n", "k", the partial results of its K
- * slices, the shared B panel of a split step (RT_GETT_SHARED_MAX at most),
- * and the packing buffers of one thread (see gett.c).
+ * The scratch bytes of an einc_rt_gett call on step "d" (its extents,
+ * blocks, element size and kind; not its kernels, strides or threads),
+ * whose A is read in place where "direct" is set (a kernel_direct at run
+ * time): the offset tables, the partial results of its K slices, the
+ * shared B panel of a split step (RT_GETT_SHARED_MAX at most; none where
+ * the tasks never share one), and the packing buffers of one thread: A's
+ * block unless A is read in place, B's panel, or one micro-panel where B
+ * is read in place (RT_GETT_B_DIRECT_TILES), the edge tile (see gett.c).
  */
-size_t einc_rt_gett_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
-                       int64_t nc, int64_t kc, int64_t esize);
+size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);
 
 /*
  * How einc_rt_gett splits a step over "threads" threads. A unit is a (batch
@@ -180,10 +183,12 @@ typedef struct {
 	const int64_t *strides;
 } einc_rt_gett_fused_desc;
 
-/* The scratch bytes of an einc_rt_gett_fused call: einc_rt_gett_scratch's,
- * a thread's product tile and the second factor's offset tables. */
-size_t einc_rt_gett_fused_scratch(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t mc,
-                                  int64_t nc, int64_t kc, int64_t esize);
+/* The scratch bytes of an einc_rt_gett_fused call on step "d" whose fused
+ * operand is "side" (RT_GETT_FUSED_A or RT_GETT_FUSED_B), A read in place
+ * where "direct" is set: einc_rt_gett_scratch's (B's whole panel beside a
+ * fused B, which is never read in place), a thread's product tile and
+ * the second factor's offset tables. */
+size_t einc_rt_gett_fused_scratch(const einc_rt_gett_desc *d, int direct, int64_t side);
 
 /* Runs "d" as einc_rt_gett runs d->gemm, the fused operand ("a" or "b",
  * by d->side) multiplied by the second factor at "f" as it is packed;

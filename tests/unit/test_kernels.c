@@ -778,24 +778,25 @@ static void test_b_in_place_blocks(void **state)
 }
 
 /*
- * A narrow micro-kernel (one vector of B per row) on A in place along
- * K of unit stride prefetches neither B's rows nor C's tile
- * (codegen/microkernel.c); a wide one on A in place, and a narrow one
- * on A^T in place (K's stride 530), do: znver5, N = 16 and 64 in f32,
- * 8 in f64. Compiled, not run; `cases` runs all three kinds against the
- * reference.
+ * A micro-kernel on A in place along K of unit stride prefetches no B
+ * rows, and a narrow one (one vector of B per row) not C's tile either
+ * (codegen/microkernel.c); a wide one there prefetches C's tile, and one
+ * on A^T in place (K's stride 530) or on A packed both: znver5, N = 16,
+ * 64 and 512 in f32, 8 in f64. Compiled, not run; `cases` runs every
+ * kind against the reference.
  */
-static void test_narrow_prefetches(void **state)
+static void test_in_place_prefetches(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *spec, *dims;
 		einc_dtype dtype;
-		int direct, prefetches;
+		int direct, fetch_b, fetch_c;
 	} steps[] = {
-		{"ik,kj->ij", "i=64,k=64,j=16", EINC_F32, 1, 0},
-		{"ik,kj->ij", "i=64,k=64,j=64", EINC_F32, 1, 1},
-		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 1},
+		{"ik,kj->ij", "i=64,k=64,j=16", EINC_F32, 1, 0, 0},
+		{"ik,kj->ij", "i=64,k=64,j=64", EINC_F32, 1, 0, 1},
+		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 1, 1},
+		{"ik,kj->ij", "i=64,k=64,j=512", EINC_F32, 0, 1, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
@@ -804,11 +805,14 @@ static void test_narrow_prefetches(void **state)
 		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, "znver5", &p);
 		char *ir = NULL;
 		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
-		int fetches = strstr(ir, "@llvm.prefetch") != NULL;
-		if ((g->a_stride != 0) != steps[x].direct || fetches != steps[x].prefetches)
-			fail_msg("%s %s: A in place %d, prefetches %d; expected %d, %d", steps[x].spec,
-			         steps[x].dims, g->a_stride != 0, fetches, steps[x].direct,
-			         steps[x].prefetches);
+		/* llvm.prefetch(ptr, rw, locality 3, data): B's are reads, C's writes */
+		int fetch_b = strstr(ir, ", i32 0, i32 3, i32 1)") != NULL;
+		int fetch_c = strstr(ir, ", i32 1, i32 3, i32 1)") != NULL;
+		if ((g->a_stride != 0) != steps[x].direct || fetch_b != steps[x].fetch_b ||
+		    fetch_c != steps[x].fetch_c)
+			fail_msg("%s %s: A in place %d, prefetches of B %d, of C %d; expected %d, %d, %d",
+			         steps[x].spec, steps[x].dims, g->a_stride != 0, fetch_b, fetch_c,
+			         steps[x].direct, steps[x].fetch_b, steps[x].fetch_c);
 		einc_free(ir);
 		einc_program_free(p);
 	}
@@ -890,6 +894,86 @@ static void test_rows_ahead(void **state)
 			fail_msg("%s %s: A's K stride in place %lld, ahead %lld; expected in place, %lld",
 			         steps[x].dims, steps[x].cpu, (long long)g->a_stride,
 			         (long long)g->a_ahead, (long long)steps[x].ahead);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
+ * A's next block, rows that run along K within a line, is prefetched
+ * only where A is larger than the core's share of L3 (lower_gemm.c; a
+ * smaller one is found there): on znver5 (4 MiB) not for a 1024^2 f32 A,
+ * packed, nor a 256 x 4096 one read in place; for the same in f64 (8
+ * MiB), and for 256 x 8192 in f32. Compiled, not run; `cases` runs both
+ * kinds against the reference.
+ */
+static void test_ahead_from_memory(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims;
+		einc_dtype dtype;
+		int64_t direct, ahead;
+	} steps[] = {
+		{"i=1024,k=1024,j=1024", EINC_F32, 0, 0},
+		{"i=1024,k=1024,j=1024", EINC_F64, 0, 1},
+		{"i=256,k=4096,j=256", EINC_F32, 1, 0},
+		{"i=256,k=8192,j=256", EINC_F32, 1, 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"ik,kj->ij", steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, "znver5", &p);
+		if ((g->a_stride != 0) != steps[x].direct || g->a_ahead != steps[x].ahead)
+			fail_msg("%s %s: A in place %d, ahead %lld; expected %lld, %lld", steps[x].dims,
+			         einc_dtype_name(steps[x].dtype), g->a_stride != 0,
+			         (long long)g->a_ahead, (long long)steps[x].direct,
+			         (long long)steps[x].ahead);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
+ * A step's workspace holds no packing buffer that the runtime leaves
+ * unused (runtime/gett.c): no block of A where A is read in place, one
+ * KC x NR micro-panel of B and no shared panel where B is (few rows):
+ * znver5, f32; few rows (B in place: NC 4096 x KC 384 and the shared
+ * panel no longer reserved, 19.0 MB -> 218 KB), few columns and ttm (A in
+ * place). `cases` runs such steps against the reference on 1, 2 and 16
+ * threads.
+ */
+static void test_in_place_scratch(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims;
+		int a_in_place, b_in_place;
+	} steps[] = {
+		{"ik,kj->ij", "i=4,k=4096,j=4096", 0, 1},
+		{"ik,kj->ij", "i=4096,k=4096,j=16", 1, 0},
+		{"ijk,lk->ijl", "i=256,j=256,k=256,l=64", 1, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {steps[x].spec, steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, EINC_F32, 1, "znver5", &p);
+		einc_rt_gett_desc d = {.esize = 4, .batch = g->batch, .m = g->m, .n = g->n,
+		                       .k = g->k, .mr = g->mr, .nr = g->nr, .mc = g->mc,
+		                       .nc = g->nc, .kc = g->kc, .kind = EINC_RT_REAL};
+		size_t ws = einc_program_workspace_size(p), line = 64;
+		size_t a_block = (size_t)(g->mc * g->kc * 4 + 63) / line * line;
+		size_t tables = (size_t)((3 * g->batch + 2 * (g->m + g->n + g->k)) * 8 + 63) / line * line;
+		size_t micro_panel = (size_t)(g->kc * g->nr * 4 + 63) / line * line;
+		assert_int_equal(g->a_stride != 0, steps[x].a_in_place);
+		assert_int_equal(ws, (size_t)g->scratch + einc_rt_gett_scratch(&d, g->a_stride != 0));
+		if (steps[x].a_in_place)
+			assert_int_equal(einc_rt_gett_scratch(&d, 1) + a_block, einc_rt_gett_scratch(&d, 0));
+		if (steps[x].b_in_place)
+			assert_int_equal(ws, (size_t)g->scratch + tables + a_block + micro_panel +
+			                         RT_GETT_TILE_MAX);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);
@@ -990,7 +1074,7 @@ static void test_gett_direct(void **state)
 			double *a = malloc((size_t)(m * k) * 8), *b = malloc((size_t)(k * n) * 8);
 			double *c = malloc((size_t)(m * n) * 8);
 			fill_small(a, b, m, n, k);
-			size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+			size_t bytes = einc_rt_gett_scratch(&d, d.kernel_direct != NULL);
 			void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 			packed_calls = direct_calls = b_in_place_calls = 0;
 			einc_rt_gett(&d, c, a, b, scratch);
@@ -1056,7 +1140,7 @@ static void test_gett_line_turn(void **state)
 		char *buf = aligned_alloc(64, (size_t)(m * ldc * 8 + 63) / 64 * 64 + 64);
 		double *c = (double *)(buf + off);
 		fill_small(a, b, m, n, k);
-		size_t bytes = einc_rt_gett_scratch(1, m, n, k, d.mc, d.nc, d.kc, 8);
+		size_t bytes = einc_rt_gett_scratch(&d, d.kernel_direct != NULL);
 		void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
 		line_c0 = (const char *)c;
 		line_c1 = (const char *)(c + m * ldc);
@@ -1081,9 +1165,11 @@ int main(void)
 		cmocka_unit_test(test_across_blocks),
 		cmocka_unit_test(test_whole_m_ahead),
 		cmocka_unit_test(test_rows_ahead),
+		cmocka_unit_test(test_ahead_from_memory),
+		cmocka_unit_test(test_in_place_scratch),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_b_in_place_blocks),
-		cmocka_unit_test(test_narrow_prefetches),
+		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),
 		cmocka_unit_test(test_gett_line_turn),
 		cmocka_unit_test(test_line_offsets),

@@ -39,9 +39,13 @@ def _limit(memory_limit, shapes):
         return 0
     if memory_limit == "max_input":
         return max((int(np.prod(s, dtype=np.int64)) for s in shapes), default=1)
-    if int(memory_limit) <= 0:
+    try:
+        limit = int(memory_limit)
+    except (TypeError, ValueError):
+        limit = 0
+    if limit <= 0:
         raise InputError("einc: memory_limit=%r is not a positive element count" % (memory_limit,))
-    return int(memory_limit)
+    return limit
 
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")

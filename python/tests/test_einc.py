@@ -49,6 +49,19 @@ def test_sublist_form():
     close(einc.contract(a, [Ellipsis, 1], [Ellipsis]), a.sum(axis=1))
 
 
+def test_sublist_labels_and_memory_limit_checked():
+    """Sublist labels that are not integers (floats, bools) raise numpy's
+    TypeError; a memory_limit that is not a count raises einc's
+    ValueError naming it."""
+    a = rand(3, 4)
+    for labels in ([0.0, 1.0], [True, False], [0, "a"]):
+        with pytest.raises(TypeError, match="sublist labels"):
+            einc.contract(a, labels)
+    close(einc.contract(a, [np.int64(0), np.int32(1)], [1]), a.sum(axis=0))
+    with pytest.raises(ValueError, match="memory_limit"):
+        einc.contract("ij,jk", a, a.T, memory_limit="small")
+
+
 def test_dtype_converts_and_defaults():
     a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
     assert einc.contract("ij,jk", a, b).dtype == np.float32

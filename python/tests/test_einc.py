@@ -240,6 +240,26 @@ def test_expression_reads_views_in_place():
     assert einc.cache_info().hits == 1
 
 
+def test_expression_refuses_operands_it_would_truncate():
+    """contract_expression computes one dtype (float64 by default): an
+    operand numpy's rule 'same_kind' does not let become it (a complex
+    one, its imaginary part dropped; a float one of an integer
+    expression) raises TypeError, dense, viewed or through a wider
+    dtype; narrower ones of the same kind are converted."""
+    a, b = rand(3, 4) + 1j * rand(3, 4), rand(4, 2)
+    expr = einc.contract_expression("ij,jk->ik", a.shape, b.shape)
+    for x in (a, a.T.copy().T, a.astype(np.complex64)):
+        with pytest.raises(TypeError, match="operand 0 is complex"):
+            expr(x, b)
+    close(expr(a.real.astype(np.float32), b), a.real.astype(np.float32) @ b)
+    close(expr(np.ones((3, 4), np.int16), b), np.ones((3, 4)) @ b)
+    small = einc.contract_expression("ij,jk->ik", a.shape, b.shape, dtype=np.int8)
+    with pytest.raises(TypeError, match="operand 1 is float64"):
+        small(np.ones((3, 4), np.int8), b)
+    close(einc.contract_expression("ij,jk->ik", a.shape, b.shape, dtype=np.complex128)(a, b),
+          np.einsum("ij,jk->ik", a, b))
+
+
 def test_strides_of_part_elements_copied():
     """A record field whose stride is no whole number of its elements, or
     whose elements are not aligned: copied."""

@@ -39,9 +39,13 @@ def _limit(memory_limit, shapes):
         return 0
     if memory_limit == "max_input":
         return max((int(np.prod(s, dtype=np.int64)) for s in shapes), default=1)
-    if int(memory_limit) <= 0:
+    try:
+        limit = int(memory_limit)
+    except (TypeError, ValueError):
+        limit = 0
+    if limit <= 0:
         raise InputError("einc: memory_limit=%r is not a positive element count" % (memory_limit,))
-    return int(memory_limit)
+    return limit
 
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
@@ -251,12 +255,14 @@ class ContractExpression:
         if len(arrays) != nargs:
             raise ValueError("einc: this expression takes %d operands, got %d"
                              % (nargs, len(arrays)))
+        arrays = [layout.as_array(a) for a in arrays]
+        _check_kinds(arrays, self._expr.dtype if self._thr is None else self._thr.dtype)
         ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
         if self._thr is not None:
             return self._call_through(ops, out)
         if all(type(a) is np.ndarray and a.flags.c_contiguous for a in ops):
             return self._expr.run(ops, out)
-        ops, strides = _in_dtype([layout.as_array(a) for a in ops], self._expr.dtype)
+        ops, strides = _in_dtype(ops, self._expr.dtype)
         return (self._variant(strides) if strides else self._expr).run(ops, out)
 
     def _call_through(self, ops, out):
@@ -264,8 +270,7 @@ class ContractExpression:
         operands cast and converted (the constants already are), the
         result cast back and written into "out" when given."""
         thr = self._thr
-        ops = [thr.operand(layout.as_array(a)) if isinstance(s, int) else a
-               for a, s in zip(ops, self._slots)]
+        ops = [thr.operand(a) if isinstance(s, int) else a for a, s in zip(ops, self._slots)]
         res = thr.result(self._expr.run(ops))
         return res if out is None else layout.written_into(out, res)
 
@@ -274,6 +279,16 @@ class ContractExpression:
 
     def __repr__(self):
         return "<einc.ContractExpression %r>" % (self._expr.spec,)
+
+
+def _check_kinds(arrays, dt):
+    """Raises TypeError when one of the ndarrays "arrays" would lose its
+    values becoming "dt" (numpy's casting rule 'same_kind': a complex
+    operand of a real expression, a float one of an integer expression)."""
+    for k, a in enumerate(arrays):
+        if a.dtype != dt and not np.can_cast(a.dtype, dt, "same_kind"):
+            raise TypeError("einc: operand %d is %s; this expression computes %s "
+                            "(contract_expression's dtype= chooses)" % (k, a.dtype, dt))
 
 
 def _fold(spec, shapes, constants, dt, optimize):
@@ -307,8 +322,10 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     """A callable computing "spec" for operands of "shapes", compiled once.
     The positions listed in "constants" hold arrays instead of shapes; the
     call takes the other operands. dtype: as for contract (default the
-    constants', else float64; the dtypes computed through others too); the
-    other options as for contract."""
+    constants', else float64; the dtypes computed through others too);
+    the call converts its operands to it, and raises TypeError for one
+    that numpy's rule 'same_kind' does not let become it (a complex
+    operand of a real expression). The other options as for contract."""
     constants = sorted(set(constants))
     if any(not 0 <= k < len(shapes) for k in constants):
         raise InputError("einc: constants %s name operands beyond the %d given"

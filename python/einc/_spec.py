@@ -1,6 +1,8 @@
 """Spec handling on the Python side: numpy's sublist form turned into a
 spec string, and an explicit spec split into its operands' labels (for
 folding constants). einc's front end checks everything else."""
+import operator
+
 from .errors import InputError
 
 # numpy's sublist labels: 0..25 are 'A'..'Z', 26..51 'a'..'z'.
@@ -15,10 +17,12 @@ def _sublist_labels(sub):
             text.append("...")
             continue
         try:
-            k = int(s)
+            k = operator.index(s)  # as numpy: no floats, no bools
         except TypeError:
-            raise InputError("einc: sublist labels are integers or Ellipsis, found %r" % (s,))
-        if k != s or not 0 <= k < len(_LETTERS):
+            k = None
+        if k is None or isinstance(s, bool):
+            raise TypeError("einc: sublist labels are integers or Ellipsis, found %r" % (s,))
+        if not 0 <= k < len(_LETTERS):
             raise InputError("einc: sublist label %r is not an integer in [0, 52)" % (s,))
         text.append(_LETTERS[k])
     return "".join(text)

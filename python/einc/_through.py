@@ -38,11 +38,10 @@ class Through:
         return a.view(self.wide) if self.view else np.asarray(a, self.wide, order="C")
 
     def result(self, r):
-        """einc's result "r" (of the wide dtype) as numpy.einsum's."""
+        """einc's result "r" (of the wide dtype) as numpy.einsum's, an
+        ndarray even when 0-d (a bool cast is "nonzero")."""
         if self.view:
             return r.view(self.dtype)
-        if self.dtype == np.bool_:
-            return r != 0
         return r.astype(self.dtype)
 
 

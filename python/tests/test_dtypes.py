@@ -138,6 +138,18 @@ def test_dtypes_through_wider_ones_match_numpy(dtype):
         assert (want.astype(np.float64) != a.astype(np.float64) @ b.astype(np.float64)).any()
 
 
+@pytest.mark.parametrize("dtype", THROUGH)
+def test_dtypes_through_wider_ones_give_arrays(dtype):
+    """A 0-d result in a dtype computed through a wider one is a 0-d
+    ndarray, as in the dtypes einc computes itself (a bool one was a
+    numpy scalar), its value numpy.einsum's."""
+    a = full_range((5,), dtype)
+    for spec, ops in (("i,i", (a, a)), ("i->", (a,)), (",->", (a[0], a[1]))):
+        got = einc.contract(spec, *ops)
+        assert type(got) is np.ndarray and got.shape == ()
+        same_through(got, np.asarray(np.einsum(spec, *ops)))
+
+
 def test_dtype_argument_casts_first():
     """dtype= a narrow dtype casts the operands to it first, as numpy does
     (int64 values wrap to int8, floats become bool), under casting=."""

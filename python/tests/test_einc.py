@@ -49,6 +49,19 @@ def test_sublist_form():
     close(einc.contract(a, [Ellipsis, 1], [Ellipsis]), a.sum(axis=1))
 
 
+def test_sublist_labels_and_memory_limit_checked():
+    """Sublist labels that are not integers (floats, bools) raise numpy's
+    TypeError; a memory_limit that is not a count raises einc's
+    ValueError naming it."""
+    a = rand(3, 4)
+    for labels in ([0.0, 1.0], [True, False], [0, "a"]):
+        with pytest.raises(TypeError, match="sublist labels"):
+            einc.contract(a, labels)
+    close(einc.contract(a, [np.int64(0), np.int32(1)], [1]), a.sum(axis=0))
+    with pytest.raises(ValueError, match="memory_limit"):
+        einc.contract("ij,jk", a, a.T, memory_limit="small")
+
+
 def test_dtype_converts_and_defaults():
     a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
     assert einc.contract("ij,jk", a, b).dtype == np.float32
@@ -225,6 +238,26 @@ def test_expression_reads_views_in_place():
     assert variant.strides[0] == element_strides(x)
     close(expr(x), x @ w1 @ w2)
     assert einc.cache_info().hits == 1
+
+
+def test_expression_refuses_operands_it_would_truncate():
+    """contract_expression computes one dtype (float64 by default): an
+    operand numpy's rule 'same_kind' does not let become it (a complex
+    one, its imaginary part dropped; a float one of an integer
+    expression) raises TypeError, dense, viewed or through a wider
+    dtype; narrower ones of the same kind are converted."""
+    a, b = rand(3, 4) + 1j * rand(3, 4), rand(4, 2)
+    expr = einc.contract_expression("ij,jk->ik", a.shape, b.shape)
+    for x in (a, a.T.copy().T, a.astype(np.complex64)):
+        with pytest.raises(TypeError, match="operand 0 is complex"):
+            expr(x, b)
+    close(expr(a.real.astype(np.float32), b), a.real.astype(np.float32) @ b)
+    close(expr(np.ones((3, 4), np.int16), b), np.ones((3, 4)) @ b)
+    small = einc.contract_expression("ij,jk->ik", a.shape, b.shape, dtype=np.int8)
+    with pytest.raises(TypeError, match="operand 1 is float64"):
+        small(np.ones((3, 4), np.int8), b)
+    close(einc.contract_expression("ij,jk->ik", a.shape, b.shape, dtype=np.complex128)(a, b),
+          np.einsum("ij,jk->ik", a, b))
 
 
 def test_strides_of_part_elements_copied():

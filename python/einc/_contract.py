@@ -255,15 +255,23 @@ class ContractExpression:
         if len(arrays) != nargs:
             raise ValueError("einc: this expression takes %d operands, got %d"
                              % (nargs, len(arrays)))
+        dt = self._expr.dtype
+        ops = self._slotted(arrays)
+        if self._thr is None and all(type(a) is np.ndarray and a.dtype == dt and
+                                     a.flags.c_contiguous for a in ops):
+            return self._expr.run(ops, out)
         arrays = [layout.as_array(a) for a in arrays]
-        _check_kinds(arrays, self._expr.dtype if self._thr is None else self._thr.dtype)
-        ops = [arrays[s] if isinstance(s, int) else s for s in self._slots]
+        _check_kinds(arrays, dt if self._thr is None else self._thr.dtype)
+        ops = self._slotted(arrays)
         if self._thr is not None:
             return self._call_through(ops, out)
-        if all(type(a) is np.ndarray and a.flags.c_contiguous for a in ops):
-            return self._expr.run(ops, out)
-        ops, strides = _in_dtype(ops, self._expr.dtype)
+        ops, strides = _in_dtype(ops, dt)
         return (self._variant(strides) if strides else self._expr).run(ops, out)
+
+    def _slotted(self, arrays):
+        """The compiled step's operands: the call's "arrays" in their
+        slots beside the folded constants."""
+        return [arrays[s] if isinstance(s, int) else s for s in self._slots]
 
     def _call_through(self, ops, out):
         """A call whose dtype einc computes through a wider one: the call's

@@ -136,6 +136,10 @@ typedef struct {
 	                             the one its panels' columns follow, and NC
 	                             holds whole groups of a line's elements of it
 	                             (runtime/pack_crossed.c packs those) */
+	int64_t b_lanes;          /* 0, or L, a line's elements: B's batch group
+	                             runs with unit stride, and the runtime packs
+	                             L batch elements' panels at once
+	                             (einc_rt_gett_desc's "b_lanes") */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,

@@ -510,7 +510,7 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 	if (bad)
 		return -1;
 	loop_gemm *gemm = lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0);
-	if (gemm && gemm->b_crossed && crossed)
+	if (gemm && (gemm->b_crossed || gemm->b_lanes) && crossed)
 		*crossed = !gemm->a;
 	return gemm != NULL;
 }
@@ -635,7 +635,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		const loop_gemm *gm = st->gemm;
 		einc_rt_gett_desc rd = {.esize = gm->esize, .batch = gm->batch, .m = gm->m, .n = gm->n,
 		                        .k = gm->k, .mr = gm->mr, .nr = gm->nr, .mc = gm->mc,
-		                        .nc = gm->nc, .kc = gm->kc, .kind = d->kind};
+		                        .nc = gm->nc, .kc = gm->kc, .kind = d->kind,
+		                        .b_lanes = gm->b_lanes};
 		int direct = gm->a_stride != 0;
 		int64_t side = st->fused_arg == gm->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
 		size_t bytes = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch(&rd, direct, side)

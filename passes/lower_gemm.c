@@ -381,6 +381,35 @@ static int crossed_b(const loop_step *st, const loop_gemm *g, int vector_bits, i
 	return 0;
 }
 
+/*
+ * The batch elements whose B panels the runtime packs at once
+ * (loop_gemm's b_lanes; 0: one at a time), for registers "vector_bits"
+ * wide, "esize"-byte elements and the caches "caches": where B's unit
+ * stride lies along the innermost batch dim (a view with its axes
+ * reversed: bmm's bjk stored kjb), each line holds one element of L batch
+ * elements' panels (L a line's elements), and packed one element at a
+ * time each panel row would read a line per element (relayout.c copied
+ * such a view first: bmm 1.13-1.22x its twin). The runtime packs the
+ * panels of L batch elements of an NC block at once instead, L lines
+ * loaded whole and transposed in AVX-512 registers into L buffers
+ * (runtime/pack_crossed.c). So where registers are 512 bits wide, NR
+ * holds whole lines, M more register blocks than B read in place allows
+ * (RT_GETT_B_DIRECT_TILES), the dim at least L long and the L panels
+ * (L x KC x NC) within the core's share of L3, whence the kernels read
+ * them. Measured on znver5: docs/bench-views.md, run 19.
+ */
+static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_bits,
+                           int64_t esize, const cg_caches *caches)
+{
+	int64_t lanes = GEMM_LINE_BYTES / esize, width = g->n < g->nc ? g->n : g->nc;
+	if (vector_bits < 512 || !g->nb || g->nr % lanes ||
+	    (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES)
+		return 0;
+	int d = g->dims[g->nb - 1];
+	return st->args[!g->a].strides[d] == 1 && st->sizes[d] >= lanes &&
+	       lanes * g->kc * width * esize <= caches->l3 ? lanes : 0;
+}
+
 void lower_gemm_fuse_a(loop_gemm *g)
 {
 	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
@@ -512,6 +541,8 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	int one = !whole && !whole_across && !b_in_place &&
 	          GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
 	g->kc = g->k < kc || one ? g->k : kc;
+	g->b_lanes = st->fused_arg < 0 && !b_packed && !b_in_place
+	           ? batch_lanes(st, g, vector_bits, esize, caches) : 0;
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the kernel works long enough
 	 * on each line (GEMM_AHEAD_FMAS) and either the two fit the L2, A's

@@ -93,7 +93,8 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
  * GEMM-like, as pass_lower would find its step for "vector_bits" and
  * "caches" (lower_gemm): 1 or 0; -1 when out of memory. "*crossed" (when
  * not NULL): the operand (0 left, 1 right) that it packs as a B across
- * its panels (loop_gemm's b_crossed), else -1. */
+ * its panels or across its batch (loop_gemm's b_crossed, b_lanes), else
+ * -1. */
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
                      const cg_caches *caches, int *crossed);
 

@@ -17,7 +17,9 @@
  * repay only a few times): the direct micro-kernel broadcasts from A's
  * rows in place. Likewise B beside few rows of A: the kernels read its
  * whole micro-panels in place, a row of K at a time, and only the others
- * are packed, one at a time, by the tasks themselves. An operand that is
+ * are packed, one at a time, by the tasks themselves. A B whose batch
+ * runs with unit stride is packed L batch elements at a time (a unit of
+ * L elements, pack_b_panels). An operand that is
  * the product of two tensors (einc_rt_gett_fused) is multiplied as it is
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed (beside one column of
@@ -111,6 +113,14 @@ static int b_direct(const einc_rt_gett_desc *d)
 	return d->kind != EINC_RT_COMPLEX && (d->m + d->mr - 1) / d->mr <= RT_GETT_B_DIRECT_TILES;
 }
 
+/* The batch elements of a unit of step "d": its b_lanes where B's
+ * panels are packed that many at once (never beside B read in place or
+ * in a complex step), else 1. */
+static int64_t unit_lanes(const einc_rt_gett_desc *d)
+{
+	return d->b_lanes > 1 && !b_direct(d) && d->kind != EINC_RT_COMPLEX ? d->b_lanes : 1;
+}
+
 /* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
  * tasks / (threads * waves), compared without division. */
 static int better_balance(int64_t a, int64_t b, int64_t threads)
@@ -124,7 +134,9 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 	int64_t t = threads > 0 ? threads : einc_rt_default_threads();
 	int64_t nblocks = (d->n + d->nc - 1) / d->nc, width = d->n < d->nc ? d->n : d->nc;
 	int64_t mp = (d->m + d->mr - 1) / d->mr, np = (width + d->nr - 1) / d->nr;
-	*s = (einc_rt_gett_split){.units = d->batch * nblocks, .mparts = 1, .nparts = 1};
+	int64_t lanes = unit_lanes(d);
+	*s = (einc_rt_gett_split){.units = (d->batch + lanes - 1) / lanes * nblocks, .mparts = 1,
+	                          .nparts = 1};
 	s->kslices = einc_rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
 	int64_t pieces = s->units * s->kslices, kpiece = (d->k + s->kslices - 1) / s->kslices;
 	s->tasks = pieces;
@@ -152,7 +164,7 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 		minor = minor_max;
 	s->mparts = by_n ? minor : major;
 	s->nparts = by_n ? major : minor;
-	if (s->kslices > 1 || by_n) {
+	if (s->kslices > 1 || by_n || lanes > 1) {
 		s->tasks = pieces * s->mparts * s->nparts;
 		return;
 	}
@@ -1036,13 +1048,14 @@ static size_t a_block_bytes(const einc_rt_gett_desc *d, int direct)
 }
 
 /* The bytes of B's panel in a thread's buffers of step "d" beside fused
- * operand "fused": KC x NC, or one KC x NR micro-panel where B is read
- * in place (macro_kernel packs there, one at a time, the micro-panels
- * that cannot be). */
+ * operand "fused": KC x NC (for each batch element of a unit,
+ * unit_lanes), or one KC x NR micro-panel where B is read in place
+ * (macro_kernel packs there, one at a time, the micro-panels that cannot
+ * be). */
 static size_t b_panel_bytes(const einc_rt_gett_desc *d, int64_t fused)
 {
 	int64_t width = b_in_place(d, fused) ? d->nr : d->nc;
-	return line((size_t)(d->kc * width * d->esize));
+	return (size_t)unit_lanes(d) * line((size_t)(d->kc * width * d->esize));
 }
 
 /* The packing buffers of one thread of step "d" (A in place where
@@ -1055,14 +1068,15 @@ static size_t thread_pack_bytes(const einc_rt_gett_desc *d, int direct, int64_t 
 }
 
 /* The bytes of step "d"'s shared B panel, "*width" its unit's columns
- * (shared_rounds): none where K is summed in "slices" > 1 or B is read
- * in place, whose tasks pack their own panels (einc_rt_gett_plan). */
+ * (shared_rounds): none where K is summed in "slices" > 1, B is read in
+ * place or a unit holds more than one batch element, whose tasks pack
+ * their own panels (einc_rt_gett_plan). */
 static size_t shared_panel_bytes(const einc_rt_gett_desc *d, int64_t slices, int64_t *width)
 {
 	int64_t uround, kspan;
 	size_t bytes = shared_rounds(d->batch, d->n, d->k, d->nc, d->kc, d->esize, &uround, &kspan,
 	                             width);
-	return slices > 1 || b_direct(d) ? 0 : bytes;
+	return slices > 1 || b_direct(d) || unit_lanes(d) > 1 ? 0 : bytes;
 }
 
 /* The scratch bytes of step "d" as gett_run lays them out (A in place
@@ -1218,47 +1232,83 @@ static void shared_block(const gett_call *g, int64_t ul, int64_t pc)
 	}
 }
 
-/* Range "r": per KC block, B's panel (shared or packed here), then A's
- * blocks (packed, in place, or a fused A's products) and the tiles. */
+/* B's panels of batch elements "bt0" to "bt0 + nbt - 1" over K from "pc"
+ * ("kc" of it), "nlen" columns from "n0", element t's at "dst" + t x
+ * "copy" bytes: a unit's whole panels across its L batch elements at
+ * once, by AVX-512 transposes, where their offsets run on with unit
+ * stride (unit_lanes, runtime/pack_crossed.c: each line of the view then
+ * holds one element of each of the L panels), the rest element by
+ * element. */
+static void pack_b_panels(const gett_call *g, char *dst, size_t copy, int64_t bt0, int64_t nbt,
+                          int64_t pc, int64_t kc, int64_t n0, int64_t nlen)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t whole = 0;
+	if (nbt > 1 && nbt == einc_rt_batch_crossed_lanes(d->esize) && d->nr % nbt == 0 &&
+	    g->fused != RT_GETT_FUSED_B && unit_run(g->b_b + bt0, nbt)) {
+		const char *b = g->b + g->b_b[bt0] * d->esize;
+		int64_t elems = (int64_t)copy / d->esize;
+		whole = nlen / d->nr;
+		if (d->esize == 4)
+			einc_rt_pack_batch_crossed_f32((float *)dst, (const float *)b, g->b_n + n0,
+			                               g->b_k + pc, kc, d->nr, whole, elems);
+		else
+			einc_rt_pack_batch_crossed_f64((double *)dst, (const double *)b, g->b_n + n0,
+			                               g->b_k + pc, kc, d->nr, whole, elems);
+	}
+	int64_t done = whole * d->nr;
+	for (int64_t t = 0; t < nbt && done < nlen; t++)
+		pack_b_panel(g, dst + (size_t)t * copy + done * kc * d->esize, bt0 + t, pc, kc,
+		             n0 + done, nlen - done);
+}
+
+/* Range "r": per KC block, B's panels (shared, or packed here for each
+ * batch element of the unit), then per batch element A's blocks (packed,
+ * in place, or a fused A's products) and the tiles. Each element of C
+ * sums its K blocks in order whatever the unit holds. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const einc_rt_gett_desc *d = g->d;
-	int64_t bt = r->u / g->nblocks;
+	int64_t lanes = unit_lanes(d), bt0 = r->u / g->nblocks * lanes;
+	int64_t nbt = d->batch - bt0 < lanes ? d->batch - bt0 : lanes;
+	size_t copy = b_panel_bytes(d, g->fused) / (size_t)lanes;
 	char *ap = scratch;
 	char *bp = ap + a_block_bytes(d, d->kernel_direct != NULL);
-	gett_block k = {.c = r->c + r->cb[bt] * d->esize, .cm = r->cm, .cn = r->cn,
-	                .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
+	gett_block k = {.cm = r->cm, .cn = r->cn, .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
 	                .tile = bp + b_panel_bytes(d, g->fused)};
 	char *product = k.tile + RT_GETT_TILE_MAX;
-	const char *a = g->a + g->a_b[bt] * d->esize, *b = g->b + g->b_b[bt] * d->esize;
-	k.bsrc = !r->panel && b_in_place(d, g->fused) ? b : NULL;
+	int in_place = !r->panel && b_in_place(d, g->fused);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
 		k.first = pc == r->kfirst;
-		k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
 		k.bk = g->b_k + pc;
-		k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
-		if (r->panel) {
+		if (r->panel)
 			shared_block(g, r->u - g->u0, pc);
-			k.b = r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) * d->esize;
-		} else {
-			if (!k.bsrc)
-				pack_b_panel(g, bp, bt, pc, k.kc, r->n0, r->nlen);
-			k.b = bp;
-		}
+		else if (!in_place)
+			pack_b_panels(g, bp, copy, bt0, nbt, pc, k.kc, r->n0, r->nlen);
 		prod_block pb = {0};
 		if (g->fused == RT_GETT_FUSED_A)
 			product_block_runs(g, product, pc, k.kc, &pb);
-		for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
-			k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
-			k.am = g->a_m + k.m0;
-			if (g->fused == RT_GETT_FUSED_A)
-				product_block(g, &k, bt, &pb, product, ap);
-			else if (!d->kernel_direct)
-				pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
-			prefetch_runs ahead;
-			k.ahead = next_a_block(g, r, a, pc, &k, &ahead) ? &ahead : NULL;
-			macro_kernel(g, &k);
+		for (int64_t bt = bt0; bt < bt0 + nbt; bt++) {
+			const char *a = g->a + g->a_b[bt] * d->esize;
+			k.c = r->c + r->cb[bt] * d->esize;
+			k.bsrc = in_place ? g->b + g->b_b[bt] * d->esize : NULL;
+			k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
+			k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
+			k.b = r->panel ? r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) *
+			                            d->esize
+			               : bp + (size_t)(bt - bt0) * copy;
+			for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
+				k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
+				k.am = g->a_m + k.m0;
+				if (g->fused == RT_GETT_FUSED_A)
+					product_block(g, &k, bt, &pb, product, ap);
+				else if (!d->kernel_direct)
+					pack(d, ap, a, g->a_m, g->a_k + pc, k.m0, k.mlen, k.kc, d->mr);
+				prefetch_runs ahead;
+				k.ahead = next_a_block(g, r, a, pc, &k, &ahead) ? &ahead : NULL;
+				macro_kernel(g, &k);
+			}
 		}
 	}
 }

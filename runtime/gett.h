@@ -105,6 +105,14 @@ typedef struct {
 	                             while one is computed (two fit the L2, or
 	                             the block is one run of memory;
 	                             passes/lower_gemm.c decides) */
+	int64_t b_lanes;          /* 0, or L, the elements of a cache line: B's
+	                             batch group runs with unit stride (a view
+	                             with its axes reversed), so a unit is L
+	                             batch elements of an NC block, whose B
+	                             panels are packed at once, L x KC x NC
+	                             (runtime/pack_crossed.c), where the CPU has
+	                             AVX-512 and the L offsets run on; never
+	                             shared between tasks */
 } einc_rt_gett_desc;
 
 /*
@@ -114,14 +122,15 @@ typedef struct {
  * time): the offset tables, the partial results of its K slices, the
  * shared B panel of a split step (RT_GETT_SHARED_MAX at most; none where
  * the tasks never share one), and the packing buffers of one thread: A's
- * block unless A is read in place, B's panel, or one micro-panel where B
- * is read in place (RT_GETT_B_DIRECT_TILES), the edge tile (see gett.c).
+ * block unless A is read in place, B's panel (L of them where "b_lanes"
+ * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile (see gett.c).
  */
 size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);
 
 /*
  * How einc_rt_gett splits a step over "threads" threads. A unit is a (batch
- * element, NC block) pair; a piece is one of its "kslices" slices of K
+ * element, NC block) pair (L batch elements where "b_lanes" is L, the last
+ * unit of an NC block the batch's rest); a piece is one of its "kslices" slices of K
  * (long K, see RT_GETT_SLICE_DEPTH; else 1). When the pieces alone keep
  * the threads evenly busy, each piece is one task that packs its own B
  * panels ("shared" 0). Otherwise each piece is split into "mparts" x

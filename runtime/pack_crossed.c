@@ -13,7 +13,10 @@
  * (crossed_b) makes NC whole groups where this applies. A panel's L
  * columns are packed over all values of the summed index before the
  * next L: the L lines of one value lie a power of two apart, in one set
- * of L2, and two blocks' 2 x L of them overflowed its ways.
+ * of L2, and two blocks' 2 x L of them overflowed its ways. The same
+ * blocks pack the panels of L batch elements at once where the batch
+ * runs with unit stride (bmm's bjk stored kjb: each line holds one
+ * element of L elements' panels), the L copies then L buffers.
  */
 #include "pack_crossed.h"
 
@@ -73,41 +76,70 @@ int64_t einc_rt_crossed_columns(const int64_t *row, int64_t len, int64_t esize, 
 
 #ifdef CROSSED_AVX512
 /*
- * einc_rt_pack_crossed_T, "L" elements a line: the groups' D (the first
- * group's), then panel column q (group q / (D / w), panel x = q % (D / w)
- * of it), L of its columns at a time over every value p of the summed
- * index: the L lines at those columns' offsets (each the column's
- * elements in the group's L copies) loaded, transposed, and stored as
- * row p of panel x in each copy.
+ * crossed_panel_T, "L" elements a line: one panel of "w" rows at offsets
+ * "row" over the "kc" values of the summed index at "col", into L copies
+ * of it "copy" elements apart from "panel": copy t's row i at value p is
+ * src[row[i] + col[p] + t]. L of its rows at a time over every value p:
+ * the L lines at those rows' offsets (each a row's elements in the L
+ * copies) loaded, transposed, and stored as row p of the panel in each
+ * copy.
  */
-#define PACK_CROSSED(T, NAME, V, LOAD, STORE, TRANSPOSE, L)                                    \
+#define CROSSED_PANEL(T, NAME, V, LOAD, STORE, TRANSPOSE, L)                                   \
+	__attribute__((target("avx512f"))) static inline void crossed_panel_##NAME(         \
+		T *panel, const T *src, const int64_t *row, const int64_t *col, int64_t kc,    \
+		int64_t w, int64_t copy)                                                     \
+	{                                                                                    \
+		for (int64_t c = 0; c < w; c += (L))                                         \
+			for (int64_t p = 0; p < kc; p++) {                                   \
+				V r[L];                                                      \
+				_Pragma("GCC unroll 16")                                     \
+				for (int y = 0; y < (L); y++)                               \
+					r[y] = LOAD(src + row[c + y] + col[p]);             \
+				TRANSPOSE(r);                                                \
+				_Pragma("GCC unroll 16")                                     \
+				for (int t = 0; t < (L); t++)                               \
+					STORE(panel + t * copy + p * w + c, r[t]);          \
+			}                                                                    \
+	}
+
+/*
+ * einc_rt_pack_crossed_T: the groups' D (the first group's), then panel
+ * column q (group q / (D / w), panel x = q % (D / w) of it), its copies
+ * D / w panels apart. einc_rt_pack_batch_crossed_T: each panel, its L
+ * copies "copy" elements apart.
+ */
+#define PACK_CROSSED(T, NAME, L)                                                              \
 	__attribute__((target("avx512f"))) void einc_rt_pack_crossed_##NAME(                \
 		T *dst, const T *src, const int64_t *row, int64_t columns, const int64_t *col, \
 		int64_t kc, int64_t w, int64_t lo, int64_t hi)                               \
 	{                                                                                    \
 		int64_t d = crossed_group(row, (L) * columns * w, (L), w);                   \
-		int64_t copy = d / w * kc * w; /* a copy's elements: D / w panels */        \
 		for (int64_t q = lo; q < hi; q++) {                                          \
 			int64_t x = q / (d / w) * (L) * d + q % (d / w) * w;                 \
-			T *panel = dst + x * kc;                                             \
-			for (int64_t c = 0; c < w; c += (L))                                 \
-				for (int64_t p = 0; p < kc; p++) {                           \
-					V r[L];                                              \
-					_Pragma("GCC unroll 16")                             \
-					for (int y = 0; y < (L); y++)                       \
-						r[y] = LOAD(src + row[x + c + y] + col[p]); \
-					TRANSPOSE(r);                                        \
-					_Pragma("GCC unroll 16")                             \
-					for (int t = 0; t < (L); t++)                       \
-						STORE(panel + t * copy + p * w + c, r[t]);  \
-				}                                                            \
+			crossed_panel_##NAME(dst + x * kc, src, row + x, col, kc, w,         \
+			                     d / w * kc * w);                                \
 		}                                                                            \
+	}                                                                                    \
+	__attribute__((target("avx512f"))) void einc_rt_pack_batch_crossed_##NAME(          \
+		T *dst, const T *src, const int64_t *row, const int64_t *col, int64_t kc,      \
+		int64_t w, int64_t panels, int64_t copy)                                     \
+	{                                                                                    \
+		for (int64_t q = 0; q < panels; q++)                                         \
+			crossed_panel_##NAME(dst + q * kc * w, src, row + q * w, col, kc, w, copy); \
 	}
 
-PACK_CROSSED(float, f32, __m512, _mm512_loadu_ps, _mm512_storeu_ps, transpose16_ps, 16)
-PACK_CROSSED(double, f64, __m512d, _mm512_loadu_pd, _mm512_storeu_pd, transpose8_pd, 8)
+CROSSED_PANEL(float, f32, __m512, _mm512_loadu_ps, _mm512_storeu_ps, transpose16_ps, 16)
+CROSSED_PANEL(double, f64, __m512d, _mm512_loadu_pd, _mm512_storeu_pd, transpose8_pd, 8)
+PACK_CROSSED(float, f32, 16)
+PACK_CROSSED(double, f64, 8)
+
+int64_t einc_rt_batch_crossed_lanes(int64_t esize)
+{
+	return __builtin_cpu_supports("avx512f") ? LINE / esize : 0;
+}
 #else
-/* Never called: without AVX-512 einc_rt_crossed_columns finds no group. */
+/* Never called: without AVX-512 einc_rt_crossed_columns finds no group
+ * and einc_rt_batch_crossed_lanes says 0. */
 #define PACK_CROSSED(T, NAME)                                                                 \
 	void einc_rt_pack_crossed_##NAME(T *dst, const T *src, const int64_t *row,             \
 	                                 int64_t columns, const int64_t *col, int64_t kc,      \
@@ -115,8 +147,21 @@ PACK_CROSSED(double, f64, __m512d, _mm512_loadu_pd, _mm512_storeu_pd, transpose8
 	{                                                                                      \
 		(void)dst, (void)src, (void)row, (void)columns, (void)col, (void)kc;            \
 		(void)w, (void)lo, (void)hi, (void)crossed_group;                               \
+	}                                                                                      \
+	void einc_rt_pack_batch_crossed_##NAME(T *dst, const T *src, const int64_t *row,       \
+	                                       const int64_t *col, int64_t kc, int64_t w,      \
+	                                       int64_t panels, int64_t copy)                   \
+	{                                                                                      \
+		(void)dst, (void)src, (void)row, (void)col, (void)kc, (void)w, (void)panels;    \
+		(void)copy;                                                                     \
 	}
 
 PACK_CROSSED(float, f32)
 PACK_CROSSED(double, f64)
+
+int64_t einc_rt_batch_crossed_lanes(int64_t esize)
+{
+	(void)esize;
+	return 0;
+}
 #endif

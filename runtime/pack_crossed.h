@@ -38,4 +38,27 @@ void einc_rt_pack_crossed_f64(double *dst, const double *src, const int64_t *row
                               int64_t columns, const int64_t *col, int64_t kc, int64_t w,
                               int64_t lo, int64_t hi);
 
+/*
+ * The elements of a cache line of "esize"-byte elements where the CPU has
+ * AVX-512F (einc_rt_pack_batch_crossed_T runs), else 0.
+ */
+int64_t einc_rt_batch_crossed_lanes(int64_t esize);
+
+/*
+ * Packs "panels" whole panels of "w" rows (a multiple of L, the elements
+ * of a line) at offsets "row", over the "kc" values of the summed index
+ * at offsets "col", for L batch elements at once whose offsets run on
+ * with unit stride from "src": batch element t's panels into "dst" + t x
+ * "copy", as pack_T (runtime/gett.c) packs each:
+ * dst[t * copy + (panel * kc + p) * w + i] = src[t + row[panel * w + i] +
+ * col[p]]. Each line is loaded whole and transposed in AVX-512 registers
+ * (only where einc_rt_batch_crossed_lanes is not 0).
+ */
+void einc_rt_pack_batch_crossed_f32(float *dst, const float *src, const int64_t *row,
+                                    const int64_t *col, int64_t kc, int64_t w, int64_t panels,
+                                    int64_t copy);
+void einc_rt_pack_batch_crossed_f64(double *dst, const double *src, const int64_t *row,
+                                    const int64_t *col, int64_t kc, int64_t w, int64_t panels,
+                                    int64_t copy);
+
 #endif

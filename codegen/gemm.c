@@ -84,9 +84,11 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	                   g->a_stride ? ".direct" : "", type, g->mr, g->nr);
 	LLVMDisposeMessage(type);
 	if (g->a_stride)
-		snprintf(name + len, sizeof name - (size_t)len, ".stride%lld", (long long)g->a_stride);
+		snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s", (long long)g->a_stride,
+		         g->a_sweep ? ".sweep" : "");
 	LLVMValueRef k = LLVMGetNamedFunction(m, name);
-	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride, fn);
+	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride,
+	                              g->a_sweep, fn);
 }
 
 /* The descriptor of step "st" with a fused argument (einc_rt_gett_fused_desc)

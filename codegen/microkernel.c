@@ -70,9 +70,32 @@ static void prefetch_c(LLVMModuleRef m, LLVMBuilderRef b, LLVMTypeRef elem, unsi
 	}
 }
 
+/*
+ * The element that the micro-kernel "fn", reading A in place with element
+ * stride "a_stride" along K (its rows A's M, of unit stride, K's stride M:
+ * a K block of kc values is one run of memory, the next block the run
+ * after it), prefetches at value "k" of its loop where it sweeps A's next
+ * block (loop_gemm's a_sweep): the block's M / "mr" calls each take their
+ * rows' share of it, kc * mr elements from kc times the first row's offset,
+ * mr elements a value of k. Past A's end after its last block: a plain
+ * (not inbounds) address, which a prefetch may name without faulting.
+ */
+static LLVMValueRef sweep_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef fn, int mr,
+                               int64_t a_stride, LLVMValueRef k)
+{
+	LLVMTypeRef i64 = LLVMTypeOf(k);
+	LLVMValueRef row = LLVMBuildLoad2(b, i64, LLVMGetParam(fn, 2), "arow0");
+	LLVMSetAlignment(row, 8);
+	LLVMValueRef next = LLVMBuildAdd(b, row, LLVMConstInt(i64, (unsigned long long)a_stride, 0), "");
+	LLVMValueRef at = LLVMBuildAdd(b, LLVMBuildMul(b, LLVMGetParam(fn, 0), next, ""),
+	                               LLVMBuildMul(b, k, LLVMConstInt(i64, (unsigned long long)mr, 0), ""),
+	                               "sweep");
+	return LLVMBuildGEP2(b, elem, LLVMGetParam(fn, 1), &at, 1, "a.sweep");
+}
+
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            LLVMValueRef like)
+                            int sweep, LLVMValueRef like)
 {
 	int integer = kind == EINC_KIND_INT;
 	LLVMContextRef c = LLVMGetModuleContext(m);
@@ -144,6 +167,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	}
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
+	if (sweep)
+		prefetch(m, b, sweep_line(b, elem, fn, mr, a_stride, k), 0);
 	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));
 	for (int i = 0; i < mr; i++) {
 		LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);

@@ -75,6 +75,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " a=ws@%lld", (long long)a->offset);
 	else
 		strbuf_printf(b, " a=in%d", a->input);
+	if (g->a_sweep)
+		strbuf_printf(b, " a_ahead=kernel");
 	if (st->fused_arg >= 0)
 		strbuf_printf(b, " fused=%s", st->fused_arg == g->a ? "a" : "b");
 	if (g->b_crossed)

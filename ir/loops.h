@@ -132,6 +132,9 @@ typedef struct {
 	                             reads A in place; 0: A is packed */
 	int a_ahead;              /* 1: the runtime prefetches A's next block into L2
 	                             (einc_rt_gett_desc's "ahead") */
+	int a_sweep;              /* 1: the micro-kernel, reading A in place, prefetches
+	                             its share of A's next K block, one run of memory
+	                             after this one (codegen/microkernel.c) */
 	int b_crossed;            /* 1: B's unit stride runs along an N dim outside
 	                             the one its panels' columns follow, and NC
 	                             holds whole groups of a line's elements of it

@@ -553,10 +553,24 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * znver5, docs/bench-kernels.md, "Prefetches and workspace against
 	 * 75ec058"), or each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
+	int run_blocks = unit_m && ks * esize > GEMM_LINE_BYTES && ks == g->m && g->m <= g->mc;
 	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
 	             ((ks > 0 && ks * esize <= GEMM_LINE_BYTES &&
 	               2 * g->mc * g->kc * ks * esize <= caches->l2 && a_bytes > caches->l3) ||
-	              (unit_m && ks * esize > GEMM_LINE_BYTES && ks == g->m && g->m <= g->mc));
+	              run_blocks);
+	/* Where those runs are read across in place and the kernel is too
+	 * fast per line for the prefetches between calls, the micro-kernel
+	 * sweeps the next run itself, its share (its rows' part of the block)
+	 * MR elements a value of k in memory order (codegen/microkernel.c):
+	 * one prefetch every few multiply-adds holds few of L1's miss buffers
+	 * at a time, and the lines it names follow one another, which the
+	 * hardware's own prefetcher then streams as it does the twin's rows;
+	 * the kernel's reads, a line per k a power of two apart, it does not.
+	 * Measured on znver5 (1 thread, CPU time, best of 30 x 3 calls,
+	 * alternating in one process, load 7-8): ijk,jr,kr->ir 256^3 x 32
+	 * with ijk's axes reversed 6.73-7.07 -> 6.07-6.38 ms (twin 5.94-6.37),
+	 * f64 15.50 -> 12.90 (twin 14.13); docs/bench-views.md, run 19. */
+	g->a_sweep = across && run_blocks && !g->a_ahead;
 	g->view = st;
 	g->esize = esize;
 	return g;

@@ -148,6 +148,13 @@ static const scase batch_crossed[] = {
 	{"abij,abjk->abik", 2, {4, 4}, {{2, 20, 30, 16}, {2, 20, 16, 40}}, {{0}, {32, 1, 64, 1024}},
 	 {1, 0}, 1, {0}},
 };
+/* A read across in place, its K blocks runs of memory that the
+ * micro-kernel sweeps ahead (lower_gemm.c's a_sweep): mttkrp's ijk with
+ * its axes reversed beside the product of jr and kr, M = i of unit stride
+ * (36 rows: a partial register block of 4), K = (k, j) 36 elements apart,
+ * 600 values in four blocks, the last partial. */
+static const scase swept = {"ijk,jr,kr->ir", 3, {3, 2, 2}, {{36, 20, 30}, {20, 32}, {30, 32}},
+                            {{1, 36, 720}, {0}, {0}}, {0, 1, 1}, 1, {0}};
 
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
 static int64_t extent(int rank, const int64_t *shape, const int64_t *strides, int64_t *lo,
@@ -504,6 +511,40 @@ static void test_batch_crossed(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* The swept A (swept) in both dtypes on 1, 2 and 16 threads against the
+ * reference (the sweep names lines past A's end after its last block, and
+ * past a thread's part of it: prefetches only); for znver5 (AVX-512: 1
+ * register block of 32 f32 columns, 2 of 16 f64, 32 multiply-adds a line,
+ * too few for the runtime's prefetches between calls) its micro-kernel
+ * sweeps A's next block, for znver3 (AVX2: 64 a line) the runtime
+ * prefetches it between calls. */
+static void test_swept(void **state)
+{
+	(void)state;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	static const int threads[] = {1, 2, 16};
+	for (int d = 0; d < 2; d++)
+		for (int t = 0; t < 3; t++)
+			run_case(&swept, d ? EINC_F64 : EINC_F32, threads[t], &seed);
+	einc_ctx *ctx = einc_ctx_new();
+	static const struct {
+		const char *cpu;
+		einc_dtype dtype;
+		int present;
+	} plans[] = {{"znver5", EINC_F32, 1}, {"znver5", EINC_F64, 1}, {"znver3", EINC_F32, 0}};
+	for (size_t x = 0; x < sizeof plans / sizeof plans[0]; x++) {
+		einc_program *p = compile(ctx, &swept, plans[x].dtype, 1, 1, plans[x].cpu);
+		char *loops = dump(ctx, p, EINC_STAGE_LOOPS);
+		if (!strstr(loops, "k(k, j) a=in0 ") ||
+		    (strstr(loops, " a_ahead=kernel ") != NULL) != plans[x].present)
+			fail_msg("%s %s: A read across is %sswept by its micro-kernel:\n%s", plans[x].cpu,
+			         einc_dtype_name(plans[x].dtype), plans[x].present ? "not " : "", loops);
+		einc_free(loops);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* Output strides that let two elements share memory or that miss an
  * axis, and offsets beyond int64, are refused with the stage and the
  * axis. */
@@ -543,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_relayout),
 		cmocka_unit_test(test_crossed),
 		cmocka_unit_test(test_batch_crossed),
+		cmocka_unit_test(test_swept),
 		cmocka_unit_test(test_bad_strides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

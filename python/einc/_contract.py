@@ -34,8 +34,8 @@ def _path(optimize):
 
 def _limit(memory_limit, shapes):
     """einc_options.max_intermediate for opt_einsum's "memory_limit": None
-    (no limit), elements, or 'max_input' (the largest operand's)."""
-    if memory_limit is None:
+    or -1 (no limit), elements, or 'max_input' (the largest operand's)."""
+    if memory_limit is None or (isinstance(memory_limit, int) and memory_limit == -1):
         return 0
     if memory_limit == "max_input":
         return max((int(np.prod(s, dtype=np.int64)) for s in shapes), default=1)

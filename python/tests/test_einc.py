@@ -607,6 +607,19 @@ def test_memory_limit_left_to_right_and_empty():
               np.einsum(spec, *empty))
 
 
+def test_memory_limit_max_input_counts_output():
+    """'max_input' is opt_einsum's: the largest of the operands and the
+    output (numpy.einsum_path's default limit), so an intermediate larger
+    than every operand (iab: 200 elements) but not than the output fits,
+    and the path is numpy's length."""
+    spec, shapes = "ia,ib,ic->abc", [(2, 10), (2, 10), (2, 10)]
+    ops = [rand(*s) for s in shapes]
+    npath, _ = np.einsum_path(spec, *ops, optimize="greedy")
+    path, _ = einc.contract_path(spec, *ops, memory_limit="max_input")
+    assert len(path) == len(npath[1:]) == 2
+    close(einc.contract(spec, *ops, memory_limit="max_input"), np.einsum(spec, *ops))
+
+
 def test_threads_share_an_expression():
     expr = einc.contract_expression("bij,bjk->bik", (4, 32, 16), (4, 16, 24))
     errors = []

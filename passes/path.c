@@ -26,8 +26,10 @@
  * Every tier honours max_intermediate (it bounds every step result but
  * the output's, as opt_einsum's and numpy's searches) and is
  * deterministic: budgets count work, not time. Where a tier finds no path
- * within the limit, the smallest-results-first greedy path stands if it
- * fits; else the error names its largest intermediate, a limit that works.
+ * within the limit, a fallback path stands if it fits: up to
+ * PATH_DP_OUTER_MAX tensors the one with the least largest intermediate
+ * (path_bottleneck.c), above the smallest-results-first greedy's; else
+ * the error names its largest intermediate, a limit that works.
  * opt_einsum and numpy end such a path with one step over all remaining
  * operands; einc's tree, plan and lowering hold two operands per step.
  */
@@ -151,9 +153,10 @@ static einc_status search_tier(einc_ctx *ctx, arena *a, const path_problem *prob
 	return st;
 }
 
-/* The tier's path; when the limit blocks it, the smallest-first greedy's
- * path if that fits, else EINC_EBUDGET naming its largest intermediate:
- * under that limit this fallback fits, so the limit named works. */
+/* The tier's path; when the limit blocks it, the bottleneck path (up to
+ * PATH_DP_OUTER_MAX tensors, else the smallest-first greedy's) if that
+ * fits, else EINC_EBUDGET naming its largest intermediate: under that
+ * limit this fallback fits, so the limit named works. */
 einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                         const path_options *o, path **out)
 {
@@ -161,7 +164,8 @@ einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 	if (st != EINC_EBUDGET)
 		return st;
 	path *s = NULL;
-	st = path_greedy_smallest(ctx, a, prob, o, &s);
+	int least = prob->n <= PATH_DP_OUTER_MAX;
+	st = least ? path_bottleneck(ctx, a, prob, o, &s) : path_greedy_smallest(ctx, a, prob, o, &s);
 	if (st)
 		return st;
 	if (s->inner <= o->max_intermediate) {
@@ -173,6 +177,7 @@ einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 	                "intermediate within max_intermediate %s elements (the output is not "
 	                "bounded); einc contracts two operands per step and has no step over all "
 	                "the remaining operands (numpy's and opt_einsum's fallback): a limit of "
-	                "%s elements works", path_cost_str(o->max_intermediate, lim),
-	                path_cost_str(s->inner, need));
+	                "%s elements works%s", path_cost_str(o->max_intermediate, lim),
+	                path_cost_str(s->inner, need),
+	                least ? " (the least any pairwise path needs)" : "");
 }

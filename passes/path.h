@@ -198,6 +198,18 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 einc_status path_greedy_smallest(einc_ctx *ctx, arena *a, const path_problem *prob,
                                  const path_options *o, path **out);
 
+/* path_bottleneck.c */
+
+/*
+ * The pairwise path of "prob" (at most PATH_DP_OUTER_MAX tensors) whose
+ * largest intermediate (its "inner") is the least of any pairwise path,
+ * fewer intermediate elements in all on ties, completed (path_complete)
+ * under "o" into "*out"; its pairwise steps are the same whatever unary
+ * steps canon took.
+ */
+einc_status path_bottleneck(einc_ctx *ctx, arena *a, const path_problem *prob,
+                            const path_options *o, path **out);
+
 /* path_dp.c */
 
 /*

@@ -188,6 +188,7 @@ typedef struct {
 	path_cost best;
 	einc_ctx *ctx;
 	int output;
+	path_cost least; /* the least largest intermediate (inner) of any tree */
 } oracle;
 
 /* Recurses over the pairs of the "m" live ids "live" after "ns" steps. */
@@ -205,6 +206,8 @@ static void oracle_rec(oracle *w, int *live, int m, int ns)
 		int fits = !w->o->max_intermediate || bounded <= w->o->max_intermediate;
 		if (fits && q.score < w->best)
 			w->best = q.score;
+		if (q.inner < w->least)
+			w->least = q.inner;
 		return;
 	}
 	for (int i = 0; i < m; i++)
@@ -220,18 +223,26 @@ static void oracle_rec(oracle *w, int *live, int m, int ns)
 		}
 }
 
-/* The oracle's best score for "prob" under "o" ("output": the limit
- * bounds the output too), PATH_COST_MAX if none. */
-static path_cost oracle_best(arena *a, const path_problem *prob, const path_options *o,
-                             int output)
+/* The oracle run over "prob" under "o" ("output": the limit bounds the
+ * output too). */
+static oracle oracle_run(arena *a, const path_problem *prob, const path_options *o,
+                         int output)
 {
-	oracle w = {prob, o, path_new(a, prob->n), PATH_COST_MAX, einc_ctx_new(), output};
+	oracle w = {prob, o, path_new(a, prob->n), PATH_COST_MAX, einc_ctx_new(), output,
+	            PATH_COST_MAX};
 	int live[16];
 	for (int t = 0; t < prob->n; t++)
 		live[t] = t;
 	oracle_rec(&w, live, prob->n, 0);
 	einc_ctx_free(w.ctx);
-	return w.best;
+	return w;
+}
+
+/* The oracle's best score, PATH_COST_MAX if none. */
+static path_cost oracle_best(arena *a, const path_problem *prob, const path_options *o,
+                             int output)
+{
+	return oracle_run(a, prob, o, output).best;
 }
 
 /* Checks that "p" is a valid path whose reported costs are recomputed
@@ -560,13 +571,14 @@ static void test_limit_spares_output(void **state)
 }
 
 /* Whatever blocks a tier, the limit its message names works for it: the
- * same search under that limit finds a path within it. */
+ * same search under that limit finds a path within it; up to 7 tensors
+ * (the oracle's reach) it is the least largest intermediate of any tree. */
 static void test_limit_named_works(void **state)
 {
 	(void)state;
 	uint64_t seed = 11;
 	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
-	int blocked = 0;
+	int blocked = 0, least = 0;
 	for (int round = 0; round < 40; round++) {
 		arena *a = arena_new();
 		einc_ctx *ctx = einc_ctx_new();
@@ -588,13 +600,19 @@ static void test_limit_named_works(void **state)
 			blocked++;
 			o.max_intermediate = limit_named(ctx);
 			assert_true(o.max_intermediate > limit);
+			if (prob->n <= 7) {
+				o.max_intermediate = limit;
+				assert_true(limit_named(ctx) == oracle_run(a, prob, &o, 0).least);
+				o.max_intermediate = limit_named(ctx);
+				least++;
+			}
 			assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_OK);
 			check_reported(prob, &o, p);
 		}
 		einc_ctx_free(ctx);
 		arena_free(a);
 	}
-	assert_true(blocked > 20);
+	assert_true(blocked > 20 && least > 10);
 }
 
 /* A ring of "n" tensors (index t joins tensors t and t + 1) with chords,

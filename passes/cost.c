@@ -229,6 +229,7 @@ static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo,
 		}
 		p->flops = summed ? path_cost_mul(all, 2) : all;
 		p->largest = kept;
+		p->inner = 0;
 		p->score = path_step_score(p->flops, kept, combo);
 		if (sizes)
 			for (int s = 0; s <= p->nsteps; s++)
@@ -259,7 +260,7 @@ static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo,
 	}
 	for (int t = n; t < nids; t++)
 		len[t] = -1;
-	p->flops = p->largest = p->score = 0;
+	p->flops = p->largest = p->inner = p->score = 0;
 	for (int s = 0; s < p->nsteps; s++) {
 		int x = p->step[s][0], y = p->step[s][1], z = n + s, ny = 0;
 		if (x < 0 || x >= z || y >= z || x == y || len[x] < 0 || (y >= 0 && len[y] < 0)) {
@@ -298,6 +299,8 @@ static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo,
 			sizes[z] = sz;
 		if (sz > p->largest)
 			p->largest = sz;
+		if (s < p->nsteps - 1 && sz > p->inner)
+			p->inner = sz; /* the last step makes the root */
 	}
 	st = ctx_ok(ctx);
 done:
@@ -451,14 +454,14 @@ einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_op
 	return path_evaluate(ctx, prob, o->combo, p);
 }
 
-/* path_complete, then the cap on the completed path. */
+/* path_complete, then the cap on the completed path's intermediates. */
 einc_status path_finish(einc_ctx *ctx, const path_problem *prob, const path_options *o,
                         path *p, const char *none, path **out)
 {
 	einc_status st = path_complete(ctx, prob, o, p);
 	if (st)
 		return st;
-	if (o->max_intermediate && p->largest > o->max_intermediate)
+	if (o->max_intermediate && p->inner > o->max_intermediate)
 		return ctx_fail(ctx, EINC_EBUDGET, "path", "%s", none);
 	*out = p;
 	return ctx_ok(ctx);

@@ -23,8 +23,15 @@
  * each (all together within HEURISTIC_REFINE_WORK window DP pair
  * evaluations unless o->refine_work sets one refinement's budget):
  * refinement from several starts finds much better trees than from one.
- * Every tier honours max_intermediate and is deterministic: budgets
- * count work, not time.
+ * Every tier honours max_intermediate (it bounds every step result but
+ * the output's, as opt_einsum's and numpy's searches) and is
+ * deterministic: budgets count work, not time. Where a tier finds no path
+ * within the limit, a fallback path stands if it fits: up to
+ * PATH_DP_OUTER_MAX tensors the one with the least largest intermediate
+ * (path_bottleneck.c), above the smallest-results-first greedy's; else
+ * the error names its largest intermediate, a limit that works.
+ * opt_einsum and numpy end such a path with one step over all remaining
+ * operands; einc's tree, plan and lowering hold two operands per step.
  */
 #include "path.h"
 
@@ -105,8 +112,8 @@ static einc_status exact_search(einc_ctx *ctx, arena *a, const path_problem *pro
 }
 
 /* The path of the tier that "o->method" names. */
-einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
-                        const path_options *o, path **out)
+static einc_status search_tier(einc_ctx *ctx, arena *a, const path_problem *prob,
+                               const path_options *o, path **out)
 {
 	path *g = NULL;
 	path_options go = *o;
@@ -144,4 +151,33 @@ einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
 		return ctx_ok(ctx);
 	}
 	return st;
+}
+
+/* The tier's path; when the limit blocks it, the bottleneck path (up to
+ * PATH_DP_OUTER_MAX tensors, else the smallest-first greedy's) if that
+ * fits, else EINC_EBUDGET naming its largest intermediate: under that
+ * limit this fallback fits, so the limit named works. */
+einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
+                        const path_options *o, path **out)
+{
+	einc_status st = search_tier(ctx, a, prob, o, out);
+	if (st != EINC_EBUDGET)
+		return st;
+	path *s = NULL;
+	int least = prob->n <= PATH_DP_OUTER_MAX;
+	st = least ? path_bottleneck(ctx, a, prob, o, &s) : path_greedy_smallest(ctx, a, prob, o, &s);
+	if (st)
+		return st;
+	if (s->inner <= o->max_intermediate) {
+		*out = s;
+		return ctx_ok(ctx);
+	}
+	char lim[48], need[48];
+	return ctx_fail(ctx, EINC_EBUDGET, "path", "no pairwise contraction path keeps every "
+	                "intermediate within max_intermediate %s elements (the output is not "
+	                "bounded); einc contracts two operands per step and has no step over all "
+	                "the remaining operands (numpy's and opt_einsum's fallback): a limit of "
+	                "%s elements works%s", path_cost_str(o->max_intermediate, lim),
+	                path_cost_str(s->inner, need),
+	                least ? " (the least any pairwise path needs)" : "");
 }

@@ -11,7 +11,9 @@
  * unary step (and a single-tensor problem) costs prod(sizes) * (1 + [it
  * sums an index]). The
  * largest intermediate is the largest step result (the output included, the
- * inputs excluded). Costs are unsigned 128-bit, saturating.
+ * inputs excluded), as opt_einsum and numpy report it; max_intermediate
+ * bounds the step results but the root's (their searches never bound the
+ * output). Costs are unsigned 128-bit, saturating.
  *
  * The objective every search minimises is flops + combo * (result size),
  * summed over steps; with combo = 0 (the default) it is the flops.
@@ -48,6 +50,8 @@ typedef struct path {
 	int (*step)[2];    /* nsteps pairs of ids, first < second, or (id, -1) */
 	path_cost flops;   /* opt_einsum opt_cost */
 	path_cost largest; /* largest intermediate, elements */
+	path_cost inner;   /* largest step result but the root's: what
+	                    * max_intermediate bounds */
 	path_cost score;   /* the objective: flops + combo * sizes */
 } path;
 
@@ -150,7 +154,7 @@ einc_status path_complete(einc_ctx *ctx, const path_problem *prob, const path_op
                           path *p);
 
 /* How a search that returns its own path "p" ends: path_complete, then
- * EINC_EBUDGET with the message "none" when its largest intermediate
+ * EINC_EBUDGET with the message "none" when an intermediate (p->inner)
  * breaks "o->max_intermediate", else "p" into "*out" and EINC_OK. */
 einc_status path_finish(einc_ctx *ctx, const path_problem *prob, const path_options *o,
                         path *p, const char *none, path **out);
@@ -184,6 +188,27 @@ einc_status path_search_greedy(einc_ctx *ctx, arena *a, const path_problem *prob
 /* path_search_greedy's trials "first" .. "first" + "count" - 1 only. */
 einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob,
                                const path_options *o, int first, int count, path **out);
+
+/*
+ * The greedy that joins the pair with the smallest result first (alpha 0,
+ * no Hadamard merging), its pairwise steps blind to the limit, completed
+ * (path_complete) under "o" into "*out": small intermediates, and the
+ * same pairwise steps whatever unary steps canon took under any limit.
+ */
+einc_status path_greedy_smallest(einc_ctx *ctx, arena *a, const path_problem *prob,
+                                 const path_options *o, path **out);
+
+/* path_bottleneck.c */
+
+/*
+ * The pairwise path of "prob" (at most PATH_DP_OUTER_MAX tensors) whose
+ * largest intermediate (its "inner") is the least of any pairwise path,
+ * fewer intermediate elements in all on ties, completed (path_complete)
+ * under "o" into "*out"; its pairwise steps are the same whatever unary
+ * steps canon took.
+ */
+einc_status path_bottleneck(einc_ctx *ctx, arena *a, const path_problem *prob,
+                            const path_options *o, path **out);
 
 /* path_dp.c */
 
@@ -260,7 +285,9 @@ einc_status path_search_refine(einc_ctx *ctx, arena *a, const path_problem *prob
 /* path.c */
 
 /* The path of the tier "o->method" names (path.c says how each is built);
- * deterministic: same problem and options, same path. */
+ * deterministic: same problem and options, same path. EINC_EBUDGET when
+ * no path keeps its intermediates within "o->max_intermediate"; the
+ * message names a limit that works. */
 einc_status path_search(einc_ctx *ctx, arena *a, const path_problem *prob,
                         const path_options *o, path **out);
 

@@ -91,6 +91,7 @@ typedef struct {
 	int64_t work;        /* pair evaluations */
 	int64_t listed;      /* per-tensor list entries of stored subsets */
 	int oom, stop, outer, unary; /* stop: out of memory or of work */
+	int whole;           /* the DP holds every tensor: its full set makes the output */
 } dp;
 
 /* The hash slot of "mask". */
@@ -302,8 +303,8 @@ static void pair(dp *d, int a, int b, path_cost cap)
 			else
 				kept = path_cost_mul(kept, (path_cost)p->size[i]);
 		}
-	if (d->o->max_intermediate && kept > d->o->max_intermediate)
-		return;
+	if (d->o->max_intermediate && kept > d->o->max_intermediate && !(s == d->full && d->whole))
+		return; /* the limit does not bound the output */
 	path_cost score = path_cost_add(base, join_score(d, x, y, all, kept, summed));
 	/* A part of the whole still meets a partner in a step that costs at
 	 * least its size. */
@@ -674,6 +675,7 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 	d.outer = n <= PATH_DP_OUTER_MAX && !(flags & PATH_DP_CONNECTED);
 	d.unary = flags & PATH_DP_UNARY;
 	int nc = d.outer ? 1 : components(prob, comp, stack);
+	d.whole = nc == 1;
 	for (int c = 0; c < nc && r == 0; c++) {
 		int m = 0;
 		for (int t = 0; t < n; t++)
@@ -703,7 +705,7 @@ int path_dp_solve(const path_problem *prob, const path_options *o, path_cost upp
 	for (int lo = 0; r == 0 && lo + 1 < nc; lo++) {
 		part a = parts[lo], b = parts[lo + 1];
 		path_cost s = path_cost_mul(a.size, b.size);
-		if (o->max_intermediate && s > o->max_intermediate) {
+		if (o->max_intermediate && s > o->max_intermediate && lo + 2 < nc) {
 			r = 1;
 			break;
 		}

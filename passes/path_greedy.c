@@ -16,7 +16,9 @@
  * Boltzmann choice among all candidates with weights exp(-log-score / T)
  * (the Gumbel-max trick; cotengra's randomised greedy). The best trial by
  * the objective wins, ties to the earlier one; a trial stops early once it
- * costs more than the best so far.
+ * costs more than the best so far. The limit never bars the last step (its
+ * result is the output). path_greedy_smallest is one trial with alpha 0
+ * and no step (1), blind to the limit: path.c's fallback under a limit.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ typedef struct {
 	path_cost score;
 	double dscore;      /* the score as a double: still ordered beyond 2^128 */
 	double alpha, temp;
+	int merge;          /* step (1) runs */
 	uint64_t rng;
 } greedy;
 
@@ -123,13 +126,21 @@ static int contract_dry(greedy *g, int x, int y, path_cost *flops, path_cost *si
 	                 g->pool + g->ofs[y], g->len[y], g->res, flops, size);
 }
 
+/* Whether the next step, of a result of "size" elements, breaks the
+ * intermediate limit (the last step makes the output, which it does not
+ * bound). */
+static int over_limit(const greedy *g, path_cost size)
+{
+	return g->o->max_intermediate && size > g->o->max_intermediate && g->nsteps < g->n - 2;
+}
+
 /* The greedy score of contracting "x" and "y", or INFINITY when the result
  * breaks the intermediate limit. */
 static double pair_score(greedy *g, int x, int y)
 {
 	path_cost f, s;
 	contract_dry(g, x, y, &f, &s);
-	if (g->o->max_intermediate && s > g->o->max_intermediate)
+	if (over_limit(g, s))
 		return INFINITY;
 	double base = path_cost_double(s) - g->alpha * (g->dsize[x] + g->dsize[y]);
 	if (g->temp <= 0)
@@ -274,7 +285,7 @@ static int merge_identical(greedy *g)
 		for (int j = k + 1; j < e; j++) {
 			path_cost f, s;
 			contract_dry(g, acc, key[j].id, &f, &s);
-			if (g->o->max_intermediate && s > g->o->max_intermediate)
+			if (over_limit(g, s))
 				break;
 			if (contract(g, acc, key[j].id))
 				return -1;
@@ -307,7 +318,7 @@ static int join_leftovers(greedy *g)
 		cand a = heap_pop(g), b = heap_pop(g);
 		path_cost f, s;
 		contract_dry(g, a.x, b.x, &f, &s);
-		if (g->o->max_intermediate && s > g->o->max_intermediate)
+		if (over_limit(g, s))
 			return 1;
 		if (contract(g, a.x, b.x))
 			return -1;
@@ -357,7 +368,7 @@ static int trial(greedy *g, path_cost bound, double dbound)
 		for (int k = p->start[t]; k < p->start[t + 1]; k++)
 			if (!p->out[p->index[k]])
 				g->lpool[g->lofs[p->index[k]] + g->llen[p->index[k]]++] = t;
-	if (merge_identical(g))
+	if (g->merge && merge_identical(g))
 		return -1;
 	for (int z = 0; z < g->n + g->nsteps; z++)
 		if (g->len[z] >= 0 && push_neighbours(g, z, 1))
@@ -448,6 +459,7 @@ einc_status path_greedy_trials(einc_ctx *ctx, arena *a, const path_problem *prob
 		g.rng = o->seed + (uint64_t)r * 0x632be59bd9b4e019ull;
 		g.alpha = 1;
 		g.temp = 0;
+		g.merge = 1;
 		if (r > 0) {
 			g.alpha = 0.1 + 3.9 * rng_uniform(&g.rng);
 			g.temp = exp(log(0.001) * (1 - rng_uniform(&g.rng)));
@@ -477,4 +489,23 @@ einc_status path_search_greedy(einc_ctx *ctx, arena *a, const path_problem *prob
                                const path_options *o, path **out)
 {
 	return path_greedy_trials(ctx, a, prob, o, 0, o->trials, out);
+}
+
+einc_status path_greedy_smallest(einc_ctx *ctx, arena *a, const path_problem *prob,
+                                 const path_options *o, path **out)
+{
+	path_options free_ = *o;
+	free_.max_intermediate = 0;
+	path *p = path_new(a, prob->n);
+	greedy g;
+	int st = greedy_init(&g, prob, &free_); /* alpha 0, no merging */
+	if (!st && p && prob->n > 1)
+		st = trial(&g, PATH_COST_MAX, INFINITY);
+	if (!st && p)
+		memcpy(p->step, g.step, sizeof(*g.step) * (size_t)p->nsteps);
+	greedy_fini(&g);
+	if (st || !p)
+		return ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+	*out = p;
+	return path_complete(ctx, prob, o, p);
 }

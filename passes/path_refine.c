@@ -261,7 +261,7 @@ static int improve_at(refine *r, einc_ctx *ctx, int v)
 		return -1;
 	if (st)
 		return 0;
-	path sp = {nf, nf - 1, r->sub_steps, 0, 0, 0};
+	path sp = {.n = nf, .nsteps = nf - 1, .step = r->sub_steps};
 	if (path_evaluate(ctx, &r->sub, r->o->combo, &sp))
 		return -1;
 	if (sp.score >= old)

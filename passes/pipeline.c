@@ -92,6 +92,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	const einc_options *o = &p->options;
 	path_options po;
 	path_options_from(o, &po);
+	if (p->graph->empty_dims) /* an index of size 0: no step runs, no intermediate is made */
+		po.max_intermediate = 0;
 	einc_status st = pass_canon(ctx, p->arena, p->graph, &po, &p->problem, &p->canon);
 	if (st)
 		return st;
@@ -99,7 +101,7 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = ir_tree_parse(ctx, p->arena, p->graph, o->tree,
 		                   o->tree_name ? o->tree_name : "tree", &p->tree);
 	else if (o->path == EINC_PATH_LTR)
-		st = pass_path_ltr(ctx, p->arena, p->graph, &p->tree);
+		st = pass_path_ltr(ctx, p->arena, p->graph, (int64_t)po.max_intermediate, &p->tree);
 	else
 		st = pass_path(ctx, p->arena, p->graph, p->problem, p->canon, &po, &p->path,
 		               &p->tree);

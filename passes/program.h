@@ -59,8 +59,11 @@ einc_status program_slice_lead(einc_ctx *ctx, const einc_program *p, einc_stage 
 einc_status program_reference(einc_ctx *ctx, const einc_program *program, einc_dtype dtype,
                               void *out, const void *const in[]);
 
-/* path_ltr.c: the left-to-right contraction tree of "g". */
-einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g, ir_tree **out);
+/* path_ltr.c: the left-to-right contraction tree of "g"; EINC_EBUDGET
+ * when a step's result but the root's exceeds "max_intermediate" elements
+ * (0: no limit), the message naming the limit the order needs. */
+einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g,
+                          int64_t max_intermediate, ir_tree **out);
 
 /* relayout.c: "*tree" (over "g") with a unary step copying each
  * non-dense input (g->strides) that a GEMM-like step reads many times per

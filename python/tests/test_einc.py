@@ -515,6 +515,111 @@ def test_budget_spills_and_memory_limit():
     close(einc.contract("ij,jk,kl->il", a, b, c, budget=8 * 900), want)
 
 
+def _step_sizes(spec, shapes, path):
+    """The element count of each step's result when the linear path
+    "path" (numpy's form) runs on operands of "shapes"."""
+    ins, out = spec.split("->")
+    terms = ins.split(",")
+    size = {l: n for t, s in zip(terms, shapes) for l, n in zip(t, s)}
+    sizes = []
+    for step in path:
+        taken = [terms.pop(k) for k in sorted(step, reverse=True)]
+        rest = set(out).union(*terms)
+        kept = "".join(sorted(set("".join(taken)) & rest))
+        terms.append(kept)
+        sizes.append(int(np.prod([size[l] for l in kept], dtype=np.int64)))
+    return sizes
+
+
+def _largest(report):
+    """The "Largest intermediate" figure of a numpy or einc path report."""
+    line = next(l for l in report.splitlines() if "Largest intermediate" in l)
+    return float(line.split(":")[1].split()[0])
+
+
+# (spec, shapes, memory_limit): a pairwise path keeps every intermediate
+# within the limit, the output above it: numpy.einsum_path (optimal and
+# greedy) and opt_einsum take pairwise paths, never bounding the output.
+LIMIT_SPARES_OUTPUT = [
+    ("i,j->ij", [(4,), (5,)], 5),
+    ("ij,jk,kl->il", [(100, 2), (2, 100), (100, 2)], 4),
+    ("i,ij,jk->ik", [(50,), (50, 2), (2, 50)], 100),
+    ("ab,bc,cd,de->ae", [(30, 2), (2, 30), (30, 2), (2, 30)], 60),
+]
+
+
+@pytest.mark.parametrize("spec,shapes,limit", LIMIT_SPARES_OUTPUT)
+@pytest.mark.parametrize("optimize", ["auto", "optimal", "greedy", "refine"])
+def test_memory_limit_bounds_intermediates_not_output(spec, shapes, limit, optimize):
+    """memory_limit bounds the intermediates, not the output, as in
+    numpy.einsum_path and opt_einsum: where numpy finds a pairwise path
+    within the limit, einc finds one as long, its intermediates within the
+    limit, the same largest intermediate (the output, in both reports),
+    and numpy's result."""
+    ops = [rand(*s) for s in shapes]
+    for method in ("optimal", "greedy"):
+        npath, nreport = np.einsum_path(spec, *ops, optimize=(method, limit))
+        npath = npath[1:]
+        assert all(len(step) == 2 for step in npath)
+        assert max(_step_sizes(spec, shapes, npath)[:-1], default=0) <= limit
+    path, report = einc.contract_path(spec, *ops, optimize=optimize, memory_limit=limit)
+    assert len(path) == len(npath)
+    assert max(_step_sizes(spec, shapes, path)[:-1], default=0) <= limit
+    assert _largest(report) == _largest(nreport)
+    close(einc.contract(spec, *ops, optimize=optimize, memory_limit=limit),
+          np.einsum(spec, *ops))
+
+
+@pytest.mark.parametrize("optimize", ["auto", "optimal", "greedy", "refine"])
+def test_memory_limit_without_pairwise_path_names_one(optimize):
+    """Where no pairwise path keeps the intermediates within the limit,
+    numpy and opt_einsum contract the remaining operands in one step; einc
+    runs two operands per step, so it raises MemoryError saying so and
+    naming a limit that works, and that limit works."""
+    spec, shapes = "ab,bc,cd->ad", [(8, 8), (8, 8), (8, 8)]
+    ops = [rand(*s) for s in shapes]
+    npath, _ = np.einsum_path(spec, *ops, optimize=("greedy", 32))
+    assert npath[1:] == [(0, 1, 2)]
+    with pytest.raises(MemoryError, match="two operands per step") as err:
+        einc.contract(spec, *ops, optimize=optimize, memory_limit=32)
+    works = int(str(err.value).split("a limit of ")[1].split()[0])
+    assert works == 64
+    path, _ = einc.contract_path(spec, *ops, optimize=optimize, memory_limit=works)
+    assert max(_step_sizes(spec, shapes, path)[:-1]) <= works
+    close(einc.contract(spec, *ops, optimize=optimize, memory_limit=works),
+          np.einsum(spec, *ops))
+
+
+def test_memory_limit_left_to_right_and_empty():
+    """optimize=False (left to right) honours the limit too, naming the
+    limit its order needs; -1 is opt_einsum's "no limit"; with an axis of
+    size 0 no step runs and no intermediate is made: any limit holds."""
+    spec = "ij,jk,kl->il"
+    ops = [rand(100, 2), rand(2, 100), rand(100, 2)]
+    with pytest.raises(MemoryError, match="a limit of 10000 elements works"):
+        einc.contract(spec, *ops, optimize=False, memory_limit=9999)
+    for limit in (10000, -1):
+        close(einc.contract(spec, *ops, optimize=False, memory_limit=limit),
+              np.einsum(spec, *ops))
+    empty = [rand(100, 0), rand(0, 100), rand(100, 2)]
+    for optimize in ("auto", False):
+        close(einc.contract(spec, *empty, optimize=optimize, memory_limit=1),
+              np.einsum(spec, *empty))
+
+
+def test_memory_limit_max_input_counts_output():
+    """'max_input' is opt_einsum's: the largest of the operands and the
+    output (numpy.einsum_path's default limit), so an intermediate larger
+    than every operand (iab: 200 elements) but not than the output fits,
+    and the path is numpy's length."""
+    spec, shapes = "ia,ib,ic->abc", [(2, 10), (2, 10), (2, 10)]
+    ops = [rand(*s) for s in shapes]
+    npath, _ = np.einsum_path(spec, *ops, optimize="greedy")
+    path, _ = einc.contract_path(spec, *ops, memory_limit="max_input")
+    assert len(path) == len(npath[1:]) == 2
+    close(einc.contract(spec, *ops, memory_limit="max_input"), np.einsum(spec, *ops))
+
+
 def test_threads_share_an_expression():
     expr = einc.contract_expression("bij,bjk->bik", (4, 32, 16), (4, 16, 24))
     errors = []

@@ -179,13 +179,16 @@ static void test_linear(void **state)
 
 /* The oracle: the best score over every merge order of the live ids
  * (every tree, many times), unary reductions added as path_add_unary
- * places them, intermediates within the limit. */
+ * places them, intermediates within the limit (and the output too for a
+ * slicing target, "output"). */
 typedef struct {
 	const path_problem *prob;
 	const path_options *o;
 	path *p;
 	path_cost best;
 	einc_ctx *ctx;
+	int output;
+	path_cost least; /* the least largest intermediate (inner) of any tree */
 } oracle;
 
 /* Recurses over the pairs of the "m" live ids "live" after "ns" steps. */
@@ -199,9 +202,12 @@ static void oracle_rec(oracle *w, int *live, int m, int ns)
 		q.nsteps = ns;
 		assert_int_equal(path_add_unary(w->prob, w->o, &q), 0);
 		assert_int_equal(path_evaluate(w->ctx, w->prob, w->o->combo, &q), EINC_OK);
-		int fits = !w->o->max_intermediate || q.largest <= w->o->max_intermediate;
+		path_cost bounded = w->output ? q.largest : q.inner;
+		int fits = !w->o->max_intermediate || bounded <= w->o->max_intermediate;
 		if (fits && q.score < w->best)
 			w->best = q.score;
+		if (q.inner < w->least)
+			w->least = q.inner;
 		return;
 	}
 	for (int i = 0; i < m; i++)
@@ -217,16 +223,26 @@ static void oracle_rec(oracle *w, int *live, int m, int ns)
 		}
 }
 
-/* The oracle's best score for "prob" under "o", PATH_COST_MAX if none. */
-static path_cost oracle_best(arena *a, const path_problem *prob, const path_options *o)
+/* The oracle run over "prob" under "o" ("output": the limit bounds the
+ * output too). */
+static oracle oracle_run(arena *a, const path_problem *prob, const path_options *o,
+                         int output)
 {
-	oracle w = {prob, o, path_new(a, prob->n), PATH_COST_MAX, einc_ctx_new()};
+	oracle w = {prob, o, path_new(a, prob->n), PATH_COST_MAX, einc_ctx_new(), output,
+	            PATH_COST_MAX};
 	int live[16];
 	for (int t = 0; t < prob->n; t++)
 		live[t] = t;
 	oracle_rec(&w, live, prob->n, 0);
 	einc_ctx_free(w.ctx);
-	return w.best;
+	return w;
+}
+
+/* The oracle's best score, PATH_COST_MAX if none. */
+static path_cost oracle_best(arena *a, const path_problem *prob, const path_options *o,
+                             int output)
+{
+	return oracle_run(a, prob, o, output).best;
 }
 
 /* Checks that "p" is a valid path whose reported costs are recomputed
@@ -242,9 +258,10 @@ static void check_reported(const path_problem *prob, const path_options *o, cons
 	assert_int_equal(path_evaluate(ctx, prob, o->combo, &q), EINC_OK);
 	assert_true(q.flops == p->flops);
 	assert_true(q.largest == p->largest);
+	assert_true(q.inner == p->inner);
 	assert_true(q.score == p->score);
 	if (o->max_intermediate)
-		assert_true(p->largest <= o->max_intermediate);
+		assert_true(p->inner <= o->max_intermediate);
 	einc_ctx_free(ctx);
 }
 
@@ -266,7 +283,7 @@ static void test_exact_vs_oracle(void **state)
 			o.combo = 4;
 		if (round % 3 == 2)
 			o.max_intermediate = 1 + next_rand(&seed) % 64;
-		path_cost want = oracle_best(a, prob, &o);
+		path_cost want = oracle_best(a, prob, &o, 0);
 		path *p = NULL;
 		einc_status st = path_search(ctx, a, prob, &o, &p);
 		if (want == PATH_COST_MAX) {
@@ -345,7 +362,7 @@ static void test_slice_exact_vs_oracle(void **state)
 			path_options o;
 			path_options_init(&o);
 			o.max_intermediate = (path_cost)target;
-			path_cost best = oracle_best(a, q, &o);
+			path_cost best = oracle_best(a, q, &o, 1);
 			double cost = best == PATH_COST_MAX ? INFINITY : slices * path_cost_double(best);
 			if (slices >= least && cost < want)
 				want = cost;
@@ -395,7 +412,7 @@ static void test_slice_bound_within_vs_oracle(void **state)
 			path_options o;
 			path_options_init(&o);
 			o.max_intermediate = (path_cost)target;
-			path_cost best = oracle_best(a, q, &o);
+			path_cost best = oracle_best(a, q, &o, 1);
 			if (best != PATH_COST_MAX && slices * path_cost_double(best) < want)
 				want = slices * path_cost_double(best);
 		}
@@ -489,7 +506,17 @@ static void test_tiers_reported(void **state)
 	}
 }
 
-/* A limit below the output's size fails in every tier, with a message. */
+/* The limit that the EBUDGET message in "ctx" says works. */
+static path_cost limit_named(einc_ctx *ctx)
+{
+	const char *m = strstr(einc_ctx_message(ctx), "a limit of ");
+	assert_non_null(m);
+	return (path_cost)strtoull(m + strlen("a limit of "), NULL, 10);
+}
+
+/* A limit below every intermediate's size fails in every tier, with a
+ * message that says einc has no all-remaining step and names the limit
+ * that works (the smallest here: each intermediate has 64 elements). */
 static void test_limit_impossible(void **state)
 {
 	(void)state;
@@ -505,10 +532,87 @@ static void test_limit_impossible(void **state)
 		o.max_intermediate = 32;
 		path *p = NULL;
 		assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_EBUDGET);
-		assert_non_null(strstr(einc_ctx_message(ctx), "max_intermediate"));
+		assert_non_null(strstr(einc_ctx_message(ctx), "max_intermediate 32 elements"));
+		assert_non_null(strstr(einc_ctx_message(ctx), "two operands per step"));
+		assert_true(limit_named(ctx) == 64);
 	}
 	einc_ctx_free(ctx);
 	arena_free(a);
+}
+
+/* The limit bounds the intermediates, not the output (opt_einsum's and
+ * numpy's searches never bound it): an outer product and a chain whose
+ * output is larger than the limit, an intermediate within it, succeed in
+ * every tier; the report's largest intermediate still counts the output. */
+static void test_limit_spares_output(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	einc_ctx *ctx = einc_ctx_new();
+	int64_t outer[] = {4, 5}, chain[] = {100, 2, 100, 2};
+	const path_problem *probs[] = {problem_of(a, "a,b->ab", outer),
+	                               problem_of(a, "ab,bc,cd->ad", chain)};
+	path_cost limit[] = {5, 10}, largest[] = {20, 200}, inner[] = {0, 4};
+	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
+	for (int k = 0; k < 2; k++)
+		for (int m = 0; m < 4; m++) {
+			path_options o;
+			path_options_init(&o);
+			o.method = methods[m];
+			o.max_intermediate = limit[k];
+			path *p = NULL;
+			assert_int_equal(path_search(ctx, a, probs[k], &o, &p), EINC_OK);
+			check_reported(probs[k], &o, p);
+			assert_true(p->largest == largest[k]);
+			assert_true(p->inner == inner[k]);
+		}
+	einc_ctx_free(ctx);
+	arena_free(a);
+}
+
+/* Whatever blocks a tier, the limit its message names works for it: the
+ * same search under that limit finds a path within it; up to 7 tensors
+ * (the oracle's reach) it is the least largest intermediate of any tree. */
+static void test_limit_named_works(void **state)
+{
+	(void)state;
+	uint64_t seed = 11;
+	path_method methods[] = {PATH_GREEDY, PATH_REFINE, PATH_AUTO, PATH_EXACT};
+	int blocked = 0, least = 0;
+	for (int round = 0; round < 40; round++) {
+		arena *a = arena_new();
+		einc_ctx *ctx = einc_ctx_new();
+		path_problem *prob = random_problem(a, &seed, 3 + round % 10, 4 + round % 7);
+		path_cost limit = 1 + next_rand(&seed) % 16;
+		for (int m = 0; m < 4; m++) {
+			path_options o;
+			path_options_init(&o);
+			o.method = methods[m];
+			o.trials = 4;
+			o.max_intermediate = limit;
+			path *p = NULL;
+			einc_status st = path_search(ctx, a, prob, &o, &p);
+			if (st == EINC_OK) {
+				check_reported(prob, &o, p);
+				continue;
+			}
+			assert_int_equal(st, EINC_EBUDGET);
+			blocked++;
+			o.max_intermediate = limit_named(ctx);
+			assert_true(o.max_intermediate > limit);
+			if (prob->n <= 7) {
+				o.max_intermediate = limit;
+				assert_true(limit_named(ctx) == oracle_run(a, prob, &o, 0).least);
+				o.max_intermediate = limit_named(ctx);
+				least++;
+			}
+			assert_int_equal(path_search(ctx, a, prob, &o, &p), EINC_OK);
+			check_reported(prob, &o, p);
+		}
+		einc_ctx_free(ctx);
+		arena_free(a);
+	}
+	assert_true(blocked > 20 && least > 10);
 }
 
 /* A ring of "n" tensors (index t joins tensors t and t + 1) with chords,
@@ -718,8 +822,34 @@ static void test_compile_options(void **state)
 	assert_int_equal(prog->tree->nodes[3].right, 2);
 	check_jit(ctx, prog);
 	einc_program_free(prog);
-	o.max_intermediate = 100;
+	/* The limit bounds the intermediates (jl: 4 elements), not the output
+	 * (il: 200); left to right (ik: 10000) honours it too. */
+	o.max_intermediate = 4;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
+	check_jit(ctx, prog);
+	einc_program_free(prog);
+	o.max_intermediate = 3;
 	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EBUDGET);
+	assert_non_null(strstr(einc_ctx_message(ctx), "a limit of 4 elements works"));
+	o.path = EINC_PATH_LTR;
+	o.max_intermediate = 9999;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_EBUDGET);
+	assert_non_null(strstr(einc_ctx_message(ctx), "a limit of 10000 elements works"));
+	o.max_intermediate = 10000;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", dims, NULL, &o, &prog), EINC_OK);
+	einc_program_free(prog);
+	/* An index of size 0: no step runs, no intermediate is made, nothing
+	 * to bound. */
+	o.path = EINC_PATH_AUTO;
+	o.max_intermediate = 1;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", "i=100,j=0,k=100,l=2", NULL, &o,
+	                                   &prog), EINC_OK);
+	einc_program_free(prog);
+	o.path = EINC_PATH_LTR;
+	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", "i=100,j=0,k=100,l=2", NULL, &o,
+	                                   &prog), EINC_OK);
+	einc_program_free(prog);
+	o.path = EINC_PATH_AUTO;
 	o.max_intermediate = 0;
 	/* One operand, a diagonal, scalars, broadcasting: every tree builds and
 	 * runs right. */
@@ -789,6 +919,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exact_corpus),
 		cmocka_unit_test(test_tiers_reported),
 		cmocka_unit_test(test_limit_impossible),
+		cmocka_unit_test(test_limit_spares_output),
+		cmocka_unit_test(test_limit_named_works),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_memo_same),
 		cmocka_unit_test(test_pass_tree),

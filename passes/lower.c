@@ -236,6 +236,17 @@ static void loop_order(const loop_step *st, int *order)
  * gathers the operand's columns, 2-3x slower (docs/bench-kernels.md). */
 enum { TILE_EDGE = 8 };
 
+/* The last dim of step "st" that "strides" walk with unit stride and that
+ * is at least "min" long; -1 where none. */
+static int unit_dim(const loop_step *st, const int64_t *strides, int64_t min)
+{
+	int u = -1;
+	for (int d = 0; d < st->ndims; d++)
+		if (strides[d] == 1 && st->sizes[d] >= min)
+			u = d;
+	return u;
+}
+
 /*
  * Whether step "st" transposes: the result's unit-stride dim "*r" is not
  * the unit-stride dim "*a" of an operand that moves along "*r" too, and the
@@ -244,10 +255,7 @@ enum { TILE_EDGE = 8 };
  */
 static int transpose_dims(const loop_step *st, int *r, int *a)
 {
-	*r = -1;
-	for (int d = 0; d < st->ndims; d++)
-		if (st->result.strides[d] == 1 && st->sizes[d] >= TILE_EDGE)
-			*r = d;
+	*r = unit_dim(st, st->result.strides, TILE_EDGE);
 	for (int x = 0; *r >= 0 && x < st->nargs; x++) {
 		const loop_access *acc = &st->args[x];
 		for (int d = 0; acc->strides[*r] && d < st->ndims; d++)
@@ -273,14 +281,9 @@ static int copy_dims(const loop_step *st, int *r, int *a)
 {
 	if (st->nargs != 1 || !ir_loop_step_stores(st))
 		return 0;
-	const int64_t *rs = st->result.strides, *as = st->args[0].strides;
-	*r = *a = -1;
-	for (int d = 0; d < st->ndims; d++) {
-		if (st->sizes[d] >= TILE_EDGE && rs[d] == 1)
-			*r = d;
-		if (st->sizes[d] > 1 && as[d] == 1)
-			*a = d;
-	}
+	const int64_t *as = st->args[0].strides;
+	*r = unit_dim(st, st->result.strides, TILE_EDGE);
+	*a = unit_dim(st, as, 2);
 	if (*r < 0 || *a < 0 || *r == *a || !as[*r])
 		return 0;
 	int64_t run = st->sizes[*a];

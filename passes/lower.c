@@ -141,6 +141,26 @@ static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
 	return EINC_OK;
 }
 
+/* Sets the dims of step "s" ("st", its "nargs" set) of tree node "node"
+ * (make_dims) and its accesses (make_access, "p", "fused" and "c" as
+ * there): its operands', and its result's unless the step is fused into
+ * its reader ("fused_into"). pass_lower's steps and lower_gemm_probe's
+ * lone node are built alike, so the probe finds the GETT form the step
+ * gets. */
+static einc_status make_step(arena *a, const ir_graph *g, const ir_tree *t, const ir_plan *p,
+                             const int *fused, const chain_tiling *c, int node, int s,
+                             loop_step *st, int64_t *tmp)
+{
+	const ir_tree_node *n = &t->nodes[node];
+	einc_status bad = make_dims(a, g, t, c, node, st);
+	if (!bad && st->fused_into < 0)
+		bad = make_access(a, g, t, p, fused, c, node, s, st, tmp, &st->result);
+	for (int x = 0; x < st->nargs && !bad; x++)
+		bad = make_access(a, g, t, p, fused, c, x ? n->right : n->left, s, st, tmp,
+		                  &st->args[x]);
+	return bad;
+}
+
 /* "x" followed by "y", in the arena; NULL when out of memory. */
 static const char *joined_name(arena *a, const char *x, const char *y)
 {
@@ -497,20 +517,13 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 {
 	if (crossed)
 		*crossed = -1;
-	const ir_tree_node *n = &t->nodes[node];
 	loop_step *st = arena_alloc(a, sizeof(*st));
 	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
 	if (!st || !tmp)
 		return -1;
 	st->nargs = 2;
-	st->fused_arg = -1;
-	einc_status bad = make_dims(a, g, t, NULL, node, st);
-	if (!bad)
-		bad = make_access(a, g, t, NULL, NULL, NULL, node, 0, st, tmp, &st->result);
-	for (int x = 0; x < 2 && !bad; x++)
-		bad = make_access(a, g, t, NULL, NULL, NULL, x ? n->right : n->left, 0, st, tmp,
-		                  &st->args[x]);
-	if (bad)
+	st->fused_into = st->fused_arg = -1;
+	if (make_step(a, g, t, NULL, NULL, NULL, node, 0, st, tmp))
 		return -1;
 	loop_gemm *gemm = lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0);
 	if (gemm && gemm->b_crossed && crossed)
@@ -597,18 +610,12 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	loop_step *st = &l->steps[s];
 	st->nargs = n->right >= 0 ? 2 : 1;
 	einc_status bad = lower_copies(a, p, slot, s, st, &l->moved_bytes);
-	if (!bad)
-		bad = make_dims(a, g, t, c, node, st);
 	if (!bad && c)
 		bad = chain_step(a, p, c, node, st);
 	if (!bad && fused && fused[node])
 		st->fused_into = reader_step(t, p, node);
-	if (!bad && st->fused_into < 0)
-		bad = make_access(a, g, t, p, fused, c, node, s, st, tmp, &st->result);
 	if (!bad)
-		bad = make_access(a, g, t, p, fused, c, n->left, s, st, tmp, &st->args[0]);
-	if (!bad && n->right >= 0)
-		bad = make_access(a, g, t, p, fused, c, n->right, s, st, tmp, &st->args[1]);
+		bad = make_step(a, g, t, p, fused, c, node, s, st, tmp);
 	/* the caller's strided output, or a chain's result: a window of a tile */
 	st->strided_out = (node == t->root && g->strides && g->strides[g->ninputs]) ||
 	                  (c && st->fused_into < 0 && st->result.tile_bytes);

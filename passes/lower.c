@@ -500,6 +500,18 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	return EINC_OK;
 }
 
+/* The GETT form of two-argument step "st" of elements "d" for registers
+ * "vector_bits" wide and "caches", its buffers after "ws_bytes": a complex
+ * step's real form (lower_gemm_complex) or a real step's (lower_gemm);
+ * NULL where it is not GEMM-like or out of memory. */
+static loop_gemm *gemm_form(arena *a, const loop_step *st, const ir_dtype_info *d,
+                            int vector_bits, const cg_caches *caches, int64_t ws_bytes)
+{
+	return d->kind == EINC_KIND_COMPLEX
+	     ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws_bytes)
+	     : lower_gemm(a, st, d->bytes, vector_bits, caches, ws_bytes, 0);
+}
+
 /* The step of plan "p" that computes the reader of node "node" of "t"
  * (its parent); -1 when none. */
 static int reader_step(const ir_tree *t, const ir_plan *p, int node)
@@ -525,7 +537,7 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 	st->fused_into = st->fused_arg = -1;
 	if (make_step(a, g, t, NULL, NULL, NULL, node, 0, st, tmp))
 		return -1;
-	loop_gemm *gemm = lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0);
+	loop_gemm *gemm = gemm_form(a, st, ir_dtype(g->dtype), vector_bits, caches, 0);
 	if (gemm && gemm->b_crossed && crossed)
 		*crossed = !gemm->a;
 	return gemm != NULL;
@@ -633,9 +645,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		if (fused[x ? n->right : n->left])
 			st->fused_arg = x; /* lower_gemm orders K by the other operand */
 	if (st->nargs == 2)
-		st->gemm = d->kind == EINC_KIND_COMPLEX
-		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws)
-		         : lower_gemm(a, st, d->bytes, vector_bits, caches, ws, 0);
+		st->gemm = gemm_form(a, st, d, vector_bits, caches, ws);
 	if (fused && st->nargs == 2 && (bad = fuse_argument(a, g, t, p, fused, n, s, st, tmp)))
 		return ctx_fail(ctx, bad == EINC_ENOMEM ? EINC_ENOMEM : EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d): its fused operand %s", s, node,

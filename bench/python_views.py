@@ -29,6 +29,7 @@ import numpy as np
 import einc
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DTYPES = {"f32": np.float32, "f64": np.float64, "c64": np.complex64, "c128": np.complex128}
 
 
 def parse_suite(path):
@@ -42,8 +43,16 @@ def parse_suite(path):
         if "kind=mem" in fields[4:]:
             continue
         sizes = dict((k, int(v)) for k, v in (kv.split("=") for kv in fields[2].split(",")))
-        cases.append((fields[0], fields[1], sizes, {"f32": np.float32, "f64": np.float64}[fields[3]]))
+        cases.append((fields[0], fields[1], sizes, DTYPES[fields[3]]))
     return cases
+
+
+def random_operand(rng, shape, dtype):
+    """Uniform values in [0, 1) of "shape", both parts where "dtype" is complex."""
+    x = rng.random(shape)
+    if np.issubdtype(dtype, np.complexfloating):
+        x = x + 1j * rng.random(shape)
+    return x.astype(dtype)
 
 
 def transposed_views(x):
@@ -87,7 +96,7 @@ def main():
         if only and name not in only:
             continue
         inputs = spec.split("->")[0].split(",")
-        ops = [rng.random(tuple(sizes[c] for c in lab)).astype(dtype) for lab in inputs]
+        ops = [random_operand(rng, tuple(sizes[c] for c in lab), dtype) for lab in inputs]
         for k in range(len(ops)):
             for how, view in transposed_views(ops[k]):
                 views = ops[:k] + [view] + ops[k + 1:]
@@ -95,7 +104,7 @@ def main():
                        lambda: einc.contract(spec, *views, threads=args.threads)]
                 want = fns[0]()
                 np.testing.assert_allclose(fns[1](), want, atol=1e-3,
-                                           rtol=1e-3 if dtype == np.float32 else 1e-9)
+                                           rtol=1e-3 if np.finfo(dtype).bits == 32 else 1e-9)
                 best = [float("inf")] * 2
                 for _ in range(args.repeat):  # alternating, for a machine others load
                     best = [min(t, best_ms(fn, 1, clock)) for t, fn in zip(best, fns)]

@@ -207,6 +207,74 @@ static path_cost list_size(const path_problem *prob, const int *x, int n)
 	return s;
 }
 
+/* The leaves' lists, counted (path.h). */
+int path_lists_init(path_lists *l, const path_problem *prob, int nsteps)
+{
+	int n = prob->n, nids = n + nsteps;
+	l->count = calloc((size_t)prob->nindices + 1, sizeof(int));
+	l->ofs = malloc(sizeof(int) * ((size_t)nids + 1));
+	l->len = malloc(sizeof(int) * ((size_t)nids + 1));
+	l->cap = 2 * (size_t)prob->start[n] + 16;
+	l->pool = malloc(sizeof(int) * l->cap);
+	l->used = 0;
+	if (!l->count || !l->ofs || !l->len || !l->pool)
+		return -1;
+	for (int t = 0; t < n; t++) {
+		l->ofs[t] = (int)l->used;
+		l->len[t] = prob->start[t + 1] - prob->start[t];
+		memcpy(l->pool + l->used, prob->index + prob->start[t], sizeof(int) * (size_t)l->len[t]);
+		for (int k = 0; k < l->len[t]; k++)
+			l->count[l->pool[l->used + k]]++;
+		l->used += (size_t)l->len[t];
+	}
+	for (int t = n; t < nids; t++)
+		l->len[t] = -1;
+	return 0;
+}
+
+/* One step's result list, after the others (path.h). */
+int path_lists_step(path_lists *l, const path_problem *prob, int x, int y, int z,
+                    path_cost *f, path_cost *sz)
+{
+	int ny = y >= 0 ? l->len[y] : 0;
+	if (l->used + (size_t)l->len[x] + (size_t)ny > l->cap) {
+		size_t cap = 2 * l->cap + (size_t)l->len[x] + (size_t)ny;
+		int *grown = realloc(l->pool, sizeof(int) * cap);
+		if (!grown)
+			return -1;
+		l->pool = grown;
+		l->cap = cap;
+	}
+	l->ofs[z] = (int)l->used;
+	l->len[z] = path_step(prob, l->count, l->pool + l->ofs[x], l->len[x],
+	                      y >= 0 ? l->pool + l->ofs[y] : NULL, ny, l->pool + l->used, f, sz);
+	return 0;
+}
+
+/* The operands' lists consumed, the result's counted (path.h). */
+void path_lists_retire(path_lists *l, int x, int y, int z)
+{
+	for (int k = 0; k < l->len[x]; k++)
+		l->count[l->pool[l->ofs[x] + k]]--;
+	for (int k = 0; y >= 0 && k < l->len[y]; k++)
+		l->count[l->pool[l->ofs[y] + k]]--;
+	for (int k = 0; k < l->len[z]; k++)
+		l->count[l->pool[l->ofs[z] + k]]++;
+	l->used += (size_t)l->len[z];
+	l->len[x] = -1;
+	if (y >= 0)
+		l->len[y] = -1;
+}
+
+/* Frees the lists (path.h). */
+void path_lists_free(path_lists *l)
+{
+	free(l->count);
+	free(l->ofs);
+	free(l->len);
+	free(l->pool);
+}
+
 /* Replays the SSA steps over live index lists and sums their costs; the
  * element count of every id into "sizes" unless NULL. */
 static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo, path *p,
@@ -236,63 +304,28 @@ static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo,
 				sizes[s] = s ? kept : all;
 		return ctx_ok(ctx);
 	}
-	int nids = n + p->nsteps, ni = prob->nindices;
-	int *count = calloc((size_t)ni + 1, sizeof(int));
-	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
-	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
-	size_t cap = 2 * (size_t)prob->start[n] + 16;
-	int *pool = malloc(sizeof(int) * cap);
+	path_lists l;
 	einc_status st = EINC_OK;
-	if (!count || !ofs || !len || !pool) {
+	if (path_lists_init(&l, prob, p->nsteps)) {
 		st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
 		goto done;
 	}
-	int used = 0;
-	for (int t = 0; t < n; t++) {
-		ofs[t] = used;
-		len[t] = prob->start[t + 1] - prob->start[t];
-		memcpy(pool + used, prob->index + prob->start[t], sizeof(int) * (size_t)len[t]);
-		for (int k = 0; k < len[t]; k++)
-			count[pool[used + k]]++;
-		if (sizes)
-			sizes[t] = list_size(prob, pool + used, len[t]);
-		used += len[t];
-	}
-	for (int t = n; t < nids; t++)
-		len[t] = -1;
+	for (int t = 0; sizes && t < n; t++)
+		sizes[t] = list_size(prob, l.pool + l.ofs[t], l.len[t]);
 	p->flops = p->largest = p->inner = p->score = 0;
 	for (int s = 0; s < p->nsteps; s++) {
-		int x = p->step[s][0], y = p->step[s][1], z = n + s, ny = 0;
-		if (x < 0 || x >= z || y >= z || x == y || len[x] < 0 || (y >= 0 && len[y] < 0)) {
+		int x = p->step[s][0], y = p->step[s][1], z = n + s;
+		if (x < 0 || x >= z || y >= z || x == y || l.len[x] < 0 || (y >= 0 && l.len[y] < 0)) {
 			st = ctx_fail(ctx, EINC_EINVAL, "path", "step %d (%d, %d) uses an id that is "
 			              "not live", s, x, y);
 			goto done;
 		}
-		if (y >= 0)
-			ny = len[y];
-		if ((size_t)used + (size_t)len[x] + (size_t)ny > cap) {
-			cap = 2 * cap + (size_t)len[x] + (size_t)ny;
-			int *grown = realloc(pool, sizeof(int) * cap);
-			if (!grown) {
-				st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
-				goto done;
-			}
-			pool = grown;
-		}
 		path_cost f, sz;
-		ofs[z] = used;
-		len[z] = path_step(prob, count, pool + ofs[x], len[x], y >= 0 ? pool + ofs[y] : NULL,
-		                   ny, pool + used, &f, &sz);
-		for (int k = 0; k < len[x]; k++)
-			count[pool[ofs[x] + k]]--;
-		for (int k = 0; k < ny; k++)
-			count[pool[ofs[y] + k]]--;
-		for (int k = 0; k < len[z]; k++)
-			count[pool[used + k]]++;
-		used += len[z];
-		len[x] = -1;
-		if (y >= 0)
-			len[y] = -1;
+		if (path_lists_step(&l, prob, x, y, z, &f, &sz)) {
+			st = ctx_fail(ctx, EINC_ENOMEM, "path", "out of memory");
+			goto done;
+		}
+		path_lists_retire(&l, x, y, z);
 		p->flops = path_cost_add(p->flops, f);
 		p->score = path_cost_add(p->score, path_step_score(f, sz, combo));
 		if (sizes)
@@ -304,10 +337,7 @@ static einc_status replay(einc_ctx *ctx, const path_problem *prob, double combo,
 	}
 	st = ctx_ok(ctx);
 done:
-	free(count);
-	free(ofs);
-	free(len);
-	free(pool);
+	path_lists_free(&l);
 	return st;
 }
 

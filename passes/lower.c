@@ -141,6 +141,26 @@ static einc_status make_dims(arena *a, const ir_graph *g, const ir_tree *t,
 	return EINC_OK;
 }
 
+/* Sets the dims of step "s" ("st", its "nargs" set) of tree node "node"
+ * (make_dims) and its accesses (make_access, "p", "fused" and "c" as
+ * there): its operands', and its result's unless the step is fused into
+ * its reader ("fused_into"). pass_lower's steps and lower_gemm_probe's
+ * lone node are built alike, so the probe finds the GETT form the step
+ * gets. */
+static einc_status make_step(arena *a, const ir_graph *g, const ir_tree *t, const ir_plan *p,
+                             const int *fused, const chain_tiling *c, int node, int s,
+                             loop_step *st, int64_t *tmp)
+{
+	const ir_tree_node *n = &t->nodes[node];
+	einc_status bad = make_dims(a, g, t, c, node, st);
+	if (!bad && st->fused_into < 0)
+		bad = make_access(a, g, t, p, fused, c, node, s, st, tmp, &st->result);
+	for (int x = 0; x < st->nargs && !bad; x++)
+		bad = make_access(a, g, t, p, fused, c, x ? n->right : n->left, s, st, tmp,
+		                  &st->args[x]);
+	return bad;
+}
+
 /* "x" followed by "y", in the arena; NULL when out of memory. */
 static const char *joined_name(arena *a, const char *x, const char *y)
 {
@@ -236,6 +256,17 @@ static void loop_order(const loop_step *st, int *order)
  * gathers the operand's columns, 2-3x slower (docs/bench-kernels.md). */
 enum { TILE_EDGE = 8 };
 
+/* The last dim of step "st" that "strides" walk with unit stride and that
+ * is at least "min" long; -1 where none. */
+static int unit_dim(const loop_step *st, const int64_t *strides, int64_t min)
+{
+	int u = -1;
+	for (int d = 0; d < st->ndims; d++)
+		if (strides[d] == 1 && st->sizes[d] >= min)
+			u = d;
+	return u;
+}
+
 /*
  * Whether step "st" transposes: the result's unit-stride dim "*r" is not
  * the unit-stride dim "*a" of an operand that moves along "*r" too, and the
@@ -244,10 +275,7 @@ enum { TILE_EDGE = 8 };
  */
 static int transpose_dims(const loop_step *st, int *r, int *a)
 {
-	*r = -1;
-	for (int d = 0; d < st->ndims; d++)
-		if (st->result.strides[d] == 1 && st->sizes[d] >= TILE_EDGE)
-			*r = d;
+	*r = unit_dim(st, st->result.strides, TILE_EDGE);
 	for (int x = 0; *r >= 0 && x < st->nargs; x++) {
 		const loop_access *acc = &st->args[x];
 		for (int d = 0; acc->strides[*r] && d < st->ndims; d++)
@@ -273,14 +301,9 @@ static int copy_dims(const loop_step *st, int *r, int *a)
 {
 	if (st->nargs != 1 || !ir_loop_step_stores(st))
 		return 0;
-	const int64_t *rs = st->result.strides, *as = st->args[0].strides;
-	*r = *a = -1;
-	for (int d = 0; d < st->ndims; d++) {
-		if (st->sizes[d] >= TILE_EDGE && rs[d] == 1)
-			*r = d;
-		if (st->sizes[d] > 1 && as[d] == 1)
-			*a = d;
-	}
+	const int64_t *as = st->args[0].strides;
+	*r = unit_dim(st, st->result.strides, TILE_EDGE);
+	*a = unit_dim(st, as, 2);
 	if (*r < 0 || *a < 0 || *r == *a || !as[*r])
 		return 0;
 	int64_t run = st->sizes[*a];
@@ -477,6 +500,18 @@ static einc_status build_ast(einc_ctx *ctx, arena *a, ir_loops *l, int s)
 	return EINC_OK;
 }
 
+/* The GETT form of two-argument step "st" of elements "d" for registers
+ * "vector_bits" wide and "caches", its buffers after "ws_bytes": a complex
+ * step's real form (lower_gemm_complex) or a real step's (lower_gemm);
+ * NULL where it is not GEMM-like or out of memory. */
+static loop_gemm *gemm_form(arena *a, const loop_step *st, const ir_dtype_info *d,
+                            int vector_bits, const cg_caches *caches, int64_t ws_bytes)
+{
+	return d->kind == EINC_KIND_COMPLEX
+	     ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws_bytes)
+	     : lower_gemm(a, st, d->bytes, vector_bits, caches, ws_bytes, 0);
+}
+
 /* The step of plan "p" that computes the reader of node "node" of "t"
  * (its parent); -1 when none. */
 static int reader_step(const ir_tree *t, const ir_plan *p, int node)
@@ -494,22 +529,15 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 {
 	if (crossed)
 		*crossed = -1;
-	const ir_tree_node *n = &t->nodes[node];
 	loop_step *st = arena_alloc(a, sizeof(*st));
 	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
 	if (!st || !tmp)
 		return -1;
 	st->nargs = 2;
-	st->fused_arg = -1;
-	einc_status bad = make_dims(a, g, t, NULL, node, st);
-	if (!bad)
-		bad = make_access(a, g, t, NULL, NULL, NULL, node, 0, st, tmp, &st->result);
-	for (int x = 0; x < 2 && !bad; x++)
-		bad = make_access(a, g, t, NULL, NULL, NULL, x ? n->right : n->left, 0, st, tmp,
-		                  &st->args[x]);
-	if (bad)
+	st->fused_into = st->fused_arg = -1;
+	if (make_step(a, g, t, NULL, NULL, NULL, node, 0, st, tmp))
 		return -1;
-	loop_gemm *gemm = lower_gemm(a, st, ir_dtype(g->dtype)->bytes, vector_bits, caches, 0, 0);
+	loop_gemm *gemm = gemm_form(a, st, ir_dtype(g->dtype), vector_bits, caches, 0);
 	if (gemm && (gemm->b_crossed || gemm->b_lanes) && crossed)
 		*crossed = !gemm->a;
 	return gemm != NULL;
@@ -594,18 +622,12 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	loop_step *st = &l->steps[s];
 	st->nargs = n->right >= 0 ? 2 : 1;
 	einc_status bad = lower_copies(a, p, slot, s, st, &l->moved_bytes);
-	if (!bad)
-		bad = make_dims(a, g, t, c, node, st);
 	if (!bad && c)
 		bad = chain_step(a, p, c, node, st);
 	if (!bad && fused && fused[node])
 		st->fused_into = reader_step(t, p, node);
-	if (!bad && st->fused_into < 0)
-		bad = make_access(a, g, t, p, fused, c, node, s, st, tmp, &st->result);
 	if (!bad)
-		bad = make_access(a, g, t, p, fused, c, n->left, s, st, tmp, &st->args[0]);
-	if (!bad && n->right >= 0)
-		bad = make_access(a, g, t, p, fused, c, n->right, s, st, tmp, &st->args[1]);
+		bad = make_step(a, g, t, p, fused, c, node, s, st, tmp);
 	/* the caller's strided output, or a chain's result: a window of a tile */
 	st->strided_out = (node == t->root && g->strides && g->strides[g->ninputs]) ||
 	                  (c && st->fused_into < 0 && st->result.tile_bytes);
@@ -623,9 +645,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		if (fused[x ? n->right : n->left])
 			st->fused_arg = x; /* lower_gemm orders K by the other operand */
 	if (st->nargs == 2)
-		st->gemm = d->kind == EINC_KIND_COMPLEX
-		         ? lower_gemm_complex(a, st, d->part_bytes, vector_bits, caches, ws)
-		         : lower_gemm(a, st, d->bytes, vector_bits, caches, ws, 0);
+		st->gemm = gemm_form(a, st, d, vector_bits, caches, ws);
 	if (fused && st->nargs == 2 && (bad = fuse_argument(a, g, t, p, fused, n, s, st, tmp)))
 		return ctx_fail(ctx, bad == EINC_ENOMEM ? EINC_ENOMEM : EINC_EINTERNAL, "lower",
 		                "step %d (tree node %d): its fused operand %s", s, node,

@@ -150,8 +150,9 @@ enum { GEMM_AHEAD_FMAS = 64 };
 enum { GEMM_KC_STRETCH_NUM = 4, GEMM_KC_STRETCH_DEN = 3 };
 
 /* Skinny steps (few columns of B) sum longer K blocks, up to GEMM_KC_MAX
- * while B's panel stays within a quarter of L2 (beside A's block): A,
- * read across to be packed, then runs along longer stretches of each row. */
+ * while B's panel stays within a quarter of L2 (beside A's block,
+ * panel_kc): A, read across to be packed, then runs along longer
+ * stretches of each row. */
 enum { GEMM_KC_MAX = 1024 };
 
 /* The largest flattened group the offset tables may hold (8 bytes each,
@@ -300,6 +301,15 @@ static int whole_m_block(int64_t share, int64_t m, int64_t esize, int64_t *mc, i
 	return 1;
 }
 
+/* The longest K block, a multiple of GEMM_KC_STEP within GEMM_KC_MAX,
+ * whose B panel of "width" columns of "esize" bytes stays within a
+ * quarter of "l2" (beside A's block): the bound of the skinny steps' and
+ * the streamed A's longer K blocks. */
+static int64_t panel_kc(int64_t l2, int64_t width, int64_t esize)
+{
+	return round_within(l2 / 4 / (width * esize), GEMM_KC_STEP, GEMM_KC_MAX);
+}
+
 /*
  * The K block (at least the L1 model's "kc") of a step that reads A in
  * place with K of unit stride, "k" longer than one block
@@ -316,7 +326,7 @@ static int whole_m_block(int64_t share, int64_t m, int64_t esize, int64_t *mc, i
  */
 static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, int64_t kc)
 {
-	int64_t most = round_within(l2 / 4 / (width * esize), GEMM_KC_STEP, GEMM_KC_MAX);
+	int64_t most = panel_kc(l2, width, esize);
 	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 
@@ -535,8 +545,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
 		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
 	else
-		while (!b_in_place && !across && !whole && 2 * kc <= GEMM_KC_MAX &&
-		       2 * kc * width * esize <= caches->l2 / 4)
+		while (!b_in_place && !across && !whole && 2 * kc <= panel_kc(caches->l2, width, esize))
 			kc *= 2;
 	int one = !whole && !whole_across && !b_in_place &&
 	          GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;

@@ -174,6 +174,32 @@ int path_step(const path_problem *prob, const int *count, const int *x, int nx,
 /* The objective of a step: "flops" + "combo" * "size", saturating. */
 path_cost path_step_score(path_cost flops, path_cost size, double combo);
 
+/*
+ * The live index lists of a path as a replay walks it: id t's sorted list
+ * at "pool" + "ofs[t]", "len[t]" long (-1: not yet made, or consumed), and
+ * "count[i]" the number of live lists holding index i (path_step's).
+ */
+typedef struct path_lists {
+	int *count, *ofs, *len, *pool;
+	size_t cap, used;
+} path_lists;
+
+/* The lists of "prob"'s leaves, room for "nsteps" more; -1 when out of
+ * memory (path_lists_free then still frees what was made). */
+int path_lists_init(path_lists *l, const path_problem *prob, int nsteps);
+
+/* Step "z" of operands "x" and "y" (-1: unary): its result's list after
+ * the others (path_step), its flops into "*f" and size into "*sz"; the
+ * counts stay until path_lists_retire. -1 when out of memory. */
+int path_lists_step(path_lists *l, const path_problem *prob, int x, int y, int z,
+                    path_cost *f, path_cost *sz);
+
+/* Step "z" done: "x" and "y" (-1: none) consumed, "z" live. */
+void path_lists_retire(path_lists *l, int x, int y, int z);
+
+/* Frees the lists of "l". */
+void path_lists_free(path_lists *l);
+
 /* path_greedy.c */
 
 /*

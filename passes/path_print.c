@@ -76,85 +76,56 @@ static void put_json_step(strbuf *sb, const ir_graph *g, int s, const int lin[2]
 static int put_steps(strbuf *sb, const ir_graph *g, const path_problem *prob, const path *p,
                      int json)
 {
-	int n = prob->n, nids = n + p->nsteps, ok = -1;
-	int *count = calloc((size_t)prob->nindices + 1, sizeof(int));
-	int *ofs = malloc(sizeof(int) * ((size_t)nids + 1));
-	int *len = malloc(sizeof(int) * ((size_t)nids + 1));
-	size_t cap = 2 * (size_t)prob->start[n] + 16;
-	int *pool = malloc(sizeof(int) * cap);
+	int n = prob->n, ok = -1;
+	path_lists l;
 	int (*lin)[2] = malloc(sizeof(*lin) * ((size_t)p->nsteps + 1));
 	char num[48], num2[48];
-	if (!count || !ofs || !len || !pool || !lin || path_to_linear(p, lin))
+	if (path_lists_init(&l, prob, p->nsteps) || !lin || path_to_linear(p, lin))
 		goto done;
 	if (json)
 		strbuf_printf(sb, "[");
 	else
 		strbuf_printf(sb, "%-8s %-24s %-24s %s\n", "scaling", "flops", "size", "step");
-	size_t used = 0;
-	for (int t = 0; t < n; t++) {
-		ofs[t] = (int)used;
-		len[t] = prob->start[t + 1] - prob->start[t];
-		memcpy(pool + used, prob->index + prob->start[t], sizeof(int) * (size_t)len[t]);
-		for (int k = 0; k < len[t]; k++)
-			count[pool[used + k]]++;
-		used += (size_t)len[t];
-	}
 	for (int s = 0; s < p->nsteps; s++) {
-		int x = p->step[s][0], y = p->step[s][1], z = n + s, ny = y >= 0 ? len[y] : 0;
-		if (used + (size_t)len[x] + (size_t)ny > cap) {
-			cap = 2 * (used + (size_t)len[x] + (size_t)ny);
-			int *grown = realloc(pool, sizeof(int) * cap);
-			if (!grown)
-				goto done;
-			pool = grown;
-		}
+		int x = p->step[s][0], y = p->step[s][1], z = n + s;
 		path_cost f, sz;
-		ofs[z] = (int)used;
-		len[z] = path_step(prob, count, pool + ofs[x], len[x], y >= 0 ? pool + ofs[y] : NULL,
-		                   ny, pool + used, &f, &sz);
+		if (path_lists_step(&l, prob, x, y, z, &f, &sz))
+			goto done;
+		const int *lx = l.pool + l.ofs[x], *ly = y >= 0 ? l.pool + l.ofs[y] : NULL;
+		const int *lz = l.pool + l.ofs[z];
+		int nx = l.len[x], ny = y >= 0 ? l.len[y] : 0, nz = l.len[z];
 		/* Scaling: the distinct indices of the step (a merge of sorted lists). */
-		int scale = len[x] + ny;
-		for (int a = 0, b = 0; a < len[x] && b < ny;) {
-			int u = pool[ofs[x] + a], v = pool[ofs[y] + b];
+		int scale = nx + ny;
+		for (int a = 0, b = 0; a < nx && b < ny;) {
+			int u = lx[a], v = ly[b];
 			scale -= u == v;
 			a += u <= v;
 			b += v <= u;
 		}
 		if (json && y >= 0 && y < x) /* operands in the order of their positions */
-			put_json_step(sb, g, s, lin[s], pool + ofs[y], ny, pool + ofs[x], len[x],
-			              pool + used, len[z], scale, f, sz);
+			put_json_step(sb, g, s, lin[s], ly, ny, lx, nx, lz, nz, scale, f, sz);
 		else if (json)
-			put_json_step(sb, g, s, lin[s], pool + ofs[x], len[x],
-			              y >= 0 ? pool + ofs[y] : NULL, ny, pool + used, len[z], scale, f, sz);
+			put_json_step(sb, g, s, lin[s], lx, nx, ly, ny, lz, nz, scale, f, sz);
 		else {
 			strbuf_printf(sb, "%-8d %-24s %-24s ", scale, path_cost_str(f, num),
 			              path_cost_str(sz, num2));
-			put_labels(sb, g, pool + ofs[x], len[x]);
+			put_labels(sb, g, lx, nx);
 			if (y >= 0) {
 				strbuf_append(sb, ",", 1);
-				put_labels(sb, g, pool + ofs[y], ny);
+				put_labels(sb, g, ly, ny);
 			}
 			strbuf_append(sb, "->", 2);
-			put_labels(sb, g, pool + used, len[z]);
+			put_labels(sb, g, lz, nz);
 			strbuf_append(sb, "\n", 1);
 		}
-		for (int k = 0; k < len[x]; k++)
-			count[pool[ofs[x] + k]]--;
-		for (int k = 0; k < ny; k++)
-			count[pool[ofs[y] + k]]--;
-		for (int k = 0; k < len[z]; k++)
-			count[pool[used + k]]++;
-		used += (size_t)len[z];
+		path_lists_retire(&l, x, y, z);
 	}
 	if (json)
 		strbuf_printf(sb, "%s]", p->nsteps ? "\n  " : "");
 	ok = 0;
 done:
 	free(lin);
-	free(count);
-	free(ofs);
-	free(len);
-	free(pool);
+	path_lists_free(&l);
 	return ok;
 }
 

@@ -35,6 +35,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "cpu_features.h"
 #include "gett.h"
 #include "outer_kernel.h"
 #include "pack_crossed.h"
@@ -678,8 +679,7 @@ GETT_PRODUCT(float, f32, PRODUCT_BYTES, )
 GETT_PRODUCT(double, f64, PRODUCT_BYTES, )
 GETT_OUTER(float, f32, )
 GETT_OUTER(double, f64, )
-#if defined(__x86_64__) && defined(__GNUC__)
-#define PRODUCT_AVX2 1
+#ifdef EINC_RT_X86
 #define AVX2 __attribute__((target("avx2")))
 GETT_PRODUCT(float, avx2_f32, PRODUCT_AVX2_BYTES, AVX2)
 GETT_PRODUCT(double, avx2_f64, PRODUCT_AVX2_BYTES, AVX2)
@@ -836,7 +836,7 @@ static void products(const gett_call *g, char *t, int64_t bt, const prod_block *
 	const char *x = g->a + g->a_b[bt] * d->esize, *y = g->f + g->f_b[bt] * d->esize, *in, *out;
 	const int64_t *rin, *rout;
 	outer_factors(g, p, bt, &in, &out, &rin, &rout);
-#ifdef PRODUCT_AVX2
+#ifdef EINC_RT_X86
 	if (g->avx2 && p->inner)
 		BY_TYPE(d->esize, outer_avx2, t, d->kc, in, out, rin, rout, r0, len, p->cin, p->cout,
 		        p->nruns, p->n);
@@ -1489,8 +1489,8 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	char *pack0 = g.panel + shared_panel_bytes(d, g.s.kslices, &g.width);
 	size_t pack_bytes = thread_pack_bytes(d, d->kernel_direct != NULL, g.fused);
 	if (g.fused) {
-#ifdef PRODUCT_AVX2
-		g.avx2 = __builtin_cpu_supports("avx2");
+#ifdef EINC_RT_X86
+		g.avx2 = einc_rt_cpu_has_avx2();
 #endif
 		/* the second factor's tables (its group: A's M or B's N), then a
 		 * product tile's rows and columns, after this thread's buffers */

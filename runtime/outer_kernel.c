@@ -14,7 +14,9 @@
  */
 #include "outer_kernel.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu_features.h"
+
+#ifdef EINC_RT_X86
 #include <immintrin.h>
 
 #define AVX512 __attribute__((target("avx512f")))
@@ -95,7 +97,7 @@ einc_rt_outer_kernel einc_rt_outer_kernel_for(int64_t esize, int64_t mr, int64_t
 	einc_rt_outer_kernel k[2][2][2] = {
 		{{outer_f32_8x1x1, outer_f32_8x1x2}, {outer_f32_6x2x1, outer_f32_6x2x2}},
 		{{outer_f64_8x1x1, outer_f64_8x1x2}, {outer_f64_6x2x1, outer_f64_6x2x2}}};
-	if (!__builtin_cpu_supports("avx512f") || n % lanes || nq < 1 || nq > 2)
+	if (!einc_rt_cpu_has_avx512f() || n % lanes || nq < 1 || nq > 2)
 		return NULL;
 	if ((mr == 8 && nr == lanes) || (mr == 6 && nr == 2 * lanes))
 		return k[esize == 8][mr == 6][nq - 1];

@@ -20,9 +20,10 @@
  */
 #include "pack_crossed.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu_features.h"
+
+#ifdef EINC_RT_X86
 #include "transpose_avx512.h"
-#define CROSSED_AVX512 1
 #endif
 
 enum { LINE = 64 };
@@ -53,8 +54,8 @@ static int64_t crossed_groups(const int64_t *row, int64_t len, int64_t lanes, in
 {
 	int64_t d = 0;
 	*groups = 0;
-#ifdef CROSSED_AVX512
-	if (!__builtin_cpu_supports("avx512f"))
+#ifdef EINC_RT_X86
+	if (!einc_rt_cpu_has_avx512f())
 		return 0;
 	for (int64_t at = 0, e; at < len && (e = crossed_group(row + at, len - at, lanes, w)) &&
 	                        (!d || e == d);
@@ -74,7 +75,7 @@ int64_t einc_rt_crossed_columns(const int64_t *row, int64_t len, int64_t esize, 
 	return groups * d / w;
 }
 
-#ifdef CROSSED_AVX512
+#ifdef EINC_RT_X86
 /*
  * crossed_panel_T, "L" elements a line: one panel of "w" rows at offsets
  * "row" over the "kc" values of the summed index at "col", into L copies

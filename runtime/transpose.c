@@ -8,12 +8,13 @@
  */
 #include "transpose.h"
 
+#include "cpu_features.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef EINC_RT_X86
 #include "transpose_avx2.h"
-#define TRANSPOSE_AVX2 1
 #endif
 
 /* dst[p * w + r] = rows[r][p] for rows "i0" to "n", p from "p0" to "kc". */
@@ -22,7 +23,7 @@
 		for (int64_t p = (p0); p < (kc); p++)                   \
 			(dst)[p * (w) + r] = (rows)[r][p];
 
-#ifdef TRANSPOSE_AVX2
+#ifdef EINC_RT_X86
 /* Prefetches, where rows "i" + "b" to "i" + 2 "b" - 1 exist among "n",
  * their line at "p" (once per line of "e"-byte elements): the next block
  * of rows, read while this one is transposed. A panel's rows are short
@@ -123,9 +124,9 @@ static void sse_f64(double *dst, const double *const *rows, int64_t i0, int64_t 
 	TRANSPOSE_TAIL(dst, rows, i, n, p0, kc, w)
 }
 
-#ifdef TRANSPOSE_AVX2
+#ifdef EINC_RT_X86
 #define AVX2_BLOCKS(NAME, B)                                    \
-	if (__builtin_cpu_supports("avx2")) {                   \
+	if (einc_rt_cpu_has_avx2()) {                           \
 		nb = n / (B) * (B);                             \
 		kcb = kc / (B) * (B);                           \
 		avx2_##NAME(dst, rows, nb, kcb, w);             \

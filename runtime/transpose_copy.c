@@ -19,10 +19,11 @@
 
 #include "transpose_copy.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu_features.h"
+
+#ifdef EINC_RT_X86
 #include "transpose_avx2.h"
 #include "transpose_avx512.h"
-#define COPY_AVX2 1
 #endif
 
 /* Elements of r per outer block: the source rows read in turn while the
@@ -60,7 +61,7 @@ static void copy_tail(char *dst, const char *src, const copy_shape *s, int64_t r
 			memcpy(dst + (column(s, x) + y) * e, src + (y * s->src_r + x) * e, (size_t)e);
 }
 
-#ifdef COPY_AVX2
+#ifdef EINC_RT_X86
 /*
  * line_T: 2 * B elements of r by B columns (B a vector of T) into dst's
  * rows at "cols": two B x B blocks of src (rows s->src_r apart) transposed,
@@ -168,7 +169,7 @@ COPY_ROWS(avx512, "avx512f", LINE, block_f32, block_f64)
 static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
                  int simd, int stream)
 {
-#ifdef COPY_AVX2
+#ifdef EINC_RT_X86
 	if (simd == 2) {
 		rows_avx512(dst, src, s, r0, r1, stream);
 		return;
@@ -235,9 +236,9 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 	if (!points || !bytes)
 		return;
 	int simd = 0;
-#ifdef COPY_AVX2
-	simd = (esize == 4 || esize == 8) && __builtin_cpu_supports("avx2");
-	if (simd && s.na % (LINE / esize) == 0 && __builtin_cpu_supports("avx512f"))
+#ifdef EINC_RT_X86
+	simd = (esize == 4 || esize == 8) && einc_rt_cpu_has_avx2();
+	if (simd && s.na % (LINE / esize) == 0 && einc_rt_cpu_has_avx512f())
 		simd = 2;
 #endif
 	int stream = simd && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
@@ -256,7 +257,7 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 				x[y] = 0;
 		}
 	}
-#ifdef COPY_AVX2
+#ifdef EINC_RT_X86
 	if (stream)
 		_mm_sfence();
 #endif

@@ -578,7 +578,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	 * Measured on znver5 (1 thread, CPU time, best of 30 x 3 calls,
 	 * alternating in one process, load 7-8): ijk,jr,kr->ir 256^3 x 32
 	 * with ijk's axes reversed 6.73-7.07 -> 6.07-6.38 ms (twin 5.94-6.37),
-	 * f64 15.50 -> 12.90 (twin 14.13); docs/bench-views.md, run 19. */
+	 * f64 15.50 -> 12.90 (twin 14.13); docs/bench-views.md, run 20. */
 	g->a_sweep = across && run_blocks && !g->a_ahead;
 	g->view = st;
 	g->esize = esize;

@@ -460,7 +460,7 @@ static void test_relayout(void **state)
  * GEMM packs it across, NC whole groups of 16 lines of i (two of 16 x 64
  * columns). A complex step's real form (lower_gemm_complex) packs no B
  * across, so there the view is copied, as relayout.c asks the GETT form
- * the step gets (docs/bench-views.md, run 19). */
+ * the step gets (docs/bench-views.md, run 21). */
 static void test_crossed(void **state)
 {
 	(void)state;

@@ -16,7 +16,7 @@
  * splits a target (--within-work, 2*10^9).
  *
  *   slice_bench [--corpus FILE] [--scale K] [--markdown] [--bound-tensors N]
- *               [--bound-within K] [--within-work W]
+ *               [--bound-within K] [--within-work W] [--bound-cut K]
  *
  * FILE defaults to ../shared/bench/corpus_public.txt beside the
  * repository; --scale multiplies every label's size by K (the same
@@ -100,6 +100,9 @@ static int bound_tensors = 16; /* the bound's reach (--bound-tensors): 3^n per b
  * slice_bound_within), given this much work per target */
 static int bound_within = 12;
 static int64_t within_work = 2000000000;
+/* and the cut bound over the whole network (slice_bound_cut), its blocks
+ * of this many tensors (--bound-cut; 0: none) */
+static int bound_cut = 16;
 
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
@@ -136,6 +139,12 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 			lb = within;
 			*settled = done;
 		}
+		double cut = bound_cut ? slice_bound_cut(prob, path_cost_double(target), bound_cut)
+		                       : NAN;
+		if (cut > lb || (isnan(lb) && !isnan(cut))) {
+			lb = cut;
+			*settled = cut >= reached;
+		}
 		*bound = lb / path_cost_double(s->flops_full);
 	}
 	if (!st) {
@@ -162,13 +171,16 @@ int main(int argc, char **argv)
 			bound_tensors = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--bound-within") && i + 1 < argc)
 			bound_within = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bound-cut") && i + 1 < argc)
+			bound_cut = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--within-work") && i + 1 < argc)
 			within_work = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--markdown"))
 			markdown = 1;
 		else {
 			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown] "
-			                "[--bound-tensors N] [--bound-within K] [--within-work W]\n");
+			                "[--bound-tensors N] [--bound-within K] [--within-work W] "
+			                "[--bound-cut K]\n");
 			return 2;
 		}
 	}

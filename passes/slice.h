@@ -124,6 +124,24 @@ double slice_exact(const path_problem *prob, double target, double min_slices, d
 double slice_bound_within(const path_problem *prob, int k, double target, double limit,
                           int64_t work, int keep_sums, int *settled);
 
+/*
+ * slice_cut.c: a lower bound on the slices (the product of the sliced
+ * labels' sizes) of any slicing of "prob", with any tree, whose every step
+ * result but the root holds at most "target" elements per slice, from the
+ * cuts every tree makes: the most of a bound over the whole network's steps
+ * and the sum of the separators' bounds over blocks of at most "k" tensors
+ * (none for k < 3; at most SLICE_CUT_MAX_BLOCK; 3^k work a block). The
+ * proofs are in slice_cut.c's header. NAN for fewer than two tensors, a
+ * target below one element, or out of memory.
+ */
+#define SLICE_CUT_MAX_BLOCK 20
+double slice_cut_slices(const path_problem *prob, double target, int k);
+
+/* slice_cut.c: (n - 1) times slice_cut_slices, "prob"'s n tensors: each of
+ * the n - 1 pairwise steps costs every slice at least one flop, so a lower
+ * bound on what slice_exact bounds, for networks of any size. */
+double slice_bound_cut(const path_problem *prob, double target, int k);
+
 /* The slices' flops together over the unsliced path's. */
 double slice_overhead(const slicing *s);
 

@@ -435,6 +435,100 @@ static void test_slice_bound_within_vs_oracle(void **state)
 	assert_true(below > 0);
 }
 
+/* A network of "n" tensors whose tensors "pair[k][0]" and "pair[k][1]"
+ * share bond k of size 2 ("m" bonds), no output. */
+static path_problem *bonds_network(arena *a, int n, int m, const int (*pair)[2])
+{
+	int ranks[16] = {0}, idx[16][16];
+	int64_t sizes[64];
+	const int *ptrs[16];
+	for (int k = 0; k < m; k++) {
+		sizes[k] = 2;
+		for (int e = 0; e < 2; e++)
+			idx[pair[k][e]][ranks[pair[k][e]]++] = k;
+	}
+	for (int t = 0; t < n; t++)
+		ptrs[t] = idx[t];
+	return problem_new(a, n, ranks, ptrs, m, sizes, 0, NULL);
+}
+
+/* slice_cut_slices where the least slices are known by hand (bonds of
+ * size 2): a ring of 6 at a target of 1 slices all but the bonds of three
+ * disjoint pairs (8 slices) and at a target of 2 one bond (every cut of a
+ * ring holds two); a 4x4 lattice at 1 all but a perfect pairing's 8 of 24
+ * bonds (2^16); the complete graph on 5 at 1 all but two bonds (2^8: the
+ * steps' bound gives 2^7.5 there, the separators the 2^8); and
+ * slice_bound_cut is (n - 1) times the slices. */
+static void test_slice_cut_hand(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	int ring[6][2], grid[24][2], full[10][2], m = 0;
+	for (int k = 0; k < 6; k++) {
+		ring[k][0] = k;
+		ring[k][1] = (k + 1) % 6;
+	}
+	for (int r = 0; r < 4; r++)
+		for (int c = 0; c < 4; c++) {
+			if (c < 3) {
+				grid[m][0] = 4 * r + c;
+				grid[m++][1] = 4 * r + c + 1;
+			}
+			if (r < 3) {
+				grid[m][0] = 4 * r + c;
+				grid[m++][1] = 4 * r + c + 4;
+			}
+		}
+	m = 0;
+	for (int x = 0; x < 5; x++)
+		for (int y = x + 1; y < 5; y++) {
+			full[m][0] = x;
+			full[m++][1] = y;
+		}
+	path_problem *r6 = bonds_network(a, 6, 6, (const int(*)[2])ring);
+	path_problem *g44 = bonds_network(a, 16, 24, (const int(*)[2])grid);
+	path_problem *k5 = bonds_network(a, 5, 10, (const int(*)[2])full);
+	for (int k = 0; k <= 6; k += 6) {
+		assert_true(fabs(slice_cut_slices(r6, 1, k) - 8) < 1e-9);
+		assert_true(fabs(slice_cut_slices(r6, 2, k) - 2) < 1e-9);
+		assert_true(fabs(slice_bound_cut(r6, 1, k) - 40) < 1e-9);
+	}
+	assert_true(fabs(slice_cut_slices(g44, 1, 0) - 65536) < 1e-6);
+	assert_true(fabs(slice_cut_slices(g44, 1, 12) - 65536) < 1e-6);
+	assert_true(fabs(slice_cut_slices(k5, 1, 0) - exp2(7.5)) < 1e-9);
+	assert_true(fabs(slice_cut_slices(k5, 1, 5) - 256) < 1e-9);
+	assert_true(isnan(slice_cut_slices(r6, 0.5, 6)));
+	arena_free(a);
+}
+
+/* slice_bound_cut is never above slice_exact's least cost (settled, the
+ * sums kept and not) on random networks of 3..8 tensors, some with labels
+ * held by three, for blocks of every size; and above one flop a step on
+ * some. */
+static void test_slice_cut_vs_exact(void **state)
+{
+	(void)state;
+	int above = 0;
+	for (int round = 0; round < 240; round++) {
+		uint64_t seed = 3000 + (uint64_t)round, r = seed * 7;
+		int n = 3 + round % 6, ni = 4 + round % 9, keep = round % 2, hyper = round % 4 > 1;
+		double target = (double)(1 + next_rand(&r) % 16);
+		arena *a = arena_new();
+		path_problem *prob = bond_problem(a, seed, n, ni, 0, 0, hyper);
+		uint64_t labels;
+		int settled;
+		double least = slice_exact(prob, target, 0, INFINITY, INT64_MAX, keep, &labels, &settled);
+		assert_true(settled);
+		for (int k = 0; k <= n; k++) {
+			double cut = slice_bound_cut(prob, target, k);
+			assert_true(cut <= least * (1 + 1e-12));
+			above += cut > (n - 1) * (1 + 1e-9);
+		}
+		arena_free(a);
+	}
+	assert_true(above > 0);
+}
+
 /* Corpus cases where opt_einsum's own searches disagree: the exact tier
  * reaches the best of them (outer products, and a private index summed
  * first). */
@@ -927,6 +1021,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_compile_options),
 		cmocka_unit_test(test_edge_cases),
 		cmocka_unit_test(test_slice_exact_vs_oracle),
+		cmocka_unit_test(test_slice_cut_hand),
+		cmocka_unit_test(test_slice_cut_vs_exact),
 		cmocka_unit_test(test_slice_bound_within_vs_oracle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,8 +155,8 @@ static double blocks_bits(const path_problem *prob, int k, double t, const int *
 {
 	int n = prob->n, ni = prob->nindices;
 	unsigned char *taken = scratch, *in = scratch + n;
-	int *member = malloc(sizeof(int) * (size_t)k), *local = malloc(sizeof(int) * (size_t)ni);
-	int *count = malloc(sizeof(int) * (size_t)ni);
+	int *member = malloc(sizeof(int) * (size_t)k), *local = malloc(sizeof(int) * ((size_t)ni + 1));
+	int *count = malloc(sizeof(int) * ((size_t)ni + 1));
 	uint64_t *mine = malloc(sizeof(uint64_t) * (size_t)k);
 	double total = 0, (*tab)[256] = malloc(sizeof(*tab) * 8);
 	int global[64];

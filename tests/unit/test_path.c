@@ -510,11 +510,12 @@ static void test_slice_cut_vs_exact(void **state)
 	(void)state;
 	int above = 0;
 	for (int round = 0; round < 240; round++) {
-		uint64_t seed = 3000 + (uint64_t)round, r = seed * 7;
-		int n = 3 + round % 6, ni = 4 + round % 9, keep = round % 2, hyper = round % 4 > 1;
+		uint64_t r = 3000 + (uint64_t)round;
+		int n = 3 + (int)(next_rand(&r) % 6), ni = 4 + (int)(next_rand(&r) % 9);
 		double target = (double)(1 + next_rand(&r) % 16);
+		int keep = round & 1;
 		arena *a = arena_new();
-		path_problem *prob = bond_problem(a, seed, n, ni, 0, 0, hyper);
+		path_problem *prob = bond_problem(a, next_rand(&r), n, ni, 0, 0, round >> 1 & 1);
 		uint64_t labels;
 		int settled;
 		double least = slice_exact(prob, target, 0, INFINITY, INT64_MAX, keep, &labels, &settled);

@@ -14,10 +14,14 @@
 #include "codegen.h"
 #include "ctx.h"
 
-/* Checks the arguments every writer shares. */
-static einc_status check_args(einc_ctx *ctx, const einc_program *program,
-                              const char *path, const char *name)
+/* Starts a writer's call: EINC_EINVAL without "ctx", else clears it and
+ * checks the arguments every writer shares. */
+static einc_status begin_write(einc_ctx *ctx, const einc_program *program,
+                               const char *path, const char *name)
 {
+	if (!ctx)
+		return EINC_EINVAL;
+	ctx_ok(ctx);
 	if (!program || !path || !name)
 		return ctx_fail(ctx, EINC_EINVAL, "api", "program, path and name must not be NULL");
 	const char *problem = cg_name_problem(name);
@@ -79,10 +83,7 @@ static einc_status write_module(einc_ctx *ctx, LLVMModuleRef m, LLVMTargetMachin
 einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
                               einc_emit_kind kind, const char *path, const char *name)
 {
-	if (!ctx)
-		return EINC_EINVAL;
-	ctx_ok(ctx);
-	einc_status st = check_args(ctx, program, path, name);
+	einc_status st = begin_write(ctx, program, path, name);
 	if (st)
 		return st;
 	if (kind != EINC_EMIT_OBJECT && kind != EINC_EMIT_ASSEMBLY && kind != EINC_EMIT_LLVM)
@@ -104,10 +105,7 @@ einc_status einc_program_emit(einc_ctx *ctx, const einc_program *program,
 einc_status einc_program_emit_header(einc_ctx *ctx, const einc_program *program,
                                      const char *path, const char *name)
 {
-	if (!ctx)
-		return EINC_EINVAL;
-	ctx_ok(ctx);
-	einc_status st = check_args(ctx, program, path, name);
+	einc_status st = begin_write(ctx, program, path, name);
 	if (st)
 		return st;
 	char *text = cg_header_text(program, name);

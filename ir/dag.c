@@ -64,9 +64,10 @@ einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage)
 	return EINC_OK;
 }
 
-/* Sizes above IR_DAG_MAX_BYTES are refused, as for an einsum's tensors
- * (plan.c's plan_node_bytes). */
-einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
+/* BYTES KIND of tensor "t" (its name set, for messages), then the next
+ * token. Sizes above IR_DAG_MAX_BYTES are refused, as for an einsum's
+ * tensors (plan.c's plan_node_bytes). */
+static einc_status parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
 {
 	if (lx->tok.kind != TEXT_INT || lx->tok.num < 1)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
@@ -85,6 +86,19 @@ einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t)
 		return text_expected(lx, "'in', 'mid', 'out', 'fused' or 'tiled'");
 	t->kind = k;
 	return text_next(lx);
+}
+
+/* Grows the tensors, then reads the new one's size and kind. */
+einc_status ir_dag_parse_tensor(text_lexer *lx, arena *a, ir_dag *d, int *cap, const char *name)
+{
+	if (arena_grow(a, (void **)&d->tensors, cap, d->ntensors, sizeof(ir_dag_tensor)) < 0)
+		return ctx_fail(lx->ctx, EINC_ENOMEM, lx->stage, "out of memory");
+	ir_dag_tensor *t = &d->tensors[d->ntensors];
+	t->name = name;
+	t->producer = -1;
+	einc_status st = parse_size_kind(lx, t);
+	d->ntensors += !st;
+	return st;
 }
 
 typedef struct {
@@ -121,17 +135,11 @@ static einc_status parse_tensor(parser *p)
 	if (lookup(p) >= 0)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "tensor '%.*s' is declared twice",
 		                 (int)lx->tok.len, lx->text + lx->tok.off);
-	if (arena_grow(p->a, (void **)&p->d->tensors, &p->tcap, p->d->ntensors, sizeof(ir_dag_tensor)) < 0)
+	const char *name = text_token_str(lx, p->a);
+	if (!name)
 		return oom(p);
-	ir_dag_tensor *t = &p->d->tensors[p->d->ntensors];
-	if (!(t->name = text_token_str(lx, p->a)))
-		return oom(p);
-	t->producer = -1;
 	einc_status st = text_next(lx);
-	if (!st)
-		st = ir_dag_parse_size_kind(lx, t);
-	p->d->ntensors += !st;
-	return st;
+	return st ? st : ir_dag_parse_tensor(lx, p->a, p->d, &p->tcap, name);
 }
 
 /* The tensor named by the current token for op "op", as its result

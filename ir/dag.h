@@ -65,12 +65,13 @@ const char *ir_dag_kind_name(ir_dag_kind k);
 einc_status ir_dag_link(einc_ctx *ctx, arena *a, ir_dag *d, const char *stage);
 
 /*
- * Reads the fields after a tensor's name that the .dag line "t NAME BYTES
- * KIND" and the plan's "tensor %E "NAME" BYTES KIND" share: BYTES (1 to
- * 2^61) and KIND ("in", "mid" or "out") into "t" (its name already set,
- * for messages), then the next token. Errors carry a caret.
+ * Appends to "d" (its tensors' room "*cap" in "a") the tensor "name" of a
+ * tensor line, the .dag's "t NAME BYTES KIND" or the plan's "tensor %E
+ * "NAME" BYTES KIND": reads the fields they share after the name, BYTES
+ * (1 to 2^61) and KIND ("in", "mid", "out", "fused" or "tiled"), then the
+ * next token. Errors carry a caret, and add no tensor.
  */
-einc_status ir_dag_parse_size_kind(text_lexer *lx, ir_dag_tensor *t);
+einc_status ir_dag_parse_tensor(text_lexer *lx, arena *a, ir_dag *d, int *cap, const char *name);
 
 /*
  * Parses the .dag text "text" (named "where" in messages) into a new DAG in

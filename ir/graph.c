@@ -98,8 +98,7 @@ static einc_status check_tensor(einc_ctx *ctx, const ir_graph *g,
 	return EINC_OK;
 }
 
-/* Whether index "i" names an axis of some input of "g". */
-static int index_in_inputs(const ir_graph *g, int i)
+int ir_graph_index_in_inputs(const ir_graph *g, int i)
 {
 	for (int k = 0; k < g->ninputs; k++)
 		for (int a = 0; a < g->inputs[k].rank; a++)
@@ -138,7 +137,7 @@ einc_status ir_graph_check(einc_ctx *ctx, const ir_graph *g, const char *stage)
 			if (g->output.index[b] == i)
 				return ctx_fail(ctx, EINC_ESHAPE, stage,
 				                "the output names index '%s' twice", g->indices[i].name);
-		if (!index_in_inputs(g, i))
+		if (!ir_graph_index_in_inputs(g, i))
 			return ctx_fail(ctx, EINC_ESHAPE, stage,
 			                "output index '%s' appears in no input", g->indices[i].name);
 	}

@@ -85,6 +85,10 @@ void ir_graph_memory_strides(const ir_graph *g, int k, int64_t *strides);
  */
 einc_status ir_graph_check(einc_ctx *ctx, const ir_graph *g, const char *stage);
 
+/* Whether index "i" names an axis of some input of "g" (of those read so
+ * far, while a parser builds it). */
+int ir_graph_index_in_inputs(const ir_graph *g, int i);
+
 /* The id of the index of "g" named by the "len" bytes at "name", or -1. */
 int ir_graph_find_index(const ir_graph *g, const char *name, size_t len);
 

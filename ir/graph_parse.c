@@ -106,16 +106,6 @@ static einc_status parse_index(parser *p)
 	return text_next(lx);
 }
 
-/* Whether some input of the graph so far has index "i". */
-static int in_inputs(const ir_graph *g, int i)
-{
-	for (int k = 0; k < g->ninputs; k++)
-		for (int a = 0; a < g->inputs[k].rank; a++)
-			if (g->inputs[k].index[a] == i)
-				return 1;
-	return 0;
-}
-
 /* Checks the output axis "i" at byte "off": no repeat, named by an input. */
 static einc_status check_output_axis(parser *p, const ir_tensor *t, int i, size_t off)
 {
@@ -123,7 +113,7 @@ static einc_status check_output_axis(parser *p, const ir_tensor *t, int i, size_
 	for (int a = 0; a < t->rank; a++)
 		if (t->index[a] == i)
 			return text_fail(&p->lx, off, EINC_ESHAPE, "the output names index '%s' twice", name);
-	if (!in_inputs(p->g, i))
+	if (!ir_graph_index_in_inputs(p->g, i))
 		return text_fail(&p->lx, off, EINC_ESHAPE, "output index '%s' appears in no input", name);
 	return EINC_OK;
 }
@@ -278,7 +268,7 @@ einc_status ir_graph_parse(einc_ctx *ctx, arena *a, const char *text,
 	if (last != ST_OUTPUT)
 		return text_fail(&p.lx, p.lx.tok.off, EINC_ESYNTAX, "missing 'output' line");
 	for (int i = 0; i < p.g->nindices; i++)
-		if (!in_inputs(p.g, i))
+		if (!ir_graph_index_in_inputs(p.g, i))
 			return text_fail(&p.lx, p.index_off[i], EINC_ESHAPE,
 			                 "index '%s' is used by no input", p.g->indices[i].name);
 	if ((st = ir_graph_check(ctx, p.g, "graph")))

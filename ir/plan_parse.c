@@ -127,20 +127,17 @@ static einc_status parse_tensor(parser *p)
 	if (lx->tok.kind != TEXT_NAME || lx->tok.num != d->ntensors)
 		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected '%%%d' (tensors are numbered in order)",
 		                 d->ntensors);
-	if (arena_grow(p->a, (void **)&d->tensors, &p->tcap, d->ntensors, sizeof(ir_dag_tensor)) < 0)
-		return oom(p);
-	ir_dag_tensor *t = &d->tensors[d->ntensors];
 	einc_status st = text_next(lx);
 	if (st)
 		return st;
 	if (lx->tok.kind != TEXT_STRING)
 		return text_expected(lx, "the tensor's name (a quoted string)");
-	if (!(t->name = text_string(lx, p->a)))
+	const char *name = text_string(lx, p->a);
+	if (!name)
 		return oom(p);
-	if (!(st = text_next(lx)))
-		st = ir_dag_parse_size_kind(lx, t);
-	d->ntensors += !st;
-	return st;
+	if ((st = text_next(lx)))
+		return st;
+	return ir_dag_parse_tensor(lx, p->a, d, &p->tcap, name);
 }
 
 /* op %V "NAME" NODE %OUT = %IN ... */

@@ -62,6 +62,10 @@ int ir_tree_node_has(const ir_tree_node *n, int i);
  * steps that pass_fuse may compute inside their reader's packing. */
 int ir_tree_sums_nothing(const ir_tree *t, const ir_tree_node *n);
 
+/* The role of an index that the node "kept" and that its left child
+ * ("inl") and right child ("inr") hold: IR_ROLE_NONE in neither child. */
+ir_role ir_role_of(int kept, int inl, int inr);
+
 /*
  * The role of every index of "g" in inner node "node" of "t", into
  * "roles[0 .. g->nindices-1]" (IR_ROLE_NONE for leaves' and absent indices;

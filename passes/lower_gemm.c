@@ -425,6 +425,12 @@ void lower_gemm_fuse_a(loop_gemm *g)
 	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
 }
 
+int lower_gemm_like(const int count[IR_ROLE_RIGHT_SUM + 1])
+{
+	return count[IR_ROLE_CONTRACTED] && count[IR_ROLE_LEFT] && count[IR_ROLE_RIGHT] &&
+	       !count[IR_ROLE_LEFT_SUM] && !count[IR_ROLE_RIGHT_SUM];
+}
+
 int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 {
 	int64_t width = n < nc ? n : nc;
@@ -445,28 +451,34 @@ int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
                       const cg_caches *caches, int64_t ws_bytes, int b_packed)
 {
-	int role[st->ndims + 1], count[4] = {0, 0, 0, 0};
+	ir_role role[st->ndims + 1];
+	int count[IR_ROLE_RIGHT_SUM + 1] = {0};
 	int64_t *rs = st->result.strides, *s0 = st->args[0].strides, *s1 = st->args[1].strides;
 	int unit = -1;
 	for (int d = 0; d < st->ndims; d++) {
 		int r = rs[d] != 0, x = s0[d] != 0, y = s1[d] != 0;
 		if (st->sizes[d] == 1)
 			r = 1, x = y = 0; /* any access: a batch dim of extent 1 */
-		if (st->sizes[d] == 0 || (!r && x != y) || (!r && !x))
+		role[d] = ir_role_of(r, x, y);
+		if (role[d] == IR_ROLE_NONE && r)
+			role[d] = IR_ROLE_BATCH; /* the result's alone: a batch dim */
+		if (st->sizes[d] == 0 || role[d] == IR_ROLE_NONE)
 			return NULL;
-		role[d] = r ? (x == y ? 0 : x ? 1 : 2) : 3;
 		count[role[d]]++;
-		if (r && x != y && (unit < 0 || rs[d] < rs[unit]))
+		if ((role[d] == IR_ROLE_LEFT || role[d] == IR_ROLE_RIGHT) &&
+		    (unit < 0 || rs[d] < rs[unit]))
 			unit = d;
 	}
-	if (!count[1] || !count[2] || !count[3])
+	if (!lower_gemm_like(count))
 		return NULL;
 	loop_gemm *g = arena_alloc(a, sizeof(*g));
 	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
 		return NULL;
-	g->a = role[unit] == 1;
-	int m_role = g->a ? 2 : 1, n_role = g->a ? 1 : 2;
-	int order[4] = {0, m_role, n_role, 3}, *at = g->dims;
+	g->a = role[unit] == IR_ROLE_LEFT;
+	ir_role m_role = g->a ? IR_ROLE_RIGHT : IR_ROLE_LEFT;
+	ir_role n_role = g->a ? IR_ROLE_LEFT : IR_ROLE_RIGHT;
+	ir_role order[4] = {IR_ROLE_BATCH, m_role, n_role, IR_ROLE_CONTRACTED};
+	int *at = g->dims;
 	int64_t ext[4];
 	for (int x = 0; x < 4; x++) {
 		int *first = at;
@@ -486,10 +498,10 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 		if (x)
 			sort_by_stride(first, (int)(at - first), key);
 	}
-	g->nb = count[0];
+	g->nb = count[IR_ROLE_BATCH];
 	g->nm = count[m_role];
 	g->nn = count[n_role];
-	g->nk = count[3];
+	g->nk = count[IR_ROLE_CONTRACTED];
 	g->batch = ext[0];
 	g->m = ext[1];
 	g->n = ext[2];

@@ -101,6 +101,12 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
                      const cg_caches *caches, int *crossed);
 
+/* lower_gemm.c: whether a pairwise step whose dims play the roles counted
+ * in "count" (per ir_role) is GEMM-like: a free dim on each side and a
+ * summed one, none summed on one side only (the rule lower_gemm applies
+ * before its limits on tables and work; the relayout pass asks it too). */
+int lower_gemm_like(const int count[IR_ROLE_RIGHT_SUM + 1]);
+
 /* lower_gemm.c: the GETT form of two-argument step "st" ("esize"-byte
  * elements, registers "vector_bits" wide, blocks for "caches") in "a", or NULL when it is not
  * GEMM-like (a dim summed on one side only or by no access, no M, N or K

@@ -30,9 +30,9 @@
  * copy costs at most a few percent of the step. */
 enum { RELAYOUT_REUSE = 256 };
 
-/* Whether node "node" of "t" is a pairwise step that runs as a GEMM: a
- * batch or summed index on both sides, a free one on each, no index
- * summed on one side only (lower_gemm's rule, before its work limit). */
+/* Whether node "node" of "t" is a pairwise step that runs as a GEMM
+ * (lower_gemm_like, before lower_gemm's limits on tables and work), its
+ * indices' roles into "roles". */
 static int gemm_like(const ir_graph *g, const ir_tree *t, int node, ir_role *roles)
 {
 	if (t->nodes[node].right < 0)
@@ -41,8 +41,7 @@ static int gemm_like(const ir_graph *g, const ir_tree *t, int node, ir_role *rol
 	int count[IR_ROLE_RIGHT_SUM + 1] = {0};
 	for (int i = 0; i < g->nindices; i++)
 		count[roles[i]]++;
-	return count[IR_ROLE_CONTRACTED] && count[IR_ROLE_LEFT] && count[IR_ROLE_RIGHT] &&
-	       !count[IR_ROLE_LEFT_SUM] && !count[IR_ROLE_RIGHT_SUM];
+	return lower_gemm_like(count);
 }
 
 /* The multiply-adds of a step per element of its child "child": the

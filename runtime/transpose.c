@@ -41,37 +41,28 @@
 				__builtin_prefetch((rows)[(i) + (b) + x] + (p), 0, 3); \
 	} while (0)
 
-/* Rows 0 .. n-1 over p 0 .. kc-1 in 8 x 8 blocks (n, kc multiples of 8). */
-__attribute__((target("avx2"))) static void avx2_f32(float *dst, const float *const *rows,
-                                                     int64_t n, int64_t kc, int64_t w)
-{
-	for (int64_t i = 0; i < n; i += 8)
-		for (int64_t p = 0; p < kc; p += 8) {
-			AHEAD_ROWS(rows, i, 8, n, p, 4);
-			__m256 r[8], t[8];
-			for (int x = 0; x < 8; x++)
-				r[x] = _mm256_loadu_ps(rows[i + x] + p);
-			transpose8_ps(r, t);
-			for (int x = 0; x < 8; x++)
-				_mm256_storeu_ps(dst + (p + x) * w + i, t[x]);
-		}
-}
+/* avx2_T: rows 0 .. n-1 over p 0 .. kc-1 in "B" x "B" blocks of vectors
+ * "V" (n, kc multiples of B), loaded and stored by "LOAD" and "STORE",
+ * transposed by "TRANSPOSE". */
+#define AVX2_TRANSPOSE(T, NAME, V, B, LOAD, STORE, TRANSPOSE)                                \
+	__attribute__((target("avx2"))) static void avx2_##NAME(T *dst, const T *const *rows, \
+	                                                         int64_t n, int64_t kc,         \
+	                                                         int64_t w)                     \
+	{                                                                                       \
+		for (int64_t i = 0; i < n; i += (B))                                            \
+			for (int64_t p = 0; p < kc; p += (B)) {                                 \
+				AHEAD_ROWS(rows, i, (B), n, p, (int64_t)sizeof(T));             \
+				V r[B], t[B];                                                   \
+				for (int x = 0; x < (B); x++)                                   \
+					r[x] = LOAD(rows[i + x] + p);                           \
+				TRANSPOSE(r, t);                                                \
+				for (int x = 0; x < (B); x++)                                   \
+					STORE(dst + (p + x) * w + i, t[x]);                     \
+			}                                                                       \
+	}
 
-/* Rows 0 .. n-1 over p 0 .. kc-1 in 4 x 4 blocks (n, kc multiples of 4). */
-__attribute__((target("avx2"))) static void avx2_f64(double *dst, const double *const *rows,
-                                                     int64_t n, int64_t kc, int64_t w)
-{
-	for (int64_t i = 0; i < n; i += 4)
-		for (int64_t p = 0; p < kc; p += 4) {
-			AHEAD_ROWS(rows, i, 4, n, p, 8);
-			__m256d r[4], t[4];
-			for (int x = 0; x < 4; x++)
-				r[x] = _mm256_loadu_pd(rows[i + x] + p);
-			transpose4_pd(r, t);
-			for (int x = 0; x < 4; x++)
-				_mm256_storeu_pd(dst + (p + x) * w + i, t[x]);
-		}
-}
+AVX2_TRANSPOSE(float, f32, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, transpose8_ps)
+AVX2_TRANSPOSE(double, f64, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, transpose4_pd)
 #endif
 
 /* Rows "i0" to "n" over p from "p0" to "kc" in SSE2 blocks, then the

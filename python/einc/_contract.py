@@ -7,7 +7,7 @@ from . import _explicit_path as explicit_path
 from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
-from ._spec import split_operands, explicit_labels
+from ._spec import split_operands, explicit_labels, output_size
 from ._through import through, NAMES as THROUGH_NAMES
 from .errors import InputError, UnsupportedError
 
@@ -32,14 +32,15 @@ def _path(optimize):
                          % (optimize, ", ".join(sorted(k for k in _PATHS if isinstance(k, str)))))
 
 
-def _limit(memory_limit, shapes, out_shape):
+def _limit(memory_limit, spec, shapes):
     """einc_options.max_intermediate for opt_einsum's "memory_limit": None
     or -1 (no limit), elements, or 'max_input' (as opt_einsum: the largest
-    of the operands and the output, "out_shape()")."""
+    of the operands and the output of "spec", counted without compiling)."""
     if memory_limit is None or (isinstance(memory_limit, int) and memory_limit == -1):
         return 0
     if memory_limit == "max_input":
-        return max(int(np.prod(s, dtype=np.int64)) for s in tuple(shapes) + (out_shape(),))
+        sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
+        return max(sizes + [output_size(spec, shapes) or 0])
     try:
         limit = int(memory_limit)
     except (TypeError, ValueError):
@@ -99,23 +100,13 @@ def _expression(spec, shapes, dt, optimize, memory_limit, budget, threads, strid
 def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads, strides, out_strides):
     """A new expression for these arguments, the options checked. An
     explicit path becomes a tree over the inputs' labels as einc reads
-    them, and 'max_input' counts the output, from a first compile without
-    options (its tree dump, its output shape)."""
+    them, from a first compile without options (its tree dump)."""
     explicit = isinstance(optimize, tuple)
-    probed = []
-
-    def probe():
-        """The expression without options, compiled once, not jitted."""
-        if not probed:
-            probed.append(Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0),
-                                     jit=False))
-        return probed[0]
-
     opts = _options(_lib.PATH_AUTO if explicit else _path(optimize),
-                    _limit(memory_limit, shapes, lambda: probe().out_shape),
-                    int(budget or 0), int(threads or 0))
+                    _limit(memory_limit, spec, shapes), int(budget or 0), int(threads or 0))
     if explicit:
-        leaves = [l for l in probe().dump("tree").splitlines() if " = input " in l]
+        probe = Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0), jit=False)
+        leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
         opts.tree = explicit_path.tree_text(leaves, optimize).encode("utf-8")
         opts.tree_name = b"optimize"
     return Expression(spec, shapes, dt, opts, strides=strides, out_strides=out_strides)

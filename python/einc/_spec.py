@@ -55,3 +55,48 @@ def explicit_labels(spec):
         return None
     lhs, rhs = spec.replace(" ", "").split("->", 1)
     return lhs.split(","), rhs
+
+
+def _fit(a, b):
+    """The extent of two axes of one label (or one '...' dimension) by
+    numpy's broadcasting, or None where they differ and neither is 1."""
+    if a == 1 or a == b:
+        return b
+    return a if b == 1 else None
+
+
+def output_size(spec, shapes):
+    """The element count of the output of "spec" over operands of
+    "shapes", by einc's front end's rules (frontend/bind.c): labels of
+    extent 1 broadcast, each '...' right-aligned into one shape, the
+    implicit output '...' and the labels seen once. None where spec and
+    shapes do not fit (the compile then says why)."""
+    lhs, arrow, rhs = spec.replace(" ", "").replace("\t", "").partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        return None
+    size, count, ell, dots = {}, {}, [], False
+    for term, shape in zip(terms, shapes):
+        head, has_dots, tail = term.partition("...")
+        mid = len(shape) - len(head) - len(tail)
+        if mid < 0 or (mid and not has_dots):
+            return None
+        dots = dots or bool(has_dots)
+        axes = list(zip(head, shape)) + list(zip(tail, shape[len(shape) - len(tail):]))
+        for label, n in axes:
+            count[label] = count.get(label, 0) + 1
+            size[label] = _fit(size.get(label, 1), n)
+        e = list(shape[len(head):len(head) + mid])
+        ell = [1] * (len(e) - len(ell)) + ell
+        e = [1] * (len(ell) - len(e)) + e
+        ell = [_fit(a, b) for a, b in zip(ell, e)]
+    if arrow:
+        labels, dots = rhs.replace("...", ""), "..." in rhs
+    else:
+        labels = [l for l in count if count[l] == 1]
+    total = 1
+    for n in [size.get(l) for l in labels] + (ell if dots else []):
+        if n is None:
+            return None
+        total *= n
+    return total

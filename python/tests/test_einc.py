@@ -620,6 +620,33 @@ def test_memory_limit_max_input_counts_output():
     close(einc.contract(spec, *ops, memory_limit="max_input"), np.einsum(spec, *ops))
 
 
+@pytest.mark.parametrize("spec,shapes", [
+    ("ia,ib,ic->abc", [(2, 10), (2, 10), (2, 10)]),
+    ("...ia,...ib,...ic", [(1, 2, 10), (3, 2, 10), (2, 10)]),  # '...' broadcast, implicit
+    ("ia,ib,ic,i->abc", [(2, 10), (2, 10), (1, 10), (1,)]),    # labels of extent 1 broadcast
+])
+def test_memory_limit_max_input_compiles_once(spec, shapes, monkeypatch):
+    """'max_input' counts the output from the spec and the shapes, as
+    numpy broadcasts them, without a first compile to learn its shape:
+    one Expression per cache miss, and the path is the one under that
+    count given as a number."""
+    ops = [rand(*s) for s in shapes]
+    limit = max([op.size for op in ops] + [np.einsum(spec, *ops).size])
+    built = []
+
+    class Counted(einc._contract.Expression):
+        def __init__(self, *args, **kwargs):
+            built.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(einc._contract, "Expression", Counted)
+    einc.clear_cache()
+    close(einc.contract(spec, *ops, memory_limit="max_input"), np.einsum(spec, *ops))
+    assert einc.cache_info()[:2] == (0, 1) and built == [spec]
+    path, _ = einc.contract_path(spec, *ops, memory_limit="max_input")
+    assert path == einc.contract_path(spec, *ops, memory_limit=limit)[0]
+
+
 def test_threads_share_an_expression():
     expr = einc.contract_expression("bij,bjk->bik", (4, 32, 16), (4, 16, 24))
     errors = []

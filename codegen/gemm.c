@@ -15,7 +15,8 @@
 enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
-	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_FIELDS
+	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_C_TRANSPOSED,
+	DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -39,6 +40,7 @@ DESC_AT(kernel_direct, DESC_KERNEL_DIRECT);
 DESC_AT(kind, DESC_KIND);
 DESC_AT(ahead, DESC_AHEAD);
 DESC_AT(b_lanes, DESC_B_LANES);
+DESC_AT(c_transposed, DESC_C_TRANSPOSED);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 _Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
                offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
@@ -167,6 +169,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	types[DESC_AHEAD] = i64;
 	fields[DESC_B_LANES] = LLVMConstInt(i64, (unsigned long long)g->b_lanes, 0);
 	types[DESC_B_LANES] = i64;
+	fields[DESC_C_TRANSPOSED] = LLVMConstInt(i64, (unsigned long long)g->c_transposed, 0);
+	types[DESC_C_TRANSPOSED] = i64;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
 	int fused = st->fused_arg >= 0;

@@ -83,6 +83,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " b=crossed");
 	if (g->b_lanes)
 		strbuf_printf(b, " b=batch-crossed:%lld", (long long)g->b_lanes);
+	if (g->c_transposed)
+		strbuf_printf(b, " c=transposed");
 	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=ws@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
 	              (long long)g->scratch);

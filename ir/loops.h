@@ -143,6 +143,10 @@ typedef struct {
 	                             runs with unit stride, and the runtime packs
 	                             L batch elements' panels at once
 	                             (einc_rt_gett_desc's "b_lanes") */
+	int64_t c_transposed;     /* 1: the operands swapped (C^T = B^T A^T), C's
+	                             M group of unit stride: the runtime computes
+	                             C's blocks transposed
+	                             (einc_rt_gett_desc's "c_transposed") */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,

@@ -79,6 +79,10 @@ _Static_assert(GEMM_NC_MAX % GEMM_NC_STEP == 0, "NC blocks hold whole register b
 /* The bytes of a cache line (every x86 target einc plans for). */
 enum { GEMM_LINE_BYTES = 64 };
 
+/* The most elements a line may hold where lower_gemm swaps the operands
+ * of a step whose A runs with unit stride along its batch (swap_pays). */
+enum { GEMM_SWAP_LANES = 8 };
+
 /* f64 (8-byte elements) is read so only where an NC block has at most
  * this many register blocks of columns: each reads A's block again, MR
  * elements a line, and a line holds half as many f64 as f32 for the
@@ -437,19 +441,11 @@ int lower_gemm_direct_pays(int64_t ks, int64_t n, int64_t nc, int64_t nr)
 	return ks == 1 && (width + nr - 1) / nr <= GEMM_DIRECT_TILES;
 }
 
-/*
- * Batch dims
- * are those the result has with both arguments or with neither; A is the
- * argument whose kept dims include the result's smallest stride, so that
- * C's rows run along B's panels. A dim of extent 1 is a batch dim whatever
- * its strides. M runs in A's stride order, N in C's, K in the larger
- * operand's; beside a fused product ("st->fused_arg", formed as it is
- * packed, in whatever order K runs) in the other operand's, so that a
- * view of it is read as its twin (bilinear's ioj with its axes reversed:
- * K = (j, i), i of unit stride, as j in the twin).
- */
-loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
-                      const cg_caches *caches, int64_t ws_bytes, int b_packed)
+/* lower_gemm's GEMM form of "st", its operands swapped where "swap" is
+ * set (A the argument whose kept dims do not include the result's
+ * smallest stride). */
+static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int vector_bits,
+                            const cg_caches *caches, int64_t ws_bytes, int b_packed, int swap)
 {
 	ir_role role[st->ndims + 1];
 	int count[IR_ROLE_RIGHT_SUM + 1] = {0};
@@ -474,7 +470,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	loop_gemm *g = arena_alloc(a, sizeof(*g));
 	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
 		return NULL;
-	g->a = role[unit] == IR_ROLE_LEFT;
+	g->a = (role[unit] == IR_ROLE_LEFT) != swap;
 	ir_role m_role = g->a ? IR_ROLE_RIGHT : IR_ROLE_LEFT;
 	ir_role n_role = g->a ? IR_ROLE_LEFT : IR_ROLE_RIGHT;
 	ir_role order[4] = {IR_ROLE_BATCH, m_role, n_role, IR_ROLE_CONTRACTED};
@@ -595,4 +591,58 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	g->view = st;
 	g->esize = esize;
 	return g;
+}
+
+/*
+ * Whether GEMM form "g" of step "st" would pay for its operands swapped
+ * (C^T = B^T A^T) for registers "vector_bits" wide: A's unit stride runs
+ * along its innermost batch dim (bmm's bij stored jib), B's does not, no
+ * operand is fused or packed by another rule, and C's unit stride runs
+ * along N. Packed one element at a time, each A row would read a line per
+ * element, and L batch elements' A blocks packed at once (L x MC x KC)
+ * overflow the L2 that each block must stay in (docs/bench-views.md, run
+ * 19: 1.29-1.89x the twin); swapped, A is the B of the step, whose L
+ * panels the kernels read from L3 (batch_lanes), and C's unit stride runs
+ * along M, so the runtime computes each column of tiles of C row-major
+ * into a buffer and adds it transposed (einc_rt_gett_desc's
+ * c_transposed). Where a line holds GEMM_SWAP_LANES elements at most:
+ * measured on znver5 (docs/bench-views.md, run 23), bmm f64 with bij
+ * stored jib 1.09-1.13x its twin copied, 0.98-1.04x swapped; f32 (16 a
+ * line) 1.18-1.21x copied, 1.18-1.24x swapped: its adds into C, whose
+ * stores wait on C's lines from memory, cost what the copy did.
+ */
+static int swap_pays(const loop_step *st, const loop_gemm *g, int vector_bits, int64_t esize,
+                     int b_packed)
+{
+	if (vector_bits < 512 || GEMM_LINE_BYTES / esize > GEMM_SWAP_LANES || b_packed ||
+	    st->fused_arg >= 0 || !g->nb || g->b_crossed || g->b_lanes)
+		return 0;
+	int batch = g->dims[g->nb - 1], n = g->dims[g->nb + g->nm + g->nn - 1];
+	return st->args[g->a].strides[batch] == 1 && st->args[!g->a].strides[batch] != 1 &&
+	       st->result.strides[n] == 1;
+}
+
+/*
+ * Batch dims are those the result has with both arguments or with
+ * neither; A is the argument whose kept dims include the result's
+ * smallest stride, so that C's rows run along B's panels, but where
+ * swap_pays: then it is B, its batch packed L elements at a time
+ * (batch_lanes), and C is computed transposed. A dim of extent 1 is a
+ * batch dim whatever its strides. M runs in A's stride order, N in C's,
+ * K in the larger operand's; beside a fused product ("st->fused_arg",
+ * formed as it is packed, in whatever order K runs) in the other
+ * operand's, so that a view of it is read as its twin (bilinear's ioj with
+ * its axes reversed: K = (j, i), i of unit stride, as j in the twin).
+ */
+loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
+                      const cg_caches *caches, int64_t ws_bytes, int b_packed)
+{
+	loop_gemm *g = gemm_form(a, st, esize, vector_bits, caches, ws_bytes, b_packed, 0);
+	if (!g || !swap_pays(st, g, vector_bits, esize, b_packed))
+		return g;
+	loop_gemm *t = gemm_form(a, st, esize, vector_bits, caches, ws_bytes, b_packed, 1);
+	if (!t || !t->b_lanes)
+		return g;
+	t->c_transposed = 1;
+	return t;
 }

@@ -113,7 +113,8 @@ int lower_gemm_like(const int count[IR_ROLE_RIGHT_SUM + 1]);
  * dim, an empty dim, a group too large for its tables, or too little work)
  * or out of memory. Its packing buffers go after the plan's "ws_bytes".
  * "b_packed": the runtime packs B whatever its rows (a complex step's real
- * form), never reads it in place (RT_GETT_B_DIRECT_TILES). */
+ * form), never reads it in place (RT_GETT_B_DIRECT_TILES), never swaps
+ * the operands (swap_pays). */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
                       const cg_caches *caches, int64_t ws_bytes, int b_packed);
 

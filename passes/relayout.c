@@ -16,7 +16,9 @@
  * runtime/pack_crossed.c: tc_ijk_jl with ijk's axes reversed, 1.17-1.19x
  * its twin after the copy, 1.03-1.05x packed across), or packs L batch
  * elements' panels at once (loop_gemm's b_lanes: bmm's bjk reversed,
- * 1.16-1.21x after the copy, 1.02-1.07x, docs/bench-views.md run 19).
+ * 1.16-1.21x after the copy, 1.02-1.07x, docs/bench-views.md run 19;
+ * an f64 A whose batch runs so is B of its step, the operands swapped:
+ * bmm's bij reversed 1.09-1.13x after the copy, 0.98-1.04x, run 23).
  * A factor of a product that the step may pack (pass_fuse) is always
  * copied: the product tile reads a factor transposed across its runs one
  * element at a time (bilinear's bj with b of unit stride: 1.53x its twin,

@@ -35,6 +35,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "add_transposed.h"
 #include "cpu_features.h"
 #include "gett.h"
 #include "outer_kernel.h"
@@ -782,7 +783,8 @@ typedef struct {
 	int64_t nrows, lines, gap, step, row, line;
 } prefetch_runs;
 
-/* A macro-kernel's operands: C at "c" (tables "cm", "cn"), A's packed
+/* A macro-kernel's operands: C at "c" (its rows' and columns' offsets
+ * "cm", "cn", from the block's first row and column), A's packed
  * MC x KC block or (direct) A's tensor at the K block, B's packed panel,
  * for rows m0 .. m0+mlen-1 and columns n0 .. n0+nlen-1 of C over "kc"; the
  * first K block ("first") stores, the others add; "tile" the edge buffer.
@@ -800,6 +802,11 @@ typedef struct {
 	                         (product_block), else NULL */
 	int64_t bt;           /* its batch element */
 	prefetch_runs *ahead; /* the next A block's lines (next_a_block), or NULL */
+	char *strip;          /* C computed transposed (d->c_transposed): each
+	                         column of tiles into this buffer (rows "strip_m",
+	                         columns "strip_n"), added into C transposed after
+	                         it; else NULL */
+	const int64_t *strip_m, *strip_n;
 } gett_block;
 
 /* Calls NAME##_f32 or NAME##_f64 (by "esize") on the arguments that
@@ -945,6 +952,38 @@ static void outer_tile(const gett_call *g, const gett_block *k, int64_t ir, int6
 	p->kernel(inr, outr, p->cout, p->nruns, p->n, b, ldb, c, rows, first);
 }
 
+/* c[cm[i] + cn[j]] (+)= t[i * NR + j] for i < "mlen", j < "nlen" of
+ * step "d": a column of tiles computed transposed into its buffer "t"
+ * added into C ("first": stored). */
+static void add_transposed(const einc_rt_gett_desc *d, char *c, const char *t,
+                           const int64_t *cm, const int64_t *cn, int64_t mlen, int64_t nlen,
+                           int first)
+{
+	int integer = d->kind == EINC_RT_INT;
+	if (d->esize == 4 && integer)
+		einc_rt_add_transposed_u32((uint32_t *)c, (const uint32_t *)t, d->nr, cm, cn, mlen,
+		                           nlen, first);
+	else if (d->esize == 4)
+		einc_rt_add_transposed_f32((float *)c, (const float *)t, d->nr, cm, cn, mlen, nlen,
+		                           first);
+	else if (integer)
+		einc_rt_add_transposed_u64((uint64_t *)c, (const uint64_t *)t, d->nr, cm, cn, mlen,
+		                           nlen, first);
+	else
+		einc_rt_add_transposed_f64((double *)c, (const double *)t, d->nr, cm, cn, mlen, nlen,
+		                           first);
+}
+
+/* The bytes of a thread's buffer of a column of tiles of C computed
+ * transposed (step "d"'s c_transposed), MC x NR elements, and its row and
+ * column offsets; none where C is not. */
+static size_t strip_bytes(const einc_rt_gett_desc *d)
+{
+	return d->c_transposed ? line((size_t)(d->mc * d->nr * d->esize)) +
+	                         line((size_t)(d->mc + d->nr) * sizeof(int64_t))
+	                       : 0;
+}
+
 /* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
  * in L1 while A's MC rows, packed or in place, stream past it): full tiles
  * with unit-stride columns in C in place, others into the edge buffer,
@@ -958,9 +997,11 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
 	for (int64_t i = 0; i < d->mr; i++)
 		tileoff[i] = i * d->nr;
+	char *dst = k->strip ? k->strip : k->c;
+	int first = k->strip || k->first;
 	for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
 		int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
-		const int64_t *cn = k->cn + k->n0 + jr;
+		const int64_t *cn = k->strip ? k->strip_n : k->cn + jr;
 		int in_place = nr == d->nr && unit_run(cn, nr);
 		const char *b = k->b + jr * k->kc * d->esize;
 		int64_t ldb = d->nr;
@@ -976,16 +1017,16 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 		}
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr) {
 			int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
-			const int64_t *cm = k->cm + k->m0 + ir, *rows = tileoff;
+			const int64_t *cm = (k->strip ? k->strip_m : k->cm) + ir, *rows = tileoff;
 			int full = in_place && mr == d->mr;
-			char *c = full ? k->c : k->tile;
+			char *c = full ? dst : k->tile;
 			if (full) {
 				for (int64_t i = 0; i < mr; i++)
 					rowoff[i] = cm[i] + cn[0];
 				rows = rowoff;
 			}
 			if (k->pb && k->pb->kernel) {
-				outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? k->first : 1);
+				outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? first : 1);
 			} else if (d->kernel_direct) {
 				const int64_t *am = k->am + ir;
 				if (k->pb) {
@@ -997,17 +1038,19 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 						aoff[i] = am[i < mr ? i : mr - 1];
 					am = aoff;
 				}
-				d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? k->first : 1);
+				d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? first : 1);
 			} else {
 				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows,
-				          full ? k->first : 1);
+				          full ? first : 1);
 			}
 			if (k->ahead)
 				prefetch_some(k->ahead, d->esize);
 			if (full)
 				continue;
-			add(d, k->c, k->tile, cm, cn, mr, nr, d->nr, k->first);
+			add(d, dst, k->tile, cm, cn, mr, nr, d->nr, first);
 		}
+		if (k->strip)
+			add_transposed(d, k->c, k->strip, k->cm, k->cn + jr, k->mlen, nr, k->first);
 	}
 }
 
@@ -1060,11 +1103,13 @@ static size_t b_panel_bytes(const einc_rt_gett_desc *d, int64_t fused)
 
 /* The packing buffers of one thread of step "d" (A in place where
  * "direct" is set, fused operand "fused"): A's block, B's panel, an edge
- * tile, and a fused operand's product tile. */
+ * tile, a fused operand's product tile, and a column of tiles of C
+ * computed transposed. */
 static size_t thread_pack_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
 {
 	return a_block_bytes(d, direct) + b_panel_bytes(d, fused) + RT_GETT_TILE_MAX +
-	       (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
+	       (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0) +
+	       strip_bytes(d);
 }
 
 /* The bytes of step "d"'s shared B panel, "*width" its unit's columns
@@ -1264,8 +1309,9 @@ static void pack_b_panels(const gett_call *g, char *dst, size_t copy, int64_t bt
 
 /* Range "r": per KC block, B's panels (shared, or packed here for each
  * batch element of the unit), then per batch element A's blocks (packed,
- * in place, or a fused A's products) and the tiles. Each element of C
- * sums its K blocks in order whatever the unit holds. */
+ * in place, or a fused A's products) and the tiles (where C is computed
+ * transposed, d->c_transposed, through the thread's strip buffer). Each
+ * element of C sums its K blocks in order whatever the unit holds. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const einc_rt_gett_desc *d = g->d;
@@ -1274,9 +1320,21 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	size_t copy = b_panel_bytes(d, g->fused) / (size_t)lanes;
 	char *ap = scratch;
 	char *bp = ap + a_block_bytes(d, d->kernel_direct != NULL);
-	gett_block k = {.cm = r->cm, .cn = r->cn, .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
+	gett_block k = {.cn = r->cn + r->n0, .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
 	                .tile = bp + b_panel_bytes(d, g->fused)};
 	char *product = k.tile + RT_GETT_TILE_MAX;
+	char *strip = product + (g->fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
+	int64_t *strip_m = (int64_t *)(strip + line((size_t)(d->mc * d->nr * d->esize)));
+	int64_t *strip_n = strip_m + d->mc;
+	if (d->c_transposed) {
+		for (int64_t i = 0; i < d->mc; i++)
+			strip_m[i] = i * d->nr;
+		for (int64_t j = 0; j < d->nr; j++)
+			strip_n[j] = j;
+		k.strip = strip;
+		k.strip_m = strip_m;
+		k.strip_n = strip_n;
+	}
 	int in_place = !r->panel && b_in_place(d, g->fused);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
@@ -1301,6 +1359,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 			for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
 				k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
 				k.am = g->a_m + k.m0;
+				k.cm = r->cm + k.m0;
 				if (g->fused == RT_GETT_FUSED_A)
 					product_block(g, &k, bt, &pb, product, ap);
 				else if (!d->kernel_direct)

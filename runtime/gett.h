@@ -113,6 +113,12 @@ typedef struct {
 	                             (runtime/pack_crossed.c), where the CPU has
 	                             AVX-512 and the L offsets run on; never
 	                             shared between tasks */
+	int64_t c_transposed;     /* 1: C's M group runs with unit stride, its N
+	                             not (the operands swapped, C^T = B^T A^T:
+	                             passes/lower_gemm.c), so each task computes
+	                             its MC x NC blocks row-major into a buffer of
+	                             its own and adds them into C transposed
+	                             (runtime/add_transposed.c) */
 } einc_rt_gett_desc;
 
 /*
@@ -123,7 +129,8 @@ typedef struct {
  * shared B panel of a split step (RT_GETT_SHARED_MAX at most; none where
  * the tasks never share one), and the packing buffers of one thread: A's
  * block unless A is read in place, B's panel (L of them where "b_lanes"
- * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile (see gett.c).
+ * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile, and
+ * an MC x NC block of C where "c_transposed" is set (see gett.c).
  */
 size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);
 

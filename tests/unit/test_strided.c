@@ -148,6 +148,17 @@ static const scase batch_crossed[] = {
 	{"abij,abjk->abik", 2, {4, 4}, {{2, 20, 30, 16}, {2, 20, 16, 40}}, {{0}, {32, 1, 64, 1024}},
 	 {1, 0}, 1, {0}},
 };
+/* A with its unit stride along the batch (bmm's bij stored jib): for f64
+ * the operands are swapped (C^T = B^T A^T), the view packed as B L
+ * batch elements at a time and C computed transposed a column of tiles
+ * at a time (lower_gemm.c's swap_pays, runtime/add_transposed.c); f32
+ * keeps the copy. b = 37 four groups of 8 and a rest of 5, i = 72 (N)
+ * four whole panels of 16 f64 and a partial one, k = 40 (M) six register
+ * blocks and a partial one, j = 600 (K) two blocks, the second added into
+ * C. */
+static const scase swapped = {"bij,bjk->bik", 2, {3, 3}, {{37, 72, 600}, {37, 600, 40}},
+                              {{1, 37, 2664}, {0}}, {0, 1}, 1, {0}};
+
 /* A read across in place, its K blocks runs of memory that the
  * micro-kernel sweeps ahead (lower_gemm.c's a_sweep): mttkrp's ijk with
  * its axes reversed beside the product of jr and kr, M = i of unit stride
@@ -522,6 +533,57 @@ static void test_batch_crossed(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A plan for a named CPU and dtype, and whether a text is in its loops
+ * dump. */
+typedef struct {
+	const char *cpu;
+	einc_dtype dtype;
+	int present;
+} plan_pin;
+
+/* Fails unless the loops dump of case "c" compiled for each of the "n"
+ * "pins" holds "must" and holds "text" exactly where the pin says;
+ * "what" says what "text" shows. */
+static void expect_pins(const scase *c, const plan_pin *pins, size_t n, const char *must,
+                        const char *text, const char *what)
+{
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < n; x++) {
+		einc_program *p = compile(ctx, c, pins[x].dtype, 1, 1, pins[x].cpu);
+		char *loops = dump(ctx, p, EINC_STAGE_LOOPS);
+		if (!strstr(loops, must) || (strstr(loops, text) != NULL) != pins[x].present)
+			fail_msg("%s %s: %s %s:\n%s", pins[x].cpu, einc_dtype_name(pins[x].dtype), what,
+			         pins[x].present ? "expected" : "not expected", loops);
+		einc_free(loops);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/* The swapped bmm (swapped) in f32, f64 and i64 on 1, 2 and 16 threads
+ * against the reference, the same bytes on each; its plan for znver5
+ * f64 swaps the operands and computes C transposed, for znver5 f32 (16
+ * a line) and znver3 (AVX2) f64 not. */
+static void test_swapped(void **state)
+{
+	(void)state;
+	static const int threads[] = {1, 2, 16};
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_I64};
+	for (int d = 0; d < 3; d++) {
+		uint64_t hash[3];
+		for (int t = 0; t < 3; t++) {
+			uint64_t seed = 0x2545f4914f6cdd1dULL;
+			hash[t] = run_case(&swapped, dtypes[d], threads[t], &seed);
+		}
+		if (hash[1] != hash[0] || hash[2] != hash[0])
+			fail_msg("%s: results differ on 1, 2 and 16 threads", swapped.spec);
+	}
+	static const plan_pin pins[] = {
+		{"znver5", EINC_F64, 1}, {"znver5", EINC_F32, 0}, {"znver3", EINC_F64, 0}};
+	expect_pins(&swapped, pins, sizeof pins / sizeof pins[0], "bik",
+	            "m(k) n(i) k(j) a=in1 b=batch-crossed:8 c=transposed ", "the operands swapped");
+}
+
 /* The swept A (swept) in both dtypes on 1, 2 and 16 threads against the
  * reference (the sweep names lines past A's end after its last block, and
  * past a thread's part of it: prefetches only); for znver5 (AVX-512: 1
@@ -537,23 +599,10 @@ static void test_swept(void **state)
 	for (int d = 0; d < 2; d++)
 		for (int t = 0; t < 3; t++)
 			run_case(&swept, d ? EINC_F64 : EINC_F32, threads[t], &seed);
-	einc_ctx *ctx = einc_ctx_new();
-	static const struct {
-		const char *cpu;
-		einc_dtype dtype;
-		int present;
-	} plans[] = {{"znver5", EINC_F32, 1}, {"znver5", EINC_F64, 1}, {"znver3", EINC_F32, 0}};
-	for (size_t x = 0; x < sizeof plans / sizeof plans[0]; x++) {
-		einc_program *p = compile(ctx, &swept, plans[x].dtype, 1, 1, plans[x].cpu);
-		char *loops = dump(ctx, p, EINC_STAGE_LOOPS);
-		if (!strstr(loops, "k(k, j) a=in0 ") ||
-		    (strstr(loops, " a_ahead=kernel ") != NULL) != plans[x].present)
-			fail_msg("%s %s: A read across is %sswept by its micro-kernel:\n%s", plans[x].cpu,
-			         einc_dtype_name(plans[x].dtype), plans[x].present ? "not " : "", loops);
-		einc_free(loops);
-		einc_program_free(p);
-	}
-	einc_ctx_free(ctx);
+	static const plan_pin pins[] = {
+		{"znver5", EINC_F32, 1}, {"znver5", EINC_F64, 1}, {"znver3", EINC_F32, 0}};
+	expect_pins(&swept, pins, sizeof pins / sizeof pins[0], "k(k, j) a=in0 ", " a_ahead=kernel ",
+	            "A read across swept by its micro-kernel");
 }
 
 /* Output strides that let two elements share memory or that miss an
@@ -595,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_relayout),
 		cmocka_unit_test(test_crossed),
 		cmocka_unit_test(test_batch_crossed),
+		cmocka_unit_test(test_swapped),
 		cmocka_unit_test(test_swept),
 		cmocka_unit_test(test_bad_strides),
 	};

@@ -102,11 +102,16 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
  * EINC_KIND_INT) in vectors of "vl", compiled for the CPU and
  * features of function "like": runtime/gett.h's einc_rt_ukernel on packed A
  * when "a_stride" is 0, else its einc_rt_ukernel_direct reading A in place with
- * that element stride along K, and with "sweep" set prefetching its share of
- * A's next K block (loop_gemm's a_sweep). */
+ * that element stride along K, prefetching A as "a_fetch" says. */
+enum {
+	CG_A_FETCH_NONE,
+	CG_A_FETCH_SWEEP, /* its share of A's next K block (loop_gemm's a_sweep) */
+	CG_A_FETCH_ROW,   /* along its first row, ahead of each value of k
+	                     (loop_gemm's a_held) */
+};
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int sweep, LLVMValueRef like);
+                            int a_fetch, LLVMValueRef like);
 
 /* gemm.c: the internal constant i64 array NAME.SUFFIX holding "vals[0 ..
  * n-1]". */

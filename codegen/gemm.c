@@ -16,7 +16,7 @@ enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
 	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_C_TRANSPOSED,
-	DESC_FIELDS
+	DESC_HELD, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -41,6 +41,7 @@ DESC_AT(kind, DESC_KIND);
 DESC_AT(ahead, DESC_AHEAD);
 DESC_AT(b_lanes, DESC_B_LANES);
 DESC_AT(c_transposed, DESC_C_TRANSPOSED);
+DESC_AT(held, DESC_HELD);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 _Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
                offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
@@ -87,10 +88,11 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	LLVMDisposeMessage(type);
 	if (g->a_stride)
 		snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s", (long long)g->a_stride,
-		         g->a_sweep ? ".sweep" : "");
+		         g->a_sweep ? ".sweep" : g->a_held ? ".row" : "");
+	int a_fetch = g->a_sweep ? CG_A_FETCH_SWEEP : g->a_held ? CG_A_FETCH_ROW : CG_A_FETCH_NONE;
 	LLVMValueRef k = LLVMGetNamedFunction(m, name);
 	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride,
-	                              g->a_sweep, fn);
+	                              a_fetch, fn);
 }
 
 /* The descriptor of step "st" with a fused argument (einc_rt_gett_fused_desc)
@@ -171,6 +173,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	types[DESC_B_LANES] = i64;
 	fields[DESC_C_TRANSPOSED] = LLVMConstInt(i64, (unsigned long long)g->c_transposed, 0);
 	types[DESC_C_TRANSPOSED] = i64;
+	fields[DESC_HELD] = LLVMConstInt(i64, (unsigned long long)g->a_held, 0);
+	types[DESC_HELD] = i64;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
 	int fused = st->fused_arg >= 0;

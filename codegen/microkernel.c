@@ -25,6 +25,19 @@
  */
 #define PREFETCH_B_ROWS 8
 
+/*
+ * The cache lines ahead of a value of k along the first of A's rows that
+ * a held step's micro-kernel prefetches (CG_A_FETCH_ROW): its rows run
+ * with unit stride, each value of k's a run of memory that the next
+ * register blocks read on, K's values far apart (a power of two apart
+ * in ttm's view: they share one set of L1 and of L2, and the hardware's
+ * prefetcher follows none of them far enough). Measured on znver5 in a
+ * harness (ttm's ijk stored kji, 1 thread, against the library's twin):
+ * 2 / 4 / 8 lines ahead alike, 16-32 worse, none 1.33x the twin against
+ * 1.08-1.11x; docs/bench-views.md, run 24.
+ */
+#define PREFETCH_A_ROW_LINES 4
+
 /* Element "i" of "base" ("elem"-typed). */
 static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i)
 {
@@ -95,7 +108,7 @@ static LLVMValueRef sweep_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef 
 
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int sweep, LLVMValueRef like)
+                            int a_fetch, LLVMValueRef like)
 {
 	int integer = kind == EINC_KIND_INT;
 	LLVMContextRef c = LLVMGetModuleContext(m);
@@ -141,8 +154,12 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * and L1's miss buffers from A's rows. Measured on znver5:
 	 * docs/bench-kernels.md, "Few columns: no prefetches, K within
 	 * GEMM_KC_MAX" (ik,kj->ij, i = k = 4096, j = 4 and 16) and
-	 * "Prefetches and workspace against 75ec058" (ttm, tucker_proj). */
-	int fetch_b = a_stride != 1, fetch_c = fetch_b || nr != vl;
+	 * "Prefetches and workspace against 75ec058" (ttm, tucker_proj).
+	 * Neither does a held step's (CG_A_FETCH_ROW): its B block stays in
+	 * L1 and its C is the thread's buffer, in L2 (run 24's harness
+	 * prefetched neither). */
+	int held = a_fetch == CG_A_FETCH_ROW;
+	int fetch_b = a_stride != 1 && !held, fetch_c = !held && (fetch_b || nr != vl);
 	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
@@ -167,8 +184,12 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	}
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
-	if (sweep)
+	if (a_fetch == CG_A_FETCH_SWEEP)
 		prefetch(m, b, sweep_line(b, elem, fn, mr, a_stride, k), 0);
+	if (a_fetch == CG_A_FETCH_ROW) {
+		LLVMValueRef ahead = LLVMBuildAdd(b, aoff, LLVMConstInt(i64, PREFETCH_A_ROW_LINES * 64 / esize, 0), "");
+		prefetch(m, b, LLVMBuildGEP2(b, elem, arow[0], &ahead, 1, "a.ahead"), 0);
+	}
 	LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(LLVMInt32TypeInContext(c), (unsigned)vl));
 	for (int i = 0; i < mr; i++) {
 		LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);

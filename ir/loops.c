@@ -77,6 +77,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " a=in%d", a->input);
 	if (g->a_sweep)
 		strbuf_printf(b, " a_ahead=kernel");
+	if (g->a_held)
+		strbuf_printf(b, " c=held");
 	if (st->fused_arg >= 0)
 		strbuf_printf(b, " fused=%s", st->fused_arg == g->a ? "a" : "b");
 	if (g->b_crossed)

@@ -24,13 +24,13 @@ enum { GEMM_MR_WIDE = 6, GEMM_MR_NARROW = 8, GEMM_MIN_LANES_BYTES = 16 };
 /* MC and NC (M's and N's blocks made even, then rounded up): MC a
  * multiple of GEMM_MC_STEP, the least common multiple of both register
  * blocks' rows; NC of GEMM_NC_STEP, which every NR (4 to RT_GETT_NR_MAX,
- * a power of two) divides; KC of
+ * a power of two; a held step's, held_block, the widest) divides; KC of
  * GEMM_KC_STEP. NC stays within GEMM_NC_MAX, which bounds each thread's
  * packing buffer for B (4 MiB f32 at KC 256). The blocks come from the
  * target's caches (cache_blocks); the split into tasks is the runtime's,
  * from the thread count (einc_rt_gett_plan). */
 enum {
-	GEMM_MC_STEP = 24, GEMM_NC_STEP = 2 * RT_GETT_NR_MAX, GEMM_KC_STEP = 16,
+	GEMM_MC_STEP = 24, GEMM_NC_STEP = RT_GETT_NR_MAX, GEMM_KC_STEP = 16,
 	GEMM_NC_MAX = 4096,
 };
 _Static_assert(GEMM_MC_STEP % GEMM_MR_WIDE == 0 && GEMM_MC_STEP % GEMM_MR_NARROW == 0,
@@ -424,6 +424,50 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
 	       lanes * g->kc * width * esize <= caches->l3 ? lanes : 0;
 }
 
+/*
+ * Whether step "st"'s GEMM form "g" holds C's block (loop_gemm's a_held,
+ * runtime/gett.c's held_range), A's element stride "ks" along K, its M's
+ * dims "msizes" and "mstrides" ("nm" of them): A (of "a_bytes", larger
+ * than the core's share of L3) whose M is one run of unit stride and
+ * whose K lies further apart than an A read across in place may
+ * (GEMM_DIRECT_ACROSS_BYTES), ttm's ijk stored kji, is packed otherwise,
+ * a line per element and K's values in few sets; held, it is read in
+ * place a K block at a time over an MC block of rows, each value of k
+ * one run of memory that the micro-kernel prefetches along, while C's
+ * block waits in the thread's buffer (ttm's C rows lie 64 KiB apart, all
+ * in one set of L2). Where so, it sets the blocks: NR twice the wide
+ * block's, so that N (more columns than that block has) is one register
+ * block wide and each row of A is read once per K block (the wide
+ * block's 2 tiles cost 0.02-0.13x more); MR the wide block's, if its
+ * accumulators, B's vectors and a broadcast fit the registers; KC the
+ * rows of B's block in a quarter of L1 and MC the rows of C's in a
+ * quarter of L2, whole lines of A per value of k, as "*kc" and "*mc";
+ * M at least one such block. f32 only (f64 unmeasured). Measured on
+ * znver5 (1 thread, CPU time, alternating with main 86b0ca8,
+ * bench/python_views.py): ttm in0T 14.69-15.97 -> 13.14-14.11 ms (twin
+ * 11.1-13.3); docs/bench-views.md, run 25.
+ */
+static int held_block(const loop_step *st, loop_gemm *g, int vector_bits, const cg_caches *caches,
+                      int64_t esize, int64_t ks, int64_t a_bytes, const int64_t *msizes,
+                      const int64_t *mstrides, int b_packed, int64_t *mc, int64_t *kc)
+{
+	int nr = 2 * g->nr, nv = nr / g->vl;
+	if (b_packed || st->fused_arg >= 0 || g->b_crossed || esize != 4 ||
+	    g->mr != GEMM_MR_WIDE || g->n <= g->nr || g->n > nr ||
+	    g->mr * nv + nv + 1 > vector_registers(vector_bits) || a_bytes <= caches->l3 ||
+	    ks * esize <= GEMM_DIRECT_ACROSS_BYTES || k_stride(msizes, mstrides, g->nm) != 1)
+		return 0;
+	int64_t rows = round_within(caches->l2 / 4 / (nr * esize), GEMM_LINE_BYTES / esize, INT64_MAX);
+	if (g->m < rows)
+		return 0;
+	g->nr = nr;
+	g->a_stride = ks;
+	*mc = rows;
+	*kc = even_block(g->k, round_within(caches->l1 / 4 / (nr * esize), GEMM_KC_STEP,
+	                                     GEMM_KC_MAX), GEMM_KC_STEP);
+	return 1;
+}
+
 void lower_gemm_fuse_a(loop_gemm *g)
 {
 	g->a_stride = lower_gemm_direct_pays(1, g->n, g->nc, g->nr);
@@ -527,13 +571,22 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	g->a_stride = across || lower_gemm_direct_pays(ks, g->n, g->nc, g->nr) ? ks : 0;
 	if (across && g->mr == GEMM_MR_WIDE)
 		g->mr = across_rows(g->mr, g->nr / g->vl, vector_bits, esize);
+	int64_t a_bytes = g->batch * g->m * g->k * esize;
+	int64_t msizes[st->ndims + 1], mstrides[st->ndims + 1];
+	for (int x = 0; x < g->nm; x++) {
+		int d = g->dims[g->nb + x];
+		msizes[x] = st->sizes[d];
+		mstrides[x] = st->args[g->a].strides[d];
+	}
+	int64_t held_kc = 0;
+	g->a_held = !g->a_stride && held_block(st, g, vector_bits, caches, esize, ks, a_bytes, msizes,
+	                                       mstrides, b_packed, &g->mc, &held_kc);
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
 	                 (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES;
 	if (b_in_place)
 		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);
-	int64_t a_bytes = g->batch * g->m * g->k * esize;
 	int whole = !g->a_stride && unit_m && ks > 1 &&
 	            whole_m_block(caches->l2 / 2, g->m, esize, &g->mc, &kc);
 	int whole_across = across && a_bytes > caches->l3 &&
@@ -553,12 +606,13 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
 		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
 	else
-		while (!b_in_place && !across && !whole && 2 * kc <= panel_kc(caches->l2, width, esize))
+		while (!b_in_place && !across && !whole && !g->a_held &&
+		       2 * kc <= panel_kc(caches->l2, width, esize))
 			kc *= 2;
-	int one = !whole && !whole_across && !b_in_place &&
+	int one = !whole && !whole_across && !b_in_place && !g->a_held &&
 	          GEMM_KC_STRETCH_DEN * g->k <= GEMM_KC_STRETCH_NUM * kc;
-	g->kc = g->k < kc || one ? g->k : kc;
-	g->b_lanes = st->fused_arg < 0 && !b_packed && !b_in_place
+	g->kc = g->a_held ? held_kc : g->k < kc || one ? g->k : kc;
+	g->b_lanes = st->fused_arg < 0 && !b_packed && !b_in_place && !g->a_held
 	           ? batch_lanes(st, g, vector_bits, esize, caches) : 0;
 	/* A's next block is fetched into L2 while one is computed
 	 * (runtime/gett.c, next_a_block) where the kernel works long enough
@@ -571,7 +625,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * 75ec058"), or each block is one run of memory */
 	int64_t fmas = tiles * (g->nr / g->vl) * (GEMM_LINE_BYTES / esize);
 	int run_blocks = unit_m && ks * esize > GEMM_LINE_BYTES && ks == g->m && g->m <= g->mc;
-	g->a_ahead = fmas >= GEMM_AHEAD_FMAS &&
+	g->a_ahead = !g->a_held && fmas >= GEMM_AHEAD_FMAS &&
 	             ((ks > 0 && ks * esize <= GEMM_LINE_BYTES &&
 	               2 * g->mc * g->kc * ks * esize <= caches->l2 && a_bytes > caches->l3) ||
 	              run_blocks);

@@ -43,6 +43,10 @@
 #include "pool.h"
 #include "transpose.h"
 
+#ifdef EINC_RT_X86
+#include <immintrin.h>
+#endif
+
 /* Bytes rounded up to a cache line. */
 static size_t line(size_t bytes)
 {
@@ -55,6 +59,11 @@ static int64_t round_up(int64_t x, int64_t m)
 	return (x + m - 1) / m * m;
 }
 
+/* The columns a unit's shared B panel is rounded up to: the widest
+ * register block of the steps that share panels (a held step's, wider,
+ * never does). */
+#define SHARED_WIDTH_STEP (RT_GETT_NR_MAX / 2)
+
 /*
  * The rounds of a step whose units share packed B panels: "*uround" units
  * over "*kspan" of K at a time, each unit's panel "*width" columns wide
@@ -64,7 +73,7 @@ static size_t shared_rounds(int64_t batch, int64_t n, int64_t k, int64_t nc, int
                             int64_t esize, int64_t *uround, int64_t *kspan, int64_t *width)
 {
 	int64_t units = batch * ((n + nc - 1) / nc);
-	*width = round_up(n, RT_GETT_NR_MAX) < nc ? round_up(n, RT_GETT_NR_MAX) : nc;
+	*width = round_up(n, SHARED_WIDTH_STEP) < nc ? round_up(n, SHARED_WIDTH_STEP) : nc;
 	int64_t row = *width * esize, unit = k * row;
 	if (unit <= RT_GETT_SHARED_MAX && (k + kc - 1) / kc <= RT_GETT_ROUND_BLOCKS) {
 		*uround = RT_GETT_SHARED_MAX / unit < units ? RT_GETT_SHARED_MAX / unit : units;
@@ -158,7 +167,9 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 	if (w == 1)
 		return;
 	/* parts of M first, so that the tasks share B's panels; of N first
-	 * when B is read in place, so that each task reads its own part of B */
+	 * when B is read in place, so that each task reads its own part of B;
+	 * a held step's tasks pack their own (B's one NR block over K, beside
+	 * their MC blocks' work on it) */
 	int by_n = b_direct(d);
 	int64_t major_max = by_n ? np : mp, minor_max = by_n ? mp : np;
 	int64_t major = w < major_max ? w : major_max, minor = (w + major - 1) / major;
@@ -166,7 +177,7 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
 		minor = minor_max;
 	s->mparts = by_n ? minor : major;
 	s->nparts = by_n ? major : minor;
-	if (s->kslices > 1 || by_n || lanes > 1) {
+	if (s->kslices > 1 || by_n || lanes > 1 || d->held) {
 		s->tasks = pieces * s->mparts * s->nparts;
 		return;
 	}
@@ -1092,24 +1103,34 @@ static size_t a_block_bytes(const einc_rt_gett_desc *d, int direct)
 
 /* The bytes of B's panel in a thread's buffers of step "d" beside fused
  * operand "fused": KC x NC (for each batch element of a unit,
- * unit_lanes), or one KC x NR micro-panel where B is read in place
+ * unit_lanes), all of K x NR for a held step (held_range), or one KC x NR
+ * micro-panel where B is read in place
  * (macro_kernel packs there, one at a time, the micro-panels that cannot
  * be). */
 static size_t b_panel_bytes(const einc_rt_gett_desc *d, int64_t fused)
 {
+	if (d->held)
+		return line((size_t)(d->k * d->nr * d->esize));
 	int64_t width = b_in_place(d, fused) ? d->nr : d->nc;
 	return (size_t)unit_lanes(d) * line((size_t)(d->kc * width * d->esize));
 }
 
+/* The bytes of a held step's block of sums (einc_rt_gett_desc's "held"):
+ * MC x NR, MC rounded up to whole register blocks; none for other steps. */
+static size_t held_block_bytes(const einc_rt_gett_desc *d)
+{
+	return d->held ? line((size_t)(round_up(d->mc, d->mr) * d->nr * d->esize)) : 0;
+}
+
 /* The packing buffers of one thread of step "d" (A in place where
  * "direct" is set, fused operand "fused"): A's block, B's panel, an edge
- * tile, a fused operand's product tile, and a column of tiles of C
- * computed transposed. */
+ * tile, a fused operand's product tile, a column of tiles of C computed
+ * transposed, and a held step's block of sums. */
 static size_t thread_pack_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
 {
 	return a_block_bytes(d, direct) + b_panel_bytes(d, fused) + RT_GETT_TILE_MAX +
 	       (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0) +
-	       strip_bytes(d);
+	       strip_bytes(d) + held_block_bytes(d);
 }
 
 /* The bytes of step "d"'s shared B panel, "*width" its unit's columns
@@ -1307,14 +1328,117 @@ static void pack_b_panels(const gett_call *g, char *dst, size_t copy, int64_t bt
 		             n0 + done, nlen - done);
 }
 
+#ifdef EINC_RT_X86
+/* Copies "lines" whole cache lines from "src" to "dst" (both on lines)
+ * by non-temporal stores, a line at a time. */
+__attribute__((target("avx512f"))) static void stream_lines_avx512(char *dst, const char *src,
+                                                                  size_t lines)
+{
+	for (size_t x = 0; x < lines; x++)
+		_mm512_stream_si512((void *)(dst + 64 * x), _mm512_load_si512(src + 64 * x));
+}
+
+/* stream_lines_avx512 where the CPU has AVX-512, else 16 bytes at a time. */
+static void stream_line_run(char *dst, const char *src, size_t lines)
+{
+	if (einc_rt_cpu_has_avx512f()) {
+		stream_lines_avx512(dst, src, lines);
+		return;
+	}
+	__m128i *o = (__m128i *)(void *)dst;
+	const __m128i *t = (const __m128i *)(const void *)src;
+	for (size_t x = 0; x < 4 * lines; x++)
+		_mm_stream_si128(o + x, _mm_load_si128(t + x));
+}
+#endif
+
+/*
+ * Copies "rows" rows of "cols" elements of step "d" from "src" (rows
+ * "pitch" elements apart) to "c" at offsets off_m[i] + off_n[j], by
+ * non-temporal stores where the rows run with unit stride and hold whole
+ * cache lines (x86): C is not read again, and written through the caches
+ * each line would be read first; rows that split lines (numpy's, 16
+ * bytes past one) are copied plainly, as partial lines stream slowly.
+ */
+static void stream_rows(const einc_rt_gett_desc *d, char *c, const char *src,
+                        const int64_t *off_m, const int64_t *off_n, int64_t rows, int64_t cols,
+                        int64_t pitch)
+{
+#ifdef EINC_RT_X86
+	size_t bytes = (size_t)(cols * d->esize);
+	int aligned = bytes % 64 == 0 && unit_run(off_n, cols);
+	for (int64_t i = 0; i < rows && aligned; i++)
+		aligned = (uintptr_t)(c + (off_m[i] + off_n[0]) * d->esize) % 64 == 0;
+	if (aligned) {
+		for (int64_t i = 0; i < rows; i++)
+			stream_line_run(c + (off_m[i] + off_n[0]) * d->esize, src + i * pitch * d->esize,
+			                bytes / 64);
+		return;
+	}
+#endif
+	add(d, c, src, off_m, off_n, rows, cols, pitch, 1);
+}
+
+/*
+ * Range "r" of a held step (einc_rt_gett_desc's "held"), batch element
+ * "bt": B's panels of every KC block packed into "bp" first, one after
+ * the other; then per MC block of its rows, per KC block, the block's
+ * register blocks of rows into "sums" (the first K block stores, the
+ * others add: each element sums its K blocks in order), and after the
+ * last K block's kernel each tile copied to C (stream_rows).
+ */
+static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char *bp, char *sums)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
+	for (int64_t i = 0; i < d->mr; i++)
+		tileoff[i] = i * d->nr;
+	char *c = r->c + r->cb[bt] * d->esize;
+	const char *a = g->a + g->a_b[bt] * d->esize;
+	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc)
+		pack_b_panels(g, bp + (pc - r->k0) * d->nr * d->esize, 0, bt, 1, pc,
+		              r->k1 - pc < d->kc ? r->k1 - pc : d->kc, r->n0, r->nlen);
+	for (int64_t m0 = r->mbeg; m0 < r->mend; m0 += d->mc) {
+		int64_t mlen = r->mend - m0 < d->mc ? r->mend - m0 : d->mc;
+		for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
+			int64_t kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
+			const char *b = bp + (pc - r->k0) * d->nr * d->esize;
+			const char *ak = a + g->a_k[pc] * d->esize;
+			for (int64_t ir = 0; ir < mlen; ir += d->mr) {
+				int64_t mr = mlen - ir < d->mr ? mlen - ir : d->mr;
+				const int64_t *am = g->a_m + m0 + ir;
+				if (mr < d->mr) {
+					for (int64_t i = 0; i < d->mr; i++)
+						aoff[i] = am[i < mr ? i : mr - 1];
+					am = aoff;
+				}
+				char *tile = sums + ir * d->nr * d->esize;
+				d->kernel_direct(kc, ak, am, b, d->nr, tile, tileoff, pc == r->kfirst);
+				if (pc + kc == r->k1)
+					stream_rows(d, c, tile, r->cm + m0 + ir, r->cn + r->n0, mr, r->nlen,
+					            d->nr);
+			}
+		}
+	}
+#ifdef EINC_RT_X86
+	_mm_sfence();
+#endif
+}
+
 /* Range "r": per KC block, B's panels (shared, or packed here for each
  * batch element of the unit), then per batch element A's blocks (packed,
  * in place, or a fused A's products) and the tiles (where C is computed
  * transposed, d->c_transposed, through the thread's strip buffer). Each
- * element of C sums its K blocks in order whatever the unit holds. */
+ * element of C sums its K blocks in order whatever the unit holds. A held
+ * step's range: held_range. */
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const einc_rt_gett_desc *d = g->d;
+	if (d->held) {
+		held_range(g, r, r->u / g->nblocks, scratch,
+		           scratch + b_panel_bytes(d, 0) + RT_GETT_TILE_MAX);
+		return;
+	}
 	int64_t lanes = unit_lanes(d), bt0 = r->u / g->nblocks * lanes;
 	int64_t nbt = d->batch - bt0 < lanes ? d->batch - bt0 : lanes;
 	size_t copy = b_panel_bytes(d, g->fused) / (size_t)lanes;

@@ -26,8 +26,9 @@
 #define RT_GETT_TILE_MAX 1024
 
 /* The widest register block's columns (nr is a power of two up to this,
- * and divides nc). */
-#define RT_GETT_NR_MAX 32
+ * and divides nc): a held step's (einc_rt_gett_desc's "held"); the others'
+ * are half as wide at most. */
+#define RT_GETT_NR_MAX 64
 
 /* The most bytes of B that one round of a split step packs into the
  * shared panel (einc_rt_gett_split). */
@@ -87,7 +88,8 @@ typedef struct {
 	int64_t esize;            /* 4 or 8: a float, double, int32 or int64 (a
 	                             complex's part in its real form, "kind") */
 	int64_t batch, m, n, k;   /* flattened extents, all >= 1 */
-	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0 */
+	int64_t mr, nr;           /* the micro-kernel's block; mc % mr == nc % nr == 0
+	                             (a held step's mc: any) */
 	int64_t mc, nc, kc;       /* cache blocks: A block mc x kc, B panel kc x nc */
 	int64_t threads;          /* 0: einc_rt_default_threads() */
 	int64_t ndims[4];         /* dims per group: batch, M, N, K */
@@ -119,6 +121,18 @@ typedef struct {
 	                             its MC x NC blocks row-major into a buffer of
 	                             its own and adds them into C transposed
 	                             (runtime/add_transposed.c) */
+	int64_t held;             /* 1: A is read in place (kernel_direct), each
+	                             task's rows an MC block at a time over all
+	                             of K, one KC block after the other, the
+	                             block's sums held in a buffer of the
+	                             thread's (MC x NR, the first K block stores,
+	                             the others add) and each tile copied to C
+	                             after the last K block's kernel, bypassing
+	                             the caches where it can: A's K lies far
+	                             apart and its M runs with unit stride, and
+	                             C's rows, a power of two apart, would share
+	                             few sets of L2; N is one NR block
+	                             (passes/lower_gemm.c decides) */
 } einc_rt_gett_desc;
 
 /*
@@ -129,8 +143,9 @@ typedef struct {
  * shared B panel of a split step (RT_GETT_SHARED_MAX at most; none where
  * the tasks never share one), and the packing buffers of one thread: A's
  * block unless A is read in place, B's panel (L of them where "b_lanes"
- * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile, and
- * an MC x NC block of C where "c_transposed" is set (see gett.c).
+ * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile,
+ * an MC x NC block of C where "c_transposed" is set, and a held step's block of sums (see
+ * gett.c).
  */
 size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);
 

@@ -118,8 +118,9 @@ typedef struct {
 	int64_t c_transposed;     /* 1: C's M group runs with unit stride, its N
 	                             not (the operands swapped, C^T = B^T A^T:
 	                             passes/lower_gemm.c), so each task computes
-	                             its MC x NC blocks row-major into a buffer of
-	                             its own and adds them into C transposed
+	                             each column of register tiles (MC x NR)
+	                             row-major into a buffer of its own and adds
+	                             it into C transposed
 	                             (runtime/add_transposed.c) */
 	int64_t held;             /* 1: A is read in place (kernel_direct), each
 	                             task's rows an MC block at a time over all
@@ -144,7 +145,7 @@ typedef struct {
  * the tasks never share one), and the packing buffers of one thread: A's
  * block unless A is read in place, B's panel (L of them where "b_lanes"
  * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile,
- * an MC x NC block of C where "c_transposed" is set, and a held step's block of sums (see
+ * an MC x NR column of C's tiles where "c_transposed" is set, and a held step's block of sums (see
  * gett.c).
  */
 size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);

@@ -13,10 +13,15 @@
  * tensors (--bound-tensors, 16; 0: none); beyond them, and where that
  * did not settle, the bound through subnetworks of K tensors where it is
  * higher (slice_bound_within, --bound-within, 12; 0: none), given W
- * splits a target (--within-work, 2*10^9).
+ * splits a target (--within-work, 2*10^9); the cut bound over the whole
+ * network (slice_bound_cut, blocks of --bound-cut K tensors, 16); and a
+ * subnetwork's least cost times the least slices of the rest apart
+ * (slice_bound_apart, subnetworks of up to --bound-apart K tensors, 12,
+ * given W splits a size). The bound column is the highest of them.
  *
  *   slice_bench [--corpus FILE] [--scale K] [--markdown] [--bound-tensors N]
  *               [--bound-within K] [--within-work W] [--bound-cut K]
+ *               [--bound-apart K]
  *
  * FILE defaults to ../shared/bench/corpus_public.txt beside the
  * repository; --scale multiplies every label's size by K (the same
@@ -103,6 +108,10 @@ static int64_t within_work = 2000000000;
 /* and the cut bound over the whole network (slice_bound_cut), its blocks
  * of this many tensors (--bound-cut; 0: none) */
 static int bound_cut = 16;
+/* and a subnetwork's least cost times the rest's least slices
+ * (slice_bound_apart), subnetworks of up to this many tensors
+ * (--bound-apart; 0: none), given within_work a size */
+static int bound_apart = 12;
 
 /* Slices program "p" for a largest intermediate of "target" elements by
  * "method"; the overhead and slices into "*ov" and "*ns", the CPU seconds
@@ -145,6 +154,15 @@ static int slice_once(einc_ctx *ctx, const einc_program *p, path_cost target,
 			lb = cut;
 			*settled = cut >= reached;
 		}
+		int reach;
+		double apart = bound_apart && !*settled
+		               ? slice_bound_apart(prob, bound_apart, path_cost_double(target), reached,
+		                                   within_work, 0, &reach)
+		               : NAN;
+		if (apart > lb || (isnan(lb) && !isnan(apart))) {
+			lb = apart;
+			*settled = reach;
+		}
 		*bound = lb / path_cost_double(s->flops_full);
 	}
 	if (!st) {
@@ -173,6 +191,8 @@ int main(int argc, char **argv)
 			bound_within = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--bound-cut") && i + 1 < argc)
 			bound_cut = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bound-apart") && i + 1 < argc)
+			bound_apart = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--within-work") && i + 1 < argc)
 			within_work = atoll(argv[++i]);
 		else if (!strcmp(argv[i], "--markdown"))
@@ -180,7 +200,7 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: slice_bench [--corpus FILE] [--scale K] [--markdown] "
 			                "[--bound-tensors N] [--bound-within K] [--within-work W] "
-			                "[--bound-cut K]\n");
+			                "[--bound-cut K] [--bound-apart K]\n");
 			return 2;
 		}
 	}

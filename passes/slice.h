@@ -125,6 +125,27 @@ double slice_bound_within(const path_problem *prob, int k, double target, double
                           int64_t work, int keep_sums, int *settled);
 
 /*
+ * slice_exact.c: a lower bound on what slice_exact bounds (with no
+ * "min_slices") for networks of any size, from a subnetwork W and the
+ * rest apart: for subnetworks W as slice_bound_within's, W's least sliced cost
+ * times the least slices of each of the blocks (of at most "k" tensors,
+ * grown from the lowest tensor left) that cover the other tensors, each
+ * block's labels those of slice_bound_within's but for W's and earlier
+ * blocks'. Valid because every step of a tree of the whole that is a
+ * step of W's restriction costs |S u U| >= |S \ W's labels| * |(S n W's
+ * labels) u U|, the labels S slices outside W's include the blocks'
+ * (disjoint) ones, and each block's are a slicing of the block that meets
+ * the target (its restriction of the tree fits). The most over the W of
+ * every size from 2 to "k" (the blocks of the same size), W and the blocks
+ * grown compact (each next tensor the one that widens the cut least),
+ * "work" per size split evenly among its searches; "*settled" 1 when it
+ * reaches "limit". NAN for "k" below 2 or above SLICE_EXACT_MAX_TENSORS, or out
+ * of memory.
+ */
+double slice_bound_apart(const path_problem *prob, int k, double target, double limit,
+                         int64_t work, int keep_sums, int *settled);
+
+/*
  * slice_cut.c: a lower bound on the slices (the product of the sliced
  * labels' sizes) of any slicing of "prob", with any tree, whose every step
  * result but the root holds at most "target" elements per slice, from the

@@ -24,6 +24,23 @@
  * A network of more tensors is bounded through subnetworks of a few:
  * each one's least sliced cost, its labels only those its tensors share,
  * is at most the whole's (slice_bound_within in slice.h).
+ *
+ * And through a subnetwork W and the rest apart (slice_bound_apart): let
+ * L_W be W's labels, B_1 .. B_m tensor sets disjoint from W and from each
+ * other, L_j the labels of B_j but for those of L_W and of L_i, i < j (so
+ * L_W, L_1 .. L_m are disjoint). For any S and tree t of the whole that
+ * meet the target, the steps of t's restriction to W are distinct steps of
+ * t, each holding U' of L_W where the whole's step holds U >= U' (and
+ * doubling where W's does), so the whole costs at least the sum over them
+ * of |S u U'| = |S \ L_W| * |(S n L_W) u U'|, that is |S \ L_W| times the
+ * cost of slicing S n L_W with the restricted tree in W, at least W's
+ * least sliced cost; and |S \ L_W| >= |S n L_1| * .. * |S n L_m|, where
+ * S n L_j slices B_j (its labels L_j, the others left out) so that the
+ * restriction of t to B_j meets the target: it is at least the least
+ * slices any tree of B_j needs, the same branch and bound with each set's
+ * slices in place of its flops (a set fits when best_tree finds a tree:
+ * more labels sliced only add slices). So W's least cost times the blocks'
+ * least slices is at most the whole's least cost.
  */
 #include <math.h>
 #include <stdint.h>
@@ -55,6 +72,7 @@ typedef struct {
 	uint64_t found; /* the labels of the best complete set */
 	int64_t work;   /* split evaluations left; < 0: given up */
 	double open;    /* the least bound of the branches left (best_first) */
+	int count;      /* the least slices instead of the least flops */
 } search;
 
 /* The least cost over trees whose every step result keeps at most the
@@ -147,6 +165,8 @@ static void heap_pop(node *h, size_t *n)
 static int consider(search *f, node x, node **h, size_t *n, size_t *cap)
 {
 	x.bound = best_tree(f, x.sliced, x.never);
+	if (f->count && x.bound < INFINITY) /* some tree fits: more labels only add slices */
+		x.bound = mask_product(f->tab, x.sliced);
 	if (!(x.bound < f->best))
 		return 0;
 	if (x.k < f->nl)
@@ -187,16 +207,24 @@ static int best_first(search *f)
 	return st;
 }
 
+/* Whether label "i" of "prob" is one of a subnetwork's, "inside" of whose
+ * tensors hold it: two of them, or one and the output. */
+static int subnetwork_label(const path_problem *prob, const int *inside, int i)
+{
+	return inside[i] >= 2 || (inside[i] && prob->out[i]);
+}
+
 /* The branch and bound (best_first) over the network of the tensors
  * "member" ("n" of them, ids of "prob", at most SLICE_EXACT_MAX_TENSORS),
- * its labels those held by two of them or by one and the output, with
+ * its labels those held by two of them or by one and the output (but for
+ * those marked in "skip", when not NULL: left out, as if of size 1), with
  * "f"'s target, min_slices, best, work and sums set: a lower bound on
  * the sliced flops of "prob" (see slice_bound_within), the least cost of
  * the subnetwork when "*settled". Its labels are numbered here: label k
  * is prob's "global[k]" (room for 64). NAN when there are more than 64
  * such labels or memory runs out. */
 static double search_within(search *f, const path_problem *prob, const int *member, int n,
-                            int *global, int *settled)
+                            const unsigned char *skip, int *global, int *settled)
 {
 	int ni = prob->nindices;
 	size_t subsets = (size_t)1 << n;
@@ -218,7 +246,7 @@ static double search_within(search *f, const path_problem *prob, const int *memb
 	uint64_t outputs = 0, summable = 0;
 	for (int i = 0; i < ni; i++) {
 		local[i] = -1;
-		if (inside[i] < 2 && !(inside[i] && prob->out[i]))
+		if (!subnetwork_label(prob, inside, i) || (skip && skip[i]))
 			continue;
 		if (nl == 64)
 			goto done;
@@ -291,40 +319,49 @@ double slice_exact(const path_problem *prob, double target, double min_slices, d
 		member[t] = t;
 	search f = {.target = target, .min_slices = min_slices, .best = limit, .work = work,
 	            .sums = keep_sums ? ~(uint64_t)0 : 0, .open = INFINITY};
-	double bound = search_within(&f, prob, member, n, global, settled);
+	double bound = search_within(&f, prob, member, n, NULL, global, settled);
 	for (int i = 0; i < 64; i++)
 		if (f.found >> i & 1)
 			*labels |= (uint64_t)1 << global[i];
 	return bound;
 }
 
-/* The tensors of "prob" grown from tensor "seed" into "member" ("k" of
- * them): each next the one outside that shares the largest product of
- * label sizes with those taken (the lowest id on ties; one sharing none,
- * product 0, only where none shares any). "taken" has room for prob->n
- * flags and "near" for prob->nindices (the labels held so far). */
-static void grow(const path_problem *prob, int seed, int k, int *member, unsigned char *taken,
-                 unsigned char *near)
+/* The tensors of "prob" grown from tensor "seed" (not taken) into
+ * "member" (at most "k" of them, as many as are not taken: the count
+ * returned): each next the one not taken that shares the largest product
+ * of label sizes with those of "near", or with "compact" the largest
+ * such product over that of its other labels (the one that widens the
+ * subnetwork's cut least); the lowest id on ties, one sharing none only
+ * where none shares any. "taken" flags prob->n tensors and "near"
+ * prob->nindices labels (those of the tensors taken since both were last
+ * cleared); both are updated. */
+static int grow(const path_problem *prob, int seed, int k, int compact, int *member,
+                unsigned char *taken, unsigned char *near)
 {
-	memset(taken, 0, (size_t)prob->n);
-	memset(near, 0, (size_t)prob->nindices);
-	for (int m = 0, pick = seed; m < k; m++) {
-		member[m] = pick;
+	int m = 0;
+	for (int pick = seed; pick >= 0 && m < k;) {
+		member[m++] = pick;
 		taken[pick] = 1;
 		for (int x = prob->start[pick]; x < prob->start[pick + 1]; x++)
 			near[prob->index[x]] = 1;
 		double most = -1;
+		pick = -1;
 		for (int t = 0; t < prob->n; t++) {
-			double shared = 0;
+			double shared = 0, alone = 1;
 			for (int x = prob->start[t]; !taken[t] && x < prob->start[t + 1]; x++)
 				if (near[prob->index[x]])
 					shared = (shared ? shared : 1) * (double)prob->size[prob->index[x]];
+				else
+					alone *= (double)prob->size[prob->index[x]];
+			if (compact)
+				shared /= alone;
 			if (!taken[t] && shared > most) {
 				most = shared;
 				pick = t;
 			}
 		}
 	}
+	return m;
 }
 
 double slice_bound_within(const path_problem *prob, int k, double target, double limit,
@@ -342,15 +379,102 @@ double slice_bound_within(const path_problem *prob, int k, double target, double
 		return NAN;
 	}
 	for (int s = 0; s < seeds && bound < limit; s++) {
-		grow(prob, (int)((int64_t)s * n / seeds), k, member, taken, taken + n);
+		memset(taken, 0, (size_t)(n + prob->nindices));
+		grow(prob, (int)((int64_t)s * n / seeds), k, 0, member, taken, taken + n);
 		search f = {.target = target, .best = limit, .work = work / seeds,
 		            .sums = keep_sums ? ~(uint64_t)0 : 0, .open = INFINITY};
 		int done;
-		double b = search_within(&f, prob, member, k, global, &done);
+		double b = search_within(&f, prob, member, k, NULL, global, &done);
 		if (b > bound)
 			bound = b;
 	}
 	free(taken);
 	*settled = bound >= limit;
+	return bound;
+}
+
+/* Marks in "used" the labels of the subnetwork of the tensors "member"
+ * ("m" of them; subnetwork_label), "inside" room for prob->nindices
+ * counts (left zero). */
+static void mark_labels(const path_problem *prob, const int *member, int m, int *inside,
+                        unsigned char *used)
+{
+	for (int j = 0; j < m; j++)
+		for (int x = prob->start[member[j]]; x < prob->start[member[j] + 1]; x++)
+			inside[prob->index[x]]++;
+	for (int i = 0; i < prob->nindices; i++) {
+		used[i] |= subnetwork_label(prob, inside, i);
+		inside[i] = 0;
+	}
+}
+
+/* The least slices (a lower bound where the work runs out) of the blocks
+ * that cover the tensors not "taken" (flags, updated), each grown by
+ * "grow" to at most "k" tensors, their labels those not yet "used" (flags,
+ * updated; "inside" as mark_labels'), multiplied, each block's search
+ * given "work" splits; -1 when out of memory. */
+static double slices_apart(const path_problem *prob, int k, double target, int64_t work,
+                           unsigned char *taken, unsigned char *used, int *inside)
+{
+	int member[SLICE_EXACT_MAX_TENSORS], global[64];
+	unsigned char *near = malloc((size_t)prob->nindices + 1);
+	double product = 1;
+	for (int seed = 0; near && seed < prob->n; seed++) {
+		if (taken[seed])
+			continue;
+		memset(near, 0, (size_t)prob->nindices);
+		int m = grow(prob, seed, k, 1, member, taken, near);
+		search f = {.target = target, .best = INFINITY, .work = work, .open = INFINITY,
+		            .count = 1};
+		int done;
+		double least = m >= 2 ? search_within(&f, prob, member, m, used, global, &done) : 1;
+		if (least > 1) /* NAN (more than 64 labels): nothing known */
+			product *= least;
+		mark_labels(prob, member, m, inside, used);
+	}
+	if (!near)
+		return -1;
+	free(near);
+	return product;
+}
+
+double slice_bound_apart(const path_problem *prob, int k, double target, double limit,
+                         int64_t work, int keep_sums, int *settled)
+{
+	int n = prob->n, member[SLICE_EXACT_MAX_TENSORS], global[64];
+	int seeds = n < SLICE_BOUND_SEEDS ? n : SLICE_BOUND_SEEDS;
+	unsigned char *taken = malloc((size_t)(n + 2 * prob->nindices) + 1);
+	int *inside = calloc((size_t)prob->nindices + 1, sizeof(int));
+	double bound = 0;
+	*settled = 0;
+	if (k > n)
+		k = n;
+	if (!taken || !inside || k < 2 || k > SLICE_EXACT_MAX_TENSORS) {
+		bound = NAN;
+		goto done;
+	}
+	unsigned char *near = taken + n, *used = near + prob->nindices;
+	for (int j = 2; j <= k; j++)
+		for (int s = 0; s < seeds && bound < limit; s++) {
+			memset(taken, 0, (size_t)(n + 2 * prob->nindices));
+			int m = grow(prob, (int)((int64_t)s * n / seeds), j, 1, member, taken, near);
+			mark_labels(prob, member, m, inside, used);
+			int64_t share = work / seeds / (1 + (n - 1) / j);
+			double rest = slices_apart(prob, j, target, share, taken, used, inside);
+			if (rest < 0) {
+				bound = NAN;
+				goto done;
+			}
+			search f = {.target = target, .best = limit / rest, .work = share,
+			            .sums = keep_sums ? ~(uint64_t)0 : 0, .open = INFINITY};
+			int done;
+			double b = rest * search_within(&f, prob, member, m, NULL, global, &done);
+			if (b > bound) /* not NAN (more than 64 labels) */
+				bound = b;
+		}
+	*settled = bound >= limit;
+done:
+	free(taken);
+	free(inside);
 	return bound;
 }

@@ -530,6 +530,67 @@ static void test_slice_cut_vs_exact(void **state)
 	assert_true(above > 0);
 }
 
+/* slice_bound_apart where the figures are known by hand: two rings of 4
+ * tensors apart (bonds of 2) at a target of 1. A ring's least slicing cuts
+ * the two bonds its pairs' results hold (4 slices), each slice 4 + 4 + 1
+ * flops (a pair sums its own bond: twice 2; the ring's step 1): 36. A ring
+ * as W times the other's 4 slices is 144. The two together cost 304: 16
+ * slices of 4 + 4 + 1 per ring and 1 for the root; the whole as W gives
+ * that least, and a limit it reaches comes back settled. */
+static void test_slice_bound_apart_hand(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	int two[8][2];
+	for (int k = 0; k < 8; k++) {
+		two[k][0] = k;
+		two[k][1] = k / 4 * 4 + (k + 1) % 4;
+	}
+	path_problem *rings = bonds_network(a, 8, 8, (const int(*)[2])two);
+	uint64_t labels;
+	int settled;
+	double least = slice_exact(rings, 1, 0, INFINITY, INT64_MAX, 0, &labels, &settled);
+	assert_true(settled && least == 304);
+	assert_true(slice_bound_within(rings, 4, 1, INFINITY, INT64_MAX, 0, &settled) == 36);
+	assert_true(slice_bound_apart(rings, 4, 1, INFINITY, INT64_MAX, 0, &settled) == 144);
+	assert_true(slice_bound_apart(rings, 8, 1, INFINITY, INT64_MAX, 0, &settled) == 304);
+	assert_true(settled == 0);
+	assert_true(slice_bound_apart(rings, 4, 1, 100, INT64_MAX, 0, &settled) >= 100 && settled);
+	assert_true(isnan(slice_bound_apart(rings, 1, 1, INFINITY, INT64_MAX, 0, &settled)));
+	arena_free(a);
+}
+
+/* slice_bound_apart is never above slice_exact's least cost (settled, the
+ * sums kept and not) on random networks of 3..8 tensors, some with labels
+ * held by three, for subnetworks of every size; over the whole network it
+ * is that cost; and it is above slice_bound_within's on some. */
+static void test_slice_bound_apart_vs_exact(void **state)
+{
+	(void)state;
+	int above = 0;
+	for (int round = 0; round < 240; round++) {
+		uint64_t r = 5000 + (uint64_t)round;
+		int n = 3 + (int)(next_rand(&r) % 6), ni = 4 + (int)(next_rand(&r) % 9);
+		double target = (double)(1 + next_rand(&r) % 16);
+		int keep = round & 1, settled;
+		arena *a = arena_new();
+		path_problem *prob = bond_problem(a, next_rand(&r), n, ni, 0, 0, round >> 1 & 1);
+		uint64_t labels;
+		double least = slice_exact(prob, target, 0, INFINITY, INT64_MAX, keep, &labels, &settled);
+		assert_true(settled);
+		for (int k = 2; k <= n; k++) {
+			double apart =
+			        slice_bound_apart(prob, k, target, INFINITY, INT64_MAX, keep, &settled);
+			assert_true(apart <= least * (1 + 1e-12));
+			assert_true(k < n || apart == least);
+			above += apart > slice_bound_within(prob, k, target, INFINITY, INT64_MAX, keep,
+			                                    &settled) * (1 + 1e-9);
+		}
+		arena_free(a);
+	}
+	assert_true(above > 0);
+}
+
 /* Corpus cases where opt_einsum's own searches disagree: the exact tier
  * reaches the best of them (outer products, and a private index summed
  * first). */
@@ -1024,6 +1085,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_slice_exact_vs_oracle),
 		cmocka_unit_test(test_slice_cut_hand),
 		cmocka_unit_test(test_slice_cut_vs_exact),
+		cmocka_unit_test(test_slice_bound_apart_hand),
+		cmocka_unit_test(test_slice_bound_apart_vs_exact),
 		cmocka_unit_test(test_slice_bound_within_vs_oracle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

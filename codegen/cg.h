@@ -102,7 +102,8 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
  * EINC_KIND_INT) in vectors of "vl", compiled for the CPU and
  * features of function "like": runtime/gett.h's einc_rt_ukernel on packed A
  * when "a_stride" is 0, else its einc_rt_ukernel_direct reading A in place with
- * that element stride along K, prefetching A as "a_fetch" says. */
+ * that element stride along K, prefetching A as "a_fetch" says (a held
+ * step's, CG_A_FETCH_ROW: its einc_rt_ukernel_held, all of a block's rows). */
 enum {
 	CG_A_FETCH_NONE,
 	CG_A_FETCH_SWEEP, /* its share of A's next K block (loop_gemm's a_sweep) */

@@ -7,7 +7,9 @@
  * A is either a packed micro-panel or read in place from the tensor, each
  * row at its own offset, along K with a constant stride; B's rows lie
  * "ldb" elements apart (a packed panel's NR, or its stride in place). The
- * block is passes/lower_gemm.c's, from the target's vector width.
+ * block is passes/lower_gemm.c's, from the target's vector width. A held
+ * step's kernel (einc_rt_ukernel_held) walks all the rows it is given, a
+ * register block after the other, into the thread's buffer of sums.
  */
 #include <string.h>
 
@@ -106,6 +108,22 @@ static LLVMValueRef sweep_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef 
 	return LLVMBuildGEP2(b, elem, LLVMGetParam(fn, 1), &at, 1, "a.sweep");
 }
 
+/* The address of row "i" of a held kernel's rows "r0" on of "rows" (the
+ * last block's rows past "rows" repeat its last, whose sums land in the
+ * buffer's rounding): "base" plus aoff[min(r0 + i, rows - 1)] elements. */
+static LLVMValueRef held_row(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base,
+                             LLVMValueRef aoff, LLVMValueRef r0, LLVMValueRef rows, int i)
+{
+	LLVMTypeRef i64 = LLVMTypeOf(r0);
+	LLVMValueRef want = LLVMBuildNUWAdd(b, r0, LLVMConstInt(i64, (unsigned long long)i, 0), "");
+	LLVMValueRef last = LLVMBuildSub(b, rows, LLVMConstInt(i64, 1, 0), "");
+	LLVMValueRef in = LLVMBuildICmp(b, LLVMIntULT, want, rows, "");
+	LLVMValueRef idx = LLVMBuildSelect(b, in, want, last, "");
+	LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, aoff, idx), "arow");
+	LLVMSetAlignment(ro, 8);
+	return at(b, elem, base, ro);
+}
+
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
                             int a_fetch, LLVMValueRef like)
@@ -114,8 +132,10 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
-	/* (kc, a, [aoff,] b, ldb, c, rowoff, first): "direct" shifts the last five */
-	unsigned direct = a_stride != 0, np = 7 + direct;
+	/* (kc, a, [aoff,] b, ldb, c, rowoff, first): "direct" shifts the last
+	 * five; a held kernel's (kc, a, aoff, rows, b, sums, first) */
+	int held = a_fetch == CG_A_FETCH_ROW;
+	unsigned direct = a_stride != 0, np = 7 + direct - (unsigned)held;
 	LLVMTypeRef params[8] = {i64, ptr, ptr, ptr, i64, ptr, ptr, i64};
 	params[np - 4] = i64;
 	params[np - 3] = ptr;
@@ -135,11 +155,24 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 
 	LLVMBuilderRef b = LLVMCreateBuilderInContext(c);
 	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(c, fn, "entry");
+	/* a held kernel's register blocks of rows, one after the other */
+	LLVMBasicBlockRef head = held ? LLVMAppendBasicBlockInContext(c, fn, "rows") : entry;
 	LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(c, fn, "k");
 	LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c, fn, "store");
 	LLVMPositionBuilderAtEnd(b, entry);
-	LLVMValueRef a = LLVMGetParam(fn, 1), bp = LLVMGetParam(fn, 2 + direct), arow[mr];
+	LLVMValueRef zero_k = LLVMConstInt(i64, 0, 0), r0 = zero_k, rows = NULL;
+	if (held) {
+		rows = LLVMGetParam(fn, 3);
+		LLVMBuildBr(b, head);
+		LLVMPositionBuilderAtEnd(b, head);
+		r0 = LLVMBuildPhi(b, i64, "r0");
+	}
+	LLVMValueRef a = LLVMGetParam(fn, 1), bp = LLVMGetParam(fn, 2 + direct + (unsigned)held), arow[mr];
 	for (int i = 0; i < mr && direct; i++) {
+		if (held) {
+			arow[i] = held_row(b, elem, a, LLVMGetParam(fn, 2), r0, rows, i);
+			continue;
+		}
 		LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
 		LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, LLVMGetParam(fn, 2), ri), "arow");
 		LLVMSetAlignment(ro, 8);
@@ -158,7 +191,6 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * Neither does a held step's (CG_A_FETCH_ROW): its B block stays in
 	 * L1 and its C is the thread's buffer, in L2 (run 24's harness
 	 * prefetched neither). */
-	int held = a_fetch == CG_A_FETCH_ROW;
 	int fetch_b = a_stride != 1 && !held, fetch_c = !held && (fetch_b || nr != vl);
 	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
@@ -168,7 +200,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	LLVMValueRef k = LLVMBuildPhi(b, i64, "k"), acc[nacc], next[nacc];
 	for (int x = 0; x < nacc; x++)
 		acc[x] = LLVMBuildPhi(b, vec, "acc");
-	LLVMValueRef koff = LLVMBuildNUWMul(b, k, LLVMGetParam(fn, np - 4), "");
+	LLVMValueRef ldb = held ? LLVMConstInt(i64, (unsigned long long)nr, 0) : LLVMGetParam(fn, np - 4);
+	LLVMValueRef koff = LLVMBuildNUWMul(b, k, ldb, "");
 	LLVMValueRef bv[nv];
 	for (int v = 0; v < nv; v++) {
 		LLVMValueRef off = LLVMBuildNUWAdd(b, koff, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
@@ -179,7 +212,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * address, which a prefetch may name without faulting */
 	if (fetch_b) {
 		LLVMValueRef ahead = LLVMBuildMul(b, LLVMBuildAdd(b, k, LLVMConstInt(i64, PREFETCH_B_ROWS, 0), ""),
-		                                  LLVMGetParam(fn, np - 4), "");
+		                                  ldb, "");
 		prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);
 	}
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
@@ -209,22 +242,28 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	}
 	LLVMValueRef k1 = LLVMBuildNUWAdd(b, k, LLVMConstInt(i64, 1, 0), "k.next");
 	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, k1, LLVMGetParam(fn, 0), ""), loop, done);
-	LLVMValueRef zero_k = LLVMConstInt(i64, 0, 0);
-	LLVMAddIncoming(k, (LLVMValueRef[]){zero_k, k1}, (LLVMBasicBlockRef[]){entry, loop}, 2);
+	LLVMAddIncoming(k, (LLVMValueRef[]){zero_k, k1}, (LLVMBasicBlockRef[]){head, loop}, 2);
 	for (int x = 0; x < nacc; x++)
 		LLVMAddIncoming(acc[x], (LLVMValueRef[]){LLVMConstNull(vec), next[x]},
-		                (LLVMBasicBlockRef[]){entry, loop}, 2);
+		                (LLVMBasicBlockRef[]){head, loop}, 2);
 	LLVMPositionBuilderAtEnd(b, done);
 	LLVMBasicBlockRef put = LLVMAppendBasicBlockInContext(c, fn, "store.first");
 	LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(c, fn, "store.add");
+	LLVMBasicBlockRef after = held ? LLVMAppendBasicBlockInContext(c, fn, "rows.next") : NULL;
 	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, LLVMGetParam(fn, np - 1), zero_k, ""), put, add);
 	for (int adding = 0; adding < 2; adding++) {
 		LLVMPositionBuilderAtEnd(b, adding ? add : put);
-		LLVMValueRef cp = LLVMGetParam(fn, np - 3), rows = LLVMGetParam(fn, np - 2);
+		LLVMValueRef cp = LLVMGetParam(fn, np - 3 + (unsigned)held), rows_c = LLVMGetParam(fn, np - 2);
 		for (int i = 0; i < mr; i++) {
-			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0);
-			LLVMValueRef ro = LLVMBuildLoad2(b, i64, at(b, i64, rows, ri), "row");
-			LLVMSetAlignment(ro, 8);
+			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0), ro;
+			if (held) {
+				/* the thread's buffer: the block's rows NR apart */
+				ro = LLVMBuildNUWMul(b, LLVMBuildNUWAdd(b, r0, ri, ""),
+				                     LLVMConstInt(i64, (unsigned long long)nr, 0), "row");
+			} else {
+				ro = LLVMBuildLoad2(b, i64, at(b, i64, rows_c, ri), "row");
+				LLVMSetAlignment(ro, 8);
+			}
 			for (int v = 0; v < nv; v++) {
 				LLVMValueRef vo = LLVMConstInt(i64, (unsigned long long)(v * vl), 0);
 				LLVMValueRef p = at(b, elem, cp, LLVMBuildNSWAdd(b, ro, vo, ""));
@@ -238,6 +277,18 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 				LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
 			}
 		}
+		if (held)
+			LLVMBuildBr(b, after);
+		else
+			LLVMBuildRetVoid(b);
+	}
+	if (held) {
+		LLVMPositionBuilderAtEnd(b, after);
+		LLVMValueRef r1 = LLVMBuildNUWAdd(b, r0, LLVMConstInt(i64, (unsigned long long)mr, 0), "r0.next");
+		LLVMBasicBlockRef ret = LLVMAppendBasicBlockInContext(c, fn, "ret");
+		LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntULT, r1, rows, ""), head, ret);
+		LLVMAddIncoming(r0, (LLVMValueRef[]){zero_k, r1}, (LLVMBasicBlockRef[]){entry, after}, 2);
+		LLVMPositionBuilderAtEnd(b, ret);
 		LLVMBuildRetVoid(b);
 	}
 	LLVMDisposeBuilder(b);

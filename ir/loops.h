@@ -135,7 +135,7 @@ typedef struct {
 	int a_sweep;              /* 1: the micro-kernel, reading A in place, prefetches
 	                             its share of A's next K block, one run of memory
 	                             after this one (codegen/microkernel.c) */
-	int a_held;               /* 1: A is read in place an MC block of rows at a
+	int64_t a_held;           /* 1: A is read in place an MC block of rows at a
 	                             time over all of K, the block's sums held in
 	                             a buffer of the thread's, the micro-kernel
 	                             prefetching along its first row

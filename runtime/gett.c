@@ -1352,29 +1352,39 @@ static void stream_line_run(char *dst, const char *src, size_t lines)
 }
 #endif
 
+/* Whether the "rows" rows of "cols" elements of step "d" at "c" plus
+ * offsets off_m[i] + off_n[j] each run with unit stride over whole cache
+ * lines (stream_rows streams them): numpy's rows, 16 bytes past a line,
+ * do not. */
+static int whole_line_rows(const einc_rt_gett_desc *d, const char *c, const int64_t *off_m,
+                           const int64_t *off_n, int64_t rows, int64_t cols)
+{
+	int whole = (cols * d->esize) % 64 == 0 && unit_run(off_n, cols);
+	for (int64_t i = 0; i < rows && whole; i++)
+		whole = (uintptr_t)(c + (off_m[i] + off_n[0]) * d->esize) % 64 == 0;
+	return whole;
+}
+
 /*
  * Copies "rows" rows of "cols" elements of step "d" from "src" (rows
  * "pitch" elements apart) to "c" at offsets off_m[i] + off_n[j], by
- * non-temporal stores where the rows run with unit stride and hold whole
- * cache lines (x86): C is not read again, and written through the caches
- * each line would be read first; rows that split lines (numpy's, 16
- * bytes past one) are copied plainly, as partial lines stream slowly.
+ * non-temporal stores where "whole" (whole_line_rows, x86): C is not read
+ * again, and written through the caches each line would be read first;
+ * rows that split lines are copied plainly, as part lines stream slowly.
  */
 static void stream_rows(const einc_rt_gett_desc *d, char *c, const char *src,
                         const int64_t *off_m, const int64_t *off_n, int64_t rows, int64_t cols,
-                        int64_t pitch)
+                        int64_t pitch, int whole)
 {
 #ifdef EINC_RT_X86
-	size_t bytes = (size_t)(cols * d->esize);
-	int aligned = bytes % 64 == 0 && unit_run(off_n, cols);
-	for (int64_t i = 0; i < rows && aligned; i++)
-		aligned = (uintptr_t)(c + (off_m[i] + off_n[0]) * d->esize) % 64 == 0;
-	if (aligned) {
+	if (whole) {
 		for (int64_t i = 0; i < rows; i++)
 			stream_line_run(c + (off_m[i] + off_n[0]) * d->esize, src + i * pitch * d->esize,
-			                bytes / 64);
+			                (size_t)(cols * d->esize) / 64);
 		return;
 	}
+#else
+	(void)whole;
 #endif
 	add(d, c, src, off_m, off_n, rows, cols, pitch, 1);
 }
@@ -1383,18 +1393,17 @@ static void stream_rows(const einc_rt_gett_desc *d, char *c, const char *src,
  * Range "r" of a held step (einc_rt_gett_desc's "held"), batch element
  * "bt": B's panels of every KC block packed into "bp" first, one after
  * the other; then per MC block of its rows, per KC block, the block's
- * register blocks of rows into "sums" (the first K block stores, the
- * others add: each element sums its K blocks in order), and after the
- * last K block's kernel each tile copied to C (stream_rows).
+ * sums in "sums" (the first K block stores, the others add: each element
+ * sums its K blocks in order), one kernel call for all its rows; the last
+ * K block's a register block at a time, each tile copied to C after its
+ * call (stream_rows), from L1.
  */
 static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char *bp, char *sums)
 {
 	const einc_rt_gett_desc *d = g->d;
-	int64_t tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
-	for (int64_t i = 0; i < d->mr; i++)
-		tileoff[i] = i * d->nr;
 	char *c = r->c + r->cb[bt] * d->esize;
 	const char *a = g->a + g->a_b[bt] * d->esize;
+	int whole = whole_line_rows(d, c, r->cm + r->mbeg, r->cn + r->n0, r->mend - r->mbeg, r->nlen);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc)
 		pack_b_panels(g, bp + (pc - r->k0) * d->nr * d->esize, 0, bt, 1, pc,
 		              r->k1 - pc < d->kc ? r->k1 - pc : d->kc, r->n0, r->nlen);
@@ -1404,19 +1413,16 @@ static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char
 			int64_t kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
 			const char *b = bp + (pc - r->k0) * d->nr * d->esize;
 			const char *ak = a + g->a_k[pc] * d->esize;
+			if (pc + kc < r->k1) {
+				d->kernel_held(kc, ak, g->a_m + m0, mlen, b, sums, pc == r->kfirst);
+				continue;
+			}
 			for (int64_t ir = 0; ir < mlen; ir += d->mr) {
 				int64_t mr = mlen - ir < d->mr ? mlen - ir : d->mr;
-				const int64_t *am = g->a_m + m0 + ir;
-				if (mr < d->mr) {
-					for (int64_t i = 0; i < d->mr; i++)
-						aoff[i] = am[i < mr ? i : mr - 1];
-					am = aoff;
-				}
 				char *tile = sums + ir * d->nr * d->esize;
-				d->kernel_direct(kc, ak, am, b, d->nr, tile, tileoff, pc == r->kfirst);
-				if (pc + kc == r->k1)
-					stream_rows(d, c, tile, r->cm + m0 + ir, r->cn + r->n0, mr, r->nlen,
-					            d->nr);
+				d->kernel_held(kc, ak, g->a_m + m0 + ir, mr, b, tile, pc == r->kfirst);
+				stream_rows(d, c, tile, r->cm + m0 + ir, r->cn + r->n0, mr, r->nlen, d->nr,
+				            whole);
 			}
 		}
 	}

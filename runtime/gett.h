@@ -75,6 +75,17 @@ typedef void (*einc_rt_ukernel_direct)(int64_t kc, const void *a, const int64_t 
                                   const void *b, int64_t ldb, void *c,
                                   const int64_t *rowoff, int64_t first);
 
+/*
+ * A held step's micro-kernel (einc_rt_gett_desc's "held"), on A in place:
+ * for i < rows and j < nr,
+ *   sums[i * nr + j] (+)= sum_{p < kc} a[aoff[i] + p * ks] * b[p * nr + j]
+ * a register block of rows after the other ("sums" holds "rows" rounded up
+ * to whole blocks: the last block's extra rows repeat its last row), "b"
+ * a packed panel; it stores when "first" is nonzero, else adds.
+ */
+typedef void (*einc_rt_ukernel_held)(int64_t kc, const void *a, const int64_t *aoff, int64_t rows,
+                                  const void *b, void *sums, int64_t first);
+
 /* B is read in place, not packed, when M has at most this many register
  * blocks of rows, so that each packed element would be used that many
  * times at most: wherever a micro-panel's columns run with unit stride and
@@ -96,7 +107,10 @@ typedef struct {
 	const int64_t *sizes;     /* each dim's extent, groups in that order, outer first */
 	const int64_t *strides;   /* each dim's element stride in A, then in B, then in C */
 	einc_rt_ukernel kernel;        /* on packed A; NULL when kernel_direct is set */
-	einc_rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
+	union {
+		einc_rt_ukernel_direct kernel_direct; /* non-NULL: A is read in place, never packed */
+		einc_rt_ukernel_held kernel_held;     /* a held step's, in the same place */
+	};
 	int64_t kind;             /* EINC_RT_REAL or EINC_RT_INT: the elements'; or
 	                             EINC_RT_COMPLEX: a complex step in its real form
 	                             (BLIS's 1m): each group's strides count the
@@ -122,7 +136,7 @@ typedef struct {
 	                             row-major into a buffer of its own and adds
 	                             it into C transposed
 	                             (runtime/add_transposed.c) */
-	int64_t held;             /* 1: A is read in place (kernel_direct), each
+	int64_t held;             /* 1: A is read in place (kernel_held), each
 	                             task's rows an MC block at a time over all
 	                             of K, one KC block after the other, the
 	                             block's sums held in a buffer of the

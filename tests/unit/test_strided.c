@@ -172,11 +172,14 @@ static const scase swept = {"ijk,jr,kr->ir", 3, {3, 2, 2}, {{36, 20, 30}, {20, 3
  * than znver5's 4 MiB share of L3); M 16000 rows, 15 whole blocks of
  * 1024 and a partial one (its last register block partial), K 200 in K
  * blocks of 48 and one of 8; l = 64 one whole register block (C's rows
- * streamed), l = 50 a partial one. */
+ * streamed), l = 50 a partial one; K 192, four whole K blocks (the
+ * last, whose tiles go to C, whole too). */
 static const scase held[] = {
 	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 200}, {64, 200}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
 	 {0}},
 	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 200}, {50, 200}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
+	 {0}},
+	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 192}, {64, 192}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
 	 {0}},
 };
 
@@ -515,23 +518,31 @@ static void test_crossed(void **state)
 	einc_ctx_free(ctx);
 }
 
-/* Runs each of the "n" cases "list" in both dtypes on 1, 2 and 16 threads
- * against the reference (run_case, from "seed" each time): the output's
- * bytes must be the same on each. */
-static void same_bytes(const scase *list, size_t n, uint64_t seed)
+/* Runs each of the "n" cases "list" in each of the "nd" "dtypes" on 1, 2
+ * and 16 threads against the reference (run_case, from "seed" each
+ * time): the output's bytes must be the same on each. */
+static void same_bytes_in(const scase *list, size_t n, uint64_t seed, const einc_dtype *dtypes,
+                          int nd)
 {
 	static const int threads[] = {1, 2, 16};
 	for (size_t x = 0; x < n; x++)
-		for (int d = 0; d < 2; d++) {
+		for (int d = 0; d < nd; d++) {
 			uint64_t hash[3];
 			for (int t = 0; t < 3; t++) {
 				uint64_t s = seed;
-				hash[t] = run_case(&list[x], d ? EINC_F64 : EINC_F32, threads[t], &s);
+				hash[t] = run_case(&list[x], dtypes[d], threads[t], &s);
 			}
 			if (hash[1] != hash[0] || hash[2] != hash[0])
 				fail_msg("%s %s: results differ on 1, 2 and 16 threads", list[x].spec,
-				         d ? "f64" : "f32");
+				         einc_dtype_name(dtypes[d]));
 		}
+}
+
+/* same_bytes_in for f32 and f64. */
+static void same_bytes(const scase *list, size_t n, uint64_t seed)
+{
+	static const einc_dtype both[] = {EINC_F32, EINC_F64};
+	same_bytes_in(list, n, seed, both, 2);
 }
 
 /* B packed L batch elements at a time (batch_crossed[]) in both dtypes on
@@ -627,16 +638,20 @@ static void test_swept(void **state)
 	            "A read across swept by its micro-kernel");
 }
 
-/* The held cases (held) in both dtypes on 1, 2 and 16 threads against
- * the reference, the same bytes on each; for znver5 (AVX-512) f32 holds
- * C's block, f64 does not (unmeasured), nor f32 for znver3 (AVX2: 16
- * registers, too few for the 6 x 4 vector block). */
+/* The held cases (held) in f32, f64 and i32 on 1, 2 and 16 threads
+ * against the reference, the same bytes on each; for znver5 (AVX-512)
+ * f32 and i32 (4 bytes an element, exact) hold C's block, f64 does not
+ * (unmeasured), nor f32 for znver3 (AVX2: 16 registers, too few for the
+ * 6 x 4 vector block). */
 static void test_held(void **state)
 {
 	(void)state;
-	same_bytes(held, sizeof held / sizeof held[0], 0x9e3779b97f4a7c15ULL);
-	static const plan_pin pins[] = {
-		{"znver5", EINC_F32, 1}, {"znver5", EINC_F64, 0}, {"znver3", EINC_F32, 0}};
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_I32};
+	same_bytes_in(held, sizeof held / sizeof held[0], 0x9e3779b97f4a7c15ULL, dtypes, 3);
+	static const plan_pin pins[] = {{"znver5", EINC_F32, 1},
+	                                {"znver5", EINC_I32, 1},
+	                                {"znver5", EINC_F64, 0},
+	                                {"znver3", EINC_F32, 0}};
 	expect_pins(&held[0], pins, sizeof pins / sizeof pins[0], "m(j, i) n(l) k(k) a=in0 ",
 	            " c=held mc=1024 nc=64 kc=48 ", "C's block held");
 }

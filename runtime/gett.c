@@ -725,19 +725,21 @@ static void pack_b(const einc_rt_gett_desc *d, void *dst, const void *src, const
 		pack_c_f64(dst, src, row, col, r0, len, kc, w);
 }
 
+/* Calls NAME##u32, NAME##f32, NAME##u64 or NAME##f64 by the elements of
+ * step "d" (integers' sums are their size's unsigned ones, which wrap) on
+ * the arguments that follow, C's and the sums' pointers among them as
+ * void pointers. */
+#define BY_KIND(d, NAME, ...)                                                              \
+	((d)->esize == 4 ? ((d)->kind == EINC_RT_INT ? NAME##u32(__VA_ARGS__)               \
+	                                             : NAME##f32(__VA_ARGS__))              \
+	                 : ((d)->kind == EINC_RT_INT ? NAME##u64(__VA_ARGS__)               \
+	                                             : NAME##f64(__VA_ARGS__)))
+
 /* add_T for the elements of "d". */
 static void add(const einc_rt_gett_desc *d, void *c, const void *tile, const int64_t *off_m,
                 const int64_t *off_n, int64_t mr, int64_t nr, int64_t width, int first)
 {
-	int integer = d->kind == EINC_RT_INT;
-	if (d->esize == 4 && integer)
-		add_u32(c, tile, off_m, off_n, mr, nr, width, first);
-	else if (d->esize == 4)
-		add_f32(c, tile, off_m, off_n, mr, nr, width, first);
-	else if (integer)
-		add_u64(c, tile, off_m, off_n, mr, nr, width, first);
-	else
-		add_f64(c, tile, off_m, off_n, mr, nr, width, first);
+	BY_KIND(d, add_, c, tile, off_m, off_n, mr, nr, width, first);
 }
 
 /* The packing of one KC block of one unit's shared B panel in a round:
@@ -970,19 +972,8 @@ static void add_transposed(const einc_rt_gett_desc *d, char *c, const char *t,
                            const int64_t *cm, const int64_t *cn, int64_t mlen, int64_t nlen,
                            int first)
 {
-	int integer = d->kind == EINC_RT_INT;
-	if (d->esize == 4 && integer)
-		einc_rt_add_transposed_u32((uint32_t *)c, (const uint32_t *)t, d->nr, cm, cn, mlen,
-		                           nlen, first);
-	else if (d->esize == 4)
-		einc_rt_add_transposed_f32((float *)c, (const float *)t, d->nr, cm, cn, mlen, nlen,
-		                           first);
-	else if (integer)
-		einc_rt_add_transposed_u64((uint64_t *)c, (const uint64_t *)t, d->nr, cm, cn, mlen,
-		                           nlen, first);
-	else
-		einc_rt_add_transposed_f64((double *)c, (const double *)t, d->nr, cm, cn, mlen, nlen,
-		                           first);
+	BY_KIND(d, einc_rt_add_transposed_, (void *)c, (const void *)t, d->nr, cm, cn, mlen, nlen,
+	        first);
 }
 
 /* The bytes of a thread's buffer of a column of tiles of C computed

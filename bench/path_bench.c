@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hash.h"
 #include "path.h"
 
 #define MAXP 512
@@ -307,15 +308,6 @@ static const char *fmt_time(double us, char *buf)
 	return buf;
 }
 
-/* A splitmix64 step. */
-static uint64_t next_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* A random 3-regular network of "n" tensors (even), one index of size
  * "bond" per edge, scalar output: stubs paired after a seeded shuffle,
  * reshuffled until no self-loop or double edge. Tensor t's edges are
@@ -331,7 +323,7 @@ static path_problem *random_regular(einc_ctx *ctx, arena *a, int n, int64_t bond
 		for (int k = 0; k < m; k++)
 			stub[k] = k / 3;
 		for (int k = m - 1; k > 0; k--) {
-			int j = (int)(next_rand(&seed) % (uint64_t)(k + 1)), t = stub[k];
+			int j = (int)(splitmix64(&seed) % (uint64_t)(k + 1)), t = stub[k];
 			stub[k] = stub[j];
 			stub[j] = t;
 		}

@@ -1,4 +1,5 @@
-/* frontend.c - fe_spec_to_graph: parse the spec, read the sizes, bind. */
+/* frontend.c - fe_spec_to_graph: parse the spec, read the sizes, bind;
+ * fe_sizes_numeric: the C API's shapes as sizes. */
 #include "frontend.h"
 
 #include <string.h>
@@ -39,4 +40,14 @@ einc_status fe_spec_to_graph(einc_ctx *ctx, arena *a, const char *spec,
 	if (st)
 		return st;
 	return fe_bind(ctx, a, s, sh, d, dtype, out);
+}
+
+einc_status fe_sizes_numeric(einc_ctx *ctx, int nops, const int *ranks,
+                             const int64_t *const shapes[], fe_sizes *sizes)
+{
+	*sizes = (fe_sizes){.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
+	if (nops < 0 || (nops > 0 && (!ranks || !shapes)))
+		return ctx_fail(ctx, EINC_EINVAL, "api",
+		                "shapes need nops >= 0 and non-NULL ranks and shapes");
+	return EINC_OK;
 }

@@ -26,6 +26,12 @@ typedef struct {
 	const char *shape_text;        /* text: "8x512,512x64" or NULL */
 } fe_sizes;
 
+/* Fills "*sizes" with the C API's numeric shapes ("nops" ranks and dims
+ * arrays, kept by reference), checking the arguments: nops < 0, or NULL
+ * ranks or shapes with nops > 0, is EINC_EINVAL (stage "api"). */
+einc_status fe_sizes_numeric(einc_ctx *ctx, int nops, const int *ranks,
+                             const int64_t *const shapes[], fe_sizes *sizes);
+
 /*
  * Parses "spec", binds "sizes" and builds the graph (dtype "dtype") in "a",
  * stored in "*out". Errors name the stage ("parse", "bind") and point with

@@ -82,6 +82,20 @@ static size_t count_until(const char *text, char c, char stop)
 	return n;
 }
 
+/* Starts "*s" on the size text "text" ("where": "shapes" or "dims"),
+ * refusing one longer than FE_MAX_TEXT; "*items" gets the most entries it
+ * can hold: its ',' plus one. */
+static einc_status scan_start(einc_ctx *ctx, const char *text, const char *where, scanner *s,
+                              size_t *items)
+{
+	if (strlen(text) > FE_MAX_TEXT)
+		return ctx_fail(ctx, EINC_EINVAL, "bind", "the %s are longer than %d bytes", where,
+		                FE_MAX_TEXT);
+	*s = (scanner){ctx, text, where, 0};
+	*items = count_until(text, ',', '\0') + 1;
+	return EINC_OK;
+}
+
 /* Reads one shape at the scanner into operand "k" of "sh". */
 static einc_status scan_shape(scanner *s, arena *a, fe_shapes *sh, int k)
 {
@@ -113,11 +127,11 @@ static einc_status scan_shape(scanner *s, arena *a, fe_shapes *sh, int k)
 einc_status fe_parse_shapes(einc_ctx *ctx, arena *a, const char *text, fe_shapes **out)
 {
 	*out = NULL;
-	if (strlen(text) > FE_MAX_TEXT)
-		return ctx_fail(ctx, EINC_EINVAL, "bind", "the shapes are longer than %d bytes",
-		                FE_MAX_TEXT);
-	scanner s = {ctx, text, "shapes", 0};
-	size_t nops = count_until(text, ',', '\0') + 1;
+	scanner s;
+	size_t nops;
+	einc_status st = scan_start(ctx, text, "shapes", &s, &nops);
+	if (st)
+		return st;
 	fe_shapes *sh = arena_alloc(a, sizeof(*sh));
 	if (!sh)
 		return sizes_oom(ctx);
@@ -132,8 +146,7 @@ einc_status fe_parse_shapes(einc_ctx *ctx, arena *a, const char *text, fe_shapes
 		if (sh->nops == FE_MAX_OPERANDS)
 			return SCAN_FAIL(&s, EINC_EINVAL, s.pos, "too many shapes: at most %d operands "
 			                 "are supported", FE_MAX_OPERANDS);
-		einc_status st = scan_shape(&s, a, sh, sh->nops);
-		if (st)
+		if ((st = scan_shape(&s, a, sh, sh->nops)))
 			return st;
 		sh->nops++;
 		if (text[s.pos] == '\0')
@@ -202,11 +215,11 @@ static einc_status scan_dim(scanner *s, fe_dims *d, int k, fe_labelmap *seen)
 einc_status fe_parse_dims(einc_ctx *ctx, arena *a, const char *text, fe_dims **out)
 {
 	*out = NULL;
-	if (strlen(text) > FE_MAX_TEXT)
-		return ctx_fail(ctx, EINC_EINVAL, "bind", "the dims are longer than %d bytes",
-		                FE_MAX_TEXT);
-	scanner s = {ctx, text, "dims", 0};
-	size_t cap = count_until(text, ',', '\0') + 1;
+	scanner s;
+	size_t cap;
+	einc_status st = scan_start(ctx, text, "dims", &s, &cap);
+	if (st)
+		return st;
 	fe_dims *d = arena_alloc(a, sizeof(*d));
 	fe_labelmap seen;
 	if (!d || fe_labelmap_init(&seen, a, cap) ||
@@ -218,8 +231,7 @@ einc_status fe_parse_dims(einc_ctx *ctx, arena *a, const char *text, fe_dims **o
 	scan_space(&s);
 	if (text[s.pos] != '\0') {
 		for (;;) {
-			einc_status st = scan_dim(&s, d, d->n, &seen);
-			if (st)
+			if ((st = scan_dim(&s, d, d->n, &seen)))
 				return st;
 			d->n++;
 			scan_space(&s);

@@ -218,6 +218,23 @@ EINC_API einc_status einc_compile(einc_ctx *ctx, const char *spec, int nops,
                                   const einc_options *options, einc_program **program);
 
 /*
+ * The shape of the output of "spec" over operands of the shapes "nops",
+ * "ranks", "shapes" (as for einc_compile), found by the front end alone,
+ * without compiling: numpy's rules (an axis of extent 1 broadcasts, each
+ * operand's '...' right-aligned into one broadcast shape, the implicit
+ * output: '...' then the labels seen once, sorted). Stores the output's
+ * rank in "*out_rank" and its dims (numpy order, 0 for an empty axis) in
+ * "out_dims" (keep; room for "max_rank" of them; NULL when max_rank is 0).
+ * The rank is never above the sum of the ranks. A rank above "max_rank"
+ * stores "*out_rank" and fails with EINC_EINVAL; a spec and shapes that do
+ * not fit fail as einc_compile does (stages "parse", "bind", same message
+ * and caret).
+ */
+EINC_API einc_status einc_output_shape(einc_ctx *ctx, const char *spec, int nops,
+                                       const int *ranks, const int64_t *const shapes[],
+                                       int max_rank, int *out_rank, int64_t *out_dims);
+
+/*
  * Compiles "spec" as einc_compile does, for arrays laid out at the given
  * strides, so that views (transposes, slices with a step, reversed axes,
  * broadcasts) run without a copy: "strides[k][a]" is the distance in

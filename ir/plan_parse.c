@@ -119,25 +119,35 @@ static einc_status parse_header(parser *p, int h)
 	}
 }
 
-/* tensor %E "NAME" BYTES in|mid|out */
-static einc_status parse_tensor(parser *p)
+/* Reads the '%K "NAME"' that opens a tensor or an op line ("what": the
+ * kind; "k": how many of that kind came before) and puts NAME in "*name". */
+static einc_status read_numbered(parser *p, int k, const char *what, const char **name)
 {
 	text_lexer *lx = &p->lx;
-	ir_dag *d = p->d;
-	if (lx->tok.kind != TEXT_NAME || lx->tok.num != d->ntensors)
-		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected '%%%d' (tensors are numbered in order)",
-		                 d->ntensors);
+	if (lx->tok.kind != TEXT_NAME || lx->tok.num != k)
+		return text_fail(lx, lx->tok.off, EINC_ESYNTAX,
+		                 "expected '%%%d' (%ss are numbered in order)", k, what);
 	einc_status st = text_next(lx);
 	if (st)
 		return st;
-	if (lx->tok.kind != TEXT_STRING)
-		return text_expected(lx, "the tensor's name (a quoted string)");
-	const char *name = text_string(lx, p->a);
-	if (!name)
+	if (lx->tok.kind != TEXT_STRING) {
+		char expected[64];
+		snprintf(expected, sizeof expected, "the %s's name (a quoted string)", what);
+		return text_expected(lx, expected);
+	}
+	if (!(*name = text_string(lx, p->a)))
 		return oom(p);
-	if ((st = text_next(lx)))
+	return text_next(lx);
+}
+
+/* tensor %E "NAME" BYTES in|mid|out */
+static einc_status parse_tensor(parser *p)
+{
+	const char *name;
+	einc_status st = read_numbered(p, p->d->ntensors, "tensor", &name);
+	if (st)
 		return st;
-	return ir_dag_parse_tensor(lx, p->a, d, &p->tcap, name);
+	return ir_dag_parse_tensor(&p->lx, p->a, p->d, &p->tcap, name);
 }
 
 /* op %V "NAME" NODE %OUT = %IN ... */
@@ -145,21 +155,16 @@ static einc_status parse_op(parser *p)
 {
 	text_lexer *lx = &p->lx;
 	ir_dag *d = p->d;
-	if (lx->tok.kind != TEXT_NAME || lx->tok.num != d->nops)
-		return text_fail(lx, lx->tok.off, EINC_ESYNTAX, "expected '%%%d' (ops are numbered in order)",
-		                 d->nops);
+	const char *name;
+	einc_status st = read_numbered(p, d->nops, "op", &name);
+	if (st)
+		return st;
 	if (arena_grow(p->a, (void **)&d->ops, &p->ocap, d->nops, sizeof(ir_dag_op)) < 0)
 		return oom(p);
 	ir_dag_op *op = &d->ops[d->nops];
-	einc_status st = text_next(lx);
-	if (st)
-		return st;
-	if (lx->tok.kind != TEXT_STRING)
-		return text_expected(lx, "the op's name (a quoted string)");
-	if (!(op->name = text_string(lx, p->a)))
-		return oom(p);
+	op->name = name;
 	int64_t node = 0;
-	if ((st = text_next(lx)) || (st = read_int(p, INT_MAX, "the op's tree node", &node)) ||
+	if ((st = read_int(p, INT_MAX, "the op's tree node", &node)) ||
 	    (st = read_name(p, d->ntensors, "tensor", &op->out)))
 		return st;
 	op->node = (int)node;

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "path.h"
 
 /* A set of up to DP_MAXN tensors, one bit each. */
@@ -94,14 +95,11 @@ typedef struct {
 	int whole;           /* the DP holds every tensor: its full set makes the output */
 } dp;
 
-/* The hash slot of "mask". */
+/* The hash slot of "set": its two halves folded, then mixed (mix64). */
 static size_t slot_of(tset set, int hcap)
 {
 	uint64_t mask = (uint64_t)set ^ (uint64_t)(set >> 64) * 0x9e3779b97f4a7c15ull;
-	mask ^= mask >> 33;
-	mask *= 0xff51afd7ed558ccdull;
-	mask ^= mask >> 33;
-	return (size_t)mask & (size_t)(hcap - 1);
+	return (size_t)mix64(mask) & (size_t)(hcap - 1);
 }
 
 /* The entry of "mask", or -1. */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "path.h"
 
 typedef struct {
@@ -60,11 +61,7 @@ typedef struct {
 /* The next draw of a splitmix64 generator, uniform in [0, 1). */
 static double rng_uniform(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	z ^= z >> 31;
-	return (double)(z >> 11) * 0x1.0p-53;
+	return (double)(splitmix64(s) >> 11) * 0x1.0p-53;
 }
 
 /* Whether candidate "a" ranks before "b": score, then ids. */

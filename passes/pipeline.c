@@ -172,13 +172,14 @@ einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops, cons
                                  int out_rank, const int64_t *out_strides,
                                  const einc_options *options, einc_program **program)
 {
-	if (ctx && (nops < 0 || (nops > 0 && (!ranks || !shapes)))) {
+	if (!ctx)
+		return EINC_EINVAL;
+	fe_sizes sizes;
+	if (fe_sizes_numeric(ctx, nops, ranks, shapes, &sizes)) {
 		if (program)
 			*program = NULL;
-		return ctx_fail(ctx, EINC_EINVAL, "api",
-		                "shapes need nops >= 0 and non-NULL ranks and shapes");
+		return einc_ctx_status(ctx);
 	}
-	fe_sizes sizes = {.numeric = 1, .nops = nops, .ranks = ranks, .shapes = shapes};
 	return compile(ctx, spec, &sizes, strides, out_rank, out_strides, options, program);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "planner.h"
 
 /* A downset, the lowest peak that reaches it, the bytes live after it, and
@@ -28,13 +29,10 @@ typedef struct {
 	int nslots; /* a power of two, > 2 x n */
 } dp_table;
 
-/* Mixes the bits of "set" into a slot number. */
+/* The hash slot of "set": its bits mixed (mix64). */
 static unsigned dp_hash(uint64_t set, int nslots)
 {
-	set ^= set >> 33;
-	set *= 0xff51afd7ed558ccdULL;
-	set ^= set >> 33;
-	return (unsigned)set & (unsigned)(nslots - 1);
+	return (unsigned)mix64(set) & (unsigned)(nslots - 1);
 }
 
 /* The index of the state of "set" in "t", -1 when none. */

@@ -40,7 +40,7 @@ def _limit(memory_limit, spec, shapes):
         return 0
     if memory_limit == "max_input":
         sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
-        return max(sizes + [output_size(spec, shapes) or 0])
+        return max(sizes + [output_size(spec, shapes)])
     try:
         limit = int(memory_limit)
     except (TypeError, ValueError):

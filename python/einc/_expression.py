@@ -48,14 +48,6 @@ def _aligned_buffer(nbytes):
     return buf, addr + (-addr) % _ALIGN
 
 
-def _int64_array(values):
-    """A ctypes int64 array holding "values" (at least one element), or
-    None for None."""
-    if values is None:
-        return None
-    return (ctypes.c_int64 * max(len(values), 1))(*values)
-
-
 class Expression:
     """The einsum "spec" compiled for operands of "shapes" and "dtype"
     (float32, float64, complex64, complex128, int32 or int64) with
@@ -73,13 +65,11 @@ class Expression:
         self._local = threading.local()
         options.dtype = _lib.DTYPES[self.dtype.name]
         n = len(self.shapes)
-        ranks = (ctypes.c_int * n)(*(len(s) for s in self.shapes))
+        ranks, dims_p, _dims = _lib.shape_arguments(self.shapes)
         i64p = ctypes.POINTER(ctypes.c_int64)
-        dims = [_int64_array(s) for s in self.shapes]
-        dims_p = (i64p * n)(*(ctypes.cast(d, i64p) for d in dims))
-        steps = [_int64_array(s) for s in strides or ()]
-        steps_p = (i64p * n)(*(ctypes.cast(s, i64p) for s in steps)) if strides else None
-        out_steps = _int64_array(out_strides)
+        steps = [_lib.int64_array(s) for s in strides or ()]
+        steps_p = _lib.pointer_array(steps) if strides else None
+        out_steps = _lib.int64_array(out_strides)
         program, kernel = ctypes.c_void_p(), ctypes.c_void_p()
         # The program keeps pointing at the spec's bytes (its graph's spec,
         # which the path dump prints): they live as long as the expression.

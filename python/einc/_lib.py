@@ -77,6 +77,9 @@ _PROTOTYPES = {
                                             ctypes.POINTER(ctypes.c_int), ctypes.POINTER(_I64P),
                                             ctypes.POINTER(_I64P), ctypes.c_int, _I64P,
                                             ctypes.POINTER(Options), ctypes.POINTER(_P)]),
+    "einc_output_shape": (ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_int,
+                                         ctypes.POINTER(ctypes.c_int), ctypes.POINTER(_I64P),
+                                         ctypes.c_int, ctypes.POINTER(ctypes.c_int), _I64P]),
     "einc_program_free": (None, [_P]),
     "einc_program_dump": (ctypes.c_int, [_P, _P, ctypes.c_int, ctypes.POINTER(_P)]),
     "einc_program_shape": (ctypes.c_int, [_P, ctypes.c_int, ctypes.POINTER(_I64P)]),
@@ -130,6 +133,29 @@ class Context:
         """Raises the exception of "status" unless it is OK."""
         if status != OK:
             raise status_error(status, lib.einc_ctx_message(self.ctx).decode("utf-8", "replace"))
+
+
+def int64_array(values):
+    """A ctypes int64 array holding "values" (at least one element), or
+    None for None."""
+    if values is None:
+        return None
+    return (ctypes.c_int64 * max(len(values), 1))(*values)
+
+
+def pointer_array(arrays):
+    """A ctypes array of int64 pointers to the int64 arrays "arrays" (at
+    least one element), as einc.h's "const int64_t *const x[]"."""
+    return (_I64P * max(len(arrays), 1))(*(ctypes.cast(a, _I64P) for a in arrays))
+
+
+def shape_arguments(shapes):
+    """(ranks, dims, keep): the "ranks" and "shapes" arguments of
+    einc_compile for operands of "shapes" (sequences of ints); "keep"
+    holds the arrays "dims" points into, to keep alive during the call."""
+    keep = [int64_array([int(d) for d in s]) for s in shapes]
+    ranks = (ctypes.c_int * max(len(shapes), 1))(*(len(s) for s in shapes))
+    return ranks, pointer_array(keep), keep
 
 
 def take_text(ptr):

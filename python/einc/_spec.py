@@ -1,8 +1,11 @@
 """Spec handling on the Python side: numpy's sublist form turned into a
-spec string, and an explicit spec split into its operands' labels (for
-folding constants). einc's front end checks everything else."""
+spec string, an explicit spec split into its operands' labels (for
+folding constants), and the output's shape from einc's front end
+(einc_output_shape). einc's front end checks everything else."""
+import ctypes
 import operator
 
+from . import _lib
 from .errors import InputError
 
 # numpy's sublist labels: 0..25 are 'A'..'Z', 26..51 'a'..'z'.
@@ -57,46 +60,26 @@ def explicit_labels(spec):
     return lhs.split(","), rhs
 
 
-def _fit(a, b):
-    """The extent of two axes of one label (or one '...' dimension) by
-    numpy's broadcasting, or None where they differ and neither is 1."""
-    if a == 1 or a == b:
-        return b
-    return a if b == 1 else None
+def output_shape(spec, shapes):
+    """The shape of the output of "spec" over operands of "shapes", as
+    einc's front end works it out (einc_output_shape: numpy's
+    broadcasting, '...' and implicit output), without compiling. Raises
+    what the compile would (InputError, with the caret) where spec and
+    shapes do not fit."""
+    ranks, dims, _keep = _lib.shape_arguments(shapes)
+    room = sum(len(s) for s in shapes)  # the output's rank is never above it
+    out = (ctypes.c_int64 * max(room, 1))()
+    rank = ctypes.c_int()
+    with _lib.Context() as c:
+        c.check(_lib.lib.einc_output_shape(c.ctx, spec.encode("utf-8"), len(shapes), ranks,
+                                           dims, room, ctypes.byref(rank), out))
+    return tuple(out[:rank.value])
 
 
 def output_size(spec, shapes):
     """The element count of the output of "spec" over operands of
-    "shapes", by einc's front end's rules (frontend/bind.c): labels of
-    extent 1 broadcast, each '...' right-aligned into one shape, the
-    implicit output '...' and the labels seen once. None where spec and
-    shapes do not fit (the compile then says why)."""
-    lhs, arrow, rhs = spec.replace(" ", "").replace("\t", "").partition("->")
-    terms = lhs.split(",")
-    if len(terms) != len(shapes):
-        return None
-    size, count, ell, dots = {}, {}, [], False
-    for term, shape in zip(terms, shapes):
-        head, has_dots, tail = term.partition("...")
-        mid = len(shape) - len(head) - len(tail)
-        if mid < 0 or (mid and not has_dots):
-            return None
-        dots = dots or bool(has_dots)
-        axes = list(zip(head, shape)) + list(zip(tail, shape[len(shape) - len(tail):]))
-        for label, n in axes:
-            count[label] = count.get(label, 0) + 1
-            size[label] = _fit(size.get(label, 1), n)
-        e = list(shape[len(head):len(head) + mid])
-        ell = [1] * (len(e) - len(ell)) + ell
-        e = [1] * (len(ell) - len(e)) + e
-        ell = [_fit(a, b) for a, b in zip(ell, e)]
-    if arrow:
-        labels, dots = rhs.replace("...", ""), "..." in rhs
-    else:
-        labels = [l for l in count if count[l] == 1]
-    total = 1
-    for n in [size.get(l) for l in labels] + (ell if dots else []):
-        if n is None:
-            return None
-        total *= n
-    return total
+    "shapes" (output_shape); raises as output_shape does."""
+    size = 1
+    for d in output_shape(spec, shapes):
+        size *= d
+    return size

@@ -1,5 +1,6 @@
 """The package's own tests: every result against numpy.einsum."""
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -645,6 +646,47 @@ def test_memory_limit_max_input_compiles_once(spec, shapes, monkeypatch):
     assert einc.cache_info()[:2] == (0, 1) and built == [spec]
     path, _ = einc.contract_path(spec, *ops, memory_limit="max_input")
     assert path == einc.contract_path(spec, *ops, memory_limit=limit)[0]
+
+
+@pytest.mark.parametrize("spec,shapes", [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ba,cb", [(3, 2), (4, 3)]),                            # implicit: sorted
+    ("ij,ij->ij", [(1, 3), (2, 3)]),                        # extent 1 broadcasts
+    ("ik,kj->ij", [(2, 1), (7, 3)]),
+    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 6)]),      # '...' right-aligned
+    ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 6)]),
+    ("i...->...", [(4, 5, 6)]),
+    ("...,...", [(3,), (2, 1)]),
+    ("ii->i", [(3, 3)]),
+    ("ij->", [(3, 4)]),
+    (",i", [(), (3,)]),
+    ("ij,jk->ik", [(0, 3), (3, 4)]),                        # empty axis
+])
+def test_output_shape_is_numpys(spec, shapes):
+    """The output's shape, from einc's front end without compiling
+    (einc_output_shape), is numpy.einsum's; memory_limit='max_input'
+    counts its elements."""
+    want = np.einsum(spec, *[np.ones(s) for s in shapes]).shape
+    assert einc._spec.output_shape(spec, shapes) == want
+    assert einc._spec.output_size(spec, shapes) == int(np.prod(want, dtype=np.int64))
+
+
+@pytest.mark.parametrize("spec,shapes,message", [
+    ("ij,jk->ik", [(2, 3), (4, 5)], "label 'j' is 4 in operand 1 but 3 in operand 0\n"
+                                    "  ij,jk->ik\n     ^"),
+    ("ij,j%->ik", [(2, 3), (3, 4)], "'%' is not a label"),
+    ("ij,jk", [(2, 3)], "the spec has 2 operands but 1 shape is given"),
+    ("ij->k", [(2, 3)], "output label 'k' appears in no input\n  ij->k\n      ^"),
+])
+def test_output_shape_of_a_bad_spec_raises(spec, shapes, message):
+    """A spec and shapes that do not fit raise numpy's ValueError with the
+    front end's message, as the compile does, also for 'max_input'."""
+    with pytest.raises(ValueError):
+        np.einsum(spec, *[np.ones(s) for s in shapes])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        einc._spec.output_shape(spec, shapes)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        einc.contract(spec, *[np.ones(s) for s in shapes], memory_limit="max_input")
 
 
 def test_threads_share_an_expression():

@@ -23,9 +23,15 @@ einc_program *refcheck_compile_cpu(einc_ctx *ctx, const char *spec, const char *
 	o.dtype = dtype;
 	if (cpu)
 		o.cpu = cpu;
+	return refcheck_compile_text(ctx, spec, dims, NULL, &o);
+}
+
+einc_program *refcheck_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
+                                    const char *shapes, const einc_options *o)
+{
 	einc_program *p = NULL;
-	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p))
-		fail_msg("%s: %s", spec, einc_ctx_message(ctx));
+	if (einc_compile_text(ctx, spec, dims, shapes, o, &p))
+		fail_msg("%s %s: %s", spec, dims ? dims : shapes, einc_ctx_message(ctx));
 	return p;
 }
 

@@ -17,6 +17,13 @@
 einc_program *refcheck_compile(einc_ctx *ctx, const char *spec, const char *dims,
                                einc_dtype dtype);
 
+/* "spec" compiled by einc_compile_text with label sizes "dims", operand
+ * shapes "shapes" (either NULL) and options "o" (NULL: the defaults);
+ * fails the running cmocka test with the message, naming the spec and its
+ * sizes, when it does not compile. give. */
+einc_program *refcheck_compile_text(einc_ctx *ctx, const char *spec, const char *dims,
+                                    const char *shapes, const einc_options *o);
+
 /* refcheck_compile for CPU "cpu" (as einc_options.cpu; NULL: the host):
  * what depends on the vector width or the caches, checked for a CPU named
  * so that every host gets the same program. give. */

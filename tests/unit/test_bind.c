@@ -16,6 +16,7 @@
 
 #include "ctx.h"
 #include "frontend.h"
+#include "parse.h"
 #include "program.h"
 
 /* Appends tensor "t" of "g" to "buf": index names, then "[d0xd1...]". */
@@ -523,6 +524,37 @@ static void test_api(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Size texts beyond FE_MAX_TEXT bytes are refused before they are read,
+ * naming which text; one at the limit is read. */
+static void test_text_limits(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *start, *message;
+		int shapes; /* the text is the shapes, else the dims */
+	} texts[] = {
+		{"i=3", "error: bind: the dims are longer than 1048576 bytes", 0},
+		{"3", "error: bind: the shapes are longer than 1048576 bytes", 1},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	char *text = malloc(FE_MAX_TEXT + 2);
+	assert_non_null(text);
+	for (size_t x = 0; x < sizeof texts / sizeof texts[0]; x++) {
+		memset(text, ' ', FE_MAX_TEXT + 1);
+		memcpy(text, texts[x].start, strlen(texts[x].start));
+		text[FE_MAX_TEXT + 1] = '\0';
+		const char *dims = texts[x].shapes ? NULL : text, *shapes = texts[x].shapes ? text : NULL;
+		einc_program *p;
+		assert_int_equal(einc_compile_text(ctx, "i", dims, shapes, NULL, &p), EINC_EINVAL);
+		assert_string_equal(einc_ctx_message(ctx), texts[x].message);
+		text[FE_MAX_TEXT] = '\0';
+		assert_int_equal(einc_compile_text(ctx, "i", dims, shapes, NULL, &p), EINC_OK);
+		einc_program_free(p);
+	}
+	free(text);
+	einc_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_numpy_table),
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_text_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

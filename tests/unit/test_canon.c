@@ -31,12 +31,7 @@ static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
 	einc_options_init(&o);
 	o.dtype = t;
 	o.max_intermediate = limit;
-	einc_program *p = NULL;
-	if (einc_compile_text(ctx, spec, dims, shapes, &o, &p)) {
-		print_message("%s: %s\n", spec, einc_ctx_message(ctx));
-		fail();
-	}
-	return p;
+	return refcheck_compile_text(ctx, spec, dims, shapes, &o);
 }
 
 /* JIT-runs "p" on random inputs (fixed seed) and asserts that every

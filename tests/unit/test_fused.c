@@ -100,10 +100,7 @@ static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
 	einc_options_init(&o);
 	o.dtype = dtype;
 	o.threads = threads;
-	einc_program *p = NULL;
-	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p))
-		fail_msg("%s %s: %s", spec, dims, einc_ctx_message(ctx));
-	return p;
+	return refcheck_compile_text(ctx, spec, dims, NULL, &o);
 }
 
 /* Case "c" in "dtype" (see the top of the file). */

@@ -266,10 +266,7 @@ static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, in
 	o.threads = threads;
 	if (cpu)
 		o.cpu = cpu;
-	einc_program *p = NULL;
-	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
-		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
-	return p;
+	return refcheck_compile_text(ctx, c->spec, c->dims, NULL, &o);
 }
 
 /* Whether some step of "p" runs as a GEMM. */
@@ -307,19 +304,6 @@ static int few_column_blocks(const einc_program *p, int64_t most)
 	const loop_gemm *g = last_gemm(p);
 	int64_t width = g && g->n < g->nc ? g->n : g ? g->nc : 0;
 	return g && (width + g->nr - 1) / g->nr <= most;
-}
-
-/* JIT-compiles and runs "p" on "in" into a new buffer (give, free()). */
-static void *run(einc_ctx *ctx, const einc_program *p, void *const *in)
-{
-	size_t no = (size_t)einc_program_elems(p, -1), esize = einc_dtype_size(einc_program_dtype(p));
-	void *out = malloc(no * esize + 8);
-	memset(out, 0x7f, no * esize); /* the kernel must overwrite, not accumulate */
-	einc_kernel *k = NULL;
-	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, out, (const void *const *)in, NULL), EINC_OK);
-	einc_kernel_free(k);
-	return out;
 }
 
 /* The thread counts every case runs on. */
@@ -360,8 +344,8 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const cha
 	einc_free(ir);
 	void **in = refcheck_inputs(ctx, p[0], s);
 	assert_non_null(in);
-	size_t esize = einc_dtype_size(dtype), no = (size_t)einc_program_elems(p[0], -1);
-	void *got = run(ctx, p[0], in);
+	size_t bytes, again_bytes;
+	void *got = refcheck_run(ctx, p[0], (const void *const *)in, &bytes);
 	einc_check_result r;
 	assert_int_equal(einc_program_check(ctx, p[0], (const void *const *)in, got, &r), EINC_OK);
 	if (!r.ok)
@@ -369,8 +353,8 @@ static int check_case(einc_ctx *ctx, const kcase *c, einc_dtype dtype, const cha
 		         (long long)r.at, r.got, r.got_imag, r.want, r.want_imag);
 	for (int t = 0; t < NTHREADS; t++)
 		for (int rep = t ? 0 : 1; rep < 2; rep++) {
-			void *again = run(ctx, p[t], in);
-			if (memcmp(got, again, no * esize))
+			void *again = refcheck_run(ctx, p[t], (const void *const *)in, &again_bytes);
+			if (memcmp(got, again, bytes))
 				fail_msg("%s %s: run %d on %d threads differs from 1 thread", c->spec,
 				         c->dims, rep, thread_counts[t]);
 			free(again);

@@ -18,17 +18,15 @@
 
 #include <cmocka.h>
 
+#include "hash.h"
 #include "path.h"
 #include "program.h"
 #include "slice.h"
 
-/* A splitmix64 step, for reproducible random problems. */
+/* A splitmix64 step (hash.h), for reproducible random problems. */
 static uint64_t next_rand(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(s);
 }
 
 /* The problem of "spec" ("ab,bc->ac", single-letter labels) with the sizes

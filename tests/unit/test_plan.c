@@ -613,6 +613,40 @@ static void test_tensor_line_errors(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* The tensor and op lines open with their number, in order, and a quoted
+ * name: the message names what was expected, with the caret. */
+static void test_numbered_line_errors(void **state)
+{
+	(void)state;
+	static const char head[] = "plan \"p\"\nmode workspace\nbudget 0\npeak 64\nstep_lb 64\n"
+	                           "live_lb 64\ntraffic 0\nstatus optimal\n";
+	static const struct {
+		const char *lines, *message;
+	} cases[] = {
+		{"tensor %1 \"x\" 64 in\n", "x.plan:9:8: error: plan: expected '%0' (tensors are "
+		 "numbered in order)\n  tensor %1 \"x\" 64 in\n         ^"},
+		{"tensor %0 x 64 in\n", "x.plan:9:11: error: plan: expected the tensor's name (a quoted "
+		 "string), found 'x'\n  tensor %0 x 64 in\n            ^"},
+		{"tensor %0 \"x\" 64 in\ntensor %1 \"y\" 64 out\nop %2 \"f\" 0 %1 = %0\n",
+		 "x.plan:11:4: error: plan: expected '%0' (ops are numbered in order)\n"
+		 "  op %2 \"f\" 0 %1 = %0\n     ^"},
+		{"tensor %0 \"x\" 64 in\ntensor %1 \"y\" 64 out\nop %0 f 0 %1 = %0\n",
+		 "x.plan:11:7: error: plan: expected the op's name (a quoted string), found 'f'\n"
+		 "  op %0 f 0 %1 = %0\n        ^"},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	arena *a = arena_new();
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char plan[512];
+		snprintf(plan, sizeof plan, "%s%s", head, cases[c].lines);
+		ir_plan *q;
+		assert_int_equal(ir_plan_parse(ctx, a, plan, "x.plan", &q), EINC_ESYNTAX);
+		assert_string_equal(einc_ctx_message(ctx), cases[c].message);
+	}
+	arena_free(a);
+	einc_ctx_free(ctx);
+}
+
 /* A budget below an op's working set names the op. */
 static void test_budget_errors(void **state)
 {
@@ -760,6 +794,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_dag_errors),
 		cmocka_unit_test(test_tensor_line_errors),
+		cmocka_unit_test(test_numbered_line_errors),
 		cmocka_unit_test(test_budget_errors),
 		cmocka_unit_test(test_fused),
 		cmocka_unit_test(test_einsum),

@@ -70,10 +70,7 @@ static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, in
 	o.path = c->path;
 	o.threads = threads;
 	o.tile_cache = cache;
-	einc_program *p = NULL;
-	if (einc_compile_text(ctx, c->spec, c->dims, NULL, &o, &p))
-		fail_msg("%s %s: %s", c->spec, c->dims, einc_ctx_message(ctx));
-	return p;
+	return refcheck_compile_text(ctx, c->spec, c->dims, NULL, &o);
 }
 
 /* Case "c" in "dtype" (see the top of the file). */

@@ -8,20 +8,16 @@
 
 #include "ctx.h"
 #include "program.h"
+#include "refcheck.h"
 
 /* Compiles "spec" with "dims" into its left-to-right tree (asserting
  * success). */
 static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims)
 {
-	einc_program *p = NULL;
 	einc_options o;
 	einc_options_init(&o);
 	o.path = EINC_PATH_LTR;
-	if (einc_compile_text(ctx, spec, dims, NULL, &o, &p)) {
-		print_message("%s: %s\n", spec, einc_ctx_message(ctx));
-		fail();
-	}
-	return p;
+	return refcheck_compile_text(ctx, spec, dims, NULL, &o);
 }
 
 /* Asserts that node "n" of "p" has the result indices named by "names". */

@@ -33,6 +33,31 @@ static char *dump_tree(einc_ctx *ctx, const einc_program *p)
 	return text;
 }
 
+/* Compiles "spec" with "dims" in f64, its order forced by "tree",
+ * JIT-runs it on "in" and asserts that its "n" results (at most 16) are
+ * the reference evaluator's to 1e-12 (relative past 1). give. */
+static einc_program *run_forced(einc_ctx *ctx, const char *spec, const char *dims,
+                                const char *tree, const void *const *in, int n)
+{
+	einc_options o;
+	einc_options_init(&o);
+	o.dtype = EINC_F64;
+	o.tree = tree;
+	einc_program *p;
+	assert_int_equal(einc_compile_text(ctx, spec, dims, NULL, &o, &p), EINC_OK);
+	assert_int_equal(einc_program_elems(p, -1), n);
+	assert_true(n <= 16);
+	double got[16], want[16];
+	einc_kernel *k;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
+	assert_int_equal(einc_program_run_reference(ctx, p, want, in), EINC_OK);
+	for (int e = 0; e < n; e++)
+		assert_true(fabs(got[e] - want[e]) <= 1e-12 * (1 + fabs(want[e])));
+	einc_kernel_free(k);
+	return p;
+}
+
 static const char *const specs[][2] = {
 	{"ab,bc,cd,de->ae", "a=64,b=8,c=256,d=4,e=32"},
 	{"bij,bjk->bik", "b=2,i=3,j=4,k=5"},
@@ -117,7 +142,8 @@ static void test_forced_order_runs(void **state)
 	assert_int_equal(p->tree->nodes[3].left, 0);
 	assert_int_equal(p->tree->nodes[3].right, 2);
 	assert_int_equal(p->tree->nodes[3].rank, 4);
-	double a[12], b[20], c[10], want[6], got[6];
+	einc_program_free(p);
+	double a[12], b[20], c[10];
 	for (int e = 0; e < 20; e++) {
 		if (e < 12)
 			a[e] = e - 5.5;
@@ -126,25 +152,11 @@ static void test_forced_order_runs(void **state)
 			c[e] = 1.0 / (e + 1);
 	}
 	const void *in[] = {a, b, c};
-	einc_program_free(p);
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = EINC_F64;
-	o.tree = tree;
-	assert_int_equal(einc_compile_text(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", NULL, &o, &p),
-	                 EINC_OK);
+	p = run_forced(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", tree, in, 6);
 	assert_int_equal(einc_program_elems(p, 0), 12);
 	assert_int_equal(einc_program_elems(p, 2), 10);
-	assert_int_equal(einc_program_elems(p, -1), 6);
 	assert_int_equal(einc_program_elems(p, 3), -1);
 	assert_int_equal(einc_program_elems(p, -2), -1);
-	einc_kernel *k;
-	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
-	assert_int_equal(einc_program_run_reference(ctx, p, want, in), EINC_OK);
-	for (int e = 0; e < 6; e++)
-		assert_true(got[e] - want[e] < 1e-12 && want[e] - got[e] < 1e-12);
-	einc_kernel_free(k);
 	einc_program_free(p);
 	einc_ctx_free(ctx);
 }
@@ -179,13 +191,7 @@ static void test_forced_unary(void **state)
 	free(again);
 	einc_program_free(p);
 	einc_program_free(q);
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = EINC_F64;
-	o.tree = tree;
-	assert_int_equal(einc_compile_text(ctx, "ijp,jk,kq->i", "i=3,j=4,k=5,p=2,q=6", NULL, &o, &p),
-	                 EINC_OK);
-	double a[24], b[20], c[30], got[3], ref[3];
+	double a[24], b[20], c[30];
 	for (int e = 0; e < 30; e++) {
 		if (e < 24)
 			a[e] = e * 0.5 - 6;
@@ -194,14 +200,7 @@ static void test_forced_unary(void **state)
 		c[e] = 1.0 / (e + 1);
 	}
 	const void *in[] = {a, b, c};
-	einc_kernel *k;
-	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
-	assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
-	assert_int_equal(einc_program_run_reference(ctx, p, ref, in), EINC_OK);
-	for (int e = 0; e < 3; e++)
-		assert_true(fabs(got[e] - ref[e]) <= 1e-12 * (1 + fabs(ref[e])));
-	einc_kernel_free(k);
-	einc_program_free(p);
+	einc_program_free(run_forced(ctx, "ijp,jk,kq->i", "i=3,j=4,k=5,p=2,q=6", tree, in, 3));
 	einc_ctx_free(ctx);
 }
 

@@ -9,7 +9,10 @@
  * whole lines (checked at run time; the library itself targets baseline
  * x86-64), past the caches for a large destination
  * (RT_TRANSPOSE_COPY_STREAM_BYTES). The blocks of r keep the source's rows
- * streaming in order while the other dims move. Measured on bmm's operand
+ * streaming in order while the other dims move; in AVX-512 they span up to
+ * 256 rows, and each block prefetches its source lines at the next point
+ * of the innermost other dim (the rows are more streams than the hardware
+ * prefetcher follows). Measured on bmm's operand
  * viewed with its axes reversed (64 x 256 x 256 f32, one thread): 8 x 8
  * tiles of scalar moves 5.5-6.0 ms, the AVX2 blocks 3.0-3.6 ms, memcpy 1.5
  * ms (a znver3); on a Zen 5 the AVX2 blocks 3.0-3.4, the AVX-512 ones 1.6-
@@ -27,8 +30,16 @@
 #endif
 
 /* Elements of r per outer block: the source rows read in turn while the
- * other dims move (64 and 32 measured 2.7 and 2.9 ms, 16 3.2). */
-enum { BLOCK_ROWS = 64, LINE = 64 };
+ * other dims move (64 and 32 measured 2.7 and 2.9 ms, 16 3.2, AVX2 on a
+ * znver3). In AVX-512 blocks, WIDE_BLOCK_ROWS, beside the prefetch of the
+ * next point's lines: bmm's operand with its axes reversed (16 MiB f32,
+ * one thread, a Zen 5, an aligned destination) 1.75-1.78 ms in blocks of
+ * 64 rows, 1.52-1.78 in blocks of 256, 1.47-1.61 in blocks of 64 with the
+ * prefetch, 1.18-1.28 in blocks of 256 with it (docs/bench-views.md, run
+ * 29): a destination row of 256 elements is then stored whole, in order,
+ * and a point's source lines (64 KiB) are fetched during the point
+ * before. */
+enum { BLOCK_ROWS = 64, WIDE_BLOCK_ROWS = 256, LINE = 64 };
 
 /* A unit-stride run of the source shorter than this takes the dim that
  * continues it in as well (passes/lower.c's copy_dims asks as much). */
@@ -71,8 +82,9 @@ static void copy_tail(char *dst, const char *src, const copy_shape *s, int64_t r
 #define COPY_LINE(T, NAME, V, B, LOAD, TRANSPOSE, STORE, STREAM)                        \
 	__attribute__((target("avx2"), always_inline)) static inline void line_##NAME(  \
 		char *dst, const char *src, const copy_shape *s, const int64_t *cols,   \
-		int stream)                                                             \
+		int stream, const char *next)                                           \
 	{                                                                               \
+		(void)next;                                                             \
 		V r[B], lo[B], hi[B];                                                   \
 		const T *p = (const T *)src;                                            \
 		for (int x = 0; x < (B); x++)                                           \
@@ -101,15 +113,20 @@ COPY_LINE(double, f64, __m256d, 4, _mm256_loadu_pd, transpose4_pd, _mm256_storeu
 /*
  * block_T: one line of r by one line of columns (B elements each): B rows
  * of src (s->src_r apart) loaded whole, transposed, stored as B whole
- * lines into dst's rows at "cols" ("stream": past the caches).
+ * lines into dst's rows at "cols" ("stream": past the caches); the B lines
+ * at "next" (the same block at the next point; none where NULL) are
+ * prefetched.
  */
 #define COPY_BLOCK(T, NAME, V, B, LOAD, TRANSPOSE, STORE, STREAM)                       \
 	__attribute__((target("avx512f"), always_inline)) static inline void block_##NAME( \
 		char *dst, const char *src, const copy_shape *s, const int64_t *cols,   \
-		int stream)                                                             \
+		int stream, const char *next)                                           \
 	{                                                                               \
 		V r[B];                                                                 \
 		const T *p = (const T *)src;                                            \
+		if (next)                                                               \
+			_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++)          \
+				_mm_prefetch((const T *)next + x * s->src_r, _MM_HINT_T0); \
 		_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++)                  \
 			r[x] = LOAD(p + x * s->src_r);                                  \
 		TRANSPOSE(r);                                                           \
@@ -129,7 +146,8 @@ COPY_BLOCK(double, f64, __m512d, 8, _mm512_loadu_pd, transpose8_pd, _mm512_store
 
 /*
  * rows_NAME: rows r0 .. r1-1 of r by all of a at one point of the other
- * dims, in whole lines where they fit, the rest one element at a time:
+ * dims ("next" that of the next point, for the blocks' prefetches; NULL
+ * if none), in whole lines where they fit, the rest one element at a time:
  * each COLS bytes of a by one line of r in one call of F32 or F64 (as
  * line_T or block_T), compiled for TARGET. In AVX-512 each block loads
  * and stores whole lines: bmm's operand with its axes reversed (16 MiB
@@ -139,7 +157,7 @@ COPY_BLOCK(double, f64, __m512d, 8, _mm512_loadu_pd, transpose8_pd, _mm512_store
 #define COPY_ROWS(NAME, TARGET, COLS, F32, F64)                                        \
 	__attribute__((target(TARGET))) static void rows_##NAME(                        \
 		char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1, \
-		int stream)                                                             \
+		int stream, const char *next)                                           \
 	{                                                                               \
 		int64_t e = s->esize, rs = LINE / e, as = (COLS) / e;                   \
 		int64_t rend = r0 + (r1 - r0) / rs * rs, aend = s->na / as * as;        \
@@ -149,11 +167,12 @@ COPY_BLOCK(double, f64, __m512d, 8, _mm512_loadu_pd, transpose8_pd, _mm512_store
 				cols[c] = column(s, x + c);                             \
 			for (int64_t y = r0; y < rend; y += rs) {                       \
 				char *d = dst + y * e;                                  \
-				const char *p = src + (y * s->src_r + x) * e;           \
+				int64_t at = (y * s->src_r + x) * e;                    \
+				const char *n = next ? next + at : NULL;                \
 				if (e == 4)                                             \
-					F32(d, p, s, cols, stream);                     \
+					F32(d, src + at, s, cols, stream, n);           \
 				else                                                    \
-					F64(d, p, s, cols, stream);                     \
+					F64(d, src + at, s, cols, stream, n);           \
 			}                                                               \
 		}                                                                       \
 		copy_tail(dst, src, s, rend, r1, 0, s->na);                             \
@@ -164,23 +183,25 @@ COPY_ROWS(avx2, "avx2", 32, line_f32, line_f64)
 COPY_ROWS(avx512, "avx512f", LINE, block_f32, block_f64)
 #endif
 
-/* Rows r0 .. r1-1 of r by all of a at one point of the other dims, with
- * the widest vectors "simd" allows (0 none, 1 AVX2, 2 AVX-512). */
+/* Rows r0 .. r1-1 of r by all of a at one point of the other dims
+ * ("next" that of the next point, or NULL), with the widest vectors
+ * "simd" allows (0 none, 1 AVX2, 2 AVX-512). */
 static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
-                 int simd, int stream)
+                 int simd, int stream, const char *next)
 {
 #ifdef EINC_RT_X86
 	if (simd == 2) {
-		rows_avx512(dst, src, s, r0, r1, stream);
+		rows_avx512(dst, src, s, r0, r1, stream, next);
 		return;
 	}
 	if (simd) {
-		rows_avx2(dst, src, s, r0, r1, stream);
+		rows_avx2(dst, src, s, r0, r1, stream, next);
 		return;
 	}
 #endif
 	(void)simd;
 	(void)stream;
+	(void)next;
 	copy_tail(dst, src, s, r0, r1, 0, s->na);
 }
 
@@ -242,8 +263,9 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 		simd = 2;
 #endif
 	int stream = simd && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
-	for (int64_t r0 = 0; r0 < s.nr; r0 += BLOCK_ROWS) {
-		int64_t r1 = s.nr - r0 < BLOCK_ROWS ? s.nr : r0 + BLOCK_ROWS;
+	int64_t block = simd == 2 ? WIDE_BLOCK_ROWS : BLOCK_ROWS;
+	for (int64_t r0 = 0; r0 < s.nr; r0 += block) {
+		int64_t r1 = s.nr - r0 < block ? s.nr : r0 + block;
 		memset(x, 0, sizeof x);
 		for (int64_t p = 0; p < points; p++) {
 			int64_t to = 0, from = 0;
@@ -251,8 +273,10 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 				to += x[y] * s.od[y];
 				from += x[y] * s.osrc[y];
 			}
-			rows((char *)dst + to * esize, (const char *)src + from * esize, &s, r0, r1,
-			     simd, stream);
+			const char *at = (const char *)src + from * esize, *next = NULL;
+			if (s.no && x[s.no - 1] + 1 < s.os[s.no - 1])
+				next = at + s.osrc[s.no - 1] * esize;
+			rows((char *)dst + to * esize, at, &s, r0, r1, simd, stream, next);
 			for (int y = s.no - 1; y >= 0 && ++x[y] == s.os[y]; y--)
 				x[y] = 0;
 		}

@@ -106,9 +106,13 @@ static const scase cases[] = {
 static const scase copies[] = {
 	/* a transposed matrix into a dense one: 37 x 53, tails on both dims */
 	{"ij->ij", 1, {2}, {{37, 53}}, {{1, 37}}, {0}, 1, {0}},
-	/* axes reversed, 4.25 MiB of f32 in whole lines: j's blocks of 64 end
-	 * in one of 16 */
+	/* axes reversed, 4.25 MiB of f32 in whole lines: j's blocks (64 rows,
+	 * 256 in AVX-512 blocks) end in one of 16 */
 	{"bij->bij", 1, {3}, {{16, 256, 272}}, {{1, 16, 4096}}, {0}, 1, {0}},
+	/* axes reversed, a small copy: a block of 256 rows of j then 3 rows
+	 * one element at a time, each of the 5 points of i prefetching the
+	 * next's lines but the last */
+	{"bij->bij", 1, {3}, {{16, 5, 259}}, {{1, 16, 80}}, {0}, 1, {0}},
 	/* axes reversed, b (4) too short a run alone: b and h read as one
 	 * run of 64 columns, whose dst rows lie at two strides */
 	{"bhqd->bhqd", 1, {4}, {{4, 16, 20, 24}}, {{1, 4, 64, 1280}}, {0}, 1, {0}},

@@ -33,9 +33,9 @@
  * other dims move (64 and 32 measured 2.7 and 2.9 ms, 16 3.2, AVX2 on a
  * znver3). In AVX-512 blocks, WIDE_BLOCK_ROWS, beside the prefetch of the
  * next point's lines: bmm's operand with its axes reversed (16 MiB f32,
- * one thread, a Zen 5, an aligned destination) 1.75-1.78 ms in blocks of
+ * one thread, a Zen 5, an aligned destination) 1.72-2.21 ms in blocks of
  * 64 rows, 1.52-1.78 in blocks of 256, 1.47-1.61 in blocks of 64 with the
- * prefetch, 1.18-1.28 in blocks of 256 with it (docs/bench-views.md, run
+ * prefetch, 1.04-1.28 in blocks of 256 with it (docs/bench-views.md, run
  * 29): a destination row of 256 elements is then stored whole, in order,
  * and a point's source lines (64 KiB) are fetched during the point
  * before. */

@@ -11,18 +11,24 @@ def as_array(x):
     """"x" as an ndarray over the same memory where it can be: ndarrays as
     they are, objects with __dlpack__ (torch CPU tensors) through
     np.from_dlpack, others (buffers, lists, scalars) through np.asarray.
-    An object whose DLPack export fails (a torch tensor that requires
-    grad, one with its conjugate bit set, or not on the CPU) raises
-    UnsupportedError with the exporter's reason: einc computes no
-    gradients and reads host memory only."""
+    An object DLPack will not export but numpy's array protocol will (a
+    torch bool tensor: DLPack has no bool) is read through the latter.
+    One that neither exports (a torch tensor that requires grad, one with
+    its conjugate bit set, or not on the CPU) raises UnsupportedError
+    with the DLPack exporter's reason: einc computes no gradients and
+    reads host memory only."""
     if type(x) is np.ndarray:
         return x
     if hasattr(x, "__dlpack__"):
         try:
             return np.from_dlpack(x)
         except (RuntimeError, BufferError, TypeError, ValueError) as e:
+            refused = e
+        try:
+            return np.asarray(x)
+        except (RuntimeError, BufferError, TypeError, ValueError):
             raise UnsupportedError("einc: a %s operand cannot be read in place through DLPack: %s"
-                                   % (type(x).__name__, e)) from e
+                                   % (type(x).__name__, refused)) from refused
     return np.asarray(x)
 
 

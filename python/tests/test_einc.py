@@ -454,6 +454,18 @@ def test_torch_tensors_dlpack_refuses():
         einc.contract("i->", c)
 
 
+def test_torch_bool_tensors_through_the_array_protocol():
+    """A torch bool tensor, which DLPack cannot carry, is read through
+    numpy's array protocol (in place) and gives numpy.einsum's result."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([[True, False, True], [False, False, True]])
+    want = np.einsum("ij,jk->ik", t.numpy(), t.numpy().T)
+    got = einc.contract("ij,jk->ik", t, t.t())
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    assert np.shares_memory(einc._layout.as_array(t), t.numpy())
+
+
 def test_gil_released_while_a_kernel_runs():
     """The main thread keeps running Python while another thread's kernels
     run: no pause in its loop near a kernel's length (a kernel holding the

@@ -164,6 +164,22 @@ def test_dtype_argument_casts_first():
         einc.contract("ij,jk", a, b, dtype=np.int8)
 
 
+@pytest.mark.parametrize("dtype", [">f4", ">f8", ">c8", ">c16", ">i4", ">i8", ">i2"])
+def test_big_endian_operands_computed_natively(dtype):
+    """Big-endian operands (as files hold them) give numpy.einsum's
+    result, in native byte order as numpy's; dtype= big-endian computes
+    natively too (numpy 1.24 returns bytes of the wrong order there)."""
+    a = rand((4, 5), np.dtype(dtype).newbyteorder("="))
+    b = rand((5, 3), a.dtype)
+    want = np.einsum("ij,jk->ik", a, b)
+    got = einc.contract("ij,jk->ik", a.astype(dtype), b.astype(dtype))
+    assert got.dtype == want.dtype and got.dtype.isnative
+    same(got, want)
+    same(einc.contract("ij,jk->ik", a, b, dtype=dtype), want)
+    f = einc.contract_expression("ij,jk->ik", a.shape, b.astype(dtype), constants=[1])
+    same(f(a.astype(dtype)), want)
+
+
 def test_order_lays_out_the_result():
     """order= as numpy's: 'F' Fortran order, 'A' Fortran when every operand
     is, 'C' C order; the values unchanged."""

@@ -528,6 +528,23 @@ def test_budget_spills_and_memory_limit():
     close(einc.contract("ij,jk,kl->il", a, b, c, budget=8 * 900), want)
 
 
+def test_counts_beyond_their_fields_clamp_not_wrap():
+    """budget=, threads= and memory_limit= beyond what einc_options holds
+    mean as much as it holds (they wrapped around: 2**64 + 8 bytes was a
+    budget of 8, 2**31 threads a negative count); values that are no
+    whole number of zero or more raise ValueError naming the option."""
+    a, b, c = rand(20, 30), rand(30, 40), rand(40, 10)
+    want = a @ b @ c
+    close(einc.contract("ij,jk,kl->il", a, b, c, budget=2**64 + 8), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, memory_limit=2**64 + 1), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, threads=2**31), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, threads=2**32 + 1), want)
+    for name, value in (("budget", "x"), ("budget", -8), ("threads", float("nan")),
+                        ("memory_limit", -5)):
+        with pytest.raises(ValueError, match=name):
+            einc.contract("ij,jk,kl->il", a, b, c, **{name: value})
+
+
 def _step_sizes(spec, shapes, path):
     """The element count of each step's result when the linear path
     "path" (numpy's form) runs on operands of "shapes"."""

@@ -64,13 +64,26 @@ def written_into(out, res, casting="same_kind"):
     return out
 
 
+def distinct_elements(a):
+    """Whether no two elements of ndarray "a" share memory, as far as the
+    sufficient test einc_compile_strided applies to an output tells: with
+    the axes longer than 1 sorted by |stride|, each stride exceeds the
+    span of those before it (a stride 0, or as_strided's overlapping
+    windows, fail it; numpy's views pass)."""
+    span = 0
+    for s, d in sorted((abs(s), d) for s, d in zip(a.strides, a.shape) if d > 1):
+        if s <= span:
+            return False
+        span += s * (d - 1)
+    return True
+
+
 def writes_in_place(out, dtype, shape, arrays):
     """Whether the kernel may write the result ("dtype", "shape") straight
     into "out": an ndarray of that dtype and shape, writeable, whose
-    elements are distinct (no stride 0 on an axis longer than 1) and a
-    whole number of elements apart, and which shares no memory with
-    "arrays"."""
+    elements are distinct (distinct_elements) and a whole number of
+    elements apart, and which shares no memory with "arrays"."""
     return (type(out) is np.ndarray and out.dtype == dtype and out.shape == shape
             and out.flags.writeable and element_strides(out) is not False
-            and not any(s == 0 and d > 1 for s, d in zip(out.strides, out.shape))
+            and (out.size == 0 or distinct_elements(out))
             and not any(np.may_share_memory(out, a) for a in arrays))

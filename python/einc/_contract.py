@@ -7,7 +7,7 @@ from . import _explicit_path as explicit_path
 from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
-from ._spec import split_operands, explicit_labels, output_size
+from ._spec import split_operands, explicit_labels, output_size, shape_of
 from ._through import through, NAMES as THROUGH_NAMES
 from .errors import InputError, UnsupportedError
 
@@ -250,7 +250,7 @@ def contract_path(*operands, shapes=False, optimize="auto", memory_limit=None):
     place of the arrays with shapes=True: numpy's linear path [(0, 1), ...]
     and opt_einsum's printable report (einc --print-path)."""
     spec, arrays = split_operands(operands)
-    dims = tuple(tuple(a) for a in arrays) if shapes else tuple(np.shape(a) for a in arrays)
+    dims = tuple(shape_of(a, k) if shapes else np.shape(a) for k, a in enumerate(arrays))
     expr = _expression(spec, dims, _F64, optimize, memory_limit, None, None)
     return expr.path, expr.dump("path")
 
@@ -364,7 +364,7 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     if thr is not None:
         const, dt = {k: thr.operand(a) for k, a in const.items()}, thr.wide
     const = {k: np.asarray(a, dt, order="C") for k, a in const.items()}
-    dims = tuple(const[k].shape if k in const else tuple(int(d) for d in s)
+    dims = tuple(const[k].shape if k in const else shape_of(s, k)
                  for k, s in enumerate(shapes))
     folded = _fold(spec, dims, const, dt, optimize)
     if folded is None:

@@ -63,6 +63,27 @@ def test_sublist_labels_and_memory_limit_checked():
         einc.contract("ij,jk", a, a.T, memory_limit="small")
 
 
+def test_spec_with_nul_and_shapes_beyond_int64_raise():
+    """A NUL in the spec (which ended the C string: 'ij\\0k' ran as 'ij')
+    raises with a caret under it; a shape beyond int64 (2**64 became a
+    size of 0) or of non-integers raises instead of wrapping or
+    truncating."""
+    a = rand(2, 3)
+    for spec, col in (("ij\0", 3), ("i\0j", 2)):
+        with pytest.raises(ValueError, match=r"spec:1:%d: error: parse: character U\+0000" % col):
+            einc.contract(spec, a)
+    with pytest.raises(ValueError, match="U\\+0000"):
+        einc.contract_path("ij->\0", (2, 3), shapes=True)
+    for shape in ((2**64, 1), (2**63, 1)):
+        with pytest.raises(ValueError, match="beyond 2\\^63-1"):
+            einc.contract_path("ij", shape, shapes=True)
+        with pytest.raises(ValueError, match="beyond 2\\^63-1"):
+            einc.contract_expression("ij", shape)
+    for shape in ((2, 2.5), "ab", 5):
+        with pytest.raises(TypeError, match="shape of operand 0"):
+            einc.contract_expression("ij->", shape)
+
+
 def test_dtype_converts_and_defaults():
     a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
     assert einc.contract("ij,jk", a, b).dtype == np.float32

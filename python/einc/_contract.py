@@ -148,7 +148,7 @@ def _in_dtype(arrays, dt):
     for k, a in enumerate(arrays):
         if a.dtype != dt:
             arrays[k] = np.asarray(a, dt, order="C")
-        elif dense and not a.flags.c_contiguous:
+        elif dense and not layout.in_place(a):
             dense = False
     return (arrays, None) if dense else layout.operand_strides(arrays)
 
@@ -279,7 +279,7 @@ class ContractExpression:
         dt = self._expr.dtype
         ops = self._slotted(arrays)
         if self._thr is None and all(type(a) is np.ndarray and a.dtype == dt and
-                                     a.flags.c_contiguous for a in ops):
+                                     layout.in_place(a) for a in ops):
             return self._expr.run(ops, out)
         arrays = [layout.as_array(a) for a in arrays]
         _check_kinds(arrays, dt if self._thr is None else self._thr.dtype)

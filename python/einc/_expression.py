@@ -115,8 +115,8 @@ class Expression:
         strides."""
         dt = self.dtype
         if self.strides is None:
-            return [a if type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
-                    else np.asarray(a, dt, order="C") for a in arrays]
+            return [a if type(a) is np.ndarray and a.dtype == dt and layout.in_place(a)
+                    else np.array(a, dt, order="C") for a in arrays]
         for k, a in enumerate(arrays):
             if a.dtype != dt or layout.element_strides(a) != self.strides[k]:
                 raise ValueError("einc: operand %d of %r lies at strides %s, the expression "

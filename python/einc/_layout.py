@@ -35,23 +35,36 @@ def as_array(x):
 def element_strides(a):
     """The strides of ndarray "a" in elements, or None when it is dense
     row-major (or empty: nothing is read); False when a stride is not a
-    whole number of elements or the elements are not aligned."""
-    if a.flags.c_contiguous or a.size == 0:
+    whole number of elements or the elements are not aligned (einc's
+    kernels read and write elements at their dtype's alignment, as C
+    does: such an array is copied)."""
+    if a.size == 0:
+        return None
+    if not a.flags.aligned:
+        return False
+    if a.flags.c_contiguous:
         return None
     size = a.itemsize
-    if not a.flags.aligned or any(s % size for s in a.strides):
+    if any(s % size for s in a.strides):
         return False
     return tuple(s // size for s in a.strides)
+
+
+def in_place(a):
+    """Whether ndarray "a" is read where it lies by a kernel compiled for
+    dense operands: C-contiguous and aligned."""
+    return a.flags.c_contiguous and a.flags.aligned
 
 
 def operand_strides(arrays):
     """(arrays, strides) for the kernel cache, some array not dense:
     "strides" holds each one's element_strides; an array whose strides
-    are not whole elements is copied to a dense one (None)."""
+    are not whole elements, or whose elements are not aligned, is copied
+    to a dense one (None)."""
     strides = [element_strides(a) for a in arrays]
     for k, s in enumerate(strides):
         if s is False:
-            arrays[k], strides[k] = np.ascontiguousarray(arrays[k]), None
+            arrays[k], strides[k] = np.array(arrays[k], order="C"), None
     return arrays, tuple(strides)
 
 

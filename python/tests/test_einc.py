@@ -501,6 +501,21 @@ def test_torch_bool_tensors_through_the_array_protocol():
     assert np.shares_memory(einc._layout.as_array(t), t.numpy())
 
 
+def test_read_only_memmaps_and_subclasses_read_in_place(tmp_path):
+    """An ndarray subclass that DLPack will not export because it is
+    read-only (np.load(..., mmap_mode='r'), a read-only np.matrix) is read
+    through numpy's array protocol, in place; it raised
+    NotImplementedError."""
+    a = rand(3, 4)
+    np.save(tmp_path / "a.npy", a)
+    m = np.load(tmp_path / "a.npy", mmap_mode="r")
+    close(einc.contract("ij,kj->ik", m, m), a @ a.T)
+    assert np.shares_memory(einc._layout.as_array(m), m)
+    r = a.view(np.matrix)
+    r.flags.writeable = False
+    close(einc.contract("ij->j", r), a.sum(axis=0))
+
+
 def test_gil_released_while_a_kernel_runs():
     """The main thread keeps running Python while another thread's kernels
     run: no pause in its loop near a kernel's length (a kernel holding the

@@ -94,7 +94,8 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 		cg_zero_strided(e, e->base[0], st->ndims, st->sizes, st->result.strides);
 	else if (!e->overwrite)
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
-		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0), esize);
+		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0),
+		                cg_dtype_align(e->dtype));
 	return st->par.mode == LOOP_PAR_ROWS ? cg_emit_parallel(e, st) : cg_emit_node(e, st->ast);
 }
 

@@ -21,8 +21,8 @@ void cg_zero_strided(emitter *e, LLVMValueRef base, int rank, const int64_t *dim
 		LLVMValueRef s = LLVMConstInt(e->i64, (unsigned long long)strides[a], 1);
 		off = LLVMBuildNSWAdd(e->b, off, LLVMBuildNSWMul(e->b, x[a], s, ""), "");
 	}
-	unsigned align = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
-	LLVMSetAlignment(LLVMBuildStore(e->b, LLVMConstNull(e->elem), cg_elem_at(e, base, off)), align);
+	LLVMSetAlignment(LLVMBuildStore(e->b, LLVMConstNull(e->elem), cg_elem_at(e, base, off)),
+	                 cg_dtype_align(e->dtype));
 	for (int a = rank - 1; a >= 0; a--)
 		if (strides[a])
 			cg_end_loop(e, x[a], latch[a]);

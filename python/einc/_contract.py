@@ -7,7 +7,7 @@ from . import _explicit_path as explicit_path
 from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
-from ._spec import split_operands, explicit_labels, output_size
+from ._spec import split_operands, explicit_labels, output_size, shape_of
 from ._through import through, NAMES as THROUGH_NAMES
 from .errors import InputError, UnsupportedError
 
@@ -41,13 +41,27 @@ def _limit(memory_limit, spec, shapes):
     if memory_limit == "max_input":
         sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
         return max(sizes + [output_size(spec, shapes)])
-    try:
-        limit = int(memory_limit)
-    except (TypeError, ValueError):
-        limit = 0
+    limit = _whole("memory_limit", memory_limit, _INT64_MAX)
     if limit <= 0:
         raise InputError("einc: memory_limit=%r is not a positive element count" % (memory_limit,))
     return limit
+
+
+_INT64_MAX, _INT_MAX = 2**63 - 1, 2**31 - 1
+
+
+def _whole(name, value, top):
+    """Option "name" (a count or a limit, None: 0) as an int for its
+    einc_options field, whose largest value is "top": a larger one means
+    as much as the field holds (ctypes would wrap it around). InputError
+    for a value int() does not take (a string, NaN) or a negative one."""
+    try:
+        n = int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        n = -1
+    if n < 0:
+        raise InputError("einc: %s=%r is not a whole number of zero or more" % (name, value))
+    return min(n, top)
 
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
@@ -55,7 +69,9 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
 def _dtype(dtype, arrays, casting="unsafe"):
     """(dt, thr): the dtype the result is computed in, "dtype", else the
-    operands' common one; and None when einc has kernels for it, else its
+    operands' common one, in native byte order (numpy.einsum's result for
+    big-endian operands is native too); and None when einc has kernels
+    for it, else its
     Through (_through.py: computed in a wider dtype). Operands that
     numpy's rule "casting" does not let become "dtype" raise TypeError, as
     numpy.einsum does."""
@@ -74,7 +90,9 @@ def _dtype(dtype, arrays, casting="unsafe"):
             if a.dtype != dt:
                 dt = np.result_type(*arrays)
                 break
-    if dt.name in _lib.DTYPES and dt.isnative:
+    if not dt.isnative:  # byte order is storage: computed, and returned, native
+        dt = dt.newbyteorder("=")
+    if dt.name in _lib.DTYPES:
         return dt, None
     thr = through(dt)
     if thr is None:
@@ -103,7 +121,8 @@ def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
     them, from a first compile without options (its tree dump)."""
     explicit = isinstance(optimize, tuple)
     opts = _options(_lib.PATH_AUTO if explicit else _path(optimize),
-                    _limit(memory_limit, spec, shapes), int(budget or 0), int(threads or 0))
+                    _limit(memory_limit, spec, shapes), _whole("budget", budget, _INT64_MAX),
+                    _whole("threads", threads, _INT_MAX))
     if explicit:
         probe = Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0), jit=False)
         leaves = [l for l in probe.dump("tree").splitlines() if " = input " in l]
@@ -129,7 +148,7 @@ def _in_dtype(arrays, dt):
     for k, a in enumerate(arrays):
         if a.dtype != dt:
             arrays[k] = np.asarray(a, dt, order="C")
-        elif dense and not a.flags.c_contiguous:
+        elif dense and not layout.in_place(a):
             dense = False
     return (arrays, None) if dense else layout.operand_strides(arrays)
 
@@ -231,7 +250,7 @@ def contract_path(*operands, shapes=False, optimize="auto", memory_limit=None):
     place of the arrays with shapes=True: numpy's linear path [(0, 1), ...]
     and opt_einsum's printable report (einc --print-path)."""
     spec, arrays = split_operands(operands)
-    dims = tuple(tuple(a) for a in arrays) if shapes else tuple(np.shape(a) for a in arrays)
+    dims = tuple(shape_of(a, k) if shapes else np.shape(a) for k, a in enumerate(arrays))
     expr = _expression(spec, dims, _F64, optimize, memory_limit, None, None)
     return expr.path, expr.dump("path")
 
@@ -260,7 +279,7 @@ class ContractExpression:
         dt = self._expr.dtype
         ops = self._slotted(arrays)
         if self._thr is None and all(type(a) is np.ndarray and a.dtype == dt and
-                                     a.flags.c_contiguous for a in ops):
+                                     layout.in_place(a) for a in ops):
             return self._expr.run(ops, out)
         arrays = [layout.as_array(a) for a in arrays]
         _check_kinds(arrays, dt if self._thr is None else self._thr.dtype)
@@ -345,7 +364,7 @@ def contract_expression(spec, *shapes, constants=(), dtype=None, optimize="auto"
     if thr is not None:
         const, dt = {k: thr.operand(a) for k, a in const.items()}, thr.wide
     const = {k: np.asarray(a, dt, order="C") for k, a in const.items()}
-    dims = tuple(const[k].shape if k in const else tuple(int(d) for d in s)
+    dims = tuple(const[k].shape if k in const else shape_of(s, k)
                  for k, s in enumerate(shapes))
     folded = _fold(spec, dims, const, dt, optimize)
     if folded is None:

@@ -14,6 +14,7 @@ import numpy as np
 from . import _lib
 from . import _layout as layout
 from ._lib import lib, Context, take_text
+from ._spec import encoded
 from .errors import status_error
 
 compile_lock = threading.Lock()
@@ -73,7 +74,7 @@ class Expression:
         program, kernel = ctypes.c_void_p(), ctypes.c_void_p()
         # The program keeps pointing at the spec's bytes (its graph's spec,
         # which the path dump prints): they live as long as the expression.
-        self._spec_bytes = spec.encode("utf-8")
+        self._spec_bytes = encoded(spec)
         with compile_lock, Context() as c:
             c.check(lib.einc_compile_strided(
                 c.ctx, self._spec_bytes, n, ranks, dims_p, steps_p,
@@ -114,8 +115,8 @@ class Expression:
         strides."""
         dt = self.dtype
         if self.strides is None:
-            return [a if type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
-                    else np.asarray(a, dt, order="C") for a in arrays]
+            return [a if type(a) is np.ndarray and a.dtype == dt and layout.in_place(a)
+                    else np.array(a, dt, order="C") for a in arrays]
         for k, a in enumerate(arrays):
             if a.dtype != dt or layout.element_strides(a) != self.strides[k]:
                 raise ValueError("einc: operand %d of %r lies at strides %s, the expression "

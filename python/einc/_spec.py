@@ -51,6 +51,36 @@ def split_operands(operands):
     return spec, arrays
 
 
+def encoded(spec):
+    """"spec" as the C string einc reads (UTF-8); InputError, as einc's
+    parser reports a control character, for a NUL, which would end the
+    C string early (the spec read short, silently)."""
+    at = spec.find("\0")
+    if at >= 0:
+        raise InputError("spec:1:%d: error: parse: character U+0000 is a control character, "
+                         "not a label\n  %s\n  %*s" % (at + 1, spec, at + 1, "^"))
+    return spec.encode("utf-8")
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def shape_of(shape, k):
+    """The shape given for operand "k" (a sequence of integers) as a
+    tuple of ints: TypeError for anything else (a bare int, floats, as
+    numpy's shapes), InputError for a size beyond int64 (which einc's
+    int64 sizes would wrap around); einc checks the rest."""
+    try:
+        dims = tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError("einc: the shape of operand %d is %r, not a sequence of integers"
+                        % (k, shape)) from None
+    if any(d > _INT64_MAX for d in dims):
+        raise InputError("einc: the shape of operand %d is %s: a size beyond 2^63-1"
+                         % (k, dims))
+    return dims
+
+
 def explicit_labels(spec):
     """(inputs, output), each a string of labels, when "spec" is explicit
     ('->') without '...'; None otherwise (then nothing is folded)."""
@@ -71,7 +101,7 @@ def output_shape(spec, shapes):
     out = (ctypes.c_int64 * max(room, 1))()
     rank = ctypes.c_int()
     with _lib.Context() as c:
-        c.check(_lib.lib.einc_output_shape(c.ctx, spec.encode("utf-8"), len(shapes), ranks,
+        c.check(_lib.lib.einc_output_shape(c.ctx, encoded(spec), len(shapes), ranks,
                                            dims, room, ctypes.byref(rank), out))
     return tuple(out[:rank.value])
 

@@ -164,6 +164,59 @@ def test_dtype_argument_casts_first():
         einc.contract("ij,jk", a, b, dtype=np.int8)
 
 
+@pytest.mark.parametrize("dtype", [">f4", ">f8", ">c8", ">c16", ">i4", ">i8", ">i2"])
+def test_big_endian_operands_computed_natively(dtype):
+    """Big-endian operands (as files hold them) give numpy.einsum's
+    result, in native byte order as numpy's; dtype= big-endian computes
+    natively too (numpy 1.24 returns bytes of the wrong order there)."""
+    a = rand((4, 5), np.dtype(dtype).newbyteorder("="))
+    b = rand((5, 3), a.dtype)
+    want = np.einsum("ij,jk->ik", a, b)
+    got = einc.contract("ij,jk->ik", a.astype(dtype), b.astype(dtype))
+    assert got.dtype == want.dtype and got.dtype.isnative
+    same(got, want)
+    same(einc.contract("ij,jk->ik", a, b, dtype=dtype), want)
+    f = einc.contract_expression("ij,jk->ik", a.shape, b.astype(dtype), constants=[1])
+    same(f(a.astype(dtype)), want)
+
+
+def placed(a, offset):
+    """A copy of ndarray "a" (C order) starting "offset" bytes past a
+    64-byte boundary."""
+    base = np.zeros(a.nbytes + 128, np.uint8)
+    start = -base.ctypes.data % 64 + offset
+    b = base[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    b[...] = a
+    return b
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("spec, shapes", [
+    ("ij->", [(3, 4)]), ("ijk->k", [(9, 10, 11)]), ("ij,jk->ik", [(33, 20), (20, 17)]),
+    ("ij->ji", [(40, 30)]), ("ii->i", [(12, 12)])])
+def test_operands_and_out_off_their_size_alignment(dtype, spec, shapes):
+    """Arrays at numpy's alignment but not their element size's (a
+    complex128 at 8 mod 16: a float64 buffer viewed as complex), and
+    arrays numpy calls unaligned (1 byte off), as operands and out=,
+    dense and strided: numpy's result, no crash (the kernel zeroed a
+    complex output with 16-byte stores: a segfault)."""
+    dt = np.dtype(dtype)
+    ops = [rand(s, dt) for s in shapes]
+    want = np.einsum(spec, *ops)
+    for offset in (dt.alignment, 1):
+        ins = [placed(a, offset) for a in ops]
+        same(einc.contract(spec, *ins), want)
+        out = placed(np.zeros(want.shape, dt), offset)
+        assert einc.contract(spec, *ins, out=out) is out
+        same(out, want)
+        if want.ndim:
+            out = placed(np.zeros(want.shape + (2,), dt), offset)[..., 0]
+            einc.contract(spec, *ins, out=out)
+            same(out, want)
+        f = einc.contract_expression(spec, *shapes, dtype=dt)
+        same(f(*ins), want)
+
+
 def test_order_lays_out_the_result():
     """order= as numpy's: 'F' Fortran order, 'A' Fortran when every operand
     is, 'C' C order; the values unchanged."""

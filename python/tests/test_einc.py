@@ -63,6 +63,27 @@ def test_sublist_labels_and_memory_limit_checked():
         einc.contract("ij,jk", a, a.T, memory_limit="small")
 
 
+def test_spec_with_nul_and_shapes_beyond_int64_raise():
+    """A NUL in the spec (which ended the C string: 'ij\\0k' ran as 'ij')
+    raises with a caret under it; a shape beyond int64 (2**64 became a
+    size of 0) or of non-integers raises instead of wrapping or
+    truncating."""
+    a = rand(2, 3)
+    for spec, col in (("ij\0", 3), ("i\0j", 2)):
+        with pytest.raises(ValueError, match=r"spec:1:%d: error: parse: character U\+0000" % col):
+            einc.contract(spec, a)
+    with pytest.raises(ValueError, match="U\\+0000"):
+        einc.contract_path("ij->\0", (2, 3), shapes=True)
+    for shape in ((2**64, 1), (2**63, 1)):
+        with pytest.raises(ValueError, match="beyond 2\\^63-1"):
+            einc.contract_path("ij", shape, shapes=True)
+        with pytest.raises(ValueError, match="beyond 2\\^63-1"):
+            einc.contract_expression("ij", shape)
+    for shape in ((2, 2.5), "ab", 5):
+        with pytest.raises(TypeError, match="shape of operand 0"):
+            einc.contract_expression("ij->", shape)
+
+
 def test_dtype_converts_and_defaults():
     a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
     assert einc.contract("ij,jk", a, b).dtype == np.float32
@@ -392,6 +413,20 @@ def test_out_view_of_another_dtype_or_overlapping():
     close(view, want)
 
 
+def test_out_whose_elements_overlap_is_written_through_a_copy():
+    """An out whose elements share memory (as_strided windows: out[i, j]
+    and out[i + 1, j - 1] are one element) cannot be written in place;
+    it gets the result copied in, each element holding one of the values
+    written there (numpy 1.24 accumulates into it: sums of several)."""
+    a, b = rand(5, 40), rand(40, 5)
+    want = a @ b
+    buf = np.zeros(9)
+    out = np.lib.stride_tricks.as_strided(buf, (5, 5), (8, 8))
+    assert einc.contract("ij,jk->ik", a, b, out=out) is out
+    for d in range(9):
+        assert any(np.isclose(buf[d], want[i, d - i]) for i in range(5) if 0 <= d - i < 5)
+
+
 class DLPackOnly:
     """An array reachable through the DLPack protocol alone."""
 
@@ -454,6 +489,33 @@ def test_torch_tensors_dlpack_refuses():
         einc.contract("i->", c)
 
 
+def test_torch_bool_tensors_through_the_array_protocol():
+    """A torch bool tensor, which DLPack cannot carry, is read through
+    numpy's array protocol (in place) and gives numpy.einsum's result."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([[True, False, True], [False, False, True]])
+    want = np.einsum("ij,jk->ik", t.numpy(), t.numpy().T)
+    got = einc.contract("ij,jk->ik", t, t.t())
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    assert np.shares_memory(einc._layout.as_array(t), t.numpy())
+
+
+def test_read_only_memmaps_and_subclasses_read_in_place(tmp_path):
+    """An ndarray subclass that DLPack will not export because it is
+    read-only (np.load(..., mmap_mode='r'), a read-only np.matrix) is read
+    through numpy's array protocol, in place; it raised
+    NotImplementedError."""
+    a = rand(3, 4)
+    np.save(tmp_path / "a.npy", a)
+    m = np.load(tmp_path / "a.npy", mmap_mode="r")
+    close(einc.contract("ij,kj->ik", m, m), a @ a.T)
+    assert np.shares_memory(einc._layout.as_array(m), m)
+    r = a.view(np.matrix)
+    r.flags.writeable = False
+    close(einc.contract("ij->j", r), a.sum(axis=0))
+
+
 def test_gil_released_while_a_kernel_runs():
     """The main thread keeps running Python while another thread's kernels
     run: no pause in its loop near a kernel's length (a kernel holding the
@@ -514,6 +576,23 @@ def test_budget_spills_and_memory_limit():
     want = a @ b @ c
     close(einc.contract("ij,jk,kl->il", a, b, c, memory_limit="max_input"), want)
     close(einc.contract("ij,jk,kl->il", a, b, c, budget=8 * 900), want)
+
+
+def test_counts_beyond_their_fields_clamp_not_wrap():
+    """budget=, threads= and memory_limit= beyond what einc_options holds
+    mean as much as it holds (they wrapped around: 2**64 + 8 bytes was a
+    budget of 8, 2**31 threads a negative count); values that are no
+    whole number of zero or more raise ValueError naming the option."""
+    a, b, c = rand(20, 30), rand(30, 40), rand(40, 10)
+    want = a @ b @ c
+    close(einc.contract("ij,jk,kl->il", a, b, c, budget=2**64 + 8), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, memory_limit=2**64 + 1), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, threads=2**31), want)
+    close(einc.contract("ij,jk,kl->il", a, b, c, threads=2**32 + 1), want)
+    for name, value in (("budget", "x"), ("budget", -8), ("threads", float("nan")),
+                        ("memory_limit", -5)):
+        with pytest.raises(ValueError, match=name):
+            einc.contract("ij,jk,kl->il", a, b, c, **{name: value})
 
 
 def _step_sizes(spec, shapes, path):

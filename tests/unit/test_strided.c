@@ -7,7 +7,8 @@
  * around a strided output must stay untouched. Also: a view that a
  * GEMM-like step reads many times is copied dense first; dense strides compile
  * to the very same loops as no strides, the loops dump and the AOT header
- * show the strides, and bad output strides are refused with a message.
+ * show the strides, and bad output strides are refused with a message;
+ * a complex output at its C alignment (not its size's) is written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -690,6 +691,59 @@ static void test_bad_strides(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Runs "p" on "in" into an output that starts "part" bytes past a
+ * 64-byte boundary at element stride "step", and checks each element
+ * against "want" ("n" elements of "esize" bytes). */
+static void run_part_aligned(einc_ctx *ctx, const einc_program *p, const void *const *in,
+                             size_t part, int64_t step, const char *want, size_t n, size_t esize)
+{
+	char *buf = aligned_alloc(64, (n * esize * (size_t)step + part + 63) / 64 * 64);
+	assert_non_null(buf);
+	einc_kernel *k;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	assert_int_equal(einc_kernel_run(k, buf + part, in, NULL), EINC_OK);
+	for (size_t x = 0; x < n; x++)
+		assert_memory_equal(buf + part + x * esize * (size_t)step, want + x * esize, esize);
+	einc_kernel_free(k);
+	free(buf);
+}
+
+/* A complex output at its C alignment (8 for double _Complex), not its
+ * size's: the kernel zeroing it (a dense memset, a strided loop of
+ * stores) assumed the element's size and stored with 16-byte moves. */
+static void test_part_aligned_out(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 31;
+	const einc_dtype dtypes[] = {EINC_C64, EINC_C128};
+	for (size_t d = 0; d < sizeof dtypes / sizeof *dtypes; d++) {
+		size_t part = dtypes[d] == EINC_C64 ? 4 : 8;
+		int ranks[1] = {3};
+		int64_t dims[3] = {9, 10, 11}, out_step[1] = {2};
+		const int64_t *shapes[1] = {dims};
+		einc_options o;
+		einc_options_init(&o);
+		o.dtype = dtypes[d];
+		einc_program *dense = refcheck_compile(ctx, "ijk->k", "i=9,j=10,k=11", dtypes[d]);
+		einc_program *strided;
+		assert_int_equal(einc_compile_strided(ctx, "ijk->k", 1, ranks, shapes, NULL, 1,
+		                                      out_step, &o, &strided), EINC_OK);
+		void **in = refcheck_inputs(ctx, dense, &seed);
+		assert_non_null(in);
+		size_t bytes;
+		char *want = refcheck_run(ctx, dense, (const void *const *)in, &bytes);
+		size_t n = (size_t)einc_program_elems(dense, -1);
+		run_part_aligned(ctx, dense, (const void *const *)in, part, 1, want, n, bytes / n);
+		run_part_aligned(ctx, strided, (const void *const *)in, part, 2, want, n, bytes / n);
+		free(want);
+		refcheck_inputs_free(in);
+		einc_program_free(dense);
+		einc_program_free(strided);
+	}
+	einc_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_swept),
 		cmocka_unit_test(test_held),
 		cmocka_unit_test(test_bad_strides),
+		cmocka_unit_test(test_part_aligned_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

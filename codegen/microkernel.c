@@ -9,7 +9,8 @@
  * "ldb" elements apart (a packed panel's NR, or its stride in place). The
  * block is passes/lower_gemm.c's, from the target's vector width. A held
  * step's kernel (einc_rt_ukernel_held) walks all the rows it is given, a
- * register block after the other, into the thread's buffer of sums.
+ * register block after the other, into the thread's buffer of sums, or
+ * on the last K block, where it is given C's rows, into C.
  */
 #include <string.h>
 
@@ -133,16 +134,17 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
 	/* (kc, a, [aoff,] b, ldb, c, rowoff, first): "direct" shifts the last
-	 * five; a held kernel's (kc, a, aoff, rows, b, sums, first) */
+	 * five; a held kernel's (kc, a, aoff, rows, b, sums, first, c, coff) */
 	int held = a_fetch == CG_A_FETCH_ROW;
 	unsigned direct = a_stride != 0, np = 7 + direct - (unsigned)held;
-	LLVMTypeRef params[8] = {i64, ptr, ptr, ptr, i64, ptr, ptr, i64};
+	LLVMTypeRef params[10] = {i64, ptr, ptr, ptr, i64, ptr, ptr, i64};
 	params[np - 4] = i64;
 	params[np - 3] = ptr;
 	params[np - 2] = ptr;
 	params[np - 1] = i64;
+	params[np] = params[np + 1] = ptr;
 	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
-	                                                           params, np, 0));
+	                                                           params, np + 2 * (unsigned)held, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	const char *nounwind = "nounwind";
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -161,8 +163,13 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c, fn, "store");
 	LLVMPositionBuilderAtEnd(b, entry);
 	LLVMValueRef zero_k = LLVMConstInt(i64, 0, 0), r0 = zero_k, rows = NULL;
+	LLVMValueRef to_c = NULL, ctab = NULL;
 	if (held) {
 		rows = LLVMGetParam(fn, 3);
+		/* C's row offsets where "c" is set, else A's, which are always
+		 * there: the store's address is chosen after the load */
+		to_c = LLVMBuildIsNotNull(b, LLVMGetParam(fn, np), "to.c");
+		ctab = LLVMBuildSelect(b, to_c, LLVMGetParam(fn, np + 1), LLVMGetParam(fn, 2), "ctab");
 		LLVMBuildBr(b, head);
 		LLVMPositionBuilderAtEnd(b, head);
 		r0 = LLVMBuildPhi(b, i64, "r0");
@@ -255,11 +262,13 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMPositionBuilderAtEnd(b, adding ? add : put);
 		LLVMValueRef cp = LLVMGetParam(fn, np - 3 + (unsigned)held), rows_c = LLVMGetParam(fn, np - 2);
 		for (int i = 0; i < mr; i++) {
-			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0), ro;
+			LLVMValueRef ri = LLVMConstInt(i64, (unsigned long long)i, 0), ro, out = NULL;
 			if (held) {
-				/* the thread's buffer: the block's rows NR apart */
+				/* the thread's buffer: the block's rows NR apart;
+				 * on the last K block C's rows, where "c" is set */
 				ro = LLVMBuildNUWMul(b, LLVMBuildNUWAdd(b, r0, ri, ""),
 				                     LLVMConstInt(i64, (unsigned long long)nr, 0), "row");
+				out = held_row(b, elem, LLVMGetParam(fn, np), ctab, r0, rows, i);
 			} else {
 				ro = LLVMBuildLoad2(b, i64, at(b, i64, rows_c, ri), "row");
 				LLVMSetAlignment(ro, 8);
@@ -274,6 +283,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 					sum = integer ? LLVMBuildAdd(b, old, sum, "c.new")
 					              : LLVMBuildFAdd(b, old, sum, "c.new");
 				}
+				if (held)
+					p = LLVMBuildSelect(b, to_c, at(b, elem, out, vo), p, "");
 				LLVMSetAlignment(LLVMBuildStore(b, sum, p), esize);
 			}
 		}

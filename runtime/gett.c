@@ -1385,9 +1385,13 @@ static void stream_rows(const einc_rt_gett_desc *d, char *c, const char *src,
  * "bt": B's panels of every KC block packed into "bp" first, one after
  * the other; then per MC block of its rows, per KC block, the block's
  * sums in "sums" (the first K block stores, the others add: each element
- * sums its K blocks in order), one kernel call for all its rows; the last
- * K block's a register block at a time, each tile copied to C after its
- * call (stream_rows), from L1.
+ * sums its K blocks in order), one kernel call for all its rows. On the
+ * last K block, where C's rows hold whole lines, a register block at a
+ * time, each tile streamed to C after its call (stream_rows), from L1;
+ * where they split lines (numpy's rows 16 bytes past one) and its NR
+ * columns run with unit stride, the kernel stores them in C itself, as
+ * it goes, not in a burst of copies after each tile; else each tile is
+ * copied.
  */
 static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char *bp, char *sums)
 {
@@ -1395,6 +1399,7 @@ static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char
 	char *c = r->c + r->cb[bt] * d->esize;
 	const char *a = g->a + g->a_b[bt] * d->esize;
 	int whole = whole_line_rows(d, c, r->cm + r->mbeg, r->cn + r->n0, r->mend - r->mbeg, r->nlen);
+	int to_c = !whole && r->nlen == d->nr && unit_run(r->cn + r->n0, r->nlen);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc)
 		pack_b_panels(g, bp + (pc - r->k0) * d->nr * d->esize, 0, bt, 1, pc,
 		              r->k1 - pc < d->kc ? r->k1 - pc : d->kc, r->n0, r->nlen);
@@ -1405,13 +1410,18 @@ static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char
 			const char *b = bp + (pc - r->k0) * d->nr * d->esize;
 			const char *ak = a + g->a_k[pc] * d->esize;
 			if (pc + kc < r->k1) {
-				d->kernel_held(kc, ak, g->a_m + m0, mlen, b, sums, pc == r->kfirst);
+				d->kernel_held(kc, ak, g->a_m + m0, mlen, b, sums, pc == r->kfirst, NULL, NULL);
+				continue;
+			}
+			if (to_c) {
+				d->kernel_held(kc, ak, g->a_m + m0, mlen, b, sums, pc == r->kfirst,
+				               c + r->cn[r->n0] * d->esize, r->cm + m0);
 				continue;
 			}
 			for (int64_t ir = 0; ir < mlen; ir += d->mr) {
 				int64_t mr = mlen - ir < d->mr ? mlen - ir : d->mr;
 				char *tile = sums + ir * d->nr * d->esize;
-				d->kernel_held(kc, ak, g->a_m + m0 + ir, mr, b, tile, pc == r->kfirst);
+				d->kernel_held(kc, ak, g->a_m + m0 + ir, mr, b, tile, pc == r->kfirst, NULL, NULL);
 				stream_rows(d, c, tile, r->cm + m0 + ir, r->cn + r->n0, mr, r->nlen, d->nr,
 				            whole);
 			}

@@ -81,10 +81,13 @@ typedef void (*einc_rt_ukernel_direct)(int64_t kc, const void *a, const int64_t 
  *   sums[i * nr + j] (+)= sum_{p < kc} a[aoff[i] + p * ks] * b[p * nr + j]
  * a register block of rows after the other ("sums" holds "rows" rounded up
  * to whole blocks: the last block's extra rows repeat its last row), "b"
- * a packed panel; it stores when "first" is nonzero, else adds.
+ * a packed panel; it stores when "first" is nonzero, else adds. Where "c"
+ * is not NULL the results go to C instead of "sums" (the last K block):
+ * row i's nr elements with unit stride from c + coff[i] elements.
  */
 typedef void (*einc_rt_ukernel_held)(int64_t kc, const void *a, const int64_t *aoff, int64_t rows,
-                                  const void *b, void *sums, int64_t first);
+                                  const void *b, void *sums, int64_t first, void *c,
+                                  const int64_t *coff);
 
 /* B is read in place, not packed, when M has at most this many register
  * blocks of rows, so that each packed element would be used that many

@@ -261,12 +261,7 @@ static einc_program *compile(einc_ctx *ctx, const scase *c, einc_dtype dtype, in
 		shapes[k] = c->shapes[k];
 		strides[k] = c->dense[k] ? NULL : c->strides[k];
 	}
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = dtype;
-	o.threads = threads;
-	if (cpu)
-		o.cpu = cpu;
+	einc_options o = refcheck_options(dtype, threads, cpu);
 	einc_program *p = NULL;
 	int orank = (int)strlen(strstr(c->spec, "->") + 2);
 	if (einc_compile_strided(ctx, c->spec, c->nops, c->ranks, shapes, strided ? strides : NULL,

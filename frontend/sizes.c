@@ -73,6 +73,21 @@ static einc_status scan_size(scanner *s, int64_t *v, size_t *off)
 	return EINC_OK;
 }
 
+/* Steps past the ',' after an entry of the size text (spaces skipped):
+ * "*end" set at the text's end, else a ',' stepped over, else a failure
+ * that "expected" was wanted. */
+static einc_status scan_comma(scanner *s, const char *expected, int *end)
+{
+	scan_space(s);
+	*end = s->text[s->pos] == '\0';
+	if (*end)
+		return EINC_OK;
+	if (s->text[s->pos] != ',')
+		return scan_expected(s, expected);
+	s->pos++;
+	return EINC_OK;
+}
+
 /* How many "c" bytes "text" has before the first "stop" (or the end). */
 static size_t count_until(const char *text, char c, char stop)
 {
@@ -142,18 +157,15 @@ einc_status fe_parse_shapes(einc_ctx *ctx, arena *a, const char *text, fe_shapes
 	sh->dim_off = arena_array(a, nops, sizeof(*sh->dim_off));
 	if (!sh->rank || !sh->dims || !sh->op_off || !sh->dim_off)
 		return sizes_oom(ctx);
-	for (;;) {
+	for (int end = 0; !end;) {
 		if (sh->nops == FE_MAX_OPERANDS)
 			return SCAN_FAIL(&s, EINC_EINVAL, s.pos, "too many shapes: at most %d operands "
 			                 "are supported", FE_MAX_OPERANDS);
 		if ((st = scan_shape(&s, a, sh, sh->nops)))
 			return st;
 		sh->nops++;
-		if (text[s.pos] == '\0')
-			break;
-		if (text[s.pos] != ',')
-			return scan_expected(&s, "'x', ',' or the end of the shapes");
-		s.pos++;
+		if ((st = scan_comma(&s, "'x', ',' or the end of the shapes", &end)))
+			return st;
 	}
 	*out = sh;
 	return EINC_OK;
@@ -229,18 +241,12 @@ einc_status fe_parse_dims(einc_ctx *ctx, arena *a, const char *text, fe_dims **o
 		return sizes_oom(ctx);
 	d->text = text;
 	scan_space(&s);
-	if (text[s.pos] != '\0') {
-		for (;;) {
-			if ((st = scan_dim(&s, d, d->n, &seen)))
-				return st;
-			d->n++;
-			scan_space(&s);
-			if (text[s.pos] == '\0')
-				break;
-			if (text[s.pos] != ',')
-				return scan_expected(&s, "',' or the end of the dims");
-			s.pos++;
-		}
+	for (int end = text[s.pos] == '\0'; !end;) {
+		if ((st = scan_dim(&s, d, d->n, &seen)))
+			return st;
+		d->n++;
+		if ((st = scan_comma(&s, "',' or the end of the dims", &end)))
+			return st;
 	}
 	*out = d;
 	return EINC_OK;

@@ -60,12 +60,10 @@ void ctx_log(const einc_ctx *ctx, const char *fmt, ...)
 {
 	if (!ctx || !ctx->log)
 		return;
-	strbuf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vprintf(&b, fmt, ap);
+	char *line = strbuf_vformat(fmt, ap);
 	va_end(ap);
-	char *line = strbuf_take(&b);
 	if (line)
 		ctx->log(ctx->log_user, line);
 	free(line);

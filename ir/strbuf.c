@@ -52,6 +52,13 @@ void strbuf_printf(strbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *strbuf_vformat(const char *fmt, va_list ap)
+{
+	strbuf b = {0};
+	strbuf_vprintf(&b, fmt, ap);
+	return strbuf_take(&b);
+}
+
 void strbuf_append(strbuf *b, const char *s, size_t n)
 {
 	if (strbuf_reserve(b, n) < 0)

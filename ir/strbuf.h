@@ -19,6 +19,10 @@ typedef struct {
 void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(strbuf *b, const char *fmt, va_list ap);
 
+/* printf-style text in a new heap string (give, free()); NULL when out of
+ * memory. */
+char *strbuf_vformat(const char *fmt, va_list ap);
+
 /* Appends the "n" bytes at "s" to "b". */
 void strbuf_append(strbuf *b, const char *s, size_t n);
 

@@ -63,12 +63,10 @@ size_t text_utf8_len(const char *s, size_t n)
 einc_status text_fail(text_lexer *lx, size_t off, einc_status status,
                       const char *fmt, ...)
 {
-	strbuf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vprintf(&b, fmt, ap);
+	char *msg = strbuf_vformat(fmt, ap);
 	va_end(ap);
-	char *msg = strbuf_take(&b);
 	if (!msg)
 		return ctx_fail(lx->ctx, EINC_ENOMEM, lx->stage, "out of memory");
 	ctx_fail_at(lx->ctx, status, lx->stage, lx->where, lx->text, off, "%s", msg);

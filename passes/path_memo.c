@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "path.h"
 
 /* The most memory the memo takes: the key and answer words, and the table */
@@ -98,15 +99,13 @@ static size_t build_key(path_memo *m, const path_problem *p, const path_options 
 	return w;
 }
 
-/* The hash of the "n" key words of "k". */
+/* The hash of the "n" key words of "k": each word mixed in (mix64). It
+ * picks a slot only (keys are compared whole), so no answer depends on it. */
 static uint64_t hash_key(const uint64_t *k, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (size_t w = 0; w < n; w++) {
-		h ^= k[w];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
+	for (size_t w = 0; w < n; w++)
+		h = mix64(h ^ k[w]);
 	return h;
 }
 

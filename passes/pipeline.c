@@ -175,10 +175,11 @@ einc_status einc_compile_strided(einc_ctx *ctx, const char *spec, int nops, cons
 	if (!ctx)
 		return EINC_EINVAL;
 	fe_sizes sizes;
-	if (fe_sizes_numeric(ctx, nops, ranks, shapes, &sizes)) {
+	einc_status st = fe_sizes_numeric(ctx, nops, ranks, shapes, &sizes);
+	if (st) {
 		if (program)
 			*program = NULL;
-		return einc_ctx_status(ctx);
+		return st;
 	}
 	return compile(ctx, spec, &sizes, strides, out_rank, out_strides, options, program);
 }

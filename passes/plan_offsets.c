@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "planner.h"
 
 /* A range as the sorts see it: its keys and its index. */
@@ -132,7 +133,7 @@ int64_t plan_offsets(const plan_problem *pb, ir_plan_range *r, int n)
 	int rounds = n <= 64 ? 500 : (int)(500 * 64 * 64 / ((int64_t)n * n));
 	for (int round = 0; round < rounds && height != bound && n > 1; round++) {
 		memcpy(idx, best_idx, (size_t)n * sizeof(int));
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		lcg64(&seed);
 		int i = (int)((seed >> 33) % (uint64_t)n), j = (int)((seed >> 13) % (uint64_t)n);
 		int tmp = idx[i];
 		idx[i] = idx[j];

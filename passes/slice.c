@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "hash.h"
 #include "slice.h"
 #include "strbuf.h"
 #include "text.h"
@@ -525,12 +526,11 @@ typedef struct {
 	uint64_t rng;
 } finder;
 
-/* The next draw in (0, 1) of a 64-bit linear congruential generator
- * (Knuth's MMIX constants; its high bits only). */
+/* The next draw in (0, 1) of the generator of state "*s" (lcg64; its
+ * high bits only). */
 static double draw(uint64_t *s)
 {
-	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
-	return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
+	return ((double)(lcg64(s) >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /* The cost of the labels "set" into "*c": "from"'s tree evaluated on them

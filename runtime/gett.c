@@ -1113,15 +1113,27 @@ static size_t held_block_bytes(const einc_rt_gett_desc *d)
 	return d->held ? line((size_t)(round_up(d->mc, d->mr) * d->nr * d->esize)) : 0;
 }
 
+/* Where each packing buffer of a thread starts in its block of scratch
+ * (bytes from the block's start), and the block's bytes ("end"). */
+typedef struct {
+	size_t a, b, tile, product, strip, held, end;
+} pack_layout;
+
 /* The packing buffers of one thread of step "d" (A in place where
- * "direct" is set, fused operand "fused"): A's block, B's panel, an edge
- * tile, a fused operand's product tile, a column of tiles of C computed
- * transposed, and a held step's block of sums. */
-static size_t thread_pack_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
+ * "direct" is set, fused operand "fused"), one after the other: A's
+ * block, B's panel, an edge tile, a fused operand's product tile, a
+ * column of tiles of C computed transposed, and a held step's block of
+ * sums. Both the scratch's size and unit_range read it. */
+static pack_layout thread_pack_layout(const einc_rt_gett_desc *d, int direct, int64_t fused)
 {
-	return a_block_bytes(d, direct) + b_panel_bytes(d, fused) + RT_GETT_TILE_MAX +
-	       (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0) +
-	       strip_bytes(d) + held_block_bytes(d);
+	pack_layout p = {.a = 0};
+	p.b = p.a + a_block_bytes(d, direct);
+	p.tile = p.b + b_panel_bytes(d, fused);
+	p.product = p.tile + RT_GETT_TILE_MAX;
+	p.strip = p.product + (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
+	p.held = p.strip + strip_bytes(d);
+	p.end = p.held + held_block_bytes(d);
+	return p;
 }
 
 /* The bytes of step "d"'s shared B panel, "*width" its unit's columns
@@ -1144,7 +1156,7 @@ static size_t scratch_bytes(const einc_rt_gett_desc *d, int direct, int64_t fuse
 	int64_t width, slices = einc_rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
 	return table_bytes(d->batch, d->m, d->n, d->k, slices) +
 	       (size_t)(slices - 1) * partial_bytes(d->batch, d->m, d->n, d->esize) +
-	       shared_panel_bytes(d, slices, &width) + thread_pack_bytes(d, direct, fused);
+	       shared_panel_bytes(d, slices, &width) + thread_pack_layout(d, direct, fused).end;
 }
 
 size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct)
@@ -1380,6 +1392,13 @@ static void stream_rows(const einc_rt_gett_desc *d, char *c, const char *src,
 	add(d, c, src, off_m, off_n, rows, cols, pitch, 1);
 }
 
+/* The length of range "r"'s K block from "pc": "kc", or K's rest in the
+ * range's last block. */
+static int64_t k_block(const gett_range *r, int64_t kc, int64_t pc)
+{
+	return r->k1 - pc < kc ? r->k1 - pc : kc;
+}
+
 /*
  * Range "r" of a held step (einc_rt_gett_desc's "held"), batch element
  * "bt": B's panels of every KC block packed into "bp" first, one after
@@ -1402,11 +1421,11 @@ static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char
 	int to_c = !whole && r->nlen == d->nr && unit_run(r->cn + r->n0, r->nlen);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc)
 		pack_b_panels(g, bp + (pc - r->k0) * d->nr * d->esize, 0, bt, 1, pc,
-		              r->k1 - pc < d->kc ? r->k1 - pc : d->kc, r->n0, r->nlen);
+		              k_block(r, d->kc, pc), r->n0, r->nlen);
 	for (int64_t m0 = r->mbeg; m0 < r->mend; m0 += d->mc) {
 		int64_t mlen = r->mend - m0 < d->mc ? r->mend - m0 : d->mc;
 		for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
-			int64_t kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
+			int64_t kc = k_block(r, d->kc, pc);
 			const char *b = bp + (pc - r->k0) * d->nr * d->esize;
 			const char *ak = a + g->a_k[pc] * d->esize;
 			if (pc + kc < r->k1) {
@@ -1441,20 +1460,18 @@ static void held_range(const gett_call *g, const gett_range *r, int64_t bt, char
 static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 {
 	const einc_rt_gett_desc *d = g->d;
+	pack_layout at = thread_pack_layout(d, d->kernel_direct != NULL, g->fused);
 	if (d->held) {
-		held_range(g, r, r->u / g->nblocks, scratch,
-		           scratch + b_panel_bytes(d, 0) + RT_GETT_TILE_MAX);
+		held_range(g, r, r->u / g->nblocks, scratch + at.b, scratch + at.held);
 		return;
 	}
 	int64_t lanes = unit_lanes(d), bt0 = r->u / g->nblocks * lanes;
 	int64_t nbt = d->batch - bt0 < lanes ? d->batch - bt0 : lanes;
 	size_t copy = b_panel_bytes(d, g->fused) / (size_t)lanes;
-	char *ap = scratch;
-	char *bp = ap + a_block_bytes(d, d->kernel_direct != NULL);
+	char *ap = scratch + at.a, *bp = scratch + at.b;
 	gett_block k = {.cn = r->cn + r->n0, .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
-	                .tile = bp + b_panel_bytes(d, g->fused)};
-	char *product = k.tile + RT_GETT_TILE_MAX;
-	char *strip = product + (g->fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
+	                .tile = scratch + at.tile};
+	char *product = scratch + at.product, *strip = scratch + at.strip;
 	int64_t *strip_m = (int64_t *)(strip + line((size_t)(d->mc * d->nr * d->esize)));
 	int64_t *strip_n = strip_m + d->mc;
 	if (d->c_transposed) {
@@ -1468,7 +1485,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	}
 	int in_place = !r->panel && b_in_place(d, g->fused);
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
-		k.kc = r->k1 - pc < d->kc ? r->k1 - pc : d->kc;
+		k.kc = k_block(r, d->kc, pc);
 		k.first = pc == r->kfirst;
 		k.bk = g->b_k + pc;
 		if (r->panel)
@@ -1677,7 +1694,7 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	g.partial_bytes = partial_bytes(d->batch, d->m, d->n, d->esize);
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_panel_bytes(d, g.s.kslices, &g.width);
-	size_t pack_bytes = thread_pack_bytes(d, d->kernel_direct != NULL, g.fused);
+	size_t pack_bytes = thread_pack_layout(d, d->kernel_direct != NULL, g.fused).end;
 	if (g.fused) {
 #ifdef EINC_RT_X86
 		g.avx2 = einc_rt_cpu_has_avx2();

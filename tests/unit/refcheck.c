@@ -15,14 +15,21 @@ einc_program *refcheck_compile(einc_ctx *ctx, const char *spec, const char *dims
 	return refcheck_compile_cpu(ctx, spec, dims, dtype, NULL);
 }
 
-einc_program *refcheck_compile_cpu(einc_ctx *ctx, const char *spec, const char *dims,
-                                   einc_dtype dtype, const char *cpu)
+einc_options refcheck_options(einc_dtype dtype, int threads, const char *cpu)
 {
 	einc_options o;
 	einc_options_init(&o);
 	o.dtype = dtype;
+	o.threads = threads;
 	if (cpu)
 		o.cpu = cpu;
+	return o;
+}
+
+einc_program *refcheck_compile_cpu(einc_ctx *ctx, const char *spec, const char *dims,
+                                   einc_dtype dtype, const char *cpu)
+{
+	einc_options o = refcheck_options(dtype, 0, cpu);
 	return refcheck_compile_text(ctx, spec, dims, NULL, &o);
 }
 

@@ -11,6 +11,10 @@
 
 #include "einc.h"
 
+/* The options of a test's compile: the defaults with "dtype", "threads"
+ * (0: the default) and CPU "cpu" (NULL: the host). */
+einc_options refcheck_options(einc_dtype dtype, int threads, const char *cpu);
+
 /* "spec" compiled with label sizes "dims" in "dtype", other options the
  * defaults; fails the running cmocka test with the message when it does
  * not compile. give. */

@@ -96,10 +96,7 @@ static const int thread_counts[] = {1, 2, 16};
 static einc_program *compile(einc_ctx *ctx, const char *spec, const char *dims,
                              einc_dtype dtype, int threads)
 {
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = dtype;
-	o.threads = threads;
+	einc_options o = refcheck_options(dtype, threads, NULL);
 	return refcheck_compile_text(ctx, spec, dims, NULL, &o);
 }
 

@@ -260,12 +260,7 @@ static const struct {
 static einc_program *compile(einc_ctx *ctx, const kcase *c, einc_dtype dtype, int threads,
                              const char *cpu)
 {
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = dtype;
-	o.threads = threads;
-	if (cpu)
-		o.cpu = cpu;
+	einc_options o = refcheck_options(dtype, threads, cpu);
 	return refcheck_compile_text(ctx, c->spec, c->dims, NULL, &o);
 }
 

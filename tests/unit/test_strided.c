@@ -270,12 +270,7 @@ static einc_program *compile(einc_ctx *ctx, const scase *c, einc_dtype dtype, in
 		shapes[k] = c->shapes[k];
 		strides[k] = c->dense[k] ? NULL : c->strides[k];
 	}
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = dtype;
-	o.threads = threads;
-	if (cpu)
-		o.cpu = cpu;
+	einc_options o = refcheck_options(dtype, threads, cpu);
 	einc_program *p = NULL;
 	int orank = (int)strlen(strstr(c->spec, "->") + 2);
 	if (einc_compile_strided(ctx, c->spec, c->nops, c->ranks, shapes, strided ? strides : NULL,
@@ -668,7 +663,7 @@ static void test_held(void **state)
 
 /* Output strides that let two elements share memory or that miss an
  * axis, and offsets beyond int64, are refused with the stage and the
- * axis. */
+ * axis; shapes with no ranks, with the status the context holds. */
 static void test_bad_strides(void **state)
 {
 	(void)state;
@@ -693,6 +688,12 @@ static void test_bad_strides(void **state)
 	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, ranks, shapes, NULL, 1, zero,
 	                                      NULL, &p), EINC_EINVAL);
 	assert_non_null(strstr(einc_ctx_message(ctx), "out_strides has 1 axes, the output 2"));
+	p = (einc_program *)1;
+	assert_int_equal(einc_compile_strided(ctx, "ij,jk->ik", 2, NULL, shapes, NULL, 0, NULL,
+	                                      NULL, &p), EINC_EINVAL);
+	assert_null(p);
+	assert_int_equal(einc_ctx_status(ctx), EINC_EINVAL);
+	assert_string_equal(einc_ctx_stage(ctx), "api");
 	einc_ctx_free(ctx);
 }
 

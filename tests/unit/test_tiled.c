@@ -64,11 +64,8 @@ static const int thread_counts[] = {1, 2, 16};
 static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, int threads,
                              int64_t cache)
 {
-	einc_options o;
-	einc_options_init(&o);
-	o.dtype = dtype;
+	einc_options o = refcheck_options(dtype, threads, NULL);
 	o.path = c->path;
-	o.threads = threads;
 	o.tile_cache = cache;
 	return refcheck_compile_text(ctx, c->spec, c->dims, NULL, &o);
 }

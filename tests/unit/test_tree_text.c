@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hash.h"
 #include "program.h"
 
 /* Compiles "spec" with "dims", the order chosen by "path" or forced by the
@@ -232,7 +233,7 @@ static void test_edits(void **state)
 	for (int round = 0; round < 300; round++) {
 		char text[512];
 		strcpy(text, tree);
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		lcg64(&seed);
 		size_t len = strlen(text), at = (size_t)(seed >> 33) % len;
 		switch ((seed >> 20) % 3) {
 		case 0: /* a digit of a node name */

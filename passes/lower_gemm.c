@@ -440,7 +440,11 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
  * block wide and each row of A is read once per K block (the wide
  * block's 2 tiles cost 0.02-0.13x more); MR the wide block's, if its
  * accumulators, B's vectors and a broadcast fit the registers; KC the
- * rows of B's block in a quarter of L1 and MC the rows of C's in a
+ * rows of B's block in a quarter of L1, K in the fewest such blocks as
+ * even as whole values of k allow (ttm's 256 in 6 of 43, not 5 of 48 and
+ * one of 16: the last K block, whose kernel stores C, then has as much
+ * work as the others beside its stores; in-process view/twin medians
+ * 1.08 -> 1.06, docs/bench-views.md), and MC the rows of C's in a
  * quarter of L2, whole lines of A per value of k, as "*kc" and "*mc";
  * M at least one such block. f32 only (f64 unmeasured). Measured on
  * znver5 (1 thread, CPU time, alternating with main 86b0ca8,
@@ -464,7 +468,7 @@ static int held_block(const loop_step *st, loop_gemm *g, int vector_bits, const 
 	g->a_stride = ks;
 	*mc = rows;
 	*kc = even_block(g->k, round_within(caches->l1 / 4 / (nr * esize), GEMM_KC_STEP,
-	                                     GEMM_KC_MAX), GEMM_KC_STEP);
+	                                     GEMM_KC_MAX), 1);
 	return 1;
 }
 

@@ -175,12 +175,13 @@ static const scase swept = {"ijk,jr,kr->ir", 3, {3, 2, 2}, {{36, 20, 30}, {20, 3
 /* C's block held (lower_gemm.c's held_block): ttm's ijk stored kji, M =
  * (j, i) one run of unit stride, K 64 KiB (f32) apart, A 12.5 MiB (more
  * than znver5's 4 MiB share of L3); M 16000 rows, 15 whole blocks of
- * 1024 and a partial one (its last register block partial), K 200 in K
- * blocks of 48 and one of 8; l = 64 one whole register block (C's rows
- * streamed), l = 50 a partial one; K 192, four whole K blocks (the
- * last, whose tiles go to C, whole too). */
+ * 1024 and a partial one (its last register block partial), K 201 in K
+ * blocks of 41 (odd) and a last one of 37 (K as even as it goes in the
+ * fewest blocks of 48 at most); l = 64 one whole register block (C's
+ * rows streamed), l = 50 a partial one; K 192, four whole K blocks of
+ * 48 (the last, whose tiles go to C, whole too). */
 static const scase held[] = {
-	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 200}, {64, 200}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
+	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 201}, {64, 201}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
 	 {0}},
 	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 200}, {50, 200}}, {{1, 64, 16000}, {0}}, {0, 1}, 1,
 	 {0}},
@@ -188,7 +189,7 @@ static const scase held[] = {
 	 {0}},
 	/* C's rows 68 elements apart, splitting lines: the last K block's
 	 * kernel stores them itself */
-	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 200}, {64, 200}}, {{1, 64, 16000}, {0}}, {0, 1}, 0,
+	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 201}, {64, 201}}, {{1, 64, 16000}, {0}}, {0, 1}, 0,
 	 {17000, 68, 1}},
 };
 
@@ -658,7 +659,7 @@ static void test_held(void **state)
 	                                {"znver3", EINC_F32, 0}};
 	for (int x = 0; x < 4; x += 3)
 		expect_pins(&held[x], pins, sizeof pins / sizeof pins[0], "m(j, i) n(l) k(k) a=in0 ",
-		            " c=held mc=1024 nc=64 kc=48 ", "C's block held");
+		            " c=held mc=1024 nc=64 kc=41 ", "C's block held");
 }
 
 /* Output strides that let two elements share memory or that miss an

@@ -7,7 +7,7 @@ from . import _explicit_path as explicit_path
 from . import _layout as layout
 from ._cache import KernelCache
 from ._expression import Expression
-from ._spec import split_operands, explicit_labels, output_size, shape_of
+from ._spec import split_operands, explicit_labels, output_size, shape_of, INT64_MAX
 from ._through import through, NAMES as THROUGH_NAMES
 from .errors import InputError, UnsupportedError
 
@@ -41,13 +41,13 @@ def _limit(memory_limit, spec, shapes):
     if memory_limit == "max_input":
         sizes = [int(np.prod(s, dtype=np.int64)) for s in shapes]
         return max(sizes + [output_size(spec, shapes)])
-    limit = _whole("memory_limit", memory_limit, _INT64_MAX)
+    limit = _whole("memory_limit", memory_limit, INT64_MAX)
     if limit <= 0:
         raise InputError("einc: memory_limit=%r is not a positive element count" % (memory_limit,))
     return limit
 
 
-_INT64_MAX, _INT_MAX = 2**63 - 1, 2**31 - 1
+_INT_MAX = 2**31 - 1
 
 
 def _whole(name, value, top):
@@ -121,7 +121,7 @@ def _compile(spec, shapes, dt, optimize, memory_limit, budget, threads, strides,
     them, from a first compile without options (its tree dump)."""
     explicit = isinstance(optimize, tuple)
     opts = _options(_lib.PATH_AUTO if explicit else _path(optimize),
-                    _limit(memory_limit, spec, shapes), _whole("budget", budget, _INT64_MAX),
+                    _limit(memory_limit, spec, shapes), _whole("budget", budget, INT64_MAX),
                     _whole("threads", threads, _INT_MAX))
     if explicit:
         probe = Expression(spec, shapes, dt, _options(_lib.PATH_AUTO, 0, 0, 0), jit=False)

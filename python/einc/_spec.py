@@ -54,15 +54,17 @@ def split_operands(operands):
 def encoded(spec):
     """"spec" as the C string einc reads (UTF-8); InputError, as einc's
     parser reports a control character, for a NUL, which would end the
-    C string early (the spec read short, silently)."""
+    C string early (the spec read short, silently). A lone surrogate,
+    which no UTF-8 holds, passes as its 3 bytes, for the parser to
+    refuse as invalid UTF-8 with its caret."""
     at = spec.find("\0")
     if at >= 0:
         raise InputError("spec:1:%d: error: parse: character U+0000 is a control character, "
                          "not a label\n  %s\n  %*s" % (at + 1, spec, at + 1, "^"))
-    return spec.encode("utf-8")
+    return spec.encode("utf-8", "surrogatepass")
 
 
-_INT64_MAX = 2**63 - 1
+INT64_MAX = 2**63 - 1
 
 
 def shape_of(shape, k):
@@ -75,7 +77,7 @@ def shape_of(shape, k):
     except TypeError:
         raise TypeError("einc: the shape of operand %d is %r, not a sequence of integers"
                         % (k, shape)) from None
-    if any(d > _INT64_MAX for d in dims):
+    if any(d > INT64_MAX for d in dims):
         raise InputError("einc: the shape of operand %d is %s: a size beyond 2^63-1"
                          % (k, dims))
     return dims

@@ -84,6 +84,20 @@ def test_spec_with_nul_and_shapes_beyond_int64_raise():
             einc.contract_expression("ij->", shape)
 
 
+def test_spec_with_lone_surrogate_raises_with_caret():
+    """A lone surrogate (a str no UTF-8 can hold, which raised
+    UnicodeEncodeError) raises einc's parse error with a caret under
+    it, from contract, contract_path and contract_expression."""
+    a = rand(2, 3)
+    for spec, col in (("i\ud800->i", 2), ("ab\udfff", 3)):
+        with pytest.raises(ValueError, match=r"spec:1:%d: error: parse: invalid UTF-8" % col):
+            einc.contract(spec, a)
+    with pytest.raises(ValueError, match="invalid UTF-8"):
+        einc.contract_path("ij->\udc80", (2, 3), shapes=True)
+    with pytest.raises(ValueError, match="invalid UTF-8"):
+        einc.contract_expression("\ud83dj", (2, 3))
+
+
 def test_dtype_converts_and_defaults():
     a, b = rand(3, 4, dtype=np.float32), rand(4, 2, dtype=np.float32)
     assert einc.contract("ij,jk", a, b).dtype == np.float32

@@ -115,9 +115,9 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	if (!st && !p->slicing && !o->budget) /* tiles with spills or slices: not yet */
 		st = pass_tile(ctx, p->arena, g, p->tree, p->fused, &p->caches, o->tile_cache,
 		               &p->tiling);
-	if (!st)
-		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->tiling, p->options.budget,
-		               &p->plan);
+	if (!st) /* a size 0: no step runs, so no budget binds */
+		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->tiling,
+		               p->graph->empty_dims ? 0 : o->budget, &p->plan);
 	if (!st)
 		st = pass_lower(ctx, p->arena, g, p->tree, p->plan, p->fused, p->tiling,
 		                p->vector_bits, &p->caches, o->threads, &p->loops);

@@ -84,6 +84,9 @@ expect_out '^checksum: sum=0 abs=0 elements=6$' --run 'ij,jk->ik' -s 2x0,0x3
 expect_out '^check: max abs error .*: ok$' --run --check -t f64 'ij,jk->ik' -s 2x0,0x3
 expect_out '^checksum: sum=0 abs=0 elements=0$' --run 'bij,bjk->bik' -s 0x3x4,0x4x5
 expect_out '^checksum: sum=0 abs=0 elements=0$' --run 'i,i->i' -s 1,0
+# a size 0 runs no step: no budget, however small, refuses it
+expect_out '^check: .*: ok$' --run --check --budget 1 'ij,jk,kl->il' -d i=0,j=2,k=3,l=2
+expect_out '^check: .*: ok$' --run --check --budget 1 'ij,jk,kl->il' -d i=4,j=2,k=0,l=2
 expect 1 "einc: spec:1:3: error: bind: label 'i' is 0 in operand 1 but 3 in operand 0" 'i,i->i' -s 3,0
 # --threads: a GEMM-like step on 1 and 3 threads, checked and bit-identical.
 expect 2 "einc: --threads:1:1: error: usage: expected a thread count (an integer from 0 to 1024), found '-'" --threads=-1 'i' -d i=1

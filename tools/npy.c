@@ -1,6 +1,7 @@
 /* npy.c - .npy files (npy.h): the header's dict parsed by hand. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,26 +83,36 @@ static int parse_shape(const char *s, npy_array *a)
 	}
 }
 
-/* Reads the header of "f" into "a" (not its data). */
-static int read_header(FILE *f, npy_array *a, char *err, size_t n)
+/* The length of the dict value at "v": a quoted string ('>f8') or a
+ * list (a structured dtype's) whole, anything else up to the next ',' or
+ * '}'. */
+static int value_len(const char *v)
+{
+	const char *end = *v == '\'' ? strchr(v + 1, '\'') : *v == '[' ? strchr(v, ']') : NULL;
+	return end ? (int)(end - v + 1) : (int)strcspn(v, ",}");
+}
+
+/* Reads the header of "f", the file "path", into "a" (not its data). */
+static int read_header(FILE *f, const char *path, npy_array *a, char *err, size_t n)
 {
 	unsigned char head[12];
 	if (fread(head, 1, 8, f) != 8 || memcmp(head, magic, 6)) {
-		snprintf(err, n, "not a .npy file (no \\x93NUMPY magic)");
+		snprintf(err, n, "'%s' is not a .npy file (no \\x93NUMPY magic)", path);
 		return -1;
 	}
 	int major = head[6];
 	size_t lenbytes = major == 1 ? 2 : 4, len = 0;
-	if (major < 1 || major > 3 || fread(head + 8, 1, lenbytes, f) != lenbytes) {
-		snprintf(err, n, "unsupported .npy version %d", major);
+	if (major < 1 || major > 3) {
+		snprintf(err, n, "'%s' is of .npy version %d (expected 1, 2 or 3)", path, major);
 		return -1;
 	}
-	for (size_t b = lenbytes; b > 0; b--)
+	bool whole = fread(head + 8, 1, lenbytes, f) == lenbytes;
+	for (size_t b = lenbytes; whole && b > 0; b--)
 		len = len << 8 | head[8 + b - 1];
-	char *h = len < (1u << 20) ? malloc(len + 1) : NULL;
+	char *h = whole && len < (1u << 20) ? malloc(len + 1) : NULL;
 	if (!h || fread(h, 1, len, f) != len) {
 		free(h);
-		snprintf(err, n, "the .npy header is cut short");
+		snprintf(err, n, "the .npy header of '%s' is cut short", path);
 		return -1;
 	}
 	h[len] = '\0';
@@ -109,14 +120,15 @@ static int read_header(FILE *f, npy_array *a, char *err, size_t n)
 	const char *shape = dict_value(h, "shape");
 	int st = 0, kind = kind_of_descr(descr);
 	if (kind < 0) {
-		snprintf(err, n, "dtype %.12s is not supported (expected '<f4', '<f8', '<c8', "
-		         "'<c16', '<i4' or '<i8')", descr ? descr : "missing");
+		snprintf(err, n, "'%s' holds dtype %.*s (expected '<f4', '<f8', '<c8', '<c16', "
+		         "'<i4' or '<i8')", path, descr ? value_len(descr) : 7,
+		         descr ? descr : "missing");
 		st = -1;
 	} else if (!order || strncmp(order, "False", 5)) {
-		snprintf(err, n, "Fortran-order arrays are not supported (expected C order)");
+		snprintf(err, n, "'%s' is in Fortran order (expected C order)", path);
 		st = -1;
 	} else if (!shape || parse_shape(shape, a)) {
-		snprintf(err, n, "the shape in the .npy header cannot be read");
+		snprintf(err, n, "the shape in the .npy header of '%s' cannot be read", path);
 		st = -1;
 	} else {
 		a->dtype = kinds[kind].dtype;
@@ -133,7 +145,7 @@ int npy_read(const char *path, npy_array *a, char *err, size_t n)
 		snprintf(err, n, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	int st = read_header(f, a, err, n);
+	int st = read_header(f, path, a, err, n);
 	size_t bytes = st ? 0 : (size_t)a->elems * einc_dtype_size(a->dtype);
 	if (!st && !(a->data = malloc(bytes + 1))) {
 		snprintf(err, n, "out of memory for %zu bytes", bytes);

@@ -166,6 +166,21 @@ expect_err 2 1 "operand 0 of the spec is float32 of shape (2, 3)" 'ij,jk->ik' -d
 # the last files written are int64: not a c64 operand, even of its shape
 expect_err 2 1 "'$dir/x.npy' is a int64 array of shape (6, 7); operand 0 of the spec is complex64 of shape (6, 7)" -t c64 'ij,jk->ik' -d i=6,j=7,k=4 --slice=j --in "$dir/x.npy" --in "$dir/x.npy"
 expect_err 1 2 "no SPEC given" -d i=2
+# .npy files einc-mpi does not read: named, with what they hold
+"$py" -c 'import sys, numpy as np
+d = sys.argv[1]
+np.save(d + "/be.npy", np.ones((2, 3), ">f8"))
+np.save(d + "/fo.npy", np.asfortranarray(np.ones((2, 3))))
+np.save(d + "/st.npy", np.zeros(3, [("a", "<f8"), ("b", "<i4")]))
+open(d + "/v9.npy", "wb").write(b"\x93NUMPY\x09\x00")
+open(d + "/v1.npy", "wb").write(b"\x93NUMPY\x01\x00\x10")' "$dir"
+for bad in "be|'$dir/be.npy' holds dtype '>f8' (expected '<f4'" "fo|'$dir/fo.npy' is in Fortran order" \
+    "st|'$dir/st.npy' holds dtype [('a', '<f8'), ('b', '<i4')] (expected" \
+    "v9|'$dir/v9.npy' is of .npy version 9 (expected 1, 2 or 3)" \
+    "v1|the .npy header of '$dir/v1.npy' is cut short"; do
+  f=$dir/${bad%%|*}.npy
+  expect_err 2 1 "${bad#*|}" -t f64 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j --in "$f" --in "$f"
+done
 expect_err 2 2 "unknown optimization level '-O7'" -O7 'ij,jk->ik' -d i=2,j=3,k=4
 expect_err 2 2 "expected -march=CPU or -mcpu=CPU" -mtune=znver3 'ij,jk->ik' -d i=2,j=3,k=4
 expect_err 2 1 "unknown CPU 'nocpu'" -march=nocpu 'ij,jk->ik' -d i=2,j=3,k=4 --slice=j

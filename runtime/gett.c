@@ -24,8 +24,9 @@
  * packed: A a block of rows at a time into a row-major tile that the
  * direct micro-kernel reads or that is packed (beside one column of
  * register blocks, a register block of rows at a time, just before the
- * micro-kernel reads them from L1, or by a micro-kernel that forms them
- * itself, runtime/outer_kernel.c), B element by element. A's next block
+ * micro-kernel reads them from L1, or, where all of C's columns fit one
+ * register block, never formed: runtime/outer_kernel.c factors the
+ * sums), B element by element. A's next block
  * is prefetched while one is computed where it comes from memory in a
  * pattern the hardware does not follow ahead (next_a_block). Where C's
  * rows start past a cache line, N is turned so that the tiles store whole
@@ -1188,7 +1189,10 @@ static void pack_b_panel(const gett_call *g, char *dst, int64_t bt, int64_t pc, 
 /* A fused A's K block from "pc" ("kc" long) into "p": its runs and the
  * outer factor's offsets per run (in the scratch after the product tile
  * at "tile"), whether the runs split it as an outer product, and if so
- * the micro-kernel that forms its products, where there is one. */
+ * the micro-kernel that forms its products, where there is one. That
+ * kernel factors the sums (other bits than the products multiply-added),
+ * so it is taken only where all of C's columns fit one register block:
+ * then every block of every split among threads takes it. */
 static void product_block_runs(const gett_call *g, char *tile, int64_t pc, int64_t kc,
                                prod_block *p)
 {
@@ -1197,7 +1201,8 @@ static void product_block_runs(const gett_call *g, char *tile, int64_t pc, int64
 	p->cout = (int64_t *)((char *)p->runs + line((size_t)d->kc * sizeof(prod_run)));
 	p->nruns = product_runs(g->a_k + pc, g->f_k + pc, kc, p->runs);
 	product_outer(p, (g->avx2 ? PRODUCT_AVX2_BYTES : PRODUCT_BYTES) / d->esize);
-	p->kernel = p->inner ? einc_rt_outer_kernel_for(d->esize, d->mr, d->nr, p->n) : NULL;
+	int fits = d->n <= d->nr;
+	p->kernel = p->inner && fits ? einc_rt_outer_kernel_for(d->esize, d->mr, d->nr, p->n) : NULL;
 }
 
 /* A fused A's block "k" (rows k->m0 on) of batch element "bt" over K

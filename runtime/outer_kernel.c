@@ -3,14 +3,13 @@
  * outer_kernel.c - the micro-kernel of a GEMM whose A is an outer product
  * (outer_kernel.h), in AVX-512 where the CPU runs it. gett.c otherwise
  * writes a register block of rows' products (outer_T) and then calls the
- * generated micro-kernel on them: the products' multiplies and stores wait
- * for the kernel and the kernel for them. Here the products of run u + 1
- * (one vector multiply and store per row and vector of the run) are made
- * while run u's multiply-adds run, so they take the FMA units' spare
- * slots: on zci,zcj,ijk->zck, z=4096, c=32, i=j=k=16 the products took
- * 18% of the time (docs/bench-kernels.md, "Products in the micro-kernel").
- * Each product is rounded, then multiply-added in the generated kernel's
- * order, so the bits do not change.
+ * generated micro-kernel on them. Here the sums are factored: per run u,
+ * each row's multiply-adds of its run of the inner factor by B's rows,
+ * then one multiply-add by the outer factor's value: no product is stored
+ * or broadcast back from memory, and the multiplies by the outer factor
+ * are as many as the products' were. On zci,zcj,ijk->zck, z=4096, c=32,
+ * i=j=k=16 f32 that took 7.09 ms to 6.55 (docs/bench-kernels.md,
+ * "Factored sums in the micro-kernel").
  */
 #include "outer_kernel.h"
 
@@ -24,12 +23,13 @@
 /*
  * outer_T_MRxNVxNQ: outer_kernel.h's kernel for an MR x NV-vector block of
  * "T" and runs of NQ vectors (VEC, its vector type, and its intrinsics:
- * SET1 a broadcast, MUL, FMADD a * b + c, ADD, LOAD and STORE unaligned).
- * Each row's run of "in" is held in registers; run u's products lie in
- * "prod"[u % 2], row by row, and are made while run u - 1's multiply-adds
- * run.
+ * SET1 a broadcast, ZERO, FMADD a * b + c, ADD, LOAD and STORE unaligned).
+ * Per run u, each row's sums t = sum_q in[q] * b[u * n + q], then
+ * acc += out[cout[u]] * t. The rows' pointers pass through an empty
+ * asm per run: else the compiler hoists the broadcasts of "in", the same
+ * in every run, out of the loop and spills them to the stack.
  */
-#define OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, SET1, MUL, FMADD, ADD, LOAD, STORE)      \
+#define OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, SET1, ZERO, FMADD, ADD, LOAD, STORE)  \
 	AVX512 static void outer_##NAME##_##MR##x##NV##x##NQ(                            \
 		const void *const *in_, const void *const *out_, const int64_t *cout,     \
 		int64_t nruns, int64_t n, const void *b_, int64_t ldb, void *c_,          \
@@ -38,35 +38,37 @@
 		enum { L = sizeof(VEC) / sizeof(T) };                                     \
 		const T *const *in = (const T *const *)in_, *const *out = (const T *const *)out_; \
 		const T *b = b_;                                                          \
-		T *c = c_, prod[2][MR][NQ * L];                                           \
-		VEC acc[MR][NV], x[MR][NQ];                                               \
+		T *c = c_;                                                                \
+		VEC acc[MR][NV];                                                          \
 		(void)n;                                                                  \
 		_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {                   \
 			__builtin_prefetch(c + rows[i], 1, 3);                            \
 			__builtin_prefetch(c + rows[i] + NV * L - 1, 1, 3);               \
 			_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)              \
-				acc[i][v] = SET1(0);                                      \
-			_Pragma("GCC unroll 4") for (int w = 0; w < NQ; w++)              \
-				x[i][w] = LOAD(in[i] + w * L);                            \
+				acc[i][v] = ZERO();                                       \
 		}                                                                         \
-		for (int64_t u = -1; u < nruns; u++) {                                    \
-			if (u + 1 < nruns)                                                \
-				_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++)     \
-					_Pragma("GCC unroll 4") for (int w = 0; w < NQ; w++) \
-						STORE(&prod[(u + 1) % 2][i][w * L],       \
-						      MUL(SET1(out[i][cout[u + 1]]), x[i][w])); \
-			if (u >= 0)                                                       \
-				_Pragma("GCC unroll 64") for (int q = 0; q < NQ * L; q++) { \
-					VEC bv[NV];                                       \
+		for (int64_t u = 0; u < nruns; u++, b += NQ * L * ldb) {                  \
+			VEC t[MR][NV];                                                    \
+			const T *const *x = in;                                           \
+			__asm__("" : "+r"(x));                                            \
+			_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++)             \
+				_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)      \
+					t[i][v] = ZERO();                                 \
+			_Pragma("GCC unroll 32") for (int q = 0; q < NQ * L; q++) {      \
+				VEC bv[NV];                                               \
+				_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)      \
+					bv[v] = LOAD(b + q * ldb + v * L);                \
+				_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {   \
+					VEC a = SET1(x[i][q]);                            \
 					_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) \
-						bv[v] = LOAD(b + q * ldb + v * L);        \
-					_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) { \
-						VEC a = SET1(prod[u % 2][i][q]);          \
-						_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) \
-							acc[i][v] = FMADD(a, bv[v], acc[i][v]); \
-					}                                                 \
+						t[i][v] = FMADD(a, bv[v], t[i][v]);       \
 				}                                                         \
-			b += u >= 0 ? NQ * L * ldb : 0;                                   \
+			}                                                                 \
+			_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {           \
+				VEC o = SET1(out[i][cout[u]]);                            \
+				_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)      \
+					acc[i][v] = FMADD(o, t[i][v], acc[i][v]);         \
+			}                                                                 \
 		}                                                                         \
 		_Pragma("GCC unroll 16") for (int i = 0; i < MR; i++)                     \
 			_Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) {            \
@@ -77,14 +79,14 @@
 
 /* The blocks passes/lower_gemm.c gives AVX-512, 8 rows of one vector or 6
  * of two, for runs of one vector or two; each fits the 32 vector registers
- * with its runs and its B row. */
+ * with its sums, its partial sums and its B row. */
 #define OUTER_KERNELS(T, NAME, VEC, SFX)                                                 \
 	OUTER_KERNEL_AT(T, NAME, 8, 1, 1, VEC, SFX)                                       \
 	OUTER_KERNEL_AT(T, NAME, 8, 1, 2, VEC, SFX)                                       \
 	OUTER_KERNEL_AT(T, NAME, 6, 2, 1, VEC, SFX)                                       \
 	OUTER_KERNEL_AT(T, NAME, 6, 2, 2, VEC, SFX)
 #define OUTER_KERNEL_AT(T, NAME, MR, NV, NQ, VEC, SFX)                                   \
-	OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, _mm512_set1_##SFX, _mm512_mul_##SFX,       \
+	OUTER_KERNEL(T, NAME, MR, NV, NQ, VEC, _mm512_set1_##SFX, _mm512_setzero_##SFX, \
 	             _mm512_fmadd_##SFX, _mm512_add_##SFX, _mm512_loadu_##SFX,            \
 	             _mm512_storeu_##SFX)
 

@@ -2,7 +2,7 @@
 /*
  * outer_kernel.h - the micro-kernel of a GEMM whose A is an outer product
  * formed as it is read (runtime/gett.c's fused A, split as an outer
- * product), with the products made between the multiply-adds.
+ * product), its sums factored by the outer product's factors.
  */
 #ifndef EINC_RT_OUTER_KERNEL_H
 #define EINC_RT_OUTER_KERNEL_H
@@ -11,13 +11,11 @@
 
 /*
  * For i < mr and j < nr (the kernel's block), with k = u * n + q:
- *   c[rows[i] + j] (+)= sum_{u < nruns, q < n} (out[i][cout[u]] * in[i][q]) * b[k * ldb + j]
- * each product rounded, then multiply-added in the order of k as the
- * generated micro-kernel adds a product tile (runtime/gett.h's
- * einc_rt_ukernel_direct with FMA), so the bits are those of the product
- * stored first (where the generated code is built for a CPU with FMA, as
- * it is for the native one); stores the sum when "first" is nonzero, else
- * adds it.
+ *   c[rows[i] + j] (+)= sum_u out[i][cout[u]] * (sum_{q < n} in[i][q] * b[k * ldb + j])
+ * the sums factored: each run's multiply-adds in the order of q, then one
+ * multiply-add by the run's outer factor, runs in order, so a row's bits
+ * depend on nothing but its values (not those of the product stored
+ * first); stores the sum when "first" is nonzero, else adds it.
  * "in[i]" and "out[i]" point at row i's factors.
  */
 typedef void (*einc_rt_outer_kernel)(const void *const *in, const void *const *out,

@@ -122,7 +122,6 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
                   einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws)
 {
 	const loop_gemm *g = st->gemm;
-	const loop_step *v = g->view;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i8 = LLVMInt8TypeInContext(c), i64 = LLVMInt64TypeInContext(c);
 	LLVMTypeRef ptr = LLVMPointerTypeInContext(c, 0), elem = cg_dtype_part_type(c, dtype);
@@ -133,14 +132,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	char name[200];
 	snprintf(name, sizeof name, "%.*s.gemm", (int)(len < 150 ? len : 150), fname);
 
-	const loop_access *acc[3] = {&v->args[g->a], &v->args[!g->a], &v->result};
 	int n = g->nb + g->nm + g->nn + g->nk;
 	int64_t sizes[n + 1], strides[3 * n + 1];
-	for (int x = 0; x < n; x++) {
-		sizes[x] = v->sizes[g->dims[x]];
-		for (int t = 0; t < 3; t++)
-			strides[t * n + x] = acc[t]->strides[g->dims[x]];
-	}
+	lower_gemm_extents(g, sizes, strides);
 	/* one micro-kernel: on A in place where that pays, else on packed A */
 	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem, kind), null = LLVMConstNull(ptr);
 	int64_t head[DESC_SIZES] = {

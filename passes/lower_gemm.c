@@ -4,7 +4,7 @@
  * micro-kernel, the cache blocks, and whether the micro-kernel reads A in
  * place. Every compile-time GEMM decision lives here; codegen/gemm.c only
  * emits it, and runtime/gett.c splits the step over the threads it finds
- * at run time (and reads B in place beside few rows, RT_GETT_B_DIRECT_TILES).
+ * at run time (and reads B in place beside few rows, einc_rt_gett_b_in_place).
  */
 #include "gett.h"
 #include "program.h"
@@ -334,10 +334,24 @@ static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, 
 	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 
+/* Whether the runtime reads B (the argument not "g->a" of "st") of
+ * "esize"-byte elements in place beside A packed
+ * (einc_rt_gett_b_in_place: C's rows and the bytes each of B's columns
+ * spans along K). */
+static int b_direct(const loop_step *st, const loop_gemm *g, int64_t esize)
+{
+	int64_t span = 1;
+	for (int x = 0; x < g->nk; x++) {
+		int d = g->dims[g->nb + g->nm + g->nn + x];
+		int64_t s = st->args[!g->a].strides[d];
+		span += (st->sizes[d] - 1) * (s < 0 ? -s : s);
+	}
+	return einc_rt_gett_b_in_place(g->m, g->mr, span * esize);
+}
+
 /*
  * The N and K blocks of a step whose B the runtime reads in place
- * (runtime/gett.c's b_direct: "m" rows of C, RT_GETT_B_DIRECT_TILES
- * register blocks at most), "n" columns and "k" of "esize" bytes, A
+ * (b_direct), "n" columns and "k" of "esize" bytes, A
  * packed. B is neither packed nor kept in L2 or L3: each micro-panel
  * comes from memory once and stays in L1 only while those few register
  * blocks use it in turn. So K runs in the fewest blocks whose micro-panel
@@ -408,7 +422,7 @@ static int crossed_b(const loop_step *st, const loop_gemm *g, int vector_bits, i
  * loaded whole and transposed in AVX-512 registers into L buffers
  * (runtime/pack_crossed.c). So where registers are 512 bits wide, NR
  * holds whole lines, M more register blocks than B read in place allows
- * (RT_GETT_B_DIRECT_TILES), the dim at least L long and the L panels
+ * (b_direct), the dim at least L long and the L panels
  * (L x KC x NC) within the core's share of L3, whence the kernels read
  * them. Measured on znver5: docs/bench-views.md, run 19.
  */
@@ -416,8 +430,7 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
                            int64_t esize, const cg_caches *caches)
 {
 	int64_t lanes = GEMM_LINE_BYTES / esize, width = g->n < g->nc ? g->n : g->nc;
-	if (vector_bits < 512 || !g->nb || g->nr % lanes ||
-	    (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES)
+	if (vector_bits < 512 || !g->nb || g->nr % lanes || b_direct(st, g, esize))
 		return 0;
 	int d = g->dims[g->nb - 1];
 	return st->args[!g->a].strides[d] == 1 && st->sizes[d] >= lanes &&
@@ -588,7 +601,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
-	                 (g->m + g->mr - 1) / g->mr <= RT_GETT_B_DIRECT_TILES;
+	                 b_direct(st, g, esize);
 	if (b_in_place)
 		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);
 	int whole = !g->a_stride && unit_m && ks > 1 &&
@@ -681,6 +694,18 @@ static int swap_pays(const loop_step *st, const loop_gemm *g, int vector_bits, i
 	int batch = g->dims[g->nb - 1], n = g->dims[g->nb + g->nm + g->nn - 1];
 	return st->args[g->a].strides[batch] == 1 && st->args[!g->a].strides[batch] != 1 &&
 	       st->result.strides[n] == 1;
+}
+
+void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides)
+{
+	const loop_step *v = g->view;
+	const loop_access *acc[3] = {&v->args[g->a], &v->args[!g->a], &v->result};
+	int n = g->nb + g->nm + g->nn + g->nk;
+	for (int x = 0; x < n; x++) {
+		sizes[x] = v->sizes[g->dims[x]];
+		for (int t = 0; t < 3; t++)
+			strides[t * n + x] = acc[t]->strides[g->dims[x]];
+	}
 }
 
 /*

@@ -113,10 +113,15 @@ int lower_gemm_like(const int count[IR_ROLE_RIGHT_SUM + 1]);
  * dim, an empty dim, a group too large for its tables, or too little work)
  * or out of memory. Its packing buffers go after the plan's "ws_bytes".
  * "b_packed": the runtime packs B whatever its rows (a complex step's real
- * form), never reads it in place (RT_GETT_B_DIRECT_TILES), never swaps
+ * form), never reads it in place (einc_rt_gett_b_in_place), never swaps
  * the operands (swap_pays). */
 loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_bits,
                       const cg_caches *caches, int64_t ws_bytes, int b_packed);
+
+/* lower_gemm.c: the extents of GETT form "g"'s dims (batch, M, N, K
+ * groups in order) into "sizes", and their element strides in A, then B,
+ * then C into "strides" (3 x as many), as einc_rt_gett_desc holds them. */
+void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides);
 
 /* lower_gemm_complex.c: the GETT form of two-argument complex step "st"
  * ("part_bytes" per part) as a real step (BLIS's 1m), as lower_gemm. */

@@ -9,7 +9,7 @@
  * the panels. When A runs with one stride along K and the panels would be
  * reused little, a second micro-kernel reads A's rows in place instead
  * (passes/lower_gemm.c decides); beside few rows of A, the kernels read B's rows in
- * place (RT_GETT_B_DIRECT_TILES). Generated code fills the descriptor as a
+ * place (einc_rt_gett_b_in_place). Generated code fills the descriptor as a
  * constant.
  */
 #ifndef EINC_RT_GETT_H
@@ -97,6 +97,19 @@ typedef void (*einc_rt_ukernel_held)(int64_t kc, const void *a, const int64_t *a
  * 7.2 -> 6.7; i = 24 even, i = 32 slower (10.0 -> 11.5). */
 #define RT_GETT_B_DIRECT_TILES 3
 
+/* B is also read in place beside up to RT_GETT_B_NEAR_TILES register
+ * blocks of rows (one MC block of a K = 48 step's: 48 f64 rows) where each
+ * of its columns lies within RT_GETT_B_NEAR_BYTES along all of K: a
+ * micro-panel's rows are then lines close together, which L1's sets hold
+ * at once while the register blocks use it in turn, and packing would copy
+ * it for as few uses. Measured on znver5 (1 thread, CPU time, best of 3,
+ * 48^4 f64, M = 48): rk,qrl->qkl (K rows 384 bytes apart, 18 KiB in all)
+ * 0.138 -> 0.112 ms in place; qj,qkl->jkl (18 KiB apart) 0.134 -> 0.146
+ * and pi,pjkl->ijkl (864 KiB apart) 9.5 -> 14.7 ms: rows a multiple of
+ * L1's way apart fall in one or two of its sets. */
+#define RT_GETT_B_NEAR_TILES 8
+#define RT_GETT_B_NEAR_BYTES (32 << 10)
+
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {
 	int64_t esize;            /* 4 or 8: a float, double, int32 or int64 (a
@@ -155,13 +168,14 @@ typedef struct {
 
 /*
  * The scratch bytes of an einc_rt_gett call on step "d" (its extents,
- * blocks, element size and kind; not its kernels, strides or threads),
+ * blocks, element size, kind and B's strides along K; not its kernels,
+ * its other strides or its threads),
  * whose A is read in place where "direct" is set (a kernel_direct at run
  * time): the offset tables, the partial results of its K slices, the
  * shared B panel of a split step (RT_GETT_SHARED_MAX at most; none where
  * the tasks never share one), and the packing buffers of one thread: A's
  * block unless A is read in place, B's panel (L of them where "b_lanes"
- * is L), or one micro-panel where B is read in place (RT_GETT_B_DIRECT_TILES), the edge tile,
+ * is L), or one micro-panel where B is read in place (einc_rt_gett_b_in_place), the edge tile,
  * an MC x NR column of C's tiles where "c_transposed" is set, and a held step's block of sums (see
  * gett.c).
  */
@@ -176,7 +190,7 @@ size_t einc_rt_gett_scratch(const einc_rt_gett_desc *d, int direct);
  * panels ("shared" 0). Otherwise each piece is split into "mparts" x
  * "nparts" tasks (M and N ranges of whole register blocks, as even as the
  * blocks allow): the tasks of a sliced step, or of one that reads B in
- * place (RT_GETT_B_DIRECT_TILES), still pack their own B panels; the
+ * place (einc_rt_gett_b_in_place), still pack their own B panels; the
  * others share them, packed once per round: a round is "uround" units over
  * "kspan" of K (whole KC blocks, RT_GETT_ROUND_BLOCKS at most), computed
  * by "tasks" tasks, which pack each KC block of a unit's panel together
@@ -187,6 +201,12 @@ typedef struct {
 	int shared;
 	int64_t uround, kspan;
 } einc_rt_gett_split;
+
+/* Whether a real step reads B in place (RT_GETT_B_DIRECT_TILES,
+ * RT_GETT_B_NEAR_TILES): "m" rows of C in register blocks of "mr", each
+ * of B's columns "span" bytes from its first element along K to past its
+ * last. */
+int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int64_t span);
 
 /* The slices K is summed in (einc_rt_gett_split's "kslices") for a step of
  * flattened extents "batch", "m", "n", "k", KC "kc", "esize"-byte

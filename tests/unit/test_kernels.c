@@ -124,6 +124,12 @@ static const kcase cases[] = {
 	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=21", DIRECT},
 	{"bik,bkj->bij", "b=3,i=2,k=50,j=61", DIRECT},
 	{"ki,kj->ij", "i=6,k=64,j=5000", GEMM},
+	/* B in place beside up to 8 register blocks of rows where each of its
+	 * columns lies within 32 KiB along K (RT_GETT_B_NEAR_BYTES: the
+	 * 4-index transform's second step), edge panels; K over two dims (A
+	 * read across in f32) */
+	{"rk,qrl->qkl", "q=5,r=40,k=47,l=37", GEMM},
+	{"rsk,qrsl->qkl", "q=3,r=5,s=7,k=41,l=35", ACROSS},
 	/* B in place with its own blocks (lower_gemm.c's in_place_b_blocks):
 	 * K in two blocks of 272 (the last 258), N in two of 2112 (the host's
 	 * 1 MiB L2) or three of 1408 (haswell's 256 KiB), 17 rows */
@@ -920,8 +926,10 @@ static void test_ahead_from_memory(void **state)
  * KC x NR micro-panel of B and no shared panel where B is (few rows):
  * znver5, f32; few rows (B in place: NC 4096 x KC 384 and the shared
  * panel no longer reserved, 19.0 MB -> 218 KB), few columns and ttm (A in
- * place). `cases` runs such steps against the reference on 1, 2 and 16
- * threads.
+ * place), and the 4-index transform's second step (B in place beside 8
+ * register blocks of rows, its columns 9 KiB long along K:
+ * einc_rt_gett_b_in_place). `cases` runs such steps against the reference
+ * on 1, 2 and 16 threads.
  */
 static void test_in_place_scratch(void **state)
 {
@@ -933,6 +941,7 @@ static void test_in_place_scratch(void **state)
 		{"ik,kj->ij", "i=4,k=4096,j=4096", 0, 1},
 		{"ik,kj->ij", "i=4096,k=4096,j=16", 1, 0},
 		{"ijk,lk->ijl", "i=256,j=256,k=256,l=64", 1, 0},
+		{"rk,qrl->qkl", "q=48,r=48,k=48,l=48", 0, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
@@ -1033,8 +1042,8 @@ static void check_product(const double *c, int64_t ldc, const double *a, const d
  * integers), on 1 and 2 threads, with and without A's next block
  * prefetched ("ahead": 13x11x131 has partial row, column and K blocks,
  * the prefetch crossing into the next K block); B in place exactly when
- * M has at most RT_GETT_B_DIRECT_TILES blocks of rows and a whole panel
- * of columns; and
+ * einc_rt_gett_b_in_place says so and N has a whole panel of columns
+ * (13x11x131: 5 blocks of rows, B's columns 11 KiB long); and
  * the rule that gives a step the direct kernel, on the benchmark's steps. */
 static void test_gett_direct(void **state)
 {
@@ -1061,7 +1070,7 @@ static void test_gett_direct(void **state)
 				assert_true(direct_calls > 0 && packed_calls == 0);
 			else
 				assert_true(packed_calls > 0 && direct_calls == 0);
-			int in_place = m <= RT_GETT_B_DIRECT_TILES * TMR && n >= TNR;
+			int in_place = einc_rt_gett_b_in_place(m, TMR, ((k - 1) * n + 1) * 8) && n >= TNR;
 			assert_true((b_in_place_calls > 0) == in_place);
 			check_product(c, n, a, b, m, n, k, run);
 			free(scratch);

@@ -106,13 +106,19 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
  * step's, CG_A_FETCH_ROW: its einc_rt_ukernel_held, all of a block's rows). */
 enum {
 	CG_A_FETCH_NONE,
-	CG_A_FETCH_SWEEP, /* its share of A's next K block (loop_gemm's a_sweep) */
+	CG_A_FETCH_SWEEP, /* its share of A's next K or M block (loop_gemm's a_sweep) */
 	CG_A_FETCH_ROW,   /* along its first row, ahead of each value of k
 	                     (loop_gemm's a_held) */
 };
+/* What a CG_A_FETCH_SWEEP kernel sweeps: "next" 0, A's next K block;
+ * else the next M block of "rows" rows (one run of memory), "next"
+ * elements after this one (loop_gemm's a_sweep_next). */
+typedef struct {
+	int64_t next, rows;
+} cg_sweep;
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int a_fetch, LLVMValueRef like);
+                            int a_fetch, cg_sweep sweep, LLVMValueRef like);
 
 /* gemm.c: the internal constant i64 array NAME.SUFFIX holding "vals[0 ..
  * n-1]". */

@@ -87,12 +87,16 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	                   g->a_stride ? ".direct" : "", type, g->mr, g->nr);
 	LLVMDisposeMessage(type);
 	if (g->a_stride)
-		snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s", (long long)g->a_stride,
-		         g->a_sweep ? ".sweep" : g->a_held ? ".row" : "");
+		len += snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s",
+		                (long long)g->a_stride, g->a_sweep ? ".sweep" : g->a_held ? ".row" : "");
+	if (g->a_sweep_next)
+		snprintf(name + len, sizeof name - (size_t)len, ".next%lld.rows%lld",
+		         (long long)g->a_sweep_next, (long long)g->mc);
 	int a_fetch = g->a_sweep ? CG_A_FETCH_SWEEP : g->a_held ? CG_A_FETCH_ROW : CG_A_FETCH_NONE;
+	cg_sweep sweep = {g->a_sweep_next, g->mc};
 	LLVMValueRef k = LLVMGetNamedFunction(m, name);
 	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride,
-	                              a_fetch, fn);
+	                              a_fetch, sweep, fn);
 }
 
 /* The descriptor of step "st" with a fused argument (einc_rt_gett_fused_desc)

@@ -93,17 +93,31 @@ static void prefetch_c(LLVMModuleRef m, LLVMBuilderRef b, LLVMTypeRef elem, unsi
  * after it), prefetches at value "k" of its loop where it sweeps A's next
  * block (loop_gemm's a_sweep): the block's M / "mr" calls each take their
  * rows' share of it, kc * mr elements from kc times the first row's offset,
- * mr elements a value of k. Past A's end after its last block: a plain
- * (not inbounds) address, which a prefetch may name without faulting.
+ * mr elements a value of k. Where "sweep" names the next M block instead
+ * (an M block of sweep.rows rows, one run of memory over the kc values of
+ * its one K block, the next sweep.next elements on), the share lies at kc
+ * times the row's place in its block, in the next block. Past A's end after
+ * its last block: a plain (not inbounds) address, which a prefetch may name
+ * without faulting.
  */
 static LLVMValueRef sweep_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef fn, int mr,
-                               int64_t a_stride, LLVMValueRef k)
+                               int64_t a_stride, cg_sweep sweep, LLVMValueRef k)
 {
 	LLVMTypeRef i64 = LLVMTypeOf(k);
 	LLVMValueRef row = LLVMBuildLoad2(b, i64, LLVMGetParam(fn, 2), "arow0");
 	LLVMSetAlignment(row, 8);
-	LLVMValueRef next = LLVMBuildAdd(b, row, LLVMConstInt(i64, (unsigned long long)a_stride, 0), "");
-	LLVMValueRef at = LLVMBuildAdd(b, LLVMBuildMul(b, LLVMGetParam(fn, 0), next, ""),
+	LLVMValueRef kc = LLVMGetParam(fn, 0), base;
+	if (sweep.next) {
+		/* the next M block's part at the row's place in its block */
+		LLVMValueRef in = LLVMBuildURem(b, row, LLVMConstInt(i64, (unsigned long long)sweep.rows, 0), "");
+		base = LLVMBuildAdd(b, LLVMBuildSub(b, row, in, ""),
+		                    LLVMConstInt(i64, (unsigned long long)sweep.next, 0), "");
+		base = LLVMBuildAdd(b, base, LLVMBuildMul(b, kc, in, ""), "");
+	} else {
+		LLVMValueRef next = LLVMBuildAdd(b, row, LLVMConstInt(i64, (unsigned long long)a_stride, 0), "");
+		base = LLVMBuildMul(b, kc, next, "");
+	}
+	LLVMValueRef at = LLVMBuildAdd(b, base,
 	                               LLVMBuildMul(b, k, LLVMConstInt(i64, (unsigned long long)mr, 0), ""),
 	                               "sweep");
 	return LLVMBuildGEP2(b, elem, LLVMGetParam(fn, 1), &at, 1, "a.sweep");
@@ -127,7 +141,7 @@ static LLVMValueRef held_row(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef ba
 
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int a_fetch, LLVMValueRef like)
+                            int a_fetch, cg_sweep sweep, LLVMValueRef like)
 {
 	int integer = kind == EINC_KIND_INT;
 	LLVMContextRef c = LLVMGetModuleContext(m);
@@ -197,8 +211,15 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * "Prefetches and workspace against 75ec058" (ttm, tucker_proj).
 	 * Neither does a held step's (CG_A_FETCH_ROW): its B block stays in
 	 * L1 and its C is the thread's buffer, in L2 (run 24's harness
-	 * prefetched neither). */
-	int fetch_b = a_stride != 1 && !held, fetch_c = !held && (fetch_b || nr != vl);
+	 * prefetched neither). Nor one on A read across (a_stride past 1):
+	 * each value of k loads a line of A from L2, K's stride apart, and
+	 * the B row's prefetch beside it takes a load slot and a miss buffer
+	 * as the kernel waits on that line; its C tile is prefetched as
+	 * before. Measured on znver5 (1 thread, CPU time, 40 alternating
+	 * rounds in one process, load 5-8): ijk,lk->ijl 256^3 x 64 with ijk's
+	 * last two axes swapped, view / twin medians 1.074-1.090 -> 1.053-1.075;
+	 * docs/bench-views.md, run 33. */
+	int fetch_b = !a_stride, fetch_c = !held && (a_stride != 1 || nr != vl);
 	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
@@ -225,7 +246,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	LLVMValueRef astep = LLVMConstInt(i64, (unsigned long long)(direct ? a_stride : mr), 0);
 	LLVMValueRef aoff = LLVMBuildNUWMul(b, k, astep, "");
 	if (a_fetch == CG_A_FETCH_SWEEP)
-		prefetch(m, b, sweep_line(b, elem, fn, mr, a_stride, k), 0);
+		prefetch(m, b, sweep_line(b, elem, fn, mr, a_stride, sweep, k), 0);
 	if (a_fetch == CG_A_FETCH_ROW) {
 		LLVMValueRef ahead = LLVMBuildAdd(b, aoff, LLVMConstInt(i64, PREFETCH_A_ROW_LINES * 64 / esize, 0), "");
 		prefetch(m, b, LLVMBuildGEP2(b, elem, arow[0], &ahead, 1, "a.ahead"), 0);

@@ -135,6 +135,8 @@ typedef struct {
 	int a_sweep;              /* 1: the micro-kernel, reading A in place, prefetches
 	                             its share of A's next K block, one run of memory
 	                             after this one (codegen/microkernel.c) */
+	int64_t a_sweep_next;     /* where a_sweep: 0, the next K block; else the next
+	                             M block (mc rows, one run), this many elements on */
 	int64_t a_held;           /* 1: A is read in place an MC block of rows at a
 	                             time over all of K, the block's sums held in
 	                             a buffer of the thread's, the micro-kernel

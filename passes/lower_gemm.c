@@ -618,7 +618,9 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * 672 / 256 / 512 / 768 12.91-14.01 / 12.34-12.95 / 13.30 /
 	 * 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block). */
 	int64_t run = st->sizes[g->dims[g->nb + g->nm - 1]];
-	if (across && !whole_across && g->nm > 1 && ks == run && run < g->mc && run % g->mr == 0)
+	int run_mc = across && !whole_across && g->nm > 1 && ks == run && run < g->mc &&
+	             run % g->mr == 0;
+	if (run_mc)
 		g->mc = run;
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
 		kc = streamed_kc(caches->l2, g->k, width, esize, kc);
@@ -658,7 +660,21 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * alternating in one process, load 7-8): ijk,jr,kr->ir 256^3 x 32
 	 * with ijk's axes reversed 6.73-7.07 -> 6.07-6.38 ms (twin 5.94-6.37),
 	 * f64 15.50 -> 12.90 (twin 14.13); docs/bench-views.md, run 20. */
-	g->a_sweep = across && run_blocks && !g->a_ahead;
+	/* So is an A read in M blocks of one run (run_mc) with K in one
+	 * block, larger than the core's share of L3, where the run after a
+	 * block is the next one's (the dim outside the unit one "run" times
+	 * K apart), on 512-bit registers (AVX2 unmeasured): the kernel sweeps
+	 * the next M block instead, its share the same part of it
+	 * (a_sweep_next). Measured on znver5 (1 thread, CPU time, 40 rounds
+	 * alternating in one process, load 8-10): ijk,lk->ijl 256^3 x 64
+	 * with ijk's last two axes swapped, view / twin medians 1.063-1.095
+	 * -> 1.001-1.073; bench/python_views.py 1.07-1.29 -> 0.96-1.02
+	 * (docs/bench-views.md, run 33). */
+	int64_t outer = g->nm > 1 ? st->args[g->a].strides[g->dims[g->nb + g->nm - 2]] : 0;
+	int next_m = vector_bits >= 512 && run_mc && g->kc == g->k && a_bytes > caches->l3 &&
+	             outer == run * g->k;
+	g->a_sweep = across && (run_blocks || next_m) && !g->a_ahead;
+	g->a_sweep_next = g->a_sweep && !run_blocks ? outer : 0;
 	g->view = st;
 	g->esize = esize;
 	return g;

@@ -765,10 +765,10 @@ static void test_b_in_place_blocks(void **state)
 /*
  * A micro-kernel on A in place along K of unit stride prefetches no B
  * rows, and a narrow one (one vector of B per row) not C's tile either
- * (codegen/microkernel.c); a wide one there prefetches C's tile, and one
- * on A^T in place (K's stride 530) or on A packed both: znver5, N = 16,
- * 64 and 512 in f32, 8 in f64. Compiled, not run; `cases` runs every
- * kind against the reference.
+ * (codegen/microkernel.c); a wide one there prefetches C's tile, one on
+ * A^T in place (K's stride 530, f64; 256, f32) C's tile and no B rows,
+ * and one on A packed both: znver5, N = 16, 64 and 512 in f32, 8 in f64.
+ * Compiled, not run; `cases` runs every kind against the reference.
  */
 static void test_in_place_prefetches(void **state)
 {
@@ -780,7 +780,8 @@ static void test_in_place_prefetches(void **state)
 	} steps[] = {
 		{"ik,kj->ij", "i=64,k=64,j=16", EINC_F32, 1, 0, 0},
 		{"ik,kj->ij", "i=64,k=64,j=64", EINC_F32, 1, 0, 1},
-		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 1, 1},
+		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 0, 1},
+		{"ki,kj->ij", "i=256,k=45,j=64", EINC_F32, 1, 0, 1},
 		{"ik,kj->ij", "i=64,k=64,j=512", EINC_F32, 0, 1, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();

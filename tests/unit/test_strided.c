@@ -172,6 +172,15 @@ static const scase swapped = {"bij,bjk->bik", 2, {3, 3}, {{37, 72, 600}, {37, 60
 static const scase swept = {"ijk,jr,kr->ir", 3, {3, 2, 2}, {{36, 20, 30}, {20, 32}, {30, 32}},
                             {{1, 36, 720}, {0}, {0}}, {0, 1, 1}, 1, {0}};
 
+/* A read across in M blocks of one run, its micro-kernel sweeping the next
+ * M block (lower_gemm.c's a_sweep_next): ttm's ijk stored ikj, j of 240
+ * (whole register blocks of 8) one run of unit stride, K 250 (one block)
+ * 240 elements apart, i 18: A 4.1 MiB in f32, more than znver5's 4 MiB
+ * share of L3, its last block's sweep past A's end; l = 64, two register
+ * blocks of columns. */
+static const scase swept_next = {"ijk,lk->ijl", 2, {3, 2}, {{18, 240, 250}, {64, 250}},
+                                 {{60000, 1, 240}, {0}}, {0, 1}, 1, {0}};
+
 /* C's block held (lower_gemm.c's held_block): ttm's ijk stored kji, M =
  * (j, i) one run of unit stride, K 64 KiB (f32) apart, A 12.5 MiB (more
  * than znver5's 4 MiB share of L3); M 16000 rows, 15 whole blocks of
@@ -643,6 +652,29 @@ static void test_swept(void **state)
 	            "A read across swept by its micro-kernel");
 }
 
+/* The swept next M block (swept_next) in f32 and f64 on 1, 2 and 16
+ * threads against the reference, the same bytes on each; for znver5 f32
+ * its micro-kernel sweeps A's next M block, for znver5 f64 (four register
+ * blocks of columns: A packed) and znver3 (AVX2, unmeasured) not. */
+static void test_swept_next(void **state)
+{
+	(void)state;
+	static const int threads[] = {1, 2, 16};
+	for (int d = 0; d < 2; d++) {
+		uint64_t hash[3];
+		for (int t = 0; t < 3; t++) {
+			uint64_t seed = 0x9e3779b97f4a7c15ULL;
+			hash[t] = run_case(&swept_next, d ? EINC_F64 : EINC_F32, threads[t], &seed);
+		}
+		if (hash[1] != hash[0] || hash[2] != hash[0])
+			fail_msg("%s: results differ on 1, 2 and 16 threads", swept_next.spec);
+	}
+	static const plan_pin pins[] = {
+		{"znver5", EINC_F32, 1}, {"znver5", EINC_F64, 0}, {"znver3", EINC_F32, 0}};
+	expect_pins(&swept_next, pins, sizeof pins / sizeof pins[0], "m(i, j) n(l) k(k) a=in0 ",
+	            " a_ahead=kernel ", "the next M block swept by the micro-kernel");
+}
+
 /* The held cases (held) in f32, f64 and i32 on 1, 2 and 16 threads
  * against the reference, the same bytes on each; for znver5 (AVX-512)
  * f32 and i32 (4 bytes an element, exact) hold C's block, f64 does not
@@ -762,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_batch_crossed),
 		cmocka_unit_test(test_swapped),
 		cmocka_unit_test(test_swept),
+		cmocka_unit_test(test_swept_next),
 		cmocka_unit_test(test_held),
 		cmocka_unit_test(test_bad_strides),
 		cmocka_unit_test(test_part_aligned_out),

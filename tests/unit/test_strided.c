@@ -128,6 +128,24 @@ static const scase copies[] = {
 	{"ij->ij", 1, {2}, {{301, 253}}, {{1, 301}}, {0}, 1, {0}},
 };
 
+/* Copies (relayout.c) whose axes take another order than the index
+ * order: bij stored jib, b of unit stride and i after it one run of
+ * memory, is copied into bji, i last (b = 37 two lines of f32 and a rest
+ * of 5, the copy's 600 rows of ji two blocks of 256 and a rest, k = 300
+ * reads it 300 times an element); with i's rows padded (40 apart, not
+ * 37) it keeps bij; bimj stored jmib keeps bimj, m (of M, as i) after i. */
+static const scase reordered[] = {
+	{"bij,bjk->bik", 2, {3, 3}, {{37, 20, 30}, {37, 30, 300}}, {{1, 37, 740}, {0}}, {0, 1}, 1,
+	 {0}},
+	{"bij,bjk->bik", 2, {3, 3}, {{37, 20, 30}, {37, 30, 300}}, {{1, 40, 800}, {0}}, {0, 1}, 1,
+	 {0}},
+	{"bimj,bjk->bimk", 2, {4, 3}, {{5, 6, 7, 30}, {5, 30, 260}}, {{1, 5, 30, 210}, {0}}, {0, 1},
+	 1, {0}},
+};
+static const char *const reordered_copy[] = {"%2 = reduce %0 -> [b j i]",
+                                              "%2 = reduce %0 -> [b i j]",
+                                              "%2 = reduce %0 -> [b i m j]"};
+
 /* B read across its panels (runtime/pack_crossed.c): ijk with its axes
  * reversed beside jl, N = (i, k) as the result runs, i of unit stride,
  * read l = 260 times per element (copied dense before). i holds two and
@@ -463,12 +481,12 @@ static void test_relayout(void **state)
 {
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
-	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [b i j]", 1,
+	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [b j i]", 1,
 	            "no copy step in the tree");
 	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_TREE, "%3 = contract %2 %1 -> [b i k]", 1,
 	            "the step does not read the copy");
 	expect_dump(ctx, 3, EINC_F32, EINC_STAGE_LOOPS,
-	            "step 0: S0(b, i, j) : ws@0[600*b + 30*i + j] = in0[b + 3*i + 60*j]", 1,
+	            "step 0: S0(b, ji) : ws@0[600*b + ji] = in0[b + 3*ji]", 1,
 	            "the copy does not read the view");
 	/* bj, a factor of the product */
 	expect_dump(ctx, 15, EINC_F32, EINC_STAGE_TREE, "%3 = reduce %2 -> [b j]", 1,
@@ -481,14 +499,14 @@ static void test_relayout(void **state)
 	for (size_t x = 0; x < sizeof in_place / sizeof in_place[0]; x++)
 		expect_dump(ctx, in_place[x], EINC_F32, EINC_STAGE_TREE, "reduce", 0,
 		            "copies a view GETT reads in place");
-	expect_dump(ctx, 18, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [i j k]", 1,
+	expect_dump(ctx, 18, EINC_F32, EINC_STAGE_TREE, "%2 = reduce %0 -> [i k j]", 1,
 	            "no copy of the reversed A");
 	/* the same K order in place beside a product fused as it is packed:
 	 * its GEMM follows the view's order; complex products are not fused,
 	 * so the view is copied */
 	expect_dump(ctx, 20, EINC_F32, EINC_STAGE_LOOPS, "k(j, i) a=in0 fused=a", 1,
 	            "K does not follow the view beside the fused product");
-	expect_dump(ctx, 20, EINC_C64, EINC_STAGE_TREE, "reduce %1 -> [i o j]", 1,
+	expect_dump(ctx, 20, EINC_C64, EINC_STAGE_TREE, "reduce %1 -> [i j o]", 1,
 	            "no copy of the reversed ioj beside a complex product");
 	/* C reads A 29 times per element */
 	expect_dump(ctx, 0, EINC_F32, EINC_STAGE_TREE, "reduce", 0, "copies a view read few times");
@@ -523,7 +541,7 @@ static void test_crossed(void **state)
 	for (int d = 0; d < 2; d++) {
 		p = compile(ctx, &crossed[0], d ? EINC_C128 : EINC_C64, 1, 1, "znver5");
 		tree = dump(ctx, p, EINC_STAGE_TREE);
-		if (!strstr(tree, "%2 = reduce %0 -> [i j k]"))
+		if (!strstr(tree, "%2 = reduce %0 -> [i k j]"))
 			fail_msg("the complex reversed ijk is not copied:\n%s", tree);
 		einc_free(tree);
 		einc_program_free(p);
@@ -557,6 +575,25 @@ static void same_bytes(const scase *list, size_t n, uint64_t seed)
 {
 	static const einc_dtype both[] = {EINC_F32, EINC_F64};
 	same_bytes_in(list, n, seed, both, 2);
+}
+
+/* The copies of reordered[] in the order each case names (f32), and their
+ * steps in both dtypes on 1, 2 and 16 threads against the reference, the
+ * same bytes on each. */
+static void test_copy_order(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof reordered / sizeof reordered[0]; x++) {
+		einc_program *p = compile(ctx, &reordered[x], EINC_F32, 1, 1, NULL);
+		char *tree = dump(ctx, p, EINC_STAGE_TREE);
+		if (!strstr(tree, reordered_copy[x]))
+			fail_msg("case %zu: no \"%s\":\n%s", x, reordered_copy[x], tree);
+		einc_free(tree);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+	same_bytes(reordered, sizeof reordered / sizeof reordered[0], 0x5851f42d4c957f2dULL);
 }
 
 /* B packed L batch elements at a time (batch_crossed[]) in both dtypes on
@@ -790,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_transpose_copies),
 		cmocka_unit_test(test_dense_and_dump),
 		cmocka_unit_test(test_relayout),
+		cmocka_unit_test(test_copy_order),
 		cmocka_unit_test(test_crossed),
 		cmocka_unit_test(test_batch_crossed),
 		cmocka_unit_test(test_swapped),

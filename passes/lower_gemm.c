@@ -334,19 +334,15 @@ static int64_t streamed_kc(int64_t l2, int64_t k, int64_t width, int64_t esize, 
 	return even_block(k, most > kc ? most : kc, GEMM_KC_STEP);
 }
 
-/* Whether the runtime reads B (the argument not "g->a" of "st") of
- * "esize"-byte elements in place beside A packed
- * (einc_rt_gett_b_in_place: C's rows and the bytes each of B's columns
- * spans along K). */
-static int b_direct(const loop_step *st, const loop_gemm *g, int64_t esize)
+/* Whether the runtime reads B of GEMM form "g" ("esize"-byte elements) in
+ * place beside A packed: einc_rt_gett_b_in_place over the descriptor's
+ * layout (lower_gemm_extents), as the runtime asks. */
+static int b_direct(const loop_gemm *g, int64_t esize)
 {
-	int64_t span = 1;
-	for (int x = 0; x < g->nk; x++) {
-		int d = g->dims[g->nb + g->nm + g->nn + x];
-		int64_t s = st->args[!g->a].strides[d];
-		span += (st->sizes[d] - 1) * (s < 0 ? -s : s);
-	}
-	return einc_rt_gett_b_in_place(g->m, g->mr, span * esize);
+	int n = g->nb + g->nm + g->nn + g->nk, first = n - g->nk;
+	int64_t sizes[n], strides[3 * n];
+	lower_gemm_extents(g, sizes, strides);
+	return einc_rt_gett_b_in_place(g->m, g->mr, g->nk, sizes + first, strides + n + first, esize);
 }
 
 /*
@@ -430,7 +426,7 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
                            int64_t esize, const cg_caches *caches)
 {
 	int64_t lanes = GEMM_LINE_BYTES / esize, width = g->n < g->nc ? g->n : g->nc;
-	if (vector_bits < 512 || !g->nb || g->nr % lanes || b_direct(st, g, esize))
+	if (vector_bits < 512 || !g->nb || g->nr % lanes || b_direct(g, esize))
 		return 0;
 	int d = g->dims[g->nb - 1];
 	return st->args[!g->a].strides[d] == 1 && st->sizes[d] >= lanes &&
@@ -531,6 +527,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	loop_gemm *g = arena_alloc(a, sizeof(*g));
 	if (!g || !(g->dims = arena_array(a, (size_t)st->ndims, sizeof(int))))
 		return NULL;
+	g->view = st;
 	g->a = (role[unit] == IR_ROLE_LEFT) != swap;
 	ir_role m_role = g->a ? IR_ROLE_RIGHT : IR_ROLE_LEFT;
 	ir_role n_role = g->a ? IR_ROLE_LEFT : IR_ROLE_RIGHT;
@@ -601,7 +598,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
-	                 b_direct(st, g, esize);
+	                 b_direct(g, esize);
 	if (b_in_place)
 		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);
 	int whole = !g->a_stride && unit_m && ks > 1 &&
@@ -675,7 +672,6 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	             outer == run * g->k;
 	g->a_sweep = across && (run_blocks || next_m) && !g->a_ahead;
 	g->a_sweep_next = g->a_sweep && !run_blocks ? outer : 0;
-	g->view = st;
 	g->esize = esize;
 	return g;
 }

@@ -118,11 +118,14 @@ static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_
 	return line((size_t)(3 * batch + 2 * (m + n + k) + partial) * sizeof(int64_t));
 }
 
-int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int64_t span)
+int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int nk, const int64_t *k_sizes,
+                            const int64_t *k_strides, int64_t esize)
 {
-	int64_t tiles = (m + mr - 1) / mr;
+	int64_t tiles = (m + mr - 1) / mr, span = 1;
+	for (int x = 0; x < nk; x++)
+		span += (k_sizes[x] - 1) * (k_strides[x] < 0 ? -k_strides[x] : k_strides[x]);
 	return tiles <= RT_GETT_B_DIRECT_TILES ||
-	       (tiles <= RT_GETT_B_NEAR_TILES && span <= RT_GETT_B_NEAR_BYTES);
+	       (tiles <= RT_GETT_B_NEAR_TILES && span * esize <= RT_GETT_B_NEAR_BYTES);
 }
 
 /* Whether step "d" reads B in place (einc_rt_gett_b_in_place; never a
@@ -131,11 +134,9 @@ static int b_direct(const einc_rt_gett_desc *d)
 {
 	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
 	int first = ndims - (int)d->ndims[3];
-	const int64_t *sb = d->strides + ndims;
-	int64_t span = 1;
-	for (int x = first; x < ndims; x++)
-		span += (d->sizes[x] - 1) * (sb[x] < 0 ? -sb[x] : sb[x]);
-	return d->kind != EINC_RT_COMPLEX && einc_rt_gett_b_in_place(d->m, d->mr, span * d->esize);
+	return d->kind != EINC_RT_COMPLEX &&
+	       einc_rt_gett_b_in_place(d->m, d->mr, (int)d->ndims[3], d->sizes + first,
+	                               d->strides + ndims + first, d->esize);
 }
 
 /* The batch elements of a unit of step "d": its b_lanes where B's

@@ -203,10 +203,12 @@ typedef struct {
 } einc_rt_gett_split;
 
 /* Whether a real step reads B in place (RT_GETT_B_DIRECT_TILES,
- * RT_GETT_B_NEAR_TILES): "m" rows of C in register blocks of "mr", each
- * of B's columns "span" bytes from its first element along K to past its
- * last. */
-int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int64_t span);
+ * RT_GETT_B_NEAR_TILES): "m" rows of C in register blocks of "mr", B's
+ * "esize"-byte elements along K's "nk" dims of extents "k_sizes" "k_strides"
+ * elements apart (the descriptor's K group: lower_gemm asks with the same
+ * layout). */
+int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int nk, const int64_t *k_sizes,
+                            const int64_t *k_strides, int64_t esize);
 
 /* The slices K is summed in (einc_rt_gett_split's "kslices") for a step of
  * flattened extents "batch", "m", "n", "k", KC "kc", "esize"-byte

@@ -1071,7 +1071,7 @@ static void test_gett_direct(void **state)
 				assert_true(direct_calls > 0 && packed_calls == 0);
 			else
 				assert_true(packed_calls > 0 && direct_calls == 0);
-			int in_place = einc_rt_gett_b_in_place(m, TMR, ((k - 1) * n + 1) * 8) && n >= TNR;
+			int in_place = einc_rt_gett_b_in_place(m, TMR, 1, &k, &n, 8) && n >= TNR;
 			assert_true((b_in_place_calls > 0) == in_place);
 			check_product(c, n, a, b, m, n, k, run);
 			free(scratch);

@@ -93,6 +93,13 @@ static const fcase cases[] = {
 	 {0, 1}, "zcij,ijk->zck", "z=7,c=9,i=2,j=16,k=16", 2, 1},
 	{"zci,zcj,ijk->zck", "z=5,c=9,i=20,j=16,k=16", 'a', "zci,zcj->zcij", "z=5,c=9,i=20,j=16",
 	 {0, 1}, "zcij,ijk->zck", "z=5,c=9,i=20,j=16,k=16", 2, 1},
+	/* an odd count of runs (two runs a pass, then one) of two vectors:
+	 * f32 j = 32 beside 8 x 1 blocks, f64 j = 16 beside 8 x 1 (k = 8) and
+	 * 6 x 2 (k = 16) */
+	{"zci,zcj,ijk->zck", "z=64,c=9,i=5,j=32,k=16", 'a', "zci,zcj->zcij", "z=64,c=9,i=5,j=32",
+	 {0, 1}, "zcij,ijk->zck", "z=64,c=9,i=5,j=32,k=16", 2, 1},
+	{"zci,zcj,ijk->zck", "z=64,c=9,i=7,j=16,k=8", 'a', "zci,zcj->zcij", "z=64,c=9,i=7,j=16",
+	 {0, 1}, "zcij,ijk->zck", "z=64,c=9,i=7,j=16,k=8", 2, 1},
 	/* a diagonal of an operand in the product */
 	{"zii,zj,ijk->zk", "z=37,i=6,j=5,k=11", 'a', "zii,zj->zij", "z=37,i=6,j=5", {0, 1},
 	 "zij,ijk->zk", "z=37,i=6,j=5,k=11", 2, 0},

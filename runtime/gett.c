@@ -297,16 +297,20 @@ static int64_t unit_panels(const int64_t *r, int64_t len, int64_t w)
 /* copy_rows's loop for rows of "BYTES" bytes. */
 #define COPY_ROWS(BYTES)                                                                \
 	for (int64_t i = 0; i < n; i++) {                                               \
-		if (ahead)                                                              \
-			__builtin_prefetch(ahead + i * step, 0, 3);                     \
+		for (int64_t o = 0; ahead && o < (int64_t)(BYTES); o += 64)             \
+			__builtin_prefetch(ahead + i * step + o, 0, 3);                 \
 		memcpy(dst + i * (BYTES), src + i * step, BYTES);                       \
 	}
 
 /*
  * Copies "n" rows of a panel, "bytes" each, from "src" on, rows "step"
  * bytes apart, to "dst" on, rows one after the other (values of the
- * summed index that lie one stride apart), and prefetches the line at
- * "ahead" (NULL: none) and those "step" bytes after it, one per row. A
+ * summed index that lie one stride apart), and prefetches as many bytes
+ * from "ahead" on (NULL: none) and from each "step" bytes after it, a
+ * line at a time: a zmm B panel's row is two lines, and prefetching only
+ * the first left the copy stalled on the second (the 4-index transform's
+ * last step, B's K rows 864 KiB apart in memory: 9.1 -> 8.2 ms,
+ * docs/bench-kernels.md, session 29). A
  * row is a register block's rows or columns (6 or 8 of A, 8, 16 or 32 of
  * B; 4 or 8 bytes each); those sizes are copied by inline moves, chosen
  * once for the rows: a memcpy call per row cost more than the copy

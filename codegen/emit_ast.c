@@ -320,6 +320,19 @@ LLVMBasicBlockRef cg_block(emitter *e, const char *name)
  */
 #define LONG_INNER 8
 
+/* At the start of an iteration "x" of the loop "e->zeroing", zeroes the
+ * result's slab that it moves (ir_loop_step_zero_slab). */
+static void zero_slab(emitter *e, isl_ast_node *node, LLVMValueRef x)
+{
+	if (node != e->zeroing)
+		return;
+	LLVMValueRef at = LLVMBuildNSWMul(e->b, x, LLVMConstInt(e->i64, (unsigned long long)e->slab, 0), "");
+	int64_t esize = (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
+	LLVMBuildMemSet(e->b, cg_elem_at(e, e->base[0], at), LLVMConstInt(e->i8, 0, 0),
+	                LLVMConstInt(e->i64, (unsigned long long)(e->slab * esize), 0),
+	                cg_dtype_align(e->dtype));
+}
+
 /* A for loop: header with the iterator's phi, body, latch, exit; the loop
  * "e->split" runs over [e->lo, e->hi) instead of its bounds. */
 static int emit_for(emitter *e, isl_ast_node *node)
@@ -365,6 +378,7 @@ static int emit_for(emitter *e, isl_ast_node *node)
 	}
 	LLVMBuildCondBr(e->b, c, body, done);
 	LLVMPositionBuilderAtEnd(e->b, body);
+	zero_slab(e, node, iv);
 	int inner = ++e->nfor;
 	int64_t extent = role->role == LOOP_WHOLE ? e->st->sizes[role->dim] : 0;
 	int r = emit_owned(e, isl_ast_node_for_get_body(node));

@@ -74,7 +74,8 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
  * e->base and workspace "ws": its GETT call (which writes every result),
  * a copy that transposes as the runtime's call, its nest storing each
  * result once, its nest summed in partial results,
- * or zero its result, then its nest; a large nest runs as parallel tasks. */
+ * or zero its result, then its nest (or the nest zeroing it slab by slab,
+ * ir_loop_step_zero_slab); a large nest runs as parallel tasks. */
 static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 {
 	e->st = st;
@@ -82,6 +83,8 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 	cg_alias_scopes(e);
 	unsigned esize = (unsigned)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t bytes = st->result_elems * (int64_t)esize;
+	e->slab = ir_loop_step_zero_slab(st, esize);
+	e->zeroing = e->slab ? st->ast : NULL;
 	if (st->gemm) {
 		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->dtype, e->base, ws);
 		return 0;
@@ -92,7 +95,7 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 		return cg_emit_parallel(e, st);
 	if (!e->overwrite && st->strided_out)
 		cg_zero_strided(e, e->base[0], st->ndims, st->sizes, st->result.strides);
-	else if (!e->overwrite)
+	else if (!e->overwrite && !e->slab)
 		LLVMBuildMemSet(e->b, e->base[0], LLVMConstInt(e->i8, 0, 0),
 		                LLVMConstInt(e->i64, (unsigned long long)bytes, 0),
 		                cg_dtype_align(e->dtype));

@@ -24,6 +24,8 @@ typedef struct {
 	const loop_step *st;
 	int overwrite;         /* the step sums nothing: store, do not accumulate */
 	isl_ast_node *split;   /* the loop that runs from "lo" to "hi" (a task's chunk) */
+	isl_ast_node *zeroing; /* the loop whose iterations each zero their "slab" */
+	int64_t slab;          /* result elements (ir_loop_step_zero_slab) */
 	LLVMValueRef lo, hi;
 	LLVMValueRef base[4];  /* the result, arg0, arg1 of the current step, and
 	                          a fused argument's second factor */

@@ -237,6 +237,19 @@ void ir_loops_free(ir_loops *l);
  * zeroing first. */
 int ir_loop_step_stores(const loop_step *st);
 
+/* The loop_iter of the outermost loop of "st"'s nest; NULL when the nest
+ * does not start with a loop. */
+const loop_iter *ir_loop_step_outer(const loop_step *st);
+
+/* The elements of the result that one iteration of the outermost loop of
+ * the plain step "st" of "esize"-byte elements moves, when that loop runs
+ * over the result's outermost dim, whole, the result is dense and larger
+ * than ZERO_SLAB_MIN_BYTES: the nest then zeroes each such slab as its
+ * iteration starts, while the slab is in cache, rather than the whole
+ * result in one pass before it that leaves the caches. 0 otherwise (the
+ * step stores, or zeroes its result first). */
+int64_t ir_loop_step_zero_slab(const loop_step *st, int64_t esize);
+
 /* Whether the plain step "st" of "esize"-byte elements runs as calls of
  * the runtime's transposing copy (codegen/emit_transpose.c) rather than
  * its nest: a copy across layouts ("transposes") of 4- or 8-byte

@@ -3,28 +3,12 @@
  * pool (loop_par): which nests run as tasks, over which loop, in how many
  * chunks. Codegen (emit_tasks.c) only carries it out.
  */
-#include <isl/id.h>
-
 #include "program.h"
 
 /* Plain nests of at least this many iterations run in parallel, in at most
  * PAR_TASKS chunks of their outermost loop; chunks of a summed loop keep
  * their partial results on the caller's stack, PAR_PARTIAL_BYTES at most. */
 enum { PAR_MIN_WORK = 1 << 16, PAR_TASKS = 64, PAR_PARTIAL_BYTES = 16 << 10 };
-
-/* The loop_iter of the outermost loop of "st"'s nest; NULL when the nest
- * does not start with a loop. */
-static const loop_iter *outer_loop(const loop_step *st)
-{
-	if (isl_ast_node_get_type(st->ast) != isl_ast_node_for)
-		return NULL;
-	isl_ast_expr *it = isl_ast_node_for_get_iterator(st->ast);
-	isl_id *id = isl_ast_expr_get_id(it);
-	const loop_iter *role = isl_id_get_user(id);
-	isl_id_free(id);
-	isl_ast_expr_free(it);
-	return role;
-}
 
 /*
  * Row chunks need more than one thread ("threads" as einc_options; 0: the
@@ -35,7 +19,7 @@ static const loop_iter *outer_loop(const loop_step *st)
 void lower_parallel(loop_step *st, int threads, int64_t esize)
 {
 	st->par = (loop_par){LOOP_PAR_NONE, 0, 0, 0, 0, 0};
-	const loop_iter *outer = outer_loop(st);
+	const loop_iter *outer = ir_loop_step_outer(st);
 	int64_t work = 1;
 	for (int d = 0; d < st->ndims; d++)
 		work *= st->sizes[d];

@@ -169,6 +169,11 @@ static const kcase cases[] = {
 	{"i,j->ij", "i=301,j=257", PLAIN},
 	{"ij,j->i", "i=300,j=333", PLAIN},
 	{"ijk,ik->ij", "i=5,j=149,k=97", PLAIN},
+	/* plain nests summing into a result of more than 256 KiB, each slab of
+	 * it zeroed as its outer loop reaches it (ir_loop_step_zero_slab): on
+	 * one thread and in parallel chunks, slabs of odd sizes */
+	{"zij,zjk->zik", "z=4099,i=8,j=4,k=5", PLAIN},
+	{"zij,zjk->zik", "z=2053,i=3,j=7,k=11", PLAIN},
 	/* plain nests that sum rows of 4096 or more two at a time: an even
 	 * count of rows, an odd one (one at a time), pairs in parallel chunks,
 	 * pairs inside a batch */

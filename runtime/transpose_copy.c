@@ -12,11 +12,12 @@
  * streaming in order while the other dims move; in AVX-512 they span up to
  * 256 rows, and each block prefetches its source lines at the next point
  * of the innermost other dim (the rows are more streams than the hardware
- * prefetcher follows). Measured on bmm's operand
- * viewed with its axes reversed (64 x 256 x 256 f32, one thread): 8 x 8
- * tiles of scalar moves 5.5-6.0 ms, the AVX2 blocks 3.0-3.6 ms, memcpy 1.5
- * ms (a znver3); on a Zen 5 the AVX2 blocks 3.0-3.4, the AVX-512 ones 1.6-
- * 1.75, memcpy 0.9-1.1.
+ * prefetcher follows), or, with no other dim, AHEAD_ROWS rows on; both
+ * lines of each row's vector where it straddles two. Measured on bmm's
+ * operand viewed with its axes reversed (64 x 256 x 256 f32, one
+ * thread): 8 x 8 tiles of scalar moves 5.5-6.0 ms, the AVX2 blocks 3.0-
+ * 3.6 ms, memcpy 1.5 ms (a znver3); on a Zen 5 the AVX2 blocks 3.0-3.4,
+ * the AVX-512 ones 1.6-1.75, memcpy 0.9-1.1.
  */
 #include <string.h>
 
@@ -41,6 +42,15 @@
  * before. */
 enum { BLOCK_ROWS = 64, WIDE_BLOCK_ROWS = 256, LINE = 64 };
 
+/* A copy with no other dims (the view's dims coalesced into r and a: a
+ * 2-D transpose) has no next point to prefetch: its AVX-512 blocks
+ * prefetch the lines AHEAD_ROWS rows of r further on instead. bmm's
+ * operand viewed as jib copied into bji (a 65536 x 64 f32 transpose,
+ * rows of 256 bytes, one thread, a Zen 5, an aligned destination): 1.03-
+ * 1.05 ms without, 0.81-0.84 16 rows ahead, 0.74-0.75 32, 0.63-0.65 64,
+ * 0.74-0.77 128, 0.79-0.80 256 (docs/bench-views.md, run 35). */
+enum { AHEAD_ROWS = 64 };
+
 /* A unit-stride run of the source shorter than this takes the dim that
  * continues it in as well (passes/lower.c's copy_dims asks as much). */
 enum { SHORT_RUN = 8 };
@@ -49,10 +59,11 @@ enum { SHORT_RUN = 8 };
  * "osrc" in src, "no" of them), r's extent and stride in src, and the
  * columns: "na" of them, a's "na0" elements (dst stride "dst_a"), repeated
  * along the dim that continues a in src when a alone is short (dst stride
- * "dst_h"; else "na0" is "na"). */
+ * "dst_h"; else "na0" is "na"); "split" where a source row's vector may
+ * straddle two lines (lines_whole). */
 typedef struct {
 	int64_t esize, nr, na, na0, dst_a, dst_h, src_r;
-	int no;
+	int no, split;
 	int64_t *os, *od, *osrc;
 } copy_shape;
 
@@ -114,8 +125,8 @@ COPY_LINE(double, f64, __m256d, 4, _mm256_loadu_pd, transpose4_pd, _mm256_storeu
  * block_T: one line of r by one line of columns (B elements each): B rows
  * of src (s->src_r apart) loaded whole, transposed, stored as B whole
  * lines into dst's rows at "cols" ("stream": past the caches); the B lines
- * at "next" (the same block at the next point; none where NULL) are
- * prefetched.
+ * at "next" (the same block at the next point or further rows on; none
+ * where NULL) are prefetched, each row's two where s->split.
  */
 #define COPY_BLOCK(T, NAME, V, B, LOAD, TRANSPOSE, STORE, STREAM)                       \
 	__attribute__((target("avx512f"), always_inline)) static inline void block_##NAME( \
@@ -125,8 +136,12 @@ COPY_LINE(double, f64, __m256d, 4, _mm256_loadu_pd, transpose4_pd, _mm256_storeu
 		V r[B];                                                                 \
 		const T *p = (const T *)src;                                            \
 		if (next)                                                               \
-			_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++)          \
-				_mm_prefetch((const T *)next + x * s->src_r, _MM_HINT_T0); \
+			_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++) {        \
+				const char *l = (const char *)((const T *)next + x * s->src_r); \
+				_mm_prefetch(l, _MM_HINT_T0);                           \
+				if (s->split)                                           \
+					_mm_prefetch(l + LINE - 1, _MM_HINT_T0);        \
+			}                                                               \
 		_Pragma("GCC unroll 16") for (int x = 0; x < (B); x++)                  \
 			r[x] = LOAD(p + x * s->src_r);                                  \
 		TRANSPOSE(r);                                                           \
@@ -146,10 +161,11 @@ COPY_BLOCK(double, f64, __m512d, 8, _mm512_loadu_pd, transpose8_pd, _mm512_store
 
 /*
  * rows_NAME: rows r0 .. r1-1 of r by all of a at one point of the other
- * dims ("next" that of the next point, for the blocks' prefetches; NULL
- * if none), in whole lines where they fit, the rest one element at a time:
- * each COLS bytes of a by one line of r in one call of F32 or F64 (as
- * line_T or block_T), compiled for TARGET. In AVX-512 each block loads
+ * dims ("next" the source moved to the lines the blocks prefetch: the
+ * next point's, or rows_ahead's; NULL if none), in whole lines where
+ * they fit, the rest one element at a time: each COLS bytes of a by one
+ * line of r in one call of F32 or F64 (as line_T or block_T), compiled
+ * for TARGET. In AVX-512 each block loads
  * and stores whole lines: bmm's operand with its axes reversed (16 MiB
  * f32, one thread, a Zen 5) 3.0-3.4 ms in AVX2's blocks, which load each
  * source line in two halves at different times, 1.6-1.75 ms so.
@@ -184,7 +200,7 @@ COPY_ROWS(avx512, "avx512f", LINE, block_f32, block_f64)
 #endif
 
 /* Rows r0 .. r1-1 of r by all of a at one point of the other dims
- * ("next" that of the next point, or NULL), with the widest vectors
+ * ("next" as rows_NAME's), with the widest vectors
  * "simd" allows (0 none, 1 AVX2, 2 AVX-512). */
 static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
                  int simd, int stream, const char *next)
@@ -203,6 +219,30 @@ static void rows(char *dst, const char *src, const copy_shape *s, int64_t r0, in
 	(void)stream;
 	(void)next;
 	copy_tail(dst, src, s, r0, r1, 0, s->na);
+}
+
+/* Rows r0 .. r1-1 as rows does at a copy's only point (no other dims,
+ * so no next point): the blocks whose rows AHEAD_ROWS further on exist
+ * prefetch those rows' lines, the rest nothing. */
+static void rows_ahead(char *dst, const char *src, const copy_shape *s, int64_t r0, int64_t r1,
+                       int simd, int stream)
+{
+	int64_t rs = LINE / s->esize, far = s->nr - AHEAD_ROWS;
+	int64_t mid = far <= r0 ? r0 : r0 + ((far < r1 ? far : r1) - r0) / rs * rs;
+	rows(dst, src, s, r0, mid, simd, stream,
+	     mid > r0 ? src + AHEAD_ROWS * s->src_r * s->esize : NULL);
+	rows(dst, src, s, mid, r1, simd, stream, NULL);
+}
+
+/* Whether every block's source rows start on a line: src aligned to
+ * LINE and r's stride and the other dims' a multiple of a line (else
+ * each row's vector straddles two lines, and a block prefetches both). */
+static int lines_whole(const void *src, const copy_shape *s)
+{
+	int ok = (uintptr_t)src % LINE == 0 && s->src_r * s->esize % LINE == 0;
+	for (int x = 0; x < s->no; x++)
+		ok &= s->osrc[x] * s->esize % LINE == 0;
+	return ok;
 }
 
 /* Whether every store of whole lines lands on a line of its own: dst
@@ -262,6 +302,7 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 	if (simd && s.na % (LINE / esize) == 0 && einc_rt_cpu_has_avx512f())
 		simd = 2;
 #endif
+	s.split = !lines_whole(src, &s);
 	int stream = simd && all >= RT_TRANSPOSE_COPY_STREAM_BYTES && lines_aligned(dst, &s);
 	int64_t block = simd == 2 ? WIDE_BLOCK_ROWS : BLOCK_ROWS;
 	for (int64_t r0 = 0; r0 < s.nr; r0 += block) {
@@ -273,10 +314,14 @@ void einc_rt_transpose_copy_rows(void *dst, const void *src, int64_t esize, int6
 				to += x[y] * s.od[y];
 				from += x[y] * s.osrc[y];
 			}
-			const char *at = (const char *)src + from * esize, *next = NULL;
-			if (s.no && x[s.no - 1] + 1 < s.os[s.no - 1])
-				next = at + s.osrc[s.no - 1] * esize;
-			rows((char *)dst + to * esize, at, &s, r0, r1, simd, stream, next);
+			const char *at = (const char *)src + from * esize;
+			char *d = (char *)dst + to * esize;
+			if (!s.no)
+				rows_ahead(d, at, &s, r0, r1, simd, stream);
+			else
+				rows(d, at, &s, r0, r1, simd, stream,
+				     x[s.no - 1] + 1 < s.os[s.no - 1] ? at + s.osrc[s.no - 1] * esize
+				                                      : NULL);
 			for (int y = s.no - 1; y >= 0 && ++x[y] == s.os[y]; y--)
 				x[y] = 0;
 		}

@@ -126,6 +126,13 @@ static const scase copies[] = {
 	/* on 4 threads a copy in row tasks, one runtime call each: 38 tiles
 	 * of 8 rows of i, the last one of 5 */
 	{"ij->ij", 1, {2}, {{301, 253}}, {{1, 301}}, {0}, 1, {0}},
+	/* no other dims: AVX-512 blocks prefetch the rows of j 64 further
+	 * on; 224 rows do, then 64 and a tail of 12 do not */
+	{"ij->ij", 1, {2}, {{32, 300}}, {{1, 32}}, {0}, 1, {0}},
+	/* the same past the caches (4.0 MiB of f32 and up): blocks of 256
+	 * rows, the prefetching ones ending 64 rows before the last block's
+	 * 16 */
+	{"ij->ij", 1, {2}, {{64, 16400}}, {{1, 64}}, {0}, 1, {0}},
 };
 
 /* Copies (relayout.c) whose axes take another order than the index

@@ -4,9 +4,11 @@
  * A step qualifies when it multiplies two operands and sums nothing (an
  * outer product, an elementwise product, a scaling: every index of its
  * operands is kept), its one reader is GEMM-like (lower_gemm_probe) and
- * reads no other fused operand, and the elements are real floats. The
- * reader then packs the product of the step's operands where it would pack
- * the step's result (runtime/gett.h, einc_rt_gett_fused), which saves
+ * reads no other fused operand, and the elements are real floats; where
+ * both of the reader's operands qualify, the larger (the more bytes kept
+ * out of memory; the first on a tie). The reader then packs the product
+ * of the step's operands where it would pack the step's result
+ * (runtime/gett.h, einc_rt_gett_fused), which saves
  * writing the result and reading it back: the intermediate leaves the
  * memory plan (IR_DAG_FUSED) and its operands live until the reader.
  */
@@ -32,8 +34,10 @@ einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree 
 		if (n->input >= 0 || n->right < 0)
 			continue;
 		int child[2] = {n->left, n->right}, pick = -1;
-		for (int c = 0; c < 2 && pick < 0; c++)
-			if (ir_tree_sums_nothing(t, &t->nodes[child[c]]))
+		for (int c = 0; c < 2; c++)
+			if (ir_tree_sums_nothing(t, &t->nodes[child[c]]) &&
+			    (pick < 0 || plan_node_bytes(g, &t->nodes[child[c]]) >
+			                     plan_node_bytes(g, &t->nodes[pick])))
 				pick = child[c];
 		if (pick < 0)
 			continue;

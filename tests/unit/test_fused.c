@@ -169,6 +169,36 @@ static void test_fused(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* Where both operands of a GEMM-like step sum nothing, the larger is
+ * fused: zci,ci,zcj,ijk->zck's tree scales W per c (ci,ijk->cijk, 32 KiB)
+ * and forms the outer product zcij (600 KiB); the outer product is fused
+ * (fused=a, its step "fused into"), the plan's peak holds the scaled W
+ * alone, and the result passes the reference check on 1, 2 and 16 threads,
+ * bit-identical, in the dtype "*state" points at. */
+static void test_fused_larger(void **state)
+{
+	einc_dtype dtype = *(const einc_dtype *)*state;
+	const char *spec = "zci,ci,zcj,ijk->zck", *dims = "z=300,c=2,i=16,j=16,k=16";
+	einc_ctx *ctx = einc_ctx_new();
+	einc_program *p[NTHREADS];
+	for (int t = 0; t < NTHREADS; t++)
+		p[t] = compile(ctx, spec, dims, dtype, thread_counts[t]);
+	assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, "S1(z, c, i, j) : fused into"));
+	assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, "fused=a"));
+	char peak[32];
+	snprintf(peak, sizeof peak, "\npeak %d\n", 2 * 16 * 16 * 16 * (int)einc_dtype_size(dtype));
+	assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, peak));
+	uint64_t seed = 0x13198a2e03707344ULL;
+	void **in = refcheck_inputs(ctx, p[0], &seed);
+	assert_non_null(in);
+	size_t bytes;
+	free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, spec, &bytes));
+	refcheck_inputs_free(in);
+	for (int t = 0; t < NTHREADS; t++)
+		einc_program_free(p[t]);
+	einc_ctx_free(ctx);
+}
+
 /* Integers and complex numbers are never fused: the product is stored. */
 static void test_not_fused(void **state)
 {
@@ -191,6 +221,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_prestate(test_fused, (void *)&f32),
 		cmocka_unit_test_prestate(test_fused, (void *)&f64),
+		cmocka_unit_test_prestate(test_fused_larger, (void *)&f32),
+		cmocka_unit_test_prestate(test_fused_larger, (void *)&f64),
 		cmocka_unit_test(test_not_fused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

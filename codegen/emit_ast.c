@@ -326,7 +326,8 @@ static void zero_slab(emitter *e, isl_ast_node *node, LLVMValueRef x)
 {
 	if (node != e->zeroing)
 		return;
-	LLVMValueRef at = LLVMBuildNSWMul(e->b, x, LLVMConstInt(e->i64, (unsigned long long)e->slab, 0), "");
+	LLVMValueRef slab = LLVMConstInt(e->i64, (unsigned long long)e->slab, 0);
+	LLVMValueRef at = LLVMBuildNSWMul(e->b, x, slab, "");
 	int64_t esize = (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	LLVMBuildMemSet(e->b, cg_elem_at(e, e->base[0], at), LLVMConstInt(e->i8, 0, 0),
 	                LLVMConstInt(e->i64, (unsigned long long)(e->slab * esize), 0),

@@ -127,15 +127,19 @@ LLVMValueRef cg_const_array(LLVMModuleRef m, const int64_t *vals, int n, const c
 
 /* gemm.c: emits in "fn" at "b" the GETT form of step "st" ("st->gemm") on
  * elements of "dtype": its descriptor (FN.gemm) as a constant and the call
- * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0, arg1,
- * and the second factor of a fused argument: then einc_rt_gett_fused's
- * descriptor and call) and workspace "ws"; "threads" as in einc_options. Its micro-kernel,
+ * einc_rt_gett(desc, C, A, B, scratch) on the bases "base" (result, arg0,
+ * arg1, and the second factor of a fused argument: then
+ * einc_rt_gett_fused's descriptor and call) and workspace "ws"; with
+ * "next" (NULL: none), the start of st->next_bytes to read into the
+ * caches, einc_rt_gett_next(..., next, next_bytes); "threads" as in
+ * einc_options. Its micro-kernel,
  * KERNEL.ukernel.TYPE.MRxNR (KERNEL.ukernel.direct.TYPE.MRxNR.strideS when
  * it reads A in place), is one per module for every step that uses it,
  * "kernel" the kernel's name. */
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
                   const loop_step *st, int threads,
-                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws);
+                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws,
+                  LLVMValueRef next);
 
 /* step_shape.c: for each step s of "l", into "first[s]" ("l->nsteps"
  * entries), the first step whose code is the same as s's up to the base

@@ -86,7 +86,8 @@ static int emit_step(emitter *e, const loop_step *st, LLVMValueRef ws)
 	e->slab = ir_loop_step_zero_slab(st, esize);
 	e->zeroing = e->slab ? st->ast : NULL;
 	if (st->gemm) {
-		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->dtype, e->base, ws);
+		cg_emit_gemm(e->m, e->b, e->fn, e->name, st, e->threads, e->dtype, e->base, ws,
+		             e->next);
 		return 0;
 	}
 	if (cg_emit_transpose_copy(e, st))
@@ -137,16 +138,18 @@ static const char *small_step_attr(const emitter *e, const loop_step *st)
 	return points <= TINY_STEP_POINTS ? "optnone" : "optsize";
 }
 
-/* Defines NAME.stepS(result, arg0, arg1, workspace[, factor]), internal
- * and never inlined (in a kernel of many shapes, not optimised or
- * optimised for size when small),
- * that runs step "s" ("st") and every step of its shape on the buffers it
- * is given (arg1 unused by a unary step; "factor" the second factor of a
- * fused argument); NULL on failure. The builder returns to where it was. */
+/* Defines NAME.stepS(result, arg0, arg1, workspace[, factor][, next]),
+ * internal and never inlined (in a kernel of many shapes, not optimised
+ * or optimised for size when small), that runs step "s" ("st") and every
+ * step of its shape on the buffers it is given (arg1 unused by a unary
+ * step; "factor" the second factor of a fused argument; "next", where its
+ * call reads bytes of the next tile into the caches, loop_step's "next",
+ * their start or NULL); NULL on failure. The builder returns to where it
+ * was. */
 static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 {
-	LLVMTypeRef params[5] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
-	unsigned nparams = st->fused_arg >= 0 ? 5 : 4;
+	LLVMTypeRef params[6] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
+	unsigned nparams = 4 + (st->fused_arg >= 0) + (st->next_bytes > 0);
 	char fname[strlen(e->name) + 32];
 	snprintf(fname, sizeof fname, "%s.step%d", e->name, s);
 	LLVMValueRef fn = LLVMAddFunction(e->m, fname, LLVMFunctionType(LLVMVoidTypeInContext(e->c),
@@ -158,16 +161,20 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 	if (size_attr)
 		cg_add_attr(e, fn, LLVMAttributeFunctionIndex, size_attr);
 	cg_copy_target_attrs(e->fn, fn);
-	static const char *const names[5] = {"result", "arg0", "arg1", "workspace", "factor"};
-	for (unsigned k = 0; k < nparams; k++)
-		LLVMSetValueName2(LLVMGetParam(fn, k), names[k], strlen(names[k]));
+	static const char *const names[6] = {"result",    "arg0",   "arg1",
+	                                     "workspace", "factor", "next"};
+	for (unsigned k = 0; k < nparams; k++) {
+		const char *name = names[k + (k == 4 && st->fused_arg < 0)];
+		LLVMSetValueName2(LLVMGetParam(fn, k), name, strlen(name));
+	}
 	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
 	LLVMValueRef caller = e->fn;
 	e->fn = fn;
 	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
 	for (unsigned k = 0; k < 3; k++)
 		e->base[k] = LLVMGetParam(fn, k);
-	e->base[3] = nparams > 4 ? LLVMGetParam(fn, 4) : NULL;
+	e->base[3] = st->fused_arg >= 0 ? LLVMGetParam(fn, 4) : NULL;
+	e->next = st->next_bytes ? LLVMGetParam(fn, nparams - 1) : NULL;
 	int r = emit_step(e, st, LLVMGetParam(fn, 3));
 	if (!r)
 		LLVMBuildRetVoid(e->b);
@@ -176,18 +183,34 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 	return r ? NULL : fn;
 }
 
-/* The call of step "st"'s function "fn" on its buffers and workspace
- * "ws", in tile "tile" of a tiled chain (NULL: none). */
-static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws,
-                      LLVMValueRef tile)
+/* Where step "st" of a tiled chain of "ntiles" tiles, in tile "tile",
+ * starts reading the next tile's bytes into the caches (loop_step's
+ * "next"): NULL in the last tile. */
+static LLVMValueRef next_bytes_at(emitter *e, const loop_step *st, LLVMValueRef ws,
+                                  LLVMValueRef tile, int64_t ntiles)
 {
-	LLVMValueRef args[5] = {buffer(e, &st->result, ws, tile), LLVMConstNull(e->ptr),
-	                        LLVMConstNull(e->ptr), ws, NULL};
+	LLVMValueRef one = LLVMConstInt(e->i64, 1, 0);
+	LLVMValueRef after = LLVMBuildAdd(e->b, tile, one, "tile.next");
+	LLVMValueRef more = LLVMBuildICmp(e->b, LLVMIntSLT, after,
+	                                  LLVMConstInt(e->i64, (unsigned long long)ntiles, 0), "");
+	LLVMValueRef at = byte_at(e, buffer(e, &st->next, ws, after), st->next_offset, "next.at");
+	return LLVMBuildSelect(e->b, more, at, LLVMConstNull(e->ptr), "next");
+}
+
+/* The call of step "st"'s function "fn" on its buffers and workspace
+ * "ws", in tile "tile" of a tiled chain of "ntiles" tiles (NULL: none). */
+static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws,
+                      LLVMValueRef tile, int64_t ntiles)
+{
+	LLVMValueRef args[6] = {buffer(e, &st->result, ws, tile), LLVMConstNull(e->ptr),
+	                        LLVMConstNull(e->ptr), ws, NULL, NULL};
 	for (int x = 0; x < st->nargs; x++)
 		args[x + 1] = buffer(e, &st->args[x], ws, tile);
 	unsigned nargs = 4;
 	if (st->fused_arg >= 0)
 		args[nargs++] = buffer(e, &st->factor, ws, tile);
+	if (st->next_bytes)
+		args[nargs++] = next_bytes_at(e, st, ws, tile, ntiles);
 	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, nargs, "");
 }
 
@@ -200,7 +223,8 @@ static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
 	LLVMBasicBlockRef latch[2];
 	LLVMValueRef tile = cg_begin_loop(e, top->ntiles, latch);
 	for (int k = 0; k < top->nchain; k++)
-		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], ws, tile);
+		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], ws, tile,
+		          top->ntiles);
 	cg_end_loop(e, tile, latch);
 }
 
@@ -231,7 +255,7 @@ static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValue
 		if (l->steps[s].nchain)
 			emit_tiles(e, l, &l->steps[s], fns, first, ws);
 		else if (l->steps[s].tiled_into < 0) /* else it runs in its chain's tiles */
-			call_step(e, fns[first[s]], &l->steps[s], ws, NULL);
+			call_step(e, fns[first[s]], &l->steps[s], ws, NULL, 0);
 	}
 	free(first);
 	free(fns);

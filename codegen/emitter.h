@@ -29,6 +29,8 @@ typedef struct {
 	LLVMValueRef lo, hi;
 	LLVMValueRef base[4];  /* the result, arg0, arg1 of the current step, and
 	                          a fused argument's second factor */
+	LLVMValueRef next;     /* the start of the bytes its GETT call reads into
+	                          the caches (loop_step's "next"), or NULL */
 	int many_shapes;       /* the kernel has many step functions: small ones are
 	                          optimised less, long nests unrolled less */
 	int nfor;              /* the for loops emitted so far */

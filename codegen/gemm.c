@@ -123,7 +123,8 @@ static LLVMValueRef fused_desc(LLVMModuleRef m, const loop_step *st, LLVMTypeRef
 
 void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char *kernel,
                   const loop_step *st, int threads,
-                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws)
+                  einc_dtype dtype, LLVMValueRef base[4], LLVMValueRef ws,
+                  LLVMValueRef next)
 {
 	const loop_gemm *g = st->gemm;
 	LLVMContextRef c = LLVMGetModuleContext(m);
@@ -181,17 +182,20 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	else
 		desc = const_global(m, desc_type, init, name);
 
-	LLVMTypeRef params[6] = {ptr, ptr, ptr, ptr, ptr, ptr};
-	unsigned nparams = fused ? 6 : 5;
-	const char *driver = fused ? "einc_rt_gett_fused" : "einc_rt_gett";
+	LLVMTypeRef params[7] = {ptr, ptr, ptr, ptr, ptr, ptr, i64};
+	unsigned nparams = fused ? 6 : next ? 7 : 5;
+	const char *driver = fused ? "einc_rt_gett_fused" : next ? "einc_rt_gett_next" : "einc_rt_gett";
 	LLVMTypeRef gett_type = LLVMFunctionType(LLVMVoidTypeInContext(c), params, nparams, 0);
 	LLVMValueRef gett = LLVMGetNamedFunction(m, driver);
 	if (!gett)
 		gett = LLVMAddFunction(m, driver, gett_type);
 	LLVMValueRef off = LLVMConstInt(i64, (unsigned long long)g->scratch, 0);
 	LLVMValueRef scratch = LLVMBuildInBoundsGEP2(b, i8, ws, &off, 1, "gemm.scratch");
-	LLVMValueRef args[6] = {desc, base[0], base[1 + g->a], base[2 - g->a], base[3], scratch};
-	if (!fused)
+	LLVMValueRef args[7] = {desc, base[0], base[1 + g->a], base[2 - g->a], base[3], scratch,
+	                        LLVMConstInt(i64, (unsigned long long)st->next_bytes, 0)};
+	if (!fused) {
 		args[4] = scratch;
+		args[5] = next;
+	}
 	LLVMBuildCall2(b, gett_type, gett, args, nparams, "");
 }

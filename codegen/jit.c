@@ -55,6 +55,7 @@ static LLVMErrorRef define_runtime(LLVMOrcLLJITRef jit)
 		{"einc_rt_buffers_take", (void (*)(void))einc_rt_buffers_take},
 		{"einc_rt_buffers_give", (void (*)(void))einc_rt_buffers_give},
 		{"einc_rt_gett", (void (*)(void))einc_rt_gett},
+		{"einc_rt_gett_next", (void (*)(void))einc_rt_gett_next},
 		{"einc_rt_gett_fused", (void (*)(void))einc_rt_gett_fused},
 		{"einc_rt_spill_copy", (void (*)(void))einc_rt_spill_copy},
 		{"einc_rt_transpose_copy", (void (*)(void))einc_rt_transpose_copy},

@@ -224,6 +224,7 @@ static int same_step(const loop_step *a, const loop_step *b)
 	    a->par.ntasks != b->par.ntasks || a->par.chunk != b->par.chunk ||
 	    a->par.dim != b->par.dim || a->par.unit != b->par.unit ||
 	    !same_gemm(a->gemm, b->gemm) || a->fused_arg != b->fused_arg ||
+	    a->next_bytes != b->next_bytes ||
 	    (a->fused_arg >= 0 && !same_ints(a->factor.strides, b->factor.strides, n)))
 		return 0;
 	for (int x = 0; x < a->nargs; x++)

@@ -87,6 +87,10 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " b=batch-crossed:%lld", (long long)g->b_lanes);
 	if (g->c_transposed)
 		strbuf_printf(b, " c=transposed");
+	if (st->next_bytes)
+		strbuf_printf(b, " next_tile=in%d[%lld .. %lld]", st->next.input,
+		              (long long)st->next_offset,
+		              (long long)(st->next_offset + st->next_bytes - 1));
 	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=ws@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
 	              (long long)g->scratch);

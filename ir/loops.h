@@ -218,6 +218,13 @@ typedef struct loop_step {
 	                         0: not a chain's last step */
 	int *chain;
 	int64_t ntiles;
+	loop_access next;     /* a later GETT step of a tiled chain: the operand
+	                         window that the chain's first step reads from
+	                         memory in one run, of which this step's call
+	                         reads "next_bytes" from byte "next_offset" of
+	                         the next tile's into the caches (passes/lower.c,
+	                         chain_next); next_bytes 0: none */
+	int64_t next_offset, next_bytes;
 } loop_step;
 
 typedef struct {

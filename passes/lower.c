@@ -675,6 +675,75 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	return EINC_OK;
 }
 
+/* The multiply-adds (two flops) per byte that the later steps of a
+ * tiled chain do for each byte of the next tile's window they read into
+ * the caches, at least (chain_next): fewer, and the reads, at DRAM's
+ * rate, outlast the steps and stall them. One core of znver5 runs some
+ * 50 GFMA/s from cache against 33 GB/s from DRAM: 4 per byte keeps the
+ * reads at about a third of DRAM's rate. Tucker projection (ijk,ia,jb,kc
+ * ->abc, 192^3 x 48 f64) reads 1.7 MiB a tile while its second step does
+ * 2.7 M multiply-adds (1.5 per byte): the whole window, 12.77 -> 13.36 ms
+ * (1 thread, CPU time, best of 5 alternating, load 7); its first 648 KiB
+ * (4 per byte), median of 9 11.91 -> 12.25. */
+#define NEXT_FMAS_PER_BYTE 4
+
+/*
+ * Gives the later GETT steps of chain "c" (NULL: none) of "l" the next
+ * tile's window of the largest operand of the chain's first step that it
+ * reads from memory in one run (a dense input over the core's share of L3
+ * in "caches", the label outermost), where they do NEXT_FMAS_PER_BYTE
+ * multiply-adds per byte of it, to read into the caches as they compute
+ * (loop_step's "next"), each a share in whole lines as its multiply-adds:
+ * the first step then finds it there, not in DRAM.
+ * Measured on znver5 (1 thread, CPU time, alternating, load 7-10): the
+ * 4-index transform (48^4 f64, 48 tiles of 884 KiB, 12 multiply-adds a
+ * byte) median of 9 28.13 -> 27.11 ms, its steps 0-2 20.62 -> 19.98; its
+ * first step per tile 0.14 -> 0.107 ms (0.098 with its window in cache),
+ * the two later ones 0.01 ms slower each; every line, not every other
+ * (NEXT_GAP), no faster than none (docs/bench-kernels.md, session 30).
+ */
+static void chain_next(const ir_graph *g, const chain_tiling *c, const cg_caches *caches,
+                       ir_loops *l)
+{
+	int top = -1;
+	for (int s = 0; c && s < l->nsteps && top < 0; s++)
+		if (l->steps[s].nchain)
+			top = s;
+	if (top < 0)
+		return;
+	const loop_step *first = &l->steps[l->steps[top].chain[0]];
+	const loop_access *win = NULL;
+	int64_t esize = ir_dtype(g->dtype)->bytes, fmas = 0, sum = 0, done = 0;
+	for (int x = 0; x < first->nargs; x++) {
+		const loop_access *acc = &first->args[x];
+		if (acc->buffer != LOOP_INPUT || !acc->tile_bytes ||
+		    (g->strides && g->strides[acc->input]))
+			continue;
+		int64_t bytes = ir_tensor_elems(&g->inputs[acc->input]) * esize;
+		if (bytes > caches->l3 && acc->tile_bytes * c->ntiles == bytes &&
+		    (!win || acc->tile_bytes > win->tile_bytes))
+			win = acc;
+	}
+	for (int k = 1; win && k < c->n; k++) {
+		const loop_gemm *gm = l->steps[l->steps[top].chain[k]].gemm;
+		fmas += gm ? gm->batch * gm->m * gm->n * gm->k : 0;
+	}
+	int64_t lines = win && win->tile_bytes <= fmas / NEXT_FMAS_PER_BYTE
+	              ? (win->tile_bytes + 63) / 64 : 0;
+	for (int k = 1; lines && k < c->n; k++) {
+		loop_step *st = &l->steps[l->steps[top].chain[k]];
+		const loop_gemm *gm = st->gemm;
+		if (!gm)
+			continue;
+		int64_t lo = done;
+		sum += gm->batch * gm->m * gm->n * gm->k;
+		done = (int64_t)((double)lines * (double)sum / (double)fmas);
+		st->next = *win;
+		st->next_offset = lo * 64;
+		st->next_bytes = (done < lines ? done * 64 : win->tile_bytes) - lo * 64;
+	}
+}
+
 /*
  * Gives each plain step whose result a later GEMM-like step sums in K
  * slices a lead dim: the slices' outermost K dim, run outermost. The pool
@@ -730,6 +799,7 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 	}
 	int64_t esize = ir_dtype(g->dtype)->bytes;
 	align_producers(t, p, l);
+	chain_next(g, tiling, caches, l);
 	for (int s = 0; s < p->nsteps; s++) {
 		if (l->steps[s].gemm || l->steps[s].fused_into >= 0) /* no nest: the runtime's
 		                                                         GETT driver runs it */

@@ -28,9 +28,10 @@
  * register block, never formed: runtime/outer_kernel.c factors the
  * sums), B element by element. A's next block
  * is prefetched while one is computed where it comes from memory in a
- * pattern the hardware does not follow ahead (next_a_block). Where C's
- * rows start past a cache line, N is turned so that the tiles store whole
- * lines (line_turn).
+ * pattern the hardware does not follow ahead (next_a_block), and so are
+ * the bytes a later call reads, given to einc_rt_gett_next (next_share).
+ * Where C's rows start past a cache line, N is turned so that the tiles
+ * store whole lines (line_turn).
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -789,6 +790,9 @@ typedef struct {
 	const int64_t *f_b, *f_r, *f_k;
 	const int64_t *t_rows; /* a product tile's row offsets (i * kc) */
 	int avx2;              /* products in AVX2 (the CPU runs it) */
+	const char *next;      /* bytes to read into the caches meanwhile ("next_bytes"
+	                          of them, einc_rt_gett_next), or NULL */
+	int64_t next_bytes;
 } gett_call;
 
 /* What a task computes: rows "mbeg" to "mend" and columns "n0" to
@@ -799,6 +803,7 @@ typedef struct {
  * task's own buffer. */
 typedef struct {
 	int64_t u, mbeg, mend, jc, n0, nlen, k0, k1, kfirst;
+	int64_t share, shares; /* its task's share of the call's "next" bytes */
 	char *c;
 	const int64_t *cb, *cm, *cn;
 	const char *panel;
@@ -834,6 +839,8 @@ typedef struct {
 	                         (product_block), else NULL */
 	int64_t bt;           /* its batch element */
 	prefetch_runs *ahead; /* the next A block's lines (next_a_block), or NULL */
+	prefetch_runs *next;  /* the task's share of the call's "next" bytes
+	                         (next_share), or NULL */
 	char *strip;          /* C computed transposed (d->c_transposed): each
 	                         column of tiles into this buffer (rows "strip_m",
 	                         columns "strip_n"), added into C transposed after
@@ -1066,6 +1073,8 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 			}
 			if (k->ahead)
 				prefetch_some(k->ahead, d->esize);
+			if (k->next)
+				prefetch_some(k->next, d->esize);
 			if (full)
 				continue;
 			add(d, dst, k->tile, cm, cn, mr, nr, d->nr, first);
@@ -1080,6 +1089,36 @@ static void part(int64_t n, int64_t parts, int64_t x, int64_t *lo, int64_t *hi)
 {
 	*lo = x * n / parts;
 	*hi = (x + 1) * n / parts;
+}
+
+/* Every other line of what einc_rt_gett's "next" bytes are read in by
+ * (the hardware fetches each line's pair with it): their prefetches,
+ * spread over a chain's later steps, hold few of L1's miss buffers at a
+ * time (passes/lower.c, chain_next). */
+#define NEXT_GAP 2
+
+/*
+ * Plans "p": share "x" of "parts" of call "g"'s "next" bytes, spread
+ * over the micro-kernel calls of range "r" (each after a call), for the
+ * lines to be in the caches when a later call reads them; 0 (no plan)
+ * where there are none.
+ */
+static int next_share(const gett_call *g, const gett_range *r, int64_t x, int64_t parts,
+                      prefetch_runs *p)
+{
+	static const int64_t origin = 0;
+	const einc_rt_gett_desc *d = g->d;
+	int64_t lo, hi;
+	part((g->next_bytes + 63) / 64, parts, x, &lo, &hi);
+	if (!g->next || lo >= hi)
+		return 0;
+	int64_t lanes = unit_lanes(d), nbt = d->batch - r->u / g->nblocks * lanes;
+	int64_t calls = ((r->k1 - r->k0 + d->kc - 1) / d->kc) * (nbt < lanes ? nbt : lanes) *
+	                ((r->mend - r->mbeg + d->mr - 1) / d->mr) * ((r->nlen + d->nr - 1) / d->nr);
+	*p = (prefetch_runs){.base = g->next + lo * 64, .rows = &origin, .nrows = 1,
+	                     .lines = hi - lo, .gap = NEXT_GAP};
+	p->step = ((hi - lo + NEXT_GAP - 1) / NEXT_GAP + calls - 1) / calls;
+	return 1;
 }
 
 /* The extent of unit "u"'s NC block and the offset of its first column. */
@@ -1507,6 +1546,8 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 		k.strip_n = strip_n;
 	}
 	int in_place = !r->panel && b_in_place(d, g->fused);
+	prefetch_runs next;
+	k.next = next_share(g, r, r->share, r->shares, &next) ? &next : NULL;
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = k_block(r, d->kc, pc);
 		k.first = pc == r->kfirst;
@@ -1570,7 +1611,8 @@ static void piece_task(void *arg, int64_t t, void *scratch)
 	const einc_rt_gett_desc *d = g->d;
 	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
 	int64_t piece = t / g->s.mparts / g->s.nparts, slice = piece % g->s.kslices, lo, hi;
-	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n};
+	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n, .share = t,
+	                .shares = g->s.tasks};
 	if (!unit_part(g, piece / g->s.kslices, mx, nx, &r))
 		return;
 	part((d->k + d->kc - 1) / d->kc, g->s.kslices, slice, &lo, &hi);
@@ -1592,8 +1634,12 @@ static void part_task(void *arg, int64_t t, void *scratch)
 	const gett_call *g = arg;
 	int64_t mx = t % g->s.mparts, nx = t / g->s.mparts % g->s.nparts;
 	int64_t ul = t / g->s.mparts / g->s.nparts, u = g->u0 + ul;
+	int64_t kspans = (g->d->k + g->s.kspan - 1) / g->s.kspan;
+	int64_t round = g->u0 / g->s.uround * kspans + g->k0 / g->s.kspan;
+	int64_t rounds = (g->s.units + g->s.uround - 1) / g->s.uround * kspans;
 	gett_range r = {.c = g->c, .cb = g->c_b, .cm = g->c_m, .cn = g->c_n,
-	                .k0 = g->k0, .k1 = g->k1, .kfirst = 0};
+	                .k0 = g->k0, .k1 = g->k1, .kfirst = 0, .share = round * g->s.tasks + t,
+	                .shares = rounds * g->s.tasks};
 	if (u >= g->s.units || !unit_part(g, u, mx, nx, &r))
 		return;
 	r.panel = g->panel + ul * g->s.kspan * g->width * g->d->esize;
@@ -1772,6 +1818,13 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch)
 {
 	gett_call g = {.d = d, .c = c, .a = a, .b = b};
+	gett_run(&g, NULL, scratch);
+}
+
+void einc_rt_gett_next(const einc_rt_gett_desc *d, void *c, const void *a, const void *b,
+                       void *scratch, const void *next, int64_t next_bytes)
+{
+	gett_call g = {.d = d, .c = c, .a = a, .b = b, .next = next, .next_bytes = next_bytes};
 	gett_run(&g, NULL, scratch);
 }
 

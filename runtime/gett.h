@@ -233,6 +233,12 @@ void einc_rt_gett_plan(const einc_rt_gett_desc *d, int threads, einc_rt_gett_spl
  */
 void einc_rt_gett(const einc_rt_gett_desc *d, void *c, const void *a, const void *b, void *scratch);
 
+/* einc_rt_gett, reading "next_bytes" bytes from "next" (NULL: none),
+ * which a later call reads, into the caches as the micro-kernels run:
+ * every task a share, spread over its calls (a held step's read none). */
+void einc_rt_gett_next(const einc_rt_gett_desc *d, void *c, const void *a, const void *b,
+                       void *scratch, const void *next, int64_t next_bytes);
+
 /*
  * A GEMM-like step one of whose operands is the product of two tensors
  * (an outer product, an elementwise product, a scaling), computed where the

@@ -1012,21 +1012,102 @@ static size_t strip_bytes(const einc_rt_gett_desc *d)
 	                       : 0;
 }
 
-/* Every MR x NR tile of "k", by columns of tiles (each B micro-panel stays
- * in L1 while A's MC rows, packed or in place, stream past it): full tiles
- * with unit-stride columns in C in place, others into the edge buffer,
- * then scattered. A in place gets the tile's row offsets, rows past M
- * repeating the last (their results are dropped). B in place is read from
- * the tensor where a micro-panel is whole, its columns run with unit
- * stride and its K block with one stride; other panels are packed. */
+/* The MR x NR tile at row "ir" of "k" and columns "cn" ("nr" of them;
+ * "in_place": whole and of unit stride in C), B's micro-panel at "b"
+ * ("ldb" apart): full tiles into C in place, others into the edge buffer
+ * (its rows "tileoff"), then scattered. A in place gets the tile's row
+ * offsets, rows past M repeating the last (their results are dropped). */
+__attribute__((always_inline)) static inline void tile(const gett_call *g, const gett_block *k,
+                                                       int64_t ir, const char *b, int64_t ldb,
+                                                       const int64_t *cn, int64_t nr,
+                                                       int in_place, const int64_t *tileoff)
+{
+	const einc_rt_gett_desc *d = g->d;
+	int64_t rowoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
+	char *dst = k->strip ? k->strip : k->c;
+	int first = k->strip || k->first;
+	int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
+	const int64_t *cm = (k->strip ? k->strip_m : k->cm) + ir, *rows = tileoff;
+	int full = in_place && mr == d->mr;
+	char *c = full ? dst : k->tile;
+	if (full) {
+		for (int64_t i = 0; i < mr; i++)
+			rowoff[i] = cm[i] + cn[0];
+		rows = rowoff;
+	}
+	if (k->pb && k->pb->kernel) {
+		outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? first : 1);
+	} else if (d->kernel_direct) {
+		const int64_t *am = k->am + ir;
+		if (k->pb) {
+			products(g, (char *)k->a, k->bt, k->pb, k->m0 + ir, mr);
+			am = k->am;
+		}
+		if (mr < d->mr) {
+			for (int64_t i = 0; i < d->mr; i++)
+				aoff[i] = am[i < mr ? i : mr - 1];
+			am = aoff;
+		}
+		d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? first : 1);
+	} else {
+		d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows, full ? first : 1);
+	}
+	if (k->ahead)
+		prefetch_some(k->ahead, d->esize);
+	if (k->next)
+		prefetch_some(k->next, d->esize);
+	if (!full)
+		add(d, dst, k->tile, cm, cn, mr, nr, d->nr, first);
+}
+
+/*
+ * Whether block "k" runs its tiles a row of register blocks at a time
+ * (each MR rows across all its columns, B's micro-panels read from L2
+ * once per row of blocks) rather than a column at a time (B's
+ * micro-panel kept in L1 while A's rows pass): where its C is written
+ * once (its K block is all of K: a C written for the first time comes
+ * from memory, read for ownership and written back), B is packed and
+ * its rows are RT_GETT_B_NEAR_TILES register blocks at most (B's panel
+ * read that many times from L2). A column of tiles writes one NR run in
+ * each of its MC rows, as many streams as rows and each a line or two
+ * long, which the hardware's prefetcher does not follow; a row of blocks
+ * writes MR runs NC long, which it streams. Measured on znver5 (1
+ * thread, CPU time): a model of the 4-index transform's last step's
+ * stores (C 42 MB, 48 rows 864 KiB apart, two lines a row a tile) 4.1 ms
+ * by columns, 2.0 by rows; the step (pi,pjkl->ijkl, 48^4 f64) 7.81 ->
+ * 7.55 ms, the transform 27.1 -> 26.7. A C that the cache holds from the
+ * call before (its step 2 alone, 884 KiB called again and again) loses a
+ * little (0.132 -> 0.137 ms), but in the transform that step's C is a
+ * tile of a 42 MB intermediate, fresh each time: kept by rows
+ * (docs/bench-kernels.md, session 30).
+ */
+static int by_rows(const gett_call *g, const gett_block *k)
+{
+	const einc_rt_gett_desc *d = g->d;
+	return k->first && k->kc == d->k && !k->bsrc && !k->strip &&
+	       k->mlen <= RT_GETT_B_NEAR_TILES * d->mr;
+}
+
+/* Every MR x NR tile of "k" (tile): by rows of register blocks where
+ * by_rows, else by columns of tiles (each B micro-panel stays in L1
+ * while A's MC rows, packed or in place, stream past it). B in place is
+ * read from the tensor where a micro-panel is whole, its columns run with
+ * unit stride and its K block with one stride; other panels are packed. */
 static void macro_kernel(const gett_call *g, const gett_block *k)
 {
 	const einc_rt_gett_desc *d = g->d;
-	int64_t rowoff[RT_GETT_MR_MAX], tileoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
+	int64_t tileoff[RT_GETT_MR_MAX];
 	for (int64_t i = 0; i < d->mr; i++)
 		tileoff[i] = i * d->nr;
-	char *dst = k->strip ? k->strip : k->c;
-	int first = k->strip || k->first;
+	if (by_rows(g, k)) {
+		for (int64_t ir = 0; ir < k->mlen; ir += d->mr)
+			for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
+				int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
+				tile(g, k, ir, k->b + jr * k->kc * d->esize, d->nr, k->cn + jr, nr,
+				     nr == d->nr && unit_run(k->cn + jr, nr), tileoff);
+			}
+		return;
+	}
 	for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
 		int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
 		const int64_t *cn = k->strip ? k->strip_n : k->cn + jr;
@@ -1043,42 +1124,8 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 				pack(d, k->bbuf, k->bsrc, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
 			}
 		}
-		for (int64_t ir = 0; ir < k->mlen; ir += d->mr) {
-			int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
-			const int64_t *cm = (k->strip ? k->strip_m : k->cm) + ir, *rows = tileoff;
-			int full = in_place && mr == d->mr;
-			char *c = full ? dst : k->tile;
-			if (full) {
-				for (int64_t i = 0; i < mr; i++)
-					rowoff[i] = cm[i] + cn[0];
-				rows = rowoff;
-			}
-			if (k->pb && k->pb->kernel) {
-				outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? first : 1);
-			} else if (d->kernel_direct) {
-				const int64_t *am = k->am + ir;
-				if (k->pb) {
-					products(g, (char *)k->a, k->bt, k->pb, k->m0 + ir, mr);
-					am = k->am;
-				}
-				if (mr < d->mr) {
-					for (int64_t i = 0; i < d->mr; i++)
-						aoff[i] = am[i < mr ? i : mr - 1];
-					am = aoff;
-				}
-				d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? first : 1);
-			} else {
-				d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows,
-				          full ? first : 1);
-			}
-			if (k->ahead)
-				prefetch_some(k->ahead, d->esize);
-			if (k->next)
-				prefetch_some(k->next, d->esize);
-			if (full)
-				continue;
-			add(d, dst, k->tile, cm, cn, mr, nr, d->nr, first);
-		}
+		for (int64_t ir = 0; ir < k->mlen; ir += d->mr)
+			tile(g, k, ir, b, ldb, cn, nr, in_place, tileoff);
 		if (k->strip)
 			add_transposed(d, k->c, k->strip, k->cm, k->cn + jr, k->mlen, nr, k->first);
 	}

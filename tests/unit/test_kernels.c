@@ -102,6 +102,12 @@ static const kcase cases[] = {
 	{"ki,kj->ij", "i=37,k=513,j=65", ACROSS},
 	{"bji,bjk->bik", "b=3,i=17,j=19,k=40", ACROSS},
 	{"ki,kj->ij", "i=13,k=140001,j=20", ACROSS},
+	/* C written once beside at most 8 register blocks of rows, B packed:
+	 * tiles a row of blocks at a time (gett.c's by_rows), B's K rows far
+	 * apart as in the 4-index transform's last step, C over a 1 MiB L2
+	 * in f32 and f64; M and N end in partial blocks, N in several NC
+	 * blocks */
+	{"pi,pjk->ijk", "p=37,i=41,j=50,k=154", GEMM},
 	/* M over one MC block: packed in f64 a whole M at a time (KC 112), one
 	 * run of memory per block (prefetched ahead on 1 thread where the
 	 * kernel is slow enough per line: cpu_cases) */

@@ -1,11 +1,13 @@
 /*
  * gemm.c - a GEMM-like step as LLVM IR: its einc_rt_gett descriptor (groups,
- * extents and strides, blocks, micro-kernels; runtime/gett.h) as constants,
- * and the call to the runtime's driver. The blocks, and whether the
- * micro-kernel reads A in place, are passes/lower_gemm.c's.
+ * extents and strides, blocks, micro-kernels, small offset tables;
+ * runtime/gett.h) as constants, and the call to the runtime's driver. The
+ * blocks, and whether the micro-kernel reads A in place, are
+ * passes/lower_gemm.c's.
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cg.h"
 #include "gett.h"
@@ -16,7 +18,7 @@ enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
 	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_C_TRANSPOSED,
-	DESC_HELD, DESC_FIELDS
+	DESC_HELD, DESC_TABLES, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -42,6 +44,7 @@ DESC_AT(ahead, DESC_AHEAD);
 DESC_AT(b_lanes, DESC_B_LANES);
 DESC_AT(c_transposed, DESC_C_TRANSPOSED);
 DESC_AT(held, DESC_HELD);
+DESC_AT(tables, DESC_TABLES);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 _Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
                offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
@@ -60,18 +63,51 @@ static LLVMValueRef const_global(LLVMModuleRef m, LLVMTypeRef type, LLVMValueRef
 	return gv;
 }
 
-LLVMValueRef cg_const_array(LLVMModuleRef m, const int64_t *vals, int n,
-                                const char *name, const char *suffix)
+/* The internal constant i64 array NAME.SUFFIX holding "vals[0 .. n-1]",
+ * built in "elems" (room for "n"). */
+static LLVMValueRef const_array(LLVMModuleRef m, LLVMValueRef *elems, const int64_t *vals,
+                                int64_t n, const char *name, const char *suffix)
 {
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(LLVMGetModuleContext(m));
-	LLVMValueRef elems[n + 1];
-	for (int x = 0; x < n; x++)
+	for (int64_t x = 0; x < n; x++)
 		elems[x] = LLVMConstInt(i64, (unsigned long long)vals[x], 1);
 	LLVMValueRef init = LLVMConstArray2(i64, elems, (uint64_t)n);
 	char gname[256];
 	snprintf(gname, sizeof gname, "%s.%s", name, suffix);
 	LLVMValueRef gv = const_global(m, LLVMTypeOf(init), init, gname);
 	LLVMSetUnnamedAddr(gv, 1);
+	return gv;
+}
+
+LLVMValueRef cg_const_array(LLVMModuleRef m, const int64_t *vals, int n,
+                                const char *name, const char *suffix)
+{
+	LLVMValueRef elems[n + 1];
+	return const_array(m, elems, vals, n, name, suffix);
+}
+
+/* Steps whose offset tables hold at most this many entries get them
+ * computed by the compiler (einc_rt_gett_desc's "tables"), NAME.tables;
+ * larger ones are computed by each call. */
+#define GEMM_TABLES_MAX (1 << 13)
+
+/* The offset tables of step "rd" beside fused operand "side" (second
+ * factor's strides "fstrides") as NAME.tables, or a null pointer: too
+ * many (GEMM_TABLES_MAX), or no memory to build them. */
+static LLVMValueRef gemm_tables(LLVMModuleRef m, const einc_rt_gett_desc *rd, int64_t side,
+                                const int64_t *fstrides, const char *name)
+{
+	int64_t n = einc_rt_gett_table_entries(rd, side, fstrides);
+	int64_t *t = n <= GEMM_TABLES_MAX ? malloc((size_t)n * sizeof(int64_t)) : NULL;
+	LLVMValueRef *elems = t ? malloc((size_t)n * sizeof(LLVMValueRef)) : NULL, gv;
+	if (elems) {
+		einc_rt_gett_tables(rd, side, fstrides, t);
+		gv = const_array(m, elems, t, n, name, "tables");
+	} else {
+		gv = LLVMConstNull(LLVMPointerTypeInContext(LLVMGetModuleContext(m), 0));
+	}
+	free(elems);
+	free(t);
 	return gv;
 }
 
@@ -99,19 +135,16 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	                              a_fetch, sweep, fn);
 }
 
-/* The descriptor of step "st" with a fused argument (einc_rt_gett_fused_desc)
- * around "gemm" (of type "gemm_type"): NAME.fused, its second factor's
- * strides NAME.factor in the order of "g->dims" ("n" of them). */
-static LLVMValueRef fused_desc(LLVMModuleRef m, const loop_step *st, LLVMTypeRef gemm_type,
-                               LLVMValueRef gemm, int n, const char *name)
+/* The descriptor of a step with a fused argument on "side"
+ * (einc_rt_gett_fused_desc) around "gemm" (of type "gemm_type"):
+ * NAME.fused, its second factor's strides "strides" ("n" of them) as
+ * NAME.factor. */
+static LLVMValueRef fused_desc(LLVMModuleRef m, int64_t side, const int64_t *strides,
+                               LLVMTypeRef gemm_type, LLVMValueRef gemm, int n,
+                               const char *name)
 {
-	const loop_gemm *g = st->gemm;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c);
-	int64_t strides[n + 1];
-	for (int x = 0; x < n; x++)
-		strides[x] = st->factor.strides[g->dims[x]];
-	int64_t side = st->fused_arg == g->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
 	LLVMValueRef fields[3] = {gemm, LLVMConstInt(i64, (unsigned long long)side, 0),
 	                          cg_const_array(m, strides, n, name, "factor")};
 	LLVMTypeRef types[3] = {gemm_type, i64, LLVMPointerTypeInContext(c, 0)};
@@ -138,8 +171,15 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	snprintf(name, sizeof name, "%.*s.gemm", (int)(len < 150 ? len : 150), fname);
 
 	int n = g->nb + g->nm + g->nn + g->nk;
-	int64_t sizes[n + 1], strides[3 * n + 1];
+	int64_t sizes[n + 1], strides[3 * n + 1], fstrides[n + 1];
 	lower_gemm_extents(g, sizes, strides);
+	int fused = st->fused_arg >= 0;
+	int64_t side = !fused ? 0 : st->fused_arg == g->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
+	for (int x = 0; fused && x < n; x++)
+		fstrides[x] = st->factor.strides[g->dims[x]];
+	einc_rt_gett_desc rd = {.batch = g->batch, .m = g->m, .n = g->n, .k = g->k,
+	                        .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
+	                        .strides = strides};
 	/* one micro-kernel: on A in place where that pays, else on packed A */
 	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem, kind), null = LLVMConstNull(ptr);
 	int64_t head[DESC_SIZES] = {
@@ -174,11 +214,12 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	types[DESC_C_TRANSPOSED] = i64;
 	fields[DESC_HELD] = LLVMConstInt(i64, (unsigned long long)g->a_held, 0);
 	types[DESC_HELD] = i64;
+	fields[DESC_TABLES] = gemm_tables(m, &rd, side, fused ? fstrides : NULL, name);
+	types[DESC_TABLES] = ptr;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
-	int fused = st->fused_arg >= 0;
 	if (fused)
-		desc = fused_desc(m, st, desc_type, init, n, name);
+		desc = fused_desc(m, side, fstrides, desc_type, init, n, name);
 	else
 		desc = const_global(m, desc_type, init, name);
 

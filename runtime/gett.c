@@ -111,14 +111,6 @@ static size_t partial_bytes(int64_t batch, int64_t m, int64_t n, int64_t esize)
 	return line((size_t)(batch * m * n * esize));
 }
 
-/* The bytes of the offset tables: A's, B's and C's per group, and, when K
- * is summed in "slices" > 1, the partial results' batch, M and N tables. */
-static size_t table_bytes(int64_t batch, int64_t m, int64_t n, int64_t k, int64_t slices)
-{
-	int64_t partial = slices > 1 ? batch + m + n : 0;
-	return line((size_t)(3 * batch + 2 * (m + n + k) + partial) * sizeof(int64_t));
-}
-
 int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int nk, const int64_t *k_sizes,
                             const int64_t *k_strides, int64_t esize)
 {
@@ -230,6 +222,93 @@ static int64_t *offset_table(int64_t *t, const int64_t *sizes, const int64_t *st
 		}
 	}
 	return t;
+}
+
+/* The group (0 batch, 1 M, 2 N, 3 K) of offset table "x" of
+ * einc_rt_gett_tables beside fused operand "side". */
+static int table_group(int x, int64_t side)
+{
+	static const int group[12] = {0, 1, 3, 0, 3, 2, 0, 1, 2, 0, 0, 3};
+	return x == 10 ? (side == RT_GETT_FUSED_A ? 1 : 2) : group[x];
+}
+
+/* How many offset tables einc_rt_gett_tables fills beside fused operand
+ * "side": A's, B's and C's three, and the second factor's. */
+static int table_count(int64_t side)
+{
+	return side ? 12 : 9;
+}
+
+/* Where the offset tables lie in einc_rt_gett_tables' array, and what
+ * each table holds: its group's dims ("sizes", "strides", "ndims"). */
+typedef struct {
+	int64_t off[12]; /* entries from the array's start */
+	int fresh[12];   /* 0: an earlier table's, the same */
+	const int64_t *sizes[12], *strides[12];
+	int ndims[12];
+} table_layout;
+
+/*
+ * The layout "l" of step "d"'s offset tables beside fused operand "side"
+ * (the second factor's strides "fstrides"): a table of the same group and
+ * strides as an earlier one is that one (C's M table is often A's, C's N
+ * B's: the 4-index transform's, and the outer product's three M tables of
+ * 131072 entries). Returns the array's entries.
+ */
+static int64_t table_offsets(const einc_rt_gett_desc *d, int64_t side, const int64_t *fstrides,
+                             table_layout *l)
+{
+	const int64_t extent[4] = {d->batch, d->m, d->n, d->k};
+	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]), first[4] = {0};
+	for (int y = 1; y < 4; y++)
+		first[y] = first[y - 1] + (int)d->ndims[y - 1];
+	int64_t end = 0;
+	for (int x = 0; x < table_count(side); x++) {
+		int y = table_group(x, side);
+		l->sizes[x] = d->sizes + first[y];
+		l->strides[x] = (x < 9 ? d->strides + x / 3 * ndims : fstrides) + first[y];
+		l->ndims[x] = (int)d->ndims[y];
+		l->fresh[x] = 1;
+		l->off[x] = end;
+		size_t bytes = (size_t)l->ndims[x] * sizeof(int64_t);
+		for (int w = 0; w < x && l->fresh[x]; w++)
+			if (l->fresh[w] && table_group(w, side) == y &&
+			    !memcmp(l->strides[w], l->strides[x], bytes)) {
+				l->fresh[x] = 0;
+				l->off[x] = l->off[w];
+			}
+		end += l->fresh[x] ? extent[y] : 0;
+	}
+	return end;
+}
+
+int64_t einc_rt_gett_table_entries(const einc_rt_gett_desc *d, int64_t side,
+                                   const int64_t *fstrides)
+{
+	table_layout l;
+	return table_offsets(d, side, fstrides, &l);
+}
+
+void einc_rt_gett_tables(const einc_rt_gett_desc *d, int64_t side, const int64_t *fstrides,
+                         int64_t *t)
+{
+	table_layout l;
+	table_offsets(d, side, fstrides, &l);
+	for (int x = 0; x < table_count(side); x++)
+		if (l.fresh[x])
+			offset_table(t + l.off[x], l.sizes[x], l.strides[x], l.ndims[x]);
+}
+
+/* The bytes of the offset tables in the scratch (einc_rt_gett_tables',
+ * beside fused operand "side", room for every table apart) and, when K is
+ * summed in "slices" > 1, the partial results' batch, M and N tables. */
+static size_t table_bytes(const einc_rt_gett_desc *d, int64_t side, int64_t slices)
+{
+	const int64_t extent[4] = {d->batch, d->m, d->n, d->k};
+	int64_t entries = slices > 1 ? d->batch + d->m + d->n : 0;
+	for (int x = 0; x < table_count(side); x++)
+		entries += extent[table_group(x, side)];
+	return line((size_t)entries * sizeof(int64_t));
 }
 
 /* Runs of the summed index at least this long are packed by the blocked
@@ -1014,27 +1093,26 @@ static size_t strip_bytes(const einc_rt_gett_desc *d)
 
 /* The MR x NR tile at row "ir" of "k" and columns "cn" ("nr" of them;
  * "in_place": whole and of unit stride in C), B's micro-panel at "b"
- * ("ldb" apart): full tiles into C in place, others into the edge buffer
- * (its rows "tileoff"), then scattered. A in place gets the tile's row
- * offsets, rows past M repeating the last (their results are dropped). */
+ * ("ldb" apart): full tiles into C in place (C from the column's first
+ * element, the rows' offsets read from C's table itself, not copied per
+ * tile: 1.4% of the 4-index transform's time), others into the edge
+ * buffer (its rows "tileoff"), then scattered. A in place gets the tile's
+ * row offsets, rows past M repeating the last (their results are
+ * dropped). */
 __attribute__((always_inline)) static inline void tile(const gett_call *g, const gett_block *k,
                                                        int64_t ir, const char *b, int64_t ldb,
                                                        const int64_t *cn, int64_t nr,
                                                        int in_place, const int64_t *tileoff)
 {
 	const einc_rt_gett_desc *d = g->d;
-	int64_t rowoff[RT_GETT_MR_MAX], aoff[RT_GETT_MR_MAX];
+	int64_t aoff[RT_GETT_MR_MAX];
 	char *dst = k->strip ? k->strip : k->c;
 	int first = k->strip || k->first;
 	int64_t mr = k->mlen - ir < d->mr ? k->mlen - ir : d->mr;
-	const int64_t *cm = (k->strip ? k->strip_m : k->cm) + ir, *rows = tileoff;
+	const int64_t *cm = (k->strip ? k->strip_m : k->cm) + ir;
 	int full = in_place && mr == d->mr;
-	char *c = full ? dst : k->tile;
-	if (full) {
-		for (int64_t i = 0; i < mr; i++)
-			rowoff[i] = cm[i] + cn[0];
-		rows = rowoff;
-	}
+	char *c = full ? dst + cn[0] * d->esize : k->tile;
+	const int64_t *rows = full ? cm : tileoff;
 	if (k->pb && k->pb->kernel) {
 		outer_tile(g, k, ir, mr, b, ldb, c, rows, full ? first : 1);
 	} else if (d->kernel_direct) {
@@ -1259,7 +1337,7 @@ static size_t shared_panel_bytes(const einc_rt_gett_desc *d, int64_t slices, int
 static size_t scratch_bytes(const einc_rt_gett_desc *d, int direct, int64_t fused)
 {
 	int64_t width, slices = einc_rt_gett_kslices(d->batch, d->m, d->n, d->k, d->kc, d->esize);
-	return table_bytes(d->batch, d->m, d->n, d->k, slices) +
+	return table_bytes(d, fused, slices) +
 	       (size_t)(slices - 1) * partial_bytes(d->batch, d->m, d->n, d->esize) +
 	       shared_panel_bytes(d, slices, &width) + thread_pack_layout(d, direct, fused).end;
 }
@@ -1768,37 +1846,33 @@ static void turn(int64_t *t, int64_t n, int64_t h)
 	reverse(t, n);
 }
 
+/* Points call "g"'s offset tables at "t" (einc_rt_gett_tables', the
+ * second factor's strides "fstrides"). */
+static void point_tables(gett_call *g, const int64_t *fstrides, const int64_t *t)
+{
+	const int64_t **out[12] = {&g->a_b, &g->a_m, &g->a_k, &g->b_b, &g->b_k, &g->b_n,
+	                           &g->c_b, &g->c_m, &g->c_n, &g->f_b, &g->f_r, &g->f_k};
+	table_layout l;
+	table_offsets(g->d, g->fused, fstrides, &l);
+	for (int x = 0; x < table_count(g->fused); x++)
+		*out[x] = t + l.off[x];
+}
+
 /* Runs call "g" (its step, tensors and fused operand set) on "scratch"
  * (einc_rt_gett_scratch bytes, or einc_rt_gett_fused_scratch's for a fused
- * operand whose second factor has strides "fstrides"). */
+ * operand whose second factor has strides "fstrides"). The offset tables
+ * are the compiler's (d->tables) unless N is turned (line_turn), which
+ * turns a copy in the scratch. */
 static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 {
 	gett_call g = *gp;
 	const einc_rt_gett_desc *d = g.d;
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	einc_rt_gett_plan(d, (int)d->threads, &g.s);
-	int ndims = (int)(d->ndims[0] + d->ndims[1] + d->ndims[2] + d->ndims[3]);
-	const int64_t *size[4], *sa = d->strides, *sb = sa + ndims, *sc = sb + ndims;
-	int64_t first[4];
-	size[0] = d->sizes;
-	first[0] = 0;
-	for (int x = 1; x < 4; x++) {
-		size[x] = size[x - 1] + d->ndims[x - 1];
-		first[x] = first[x - 1] + d->ndims[x - 1];
-	}
-	/* per table: the tensor's strides and the group (0 batch, 1 M, 2 N, 3 K) */
-	const int64_t *strides[9] = {sa, sa, sa, sb, sb, sb, sc, sc, sc};
-	static const int group[9] = {0, 1, 3, 0, 3, 2, 0, 1, 2};
-	const int64_t **out[9] = {&g.a_b, &g.a_m, &g.a_k, &g.b_b, &g.b_k, &g.b_n,
-	                          &g.c_b, &g.c_m, &g.c_n};
-	int64_t *t = scratch, *n_tables[3] = {0}; /* B's, C's, a fused B's second factor's */
-	for (int x = 0; x < 9; x++) {
-		int y = group[x];
-		if (y == 2)
-			n_tables[x / 6] = t;
-		*out[x] = t;
-		t = offset_table(t, size[y], strides[x] + first[y], (int)d->ndims[y]);
-	}
+	int64_t *own = scratch, *t = own + einc_rt_gett_table_entries(d, g.fused, fstrides);
+	if (!d->tables)
+		einc_rt_gett_tables(d, g.fused, fstrides, own);
+	point_tables(&g, fstrides, d->tables ? d->tables : own);
 	/* a partial result's tables: batch element x M x N, row-major */
 	int64_t dense[3][2] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
 	const int64_t **pout[3] = {&g.p_b, &g.p_m, &g.p_n};
@@ -1806,7 +1880,7 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 		*pout[x] = t;
 		t = offset_table(t, &dense[x][0], &dense[x][1], 1);
 	}
-	g.partials = (char *)scratch + table_bytes(d->batch, d->m, d->n, d->k, g.s.kslices);
+	g.partials = (char *)scratch + table_bytes(d, g.fused, g.s.kslices);
 	g.partial_bytes = partial_bytes(d->batch, d->m, d->n, d->esize);
 	g.panel = g.partials + (size_t)(g.s.kslices - 1) * g.partial_bytes;
 	char *pack0 = g.panel + shared_panel_bytes(d, g.s.kslices, &g.width);
@@ -1815,29 +1889,32 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 #ifdef EINC_RT_X86
 		g.avx2 = einc_rt_cpu_has_avx2();
 #endif
-		/* the second factor's tables (its group: A's M or B's N), then a
-		 * product tile's rows and columns, after this thread's buffers */
-		int own = g.fused == RT_GETT_FUSED_A ? 1 : 2;
-		int fgroup[3] = {0, own, 3};
-		const int64_t **fout[3] = {&g.f_b, &g.f_r, &g.f_k};
-		t = (int64_t *)(pack0 + pack_bytes);
-		for (int x = 0; x < 3; x++) {
-			if (fgroup[x] == 2)
-				n_tables[2] = t;
-			*fout[x] = t;
-			t = offset_table(t, size[fgroup[x]], fstrides + first[fgroup[x]],
-			                 (int)d->ndims[fgroup[x]]);
-		}
-		g.t_rows = t;
+		/* a product tile's rows and columns, after this thread's buffers */
+		int64_t *rows = (int64_t *)(pack0 + pack_bytes);
 		for (int64_t i = 0; i < d->mc; i++)
-			t[i] = i * d->kc;
+			rows[i] = i * d->kc;
 		for (int64_t p = 0; p < d->kc; p++)
-			t[d->mc + p] = p;
+			rows[d->mc + p] = p;
+		g.t_rows = rows;
 	}
 	int64_t h = line_turn(&g);
-	for (int x = 0; x < 3 && h; x++)
-		if (n_tables[x])
-			turn(n_tables[x], d->n, h);
+	if (h) {
+		if (d->tables) {
+			einc_rt_gett_tables(d, g.fused, fstrides, own);
+			point_tables(&g, fstrides, own);
+		}
+		/* B's, C's and a fused B's second factor's N tables, in "own",
+		 * each one once */
+		const int64_t *n_tables[3] = {g.b_n, g.c_n,
+		                              g.fused == RT_GETT_FUSED_B ? g.f_r : NULL};
+		for (int x = 0; x < 3; x++) {
+			int again = 0;
+			for (int w = 0; w < x; w++)
+				again |= n_tables[w] == n_tables[x];
+			if (n_tables[x] && !again)
+				turn(own + (n_tables[x] - own), d->n, h);
+		}
+	}
 	if (!g.s.shared) {
 		einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, piece_task, &g, pack0,
 		                        pack_bytes);
@@ -1877,8 +1954,7 @@ void einc_rt_gett_next(const einc_rt_gett_desc *d, void *c, const void *a, const
 
 size_t einc_rt_gett_fused_scratch(const einc_rt_gett_desc *d, int direct, int64_t side)
 {
-	return scratch_bytes(d, direct, side) +
-	       line((size_t)(d->batch + d->m + d->n + d->k + d->mc + d->kc) * sizeof(int64_t));
+	return scratch_bytes(d, direct, side) + line((size_t)(d->mc + d->kc) * sizeof(int64_t));
 }
 
 void einc_rt_gett_fused(const einc_rt_gett_fused_desc *d, void *c, const void *a,

@@ -164,6 +164,9 @@ typedef struct {
 	                             C's rows, a power of two apart, would share
 	                             few sets of L2; N is one NR block
 	                             (passes/lower_gemm.c decides) */
+	const int64_t *tables;    /* the offset tables (einc_rt_gett_tables),
+	                             computed once by the compiler, or NULL:
+	                             each call computes them in its scratch */
 } einc_rt_gett_desc;
 
 /*
@@ -259,6 +262,20 @@ typedef struct {
 	int64_t side;
 	const int64_t *strides;
 } einc_rt_gett_fused_desc;
+
+/* The entries of step "d"'s offset tables beside fused operand "side"
+ * (0: none, else RT_GETT_FUSED_A or RT_GETT_FUSED_B) whose second factor
+ * has strides "fstrides" (as einc_rt_gett_fused_desc's; NULL where "side"
+ * is 0): each flattened index's element offset in A's batch, M and K
+ * groups, B's batch, K and N, C's batch, M and N, then the second
+ * factor's batch, M (RT_GETT_FUSED_A) or N (RT_GETT_FUSED_B) and K; a
+ * table equal to an earlier one of its group is stored once. */
+int64_t einc_rt_gett_table_entries(const einc_rt_gett_desc *d, int64_t side,
+                                   const int64_t *fstrides);
+
+/* Fills "t" (einc_rt_gett_table_entries entries) with those tables. */
+void einc_rt_gett_tables(const einc_rt_gett_desc *d, int64_t side, const int64_t *fstrides,
+                         int64_t *t);
 
 /* The scratch bytes of an einc_rt_gett_fused call on step "d" whose fused
  * operand is "side" (RT_GETT_FUSED_A or RT_GETT_FUSED_B), A read in place

@@ -1127,13 +1127,17 @@ static void line_kernel(int64_t kc, const void *a, const void *b, int64_t ldb, v
  * no tile in place straddles a line (gett.c's line_turn), the tile that
  * wraps around N's ends scattered; exact against plain loops with partial
  * blocks at both ends of N, one K block (stored) and two (added), on 1 and
- * 2 threads. Rows not whole lines apart are computed as they lie. */
+ * 2 threads. Rows not whole lines apart are computed as they lie. The
+ * same with the offset tables given (d.tables, as the compiler gives
+ * them), which the turn leaves as they are; C's N table, B's, and the
+ * batch tables, all alike, are stored once. */
 static void test_gett_line_turn(void **state)
 {
 	(void)state;
 	const int64_t m = 7, n = 32 * TNR + 3;
-	for (int run = 0; run < 16; run++) {
-		int64_t k = run % 2 ? 70 : 5, off = 8 * (1 + run / 2 % 7), ldc = run / 2 < 7 ? 136 : n;
+	for (int run = 0; run < 32; run++) {
+		int64_t k = run % 2 ? 70 : 5, off = 8 * (1 + run / 2 % 7);
+		int64_t ldc = run / 2 % 8 < 7 ? 136 : n;
 		int64_t sizes[3] = {m, n, k}, strides[9] = {k, 0, 1, 0, 1, n, ldc, 1, 0};
 		einc_rt_gett_desc d = {.esize = 8, .batch = 1, .m = m, .n = n, .k = k, .mr = TMR,
 		                       .nr = TNR, .mc = 2 * TMR, .nc = 4 * TNR, .kc = 64,
@@ -1145,6 +1149,12 @@ static void test_gett_line_turn(void **state)
 		fill_small(a, b, m, n, k);
 		size_t bytes = einc_rt_gett_scratch(&d, d.kernel_direct != NULL);
 		void *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
+		int64_t entries = einc_rt_gett_table_entries(&d, 0, NULL);
+		int64_t *tables = malloc((size_t)entries * 8), *copy = malloc((size_t)entries * 8);
+		assert_int_equal(entries, 1 + 2 * m + 2 * k + n);
+		einc_rt_gett_tables(&d, 0, NULL, tables);
+		memcpy(copy, tables, (size_t)entries * 8);
+		d.tables = run < 16 ? NULL : tables;
 		line_c0 = (const char *)c;
 		line_c1 = (const char *)(c + m * ldc);
 		line_straddles = 0;
@@ -1152,6 +1162,9 @@ static void test_gett_line_turn(void **state)
 		if (ldc % 8 == 0)
 			assert_int_equal(line_straddles, 0);
 		check_product(c, ldc, a, b, m, n, k, run);
+		assert_memory_equal(tables, copy, (size_t)entries * 8);
+		free(tables);
+		free(copy);
 		free(scratch);
 		free(a);
 		free(b);

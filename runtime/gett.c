@@ -289,14 +289,21 @@ int64_t einc_rt_gett_table_entries(const einc_rt_gett_desc *d, int64_t side,
 	return table_offsets(d, side, fstrides, &l);
 }
 
+/* Fills "t" with the tables of layout "l" (table_offsets' beside fused
+ * operand "side"), each one stored once. */
+static void fill_tables(const table_layout *l, int64_t side, int64_t *t)
+{
+	for (int x = 0; x < table_count(side); x++)
+		if (l->fresh[x])
+			offset_table(t + l->off[x], l->sizes[x], l->strides[x], l->ndims[x]);
+}
+
 void einc_rt_gett_tables(const einc_rt_gett_desc *d, int64_t side, const int64_t *fstrides,
                          int64_t *t)
 {
 	table_layout l;
 	table_offsets(d, side, fstrides, &l);
-	for (int x = 0; x < table_count(side); x++)
-		if (l.fresh[x])
-			offset_table(t + l.off[x], l.sizes[x], l.strides[x], l.ndims[x]);
+	fill_tables(&l, side, t);
 }
 
 /* The bytes of the offset tables in the scratch (einc_rt_gett_tables',
@@ -1846,16 +1853,14 @@ static void turn(int64_t *t, int64_t n, int64_t h)
 	reverse(t, n);
 }
 
-/* Points call "g"'s offset tables at "t" (einc_rt_gett_tables', the
- * second factor's strides "fstrides"). */
-static void point_tables(gett_call *g, const int64_t *fstrides, const int64_t *t)
+/* Points call "g"'s offset tables at "t", laid out as "l" (table_offsets'
+ * for g's step and fused operand). */
+static void point_tables(gett_call *g, const table_layout *l, const int64_t *t)
 {
 	const int64_t **out[12] = {&g->a_b, &g->a_m, &g->a_k, &g->b_b, &g->b_k, &g->b_n,
 	                           &g->c_b, &g->c_m, &g->c_n, &g->f_b, &g->f_r, &g->f_k};
-	table_layout l;
-	table_offsets(g->d, g->fused, fstrides, &l);
 	for (int x = 0; x < table_count(g->fused); x++)
-		*out[x] = t + l.off[x];
+		*out[x] = t + l->off[x];
 }
 
 /* Runs call "g" (its step, tensors and fused operand set) on "scratch"
@@ -1869,10 +1874,11 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	const einc_rt_gett_desc *d = g.d;
 	g.nblocks = (d->n + d->nc - 1) / d->nc;
 	einc_rt_gett_plan(d, (int)d->threads, &g.s);
-	int64_t *own = scratch, *t = own + einc_rt_gett_table_entries(d, g.fused, fstrides);
+	table_layout tl;
+	int64_t *own = scratch, *t = own + table_offsets(d, g.fused, fstrides, &tl);
 	if (!d->tables)
-		einc_rt_gett_tables(d, g.fused, fstrides, own);
-	point_tables(&g, fstrides, d->tables ? d->tables : own);
+		fill_tables(&tl, g.fused, own);
+	point_tables(&g, &tl, d->tables ? d->tables : own);
 	/* a partial result's tables: batch element x M x N, row-major */
 	int64_t dense[3][2] = {{d->batch, d->m * d->n}, {d->m, d->n}, {d->n, 1}};
 	const int64_t **pout[3] = {&g.p_b, &g.p_m, &g.p_n};
@@ -1900,8 +1906,8 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 	int64_t h = line_turn(&g);
 	if (h) {
 		if (d->tables) {
-			einc_rt_gett_tables(d, g.fused, fstrides, own);
-			point_tables(&g, fstrides, own);
+			fill_tables(&tl, g.fused, own);
+			point_tables(&g, &tl, own);
 		}
 		/* B's, C's and a fused B's second factor's N tables, in "own",
 		 * each one once */

@@ -142,6 +142,9 @@ typedef struct {
 	                             a buffer of the thread's, the micro-kernel
 	                             prefetching along its first row
 	                             (einc_rt_gett_desc's "held") */
+	int b_in_place;           /* 1: the runtime reads B from the tensor beside
+	                             A packed (einc_rt_gett_b_in_place), not
+	                             packed: pass_layout asks */
 	int b_crossed;            /* 1: B's unit stride runs along an N dim outside
 	                             the one its panels' columns follow, and NC
 	                             holds whole groups of a line's elements of it

@@ -50,10 +50,20 @@ static einc_status parse_labels(parser *p, int *idx, int cap, int *rank)
 	return st ? st : text_next(lx);
 }
 
-/* Whether the "rank" labels "idx" equal those of "t", axis by axis. */
-static int same_labels(const int *idx, int rank, int trank, const int *tidx)
+/* Whether the "rank" labels "idx" are those of "t" in some order, each
+ * once. */
+static int same_labels(const int *idx, int rank, const ir_tree_node *t)
 {
-	return rank == trank && (rank == 0 || !memcmp(idx, tidx, (size_t)rank * sizeof(int)));
+	if (rank != t->rank)
+		return 0;
+	for (int a = 0; a < rank; a++) {
+		if (!ir_tree_node_has(t, idx[a]))
+			return 0;
+		for (int b = 0; b < a; b++)
+			if (idx[b] == idx[a])
+				return 0;
+	}
+	return 1;
 }
 
 /* input [labels]: leaf "id" must spell input "id" of the graph. */
@@ -65,7 +75,7 @@ static einc_status parse_input(parser *p, int id)
 	einc_status st = parse_labels(p, p->scratch, p->scratch_cap, &rank);
 	if (st)
 		return st;
-	if (!same_labels(p->scratch, rank, x->rank, x->index))
+	if (rank != x->rank || (rank && memcmp(p->scratch, x->index, (size_t)rank * sizeof(int))))
 		return text_fail(&p->lx, off, EINC_ESHAPE, "these are not the labels of input %d", id);
 	return EINC_OK;
 }
@@ -167,14 +177,22 @@ static einc_status parse_line(parser *p)
 	return text_skip_eols(lx);
 }
 
-/* Checks the labels written after "->" against the results the tree has. */
-static einc_status check_results(parser *p, const ir_tree *t)
+/* Checks the labels written after "->" against the results the tree has:
+ * the output's in its order, an intermediate's in any order, which
+ * becomes its layout. */
+static einc_status check_results(parser *p, ir_tree *t)
 {
 	for (int id = p->n; id < t->nnodes; id++) {
-		const ir_tree_node *x = &t->nodes[id];
-		if (p->result_rank[id] < 0 ||
-		    same_labels(p->results[id], p->result_rank[id], x->rank, x->index))
+		ir_tree_node *x = &t->nodes[id];
+		const int *idx = p->results[id];
+		int rank = p->result_rank[id];
+		if (rank < 0)
 			continue;
+		if (same_labels(idx, rank, x) &&
+		    (id != t->root || !memcmp(idx, x->index, (size_t)rank * sizeof(int)))) {
+			memcpy(x->index, idx, (size_t)rank * sizeof(int));
+			continue;
+		}
 		strbuf b = {0};
 		for (int a = 0; a < x->rank; a++)
 			strbuf_printf(&b, "%s%s", a ? " " : "", p->g->indices[x->index[a]].name);
@@ -183,7 +201,7 @@ static einc_status check_results(parser *p, const ir_tree *t)
 			return oom(p);
 		einc_status st = text_fail(&p->lx, p->result_off[id], EINC_ESHAPE,
 		                           "node %%%d keeps [%s]%s", id, want,
-		                           id == t->root ? " (the output)" : "");
+		                           id == t->root ? " (the output)" : " (in any order)");
 		free(want);
 		return st;
 	}

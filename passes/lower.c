@@ -525,10 +525,8 @@ static int reader_step(const ir_tree *t, const ir_plan *p, int node)
 }
 
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
-                     const cg_caches *caches, int *crossed)
+                     const cg_caches *caches, gemm_probe *form)
 {
-	if (crossed)
-		*crossed = -1;
 	loop_step *st = arena_alloc(a, sizeof(*st));
 	int64_t *tmp = arena_array(a, (size_t)g->nindices + 1, sizeof(int64_t));
 	if (!st || !tmp)
@@ -538,8 +536,12 @@ int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, in
 	if (make_step(a, g, t, NULL, NULL, NULL, node, 0, st, tmp))
 		return -1;
 	loop_gemm *gemm = gemm_form(a, st, ir_dtype(g->dtype), vector_bits, caches, 0);
-	if (gemm && (gemm->b_crossed || gemm->b_lanes) && crossed)
-		*crossed = !gemm->a;
+	if (gemm && form) {
+		form->b = !gemm->a;
+		form->b_in_place = gemm->b_in_place;
+		form->nr = gemm->nr;
+		form->crossed = gemm->b_crossed || gemm->b_lanes ? !gemm->a : -1;
+	}
 	return gemm != NULL;
 }
 

@@ -599,6 +599,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
 	                 b_direct(g, esize);
+	g->b_in_place = b_in_place;
 	if (b_in_place)
 		in_place_b_blocks(caches, vector_bits, g->m, g->n, g->k, esize, &g->nc, &kc);
 	int whole = !g->a_stride && unit_m && ks > 1 &&

@@ -16,6 +16,9 @@
  *                     step that reads them, never stored
  *   pass_tile         a chain of steps run tile by tile  (tile.c)
  *                     so its intermediates stay in cache
+ *   pass_layout       a chain's per-tile intermediates   (layout.c)
+ *                     ordered so that the next step reads
+ *                     them in place
  *   pass_plan         tree -> order, offsets, spills    --dump=plan   (plan.c)
  *   pass_lower        plan -> loop nests, GEMM forms,   --dump=loops  (lower.c)
  *                     parallel splits
@@ -115,6 +118,8 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 	if (!st && !p->slicing && !o->budget) /* tiles with spills or slices: not yet */
 		st = pass_tile(ctx, p->arena, g, p->tree, p->fused, &p->caches, o->tile_cache,
 		               &p->tiling);
+	if (!st)
+		st = pass_layout(ctx, p->arena, g, p->tiling, p->vector_bits, &p->caches, p->tree);
 	if (!st) /* a size 0: no step runs, so no budget binds */
 		st = pass_plan(ctx, p->arena, g, p->tree, p->fused, p->tiling,
 		               p->graph->empty_dims ? 0 : o->budget, &p->plan);

@@ -73,6 +73,17 @@ einc_status pass_path_ltr(einc_ctx *ctx, arena *a, const ir_graph *g,
 einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, int vector_bits,
                           const cg_caches *caches, ir_tree **tree);
 
+/* layout.c: the order of the labels of each intermediate of "t" (over
+ * "g"), its layout: index order, but a per-tile intermediate of chain
+ * "tiling" (NULL: none) that the chain's next step, GEMM-like for
+ * "vector_bits" and "caches", would pack as its B has the labels that
+ * step sums moved in before its last label, where the step then reads
+ * whole micro-panels in place and the intermediate's writer keeps its
+ * form. */
+einc_status pass_layout(einc_ctx *ctx, arena *a, const ir_graph *g,
+                        const struct chain_tiling *tiling, int vector_bits,
+                        const cg_caches *caches, ir_tree *t);
+
 /* lower.c: one ISL loop nest per plan step, GEMM-like steps blocked for
  * registers "vector_bits" wide and the caches "caches", plain nests split
  * over "threads" (einc_options.threads), the nodes "fused" marks (pass_fuse;
@@ -92,14 +103,22 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 einc_status pass_fuse(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
                       int vector_bits, const cg_caches *caches, int **fused);
 
+/* What lower_gemm_probe finds of a GEMM-like step's form (operands 0
+ * left, 1 right). */
+typedef struct {
+	int b;          /* the operand that is B */
+	int b_in_place; /* 1: B read from the tensor, not packed (loop_gemm's) */
+	int64_t nr;     /* the register block's columns */
+	int crossed;    /* the operand packed as a B across its panels or across
+	                   its batch (loop_gemm's b_crossed, b_lanes), else -1 */
+} gemm_probe;
+
 /* lower.c: whether tree node "node" of "t" (over "g"; two operands) is
  * GEMM-like, as pass_lower would find its step for "vector_bits" and
- * "caches" (lower_gemm): 1 or 0; -1 when out of memory. "*crossed" (when
- * not NULL): the operand (0 left, 1 right) that it packs as a B across
- * its panels or across its batch (loop_gemm's b_crossed, b_lanes), else
- * -1. */
+ * "caches" (lower_gemm): 1 or 0; -1 when out of memory. "*form" (when not
+ * NULL) gets what the form is where 1. */
 int lower_gemm_probe(arena *a, const ir_graph *g, const ir_tree *t, int node, int vector_bits,
-                     const cg_caches *caches, int *crossed);
+                     const cg_caches *caches, gemm_probe *form);
 
 /* lower_gemm.c: whether a pairwise step whose dims play the roles counted
  * in "count" (per ir_role) is GEMM-like: a free dim on each side and a

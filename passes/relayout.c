@@ -172,8 +172,8 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, int vector
 		const ir_tree_node *p = &t->nodes[x];
 		if (!gemm_like(g, t, x, roles))
 			continue;
-		int crossed;
-		if (lower_gemm_probe(a, g, t, x, vector_bits, caches, &crossed) < 0)
+		gemm_probe form = {.crossed = -1};
+		if (lower_gemm_probe(a, g, t, x, vector_bits, caches, &form) < 0)
 			return ctx_fail(ctx, EINC_ENOMEM, "relayout", "out of memory");
 		for (int side = 0; side < 2; side++) {
 			int c = side ? p->right : p->left;
@@ -187,7 +187,7 @@ einc_status pass_relayout(einc_ctx *ctx, arena *a, const ir_graph *g, int vector
 				int in = factors[y];
 				if (in >= 0 && in < n && g->strides[in] &&
 				    reuse(g, t, in, roles) >= RELAYOUT_REUSE &&
-				    (in != c || (!reads_as_dense(g, in, roles, k_free) && crossed != side))) {
+				    (in != c || (!reads_as_dense(g, in, roles, k_free) && form.crossed != side))) {
 					unary_of[in] = n + copies++;
 					if ((direct[in] = in == c)) /* the step reads the copy */
 						memcpy(roles_of[in], roles, sizeof(roles));

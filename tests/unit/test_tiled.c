@@ -103,6 +103,41 @@ static void test_tiled(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A per-tile intermediate that the chain's next step would pack as its B
+ * (K rows 40-80 KiB apart, 30 rows of C: 5 register blocks) is laid out
+ * with the summed label moved in (passes/layout.c), so that the step
+ * reads it in place; untiled it keeps index order. Both dtypes, the
+ * reference's result, 1, 2 and 16 threads bit-identical. */
+static void test_layout(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x7e5a1f0c3b9d2468ULL;
+	const tcase c = {"pqrl,rk,qj->pjlk", "p=5,q=20,r=6,l=16,k=32,j=30", EINC_PATH_LTR, 98304,
+	                 "steps n3 n4 over p, tile 1 of 5"};
+	for (int d = 0; d < 2; d++) {
+		einc_dtype dtype = d ? EINC_F64 : EINC_F32;
+		einc_program *p[NTHREADS];
+		int64_t cache = c.cache * (int64_t)einc_dtype_size(dtype) / 4;
+		for (int t = 0; t < NTHREADS; t++)
+			p[t] = compile(ctx, &c, dtype, thread_counts[t], cache);
+		assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, c.tiles));
+		assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_TREE, "%3 = contract %0 %1 -> [p l q k]"));
+		void **in = refcheck_inputs(ctx, p[0], &seed);
+		assert_non_null(in);
+		size_t bytes;
+		free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, c.spec,
+		                    &bytes));
+		refcheck_inputs_free(in);
+		for (int t = 0; t < NTHREADS; t++)
+			einc_program_free(p[t]);
+		einc_program *untiled = compile(ctx, &c, dtype, 1, -1);
+		assert_true(refcheck_dump_has(ctx, untiled, EINC_STAGE_TREE, "-> [p q l k]"));
+		einc_program_free(untiled);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* Intermediates that fit the fast memory are not tiled, nor anything
  * under a budget; a tile_cache below -1 is an error. */
 static void test_not_tiled(void **state)
@@ -172,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_prestate(test_tiled, (void *)&f32),
 		cmocka_unit_test_prestate(test_tiled, (void *)&f64),
+		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_not_tiled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

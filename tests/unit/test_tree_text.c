@@ -162,6 +162,44 @@ static void test_forced_order_runs(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* An intermediate's labels written in another order than the derived
+ * one are its layout: kept, printed so, and the kernel still computes the
+ * reference result; a label written twice is an error. */
+static void test_forced_layout(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	const char *tree = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
+	                   "%3 = contract %0 %2 -> [l k j i]\n"
+	                   "%4 = contract %1 %3 -> [i l]\n";
+	einc_program *p;
+	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, tree, &p),
+	                 EINC_OK);
+	const int want[4] = {3, 2, 1, 0}; /* l k j i */
+	assert_int_equal(p->tree->nodes[3].rank, 4);
+	assert_memory_equal(p->tree->nodes[3].index, want, sizeof(want));
+	char *text = dump_tree(ctx, p);
+	assert_non_null(strstr(text, "%3 = contract %0 %2 -> [l k j i]"));
+	free(text);
+	einc_program_free(p);
+	double a[12], b[20], c[10];
+	for (int e = 0; e < 20; e++) {
+		if (e < 12)
+			a[e] = 0.5 * e - 2;
+		b[e] = (e % 5) - 1.5;
+		if (e < 10)
+			c[e] = 1.0 / (e + 2);
+	}
+	const void *in[] = {a, b, c};
+	einc_program_free(run_forced(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", tree, in, 6));
+	const char *twice = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
+	                    "%3 = contract %0 %1 -> [k k]\n%4 = contract %3 %2\n";
+	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, twice, &p),
+	                 EINC_ESHAPE);
+	assert_non_null(strstr(einc_ctx_message(ctx), "node %3 keeps [i k] (in any order)"));
+	einc_ctx_free(ctx);
+}
+
 /* A forced tree with unary nodes: printed exactly (flops by hand: sum q
  * 5*6 x2 = 60; then i j k p with j, p summed 3*4*5*2 x2 = 240; then i k q'
  * with k summed 3*5 x2 = 30), parsed back to the same text, and run. */
@@ -346,7 +384,7 @@ static void test_errors(void **state)
 		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0 -> [j]\n"
 		 "%4 = contract %3 %1\n%5 = contract %4 %2\n",
 		 EINC_ESHAPE,
-		 "t.tree:4:19: error: tree: node %3 keeps [i j]\n"
+		 "t.tree:4:19: error: tree: node %3 keeps [i j] (in any order)\n"
 		 "  %3 = reduce %0 -> [j]\n"
 		 "                    ^"},
 		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0 %1\n",
@@ -384,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_print_costs),
 		cmocka_unit_test(test_forced_order_runs),
+		cmocka_unit_test(test_forced_layout),
 		cmocka_unit_test(test_forced_unary),
 		cmocka_unit_test(test_edits),
 		cmocka_unit_test(test_errors),

@@ -129,21 +129,22 @@ static void test_print_costs(void **state)
 }
 
 /* A forced order is the order compiled: the kernel follows it and still
- * computes the reference result. */
+ * computes the reference result. An intermediate's labels written in
+ * another order than the derived one are its layout: kept and printed so. */
 static void test_forced_order_runs(void **state)
 {
 	(void)state;
+	static const struct {
+		const char *step; /* the tree's line for %3 */
+		int order[4];     /* %3's labels, as index ids */
+		const char *dump; /* its line in the dump */
+	} forced[] = {
+		{"%3 = contract %0 %2   ; an outer product first\n", {0, 1, 2, 3},
+		 "%3 = contract %0 %2 -> [i j k l]"},
+		{"%3 = contract %0 %2 -> [l k j i]   ; its layout\n", {3, 2, 1, 0},
+		 "%3 = contract %0 %2 -> [l k j i]"},
+	};
 	einc_ctx *ctx = einc_ctx_new();
-	const char *tree = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
-	                   "%3 = contract %0 %2   ; an outer product first\n"
-	                   "%4 = contract %1 %3 -> [i l]\n";
-	einc_program *p;
-	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, tree, &p),
-	                 EINC_OK);
-	assert_int_equal(p->tree->nodes[3].left, 0);
-	assert_int_equal(p->tree->nodes[3].right, 2);
-	assert_int_equal(p->tree->nodes[3].rank, 4);
-	einc_program_free(p);
 	double a[12], b[20], c[10];
 	for (int e = 0; e < 20; e++) {
 		if (e < 12)
@@ -153,50 +154,28 @@ static void test_forced_order_runs(void **state)
 			c[e] = 1.0 / (e + 1);
 	}
 	const void *in[] = {a, b, c};
-	p = run_forced(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", tree, in, 6);
-	assert_int_equal(einc_program_elems(p, 0), 12);
-	assert_int_equal(einc_program_elems(p, 2), 10);
-	assert_int_equal(einc_program_elems(p, 3), -1);
-	assert_int_equal(einc_program_elems(p, -2), -1);
-	einc_program_free(p);
-	einc_ctx_free(ctx);
-}
-
-/* An intermediate's labels written in another order than the derived
- * one are its layout: kept, printed so, and the kernel still computes the
- * reference result; a label written twice is an error. */
-static void test_forced_layout(void **state)
-{
-	(void)state;
-	einc_ctx *ctx = einc_ctx_new();
-	const char *tree = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
-	                   "%3 = contract %0 %2 -> [l k j i]\n"
-	                   "%4 = contract %1 %3 -> [i l]\n";
-	einc_program *p;
-	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, tree, &p),
-	                 EINC_OK);
-	const int want[4] = {3, 2, 1, 0}; /* l k j i */
-	assert_int_equal(p->tree->nodes[3].rank, 4);
-	assert_memory_equal(p->tree->nodes[3].index, want, sizeof(want));
-	char *text = dump_tree(ctx, p);
-	assert_non_null(strstr(text, "%3 = contract %0 %2 -> [l k j i]"));
-	free(text);
-	einc_program_free(p);
-	double a[12], b[20], c[10];
-	for (int e = 0; e < 20; e++) {
-		if (e < 12)
-			a[e] = 0.5 * e - 2;
-		b[e] = (e % 5) - 1.5;
-		if (e < 10)
-			c[e] = 1.0 / (e + 2);
+	for (size_t x = 0; x < sizeof forced / sizeof forced[0]; x++) {
+		char tree[256];
+		snprintf(tree, sizeof tree, "%%0 = input [i j]\n%%1 = input [j k]\n%%2 = input [k l]\n"
+		         "%s%%4 = contract %%1 %%3 -> [i l]\n", forced[x].step);
+		einc_program *p;
+		assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, tree,
+		                         &p), EINC_OK);
+		assert_int_equal(p->tree->nodes[3].left, 0);
+		assert_int_equal(p->tree->nodes[3].right, 2);
+		assert_int_equal(p->tree->nodes[3].rank, 4);
+		assert_memory_equal(p->tree->nodes[3].index, forced[x].order, sizeof(forced[x].order));
+		char *text = dump_tree(ctx, p);
+		assert_non_null(strstr(text, forced[x].dump));
+		free(text);
+		einc_program_free(p);
+		p = run_forced(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", tree, in, 6);
+		assert_int_equal(einc_program_elems(p, 0), 12);
+		assert_int_equal(einc_program_elems(p, 2), 10);
+		assert_int_equal(einc_program_elems(p, 3), -1);
+		assert_int_equal(einc_program_elems(p, -2), -1);
+		einc_program_free(p);
 	}
-	const void *in[] = {a, b, c};
-	einc_program_free(run_forced(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", tree, in, 6));
-	const char *twice = "%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n"
-	                    "%3 = contract %0 %1 -> [k k]\n%4 = contract %3 %2\n";
-	assert_int_equal(compile(ctx, "ij,jk,kl->il", "i=3,j=4,k=5,l=2", EINC_PATH_AUTO, twice, &p),
-	                 EINC_ESHAPE);
-	assert_non_null(strstr(einc_ctx_message(ctx), "node %3 keeps [i k] (in any order)"));
 	einc_ctx_free(ctx);
 }
 
@@ -381,6 +360,12 @@ static void test_errors(void **state)
 		 "t.tree:5:13: error: tree: %0 is already contracted\n"
 		 "  %4 = reduce %0\n"
 		 "              ^"},
+		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = contract %0 %1 -> [k k]\n"
+		 "%4 = contract %3 %2\n",
+		 EINC_ESHAPE,
+		 "t.tree:4:24: error: tree: node %3 keeps [i k] (in any order)\n"
+		 "  %3 = contract %0 %1 -> [k k]\n"
+		 "                         ^"},
 		{"%0 = input [i j]\n%1 = input [j k]\n%2 = input [k l]\n%3 = reduce %0 -> [j]\n"
 		 "%4 = contract %3 %1\n%5 = contract %4 %2\n",
 		 EINC_ESHAPE,
@@ -422,7 +407,6 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_print_costs),
 		cmocka_unit_test(test_forced_order_runs),
-		cmocka_unit_test(test_forced_layout),
 		cmocka_unit_test(test_forced_unary),
 		cmocka_unit_test(test_edits),
 		cmocka_unit_test(test_errors),

@@ -21,7 +21,6 @@
 
 #include "ctx.h"
 #include "dtype.h"
-#include "planner.h"
 #include "program.h"
 #include "tile.h"
 

@@ -1909,17 +1909,11 @@ static void gett_run(gett_call *gp, const int64_t *fstrides, void *scratch)
 			fill_tables(&tl, g.fused, own);
 			point_tables(&g, &tl, own);
 		}
-		/* B's, C's and a fused B's second factor's N tables, in "own",
-		 * each one once */
-		const int64_t *n_tables[3] = {g.b_n, g.c_n,
-		                              g.fused == RT_GETT_FUSED_B ? g.f_r : NULL};
-		for (int x = 0; x < 3; x++) {
-			int again = 0;
-			for (int w = 0; w < x; w++)
-				again |= n_tables[w] == n_tables[x];
-			if (n_tables[x] && !again)
-				turn(own + (n_tables[x] - own), d->n, h);
-		}
+		/* the N tables (B's, C's, a fused B's second factor's) in "own",
+		 * each stored once */
+		for (int x = 0; x < table_count(g.fused); x++)
+			if (tl.fresh[x] && table_group(x, g.fused) == 2)
+				turn(own + tl.off[x], d->n, h);
 	}
 	if (!g.s.shared) {
 		einc_rt_parallel_for_at(d, (int)d->threads, g.s.tasks, piece_task, &g, pack0,

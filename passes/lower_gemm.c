@@ -614,10 +614,20 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * M's is, not two runs' parts. Measured on znver5 (1 thread, CPU time,
 	 * best of 15, alternating in one process, load 9-12): that view at MC
 	 * 672 / 256 / 512 / 768 12.91-14.01 / 12.34-12.95 / 13.30 /
-	 * 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block). */
-	int64_t run = st->sizes[g->dims[g->nb + g->nm - 1]];
-	int run_mc = across && !whole_across && g->nm > 1 && ks == run && run < g->mc &&
-	             run % g->mr == 0;
+	 * 12.92-13.54 ms, twin 11.76-12.11 (K 256 in one block).
+	 * The run is that of M's innermost dims whose strides follow on from
+	 * the unit-stride one's, and one longer than MC is taken too where a
+	 * block over all of K fills half of L2 at most (the next one is swept
+	 * in beside it): the 4-index transform's first step at p = q = 64,
+	 * r = s = 32 (pqrs,qj->prsj, j = 16, f64: M's (r, s) one run of 1024,
+	 * K 1024 apart, MC 336) on znver5, 1 thread, CPU time, best of 20
+	 * calls, 7 rounds alternating: 2.41-2.52 -> 2.05-2.09 ms. */
+	int inner = g->nm; /* M's dims from "inner" on make the run */
+	int64_t run = 1;
+	while (inner > 0 && st->args[g->a].strides[g->dims[g->nb + inner - 1]] == run)
+		run *= st->sizes[g->dims[g->nb + --inner]];
+	int run_mc = across && !whole_across && inner > 0 && ks == run &&
+	             (run < g->mc || 2 * run * g->k * esize <= caches->l2) && run % g->mr == 0;
 	if (run_mc)
 		g->mc = run;
 	if (g->a_stride == 1 && GEMM_KC_STRETCH_DEN * g->k > GEMM_KC_STRETCH_NUM * kc)
@@ -668,7 +678,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	 * with ijk's last two axes swapped, view / twin medians 1.063-1.095
 	 * -> 1.001-1.073; bench/python_views.py 1.07-1.29 -> 0.96-1.02
 	 * (docs/bench-views.md, run 33). */
-	int64_t outer = g->nm > 1 ? st->args[g->a].strides[g->dims[g->nb + g->nm - 2]] : 0;
+	int64_t outer = inner > 0 ? st->args[g->a].strides[g->dims[g->nb + inner - 1]] : 0;
 	int next_m = vector_bits >= 512 && run_mc && g->kc == g->k && a_bytes > caches->l3 &&
 	             outer == run * g->k;
 	g->a_sweep = across && (run_blocks || next_m) && !g->a_ahead;

@@ -79,13 +79,20 @@ int chain_node_position(const int *nodes, int n, int x)
 #define L3_TILE_SHARE 2
 
 /* A tile's window of a tensor whose runs along the label are shorter than
- * this many bytes shares most cache lines with the other tiles' windows:
- * each tile moves about the whole tensor. Whole lines are not enough:
- * bmm's A stored as a.T (b of unit stride, runs of 256 bytes), copied and
- * multiplied in tiles of 16 or 32 batches (one or two lines of each run)
- * took 1.30-1.40x the contiguous twin, untiled 1.14-1.17x; the tiled copy
- * alone took 1.5-2x the whole one's time (docs/bench-views.md, run 7). */
-#define TILE_RUN_BYTES 512
+ * this many bytes shares most cache lines with the other tiles' windows,
+ * or leaves too few lines in a row for the hardware's stream prefetch:
+ * each tile moves about the whole tensor, or waits on it. Whole lines are
+ * not enough: bmm's A stored as a.T (b of unit stride, runs of 256 bytes),
+ * copied and multiplied in tiles of 16 or 32 batches (one or two lines of
+ * each run) took 1.30-1.40x the contiguous twin, untiled 1.14-1.17x; the
+ * tiled copy alone took 1.5-2x the whole one's time (docs/bench-views.md,
+ * run 7). Nor are 8 lines: the 4-index transform at p = q = 64, r = s =
+ * 32 (i = j = 16, k = l = 32, f64) tiled its first three steps over r by
+ * 2, its first step reading pqrs in runs of 512 bytes 8 KiB apart; with
+ * its first step untiled (a whole run of (r, s) an M block, swept ahead)
+ * and the next two tiled, 4.13 / 4.74 -> 3.42 / 3.66 ms (min / median of
+ * 7 rounds, 1 thread, znver5; docs/bench-kernels.md, session 32). */
+#define TILE_RUN_BYTES 1024
 
 /* The element stride of label "l" in node "nx"'s result as it lies in
  * memory: an operand's or the output's from "mem" (ir_graph_memory_strides

@@ -206,6 +206,14 @@ static const scase swept = {"ijk,jr,kr->ir", 3, {3, 2, 2}, {{36, 20, 30}, {20, 3
 static const scase swept_next = {"ijk,lk->ijl", 2, {3, 2}, {{18, 240, 250}, {64, 250}},
                                  {{60000, 1, 240}, {0}}, {0, 1}, 1, {0}};
 
+/* A read across in M blocks of a run over several dims (lower_gemm.c's
+ * run_mc): the 4-index transform's first step contracting a middle axis,
+ * pqrs,qj->prsj, M's (r, s) one run of 1024 elements (more than MC),
+ * K = q 1024 apart, p 9: A 4.5 MiB in f64, more than znver5's 4 MiB share
+ * of L3; j = 16, one register block of columns. */
+static const scase swept_run = {"pqrs,qj->prsj", 2, {4, 2}, {{9, 64, 32, 32}, {64, 16}},
+                                {{0}, {0}}, {1, 1}, 1, {0}};
+
 /* C's block held (lower_gemm.c's held_block): ttm's ijk stored kji, M =
  * (j, i) one run of unit stride, K 64 KiB (f32) apart, A 12.5 MiB (more
  * than znver5's 4 MiB share of L3); M 16000 rows, 15 whole blocks of
@@ -719,6 +727,28 @@ static void test_swept_next(void **state)
 	            " a_ahead=kernel ", "the next M block swept by the micro-kernel");
 }
 
+/* The run over several dims (swept_run) in f32 and f64 on 1, 2 and 16
+ * threads against the reference, the same bytes on each; for znver5 f64
+ * its micro-kernel sweeps the next M block of 1024 rows (two such blocks
+ * over all of K fill L2), for znver3 (AVX2, unmeasured) not. */
+static void test_swept_run(void **state)
+{
+	(void)state;
+	static const int threads[] = {1, 2, 16};
+	for (int d = 0; d < 2; d++) {
+		uint64_t hash[3];
+		for (int t = 0; t < 3; t++) {
+			uint64_t seed = 0x9e3779b97f4a7c15ULL;
+			hash[t] = run_case(&swept_run, d ? EINC_F64 : EINC_F32, threads[t], &seed);
+		}
+		if (hash[1] != hash[0] || hash[2] != hash[0])
+			fail_msg("%s: results differ on 1, 2 and 16 threads", swept_run.spec);
+	}
+	static const plan_pin pins[] = {{"znver5", EINC_F64, 1}, {"znver3", EINC_F64, 0}};
+	expect_pins(&swept_run, pins, sizeof pins / sizeof pins[0], "m(p, r, s) n(j) k(q) a=in0 ",
+	            " a_ahead=kernel mc=1024 ", "the next M block of one run swept");
+}
+
 /* The held cases (held) in f32, f64 and i32 on 1, 2 and 16 threads
  * against the reference, the same bytes on each; for znver5 (AVX-512)
  * f32 and i32 (4 bytes an element, exact) hold C's block, f64 does not
@@ -840,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_swapped),
 		cmocka_unit_test(test_swept),
 		cmocka_unit_test(test_swept_next),
+		cmocka_unit_test(test_swept_run),
 		cmocka_unit_test(test_held),
 		cmocka_unit_test(test_bad_strides),
 		cmocka_unit_test(test_part_aligned_out),

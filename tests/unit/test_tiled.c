@@ -36,7 +36,7 @@ static const tcase cases[] = {
 	{"pqrs,pi,qj,rk,sl->ijkl", "p=8,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 4096,
 	 "steps n5 n6 over p, tile 2 of 8"},
 	/* a prime size: tiles of one */
-	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=6,r=7,s=6,i=9,j=5,k=6,l=8", EINC_PATH_AUTO, 2048,
+	{"pqrs,pi,qj,rk,sl->ijkl", "p=7,q=7,r=7,s=6,i=9,j=5,k=9,l=8", EINC_PATH_AUTO, 2048,
 	 "steps n5 n6 over p, tile 1 of 7"},
 	/* Tucker reconstruction (over its output's first label, or a core
 	 * label) and projection */
@@ -44,7 +44,7 @@ static const tcase cases[] = {
 	 "steps n5 n6 over i, tile 2 of 20"},
 	{"abc,ia,jb,kc->ijk", "a=5,b=6,c=4,i=20,j=18,k=16", EINC_PATH_AUTO, 1024,
 	 "steps n4 n5 over c, tile 1 of 4"},
-	{"ijk,ia,jb,kc->abc", "a=4,b=5,c=3,i=40,j=36,k=30", EINC_PATH_AUTO, 8192,
+	{"ijk,ia,jb,kc->abc", "a=4,b=5,c=3,i=40,j=36,k=44", EINC_PATH_AUTO, 8192,
 	 "steps n4 n5 over j, tile 6 of 36"},
 	/* a batch label every operand holds: each tile reads its own windows */
 	{"zab,zbc,zcd,zde->zae", "z=12,a=9,b=11,c=10,d=13,e=7", EINC_PATH_AUTO, 2048,
@@ -139,7 +139,8 @@ static void test_layout(void **state)
 }
 
 /* Intermediates that fit the fast memory are not tiled, nor anything
- * under a budget; a tile_cache below -1 is an error. */
+ * under a budget, nor windows of short runs; a tile_cache below -1 is an
+ * error. */
 static void test_not_tiled(void **state)
 {
 	(void)state;
@@ -191,6 +192,20 @@ static void test_not_tiled(void **state)
 		                                      3, NULL, &o, &p), EINC_OK);
 		assert_true(refcheck_dump_has(ctx, p, EINC_STAGE_TREE, "reduce %0 -> [b j i]"));
 		assert_false(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN, "tiled"));
+		einc_program_free(p);
+	}
+	/* The 4-index transform contracting q first (p and q larger than r and
+	 * s), tiles of 4 of r: its first step would read pqrs in runs of 4 x 32
+	 * elements 1 KiB apart, 512 bytes in f32, too few lines for the
+	 * hardware's stream prefetch (untiled, it reads an M block of one run
+	 * and sweeps the next): not tiled. In f64 the runs are 1 KiB: tiled. */
+	for (int d = 0; d < 2; d++) {
+		einc_options f = refcheck_options(d ? EINC_F64 : EINC_F32, 1, NULL);
+		f.tile_cache = d ? 131072 : 65536;
+		p = refcheck_compile_text(ctx, "pqrs,pi,qj,rk,sl->ijkl",
+		                          "p=16,q=16,r=16,s=32,i=4,j=4,k=8,l=8", NULL, &f);
+		assert_int_equal(refcheck_dump_has(ctx, p, EINC_STAGE_PLAN,
+		                                   "steps n5 n6 over r, tile 4 of 16"), d);
 		einc_program_free(p);
 	}
 	o.tile_cache = -2;

@@ -1152,7 +1152,7 @@ __attribute__((always_inline)) static inline void tile(const gett_call *g, const
  * micro-panel kept in L1 while A's rows pass): where its C is written
  * once (its K block is all of K: a C written for the first time comes
  * from memory, read for ownership and written back), B is packed and
- * its rows are RT_GETT_B_NEAR_TILES register blocks at most (B's panel
+ * its rows are RT_GETT_BY_ROWS_TILES register blocks at most (B's panel
  * read that many times from L2). A column of tiles writes one NR run in
  * each of its MC rows, as many streams as rows and each a line or two
  * long, which the hardware's prefetcher does not follow; a row of blocks
@@ -1170,7 +1170,7 @@ static int by_rows(const gett_call *g, const gett_block *k)
 {
 	const einc_rt_gett_desc *d = g->d;
 	return k->first && k->kc == d->k && !k->bsrc && !k->strip &&
-	       k->mlen <= RT_GETT_B_NEAR_TILES * d->mr;
+	       k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr;
 }
 
 /* Every MR x NR tile of "k" (tile): by rows of register blocks where

@@ -98,17 +98,28 @@ typedef void (*einc_rt_ukernel_held)(int64_t kc, const void *a, const int64_t *a
 #define RT_GETT_B_DIRECT_TILES 3
 
 /* B is also read in place beside up to RT_GETT_B_NEAR_TILES register
- * blocks of rows (one MC block of a K = 48 step's: 48 f64 rows) where each
- * of its columns lies within RT_GETT_B_NEAR_BYTES along all of K: a
- * micro-panel's rows are then lines close together, which L1's sets hold
- * at once while the register blocks use it in turn, and packing would copy
- * it for as few uses. Measured on znver5 (1 thread, CPU time, best of 3,
- * 48^4 f64, M = 48): rk,qrl->qkl (K rows 384 bytes apart, 18 KiB in all)
- * 0.138 -> 0.112 ms in place; qj,qkl->jkl (18 KiB apart) 0.134 -> 0.146
- * and pi,pjkl->ijkl (864 KiB apart) 9.5 -> 14.7 ms: rows a multiple of
- * L1's way apart fall in one or two of its sets. */
-#define RT_GETT_B_NEAR_TILES 8
+ * blocks of rows where each of its columns lies within
+ * RT_GETT_B_NEAR_BYTES along all of K: a micro-panel's rows are then
+ * lines close together, which L1's sets hold at once while the register
+ * blocks use it in turn, and packing would copy it for as few uses.
+ * Measured on znver5 (1 thread, CPU time, best of 3, 48^4 f64, M = 48):
+ * rk,qrl->qkl (K rows 384 bytes apart, 18 KiB in all) 0.138 -> 0.112 ms
+ * in place; qj,qkl->jkl (18 KiB apart) 0.134 -> 0.146 and pi,pjkl->ijkl
+ * (864 KiB apart) 9.5 -> 14.7 ms: rows a multiple of L1's way apart fall
+ * in one or two of its sets. Beside more blocks (qrl,rk->qkl, q = r = l =
+ * 64, best of 100 calls, min of 5 rounds, packed -> in place): f32 k = 60
+ * (10 blocks) 0.209 -> 0.172, k = 96 (16) 0.271 -> 0.241, k = 144 (24)
+ * 0.410 -> 0.385; f64 (K rows 512 bytes apart, 32 KiB) 0.386 -> 0.340,
+ * 0.572 -> 0.527, 0.811 -> 0.883: up to 16 blocks (docs/bench-kernels.md,
+ * session 32). */
+#define RT_GETT_B_NEAR_TILES 16
 #define RT_GETT_B_NEAR_BYTES (32 << 10)
+
+/* A block whose C is written once, B packed, runs its tiles a row of
+ * register blocks at a time where its rows are this many blocks at most
+ * (runtime/gett.c's by_rows: B's panel is then read that many times from
+ * L2; measured at M = 48 f64, 8 blocks). */
+#define RT_GETT_BY_ROWS_TILES 8
 
 /* One GEMM-like step; every field is 8 bytes (generated code lays it out). */
 typedef struct {

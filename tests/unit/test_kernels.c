@@ -130,11 +130,12 @@ static const kcase cases[] = {
 	{"ikx,kyxj->iyj", "i=5,k=7,x=6,y=3,j=21", DIRECT},
 	{"bik,bkj->bij", "b=3,i=2,k=50,j=61", DIRECT},
 	{"ki,kj->ij", "i=6,k=64,j=5000", GEMM},
-	/* B in place beside up to 8 register blocks of rows where each of its
+	/* B in place beside up to 16 register blocks of rows where each of its
 	 * columns lies within 32 KiB along K (RT_GETT_B_NEAR_BYTES: the
-	 * 4-index transform's second step), edge panels; K over two dims (A
-	 * read across in f32) */
+	 * 4-index transform's second step; 16 blocks, the last partial), edge
+	 * panels; K over two dims (A read across in f32) */
 	{"rk,qrl->qkl", "q=5,r=40,k=47,l=37", GEMM},
+	{"rk,qrl->qkl", "q=3,r=33,k=95,l=37", ACROSS},
 	{"rsk,qrsl->qkl", "q=3,r=5,s=7,k=41,l=35", ACROSS},
 	/* B in place with its own blocks (lower_gemm.c's in_place_b_blocks):
 	 * K in two blocks of 272 (the last 258), N in two of 2112 (the host's

@@ -104,19 +104,22 @@ static void test_tiled(void **state)
 }
 
 /* A per-tile intermediate that the chain's next step would pack as its B
- * (K rows 40-80 KiB apart, 30 rows of C: 5 register blocks) is laid out
- * with the summed label moved in (passes/layout.c), so that the step
- * reads it in place; untiled it keeps index order. Both dtypes, the
- * reference's result, 1, 2 and 16 threads bit-identical. */
+ * (K rows 40-80 KiB apart, 30 rows of C: 5 register blocks; 64 rows: 11,
+ * which B in place allows too) is laid out with the summed label moved in
+ * (passes/layout.c), so that the step reads it in place; untiled it keeps
+ * index order. Both dtypes, the reference's result, 1, 2 and 16 threads
+ * bit-identical. */
 static void test_layout(void **state)
 {
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t seed = 0x7e5a1f0c3b9d2468ULL;
-	const tcase c = {"pqrl,rk,qj->pjlk", "p=5,q=20,r=6,l=16,k=32,j=30", EINC_PATH_LTR, 98304,
-	                 "steps n3 n4 over p, tile 1 of 5"};
-	for (int d = 0; d < 2; d++) {
-		einc_dtype dtype = d ? EINC_F64 : EINC_F32;
+	static const char *const dims[] = {"p=5,q=20,r=6,l=16,k=32,j=30",
+	                                   "p=5,q=20,r=6,l=16,k=32,j=64"};
+	for (int d = 0; d < 4; d++) {
+		const tcase c = {"pqrl,rk,qj->pjlk", dims[d / 2], EINC_PATH_LTR, 98304,
+		                 "steps n3 n4 over p, tile 1 of 5"};
+		einc_dtype dtype = d % 2 ? EINC_F64 : EINC_F32;
 		einc_program *p[NTHREADS];
 		int64_t cache = c.cache * (int64_t)einc_dtype_size(dtype) / 4;
 		for (int t = 0; t < NTHREADS; t++)

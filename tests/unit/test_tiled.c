@@ -199,7 +199,7 @@ static void test_not_tiled(void **state)
 	}
 	/* The 4-index transform contracting q first (p and q larger than r and
 	 * s), tiles of 4 of r: its first step would read pqrs in runs of 4 x 32
-	 * elements 1 KiB apart, 512 bytes in f32, too few lines for the
+	 * elements, 512 elements apart: 512 bytes in f32, too few lines for the
 	 * hardware's stream prefetch (untiled, it reads an M block of one run
 	 * and sweeps the next): not tiled. In f64 the runs are 1 KiB: tiled. */
 	for (int d = 0; d < 2; d++) {

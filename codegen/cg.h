@@ -103,7 +103,9 @@ int cg_vector_bits(LLVMTargetMachineRef tm);
  * features of function "like": runtime/gett.h's einc_rt_ukernel on packed A
  * when "a_stride" is 0, else its einc_rt_ukernel_direct reading A in place with
  * that element stride along K, prefetching A as "a_fetch" says (a held
- * step's, CG_A_FETCH_ROW: its einc_rt_ukernel_held, all of a block's rows). */
+ * step's, CG_A_FETCH_ROW: its einc_rt_ukernel_held, all of a block's rows);
+ * where "copy_b" is set (on packed A only), its einc_rt_ukernel_copy, which
+ * also packs the B rows it reads in place. */
 enum {
 	CG_A_FETCH_NONE,
 	CG_A_FETCH_SWEEP, /* its share of A's next K or M block (loop_gemm's a_sweep) */
@@ -118,7 +120,7 @@ typedef struct {
 } cg_sweep;
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int a_fetch, cg_sweep sweep, LLVMValueRef like);
+                            int a_fetch, cg_sweep sweep, int copy_b, LLVMValueRef like);
 
 /* gemm.c: the internal constant i64 array NAME.SUFFIX holding "vals[0 ..
  * n-1]". */

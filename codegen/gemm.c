@@ -18,7 +18,7 @@ enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
 	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_C_TRANSPOSED,
-	DESC_HELD, DESC_TABLES, DESC_FIELDS
+	DESC_HELD, DESC_TABLES, DESC_KERNEL_COPY, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -45,6 +45,7 @@ DESC_AT(b_lanes, DESC_B_LANES);
 DESC_AT(c_transposed, DESC_C_TRANSPOSED);
 DESC_AT(held, DESC_HELD);
 DESC_AT(tables, DESC_TABLES);
+DESC_AT(kernel_copy, DESC_KERNEL_COPY);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 _Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
                offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
@@ -113,14 +114,16 @@ static LLVMValueRef gemm_tables(LLVMModuleRef m, const einc_rt_gett_desc *rd, in
 
 /* The micro-kernel of "g" for "elem" of kind "kind" in "m":
  * KERNEL.ukernel.TYPE.MRxNR, or KERNEL.ukernel.direct.TYPE.MRxNR.strideS
- * when it reads A in place with element stride S; defined on first use,
- * for the CPU and features of "fn". */
+ * when it reads A in place with element stride S, or, where "copy_b",
+ * the twin on packed A that packs B, KERNEL.ukernel.copy.TYPE.MRxNR;
+ * defined on first use, for the CPU and features of "fn". */
 static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *kernel,
-                                const loop_gemm *g, LLVMTypeRef elem, einc_dtype_kind_t kind)
+                                const loop_gemm *g, LLVMTypeRef elem, einc_dtype_kind_t kind,
+                                int copy_b)
 {
 	char *type = LLVMPrintTypeToString(elem), name[256];
 	int len = snprintf(name, sizeof name, "%.150s.ukernel%s.%s.%dx%d", kernel,
-	                   g->a_stride ? ".direct" : "", type, g->mr, g->nr);
+	                   g->a_stride ? ".direct" : copy_b ? ".copy" : "", type, g->mr, g->nr);
 	LLVMDisposeMessage(type);
 	if (g->a_stride)
 		len += snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s",
@@ -132,7 +135,7 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	cg_sweep sweep = {g->a_sweep_next, g->mc};
 	LLVMValueRef k = LLVMGetNamedFunction(m, name);
 	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride,
-	                              a_fetch, sweep, fn);
+	                              a_fetch, sweep, copy_b, fn);
 }
 
 /* The descriptor of a step with a fused argument on "side"
@@ -180,8 +183,9 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	einc_rt_gett_desc rd = {.batch = g->batch, .m = g->m, .n = g->n, .k = g->k,
 	                        .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
 	                        .strides = strides};
-	/* one micro-kernel: on A in place where that pays, else on packed A */
-	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem, kind), null = LLVMConstNull(ptr);
+	/* one micro-kernel: on A in place where that pays, else on packed A;
+	 * and its twin that packs B where lower_gemm says (b_copy) */
+	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem, kind, 0), null = LLVMConstNull(ptr);
 	int64_t head[DESC_SIZES] = {
 		[DESC_ESIZE] = esize, [DESC_BATCH] = g->batch, [DESC_M] = g->m, [DESC_N] = g->n,
 		[DESC_K] = g->k, [DESC_MR] = g->mr, [DESC_NR] = g->nr, [DESC_MC] = g->mc,
@@ -216,6 +220,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	types[DESC_HELD] = i64;
 	fields[DESC_TABLES] = gemm_tables(m, &rd, side, fused ? fstrides : NULL, name);
 	types[DESC_TABLES] = ptr;
+	fields[DESC_KERNEL_COPY] = g->b_copy ? microkernel(m, fn, kernel, g, elem, kind, 1) : null;
+	types[DESC_KERNEL_COPY] = ptr;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
 	if (fused)

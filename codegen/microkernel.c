@@ -10,7 +10,9 @@
  * block is passes/lower_gemm.c's, from the target's vector width. A held
  * step's kernel (einc_rt_ukernel_held) walks all the rows it is given, a
  * register block after the other, into the thread's buffer of sums, or
- * on the last K block, where it is given C's rows, into C.
+ * on the last K block, where it is given C's rows, into C. A copying
+ * kernel (einc_rt_ukernel_copy) stores each B row it loads into the packed
+ * micro-panel that the other register blocks of rows read.
  */
 #include <string.h>
 
@@ -40,6 +42,16 @@
  * 1.08-1.11x; docs/bench-views.md, run 24.
  */
 #define PREFETCH_A_ROW_LINES 4
+
+/*
+ * The bytes ahead along each of B's rows that a copying kernel
+ * (einc_rt_ukernel_copy) prefetches, every line of the row's run: the
+ * rows it reads in place lie far apart (else B would be read in place by
+ * all), each a stream of its own that the hardware does not follow, and
+ * the next calls read on along them. runtime/gett.c's copy_rows packs
+ * such rows as far ahead (PACK_AHEAD_BYTES).
+ */
+#define COPY_B_AHEAD_BYTES 512
 
 /* Element "i" of "base" ("elem"-typed). */
 static LLVMValueRef at(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef base, LLVMValueRef i)
@@ -141,14 +153,15 @@ static LLVMValueRef held_row(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef ba
 
 LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t kind,
                             const char *name, int mr, int nr, int vl, int64_t a_stride,
-                            int a_fetch, cg_sweep sweep, LLVMValueRef like)
+                            int a_fetch, cg_sweep sweep, int copy_b, LLVMValueRef like)
 {
 	int integer = kind == EINC_KIND_INT;
 	LLVMContextRef c = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(c), ptr = LLVMPointerTypeInContext(c, 0);
 	LLVMTypeRef vec = LLVMVectorType(elem, (unsigned)vl);
 	/* (kc, a, [aoff,] b, ldb, c, rowoff, first): "direct" shifts the last
-	 * five; a held kernel's (kc, a, aoff, rows, b, sums, first, c, coff) */
+	 * five; a held kernel's (kc, a, aoff, rows, b, sums, first, c, coff);
+	 * a copying kernel's (kc, a, b, ldb, c, rowoff, first, bpack) */
 	int held = a_fetch == CG_A_FETCH_ROW;
 	unsigned direct = a_stride != 0, np = 7 + direct - (unsigned)held;
 	LLVMTypeRef params[10] = {i64, ptr, ptr, ptr, i64, ptr, ptr, i64};
@@ -158,7 +171,9 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	params[np - 1] = i64;
 	params[np] = params[np + 1] = ptr;
 	LLVMValueRef fn = LLVMAddFunction(m, name, LLVMFunctionType(LLVMVoidTypeInContext(c),
-	                                                           params, np + 2 * (unsigned)held, 0));
+	                                                           params,
+	                                                           np + 2 * (unsigned)held + (unsigned)copy_b,
+	                                                           0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	const char *nounwind = "nounwind";
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -219,7 +234,7 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 	 * rounds in one process, load 5-8): ijk,lk->ijl 256^3 x 64 with ijk's
 	 * last two axes swapped, view / twin medians 1.074-1.090 -> 1.053-1.075;
 	 * docs/bench-views.md, run 33. */
-	int fetch_b = !a_stride, fetch_c = !held && (a_stride != 1 || nr != vl);
+	int fetch_b = !a_stride && !copy_b, fetch_c = !held && (a_stride != 1 || nr != vl);
 	if (fetch_c)
 		prefetch_c(m, b, elem, esize, mr, nr, LLVMGetParam(fn, np - 3), LLVMGetParam(fn, np - 2));
 	LLVMBuildBr(b, loop);
@@ -235,6 +250,17 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMValueRef off = LLVMBuildNUWAdd(b, koff, LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
 		bv[v] = LLVMBuildLoad2(b, vec, at(b, elem, bp, off), "b");
 		LLVMSetAlignment(bv[v], esize);
+		if (copy_b) {
+			LLVMValueRef to = LLVMBuildNUWAdd(b, LLVMBuildNUWMul(b, k, LLVMConstInt(i64, (unsigned)nr, 0), ""),
+			                                  LLVMConstInt(i64, (unsigned long long)(v * vl), 0), "");
+			LLVMSetAlignment(LLVMBuildStore(b, bv[v], at(b, elem, LLVMGetParam(fn, np), to)), esize);
+		}
+	}
+	/* a copying kernel: every line of the row's run, COPY_B_AHEAD_BYTES
+	 * on (past B's end on the last calls: a plain address) */
+	for (int e = 0; copy_b && e < nr; e += 64 / (int)esize) {
+		LLVMValueRef ahead = LLVMBuildAdd(b, koff, LLVMConstInt(i64, (unsigned)(COPY_B_AHEAD_BYTES / esize + e), 0), "");
+		prefetch(m, b, LLVMBuildGEP2(b, elem, bp, &ahead, 1, "b.ahead"), 0);
 	}
 	/* past B's last row on the last values of k: a plain (not inbounds)
 	 * address, which a prefetch may name without faulting */

@@ -81,6 +81,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " c=held");
 	if (st->fused_arg >= 0)
 		strbuf_printf(b, " fused=%s", st->fused_arg == g->a ? "a" : "b");
+	if (g->b_copy)
+		strbuf_printf(b, " b=copy");
 	if (g->b_crossed)
 		strbuf_printf(b, " b=crossed");
 	if (g->b_lanes)

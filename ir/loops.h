@@ -145,6 +145,9 @@ typedef struct {
 	int b_in_place;           /* 1: the runtime reads B from the tensor beside
 	                             A packed (einc_rt_gett_b_in_place), not
 	                             packed: pass_layout asks */
+	int b_copy;               /* 1: the micro-kernel's twin packs B as the
+	                             first row of register blocks reads it
+	                             (einc_rt_gett_desc's "kernel_copy") */
 	int b_crossed;            /* 1: B's unit stride runs along an N dim outside
 	                             the one its panels' columns follow, and NC
 	                             holds whole groups of a line's elements of it

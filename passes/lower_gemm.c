@@ -732,6 +732,39 @@ void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides)
 }
 
 /*
+ * B is packed by the micro-kernel (loop_gemm's b_copy: its twin stores
+ * each row of B it reads in place into the micro-panel that the other
+ * register blocks of rows read; runtime/gett.c's macro_kernel) where the
+ * runtime can (einc_rt_gett_copies_b: M of a few register blocks, K in
+ * one block) and B's elements fill at most GEMM_COPY_B_L3_SHARES of the
+ * core's shares of L3: the pack then costs loads and stores beside the
+ * multiply-adds, not a pass of its own. From DRAM the copy loses: the
+ * kernel reads B's K rows, far apart, all at once, 48 streams that the
+ * pack reads 8 at a time. Measured on znver5 (1 thread, CPU time, best
+ * of 5 rounds alternating, load 0.5-1.3), pi,pjkl->ijkl at p = i = k = l
+ * = 48 f64 (B 884 KiB per j), packed / copied, ms: j = 2 0.240 / 0.222, 4
+ * 0.496 / 0.466, 8 0.995 / 0.930, 16 2.22 / 2.19, 24 3.35 / 3.43, 32
+ * 4.52 / 4.45, 48 6.92 / 7.14 (docs/bench-kernels.md, session 33).
+ */
+enum { GEMM_COPY_B_L3_SHARES = 2 };
+
+/* Whether the micro-kernel of "g" ("esize"-byte elements) packs B
+ * (GEMM_COPY_B_L3_SHARES). */
+static int copy_b_pays(const loop_gemm *g, int64_t esize, const cg_caches *caches)
+{
+	int n = g->nb + g->nm + g->nn + g->nk;
+	int64_t sizes[n + 1], strides[3 * n + 1];
+	lower_gemm_extents(g, sizes, strides);
+	einc_rt_gett_desc rd = {.esize = esize, .batch = g->batch, .m = g->m, .n = g->n, .k = g->k,
+	                        .mr = g->mr, .nr = g->nr, .mc = g->mc, .nc = g->nc, .kc = g->kc,
+	                        .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
+	                        .strides = strides, .b_lanes = g->b_lanes,
+	                        .c_transposed = g->c_transposed, .held = g->a_held};
+	return einc_rt_gett_copies_b(&rd, g->a_stride != 0) &&
+	       g->batch * g->k * g->n * esize <= GEMM_COPY_B_L3_SHARES * caches->l3;
+}
+
+/*
  * Batch dims are those the result has with both arguments or with
  * neither; A is the argument whose kept dims include the result's
  * smallest stride, so that C's rows run along B's panels, but where
@@ -747,11 +780,15 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
                       const cg_caches *caches, int64_t ws_bytes, int b_packed)
 {
 	loop_gemm *g = gemm_form(a, st, esize, vector_bits, caches, ws_bytes, b_packed, 0);
-	if (!g || !swap_pays(st, g, vector_bits, esize, b_packed))
-		return g;
-	loop_gemm *t = gemm_form(a, st, esize, vector_bits, caches, ws_bytes, b_packed, 1);
-	if (!t || !t->b_lanes)
-		return g;
-	t->c_transposed = 1;
-	return t;
+	if (g && swap_pays(st, g, vector_bits, esize, b_packed)) {
+		loop_gemm *t = gemm_form(a, st, esize, vector_bits, caches, ws_bytes, b_packed, 1);
+		if (t && t->b_lanes) {
+			t->c_transposed = 1;
+			g = t;
+		}
+	}
+	if (g)
+		g->b_copy = !b_packed && st->fused_arg < 0 && !g->b_crossed &&
+		            copy_b_pays(g, esize, caches);
+	return g;
 }

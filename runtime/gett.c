@@ -140,6 +140,13 @@ static int64_t unit_lanes(const einc_rt_gett_desc *d)
 	return d->b_lanes > 1 && !b_direct(d) && d->kind != EINC_RT_COMPLEX ? d->b_lanes : 1;
 }
 
+int einc_rt_gett_copies_b(const einc_rt_gett_desc *d, int direct)
+{
+	return !direct && !d->held && !d->c_transposed && d->kind != EINC_RT_COMPLEX &&
+	       !b_direct(d) && unit_lanes(d) == 1 && d->k <= d->kc &&
+	       d->m <= RT_GETT_BY_ROWS_TILES * d->mr;
+}
+
 /* Whether "a" tasks on "threads" threads keep them busier than "b" tasks:
  * tasks / (threads * waves), compared without division. */
 static int better_balance(int64_t a, int64_t b, int64_t threads)
@@ -913,11 +920,14 @@ typedef struct {
  * first K block ("first") stores, the others add; "tile" the edge buffer.
  * B in place: "bsrc" B's tensor at the batch element, "bk" its offsets of
  * the K block, "bks" their one stride (0: none); micro-panels that cannot
- * be read in place are packed into "bbuf" one at a time. */
+ * be read in place are packed into "bbuf" one at a time. B packed by the
+ * micro-kernel (einc_rt_ukernel_copy): "bfrom" B's tensor at the batch
+ * element (else NULL), "bks" its K block's one stride, the panel "b" (then
+ * "bbuf") packed by the block's first row of register blocks. */
 typedef struct {
 	char *c, *tile, *bbuf;
 	const int64_t *cm, *cn, *bk, *am; /* am: A's row offsets from m0 (in place) */
-	const char *a, *b, *bsrc;
+	const char *a, *b, *bsrc, *bfrom;
 	int64_t m0, mlen, n0, nlen, kc, bks;
 	int first;
 	const prod_block *pb; /* a fused A's K block when its products are formed
@@ -1105,11 +1115,13 @@ static size_t strip_bytes(const einc_rt_gett_desc *d)
  * tile: 1.4% of the 4-index transform's time), others into the edge
  * buffer (its rows "tileoff"), then scattered. A in place gets the tile's
  * row offsets, rows past M repeating the last (their results are
- * dropped). */
+ * dropped). Where "bpack" is set, B's micro-panel "b" is read in place
+ * and packed there by the kernel (einc_rt_ukernel_copy). */
 __attribute__((always_inline)) static inline void tile(const gett_call *g, const gett_block *k,
                                                        int64_t ir, const char *b, int64_t ldb,
                                                        const int64_t *cn, int64_t nr,
-                                                       int in_place, const int64_t *tileoff)
+                                                       int in_place, const int64_t *tileoff,
+                                                       char *bpack)
 {
 	const einc_rt_gett_desc *d = g->d;
 	int64_t aoff[RT_GETT_MR_MAX];
@@ -1134,6 +1146,9 @@ __attribute__((always_inline)) static inline void tile(const gett_call *g, const
 			am = aoff;
 		}
 		d->kernel_direct(k->kc, k->a, am, b, ldb, c, rows, full ? first : 1);
+	} else if (bpack) {
+		d->kernel_copy(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows, full ? first : 1,
+		               bpack);
 	} else {
 		d->kernel(k->kc, k->a + ir * k->kc * d->esize, b, ldb, c, rows, full ? first : 1);
 	}
@@ -1164,13 +1179,15 @@ __attribute__((always_inline)) static inline void tile(const gett_call *g, const
  * call before (its step 2 alone, 884 KiB called again and again) loses a
  * little (0.132 -> 0.137 ms), but in the transform that step's C is a
  * tile of a 42 MB intermediate, fresh each time: kept by rows
- * (docs/bench-kernels.md, session 30).
+ * (docs/bench-kernels.md, session 30). A block whose first row of
+ * register blocks packs B ("bfrom", einc_rt_gett_copies_b) meets all of
+ * these.
  */
 static int by_rows(const gett_call *g, const gett_block *k)
 {
 	const einc_rt_gett_desc *d = g->d;
-	return k->first && k->kc == d->k && !k->bsrc && !k->strip &&
-	       k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr;
+	return k->bfrom || (k->first && k->kc == d->k && !k->bsrc && !k->strip &&
+	                    k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr);
 }
 
 /* Every MR x NR tile of "k" (tile): by rows of register blocks where
@@ -1188,8 +1205,19 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr)
 			for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
 				int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
-				tile(g, k, ir, k->b + jr * k->kc * d->esize, d->nr, k->cn + jr, nr,
-				     nr == d->nr && unit_run(k->cn + jr, nr), tileoff);
+				const char *b = k->b + jr * k->kc * d->esize;
+				char *panel = k->bbuf + jr * k->kc * d->esize, *bpack = NULL;
+				int64_t ldb = d->nr;
+				const int64_t *bn = g->b_n + k->n0 + jr;
+				if (ir == 0 && k->bfrom && nr == d->nr && unit_run(bn, nr)) {
+					b = k->bfrom + (bn[0] + k->bk[0]) * d->esize;
+					ldb = k->bks;
+					bpack = panel;
+				} else if (ir == 0 && k->bfrom) {
+					pack(d, panel, k->bfrom, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
+				}
+				tile(g, k, ir, b, ldb, k->cn + jr, nr,
+				     nr == d->nr && unit_run(k->cn + jr, nr), tileoff, bpack);
 			}
 		return;
 	}
@@ -1210,7 +1238,7 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 			}
 		}
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr)
-			tile(g, k, ir, b, ldb, cn, nr, in_place, tileoff);
+			tile(g, k, ir, b, ldb, cn, nr, in_place, tileoff, NULL);
 		if (k->strip)
 			add_transposed(d, k->c, k->strip, k->cm, k->cn + jr, k->mlen, nr, k->first);
 	}
@@ -1661,7 +1689,7 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 	}
 	int64_t lanes = unit_lanes(d), bt0 = r->u / g->nblocks * lanes;
 	int64_t nbt = d->batch - bt0 < lanes ? d->batch - bt0 : lanes;
-	size_t copy = b_panel_bytes(d, g->fused) / (size_t)lanes;
+	size_t panel_bytes = b_panel_bytes(d, g->fused) / (size_t)lanes;
 	char *ap = scratch + at.a, *bp = scratch + at.b;
 	gett_block k = {.cn = r->cn + r->n0, .n0 = r->n0, .nlen = r->nlen, .bbuf = bp,
 	                .tile = scratch + at.tile};
@@ -1678,16 +1706,19 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 		k.strip_n = strip_n;
 	}
 	int in_place = !r->panel && b_in_place(d, g->fused);
+	int copy = d->kernel_copy && !r->panel;
 	prefetch_runs next;
 	k.next = next_share(g, r, r->share, r->shares, &next) ? &next : NULL;
 	for (int64_t pc = r->k0; pc < r->k1; pc += d->kc) {
 		k.kc = k_block(r, d->kc, pc);
 		k.first = pc == r->kfirst;
 		k.bk = g->b_k + pc;
+		/* the kernel packs B where its K block runs with one stride */
+		int64_t copy_ks = copy ? one_stride(k.bk, k.kc) : 0;
 		if (r->panel)
 			shared_block(g, r->u - g->u0, pc);
-		else if (!in_place)
-			pack_b_panels(g, bp, copy, bt0, nbt, pc, k.kc, r->n0, r->nlen);
+		else if (!in_place && !copy_ks)
+			pack_b_panels(g, bp, panel_bytes, bt0, nbt, pc, k.kc, r->n0, r->nlen);
 		prod_block pb = {0};
 		if (g->fused == RT_GETT_FUSED_A)
 			product_block_runs(g, product, pc, k.kc, &pb);
@@ -1695,15 +1726,17 @@ static void unit_range(const gett_call *g, const gett_range *r, char *scratch)
 			const char *a = g->a + g->a_b[bt] * d->esize;
 			k.c = r->c + r->cb[bt] * d->esize;
 			k.bsrc = in_place ? g->b + g->b_b[bt] * d->esize : NULL;
-			k.bks = k.bsrc ? one_stride(k.bk, k.kc) : 0;
+			k.bks = k.bsrc ? one_stride(k.bk, k.kc) : copy_ks;
+			const char *bfrom = copy_ks ? g->b + g->b_b[bt] * d->esize : NULL;
 			k.a = d->kernel_direct ? a + g->a_k[pc] * d->esize : ap;
 			k.b = r->panel ? r->panel + ((pc - r->k0) * g->width + (r->n0 - r->jc) * k.kc) *
 			                            d->esize
-			               : bp + (size_t)(bt - bt0) * copy;
+			               : bp + (size_t)(bt - bt0) * panel_bytes;
 			for (k.m0 = r->mbeg; k.m0 < r->mend; k.m0 += d->mc) {
 				k.mlen = r->mend - k.m0 < d->mc ? r->mend - k.m0 : d->mc;
 				k.am = g->a_m + k.m0;
 				k.cm = r->cm + k.m0;
+				k.bfrom = k.m0 == r->mbeg ? bfrom : NULL;
 				if (g->fused == RT_GETT_FUSED_A)
 					product_block(g, &k, bt, &pb, product, ap);
 				else if (!d->kernel_direct)

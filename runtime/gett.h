@@ -76,6 +76,17 @@ typedef void (*einc_rt_ukernel_direct)(int64_t kc, const void *a, const int64_t 
                                   const int64_t *rowoff, int64_t first);
 
 /*
+ * The micro-kernel on packed A that also packs B's micro-panel: as
+ * einc_rt_ukernel on B's rows in place ("ldb" their element stride), each
+ * row of "nr" elements it loads also stored to bpack[p * nr .. p * nr +
+ * nr - 1], the micro-panel the other register blocks of rows then read
+ * (runtime/gett.c's macro_kernel). It prefetches B's rows ahead along
+ * their run.
+ */
+typedef void (*einc_rt_ukernel_copy)(int64_t kc, const void *a, const void *b, int64_t ldb,
+                                     void *c, const int64_t *rowoff, int64_t first, void *bpack);
+
+/*
  * A held step's micro-kernel (einc_rt_gett_desc's "held"), on A in place:
  * for i < rows and j < nr,
  *   sums[i * nr + j] (+)= sum_{p < kc} a[aoff[i] + p * ks] * b[p * nr + j]
@@ -178,6 +189,10 @@ typedef struct {
 	const int64_t *tables;    /* the offset tables (einc_rt_gett_tables),
 	                             computed once by the compiler, or NULL:
 	                             each call computes them in its scratch */
+	einc_rt_ukernel_copy kernel_copy; /* kernel's twin that packs B as it
+	                             reads it, or NULL; set only where
+	                             einc_rt_gett_copies_b holds
+	                             (passes/lower_gemm.c's b_copy) */
 } einc_rt_gett_desc;
 
 /*
@@ -223,6 +238,16 @@ typedef struct {
  * layout). */
 int einc_rt_gett_b_in_place(int64_t m, int64_t mr, int nk, const int64_t *k_sizes,
                             const int64_t *k_strides, int64_t esize);
+
+/* Whether step "d", with no fused operand, may pack B by its
+ * micro-kernel (einc_rt_ukernel_copy): a real or integer step on packed A
+ * ("direct" 0), not held, C not transposed, B neither read in place nor
+ * packed several batch elements at once, all of K one KC block and M
+ * RT_GETT_BY_ROWS_TILES register blocks at most: its tiles then go by
+ * rows, and the first row of register blocks reads each micro-panel from
+ * B and packs it for the others (runtime/gett.c's macro_kernel). From the
+ * descriptor's extents, strides, blocks, kind and flags. */
+int einc_rt_gett_copies_b(const einc_rt_gett_desc *d, int direct);
 
 /* The slices K is summed in (einc_rt_gett_split's "kslices") for a step of
  * flattened extents "batch", "m", "n", "k", KC "kc", "esize"-byte

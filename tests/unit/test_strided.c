@@ -8,7 +8,8 @@
  * GEMM-like step reads many times is copied dense first; dense strides compile
  * to the very same loops as no strides, the loops dump and the AOT header
  * show the strides, and bad output strides are refused with a message;
- * a complex output at its C alignment (not its size's) is written.
+ * a complex output at its C alignment (not its size's) is written; B
+ * packed by the micro-kernel.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,6 +234,19 @@ static const scase held[] = {
 	 * kernel stores them itself */
 	{"ijk,lk->ijl", 2, {3, 2}, {{64, 250, 201}, {64, 201}}, {{1, 64, 16000}, {0}}, {0, 1}, 0,
 	 {17000, 68, 1}},
+};
+
+/* B packed by the micro-kernel (lower_gemm.c's b_copy): M = i of 41
+ * rows (7 register blocks, the last partial), K = p of 37 in one block,
+ * B's K rows far apart. B of 6 MiB in f64, 3 MiB in f32 and i32 (under
+ * twice znver5's 4 MiB share of L3, and for haswell's 2.5 MiB in 4-byte
+ * elements only), N = 21250 in NC blocks whose last micro-panel is
+ * partial (packed as before); then B's k padded from 45 to 48, so that
+ * the micro-panels that cross from one j to the next do not run on
+ * (packed as before too). */
+static const scase copied_b[] = {
+	{"pi,pjk->ijk", 2, {2, 3}, {{37, 41}, {37, 50, 425}}, {{0}, {0}}, {1, 1}, 1, {0}},
+	{"pi,pjk->ijk", 2, {2, 3}, {{37, 41}, {37, 50, 45}}, {{0}, {2400, 48, 1}}, {1, 0}, 1, {0}},
 };
 
 /* The elements "shape" ("rank" axes) hold; min and max offset at "strides". */
@@ -750,6 +764,25 @@ static void test_held(void **state)
 		            " c=held mc=1024 nc=64 kc=41 ", "C's block held");
 }
 
+/* The cases of B packed by the micro-kernel (copied_b) in f32, f64 and
+ * i32 on 1, 2 and 16 threads against the reference, the same bytes on
+ * each; their plans for znver5 pack B so, and for haswell in f32 (3 MiB
+ * of B, under twice its 2.5 MiB share of L3), not in f64 (6 MiB). */
+static void test_copied_b(void **state)
+{
+	(void)state;
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_I32};
+	same_bytes_in(copied_b, sizeof copied_b / sizeof copied_b[0], 0x9e3779b97f4a7c15ULL,
+	              dtypes, 3);
+	static const plan_pin pins[] = {{"znver5", EINC_F64, 1},
+	                                {"znver5", EINC_F32, 1},
+	                                {"haswell", EINC_F32, 1},
+	                                {"haswell", EINC_F64, 0}};
+	for (size_t x = 0; x < sizeof copied_b / sizeof copied_b[0]; x++)
+		expect_pins(&copied_b[x], pins, x ? 1 : sizeof pins / sizeof pins[0],
+		            "m(i) n(j, k) k(p) a=in0 ", " b=copy ", "B packed by the micro-kernel");
+}
+
 /* Output strides that let two elements share memory or that miss an
  * axis, and offsets beyond int64, are refused with the stage and the
  * axis; shapes with no ranks, with the status the context holds. */
@@ -854,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_swept_next),
 		cmocka_unit_test(test_swept_run),
 		cmocka_unit_test(test_held),
+		cmocka_unit_test(test_copied_b),
 		cmocka_unit_test(test_bad_strides),
 		cmocka_unit_test(test_part_aligned_out),
 	};

@@ -657,13 +657,7 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		const loop_gemm *gm = st->gemm;
 		int dims = gm->nb + gm->nm + gm->nn + gm->nk;
 		int64_t sizes[dims + 1], strides[3 * dims + 1];
-		lower_gemm_extents(gm, sizes, strides);
-		einc_rt_gett_desc rd = {.esize = gm->esize, .batch = gm->batch, .m = gm->m, .n = gm->n,
-		                        .k = gm->k, .mr = gm->mr, .nr = gm->nr, .mc = gm->mc,
-		                        .nc = gm->nc, .kc = gm->kc, .kind = d->kind,
-		                        .ndims = {gm->nb, gm->nm, gm->nn, gm->nk}, .sizes = sizes,
-		                        .strides = strides, .b_lanes = gm->b_lanes,
-		                        .c_transposed = gm->c_transposed, .held = gm->a_held};
+		einc_rt_gett_desc rd = lower_gemm_desc(gm, d->kind, sizes, strides);
 		int direct = gm->a_stride != 0;
 		int64_t side = st->fused_arg == gm->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
 		size_t bytes = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch(&rd, direct, side)

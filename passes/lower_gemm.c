@@ -731,6 +731,18 @@ void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides)
 	}
 }
 
+einc_rt_gett_desc lower_gemm_desc(const loop_gemm *g, int64_t kind, int64_t *sizes,
+                                  int64_t *strides)
+{
+	lower_gemm_extents(g, sizes, strides);
+	return (einc_rt_gett_desc){.esize = g->esize, .batch = g->batch, .m = g->m, .n = g->n,
+	                           .k = g->k, .mr = g->mr, .nr = g->nr, .mc = g->mc, .nc = g->nc,
+	                           .kc = g->kc, .kind = kind,
+	                           .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
+	                           .strides = strides, .b_lanes = g->b_lanes,
+	                           .c_transposed = g->c_transposed, .held = g->a_held};
+}
+
 /*
  * B is packed by the micro-kernel (loop_gemm's b_copy: its twin stores
  * each row of B it reads in place into the micro-panel that the other
@@ -748,20 +760,16 @@ void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides)
  */
 enum { GEMM_COPY_B_L3_SHARES = 2 };
 
-/* Whether the micro-kernel of "g" ("esize"-byte elements) packs B
- * (GEMM_COPY_B_L3_SHARES). */
-static int copy_b_pays(const loop_gemm *g, int64_t esize, const cg_caches *caches)
+/* Whether the micro-kernel of "g" packs B (GEMM_COPY_B_L3_SHARES): a
+ * real or integer step's (a complex one's B is packed by its own rule,
+ * lower_gemm's "b_packed"). */
+static int copy_b_pays(const loop_gemm *g, const cg_caches *caches)
 {
 	int n = g->nb + g->nm + g->nn + g->nk;
 	int64_t sizes[n + 1], strides[3 * n + 1];
-	lower_gemm_extents(g, sizes, strides);
-	einc_rt_gett_desc rd = {.esize = esize, .batch = g->batch, .m = g->m, .n = g->n, .k = g->k,
-	                        .mr = g->mr, .nr = g->nr, .mc = g->mc, .nc = g->nc, .kc = g->kc,
-	                        .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
-	                        .strides = strides, .b_lanes = g->b_lanes,
-	                        .c_transposed = g->c_transposed, .held = g->a_held};
+	einc_rt_gett_desc rd = lower_gemm_desc(g, EINC_RT_REAL, sizes, strides);
 	return einc_rt_gett_copies_b(&rd, g->a_stride != 0) &&
-	       g->batch * g->k * g->n * esize <= GEMM_COPY_B_L3_SHARES * caches->l3;
+	       g->batch * g->k * g->n * g->esize <= GEMM_COPY_B_L3_SHARES * caches->l3;
 }
 
 /*
@@ -789,6 +797,6 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	}
 	if (g)
 		g->b_copy = !b_packed && st->fused_arg < 0 && !g->b_crossed &&
-		            copy_b_pays(g, esize, caches);
+		            copy_b_pays(g, caches);
 	return g;
 }

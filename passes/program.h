@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "codegen.h"
 #include "einc.h"
+#include "gett.h"
 #include "graph.h"
 #include "loops.h"
 #include "plan.h"
@@ -141,6 +142,14 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
  * groups in order) into "sizes", and their element strides in A, then B,
  * then C into "strides" (3 x as many), as einc_rt_gett_desc holds them. */
 void lower_gemm_extents(const loop_gemm *g, int64_t *sizes, int64_t *strides);
+
+/* lower_gemm.c: the runtime's descriptor of GETT form "g" with elements
+ * of kind "kind" (einc_rt_gett_desc's), as far as the runtime's rules and
+ * its scratch depend on it (no kernels, threads or tables): its extents
+ * and strides written into "sizes" and "strides" (lower_gemm_extents),
+ * which it points to. */
+einc_rt_gett_desc lower_gemm_desc(const loop_gemm *g, int64_t kind, int64_t *sizes,
+                                  int64_t *strides);
 
 /* lower_gemm_complex.c: the GETT form of two-argument complex step "st"
  * ("part_bytes" per part) as a real step (BLIS's 1m), as lower_gemm. */

@@ -1190,6 +1190,24 @@ static int by_rows(const gett_call *g, const gett_block *k)
 	                    k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr);
 }
 
+/* B's micro-panel of columns "jr" on ("nr" of them) of block "k", from
+ * B's tensor at the batch element "src": in place where its columns run
+ * on in B and its K block has one stride ("*ldb" that stride), else
+ * packed into "dst" ("*ldb" NR). */
+static const char *micro_panel(const gett_call *g, const gett_block *k, const char *src,
+                               int64_t jr, int64_t nr, char *dst, int64_t *ldb)
+{
+	const einc_rt_gett_desc *d = g->d;
+	const int64_t *bn = g->b_n + k->n0 + jr;
+	if (k->bks && nr == d->nr && unit_run(bn, nr)) {
+		*ldb = k->bks;
+		return src + (bn[0] + k->bk[0]) * d->esize;
+	}
+	pack(d, dst, src, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
+	*ldb = d->nr;
+	return dst;
+}
+
 /* Every MR x NR tile of "k" (tile): by rows of register blocks where
  * by_rows, else by columns of tiles (each B micro-panel stays in L1
  * while A's MC rows, packed or in place, stream past it). B in place is
@@ -1206,15 +1224,13 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 			for (int64_t jr = 0; jr < k->nlen; jr += d->nr) {
 				int64_t nr = k->nlen - jr < d->nr ? k->nlen - jr : d->nr;
 				const char *b = k->b + jr * k->kc * d->esize;
-				char *panel = k->bbuf + jr * k->kc * d->esize, *bpack = NULL;
 				int64_t ldb = d->nr;
-				const int64_t *bn = g->b_n + k->n0 + jr;
-				if (ir == 0 && k->bfrom && nr == d->nr && unit_run(bn, nr)) {
-					b = k->bfrom + (bn[0] + k->bk[0]) * d->esize;
-					ldb = k->bks;
-					bpack = panel;
-				} else if (ir == 0 && k->bfrom) {
-					pack(d, panel, k->bfrom, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
+				char *bpack = NULL;
+				if (ir == 0 && k->bfrom) {
+					/* read in place by the kernel that packs it, or packed */
+					char *panel = k->bbuf + jr * k->kc * d->esize;
+					b = micro_panel(g, k, k->bfrom, jr, nr, panel, &ldb);
+					bpack = b != panel ? panel : NULL;
 				}
 				tile(g, k, ir, b, ldb, k->cn + jr, nr,
 				     nr == d->nr && unit_run(k->cn + jr, nr), tileoff, bpack);
@@ -1227,16 +1243,8 @@ static void macro_kernel(const gett_call *g, const gett_block *k)
 		int in_place = nr == d->nr && unit_run(cn, nr);
 		const char *b = k->b + jr * k->kc * d->esize;
 		int64_t ldb = d->nr;
-		if (k->bsrc) {
-			const int64_t *bn = g->b_n + k->n0 + jr;
-			b = k->bbuf;
-			if (k->bks && nr == d->nr && unit_run(bn, nr)) {
-				b = k->bsrc + (bn[0] + k->bk[0]) * d->esize;
-				ldb = k->bks;
-			} else {
-				pack(d, k->bbuf, k->bsrc, g->b_n, k->bk, k->n0 + jr, nr, k->kc, d->nr);
-			}
-		}
+		if (k->bsrc)
+			b = micro_panel(g, k, k->bsrc, jr, nr, k->bbuf, &ldb);
 		for (int64_t ir = 0; ir < k->mlen; ir += d->mr)
 			tile(g, k, ir, b, ldb, cn, nr, in_place, tileoff, NULL);
 		if (k->strip)

@@ -5,7 +5,9 @@
  * of one shape (step_shape.c) share that function (internal, noinline:
  * zero the result, then the GETT call or the nest), so that LLVM optimises
  * each shape once and its time grows with the steps, not their square.
- * And the entries that call the kernel.
+ * A tiled chain's steps run in a loop over its tiles, or in a function
+ * that runs one tile, called as parallel tasks. And the entries that call
+ * the kernel.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,15 +27,22 @@ static LLVMValueRef byte_at(emitter *e, LLVMValueRef base, int64_t offset, const
 	return LLVMBuildInBoundsGEP2(e->b, e->i8, base, &off, 1, name);
 }
 
-/* The base pointer of "acc": a parameter, or the workspace plus an
- * offset; in tile "tile" of a tiled chain (NULL: none) moved by its
- * tile_bytes per tile. */
-static LLVMValueRef buffer(emitter *e, const loop_access *acc, LLVMValueRef ws,
+/* The buffers a step's accesses point into: the kernel's output and
+ * inputs, its workspace, and where a tiled chain's tiles run as parallel
+ * tasks the running task's buffer (NULL elsewhere). */
+typedef struct {
+	LLVMValueRef out, *in, ws, task;
+} step_bases;
+
+/* The base pointer of "acc" in "bases", plus its offset; in tile "tile"
+ * of a tiled chain (NULL: none) moved by its tile_bytes per tile. */
+static LLVMValueRef buffer(emitter *e, const loop_access *acc, const step_bases *bases,
                            LLVMValueRef tile)
 {
-	LLVMValueRef base = acc->buffer == LOOP_OUT ? LLVMGetParam(e->fn, 0)
-	                  : acc->buffer == LOOP_INPUT ? LLVMGetParam(e->fn, (unsigned)acc->input + 1)
-	                                              : byte_at(e, ws, acc->offset, "ws.at");
+	LLVMValueRef base = acc->buffer == LOOP_OUT     ? bases->out
+	                  : acc->buffer == LOOP_INPUT   ? bases->in[acc->input]
+	                  : acc->buffer == LOOP_TASK    ? byte_at(e, bases->task, acc->offset, "task.at")
+	                                                : byte_at(e, bases->ws, acc->offset, "ws.at");
 	if (!tile || !acc->tile_bytes)
 		return base;
 	LLVMValueRef off = LLVMBuildMul(e->b, tile,
@@ -186,45 +195,111 @@ static LLVMValueRef step_function(emitter *e, int s, const loop_step *st)
 /* Where step "st" of a tiled chain of "ntiles" tiles, in tile "tile",
  * starts reading the next tile's bytes into the caches (loop_step's
  * "next"): NULL in the last tile. */
-static LLVMValueRef next_bytes_at(emitter *e, const loop_step *st, LLVMValueRef ws,
+static LLVMValueRef next_bytes_at(emitter *e, const loop_step *st, const step_bases *bases,
                                   LLVMValueRef tile, int64_t ntiles)
 {
 	LLVMValueRef one = LLVMConstInt(e->i64, 1, 0);
 	LLVMValueRef after = LLVMBuildAdd(e->b, tile, one, "tile.next");
 	LLVMValueRef more = LLVMBuildICmp(e->b, LLVMIntSLT, after,
 	                                  LLVMConstInt(e->i64, (unsigned long long)ntiles, 0), "");
-	LLVMValueRef at = byte_at(e, buffer(e, &st->next, ws, after), st->next_offset, "next.at");
+	LLVMValueRef at = byte_at(e, buffer(e, &st->next, bases, after), st->next_offset, "next.at");
 	return LLVMBuildSelect(e->b, more, at, LLVMConstNull(e->ptr), "next");
 }
 
-/* The call of step "st"'s function "fn" on its buffers and workspace
- * "ws", in tile "tile" of a tiled chain of "ntiles" tiles (NULL: none). */
-static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, LLVMValueRef ws,
+/* The call of step "st"'s function "fn" on its buffers in "bases" (its
+ * workspace the task's buffer where "st" runs in a task), in tile "tile"
+ * of a tiled chain of "ntiles" tiles (NULL: none). */
+static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, const step_bases *bases,
                       LLVMValueRef tile, int64_t ntiles)
 {
-	LLVMValueRef args[6] = {buffer(e, &st->result, ws, tile), LLVMConstNull(e->ptr),
-	                        LLVMConstNull(e->ptr), ws, NULL, NULL};
+	LLVMValueRef args[6] = {buffer(e, &st->result, bases, tile), LLVMConstNull(e->ptr),
+	                        LLVMConstNull(e->ptr), st->task ? bases->task : bases->ws, NULL,
+	                        NULL};
 	for (int x = 0; x < st->nargs; x++)
-		args[x + 1] = buffer(e, &st->args[x], ws, tile);
+		args[x + 1] = buffer(e, &st->args[x], bases, tile);
 	unsigned nargs = 4;
 	if (st->fused_arg >= 0)
-		args[nargs++] = buffer(e, &st->factor, ws, tile);
+		args[nargs++] = buffer(e, &st->factor, bases, tile);
 	if (st->next_bytes)
-		args[nargs++] = next_bytes_at(e, st, ws, tile, ntiles);
+		args[nargs++] = next_bytes_at(e, st, bases, tile, ntiles);
 	LLVMBuildCall2(e->b, LLVMGlobalGetValueType(fn), fn, args, nargs, "");
 }
 
-/* The tile loop of chain step "top" of "l": for each of its tiles, a call
- * of each step of the chain (functions "fns" by first step of a shape,
- * "first") on that tile's buffers. */
-static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
-                       const LLVMValueRef *fns, const int *first, LLVMValueRef ws)
+/* The calls of the steps of chain step "top" of "l" (functions "fns" by
+ * first step of a shape, "first") on tile "tile" of their buffers. */
+static void call_chain(emitter *e, const ir_loops *l, const loop_step *top,
+                       const LLVMValueRef *fns, const int *first, const step_bases *bases,
+                       LLVMValueRef tile)
 {
+	for (int k = 0; k < top->nchain; k++)
+		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], bases, tile,
+		          top->ntiles);
+}
+
+/*
+ * The tiles of chain step "top" of "l" as parallel tasks ("ninputs"
+ * inputs): NAME.tiles(ctx, tile, buffer), internal, runs the chain's steps
+ * on one tile with "buffer" as the task's own (LOOP_TASK), the kernel's
+ * buffers read from "ctx" (out, the inputs, the workspace); the kernel
+ * calls einc_rt_parallel_for on it, its own task buffer at ws@task_at,
+ * each worker's of task_bytes from the pool.
+ */
+static void emit_tile_tasks(emitter *e, const ir_loops *l, const loop_step *top,
+                            const LLVMValueRef *fns, const int *first, const step_bases *bases,
+                            int ninputs)
+{
+	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
+	char tname[strlen(e->name) + sizeof(".tiles")];
+	snprintf(tname, sizeof tname, "%s.tiles", e->name);
+	LLVMValueRef task = LLVMAddFunction(e->m, tname, LLVMFunctionType(LLVMVoidTypeInContext(e->c),
+	                                                                  params, 3, 0));
+	LLVMSetLinkage(task, LLVMInternalLinkage);
+	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
+	cg_copy_target_attrs(e->fn, task);
+	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr,
+	                                        LLVMConstInt(e->i64, (unsigned long long)ninputs + 2, 0),
+	                                        "tiles.ctx");
+	for (int x = 0; x < ninputs + 2; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		LLVMValueRef v = x == 0 ? bases->out : x <= ninputs ? bases->in[x - 1] : bases->ws;
+		LLVMBuildStore(e->b, v, LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
+	}
+	LLVMValueRef mine = byte_at(e, bases->ws, l->task_at, "task.own");
+	cg_call_parallel_for(e, top->ntiles, task, ctx, mine, l->task_bytes);
+
+	LLVMBasicBlockRef resume = LLVMGetInsertBlock(e->b);
+	LLVMValueRef caller = e->fn;
+	e->fn = task;
+	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
+	LLVMValueRef in[ninputs + 1], from = LLVMGetParam(task, 0);
+	step_bases own = {.in = in, .task = LLVMGetParam(task, 2)};
+	for (int x = 0; x < ninputs + 2; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		LLVMValueRef v = LLVMBuildLoad2(e->b, e->ptr,
+		                                LLVMBuildInBoundsGEP2(e->b, e->ptr, from, &i, 1, ""),
+		                                "base");
+		*(x == 0 ? &own.out : x <= ninputs ? &in[x - 1] : &own.ws) = v;
+	}
+	call_chain(e, l, top, fns, first, &own, LLVMGetParam(task, 1));
+	LLVMBuildRetVoid(e->b);
+	e->fn = caller;
+	LLVMPositionBuilderAtEnd(e->b, resume);
+}
+
+/* The tile loop of chain step "top" of "l": for each of its tiles, a call
+ * of each step of the chain on that tile's buffers; as parallel tasks
+ * where l has a task buffer (emit_tile_tasks). */
+static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
+                       const LLVMValueRef *fns, const int *first, const step_bases *bases,
+                       int ninputs)
+{
+	if (l->task_bytes) {
+		emit_tile_tasks(e, l, top, fns, first, bases, ninputs);
+		return;
+	}
 	LLVMBasicBlockRef latch[2];
 	LLVMValueRef tile = cg_begin_loop(e, top->ntiles, latch);
-	for (int k = 0; k < top->nchain; k++)
-		call_step(e, fns[first[top->chain[k]]], &l->steps[top->chain[k]], ws, tile,
-		          top->ntiles);
+	call_chain(e, l, top, fns, first, bases, tile);
 	cg_end_loop(e, tile, latch);
 }
 
@@ -232,9 +307,13 @@ static void emit_tiles(emitter *e, const ir_loops *l, const loop_step *top,
  * position, on workspace "ws" and slow buffer "slow": each shape's function
  * defined at its first step, called at every step of that shape; the steps
  * of a tiled chain called in the tile loop at its last step. */
-static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValueRef slow,
-                       LLVMValueRef count)
+static void emit_steps(emitter *e, const ir_loops *l, int ninputs, LLVMValueRef ws,
+                       LLVMValueRef slow, LLVMValueRef count)
 {
+	LLVMValueRef in[ninputs + 1];
+	step_bases bases = {.out = LLVMGetParam(e->fn, 0), .in = in, .ws = ws};
+	for (int k = 0; k < ninputs; k++)
+		in[k] = LLVMGetParam(e->fn, (unsigned)k + 1);
 	int *first = malloc((size_t)l->nsteps * sizeof(*first));
 	LLVMValueRef *fns = malloc((size_t)l->nsteps * sizeof(*fns));
 	int nshapes = 0;
@@ -253,9 +332,9 @@ static void emit_steps(emitter *e, const ir_loops *l, LLVMValueRef ws, LLVMValue
 		    !(fns[s] = step_function(e, s, &l->steps[s])))
 			break;
 		if (l->steps[s].nchain)
-			emit_tiles(e, l, &l->steps[s], fns, first, ws);
+			emit_tiles(e, l, &l->steps[s], fns, first, &bases, ninputs);
 		else if (l->steps[s].tiled_into < 0) /* else it runs in its chain's tiles */
-			call_step(e, fns[first[s]], &l->steps[s], ws, NULL, 0);
+			call_step(e, fns[first[s]], &l->steps[s], &bases, NULL, 0);
 	}
 	free(first);
 	free(fns);
@@ -339,7 +418,7 @@ static void emit_body(emitter *e, const einc_program *p, const char *name)
 		                             0),
 		                1);
 	else
-		emit_steps(e, p->loops, ws, slow, count);
+		emit_steps(e, p->loops, (int)n, ws, slow, count);
 	if (e->status)
 		return;
 	store_moved(e, LLVMGetParam(e->fn, n + 3), count);

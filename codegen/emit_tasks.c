@@ -61,6 +61,20 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 	cg_end_loop(e, x, outer);
 }
 
+void cg_call_parallel_for(emitter *e, int64_t ntasks, LLVMValueRef task, LLVMValueRef arg,
+                          LLVMValueRef scratch0, int64_t scratch_bytes)
+{
+	LLVMTypeRef params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
+	LLVMTypeRef type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 6, 0);
+	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "einc_rt_parallel_for");
+	if (!pf)
+		pf = LLVMAddFunction(e->m, "einc_rt_parallel_for", type);
+	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
+	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, arg,
+	                        scratch0, LLVMConstInt(e->i64, (unsigned long long)scratch_bytes, 0)};
+	LLVMBuildCall2(e->b, type, pf, args, 6, "");
+}
+
 /*
  * Runs the nest of step "st" as its "st->par" tasks over chunks of its
  * outermost loop through einc_rt_parallel_for (a copy that the runtime
@@ -101,15 +115,7 @@ int cg_emit_parallel(emitter *e, const loop_step *st)
 		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
 		LLVMBuildStore(e->b, e->base[x], LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
 	}
-	LLVMTypeRef pf_params[6] = {e->i32, e->i64, e->ptr, e->ptr, e->ptr, e->i64};
-	LLVMTypeRef pf_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), pf_params, 6, 0);
-	LLVMValueRef pf = LLVMGetNamedFunction(e->m, "einc_rt_parallel_for");
-	if (!pf)
-		pf = LLVMAddFunction(e->m, "einc_rt_parallel_for", pf_type);
-	LLVMValueRef args[6] = {LLVMConstInt(e->i32, (unsigned long long)e->threads, 0),
-	                        LLVMConstInt(e->i64, (unsigned long long)ntasks, 0), task, ctx,
-	                        LLVMConstNull(e->ptr), LLVMConstInt(e->i64, 0, 0)};
-	LLVMBuildCall2(e->b, pf_type, pf, args, 6, "");
+	cg_call_parallel_for(e, ntasks, task, ctx, LLVMConstNull(e->ptr), 0);
 	if (partial)
 		add_partials(e, result, partial, n, ntasks, align);
 

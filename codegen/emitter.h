@@ -64,6 +64,12 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
  * einc_rt_parallel_for, called from the step's function e->fn; 0, or -1. */
 int cg_emit_parallel(emitter *e, const loop_step *st);
 
+/* emit_tasks.c: a call of einc_rt_parallel_for at the builder's position
+ * on e->threads threads: "task"(arg, t, scratch) for t = 0 .. ntasks-1,
+ * the caller's scratch "scratch0", each worker's "scratch_bytes". */
+void cg_call_parallel_for(emitter *e, int64_t ntasks, LLVMValueRef task, LLVMValueRef arg,
+                          LLVMValueRef scratch0, int64_t scratch_bytes);
+
 /* emit_tasks.c: a loop "for (x = 0; x < n; x++)" at the builder's
  * position: returns x with the builder in the body; "*latch" gets what
  * cg_end_loop needs. */

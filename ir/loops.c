@@ -18,15 +18,22 @@ void ir_loops_free(ir_loops *l)
 	l->isl = NULL;
 }
 
-/* Prints access "acc" of step "st" as buf[affine offset]. */
-static void print_access(strbuf *b, const loop_step *st, const loop_access *acc)
+/* Prints the buffer of "acc": out, inK, ws@B or task@B. */
+static void print_buffer(strbuf *b, const loop_access *acc)
 {
 	if (acc->buffer == LOOP_OUT)
 		strbuf_printf(b, "out");
 	else if (acc->buffer == LOOP_INPUT)
 		strbuf_printf(b, "in%d", acc->input);
 	else
-		strbuf_printf(b, "ws@%lld", (long long)acc->offset);
+		strbuf_printf(b, "%s@%lld", acc->buffer == LOOP_TASK ? "task" : "ws",
+		              (long long)acc->offset);
+}
+
+/* Prints access "acc" of step "st" as buf[affine offset]. */
+static void print_access(strbuf *b, const loop_step *st, const loop_access *acc)
+{
+	print_buffer(b, acc);
 	if (acc->tile_bytes)
 		strbuf_printf(b, "+%lld/tile", (long long)acc->tile_bytes);
 	strbuf_printf(b, "[");
@@ -70,11 +77,8 @@ static void print_gemm(strbuf *b, const loop_step *st)
 			strbuf_printf(b, "%s%s", y ? ", " : "", g->view->names[g->dims[d]]);
 		strbuf_printf(b, ")");
 	}
-	const loop_access *a = &st->args[g->a];
-	if (a->buffer == LOOP_WORKSPACE)
-		strbuf_printf(b, " a=ws@%lld", (long long)a->offset);
-	else
-		strbuf_printf(b, " a=in%d", a->input);
+	strbuf_printf(b, " a=");
+	print_buffer(b, &st->args[g->a]);
 	if (g->a_sweep)
 		strbuf_printf(b, " a_ahead=kernel");
 	if (g->a_held)
@@ -93,9 +97,9 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		strbuf_printf(b, " next_tile=in%d[%lld .. %lld]", st->next.input,
 		              (long long)st->next_offset,
 		              (long long)(st->next_offset + st->next_bytes - 1));
-	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=ws@%lld\n",
+	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=%s@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
-	              (long long)g->scratch);
+	              st->task ? "task" : "ws", (long long)g->scratch);
 }
 
 /* Prints how a plain nest runs over the threads (loop_par). */
@@ -165,9 +169,7 @@ static void print_zero(strbuf *b, const loop_step *st, int64_t esize)
 		strbuf_printf(b, "\n");
 		return;
 	}
-	strbuf_printf(b, "%s", st->result.buffer == LOOP_OUT ? "out" : "ws");
-	if (st->result.buffer == LOOP_WORKSPACE)
-		strbuf_printf(b, "@%lld", (long long)st->result.offset);
+	print_buffer(b, &st->result);
 	int64_t slab = ir_loop_step_zero_slab(st, esize);
 	if (slab)
 		strbuf_printf(b, "[0 .. %lld] by %lld as %s runs\n", (long long)st->result_elems - 1,
@@ -176,11 +178,12 @@ static void print_zero(strbuf *b, const loop_step *st, int64_t esize)
 		strbuf_printf(b, "[0 .. %lld]\n", (long long)st->result_elems - 1);
 }
 
-/* Prints one step of "esize"-byte elements: the copies before it, its
- * statement, then its GETT form, the runtime's copy, or the zeroing
- * (unless it stores) and the AST as C. */
-static void print_step(strbuf *b, const loop_step *st, int s, int64_t esize)
+/* Prints step "s" of "l", of "esize"-byte elements: the copies before
+ * it, its statement, then its GETT form, the runtime's copy, or the
+ * zeroing (unless it stores) and the AST as C. */
+static void print_step(strbuf *b, const ir_loops *l, int s, int64_t esize)
 {
+	const loop_step *st = &l->steps[s];
 	for (int c = 0; c < st->ncopies; c++) {
 		const loop_copy *x = &st->copies[c];
 		if (x->reload)
@@ -218,6 +221,9 @@ static void print_step(strbuf *b, const loop_step *st, int s, int64_t esize)
 		strbuf_printf(b, " : tiles %lld of steps", (long long)st->ntiles);
 		for (int k = 0; k < st->nchain; k++)
 			strbuf_printf(b, " %d", st->chain[k]);
+		if (l->task_bytes)
+			strbuf_printf(b, " as parallel tasks, each with task@0 .. %lld (the caller's "
+			              "at ws@%lld)", (long long)l->task_bytes - 1, (long long)l->task_at);
 	}
 	strbuf_printf(b, "\n");
 	if (st->fused_into >= 0)
@@ -264,6 +270,6 @@ char *ir_loops_print(const ir_graph *g, const ir_loops *l)
 		              (long long)elems);
 	else
 		for (int s = 0; s < l->nsteps; s++)
-			print_step(&b, &l->steps[s], s, ir_dtype(g->dtype)->bytes);
+			print_step(&b, l, s, ir_dtype(g->dtype)->bytes);
 	return strbuf_take(&b);
 }

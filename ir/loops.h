@@ -45,6 +45,12 @@
  * tile to the next with "+BYTES/tile":
  *   step 2: S2(i, j, r, s) : ws@1024[...] += ws@0[...] * in2[...] : in tiles of step 3
  *   step 3: S3(...) : ws@0+8192/tile[...] += ... : tiles 6 of steps 1 2 3
+ * Where the tiles run as parallel tasks (passes/tile.c) the per-tile
+ * intermediates and the steps' GETT scratch lie in each task's own
+ * buffer, "task@B", and the last step says how large it is and where the
+ * calling thread's lies in the workspace:
+ *   ... : tiles 48 of steps 0 1 2 as parallel tasks, each with task@0 .. 1858111
+ *   (the caller's at ws@42467328)
  * An output at the caller's strides (einc_compile_strided) is zeroed
  * element by element: "zero out[5*i + k]" names the elements.
  * Buffers are out, inK (input K) and ws@B (the workspace at byte B); an
@@ -101,13 +107,16 @@ typedef struct {
 typedef enum {
 	LOOP_OUT,       /* the kernel's output */
 	LOOP_INPUT,     /* graph input "input" */
-	LOOP_WORKSPACE  /* the workspace, at byte "offset" */
+	LOOP_WORKSPACE, /* the workspace, at byte "offset" */
+	LOOP_TASK       /* the running task's own buffer, at byte "offset": a
+	                   tiled chain's per-tile intermediates where its tiles
+	                   run as parallel tasks (loop_step's "task") */
 } loop_buffer;
 
 typedef struct {
 	loop_buffer buffer;
 	int input;        /* LOOP_INPUT: the input number */
-	int64_t offset;   /* LOOP_WORKSPACE: byte offset */
+	int64_t offset;   /* LOOP_WORKSPACE, LOOP_TASK: byte offset */
 	int64_t *strides; /* element stride for each dim of the step */
 	int64_t tile_bytes; /* in a tiled chain's step: bytes the buffer moves
 	                       from one tile to the next (0: the same for all) */
@@ -160,7 +169,8 @@ typedef struct {
 	                             M group of unit stride: the runtime computes
 	                             C's blocks transposed
 	                             (einc_rt_gett_desc's "c_transposed") */
-	int64_t scratch;          /* byte offset of the packing buffers in the workspace */
+	int64_t scratch;          /* byte offset of the packing buffers in the workspace
+	                             (a step's "task": in the task's buffer) */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,
 	                             passes/lower_gemm_complex.c) */
@@ -224,6 +234,9 @@ typedef struct loop_step {
 	                         0: not a chain's last step */
 	int *chain;
 	int64_t ntiles;
+	int task;             /* a step of a tiled chain whose tiles run as parallel
+	                         tasks (ir_loops' "task_bytes"): its workspace, the
+	                         GETT scratch included, is the task's buffer */
 	loop_access next;     /* a later GETT step of a tiled chain: the operand
 	                         window that the chain's first step reads from
 	                         memory in one run, of which this step's call
@@ -240,6 +253,12 @@ typedef struct {
 	int64_t workspace_bytes; /* the plan's, plus the packing buffers of GEMM steps */
 	int64_t slow_bytes;      /* the slow buffer the copies need (0: none) */
 	int64_t moved_bytes;     /* bytes all copies of one run move: the plan's traffic */
+	int64_t task_bytes;      /* a tiled chain whose tiles run as parallel tasks:
+	                            the bytes of each task's own buffer (the
+	                            per-tile intermediates, the steps' GETT
+	                            scratch), the calling thread's at the
+	                            workspace's byte "task_at"; 0: none */
+	int64_t task_at;
 } ir_loops;
 
 /* Frees the ISL objects of "l" (NULL allowed); the struct stays in its arena. */

@@ -57,7 +57,8 @@ static int chain_position(const chain_tiling *c, int node)
  * ("p" NULL: lower_gemm_probe) or when "fused" marks it, an intermediate
  * is dense at no offset (-1). In a step of chain "c" (NULL: none) a
  * per-tile intermediate is dense over a tile in its buffer after the
- * plan's arena, and the others move "tile_bytes" a tile. "tmp" holds
+ * plan's arena (in the task's buffer where the tiles are tasks), and the
+ * others move "tile_bytes" a tile. "tmp" holds
  * nindices. */
 static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
                                const ir_plan *p, const int *fused, const chain_tiling *c,
@@ -70,9 +71,10 @@ static einc_status make_access(arena *a, const ir_graph *g, const ir_tree *t,
 		acc->buffer = LOOP_WORKSPACE;
 		acc->offset = -1;
 		dense_strides(g, NULL, n, tmp);
-	} else if (c && c->inner[node]) {
-		acc->buffer = LOOP_WORKSPACE;
-		acc->offset = p->workspace_bytes + chain_position(c, node) % 2 * c->buffer;
+	} else if (c && c->inner[node]) { /* in the task's buffer where tiles are tasks */
+		acc->buffer = c->tasks ? LOOP_TASK : LOOP_WORKSPACE;
+		acc->offset = (c->tasks ? 0 : p->workspace_bytes) +
+		              chain_position(c, node) % 2 * c->buffer;
 		dense_strides(g, c, n, tmp);
 	} else if (n->input >= 0) {
 		acc->buffer = LOOP_INPUT;
@@ -642,7 +644,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	const ir_dtype_info *d = ir_dtype(g->dtype);
 	if (st->fused_into >= 0)
 		return EINC_OK;
-	int64_t ws = p->workspace_bytes + tile_buffers(tiling);
+	st->task = c && c->tasks;
+	int64_t ws = st->task ? tile_buffers(c) : p->workspace_bytes + tile_buffers(tiling);
 	for (int x = 0; fused && st->nargs == 2 && x < 2; x++)
 		if (fused[x ? n->right : n->left])
 			st->fused_arg = x; /* lower_gemm orders K by the other operand */
@@ -663,6 +666,9 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		size_t bytes = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch(&rd, direct, side)
 		                                  : einc_rt_gett_scratch(&rd, direct);
 		int64_t end = gm->scratch + (int64_t)bytes;
+		if (st->task && end > l->task_bytes)
+			l->task_bytes = end;
+		end += st->task ? l->task_at : 0; /* the caller's task buffer */
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {
@@ -782,6 +788,10 @@ einc_status pass_lower(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree
 		return ctx_fail(ctx, EINC_ENOMEM, "lower", "out of memory");
 	isl_options_set_on_error(l->isl, ISL_ON_ERROR_CONTINUE);
 	l->workspace_bytes = p->workspace_bytes + tile_buffers(tiling);
+	if (tiling && tiling->tasks) {
+		l->task_at = p->workspace_bytes;
+		l->task_bytes = tile_buffers(tiling);
+	}
 	l->slow_bytes = lower_slow_slots(p, t->nnodes, slot);
 	*out = l;
 	for (int s = 0; s < p->nsteps; s++) {

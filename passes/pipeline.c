@@ -117,7 +117,7 @@ static einc_status pipeline_from_graph(einc_ctx *ctx, einc_program *p)
 		st = pass_fuse(ctx, p->arena, g, p->tree, p->vector_bits, &p->caches, &p->fused);
 	if (!st && !p->slicing && !o->budget) /* tiles with spills or slices: not yet */
 		st = pass_tile(ctx, p->arena, g, p->tree, p->fused, &p->caches, o->tile_cache,
-		               &p->tiling);
+		               o->threads, &p->tiling);
 	if (!st)
 		st = pass_layout(ctx, p->arena, g, p->tiling, p->vector_bits, &p->caches, p->tree);
 	if (!st) /* a size 0: no step runs, so no budget binds */

@@ -35,6 +35,10 @@ typedef struct chain_tiling {
 	                       (written and read back; those past the budget) */
 	int64_t reread;     /* bytes operands and result move again per later tile */
 	int64_t saved;      /* kept less reread less the tiles' call costs */
+	int tasks;          /* nonzero: the tiles run as parallel tasks, each
+	                       thread with its own two buffers and GETT scratch
+	                       (the steps inside on that thread alone); 0: one
+	                       tile after another, each step on every thread */
 } chain_tiling;
 
 /*
@@ -48,9 +52,11 @@ typedef struct chain_tiling {
  * tile (those larger than the budget that lack the label, or hold it in
  * runs too short for whole cache lines) plus a per-call cost of each
  * tile's steps. Every tile's intermediates, two at a time, fit the budget.
+ * On "threads" threads (einc_options.threads) the tiles run as parallel
+ * tasks where there are enough of them (chain_tiling's "tasks").
  */
 einc_status pass_tile(einc_ctx *ctx, arena *a, const ir_graph *g, const ir_tree *t,
-                      const int *fused, const cg_caches *caches, int64_t cache,
+                      const int *fused, const cg_caches *caches, int64_t cache, int threads,
                       chain_tiling **out);
 
 /* The position of tree node "x" among the "n" chain nodes "nodes" (bottom

@@ -141,6 +141,50 @@ static void test_layout(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* A chain of 67 tiles (a prime: tiles of one) runs its tiles as parallel
+ * tasks on 2 and 16 threads (4 tiles a thread or more; passes/tile.c),
+ * and on the machine's count (threads 0), each task with its per-tile
+ * intermediate and GETT scratch in its own buffer (task@) while it reads
+ * an intermediate of the whole chain (ws@) and writes its window of the
+ * output; on 1 thread one tile after another. Partial register blocks in
+ * every step. Both dtypes: the reference's result, bit-identical on 1, 2
+ * and 16 threads. */
+static void test_tasks(void **state)
+{
+	(void)state;
+	einc_ctx *ctx = einc_ctx_new();
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	const tcase c = {"zab,zbc,zcd,zde->zae", "z=67,a=30,b=33,c=31,d=34,e=29", EINC_PATH_AUTO,
+	                 8192, "steps n5 n6 over z, tile 1 of 67"};
+	for (int d = 0; d < 2; d++) {
+		einc_dtype dtype = d ? EINC_F64 : EINC_F32;
+		int64_t cache = c.cache * (int64_t)einc_dtype_size(dtype) / 4;
+		einc_program *p[NTHREADS];
+		for (int t = 0; t < NTHREADS; t++) {
+			p[t] = compile(ctx, &c, dtype, thread_counts[t], cache);
+			assert_true(refcheck_dump_has(ctx, p[t], EINC_STAGE_PLAN, c.tiles));
+			assert_int_equal(refcheck_dump_has(ctx, p[t], EINC_STAGE_PLAN,
+			                                   "; tiled: tiles run as parallel tasks"),
+			                 t > 0);
+			assert_int_equal(refcheck_dump_has(ctx, p[t], EINC_STAGE_LOOPS, "scratch=task@"),
+			                 t > 0);
+		}
+		einc_program *any = compile(ctx, &c, dtype, 0, cache);
+		assert_true(refcheck_dump_has(ctx, any, EINC_STAGE_LOOPS,
+		                              "tiles 67 of steps 1 2 as parallel tasks"));
+		einc_program_free(any);
+		void **in = refcheck_inputs(ctx, p[0], &seed);
+		assert_non_null(in);
+		size_t bytes;
+		free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, c.spec,
+		                    &bytes));
+		refcheck_inputs_free(in);
+		for (int t = 0; t < NTHREADS; t++)
+			einc_program_free(p[t]);
+	}
+	einc_ctx_free(ctx);
+}
+
 /* Intermediates that fit the fast memory are not tiled, nor anything
  * under a budget, nor windows of short runs; a tile_cache below -1 is an
  * error. */
@@ -226,6 +270,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_tiled, (void *)&f32),
 		cmocka_unit_test_prestate(test_tiled, (void *)&f64),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_tasks),
 		cmocka_unit_test(test_not_tiled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

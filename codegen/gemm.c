@@ -175,14 +175,11 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 
 	int n = g->nb + g->nm + g->nn + g->nk;
 	int64_t sizes[n + 1], strides[3 * n + 1], fstrides[n + 1];
-	lower_gemm_extents(g, sizes, strides);
+	einc_rt_gett_desc rd = lower_gemm_desc(g, kind, sizes, strides);
 	int fused = st->fused_arg >= 0;
 	int64_t side = !fused ? 0 : st->fused_arg == g->a ? RT_GETT_FUSED_A : RT_GETT_FUSED_B;
 	for (int x = 0; fused && x < n; x++)
 		fstrides[x] = st->factor.strides[g->dims[x]];
-	einc_rt_gett_desc rd = {.batch = g->batch, .m = g->m, .n = g->n, .k = g->k,
-	                        .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
-	                        .strides = strides};
 	/* one micro-kernel: on A in place where that pays, else on packed A;
 	 * and its twin that packs B where lower_gemm says (b_copy) */
 	LLVMValueRef kernel_fn = microkernel(m, fn, kernel, g, elem, kind, 0), null = LLVMConstNull(ptr);

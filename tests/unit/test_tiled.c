@@ -147,8 +147,8 @@ static void test_layout(void **state)
  * intermediate and GETT scratch in its own buffer (task@) while it reads
  * an intermediate of the whole chain (ws@) and writes its window of the
  * output; on 1 thread one tile after another. Partial register blocks in
- * every step. Both dtypes: the reference's result, bit-identical on 1, 2
- * and 16 threads. */
+ * every step. f32, f64, c64 (its 1m GETT steps) and i32: the reference's
+ * result, bit-identical on 1, 2 and 16 threads. */
 static void test_tasks(void **state)
 {
 	(void)state;
@@ -156,8 +156,9 @@ static void test_tasks(void **state)
 	uint64_t seed = 0x243f6a8885a308d3ULL;
 	const tcase c = {"zab,zbc,zcd,zde->zae", "z=67,a=30,b=33,c=31,d=34,e=29", EINC_PATH_AUTO,
 	                 8192, "steps n5 n6 over z, tile 1 of 67"};
-	for (int d = 0; d < 2; d++) {
-		einc_dtype dtype = d ? EINC_F64 : EINC_F32;
+	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_C64, EINC_I32};
+	for (size_t d = 0; d < sizeof dtypes / sizeof dtypes[0]; d++) {
+		einc_dtype dtype = dtypes[d];
 		int64_t cache = c.cache * (int64_t)einc_dtype_size(dtype) / 4;
 		einc_program *p[NTHREADS];
 		for (int t = 0; t < NTHREADS; t++) {

@@ -59,7 +59,8 @@ int refcheck_dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, co
  * Runs the "n" programs "p" (one einsum, compiled for different thread
  * counts "threads") on "in" and fails the running test, naming "what",
  * unless the first's result passes the reference check and the others'
- * are bit-identical to it. Returns the first's result, its bytes into
+ * are bit-identical to it, run after run (each of those kernels runs a few
+ * times). Returns the first's result, its bytes into
  * "*bytes". give (free()).
  */
 void *refcheck_agree(einc_ctx *ctx, einc_program *const *p, const int *threads, int n,

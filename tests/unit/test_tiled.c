@@ -154,7 +154,7 @@ static void test_tasks(void **state)
 	(void)state;
 	einc_ctx *ctx = einc_ctx_new();
 	uint64_t seed = 0x243f6a8885a308d3ULL;
-	const tcase c = {"zab,zbc,zcd,zde->zae", "z=67,a=30,b=33,c=31,d=34,e=29", EINC_PATH_AUTO,
+	const tcase c = {"zab,zbc,zcd,zde->zae", "z=67,a=20,b=21,c=16,d=22,e=16", EINC_PATH_AUTO,
 	                 8192, "steps n5 n6 over z, tile 1 of 67"};
 	static const einc_dtype dtypes[] = {EINC_F32, EINC_F64, EINC_C64, EINC_I32};
 	for (size_t d = 0; d < sizeof dtypes / sizeof dtypes[0]; d++) {
@@ -183,6 +183,38 @@ static void test_tasks(void **state)
 		for (int t = 0; t < NTHREADS; t++)
 			einc_program_free(p[t]);
 	}
+	/* Larger tiles, where tasks that shared a buffer would overlap (f64):
+	 * on 2 and 16 threads, five runs of one kernel each (the pool learns
+	 * a loop's cost on its first runs), the bytes of 1 thread (no
+	 * reference here: its sum over every point, 2e9 of them, would take
+	 * minutes; the case above checks it) */
+	const tcase big = {c.spec, "z=67,a=30,b=33,c=31,d=34,e=29", EINC_PATH_AUTO, 16384,
+	                   "steps n5 n6 over z, tile 1 of 67"};
+	einc_program *one = compile(ctx, &big, EINC_F64, 1, big.cache);
+	assert_true(refcheck_dump_has(ctx, one, EINC_STAGE_PLAN, big.tiles));
+	void **in = refcheck_inputs(ctx, one, &seed);
+	assert_non_null(in);
+	size_t bytes;
+	void *want = refcheck_run(ctx, one, (const void *const *)in, &bytes);
+	for (int t = 1; t < NTHREADS; t++) {
+		einc_program *many = compile(ctx, &big, EINC_F64, thread_counts[t], big.cache);
+		assert_true(refcheck_dump_has(ctx, many, EINC_STAGE_LOOPS, "as parallel tasks"));
+		einc_kernel *k = NULL;
+		assert_int_equal(einc_program_jit(ctx, many, &k), EINC_OK);
+		void *got = malloc(bytes);
+		assert_non_null(got);
+		for (int run = 0; run < 5; run++) {
+			memset(got, 0x7f, bytes);
+			assert_int_equal(einc_kernel_run(k, got, (const void *const *)in, NULL), EINC_OK);
+			assert_memory_equal(got, want, bytes);
+		}
+		free(got);
+		einc_kernel_free(k);
+		einc_program_free(many);
+	}
+	free(want);
+	refcheck_inputs_free(in);
+	einc_program_free(one);
 	einc_ctx_free(ctx);
 }
 

@@ -70,6 +70,20 @@ static einc_program *compile(einc_ctx *ctx, const tcase *c, einc_dtype dtype, in
 	return refcheck_compile_text(ctx, c->spec, c->dims, NULL, &o);
 }
 
+/* Runs the programs "p" (one per thread count) on inputs from "*seed",
+ * asserting the reference's result and bit-identical threads (naming
+ * "what"), then frees them. */
+static void agree_and_free(einc_ctx *ctx, einc_program **p, const char *what, uint64_t *seed)
+{
+	void **in = refcheck_inputs(ctx, p[0], seed);
+	assert_non_null(in);
+	size_t bytes;
+	free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, what, &bytes));
+	refcheck_inputs_free(in);
+	for (int t = 0; t < NTHREADS; t++)
+		einc_program_free(p[t]);
+}
+
 /* Case "c" in "dtype" (see the top of the file). */
 static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t *seed)
 {
@@ -81,15 +95,9 @@ static void check_case(einc_ctx *ctx, const tcase *c, einc_dtype dtype, uint64_t
 	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, c->tiles) ||
 	    !refcheck_dump_has(ctx, p[0], EINC_STAGE_LOOPS, " : tiles "))
 		fail_msg("%s %s: not tiled (%s)", c->spec, c->dims, c->tiles);
-	void **in = refcheck_inputs(ctx, p[0], seed);
-	assert_non_null(in);
 	char what[160];
 	snprintf(what, sizeof what, "%s %s", c->spec, c->dims);
-	size_t bytes;
-	free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, what, &bytes));
-	refcheck_inputs_free(in);
-	for (int x = 0; x < NTHREADS; x++)
-		einc_program_free(p[x]);
+	agree_and_free(ctx, p, what, seed);
 }
 
 /* Every case in the dtype "*state" points at. */
@@ -126,14 +134,7 @@ static void test_layout(void **state)
 			p[t] = compile(ctx, &c, dtype, thread_counts[t], cache);
 		assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_PLAN, c.tiles));
 		assert_true(refcheck_dump_has(ctx, p[0], EINC_STAGE_TREE, "%3 = contract %0 %1 -> [p l q k]"));
-		void **in = refcheck_inputs(ctx, p[0], &seed);
-		assert_non_null(in);
-		size_t bytes;
-		free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, c.spec,
-		                    &bytes));
-		refcheck_inputs_free(in);
-		for (int t = 0; t < NTHREADS; t++)
-			einc_program_free(p[t]);
+		agree_and_free(ctx, p, c.spec, &seed);
 		einc_program *untiled = compile(ctx, &c, dtype, 1, -1);
 		assert_true(refcheck_dump_has(ctx, untiled, EINC_STAGE_TREE, "-> [p q l k]"));
 		einc_program_free(untiled);
@@ -174,14 +175,7 @@ static void test_tasks(void **state)
 		assert_true(refcheck_dump_has(ctx, any, EINC_STAGE_LOOPS,
 		                              "tiles 67 of steps 1 2 as parallel tasks"));
 		einc_program_free(any);
-		void **in = refcheck_inputs(ctx, p[0], &seed);
-		assert_non_null(in);
-		size_t bytes;
-		free(refcheck_agree(ctx, p, thread_counts, NTHREADS, (const void *const *)in, c.spec,
-		                    &bytes));
-		refcheck_inputs_free(in);
-		for (int t = 0; t < NTHREADS; t++)
-			einc_program_free(p[t]);
+		agree_and_free(ctx, p, c.spec, &seed);
 	}
 	/* Larger tiles, where tasks that shared a buffer would overlap (f64):
 	 * on 2 and 16 threads, five runs of one kernel each (the pool learns

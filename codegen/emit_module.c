@@ -207,14 +207,15 @@ static LLVMValueRef next_bytes_at(emitter *e, const loop_step *st, const step_ba
 }
 
 /* The call of step "st"'s function "fn" on its buffers in "bases" (its
- * workspace the task's buffer where "st" runs in a task), in tile "tile"
- * of a tiled chain of "ntiles" tiles (NULL: none). */
+ * workspace the task's buffer where it runs in a task: a step of a chain
+ * whose tiles are tasks), in tile "tile" of a tiled chain of "ntiles"
+ * tiles (NULL: none). */
 static void call_step(emitter *e, LLVMValueRef fn, const loop_step *st, const step_bases *bases,
                       LLVMValueRef tile, int64_t ntiles)
 {
 	LLVMValueRef args[6] = {buffer(e, &st->result, bases, tile), LLVMConstNull(e->ptr),
-	                        LLVMConstNull(e->ptr), st->task ? bases->task : bases->ws, NULL,
-	                        NULL};
+	                        LLVMConstNull(e->ptr), bases->task ? bases->task : bases->ws,
+	                        NULL, NULL};
 	for (int x = 0; x < st->nargs; x++)
 		args[x + 1] = buffer(e, &st->args[x], bases, tile);
 	unsigned nargs = 4;
@@ -248,22 +249,13 @@ static void emit_tile_tasks(emitter *e, const ir_loops *l, const loop_step *top,
                             const LLVMValueRef *fns, const int *first, const step_bases *bases,
                             int ninputs)
 {
-	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
 	char tname[strlen(e->name) + sizeof(".tiles")];
 	snprintf(tname, sizeof tname, "%s.tiles", e->name);
-	LLVMValueRef task = LLVMAddFunction(e->m, tname, LLVMFunctionType(LLVMVoidTypeInContext(e->c),
-	                                                                  params, 3, 0));
-	LLVMSetLinkage(task, LLVMInternalLinkage);
-	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
-	cg_copy_target_attrs(e->fn, task);
-	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr,
-	                                        LLVMConstInt(e->i64, (unsigned long long)ninputs + 2, 0),
-	                                        "tiles.ctx");
-	for (int x = 0; x < ninputs + 2; x++) {
-		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
-		LLVMValueRef v = x == 0 ? bases->out : x <= ninputs ? bases->in[x - 1] : bases->ws;
-		LLVMBuildStore(e->b, v, LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
-	}
+	LLVMValueRef task = cg_task_function(e, tname), v[ninputs + 2];
+	v[0] = bases->out;
+	memcpy(v + 1, bases->in, (size_t)ninputs * sizeof(*v));
+	v[ninputs + 1] = bases->ws;
+	LLVMValueRef ctx = cg_pointer_array(e, v, ninputs + 2, "tiles.ctx");
 	LLVMValueRef mine = byte_at(e, bases->ws, l->task_at, "task.own");
 	cg_call_parallel_for(e, top->ntiles, task, ctx, mine, l->task_bytes);
 
@@ -271,15 +263,9 @@ static void emit_tile_tasks(emitter *e, const ir_loops *l, const loop_step *top,
 	LLVMValueRef caller = e->fn;
 	e->fn = task;
 	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
-	LLVMValueRef in[ninputs + 1], from = LLVMGetParam(task, 0);
-	step_bases own = {.in = in, .task = LLVMGetParam(task, 2)};
-	for (int x = 0; x < ninputs + 2; x++) {
-		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
-		LLVMValueRef v = LLVMBuildLoad2(e->b, e->ptr,
-		                                LLVMBuildInBoundsGEP2(e->b, e->ptr, from, &i, 1, ""),
-		                                "base");
-		*(x == 0 ? &own.out : x <= ninputs ? &in[x - 1] : &own.ws) = v;
-	}
+	cg_load_pointers(e, LLVMGetParam(task, 0), ninputs + 2, v);
+	step_bases own = {.out = v[0], .in = v + 1, .ws = v[ninputs + 1],
+	                  .task = LLVMGetParam(task, 2)};
 	call_chain(e, l, top, fns, first, &own, LLVMGetParam(task, 1));
 	LLVMBuildRetVoid(e->b);
 	e->fn = caller;

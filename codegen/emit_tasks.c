@@ -61,6 +61,37 @@ static void add_partials(emitter *e, LLVMValueRef result, LLVMValueRef partial, 
 	cg_end_loop(e, x, outer);
 }
 
+LLVMValueRef cg_task_function(emitter *e, const char *name)
+{
+	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
+	LLVMValueRef task = LLVMAddFunction(e->m, name, LLVMFunctionType(LLVMVoidTypeInContext(e->c),
+	                                                                 params, 3, 0));
+	LLVMSetLinkage(task, LLVMInternalLinkage);
+	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
+	cg_copy_target_attrs(e->fn, task);
+	return task;
+}
+
+LLVMValueRef cg_pointer_array(emitter *e, const LLVMValueRef *v, int n, const char *name)
+{
+	LLVMValueRef array = LLVMBuildArrayAlloca(e->b, e->ptr,
+	                                          LLVMConstInt(e->i64, (unsigned long long)n, 0), name);
+	for (int x = 0; x < n; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		LLVMBuildStore(e->b, v[x], LLVMBuildInBoundsGEP2(e->b, e->ptr, array, &i, 1, ""));
+	}
+	return array;
+}
+
+void cg_load_pointers(emitter *e, LLVMValueRef array, int n, LLVMValueRef *v)
+{
+	for (int x = 0; x < n; x++) {
+		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
+		v[x] = LLVMBuildLoad2(e->b, e->ptr, LLVMBuildInBoundsGEP2(e->b, e->ptr, array, &i, 1, ""),
+		                      "base");
+	}
+}
+
 void cg_call_parallel_for(emitter *e, int64_t ntasks, LLVMValueRef task, LLVMValueRef arg,
                           LLVMValueRef scratch0, int64_t scratch_bytes)
 {
@@ -89,16 +120,11 @@ void cg_call_parallel_for(emitter *e, int64_t ntasks, LLVMValueRef task, LLVMVal
 int cg_emit_parallel(emitter *e, const loop_step *st)
 {
 	int64_t extent = st->par.extent, ntasks = st->par.ntasks, chunk = st->par.chunk;
-	LLVMTypeRef params[3] = {e->ptr, e->i64, e->ptr};
-	LLVMTypeRef task_type = LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 3, 0);
 	size_t len;
 	const char *fname = LLVMGetValueName2(e->fn, &len);
 	char tname[len + sizeof(".tasks")];
 	snprintf(tname, sizeof tname, "%s.tasks", fname);
-	LLVMValueRef task = LLVMAddFunction(e->m, tname, task_type);
-	LLVMSetLinkage(task, LLVMInternalLinkage);
-	cg_add_attr(e, task, LLVMAttributeFunctionIndex, "nounwind");
-	cg_copy_target_attrs(e->fn, task);
+	LLVMValueRef task = cg_task_function(e, tname);
 	unsigned align = cg_dtype_align(e->dtype);
 	int64_t esize = (int64_t)LLVMABISizeOfType(LLVMGetModuleDataLayout(e->m), e->elem);
 	int64_t n = st->result_elems;
@@ -110,11 +136,7 @@ int cg_emit_parallel(emitter *e, const loop_step *st)
 		                               "partial");
 		e->base[0] = partial;
 	}
-	LLVMValueRef ctx = LLVMBuildArrayAlloca(e->b, e->ptr, LLVMConstInt(e->i64, 3, 0), "step.ctx");
-	for (int x = 0; x <= st->nargs; x++) {
-		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
-		LLVMBuildStore(e->b, e->base[x], LLVMBuildInBoundsGEP2(e->b, e->ptr, ctx, &i, 1, ""));
-	}
+	LLVMValueRef ctx = cg_pointer_array(e, e->base, st->nargs + 1, "step.ctx");
 	cg_call_parallel_for(e, ntasks, task, ctx, LLVMConstNull(e->ptr), 0);
 	if (partial)
 		add_partials(e, result, partial, n, ntasks, align);
@@ -123,12 +145,7 @@ int cg_emit_parallel(emitter *e, const loop_step *st)
 	LLVMValueRef caller = e->fn;
 	e->fn = task;
 	LLVMPositionBuilderAtEnd(e->b, cg_block(e, "entry"));
-	LLVMValueRef tctx = LLVMGetParam(task, 0);
-	for (int x = 0; x <= st->nargs; x++) {
-		LLVMValueRef i = LLVMConstInt(e->i64, (unsigned long long)x, 0);
-		e->base[x] = LLVMBuildLoad2(e->b, e->ptr,
-		                            LLVMBuildInBoundsGEP2(e->b, e->ptr, tctx, &i, 1, ""), "base");
-	}
+	cg_load_pointers(e, LLVMGetParam(task, 0), st->nargs + 1, e->base);
 	if (partial) {
 		LLVMValueRef at = LLVMBuildNSWMul(e->b, LLVMGetParam(task, 1),
 		                                  LLVMConstInt(e->i64, (unsigned long long)n, 0), "");

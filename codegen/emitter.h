@@ -64,6 +64,19 @@ void cg_add_attr(emitter *e, LLVMValueRef fn, LLVMAttributeIndex index, const ch
  * einc_rt_parallel_for, called from the step's function e->fn; 0, or -1. */
 int cg_emit_parallel(emitter *e, const loop_step *st);
 
+/* emit_tasks.c: a new internal function NAME(ctx, task, scratch) that
+ * returns nothing, as einc_rt_parallel_for calls its tasks, with the
+ * target of e->fn. */
+LLVMValueRef cg_task_function(emitter *e, const char *name);
+
+/* emit_tasks.c: an array of the "n" pointers "v" on the stack at the
+ * builder's position (a task's context). */
+LLVMValueRef cg_pointer_array(emitter *e, const LLVMValueRef *v, int n, const char *name);
+
+/* emit_tasks.c: the "n" pointers of "array" loaded into "v" at the
+ * builder's position. */
+void cg_load_pointers(emitter *e, LLVMValueRef array, int n, LLVMValueRef *v);
+
 /* emit_tasks.c: a call of einc_rt_parallel_for at the builder's position
  * on e->threads threads: "task"(arg, t, scratch) for t = 0 .. ntasks-1,
  * the caller's scratch "scratch0", each worker's "scratch_bytes". */

@@ -64,8 +64,9 @@ static void print_indented(strbuf *b, const char *text)
 	}
 }
 
-/* Prints the GEMM form of a step (loops.h): groups, blocks, scratch. */
-static void print_gemm(strbuf *b, const loop_step *st)
+/* Prints the GEMM form of a step (loops.h): groups, blocks, scratch (in
+ * the task's buffer where "in_task"). */
+static void print_gemm(strbuf *b, const loop_step *st, int in_task)
 {
 	const loop_gemm *g = st->gemm;
 	static const char *const group[] = {"batch", "m", "n", "k"};
@@ -99,7 +100,7 @@ static void print_gemm(strbuf *b, const loop_step *st)
 		              (long long)(st->next_offset + st->next_bytes - 1));
 	strbuf_printf(b, " mc=%lld nc=%lld kc=%lld scratch=%s@%lld\n",
 	              (long long)g->mc, (long long)g->nc, (long long)g->kc,
-	              st->task ? "task" : "ws", (long long)g->scratch);
+	              in_task ? "task" : "ws", (long long)g->scratch);
 }
 
 /* Prints how a plain nest runs over the threads (loop_par). */
@@ -229,7 +230,7 @@ static void print_step(strbuf *b, const ir_loops *l, int s, int64_t esize)
 	if (st->fused_into >= 0)
 		return;
 	if (st->gemm) { /* the GETT driver's first K block stores: no zeroing */
-		print_gemm(b, st);
+		print_gemm(b, st, l->task_bytes && (st->tiled_into >= 0 || st->nchain));
 		return;
 	}
 	if (ir_loop_step_runtime_copy(st, esize)) {

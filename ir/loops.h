@@ -110,7 +110,7 @@ typedef enum {
 	LOOP_WORKSPACE, /* the workspace, at byte "offset" */
 	LOOP_TASK       /* the running task's own buffer, at byte "offset": a
 	                   tiled chain's per-tile intermediates where its tiles
-	                   run as parallel tasks (loop_step's "task") */
+	                   run as parallel tasks (ir_loops' "task_bytes") */
 } loop_buffer;
 
 typedef struct {
@@ -170,7 +170,8 @@ typedef struct {
 	                             C's blocks transposed
 	                             (einc_rt_gett_desc's "c_transposed") */
 	int64_t scratch;          /* byte offset of the packing buffers in the workspace
-	                             (a step's "task": in the task's buffer) */
+	                             (in the task's buffer where the step is one of a
+	                             chain whose tiles run as tasks: ir_loops' "task_bytes") */
 	const struct loop_step *view; /* the dims and accesses "dims" indexes: the step
 	                             itself, or a complex step's real form (BLIS's 1m,
 	                             passes/lower_gemm_complex.c) */
@@ -234,9 +235,6 @@ typedef struct loop_step {
 	                         0: not a chain's last step */
 	int *chain;
 	int64_t ntiles;
-	int task;             /* a step of a tiled chain whose tiles run as parallel
-	                         tasks (ir_loops' "task_bytes"): its workspace, the
-	                         GETT scratch included, is the task's buffer */
 	loop_access next;     /* a later GETT step of a tiled chain: the operand
 	                         window that the chain's first step reads from
 	                         memory in one run, of which this step's call

@@ -644,8 +644,8 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 	const ir_dtype_info *d = ir_dtype(g->dtype);
 	if (st->fused_into >= 0)
 		return EINC_OK;
-	st->task = c && c->tasks;
-	int64_t ws = st->task ? tile_buffers(c) : p->workspace_bytes + tile_buffers(tiling);
+	int task = c && c->tasks; /* its workspace the task's buffer */
+	int64_t ws = task ? tile_buffers(c) : p->workspace_bytes + tile_buffers(tiling);
 	for (int x = 0; fused && st->nargs == 2 && x < 2; x++)
 		if (fused[x ? n->right : n->left])
 			st->fused_arg = x; /* lower_gemm orders K by the other operand */
@@ -666,9 +666,9 @@ static einc_status lower_step(einc_ctx *ctx, arena *a, const ir_graph *g,
 		size_t bytes = st->fused_arg >= 0 ? einc_rt_gett_fused_scratch(&rd, direct, side)
 		                                  : einc_rt_gett_scratch(&rd, direct);
 		int64_t end = gm->scratch + (int64_t)bytes;
-		if (st->task && end > l->task_bytes)
+		if (task && end > l->task_bytes)
 			l->task_bytes = end;
-		end += st->task ? l->task_at : 0; /* the caller's task buffer */
+		end += task ? l->task_at : 0; /* the caller's task buffer */
 		if (end > l->workspace_bytes)
 			l->workspace_bytes = end;
 	} else if (coalesce_dims(a, st)) {

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -96,6 +97,23 @@ int refcheck_dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, co
 	return has;
 }
 
+void refcheck_repeat(einc_ctx *ctx, const einc_program *p, const void *const *in,
+                     const void *want, size_t bytes, int runs, const char *what)
+{
+	void *got = malloc(bytes + 8);
+	assert_non_null(got);
+	einc_kernel *k = NULL;
+	assert_int_equal(einc_program_jit(ctx, p, &k), EINC_OK);
+	for (int run = 0; run < runs; run++) {
+		memset(got, 0x7f, bytes);
+		assert_int_equal(einc_kernel_run(k, got, in, NULL), EINC_OK);
+		if (memcmp(got, want, bytes))
+			fail_msg("%s (run %d)", what, run + 1);
+	}
+	einc_kernel_free(k);
+	free(got);
+}
+
 /* Runs of each multi-threaded kernel refcheck_agree compares: a loop's
  * first runs may find its tasks on the caller alone (workers still
  * waking, the JIT's code warming), so that tasks that would clash never
@@ -111,20 +129,11 @@ void *refcheck_agree(einc_ctx *ctx, einc_program *const *p, const int *threads, 
 	assert_int_equal(einc_program_check(ctx, p[0], in, got, &r), EINC_OK);
 	if (!r.ok)
 		fail_msg("%s: element %lld is %g, expected %g", what, (long long)r.at, r.got, r.want);
-	void *again = malloc(*bytes + 8);
-	assert_non_null(again);
 	for (int t = 1; t < n; t++) {
-		einc_kernel *k = NULL;
-		assert_int_equal(einc_program_jit(ctx, p[t], &k), EINC_OK);
-		for (int run = 0; run < AGREE_RUNS; run++) {
-			memset(again, 0x7f, *bytes);
-			assert_int_equal(einc_kernel_run(k, again, in, NULL), EINC_OK);
-			if (memcmp(got, again, *bytes))
-				fail_msg("%s: %d threads differ from %d (run %d)", what, threads[t],
-				         threads[0], run + 1);
-		}
-		einc_kernel_free(k);
+		char differ[300];
+		snprintf(differ, sizeof differ, "%.200s: %d threads differ from %d", what, threads[t],
+		         threads[0]);
+		refcheck_repeat(ctx, p[t], in, got, *bytes, AGREE_RUNS, differ);
 	}
-	free(again);
 	return got;
 }

@@ -52,6 +52,11 @@ void refcheck_inputs_free(void **in);
  * it does not run; its bytes into "*bytes". give (free()). */
 void *refcheck_run(einc_ctx *ctx, const einc_program *p, const void *const *in, size_t *bytes);
 
+/* Runs "p" (one JIT) "runs" times on "in", failing the running test with
+ * message "what" unless every result's "bytes" bytes are "want"'s. */
+void refcheck_repeat(einc_ctx *ctx, const einc_program *p, const void *const *in,
+                     const void *want, size_t bytes, int runs, const char *what);
+
 /* Whether dump "stage" of "p" contains "text". */
 int refcheck_dump_has(einc_ctx *ctx, const einc_program *p, einc_stage stage, const char *text);
 

@@ -779,38 +779,44 @@ static void test_b_in_place_blocks(void **state)
  * rows, and a narrow one (one vector of B per row) not C's tile either
  * (codegen/microkernel.c); a wide one there prefetches C's tile, one on
  * A^T in place (K's stride 530, f64; 256, f32) C's tile and no B rows,
- * and one on A packed both: znver5, N = 16, 64 and 512 in f32, 8 in f64.
- * Compiled, not run; `cases` runs every kind against the reference.
+ * and one on A packed both, and its packed A ahead (none in place):
+ * znver5, N = 16, 64 and 512 in f32, 8 in f64, and a packed f64 step on
+ * sapphirerapids. Compiled, not run; `cases` runs every kind against the
+ * reference.
  */
 static void test_in_place_prefetches(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *spec, *dims;
+		const char *spec, *dims, *cpu;
 		einc_dtype dtype;
 		int direct, fetch_b, fetch_c;
 	} steps[] = {
-		{"ik,kj->ij", "i=64,k=64,j=16", EINC_F32, 1, 0, 0},
-		{"ik,kj->ij", "i=64,k=64,j=64", EINC_F32, 1, 0, 1},
-		{"ki,kj->ij", "i=530,k=37,j=8", EINC_F64, 1, 0, 1},
-		{"ki,kj->ij", "i=256,k=45,j=64", EINC_F32, 1, 0, 1},
-		{"ik,kj->ij", "i=64,k=64,j=512", EINC_F32, 0, 1, 1},
+		{"ik,kj->ij", "i=64,k=64,j=16", "znver5", EINC_F32, 1, 0, 0},
+		{"ik,kj->ij", "i=64,k=64,j=64", "znver5", EINC_F32, 1, 0, 1},
+		{"ki,kj->ij", "i=530,k=37,j=8", "znver5", EINC_F64, 1, 0, 1},
+		{"ki,kj->ij", "i=256,k=45,j=64", "znver5", EINC_F32, 1, 0, 1},
+		{"ik,kj->ij", "i=64,k=64,j=512", "znver5", EINC_F32, 0, 1, 1},
+		{"ik,kj->ij", "i=300,k=500,j=400", "sapphirerapids", EINC_F64, 0, 1, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {steps[x].spec, steps[x].dims, GEMM};
 		einc_program *p;
-		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, "znver5", &p);
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
 		char *ir = NULL;
 		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
-		/* llvm.prefetch(ptr, rw, locality 3, data): B's are reads, C's writes */
-		int fetch_b = strstr(ir, ", i32 0, i32 3, i32 1)") != NULL;
+		/* llvm.prefetch(ptr, rw, locality 3, data): B's and A's are reads
+		 * (their addresses named b.ahead and a.next), C's writes */
+		int fetch_b = strstr(ir, "%b.ahead") != NULL;
 		int fetch_c = strstr(ir, ", i32 1, i32 3, i32 1)") != NULL;
+		int fetch_a = strstr(ir, "%a.next") != NULL;
 		if ((g->a_stride != 0) != steps[x].direct || fetch_b != steps[x].fetch_b ||
-		    fetch_c != steps[x].fetch_c)
-			fail_msg("%s %s: A in place %d, prefetches of B %d, of C %d; expected %d, %d, %d",
-			         steps[x].spec, steps[x].dims, g->a_stride != 0, fetch_b, fetch_c,
-			         steps[x].direct, steps[x].fetch_b, steps[x].fetch_c);
+		    fetch_c != steps[x].fetch_c || fetch_a != !steps[x].direct)
+			fail_msg("%s %s: A in place %d, prefetches of B %d, of C %d, of A %d; expected "
+			         "%d, %d, %d, %d", steps[x].spec, steps[x].dims, g->a_stride != 0, fetch_b,
+			         fetch_c, fetch_a, steps[x].direct, steps[x].fetch_b, steps[x].fetch_c,
+			         !steps[x].direct);
 		einc_free(ir);
 		einc_program_free(p);
 	}

@@ -30,6 +30,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
+import blas_kernels  # noqa: E402  (bench/, after numpy)
 import einc  # noqa: E402
 
 try:
@@ -137,6 +138,7 @@ def main():
                 ms = cpu_ms(fn, args.calls)
                 best[name, peer] = min(best.get((name, peer), float("inf")), ms)
             best[name, "flops"] = flops
+    print(blas_kernels.describe())
     print("OpenBLAS matmul 2048^3 f64: %.1f GFLOP/s (CPU time, best)" % roof)
     print("%-14s %-28s %9s %8s %8s" % ("case", "who", "CPU ms", "GFLOP/s", "x floor"))
     for name, _, _, _ in cases:

@@ -69,6 +69,8 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "EINC_
     os.environ[var] = ARGS.threads
 import numpy as np  # noqa: E402  (after the thread variables)
 
+import blas_kernels  # noqa: E402  (bench/, after numpy)
+
 MIN_TIME = 0.5
 
 
@@ -258,6 +260,7 @@ def main():
               ", ".join(f"{k} {v:.1f}" for k, v in sorted(peak.items())) +
               " (GFLOP/s; GB/s)", flush=True)
         head[13:13] = ["einc % peak", "numpy % peak"]
+    print(blas_kernels.describe(), flush=True)
     rows = []
     print_head(head)
     with tempfile.TemporaryDirectory() as tmp:

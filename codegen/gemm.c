@@ -18,7 +18,7 @@ enum {
 	DESC_ESIZE, DESC_BATCH, DESC_M, DESC_N, DESC_K, DESC_MR, DESC_NR, DESC_MC, DESC_NC,
 	DESC_KC, DESC_THREADS, DESC_NDIMS, DESC_SIZES = DESC_NDIMS + 4, DESC_STRIDES,
 	DESC_KERNEL, DESC_KERNEL_DIRECT, DESC_KIND, DESC_AHEAD, DESC_B_LANES, DESC_C_TRANSPOSED,
-	DESC_HELD, DESC_TABLES, DESC_KERNEL_COPY, DESC_FIELDS
+	DESC_HELD, DESC_TABLES, DESC_KERNEL_COPY, DESC_ROWS_FIRST, DESC_FIELDS
 };
 #define DESC_AT(field, pos)                                                           \
 	_Static_assert(offsetof(einc_rt_gett_desc, field) == (pos) * 8,                          \
@@ -46,6 +46,7 @@ DESC_AT(c_transposed, DESC_C_TRANSPOSED);
 DESC_AT(held, DESC_HELD);
 DESC_AT(tables, DESC_TABLES);
 DESC_AT(kernel_copy, DESC_KERNEL_COPY);
+DESC_AT(rows_first, DESC_ROWS_FIRST);
 _Static_assert(sizeof(einc_rt_gett_desc) == DESC_FIELDS * 8, "einc_rt_gett_desc has other fields");
 _Static_assert(offsetof(einc_rt_gett_fused_desc, side) == DESC_FIELDS * 8 &&
                offsetof(einc_rt_gett_fused_desc, strides) == DESC_FIELDS * 8 + 8 &&
@@ -219,6 +220,8 @@ void cg_emit_gemm(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef fn, const char
 	types[DESC_TABLES] = ptr;
 	fields[DESC_KERNEL_COPY] = g->b_copy ? microkernel(m, fn, kernel, g, elem, kind, 1) : null;
 	types[DESC_KERNEL_COPY] = ptr;
+	fields[DESC_ROWS_FIRST] = LLVMConstInt(i64, (unsigned long long)g->rows_first, 0);
+	types[DESC_ROWS_FIRST] = i64;
 	LLVMTypeRef desc_type = LLVMStructTypeInContext(c, types, DESC_FIELDS, 0);
 	LLVMValueRef init = LLVMConstNamedStruct(desc_type, fields, DESC_FIELDS), desc;
 	if (fused)

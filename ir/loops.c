@@ -88,6 +88,8 @@ static void print_gemm(strbuf *b, const loop_step *st, int in_task)
 		strbuf_printf(b, " fused=%s", st->fused_arg == g->a ? "a" : "b");
 	if (g->b_copy)
 		strbuf_printf(b, " b=copy");
+	if (g->rows_first)
+		strbuf_printf(b, " tiles=rows");
 	if (g->b_crossed)
 		strbuf_printf(b, " b=crossed");
 	if (g->b_lanes)

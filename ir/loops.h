@@ -157,6 +157,9 @@ typedef struct {
 	int b_copy;               /* 1: the micro-kernel's twin packs B as the
 	                             first row of register blocks reads it
 	                             (einc_rt_gett_desc's "kernel_copy") */
+	int rows_first;           /* 1: the tiles run a row of register blocks at
+	                             a time, the blocks sized for it
+	                             (einc_rt_gett_desc's "rows_first") */
 	int b_crossed;            /* 1: B's unit stride runs along an N dim outside
 	                             the one its panels' columns follow, and NC
 	                             holds whole groups of a line's elements of it

@@ -740,7 +740,8 @@ einc_rt_gett_desc lower_gemm_desc(const loop_gemm *g, int64_t kind, int64_t *siz
 	                           .kc = g->kc, .kind = kind,
 	                           .ndims = {g->nb, g->nm, g->nn, g->nk}, .sizes = sizes,
 	                           .strides = strides, .b_lanes = g->b_lanes,
-	                           .c_transposed = g->c_transposed, .held = g->a_held};
+	                           .c_transposed = g->c_transposed, .held = g->a_held,
+	                           .rows_first = g->rows_first};
 }
 
 /*
@@ -773,6 +774,67 @@ static int copy_b_pays(const loop_gemm *g, const cg_caches *caches)
 }
 
 /*
+ * Rows first (loop_gemm's rows_first; runtime/gett.c's by_rows): a step
+ * on 512-bit registers whose A runs along K with unit stride and whose K
+ * takes more than one block of the L1 model (cache_blocks) reads A in
+ * place and runs its tiles a row of register blocks at a time: each
+ * GEMM_MR_ROWS rows of A (24 accumulators, 2 B vectors, a broadcast: 27
+ * of the 32 registers) are read from the tensor once for all of an NC
+ * block's columns, GEMM_DIRECT_TILES register blocks of them, whose B
+ * block fills a quarter of L2 (panel_kc); K's blocks are that much
+ * longer (512 f64 where the column-first model's are 192), so C is read
+ * and written fewer times, and A is never packed. Where A would be
+ * packed otherwise (no operand fused, B packed by the runtime, C not
+ * transposed, the wide register block). Measured on sapphirerapids
+ * (Emerald Rapids, wall, best of 5 alternating, operands in huge pages,
+ * time / OpenBLAS's SkylakeX kernels' time, column first -> rows
+ * first): 1 thread f32 1024^3 1.019 -> 0.989, 2016^3 1.072 -> 1.013, f64
+ * 1.004 -> 0.956, 1.053 -> 1.002; 2 threads f32 1.059 -> 0.972, 1.085 ->
+ * 1.013, f64 1.040 -> 0.948, 1.076 -> 0.998 (docs/bench-kernels.md,
+ * "Rows first"; 12 rows with A packed instead: 1.27-1.61). A
+ * step with K in one block keeps the column-first tiles: it is level
+ * with OpenBLAS already (480 x 512 x 192: 0.995-0.998x); so does one of
+ * fewer than GEMM_ROWS_MIN_TILES register blocks of rows, each B block
+ * packed for as few uses (100 x 3000 x 500 f64 level, 40 x 2000 x 2000
+ * f32 1.01x, unsure).
+ */
+enum { GEMM_MR_ROWS = 12, GEMM_ROWS_MIN_TILES = 8 };
+_Static_assert(GEMM_MC_STEP % GEMM_MR_ROWS == 0 && GEMM_MR_ROWS <= RT_GETT_MR_MAX,
+               "MC blocks hold whole rows-first register blocks");
+
+/* Whether GEMM form "g" of step "st" on registers "vector_bits" wide
+ * runs rows first (above). */
+static int rows_pay(const loop_step *st, const loop_gemm *g, int vector_bits)
+{
+	int64_t sizes[g->nk + 1], strides[g->nk + 1];
+	for (int x = 0; x < g->nk; x++) {
+		int d = g->dims[g->nb + g->nm + g->nn + x];
+		sizes[x] = st->sizes[d];
+		strides[x] = st->args[g->a].strides[d];
+	}
+	return vector_registers(vector_bits) >= 32 && g->mr == GEMM_MR_WIDE && g->nr > g->vl &&
+	       !g->a_stride && !g->a_held && !g->b_in_place && !g->b_copy && !g->b_crossed &&
+	       !g->b_lanes && !g->c_transposed && st->fused_arg < 0 && g->kc < g->k &&
+	       g->m >= GEMM_ROWS_MIN_TILES * GEMM_MR_ROWS && k_stride(sizes, strides, g->nk) == 1;
+}
+
+/* Sets "g"'s register block, cache blocks and A in place rows first for
+ * "caches" (above). */
+static void rows_blocks(loop_gemm *g, const cg_caches *caches)
+{
+	int64_t nc = even_block(g->n, GEMM_DIRECT_TILES * g->nr, GEMM_NC_STEP);
+	int64_t kc = panel_kc(caches->l2, nc, g->esize);
+	g->rows_first = 1;
+	g->mr = GEMM_MR_ROWS;
+	g->a_stride = 1;
+	g->a_ahead = 0;
+	g->nc = nc;
+	g->kc = g->k <= kc ? g->k : even_block(g->k, kc, GEMM_KC_STEP);
+	g->mc = even_block(g->m, round_within(caches->l2 / (g->kc * g->esize), GEMM_MC_STEP,
+	                                      INT64_MAX), GEMM_MC_STEP);
+}
+
+/*
  * Batch dims are those the result has with both arguments or with
  * neither; A is the argument whose kept dims include the result's
  * smallest stride, so that C's rows run along B's panels, but where
@@ -798,5 +860,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 	if (g)
 		g->b_copy = !b_packed && st->fused_arg < 0 && !g->b_crossed &&
 		            copy_b_pays(g, caches);
+	if (g && !b_packed && rows_pay(st, g, vector_bits))
+		rows_blocks(g, caches);
 	return g;
 }

@@ -1181,11 +1181,15 @@ __attribute__((always_inline)) static inline void tile(const gett_call *g, const
  * tile of a 42 MB intermediate, fresh each time: kept by rows
  * (docs/bench-kernels.md, session 30). A block whose first row of
  * register blocks packs B ("bfrom", einc_rt_gett_copies_b) meets all of
- * these.
+ * these. So does every block of a step laid out rows first ("rows_first":
+ * its blocks sized for it, passes/lower_gemm.c's rows_blocks) whose B is
+ * packed whole and whose C is not computed transposed.
  */
 static int by_rows(const gett_call *g, const gett_block *k)
 {
 	const einc_rt_gett_desc *d = g->d;
+	if (d->rows_first && !k->bsrc && !k->strip)
+		return 1;
 	return k->bfrom || (k->first && k->kc == d->k && !k->bsrc && !k->strip &&
 	                    k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr);
 }

@@ -193,6 +193,12 @@ typedef struct {
 	                             reads it, or NULL; set only where
 	                             einc_rt_gett_copies_b holds
 	                             (passes/lower_gemm.c's b_copy) */
+	int64_t rows_first;       /* 1: each block whose B is packed whole runs
+	                             its tiles a row of register blocks at a
+	                             time (runtime/gett.c's by_rows), A's
+	                             micro-panel kept in L1 while B's stream
+	                             past from L2 (passes/lower_gemm.c's
+	                             rows_blocks decides and sizes the blocks) */
 } einc_rt_gett_desc;
 
 /*

@@ -145,6 +145,12 @@ static const kcase cases[] = {
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
 	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", DIRECT},
+	/* K in several blocks, A's K of unit stride: on AVX-512 rows first,
+	 * A in place 12 rows a block (lower_gemm.c's rows_blocks; packed on
+	 * PLAN_CPU): M, N and K end in partial blocks, N in three NC blocks,
+	 * a batch */
+	{"ik,kj->ij", "i=61,k=1031,j=300", GEMM},
+	{"bij,bjk->bik", "b=2,i=30,j=700,k=150", GEMM},
 	/* split steps sharing packed B panels: K in two or three rounds, units
 	 * in two rounds (on 16 threads) */
 	{"ik,kj->ij", "i=13,k=3000,j=2048", GEMM},
@@ -732,6 +738,54 @@ static void test_kc_one_block(void **state)
 }
 
 /*
+ * Rows first (lower_gemm.c's rows_pay and rows_blocks): on AVX-512, a GEMM
+ * whose A runs along K with unit stride and whose K takes more than one
+ * block of the L1 model reads A in place 12 rows a register block, its
+ * tiles a row of blocks at a time, NC 8 register blocks of columns, KC
+ * whose B block fills a quarter of L2 (sapphirerapids' 2 MiB: 512 in f32
+ * and f64; znver5's 1 MiB: 256 f64), MC A's rows of KC within L2. Not
+ * where K is one block (K 256 <= 4/3 of KC 192), M has fewer than 8
+ * register blocks of 12 rows, A's K is strided, the columns fit one
+ * vector, or the registers are AVX2's. Compiled, not
+ * run; `cases` runs such steps on the host against the reference.
+ */
+static void test_rows_first(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims, *cpu;
+		einc_dtype dtype;
+		int64_t rows, kc, nc, mc;
+	} steps[] = {
+		{"ik,kj->ij", "i=2016,k=2016,j=2016", "sapphirerapids", EINC_F64, 1, 512, 128, 504},
+		{"ik,kj->ij", "i=2016,k=2016,j=2016", "sapphirerapids", EINC_F32, 1, 512, 256, 1008},
+		{"ik,kj->ij", "i=1024,k=1024,j=1024", "znver5", EINC_F64, 1, 256, 128, 360},
+		{"ik,kj->ij", "i=95,k=2016,j=2016", "sapphirerapids", EINC_F64, 0, 0, 0, 0},
+		{"ik,kj->ij", "i=2016,k=256,j=2016", "sapphirerapids", EINC_F64, 0, 256, 0, 0},
+		{"ki,kj->ij", "i=2016,k=2016,j=2016", "sapphirerapids", EINC_F64, 0, 0, 0, 0},
+		{"ik,kj->ij", "i=2016,k=2016,j=8", "sapphirerapids", EINC_F64, 0, 0, 0, 0},
+		{"ik,kj->ij", "i=2016,k=2016,j=2016", "haswell", EINC_F64, 0, 0, 0, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {steps[x].spec, steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
+		int rows = g->rows_first && g->mr == 12 && g->a_stride == 1;
+		if (rows != steps[x].rows || (rows && (g->kc != steps[x].kc || g->nc != steps[x].nc ||
+		                                       g->mc != steps[x].mc)) ||
+		    (!steps[x].rows && g->rows_first))
+			fail_msg("%s %s %s: rows first %d, MR %d, KC %lld, NC %lld, MC %lld; expected "
+			         "%lld, KC %lld, NC %lld, MC %lld", steps[x].spec, steps[x].dims,
+			         steps[x].cpu, g->rows_first, g->mr, (long long)g->kc, (long long)g->nc,
+			         (long long)g->mc, (long long)steps[x].rows, (long long)steps[x].kc,
+			         (long long)steps[x].nc, (long long)steps[x].mc);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
  * B read in place (at most 3 register blocks of rows, runtime/gett.h's
  * RT_GETT_B_DIRECT_TILES) beside A packed: K in the fewest blocks whose
  * B micro-panel (2 vectors) fills L1, N in the fewest whose block of C
@@ -797,7 +851,7 @@ static void test_in_place_prefetches(void **state)
 		{"ki,kj->ij", "i=530,k=37,j=8", "znver5", EINC_F64, 1, 0, 1},
 		{"ki,kj->ij", "i=256,k=45,j=64", "znver5", EINC_F32, 1, 0, 1},
 		{"ik,kj->ij", "i=64,k=64,j=512", "znver5", EINC_F32, 0, 1, 1},
-		{"ik,kj->ij", "i=300,k=500,j=400", "sapphirerapids", EINC_F64, 0, 1, 1},
+		{"ik,kj->ij", "i=300,k=200,j=400", "sapphirerapids", EINC_F64, 0, 1, 1},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
@@ -906,10 +960,12 @@ static void test_rows_ahead(void **state)
 /*
  * A's next block, rows that run along K within a line, is prefetched
  * only where A is larger than the core's share of L3 (lower_gemm.c; a
- * smaller one is found there): on znver5 (4 MiB) not for a 1024^2 f32 A,
- * packed, nor a 256 x 4096 one read in place; for the same in f64 (8
- * MiB), and for 256 x 8192 in f32. Compiled, not run; `cases` runs both
- * kinds against the reference.
+ * smaller one is found there): on znver5 (4 MiB) not for an 80 x 4096
+ * f32 A (1.25 MiB), packed, nor a 256 x 4096 one read in place; for an
+ * 80 x 8192 f64 one (5 MiB), and for 256 x 8192 in f32. 80 rows are too
+ * few to run rows first (test_rows_first), which reads a 1024^2 A in
+ * place. Compiled, not run; `cases` runs both kinds against the
+ * reference.
  */
 static void test_ahead_from_memory(void **state)
 {
@@ -919,8 +975,8 @@ static void test_ahead_from_memory(void **state)
 		einc_dtype dtype;
 		int64_t direct, ahead;
 	} steps[] = {
-		{"i=1024,k=1024,j=1024", EINC_F32, 0, 0},
-		{"i=1024,k=1024,j=1024", EINC_F64, 0, 1},
+		{"i=80,k=4096,j=1024", EINC_F32, 0, 0},
+		{"i=80,k=8192,j=1024", EINC_F64, 0, 1},
 		{"i=256,k=4096,j=256", EINC_F32, 1, 0},
 		{"i=256,k=8192,j=256", EINC_F32, 1, 1},
 	};
@@ -1191,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(test_ahead_from_memory),
 		cmocka_unit_test(test_in_place_scratch),
 		cmocka_unit_test(test_kc_one_block),
+		cmocka_unit_test(test_rows_first),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),

@@ -1359,7 +1359,8 @@ static pack_layout thread_pack_layout(const einc_rt_gett_desc *d, int direct, in
 	pack_layout p = {.a = 0};
 	p.b = p.a + a_block_bytes(d, direct);
 	p.tile = p.b + b_panel_bytes(d, fused);
-	p.product = p.tile + RT_GETT_TILE_MAX;
+	size_t tile = (size_t)(d->mr * d->nr * d->esize);
+	p.product = p.tile + (tile > RT_GETT_TILE_MAX ? line(tile) : RT_GETT_TILE_MAX);
 	p.strip = p.product + (fused ? product_tile_bytes(d->mc, d->kc, d->esize) : 0);
 	p.held = p.strip + strip_bytes(d);
 	p.end = p.held + held_block_bytes(d);

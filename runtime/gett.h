@@ -20,8 +20,9 @@
 
 #include "einc_rt.h"
 
-/* The largest register block a micro-kernel may use: rows, and bytes of
- * the whole block (mr * nr * esize). */
+/* The largest register block a micro-kernel may use: rows; and the bytes
+ * of each thread's edge tile, at least this and the block's (mr * nr *
+ * esize: 1536 for a rows-first block, passes/lower_gemm.c). */
 #define RT_GETT_MR_MAX 16
 #define RT_GETT_TILE_MAX 1024
 

@@ -145,12 +145,12 @@ static const kcase cases[] = {
 	{"ijk,jr,kr->ir", "i=20,j=15,k=17,r=33", DIRECT},
 	{"ij,jk,kl->il", "i=35,j=22,k=61,l=18", DIRECT},
 	{"bi,ioj,bj->bo", "b=19,i=12,o=21,j=14", DIRECT},
-	/* K in several blocks, A's K of unit stride: on AVX-512 rows first,
-	 * A in place 12 rows a block (lower_gemm.c's rows_blocks; packed on
-	 * PLAN_CPU): M, N and K end in partial blocks, N in three NC blocks,
-	 * a batch */
-	{"ik,kj->ij", "i=61,k=1031,j=300", GEMM},
-	{"bij,bjk->bik", "b=2,i=30,j=700,k=150", GEMM},
+	/* K in several blocks, A's K of unit stride, 8 register blocks of 12
+	 * rows or more: on AVX-512 rows first, A in place 12 rows a block
+	 * (lower_gemm.c's rows_blocks; packed on PLAN_CPU): M, N and K end in
+	 * partial blocks, N in three NC blocks, a batch */
+	{"ik,kj->ij", "i=101,k=1031,j=300", GEMM},
+	{"bij,bjk->bik", "b=2,i=110,j=700,k=150", GEMM},
 	/* split steps sharing packed B panels: K in two or three rounds, units
 	 * in two rounds (on 16 threads) */
 	{"ik,kj->ij", "i=13,k=3000,j=2048", GEMM},

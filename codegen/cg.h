@@ -111,6 +111,8 @@ enum {
 	CG_A_FETCH_SWEEP, /* its share of A's next K or M block (loop_gemm's a_sweep) */
 	CG_A_FETCH_ROW,   /* along its first row, ahead of each value of k
 	                     (loop_gemm's a_held) */
+	CG_A_FETCH_NEXT,  /* the next register block's rows, one run after
+	                     its own (loop_gemm's a_next) */
 };
 /* What a CG_A_FETCH_SWEEP kernel sweeps: "next" 0, A's next K block;
  * else the next M block of "rows" rows (one run of memory), "next"

@@ -128,11 +128,13 @@ static LLVMValueRef microkernel(LLVMModuleRef m, LLVMValueRef fn, const char *ke
 	LLVMDisposeMessage(type);
 	if (g->a_stride)
 		len += snprintf(name + len, sizeof name - (size_t)len, ".stride%lld%s",
-		                (long long)g->a_stride, g->a_sweep ? ".sweep" : g->a_held ? ".row" : "");
+		                (long long)g->a_stride,
+		                g->a_sweep ? ".sweep" : g->a_held ? ".row" : g->a_next ? ".next" : "");
 	if (g->a_sweep_next)
 		snprintf(name + len, sizeof name - (size_t)len, ".next%lld.rows%lld",
 		         (long long)g->a_sweep_next, (long long)g->mc);
-	int a_fetch = g->a_sweep ? CG_A_FETCH_SWEEP : g->a_held ? CG_A_FETCH_ROW : CG_A_FETCH_NONE;
+	int a_fetch = g->a_sweep ? CG_A_FETCH_SWEEP : g->a_held ? CG_A_FETCH_ROW
+	            : g->a_next ? CG_A_FETCH_NEXT : CG_A_FETCH_NONE;
 	cg_sweep sweep = {g->a_sweep_next, g->mc};
 	LLVMValueRef k = LLVMGetNamedFunction(m, name);
 	return k ? k : cg_microkernel(m, elem, kind, name, g->mr, g->nr, g->vl, g->a_stride,

@@ -148,6 +148,31 @@ static LLVMValueRef sweep_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef 
 	return LLVMBuildGEP2(b, elem, LLVMGetParam(fn, 1), &at, 1, "a.sweep");
 }
 
+/*
+ * The element that the micro-kernel "fn" reading A in place (unit stride
+ * along K, its MR = "mr" rows one run of memory KC apart, K in one block:
+ * loop_gemm's a_next) prefetches at value "k" of its loop: the next
+ * register block's rows, the MR x KC elements after its own, swept MR
+ * elements (a line at most: such blocks have 8 rows of f64 at most) a
+ * value of k, so that the block has come from memory when the next call
+ * reads it. The kernel's own rows are MR streams a few lines long each,
+ * which the hardware's prefetcher picks up late or not at all. Past A's
+ * end after its last block: a plain (not inbounds) address, which a
+ * prefetch may name without faulting.
+ */
+static LLVMValueRef next_rows_line(LLVMBuilderRef b, LLVMTypeRef elem, LLVMValueRef fn, int mr,
+                                   LLVMValueRef k)
+{
+	LLVMTypeRef i64 = LLVMTypeOf(k);
+	LLVMValueRef row = LLVMBuildLoad2(b, i64, LLVMGetParam(fn, 2), "arow0");
+	LLVMSetAlignment(row, 8);
+	LLVMValueRef kc = LLVMGetParam(fn, 0);
+	LLVMValueRef run = LLVMBuildMul(b, LLVMBuildAdd(b, kc, k, ""),
+	                                LLVMConstInt(i64, (unsigned long long)mr, 0), "");
+	LLVMValueRef e = LLVMBuildAdd(b, row, run, "next");
+	return LLVMBuildGEP2(b, elem, LLVMGetParam(fn, 1), &e, 1, "a.rows");
+}
+
 /* The address of row "i" of a held kernel's rows "r0" on of "rows" (the
  * last block's rows past "rows" repeat its last, whose sums land in the
  * buffer's rounding): "base" plus aoff[min(r0 + i, rows - 1)] elements. */
@@ -291,6 +316,8 @@ LLVMValueRef cg_microkernel(LLVMModuleRef m, LLVMTypeRef elem, einc_dtype_kind_t
 		LLVMValueRef ahead = LLVMBuildAdd(b, aoff, LLVMConstInt(i64, PREFETCH_A_BYTES / esize, 0), "");
 		prefetch(m, b, LLVMBuildGEP2(b, elem, a, &ahead, 1, "a.next"), 0);
 	}
+	if (a_fetch == CG_A_FETCH_NEXT)
+		prefetch(m, b, next_rows_line(b, elem, fn, mr, k), 0);
 	if (a_fetch == CG_A_FETCH_ROW) {
 		LLVMValueRef ahead = LLVMBuildAdd(b, aoff, LLVMConstInt(i64, PREFETCH_A_ROW_LINES * 64 / esize, 0), "");
 		prefetch(m, b, LLVMBuildGEP2(b, elem, arow[0], &ahead, 1, "a.ahead"), 0);

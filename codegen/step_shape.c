@@ -205,8 +205,9 @@ static int same_gemm(const loop_gemm *a, const loop_gemm *b)
 	       a->mc == b->mc && a->nc == b->nc && a->kc == b->kc && a->mr == b->mr &&
 	       a->nr == b->nr && a->vl == b->vl && a->a_stride == b->a_stride &&
 	       a->a_ahead == b->a_ahead && a->a_sweep == b->a_sweep &&
-	       a->a_sweep_next == b->a_sweep_next && a->b_lanes == b->b_lanes &&
-	       a->c_transposed == b->c_transposed && a->a_held == b->a_held &&
+	       a->a_sweep_next == b->a_sweep_next && a->a_next == b->a_next &&
+	       a->b_lanes == b->b_lanes && a->c_transposed == b->c_transposed &&
+	       a->a_held == b->a_held &&
 	       a->scratch == b->scratch;
 }
 

@@ -82,6 +82,8 @@ static void print_gemm(strbuf *b, const loop_step *st, int in_task)
 	print_buffer(b, &st->args[g->a]);
 	if (g->a_sweep)
 		strbuf_printf(b, " a_ahead=kernel");
+	if (g->a_next)
+		strbuf_printf(b, " a_ahead=rows");
 	if (g->a_held)
 		strbuf_printf(b, " c=held");
 	if (st->fused_arg >= 0)

@@ -146,6 +146,10 @@ typedef struct {
 	                             after this one (codegen/microkernel.c) */
 	int64_t a_sweep_next;     /* where a_sweep: 0, the next K block; else the next
 	                             M block (mc rows, one run), this many elements on */
+	int a_next;               /* 1: the micro-kernel, reading A in place, its
+	                             rows one run K apart and K in one block,
+	                             prefetches the next register block's rows,
+	                             the run after its own (codegen/microkernel.c) */
 	int64_t a_held;           /* 1: A is read in place an MC block of rows at a
 	                             time over all of K, the block's sums held in
 	                             a buffer of the thread's, the micro-kernel

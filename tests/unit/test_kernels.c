@@ -85,6 +85,10 @@ static const kcase cases[] = {
 	{"bi,ioj,bj->bo", "b=29,i=12,o=21,j=14", DIRECT},
 	{"ik,kj->ij", "i=7,k=140001,j=20", DIRECT},
 	{"ik,kj->ij", "i=40,k=4100,j=4", DIRECT}, /* K in 5 blocks of 832, the last 772 */
+	/* K in one block, A's rows one run: each call prefetches the next
+	 * register block's rows (test_next_rows), past A's end after the
+	 * last, partial block */
+	{"ijk,kc->ijc", "i=5,j=37,k=70,c=40", DIRECT},
 	/* B packed across (its N stride not 1) along K runs that an outer K
 	 * dim breaks: runs shorter than a transpose block, and longer */
 	{"ioj,bij->bo", "b=19,i=40,o=37,j=3", DIRECT},
@@ -785,6 +789,69 @@ static void test_rows_first(void **state)
 	einc_ctx_free(ctx);
 }
 
+/* The values that the LLVM IR "ir" defines under the name "name" (name,
+ * name1, ...). */
+static int named_values(const char *ir, const char *name)
+{
+	int n = 0;
+	size_t len = strlen(name);
+	for (const char *at = strstr(ir, name); at; at = strstr(at + len, name)) {
+		const char *e = at + len;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		n += strncmp(e, " = ", 3) == 0;
+	}
+	return n;
+}
+
+/*
+ * The next register block's rows (lower_gemm.c's next_rows_pay): a
+ * micro-kernel on A in place along K of unit stride, K in one block and
+ * A's rows one run K apart, prefetches the rows after its own, a line a
+ * value of k: Tucker projection's first step, AVX2 alike. Not where A's
+ * rows lie further apart (a diagonal), K takes several blocks, the tiles
+ * run rows first (K in one block here), A is read across (K strided) or
+ * is a fused product. Compiled, not run; `cases`
+ * runs such steps on the host and on PLAN_CPU against the reference.
+ */
+static void test_next_rows(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec, *dims, *cpu;
+		einc_dtype dtype;
+		int lines; /* prefetches a value of k */
+	} steps[] = {
+		{"ijk,kc->ijc", "i=192,j=192,k=192,c=48", "sapphirerapids", EINC_F64, 1},
+		{"ik,kj->ij", "i=300,k=300,j=2000", "sapphirerapids", EINC_F64, 0},
+		{"ijk,kc->ijc", "i=64,j=64,k=64,c=16", "haswell", EINC_F32, 1},
+		{"iik,kj->ij", "i=30,k=40,j=50", "sapphirerapids", EINC_F64, 0},
+		{"ik,kj->ij", "i=64,k=4099,j=33", "sapphirerapids", EINC_F64, 0},
+		{"ki,kj->ij", "i=530,k=37,j=8", "znver5", EINC_F64, 0},
+		{"zci,zcj,ijk->zck", "z=64,c=32,i=16,j=16,k=16", "sapphirerapids", EINC_F32, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {steps[x].spec, steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
+		char *ir = NULL, *loops = NULL;
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LOOPS, &loops), EINC_OK);
+		int lines = named_values(ir, "%a.rows");
+		int shown = strstr(loops, " a_ahead=rows ") != NULL;
+		if (g->a_next != (steps[x].lines > 0) || lines != steps[x].lines ||
+		    shown != g->a_next)
+			fail_msg("%s %s %s: next rows %d, %d prefetches a value of k, shown %d; "
+			         "expected %d", steps[x].spec, steps[x].dims, steps[x].cpu, g->a_next,
+			         lines, shown, steps[x].lines);
+		einc_free(ir);
+		einc_free(loops);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
 /*
  * B read in place (at most 3 register blocks of rows, runtime/gett.h's
  * RT_GETT_B_DIRECT_TILES) beside A packed: K in the fewest blocks whose
@@ -1248,6 +1315,7 @@ int main(void)
 		cmocka_unit_test(test_in_place_scratch),
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_rows_first),
+		cmocka_unit_test(test_next_rows),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),

@@ -638,7 +638,7 @@ static void test_batch_crossed(void **state)
 	einc_ctx *ctx = einc_ctx_new();
 	einc_program *p = compile(ctx, &batch_crossed[0], EINC_F32, 1, 1, "znver5");
 	char *tree = dump(ctx, p, EINC_STAGE_TREE), *loops = dump(ctx, p, EINC_STAGE_LOOPS);
-	if (strstr(tree, "reduce") || !strstr(loops, "k(j) a=in0 b=batch-crossed:16 "))
+	if (strstr(tree, "reduce") || !strstr(loops, "k(j) a=in0 a_ahead=rows b=batch-crossed:16 "))
 		fail_msg("the reversed bjk is not packed across its batch:\n%s\n%s", tree, loops);
 	einc_free(tree);
 	einc_free(loops);

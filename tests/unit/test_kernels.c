@@ -853,6 +853,42 @@ static void test_next_rows(void **state)
 }
 
 /*
+ * Where the micro-kernel packs B (b_copy), a target of 32 vector
+ * registers takes 12 rows a register block (lower_gemm.c's
+ * copy_block_rows) where B is still copied so: sapphirerapids and znver5
+ * at 41 rows, f32 and f64; 6 rows on haswell (16 registers) and at 30
+ * rows (3 blocks of 12: B read in place instead, so 6). Compiled, not
+ * run; `cases` runs 41 rows against the reference.
+ */
+static void test_copy_rows(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		einc_dtype dtype;
+		int mr;
+	} steps[] = {
+		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F64, 12},
+		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F32, 12},
+		{"p=37,i=41,j=50,k=154", "znver5", EINC_F64, 12},
+		{"p=37,i=41,j=50,k=154", "haswell", EINC_F64, 6},
+		{"p=37,i=30,j=50,k=154", "sapphirerapids", EINC_F64, 6},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
+		kcase c = {"pi,pjk->ijk", steps[x].dims, GEMM};
+		einc_program *p;
+		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
+		if (!g->b_copy || g->mr != steps[x].mr)
+			fail_msg("pi,pjk->ijk %s %s %s: B copied %d, MR %d; expected 1, %d",
+			         steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype), g->b_copy,
+			         g->mr, steps[x].mr);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
  * B read in place (at most 3 register blocks of rows, runtime/gett.h's
  * RT_GETT_B_DIRECT_TILES) beside A packed: K in the fewest blocks whose
  * B micro-panel (2 vectors) fills L1, N in the fewest whose block of C
@@ -1316,6 +1352,7 @@ int main(void)
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_rows_first),
 		cmocka_unit_test(test_next_rows),
+		cmocka_unit_test(test_copy_rows),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),

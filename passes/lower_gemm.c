@@ -835,10 +835,19 @@ static void rows_blocks(loop_gemm *g, const cg_caches *caches)
 }
 
 /*
- * The register block's rows where the micro-kernel packs B (b_copy: M of
- * a few register blocks, K in one block) on a target of 32 vector
- * registers: GEMM_MR_ROWS, as rows first's (24 accumulators), where B is
- * still copied so. Each of B's micro-panels, packed by the first row of
+ * The blocks of a step whose micro-kernel packs B (b_copy: M of a few
+ * register blocks, K in one block). NC: B's packed panel (KC x NC),
+ * which every later row of register blocks reads from L2 (its tiles go
+ * by rows), fills a quarter of L2 at most (as panel_kc's), as even as
+ * GEMM_NC_STEP allows; the L3 model's NC (4096 where a core's share of
+ * L3 is large) left it over L2. Measured on sapphirerapids (1 thread,
+ * wall, best of 4-7 alternating, NC 4096 -> 1344): the 4-index
+ * transform's last step (pi,pjkl->ijkl, 48^4 f64) 10.73 -> 8.57 and
+ * 11.31 -> 9.47 ms (672 to 1536 alike), the transform 37.54 -> 35.57,
+ * tp_uneq_f32 1.066 -> 0.983; Tucker projection's last step (NC 2304 ->
+ * 320) 0.737 -> 0.649. The rows: on a target of 32 vector registers,
+ * GEMM_MR_ROWS, as rows first's (24 accumulators), where B is still
+ * copied so. Each of B's micro-panels, packed by the first row of
  * blocks, is read by half as many calls, each twice the multiply-adds per
  * B vector loaded and per call's set-up: K is short in such steps (the
  * 4-index transform's 48), where the calls' set-up and C's stores weigh.
@@ -850,8 +859,10 @@ static void rows_blocks(loop_gemm *g, const cg_caches *caches)
  * tucker_proj 14.78 -> 14.50 (with the next rows' prefetch). Every wide
  * block on 12 rows instead lost (attn_scores 1.27x, tucker_recon 1.10x).
  */
-static void copy_block_rows(loop_gemm *g, const cg_caches *caches, int vector_bits)
+static void copy_blocks(loop_gemm *g, const cg_caches *caches, int vector_bits)
 {
+	int64_t most = round_within(caches->l2 / 4 / (g->kc * g->esize), GEMM_NC_STEP, GEMM_NC_MAX);
+	g->nc = even_block(g->n, most, GEMM_NC_STEP);
 	if (vector_registers(vector_bits) < 32 || g->mr != GEMM_MR_WIDE || g->nr <= g->vl)
 		return;
 	g->mr = GEMM_MR_ROWS;
@@ -919,7 +930,7 @@ loop_gemm *lower_gemm(arena *a, const loop_step *st, int64_t esize, int vector_b
 		g->b_copy = !b_packed && st->fused_arg < 0 && !g->b_crossed &&
 		            copy_b_pays(g, caches);
 	if (g && g->b_copy)
-		copy_block_rows(g, caches, vector_bits);
+		copy_blocks(g, caches, vector_bits);
 	if (g && !b_packed && rows_pay(st, g, vector_bits))
 		rows_blocks(g, caches);
 	if (g)

@@ -853,36 +853,39 @@ static void test_next_rows(void **state)
 }
 
 /*
- * Where the micro-kernel packs B (b_copy), a target of 32 vector
- * registers takes 12 rows a register block (lower_gemm.c's
- * copy_block_rows) where B is still copied so: sapphirerapids and znver5
- * at 41 rows, f32 and f64; 6 rows on haswell (16 registers) and at 30
- * rows (3 blocks of 12: B read in place instead, so 6). Compiled, not
- * run; `cases` runs 41 rows against the reference.
+ * Where the micro-kernel packs B (b_copy; lower_gemm.c's copy_blocks), B's
+ * packed panel (KC x NC) fills a quarter of L2 at most: N = 7700, KC = 37,
+ * sapphirerapids' 2 MiB L2: NC 1600 in f64, 2624 in f32; znver5's 1 MiB:
+ * 832; haswell's 256 KiB: 192. A target of 32 vector registers takes 12
+ * rows a register block where B is still copied so: sapphirerapids and
+ * znver5 at 41 rows; 6 rows on haswell (16 registers) and at 30 rows (3
+ * blocks of 12: B read in place instead, so 6). Compiled, not run;
+ * `cases` runs 41 rows against the reference.
  */
-static void test_copy_rows(void **state)
+static void test_copy_blocks(void **state)
 {
 	(void)state;
 	static const struct {
 		const char *dims, *cpu;
 		einc_dtype dtype;
 		int mr;
+		int64_t nc;
 	} steps[] = {
-		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F64, 12},
-		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F32, 12},
-		{"p=37,i=41,j=50,k=154", "znver5", EINC_F64, 12},
-		{"p=37,i=41,j=50,k=154", "haswell", EINC_F64, 6},
-		{"p=37,i=30,j=50,k=154", "sapphirerapids", EINC_F64, 6},
+		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F64, 12, 1600},
+		{"p=37,i=41,j=50,k=154", "sapphirerapids", EINC_F32, 12, 2624},
+		{"p=37,i=41,j=50,k=154", "znver5", EINC_F64, 12, 832},
+		{"p=37,i=41,j=50,k=154", "haswell", EINC_F64, 6, 192},
+		{"p=37,i=30,j=50,k=154", "sapphirerapids", EINC_F64, 6, 1600},
 	};
 	einc_ctx *ctx = einc_ctx_new();
 	for (size_t x = 0; x < sizeof steps / sizeof steps[0]; x++) {
 		kcase c = {"pi,pjk->ijk", steps[x].dims, GEMM};
 		einc_program *p;
 		const loop_gemm *g = compile_gemm(ctx, &c, steps[x].dtype, 1, steps[x].cpu, &p);
-		if (!g->b_copy || g->mr != steps[x].mr)
-			fail_msg("pi,pjk->ijk %s %s %s: B copied %d, MR %d; expected 1, %d",
-			         steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype), g->b_copy,
-			         g->mr, steps[x].mr);
+		if (!g->b_copy || g->mr != steps[x].mr || g->nc != steps[x].nc)
+			fail_msg("pi,pjk->ijk %s %s %s: B copied %d, MR %d, NC %lld; expected 1, %d, "
+			         "%lld", steps[x].dims, steps[x].cpu, einc_dtype_name(steps[x].dtype),
+			         g->b_copy, g->mr, (long long)g->nc, steps[x].mr, (long long)steps[x].nc);
 		einc_program_free(p);
 	}
 	einc_ctx_free(ctx);
@@ -1352,7 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_kc_one_block),
 		cmocka_unit_test(test_rows_first),
 		cmocka_unit_test(test_next_rows),
-		cmocka_unit_test(test_copy_rows),
+		cmocka_unit_test(test_copy_blocks),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),

@@ -191,6 +191,10 @@ static const kcase cases[] = {
 	 * one thread and in parallel chunks, slabs of odd sizes */
 	{"zij,zjk->zik", "z=4099,i=8,j=4,k=5", PLAIN},
 	{"zij,zjk->zik", "z=2053,i=3,j=7,k=11", PLAIN},
+	/* tiny batched products whose k loop spans 32 bytes or more (8 and 12
+	 * f32): on AVX-512 the loops around it stay scalar (test_inner_vector) */
+	{"zij,zjk->zik", "z=4099,i=8,j=8,k=8", PLAIN},
+	{"zij,zjk->zik", "z=2053,i=5,j=4,k=12", PLAIN},
 	/* plain nests that sum rows of 4096 or more two at a time: an even
 	 * count of rows, an odd one (one at a time), pairs in parallel chunks,
 	 * pairs inside a batch */
@@ -892,6 +896,48 @@ static void test_copy_blocks(void **state)
 }
 
 /*
+ * A plain nest's loops around an innermost loop shorter than a vector are
+ * left to LLVM's vectorizer, but not where that loop spans 32 bytes or
+ * more (codegen/emit_ast.c's INNER_VECTOR_BYTES): tiny batched products
+ * on sapphirerapids with k = 8 f32 or 4 f64 carry the hint that keeps
+ * them scalar (the unrolled k loop packed as one vector), k = 4 f32 and 2
+ * f64 do not; on haswell k = 4 f32 (16 bytes of a 32-byte vector) does
+ * not either. Compiled, not run; `cases` runs such nests against the
+ * reference.
+ */
+static void test_inner_vector(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *dims, *cpu;
+		einc_dtype dtype;
+		int hinted;
+	} nests[] = {
+		{"z=64,i=8,j=8,k=8", "sapphirerapids", EINC_F32, 1},
+		{"z=64,i=8,j=8,k=4", "sapphirerapids", EINC_F64, 1},
+		{"z=64,i=4,j=4,k=4", "sapphirerapids", EINC_F32, 0},
+		{"z=64,i=8,j=8,k=2", "sapphirerapids", EINC_F64, 0},
+		{"z=64,i=8,j=8,k=4", "haswell", EINC_F32, 0},
+	};
+	einc_ctx *ctx = einc_ctx_new();
+	for (size_t x = 0; x < sizeof nests / sizeof nests[0]; x++) {
+		kcase c = {"zij,zjk->zik", nests[x].dims, PLAIN};
+		einc_program *p = compile(ctx, &c, nests[x].dtype, 1, nests[x].cpu);
+		char *ir = NULL;
+		assert_false(has_gemm(p));
+		assert_int_equal(einc_program_dump(ctx, p, EINC_STAGE_LLVM, &ir), EINC_OK);
+		int hinted = strstr(ir, "!\"llvm.loop.vectorize.enable\", i1 false") != NULL;
+		if (hinted != nests[x].hinted)
+			fail_msg("zij,zjk->zik %s %s %s: outer loops kept scalar %d, expected %d",
+			         nests[x].dims, nests[x].cpu, einc_dtype_name(nests[x].dtype), hinted,
+			         nests[x].hinted);
+		einc_free(ir);
+		einc_program_free(p);
+	}
+	einc_ctx_free(ctx);
+}
+
+/*
  * B read in place (at most 3 register blocks of rows, runtime/gett.h's
  * RT_GETT_B_DIRECT_TILES) beside A packed: K in the fewest blocks whose
  * B micro-panel (2 vectors) fills L1, N in the fewest whose block of C
@@ -1356,6 +1402,7 @@ int main(void)
 		cmocka_unit_test(test_rows_first),
 		cmocka_unit_test(test_next_rows),
 		cmocka_unit_test(test_copy_blocks),
+		cmocka_unit_test(test_inner_vector),
 		cmocka_unit_test(test_b_in_place_blocks),
 		cmocka_unit_test(test_in_place_prefetches),
 		cmocka_unit_test(test_gett_direct),

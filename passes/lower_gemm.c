@@ -280,15 +280,17 @@ static void cache_blocks(const cg_caches *caches, int vector_bits, int64_t esize
 	*nc = round_within(caches->l3 / 2 / (*kc * esize), GEMM_NC_STEP, GEMM_NC_MAX);
 }
 
-/* The element stride of A along its flattened K group, dims of extents
- * "sizes" and strides "strides" ("n" of them, outer first); 0 when it is
- * not one uniform stride. */
-static int64_t k_stride(const int64_t *sizes, const int64_t *strides, int n)
+/* The element stride of A (argument g->a of "st") along the flattened
+ * group of the "n" dims of GEMM form "g" from g->dims[first] on (outer
+ * first); 0 when it is not one uniform stride. */
+static int64_t a_group_stride(const loop_step *st, const loop_gemm *g, int first, int n)
 {
+	const int64_t *s = st->args[g->a].strides;
+	const int *d = g->dims + first;
 	for (int x = 0; x + 1 < n; x++)
-		if (strides[x] != strides[x + 1] * sizes[x + 1])
+		if (s[d[x]] != s[d[x + 1]] * st->sizes[d[x + 1]])
 			return 0;
-	return strides[n - 1];
+	return s[d[n - 1]];
 }
 
 /* Sets "*mc" and "*kc" for an A read whole "m" rows of "esize" bytes at
@@ -435,8 +437,8 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
 
 /*
  * Whether step "st"'s GEMM form "g" holds C's block (loop_gemm's a_held,
- * runtime/gett.c's held_range), A's element stride "ks" along K, its M's
- * dims "msizes" and "mstrides" ("nm" of them): A (of "a_bytes", larger
+ * runtime/gett.c's held_range), A's element stride "ks" along K and "ms"
+ * along M (a_group_stride): A (of "a_bytes", larger
  * than the core's share of L3) whose M is one run of unit stride and
  * whose K lies further apart than an A read across in place may
  * (GEMM_DIRECT_ACROSS_BYTES), ttm's ijk stored kji, is packed otherwise,
@@ -461,14 +463,14 @@ static int64_t batch_lanes(const loop_step *st, const loop_gemm *g, int vector_b
  * 11.1-13.3); docs/bench-views.md, run 25.
  */
 static int held_block(const loop_step *st, loop_gemm *g, int vector_bits, const cg_caches *caches,
-                      int64_t esize, int64_t ks, int64_t a_bytes, const int64_t *msizes,
-                      const int64_t *mstrides, int b_packed, int64_t *mc, int64_t *kc)
+                      int64_t esize, int64_t ks, int64_t ms, int64_t a_bytes, int b_packed,
+                      int64_t *mc, int64_t *kc)
 {
 	int nr = 2 * g->nr, nv = nr / g->vl;
 	if (b_packed || st->fused_arg >= 0 || g->b_crossed || esize != 4 ||
 	    g->mr != GEMM_MR_WIDE || g->n <= g->nr || g->n > nr ||
 	    g->mr * nv + nv + 1 > vector_registers(vector_bits) || a_bytes <= caches->l3 ||
-	    ks * esize <= GEMM_DIRECT_ACROSS_BYTES || k_stride(msizes, mstrides, g->nm) != 1)
+	    ks * esize <= GEMM_DIRECT_ACROSS_BYTES || ms != 1)
 		return 0;
 	int64_t rows = round_within(caches->l2 / 4 / (nr * esize), GEMM_LINE_BYTES / esize, INT64_MAX);
 	if (g->m < rows)
@@ -569,13 +571,7 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	g->scratch = round_up(ws_bytes, 64);
 	register_block(vector_bits, (int)esize, g->n, &g->mr, &g->nr, &g->vl);
 	g->b_crossed = st->fused_arg < 0 && crossed_b(st, g, vector_bits, esize, &g->nc);
-	int64_t sizes[st->ndims + 1], strides[st->ndims + 1];
-	for (int x = 0; x < g->nk; x++) {
-		int d = g->dims[g->nb + g->nm + g->nn + x];
-		sizes[x] = st->sizes[d];
-		strides[x] = st->args[g->a].strides[d];
-	}
-	int64_t ks = k_stride(sizes, strides, g->nk);
+	int64_t ks = a_group_stride(st, g, g->nb + g->nm + g->nn, g->nk);
 	int unit_m = st->args[g->a].strides[g->dims[g->nb + g->nm - 1]] == 1;
 	int64_t width = g->n < g->nc ? g->n : g->nc, tiles = (width + g->nr - 1) / g->nr;
 	int across = unit_m && ks > 1 && ks * esize <= GEMM_DIRECT_ACROSS_BYTES &&
@@ -586,15 +582,10 @@ static loop_gemm *gemm_form(arena *a, const loop_step *st, int64_t esize, int ve
 	if (across && g->mr == GEMM_MR_WIDE)
 		g->mr = across_rows(g->mr, g->nr / g->vl, vector_bits, esize);
 	int64_t a_bytes = g->batch * g->m * g->k * esize;
-	int64_t msizes[st->ndims + 1], mstrides[st->ndims + 1];
-	for (int x = 0; x < g->nm; x++) {
-		int d = g->dims[g->nb + x];
-		msizes[x] = st->sizes[d];
-		mstrides[x] = st->args[g->a].strides[d];
-	}
 	int64_t held_kc = 0;
-	g->a_held = !g->a_stride && held_block(st, g, vector_bits, caches, esize, ks, a_bytes, msizes,
-	                                       mstrides, b_packed, &g->mc, &held_kc);
+	g->a_held = !g->a_stride && held_block(st, g, vector_bits, caches, esize, ks,
+	                                       a_group_stride(st, g, g->nb, g->nm), a_bytes,
+	                                       b_packed, &g->mc, &held_kc);
 	/* B read in place (the runtime's b_direct) beside A packed, no fused
 	 * operand */
 	int b_in_place = !b_packed && !g->a_stride && st->fused_arg < 0 && !g->b_crossed &&
@@ -806,16 +797,11 @@ _Static_assert(GEMM_MC_STEP % GEMM_MR_ROWS == 0 && GEMM_MR_ROWS <= RT_GETT_MR_MA
  * runs rows first (above). */
 static int rows_pay(const loop_step *st, const loop_gemm *g, int vector_bits)
 {
-	int64_t sizes[g->nk + 1], strides[g->nk + 1];
-	for (int x = 0; x < g->nk; x++) {
-		int d = g->dims[g->nb + g->nm + g->nn + x];
-		sizes[x] = st->sizes[d];
-		strides[x] = st->args[g->a].strides[d];
-	}
 	return vector_registers(vector_bits) >= 32 && g->mr == GEMM_MR_WIDE && g->nr > g->vl &&
 	       !g->a_stride && !g->a_held && !g->b_in_place && !g->b_copy && !g->b_crossed &&
 	       !g->b_lanes && !g->c_transposed && st->fused_arg < 0 && g->kc < g->k &&
-	       g->m >= GEMM_ROWS_MIN_TILES * GEMM_MR_ROWS && k_stride(sizes, strides, g->nk) == 1;
+	       g->m >= GEMM_ROWS_MIN_TILES * GEMM_MR_ROWS &&
+	       a_group_stride(st, g, g->nb + g->nm + g->nn, g->nk) == 1;
 }
 
 /* Sets "g"'s register block, cache blocks and A in place rows first for
@@ -892,15 +878,9 @@ static void copy_blocks(loop_gemm *g, const cg_caches *caches, int vector_bits)
  */
 static int next_rows_pay(const loop_step *st, const loop_gemm *g)
 {
-	const int64_t *s = st->args[g->a].strides;
-	int64_t sizes[g->nm + g->nk + 1], strides[g->nm + g->nk + 1];
-	for (int x = 0; x < g->nm + g->nk; x++) {
-		int d = g->dims[g->nb + x + (x < g->nm ? 0 : g->nn)];
-		sizes[x] = st->sizes[d];
-		strides[x] = s[d];
-	}
 	return g->a_stride == 1 && !g->a_held && !g->rows_first && st->fused_arg < 0 &&
-	       g->kc == g->k && k_stride(sizes, strides, g->nm + g->nk) == 1;
+	       g->kc == g->k && a_group_stride(st, g, g->nb + g->nm + g->nn, g->nk) == 1 &&
+	       a_group_stride(st, g, g->nb, g->nm) == g->k;
 }
 
 /*

@@ -1188,10 +1188,9 @@ __attribute__((always_inline)) static inline void tile(const gett_call *g, const
 static int by_rows(const gett_call *g, const gett_block *k)
 {
 	const einc_rt_gett_desc *d = g->d;
-	if (d->rows_first && !k->bsrc && !k->strip)
-		return 1;
-	return k->bfrom || (k->first && k->kc == d->k && !k->bsrc && !k->strip &&
-	                    k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr);
+	int whole_b = !k->bsrc && !k->strip; /* B packed whole, C not transposed */
+	return k->bfrom || (whole_b && (d->rows_first || (k->first && k->kc == d->k &&
+	                                                  k->mlen <= RT_GETT_BY_ROWS_TILES * d->mr)));
 }
 
 /* B's micro-panel of columns "jr" on ("nr" of them) of block "k", from
